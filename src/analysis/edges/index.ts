@@ -1,0 +1,4 @@
+import type { EdgeRule } from './types.js';
+
+/** Every derived-edge rule, run in this order after each import. Later rules see earlier rules' edges. */
+export const EDGE_RULES: readonly EdgeRule[] = [];

@@ -1,0 +1,23 @@
+import type { Evidence } from '../../model/fragment.js';
+import type { DeriveContext } from '../edges/types.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface FindingDraft {
+  nodeId: string;
+  title: string;
+  summary: string;
+  evidence: Evidence[];
+  /** Overrides the rule's severity for this finding. */
+  severity?: Severity;
+}
+
+/** One posture rule per file: src/analysis/findings/<rule>.ts, listed in index.ts. */
+export interface FindingRule {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  remediation: string;
+  run(ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'>): FindingDraft[];
+}

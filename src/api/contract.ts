@@ -1,0 +1,266 @@
+// The engine API contract: types only. The CLI, the Electron IPC bridge and browser mode all speak it.
+// Every method takes one argument and returns a Promise; errors are ApiError-shaped objects.
+// The renderer may import this file and nothing else from src/.
+
+import type { EdgeProps, Evidence, ImportWarning, Json, JsonObject, MarkKind } from '../model/fragment.js';
+import type { AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider } from '../model/kinds.js';
+
+// The schema tables are data the UI legend reads; they are re-exported so the renderer needs nothing else from src/.
+export { EDGE_KINDS, NODE_KINDS, NODE_CATEGORIES, ACCESS_LEVELS } from '../model/kinds.js';
+export type { EdgeProps, Evidence, ImportWarning, Json, JsonObject, MarkKind, AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider };
+
+export interface NodeSummary {
+  id: string;
+  kind: NodeKind;
+  category: NodeCategory;
+  provider: Provider;
+  name: string;
+  /** The boundary node (account, cluster, project, tenant) this node lives in, when known. */
+  boundary?: string;
+  /** Known only as a reference from another object, never described by a source. */
+  stub: boolean;
+  marks: MarkKind[];
+}
+
+export interface SourceRef {
+  id: number;
+  fileName: string;
+  format: string;
+}
+
+export interface SourceInfo extends SourceRef {
+  label: string;
+  sha256: string;
+  importedAt: string;
+  counts: { nodes: number; edges: number };
+  warnings: ImportWarning[];
+}
+
+export interface EdgeView {
+  id: number;
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  derived: boolean;
+  /** Activity-log edge (OBSERVED_USE) rather than a permission. */
+  observed: boolean;
+  reason: string;
+  technique?: string;
+  /** The condition text when the edge depends on something that cannot be decided offline. */
+  conditional?: string;
+  accessLevel?: AccessLevel;
+  evidence: Evidence[];
+  firstSeen?: string;
+  lastSeen?: string;
+  count?: number;
+  /** Imported edges: the source that stated them. Derived edges have none. */
+  source?: SourceRef;
+  props: EdgeProps;
+}
+
+export interface MarkView {
+  nodeId: string;
+  mark: MarkKind;
+  note: string;
+  by: string;
+  at: string;
+}
+
+export interface NodeDetails {
+  node: NodeSummary;
+  props: JsonObject;
+  handles: string[];
+  sources: SourceRef[];
+  /** Edges leaving and entering the node, each with the node at its other end. */
+  out: { edge: EdgeView; other: NodeSummary }[];
+  in: { edge: EdgeView; other: NodeSummary }[];
+  marks: MarkView[];
+  findings: Finding[];
+  /** More edges exist than were returned. */
+  truncated: boolean;
+}
+
+export interface CaseInfo {
+  path: string;
+  schemaVersion: number;
+  sources: SourceInfo[];
+  counts: { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number };
+}
+
+export interface FormatInfo {
+  format: string;
+  title: string;
+  provider: Provider;
+  producedBy: string;
+}
+
+/** A file given by path (CLI, Electron) or by content (browser-mode upload, drag and drop). */
+export type ImportFile = { path: string } | { name: string; contentBase64: string };
+
+export interface ImportRequest {
+  files: ImportFile[];
+  options?: { format?: string; cluster?: string; account?: string };
+}
+
+export interface ImportResult {
+  sources: SourceInfo[];
+  warnings: { file: string; message: string; location?: string }[];
+  counts: CaseInfo['counts'];
+  elapsedMs: number;
+}
+
+export interface SearchHit {
+  node: NodeSummary;
+  /** The handle or name that matched. */
+  matched: string;
+}
+
+export type ResolveResult =
+  | { status: 'found'; node: NodeSummary }
+  | { status: 'ambiguous' | 'unknown'; candidates: NodeSummary[] };
+
+export interface TraversalOptions {
+  maxDepth?: number;
+  /** Follow edges whose condition could not be decided offline (default true: they are shown, flagged). */
+  includeConditional?: boolean;
+  /** Follow only what activity logs show happened, within [since, until]. */
+  observedOnly?: boolean;
+  since?: string;
+  until?: string;
+}
+
+export interface PathStep {
+  edge: EdgeView;
+  from: NodeSummary;
+  to: NodeSummary;
+}
+
+export interface AttackPath {
+  steps: PathStep[];
+  /** True when any step is conditional. */
+  conditional: boolean;
+  cost: number;
+}
+
+export interface ReachedNode {
+  node: NodeSummary;
+  depth: number;
+  /** Node ids from the origin to this node along the path used. */
+  path: string[];
+  conditional: boolean;
+}
+
+export interface ReachedResource extends ReachedNode {
+  /** Highest access level reached on the resource, and through which identity. */
+  accessLevel?: AccessLevel;
+  via?: string;
+}
+
+export interface BoundaryCount {
+  boundary: NodeSummary;
+  identities: number;
+  resources: number;
+  credentials: number;
+  admin: boolean;
+}
+
+export interface BlastRadius {
+  origin: NodeSummary;
+  identities: ReachedNode[];
+  credentials: ReachedNode[];
+  resources: ReachedResource[];
+  admins: ReachedNode[];
+  byBoundary: BoundaryCount[];
+  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  elapsedMs: number;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface Finding {
+  id: string;
+  rule: string;
+  severity: Severity;
+  title: string;
+  nodeId: string;
+  node?: NodeSummary;
+  summary: string;
+  evidence: Evidence[];
+  remediation: string;
+}
+
+export interface ContainmentCut {
+  /** What to do, e.g. "Deactivate access key AKIA… of ci-bot". */
+  action: string;
+  edge: EdgeView;
+  from: NodeSummary;
+  to: NodeSummary;
+  /** How many of the paths found before the cut go through it. */
+  pathsCut: number;
+}
+
+export interface ContainmentPlan {
+  origin: NodeSummary;
+  targets: NodeSummary[];
+  cuts: ContainmentCut[];
+  pathsBefore: number;
+  /** Paths left after applying every cut (0 when the plan is complete). */
+  pathsAfter: number;
+}
+
+export interface Subgraph {
+  nodes: NodeSummary[];
+  edges: EdgeView[];
+  truncated: boolean;
+}
+
+export interface ApiErrorShape {
+  code: 'bad-input' | 'not-found' | 'ambiguous' | 'case' | 'internal' | 'cancelled';
+  message: string;
+  file?: string;
+  location?: string;
+  candidates?: NodeSummary[];
+}
+
+export interface BlastmapApi {
+  caseInfo(arg: Record<string, never>): Promise<CaseInfo>;
+  formats(arg: Record<string, never>): Promise<FormatInfo[]>;
+  importFiles(arg: ImportRequest): Promise<ImportResult>;
+  search(arg: { text: string; limit?: number }): Promise<SearchHit[]>;
+  resolve(arg: { ref: string }): Promise<ResolveResult>;
+  node(arg: { id: string; edgeLimit?: number }): Promise<NodeDetails>;
+  neighbors(arg: { ids: string[]; limit?: number }): Promise<Subgraph>;
+  overview(arg: { limit?: number }): Promise<Subgraph>;
+  mark(arg: { ids: string[]; mark: MarkKind; note?: string; by?: string }): Promise<MarkView[]>;
+  unmark(arg: { ids: string[]; mark: MarkKind }): Promise<{ removed: number }>;
+  blastRadius(arg: { from: string } & TraversalOptions): Promise<BlastRadius>;
+  paths(arg: { from: string; to: string | 'admin' | 'high-value'; k?: number } & TraversalOptions): Promise<AttackPath[]>;
+  findings(arg: { severity?: Severity; rule?: string }): Promise<Finding[]>;
+  containment(arg: { from: string; targets?: string[] }): Promise<ContainmentPlan>;
+}
+
+export type ApiMethod = keyof BlastmapApi;
+export type ApiArg<M extends ApiMethod> = Parameters<BlastmapApi[M]>[0];
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<BlastmapApi[M]>>;
+
+/** The method list the preload, the IPC handlers and the HTTP server loop over. */
+export const API_METHODS = [
+  'caseInfo',
+  'formats',
+  'importFiles',
+  'search',
+  'resolve',
+  'node',
+  'neighbors',
+  'overview',
+  'mark',
+  'unmark',
+  'blastRadius',
+  'paths',
+  'findings',
+  'containment',
+] as const satisfies readonly ApiMethod[];
+
+// Fails to compile when a method of BlastmapApi is missing from API_METHODS.
+type MissingMethods = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+export const API_METHODS_COMPLETE: [MissingMethods] extends [never] ? true : never = true;

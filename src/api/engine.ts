@@ -1,0 +1,259 @@
+import { loadGraph, reach, shortestPaths, type Reached, type TraversalGraph } from '../analysis/graph.js';
+import { IMPORTERS } from '../importers/index.js';
+import { NODE_KINDS } from '../model/kinds.js';
+import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
+import type {
+  AttackPath,
+  BlastmapApi,
+  BlastRadius,
+  BoundaryCount,
+  Finding,
+  NodeSummary,
+  ReachedNode,
+  ReachedResource,
+  Severity,
+  Subgraph,
+} from './contract.js';
+import { ApiError } from './errors.js';
+import { runImport, type ImportHooks } from './import.js';
+import { sourceInfo, Views } from './views.js';
+
+export interface Engine extends BlastmapApi {
+  readonly store: CaseStore;
+  /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
+  importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  close(): void;
+}
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Opens (or creates) a case and returns the engine API over it. */
+export function openEngine(path: string, options: { create?: boolean } = {}): Engine {
+  try {
+    return createEngine(CaseStore.open(path, options));
+  } catch (err) {
+    if (err instanceof CaseError) throw new ApiError({ code: 'case', message: err.message });
+    throw err;
+  }
+}
+
+export function createEngine(store: CaseStore): Engine {
+  const views = new Views(store);
+  let graph: TraversalGraph | undefined;
+  // Calls run one at a time: an import holds a transaction across awaits, and nothing may read halfway through it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => T | Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const getGraph = () => (graph ??= loadGraph(store));
+
+  const requireNode = (id: string): NodeSummary => {
+    const n = store.node(id);
+    if (!n) throw new ApiError({ code: 'not-found', message: `no node with id ${JSON.stringify(id)} in this case` });
+    return views.summary(n);
+  };
+
+  const reachedNode = (r: Reached): ReachedNode => ({ node: views.summaryOf(r.path[r.path.length - 1]!), depth: r.depth, path: r.path, conditional: r.conditional });
+
+  const toPath = (r: Reached): AttackPath => {
+    const steps = r.viaEdges.map((edgeId, i) => {
+      const e = store.edge(edgeId) as StoredEdge;
+      return { edge: views.edge(e), from: views.summaryOf(r.path[i]!), to: views.summaryOf(r.path[i + 1]!) };
+    });
+    return { steps, conditional: r.conditional, cost: steps.length };
+  };
+
+  const findingView = (f: ReturnType<CaseStore['findings']>[number]): Finding => {
+    const n = store.node(f.nodeId);
+    return { ...f, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}) };
+  };
+
+  const engine: Engine = {
+    store,
+    close: () => store.close(),
+
+    caseInfo: () =>
+      serial(() => ({ path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts() })),
+
+    formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),
+
+    importFiles: (arg) => engine.importWithHooks(arg, {}),
+
+    importWithHooks: (arg, hooks) =>
+      serial(async () => {
+        try {
+          return await runImport(store, arg, hooks);
+        } finally {
+          graph = undefined;
+          views.invalidate();
+        }
+      }),
+
+    search: ({ text, limit }) => serial(() => store.search(text, Math.min(limit ?? 20, 200)).map((h) => ({ node: views.summary(h.node), matched: h.matched }))),
+
+    resolve: ({ ref }) =>
+      serial(() => {
+        const exact = store.byHandle(ref.trim());
+        const unique = [...new Map(exact.map((n) => [n.id, n])).values()];
+        if (unique.length === 1) return { status: 'found' as const, node: views.summary(unique[0]!) };
+        if (unique.length > 1) return { status: 'ambiguous' as const, candidates: unique.slice(0, 20).map((n) => views.summary(n)) };
+        return { status: 'unknown' as const, candidates: store.search(ref, 10).map((h) => views.summary(h.node)) };
+      }),
+
+    node: ({ id, edgeLimit }) =>
+      serial(() => {
+        const n = store.node(id);
+        if (!n) throw new ApiError({ code: 'not-found', message: `no node with id ${JSON.stringify(id)} in this case` });
+        const limit = edgeLimit ?? 500;
+        const out = store.edgesOf(n.id, 'out', limit);
+        const inn = store.edgesOf(n.id, 'in', limit);
+        const truncated = out.length > limit || inn.length > limit;
+        const sources = n.sources.map((s) => views.sourceRef(s)).filter((s) => s !== undefined);
+        return {
+          node: views.summary(n),
+          props: n.props,
+          handles: n.handles,
+          sources,
+          out: out.slice(0, limit).map((e) => ({ edge: views.edge(e), other: views.summaryOf(e.dst) })),
+          in: inn.slice(0, limit).map((e) => ({ edge: views.edge(e), other: views.summaryOf(e.src) })),
+          marks: store.activeMarks(n.id).map((m) => ({ nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at })),
+          findings: store.findings({ nodeId: n.id }).map(findingView),
+          truncated,
+        };
+      }),
+
+    neighbors: ({ ids, limit }) =>
+      serial(() => {
+        const max = limit ?? 200;
+        const nodes = new Map<string, NodeSummary>();
+        const edges: Subgraph['edges'] = [];
+        let truncated = false;
+        for (const id of ids) {
+          const n = store.node(id);
+          if (!n) continue;
+          nodes.set(n.id, views.summary(n));
+          for (const dir of ['out', 'in'] as const) {
+            const list = store.edgesOf(n.id, dir, max);
+            if (list.length > max) truncated = true;
+            for (const e of list.slice(0, max)) {
+              const other = dir === 'out' ? e.dst : e.src;
+              if (!nodes.has(other)) nodes.set(other, views.summaryOf(other));
+              edges.push(views.edge(e));
+            }
+          }
+        }
+        return { nodes: [...nodes.values()], edges: dedupeEdges(edges), truncated };
+      }),
+
+    overview: ({ limit }) =>
+      serial(() => {
+        // Boundaries, admin nodes and marked nodes first: the map an architect starts from.
+        const max = limit ?? 500;
+        const nodes = new Map<string, NodeSummary>();
+        for (const [kind, spec] of Object.entries(NODE_KINDS)) {
+          if (spec.category !== 'boundary' && spec.category !== 'admin') continue;
+          for (const n of store.nodesOfKind(kind as keyof typeof NODE_KINDS)) {
+            if (nodes.size >= max) break;
+            nodes.set(n.id, views.summary(n));
+          }
+        }
+        for (const m of store.activeMarks()) {
+          if (nodes.size >= max) break;
+          const n = store.node(m.nodeId);
+          if (n) nodes.set(n.id, views.summary(n));
+        }
+        const edges: Subgraph['edges'] = [];
+        for (const id of nodes.keys()) for (const e of store.edgesOf(id, 'out', 200)) if (nodes.has(e.dst)) edges.push(views.edge(e));
+        return { nodes: [...nodes.values()], edges: dedupeEdges(edges), truncated: nodes.size >= max };
+      }),
+
+    mark: ({ ids, mark, note, by }) =>
+      serial(() => {
+        const at = new Date().toISOString();
+        const out = ids.map((id) => {
+          requireNode(id);
+          const m = store.addMark(store.canonical(id), mark, note ?? '', by ?? 'user', at);
+          return { nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at };
+        });
+        views.invalidate();
+        return out;
+      }),
+
+    unmark: ({ ids, mark }) =>
+      serial(() => {
+        const at = new Date().toISOString();
+        let removed = 0;
+        for (const id of ids) removed += store.undoMark(store.canonical(id), mark, 'user', at);
+        views.invalidate();
+        return { removed };
+      }),
+
+    blastRadius: ({ from, maxDepth, includeConditional }) =>
+      serial((): BlastRadius => {
+        const started = performance.now();
+        const origin = requireNode(from);
+        const reached = reach(getGraph(), origin.id, { ...(maxDepth !== undefined ? { maxDepth } : {}), ...(includeConditional !== undefined ? { includeConditional } : {}) });
+        const identities: ReachedNode[] = [];
+        const credentials: ReachedNode[] = [];
+        const resources: ReachedResource[] = [];
+        const admins: ReachedNode[] = [];
+        const boundaries = new Map<string, BoundaryCount>();
+        for (const [id, r] of reached) {
+          if (id === origin.id) continue;
+          const rn = reachedNode(r);
+          const bucket = { identity: identities, group: identities, credential: credentials, resource: resources, admin: admins, boundary: null, evidence: null }[rn.node.category];
+          bucket?.push(rn);
+          if (rn.node.boundary) {
+            let b = boundaries.get(rn.node.boundary);
+            if (!b) boundaries.set(rn.node.boundary, (b = { boundary: views.summaryOf(rn.node.boundary), identities: 0, resources: 0, credentials: 0, admin: false }));
+            if (rn.node.category === 'identity' || rn.node.category === 'group') b.identities++;
+            if (rn.node.category === 'resource') b.resources++;
+            if (rn.node.category === 'credential') b.credentials++;
+            if (rn.node.category === 'admin') b.admin = true;
+          }
+        }
+        const byAccessLevel: BlastRadius['byAccessLevel'] = {};
+        for (const r of resources) if (r.accessLevel) byAccessLevel[r.accessLevel] = (byAccessLevel[r.accessLevel] ?? 0) + 1;
+        return { origin, identities, credentials, resources, admins, byBoundary: [...boundaries.values()], byAccessLevel, elapsedMs: performance.now() - started };
+      }),
+
+    paths: ({ from, to, k, maxDepth, includeConditional }) =>
+      serial(() => {
+        const origin = requireNode(from);
+        const g = getGraph();
+        let isTarget: (id: string) => boolean;
+        if (to === 'admin') isTarget = (id) => g.kinds.get(id) === 'admin';
+        else if (to === 'high-value') {
+          const hv = new Set(views.markedIds('high-value'));
+          isTarget = (id) => hv.has(id);
+        } else {
+          const target = requireNode(to);
+          isTarget = (id) => id === target.id;
+        }
+        const found = shortestPaths(g, origin.id, isTarget, { limit: k ?? 10, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(includeConditional !== undefined ? { includeConditional } : {}) });
+        return found.map(toPath);
+      }),
+
+    findings: ({ severity, rule }) =>
+      serial(() =>
+        store
+          .findings()
+          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
+          .map(findingView)
+          .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
+      ),
+
+    containment: ({ from }) =>
+      serial(() => {
+        const origin = requireNode(from);
+        throw new ApiError({ code: 'bad-input', message: `containment planning is not available yet for ${origin.name}` });
+      }),
+  };
+  return engine;
+}
+
+function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {
+  return [...new Map(edges.map((e) => [e.id, e])).values()];
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import { recomputeDerived } from '../analysis/derive.js';
+import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
+import { ImportError } from '../importers/errors.js';
+import { createInput } from '../importers/input.js';
+import { detectImporter } from '../importers/registry.js';
+import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
+import type { CaseStore } from '../store/case-store.js';
+import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
+import { ApiError } from './errors.js';
+
+export interface ImportProgress {
+  file: string;
+  index: number;
+  total: number;
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  nodes: number;
+  edges: number;
+}
+
+export interface ImportHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Who asked (recorded on marks an import makes). */
+  by?: string;
+  now?: Date;
+}
+
+interface Prepared {
+  label: string;
+  input: ImportInput;
+  importer: Importer;
+  sha256: string;
+}
+
+/**
+ * Imports files all-or-nothing: every file is read and detected first, then everything is written,
+ * derived and committed in one transaction. Any error rolls the whole import back.
+ */
+export async function runImport(store: CaseStore, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+  const started = performance.now();
+  const now = hooks.now ?? new Date();
+  const options = req.options ?? {};
+  if (!req.files.length) throw new ApiError({ code: 'bad-input', message: 'no files to import' });
+
+  const prepared: Prepared[] = [];
+  for (const [index, file] of req.files.entries()) {
+    checkCancelled(hooks.signal);
+    const { label, name, bytes } = await readImportFile(file);
+    hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
+    try {
+      const input = createInput(name, bytes);
+      prepared.push({ label, input, importer: detectImporter(input, options.format), sha256: createHash('sha256').update(bytes).digest('hex') });
+    } catch (err) {
+      throw toApiError(err, name);
+    }
+  }
+
+  const ctx: ImportContext = { options, now };
+  const warnings: ImportResult['warnings'] = [];
+  const sourceIds: number[] = [];
+  store.begin();
+  try {
+    const touched = new Set<string>();
+    for (const [index, p] of prepared.entries()) {
+      checkCancelled(hooks.signal);
+      const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
+        hooks.onProgress?.({ file: p.input.fileName, index, total: prepared.length, phase, nodes, edges });
+      progress('parsing');
+      const replaced = store.sourcesToReplace(p.label, p.sha256, p.importer.format);
+      for (const id of replaced) for (const nodeId of store.deleteSource(id)) touched.add(nodeId);
+      const sourceId = store.addSource({
+        label: p.label,
+        fileName: p.input.fileName,
+        format: p.importer.format,
+        sha256: p.sha256,
+        importedAt: now.toISOString(),
+        options: { ...options },
+      });
+      sourceIds.push(sourceId);
+      const sourceTouched = new Set<string>();
+      const counts = { nodes: 0, edges: 0 };
+      const fileWarnings: ImportWarning[] = [];
+      const marks: MarkRequest[] = [];
+      try {
+        for await (const fragment of fragmentsOf(p.importer.parse(p.input, ctx))) {
+          checkCancelled(hooks.signal);
+          const written = store.writeFragment(sourceId, fragment, sourceTouched);
+          counts.nodes += written.nodes;
+          counts.edges += written.edges;
+          fileWarnings.push(...fragment.warnings);
+          marks.push(...(fragment.marks ?? []));
+          progress('writing', counts.nodes, counts.edges);
+        }
+      } catch (err) {
+        throw toApiError(err, p.input.fileName);
+      }
+      // A source whose nodes are all new is copied into the merged view in one statement.
+      if (!(replaced.length === 0 && store.materializeNewSource(sourceId))) for (const id of sourceTouched) touched.add(id);
+      store.finishSource(sourceId, counts, fileWarnings);
+      for (const w of fileWarnings) warnings.push({ file: p.input.fileName, ...w });
+      for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${p.input.fileName}`, now.toISOString(), sourceId);
+    }
+    store.materialize(touched);
+    checkCancelled(hooks.signal);
+    hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
+    recomputeDerived(store, now);
+    checkCancelled(hooks.signal);
+    store.commit();
+  } catch (err) {
+    store.rollback();
+    throw toApiError(err);
+  }
+  hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
+  const sources = store.sources().filter((s) => sourceIds.includes(s.id));
+  return {
+    sources: sources.map((s) => ({ id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings })),
+    warnings,
+    counts: store.counts(),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer }> {
+  if ('path' in file) {
+    const full = resolvePath(file.path);
+    const name = basename(full);
+    try {
+      const info = await stat(full);
+      if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
+      return { label: full, name, bytes: await readFile(full) };
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError({ code: 'bad-input', message: `${file.path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: file.path });
+    }
+  }
+  const bytes = Buffer.from(file.contentBase64, 'base64');
+  return { label: `upload:${file.name}`, name: file.name, bytes };
+}
+
+async function* fragmentsOf(result: GraphFragment | Promise<GraphFragment> | AsyncIterable<GraphFragment>): AsyncIterable<GraphFragment> {
+  if (result && typeof (result as AsyncIterable<GraphFragment>)[Symbol.asyncIterator] === 'function') {
+    yield* result as AsyncIterable<GraphFragment>;
+  } else {
+    yield await (result as GraphFragment | Promise<GraphFragment>);
+  }
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ApiError({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
+}
+
+function toApiError(err: unknown, fileName?: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ImportError) {
+    return new ApiError({ code: 'bad-input', message: err.message, file: err.file, ...(err.location ? { location: err.location } : {}) });
+  }
+  const message = (err as Error)?.message ?? String(err);
+  // An importer bug must still name the file, and must not leave a half-written case (the caller rolls back).
+  return new ApiError({ code: fileName ? 'bad-input' : 'internal', message: fileName ? `${fileName}: ${message}` : message, ...(fileName ? { file: fileName } : {}) });
+}

@@ -1,0 +1,5 @@
+import type { Importer } from './types.js';
+import { opengraph } from './opengraph.js';
+
+/** Every importer, in one list. Detection asks each; adding a format means adding it here. */
+export const IMPORTERS: readonly Importer[] = [opengraph];

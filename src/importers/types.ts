@@ -1,0 +1,58 @@
+import type { GraphFragment } from '../model/fragment.js';
+import type { EdgeKind, Provider } from '../model/kinds.js';
+
+/** Options a user may pass with an import. */
+export interface ImportOptions {
+  /** Force a format instead of detecting it. */
+  format?: string;
+  /** Kubernetes imports: the cluster the objects belong to. */
+  cluster?: string;
+  /** AWS imports that do not name their account (resource policies): the account id. */
+  account?: string;
+}
+
+export interface ImportContext {
+  options: ImportOptions;
+  /** The time the import started, for ages and "now"-relative facts. */
+  now: Date;
+}
+
+/** What a detector sees: the start of the file, decoded. Detection never parses whole files. */
+export interface Probe {
+  fileName: string;
+  /** Up to the first 64 KiB of text, BOM removed. */
+  head: string;
+  /** Whether the head (trimmed) starts like JSON. */
+  looksJson: boolean;
+}
+
+export interface Importer {
+  /** Stable format id used in --format, the sources table and the docs. */
+  format: string;
+  title: string;
+  provider: Provider;
+  /** What produces this format, e.g. "aws iam get-account-authorization-details". */
+  producedBy: string;
+  /** The edge kinds this importer can emit (checked by the drift test). */
+  emits: readonly EdgeKind[];
+  /** 0 = not this format, 1 = certain. The highest score wins; ties are an error. */
+  detect(probe: Probe): number;
+  /**
+   * Pure transform: input → graph facts. Throw ImportError for bad input. A streaming importer
+   * may yield several fragments; they are written in the same transaction.
+   */
+  parse(input: ImportInput, ctx: ImportContext): GraphFragment | Promise<GraphFragment> | AsyncIterable<GraphFragment>;
+}
+
+/** One file to import, with lazy decoders that report errors with the file and place. */
+export interface ImportInput {
+  fileName: string;
+  /** Decompressed bytes. */
+  readonly bytes: Buffer;
+  /** UTF-8 text, BOM removed. */
+  text(): string;
+  /** Parsed JSON; a syntax error becomes an ImportError naming line and column. */
+  json(): unknown;
+  /** JSON-lines: each non-empty line parsed, with its 1-based line number. */
+  jsonLines(): Iterable<{ line: number; value: unknown } | { line: number; error: string }>;
+}

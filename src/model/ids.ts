@@ -1,0 +1,39 @@
+// Canonical node ids. One helper per provider keeps every importer and rule agreeing on the same id
+// for the same thing, which is what lets sources merge.
+
+export const ids = {
+  awsAccount: (accountId: string) => `aws:account:${accountId}`,
+  /** Users, roles, groups, policies, instance profiles, buckets…: their ARN is their id. */
+  awsArn: (arn: string) => arn,
+  awsAccessKey: (keyId: string) => `aws:key:${keyId}`,
+  awsPassword: (userArn: string) => `aws:password:${userArn}`,
+  awsService: (service: string) => `aws:service:${service}`,
+  k8sCluster: (cluster: string) => `k8s:${cluster}`,
+  k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,
+  /** Namespaced object: `k8s:<cluster>/<ns>/<kind>/<name>`; cluster-scoped objects use '_' as namespace. */
+  k8sObject: (cluster: string, ns: string | undefined, kind: string, name: string) =>
+    `k8s:${cluster}/${ns ?? '_'}/${kind}/${name}`,
+  gcpProject: (projectId: string) => `gcp:project:${projectId}`,
+  gcpOrganization: (orgId: string) => `gcp:organization:${orgId}`,
+  gcpFolder: (folderId: string) => `gcp:folder:${folderId}`,
+  gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
+  gcpKey: (keyId: string) => `gcp:key:${keyId}`,
+  gcpMember: (member: string) => `gcp:member:${member}`,
+  azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,
+  azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
+  azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
+  azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  /** The one privileged-control node of a boundary. */
+  admin: (boundaryId: string) => `admin:${boundaryId}`,
+  leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,
+  secret: (fingerprint: string) => `secret:${fingerprint}`,
+  federatedSubject: (issuer: string, subject: string) => `federated:${issuer}:${subject}`,
+  /** OpenGraph object ids are collector-issued (SIDs, GUIDs), shared by every file that names them. */
+  opengraph: (id: string) => `og:${id}`,
+} as const;
+
+/** The account id inside an ARN, or undefined for ARNs without one (AWS-managed policies). */
+export function arnAccount(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length >= 6 && /^\d{12}$/.test(parts[4] ?? '') ? parts[4] : undefined;
+}

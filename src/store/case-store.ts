@@ -1,0 +1,616 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { EdgeProps, Evidence, GraphFragment, ImportWarning, JsonObject, MarkKind, NodeFact } from '../model/fragment.js';
+import { EDGE_KINDS, isEdgeKind, isNodeKind, type EdgeKind, type NodeKind } from '../model/kinds.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Migration } from './migrations/types.js';
+
+/** 'BMAP' — marks a SQLite file as a Blastmap case. */
+const APPLICATION_ID = 0x424d4150;
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** node_facts.source_id of nodes made by derivation rules. */
+export const DERIVED_SOURCE = 0;
+
+export class CaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseError';
+  }
+}
+
+export interface StoredNode {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  stub: boolean;
+  boundary: string | null;
+  handles: string[];
+  props: JsonObject;
+  sources: number[];
+}
+
+export interface StoredEdge {
+  id: number;
+  src: string;
+  dst: string;
+  kind: EdgeKind;
+  sourceId: number | null;
+  derived: boolean;
+  conditional: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  props: EdgeProps;
+}
+
+export interface SourceRow {
+  id: number;
+  label: string;
+  fileName: string;
+  format: string;
+  sha256: string;
+  importedAt: string;
+  options: JsonObject;
+  counts: { nodes: number; edges: number };
+  warnings: ImportWarning[];
+}
+
+export interface MarkRow {
+  id: number;
+  nodeId: string;
+  mark: MarkKind;
+  note: string;
+  by: string;
+  at: string;
+  sourceId: number | null;
+}
+
+export interface FindingRow {
+  id: string;
+  rule: string;
+  severity: string;
+  nodeId: string;
+  title: string;
+  summary: string;
+  evidence: Evidence[];
+  remediation: string;
+}
+
+interface NodeRowRaw { id: string; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string }
+interface EdgeRowRaw { id: number; src: string; dst: string; kind: string; source_id: number | null; derived: number; conditional: number; first_seen: string | null; last_seen: string | null; props: string }
+interface FactRowRaw { node_id: string; source_id: number; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string }
+
+/**
+ * One case file. Only this module talks SQL. Writes happen inside the transaction the caller opens with
+ * begin(); everything an import changes is committed or rolled back together.
+ */
+export class CaseStore {
+  readonly path: string;
+  private readonly db: Db;
+  private readonly stmts = new Map<string, Statement>();
+  private aliasMap: Map<string, string> | undefined;
+
+  private constructor(path: string, db: Db) {
+    this.path = path;
+    this.db = db;
+  }
+
+  /** Opens a case, creating it when `create` is set and the file does not exist. */
+  static open(path: string, options: { create?: boolean; readonly?: boolean; migrations?: readonly Migration[] } = {}): CaseStore {
+    const migrations = options.migrations ?? MIGRATIONS;
+    const latest = migrations[migrations.length - 1]?.version ?? 0;
+    const exists = existsSync(path);
+    if (!exists && !options.create) throw new CaseError(`${path}: no such case file (use import to create one)`);
+    if (exists) checkHeader(path);
+    let db: Db;
+    try {
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+    } catch (err) {
+      throw new CaseError(`${path}: cannot open the case: ${(err as Error).message}`);
+    }
+    try {
+      const appId = db.pragma('application_id', { simple: true }) as number;
+      const version = db.pragma('user_version', { simple: true }) as number;
+      const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+      if (appId !== APPLICATION_ID && tables > 0) {
+        throw new CaseError(`${path}: this SQLite database is not a Blastmap case`);
+      }
+      if (version > latest) {
+        throw new CaseError(`${path}: the case was written by a newer Blastmap (schema ${version}; this version reads up to ${latest}). Upgrade Blastmap to open it.`);
+      }
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      const store = new CaseStore(path, db);
+      if (!options.readonly) store.migrate(version, migrations);
+      else if (version < latest) throw new CaseError(`${path}: the case needs an upgrade; open it once read-write`);
+      return store;
+    } catch (err) {
+      db.close();
+      if (err instanceof CaseError) throw err;
+      throw new CaseError(`${path}: the case file is damaged or unreadable: ${(err as Error).message}`);
+    }
+  }
+
+  private migrate(from: number, migrations: readonly Migration[]): void {
+    for (const m of migrations) {
+      if (m.version <= from) continue;
+      this.db.transaction(() => {
+        m.up(this.db);
+        this.db.pragma(`application_id = ${APPLICATION_ID}`);
+        this.db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A read-only handle cannot checkpoint; nothing to do.
+    }
+    this.db.close();
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // --- transactions -------------------------------------------------------------------------------
+
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+  commit(): void {
+    this.db.exec('COMMIT');
+    this.aliasMap = undefined;
+  }
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.aliasMap = undefined;
+  }
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  // --- sources ------------------------------------------------------------------------------------
+
+  /** Sources a new import of (label, content) replaces: the same label, or the same content in the same format. */
+  sourcesToReplace(label: string, sha256: string, format: string): number[] {
+    return (this.stmt('SELECT id FROM sources WHERE label = ? OR (sha256 = ? AND format = ?)').all(label, sha256, format) as { id: number }[]).map((r) => r.id);
+  }
+
+  addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings'>): number {
+    const info = this.stmt('INSERT INTO sources (label, file_name, format, sha256, imported_at, options) VALUES (?, ?, ?, ?, ?, ?)').run(
+      row.label,
+      row.fileName,
+      row.format,
+      row.sha256,
+      row.importedAt,
+      JSON.stringify(row.options),
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  finishSource(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[]): void {
+    this.stmt('UPDATE sources SET counts = ?, warnings = ? WHERE id = ?').run(JSON.stringify(counts), JSON.stringify(warnings), id);
+  }
+
+  /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
+  deleteSource(id: number): Set<string> {
+    const touched = new Set<string>();
+    for (const r of this.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(id) as Iterable<{ node_id: string }>) touched.add(r.node_id);
+    for (const r of this.stmt('SELECT alias, canonical FROM node_aliases WHERE source_id = ?').all(id) as { alias: string; canonical: string }[]) {
+      touched.add(r.alias);
+      touched.add(r.canonical);
+    }
+    this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
+    this.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id);
+    this.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
+    this.stmt('DELETE FROM sources WHERE id = ?').run(id);
+    this.aliasMap = undefined;
+    return touched;
+  }
+
+  sources(): SourceRow[] {
+    return (this.stmt('SELECT * FROM sources ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
+      id: r['id'] as number,
+      label: r['label'] as string,
+      fileName: r['file_name'] as string,
+      format: r['format'] as string,
+      sha256: r['sha256'] as string,
+      importedAt: r['imported_at'] as string,
+      options: JSON.parse(r['options'] as string) as JsonObject,
+      counts: JSON.parse(r['counts'] as string) as { nodes: number; edges: number },
+      warnings: JSON.parse(r['warnings'] as string) as ImportWarning[],
+    }));
+  }
+
+  // --- writing facts ------------------------------------------------------------------------------
+
+  /**
+   * Writes one fragment's nodes, edges and aliases for a source. Duplicate node facts within the
+   * fragment are merged first. Returns the node ids touched (to materialise).
+   */
+  writeFragment(sourceId: number, fragment: GraphFragment, touched: Set<string>, derived = false): { nodes: number; edges: number } {
+    const merged = new Map<string, NodeFact>();
+    for (const n of fragment.nodes) {
+      if (!isNodeKind(n.kind)) throw new Error(`unknown node kind '${String(n.kind)}' for ${n.id}`);
+      const prev = merged.get(n.id);
+      merged.set(n.id, prev ? mergeFacts(prev, n) : n);
+    }
+    const upsertFact = this.stmt(
+      `INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
+         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+    );
+    for (const n of merged.values()) {
+      upsertFact.run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, uniqueHandles(n).join('\n'), JSON.stringify(n.props ?? {}));
+      touched.add(n.id);
+    }
+    const insertEdge = this.stmt(
+      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const e of fragment.edges) {
+      if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+      const p = e.props ?? {};
+      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, JSON.stringify(p));
+    }
+    if (fragment.aliases?.length) {
+      const insertAlias = this.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
+      for (const a of fragment.aliases) {
+        insertAlias.run(a.from, a.to, sourceId);
+        touched.add(a.from);
+        touched.add(a.to);
+      }
+      this.aliasMap = undefined;
+    }
+    return { nodes: merged.size, edges: fragment.edges.length };
+  }
+
+  /** Drops every derived edge and node, returning the derived node ids (to materialise). */
+  clearDerived(): Set<string> {
+    const touched = new Set<string>();
+    for (const r of this.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
+    this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
+    this.stmt('DELETE FROM edges WHERE derived = 1').run();
+    return touched;
+  }
+
+  /**
+   * Rebuilds the merged `nodes` rows for the given ids from their facts. A node stated by one source
+   * is copied in SQL; nodes stated by several, or aliased, are merged here.
+   */
+  materialize(touched: Iterable<string>): void {
+    const aliases = this.aliases();
+    const canonicalIds = new Set<string>();
+    for (const id of touched) canonicalIds.add(aliases.get(id) ?? id);
+    const aliasesOf = new Map<string, string[]>();
+    for (const [alias, canonical] of aliases) {
+      const list = aliasesOf.get(canonical) ?? [];
+      list.push(alias);
+      aliasesOf.set(canonical, list);
+    }
+    const factsOf = this.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
+    const del = this.stmt('DELETE FROM nodes WHERE id = ?');
+    // Aliases are merged into their canonical node; their own rows must go.
+    for (const alias of aliases.keys()) del.run(alias);
+    const upsert = this.stmt(
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
+         handles = excluded.handles, props = excluded.props, sources = excluded.sources`,
+    );
+    for (const id of canonicalIds) {
+      const facts = factsOf.all(id) as FactRowRaw[];
+      for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
+      if (facts.length === 0) {
+        del.run(id);
+        continue;
+      }
+      if (facts.length === 1) {
+        const f = facts[0]!;
+        upsert.run(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
+        continue;
+      }
+      // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
+      facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
+      let kind = facts[0]!.kind;
+      let name = facts[0]!.name;
+      let boundary = facts[0]!.boundary;
+      const props: JsonObject = {};
+      const handles = new Set<string>([id]);
+      for (const f of facts) {
+        if (!f.stub || facts.every((g) => g.stub)) {
+          kind = f.kind;
+          name = f.name;
+          boundary = f.boundary ?? boundary;
+        } else if (!boundary) boundary = f.boundary;
+        Object.assign(props, JSON.parse(f.props) as JsonObject);
+        for (const h of f.handles.split('\n')) if (h) handles.add(h);
+        handles.add(f.node_id);
+      }
+      const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
+      const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
+      upsert.run(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources));
+    }
+  }
+
+  /**
+   * Bulk path for a source whose nodes are all new to the case and stated once: one INSERT … SELECT
+   * instead of a round trip per node. Returns false (doing nothing) when the fast path does not apply.
+   */
+  materializeNewSource(sourceId: number): boolean {
+    const aliased = (this.stmt('SELECT count(*) AS n FROM node_aliases').get() as { n: number }).n;
+    if (aliased > 0) return false;
+    const shared = this.stmt(
+      `SELECT 1 FROM node_facts f WHERE f.source_id = ? AND EXISTS (SELECT 1 FROM node_facts g WHERE g.node_id = f.node_id AND g.source_id <> f.source_id) LIMIT 1`,
+    ).get(sourceId);
+    if (shared) return false;
+    this.stmt(
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources)
+       SELECT node_id, kind, name, stub, boundary, handles, props, '[' || source_id || ']' FROM node_facts WHERE source_id = ?`,
+    ).run(sourceId);
+    return true;
+  }
+
+  // --- reading ------------------------------------------------------------------------------------
+
+  /** alias id → canonical id. */
+  aliases(): Map<string, string> {
+    if (!this.aliasMap) {
+      this.aliasMap = new Map((this.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    }
+    return this.aliasMap;
+  }
+
+  canonical(id: string): string {
+    return this.aliases().get(id) ?? id;
+  }
+
+  node(id: string): StoredNode | undefined {
+    const row = this.stmt('SELECT * FROM nodes WHERE id = ?').get(this.canonical(id)) as NodeRowRaw | undefined;
+    return row ? toNode(row) : undefined;
+  }
+
+  nodes(idList: readonly string[]): Map<string, StoredNode> {
+    const out = new Map<string, StoredNode>();
+    const get = this.stmt('SELECT * FROM nodes WHERE id = ?');
+    for (const id of idList) {
+      const row = get.get(this.canonical(id)) as NodeRowRaw | undefined;
+      if (row) out.set(id, toNode(row));
+    }
+    return out;
+  }
+
+  *nodesOfKind(kind: NodeKind): IterableIterator<StoredNode> {
+    for (const row of this.stmt('SELECT * FROM nodes WHERE kind = ?').iterate(kind) as Iterable<NodeRowRaw>) yield toNode(row);
+  }
+
+  /** Every node id with its kind, for building in-memory indexes. */
+  *nodeKinds(): IterableIterator<{ id: string; kind: NodeKind; boundary: string | null }> {
+    yield* this.stmt('SELECT id, kind, boundary FROM nodes').iterate() as Iterable<{ id: string; kind: NodeKind; boundary: string | null }>;
+  }
+
+  /** Exact handle match (case-insensitive), through the trigram index then verified. */
+  byHandle(handle: string): StoredNode[] {
+    const exact = this.node(handle);
+    if (exact) return [exact];
+    if (handle.length < 3) return [];
+    const lower = handle.toLowerCase();
+    const rows = this.stmt('SELECT nodes.* FROM node_fts JOIN nodes ON nodes.rowid = node_fts.rowid WHERE node_fts MATCH ? LIMIT 200').all(ftsQuote(handle)) as NodeRowRaw[];
+    return rows
+      .filter((r) => r.handles.toLowerCase().split('\n').includes(lower) || r.name.toLowerCase() === lower)
+      .map(toNode);
+  }
+
+  /** Substring search over names and handles; shorter matches (closer to exact) first. */
+  search(text: string, limit: number): { node: StoredNode; matched: string }[] {
+    const q = text.trim();
+    if (!q) return [];
+    const lower = q.toLowerCase();
+    let rows: NodeRowRaw[];
+    if (q.length >= 3) {
+      rows = this.stmt('SELECT nodes.* FROM node_fts JOIN nodes ON nodes.rowid = node_fts.rowid WHERE node_fts MATCH ? ORDER BY rank LIMIT ?').all(ftsQuote(q), Math.max(limit * 5, 50)) as NodeRowRaw[];
+    } else {
+      rows = this.stmt("SELECT * FROM nodes WHERE name LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' LIMIT ?").all(`%${likeEscape(q)}%`, `%${likeEscape(q)}%`, limit * 5) as NodeRowRaw[];
+    }
+    const scored = rows.map((r) => {
+      const candidates = [r.name, ...r.handles.split('\n')].filter(Boolean);
+      const hits = candidates.filter((c) => c.toLowerCase().includes(lower));
+      const best = hits.sort((a, b) => a.length - b.length)[0] ?? r.name;
+      const exact = best.toLowerCase() === lower ? 0 : 1;
+      return { node: toNode(r), matched: best, score: exact * 1e6 + best.length + (r.stub ? 1e5 : 0) };
+    });
+    scored.sort((a, b) => a.score - b.score || a.node.name.localeCompare(b.node.name));
+    return scored.slice(0, limit).map(({ node, matched }) => ({ node, matched }));
+  }
+
+  /** Edges leaving (or entering) a node, with aliases resolved. */
+  edgesOf(id: string, direction: 'out' | 'in', limit = 10_000): StoredEdge[] {
+    const col = direction === 'out' ? 'src' : 'dst';
+    const canonical = this.canonical(id);
+    const names = [canonical, ...[...this.aliases()].filter(([, c]) => c === canonical).map(([a]) => a)];
+    const rows: EdgeRowRaw[] = [];
+    const q = this.stmt(`SELECT * FROM edges WHERE ${col} = ? LIMIT ?`);
+    for (const name of names) rows.push(...(q.all(name, limit + 1) as EdgeRowRaw[]));
+    return rows.slice(0, limit + 1).map((r) => this.toEdge(r));
+  }
+
+  edge(id: number): StoredEdge | undefined {
+    const row = this.stmt('SELECT * FROM edges WHERE id = ?').get(id) as EdgeRowRaw | undefined;
+    return row ? this.toEdge(row) : undefined;
+  }
+
+  *edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
+    for (const row of this.stmt('SELECT * FROM edges WHERE kind = ?').iterate(kind) as Iterable<EdgeRowRaw>) yield this.toEdge(row);
+  }
+
+  /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
+  *traversableEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; derived: boolean }> {
+    const kinds = Object.entries(EDGE_KINDS).filter(([, spec]) => spec.traversable).map(([k]) => k);
+    const aliases = this.aliases();
+    const q = this.db.prepare(`SELECT id, src, dst, kind, conditional, derived FROM edges WHERE kind IN (${kinds.map(() => '?').join(',')})`);
+    for (const r of q.iterate(...kinds) as Iterable<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: number; derived: number }>) {
+      yield { id: r.id, src: aliases.get(r.src) ?? r.src, dst: aliases.get(r.dst) ?? r.dst, kind: r.kind, conditional: r.conditional === 1, derived: r.derived === 1 };
+    }
+  }
+
+  counts(): { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number } {
+    const n = (sql: string) => (this.stmt(sql).get() as { n: number }).n;
+    return {
+      nodes: n('SELECT count(*) AS n FROM nodes'),
+      edges: n('SELECT count(*) AS n FROM edges'),
+      derivedEdges: n('SELECT count(*) AS n FROM edges WHERE derived = 1'),
+      findings: n('SELECT count(*) AS n FROM findings'),
+      marks: n('SELECT count(*) AS n FROM marks WHERE undone_at IS NULL'),
+    };
+  }
+
+  private toEdge(r: EdgeRowRaw): StoredEdge {
+    const aliases = this.aliases();
+    return {
+      id: r.id,
+      src: aliases.get(r.src) ?? r.src,
+      dst: aliases.get(r.dst) ?? r.dst,
+      kind: r.kind as EdgeKind,
+      sourceId: r.source_id,
+      derived: r.derived === 1,
+      conditional: r.conditional === 1,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      props: JSON.parse(r.props) as EdgeProps,
+    };
+  }
+
+  // --- marks --------------------------------------------------------------------------------------
+
+  /** Adds a mark unless the node already carries an active one of the same kind. */
+  addMark(nodeId: string, mark: MarkKind, note: string, by: string, at: string, sourceId: number | null = null): MarkRow {
+    const existing = this.stmt('SELECT * FROM marks WHERE node_id = ? AND mark = ? AND undone_at IS NULL').get(nodeId, mark) as Record<string, unknown> | undefined;
+    if (existing) return toMark(existing);
+    const info = this.stmt('INSERT INTO marks (node_id, mark, note, by, at, source_id) VALUES (?, ?, ?, ?, ?, ?)').run(nodeId, mark, note, by, at, sourceId);
+    return { id: Number(info.lastInsertRowid), nodeId, mark, note, by, at, sourceId };
+  }
+
+  /** Undoes active marks; they stay in the table with who and when. */
+  undoMark(nodeId: string, mark: MarkKind, by: string, at: string): number {
+    return this.stmt('UPDATE marks SET undone_at = ?, undone_by = ? WHERE node_id = ? AND mark = ? AND undone_at IS NULL').run(at, by, nodeId, mark).changes;
+  }
+
+  activeMarks(nodeId?: string): MarkRow[] {
+    const rows = nodeId
+      ? this.stmt('SELECT * FROM marks WHERE node_id = ? AND undone_at IS NULL ORDER BY id').all(nodeId)
+      : this.stmt('SELECT * FROM marks WHERE undone_at IS NULL ORDER BY id').all();
+    return (rows as Record<string, unknown>[]).map(toMark);
+  }
+
+  // --- findings -----------------------------------------------------------------------------------
+
+  replaceFindings(findings: FindingRow[]): void {
+    this.stmt('DELETE FROM findings').run();
+    const ins = this.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const f of findings) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation);
+  }
+
+  findings(filter: { nodeId?: string } = {}): FindingRow[] {
+    const rows = filter.nodeId ? this.stmt('SELECT * FROM findings WHERE node_id = ?').all(filter.nodeId) : this.stmt('SELECT * FROM findings').all();
+    return (rows as Record<string, unknown>[]).map((r) => ({
+      id: r['id'] as string,
+      rule: r['rule'] as string,
+      severity: r['severity'] as string,
+      nodeId: r['node_id'] as string,
+      title: r['title'] as string,
+      summary: r['summary'] as string,
+      evidence: JSON.parse(r['evidence'] as string) as Evidence[],
+      remediation: r['remediation'] as string,
+    }));
+  }
+
+  // --- meta ---------------------------------------------------------------------------------------
+
+  getMeta(key: string): string | undefined {
+    return (this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+  setMeta(key: string, value: string): void {
+    this.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+}
+
+/** Refuses files that are not SQLite before SQLite touches them, so a wrong file is never modified. */
+function checkHeader(path: string): void {
+  const size = statSync(path).size;
+  if (size === 0) return; // An empty file becomes a new case.
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    readSync(fd, buf, 0, 16, 0);
+    if (buf.toString('latin1') !== SQLITE_MAGIC) {
+      throw new CaseError(`${path}: not a Blastmap case (the file is not an SQLite database)`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toNode(r: NodeRowRaw): StoredNode {
+  return {
+    id: r.id,
+    kind: r.kind as NodeKind,
+    name: r.name,
+    stub: r.stub === 1,
+    boundary: r.boundary,
+    handles: r.handles ? r.handles.split('\n') : [],
+    props: JSON.parse(r.props) as JsonObject,
+    sources: JSON.parse(r.sources) as number[],
+  };
+}
+
+function toMark(r: Record<string, unknown>): MarkRow {
+  return {
+    id: r['id'] as number,
+    nodeId: r['node_id'] as string,
+    mark: r['mark'] as MarkKind,
+    note: r['note'] as string,
+    by: r['by'] as string,
+    at: r['at'] as string,
+    sourceId: (r['source_id'] as number | null) ?? null,
+  };
+}
+
+function mergeFacts(a: NodeFact, b: NodeFact): NodeFact {
+  const full = a.stub && !b.stub ? b : !a.stub && b.stub ? a : b;
+  return {
+    ...full,
+    stub: Boolean(a.stub && b.stub),
+    boundary: full.boundary ?? a.boundary ?? b.boundary,
+    handles: [...new Set([...(a.handles ?? []), ...(b.handles ?? [])])],
+    props: a.stub && !b.stub ? { ...(a.props ?? {}), ...(b.props ?? {}) } : !a.stub && b.stub ? { ...(b.props ?? {}), ...(a.props ?? {}) } : { ...(a.props ?? {}), ...(b.props ?? {}) },
+  };
+}
+
+function uniqueHandles(n: NodeFact): string[] {
+  const set = new Set<string>([n.id]);
+  for (const h of n.handles ?? []) if (h) set.add(h);
+  return [...set];
+}
+
+function ftsQuote(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,6 @@
+import { migration0001 } from './0001-initial.js';
+import type { Migration } from './types.js';
+
+/** In version order. A new schema step is a new file here; shipped migrations are never edited. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;

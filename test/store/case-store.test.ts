@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { CaseError, CaseStore } from '../../src/store/case-store.js';
+import { migration0001 } from '../../src/store/migrations/0001-initial.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import type { GraphFragment } from '../../src/model/fragment.js';
+import { tempCase } from '../helpers.js';
+
+function write(store: CaseStore, label: string, fragment: GraphFragment): number {
+  store.begin();
+  const touched = new Set<string>();
+  for (const id of store.sourcesToReplace(label, label, 'test')) for (const t of store.deleteSource(id)) touched.add(t);
+  const sourceId = store.addSource({ label, fileName: label, format: 'test', sha256: label, importedAt: '2026-01-01T00:00:00Z', options: {} });
+  store.writeFragment(sourceId, fragment, touched);
+  store.materialize(touched);
+  store.commit();
+  return sourceId;
+}
+
+const roleA = { id: 'arn:aws:iam::111111111111:role/a', kind: 'aws_role' as const, name: 'a', handles: ['a'] };
+
+describe('case store', () => {
+  it('creates a WAL case with the latest schema and a Blastmap application id', () => {
+    const path = tempCase();
+    const store = CaseStore.open(path, { create: true });
+    expect(store.schemaVersion).toBe(MIGRATIONS.at(-1)!.version);
+    store.close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('application_id', { simple: true })).toBe(0x424d4150);
+    db.close();
+  });
+
+  it('merges facts about one node from several sources, a full description over a stub', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    write(store, 'trust.json', { nodes: [{ ...roleA, name: 'stub-name', stub: true, props: { seenIn: 'trust' } }], edges: [], warnings: [] });
+    write(store, 'gaad.json', { nodes: [{ ...roleA, props: { path: '/' } }], edges: [], warnings: [] });
+    const n = store.node(roleA.id)!;
+    expect(n).toMatchObject({ name: 'a', stub: false, props: { seenIn: 'trust', path: '/' } });
+    expect(n.sources).toHaveLength(2);
+    store.close();
+  });
+
+  it('re-importing a source replaces exactly its rows', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    const other = { id: 'og:other', kind: 'og_object' as const, name: 'other' };
+    write(store, 'keep.json', { nodes: [other, { ...roleA, stub: true }], edges: [{ from: other.id, to: roleA.id, kind: 'OPENGRAPH_EDGE' }], warnings: [] });
+    write(store, 'x.json', { nodes: [roleA, { id: 'og:gone', kind: 'og_object', name: 'gone' }], edges: [{ from: roleA.id, to: 'og:gone', kind: 'OPENGRAPH_EDGE' }], warnings: [] });
+    expect(store.counts()).toMatchObject({ nodes: 3, edges: 2 });
+    write(store, 'x.json', { nodes: [{ ...roleA, name: 'renamed' }], edges: [], warnings: [] });
+    expect(store.counts()).toMatchObject({ nodes: 2, edges: 1 });
+    expect(store.node('og:gone')).toBeUndefined();
+    expect(store.node(roleA.id)?.name).toBe('renamed');
+    expect(store.edgesOf(other.id, 'out')).toHaveLength(1);
+    store.close();
+  });
+
+  it('finds nodes by any handle and by substring', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    write(store, 'a.json', { nodes: [{ id: 'aws:key:AKIAEXAMPLE123', kind: 'aws_access_key', name: 'key of ci-bot', handles: ['AKIAEXAMPLE123'] }, roleA], edges: [], warnings: [] });
+    expect(store.byHandle('akiaexample123').map((n) => n.id)).toEqual(['aws:key:AKIAEXAMPLE123']);
+    expect(store.search('EXAMPLE12', 5)[0]?.node.id).toBe('aws:key:AKIAEXAMPLE123');
+    expect(store.search('role/a', 5)[0]?.node.id).toBe(roleA.id);
+    store.close();
+  });
+
+  it('merges aliased ids into their canonical node, edges included', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    const user = { id: 'arn:aws:iam::111111111111:user/ci', kind: 'aws_user' as const, name: 'ci' };
+    write(store, 'report.csv', { nodes: [user, { id: 'slot:ci#1', kind: 'aws_access_key', name: 'key 1', props: { lastUsed: '2026-01-01' } }], edges: [{ from: 'slot:ci#1', to: user.id, kind: 'OPENGRAPH_EDGE' }], warnings: [] });
+    write(store, 'keys.json', { nodes: [{ id: 'aws:key:AKIA1', kind: 'aws_access_key', name: 'AKIA1', props: { status: 'Active' } }], edges: [], warnings: [], aliases: [{ from: 'slot:ci#1', to: 'aws:key:AKIA1' }] });
+    expect(store.node('slot:ci#1')).toMatchObject({ id: 'aws:key:AKIA1', props: { lastUsed: '2026-01-01', status: 'Active' } });
+    expect(store.edgesOf('aws:key:AKIA1', 'out').map((e) => e.dst)).toEqual([user.id]);
+    expect(store.counts().nodes).toBe(2);
+    store.close();
+  });
+
+  it('refuses a file that is not SQLite without touching it', () => {
+    const path = tempCase();
+    writeFileSync(path, 'this is not a database\n'.repeat(100));
+    expect(() => CaseStore.open(path)).toThrowError(/not a Blastmap case \(the file is not an SQLite database\)/);
+  });
+
+  it('refuses an SQLite database of another application', () => {
+    const path = tempCase();
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(() => CaseStore.open(path)).toThrowError(/not a Blastmap case/);
+  });
+
+  it('refuses a damaged case with a clear error', () => {
+    const path = tempCase();
+    CaseStore.open(path, { create: true }).close();
+    const header = Buffer.from('SQLite format 3\0');
+    writeFileSync(path, Buffer.concat([header, Buffer.alloc(8192, 0x41)]));
+    expect(() => CaseStore.open(path)).toThrowError(CaseError);
+    expect(() => CaseStore.open(path)).toThrowError(/damaged or unreadable|not a Blastmap case/);
+  });
+
+  it('migrates an older case forward and refuses a newer one', () => {
+    const path = tempCase();
+    const v1 = CaseStore.open(path, { create: true, migrations: [migration0001] });
+    write(v1, 'a.json', { nodes: [roleA], edges: [], warnings: [] });
+    v1.close();
+    const step2 = { version: 2, name: 'test step', up: (db: Database.Database) => db.exec('CREATE TABLE extra (x)') };
+    const v2 = CaseStore.open(path, { migrations: [migration0001, step2] });
+    expect(v2.schemaVersion).toBe(2);
+    expect(v2.node(roleA.id)?.name).toBe('a');
+    v2.close();
+    expect(() => CaseStore.open(path, { migrations: [migration0001] })).toThrowError(/newer Blastmap \(schema 2; this version reads up to 1\)/);
+  });
+
+  it('rolls back everything written since begin()', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    write(store, 'a.json', { nodes: [roleA], edges: [], warnings: [] });
+    store.begin();
+    const sid = store.addSource({ label: 'b', fileName: 'b', format: 'test', sha256: 'b', importedAt: 'now', options: {} });
+    store.writeFragment(sid, { nodes: [{ id: 'og:b', kind: 'og_object', name: 'b' }], edges: [], warnings: [] }, new Set());
+    store.rollback();
+    expect(store.sources()).toHaveLength(1);
+    expect(store.counts().nodes).toBe(1);
+    store.close();
+  });
+});
