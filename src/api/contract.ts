@@ -222,10 +222,24 @@ export interface ApiErrorShape {
   candidates?: NodeSummary[];
 }
 
+export interface ImportProgressView {
+  file: string;
+  /** 0-based index of the file being read, of `total`. */
+  index: number;
+  total: number;
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  nodes: number;
+  edges: number;
+}
+
 export interface BlastmapApi {
   caseInfo(arg: Record<string, never>): Promise<CaseInfo>;
   formats(arg: Record<string, never>): Promise<FormatInfo[]>;
   importFiles(arg: ImportRequest): Promise<ImportResult>;
+  /** The running import's progress, or null. Answers at once, even while an import runs. */
+  importProgress(arg: Record<string, never>): Promise<ImportProgressView | null>;
+  /** Cancels the running import (it rolls back; nothing changes). Answers at once. */
+  cancelImport(arg: Record<string, never>): Promise<{ cancelled: boolean }>;
   search(arg: { text: string; limit?: number }): Promise<SearchHit[]>;
   resolve(arg: { ref: string }): Promise<ResolveResult>;
   node(arg: { id: string; edgeLimit?: number }): Promise<NodeDetails>;
@@ -248,6 +262,8 @@ export const API_METHODS = [
   'caseInfo',
   'formats',
   'importFiles',
+  'importProgress',
+  'cancelImport',
   'search',
   'resolve',
   'node',
@@ -260,6 +276,31 @@ export const API_METHODS = [
   'findings',
   'containment',
 ] as const satisfies readonly ApiMethod[];
+
+/** Menu and shell commands the Electron shell sends to the renderer. */
+export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit';
+
+/**
+ * Services of the host around the renderer. Electron provides native dialogs, menus, drag-and-drop
+ * paths and recent cases; browser mode provides what a page can (file inputs), with mode 'browser'.
+ */
+export interface ShellServices {
+  mode: 'electron' | 'browser';
+  /** Native file picker for exports; browser mode returns [] (the renderer uses an <input type=file>). */
+  pickImportFiles(arg: Record<string, never>): Promise<ImportFile[]>;
+  /** The filesystem path of a dropped File (Electron), or null (browser: send its content instead). */
+  pathOfDroppedFile(file: File): string | null;
+  /** Open or create another case (Electron: dialogs and a new engine); browser mode: not available. */
+  openCase(arg: { create: boolean }): Promise<CaseInfo | null>;
+  recentCases(arg: Record<string, never>): Promise<string[]>;
+  onCommand(listener: (command: ShellCommand) => void): () => void;
+}
+
+/** What the renderer finds on window.blastmap. */
+export interface RendererBridge {
+  api: BlastmapApi;
+  shell: ShellServices;
+}
 
 // Fails to compile when a method of BlastmapApi is missing from API_METHODS.
 type MissingMethods = Exclude<ApiMethod, (typeof API_METHODS)[number]>;

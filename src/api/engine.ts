@@ -8,6 +8,7 @@ import type {
   BlastRadius,
   BoundaryCount,
   Finding,
+  ImportProgressView,
   NodeSummary,
   ReachedNode,
   ReachedResource,
@@ -48,6 +49,8 @@ export function createEngine(store: CaseStore): Engine {
     return run;
   };
   const getGraph = () => (graph ??= loadGraph(store));
+  // The running import, outside the queue so progress and cancel answer while it holds the case.
+  let running: { progress: ImportProgressView | null; abort: AbortController } | undefined;
 
   const requireNode = (id: string): NodeSummary => {
     const n = store.node(id);
@@ -83,13 +86,33 @@ export function createEngine(store: CaseStore): Engine {
 
     importWithHooks: (arg, hooks) =>
       serial(async () => {
+        const abort = new AbortController();
+        hooks.signal?.addEventListener('abort', () => abort.abort());
+        const current: NonNullable<typeof running> = { progress: null, abort };
+        running = current;
         try {
-          return await runImport(store, arg, hooks);
+          return await runImport(store, arg, {
+            ...hooks,
+            signal: abort.signal,
+            onProgress: (p) => {
+              current.progress = p;
+              hooks.onProgress?.(p);
+            },
+          });
         } finally {
+          running = undefined;
           graph = undefined;
           views.invalidate();
         }
       }),
+
+    importProgress: async () => running?.progress ?? null,
+
+    cancelImport: async () => {
+      if (!running) return { cancelled: false };
+      running.abort.abort();
+      return { cancelled: true };
+    },
 
     search: ({ text, limit }) => serial(() => store.search(text, Math.min(limit ?? 20, 200)).map((h) => ({ node: views.summary(h.node), matched: h.matched }))),
 
