@@ -70,8 +70,13 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
     derived: true,
   });
 
+  const memos = new Map<string, unknown>();
   const ctx: DeriveContext = {
     now,
+    memo<T>(key: string, compute: () => T): T {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
+    },
     node: (id) => store.node(id) ?? (emittedNodes.has(id) ? asStored(emittedNodes.get(id)!) : undefined),
     *nodesOfKind(kind: NodeKind) {
       yield* store.nodesOfKind(kind);

@@ -16,6 +16,11 @@ export interface DeriveContext {
   in(id: string, kind?: EdgeKind): DerivedOrStoredEdge[];
   emitNode(node: NodeFact): void;
   emitEdge(edge: EdgeFact): void;
+  /**
+   * A value computed once per derivation run and shared by every rule that asks for the same key
+   * (e.g. the evaluated AWS model of a case, which many AWS rules read).
+   */
+  memo<T>(key: string, compute: () => T): T;
 }
 
 export type DerivedOrStoredEdge = Pick<StoredEdge, 'src' | 'dst' | 'kind' | 'props' | 'conditional' | 'derived'>;
