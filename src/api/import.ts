@@ -28,6 +28,9 @@ export interface ImportHooks {
   now?: Date;
 }
 
+/** Above this many edges in one fragment (and more than the case holds), indexes are rebuilt after the load. */
+const BULK_EDGES = 50_000;
+
 interface Prepared {
   label: string;
   input: ImportInput;
@@ -87,6 +90,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       try {
         for await (const fragment of fragmentsOf(p.importer.parse(p.input, ctx))) {
           checkCancelled(hooks.signal);
+          if (fragment.edges.length >= BULK_EDGES && fragment.edges.length > store.counts().edges) store.suspendEdgeIndexes();
           const written = store.writeFragment(sourceId, fragment, sourceTouched);
           counts.nodes += written.nodes;
           counts.edges += written.edges;
@@ -103,6 +107,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       for (const w of fileWarnings) warnings.push({ file: p.input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${p.input.fileName}`, now.toISOString(), sourceId);
     }
+    store.restoreEdgeIndexes();
     store.materialize(touched);
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });

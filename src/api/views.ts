@@ -73,7 +73,7 @@ export class Views {
       ...(typeof p['technique'] === 'string' ? { technique: p['technique'] } : {}),
       ...(typeof p['conditional'] === 'string' && p['conditional'] ? { conditional: p['conditional'] } : {}),
       ...(typeof p['accessLevel'] === 'string' ? { accessLevel: p['accessLevel'] as EdgeView['accessLevel'] & string } : {}),
-      evidence: Array.isArray(p['evidence']) ? (p['evidence'] as unknown as Evidence[]) : [],
+      evidence: Array.isArray(p.evidence) ? p.evidence : sourceEvidence(e, source),
       ...(e.firstSeen ? { firstSeen: e.firstSeen } : {}),
       ...(e.lastSeen ? { lastSeen: e.lastSeen } : {}),
       ...(typeof p['count'] === 'number' ? { count: p['count'] } : {}),
@@ -81,6 +81,13 @@ export class Views {
       props: p,
     };
   }
+}
+
+/** An imported edge without evidence of its own is evidenced by its record in the source file. */
+function sourceEvidence(e: StoredEdge, source: SourceRef | undefined): Evidence[] {
+  if (!source) return [];
+  const what = e.props.technique ? `${e.props.technique} edge` : `${e.kind} edge`;
+  return [{ type: 'source-record', summary: `${what} stated by ${source.fileName} (${source.format})`, location: e.props.at ? `${source.fileName} ${e.props.at}` : source.fileName }];
 }
 
 export function sourceInfo(s: SourceRow): SourceInfo {

@@ -1,4 +1,4 @@
-import type { EdgeFact, GraphFragment, Json, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
+import type { GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -6,10 +6,8 @@ import type { Importer } from './types.js';
 
 // BloodHound OpenGraph: {metadata?: {source_kind}, graph: {nodes: [{id, kinds, properties}],
 // edges: [{kind, start: {value, match_by?, kind?}, end: {…}, properties?}]}}.
-// Arrays can hold a million edges, so validation is a plain loop rather than a schema library:
-// it reports the same JSON path a schema would, at a fraction of the cost.
-
-type Endpoint = { value: string; matchBy: 'id' | 'name'; kind?: string };
+// Arrays can hold a million edges, so validation is a plain loop rather than a schema library: it reports
+// the same JSON path a schema would, at a fraction of the cost, and builds paths only when reporting.
 
 export const opengraph: Importer = {
   format: 'bloodhound-opengraph',
@@ -38,99 +36,114 @@ export const opengraph: Importer = {
     if (!Array.isArray(rawEdges)) throw new ImportError(file, 'expected an array', '$.graph.edges');
 
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
+    // Raw ids as the file spells them: strings parsed once hash once, which matters at a million edges.
     const known = new Set<string>();
-    const byName = new Map<string, string[]>();
-    rawNodes.forEach((raw: unknown, i) => {
-      const where = jsonPath('graph', 'nodes', i);
-      if (!isObject(raw)) throw new ImportError(file, 'expected a node object', where);
-      const id = raw['id'];
-      if (typeof id !== 'string' && typeof id !== 'number') throw new ImportError(file, 'a node needs a string "id"', `${where}.id`);
-      const kinds = raw['kinds'];
-      if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
-        throw new ImportError(file, 'a node needs "kinds": a non-empty array of strings', `${where}.kinds`);
-      }
-      const props = raw['properties'] === undefined ? {} : raw['properties'];
-      if (!isObject(props)) throw new ImportError(file, 'expected "properties" to be an object', `${where}.properties`);
-      const nodeId = ids.opengraph(String(id));
-      const name = firstString(props, ['name', 'displayname', 'objectid']) ?? String(id);
-      const node: NodeFact = {
-        id: nodeId,
-        kind: mapNodeKind(kinds as string[]),
-        name,
-        handles: handlesOf(String(id), props),
-        props: { ...(props as JsonObject), kinds: kinds as string[], ...(sourceKind ? { source_kind: sourceKind } : {}) },
-      };
+    for (let i = 0; i < rawNodes.length; i++) {
+      const node = readNode(file, rawNodes[i], i, sourceKind);
       fragment.nodes.push(node);
-      known.add(nodeId);
-      for (const key of [props['name'], props['displayname']]) {
-        if (typeof key !== 'string') continue;
-        const lower = key.toLowerCase();
-        const list = byName.get(lower) ?? [];
-        list.push(nodeId);
-        byName.set(lower, list);
+      known.add(String((rawNodes[i] as Record<string, unknown>)['id']));
+      const kinds = node.props?.['kinds'] as string[];
+      const props = node.props ?? {};
+      if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
+        fragment.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
       }
-      if ((kinds as string[]).some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
-        fragment.marks!.push({ nodeId, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${(kinds as string[]).join(', ')})` } satisfies MarkRequest);
-      }
-    });
+    }
 
-    rawEdges.forEach((raw: unknown, i) => {
-      const where = jsonPath('graph', 'edges', i);
-      if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', where);
+    let byName: Map<string, NodeFact[]> | undefined;
+    const names = () => (byName ??= indexByName(fragment.nodes));
+    for (let i = 0; i < rawEdges.length; i++) {
+      const raw: unknown = rawEdges[i];
+      if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
       const kind = raw['kind'];
-      if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${where}.kind`);
-      const start = endpoint(file, raw['start'], `${where}.start`);
-      const end = endpoint(file, raw['end'], `${where}.end`);
-      const from = resolve(start, known, byName, fragment, `${where}.start`);
-      const to = resolve(end, known, byName, fragment, `${where}.end`);
-      if (!from || !to) return;
-      const props = isObject(raw['properties']) ? (raw['properties'] as JsonObject) : {};
-      const edge: EdgeFact = {
+      if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
+      const from = resolve(file, raw['start'], i, 'start', known, names, fragment);
+      const to = resolve(file, raw['end'], i, 'end', known, names, fragment);
+      if (!from || !to) continue;
+      // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
+      // which keeps million-edge graphs small.
+      const at = `$.graph.edges[${i}]`;
+      const extra = raw['properties'];
+      fragment.edges.push({
         from,
         to,
-        kind: /(^|_)MemberOf$/i.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
-        props: {
-          ...props,
-          ogKind: kind,
-          reason: `${kind} (declared by ${sourceKind ? `the ${sourceKind} OpenGraph source` : 'an OpenGraph source'})`,
-          technique: kind,
-          evidence: [{ type: 'opengraph-edge', summary: `OpenGraph edge ${kind} from ${start.value} to ${end.value}`, location: `${file} ${where}`, data: raw as Json }],
-        },
-      };
-      fragment.edges.push(edge);
-    });
+        kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
+        props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
+      });
+    }
     return fragment;
   },
 };
 
-function endpoint(file: string, raw: unknown, where: string): Endpoint {
-  if (!isObject(raw)) throw new ImportError(file, 'an edge end needs {"value": …, "match_by": "id" | "name"}', where);
-  const value = raw['value'];
-  if (typeof value !== 'string' && typeof value !== 'number') throw new ImportError(file, 'an edge end needs a "value"', `${where}.value`);
-  const matchBy = raw['match_by'] ?? 'id';
-  if (matchBy !== 'id' && matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${JSON.stringify(matchBy)}`, `${where}.match_by`);
-  const kind = typeof raw['kind'] === 'string' ? raw['kind'] : undefined;
-  return { value: String(value), matchBy, ...(kind ? { kind } : {}) };
+const MEMBER_OF = /(^|_)MemberOf$/i;
+
+function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined): NodeFact {
+  if (!isObject(raw)) throw new ImportError(file, 'expected a node object', jsonPath('graph', 'nodes', i));
+  const id = raw['id'];
+  if (typeof id !== 'string' && typeof id !== 'number') throw new ImportError(file, 'a node needs a string "id"', jsonPath('graph', 'nodes', i, 'id'));
+  const kinds = raw['kinds'];
+  if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
+    throw new ImportError(file, 'a node needs "kinds": a non-empty array of strings', jsonPath('graph', 'nodes', i, 'kinds'));
+  }
+  const props = raw['properties'] === undefined ? {} : raw['properties'];
+  if (!isObject(props)) throw new ImportError(file, 'expected "properties" to be an object', jsonPath('graph', 'nodes', i, 'properties'));
+  return {
+    id: ids.opengraph(String(id)),
+    kind: mapNodeKind(kinds as string[]),
+    name: firstString(props, ['name', 'displayname', 'objectid']) ?? String(id),
+    handles: handlesOf(String(id), props),
+    props: { ...(props as JsonObject), kinds: kinds as string[], ...(sourceKind ? { source_kind: sourceKind } : {}) },
+  };
 }
 
-/** An id endpoint may name a node from another file (a stub here); a name endpoint must match this file. */
-function resolve(end: Endpoint, known: Set<string>, byName: Map<string, string[]>, fragment: GraphFragment, where: string): string | undefined {
-  if (end.matchBy === 'id') {
-    const id = ids.opengraph(end.value);
-    if (!known.has(id)) {
-      known.add(id);
-      fragment.nodes.push({ id, kind: end.kind ? mapNodeKind([end.kind]) : 'og_object', name: end.value, handles: [end.value], stub: true });
+/**
+ * Resolves one end of an edge to a node id. An id reference may name a node of another file (kept as a
+ * stub here); a name reference must match exactly one node of this file, else the edge is skipped with a warning.
+ */
+function resolve(
+  file: string,
+  raw: unknown,
+  edgeIndex: number,
+  side: 'start' | 'end',
+  known: Set<string>,
+  names: () => Map<string, NodeFact[]>,
+  fragment: GraphFragment,
+): string | undefined {
+  if (!isObject(raw)) throw new ImportError(file, 'an edge end needs {"value": …, "match_by": "id" | "name"}', jsonPath('graph', 'edges', edgeIndex, side));
+  const value = raw['value'];
+  if (typeof value !== 'string' && typeof value !== 'number') throw new ImportError(file, 'an edge end needs a "value"', jsonPath('graph', 'edges', edgeIndex, side, 'value'));
+  const matchBy = raw['match_by'] ?? 'id';
+  const kind = typeof raw['kind'] === 'string' ? raw['kind'] : undefined;
+  if (matchBy === 'id') {
+    const rawId = String(value);
+    if (!known.has(rawId)) {
+      known.add(rawId);
+      fragment.nodes.push({ id: ids.opengraph(rawId), kind: kind ? mapNodeKind([kind]) : 'og_object', name: rawId, handles: [rawId], stub: true });
     }
-    return id;
+    return ids.opengraph(rawId);
   }
-  const matches = byName.get(end.value.toLowerCase()) ?? [];
-  const filtered = end.kind ? matches.filter((id) => fragment.nodes.find((n) => n.id === id)?.props?.['kinds']?.toString().includes(end.kind!)) : matches;
-  if (filtered.length === 1) return filtered[0];
+  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${JSON.stringify(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
+  const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));
+  if (matches.length === 1) return matches[0]!.id;
   fragment.warnings.push({
-    message: filtered.length === 0 ? `edge skipped: no node named ${JSON.stringify(end.value)}` : `edge skipped: ${filtered.length} nodes are named ${JSON.stringify(end.value)}`,
-    location: where,
+    message: matches.length === 0 ? `edge skipped: no node named ${JSON.stringify(value)}` : `edge skipped: ${matches.length} nodes are named ${JSON.stringify(value)}`,
+    location: jsonPath('graph', 'edges', edgeIndex, side),
   });
   return undefined;
+}
+
+/** Nodes by lower-cased name and display name; built only when an edge matches by name. */
+function indexByName(nodes: NodeFact[]): Map<string, NodeFact[]> {
+  const index = new Map<string, NodeFact[]>();
+  for (const node of nodes) {
+    if (node.stub) continue;
+    for (const key of [node.props?.['name'], node.props?.['displayname']]) {
+      if (typeof key !== 'string') continue;
+      const list = index.get(key.toLowerCase()) ?? [];
+      if (!list.includes(node)) list.push(node);
+      index.set(key.toLowerCase(), list);
+    }
+  }
+  return index;
 }
 
 function mapNodeKind(kinds: string[]): NodeKind {

@@ -44,6 +44,11 @@ export interface EdgeProps {
   conditional?: string;
   accessLevel?: AccessLevel;
   actions?: string[];
+  /**
+   * For imported edges: where in the source file the statement is (line, JSON path, record). With no
+   * `evidence`, the edge's evidence is that place in its source.
+   */
+  at?: string;
   /** Observed edges: ISO times and count. */
   firstSeen?: string;
   lastSeen?: string;

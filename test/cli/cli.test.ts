@@ -34,9 +34,11 @@ describe('blastmap CLI', () => {
     const [first] = JSON.parse(paths.out);
     expect(first.steps.map((s: { from: { id: string }; to: { id: string } }) => [s.from.id, s.to.id])).toEqual([['og:example-serviceaccount-1', 'og:example-admin-1']]);
     expect(first.steps[0].edge.technique).toBe('Example_ResetPassword');
+    expect(first.steps[0].edge.evidence[0].location).toBe('opengraph-ui-test-payload.json $.graph.edges[1]');
 
     const text = await cli('paths', 'og:123', '--to', 'og:234', '--case', path);
-    expect(text.out).toContain('why: Knows');
+    expect(text.out).toContain('—OPENGRAPH_EDGE (Knows)→ ALICE');
+    expect(text.out).toContain('evidence: Knows edge stated by opengraph-minimal.json (bloodhound-opengraph) (opengraph-minimal.json $.graph.edges[0])');
   });
 
   it('exits 2 with candidates for an ambiguous or unknown ref', async () => {

@@ -25,7 +25,7 @@ describe('BloodHound OpenGraph importer', () => {
       ['og:234', 'ALICE'],
     ]);
     expect(f.edges).toHaveLength(1);
-    expect(f.edges[0]).toMatchObject({ from: 'og:123', to: 'og:234', kind: 'OPENGRAPH_EDGE', props: { ogKind: 'Knows' } });
+    expect(f.edges[0]).toMatchObject({ from: 'og:123', to: 'og:234', kind: 'OPENGRAPH_EDGE', props: { technique: 'Knows', at: '$.graph.edges[0]' } });
   });
 
   it('maps kinds, keeps the source kind and marks declared high-value nodes', () => {
@@ -36,9 +36,8 @@ describe('BloodHound OpenGraph importer', () => {
     expect(byId.get('og:example-serviceaccount-1')?.props?.['source_kind']).toBe('Example');
     expect(byId.get('og:example-admin-1')?.props?.['kinds']).toEqual(['Example_AdminAccount', 'Example_HighValue']);
     expect(f.marks).toEqual([expect.objectContaining({ nodeId: 'og:example-admin-1', mark: 'high-value' })]);
-    const reset = f.edges.find((e) => e.props?.ogKind === 'Example_ResetPassword');
-    expect(reset).toMatchObject({ from: 'og:example-serviceaccount-1', to: 'og:example-admin-1' });
-    expect(reset?.props?.evidence?.[0]?.location).toContain('$.graph.edges[1]');
+    const reset = f.edges.find((e) => e.props?.technique === 'Example_ResetPassword');
+    expect(reset).toMatchObject({ from: 'og:example-serviceaccount-1', to: 'og:example-admin-1', props: { at: '$.graph.edges[1]' } });
   });
 
   it('matches edge ends by name, and warns about names it cannot resolve', () => {
