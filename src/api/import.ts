@@ -28,7 +28,7 @@ export interface ImportHooks {
   now?: Date;
 }
 
-/** Above this many edges in one fragment (and more than the case holds), indexes are rebuilt after the load. */
+/** Above this many edges in one import (and more than the case holds), edge indexes are rebuilt after the load. */
 const BULK_EDGES = 50_000;
 
 interface Prepared {
@@ -67,6 +67,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   store.begin();
   try {
     const touched = new Set<string>();
+    const edgesBefore = store.counts().edges;
+    let edgesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
       const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
@@ -90,7 +92,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       try {
         for await (const fragment of fragmentsOf(p.importer.parse(p.input, ctx))) {
           checkCancelled(hooks.signal);
-          if (fragment.edges.length >= BULK_EDGES && fragment.edges.length > store.counts().edges) store.suspendEdgeIndexes();
+          edgesIncoming += fragment.edges.length;
+          if (edgesIncoming >= BULK_EDGES && edgesIncoming > edgesBefore) store.suspendEdgeIndexes();
           const written = store.writeFragment(sourceId, fragment, sourceTouched);
           counts.nodes += written.nodes;
           counts.edges += written.edges;
@@ -101,8 +104,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       } catch (err) {
         throw toApiError(err, p.input.fileName);
       }
-      // A source whose nodes are all new is copied into the merged view in one statement.
-      if (!(replaced.length === 0 && store.materializeNewSource(sourceId))) for (const id of sourceTouched) touched.add(id);
+      for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings);
       for (const w of fileWarnings) warnings.push({ file: p.input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${p.input.fileName}`, now.toISOString(), sourceId);
@@ -145,12 +147,10 @@ async function readImportFile(file: ImportFile): Promise<{ label: string; name: 
   return { label: `upload:${file.name}`, name: file.name, bytes };
 }
 
-async function* fragmentsOf(result: GraphFragment | Promise<GraphFragment> | AsyncIterable<GraphFragment>): AsyncIterable<GraphFragment> {
-  if (result && typeof (result as AsyncIterable<GraphFragment>)[Symbol.asyncIterator] === 'function') {
-    yield* result as AsyncIterable<GraphFragment>;
-  } else {
-    yield await (result as GraphFragment | Promise<GraphFragment>);
-  }
+async function* fragmentsOf(result: ReturnType<Importer['parse']>): AsyncIterable<GraphFragment> {
+  if (Symbol.asyncIterator in result) yield* result;
+  else if (Symbol.iterator in result) yield* result;
+  else yield await result;
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {

@@ -22,7 +22,7 @@ export const opengraph: Importer = {
     if (graph && shape) return /"kinds"\s*:/.test(probe.head) || /"match_by"/.test(probe.head) ? 0.95 : 0.8;
     return 0;
   },
-  parse(input) {
+  *parse(input) {
     const file = input.fileName;
     const root = input.json();
     if (!isObject(root)) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
@@ -50,29 +50,38 @@ export const opengraph: Importer = {
     }
 
     let byName: Map<string, NodeFact[]> | undefined;
-    const names = () => (byName ??= indexByName(fragment.nodes));
+    const described = fragment.nodes;
+    const names = () => (byName ??= indexByName(described));
+    let chunk = fragment;
     for (let i = 0; i < rawEdges.length; i++) {
+      if (chunk.edges.length === EDGE_CHUNK) {
+        yield chunk;
+        chunk = { nodes: [], edges: [], warnings: [] };
+      }
       const raw: unknown = rawEdges[i];
       if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
       const kind = raw['kind'];
       if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
-      const from = resolve(file, raw['start'], i, 'start', known, names, fragment);
-      const to = resolve(file, raw['end'], i, 'end', known, names, fragment);
+      const from = resolve(file, raw['start'], i, 'start', known, names, chunk);
+      const to = resolve(file, raw['end'], i, 'end', known, names, chunk);
       if (!from || !to) continue;
       // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
       // which keeps million-edge graphs small.
       const at = `$.graph.edges[${i}]`;
       const extra = raw['properties'];
-      fragment.edges.push({
+      chunk.edges.push({
         from,
         to,
         kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
         props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
       });
     }
-    return fragment;
+    yield chunk;
   },
 };
+
+/** Edges per fragment: large enough to amortise a write, small enough to die young in the garbage collector. */
+const EDGE_CHUNK = 50_000;
 
 const MEMBER_OF = /(^|_)MemberOf$/i;
 

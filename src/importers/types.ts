@@ -38,10 +38,11 @@ export interface Importer {
   /** 0 = not this format, 1 = certain. The highest score wins; ties are an error. */
   detect(probe: Probe): number;
   /**
-   * Pure transform: input → graph facts. Throw ImportError for bad input. A streaming importer
-   * may yield several fragments; they are written in the same transaction.
+   * Pure transform: input → graph facts. Throw ImportError for bad input. A large input should yield
+   * several fragments (a generator): they are written as they come, in the same transaction, and short-lived
+   * fragments keep memory and garbage collection low. A node may appear in only one fragment of a source.
    */
-  parse(input: ImportInput, ctx: ImportContext): GraphFragment | Promise<GraphFragment> | AsyncIterable<GraphFragment>;
+  parse(input: ImportInput, ctx: ImportContext): GraphFragment | Promise<GraphFragment> | Iterable<GraphFragment> | AsyncIterable<GraphFragment>;
 }
 
 /** One file to import, with lazy decoders that report errors with the file and place. */

@@ -90,6 +90,8 @@ export class CaseStore {
   private readonly stmts = new Map<string, Statement>();
   private aliasMap: Map<string, string> | undefined;
   private edgeIndexesSuspended = false;
+  /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
+  private search_: { newFrom: number; stale: Set<number> } | undefined;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -174,19 +176,42 @@ export class CaseStore {
 
   begin(): void {
     this.db.exec('BEGIN IMMEDIATE');
+    this.search_ = { newFrom: (this.stmt('SELECT coalesce(max(rowid), 0) FROM nodes').pluck().get() as number), stale: new Set() };
   }
   commit(): void {
+    this.flushSearchIndex();
     this.db.exec('COMMIT');
     this.aliasMap = undefined;
+    this.search_ = undefined;
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.search_ = undefined;
     this.aliasMap = undefined;
     this.edgeIndexesSuspended = false;
     this.stmts.clear();
   }
   get inTransaction(): boolean {
     return this.db.inTransaction;
+  }
+
+  /** Indexes the rows added in this transaction in one statement, and re-indexes the rows changed. */
+  private flushSearchIndex(): void {
+    const upkeep = this.search_;
+    if (!upkeep) return;
+    const remove = this.stmt('DELETE FROM node_fts WHERE rowid = ?');
+    const reinsert = this.stmt('INSERT INTO node_fts (rowid, name, handles) SELECT rowid, name, handles FROM nodes WHERE rowid = ?');
+    for (const rowid of upkeep.stale) {
+      remove.run(rowid);
+      reinsert.run(rowid);
+    }
+    this.stmt('INSERT INTO node_fts (rowid, name, handles) SELECT rowid, name, handles FROM nodes WHERE rowid > ?').run(upkeep.newFrom);
+  }
+
+  /** Deletes node rows matching a condition, with their search entries. */
+  private deleteNodes(where: string, ...params: (string | number)[]): void {
+    this.stmt(`DELETE FROM node_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
+    this.stmt(`DELETE FROM nodes WHERE ${where}`).run(...params);
   }
 
   // --- sources ------------------------------------------------------------------------------------
@@ -220,6 +245,7 @@ export class CaseStore {
       touched.add(r.alias);
       touched.add(r.canonical);
     }
+    this.deleteNodes('solo_source = ?', id);
     this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
     this.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id);
     this.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
@@ -255,13 +281,18 @@ export class CaseStore {
       const prev = merged.get(n.id);
       merged.set(n.id, prev ? mergeFacts(prev, n) : n);
     }
-    const upsertFact = this.stmt(
-      `INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
-         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+    const aliased = this.aliasedIds(fragment);
+    const insertSolo = this.stmt(
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO NOTHING`,
     );
     for (const n of merged.values()) {
-      upsertFact.run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, uniqueHandles(n).join('\n'), JSON.stringify(n.props ?? {}));
+      const handles = uniqueHandles(n).join('\n');
+      const props = JSON.stringify(n.props ?? {});
+      // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
+      if (!aliased.has(n.id) && insertSolo.run(n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) continue;
+      this.factsFromSolo(n.id);
+      this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
     }
     const insertEdge = this.stmt(
@@ -275,6 +306,8 @@ export class CaseStore {
     if (fragment.aliases?.length) {
       const insertAlias = this.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
       for (const a of fragment.aliases) {
+        this.factsFromSolo(a.from);
+        this.factsFromSolo(a.to);
         insertAlias.run(a.from, a.to, sourceId);
         touched.add(a.from);
         touched.add(a.to);
@@ -290,20 +323,46 @@ export class CaseStore {
    */
   suspendEdgeIndexes(): void {
     if (this.edgeIndexesSuspended) return;
-    this.db.exec('DROP INDEX IF EXISTS edges_src; DROP INDEX IF EXISTS edges_dst; DROP INDEX IF EXISTS edges_source');
+    this.db.exec('DROP INDEX IF EXISTS edges_src; DROP INDEX IF EXISTS edges_dst');
     this.edgeIndexesSuspended = true;
   }
 
   restoreEdgeIndexes(): void {
     if (!this.edgeIndexesSuspended) return;
-    this.db.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst); CREATE INDEX edges_source ON edges(source_id)');
+    this.db.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst)');
     this.edgeIndexesSuspended = false;
     this.stmts.clear();
+  }
+
+  /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
+  private aliasedIds(fragment: GraphFragment): Set<string> {
+    const out = new Set<string>();
+    for (const [alias, canonical] of this.aliases()) out.add(alias).add(canonical);
+    for (const a of fragment.aliases ?? []) out.add(a.from).add(a.to);
+    return out;
+  }
+
+  /** A node about to gain a second statement: its solo row becomes the fact of the source that stated it. */
+  private factsFromSolo(id: string): void {
+    const moved = this.stmt(
+      `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+       SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id = ? AND solo_source IS NOT NULL`,
+    ).run(id);
+    if (moved.changes) this.stmt('UPDATE nodes SET solo_source = NULL WHERE id = ?').run(id);
+  }
+
+  private upsertFact(sourceId: number, n: NodeFact, handles: string, props: string): void {
+    this.stmt(
+      `INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
+         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+    ).run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
   }
 
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
     const touched = new Set<string>();
+    this.deleteNodes('solo_source = ?', DERIVED_SOURCE);
     for (const r of this.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
     this.stmt('DELETE FROM edges WHERE derived = 1').run();
@@ -325,24 +384,29 @@ export class CaseStore {
       aliasesOf.set(canonical, list);
     }
     const factsOf = this.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
-    const del = this.stmt('DELETE FROM nodes WHERE id = ?');
+    const del = (id: string) => this.deleteNodes('id = ?', id);
+    const isSolo = this.stmt('SELECT 1 FROM nodes WHERE id = ? AND solo_source IS NOT NULL').pluck();
     // Aliases are merged into their canonical node; their own rows must go.
-    for (const alias of aliases.keys()) del.run(alias);
+    for (const alias of aliases.keys()) del(alias);
     const upsert = this.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
-         handles = excluded.handles, props = excluded.props, sources = excluded.sources`,
+         handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
+       RETURNING rowid`,
     );
+    const written = (rowid: number) => {
+      if (this.search_ && rowid <= this.search_.newFrom) this.search_.stale.add(rowid);
+    };
     for (const id of canonicalIds) {
       const facts = factsOf.all(id) as FactRowRaw[];
       for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
       if (facts.length === 0) {
-        del.run(id);
+        if (!isSolo.get(id)) del(id);
         continue;
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        upsert.run(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
+        written(upsert.pluck().get(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
         continue;
       }
       // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
@@ -364,26 +428,8 @@ export class CaseStore {
       }
       const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
       const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-      upsert.run(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources));
+      written(upsert.pluck().get(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
     }
-  }
-
-  /**
-   * Bulk path for a source whose nodes are all new to the case and stated once: one INSERT … SELECT
-   * instead of a round trip per node. Returns false (doing nothing) when the fast path does not apply.
-   */
-  materializeNewSource(sourceId: number): boolean {
-    const aliased = (this.stmt('SELECT count(*) AS n FROM node_aliases').get() as { n: number }).n;
-    if (aliased > 0) return false;
-    const shared = this.stmt(
-      `SELECT 1 FROM node_facts f WHERE f.source_id = ? AND EXISTS (SELECT 1 FROM node_facts g WHERE g.node_id = f.node_id AND g.source_id <> f.source_id) LIMIT 1`,
-    ).get(sourceId);
-    if (shared) return false;
-    this.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources)
-       SELECT node_id, kind, name, stub, boundary, handles, props, '[' || source_id || ']' FROM node_facts WHERE source_id = ?`,
-    ).run(sourceId);
-    return true;
   }
 
   // --- reading ------------------------------------------------------------------------------------

@@ -6,20 +6,18 @@ import { createInput } from '../../src/importers/input.js';
 import { opengraph } from '../../src/importers/opengraph.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
-import { FIXTURES, REAL } from '../helpers.js';
+import { FIXTURES, parseAll, REAL } from '../helpers.js';
 
-const ctx = { options: {}, now: new Date('2026-01-01T00:00:00Z') };
-
-function parseText(name: string, text: string): GraphFragment {
-  return opengraph.parse(createInput(name, Buffer.from(text)), ctx) as GraphFragment;
+function parseText(name: string, text: string): Promise<GraphFragment> {
+  return parseAll(opengraph, createInput(name, Buffer.from(text)));
 }
-function parseFile(path: string): GraphFragment {
-  return opengraph.parse(createInput(path.split('/').pop()!, readFileSync(path)), ctx) as GraphFragment;
+function parseFile(path: string): Promise<GraphFragment> {
+  return parseAll(opengraph, createInput(path.split('/').pop()!, readFileSync(path)));
 }
 
 describe('BloodHound OpenGraph importer', () => {
-  it('reads the minimal document from the BloodHound docs', () => {
-    const f = parseFile(join(FIXTURES, 'bloodhound/opengraph-minimal.json'));
+  it('reads the minimal document from the BloodHound docs', async () => {
+    const f = await parseFile(join(FIXTURES, 'bloodhound/opengraph-minimal.json'));
     expect(f.nodes.map((n) => [n.id, n.name])).toEqual([
       ['og:123', 'BOB'],
       ['og:234', 'ALICE'],
@@ -28,8 +26,8 @@ describe('BloodHound OpenGraph importer', () => {
     expect(f.edges[0]).toMatchObject({ from: 'og:123', to: 'og:234', kind: 'OPENGRAPH_EDGE', props: { technique: 'Knows', at: '$.graph.edges[0]' } });
   });
 
-  it('maps kinds, keeps the source kind and marks declared high-value nodes', () => {
-    const f = parseFile(join(FIXTURES, 'bloodhound/opengraph-ui-test-payload.json'));
+  it('maps kinds, keeps the source kind and marks declared high-value nodes', async () => {
+    const f = await parseFile(join(FIXTURES, 'bloodhound/opengraph-ui-test-payload.json'));
     const byId = new Map(f.nodes.map((n) => [n.id, n]));
     expect(byId.get('og:example-domain-1')?.kind).toBe('og_boundary');
     expect(byId.get('og:example-serviceaccount-1')?.kind).toBe('og_identity');
@@ -40,7 +38,7 @@ describe('BloodHound OpenGraph importer', () => {
     expect(reset).toMatchObject({ from: 'og:example-serviceaccount-1', to: 'og:example-admin-1', props: { at: '$.graph.edges[1]' } });
   });
 
-  it('matches edge ends by name, and warns about names it cannot resolve', () => {
+  it('matches edge ends by name, and warns about names it cannot resolve', async () => {
     const doc = {
       graph: {
         nodes: [
@@ -53,13 +51,13 @@ describe('BloodHound OpenGraph importer', () => {
         ],
       },
     };
-    const f = parseText('named.json', JSON.stringify(doc));
+    const f = await parseText('named.json', JSON.stringify(doc));
     expect(f.edges).toEqual([expect.objectContaining({ from: 'og:a', to: 'og:b', kind: 'MEMBER_OF' })]);
     expect(f.warnings).toEqual([{ message: 'edge skipped: no node named "nobody"', location: '$.graph.edges[1].start' }]);
   });
 
-  it('keeps id references to nodes of other files as stubs', () => {
-    const f = parseText('ref.json', JSON.stringify({ graph: { nodes: [{ id: 'a', kinds: ['User'] }], edges: [{ kind: 'AdminTo', start: { value: 'a' }, end: { value: 'elsewhere', kind: 'Computer' } }] } }));
+  it('keeps id references to nodes of other files as stubs', async () => {
+    const f = await parseText('ref.json', JSON.stringify({ graph: { nodes: [{ id: 'a', kinds: ['User'] }], edges: [{ kind: 'AdminTo', start: { value: 'a' }, end: { value: 'elsewhere', kind: 'Computer' } }] } }));
     expect(f.nodes.find((n) => n.id === 'og:elsewhere')).toMatchObject({ stub: true, kind: 'og_identity' });
   });
 
@@ -69,27 +67,34 @@ describe('BloodHound OpenGraph importer', () => {
     ['{"graph": {"nodes": [{"id": "a", "kinds": []}]}}', '$.graph.nodes[0].kinds'],
     ['{"graph": {"nodes": [], "edges": [{"kind": "X", "start": {"value": "a"}}]}}', '$.graph.edges[0].end'],
     ['{"graph": {"nodes": [], "edges": [{"kind": "X", "start": {"value": "a", "match_by": "sid"}, "end": {"value": "b"}}]}}', '$.graph.edges[0].start.match_by'],
-  ])('rejects %s naming %s', (text, where) => {
-    expect(() => parseText('bad.json', text)).toThrowError(ImportError);
-    try {
-      parseText('bad.json', text);
-    } catch (err) {
-      expect((err as ImportError).location).toBe(where);
-      expect((err as ImportError).message).toContain('bad.json');
-    }
+  ])('rejects %s naming %s', async (text, where) => {
+    const err: unknown = await parseText('bad.json', text).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).location).toBe(where);
+    expect((err as ImportError).message).toContain('bad.json');
   });
 
-  it('is detected from content, whatever the file is called', () => {
+  it('streams large edge lists in fragments, each node in one fragment only', async () => {
+    const nodes = Array.from({ length: 10 }, (_, i) => ({ id: `n${i}`, kinds: ['User'] }));
+    const edges = Array.from({ length: 120_000 }, (_, i) => ({ kind: 'X', start: { value: `n${i % 10}` }, end: { value: `far${i}` } }));
+    const fragments = [...(opengraph.parse(createInput('big.json', Buffer.from(JSON.stringify({ graph: { nodes, edges } }))), { options: {}, now: new Date() }) as Iterable<GraphFragment>)];
+    expect(fragments.map((f) => f.edges.length)).toEqual([50_000, 50_000, 20_000]);
+    const ids = fragments.flatMap((f) => f.nodes.map((n) => n.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(10 + 120_000);
+  });
+
+  it('is detected from content, whatever the file is called', async () => {
     const input = createInput('export.txt', readFileSync(join(FIXTURES, 'bloodhound/opengraph-ui-test-payload.json')));
     expect(detectImporter(input).format).toBe('bloodhound-opengraph');
   });
 
-  it('imports every OpenGraph file among the shared real exports', () => {
+  it('imports every OpenGraph file among the shared real exports', async () => {
     const dir = join(REAL, 'bloodhound');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^opengraph-.*\.json$/.test(f)) : [];
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const file of files) {
-      const f = parseFile(join(dir, file));
+      const f = await parseFile(join(dir, file));
       expect(f.nodes.length, file).toBeGreaterThan(0);
       expect(f.edges.length, file).toBeGreaterThan(0);
     }
