@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { cli, FIXTURES, sha256File, tempDir } from '../helpers.js';
 
 const MINIMAL = join(FIXTURES, 'bloodhound/opengraph-minimal.json');
@@ -50,6 +51,17 @@ describe('blastmap CLI', () => {
     const unknown = await cli('node', 'nobody-at-all', '--case', path, '--json');
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.out).error.code).toBe('not-found');
+  });
+
+  it('shows import progress on stderr only when stderr is a terminal', async () => {
+    const dir = tempDir();
+    let err = '';
+    const code = await runCli(['import', MINIMAL, '--case', join(dir, 'c.blastmap')], { out: () => undefined, err: (t) => (err += t), errIsTty: true });
+    expect(code).toBe(0);
+    expect(err).toContain('[1/1] opengraph-minimal.json');
+    expect(err).toContain('deriving edges and findings');
+    const quiet = await cli('import', MINIMAL, '--case', join(dir, 'd.blastmap'));
+    expect(quiet.err).toBe('');
   });
 
   it('exits 2 on usage errors', async () => {
