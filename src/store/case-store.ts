@@ -199,18 +199,20 @@ export class CaseStore {
   private flushSearchIndex(): void {
     const upkeep = this.search_;
     if (!upkeep) return;
-    const remove = this.stmt('DELETE FROM node_fts WHERE rowid = ?');
-    const reinsert = this.stmt('INSERT INTO node_fts (rowid, name, handles) SELECT rowid, name, handles FROM nodes WHERE rowid = ?');
     for (const rowid of upkeep.stale) {
-      remove.run(rowid);
-      reinsert.run(rowid);
+      this.stmt('DELETE FROM node_name_fts WHERE rowid = ?').run(rowid);
+      this.stmt('DELETE FROM node_handle_fts WHERE rowid = ?').run(rowid);
+      this.stmt('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes WHERE rowid = ?').run(rowid);
+      this.stmt('INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes WHERE rowid = ?').run(rowid);
     }
-    this.stmt('INSERT INTO node_fts (rowid, name, handles) SELECT rowid, name, handles FROM nodes WHERE rowid > ?').run(upkeep.newFrom);
+    this.stmt('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes WHERE rowid > ?').run(upkeep.newFrom);
+    this.stmt('INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes WHERE rowid > ?').run(upkeep.newFrom);
   }
 
   /** Deletes node rows matching a condition, with their search entries. */
   private deleteNodes(where: string, ...params: (string | number)[]): void {
-    this.stmt(`DELETE FROM node_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
+    this.stmt(`DELETE FROM node_name_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
+    this.stmt(`DELETE FROM node_handle_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
     this.stmt(`DELETE FROM nodes WHERE ${where}`).run(...params);
   }
 
@@ -470,30 +472,30 @@ export class CaseStore {
     yield* this.stmt('SELECT id, kind, boundary FROM nodes').iterate() as Iterable<{ id: string; kind: NodeKind; boundary: string | null }>;
   }
 
-  /** Exact handle match (case-insensitive), through the trigram index then verified. */
+  /** Exact handle or name match (case-insensitive). */
   byHandle(handle: string): StoredNode[] {
     const exact = this.node(handle);
     if (exact) return [exact];
-    if (handle.length < 3) return [];
     const lower = handle.toLowerCase();
-    const rows = this.stmt('SELECT nodes.* FROM node_fts JOIN nodes ON nodes.rowid = node_fts.rowid WHERE node_fts MATCH ? LIMIT 200').all(ftsQuote(handle)) as NodeRowRaw[];
-    return rows
-      .filter((r) => r.handles.toLowerCase().split('\n').includes(lower) || r.name.toLowerCase() === lower)
-      .map(toNode);
+    const rows = [...this.matchHandles(ftsQuote(handle), 200), ...(handle.length >= 3 ? this.matchNames(handle, 200) : [])];
+    const unique = new Map(rows.map((r) => [r.id, r]));
+    return [...unique.values()].filter((r) => r.handles.toLowerCase().split('\n').includes(lower) || r.name.toLowerCase() === lower).map(toNode);
   }
 
-  /** Substring search over names and handles; shorter matches (closer to exact) first. */
+  /** Search by name substring (3+ characters) or handle prefix; exact and shorter matches first. */
   search(text: string, limit: number): { node: StoredNode; matched: string }[] {
     const q = text.trim();
     if (!q) return [];
     const lower = q.toLowerCase();
+    const want = Math.max(limit * 5, 50);
     let rows: NodeRowRaw[];
     if (q.length >= 3) {
-      rows = this.stmt('SELECT nodes.* FROM node_fts JOIN nodes ON nodes.rowid = node_fts.rowid WHERE node_fts MATCH ? ORDER BY rank LIMIT ?').all(ftsQuote(q), Math.max(limit * 5, 50)) as NodeRowRaw[];
+      rows = [...this.matchHandles(`${ftsQuote(q)}*`, want), ...this.matchNames(q, want)];
     } else {
-      rows = this.stmt("SELECT * FROM nodes WHERE name LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' LIMIT ?").all(`%${likeEscape(q)}%`, `%${likeEscape(q)}%`, limit * 5) as NodeRowRaw[];
+      rows = this.stmt("SELECT * FROM nodes WHERE name LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\' LIMIT ?").all(`%${likeEscape(q)}%`, `%${likeEscape(q)}%`, want) as NodeRowRaw[];
     }
-    const scored = rows.map((r) => {
+    const unique = new Map(rows.map((r) => [r.id, r]));
+    const scored = [...unique.values()].map((r) => {
       const candidates = [r.name, ...r.handles.split('\n')].filter(Boolean);
       const hits = candidates.filter((c) => c.toLowerCase().includes(lower));
       const best = hits.sort((a, b) => a.length - b.length)[0] ?? r.name;
@@ -502,6 +504,14 @@ export class CaseStore {
     });
     scored.sort((a, b) => a.score - b.score || a.node.name.localeCompare(b.node.name));
     return scored.slice(0, limit).map(({ node, matched }) => ({ node, matched }));
+  }
+
+  private matchHandles(query: string, limit: number): NodeRowRaw[] {
+    return this.stmt('SELECT nodes.* FROM node_handle_fts f JOIN nodes ON nodes.rowid = f.rowid WHERE node_handle_fts MATCH ? LIMIT ?').all(query, limit) as NodeRowRaw[];
+  }
+
+  private matchNames(text: string, limit: number): NodeRowRaw[] {
+    return this.stmt('SELECT nodes.* FROM node_name_fts f JOIN nodes ON nodes.rowid = f.rowid WHERE node_name_fts MATCH ? ORDER BY rank LIMIT ?').all(ftsQuote(text), limit) as NodeRowRaw[];
   }
 
   /** Edges leaving (or entering) a node, with aliases resolved. */

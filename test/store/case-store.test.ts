@@ -56,12 +56,31 @@ describe('case store', () => {
     store.close();
   });
 
-  it('finds nodes by any handle and by substring', () => {
+  it('finds nodes by a whole handle, a handle prefix or a name substring', () => {
     const store = CaseStore.open(tempCase(), { create: true });
     write(store, 'a.json', { nodes: [{ id: 'aws:key:AKIAEXAMPLE123', kind: 'aws_access_key', name: 'key of ci-bot', handles: ['AKIAEXAMPLE123'] }, roleA], edges: [], warnings: [] });
     expect(store.byHandle('akiaexample123').map((n) => n.id)).toEqual(['aws:key:AKIAEXAMPLE123']);
-    expect(store.search('EXAMPLE12', 5)[0]?.node.id).toBe('aws:key:AKIAEXAMPLE123');
-    expect(store.search('role/a', 5)[0]?.node.id).toBe(roleA.id);
+    expect(store.byHandle(roleA.id.toUpperCase()).map((n) => n.id)).toEqual([roleA.id]);
+    expect(store.byHandle('AKIAEXAMPLE12')).toEqual([]);
+    expect(store.search('AKIAEXAMP', 5).map((h) => h.node.id)).toEqual(['aws:key:AKIAEXAMPLE123']);
+    expect(store.search('arn:aws:iam::1111', 5).map((h) => h.node.id)).toEqual([roleA.id]);
+    expect(store.search('ci-bo', 5)[0]).toEqual(expect.objectContaining({ matched: 'key of ci-bot' }));
+    // The middle of a handle is not indexed (only names are searched by substring).
+    expect(store.search('EXAMPLE12', 5)).toEqual([]);
+    store.close();
+  });
+
+  it('keeps the search index in step with re-imports and merges', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    write(store, 'a.json', { nodes: [{ ...roleA, name: 'alpha-deployer' }], edges: [], warnings: [] });
+    write(store, 'b.json', { nodes: [{ ...roleA, name: 'beta-deployer', handles: ['ci/deployer'] }], edges: [], warnings: [] });
+    expect(store.search('beta-dep', 5).map((h) => h.node.id)).toEqual([roleA.id]);
+    expect(store.search('alpha-dep', 5)).toEqual([]);
+    expect(store.byHandle('ci/deployer').map((n) => n.id)).toEqual([roleA.id]);
+    write(store, 'b.json', { nodes: [{ id: 'og:other', kind: 'og_object', name: 'gamma' }], edges: [], warnings: [] });
+    expect(store.search('alpha-dep', 5).map((h) => h.node.id)).toEqual([roleA.id]);
+    expect(store.byHandle('ci/deployer')).toEqual([]);
+    expect(store.search('gamma', 5).map((h) => h.node.id)).toEqual(['og:other']);
     store.close();
   });
 

@@ -59,9 +59,12 @@ export const migration0001: Migration = {
       CREATE INDEX nodes_solo ON nodes(solo_source) WHERE solo_source IS NOT NULL;
       CREATE INDEX nodes_boundary ON nodes(boundary);
 
-      -- Trigram search over names and handles (ARNs, key ids, emails, ns/name): substring matches from 3 characters.
-      -- Contentless (rows are in nodes) and kept by the store in bulk at commit: per-row triggers cost 4x more.
-      CREATE VIRTUAL TABLE node_fts USING fts5(name, handles, content='', contentless_delete=1, tokenize='trigram');
+      -- Search. Names: trigram, so any 3-character substring matches. Handles (ARNs, key ids, emails, ns/name):
+      -- one token per handle (ARN punctuation kept inside tokens), matched whole or by prefix — a trigram index
+      -- over long ARNs costs several times more to build. Both are contentless (the text is in nodes) and kept
+      -- by the store in bulk at commit: per-row triggers cost four times more.
+      CREATE VIRTUAL TABLE node_name_fts USING fts5(name, content='', contentless_delete=1, tokenize='trigram');
+      CREATE VIRTUAL TABLE node_handle_fts USING fts5(handles, content='', contentless_delete=1, tokenize="unicode61 remove_diacritics 0 tokenchars ':/@.-_+=,#'");
 
       -- Imported edges carry their source; derived edges (derived = 1, source_id NULL) are rebuilt after every import.
       -- No index on source_id: only a re-import deletes by source, and a scan is cheaper than maintaining it.
