@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEngine } from '../../src/api/engine.js';
+import { migration0001 } from '../../src/store/migrations/0001-initial.js';
 import { syntheticOpenGraph, type SyntheticGraph } from './synthetic.js';
 import type { BenchOptions } from './run.js';
 
@@ -14,11 +15,12 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
   const file = join(opts.dir, 'synthetic-opengraph.json');
   writeFileSync(file, JSON.stringify({ metadata: { source_kind: 'Bench' }, graph }));
 
-  // Raw baselines: the same node and edge rows, prepared statements, one transaction, no parsing. "bare" has
-  // no secondary index; "indexed" adds the two lookups any queryable graph store needs (edges by source and by
-  // target node), built after the load as the engine does.
-  const rawMs = rawInsert(graph, join(opts.dir, 'raw-indexed.sqlite'), true);
-  const bareMs = rawInsert(graph, join(opts.dir, 'raw-bare.sqlite'), false);
+  // Raw baselines: the same node and edge rows written with better-sqlite3 prepared statements in one
+  // transaction, nothing parsed, merged or derived. "raw" writes them into the case schema itself (the tables,
+  // indexes and search index a case needs to be queryable, with the fastest raw strategy: edge indexes and the
+  // search index built after the load); "bare" into two tables with no secondary index, for reference.
+  const rawMs = rawCaseInsert(graph, join(opts.dir, 'raw-case.sqlite'));
+  const bareMs = rawBareInsert(graph, join(opts.dir, 'raw-bare.sqlite'));
 
   const engine = openEngine(join(opts.dir, 'bench.blastmap'), { create: true });
   const start = performance.now();
@@ -35,14 +37,38 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     core_raw_bare_insert_ms: Math.round(bareMs),
     core_import_ms: Math.round(importMs),
     core_import_rows_per_s: Math.round(rows / (importMs / 1000)),
-    /** End-to-end import rate (file → parse → facts → merged nodes → search index → edges → derivation → commit) as a share of the raw indexed insert rate (target ≥ 0.40). */
+    /** End-to-end import (file → detect → parse → validate → merge → store → search index → derive → commit) as a share of the raw write of the same rows into the case schema (target ≥ 0.40). */
     core_import_vs_raw_ratio: Number((rawMs / importMs).toFixed(3)),
-    /** The same against bare tables with no secondary index, for reference. */
+    /** The same against two bare tables with no secondary or search index, for reference. */
     core_import_vs_bare_ratio: Number((bareMs / importMs).toFixed(3)),
   };
 }
 
-function rawInsert(graph: SyntheticGraph, path: string, indexed: boolean): number {
+function rawCaseInsert(graph: SyntheticGraph, path: string): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  migration0001.up(db);
+  const start = performance.now();
+  const insNode = db.prepare('INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, 0, NULL, ?, ?, ?, 1)');
+  const insEdge = db.prepare('INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, 1, 0, 0, NULL, NULL, ?)');
+  db.transaction(() => {
+    db.exec('DROP INDEX edges_src; DROP INDEX edges_dst');
+    for (const n of graph.nodes) {
+      const props = { ...n.properties, kinds: n.kinds, source_kind: 'Bench' };
+      insNode.run(`og:${n.id}`, 'og_identity', n.properties.name, [`og:${n.id}`, n.id, n.properties.name, n.properties.objectid].join('\n'), JSON.stringify(props), '[1]');
+    }
+    for (const [i, e] of graph.edges.entries()) insEdge.run(`og:${e.start.value}`, `og:${e.end.value}`, 'OPENGRAPH_EDGE', JSON.stringify({ technique: e.kind, at: `$.graph.edges[${i}]` }));
+    db.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst)');
+    db.exec('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes; INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes');
+  })();
+  const ms = performance.now() - start;
+  db.close();
+  return ms;
+}
+
+function rawBareInsert(graph: SyntheticGraph, path: string): number {
   const raw = new Database(path);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
@@ -53,7 +79,6 @@ function rawInsert(graph: SyntheticGraph, path: string, indexed: boolean): numbe
   raw.transaction(() => {
     for (const n of graph.nodes) insNode.run(`og:${n.id}`, n.kinds[0], n.properties.name, JSON.stringify(n.properties));
     for (const [i, e] of graph.edges.entries()) insEdge.run(`og:${e.start.value}`, `og:${e.end.value}`, e.kind, JSON.stringify({ technique: e.kind, at: `$.graph.edges[${i}]` }));
-    if (indexed) raw.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst)');
   })();
   const ms = performance.now() - start;
   raw.close();
