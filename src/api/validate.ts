@@ -1,0 +1,67 @@
+// Argument schemas for every engine API method. The Electron IPC handlers and the browser-mode HTTP server
+// run each call through validateArg before it reaches the engine: both face input the engine did not produce.
+import { z } from 'zod';
+import type { ApiArg, ApiMethod } from './contract.js';
+import { API_METHODS } from './contract.js';
+import { ApiError } from './errors.js';
+
+const empty = z.object({}).strict();
+const nodeId = z.string().min(1).max(4096);
+const ids = z.array(nodeId).min(1).max(100_000);
+const isoTime = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
+const markKind = z.enum(['compromised', 'high-value']);
+const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+
+const traversal = {
+  maxDepth: z.number().int().min(1).max(1000).optional(),
+  includeConditional: z.boolean().optional(),
+  observedOnly: z.boolean().optional(),
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+};
+
+const importFile = z.union([
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+  // Base64 of the file's bytes; 2 GiB of base64 is beyond anything a browser upload should send.
+  z.object({ name: z.string().min(1).max(1024), contentBase64: z.string().max(2 ** 31) }).strict(),
+]);
+
+const SCHEMAS = {
+  caseInfo: empty,
+  formats: empty,
+  importFiles: z
+    .object({
+      files: z.array(importFile).min(1).max(10_000),
+      options: z
+        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  importProgress: empty,
+  cancelImport: empty,
+  search: z.object({ text: z.string().max(4096), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  resolve: z.object({ ref: z.string().min(1).max(4096) }).strict(),
+  node: z.object({ id: nodeId, edgeLimit: z.number().int().min(1).max(100_000).optional() }).strict(),
+  neighbors: z.object({ ids, limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+  overview: z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+  mark: z.object({ ids, mark: markKind, note: z.string().max(10_000).optional(), by: z.string().max(200).optional() }).strict(),
+  unmark: z.object({ ids, mark: markKind }).strict(),
+  blastRadius: z.object({ from: nodeId, ...traversal }).strict(),
+  paths: z.object({ from: nodeId, to: nodeId, k: z.number().int().min(1).max(100).optional(), ...traversal }).strict(),
+  findings: z.object({ severity: severity.optional(), rule: z.string().max(200).optional() }).strict(),
+  containment: z.object({ from: nodeId, targets: z.array(nodeId).max(10_000).optional() }).strict(),
+} satisfies Record<ApiMethod, z.ZodType>;
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** The argument, checked against the method's schema; anything else is a 'bad-input' ApiError naming the field. */
+export function validateArg<M extends ApiMethod>(method: M, arg: unknown): ApiArg<M> {
+  const result = SCHEMAS[method].safeParse(arg ?? {});
+  if (result.success) return result.data as ApiArg<M>;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  throw new ApiError({ code: 'bad-input', message: `invalid argument to ${method}${where}: ${issue?.message ?? 'rejected'}` });
+}

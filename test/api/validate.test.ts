@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { API_METHODS } from '../../src/api/contract.js';
+import { isApiMethod, validateArg } from '../../src/api/validate.js';
+
+describe('API argument validation', () => {
+  it('accepts well-formed arguments and fills nothing in', () => {
+    expect(validateArg('paths', { from: 'a', to: 'admin', k: 3 })).toEqual({ from: 'a', to: 'admin', k: 3 });
+    expect(validateArg('caseInfo', undefined)).toEqual({});
+  });
+
+  it('refuses unknown fields, wrong types and out-of-range values, naming the field', () => {
+    expect(() => validateArg('search', { text: 'x', extra: 1 })).toThrow(/invalid argument to search/);
+    expect(() => validateArg('node', { id: 42 })).toThrow(/at id/);
+    expect(() => validateArg('paths', { from: 'a', to: 'b', k: 1000 })).toThrow(/at k/);
+    expect(() => validateArg('blastRadius', { from: 'a', since: 'yesterday' })).toThrow(/at since/);
+    expect(() => validateArg('mark', { ids: ['a'], mark: 'owned' })).toThrow(/at mark/);
+    expect(() => validateArg('importFiles', { files: [{ path: '/x', contentBase64: '' }] })).toThrow(/importFiles/);
+  });
+
+  it('knows exactly the contract methods', () => {
+    for (const m of API_METHODS) expect(isApiMethod(m)).toBe(true);
+    expect(isApiMethod('constructor')).toBe(false);
+    expect(isApiMethod('__proto__')).toBe(false);
+  });
+});
