@@ -4,6 +4,7 @@ import type { ApiErrorShape, AttackPath, BlastRadius, Finding, MarkKind, NodeDet
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import type { ImportProgress } from '../api/import.js';
+import { buildDemoCase } from '../demo.js';
 
 /** Exit codes of the CLI contract. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
@@ -76,6 +77,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const c = result.counts;
         io.out(`case ${opts.case}: ${c.nodes} nodes, ${c.edges} edges (${c.derivedEdges} derived), ${c.findings} findings — ${result.elapsedMs} ms\n`);
       });
+    });
+
+  program
+    .command('demo')
+    .description('build the demo case (a fictional company with two AWS accounts, an EKS cluster and a leaked key)')
+    .addOption(caseOption())
+    .action(async (opts: { case: string }) => {
+      await buildDemoCase(opts.case);
+      io.out(`demo case written to ${opts.case}\n`);
     });
 
   program
