@@ -1,5 +1,6 @@
 import type { Importer } from './types.js';
 import { opengraph } from './opengraph.js';
+import { sharphound } from './sharphound.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
-export const IMPORTERS: readonly Importer[] = [opengraph];
+export const IMPORTERS: readonly Importer[] = [opengraph, sharphound];

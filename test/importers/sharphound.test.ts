@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createInput } from '../../src/importers/input.js';
+import { detectImporter } from '../../src/importers/registry.js';
+import { sharphound } from '../../src/importers/sharphound.js';
+import type { GraphFragment } from '../../src/model/fragment.js';
+import { cli, parseAll, REAL, tempCase } from '../helpers.js';
+
+const DOMAIN_SID = 'S-1-5-21-2697957641-2271029196-387917394';
+const sample = (type: string) => join(REAL, 'bloodhound', `bhce-ad-sample-phantom-corp-${type}.json`);
+const parse = (path: string): Promise<GraphFragment> => parseAll(sharphound, createInput(path.split('/').pop()!, readFileSync(path)));
+const parseText = (text: string): Promise<GraphFragment> => parseAll(sharphound, createInput('t.json', Buffer.from(text)));
+
+describe('SharpHound collection importer', () => {
+  it('is detected from content for each collection file, not from OpenGraph', () => {
+    for (const type of ['users', 'groups', 'computers', 'domains']) {
+      expect(detectImporter(createInput(`${type}.json`, readFileSync(sample(type)))).format).toBe('bloodhound-sharphound');
+    }
+  });
+
+  it('reads every user, flags service accounts, warns that meta.count disagrees, and keeps no password attribute', async () => {
+    const f = await parse(sample('users'));
+    const users = f.nodes.filter((n) => !n.stub);
+    expect(users).toHaveLength(53);
+    expect(f.warnings).toEqual([expect.objectContaining({ location: '$.meta.count', message: expect.stringContaining('49') })]);
+    const serviceAccounts = users.filter((n) => (n.props?.['kinds'] as string[]).includes('ServiceAccount')).map((n) => n.name);
+    // three users with SPNs, seven gMSAs and one standalone MSA
+    expect(serviceAccounts).toEqual(expect.arrayContaining(['KRBTGT@PHANTOM.CORP', 'ADMINISTRATOR@PHANTOM.CORP', 'SVC_KERB_DEL@PHANTOM.CORP', 'GMSA_SHS7$@PHANTOM.CORP']));
+    expect(serviceAccounts).toHaveLength(11);
+    const krbtgt = users.find((n) => n.name === 'KRBTGT@PHANTOM.CORP')!;
+    expect(krbtgt.boundary).toBe(`og:${DOMAIN_SID}`);
+    expect(krbtgt.handles).toEqual(expect.arrayContaining(['krbtgt', 'CN=KRBTGT,CN=USERS,DC=PHANTOM,DC=CORP']));
+    expect(Object.keys(krbtgt.props ?? {}).some((k) => /password$/i.test(k))).toBe(false);
+    // Domain Admins own KRBTGT: the ACE becomes an attack edge from the group to the user.
+    expect(f.edges).toContainEqual(expect.objectContaining({ from: `og:${DOMAIN_SID}-512`, to: krbtgt.id, kind: 'OPENGRAPH_EDGE', props: expect.objectContaining({ technique: 'Owns' }) }));
+    expect(f.edges.filter((e) => e.props?.technique === 'ReadGMSAPassword')).toHaveLength(7);
+    expect(f.edges.filter((e) => e.kind === 'OPENGRAPH_EDGE')).toHaveLength(612);
+  });
+
+  it('turns group members into MEMBER_OF edges and marks the tier-zero groups high value', async () => {
+    const f = await parse(sample('groups'));
+    expect(f.edges.filter((e) => e.kind === 'MEMBER_OF')).toHaveLength(78);
+    const domainAdmins = `og:${DOMAIN_SID}-512`;
+    expect(f.edges.filter((e) => e.kind === 'MEMBER_OF' && e.to === domainAdmins)).toHaveLength(12);
+    expect(f.marks?.map((m) => m.nodeId)).toEqual(expect.arrayContaining([domainAdmins, 'og:PHANTOM.CORP-S-1-5-32-544']));
+  });
+
+  it('reads sessions and local administrators of computers, and domain trusts', async () => {
+    const computers = await parse(sample('computers'));
+    const host = `og:${DOMAIN_SID}-1103`;
+    expect(computers.edges.filter((e) => e.from === host && e.props?.technique === 'HasSession').map((e) => e.to)).toContain(`og:${DOMAIN_SID}-500`);
+    expect(computers.edges).toContainEqual(expect.objectContaining({ from: `og:${DOMAIN_SID}-1138`, props: expect.objectContaining({ technique: 'AdminTo' }) }));
+    expect(computers.marks).toContainEqual(expect.objectContaining({ note: expect.stringContaining('DC01.PHANTOM.CORP') }));
+
+    const domains = await parse(sample('domains'));
+    const names = domains.nodes.map((n) => n.name);
+    expect(names).toEqual(expect.arrayContaining(['PHANTOM.CORP', 'GHOST.CORP', 'REVENANT.CORP', 'WRAITH.CORP']));
+    // Two bidirectional trusts give an edge each way, the inbound one a single edge.
+    const trusts = domains.edges.filter((e) => e.props?.technique === 'TrustedBy');
+    expect(trusts).toHaveLength(5);
+  });
+
+  it('imports all four files into one case through the CLI', async () => {
+    const path = tempCase();
+    const r = await cli('import', ...['users', 'groups', 'computers', 'domains'].map(sample), '--case', path, '--json');
+    expect(r.code).toBe(0);
+    const found = await cli('search', 'svc_kerb', '--case', path, '--json');
+    expect(JSON.parse(found.out)[0].node.name).toBe('SVC_KERB_DEL@PHANTOM.CORP');
+  });
+
+  it('names the file and the JSON path of a malformed object', async () => {
+    await expect(parseText(JSON.stringify({ data: [{ ObjectIdentifier: 'S-1', Properties: {} }, { Properties: {} }], meta: { type: 'users' } }))).rejects.toThrow(/t\.json.*\$\.data\[1\]\.ObjectIdentifier/);
+    await expect(parseText(JSON.stringify({ data: [], meta: { type: 'printers' } }))).rejects.toThrow(/\$\.meta\.type/);
+  });
+});
