@@ -23,6 +23,7 @@ export const ids = {
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
   azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  vaultPolicy: (name: string) => `vault:policy:${name}`,
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,
   leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,

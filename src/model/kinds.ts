@@ -12,7 +12,7 @@ export const NODE_CATEGORIES = {
 } as const;
 export type NodeCategory = keyof typeof NODE_CATEGORIES;
 
-export type Provider = 'aws' | 'k8s' | 'gcp' | 'azure' | 'github' | 'generic' | 'opengraph';
+export type Provider = 'aws' | 'k8s' | 'gcp' | 'azure' | 'vault' | 'github' | 'generic' | 'opengraph';
 
 export interface NodeKindSpec {
   readonly label: string;
@@ -72,6 +72,8 @@ export const NODE_KINDS = {
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
   azure_resource: { label: 'Azure resource', description: 'An Azure resource or resource group.', category: 'resource', provider: 'azure' },
+  // HashiCorp Vault
+  vault_policy: { label: 'Vault policy', description: 'A Vault ACL policy: the paths and capabilities a token holding it gets.', category: 'resource', provider: 'vault' },
   // Generic
   admin: { label: 'Admin', description: 'Full control of one boundary (admin of an account, cluster-admin, owner of a tenant or project).', category: 'admin', provider: 'generic' },
   secret_credential: { label: 'Secret', description: 'A credential known only from a leak (a GitHub token, a Slack token, a private key, a URI password).', category: 'credential', provider: 'generic' },
