@@ -192,6 +192,8 @@ export interface Finding {
 export interface ContainmentCut {
   /** What to do, e.g. "Deactivate access key AKIA… of ci-bot". */
   action: string;
+  /** Relative cost of the cut (a key revocation 1, a trust-policy change 3, removing admin rights 10). */
+  cost: number;
   edge: EdgeView;
   from: NodeSummary;
   to: NodeSummary;
@@ -206,6 +208,12 @@ export interface ContainmentPlan {
   pathsBefore: number;
   /** Paths left after applying every cut (0 when the plan is complete). */
   pathsAfter: number;
+  /** Total cost of the cuts: the minimum over every set of cuts that disconnects the origin from the targets. */
+  cost: number;
+  /** Path counts are of the shortest paths, at most this many. */
+  pathLimit: number;
+  /** Paths left after the cuts, when any (a complete plan has none). */
+  remaining?: AttackPath[];
 }
 
 export interface Subgraph {
@@ -250,7 +258,7 @@ export interface BlastmapApi {
   blastRadius(arg: { from: string } & TraversalOptions): Promise<BlastRadius>;
   paths(arg: { from: string; to: string | 'admin' | 'high-value'; k?: number } & TraversalOptions): Promise<AttackPath[]>;
   findings(arg: { severity?: Severity; rule?: string }): Promise<Finding[]>;
-  containment(arg: { from: string; targets?: string[] }): Promise<ContainmentPlan>;
+  containment(arg: { from: string; targets?: string[] } & TraversalOptions): Promise<ContainmentPlan>;
 }
 
 export type ApiMethod = keyof BlastmapApi;

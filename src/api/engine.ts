@@ -1,20 +1,10 @@
-import { loadGraph, reach, shortestPaths, type Reached, type TraversalGraph } from '../analysis/graph.js';
+import type { GraphIndex } from '../analysis/index/graph-index.js';
+import { loadGraphIndex } from '../analysis/index/snapshot.js';
 import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
-import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
-import type {
-  AttackPath,
-  BlastmapApi,
-  BlastRadius,
-  BoundaryCount,
-  Finding,
-  ImportProgressView,
-  NodeSummary,
-  ReachedNode,
-  ReachedResource,
-  Severity,
-  Subgraph,
-} from './contract.js';
+import { CaseError, CaseStore } from '../store/case-store.js';
+import { AnalysisViews } from './analysis.js';
+import type { BlastmapApi, Finding, ImportProgressView, NodeSummary, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import { sourceInfo, Views } from './views.js';
@@ -40,7 +30,9 @@ export function openEngine(path: string, options: { create?: boolean } = {}): En
 
 export function createEngine(store: CaseStore): Engine {
   const views = new Views(store);
-  let graph: TraversalGraph | undefined;
+  // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
+  let index: GraphIndex | undefined;
+  let analysis: AnalysisViews | undefined;
   // Calls run one at a time: an import holds a transaction across awaits, and nothing may read halfway through it.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => T | Promise<T>): Promise<T> => {
@@ -48,7 +40,10 @@ export function createEngine(store: CaseStore): Engine {
     queue = run.catch(() => undefined);
     return run;
   };
-  const getGraph = () => (graph ??= loadGraph(store));
+  const analyse = (): AnalysisViews => {
+    index ??= loadGraphIndex(store).index;
+    return (analysis ??= new AnalysisViews(store, views, index));
+  };
   // The running import, outside the queue so progress and cancel answer while it holds the case.
   let running: { progress: ImportProgressView | null; abort: AbortController } | undefined;
 
@@ -56,16 +51,6 @@ export function createEngine(store: CaseStore): Engine {
     const n = store.node(id);
     if (!n) throw new ApiError({ code: 'not-found', message: `no node with id ${JSON.stringify(id)} in this case` });
     return views.summary(n);
-  };
-
-  const reachedNode = (r: Reached): ReachedNode => ({ node: views.summaryOf(r.path[r.path.length - 1]!), depth: r.depth, path: r.path, conditional: r.conditional });
-
-  const toPath = (r: Reached): AttackPath => {
-    const steps = r.viaEdges.map((edgeId, i) => {
-      const e = store.edge(edgeId) as StoredEdge;
-      return { edge: views.edge(e), from: views.summaryOf(r.path[i]!), to: views.summaryOf(r.path[i + 1]!) };
-    });
-    return { steps, conditional: r.conditional, cost: steps.length };
   };
 
   const findingView = (f: ReturnType<CaseStore['findings']>[number]): Finding => {
@@ -101,7 +86,8 @@ export function createEngine(store: CaseStore): Engine {
           });
         } finally {
           running = undefined;
-          graph = undefined;
+          index = undefined;
+          analysis = undefined;
           views.invalidate();
         }
       }),
@@ -213,51 +199,9 @@ export function createEngine(store: CaseStore): Engine {
         return { removed };
       }),
 
-    blastRadius: ({ from, maxDepth, includeConditional }) =>
-      serial((): BlastRadius => {
-        const started = performance.now();
-        const origin = requireNode(from);
-        const reached = reach(getGraph(), origin.id, { ...(maxDepth !== undefined ? { maxDepth } : {}), ...(includeConditional !== undefined ? { includeConditional } : {}) });
-        const identities: ReachedNode[] = [];
-        const credentials: ReachedNode[] = [];
-        const resources: ReachedResource[] = [];
-        const admins: ReachedNode[] = [];
-        const boundaries = new Map<string, BoundaryCount>();
-        for (const [id, r] of reached) {
-          if (id === origin.id) continue;
-          const rn = reachedNode(r);
-          const bucket = { identity: identities, group: identities, credential: credentials, resource: resources, admin: admins, boundary: null, evidence: null }[rn.node.category];
-          bucket?.push(rn);
-          if (rn.node.boundary) {
-            let b = boundaries.get(rn.node.boundary);
-            if (!b) boundaries.set(rn.node.boundary, (b = { boundary: views.summaryOf(rn.node.boundary), identities: 0, resources: 0, credentials: 0, admin: false }));
-            if (rn.node.category === 'identity' || rn.node.category === 'group') b.identities++;
-            if (rn.node.category === 'resource') b.resources++;
-            if (rn.node.category === 'credential') b.credentials++;
-            if (rn.node.category === 'admin') b.admin = true;
-          }
-        }
-        const byAccessLevel: BlastRadius['byAccessLevel'] = {};
-        for (const r of resources) if (r.accessLevel) byAccessLevel[r.accessLevel] = (byAccessLevel[r.accessLevel] ?? 0) + 1;
-        return { origin, identities, credentials, resources, admins, byBoundary: [...boundaries.values()], byAccessLevel, elapsedMs: performance.now() - started };
-      }),
+    blastRadius: ({ from, ...opts }) => serial(() => analyse().blastRadius(requireNode(from).id, opts)),
 
-    paths: ({ from, to, k, maxDepth, includeConditional }) =>
-      serial(() => {
-        const origin = requireNode(from);
-        const g = getGraph();
-        let isTarget: (id: string) => boolean;
-        if (to === 'admin') isTarget = (id) => g.kinds.get(id) === 'admin';
-        else if (to === 'high-value') {
-          const hv = new Set(views.markedIds('high-value'));
-          isTarget = (id) => hv.has(id);
-        } else {
-          const target = requireNode(to);
-          isTarget = (id) => id === target.id;
-        }
-        const found = shortestPaths(g, origin.id, isTarget, { limit: k ?? 10, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(includeConditional !== undefined ? { includeConditional } : {}) });
-        return found.map(toPath);
-      }),
+    paths: ({ from, to, ...opts }) => serial(() => analyse().paths(requireNode(from).id, to === 'admin' || to === 'high-value' ? to : requireNode(to).id, opts)),
 
     findings: ({ severity, rule }) =>
       serial(() =>
@@ -268,11 +212,7 @@ export function createEngine(store: CaseStore): Engine {
           .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
       ),
 
-    containment: ({ from }) =>
-      serial(() => {
-        const origin = requireNode(from);
-        throw new ApiError({ code: 'bad-input', message: `containment planning is not available yet for ${origin.name}` });
-      }),
+    containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
   };
   return engine;
 }

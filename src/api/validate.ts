@@ -20,6 +20,9 @@ const traversal = {
   until: isoTime.optional(),
 };
 
+const windowInOrder = (a: { since?: string | undefined; until?: string | undefined }) => !a.since || !a.until || Date.parse(a.since) <= Date.parse(a.until);
+const windowMessage = { message: 'since must not be after until', path: ['since'] };
+
 const importFile = z.union([
   z.object({ path: z.string().min(1).max(4096) }).strict(),
   // Base64 of the file's bytes; 2 GiB of base64 is beyond anything a browser upload should send.
@@ -47,10 +50,10 @@ const SCHEMAS = {
   overview: z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   mark: z.object({ ids, mark: markKind, note: z.string().max(10_000).optional(), by: z.string().max(200).optional() }).strict(),
   unmark: z.object({ ids, mark: markKind }).strict(),
-  blastRadius: z.object({ from: nodeId, ...traversal }).strict(),
-  paths: z.object({ from: nodeId, to: nodeId, k: z.number().int().min(1).max(100).optional(), ...traversal }).strict(),
+  blastRadius: z.object({ from: nodeId, ...traversal }).strict().refine(windowInOrder, windowMessage),
+  paths: z.object({ from: nodeId, to: nodeId, k: z.number().int().min(1).max(100).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
   findings: z.object({ severity: severity.optional(), rule: z.string().max(200).optional() }).strict(),
-  containment: z.object({ from: nodeId, targets: z.array(nodeId).max(10_000).optional() }).strict(),
+  containment: z.object({ from: nodeId, targets: z.array(nodeId).max(10_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: unknown): name is ApiMethod {

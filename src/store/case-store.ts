@@ -368,6 +368,8 @@ export class CaseStore {
     for (const r of this.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
     this.stmt('DELETE FROM edges WHERE derived = 1').run();
+    // Every import re-derives, so this is where the saved graph index goes stale.
+    this.dropGraphSnapshot();
     return touched;
   }
 
@@ -542,6 +544,51 @@ export class CaseStore {
     for (const r of q.iterate(...kinds) as Iterable<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: number; derived: number }>) {
       yield { id: r.id, src: aliases.get(r.src) ?? r.src, dst: aliases.get(r.dst) ?? r.dst, kind: r.kind, conditional: r.conditional === 1, derived: r.derived === 1 };
     }
+  }
+
+  /** Every node with what a graph index keeps in memory (no props, no handles). */
+  *graphNodes(): IterableIterator<[id: string, kind: string, name: string, boundary: string | null, stub: number]> {
+    yield* this.db.prepare('SELECT id, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[string, string, string, string | null, number]>;
+  }
+
+  /**
+   * Every traversable edge in the compact form a graph index is built from: aliases resolved, props not parsed
+   * except a CAN_ACCESS edge's access level.
+   */
+  *graphEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; firstSeen: string | null; lastSeen: string | null; accessLevel: string | null }> {
+    const kinds = Object.entries(EDGE_KINDS).filter(([, spec]) => spec.traversable).map(([k]) => k);
+    const aliases = this.aliases();
+    const q = this.db
+      .prepare(
+        `SELECT id, src, dst, kind, conditional, first_seen, last_seen,
+                CASE WHEN kind = 'CAN_ACCESS' THEN json_extract(props, '$.accessLevel') END
+         FROM edges WHERE kind IN (${kinds.map(() => '?').join(',')}) ORDER BY id`,
+      )
+      .raw();
+    for (const r of q.iterate(...kinds) as Iterable<[number, string, string, EdgeKind, number, string | null, string | null, string | null]>) {
+      yield { id: r[0], src: aliases.get(r[1]) ?? r[1], dst: aliases.get(r[2]) ?? r[2], kind: r[3], conditional: r[4] === 1, firstSeen: r[5], lastSeen: r[6], accessLevel: r[7] };
+    }
+  }
+
+  /** What a graph index was built from: changes whenever nodes, edges or aliases do. */
+  graphStamp(): string {
+    const one = (sql: string) => this.stmt(sql).pluck().get() as number | null;
+    return [one('SELECT max(id) FROM edges') ?? 0, one('SELECT count(*) FROM edges'), one('SELECT max(rowid) FROM nodes') ?? 0, one('SELECT count(*) FROM nodes'), one('SELECT count(*) FROM node_aliases')].join(':');
+  }
+
+  loadGraphSnapshot(): { stamp: string; data: Buffer } | undefined {
+    return this.stmt('SELECT stamp, data FROM graph_snapshot WHERE id = 1').get() as { stamp: string; data: Buffer } | undefined;
+  }
+
+  /** Saves the serialised graph index; a read-only case keeps it in memory only. */
+  saveGraphSnapshot(stamp: string, data: Uint8Array): boolean {
+    if (this.db.readonly) return false;
+    this.stmt('INSERT OR REPLACE INTO graph_snapshot (id, stamp, data) VALUES (1, ?, ?)').run(stamp, data);
+    return true;
+  }
+
+  dropGraphSnapshot(): void {
+    this.stmt('DELETE FROM graph_snapshot').run();
   }
 
   counts(): { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number } {

@@ -1,0 +1,228 @@
+// The graph index: compressed sparse rows (CSR) over traversable edges, in typed arrays. Node ids and names are
+// interned once; edge props stay in the case and are read only when a path or cut is rendered.
+import { ACCESS_LEVELS, EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
+import type { CaseStore } from '../../store/case-store.js';
+
+/** Edge flag bits. */
+export const CONDITIONAL = 1;
+
+/** Kind code of an id that edges name but no node row describes. */
+export const UNKNOWN_KIND = 0;
+
+export interface GraphIndexData {
+  /** Node kinds by code; code 0 is '' (an id with no node row). */
+  nodeKinds: string[];
+  /** Edge kinds by code. */
+  edgeKinds: string[];
+  ids: string[];
+  names: string[];
+  nodeKind: Uint8Array;
+  /** Node index of the node's boundary, or -1. */
+  boundary: Int32Array;
+  stub: Uint8Array;
+  /** offsets[v]..offsets[v+1] are v's out-edges. */
+  offsets: Int32Array;
+  targets: Int32Array;
+  /** The edge's row id in the case, to load its props and evidence when rendered. */
+  edgeId: Float64Array;
+  edgeKind: Uint8Array;
+  edgeFlags: Uint8Array;
+  /** CAN_ACCESS edges: index in ACCESS_LEVELS; -1 otherwise. */
+  access: Int8Array;
+  /** Observed edges: epoch ms of first and last sighting; NaN when not stated. */
+  firstSeen: Float64Array;
+  lastSeen: Float64Array;
+}
+
+export class GraphIndex {
+  readonly n: number;
+  readonly m: number;
+  private idMap: Map<string, number> | undefined;
+  private readonly categoryOfCode: (NodeCategory | undefined)[];
+  readonly adminKind: number;
+  readonly observedKind: number;
+  readonly authKind: number;
+  readonly exposesKind: number;
+  readonly accessKind: number;
+
+  constructor(readonly d: GraphIndexData) {
+    this.n = d.ids.length;
+    this.m = d.targets.length;
+    this.categoryOfCode = d.nodeKinds.map((k) => (k in NODE_KINDS ? NODE_KINDS[k as NodeKind].category : undefined));
+    this.adminKind = d.nodeKinds.indexOf('admin');
+    this.observedKind = d.edgeKinds.indexOf('OBSERVED_USE');
+    this.authKind = d.edgeKinds.indexOf('AUTHENTICATES_AS');
+    this.exposesKind = d.edgeKinds.indexOf('EXPOSES');
+    this.accessKind = d.edgeKinds.indexOf('CAN_ACCESS');
+  }
+
+  /** Node index of an id, or -1. The id map is built on first use: opening a case does not pay for it. */
+  indexOf(id: string): number {
+    if (!this.idMap) {
+      this.idMap = new Map();
+      const ids = this.d.ids;
+      for (let i = 0; i < ids.length; i++) this.idMap.set(ids[i]!, i);
+    }
+    return this.idMap.get(id) ?? -1;
+  }
+
+  id(v: number): string {
+    return this.d.ids[v]!;
+  }
+
+  kindOf(v: number): NodeKind | undefined {
+    const k = this.d.nodeKinds[this.d.nodeKind[v]!];
+    return k && k in NODE_KINDS ? (k as NodeKind) : undefined;
+  }
+
+  categoryOf(v: number): NodeCategory | undefined {
+    return this.categoryOfCode[this.d.nodeKind[v]!];
+  }
+
+  edgeKindOf(e: number): EdgeKind {
+    return this.d.edgeKinds[this.d.edgeKind[e]!] as EdgeKind;
+  }
+
+  isConditional(e: number): boolean {
+    return (this.d.edgeFlags[e]! & CONDITIONAL) !== 0;
+  }
+
+  /** The node an edge leaves (binary search over the offsets; only used when rendering). */
+  sourceOf(e: number): number {
+    const off = this.d.offsets;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (off[mid]! <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Node indexes of every admin node. */
+  adminNodes(): number[] {
+    const out: number[] = [];
+    for (let v = 0; v < this.n; v++) if (this.d.nodeKind[v] === this.adminKind) out.push(v);
+    return out;
+  }
+}
+
+/** A growable Int32Array: building the arrays without a JS array of a million boxed numbers. */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+class FloatList {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Builds the index from the case: one pass over nodes, one over traversable edges, then a counting sort by source. */
+export function buildGraphIndex(store: CaseStore): GraphIndex {
+  const nodeKinds = ['', ...Object.keys(NODE_KINDS)];
+  const edgeKinds = Object.entries(EDGE_KINDS)
+    .filter(([, spec]) => spec.traversable)
+    .map(([k]) => k);
+  const nodeKindCode = new Map(nodeKinds.map((k, i) => [k, i]));
+  const edgeKindCode = new Map(edgeKinds.map((k, i) => [k, i]));
+
+  const ids: string[] = [];
+  const names: string[] = [];
+  const kindList: number[] = [];
+  const boundaryIds: (string | null)[] = [];
+  const stubList: number[] = [];
+  const index = new Map<string, number>();
+  const intern = (id: string): number => {
+    let v = index.get(id);
+    if (v === undefined) {
+      v = ids.length;
+      index.set(id, v);
+      ids.push(id);
+      names.push(id);
+      kindList.push(UNKNOWN_KIND);
+      boundaryIds.push(null);
+      stubList.push(1);
+    }
+    return v;
+  };
+  for (const [id, kind, name, boundary, stub] of store.graphNodes()) {
+    const v = intern(id);
+    names[v] = name;
+    kindList[v] = nodeKindCode.get(kind) ?? UNKNOWN_KIND;
+    boundaryIds[v] = boundary;
+    stubList[v] = stub;
+  }
+
+  const src = new IntList();
+  const dst = new IntList();
+  const rowIds = new FloatList();
+  const kinds = new IntList();
+  const flags = new IntList();
+  const access = new IntList();
+  const first = new FloatList();
+  const last = new FloatList();
+  for (const e of store.graphEdges()) {
+    src.push(intern(e.src));
+    dst.push(intern(e.dst));
+    rowIds.push(e.id);
+    kinds.push(edgeKindCode.get(e.kind) ?? 0);
+    flags.push(e.conditional ? CONDITIONAL : 0);
+    access.push(e.accessLevel ? ACCESS_LEVELS.indexOf(e.accessLevel as (typeof ACCESS_LEVELS)[number]) : -1);
+    first.push(e.firstSeen ? Date.parse(e.firstSeen) : NaN);
+    last.push(e.lastSeen ? Date.parse(e.lastSeen) : NaN);
+  }
+
+  const n = ids.length;
+  const m = src.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < m; i++) offsets[src.data[i]! + 1]!++;
+  for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
+  const cursor = offsets.slice(0, n);
+  const d: GraphIndexData = {
+    nodeKinds,
+    edgeKinds,
+    ids,
+    names,
+    nodeKind: Uint8Array.from(kindList),
+    boundary: Int32Array.from(boundaryIds, (b) => (b ? (index.get(b) ?? -1) : -1)),
+    stub: Uint8Array.from(stubList),
+    offsets,
+    targets: new Int32Array(m),
+    edgeId: new Float64Array(m),
+    edgeKind: new Uint8Array(m),
+    edgeFlags: new Uint8Array(m),
+    access: new Int8Array(m),
+    firstSeen: new Float64Array(m),
+    lastSeen: new Float64Array(m),
+  };
+  // Rows arrive in id order, so each node's edges stay in id order: results are stable across rebuilds.
+  for (let i = 0; i < m; i++) {
+    const at = cursor[src.data[i]!]!++;
+    d.targets[at] = dst.data[i]!;
+    d.edgeId[at] = rowIds.data[i]!;
+    d.edgeKind[at] = kinds.data[i]!;
+    d.edgeFlags[at] = flags.data[i]!;
+    d.access[at] = access.data[i]!;
+    d.firstSeen[at] = first.data[i]!;
+    d.lastSeen[at] = last.data[i]!;
+  }
+  return new GraphIndex(d);
+}

@@ -1,0 +1,159 @@
+// Attack paths: shortest and k-shortest loopless paths over the graph index (Yen's algorithm with Lawler's
+// refinement: each new path only spurs from where it left its parent). Path order is fewest steps first, then
+// fewest conditional steps, then edge order in the case — so ties come out the same on every run.
+// A path ends at the first target it reaches: a route through one admin node to another is not a new path.
+import { edgeMask, type TraversalFilter } from './index/filter.js';
+import { CONDITIONAL, type GraphIndex } from './index/graph-index.js';
+
+export interface PathOptions extends TraversalFilter {
+  k?: number;
+  maxDepth?: number;
+  /** CSR edge indexes to treat as removed (a containment plan's cuts). */
+  removed?: ReadonlySet<number>;
+}
+
+export interface FoundPath {
+  /** Node indexes, origin first. */
+  nodes: number[];
+  /** CSR edge indexes, one per step. */
+  edges: number[];
+  conditionalSteps: number;
+}
+
+/** Reusable per-query scratch arrays: a stamp marks what belongs to the current search, so nothing is cleared. */
+class Workspace {
+  seen: Int32Array;
+  level: Int32Array;
+  cond: Int32Array;
+  parentEdge: Int32Array;
+  blocked: Int32Array;
+  stamp = 0;
+  blockStamp = 0;
+  constructor(n: number) {
+    this.seen = new Int32Array(n);
+    this.level = new Int32Array(n);
+    this.cond = new Int32Array(n);
+    this.parentEdge = new Int32Array(n);
+    this.blocked = new Int32Array(n);
+  }
+}
+
+/**
+ * One least (steps, conditional steps) path from `source` to a target, avoiding blocked nodes and edges.
+ * Level-synchronous BFS: a whole level is settled before the next, so the conditional count is exact, and the
+ * search stops at the first level holding a target.
+ */
+function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v: number) => boolean, mask: Uint8Array | null, blockedEdges: ReadonlySet<number>, maxSteps: number): FoundPath | null {
+  const { offsets, targets, edgeFlags } = index.d;
+  const stamp = ++ws.stamp;
+  const { seen, level, cond, parentEdge, blocked } = ws;
+  const blockStamp = ws.blockStamp;
+  const checkEdges = blockedEdges.size > 0;
+  seen[source] = stamp;
+  level[source] = 0;
+  cond[source] = 0;
+  parentEdge[source] = -1;
+  let frontier = [source];
+  for (let depth = 1; depth <= maxSteps && frontier.length; depth++) {
+    const next: number[] = [];
+    for (const u of frontier) {
+      const cu = cond[u]!;
+      for (let e = offsets[u]!, end = offsets[u + 1]!; e < end; e++) {
+        if (mask !== null && mask[e] === 0) continue;
+        if (checkEdges && blockedEdges.has(e)) continue;
+        const v = targets[e]!;
+        if (blocked[v] === blockStamp) continue;
+        const c = cu + (edgeFlags[e]! & CONDITIONAL);
+        if (seen[v] !== stamp) {
+          seen[v] = stamp;
+          level[v] = depth;
+          cond[v] = c;
+          parentEdge[v] = e;
+          next.push(v);
+        } else if (level[v] === depth && c < cond[v]!) {
+          cond[v] = c;
+          parentEdge[v] = e;
+        }
+      }
+    }
+    let best = -1;
+    for (const v of next) if (isTarget(v) && (best === -1 || cond[v]! < cond[best]!)) best = v;
+    if (best !== -1) {
+      const edges: number[] = [];
+      const nodes: number[] = [best];
+      for (let v = best; parentEdge[v] !== -1; ) {
+        const e = parentEdge[v]!;
+        edges.push(e);
+        v = index.sourceOf(e);
+        nodes.push(v);
+      }
+      return { nodes: nodes.reverse(), edges: edges.reverse(), conditionalSteps: cond[best]! };
+    }
+    // Targets end paths: never walk through one.
+    frontier = next.filter((v) => !isTarget(v));
+  }
+  return null;
+}
+
+function comparePaths(a: FoundPath, b: FoundPath): number {
+  if (a.edges.length !== b.edges.length) return a.edges.length - b.edges.length;
+  if (a.conditionalSteps !== b.conditionalSteps) return a.conditionalSteps - b.conditionalSteps;
+  for (let i = 0; i < a.edges.length; i++) if (a.edges[i] !== b.edges[i]) return a.edges[i]! - b.edges[i]!;
+  return 0;
+}
+
+/** Up to k loopless paths from source to any node isTarget accepts, best first. */
+export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: number) => boolean, opts: PathOptions = {}): FoundPath[] {
+  const k = opts.k ?? 10;
+  const maxSteps = opts.maxDepth ?? Infinity;
+  const mask = edgeMask(index, opts);
+  const removed = opts.removed ?? new Set<number>();
+  const ws = new Workspace(index.n);
+  if (k <= 0 || isTarget(source)) return [];
+  ws.blockStamp = 1;
+  const first = shortest(index, ws, source, isTarget, mask, removed, maxSteps);
+  if (!first) return [];
+  const found: (FoundPath & { dev: number })[] = [{ ...first, dev: 0 }];
+  const candidates: (FoundPath & { dev: number })[] = [];
+  const keys = new Set<string>([first.edges.join(',')]);
+  while (found.length < k) {
+    const prev = found[found.length - 1]!;
+    for (let i = prev.dev; i < prev.nodes.length - 1; i++) {
+      const spur = prev.nodes[i]!;
+      const blockedEdges = new Set(removed);
+      for (const p of found) {
+        if (p.edges.length > i && sharesRoot(p, prev, i)) blockedEdges.add(p.edges[i]!);
+      }
+      // The root's nodes may not be revisited: the path stays loopless.
+      ws.blockStamp++;
+      for (let j = 0; j < i; j++) ws.blocked[prev.nodes[j]!] = ws.blockStamp;
+      const tail = shortest(index, ws, spur, isTarget, mask, blockedEdges, maxSteps - i);
+      if (!tail) continue;
+      const path = {
+        nodes: [...prev.nodes.slice(0, i), ...tail.nodes],
+        edges: [...prev.edges.slice(0, i), ...tail.edges],
+        conditionalSteps: countConditional(index, prev.edges, i) + tail.conditionalSteps,
+        dev: i,
+      };
+      const key = path.edges.join(',');
+      if (keys.has(key)) continue;
+      keys.add(key);
+      candidates.push(path);
+    }
+    if (!candidates.length) break;
+    candidates.sort(comparePaths);
+    found.push(candidates.shift()!);
+  }
+  return found.map(({ nodes, edges, conditionalSteps }) => ({ nodes, edges, conditionalSteps }));
+}
+
+function sharesRoot(p: FoundPath, root: FoundPath, i: number): boolean {
+  for (let j = 0; j < i; j++) if (p.edges[j] !== root.edges[j]) return false;
+  return p.nodes[i] === root.nodes[i];
+}
+
+function countConditional(index: GraphIndex, edges: number[], upTo: number): number {
+  let c = 0;
+  for (let j = 0; j < upTo; j++) if (index.isConditional(edges[j]!)) c++;
+  return c;
+}
