@@ -26,6 +26,7 @@ class Workspace {
   level: Int32Array;
   cond: Int32Array;
   parentEdge: Int32Array;
+  parentNode: Int32Array;
   blocked: Int32Array;
   stamp = 0;
   blockStamp = 0;
@@ -34,6 +35,7 @@ class Workspace {
     this.level = new Int32Array(n);
     this.cond = new Int32Array(n);
     this.parentEdge = new Int32Array(n);
+    this.parentNode = new Int32Array(n);
     this.blocked = new Int32Array(n);
   }
 }
@@ -46,13 +48,29 @@ class Workspace {
 function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v: number) => boolean, mask: Uint8Array | null, blockedEdges: ReadonlySet<number>, maxSteps: number): FoundPath | null {
   const { offsets, targets, edgeFlags } = index.d;
   const stamp = ++ws.stamp;
-  const { seen, level, cond, parentEdge, blocked } = ws;
+  const { seen, level, cond, parentEdge, parentNode, blocked } = ws;
+  // Routes of equal steps and conditions: the one whose edges come first wins. Parent links form a tree, so two
+  // routes of one length first differ just after the node where walking both back meets.
+  const before = (u1: number, e1: number, u2: number, e2: number): boolean => {
+    let x = u1;
+    let y = u2;
+    let ex = e1;
+    let ey = e2;
+    while (x !== y) {
+      ex = parentEdge[x]!;
+      ey = parentEdge[y]!;
+      x = parentNode[x]!;
+      y = parentNode[y]!;
+    }
+    return ex < ey;
+  };
   const blockStamp = ws.blockStamp;
   const checkEdges = blockedEdges.size > 0;
   seen[source] = stamp;
   level[source] = 0;
   cond[source] = 0;
   parentEdge[source] = -1;
+  parentNode[source] = -1;
   let frontier = [source];
   for (let depth = 1; depth <= maxSteps && frontier.length; depth++) {
     const next: number[] = [];
@@ -69,23 +87,26 @@ function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v
           level[v] = depth;
           cond[v] = c;
           parentEdge[v] = e;
+          parentNode[v] = u;
           next.push(v);
-        } else if (level[v] === depth && c < cond[v]!) {
+        } else if (level[v] === depth && (c < cond[v]! || (c === cond[v] && before(u, e, parentNode[v]!, parentEdge[v]!)))) {
           cond[v] = c;
           parentEdge[v] = e;
+          parentNode[v] = u;
         }
       }
     }
     let best = -1;
-    for (const v of next) if (isTarget(v) && (best === -1 || cond[v]! < cond[best]!)) best = v;
+    for (const v of next) {
+      if (!isTarget(v)) continue;
+      if (best === -1 || cond[v]! < cond[best]! || (cond[v] === cond[best] && before(parentNode[v]!, parentEdge[v]!, parentNode[best]!, parentEdge[best]!))) best = v;
+    }
     if (best !== -1) {
       const edges: number[] = [];
       const nodes: number[] = [best];
-      for (let v = best; parentEdge[v] !== -1; ) {
-        const e = parentEdge[v]!;
-        edges.push(e);
-        v = index.sourceOf(e);
-        nodes.push(v);
+      for (let v = best; parentEdge[v] !== -1; v = parentNode[v]!) {
+        edges.push(parentEdge[v]!);
+        nodes.push(parentNode[v]!);
       }
       return { nodes: nodes.reverse(), edges: edges.reverse(), conditionalSteps: cond[best]! };
     }

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import type { ApiErrorShape, AttackPath, BlastRadius, Finding, MarkKind, NodeDetails, NodeSummary, SearchHit } from '../api/contract.js';
+import type { ApiErrorShape, AttackPath, BlastRadius, ContainmentPlan, Finding, MarkKind, NodeDetails, NodeSummary, SearchHit } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import type { ImportProgress } from '../api/import.js';
@@ -163,10 +163,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .option('--max-depth <n>', 'stop after this many steps', parseCount)
     .option('--include-conditional', 'follow edges whose condition cannot be decided offline (default)')
     .option('--exclude-conditional', 'do not follow conditional edges')
+    .option('--observed-only', 'follow only what activity logs show was used (OBSERVED_USE edges)')
+    .option('--since <time>', 'with --observed-only: activity seen at or after this ISO time')
+    .option('--until <time>', 'with --observed-only: activity seen at or before this ISO time')
     .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { case: string; maxDepth?: number; includeConditional?: boolean; excludeConditional?: boolean; json?: boolean }) => {
+    .action(async (ref: string, opts: { case: string; maxDepth?: number; includeConditional?: boolean; json?: boolean } & WindowFlags) => {
       await withEngine(opts.case, false, async (engine) => {
-        const br = await engine.blastRadius({ from: await resolveRef(engine, ref), ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}), includeConditional: !opts.excludeConditional });
+        const br = await engine.blastRadius({ from: await resolveRef(engine, ref), ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}), ...traversalFlags(opts) });
         if (opts.json) return json(br);
         io.out(formatBlastRadius(br));
       });
@@ -181,14 +184,36 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .option('--k <n>', 'at most this many paths', parseCount, 10)
     .option('--max-depth <n>', 'longest path considered', parseCount)
     .option('--exclude-conditional', 'do not follow conditional edges')
+    .option('--observed-only', 'follow only what activity logs show was used (OBSERVED_USE edges)')
+    .option('--since <time>', 'with --observed-only: activity seen at or after this ISO time')
+    .option('--until <time>', 'with --observed-only: activity seen at or before this ISO time')
     .option('--json', 'machine-readable output')
-    .action(async (fromRef: string, opts: { case: string; to: string; k: number; maxDepth?: number; excludeConditional?: boolean; json?: boolean }) => {
+    .action(async (fromRef: string, opts: { case: string; to: string; k: number; maxDepth?: number; json?: boolean } & WindowFlags) => {
       await withEngine(opts.case, false, async (engine) => {
         const from = await resolveRef(engine, fromRef);
         const to = opts.to === 'admin' || opts.to === 'high-value' ? opts.to : await resolveRef(engine, opts.to);
-        const paths = await engine.paths({ from, to, k: opts.k, ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}), includeConditional: !opts.excludeConditional });
+        const paths = await engine.paths({ from, to, k: opts.k, ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}), ...traversalFlags(opts) });
         if (opts.json) return json(paths);
         io.out(formatPaths(paths));
+      });
+    });
+
+  program
+    .command('containment')
+    .description('the cheapest cuts (revoke a key, remove a binding, tighten a trust) that cut a node off from every admin and high-value node')
+    .argument('<ref>')
+    .addOption(caseOption())
+    .option('--targets <refs>', 'comma-separated refs to protect instead of every admin and high-value node')
+    .option('--exclude-conditional', 'ignore edges whose condition cannot be decided offline')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { case: string; targets?: string; excludeConditional?: boolean; json?: boolean }) => {
+      await withEngine(opts.case, false, async (engine) => {
+        const from = await resolveRef(engine, ref);
+        const targets: string[] = [];
+        for (const t of (opts.targets ?? '').split(',').map((x) => x.trim()).filter(Boolean)) targets.push(await resolveRef(engine, t));
+        const plan = await engine.containment({ from, ...(targets.length ? { targets } : {}), ...(opts.excludeConditional ? { includeConditional: false } : {}) });
+        if (opts.json) return json(plan);
+        io.out(formatContainment(plan));
       });
     });
 
@@ -230,6 +255,27 @@ function reportError(err: unknown, io: CliIo, asJson: boolean): number {
   for (const c of shape.candidates ?? []) io.err(`  candidate: ${c.id}  (${c.kind}, ${c.name})\n`);
   if (shape.code === 'not-found' || shape.code === 'ambiguous') return EXIT.usage;
   return EXIT.badInput;
+}
+
+interface WindowFlags {
+  excludeConditional?: boolean;
+  observedOnly?: boolean;
+  since?: string;
+  until?: string;
+}
+
+function traversalFlags(opts: WindowFlags): { includeConditional: boolean; observedOnly?: boolean; since?: string; until?: string } {
+  for (const [flag, value] of [['--since', opts.since], ['--until', opts.until]] as const) {
+    if (value !== undefined && Number.isNaN(Date.parse(value))) throw new UsageError(`${flag} expects an ISO date or time, got '${value}'`);
+  }
+  if ((opts.since || opts.until) && !opts.observedOnly) throw new UsageError('--since and --until apply to --observed-only');
+  if (opts.since && opts.until && Date.parse(opts.since) > Date.parse(opts.until)) throw new UsageError('--since is after --until');
+  return {
+    includeConditional: !opts.excludeConditional,
+    ...(opts.observedOnly ? { observedOnly: true } : {}),
+    ...(opts.since ? { since: opts.since } : {}),
+    ...(opts.until ? { until: opts.until } : {}),
+  };
 }
 
 function parseCount(value: string): number {
@@ -301,5 +347,18 @@ function formatPaths(paths: AttackPath[]): string {
       for (const ev of s.edge.evidence.slice(0, 3)) lines.push(`      evidence: ${ev.summary}${ev.location ? ` (${ev.location})` : ''}`);
     }
   });
+  return `${lines.join('\n')}\n`;
+}
+
+function formatContainment(plan: ContainmentPlan): string {
+  const lines = [`containment of ${label(plan.origin)}`];
+  if (!plan.pathsBefore) return `${lines[0]}\n  no path to ${plan.targets.length ? plan.targets.map(label).join(', ') : 'any admin or high-value node'}: nothing to cut\n`;
+  lines.push(`  ${plan.pathsBefore}${plan.pathsBefore >= plan.pathLimit ? '+' : ''} path(s) to ${plan.targets.length} target(s); ${plan.cuts.length} cut(s), cost ${plan.cost}:`);
+  for (const c of plan.cuts) {
+    lines.push(`  [ ] ${c.action}  (cost ${c.cost}, on ${c.pathsCut} path(s))`);
+    lines.push(`      removes ${c.edge.kind}: ${c.edge.reason}${c.edge.conditional ? ` [if ${c.edge.conditional}]` : ''}`);
+    for (const ev of c.edge.evidence.slice(0, 3)) lines.push(`      evidence: ${ev.summary}${ev.location ? ` (${ev.location})` : ''}`);
+  }
+  lines.push(plan.pathsAfter === 0 ? '  re-check: no path left after these cuts' : `  re-check: ${plan.pathsAfter} path(s) still left`);
   return `${lines.join('\n')}\n`;
 }

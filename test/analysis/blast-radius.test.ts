@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { blastRadius, routeTo, summarize } from '../../src/analysis/blast-radius.js';
+import { scenario, type N } from './scenario.js';
+
+const ACCT = 'aws:account:111111111111';
+const nodes: N[] = [
+  { id: ACCT, kind: 'aws_account' },
+  { id: `admin:${ACCT}`, kind: 'admin', boundary: ACCT },
+  { id: 'aws:key:AKIA1', kind: 'aws_access_key', boundary: ACCT },
+  { id: 'user/ci', kind: 'aws_user', boundary: ACCT },
+  { id: 'role/a', kind: 'aws_role', boundary: ACCT },
+  { id: 'role/b', kind: 'aws_role', boundary: ACCT },
+  { id: 'role/c', kind: 'aws_role', boundary: ACCT },
+  { id: 'bucket', kind: 'aws_bucket', boundary: ACCT },
+  { id: 'secret', kind: 'aws_secret', boundary: ACCT },
+  { id: 'island', kind: 'aws_role', boundary: ACCT },
+];
+
+describe('blast radius', () => {
+  it('walks through cycles once, at least depth, with the route used and counts per boundary', () => {
+    const s = scenario(nodes, [
+      ['aws:key:AKIA1', 'user/ci', 'AUTHENTICATES_AS'],
+      ['user/ci', 'role/a', 'CAN_ASSUME'],
+      ['role/a', 'role/b', 'CAN_ASSUME'],
+      ['role/b', 'role/a', 'CAN_ASSUME'],
+      ['role/b', `admin:${ACCT}`, 'ADMIN_OF'],
+      ['island', 'bucket', 'CAN_ACCESS', { accessLevel: 'Write' }],
+    ]);
+    const r = blastRadius(s.index, s.v('aws:key:AKIA1'));
+    const reached = [...r.reached].map((v) => s.index.id(v)).sort();
+    expect(reached).toEqual([`admin:${ACCT}`, 'role/a', 'role/b', 'user/ci']);
+    expect(r.depth[s.v('role/b')]).toBe(3);
+    expect(routeTo(r, s.v(`admin:${ACCT}`)).map((v) => s.index.id(v))).toEqual(['aws:key:AKIA1', 'user/ci', 'role/a', 'role/b', `admin:${ACCT}`]);
+    const sum = summarize(s.index, r);
+    expect(sum.admins.map((v) => s.index.id(v))).toEqual([`admin:${ACCT}`]);
+    expect(sum.byBoundary).toEqual([{ boundary: s.v(ACCT), identities: 3, resources: 0, credentials: 0, admin: true }]);
+    expect(r.depth[s.v('bucket')]).toBe(-1);
+  });
+
+  it('prefers an unconditional route of the same depth, and can leave conditional edges out', () => {
+    const s = scenario(nodes, [
+      ['user/ci', 'role/a', 'CAN_ASSUME', { conditional: 'aws:SourceIp in 10.0.0.0/8' }],
+      ['user/ci', 'role/b', 'CAN_ASSUME'],
+      ['role/a', 'role/c', 'CAN_ASSUME'],
+      ['role/b', 'role/c', 'CAN_ASSUME'],
+      ['role/a', 'secret', 'CAN_ACCESS', { accessLevel: 'Read' }],
+    ]);
+    const r = blastRadius(s.index, s.v('user/ci'));
+    expect(r.conditional[s.v('role/c')]).toBe(0);
+    expect(s.index.id(r.parentNode[s.v('role/c')]!)).toBe('role/b');
+    expect(r.conditional[s.v('role/a')]).toBe(1);
+    expect(r.conditional[s.v('secret')]).toBe(1);
+
+    const strict = blastRadius(s.index, s.v('user/ci'), { includeConditional: false });
+    expect([...strict.reached].map((v) => s.index.id(v)).sort()).toEqual(['role/b', 'role/c']);
+  });
+
+  it('keeps the highest access level on a resource and the identity that has it', () => {
+    const s = scenario(nodes, [
+      ['user/ci', 'role/a', 'CAN_ASSUME'],
+      ['user/ci', 'role/b', 'CAN_ASSUME'],
+      ['role/a', 'bucket', 'CAN_ACCESS', { accessLevel: 'Read' }],
+      ['role/b', 'bucket', 'CAN_ACCESS', { accessLevel: 'Permissions management' }],
+      ['role/a', 'secret', 'CAN_ACCESS', { accessLevel: 'List' }],
+    ]);
+    const r = blastRadius(s.index, s.v('user/ci'));
+    expect(r.access[s.v('bucket')]).toBe(4);
+    expect(s.index.id(r.accessVia[s.v('bucket')]!)).toBe('role/b');
+    expect(summarize(s.index, r).byAccessLevel).toEqual({ 'Permissions management': 1, List: 1 });
+  });
+
+  it('stops at max depth', () => {
+    const s = scenario(nodes, [
+      ['user/ci', 'role/a', 'CAN_ASSUME'],
+      ['role/a', 'role/b', 'CAN_ASSUME'],
+      ['role/b', 'role/c', 'CAN_ASSUME'],
+    ]);
+    const r = blastRadius(s.index, s.v('user/ci'), { maxDepth: 2 });
+    expect([...r.reached].map((v) => s.index.id(v))).toEqual(['role/a', 'role/b']);
+  });
+
+  it('observed-only follows activity within the window, plus the credential → identity step', () => {
+    const s = scenario(nodes, [
+      ['aws:key:AKIA1', 'user/ci', 'AUTHENTICATES_AS'],
+      ['user/ci', 'role/a', 'CAN_ASSUME'],
+      ['user/ci', 'role/b', 'OBSERVED_USE', { firstSeen: '2026-03-01T00:00:00Z', lastSeen: '2026-03-10T00:00:00Z', count: 4 }],
+      ['role/b', 'bucket', 'OBSERVED_USE', { firstSeen: '2026-05-01T00:00:00Z', lastSeen: '2026-05-02T00:00:00Z', count: 1 }],
+    ]);
+    const all = blastRadius(s.index, s.v('aws:key:AKIA1'), { observedOnly: true });
+    expect([...all.reached].map((v) => s.index.id(v))).toEqual(['user/ci', 'role/b', 'bucket']);
+    const march = blastRadius(s.index, s.v('aws:key:AKIA1'), { observedOnly: true, since: '2026-03-05T00:00:00Z', until: '2026-04-01T00:00:00Z' });
+    expect([...march.reached].map((v) => s.index.id(v))).toEqual(['user/ci', 'role/b']);
+    const later = blastRadius(s.index, s.v('aws:key:AKIA1'), { observedOnly: true, since: '2026-06-01T00:00:00Z' });
+    expect([...later.reached].map((v) => s.index.id(v))).toEqual(['user/ci']);
+  });
+});
