@@ -1,0 +1,131 @@
+// Shared reading helpers for finding rules: credential state, ages, holders and admin-equivalence.
+import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
+import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { DerivedOrStoredEdge } from '../edges/types.js';
+import type { FindingRule } from './types.js';
+
+export type FindingContext = Parameters<FindingRule['run']>[0];
+
+export const DAY_MS = 86_400_000;
+/** The age past which a key or an unused credential is reported. */
+export const STALE_DAYS = 90;
+
+export const CREDENTIAL_KINDS = (Object.keys(NODE_KINDS) as NodeKind[]).filter((k) => NODE_KINDS[k].category === 'credential');
+/** Credentials that are keys (as opposed to passwords, tokens issued by a platform, federation trusts). */
+export const KEY_KINDS: readonly NodeKind[] = ['aws_access_key', 'gcp_sa_key', 'azure_client_secret', 'azure_certificate'];
+
+export function* nodesOf(ctx: FindingContext, kinds: readonly NodeKind[]): Iterable<StoredNode> {
+  for (const k of kinds) for (const n of ctx.nodesOfKind(k)) if (!n.stub) yield n;
+}
+
+/** Unknown counts as active: a credential is only known inactive when its source says so. */
+export function isActive(n: StoredNode): boolean {
+  const p = n.props;
+  return p['active'] !== false && p['status'] !== 'Inactive';
+}
+
+/** Whole days from an ISO time to now; undefined when the time is absent or unreadable. */
+export function daysSince(value: Json | undefined, now: Date): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.floor((now.getTime() - t) / DAY_MS);
+}
+
+export function label(n: StoredNode): string {
+  return `${NODE_KINDS[n.kind].label} ${n.name}`;
+}
+
+/** Evidence citing the node properties a finding rests on. */
+export function propsEvidence(n: StoredNode, keys: string[]): Evidence {
+  const data: JsonObject = {};
+  for (const k of keys) if (k in n.props) data[k] = n.props[k] ?? null;
+  const shown = keys.map((k) => `${k}: ${k in n.props ? JSON.stringify(n.props[k]) : 'not stated'}`).join(', ');
+  return { type: 'node-props', summary: `${label(n)} — ${shown}`, data };
+}
+
+/** An edge's own evidence, or a line naming it when it has none. */
+export function edgeEvidence(e: DerivedOrStoredEdge, ctx: FindingContext): Evidence[] {
+  if (Array.isArray(e.props.evidence) && e.props.evidence.length) return e.props.evidence;
+  const from = ctx.node(e.src)?.name ?? e.src;
+  const to = ctx.node(e.dst)?.name ?? e.dst;
+  return [{ type: 'edge', summary: `${from} ${e.kind} ${to}${e.props.reason ? `: ${e.props.reason}` : ''}`, ...(typeof e.props.at === 'string' ? { location: e.props.at } : {}) }];
+}
+
+/** The identities a credential authenticates as. */
+export function holders(ctx: FindingContext, credentialId: string): string[] {
+  return ctx.out(credentialId, 'AUTHENTICATES_AS').map((e) => e.dst);
+}
+
+/**
+ * Admin-equivalent principals: whoever has an ADMIN_OF edge, and every member (directly or through nested
+ * groups) of a group that has one. Value: the ADMIN_OF edges that make it so.
+ */
+export function adminPrincipals(ctx: FindingContext): Map<string, DerivedOrStoredEdge[]> {
+  return ctx.memo('findings:admin-principals', () => {
+    const out = new Map<string, DerivedOrStoredEdge[]>();
+    const pending: [string, DerivedOrStoredEdge[]][] = [];
+    for (const e of ctx.edgesOfKind('ADMIN_OF')) {
+      const list = out.get(e.src) ?? [];
+      list.push(e);
+      out.set(e.src, list);
+    }
+    for (const [id, list] of out) pending.push([id, list]);
+    while (pending.length) {
+      const [group, list] = pending.pop()!;
+      for (const m of ctx.in(group, 'MEMBER_OF')) {
+        if (out.has(m.src)) continue;
+        out.set(m.src, list);
+        pending.push([m.src, list]);
+      }
+    }
+    return out;
+  });
+}
+
+/** Edges of a kind leaving an identity or any group it belongs to (what it can do, with its groups' rights). */
+export function effectiveOut(ctx: FindingContext, id: string, kind: EdgeKind): DerivedOrStoredEdge[] {
+  const seen = new Set<string>([id]);
+  const queue = [id];
+  const out: DerivedOrStoredEdge[] = [];
+  while (queue.length) {
+    const x = queue.shift()!;
+    out.push(...ctx.out(x, kind));
+    for (const g of ctx.out(x, 'MEMBER_OF')) {
+      if (seen.has(g.dst)) continue;
+      seen.add(g.dst);
+      queue.push(g.dst);
+    }
+  }
+  return out;
+}
+
+/** Owner recorded on an identity: props.owner, or an owner-like tag or label. */
+export function ownerOf(n: StoredNode): string | undefined {
+  const owner = n.props['owner'];
+  if (typeof owner === 'string' && owner.trim()) return owner;
+  const tags = n.props['tags'];
+  if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
+    for (const [k, v] of Object.entries(tags)) if (/^(owner|team|contact|owned[-_]?by|maintainer)$/i.test(k) && typeof v === 'string' && v.trim()) return v;
+  }
+  return undefined;
+}
+
+/** Statements of a policy document, however it was written (object or array). */
+export function statements(doc: Json | undefined): JsonObject[] {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [];
+  const s = doc['Statement'];
+  if (Array.isArray(s)) return s.filter((x): x is JsonObject => Boolean(x) && typeof x === 'object' && !Array.isArray(x));
+  return s && typeof s === 'object' ? [s] : [];
+}
+
+export function asList(v: Json | undefined): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Whether an IAM action pattern (with * and ?) grants the action. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(action);
+}

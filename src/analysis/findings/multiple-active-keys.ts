@@ -1,0 +1,32 @@
+import type { Evidence } from '../../model/fragment.js';
+import { holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence } from './common.js';
+import type { FindingDraft, FindingRule } from './types.js';
+
+/** More than one active key per identity: rotation left an old key behind, or a key is shared out of band. */
+export const multipleActiveKeys: FindingRule = {
+  id: 'multiple-active-keys',
+  title: 'More than one active key',
+  severity: 'low',
+  description: 'An identity with two or more active user-managed keys.',
+  remediation: 'Find which key each consumer uses (last-used data), move them to one key, and deactivate and delete the others.',
+  run(ctx) {
+    const byHolder = new Map<string, { keys: string[]; evidence: Evidence[] }>();
+    for (const n of nodesOf(ctx, KEY_KINDS)) {
+      if (!isActive(n) || n.props['managedBy'] === 'system') continue;
+      for (const h of holders(ctx, n.id)) {
+        const entry = byHolder.get(h) ?? { keys: [], evidence: [] };
+        entry.keys.push(n.name);
+        entry.evidence.push(propsEvidence(n, ['active', 'createdAt', 'lastUsedAt']));
+        byHolder.set(h, entry);
+      }
+    }
+    const out: FindingDraft[] = [];
+    for (const [id, { keys, evidence }] of byHolder) {
+      if (keys.length < 2) continue;
+      const holder = ctx.node(id);
+      const name = holder ? label(holder) : id;
+      out.push({ nodeId: id, title: `${name} has ${keys.length} active keys`, summary: `${name} has ${keys.length} active keys: ${keys.join(', ')}.`, evidence });
+    }
+    return out;
+  },
+};

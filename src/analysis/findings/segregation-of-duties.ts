@@ -1,0 +1,43 @@
+import type { Evidence } from '../../model/fragment.js';
+import type { NodeKind } from '../../model/kinds.js';
+import { adminPrincipals, edgeEvidence, effectiveOut, label, nodesOf } from './common.js';
+import { SOD_RULES, type Capability } from './sod-rules.js';
+import type { FindingDraft, FindingRule } from './types.js';
+
+const IDENTITY_KINDS: readonly NodeKind[] = ['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_service_principal', 'azure_managed_identity', 'azure_application'];
+
+/** One identity holding both sides of a segregation-of-duties rule (sod-rules.ts). */
+export const segregationOfDuties: FindingRule = {
+  id: 'segregation-of-duties',
+  title: 'Segregation-of-duties conflict',
+  severity: 'high',
+  description: 'One identity can do two things that should need two people (or two pipelines), e.g. change IAM and read production data, or deploy and approve.',
+  remediation: 'Split the two capabilities across separate identities, each used by a different person or pipeline, so that one stolen credential cannot do both.',
+  run(ctx) {
+    // Admin-equivalent identities can do anything; the admin findings already report them.
+    const admins = adminPrincipals(ctx);
+    const out: FindingDraft[] = [];
+    for (const n of nodesOf(ctx, IDENTITY_KINDS)) {
+      if (admins.has(n.id)) continue;
+      const caps: (Capability & { edge: Parameters<typeof edgeEvidence>[0] })[] = [];
+      for (const kind of ['CAN_ACCESS', 'CAN_ESCALATE'] as const) {
+        for (const e of effectiveOut(ctx, n.id, kind)) caps.push({ kind: e.kind, target: ctx.node(e.dst), targetId: e.dst, props: e.props, edge: e });
+      }
+      if (!caps.length) continue;
+      for (const rule of SOD_RULES) {
+        const a = caps.filter((c) => rule.a.test(c));
+        const b = caps.filter((c) => rule.b.test(c));
+        if (!a.length || !b.length) continue;
+        const evidence: Evidence[] = [...a.slice(0, 3), ...b.slice(0, 3)].flatMap((c) => edgeEvidence(c.edge, ctx));
+        out.push({
+          nodeId: n.id,
+          title: `${label(n)} can both ${rule.a.label} and ${rule.b.label}`,
+          summary: `${n.name} can ${rule.a.label} (${a.map((c) => c.target?.name ?? c.targetId).slice(0, 3).join(', ')}) and ${rule.b.label} (${b.map((c) => c.target?.name ?? c.targetId).slice(0, 3).join(', ')}): ${rule.why}. Rule ${rule.id}.`,
+          evidence,
+          severity: rule.severity,
+        });
+      }
+    }
+    return out;
+  },
+};

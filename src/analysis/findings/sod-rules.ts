@@ -1,0 +1,82 @@
+// Segregation-of-duties rules as data: each rule names two capabilities one identity should not hold together.
+// A capability is a predicate over what the identity can do (CAN_ACCESS actions and access levels on resources,
+// CAN_ESCALATE techniques), its groups' rights included.
+import type { EdgeProps } from '../../model/fragment.js';
+import type { EdgeKind } from '../../model/kinds.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { Severity } from './types.js';
+import { actionMatches } from './common.js';
+
+export interface Capability {
+  kind: EdgeKind;
+  target: StoredNode | undefined;
+  targetId: string;
+  props: EdgeProps;
+}
+
+export interface CapabilityTest {
+  label: string;
+  test(c: Capability): boolean;
+}
+
+export interface SodRule {
+  id: string;
+  severity: Severity;
+  a: CapabilityTest;
+  b: CapabilityTest;
+  why: string;
+}
+
+/** Grants any of these actions (the grant may be a wildcard pattern), or escalates with a matching technique. */
+function anyAction(label: string, actions: string[]): CapabilityTest {
+  return {
+    label,
+    test: (c) => {
+      const granted = Array.isArray(c.props.actions) ? c.props.actions : [];
+      if (granted.some((g) => actions.some((a) => actionMatches(g, a)))) return true;
+      const technique = typeof c.props.technique === 'string' ? c.props.technique : '';
+      return c.kind === 'CAN_ESCALATE' && technique.split('+').some((t) => actions.some((a) => actionMatches(a, t) || actionMatches(t, a)));
+    },
+  };
+}
+
+const PROD_VALUE = /^(prod|production|prd)$/i;
+const PROD_NAME = /(^|[-_./:])(prod|production|prd)([-_./:]|$)/i;
+
+/** A resource marked as production by a tag (env, environment, stage) or by its name. */
+export function isProduction(n: StoredNode | undefined, id: string): boolean {
+  const tags = n?.props['tags'];
+  if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
+    for (const [k, v] of Object.entries(tags)) if (/^(env|environment|stage|tier)$/i.test(k) && typeof v === 'string' && PROD_VALUE.test(v)) return true;
+  }
+  return PROD_NAME.test(n?.name ?? '') || PROD_NAME.test(id);
+}
+
+const READ_DATA = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'kms:Decrypt', 'rds-data:ExecuteStatement', 'sqs:ReceiveMessage'];
+
+export const SOD_RULES: readonly SodRule[] = [
+  {
+    id: 'iam-and-production-data',
+    severity: 'high',
+    a: anyAction('change IAM', ['iam:CreatePolicyVersion', 'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy', 'iam:CreateAccessKey', 'iam:UpdateAssumeRolePolicy', 'iam:CreateRole', 'iam:AddUserToGroup', 'iam:CreateLoginProfile']),
+    b: {
+      label: 'read production data',
+      test: (c) => c.kind === 'CAN_ACCESS' && isProduction(c.target, c.targetId) && (anyAction('', READ_DATA).test(c) || c.props.accessLevel === 'Read'),
+    },
+    why: 'whoever can change IAM can grant themselves anything, so read access to production data is no longer controlled by anyone else',
+  },
+  {
+    id: 'deploy-and-approve',
+    severity: 'medium',
+    a: anyAction('deploy', ['codedeploy:CreateDeployment', 'codepipeline:StartPipelineExecution', 'lambda:UpdateFunctionCode', 'ecs:UpdateService', 'ecs:RegisterTaskDefinition', 'cloudformation:ExecuteChangeSet', 'cloudformation:UpdateStack', 'eks:UpdateClusterConfig']),
+    b: anyAction('approve releases', ['codepipeline:PutApprovalResult']),
+    why: 'one identity can both ship a change and approve it, which defeats the approval gate',
+  },
+  {
+    id: 'secrets-and-audit',
+    severity: 'high',
+    a: anyAction('read secrets', ['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'kms:Decrypt']),
+    b: anyAction('disable audit logging', ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors']),
+    why: 'one identity can read secrets and switch off the trail that would record it',
+  },
+];
