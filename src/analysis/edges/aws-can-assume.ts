@@ -49,6 +49,11 @@ function emitTrusts(ctx: DeriveContext, role: Principal, t: Trusted): void {
     to = t.value;
   } else if (t.kind === 'account') to = ensureAccount(ctx, t.value);
   else if (t.kind === 'service') to = ensureService(ctx, t.value);
+  else if (t.kind === 'anyone') {
+    // Principal "*": every AWS account in the world, shown as one node so the open trust is visible.
+    to = ids.awsAccount('*');
+    if (!ctx.node(to)) ctx.emitNode({ id: to, kind: 'aws_external_account', name: 'any AWS account', handles: ['*'], props: { anyone: true } });
+  }
   if (!to) return;
   ctx.emitEdge({ from: role.id, to, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} names ${t.kind === 'account' ? `account ${t.value}` : t.value}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
 }
