@@ -54,9 +54,11 @@ export function accessLevelOf(action: string): AccessLevel {
   return hit?.accessLevel ?? (name && /^(List|Describe)/.test(name) ? 'List' : name && /^Get/.test(name) ? 'Read' : 'Write');
 }
 
-/** The catalogue may list several levels ("Permissions management, Write"): the highest counts. */
+/**
+ * The catalogue lists some actions under two levels ("Permissions management, Write", "Tagging, Write"): the
+ * specific one is what the AWS service reference shows, so it counts.
+ */
 function toLevel(level: string): AccessLevel {
   const parts = level.split(',').map((x) => x.trim());
-  const known = ACCESS_LEVELS.filter((l) => parts.includes(l));
-  return known[known.length - 1] ?? 'Write';
+  return ACCESS_LEVELS.find((l) => l !== 'Write' && parts.includes(l)) ?? 'Write';
 }

@@ -13,6 +13,7 @@ describe('action catalogue', () => {
     expect(iam.find((a) => a.action === 'iam:AttachUserPolicy')?.accessLevel).toBe('Permissions management');
     expect(accessLevelOf('s3:GetObject')).toBe('Read');
     expect(accessLevelOf('S3:ListBucket')).toBe('List');
+    expect(accessLevelOf('secretsmanager:TagResource')).toBe('Tagging');
     expect(accessLevelOf('s3:PutBucketTagging')).toBe('Tagging');
     expect(actionsOf('no-such-service')).toEqual([]);
   });
