@@ -1,0 +1,66 @@
+import { ids } from '../../model/ids.js';
+import { isAdmin } from '../../providers/aws/admin.js';
+import { awsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import type { DeriveContext, EdgeRule } from './types.js';
+
+// IAM-only escalations onto another principal: take over a user's credentials, or rewrite a role's trust policy.
+// (Rewriting one's own policies is admin-equivalence: aws-admin. Rewriting someone else's policies gives the
+// attacker nothing unless it can also act as them, which these techniques or CAN_ASSUME already say.)
+
+interface IamTechnique {
+  technique: string;
+  action: string;
+  target: 'aws_user' | 'aws_role';
+  /** "<attacker> …s <target>" */
+  how: string;
+}
+
+const TECHNIQUES: readonly IamTechnique[] = [
+  { technique: 'iam:CreateAccessKey', action: 'iam:CreateAccessKey', target: 'aws_user', how: 'can create an access key for' },
+  { technique: 'iam:CreateLoginProfile', action: 'iam:CreateLoginProfile', target: 'aws_user', how: 'can set a console password for' },
+  { technique: 'iam:UpdateLoginProfile', action: 'iam:UpdateLoginProfile', target: 'aws_user', how: 'can change the console password of' },
+  { technique: 'iam:UpdateAssumeRolePolicy', action: 'iam:UpdateAssumeRolePolicy', target: 'aws_role', how: 'can rewrite the trust policy of' },
+];
+
+export const awsEscalateIam: EdgeRule = {
+  id: 'aws-escalate-iam',
+  description: 'IAM privilege escalation onto other users and roles: new access keys, console passwords, trust-policy rewrites.',
+  emits: ['CAN_ESCALATE'],
+  derive(ctx) {
+    const model = awsModel(ctx);
+    const pools = {
+      aws_user: model.principals.filter((p) => p.kind === 'aws_user'),
+      aws_role: model.principals.filter((p) => p.kind === 'aws_role' && !String(p.node.props['path'] ?? '').startsWith('/aws-service-role/')),
+    };
+    for (const t of TECHNIQUES) {
+      for (const p of model.principalsFor(t.action)) {
+        if (isAdmin(ctx, p.id)) continue;
+        for (const target of model.candidateTargets(p, t.action, pools[t.target], model.byId)) {
+          // IAM calls act on the caller's own account only.
+          if (target.id === p.id || target.account !== p.account) continue;
+          const d = model.evaluate(p, t.action, target.arn);
+          if (d.verdict === 'denied') continue;
+          emit(ctx, p, target, t, d);
+        }
+      }
+    }
+  },
+};
+
+function emit(ctx: DeriveContext, p: Principal, target: Principal, t: IamTechnique, d: Decision): void {
+  const who = `${kindWord(p.kind)} ${p.name}`;
+  const them = `${kindWord(target.kind)} ${target.name}`;
+  let reason = `${who} ${t.how} ${them} and so acts as it.`;
+  const conditions: string[] = [];
+  if (t.technique === 'iam:CreateLoginProfile' || t.technique === 'iam:UpdateLoginProfile') {
+    const password = ctx.node(ids.awsPassword(target.arn));
+    const has = password ? password.props['active'] !== false : undefined;
+    if (t.technique === 'iam:CreateLoginProfile' && has === true) return;
+    if (t.technique === 'iam:UpdateLoginProfile' && has === false) return;
+    if (has === undefined) conditions.push(t.technique === 'iam:CreateLoginProfile' ? `${them} has no console password yet (not recorded in the case)` : `${them} has a console password (not recorded in the case)`);
+    reason = `${who} ${t.how} ${them} and signs in to the console as it.`;
+  }
+  if (t.technique === 'iam:UpdateAssumeRolePolicy') reason = `${who} ${t.how} ${them} to name itself, then assumes it (a same-account trust policy naming the caller needs no other allow).`;
+  ctx.emitEdge({ from: p.id, to: target.id, kind: 'CAN_ESCALATE', props: edgeProps(reason, t.technique, d.evidence, [...d.conditions, ...conditions]) });
+}
