@@ -1,7 +1,9 @@
 import type { Importer } from './types.js';
+import { awsAccessKeys } from './aws-access-keys.js';
+import { awsCredentialReport } from './aws-credential-report.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
 import { vaultPolicy } from './vault-policy.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
-export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy];
+export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy, awsCredentialReport, awsAccessKeys];
