@@ -153,8 +153,8 @@ function keyNode(meta: KeyMeta, policy: JsonObject | undefined, policyName: stri
 }
 
 function statements(policy: JsonObject): Record<string, unknown>[] {
-  const s = policy['Statement'];
-  return (Array.isArray(s) ? s : [s]).filter((x): x is Record<string, unknown> => isObject(x));
+  const s: unknown = policy['Statement'];
+  return (Array.isArray(s) ? (s as unknown[]) : [s]).filter(isObject);
 }
 
 function strings(v: unknown): string[] {
