@@ -84,7 +84,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     if (!(err instanceof CsvError)) throw err;
     const line = Reflect.get(err, 'lines') as number | undefined;
     const fields = (Reflect.get(err, 'record') as unknown[] | undefined)?.length;
-    const detail = err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
+    const detail = err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
       ? `this row has ${fields ?? 'a different number of'} fields where the header has ${headerWidth(csv)} (truncated or damaged?)`
       : `not valid CSV: ${err.message.replace(/ at line \d+.*$| on line \d+.*$/, '')}`;
     throw new ImportError(file, detail, `${where}line ${line ?? '?'}`);
