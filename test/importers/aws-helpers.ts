@@ -47,3 +47,10 @@ export function parseText(importer: Importer, name: string, text: string, option
 export function byId(f: GraphFragment) {
   return new Map(f.nodes.map((n) => [n.id, n]));
 }
+
+/** Node details by any ref a user may paste (an id, an ARN, an AKIA id). */
+export async function nodeByRef(engine: Engine, ref: string) {
+  const r = await engine.resolve({ ref });
+  if (r.status !== 'found') throw new Error(`${ref}: ${r.status} (${r.candidates.map((c) => c.id).join(', ')})`);
+  return engine.node({ id: r.node.id });
+}
