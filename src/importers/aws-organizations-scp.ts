@@ -17,7 +17,7 @@ import type { Importer } from './types.js';
 // (`targets-p-abcd1234.json`, what a loop over policy ids naturally writes) — with a warning, since a name is
 // only a hint. Anything else is an error that says how to save the file.
 
-const POLICY_ID = /\bp-(?:[0-9a-z]{8,128}|FullAWSAccess)\b/;
+const POLICY_ID = /(?<![0-9A-Za-z])p-(?:[0-9a-z]{8,128}|FullAWSAccess)(?![0-9A-Za-z])/;
 const SCP_TYPE = 'SERVICE_CONTROL_POLICY';
 const TARGET_TYPES = new Set(['ACCOUNT', 'ORGANIZATIONAL_UNIT', 'ROOT']);
 
