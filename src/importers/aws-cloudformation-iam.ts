@@ -3,6 +3,7 @@ import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../mod
 import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, isObject } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
+import { lineColumn } from './input.js';
 import type { Importer } from './types.js';
 
 // CloudFormation templates (YAML with the short-form tags !Ref !Sub !GetAtt !If …, or JSON): the IAM resources
@@ -53,8 +54,8 @@ function parseYamlTemplate(file: string, text: string): unknown {
   const doc = parseDocument(text, { schema: 'core', prettyErrors: false });
   const error = doc.errors[0];
   if (error) {
-    const pos = error.linePos?.[0];
-    throw new ImportError(file, `the template is not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, pos ? `line ${pos.line}, column ${pos.col}` : undefined);
+    const { line, column } = lineColumn(text, error.pos[0]);
+    throw new ImportError(file, `the template is not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, `line ${line}, column ${column}`);
   }
   return toJs(doc, doc.contents);
 }
