@@ -39,7 +39,7 @@ export const NODE_KINDS = {
   aws_kms_key: { label: 'KMS key', description: 'A KMS key that encrypts data and secrets.', category: 'resource', provider: 'aws' },
   aws_instance: { label: 'EC2 instance', description: 'An EC2 instance, possibly running with a role.', category: 'resource', provider: 'aws' },
   aws_lambda: { label: 'Lambda function', description: 'A Lambda function, running with an execution role.', category: 'resource', provider: 'aws' },
-  aws_managed_policy: { label: 'Managed policy', description: 'An IAM managed policy (AWS or customer managed) with its default version.', category: 'resource', provider: 'aws' },
+  aws_managed_policy: { label: 'Managed policy', description: 'An AWS-managed or customer-managed IAM policy, with its versions.', category: 'resource', provider: 'aws' },
   aws_scp: { label: 'Service control policy', description: 'An Organizations SCP restricting accounts.', category: 'resource', provider: 'aws' },
   federated_subject: { label: 'Federated subject', description: 'An external workload identity (a GitHub repo/branch/environment, a SAML user) trusted by a provider.', category: 'identity', provider: 'generic' },
   // Kubernetes
@@ -101,6 +101,7 @@ export interface EdgeKindSpec {
 // Edge kinds join this table when an importer or rule emits them (the drift test holds us to it).
 // The planned vocabulary is in ARCHITECTURE.md.
 export const EDGE_KINDS = {
+  ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is admin of', traversable: true, origin: 'derived' },
   AUTHENTICATES_AS: { description: 'Holding the credential lets its holder act as the identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
   MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
