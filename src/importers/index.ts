@@ -1,8 +1,23 @@
 import type { Importer } from './types.js';
+import { awsAccessKeys } from './aws-access-keys.js';
+import { awsCloudFormationIam } from './aws-cloudformation-iam.js';
+import { awsCredentialReport } from './aws-credential-report.js';
 import { awsGaad } from './aws-gaad.js';
+import { awsOrganizationsScp } from './aws-organizations-scp.js';
+import { awsResourcePolicy } from './aws-resource-policy.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
 import { vaultPolicy } from './vault-policy.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
-export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy, awsGaad];
+export const IMPORTERS: readonly Importer[] = [
+  opengraph,
+  sharphound,
+  vaultPolicy,
+  awsGaad,
+  awsCredentialReport,
+  awsAccessKeys,
+  awsOrganizationsScp,
+  awsResourcePolicy,
+  awsCloudFormationIam,
+];

@@ -7,6 +7,15 @@ export const ids = {
   awsArn: (arn: string) => arn,
   awsAccessKey: (keyId: string) => `aws:key:${keyId}`,
   awsPassword: (userArn: string) => `aws:password:${userArn}`,
+  /** A credential-report key slot whose key id is not known (1 or 2). */
+  awsKeySlot: (userArn: string, slot: 1 | 2) => `aws:keyslot:${userArn}:${slot}`,
+  /**
+   * Where a key slot and its AKIA id meet: both sources know the account, the user name and the key's creation
+   * time, and alias this id (slot → here → AKIA), so neither needs the other's id.
+   */
+  awsKeyRendezvous: (accountId: string, userName: string, createdAt: string) => `aws:keycreated:${accountId}:${userName}:${createdAt}`,
+  /** The ARN of an IAM user without its path: all that outputs naming only the user name allow. */
+  awsUserArnWithoutPath: (accountId: string, userName: string, partition = 'aws') => `arn:${partition}:iam::${accountId}:user/${userName}`,
   awsService: (service: string) => `aws:service:${service}`,
   k8sCluster: (cluster: string) => `k8s:${cluster}`,
   k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,

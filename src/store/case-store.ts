@@ -89,6 +89,7 @@ export class CaseStore {
   private readonly db: Db;
   private readonly stmts = new Map<string, Statement>();
   private aliasMap: Map<string, string> | undefined;
+  private rawAliasMap: Map<string, string> | undefined;
   private edgeIndexesSuspended = false;
   /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
   private search_: { newFrom: number; stale: Set<number> } | undefined;
@@ -182,12 +183,14 @@ export class CaseStore {
     this.flushSearchIndex();
     this.db.exec('COMMIT');
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     this.search_ = undefined;
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.search_ = undefined;
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     this.edgeIndexesSuspended = false;
     this.stmts.clear();
   }
@@ -253,6 +256,7 @@ export class CaseStore {
     this.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
     this.stmt('DELETE FROM sources WHERE id = ?').run(id);
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     return touched;
   }
 
@@ -296,6 +300,8 @@ export class CaseStore {
       this.factsFromSolo(n.id);
       this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
+      // A newly stated alias target can bring aliases into effect.
+      if (aliased.has(n.id)) this.aliasMap = undefined;
     }
     const insertEdge = this.stmt(
       'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -315,6 +321,7 @@ export class CaseStore {
         touched.add(a.to);
       }
       this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     }
     return { nodes: merged.size, edges: fragment.edges.length };
   }
@@ -339,7 +346,7 @@ export class CaseStore {
   /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
   private aliasedIds(fragment: GraphFragment): Set<string> {
     const out = new Set<string>();
-    for (const [alias, canonical] of this.aliases()) out.add(alias).add(canonical);
+    for (const [alias, canonical] of this.rawAliases()) out.add(alias).add(canonical);
     for (const a of fragment.aliases ?? []) out.add(a.from).add(a.to);
     return out;
   }
@@ -380,7 +387,10 @@ export class CaseStore {
   materialize(touched: Iterable<string>): void {
     const aliases = this.aliases();
     const canonicalIds = new Set<string>();
-    for (const id of touched) canonicalIds.add(aliases.get(id) ?? id);
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    const all = new Set(touched);
+    for (const id of this.aliasComponents(all)) all.add(id);
+    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     const aliasesOf = new Map<string, string[]>();
     for (const [alias, canonical] of aliases) {
       const list = aliasesOf.get(canonical) ?? [];
@@ -438,12 +448,58 @@ export class CaseStore {
 
   // --- reading ------------------------------------------------------------------------------------
 
-  /** alias id → canonical id. */
+  /**
+   * alias id → canonical id, as in effect: chains are followed (a key slot → its user-and-creation-time
+   * rendezvous id → the AKIA id, each link stated by a different source), and an alias takes effect only when
+   * the id it ends at is stated by some source. Two sources can then meet at a rendezvous id without either
+   * knowing the other's id, and an id stays itself while nothing it aliases to is known.
+   */
   aliases(): Map<string, string> {
     if (!this.aliasMap) {
-      this.aliasMap = new Map((this.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+      const raw = this.rawAliases();
+      const stated = this.stmt('SELECT 1 FROM node_facts WHERE node_id = ? LIMIT 1').pluck();
+      const map = new Map<string, string>();
+      for (const alias of raw.keys()) {
+        let end = alias;
+        const seen = new Set<string>([alias]);
+        for (let next = raw.get(end); next !== undefined && !seen.has(next); next = raw.get(end)) {
+          end = next;
+          seen.add(end);
+        }
+        if (end !== alias && stated.get(end) !== undefined) map.set(alias, end);
+      }
+      this.aliasMap = map;
     }
     return this.aliasMap;
+  }
+
+  /** alias id → canonical id, as declared by sources (one link each). */
+  private rawAliases(): Map<string, string> {
+    this.rawAliasMap ??= new Map((this.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    return this.rawAliasMap;
+  }
+
+  /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
+  private aliasComponents(ids: Iterable<string>): Set<string> {
+    const links = new Map<string, string[]>();
+    const link = (a: string, b: string) => {
+      const list = links.get(a);
+      if (list) list.push(b);
+      else links.set(a, [b]);
+    };
+    for (const [a, b] of this.rawAliases()) {
+      link(a, b);
+      link(b, a);
+    }
+    const out = new Set<string>();
+    const queue = [...ids].filter((id) => links.has(id));
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (out.has(id)) continue;
+      out.add(id);
+      for (const next of links.get(id) ?? []) if (!out.has(next)) queue.push(next);
+    }
+    return out;
   }
 
   canonical(id: string): string {

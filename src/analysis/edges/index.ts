@@ -6,6 +6,16 @@ import { awsEscalatePassRole } from './aws-escalate-passrole.js';
 import { awsEscalateSsm } from './aws-escalate-ssm.js';
 import { awsFederatedTrust } from './aws-federated-trust.js';
 import { awsResourceAccess } from './aws-resource-access.js';
+import { awsRootAdmin } from './aws-root-admin.js';
 
 /** Every derived-edge rule, run in this order after each import. Later rules see earlier rules' edges. */
-export const EDGE_RULES: readonly EdgeRule[] = [awsCanAssume, awsFederatedTrust, awsAdmin, awsEscalateIam, awsEscalatePassRole, awsEscalateSsm, awsResourceAccess];
+export const EDGE_RULES: readonly EdgeRule[] = [
+  awsCanAssume,
+  awsFederatedTrust,
+  awsAdmin,
+  awsRootAdmin,
+  awsEscalateIam,
+  awsEscalatePassRole,
+  awsEscalateSsm,
+  awsResourceAccess,
+];
