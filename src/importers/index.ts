@@ -1,7 +1,11 @@
 import type { Importer } from './types.js';
+import { azureRbac } from './azure-arm.js';
+import { azureGraph } from './azure-graph.js';
+import { gcpAssetInventory } from './gcp-asset-inventory.js';
+import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
 import { vaultPolicy } from './vault-policy.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
-export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy];
+export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy, gcpServiceAccounts, gcpServiceAccountKeys, gcpIamPolicy, gcpAssetInventory, azureGraph, azureRbac];

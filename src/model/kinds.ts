@@ -68,6 +68,7 @@ export const NODE_KINDS = {
   azure_service_principal: { label: 'Service principal', description: 'An Entra service principal (enterprise app).', category: 'identity', provider: 'azure' },
   azure_managed_identity: { label: 'Managed identity', description: 'An Azure managed identity.', category: 'identity', provider: 'azure' },
   azure_user: { label: 'Entra user', description: 'An Entra user.', category: 'identity', provider: 'azure' },
+  azure_group: { label: 'Entra group', description: 'An Entra group named as the principal of a role assignment.', category: 'group', provider: 'azure' },
   azure_client_secret: { label: 'Client secret', description: 'A password credential of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
@@ -101,6 +102,12 @@ export interface EdgeKindSpec {
 // The planned vocabulary is in ARCHITECTURE.md.
 export const EDGE_KINDS = {
   MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
+  AUTHENTICATES_AS: { description: 'The credential signs in as the identity: whoever holds it acts as that identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
+  OWNS: { description: 'The identity is recorded as owner of the object (an app registration owner, a resource creator).', verb: 'owns', traversable: false, origin: 'imported' },
+  FEDERATES_TO: { description: 'A workload identity exchanges its own token for the cloud identity (IRSA, GKE Workload Identity, Entra workload identity federation).', verb: 'federates to', traversable: true, origin: 'imported' },
+  CAN_ESCALATE: { description: 'The identity can obtain the rights of the other identity (mint its tokens, add its keys, deploy as it).', verb: 'can escalate to', traversable: true, origin: 'derived' },
+  ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is admin of', traversable: true, origin: 'derived' },
+  CAN_ACCESS: { description: 'The identity can act on the resource at the given access level.', verb: 'can access', traversable: true, origin: 'derived' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;

@@ -1,0 +1,166 @@
+import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { ids } from '../../model/ids.js';
+import type { NodeKind } from '../../model/kinds.js';
+import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, type Member, type StoredBinding } from '../../providers/gcp/iam.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { DeriveContext, EdgeRule } from './types.js';
+
+// GCP IAM bindings (props.iamBindings on organizations, folders, projects, service accounts and other assets)
+// → attack edges. Bindings on an organization or folder apply to every project below it (IAM inheritance).
+// Which roles matter is the GCP_DANGEROUS_ROLES table; resource-level bindings become CAN_ACCESS.
+
+const HOLDERS: NodeKind[] = ['gcp_organization', 'gcp_folder', 'gcp_project', 'gcp_service_account', 'gcp_resource'];
+const CONVENIENCE_ROLE: Record<string, string> = { projectOwner: 'roles/owner', projectEditor: 'roles/editor', projectViewer: 'roles/viewer' };
+
+export const gcpIamBindings: EdgeRule = {
+  id: 'gcp-iam-bindings',
+  description: 'GCP IAM bindings: owners and IAM admins of a project (or above it) are its admins; token creators, key admins and editors can act as its service accounts; resource roles give access',
+  emits: ['ADMIN_OF', 'CAN_ESCALATE', 'CAN_ACCESS', 'MEMBER_OF'],
+  derive(ctx) {
+    const projects = [...ctx.nodesOfKind('gcp_project')];
+    if (projects.length === 0 && !first(ctx.nodesOfKind('gcp_resource'))) return;
+    const canonical = (id: string) => ctx.node(id)?.id ?? id;
+
+    // Ancestry: parent links (resource.parent), else the exported ancestors list.
+    const parentOf = new Map<string, string>();
+    for (const kind of ['gcp_project', 'gcp_folder', 'gcp_resource', 'gcp_service_account'] as const) {
+      for (const n of ctx.nodesOfKind(kind)) {
+        const parent = typeof n.props['parent'] === 'string' ? n.props['parent'] : undefined;
+        const anc = Array.isArray(n.props['ancestors']) ? (n.props['ancestors'] as string[]) : [];
+        const p = parent ?? anc.map(canonical).find((a) => a !== n.id);
+        if (p) parentOf.set(n.id, canonical(p));
+      }
+    }
+    const chain = (id: string): string[] => {
+      const out: string[] = [];
+      for (let cur = parentOf.get(id); cur && !out.includes(cur); cur = parentOf.get(cur)) out.push(cur);
+      return out;
+    };
+    const projectsUnder = new Map<string, StoredNode[]>();
+    for (const p of projects) for (const a of chain(p.id)) projectsUnder.set(a, [...(projectsUnder.get(a) ?? []), p]);
+
+    const accountsOf = new Map<string, StoredNode[]>();
+    for (const sa of ctx.nodesOfKind('gcp_service_account')) {
+      const project = sa.boundary ? canonical(sa.boundary) : typeof sa.props['projectId'] === 'string' ? canonical(ids.gcpProject(sa.props['projectId'])) : undefined;
+      if (project) accountsOf.set(project, [...(accountsOf.get(project) ?? []), sa]);
+    }
+
+    const adminOf = (boundary: StoredNode) => {
+      const id = ids.admin(boundary.id);
+      if (!ctx.node(id)) ctx.emitNode({ id, kind: 'admin', name: `Admin of ${boundary.name}`, boundary: boundary.id });
+      return id;
+    };
+
+    for (const kind of HOLDERS) {
+      for (const holder of ctx.nodesOfKind(kind)) {
+        const bindings = holder.props['iamBindings'];
+        if (!Array.isArray(bindings)) continue;
+        for (const raw of bindings) {
+          const b = raw as unknown as StoredBinding;
+          for (const memberText of b.members) {
+            const member = parseMember(memberText);
+            if (!member?.id) continue;
+            const from = canonical(member.id);
+            const evidence = (inheritedTo?: StoredNode): Evidence => ({
+              type: 'iam-binding',
+              summary: `${member.raw} holds ${b.role} on ${holder.name}${inheritedTo ? `, inherited by ${inheritedTo.name}` : ''}${b.condition ? ` when ${b.condition}` : ''}`,
+              location: b.at,
+              data: { role: b.role, member: member.raw, resource: holder.id, ...(b.condition ? { condition: b.condition } : {}) },
+            });
+            const cond = (needs?: string): Pick<EdgeProps, 'conditional'> => {
+              const text = [b.condition, needs].filter(Boolean).join('; ');
+              return text ? { conditional: text } : {};
+            };
+            const effect = GCP_DANGEROUS_ROLES[b.role];
+
+            if (kind === 'gcp_organization' || kind === 'gcp_folder' || kind === 'gcp_project') {
+              const scope = kind === 'gcp_project' ? [holder] : (projectsUnder.get(holder.id) ?? []);
+              if (effect?.admin) {
+                if (kind !== 'gcp_project') emitAdmin(ctx, from, adminOf(holder), member, b, effect.admin, holder, evidence(), cond());
+                for (const p of scope) emitAdmin(ctx, from, adminOf(p), member, b, effect.admin, holder, evidence(p === holder ? undefined : p), cond());
+              }
+              if (effect?.escalate) {
+                for (const p of scope) {
+                  for (const sa of accountsOf.get(p.id) ?? []) {
+                    if (sa.id === from) continue;
+                    ctx.emitEdge({
+                      from,
+                      to: sa.id,
+                      kind: 'CAN_ESCALATE',
+                      props: {
+                        reason: `${effect.escalate.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`,
+                        technique: effect.escalate.technique,
+                        evidence: [evidence(p === holder ? undefined : p)],
+                        ...cond(effect.escalate.needs),
+                      },
+                    });
+                  }
+                }
+              }
+            } else if (kind === 'gcp_service_account') {
+              if (effect?.escalate && holder.id !== from) {
+                ctx.emitEdge({
+                  from,
+                  to: holder.id,
+                  kind: 'CAN_ESCALATE',
+                  props: { reason: `${effect.escalate.why}; the binding is on the service account's own IAM policy`, technique: effect.escalate.technique, evidence: [evidence()], ...cond(effect.escalate.needs) },
+                });
+              }
+            } else {
+              const accessLevel = accessLevelOfRole(b.role);
+              ctx.emitEdge({
+                from,
+                to: holder.id,
+                kind: 'CAN_ACCESS',
+                props: { reason: `${member.raw} holds ${b.role} on ${holder.name}`, technique: b.role, accessLevel, actions: [b.role], evidence: [evidence()], ...cond() },
+              });
+            }
+          }
+        }
+      }
+    }
+
+    // projectEditor:P (legacy bucket/dataset ACL members) means "whoever holds roles/editor on P".
+    for (const g of ctx.nodesOfKind('gcp_group')) {
+      const m = typeof g.props['member'] === 'string' ? parseMember(g.props['member']) : undefined;
+      if (m?.type !== 'convenience') continue;
+      const [prefix, projectRef] = m.raw.split(':') as [string, string];
+      const project = ctx.node(ids.gcpProject(projectRef));
+      const bindings = project?.props['iamBindings'];
+      if (!project || !Array.isArray(bindings)) continue;
+      for (const raw of bindings) {
+        const b = raw as unknown as StoredBinding;
+        if (b.role !== CONVENIENCE_ROLE[prefix]) continue;
+        for (const memberText of b.members) {
+          const member = parseMember(memberText);
+          if (!member?.id || member.type === 'convenience') continue;
+          ctx.emitEdge({
+            from: canonical(member.id),
+            to: g.id,
+            kind: 'MEMBER_OF',
+            props: {
+              reason: `${m.raw} names whoever holds ${b.role} on ${project.name}`,
+              technique: 'convenience member',
+              evidence: [{ type: 'iam-binding', summary: `${member.raw} holds ${b.role} on ${project.name}`, location: b.at, data: { role: b.role, member: member.raw } }],
+              ...(b.condition ? { conditional: b.condition } : {}),
+            },
+          });
+        }
+      }
+    }
+  },
+};
+
+function emitAdmin(ctx: DeriveContext, from: string, to: string, member: Member, b: StoredBinding, why: string, holder: StoredNode, evidence: Evidence, cond: Pick<EdgeProps, 'conditional'>): void {
+  ctx.emitEdge({
+    from,
+    to,
+    kind: 'ADMIN_OF',
+    props: { reason: `${member.raw} holds ${b.role} on ${holder.name}; ${why}`, technique: b.role, evidence: [evidence], ...cond },
+  });
+}
+
+function first<T>(it: Iterable<T>): T | undefined {
+  for (const x of it) return x;
+  return undefined;
+}
