@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
+import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { ImportContext, Importer } from './types.js';
 
@@ -112,8 +113,8 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
       if (!keyId) throw new ImportError(file, 'a credential needs its "keyId"', `${cat}.keyId`);
       const createdAt = str(c['startDateTime']) ?? str(c['startDate']);
       const expiresAt = str(c['endDateTime']) ?? str(c['endDate']);
-      const now = ctx.now.getTime();
-      const active = (!expiresAt || Date.parse(expiresAt) > now) && (!createdAt || Date.parse(createdAt) <= now);
+      const inactive = inactiveBecause({ ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
+      const active = !inactive;
       const label = str(c['displayName']) ?? keyId;
       const thumbprint = credKind === 'azure_certificate' ? thumbprintOf(c['customKeyIdentifier']) : undefined;
       fragment.nodes.push({
@@ -138,7 +139,12 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
         },
         ...boundary,
       });
-      fragment.edges.push({ from: ids.azureCredential(keyId), to: id, kind: 'AUTHENTICATES_AS', props: { reason: `the ${credKind === 'azure_client_secret' ? 'client secret' : 'certificate'} signs in as ${displayName}`, at: cat } });
+      fragment.edges.push({
+        from: ids.azureCredential(keyId),
+        to: id,
+        kind: 'AUTHENTICATES_AS',
+        props: { reason: `the ${credKind === 'azure_client_secret' ? 'client secret' : 'certificate'} signs in as ${displayName}`, at: cat, ...(inactive ? { conditional: `${inactive}: it authenticates only if that changes` } : {}) },
+      });
     });
   }
 

@@ -73,8 +73,9 @@ export const gcpAssetInventory: Importer = {
         if (!parsed?.keyId) throw new ImportError(file, 'a ServiceAccountKey name ends in …/serviceAccounts/SA/keys/KEY_ID', `${at} .name`);
         // The data's name has the email where the asset name has the unique id; prefer the email.
         const account = dataName?.account ?? parsed.account;
-        for (const n of keyNodes(parsed.keyId, account, parsed.project, data ?? {}, where, ctx, projects)) put(n);
-        fragment.edges.push(keyEdge(parsed.keyId, account, where));
+        const keyFacts = keyNodes(parsed.keyId, account, parsed.project, data ?? {}, where, ctx, projects);
+        for (const n of keyFacts) put(n);
+        fragment.edges.push(keyEdge(keyFacts[0]!, account, where, ctx.now));
         if (account !== parsed.account) fragment.aliases!.push({ from: ids.gcpServiceAccount(parsed.account), to: ids.gcpServiceAccount(account) });
         continue;
       }

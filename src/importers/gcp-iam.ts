@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import {
   expiryOf,
@@ -10,6 +10,7 @@ import {
   readBindings,
   type StoredBinding,
 } from '../providers/gcp/iam.js';
+import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { ImportContext, Importer } from './types.js';
 
@@ -96,8 +97,9 @@ export const gcpServiceAccountKeys: Importer = {
       const name = raw['name'];
       const parsed = typeof name === 'string' ? parseServiceAccountName(name) : undefined;
       if (!parsed?.keyId) throw new ImportError(file, 'a key needs its "name" (projects/P/serviceAccounts/SA/keys/KEY_ID)', `${at}.name`);
-      fragment.nodes.push(...keyNodes(parsed.keyId, parsed.account, parsed.project, raw, at, ctx, seen));
-      fragment.edges.push(keyEdge(parsed.keyId, parsed.account, at));
+      const nodes = keyNodes(parsed.keyId, parsed.account, parsed.project, raw, at, ctx, seen);
+      fragment.nodes.push(...nodes);
+      fragment.edges.push(keyEdge(nodes[0]!, parsed.account, at, ctx.now));
     });
     return fragment;
   },
@@ -159,8 +161,7 @@ export function keyNodes(
   const keyType = str(data['keyType']);
   const managedBy = keyType === 'USER_MANAGED' ? 'user' : keyType === 'SYSTEM_MANAGED' ? 'system' : undefined;
   const disabled = data['disabled'] === true;
-  const now = ctx.now.getTime();
-  const active = !disabled && (expiresAt == null || Date.parse(expiresAt) > now) && (!createdAt || Date.parse(createdAt) <= now);
+  const active = !inactiveBecause({ disabled, ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
   const props: JsonObject = {
     keyId,
     serviceAccount: email ?? account,
@@ -193,9 +194,17 @@ export function keyNodes(
   return out;
 }
 
-export function keyEdge(keyId: string, account: string, at: string) {
-  return { from: ids.gcpKey(keyId), to: ids.gcpServiceAccount(account), kind: 'AUTHENTICATES_AS' as const, props: { reason: 'the key signs tokens for its service account', at } };
+export function keyEdge(key: NodeFact, account: string, at: string, now: Date): EdgeFact {
+  const inactive = inactiveBecause(key.props ?? {}, now);
+  return {
+    from: key.id,
+    to: ids.gcpServiceAccount(account),
+    kind: 'AUTHENTICATES_AS',
+    // The key stays linked to its account, but a path through a key that cannot sign in is not a sure one.
+    props: { reason: 'the key signs tokens for its service account', at, ...(inactive ? { conditional: `${inactive}: it authenticates only if that changes` } : {}) },
+  };
 }
+
 
 function listOf(file: string, doc: unknown, key: string, what: string): { list: unknown[]; base: (string | number)[] } {
   if (Array.isArray(doc)) return { list: doc, base: [] };

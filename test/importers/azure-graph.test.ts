@@ -41,6 +41,7 @@ describe('Entra apps and service principals', () => {
     expect(f.nodes.find((n) => n.id === 'azure:credential:76952f9f-06c4-4ba0-a164-ffbc138dc8ba')!.props).toMatchObject({ displayName: 'key2', active: false, expiresAt: '2023-05-07T06:53:41Z', createdAt: '2022-05-07T06:53:41Z', managedBy: 'user' });
     expect(f.nodes.find((n) => n.id === 'azure:credential:6449cb68-995e-4a16-8e14-13009429ef35')!.props).toMatchObject({ displayName: 'key1', active: true, expiresAt: '2024-05-07T06:53:38Z' });
     expect(f.edges.filter((e) => e.kind === 'AUTHENTICATES_AS' && e.to === SP)).toHaveLength(2);
+    expect(f.edges.find((e) => e.from === 'azure:credential:76952f9f-06c4-4ba0-a164-ffbc138dc8ba')!.props?.conditional).toMatch(/expired on 2023-05-07/);
   });
 
   it('links the app registration to its service principal by appId across files', async () => {

@@ -75,6 +75,9 @@ describe('GCP IAM listings', () => {
       expect.objectContaining({ from: 'gcp:key:2', to: 'gcp:sa:test-cutodian-scc@cloud-custodian.iam.gserviceaccount.com', kind: 'AUTHENTICATES_AS' }),
     ]);
     expect(f.nodes.find((n) => n.id === 'gcp:sa:test-cutodian-scc@cloud-custodian.iam.gserviceaccount.com')?.stub).toBe(true);
+    // A path through the expired key is not a sure one; the user-managed key's is.
+    expect(f.edges.find((e) => e.from === 'gcp:key:1')!.props?.conditional).toMatch(/expired on 2021-04-09T14:07:01Z/);
+    expect(f.edges.find((e) => e.from === 'gcp:key:2')!.props?.conditional).toBeUndefined();
   });
 
   it('reads the project policy, keeps its bindings and warns about the malformed member with its path', async () => {
