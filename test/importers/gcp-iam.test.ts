@@ -182,6 +182,33 @@ describe('GCP IAM bindings rule', () => {
     c.engine.close();
   });
 
+  it('camelCase asset arrays: organization-level service roles reach that service\'s resources in the projects below, and only those', async () => {
+    const project = '//cloudresourcemanager.googleapis.com/projects/77';
+    const assets = writeJson('assets.json', [
+      { name: '//cloudresourcemanager.googleapis.com/organizations/9', assetType: 'cloudresourcemanager.googleapis.com/Organization', resource: { data: { displayName: 'x.com', name: 'organizations/9' } }, iamPolicy: { bindings: [{ role: 'roles/storage.objectViewer', members: ['group:auditors@x.com'] }] } },
+      {
+        name: project,
+        assetType: 'cloudresourcemanager.googleapis.com/Project',
+        resource: { parent: '//cloudresourcemanager.googleapis.com/organizations/9', data: { projectId: 'shop-prod', projectNumber: '77', name: 'Shop' } },
+        iamPolicy: { bindings: [{ role: 'roles/iam.serviceAccountTokenCreator', members: ['user:dev@x.com'], condition: { title: 'temporary', expression: 'request.time < timestamp("2026-02-01T00:00:00Z")' } }] },
+      },
+      { name: '//storage.googleapis.com/shop-invoices', assetType: 'storage.googleapis.com/Bucket', resource: { parent: project, data: { name: 'shop-invoices' } }, ancestors: ['projects/77', 'organizations/9'] },
+      { name: '//bigquery.googleapis.com/projects/shop-prod/datasets/sales', assetType: 'bigquery.googleapis.com/Dataset', resource: { parent: project, data: {} } },
+      { name: '//iam.googleapis.com/projects/shop-prod/serviceAccounts/555', assetType: 'iam.googleapis.com/ServiceAccount', resource: { parent: project, data: { email: 'api@shop-prod.iam.gserviceaccount.com', uniqueId: '555', projectId: 'shop-prod' } } },
+    ]);
+    const c = await importCase([assets]);
+    expect(c.node('gcp:project:77')?.id).toBe('gcp:project:shop-prod');
+    const bucket = c.has('CAN_ACCESS', 'gcp:member:group:auditors@x.com', 'gcp:resource://storage.googleapis.com/shop-invoices');
+    expect(bucket?.props).toMatchObject({ accessLevel: 'Read', technique: 'roles/storage.objectViewer' });
+    expect(bucket?.props.reason).toMatch(/x\.com.*shop-prod/);
+    expect(c.edges('CAN_ACCESS').filter((e) => e.dst.includes('bigquery'))).toEqual([]);
+    const tc = c.has('CAN_ESCALATE', 'gcp:member:user:dev@x.com', 'gcp:sa:api@shop-prod.iam.gserviceaccount.com');
+    expect(tc?.props.conditional).toMatch(/^temporary: request\.time/);
+    // No one here holds a role that can change IAM policies.
+    expect(c.edges('ADMIN_OF')).toEqual([]);
+    c.engine.close();
+  });
+
   it('rejects a broken JSON-lines export with its line, and leaves the case untouched', async () => {
     const path = join(tempDir(), 'cai.jsonl');
     writeFileSync(path, `${readFileSync(fx('cai-export-iam-policy-forseti-mock.jsonl'), 'utf8').split('\n').slice(0, 2).join('\n')}\n{"asset_type": "x", "name": \n`);

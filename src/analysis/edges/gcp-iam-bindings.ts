@@ -45,6 +45,13 @@ export const gcpIamBindings: EdgeRule = {
       if (project) accountsOf.set(project, [...(accountsOf.get(project) ?? []), sa]);
     }
 
+    // Resources by the project they are in, for project-, folder- and organization-level service roles.
+    const resourcesOf = new Map<string, StoredNode[]>();
+    for (const r of ctx.nodesOfKind('gcp_resource')) {
+      const project = r.boundary ? canonical(r.boundary) : chain(r.id).find((a) => a.startsWith('gcp:project:'));
+      if (project) resourcesOf.set(project, [...(resourcesOf.get(project) ?? []), r]);
+    }
+
     const adminOf = (boundary: StoredNode) => {
       const id = ids.admin(boundary.id);
       if (!ctx.node(id)) ctx.emitNode({ id, kind: 'admin', name: `Admin of ${boundary.name}`, boundary: boundary.id });
@@ -78,6 +85,27 @@ export const gcpIamBindings: EdgeRule = {
               if (effect?.admin) {
                 if (kind !== 'gcp_project') emitAdmin(ctx, from, adminOf(holder), member, b, effect.admin, holder, evidence(), cond());
                 for (const p of scope) emitAdmin(ctx, from, adminOf(p), member, b, effect.admin, holder, evidence(p === holder ? undefined : p), cond());
+              }
+              const host = effect ? undefined : serviceHostOf(b.role);
+              if (host) {
+                for (const p of scope) {
+                  for (const r of resourcesOf.get(p.id) ?? []) {
+                    if (typeof r.props['assetType'] !== 'string' || !r.props['assetType'].startsWith(host)) continue;
+                    ctx.emitEdge({
+                      from,
+                      to: r.id,
+                      kind: 'CAN_ACCESS',
+                      props: {
+                        reason: `${member.raw} holds ${b.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`,
+                        technique: b.role,
+                        accessLevel: accessLevelOfRole(b.role),
+                        actions: [b.role],
+                        evidence: [evidence(p === holder ? undefined : p)],
+                        ...cond(),
+                      },
+                    });
+                  }
+                }
               }
               if (effect?.escalate) {
                 for (const p of scope) {
@@ -150,6 +178,17 @@ export const gcpIamBindings: EdgeRule = {
     }
   },
 };
+
+// Predefined service roles (roles/storage.objectViewer) granted above a resource apply to that service's resources.
+// Basic roles and IAM/resource-manager roles are handled as admin or escalation, not fanned out to every resource.
+const SERVICE_HOSTS: Record<string, string> = { cloudsql: 'sqladmin.googleapis.com/', bigtable: 'bigtableadmin.googleapis.com/' };
+const NOT_RESOURCE_ROLES = new Set(['iam', 'resourcemanager', 'billing', 'logging', 'monitoring', 'serviceusage', 'browser', 'orgpolicy', 'accesscontextmanager']);
+
+function serviceHostOf(role: string): string | undefined {
+  const svc = /^roles\/([a-z0-9]+)\.[A-Za-z0-9.]+$/.exec(role)?.[1];
+  if (!svc || NOT_RESOURCE_ROLES.has(svc)) return undefined;
+  return SERVICE_HOSTS[svc] ?? `${svc}.googleapis.com/`;
+}
 
 function emitAdmin(ctx: DeriveContext, from: string, to: string, member: Member, b: StoredBinding, why: string, holder: StoredNode, evidence: Evidence, cond: Pick<EdgeProps, 'conditional'>): void {
   ctx.emitEdge({
