@@ -71,7 +71,9 @@ export const azureRbac: Importer = {
         at: `${file} ${at}`,
       };
       const key = scope.replace(/\/+$/, '').toLowerCase() || '/';
-      byScope.set(key, [...(byScope.get(key) ?? []), a]);
+      const atScope = byScope.get(key);
+      if (atScope) atScope.push(a);
+      else byScope.set(key, [a]);
       const kind = PRINCIPAL_KINDS[principalType.toLowerCase()];
       if (!kind) {
         fragment.warnings.push({ message: `principal ${principalId} has principalType ${JSON.stringify(principalType)}: kept on the assignment, no identity node made`, location: pat('principalType') });

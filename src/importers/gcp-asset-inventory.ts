@@ -44,6 +44,7 @@ export const gcpAssetInventory: Importer = {
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], aliases: [] };
     const nodes = new Map<string, NodeFact>();
     const projects = new Set<string>();
+    const aliased = new Set<string>();
     const put = (n: NodeFact) => {
       const prev = nodes.get(n.id);
       if (!prev) return void nodes.set(n.id, n);
@@ -91,7 +92,8 @@ export const gcpAssetInventory: Importer = {
         const canonical = projectId ? ids.gcpProject(projectId) : id;
         // Asset names use the project number; IAM listings and emails use the project id.
         for (const alias of [id, number ? ids.gcpProject(number) : undefined]) {
-          if (alias && alias !== canonical && !fragment.aliases!.some((a) => a.from === alias)) {
+          if (alias && alias !== canonical && !aliased.has(alias)) {
+            aliased.add(alias);
             fragment.aliases!.push({ from: alias, to: canonical }, { from: ids.admin(alias), to: ids.admin(canonical) });
           }
         }

@@ -17,14 +17,27 @@ export const gcpIamBindings: EdgeRule = {
   description: 'GCP IAM bindings: owners and IAM admins of a project (or above it) are its admins; token creators, key admins and editors can act as its service accounts; resource roles give access',
   emits: ['ADMIN_OF', 'CAN_ESCALATE', 'CAN_ACCESS', 'MEMBER_OF'],
   derive(ctx) {
-    const projects = [...ctx.nodesOfKind('gcp_project')];
-    if (projects.length === 0 && !first(ctx.nodesOfKind('gcp_resource'))) return;
-    const canonical = (id: string) => ctx.node(id)?.id ?? id;
+    // Each kind is read from the store once; ids of loaded nodes are canonical, others may be aliases.
+    const loaded = new Map<NodeKind, StoredNode[]>();
+    const all = (kind: NodeKind): StoredNode[] => {
+      let list = loaded.get(kind);
+      if (!list) loaded.set(kind, (list = [...ctx.nodesOfKind(kind)]));
+      return list;
+    };
+    const projects = all('gcp_project');
+    if (projects.length === 0 && all('gcp_resource').length === 0) return;
+    const resolved = new Map<string, string>();
+    for (const kind of HOLDERS) for (const n of all(kind)) resolved.set(n.id, n.id);
+    const canonical = (id: string): string => {
+      let c = resolved.get(id);
+      if (c === undefined) resolved.set(id, (c = ctx.node(id)?.id ?? id));
+      return c;
+    };
 
     // Ancestry: parent links (resource.parent), else the exported ancestors list.
     const parentOf = new Map<string, string>();
     for (const kind of ['gcp_project', 'gcp_folder', 'gcp_resource', 'gcp_service_account'] as const) {
-      for (const n of ctx.nodesOfKind(kind)) {
+      for (const n of all(kind)) {
         const parent = typeof n.props['parent'] === 'string' ? n.props['parent'] : undefined;
         const anc = Array.isArray(n.props['ancestors']) ? (n.props['ancestors'] as string[]) : [];
         const p = parent ?? anc.map(canonical).find((a) => a !== n.id);
@@ -37,29 +50,33 @@ export const gcpIamBindings: EdgeRule = {
       return out;
     };
     const projectsUnder = new Map<string, StoredNode[]>();
-    for (const p of projects) for (const a of chain(p.id)) projectsUnder.set(a, [...(projectsUnder.get(a) ?? []), p]);
+    for (const p of projects) for (const a of chain(p.id)) push(projectsUnder, a, p);
 
     const accountsOf = new Map<string, StoredNode[]>();
-    for (const sa of ctx.nodesOfKind('gcp_service_account')) {
+    for (const sa of all('gcp_service_account')) {
       const project = sa.boundary ? canonical(sa.boundary) : typeof sa.props['projectId'] === 'string' ? canonical(ids.gcpProject(sa.props['projectId'])) : undefined;
-      if (project) accountsOf.set(project, [...(accountsOf.get(project) ?? []), sa]);
+      if (project) push(accountsOf, project, sa);
     }
 
     // Resources by the project they are in, for project-, folder- and organization-level service roles.
     const resourcesOf = new Map<string, StoredNode[]>();
-    for (const r of ctx.nodesOfKind('gcp_resource')) {
+    for (const r of all('gcp_resource')) {
       const project = r.boundary ? canonical(r.boundary) : chain(r.id).find((a) => a.startsWith('gcp:project:'));
-      if (project) resourcesOf.set(project, [...(resourcesOf.get(project) ?? []), r]);
+      if (project) push(resourcesOf, project, r);
     }
 
+    const admins = new Set<string>();
     const adminOf = (boundary: StoredNode) => {
       const id = ids.admin(boundary.id);
-      if (!ctx.node(id)) ctx.emitNode({ id, kind: 'admin', name: `Admin of ${boundary.name}`, boundary: boundary.id });
+      if (!admins.has(id)) {
+        if (!ctx.node(id)) ctx.emitNode({ id, kind: 'admin', name: `Admin of ${boundary.name}`, boundary: boundary.id });
+        admins.add(id);
+      }
       return id;
     };
 
     for (const kind of HOLDERS) {
-      for (const holder of ctx.nodesOfKind(kind)) {
+      for (const holder of all(kind)) {
         const bindings = holder.props['iamBindings'];
         if (!Array.isArray(bindings)) continue;
         for (const raw of bindings) {
@@ -149,7 +166,7 @@ export const gcpIamBindings: EdgeRule = {
     }
 
     // projectEditor:P (legacy bucket/dataset ACL members) means "whoever holds roles/editor on P".
-    for (const g of ctx.nodesOfKind('gcp_group')) {
+    for (const g of all('gcp_group')) {
       const m = typeof g.props['member'] === 'string' ? parseMember(g.props['member']) : undefined;
       if (m?.type !== 'convenience') continue;
       const [prefix, projectRef] = m.raw.split(':') as [string, string];
@@ -199,7 +216,8 @@ function emitAdmin(ctx: DeriveContext, from: string, to: string, member: Member,
   });
 }
 
-function first<T>(it: Iterable<T>): T | undefined {
-  for (const x of it) return x;
-  return undefined;
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
