@@ -172,7 +172,8 @@ function federated(file: string, f: Record<string, unknown>, at: string, appNode
   const subject = str(f['subject']) ?? expression;
   if (!ficId || !issuer || !subject) throw new ImportError(file, 'a federated credential needs "id", "issuer" and "subject" (or claimsMatchingExpression)', at);
   const wildcard = !str(f['subject']);
-  const id = ids.azureCredential(`${appNodeId}/${ficId}`);
+  // Graph gives each federated credential a GUID; a list without ids is keyed by name within its application.
+  const id = new RegExp(`^${GUID.source}$`, 'i').test(ficId) ? ids.azureCredential(ficId) : ids.azureCredential(`${appNodeId.replace(/^azure:object:/, '')}/${ficId}`);
   const audiences = strings(f['audiences']);
   fragment.nodes.push({
     id,
