@@ -7,7 +7,7 @@ import { openEngine } from '../../src/api/engine.js';
 import type { BenchOptions } from './run.js';
 
 export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
-  const projects = opts.nodes ?? (opts.quick ? 200 : 2000);
+  const projects = opts.quick ? 200 : 2000;
   const { resources, policies, assets } = syntheticOrganization(projects);
   const resourceFile = join(opts.dir, 'resources.jsonl');
   const policyFile = join(opts.dir, 'iam-policies.jsonl');
