@@ -45,6 +45,7 @@ export const azureGraph: Importer = {
     }
     const defaultType = context && /#applications\('?([^')]+)'?\)\/federatedIdentityCredentials/i.test(context) ? 'federatedCredential' : context && /#applications/i.test(context) ? 'application' : context && /#servicePrincipals/i.test(context) ? 'servicePrincipal' : undefined;
     const stubs = new Map<string, NodeFact>();
+    const seenApps = new Set<string>();
     items.forEach((raw, i) => {
       const at = jsonPath(...base, ...(base.length || Array.isArray(doc) ? [i] : []));
       if (!isObject(raw)) throw new ImportError(file, 'expected a directory object', at);
@@ -59,14 +60,14 @@ export const azureGraph: Importer = {
         federated(file, raw, at, ids.azureObject(owner), fragment, stubs);
         return;
       }
-      directoryObject(file, raw, at, type, tenant, ctx, fragment, stubs);
+      directoryObject(file, raw, at, type, tenant, ctx, fragment, stubs, seenApps);
     });
     for (const s of stubs.values()) if (!fragment.nodes.some((n) => n.id === s.id)) fragment.nodes.push(s);
     return fragment;
   },
 };
 
-function directoryObject(file: string, o: Record<string, unknown>, at: string, type: 'application' | 'servicePrincipal', tenant: string | undefined, ctx: ImportContext, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
+function directoryObject(file: string, o: Record<string, unknown>, at: string, type: 'application' | 'servicePrincipal', tenant: string | undefined, ctx: ImportContext, fragment: GraphFragment, stubs: Map<string, NodeFact>, seenApps: Set<string>): void {
   const objectId = str(o['id']) ?? str(o['objectId']);
   if (!objectId) throw new ImportError(file, 'a directory object needs its "id" (object id)', `${at}.id`);
   const appId = str(o['appId']);
@@ -100,6 +101,12 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
   };
   // The client id is what workload-identity annotations and sign-in logs carry: a handle of both objects.
   fragment.nodes.push({ id, kind, name: displayName, handles: unique([objectId, appId, appId?.toLowerCase(), displayName, ...identifierUris, ...spNames]), props, ...boundary });
+  // Workload identities name the client id only. It resolves to the app or to its service principal (the later
+  // source wins); the app authenticates as its service principal, so either reaches the principal's rights.
+  if (appId && (type === 'application' || !seenApps.has(appId.toLowerCase()))) {
+    (fragment.aliases ??= []).push({ from: ids.azureClientId(appId), to: id });
+    if (type === 'application') seenApps.add(appId.toLowerCase());
+  }
 
   const creds: [string, 'azure_client_secret' | 'azure_certificate'][] = [['passwordCredentials', 'azure_client_secret'], ['keyCredentials', 'azure_certificate']];
   for (const [key, credKind] of creds) {

@@ -25,6 +25,8 @@ export const ids = {
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
   azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  /** An app's client id (appId) as others name it (workload-identity annotations): aliased to the app or its service principal. */
+  azureClientId: (appId: string) => `azure:appid:${appId.toLowerCase()}`,
   /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
   azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,

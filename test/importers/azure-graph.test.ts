@@ -52,6 +52,9 @@ describe('Entra apps and service principals', () => {
     // The client id finds both objects.
     const hits = await c.engine.search({ text: 'f2e11c36-a278-47db-bdc1-d7c524bff96f' });
     expect(hits.map((h) => h.node.id).sort()).toEqual([APP, SP].sort());
+    // A workload-identity annotation names the client id only: it resolves to the app or the SP (the source
+    // imported last says which), and either way reaches the service principal.
+    expect([APP, SP]).toContain(c.node('azure:appid:f2e11c36-a278-47db-bdc1-d7c524bff96f')?.id);
     c.engine.close();
   });
 
@@ -94,6 +97,7 @@ describe('Entra apps and service principals', () => {
     expect(f.edges).toContainEqual(expect.objectContaining({ from: 'azure:object:44444444-4444-4444-4444-444444444444', kind: 'OWNS' }));
     const mi = await parseText('sps.json', sps);
     expect(mi.nodes[0]).toMatchObject({ kind: 'azure_managed_identity', id: 'azure:object:66666666-6666-6666-6666-666666666666' });
+    expect(mi.aliases).toEqual([{ from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' }]);
 
     const dir = tempDir();
     writeFileSync(join(dir, 'apps.json'), JSON.stringify(apps));
