@@ -218,6 +218,24 @@ describe('GCP IAM bindings rule', () => {
     expect(JSON.parse(r.out).error).toMatchObject({ code: 'bad-input', file: 'cai.jsonl', location: 'line 3' });
   });
 
+  it('walks a leaked user-managed key to project admin through token creation, with the evidence of each step', async () => {
+    const sas = writeJson('sas.json', [
+      { email: 'deployer@shop-prod.iam.gserviceaccount.com', uniqueId: '1', projectId: 'shop-prod' },
+      { email: 'ci@shop-prod.iam.gserviceaccount.com', uniqueId: '2', projectId: 'shop-prod' },
+    ]);
+    const keys = writeJson('keys.json', { keys: [{ name: 'projects/shop-prod/serviceAccounts/ci@shop-prod.iam.gserviceaccount.com/keys/abc123', validAfterTime: '2024-01-01T00:00:00Z', validBeforeTime: '9999-12-31T23:59:59Z', keyType: 'USER_MANAGED' }] });
+    const policy = writeJson('policy.json', { bindings: [{ role: 'roles/iam.serviceAccountTokenCreator', members: ['serviceAccount:ci@shop-prod.iam.gserviceaccount.com'] }, { role: 'roles/owner', members: ['serviceAccount:deployer@shop-prod.iam.gserviceaccount.com'] }], etag: 'x', version: 1 });
+    const c = await importCase([sas, keys, policy], { project: 'shop-prod' });
+    const [path] = await c.engine.paths({ from: 'gcp:key:abc123', to: 'admin' });
+    expect(path!.steps.map((s) => `${s.edge.kind}:${s.to.id}`)).toEqual([
+      'AUTHENTICATES_AS:gcp:sa:ci@shop-prod.iam.gserviceaccount.com',
+      'CAN_ESCALATE:gcp:sa:deployer@shop-prod.iam.gserviceaccount.com',
+      'ADMIN_OF:admin:gcp:project:shop-prod',
+    ]);
+    expect(path!.steps[2]!.edge.evidence[0]!.location).toBe('policy.json $.bindings[1]');
+    c.engine.close();
+  });
+
   it('takes --project on the command line', async () => {
     const casePath = tempCase();
     const r = await cli('import', fx('crm-rest-project-getiampolicy-c7n.json'), '--project', 'custodian-test-2', '--case', casePath, '--json');
