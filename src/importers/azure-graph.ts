@@ -120,7 +120,8 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
       if (!keyId) throw new ImportError(file, 'a credential needs its "keyId"', `${cat}.keyId`);
       const createdAt = str(c['startDateTime']) ?? str(c['startDate']);
       const expiresAt = str(c['endDateTime']) ?? str(c['endDate']);
-      const inactive = inactiveBecause({ ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
+      // A disabled service principal cannot sign in, whatever its credentials say.
+      const inactive = inactiveBecause({ ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}), ...(o['accountEnabled'] === false ? { disabled: true } : {}) }, ctx.now);
       const active = !inactive;
       const label = str(c['displayName']) ?? keyId;
       const thumbprint = credKind === 'azure_certificate' ? thumbprintOf(c['customKeyIdentifier']) : undefined;

@@ -4,7 +4,7 @@ import type { JsonObject } from '../model/fragment.js';
 
 /** Why a credential cannot sign in as of `now` (disabled, expired, not yet valid), or undefined if it can. */
 export function inactiveBecause(props: JsonObject, now: Date): string | undefined {
-  if (props['disabled'] === true) return 'the credential is disabled';
+  if (props['disabled'] === true) return 'the credential or its identity is disabled';
   const expiresAt = props['expiresAt'];
   if (typeof expiresAt === 'string' && Date.parse(expiresAt) <= now.getTime()) return `the credential expired on ${expiresAt}`;
   const createdAt = props['createdAt'];

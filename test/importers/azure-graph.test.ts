@@ -97,6 +97,9 @@ describe('Entra apps and service principals', () => {
     expect(f.edges).toContainEqual(expect.objectContaining({ from: 'azure:object:44444444-4444-4444-4444-444444444444', kind: 'OWNS' }));
     const mi = await parseText('sps.json', sps);
     expect(mi.nodes[0]).toMatchObject({ kind: 'azure_managed_identity', id: 'azure:object:66666666-6666-6666-6666-666666666666' });
+    const off = await parseText('sp-off.json', [{ id: 'sp-off', appId: 'app-off', servicePrincipalType: 'Application', accountEnabled: false, passwordCredentials: [{ keyId: 'k-off', endDateTime: '2299-01-01T00:00:00Z' }] }]);
+    expect(off.nodes.find((n) => n.kind === 'azure_client_secret')!.props).toMatchObject({ active: false });
+    expect(off.edges[0]!.props?.conditional).toMatch(/disabled/);
     expect(mi.aliases).toEqual([{ from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' }]);
 
     const dir = tempDir();

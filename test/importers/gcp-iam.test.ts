@@ -110,12 +110,15 @@ describe('GCP IAM bindings rule', () => {
       { email: 'abc@testproject.iam.gserviceaccount.com', uniqueId: '1', projectId: 'testproject' },
       { email: 'def@testproject.iam.gserviceaccount.com', uniqueId: '2', projectId: 'testproject' },
       { email: 'ghi@testproject.iam.gserviceaccount.com', uniqueId: '3', projectId: 'testproject' },
+      { email: 'old@testproject.iam.gserviceaccount.com', uniqueId: '4', projectId: 'testproject', disabled: true },
     ]);
     const c = await importCase([policy, sas], { project: 'testproject' });
     // roles/admin is not a predefined role: no admin edge from its members.
     expect(c.edges('ADMIN_OF')).toEqual([]);
     const editor = c.has('CAN_ESCALATE', 'gcp:member:user:zzz@gmail.com', 'gcp:sa:ghi@testproject.iam.gserviceaccount.com');
     expect(editor?.props).toMatchObject({ technique: 'iam.serviceAccountKeys.create', evidence: [expect.objectContaining({ location: expect.stringContaining('crm-rest-project-getiampolicy-c7n.json $.bindings[1]') })] });
+    expect(editor?.conditional).toBe(false);
+    expect(c.has('CAN_ESCALATE', 'gcp:member:user:zzz@gmail.com', 'gcp:sa:old@testproject.iam.gserviceaccount.com')?.props.conditional).toBe('old@testproject.iam.gserviceaccount.com is disabled');
     // An account does not escalate to itself; viewers get no edge.
     expect(c.has('CAN_ESCALATE', 'gcp:sa:def@testproject.iam.gserviceaccount.com', 'gcp:sa:def@testproject.iam.gserviceaccount.com')).toBeUndefined();
     expect(c.edges('CAN_ESCALATE').filter((e) => e.src === 'gcp:member:user:abc@gmail.com')).toEqual([]);

@@ -91,8 +91,10 @@ export const gcpIamBindings: EdgeRule = {
               location: b.at,
               data: { role: b.role, member: member.raw, resource: holder.id, ...(b.condition ? { condition: b.condition } : {}) },
             });
-            const cond = (needs?: string): Pick<EdgeProps, 'conditional'> => {
-              const text = [b.condition, needs].filter(Boolean).join('; ');
+            // A disabled account issues no tokens until someone re-enables it.
+            const cond = (needs?: string, target?: StoredNode): Pick<EdgeProps, 'conditional'> => {
+              const disabled = target?.props['disabled'] === true ? `${target.name} is disabled` : undefined;
+              const text = [b.condition, needs, disabled].filter(Boolean).join('; ');
               return text ? { conditional: text } : {};
             };
             const effect = GCP_DANGEROUS_ROLES[b.role];
@@ -136,7 +138,7 @@ export const gcpIamBindings: EdgeRule = {
                         reason: `${effect.escalate.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`,
                         technique: effect.escalate.technique,
                         evidence: [evidence(p === holder ? undefined : p)],
-                        ...cond(effect.escalate.needs),
+                        ...cond(effect.escalate.needs, sa),
                       },
                     });
                   }
@@ -148,7 +150,7 @@ export const gcpIamBindings: EdgeRule = {
                   from,
                   to: holder.id,
                   kind: 'CAN_ESCALATE',
-                  props: { reason: `${effect.escalate.why}; the binding is on the service account's own IAM policy`, technique: effect.escalate.technique, evidence: [evidence()], ...cond(effect.escalate.needs) },
+                  props: { reason: `${effect.escalate.why}; the binding is on the service account's own IAM policy`, technique: effect.escalate.technique, evidence: [evidence()], ...cond(effect.escalate.needs, holder) },
                 });
               }
             } else {
