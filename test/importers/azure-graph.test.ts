@@ -58,6 +58,15 @@ describe('Entra apps and service principals', () => {
     c.engine.close();
   });
 
+  it('links nothing when the appIds differ, and an owner of a non-app object gets no escalation', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sp.json'), JSON.stringify([{ id: 'aaaaaaaa-0000-0000-0000-00000000000a', appId: 'bbbbbbbb-0000-0000-0000-00000000000b', displayName: 'other', servicePrincipalType: 'Application' }]));
+    const c = await importCase([fx('graph-applications-list-azcli.json'), join(dir, 'sp.json')]);
+    expect(c.edges('AUTHENTICATES_AS').filter((e) => e.src === APP)).toEqual([]);
+    expect(c.edges('CAN_ESCALATE')).toEqual([]);
+    c.engine.close();
+  });
+
   it('reads the legacy AAD Graph application with its certificate (hex thumbprint, startDate/endDate)', async () => {
     const f = await parseFile(fx('aadgraph-legacy-application-with-keycredentials-azcli.json'));
     const app = f.nodes.find((n) => n.kind === 'azure_application')!;
