@@ -99,7 +99,7 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string };
+  options?: { format?: string; cluster?: string; account?: string; project?: string };
 }
 
 export interface ImportResult {

@@ -5,6 +5,10 @@ import { awsCredentialReport } from './aws-credential-report.js';
 import { awsGaad } from './aws-gaad.js';
 import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
+import { azureRbac } from './azure-arm.js';
+import { azureGraph } from './azure-graph.js';
+import { gcpAssetInventory } from './gcp-asset-inventory.js';
+import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
 import { vaultPolicy } from './vault-policy.js';
@@ -20,4 +24,10 @@ export const IMPORTERS: readonly Importer[] = [
   awsOrganizationsScp,
   awsResourcePolicy,
   awsCloudFormationIam,
+  gcpServiceAccounts,
+  gcpServiceAccountKeys,
+  gcpIamPolicy,
+  gcpAssetInventory,
+  azureGraph,
+  azureRbac,
 ];

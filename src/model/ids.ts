@@ -28,10 +28,16 @@ export const ids = {
   gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
   gcpKey: (keyId: string) => `gcp:key:${keyId}`,
   gcpMember: (member: string) => `gcp:member:${member}`,
+  /** Any other Cloud Asset Inventory asset, by its full resource name (//storage.googleapis.com/bucket). */
+  gcpResource: (fullName: string) => `gcp:resource:${fullName}`,
   azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
   azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  /** An app's client id (appId) as others name it (workload-identity annotations): aliased to the app or its service principal. */
+  azureClientId: (appId: string) => `azure:appid:${appId.toLowerCase()}`,
+  /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
+  azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,

@@ -69,6 +69,7 @@ export const NODE_KINDS = {
   azure_service_principal: { label: 'Service principal', description: 'An Entra service principal (enterprise app).', category: 'identity', provider: 'azure' },
   azure_managed_identity: { label: 'Managed identity', description: 'An Azure managed identity.', category: 'identity', provider: 'azure' },
   azure_user: { label: 'Entra user', description: 'An Entra user.', category: 'identity', provider: 'azure' },
+  azure_group: { label: 'Entra group', description: 'An Entra group named as the principal of a role assignment.', category: 'group', provider: 'azure' },
   azure_client_secret: { label: 'Client secret', description: 'A password credential of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
@@ -114,6 +115,7 @@ export const EDGE_KINDS = {
   HAS_ROLE: { description: 'A binding grants the subject the RBAC role (raw statement; rules derive what it allows).', verb: 'is bound to', traversable: false, origin: 'imported' },
   EXPOSES: { description: 'The leak exposes the credential: whoever holds the leaked text holds the credential.', verb: 'exposes', traversable: true, origin: 'imported' },
   OBSERVED_USE: { description: 'Activity logs show the source using the target (first/last seen, count, actions).', verb: 'was seen using', traversable: true, origin: 'observed' },
+  OWNS: { description: 'The identity is recorded as owner of the object (an app registration owner, a resource creator).', verb: 'owns', traversable: false, origin: 'imported' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;
