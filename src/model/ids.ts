@@ -8,6 +8,8 @@ export const ids = {
   awsAccessKey: (keyId: string) => `aws:key:${keyId}`,
   awsPassword: (userArn: string) => `aws:password:${userArn}`,
   awsService: (service: string) => `aws:service:${service}`,
+  /** The root user of an account. */
+  awsRoot: (accountId: string) => `arn:aws:iam::${accountId}:root`,
   k8sCluster: (cluster: string) => `k8s:${cluster}`,
   k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,
   /** Namespaced object: `k8s:<cluster>/<ns>/<kind>/<name>`; cluster-scoped objects use '_' as namespace. */
@@ -19,6 +21,8 @@ export const ids = {
   gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
   gcpKey: (keyId: string) => `gcp:key:${keyId}`,
   gcpMember: (member: string) => `gcp:member:${member}`,
+  /** A GCP resource by its full resource name (`//compute.googleapis.com/projects/p/zones/z/instances/i`). */
+  gcpResource: (fullName: string) => `gcp:resource:${fullName}`,
   azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,

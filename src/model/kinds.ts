@@ -102,6 +102,9 @@ export interface EdgeKindSpec {
 export const EDGE_KINDS = {
   MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
+  AUTHENTICATES_AS: { description: 'The credential signs in as the identity: whoever holds it acts as that identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
+  EXPOSES: { description: 'The leak exposes the credential: whoever holds the leaked text holds the credential.', verb: 'exposes', traversable: true, origin: 'imported' },
+  OBSERVED_USE: { description: 'Activity logs show the source acting as, assuming or touching the target (first seen, last seen, count).', verb: 'was seen using', traversable: true, origin: 'observed' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;
 
