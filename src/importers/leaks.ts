@@ -222,7 +222,7 @@ function secretLabel(f: Finding): string {
   if (/github|gh[pousr]_/.test(r)) return 'GitHub token';
   if (/gitlab/.test(r)) return 'GitLab token';
   if (/slack/.test(r)) return 'Slack token';
-  if (/\buri\b|url|basic.?auth|password/.test(r)) return 'URI password';
+  if (/\buri\b|url|basic.?auth|password|postgres|mysql|mongodb|redis|jdbc|ftp/.test(r)) return 'URI password';
   if (/jwt/.test(r)) return 'JWT';
   return f.rule;
 }
