@@ -22,8 +22,8 @@ export interface ObservedEvent {
   /** Where the event is in the file: JSON path or line. */
   at: string;
   eventId?: string | undefined;
-  /** A one-line description for evidence: "AssumeRole by ci-deployer". */
-  summary: string;
+  /** Who acted, by name, for the evidence sentence ("AssumeRole by ci-deployer"). */
+  by: string;
 }
 
 class Counter {
@@ -40,13 +40,9 @@ class Counter {
     return this.counts.size;
   }
   top(): { value: string; count: number }[] {
-    return [...this.counts.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, TOP)
-      .map(([value, count]) => ({ value, count }));
-  }
-  names(): string[] {
-    return this.top().map((t) => t.value);
+    const all = [...this.counts.entries()];
+    if (all.length > 1) all.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return all.slice(0, TOP).map(([value, count]) => ({ value, count }));
   }
 }
 
@@ -79,6 +75,11 @@ export class ActivityFolder {
   /** A node referenced by the log. The first statement of an id wins: logs describe nothing, they name. */
   node(fact: NodeFact): void {
     if (!this.nodes.has(fact.id)) this.nodes.set(fact.id, fact);
+  }
+
+  /** Like node(), building the fact only the first time the id is seen (most events name known nodes). */
+  nodeOnce(id: string, make: () => NodeFact): void {
+    if (!this.nodes.has(id)) this.nodes.set(id, make());
   }
 
   /** One event seen going from → to. `reason`/`technique` describe the edge the first time the pair is seen. */
@@ -117,17 +118,18 @@ export class ActivityFolder {
   fragment(): GraphFragment {
     const edges: EdgeFact[] = [];
     for (const a of this.edges.values()) {
+      const actionCounts = a.actions.top();
       const props: EdgeProps = {
         reason: a.reason,
         technique: a.technique,
         firstSeen: a.first.time,
         lastSeen: a.last.time,
         count: a.count,
-        actions: a.actions.names(),
-        actionCounts: a.actions.top(),
+        actions: actionCounts.map((t) => t.value),
+        actionCounts,
         sourceIps: a.ips.top(),
         userAgents: a.agents.top(),
-        regions: a.regions.names(),
+        regions: a.regions.top().map((t) => t.value),
         at: a.first.at,
         evidence: this.evidence(a),
       };
@@ -135,7 +137,7 @@ export class ActivityFolder {
         props['failed'] = a.failed;
         props['failedActions'] = a.failedActions.top();
       }
-      if (a.sessions.size) props['sessions'] = a.sessions.names();
+      if (a.sessions.size) props['sessions'] = a.sessions.top().map((t) => t.value);
       edges.push({ from: a.from, to: a.to, kind: 'OBSERVED_USE', props });
     }
     const warnings = [...this.warnings];
@@ -149,7 +151,7 @@ export class ActivityFolder {
   private evidence(a: Aggregate): Evidence[] {
     const ev = (e: ObservedEvent, which: string): Evidence => ({
       type: 'log-event',
-      summary: `${which}: ${e.summary} at ${e.time}${e.ip ? ` from ${e.ip}` : ''}${e.failed ? ' (failed)' : ''}`,
+      summary: `${which}: ${e.action} by ${e.by} at ${e.time}${e.ip ? ` from ${e.ip}` : ''}${e.failed ? ' (failed)' : ''}`,
       location: `${this.fileName} ${e.at}`,
       data: { time: e.time, action: e.action, ...(e.eventId ? { eventId: e.eventId } : {}), ...(e.ip ? { sourceIp: e.ip } : {}) },
     });

@@ -31,10 +31,11 @@ export const cloudtrail: Importer = {
   },
   *parse(input) {
     const folder = new ActivityFolder(input.fileName);
+    const actors = new Map<string, Actor | undefined>();
     let records = 0;
     for (const { value, at } of entries(input)) {
       records++;
-      readRecord(folder, value, at);
+      readRecord(folder, actors, value, at);
     }
     if (records === 0) folder.warnings.push({ message: 'the file holds no CloudTrail record' });
     yield folder.fragment();
@@ -69,7 +70,7 @@ function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> 
 
 const MALFORMED = Symbol('malformed');
 
-function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
+function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefined>, raw: unknown, at: string): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   let record: unknown = raw;
   let where = at;
@@ -98,9 +99,16 @@ function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
   const service = source.replace(/\.amazonaws\.com$/, '');
   const action = `${service}:${eventName}`;
   const failed = record['errorCode'] !== undefined && record['errorCode'] !== null;
-  const actor = principalOf(ui);
+  // A log file names a handful of callers thousands of times: each is resolved once.
+  const issuer = isObject(ui['sessionContext']) && isObject(ui['sessionContext']['sessionIssuer']) ? ui['sessionContext']['sessionIssuer']['arn'] : undefined;
+  const actorKey = `${String(ui['type'])}\u0000${String(ui['arn'])}\u0000${String(ui['accountId'])}\u0000${String(issuer)}\u0000${String(ui['invokedBy'])}\u0000${String(ui['identityProvider'])}\u0000${String(ui['userName'])}`;
+  let actor = actors.get(actorKey);
+  if (actor === undefined && !actors.has(actorKey)) {
+    actor = principalOf(ui);
+    actors.set(actorKey, actor);
+    if (actor) folder.node(actor.node);
+  }
   if (!actor) return folder.skip(`userIdentity of type ${JSON.stringify(str(ui['type']) ?? 'unknown')} names no principal Blastmap models`, where);
-  folder.node(actor.node);
   const event: ObservedEvent = {
     time,
     action,
@@ -111,14 +119,14 @@ function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
     failed,
     at: where,
     eventId: str(record['eventID']),
-    summary: `${eventName} by ${actor.node.name}`,
+    by: actor.node.name,
   };
 
   const keyId = str(ui['accessKeyId']);
   if (keyId && /^[A-Za-z0-9_]{4,128}$/.test(keyId)) {
     const key = ids.awsAccessKey(keyId);
     const temporary = keyId.startsWith('ASIA');
-    folder.node(keyNode(keyId, actor.node));
+    folder.nodeOnce(key, () => keyNode(keyId, actor.node));
     folder.observe(key, actor.node.id, event, temporary ? `temporary key of a ${actor.node.kind === 'aws_role' ? 'session of this role' : 'session of this principal'} was used` : 'the key was used to sign requests as this principal', temporary ? 'session credentials' : 'access key');
   }
   // A failed call proves who authenticated, not that anything was assumed or touched.
@@ -129,14 +137,13 @@ function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
   if (ASSUME.has(eventName)) {
     const roleArn = str(params['roleArn']);
     if (roleArn) {
-      const role = stub(roleArn, 'aws_role');
-      folder.node(role);
+      folder.nodeOnce(roleArn, () => stub(roleArn, 'aws_role'));
       const session = str(params['roleSessionName']);
       folder.observe(actor.node.id, roleArn, { ...event, session }, `assumed the role (${eventName})`, `sts:${eventName}`);
       const creds = isObject(record['responseElements']) && isObject(record['responseElements']['credentials']) ? record['responseElements']['credentials'] : undefined;
       const tempKey = str(creds?.['accessKeyId']);
       if (tempKey) {
-        folder.node(keyNode(tempKey, role));
+        folder.nodeOnce(ids.awsAccessKey(tempKey), () => keyNode(tempKey, stub(roleArn, 'aws_role')));
         folder.observe(ids.awsAccessKey(tempKey), roleArn, { ...event, session }, 'temporary key issued for a session of this role', `sts:${eventName}`);
       }
     }
@@ -144,7 +151,7 @@ function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
     const creds = isObject(record['responseElements']) && isObject(record['responseElements']['credentials']) ? record['responseElements']['credentials'] : undefined;
     const tempKey = str(creds?.['accessKeyId']);
     if (tempKey) {
-      folder.node(keyNode(tempKey, actor.node));
+      folder.nodeOnce(ids.awsAccessKey(tempKey), () => keyNode(tempKey, actor.node));
       folder.observe(ids.awsAccessKey(tempKey), actor.node.id, event, `temporary key issued to this principal (${eventName})`, `sts:${eventName}`);
     }
   }
@@ -152,7 +159,7 @@ function readRecord(folder: ActivityFolder, raw: unknown, at: string): void {
     const kind = kindOfArn(arn);
     if (!kind || arn === actor.node.id) continue;
     if (ASSUME.has(eventName) && arn === str(params['roleArn'])) continue;
-    folder.node(stub(arn, kind));
+    folder.nodeOnce(arn, () => stub(arn, kind));
     folder.observe(actor.node.id, arn, event, 'called AWS APIs on it', action);
   }
 }

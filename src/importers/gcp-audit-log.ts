@@ -77,7 +77,7 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
     failed,
     at,
     eventId: str(raw['insertId']),
-    summary: `${method} by ${email}`,
+    by: email,
   };
 
   // The delegation history runs from the original caller to the last service account before principalEmail.
