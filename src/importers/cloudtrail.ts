@@ -100,8 +100,8 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
   const action = `${service}:${eventName}`;
   const failed = record['errorCode'] !== undefined && record['errorCode'] !== null;
   // A log file names a handful of callers thousands of times: each is resolved once.
-  const issuer = isObject(ui['sessionContext']) && isObject(ui['sessionContext']['sessionIssuer']) ? ui['sessionContext']['sessionIssuer']['arn'] : undefined;
-  const actorKey = `${String(ui['type'])}\u0000${String(ui['arn'])}\u0000${String(ui['accountId'])}\u0000${String(issuer)}\u0000${String(ui['invokedBy'])}\u0000${String(ui['identityProvider'])}\u0000${String(ui['userName'])}`;
+  // (A session ARN names its role and account; the other types are told apart by what they name.)
+  const actorKey = `${String(ui['type'])}|${String(ui['arn'] ?? ui['accountId'])}|${String(ui['invokedBy'] ?? ui['identityProvider'])}|${String(ui['userName'])}`;
   let actor = actors.get(actorKey);
   if (actor === undefined && !actors.has(actorKey)) {
     actor = principalOf(ui);

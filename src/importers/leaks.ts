@@ -34,8 +34,9 @@ export interface Finding {
 }
 
 const AWS_KEY_ID = /(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])/;
-const GCP_KEY_ID = /"private_key_id"\s*:\s*"([0-9a-f]{40})"/;
-const GCP_CLIENT_EMAIL = /"client_email"\s*:\s*"([^"@\s]+@[^"\s]+\.iam\.gserviceaccount\.com)"/;
+// Key files are also found embedded in a string, their quotes escaped (\"private_key_id\": \"…\").
+const GCP_KEY_ID = /\\?"private_key_id\\?"\s*:\s*\\?"([0-9a-f]{40})\\?"/;
+const GCP_CLIENT_EMAIL = /\\?"client_email\\?"\s*:\s*\\?"([^"@\s\\]+@[^"\s\\]+\.iam\.gserviceaccount\.com)\\?"/;
 const REDACTED = /^(REDACTED|\*+)$/;
 const AWS_SECRET_HINT = /aws.?secret|secret.?access.?key/i;
 

@@ -63,7 +63,7 @@ function readFinding(v: Record<string, unknown>, at: string, fileName: string): 
   if (description) finding.description = description;
   if (typeof v['Verified'] === 'boolean') finding.verified = v['Verified'];
   if (repository) finding.repository = repository;
-  const path = str(data['file']) ?? str(data['path']);
+  const path = str(data['file']) ?? str(data['filename']) ?? str(data['path']);
   if (path) finding.file = path;
   if (line !== undefined) finding.line = line;
   const commit = str(data['commit']);

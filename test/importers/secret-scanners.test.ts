@@ -89,6 +89,14 @@ describe('gitleaks importer', () => {
     expect(leak.props).toMatchObject({ repository: 'https://github.com/northwind/ops', link: expect.stringContaining('deploy/config.yml#L3') });
   });
 
+  it('finds the key id of a service-account key file embedded, quotes escaped, in a string', async () => {
+    const embedded = String.raw`GOOGLE_CREDENTIALS = "{\"type\": \"service_account\", \"private_key_id\": \"0123456789abcdef0123456789abcdef01234567\", \"client_email\": \"ci@nw-dev-ops.iam.gserviceaccount.com\"}"`;
+    const report = [{ RuleID: 'gcp-service-account', Description: 'GCP', StartLine: 4, Match: embedded, Secret: embedded, File: 'ci/env.tf', Commit: 'abc123', Author: '', Email: '', Date: '', Tags: [] }];
+    const f = await parseAll(gitleaks, createInput('r.json', Buffer.from(JSON.stringify(report))));
+    expect(exposes(f).map((e) => e.to)).toEqual(['gcp:key:0123456789abcdef0123456789abcdef01234567']);
+    expect(f.edges).toContainEqual(expect.objectContaining({ from: 'gcp:key:0123456789abcdef0123456789abcdef01234567', to: 'gcp:sa:ci@nw-dev-ops.iam.gserviceaccount.com', kind: 'AUTHENTICATES_AS' }));
+  });
+
   it('rejects a CSV row that breaks the header without quoting the row', async () => {
     const text = 'RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine\nrule,abc,f.py,,"sk_live_ABCDEFGHIJKLMNOP,unterminated\n';
     await expect(parseAll(gitleaks, createInput('bad.csv', Buffer.from(text)))).rejects.toThrow(/^bad\.csv.*invalid CSV/);
