@@ -157,7 +157,9 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
   }
   for (const arn of resourcesOf(record, params, region, accountOfCall)) {
     const kind = kindOfArn(arn);
-    if (!kind || arn === actor.node.id) continue;
+    // OBSERVED_USE is walked by attack paths: calling an API on a user or role (GetRole, ListUserPolicies) is not
+    // becoming it, so identities are reached only through the AssumeRole facts above.
+    if (!kind || IDENTITY_KINDS.has(kind) || arn === actor.node.id) continue;
     if (ASSUME.has(eventName) && arn === str(params['roleArn'])) continue;
     folder.nodeOnce(arn, () => stub(arn, kind));
     folder.observe(actor.node.id, arn, event, 'called AWS APIs on it', action);
@@ -165,6 +167,7 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
 }
 
 const ASSUME = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
+const IDENTITY_KINDS = new Set<NodeKind>(['aws_user', 'aws_role', 'aws_group', 'aws_instance_profile']);
 
 interface Actor {
   node: NodeFact;

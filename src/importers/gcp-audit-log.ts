@@ -100,9 +100,14 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
   if (failed) return folder.skip('the call failed or was denied (status code ≠ 0): no resource reached', at);
   const resource = resourceNode(str(payload['resourceName']), str(payload['serviceName']), project);
   if (!resource || resource.id === principal.id) return;
+  // OBSERVED_USE is walked by attack paths: a call on a service account is becoming it only when it mints its
+  // credentials (a key, a token, a signature); reading its policy is not.
+  if (resource.kind === 'gcp_service_account' && !ACTS_AS.test(method)) return;
   folder.node(resource);
   folder.observe(principal.id, resource.id, event, 'called Google Cloud APIs on it', method);
 }
+
+const ACTS_AS = /(CreateServiceAccountKey|GenerateAccessToken|GenerateIdToken|SignBlob|SignJwt)$/;
 
 function memberNode(email: string, serviceAccount = /\.gserviceaccount\.com$/i.test(email)): NodeFact {
   if (serviceAccount) {

@@ -117,6 +117,18 @@ describe('CloudTrail importer', () => {
     );
   });
 
+  it('reaches an identity only by assuming it: an API call naming a role does not lead to the role', async () => {
+    const caller = { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/auditor', accountId: '111111111111', accessKeyId: 'AKIAQAUDITOR00000001' };
+    const rec = (eventName: string, extra: object) => ({ eventVersion: '1.08', userIdentity: caller, eventTime: '2026-01-01T00:00:00Z', eventSource: 'iam.amazonaws.com', eventName, awsRegion: 'us-east-1', ...extra });
+    const records = [
+      rec('GetRole', { resources: [{ ARN: 'arn:aws:iam::111111111111:role/admin', type: 'AWS::IAM::Role' }] }),
+      rec('GetSecretValue', { eventSource: 'secretsmanager.amazonaws.com', requestParameters: { secretId: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf' } }),
+    ];
+    const f = await parseCt('/x/r.json', Buffer.from(JSON.stringify({ Records: records })));
+    expect(f.edges.some((e) => e.to === 'arn:aws:iam::111111111111:role/admin')).toBe(false);
+    expect(edge(f, caller.arn, 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf').props?.actions).toEqual(['secretsmanager:GetSecretValue']);
+  });
+
   it('skips a broken JSON line without failing the file', async () => {
     const rec = JSON.stringify({ eventVersion: '1.08', userIdentity: { type: 'Root', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:root' }, eventTime: '2026-01-01T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' });
     const f = await parseCt('/x/events.jsonl', Buffer.from(`${rec}\n{"eventVersion": "1.08", "userIdent\n${rec}\n`));
@@ -127,6 +139,18 @@ describe('CloudTrail importer', () => {
 
 describe('GCP Cloud Audit Logs importer', () => {
   const path = join(FIXTURES, 'gcp', 'plaso-gcp-cloud-audit-logs.jsonl');
+  it('leads to a service account only when the call mints its credentials', async () => {
+    const entry = (method: string) => ({
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Factivity',
+      timestamp: '2026-01-01T00:00:00Z',
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalEmail: 'dev@northwind.example' }, methodName: method, serviceName: 'iamcredentials.googleapis.com', resourceName: 'projects/-/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com' },
+    });
+    const text = [entry('GenerateAccessToken'), entry('google.iam.admin.v1.GetIamPolicy')].map((e) => JSON.stringify(e)).join('\n');
+    const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(text)));
+    expect(f.edges).toHaveLength(1);
+    expect(edge(f, 'gcp:member:user:dev@northwind.example', 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props).toMatchObject({ count: 1, actions: ['GenerateAccessToken'] });
+  });
+
   it('detects the Cloud Logging export', () => {
     expect(detectImporter(createInput('logs.json', readFileSync(path))).format).toBe('gcp-audit-log');
   });
