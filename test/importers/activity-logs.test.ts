@@ -54,6 +54,15 @@ describe('CloudTrail importer', () => {
     expect(f.warnings[0]!.location).toBe('line 4.CloudTrailEvent');
   });
 
+  it('reads the same events as the aws CLI prints them, {"Events": […], "NextToken"}', async () => {
+    const lines = readFileSync(ct('plaso-cloudtrail-lookup-events.jsonl'), 'utf8').trim().split('\n');
+    const wrapped = `{"Events": [${lines.join(',\n')}], "NextToken": "eyJ0"}`;
+    const f = await parseCt('/x/lookup-events.json', Buffer.from(wrapped));
+    expect(detectImporter(createInput('lookup-events.json', Buffer.from(wrapped))).format).toBe('cloudtrail');
+    expect(edge(f, 'aws:key:0123456789ABCDEFGHIJ', 'arn:aws:iam::012345678901:user/fakeusername').props?.count).toBe(5);
+    expect(f.warnings[0]!.location).toBe('$.Events[3].CloudTrailEvent');
+  });
+
   it('links a session key to the role that issued the session, with the session name', async () => {
     const f = await parseCt(ct('c7n-single-record-runinstances-assumedrole.json'));
     const e = edge(f, 'aws:key:ASIAJ355WZAOWYJXJIEA', 'arn:aws:iam::03412312600:role/GR_Dev_Developer');
