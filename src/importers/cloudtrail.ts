@@ -129,6 +129,15 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
     folder.nodeOnce(key, () => keyNode(keyId, actor.node));
     folder.observe(key, actor.node.id, event, temporary ? `temporary key of a ${actor.node.kind === 'aws_role' ? 'session of this role' : 'session of this principal'} was used` : 'the key was used to sign requests as this principal', temporary ? 'session credentials' : 'access key');
   }
+  // A console sign-in is the password at work, as an API call is the key.
+  if (eventName === 'ConsoleLogin' && actor.node.kind === 'aws_user') {
+    const response = isObject(record['responseElements']) ? record['responseElements'] : {};
+    const password = ids.awsPassword(actor.node.id);
+    const ok = response['ConsoleLogin'] === 'Success';
+    const user = actor.node;
+    folder.nodeOnce(password, () => ({ id: password, kind: 'aws_password', name: `console password of ${user.name}`, handles: [], stub: true, ...(user.boundary ? { boundary: user.boundary } : {}), props: { ownerId: user.id } }));
+    folder.observe(password, actor.node.id, { ...event, failed: failed || !ok }, 'the console password was used to sign in', 'console sign-in');
+  }
   // A failed call proves who authenticated, not that anything was assumed or touched.
   if (failed) return;
 

@@ -138,6 +138,23 @@ describe('CloudTrail importer', () => {
     expect(edge(f, caller.arn, 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf').props?.actions).toEqual(['secretsmanager:GetSecretValue']);
   });
 
+  it('sees a console sign-in as the user\'s password at work', async () => {
+    const login = (result: string, time: string) => ({
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', principalId: 'AIDAQ', arn: 'arn:aws:iam::111111111111:user/sam', accountId: '111111111111', userName: 'sam' },
+      eventTime: time,
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.7',
+      responseElements: { ConsoleLogin: result },
+      additionalEventData: { MFAUsed: 'No' },
+    });
+    const f = await parseCt('/x/r.json', Buffer.from(JSON.stringify({ Records: [login('Failure', '2026-01-01T00:00:00Z'), login('Success', '2026-01-01T00:01:00Z')] })));
+    expect(edge(f, 'aws:password:arn:aws:iam::111111111111:user/sam', 'arn:aws:iam::111111111111:user/sam').props).toMatchObject({ count: 2, failed: 1, actions: ['signin:ConsoleLogin'] });
+    expect(f.nodes.find((n) => n.id === 'aws:password:arn:aws:iam::111111111111:user/sam')).toMatchObject({ kind: 'aws_password', stub: true, boundary: 'aws:account:111111111111' });
+  });
+
   it('skips a broken JSON line without failing the file', async () => {
     const rec = JSON.stringify({ eventVersion: '1.08', userIdentity: { type: 'Root', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:root' }, eventTime: '2026-01-01T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' });
     const f = await parseCt('/x/events.jsonl', Buffer.from(`${rec}\n{"eventVersion": "1.08", "userIdent\n${rec}\n`));
