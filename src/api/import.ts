@@ -38,7 +38,7 @@ interface Prepared {
   sha256: string;
   /**
    * Uploads keep their input; files on disk are read again when their turn comes (and checked unchanged), so an
-   * import of a thousand log files holds one file's bytes and parse at a time.
+   * import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set then.
    */
   input?: ImportInput | undefined;
   size: number;
@@ -62,7 +62,9 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
       const input = createInput(name, bytes);
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: createHash('sha256').update(bytes).digest('hex'), input: 'path' in file ? undefined : input, size: bytes.length, mtimeMs });
+      const onDisk = 'path' in file;
+      // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
+      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: onDisk ? '' : sha256Of(bytes), input: onDisk ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }
@@ -148,11 +150,16 @@ async function reread(p: Prepared): Promise<ImportInput> {
   if (bytes.length !== p.size || mtimeMs !== p.mtimeMs) {
     throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
   }
+  p.sha256 = sha256Of(bytes);
   try {
     return createInput(name, bytes);
   } catch (err) {
     throw toApiError(err, name);
   }
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer; mtimeMs?: number }> {
