@@ -94,6 +94,37 @@ describe('importing a leak marks what it exposes', () => {
   });
 });
 
+describe('observed activity across log files', () => {
+  it('merges each file\'s edge for the same pair into one entry of the node\'s activity', async () => {
+    const dir = tempDir();
+    const rec = (time: string, ip: string) => ({
+      eventVersion: '1.09',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/ci-deployer', accountId: '111111111111', accessKeyId: 'AKIAQDEMO7CIDEPLOY42' },
+      eventTime: time,
+      eventSource: 's3.amazonaws.com',
+      eventName: 'ListBuckets',
+      awsRegion: 'eu-west-1',
+      sourceIPAddress: ip,
+    });
+    const a = join(dir, '111111111111_CloudTrail_eu-west-1_20261120T0000Z_a.json');
+    const b = join(dir, '111111111111_CloudTrail_eu-west-1_20261122T0000Z_b.json');
+    writeFileSync(a, JSON.stringify({ Records: [rec('2026-11-20T10:00:00Z', '10.0.0.1'), rec('2026-11-20T11:00:00Z', '10.0.0.1')] }));
+    writeFileSync(b, JSON.stringify({ Records: [rec('2026-11-22T09:00:00Z', '185.220.101.37')] }));
+    const engine = openEngine(tempCase(), { create: true });
+    try {
+      await engine.importFiles({ files: [{ path: a }, { path: b }] });
+      const all = await engine.node({ id: 'aws:key:AKIAQDEMO7CIDEPLOY42' });
+      expect(all.activity).toHaveLength(1);
+      expect(all.activity![0]).toMatchObject({ direction: 'out', count: 3, firstSeen: '2026-11-20T10:00:00Z', lastSeen: '2026-11-22T09:00:00Z', actions: ['s3:ListBuckets'] });
+      expect(all.activity![0]!.edgeIds).toHaveLength(2);
+      const late = await engine.node({ id: 'aws:key:AKIAQDEMO7CIDEPLOY42', since: '2026-11-21T00:00:00Z' });
+      expect(late.activity![0]).toMatchObject({ count: 1, firstSeen: '2026-11-22T09:00:00Z' });
+    } finally {
+      engine.close();
+    }
+  });
+});
+
 describe('CLI: the demo leak and its activity', () => {
   it('imports the demo report and CloudTrail log; node lists observed activity within a window; mark --from-file marks in bulk', async () => {
     const dir = tempDir();
