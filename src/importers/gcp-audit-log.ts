@@ -80,6 +80,14 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
     by: email,
   };
 
+  // A call signed with a service-account key names the key: the GCP counterpart of CloudTrail's accessKeyId.
+  const keyName = str(auth['serviceAccountKeyName']);
+  const keyId = keyName ? /\/keys\/([^/]+)$/.exec(keyName)?.[1] : undefined;
+  if (keyId) {
+    const key = ids.gcpKey(keyId);
+    folder.nodeOnce(key, () => ({ id: key, kind: 'gcp_sa_key', name: keyId, handles: [keyId, keyName!], stub: true, ...(principal.boundary ? { boundary: principal.boundary } : {}), props: { managedBy: 'user', ownerId: principal.id } }));
+    folder.observe(key, principal.id, event, 'the key was used to sign requests as this service account', 'service account key');
+  }
   // The delegation history runs from the original caller to the last service account before principalEmail.
   const chain: string[] = [];
   if (Array.isArray(auth['serviceAccountDelegationInfo'])) {
@@ -126,6 +134,8 @@ function resourceNode(name: string | undefined, service: string | undefined, pro
   if (proj) return { id: ids.gcpProject(proj[1]!), kind: 'gcp_project', name: proj[1]!, handles: [proj[1]!], stub: true };
   const sa = /^projects\/[^/]+\/serviceAccounts\/([^/]+@[^/]+)$/.exec(name);
   if (sa) return memberNode(sa[1]!);
-  const full = name.startsWith('//') ? name : `//${service ?? 'unknown.googleapis.com'}/${name}`;
-  return { id: ids.gcpResource(full), kind: 'gcp_resource', name: name.split('/').pop() || name, handles: [full, name], stub: true, ...boundary };
+  // Objects fold into their bucket, as S3 objects do: data-access logs name millions of them.
+  const scoped = service === 'storage.googleapis.com' ? name.replace(/\/objects\/.*$/, '') : name;
+  const full = scoped.startsWith('//') ? scoped : `//${service ?? 'unknown.googleapis.com'}/${scoped}`;
+  return { id: ids.gcpResource(full), kind: 'gcp_resource', name: scoped.split('/').pop() || scoped, handles: [full, scoped], stub: true, ...boundary };
 }

@@ -177,6 +177,26 @@ describe('GCP Cloud Audit Logs importer', () => {
     expect(edge(f, 'gcp:member:user:dev@northwind.example', 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props).toMatchObject({ count: 1, actions: ['GenerateAccessToken'] });
   });
 
+  it('sees which service-account key signed a call', async () => {
+    const entry = {
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
+      timestamp: '2026-11-21T02:20:00.123456Z',
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+        authenticationInfo: { principalEmail: 'deployer@nw-prod.iam.gserviceaccount.com', serviceAccountKeyName: '//iam.googleapis.com/projects/nw-prod/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com/keys/3f1e8c2a9b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f' },
+        methodName: 'storage.objects.get',
+        serviceName: 'storage.googleapis.com',
+        resourceName: 'projects/_/buckets/nw-prod-exports/objects/customers.csv',
+        requestMetadata: { callerIp: '185.220.101.37' },
+      },
+    };
+    const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry))));
+    const sa = 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com';
+    expect(edge(f, 'gcp:key:3f1e8c2a9b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f', sa).props).toMatchObject({ count: 1, firstSeen: '2026-11-21T02:20:00.123Z', sourceIps: [{ value: '185.220.101.37', count: 1 }] });
+    // The object folds into its bucket.
+    expect(edge(f, sa, 'gcp:resource://storage.googleapis.com/projects/_/buckets/nw-prod-exports').props?.actions).toEqual(['storage.objects.get']);
+  });
+
   it('detects the Cloud Logging export', () => {
     expect(detectImporter(createInput('logs.json', readFileSync(path))).format).toBe('gcp-audit-log');
   });
