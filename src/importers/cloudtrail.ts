@@ -27,6 +27,9 @@ export const cloudtrail: Importer = {
     if (/"CloudTrailEvent"\s*:/.test(h) && /"EventName"\s*:/.test(h)) return 0.95;
     if (/"detail-type"\s*:\s*"AWS API Call via CloudTrail"/.test(h)) return 0.95;
     if (/"eventVersion"\s*:/.test(h) && /"eventSource"\s*:/.test(h) && (/"userIdentity"\s*:/.test(h) || /"Records"\s*:/.test(h))) return 0.95;
+    if (/"Records"\s*:\s*\[\s*\]/.test(h)) return 0.9;
+    // Digest files sit beside the logs in a trail's bucket; a responder importing the bucket gets them too.
+    if (/"digestStartTime"\s*:/.test(h) && /"logFiles"\s*:/.test(h)) return 0.9;
     return 0;
   },
   *parse(input) {
@@ -37,7 +40,7 @@ export const cloudtrail: Importer = {
       records++;
       readRecord(folder, actors, value, at);
     }
-    if (records === 0) folder.warnings.push({ message: 'the file holds no CloudTrail record' });
+    if (records === 0) folder.warnings.push({ message: 'the file holds no CloudTrail record (an empty log or a digest file)' });
     yield folder.fragment();
   },
 };
@@ -58,6 +61,8 @@ function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> 
   } else if (isObject(root) && Array.isArray(root['Records'])) {
     const list = root['Records'] as unknown[];
     for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.Records[${i}]` };
+  } else if (isObject(root) && Array.isArray(root['logFiles']) && 'digestStartTime' in root) {
+    return;
   } else if (isObject(root) && Array.isArray(root['Events'])) {
     const list = root['Events'] as unknown[];
     for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.Events[${i}]` };

@@ -155,6 +155,25 @@ describe('CloudTrail importer', () => {
     expect(f.nodes.find((n) => n.id === 'aws:password:arn:aws:iam::111111111111:user/sam')).toMatchObject({ kind: 'aws_password', stub: true, boundary: 'aws:account:111111111111' });
   });
 
+  it('accepts the digest files and empty logs found beside the logs in a trail bucket, with a warning', async () => {
+    const digest = JSON.stringify({
+      awsAccountId: '111111111111',
+      digestStartTime: '2026-11-21T01:00:00Z',
+      digestEndTime: '2026-11-21T02:00:00Z',
+      digestS3Bucket: 'nw-trail',
+      digestS3Object: 'AWSLogs/111111111111/CloudTrail-Digest/eu-west-1/2026/11/21/111111111111_CloudTrail-Digest_eu-west-1_nw_eu-west-1_20261121T020000Z.json.gz',
+      digestSignatureAlgorithm: 'SHA256withRSA',
+      logFiles: [{ s3Bucket: 'nw-trail', s3Object: 'AWSLogs/111111111111/CloudTrail/eu-west-1/2026/11/21/x.json.gz', hashValue: 'ab', hashAlgorithm: 'SHA-256' }],
+    });
+    for (const text of [digest, '{"Records":[]}']) {
+      const input = createInput('f.json.gz', gzipSync(Buffer.from(text)));
+      expect(detectImporter(input).format).toBe('cloudtrail');
+      const f = await parseAll(cloudtrail, input);
+      expect(f.edges).toEqual([]);
+      expect(f.warnings[0]!.message).toMatch(/holds no CloudTrail record/);
+    }
+  });
+
   it('skips a broken JSON line without failing the file', async () => {
     const rec = JSON.stringify({ eventVersion: '1.08', userIdentity: { type: 'Root', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:root' }, eventTime: '2026-01-01T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' });
     const f = await parseCt('/x/events.jsonl', Buffer.from(`${rec}\n{"eventVersion": "1.08", "userIdent\n${rec}\n`));
