@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,11 @@ describe('importing a leak marks what it exposes', () => {
       expect(key.in[0]!.edge.evidence[0]).toMatchObject({ type: 'leak', location: 'scenario-gitleaks-known-secrets.json $[2]' });
       const br = await engine.blastRadius({ from: key.in[0]!.other.id });
       expect(br.credentials.map((c) => c.node.id)).toContain('aws:key:AKIAQSCENARIOKEY0001');
+      // A responder holding a secret finds whether it leaked by its hash, without typing it into the tool.
+      const hash = createHash('sha256').update(SECRETS[0]!).digest('hex');
+      const hits = await engine.search({ text: hash });
+      expect(hits.map((h) => h.node.kind).sort()).toEqual(['leak', 'secret_credential']);
+      expect(hits.find((h) => h.node.kind === 'secret_credential')!.node).toMatchObject({ name: 'GitHub token …2UeQ', marks: ['compromised'] });
       expect(await engine.unmark({ ids: ['aws:key:AKIAQSCENARIOKEY0001'], mark: 'compromised' })).toEqual({ removed: 1 });
       expect((await engine.node({ id: 'aws:key:AKIAQSCENARIOKEY0001' })).marks).toEqual([]);
     } finally {
