@@ -69,8 +69,9 @@ export class ActivityFolder {
   readonly warnings: ImportWarning[] = [];
   private readonly skipped = new Map<string, string[]>();
   private readonly skippedCount = new Map<string, number>();
+  private readonly facts = new Map<string, EdgeFact>();
 
-  constructor(private readonly fileName: string) {}
+  constructor(readonly fileName: string) {}
 
   /** A node referenced by the log. The first statement of an id wins: logs describe nothing, they name. */
   node(fact: NodeFact): void {
@@ -101,6 +102,12 @@ export class ActivityFolder {
     a.agents.add(event.userAgent);
     a.regions.add(event.region);
     a.sessions.add(event.session);
+  }
+
+  /** A plain fact a log states (a key created for a user): kept once per (from, to, kind). */
+  fact(edge: EdgeFact): void {
+    const key = `${edge.kind}\u0000${edge.from}\u0000${edge.to}`;
+    if (!this.facts.has(key)) this.facts.set(key, edge);
   }
 
   /** A record that could not be used: counted, its first positions reported. Never its content. */
@@ -140,6 +147,7 @@ export class ActivityFolder {
       if (a.sessions.size) props['sessions'] = a.sessions.top().map((t) => t.value);
       edges.push({ from: a.from, to: a.to, kind: 'OBSERVED_USE', props });
     }
+    edges.push(...this.facts.values());
     const warnings = [...this.warnings];
     for (const [why, at] of this.skipped) {
       const n = this.skippedCount.get(why)!;

@@ -20,7 +20,7 @@ export const cloudtrail: Importer = {
   title: 'AWS CloudTrail events (S3 log files, lookup-events, EventBridge, single records)',
   provider: 'aws',
   producedBy: 'CloudTrail S3 delivery (*.json.gz), aws cloudtrail lookup-events, EventBridge rules, CloudTrail Lake exports',
-  emits: ['OBSERVED_USE'],
+  emits: ['OBSERVED_USE', 'AUTHENTICATES_AS'],
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
@@ -169,6 +169,30 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
       folder.observe(ids.awsAccessKey(tempKey), actor.node.id, event, `temporary key issued to this principal (${eventName})`, `sts:${eventName}`);
     }
   }
+  const takeover = TAKEOVER[`${service}:${eventName}`];
+  const targetName = takeover ? str(params[takeover.param]) : undefined;
+  if (takeover && targetName && accountOfCall) {
+    // A new key or password for a user, or a rewritten trust policy, hands the identity to the caller: a path that
+    // was walked, not merely an API call naming it. The ARN is built with the default path '/'.
+    const target = `arn:aws:iam::${accountOfCall}:${takeover.kind === 'aws_user' ? 'user' : 'role'}/${targetName}`;
+    folder.nodeOnce(target, () => stub(target, takeover.kind));
+    folder.observe(actor.node.id, target, event, takeover.reason, action);
+    const created = isObject(record['responseElements']) && isObject(record['responseElements']['accessKey']) ? str(record['responseElements']['accessKey']['accessKeyId']) : undefined;
+    if (created) {
+      const key = ids.awsAccessKey(created);
+      folder.nodeOnce(key, () => keyNode(created, stub(target, 'aws_user')));
+      folder.fact({
+        from: key,
+        to: target,
+        kind: 'AUTHENTICATES_AS',
+        props: {
+          reason: `created for ${targetName} by ${actor.node.name} (iam:CreateAccessKey)`,
+          evidence: [{ type: 'log-event', summary: `CreateAccessKey for ${targetName} by ${actor.node.name} at ${time}${event.ip ? ` from ${event.ip}` : ''}`, location: `${folder.fileName} ${where}`, data: { eventId: event.eventId ?? null, time } }],
+          at: where,
+        },
+      });
+    }
+  }
   for (const arn of resourcesOf(record, params, region, accountOfCall)) {
     const kind = kindOfArn(arn);
     // OBSERVED_USE is walked by attack paths: calling an API on a user or role (GetRole, ListUserPolicies) is not
@@ -181,6 +205,12 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
 }
 
 const ASSUME = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
+const TAKEOVER: Record<string, { param: string; kind: 'aws_user' | 'aws_role'; reason: string }> = {
+  'iam:CreateAccessKey': { param: 'userName', kind: 'aws_user', reason: 'created an access key for it (the key acts as it)' },
+  'iam:CreateLoginProfile': { param: 'userName', kind: 'aws_user', reason: 'set its console password' },
+  'iam:UpdateLoginProfile': { param: 'userName', kind: 'aws_user', reason: 'changed its console password' },
+  'iam:UpdateAssumeRolePolicy': { param: 'roleName', kind: 'aws_role', reason: 'rewrote its trust policy' },
+};
 const IDENTITY_KINDS = new Set<NodeKind>(['aws_user', 'aws_role', 'aws_group', 'aws_instance_profile']);
 
 interface Actor {

@@ -138,6 +138,25 @@ describe('CloudTrail importer', () => {
     expect(edge(f, caller.arn, 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf').props?.actions).toEqual(['secretsmanager:GetSecretValue']);
   });
 
+  it('follows an identity takeover: a key created for another user acts as that user', async () => {
+    const attacker = { type: 'AssumedRole', arn: 'arn:aws:sts::222222222222:assumed-role/deploy-prod/recon', accountId: '222222222222', accessKeyId: 'ASIAQDEMO5SESSION001', sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::222222222222:role/deploy-prod', accountId: '222222222222' } } };
+    const records = [
+      {
+        eventVersion: '1.09', userIdentity: attacker, eventTime: '2026-11-21T02:20:00Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', awsRegion: 'us-east-1', sourceIPAddress: '185.220.101.37',
+        requestParameters: { userName: 'backup-bot' }, responseElements: { accessKey: { userName: 'backup-bot', accessKeyId: 'AKIAQNEWKEY000000001', status: 'Active', createDate: 'Nov 21, 2026 2:20:00 AM' } }, recipientAccountId: '222222222222',
+      },
+      { eventVersion: '1.09', userIdentity: attacker, eventTime: '2026-11-21T02:21:00Z', eventSource: 'iam.amazonaws.com', eventName: 'GetUser', awsRegion: 'us-east-1', requestParameters: { userName: 'backup-bot' }, recipientAccountId: '222222222222' },
+    ];
+    const f = await parseCt('/x/r.json', Buffer.from(JSON.stringify({ Records: records })));
+    const role = 'arn:aws:iam::222222222222:role/deploy-prod';
+    const bot = 'arn:aws:iam::222222222222:user/backup-bot';
+    expect(edge(f, role, bot).props).toMatchObject({ technique: 'iam:CreateAccessKey', count: 1, actions: ['iam:CreateAccessKey'] });
+    const minted = edge(f, 'aws:key:AKIAQNEWKEY000000001', bot);
+    expect(minted.kind).toBe('AUTHENTICATES_AS');
+    expect(minted.props?.evidence?.[0]?.location).toBe('r.json $.Records[0]');
+    expect(f.nodes.find((n) => n.id === 'aws:key:AKIAQNEWKEY000000001')).toMatchObject({ kind: 'aws_access_key', boundary: 'aws:account:222222222222' });
+  });
+
   it('sees a console sign-in as the user\'s password at work', async () => {
     const login = (result: string, time: string) => ({
       eventVersion: '1.08',
