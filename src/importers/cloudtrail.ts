@@ -127,81 +127,106 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
     by: actor.node.name,
   };
 
-  const keyId = str(ui['accessKeyId']);
-  if (keyId && /^[A-Za-z0-9_]{4,128}$/.test(keyId)) {
-    const key = ids.awsAccessKey(keyId);
-    const temporary = keyId.startsWith('ASIA');
-    folder.nodeOnce(key, () => keyNode(keyId, actor.node));
-    folder.observe(key, actor.node.id, event, temporary ? `temporary key of a ${actor.node.kind === 'aws_role' ? 'session of this role' : 'session of this principal'} was used` : 'the key was used to sign requests as this principal', temporary ? 'session credentials' : 'access key');
-  }
-  // A console sign-in is the password at work, as an API call is the key.
-  if (eventName === 'ConsoleLogin' && actor.node.kind === 'aws_user') {
-    const response = isObject(record['responseElements']) ? record['responseElements'] : {};
-    const password = ids.awsPassword(actor.node.id);
-    const ok = response['ConsoleLogin'] === 'Success';
-    const user = actor.node;
-    folder.nodeOnce(password, () => ({ id: password, kind: 'aws_password', name: `console password of ${user.name}`, handles: [], stub: true, ...(user.boundary ? { boundary: user.boundary } : {}), props: { ownerId: user.id } }));
-    folder.observe(password, actor.node.id, { ...event, failed: failed || !ok }, 'the console password was used to sign in', 'console sign-in');
-  }
+  const call: Call = { folder, record, actor, event, eventName, action, where, params: isObject(record['requestParameters']) ? record['requestParameters'] : {}, account: recipient ?? actor.account, region };
+  credentialFacts(call, str(ui['accessKeyId']));
   // A failed call proves who authenticated, not that anything was assumed or touched.
   if (failed) return;
-
-  const params = isObject(record['requestParameters']) ? record['requestParameters'] : {};
-  const accountOfCall = recipient ?? actor.account;
-  if (ASSUME.has(eventName)) {
-    const roleArn = str(params['roleArn']);
-    if (roleArn) {
-      folder.nodeOnce(roleArn, () => stub(roleArn, 'aws_role'));
-      const session = str(params['roleSessionName']);
-      folder.observe(actor.node.id, roleArn, { ...event, session }, `assumed the role (${eventName})`, `sts:${eventName}`);
-      const creds = isObject(record['responseElements']) && isObject(record['responseElements']['credentials']) ? record['responseElements']['credentials'] : undefined;
-      const tempKey = str(creds?.['accessKeyId']);
-      if (tempKey) {
-        folder.nodeOnce(ids.awsAccessKey(tempKey), () => keyNode(tempKey, stub(roleArn, 'aws_role')));
-        folder.observe(ids.awsAccessKey(tempKey), roleArn, { ...event, session }, 'temporary key issued for a session of this role', `sts:${eventName}`);
-      }
-    }
-  } else if (eventName === 'GetSessionToken' || eventName === 'GetFederationToken') {
-    const creds = isObject(record['responseElements']) && isObject(record['responseElements']['credentials']) ? record['responseElements']['credentials'] : undefined;
-    const tempKey = str(creds?.['accessKeyId']);
+  if (ASSUME.has(eventName)) assumeFacts(call);
+  else if (eventName === 'GetSessionToken' || eventName === 'GetFederationToken') {
+    const tempKey = issuedKey(record);
     if (tempKey) {
       folder.nodeOnce(ids.awsAccessKey(tempKey), () => keyNode(tempKey, actor.node));
       folder.observe(ids.awsAccessKey(tempKey), actor.node.id, event, `temporary key issued to this principal (${eventName})`, `sts:${eventName}`);
     }
   }
-  const takeover = TAKEOVER[`${service}:${eventName}`];
-  const targetName = takeover ? str(params[takeover.param]) : undefined;
-  if (takeover && targetName && accountOfCall) {
-    // A new key or password for a user, or a rewritten trust policy, hands the identity to the caller: a path that
-    // was walked, not merely an API call naming it. The ARN is built with the default path '/'.
-    const target = `arn:aws:iam::${accountOfCall}:${takeover.kind === 'aws_user' ? 'user' : 'role'}/${targetName}`;
-    folder.nodeOnce(target, () => stub(target, takeover.kind));
-    folder.observe(actor.node.id, target, event, takeover.reason, action);
-    const created = isObject(record['responseElements']) && isObject(record['responseElements']['accessKey']) ? str(record['responseElements']['accessKey']['accessKeyId']) : undefined;
-    if (created) {
-      const key = ids.awsAccessKey(created);
-      folder.nodeOnce(key, () => keyNode(created, stub(target, 'aws_user')));
-      folder.fact({
-        from: key,
-        to: target,
-        kind: 'AUTHENTICATES_AS',
-        props: {
-          reason: `created for ${targetName} by ${actor.node.name} (iam:CreateAccessKey)`,
-          evidence: [{ type: 'log-event', summary: `CreateAccessKey for ${targetName} by ${actor.node.name} at ${time}${event.ip ? ` from ${event.ip}` : ''}`, location: `${folder.fileName} ${where}`, data: { eventId: event.eventId ?? null, time } }],
-          at: where,
-        },
-      });
-    }
-  }
-  for (const arn of resourcesOf(record, params, region, accountOfCall)) {
+  takeoverFacts(call);
+  for (const arn of resourcesOf(record, call.params, region, call.account)) {
     const kind = kindOfArn(arn);
     // OBSERVED_USE is walked by attack paths: calling an API on a user or role (GetRole, ListUserPolicies) is not
-    // becoming it, so identities are reached only through the AssumeRole facts above.
+    // becoming it, so identities are reached only by assuming or taking them over.
     if (!kind || IDENTITY_KINDS.has(kind) || arn === actor.node.id) continue;
-    if (ASSUME.has(eventName) && arn === str(params['roleArn'])) continue;
     folder.nodeOnce(arn, () => stub(arn, kind));
     folder.observe(actor.node.id, arn, event, 'called AWS APIs on it', action);
   }
+}
+
+/** One usable record, with what its facts are built from. */
+interface Call {
+  folder: ActivityFolder;
+  record: Record<string, unknown>;
+  params: Record<string, unknown>;
+  actor: Actor;
+  event: ObservedEvent;
+  eventName: string;
+  action: string;
+  where: string;
+  /** The account the call was made in. */
+  account: string | undefined;
+  region: string | undefined;
+}
+
+/** The credential that signed the call → the principal it acted as: the access key, or the password at sign-in. */
+function credentialFacts({ folder, record, actor, event, eventName }: Call, keyId: string | undefined): void {
+  if (keyId && /^[A-Za-z0-9_]{4,128}$/.test(keyId)) {
+    const key = ids.awsAccessKey(keyId);
+    const temporary = keyId.startsWith('ASIA');
+    folder.nodeOnce(key, () => keyNode(keyId, actor.node));
+    folder.observe(key, actor.node.id, event, temporary ? `temporary key of a session of this ${actor.node.kind === 'aws_role' ? 'role' : 'principal'} was used` : 'the key was used to sign requests as this principal', temporary ? 'session credentials' : 'access key');
+  }
+  if (eventName === 'ConsoleLogin' && actor.node.kind === 'aws_user') {
+    const response = isObject(record['responseElements']) ? record['responseElements'] : {};
+    const user = actor.node;
+    const password = ids.awsPassword(user.id);
+    folder.nodeOnce(password, () => ({ id: password, kind: 'aws_password', name: `console password of ${user.name}`, handles: [], stub: true, ...(user.boundary ? { boundary: user.boundary } : {}), props: { ownerId: user.id } }));
+    folder.observe(password, user.id, { ...event, failed: event.failed === true || response['ConsoleLogin'] !== 'Success' }, 'the console password was used to sign in', 'console sign-in');
+  }
+}
+
+/** AssumeRole*: the caller → the role, and the session's temporary key → the role. */
+function assumeFacts({ folder, record, params, actor, event, eventName }: Call): void {
+  const roleArn = str(params['roleArn']);
+  if (!roleArn) return;
+  const session = str(params['roleSessionName']);
+  folder.nodeOnce(roleArn, () => stub(roleArn, 'aws_role'));
+  folder.observe(actor.node.id, roleArn, { ...event, session }, `assumed the role (${eventName})`, `sts:${eventName}`);
+  const tempKey = issuedKey(record);
+  if (tempKey) {
+    folder.nodeOnce(ids.awsAccessKey(tempKey), () => keyNode(tempKey, stub(roleArn, 'aws_role')));
+    folder.observe(ids.awsAccessKey(tempKey), roleArn, { ...event, session }, 'temporary key issued for a session of this role', `sts:${eventName}`);
+  }
+}
+
+/**
+ * A new key or password for a user, or a rewritten trust policy, hands the identity to the caller: a path that was
+ * walked, not merely an API call naming it. The ARN is built with the default path '/'.
+ */
+function takeoverFacts({ folder, record, params, actor, event, action, where, account }: Call): void {
+  const takeover = TAKEOVER[action];
+  const targetName = takeover ? str(params[takeover.param]) : undefined;
+  if (!takeover || !targetName || !account) return;
+  const target = `arn:aws:iam::${account}:${takeover.kind === 'aws_user' ? 'user' : 'role'}/${targetName}`;
+  folder.nodeOnce(target, () => stub(target, takeover.kind));
+  folder.observe(actor.node.id, target, event, takeover.reason, action);
+  const created = isObject(record['responseElements']) && isObject(record['responseElements']['accessKey']) ? str(record['responseElements']['accessKey']['accessKeyId']) : undefined;
+  if (!created) return;
+  const key = ids.awsAccessKey(created);
+  folder.nodeOnce(key, () => keyNode(created, stub(target, 'aws_user')));
+  folder.fact({
+    from: key,
+    to: target,
+    kind: 'AUTHENTICATES_AS',
+    props: {
+      reason: `created for ${targetName} by ${actor.node.name} (iam:CreateAccessKey)`,
+      evidence: [{ type: 'log-event', summary: `CreateAccessKey for ${targetName} by ${actor.node.name} at ${event.time}${event.ip ? ` from ${event.ip}` : ''}`, location: `${folder.fileName} ${where}`, data: { eventId: event.eventId ?? null, time: event.time } }],
+      at: where,
+    },
+  });
+}
+
+/** The temporary access key id an STS call returned. */
+function issuedKey(record: Record<string, unknown>): string | undefined {
+  const response = record['responseElements'];
+  return isObject(response) && isObject(response['credentials']) ? str(response['credentials']['accessKeyId']) : undefined;
 }
 
 const ASSUME = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
