@@ -121,10 +121,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .description('show a node: properties, credentials, edges with their evidence, sources, marks, findings')
     .argument('<ref>')
     .addOption(caseOption())
+    .option('--since <time>', 'list only observed activity at or after this time (ISO-8601)')
+    .option('--until <time>', 'list only observed activity at or before this time (ISO-8601)')
     .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { case: string; json?: boolean }) => {
+    .action(async (ref: string, opts: { case: string; since?: string; until?: string; json?: boolean }) => {
+      for (const t of [opts.since, opts.until]) if (t !== undefined && Number.isNaN(Date.parse(t))) throw new UsageError(`not a date: ${t} (use ISO-8601, e.g. 2026-11-21T02:00:00Z)`);
       await withEngine(opts.case, false, async (engine) => {
-        const details = await engine.node({ id: await resolveRef(engine, ref) });
+        const details = await engine.node({ id: await resolveRef(engine, ref), ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) });
         if (opts.json) return json(details);
         io.out(formatNode(details));
       });
@@ -321,6 +324,11 @@ function formatNode(d: NodeDetails): string {
   for (const { edge, other } of d.out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
   if (d.in.length) lines.push('  in:');
   for (const { edge, other } of d.in) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  if (d.activity?.length) lines.push('  observed activity:');
+  for (const a of d.activity ?? []) {
+    const span = a.firstSeen === a.lastSeen ? `${a.firstSeen ?? '?'}` : `${a.firstSeen ?? '?'} … ${a.lastSeen ?? '?'}`;
+    lines.push(`    ${a.direction === 'out' ? '→' : '←'} ${label(a.other)}: ${a.count} event(s), ${span}${a.actions.length ? `\n      ${a.actions.slice(0, 8).join(', ')}${a.actions.length > 8 ? ', …' : ''}` : ''}`);
+  }
   for (const f of d.findings) lines.push(`  finding [${f.severity}] ${f.title}`);
   if (d.truncated) lines.push('  (more edges exist; use --json or the explorer)');
   return `${lines.join('\n')}\n`;

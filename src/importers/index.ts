@@ -7,10 +7,14 @@ import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
+import { cloudtrail } from './cloudtrail.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
+import { gcpAuditLog } from './gcp-audit-log.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
+import { gitleaks } from './gitleaks.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
+import { trufflehog } from './trufflehog.js';
 import { vaultPolicy } from './vault-policy.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
@@ -30,4 +34,8 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAssetInventory,
   azureGraph,
   azureRbac,
+  gitleaks,
+  trufflehog,
+  cloudtrail,
+  gcpAuditLog,
 ];

@@ -17,6 +17,8 @@ export const ids = {
   /** The ARN of an IAM user without its path: all that outputs naming only the user name allow. */
   awsUserArnWithoutPath: (accountId: string, userName: string, partition = 'aws') => `arn:${partition}:iam::${accountId}:user/${userName}`,
   awsService: (service: string) => `aws:service:${service}`,
+  /** The root user of an account. */
+  awsRoot: (accountId: string) => `arn:aws:iam::${accountId}:root`,
   k8sCluster: (cluster: string) => `k8s:${cluster}`,
   k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,
   /** Namespaced object: `k8s:<cluster>/<ns>/<kind>/<name>`; cluster-scoped objects use '_' as namespace. */
