@@ -172,30 +172,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.setHeader('Allow', 'GET, HEAD');
       return sendText(res, 405, 'method not allowed\n');
     }
-    const file = staticFile(rendererDir, pathname === '/' ? '/index.html' : pathname);
-    if (file === 'refused') return sendText(res, 403, 'refused\n');
-    if (pathname === '/' || pathname === '/index.html') {
-      if (!file || !existsSync(file)) return sendText(res, 200, 'Blastmap: the renderer is not built.\nRun `npm run build:renderer`, then reload this page.\n');
-    }
-    if (!file) return sendText(res, 404, 'not found\n');
-    let real: string;
-    try {
-      real = realpathSync(file);
-      if (!(await stat(real)).isFile()) return sendText(res, 404, 'not found\n');
-    } catch {
-      return sendText(res, 404, 'not found\n');
-    }
-    // A symlink inside the renderer directory must not lead out of it.
-    if (!isInside(realpathSync(rendererDir), real)) return sendText(res, 403, 'refused\n');
-    const bytes = await readFile(real);
-    res.writeHead(200, {
+    const file = await loadStatic(rendererDir, pathname);
+    res.writeHead(file.status, {
       ...COMMON_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': bytes.length,
-      // Vite names assets by content hash; index.html must always be fetched again.
-      'Cache-Control': real.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+      // Vite names assets by content hash; index.html and errors must always be fetched again.
+      'Cache-Control': file.status === 200 && !file.isIndex ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    res.end(req.method === 'HEAD' ? undefined : bytes);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
   };
 
   await new Promise<void>((resolveListen, reject) => {
@@ -219,6 +204,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       }),
   };
+}
+
+export interface StaticFile {
+  status: 200 | 403 | 404;
+  contentType: string;
+  body: Buffer;
+  isIndex: boolean;
+}
+
+const text = (status: StaticFile['status'], body: string): StaticFile => ({ status, contentType: 'text/plain; charset=utf-8', body: Buffer.from(body, 'utf8'), isIndex: false });
+
+/** The renderer file a URL path names (browser mode and Electron's app:// protocol both serve through this). */
+export async function loadStatic(rendererDir: string, pathname: string): Promise<StaticFile> {
+  const root = resolve(rendererDir);
+  const isIndex = pathname === '/' || pathname === '/index.html';
+  const file = staticFile(root, isIndex ? '/index.html' : pathname);
+  if (file === 'refused') return text(403, 'refused\n');
+  if (isIndex && (!file || !existsSync(file))) return text(200, 'Blastmap: the renderer is not built.\nRun `npm run build:renderer`, then reload this page.\n');
+  if (!file) return text(404, 'not found\n');
+  let real: string;
+  try {
+    real = realpathSync(file);
+    // A symlink inside the renderer directory must not lead out of it.
+    if (!isInside(realpathSync(root), real)) return text(403, 'refused\n');
+    if (!(await stat(real)).isFile()) return text(404, 'not found\n');
+    return { status: 200, contentType: CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream', body: await readFile(real), isIndex };
+  } catch {
+    return text(404, 'not found\n');
+  }
 }
 
 /** Browser mode imports uploaded contents only: a page must not make the server read files by path. */

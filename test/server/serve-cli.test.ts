@@ -28,7 +28,7 @@ describe('blastmap serve', () => {
 
       const ok = await fetch(`http://127.0.0.1:${port}/api/caseInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Blastmap-Token': token! }, body: '{}' });
       expect(ok.status).toBe(200);
-      expect((await ok.json()).sources[0].fileName).toBe('opengraph-ui-test-payload.json');
+      expect(((await ok.json()) as { sources: { fileName: string }[] }).sources[0]!.fileName).toBe('opengraph-ui-test-payload.json');
       const refused = await fetch(`http://127.0.0.1:${port}/api/caseInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       expect(refused.status).toBe(401);
     } finally {
