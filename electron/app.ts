@@ -74,6 +74,16 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
   // Paths the user picked or dropped, per window: the only paths importFiles may read.
   const grants = new Map<number, Set<string>>();
 
+  // One instance: a second launch focuses the open window instead of opening the same case twice.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+
   app.on('window-all-closed', () => {
     engine?.close();
     engine = undefined;

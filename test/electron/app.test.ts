@@ -24,6 +24,8 @@ const fake = vi.hoisted(() => {
     menus: [] as unknown[],
     openDialog: undefined as undefined | { canceled: boolean; filePaths: string[] },
     sessionCalls: [] as string[],
+    lock: true,
+    quit: false,
   };
   let nextId = 1;
   class BrowserWindow {
@@ -51,6 +53,11 @@ const fake = vi.hoisted(() => {
     isMaximized() {
       return false;
     }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {}
     getNormalBounds() {
       return { x: 10, y: 20, width: 1000, height: 700 };
     }
@@ -73,7 +80,8 @@ const fake = vi.hoisted(() => {
       getPath: (name: string) => `/nonexistent-${name}`,
       isPackaged: false,
       exit: (code: number) => (state.exitCode = code),
-      quit: () => undefined,
+      quit: () => (state.quit = true),
+      requestSingleInstanceLock: () => state.lock,
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.schemes.push(...s),
@@ -114,6 +122,8 @@ beforeEach(() => {
   s.menus.length = 0;
   s.openDialog = undefined;
   s.sessionCalls.length = 0;
+  s.lock = true;
+  s.quit = false;
 });
 
 async function seededCase(): Promise<string> {
@@ -227,6 +237,14 @@ describe('Electron main process (electron mocked)', () => {
     expect(REBUILD_HINT).toContain('npm run rebuild:electron-sqlite');
     expect(fake.state.exitCode).toBe(1);
     expect(fake.state.windows).toHaveLength(0);
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    fake.state.lock = false;
+    await startApp({ argv: [], paths: paths() });
+    expect(fake.state.quit).toBe(true);
+    expect(fake.state.windows).toHaveLength(0);
+    expect(fake.state.handlers.size).toBe(0);
   });
 
   it('reads --case from the command line', () => {
