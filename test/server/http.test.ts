@@ -8,6 +8,7 @@ import type { BlastmapApi } from '../../src/api/contract.js';
 import { openEngine, type Engine } from '../../src/api/engine.js';
 import { ApiError } from '../../src/api/errors.js';
 import { CSP, startServer, staticFile, type RunningServer } from '../../src/server/http.js';
+import { syntheticOpenGraph } from '../bench/synthetic.js';
 import { FIXTURES, tempCase, tempDir } from '../helpers.js';
 
 const MINIMAL = join(FIXTURES, 'bloodhound/opengraph-minimal.json');
@@ -244,6 +245,28 @@ describe('browser-mode server: the API', () => {
     const result = await importing;
     expect(result.status).toBe(409);
     expect(JSON.parse(result.body).error).toEqual({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
+  });
+
+  it('with the real engine, reports progress during a long upload import and cancels it, leaving the case unchanged', async () => {
+    const { call } = await setup({ seed: false });
+    // Three chunks of the OpenGraph importer (50k edges each): the import pauses between them.
+    const estate = Buffer.from(JSON.stringify({ graph: syntheticOpenGraph(20_000, 110_000) })).toString('base64');
+    const importing = call('importFiles', { files: [{ name: 'estate.json', contentBase64: estate }] });
+    let progress: { file: string; phase: string } | null = null;
+    while (!progress) {
+      const r = await call('importProgress', {});
+      expect(r.status).toBe(200);
+      progress = JSON.parse(r.body);
+      if (!progress) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(progress.file).toBe('estate.json');
+    expect(JSON.parse((await call('cancelImport', {})).body)).toEqual({ cancelled: true });
+    const result = await importing;
+    expect(result.status, result.body).toBe(409);
+    expect(JSON.parse(result.body).error.code).toBe('cancelled');
+    const info = JSON.parse((await call('caseInfo', {})).body);
+    expect(info.sources).toEqual([]);
+    expect(info.counts.nodes).toBe(0);
   });
 
   it('refuses a body over the limit with 413', async () => {
