@@ -37,6 +37,8 @@ export function hardenSession(session: Session): void {
   // Also set by the app:// handler; repeated here so no response of the session goes without it.
   // (Must equal CSP in src/server/http.ts — a test checks.)
   session.webRequest.onHeadersReceived((details, callback) => {
+    // The developer tools (unpackaged runs only) bring their own policy.
+    if (details.url.startsWith('devtools:')) return callback({ responseHeaders: details.responseHeaders });
     callback({
       responseHeaders: {
         ...details.responseHeaders,

@@ -56,7 +56,7 @@ describe('session hardening', () => {
       permission: undefined as undefined | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
       check: undefined as undefined | (() => boolean),
       before: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
-      headers: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+      headers: undefined as undefined | ((d: { url: string; responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
       download: undefined as undefined | ((e: unknown, item: unknown) => void),
     };
     const session = {
@@ -106,9 +106,12 @@ describe('session hardening', () => {
   it('adds the same CSP as browser mode to every response', () => {
     const s = fakeSession();
     let headers: Record<string, string[]> = {};
-    s.headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
+    s.headers!({ url: 'app://blastmap/index.html', responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
     expect(headers['Content-Security-Policy']).toEqual([CSP]);
     expect(headers['Content-Type']).toEqual(['text/html']);
+    // Even a response that brings a weaker policy of its own gets ours.
+    s.headers!({ url: 'app://blastmap/assets/x.js', responseHeaders: { 'Content-Security-Policy': ['default-src *'] } }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']).toEqual([CSP]);
   });
 
   it('lets the page save its own exports and nothing else', () => {
