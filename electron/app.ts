@@ -46,14 +46,18 @@ export function defaultPaths(): AppPaths {
   };
 }
 
-/** `--case <file>` or `--case=<file>` on the command line. */
+/**
+ * The case named on the command line: `--case <file>`, `--case=<file>`, or a `.blastmap` path on its own (how the
+ * OS passes a double-clicked case file to the app).
+ */
 export function caseFromArgv(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--case' && argv[i + 1]) return resolve(argv[i + 1]!);
     if (a.startsWith('--case=')) return resolve(a.slice('--case='.length));
   }
-  return undefined;
+  const file = argv.slice(1).find((a) => !a.startsWith('-') && a.endsWith('.blastmap'));
+  return file ? resolve(file) : undefined;
 }
 
 const CASE_FILTERS = [{ name: 'Blastmap case', extensions: ['blastmap'] }];
@@ -79,9 +83,18 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
+  // Cases opened from the OS (double-click, "Open with") before the app is ready wait here.
+  let pendingOpen: string | undefined;
+  let openFromOs: (path: string) => void = (path) => (pendingOpen = path);
+  app.on('second-instance', (_event, argv) => {
     if (win?.isMinimized()) win.restore();
     win?.focus();
+    const path = caseFromArgv(argv);
+    if (path) openFromOs(path);
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openFromOs(resolve(path));
   });
 
   app.on('window-all-closed', () => {
@@ -194,7 +207,8 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
   });
 
   // First run (or every recent case gone): the demo case, built from assets/demo into userData.
-  const initial = caseFromArgv(options.argv ?? process.argv) ?? loadRecent(recentFile)[0];
+  openFromOs = (path) => void openRecent(path);
+  const initial = pendingOpen ?? caseFromArgv(options.argv ?? process.argv) ?? loadRecent(recentFile)[0];
   try {
     if (initial) switchCase(initial, false);
   } catch (err) {

@@ -247,9 +247,26 @@ describe('Electron main process (electron mocked)', () => {
     expect(fake.state.handlers.size).toBe(0);
   });
 
-  it('reads --case from the command line', () => {
+  it('reads the case from the command line: --case, or a .blastmap path the OS passes', () => {
     expect(caseFromArgv(['electron', '.', '--case', '/x/a.blastmap'])).toBe('/x/a.blastmap');
-    expect(caseFromArgv(['--case=/x/b.blastmap'])).toBe('/x/b.blastmap');
-    expect(caseFromArgv(['.'])).toBeUndefined();
+    expect(caseFromArgv(['electron', '--case=/x/b.blastmap'])).toBe('/x/b.blastmap');
+    expect(caseFromArgv(['/opt/Blastmap/blastmap', '/home/u/incident.blastmap'])).toBe('/home/u/incident.blastmap');
+    expect(caseFromArgv(['/opt/Blastmap/blastmap', '--flag', '.'])).toBeUndefined();
+    expect(caseFromArgv(['electron', '.'])).toBeUndefined();
+  });
+
+  it('opens a case double-clicked while the app runs, in the same window', async () => {
+    const first = await seededCase();
+    const second = await seededCase();
+    await startApp({ argv: ['--case', first], paths: paths() });
+    const s = fake.state;
+    const win = s.windows[0]!;
+    let reloaded = 0;
+    win.webContents.reload = () => (reloaded += 1);
+    s.appListeners.get('second-instance')!({}, ['/opt/Blastmap/blastmap', second]);
+    await vi.waitFor(() => expect(reloaded).toBe(1));
+    const info = (await s.handlers.get('blastmap:caseInfo')!(trustedEvent(win.webContents.id), {})) as { value: { path: string } };
+    expect(info.value.path).toBe(second);
+    expect(s.windows).toHaveLength(1);
   });
 });
