@@ -131,6 +131,8 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
     engine?.close();
     engine = next;
     addRecent(recentFile, path);
+    // The OS's own recent list (Dock / jump list); Linux desktops have none Electron can fill.
+    if (process.platform !== 'linux') app.addRecentDocument(path);
     rebuildMenu();
     return path;
   };
