@@ -28,10 +28,12 @@ export const awsCloudFormationIam: Importer = {
   emits: ['MEMBER_OF', 'AUTHENTICATES_AS'],
   detect(probe) {
     const h = probe.head;
-    const iam = /AWS::IAM::/.test(h);
-    const cfn = /AWSTemplateFormatVersion/.test(h) || /["']?Resources["']?\s*:/.test(h);
-    if (cfn && iam) return 0.9;
-    if (/AWSTemplateFormatVersion/.test(h)) return 0.7;
+    // A resource map whose entries have IAM types; "Resources" alone also names CloudTrail event fields.
+    const resources = probe.looksJson ? /"Resources"\s*:\s*\{/.test(h) : /^Resources:[ \t]*(#.*)?$/m.test(h);
+    const iam = probe.looksJson ? /"Type"\s*:\s*"AWS::IAM::/.test(h) : /^\s+Type:\s*["']?AWS::IAM::/m.test(h);
+    const version = /["']?AWSTemplateFormatVersion["']?\s*:/.test(h);
+    if (resources && iam) return 0.9;
+    if (version) return 0.7;
     return 0;
   },
   parse(input, ctx) {

@@ -95,6 +95,11 @@ describe('AWS CloudFormation IAM importer', () => {
     expect(detectImporter(createInput('t.yml', readFileSync(GHA))).format).toBe('aws-cloudformation-iam');
   });
 
+  it('does not claim other JSON that mentions IAM resource types', () => {
+    const lookupEvents = JSON.stringify({ Events: [{ EventName: 'CreateRole', Resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'x' }] }] });
+    expect(awsCloudFormationIam.detect({ fileName: 'e.json', head: lookupEvents, looksJson: true })).toBe(0);
+  });
+
   it('imports the real template through the engine, and finds the role by its logical id', async () => {
     const engine = newCase();
     await importPaths(engine, [join(REAL, 'gha-oidc', 'aws-cfn-github-actions-oidc-provider-and-role.yml'), SCENARIO], ACCT);
