@@ -398,8 +398,9 @@ export class CaseStore {
     const factsOf = this.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
     const del = (id: string) => this.deleteNodes('id = ?', id);
     const isSolo = this.stmt('SELECT 1 FROM nodes WHERE id = ? AND solo_source IS NOT NULL').pluck();
-    // Aliases are merged into their canonical node; their own rows must go.
-    for (const alias of aliases.keys()) del(alias);
+    // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
+    // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
+    for (const id of all) if (aliases.has(id)) del(id);
     const upsert = this.stmt(
       `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
