@@ -123,7 +123,9 @@ function readKey(file: string, raw: unknown, where: () => string, account: strin
   if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${JSON.stringify(status)} is neither Active nor Inactive`, `${where()}.Status`);
   const createdAt = awsDate(raw['CreateDate']);
   if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${JSON.stringify(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
-  const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user', ownerId: ids.awsUserArnWithoutPath(account, userName) };
+  // No ownerId: the user's real ARN may have a path this output does not show; the AUTHENTICATES_AS edge, read
+  // through the store's aliases, names the owner.
+  const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user' };
   if (createdAt) props['createdAt'] = createdAt;
   return { id: ids.awsAccessKey(keyId), kind: 'aws_access_key', name: keyId, handles: [keyId], boundary: ids.awsAccount(account), props };
 }
