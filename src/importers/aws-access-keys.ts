@@ -94,7 +94,7 @@ export const awsAccessKeys: Importer = {
       if (!users.has(userArn)) {
         users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary: ids.awsAccount(acct), stub: true, props: { userName, accountId: acct } });
       }
-      fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'the access key signs requests as this user (list-access-keys)', at: place } });
+      fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user it belongs to (list-access-keys)', at: place } });
       const created = key.props!['createdAt'];
       if (typeof created === 'string') fragment.aliases!.push({ from: ids.awsKeyRendezvous(acct, userName, created), to: key.id });
     }

@@ -226,7 +226,7 @@ class TemplateReader {
       for (const g of (user.props?.['groups'] as string[] | undefined) ?? []) {
         const group = groups.get(g);
         const to = group?.id ?? this.arn(`group/${g}`);
-        this.fragment.edges.push({ from: user.id, to, kind: 'MEMBER_OF', props: { reason: 'the template adds the user to the group', ...(user.props?.['cfnLogicalId'] ? { at: jsonPath('Resources', user.props['cfnLogicalId'] as string) } : {}) } });
+        this.fragment.edges.push({ from: user.id, to, kind: 'MEMBER_OF', props: { reason: 'is a member of the group (the template adds it)', ...(user.props?.['cfnLogicalId'] ? { at: jsonPath('Resources', user.props['cfnLogicalId'] as string) } : {}) } });
         if (!group) principal('group', g);
       }
     }
@@ -324,7 +324,7 @@ class TemplateReader {
       const id = ids.awsPassword(arn);
       const reset = login['PasswordResetRequired'];
       this.fragment.nodes.push({ id, kind: 'aws_password', name: `${name} console password`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
-      this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'the template gives the user a console password (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
+      this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user the template gives it to (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
     }
     return this.principalNode(d, 'aws_user', arn, name, props);
   }

@@ -226,5 +226,5 @@ function readRow(row: Row, arn: string, account: string, fragment: GraphFragment
 }
 
 function authenticates(from: string, arn: string, at: string, what: string): EdgeFact {
-  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason: `the ${what} signs in as this identity (credential report)`, at } };
+  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason: `authenticates as the identity it belongs to (credential report: ${what})`, at } };
 }
