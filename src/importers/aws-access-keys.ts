@@ -52,6 +52,9 @@ export const awsAccessKeys: Importer = {
       const where = (...more: (string | number)[]) => at(path, more);
       if (!isObject(value)) throw new ImportError(file, 'expected a list-access-keys or get-access-key-last-used output object', where());
       const list = value['AccessKeyMetadata'];
+      if (value['IsTruncated'] === true || typeof value['NextToken'] === 'string' || typeof value['Marker'] === 'string') {
+        fragment.warnings.push({ message: 'this output is one page of several (IsTruncated/NextToken): keys on later pages are missing; run the command without --max-items', location: where() });
+      }
       if (Array.isArray(list)) {
         list.forEach((raw, i) => {
           const node = readKey(file, raw, () => where('AccessKeyMetadata', i), needAccount());

@@ -54,6 +54,9 @@ export const awsOrganizationsScp: Importer = {
     const accounts = new Set<string>();
     for (const { value, at } of items) {
       if (!isObject(value)) throw new ImportError(file, 'expected an Organizations output object', at());
+      if (typeof value['NextToken'] === 'string') {
+        fragment.warnings.push({ message: 'this output is one page of several (NextToken): later pages are missing; run the command without --max-items', location: at() });
+      }
       let policy: NodeFact | undefined;
       if (value['Policy'] !== undefined) {
         policy = readDescribed(file, value['Policy'], (...m) => at('Policy', ...m));
