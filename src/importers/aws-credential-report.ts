@@ -172,7 +172,7 @@ function readRow(row: Row, arn: string, account: string, fragment: GraphFragment
   if (created) identityProps['createdAt'] = created;
   if (isRoot) {
     // Only this report describes the root user.
-    fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_root', name: `root (${account})`, handles: [arn, `root@${account}`], boundary, props: identityProps });
+    fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_root', name: `root (${account})`, handles: [arn], boundary, props: identityProps });
   } else {
     fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_user', name: userName, handles: [arn, userName], boundary, stub: true, props: { userName, ...identityProps } });
     // Outputs that name only the user (list-access-keys) write the ARN without its path; both mean this user.
