@@ -120,7 +120,11 @@ class TemplateReader {
     const params = this.template['Parameters'];
     if (isObject(params)) {
       for (const [name, spec] of Object.entries(params)) {
-        if (isObject(spec) && spec['Default'] !== undefined) this.params.set(name, spec['Default'] as Json);
+        if (!isObject(spec) || spec['Default'] === undefined) continue;
+        const value = spec['Default'] as Json;
+        // List parameters take their default as one comma-separated string.
+        const list = typeof spec['Type'] === 'string' && /^(CommaDelimitedList|List<.*>)$/.test(spec['Type']) && typeof value === 'string';
+        this.params.set(name, list ? value.split(',').map((v) => v.trim()) : value);
       }
     }
     const conditions = this.template['Conditions'];

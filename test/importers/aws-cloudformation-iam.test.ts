@@ -95,6 +95,13 @@ describe('AWS CloudFormation IAM importer', () => {
     expect(detectImporter(createInput('t.yml', readFileSync(GHA))).format).toBe('aws-cloudformation-iam');
   });
 
+  it('reads list parameters as lists', async () => {
+    const text = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Extra:\n    Type: CommaDelimitedList\n    Default: "arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/AWSLambda_FullAccess"\n' +
+      'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}\n      ManagedPolicyArns: !Ref Extra\n';
+    const f = await parseText(awsCloudFormationIam, 't.yaml', text, ACCT);
+    expect(f.nodes.find((n) => n.kind === 'aws_role')?.props?.['attachedPolicies']).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AWSLambda_FullAccess']);
+  });
+
   it('does not claim other JSON that mentions IAM resource types', () => {
     const lookupEvents = JSON.stringify({ Events: [{ EventName: 'CreateRole', Resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'x' }] }] });
     expect(awsCloudFormationIam.detect({ fileName: 'e.json', head: lookupEvents, looksJson: true })).toBe(0);
