@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { accountOption, accountStubs, isObject } from './aws-util.js';
+import { accountOption, accountStubs, isObject, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn } from './input.js';
 import type { Importer } from './types.js';
@@ -180,7 +180,7 @@ class TemplateReader {
       const at = (...more: string[]) => jsonPath('Resources', d.logicalId, 'Properties', ...more);
       const p = d.props;
       if (d.type === 'AWS::IAM::Policy' || d.type === 'AWS::IAM::ManagedPolicy') {
-        const document = this.resolve(p['PolicyDocument'], at('PolicyDocument'));
+        const document = this.document(p['PolicyDocument'], at('PolicyDocument'));
         if (!isObject(document)) throw new ImportError(this.file, 'the policy has no PolicyDocument', at('PolicyDocument'));
         const targets = [
           ...list(p['Roles'], at('Roles')).map((n) => principal('role', n)),
@@ -309,7 +309,7 @@ class TemplateReader {
     const p = d.props;
     const arn = d.attrs['Arn']!;
     const name = d.ref!;
-    const trust = this.resolve(p['AssumeRolePolicyDocument'], at('AssumeRolePolicyDocument'));
+    const trust = this.document(p['AssumeRolePolicyDocument'], at('AssumeRolePolicyDocument'));
     if (!isObject(trust)) throw new ImportError(this.file, 'the role has no AssumeRolePolicyDocument', at('AssumeRolePolicyDocument'));
     const props: JsonObject = { roleName: name, path: this.str(p['Path'], at('Path')) ?? '/', trustPolicy: trust, ...this.principalCommon(p, at) };
     const max = this.resolve(p['MaxSessionDuration'], at('MaxSessionDuration'));
@@ -365,9 +365,16 @@ class TemplateReader {
     if (resolved === null || resolved === undefined) return [];
     if (!Array.isArray(resolved)) throw new ImportError(this.file, 'expected Policies to be a list of {PolicyName, PolicyDocument}', at);
     return resolved.map((pol, i) => {
-      if (!isObject(pol) || !isObject(pol['PolicyDocument'])) throw new ImportError(this.file, 'expected {PolicyName, PolicyDocument}', `${at}[${i}]`);
-      return { name: typeof pol['PolicyName'] === 'string' ? pol['PolicyName'] : `policy-${i}`, document: pol['PolicyDocument'] };
+      if (!isObject(pol) || (!isObject(pol['PolicyDocument']) && typeof pol['PolicyDocument'] !== 'string')) throw new ImportError(this.file, 'expected {PolicyName, PolicyDocument}', `${at}[${i}]`);
+      const document = typeof pol['PolicyDocument'] === 'string' ? policyDocument(this.file, pol['PolicyDocument'], `${at}[${i}].PolicyDocument`) : pol['PolicyDocument'];
+      return { name: typeof pol['PolicyName'] === 'string' ? pol['PolicyName'] : `policy-${i}`, document };
     });
+  }
+
+  /** A policy document: an object, or (CloudFormation accepts it) the same as a JSON string. */
+  private document(v: unknown, at: string): Json {
+    const r = this.resolve(v, at);
+    return typeof r === 'string' ? policyDocument(this.file, r, at) : r;
   }
 
   private tags(v: unknown, at: string): Record<string, string> | undefined {

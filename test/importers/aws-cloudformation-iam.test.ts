@@ -102,6 +102,13 @@ describe('AWS CloudFormation IAM importer', () => {
     expect(f.nodes.find((n) => n.kind === 'aws_role')?.props?.['attachedPolicies']).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AWSLambda_FullAccess']);
   });
 
+  it('accepts policy documents written as JSON strings', async () => {
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+    const json = JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'x', AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: 'p', PolicyDocument: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }] } } } });
+    const role = (await parseText(awsCloudFormationIam, 't.json', json, ACCT)).nodes.find((n) => n.kind === 'aws_role');
+    expect(role?.props).toMatchObject({ trustPolicy: { Statement: [{ Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] }, inlinePolicies: [{ name: 'p', document: { Statement: [{ Action: '*' }] } }] });
+  });
+
   it('does not claim other JSON that mentions IAM resource types', () => {
     const lookupEvents = JSON.stringify({ Events: [{ EventName: 'CreateRole', Resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'x' }] }] });
     expect(awsCloudFormationIam.detect({ fileName: 'e.json', head: lookupEvents, looksJson: true })).toBe(0);
