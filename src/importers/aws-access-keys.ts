@@ -52,6 +52,9 @@ export const awsAccessKeys: Importer = {
       const where = (...more: (string | number)[]) => at(path, more);
       if (!isObject(value)) throw new ImportError(file, 'expected a list-access-keys or get-access-key-last-used output object', where());
       const list = value['AccessKeyMetadata'];
+      if (value['IsTruncated'] === true || typeof value['NextToken'] === 'string' || typeof value['Marker'] === 'string') {
+        fragment.warnings.push({ message: 'this output is one page of several (IsTruncated/NextToken): keys on later pages are missing; run the command without --max-items', location: where() });
+      }
       if (Array.isArray(list)) {
         list.forEach((raw, i) => {
           const node = readKey(file, raw, () => where('AccessKeyMetadata', i), needAccount());
@@ -94,7 +97,7 @@ export const awsAccessKeys: Importer = {
       if (!users.has(userArn)) {
         users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary: ids.awsAccount(acct), stub: true, props: { userName, accountId: acct } });
       }
-      fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'the access key signs requests as this user (list-access-keys)', at: place } });
+      fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user it belongs to (list-access-keys)', at: place } });
       const created = key.props!['createdAt'];
       if (typeof created === 'string') fragment.aliases!.push({ from: ids.awsKeyRendezvous(acct, userName, created), to: key.id });
     }
@@ -123,7 +126,9 @@ function readKey(file: string, raw: unknown, where: () => string, account: strin
   if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${JSON.stringify(status)} is neither Active nor Inactive`, `${where()}.Status`);
   const createdAt = awsDate(raw['CreateDate']);
   if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${JSON.stringify(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
-  const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user', ownerId: ids.awsUserArnWithoutPath(account, userName) };
+  // No ownerId: the user's real ARN may have a path this output does not show; the AUTHENTICATES_AS edge, read
+  // through the store's aliases, names the owner.
+  const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user' };
   if (createdAt) props['createdAt'] = createdAt;
   return { id: ids.awsAccessKey(keyId), kind: 'aws_access_key', name: keyId, handles: [keyId], boundary: ids.awsAccount(account), props };
 }

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { accountOption, accountStubs, isObject } from './aws-util.js';
+import { accountOption, accountStubs, isObject, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn } from './input.js';
 import type { Importer } from './types.js';
@@ -28,10 +28,12 @@ export const awsCloudFormationIam: Importer = {
   emits: ['MEMBER_OF', 'AUTHENTICATES_AS'],
   detect(probe) {
     const h = probe.head;
-    const iam = /AWS::IAM::/.test(h);
-    const cfn = /AWSTemplateFormatVersion/.test(h) || /["']?Resources["']?\s*:/.test(h);
-    if (cfn && iam) return 0.9;
-    if (/AWSTemplateFormatVersion/.test(h)) return 0.7;
+    // A resource map whose entries have IAM types; "Resources" alone also names CloudTrail event fields.
+    const resources = probe.looksJson ? /"Resources"\s*:\s*\{/.test(h) : /^Resources:[ \t]*(#.*)?$/m.test(h);
+    const iam = probe.looksJson ? /"Type"\s*:\s*"AWS::IAM::/.test(h) : /^\s+Type:\s*["']?AWS::IAM::/m.test(h);
+    const version = /["']?AWSTemplateFormatVersion["']?\s*:/.test(h);
+    if (resources && iam) return 0.9;
+    if (version) return 0.7;
     return 0;
   },
   parse(input, ctx) {
@@ -118,7 +120,11 @@ class TemplateReader {
     const params = this.template['Parameters'];
     if (isObject(params)) {
       for (const [name, spec] of Object.entries(params)) {
-        if (isObject(spec) && spec['Default'] !== undefined) this.params.set(name, spec['Default'] as Json);
+        if (!isObject(spec) || spec['Default'] === undefined) continue;
+        const value = spec['Default'] as Json;
+        // List parameters take their default as one comma-separated string.
+        const list = typeof spec['Type'] === 'string' && /^(CommaDelimitedList|List<.*>)$/.test(spec['Type']) && typeof value === 'string';
+        this.params.set(name, list ? value.split(',').map((v) => v.trim()) : value);
       }
     }
     const conditions = this.template['Conditions'];
@@ -174,7 +180,7 @@ class TemplateReader {
       const at = (...more: string[]) => jsonPath('Resources', d.logicalId, 'Properties', ...more);
       const p = d.props;
       if (d.type === 'AWS::IAM::Policy' || d.type === 'AWS::IAM::ManagedPolicy') {
-        const document = this.resolve(p['PolicyDocument'], at('PolicyDocument'));
+        const document = this.document(p['PolicyDocument'], at('PolicyDocument'));
         if (!isObject(document)) throw new ImportError(this.file, 'the policy has no PolicyDocument', at('PolicyDocument'));
         const targets = [
           ...list(p['Roles'], at('Roles')).map((n) => principal('role', n)),
@@ -224,7 +230,7 @@ class TemplateReader {
       for (const g of (user.props?.['groups'] as string[] | undefined) ?? []) {
         const group = groups.get(g);
         const to = group?.id ?? this.arn(`group/${g}`);
-        this.fragment.edges.push({ from: user.id, to, kind: 'MEMBER_OF', props: { reason: 'the template adds the user to the group', ...(user.props?.['cfnLogicalId'] ? { at: jsonPath('Resources', user.props['cfnLogicalId'] as string) } : {}) } });
+        this.fragment.edges.push({ from: user.id, to, kind: 'MEMBER_OF', props: { reason: 'is a member of the group (the template adds it)', ...(user.props?.['cfnLogicalId'] ? { at: jsonPath('Resources', user.props['cfnLogicalId'] as string) } : {}) } });
         if (!group) principal('group', g);
       }
     }
@@ -303,7 +309,7 @@ class TemplateReader {
     const p = d.props;
     const arn = d.attrs['Arn']!;
     const name = d.ref!;
-    const trust = this.resolve(p['AssumeRolePolicyDocument'], at('AssumeRolePolicyDocument'));
+    const trust = this.document(p['AssumeRolePolicyDocument'], at('AssumeRolePolicyDocument'));
     if (!isObject(trust)) throw new ImportError(this.file, 'the role has no AssumeRolePolicyDocument', at('AssumeRolePolicyDocument'));
     const props: JsonObject = { roleName: name, path: this.str(p['Path'], at('Path')) ?? '/', trustPolicy: trust, ...this.principalCommon(p, at) };
     const max = this.resolve(p['MaxSessionDuration'], at('MaxSessionDuration'));
@@ -322,7 +328,7 @@ class TemplateReader {
       const id = ids.awsPassword(arn);
       const reset = login['PasswordResetRequired'];
       this.fragment.nodes.push({ id, kind: 'aws_password', name: `${name} console password`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
-      this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'the template gives the user a console password (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
+      this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user the template gives it to (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
     }
     return this.principalNode(d, 'aws_user', arn, name, props);
   }
@@ -359,9 +365,16 @@ class TemplateReader {
     if (resolved === null || resolved === undefined) return [];
     if (!Array.isArray(resolved)) throw new ImportError(this.file, 'expected Policies to be a list of {PolicyName, PolicyDocument}', at);
     return resolved.map((pol, i) => {
-      if (!isObject(pol) || !isObject(pol['PolicyDocument'])) throw new ImportError(this.file, 'expected {PolicyName, PolicyDocument}', `${at}[${i}]`);
-      return { name: typeof pol['PolicyName'] === 'string' ? pol['PolicyName'] : `policy-${i}`, document: pol['PolicyDocument'] };
+      if (!isObject(pol) || (!isObject(pol['PolicyDocument']) && typeof pol['PolicyDocument'] !== 'string')) throw new ImportError(this.file, 'expected {PolicyName, PolicyDocument}', `${at}[${i}]`);
+      const document = typeof pol['PolicyDocument'] === 'string' ? policyDocument(this.file, pol['PolicyDocument'], `${at}[${i}].PolicyDocument`) : pol['PolicyDocument'];
+      return { name: typeof pol['PolicyName'] === 'string' ? pol['PolicyName'] : `policy-${i}`, document };
     });
+  }
+
+  /** A policy document: an object, or (CloudFormation accepts it) the same as a JSON string. */
+  private document(v: unknown, at: string): Json {
+    const r = this.resolve(v, at);
+    return typeof r === 'string' ? policyDocument(this.file, r, at) : r;
   }
 
   private tags(v: unknown, at: string): Record<string, string> | undefined {

@@ -71,9 +71,40 @@ function reportText(file: string, content: string): string {
   return decoded;
 }
 
-interface Row {
-  line: number;
-  get(column: string): string;
+/** One data row, read by column name; values are checked where they are read. */
+class Row {
+  constructor(
+    private readonly file: string,
+    private readonly record: string[],
+    private readonly index: Map<string, number>,
+    readonly line: number,
+    readonly at: string,
+  ) {}
+
+  get(column: string): string {
+    return (this.record[this.index.get(column)!] ?? '').trim();
+  }
+
+  text(column: string): string | undefined {
+    const v = this.get(column);
+    return NOTHING.has(v) ? undefined : v;
+  }
+
+  date(column: string): string | undefined {
+    const v = this.get(column);
+    if (NOTHING.has(v)) return undefined;
+    const d = awsDate(v);
+    if (!d) throw new ImportError(this.file, `${column} holds ${JSON.stringify(v)}, not a date`, this.at);
+    return d;
+  }
+
+  flag(column: string): boolean | undefined {
+    const v = this.get(column).toLowerCase();
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    if (NOTHING.has(v)) return undefined;
+    throw new ImportError(this.file, `${column} holds ${JSON.stringify(this.get(column))}; expected true, false or not_supported`, this.at);
+  }
 }
 
 function readReport(file: string, csv: string, where: string): GraphFragment {
@@ -107,7 +138,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
   const accounts = new Set<string>();
   const rows = new Map<string, { row: Row; account: string }>();
   for (const { record, info } of records.slice(1)) {
-    const row: Row = { line: info.lines, get: (c) => (record[index.get(c)!] ?? '').trim() };
+    const row = new Row(file, record, index, info.lines, `${where}line ${info.lines}`);
     const arn = row.get('arn');
     const account = arnAccount(arn);
     if (!account || !/^arn:[\w-]+:iam::\d{12}:(root|user\/.+)$/.test(arn)) throw new ImportError(file, `the arn column holds ${JSON.stringify(arn)}, not a user's or root's ARN`, `${where}line ${row.line}`);
@@ -118,7 +149,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     rows.set(arn, { row, account });
     accounts.add(account);
   }
-  for (const [arn, { row, account }] of rows) readRow(file, row, arn, account, where, fragment);
+  for (const [arn, { row, account }] of rows) readRow(row, arn, account, fragment);
   for (const account of accounts) fragment.nodes.push(...accountStubs(account));
   return fragment;
 }
@@ -128,38 +159,20 @@ function headerWidth(csv: string): number {
   return (csv.slice(0, csv.indexOf('\n') === -1 ? undefined : csv.indexOf('\n')).match(/,/g)?.length ?? 0) + 1;
 }
 
-function readRow(file: string, row: Row, arn: string, account: string, where: string, fragment: GraphFragment): void {
-  const at = `${where}line ${row.line}`;
-  const date = (column: string): string | undefined => {
-    const v = row.get(column);
-    if (NOTHING.has(v)) return undefined;
-    const d = awsDate(v);
-    if (!d) throw new ImportError(file, `${column} holds ${JSON.stringify(v)}, not a date`, at);
-    return d;
-  };
-  const flag = (column: string): boolean | undefined => {
-    const v = row.get(column).toLowerCase();
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-    if (NOTHING.has(v)) return undefined;
-    throw new ImportError(file, `${column} holds ${JSON.stringify(row.get(column))}; expected true, false or not_supported`, at);
-  };
-  const text = (column: string): string | undefined => {
-    const v = row.get(column);
-    return NOTHING.has(v) ? undefined : v;
-  };
+function readRow(row: Row, arn: string, account: string, fragment: GraphFragment): void {
+  const at = row.at;
 
   const boundary = ids.awsAccount(account);
   const isRoot = row.get('user') === ROOT;
   const userName = isRoot ? ROOT : row.get('user');
-  const mfa = flag('mfa_active');
-  const passwordEnabled = flag('password_enabled');
+  const mfa = row.flag('mfa_active');
+  const passwordEnabled = row.flag('password_enabled');
   const identityProps: JsonObject = { ...(mfa !== undefined ? { mfa_active: mfa } : {}), ...(passwordEnabled !== undefined ? { password_enabled: passwordEnabled } : {}), accountId: account };
-  const created = date('user_creation_time');
+  const created = row.date('user_creation_time');
   if (created) identityProps['createdAt'] = created;
   if (isRoot) {
     // Only this report describes the root user.
-    fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_root', name: `root (${account})`, handles: [arn, `root@${account}`], boundary, props: identityProps });
+    fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_root', name: `root (${account})`, handles: [arn], boundary, props: identityProps });
   } else {
     fragment.nodes.push({ id: ids.awsArn(arn), kind: 'aws_user', name: userName, handles: [arn, userName], boundary, stub: true, props: { userName, ...identityProps } });
     // Outputs that name only the user (list-access-keys) write the ARN without its path; both mean this user.
@@ -172,14 +185,14 @@ function readRow(file: string, row: Row, arn: string, account: string, where: st
   if (hasPassword) {
     const lastUsed = row.get('password_last_used');
     const props: JsonObject = { active: true, managedBy: 'user', ownerId: arn, userName };
-    const changed = date('password_last_changed');
+    const changed = row.date('password_last_changed');
     if (changed) props['lastRotatedAt'] = changed;
     // no_information: never used (or not since tracking began in October 2014).
     if (lastUsed === 'no_information') props['lastUsedAt'] = null;
-    else if (!NOTHING.has(lastUsed)) props['lastUsedAt'] = date('password_last_used')!;
+    else if (!NOTHING.has(lastUsed)) props['lastUsedAt'] = row.date('password_last_used')!;
     const next = row.get('password_next_rotation');
     if (next === 'N/A') props['expiresAt'] = null;
-    else if (!NOTHING.has(next)) props['expiresAt'] = date('password_next_rotation')!;
+    else if (!NOTHING.has(next)) props['expiresAt'] = row.date('password_next_rotation')!;
     if (mfa !== undefined) props['mfaActive'] = mfa;
     const id = ids.awsPassword(arn);
     fragment.nodes.push({ id, kind: 'aws_password', name: `${isRoot ? `root (${account})` : userName} console password`, handles: [id], boundary, props });
@@ -188,8 +201,8 @@ function readRow(file: string, row: Row, arn: string, account: string, where: st
 
   for (const slot of [1, 2] as const) {
     const p = `access_key_${slot}_`;
-    const active = flag(`${p}active`);
-    const rotated = date(`${p}last_rotated`);
+    const active = row.flag(`${p}active`);
+    const rotated = row.date(`${p}last_rotated`);
     // An empty slot reads false with N/A dates; a deactivated key keeps its creation date.
     if (!active && !rotated) continue;
     const id = ids.awsKeySlot(arn, slot);
@@ -199,10 +212,10 @@ function readRow(file: string, row: Row, arn: string, account: string, where: st
       props['createdAt'] = rotated;
       props['lastRotatedAt'] = rotated;
     }
-    const lastUsed = date(`${p}last_used_date`);
+    const lastUsed = row.date(`${p}last_used_date`);
     props['lastUsedAt'] = lastUsed ?? null;
-    const region = text(`${p}last_used_region`);
-    const service = text(`${p}last_used_service`);
+    const region = row.text(`${p}last_used_region`);
+    const service = row.text(`${p}last_used_service`);
     if (region) props['lastUsedRegion'] = region;
     if (service) props['lastUsedService'] = service;
     const node: NodeFact = { id, kind: 'aws_access_key', name: `${isRoot ? 'root' : userName} access key ${slot}`, handles: [id], boundary, props };
@@ -213,5 +226,5 @@ function readRow(file: string, row: Row, arn: string, account: string, where: st
 }
 
 function authenticates(from: string, arn: string, at: string, what: string): EdgeFact {
-  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason: `the ${what} signs in as this identity (credential report)`, at } };
+  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason: `authenticates as the identity it belongs to (credential report: ${what})`, at } };
 }

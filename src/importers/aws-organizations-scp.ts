@@ -54,6 +54,9 @@ export const awsOrganizationsScp: Importer = {
     const accounts = new Set<string>();
     for (const { value, at } of items) {
       if (!isObject(value)) throw new ImportError(file, 'expected an Organizations output object', at());
+      if (typeof value['NextToken'] === 'string') {
+        fragment.warnings.push({ message: 'this output is one page of several (NextToken): later pages are missing; run the command without --max-items', location: at() });
+      }
       let policy: NodeFact | undefined;
       if (value['Policy'] !== undefined) {
         policy = readDescribed(file, value['Policy'], (...m) => at('Policy', ...m));
@@ -155,17 +158,22 @@ function readTargets(file: string, raw: unknown, at: (...m: (string | number)[])
   return org ? { targets, org } : { targets };
 }
 
-/** The policy bare targets belong to: the only policy described in the file, or the id in the file name. */
+/**
+ * The policy bare targets belong to: the one the file name's policy id names (described in the file, or placed
+ * by the organization the targets' ARNs name), else the only policy the file describes.
+ */
 function attachTo(file: string, loose: { at: string; org?: OrgRef }, described: Map<string, NodeFact>, fragment: GraphFragment): NodeFact {
-  if (described.size === 1) return [...described.values()][0]!;
   const hint = POLICY_ID.exec(basename(file))?.[0];
   const how = 'save describe-policy and list-targets-for-policy of one policy together (one file, or {"Policy": …, "Targets": […]}), or put the policy id in the targets file\'s name (targets-p-abcd1234.json)';
-  if (described.size > 1) {
-    const match = hint ? [...described.values()].find((p) => p.props?.['policyId'] === hint) : undefined;
+  if (hint) {
+    const match = [...described.values()].find((p) => p.props?.['policyId'] === hint);
     if (match) return match;
-    throw new ImportError(file, `list-targets-for-policy output does not name its policy and the file describes ${described.size}; ${how}`, loose.at);
+    if (described.size > 0) throw new ImportError(file, `the file name names policy ${hint} but the file describes ${[...described.values()].map((p) => String(p.props?.['policyId'] ?? p.id)).join(', ')}; which policy do the targets belong to? ${how}`, loose.at);
+  } else {
+    if (described.size === 1) return [...described.values()][0]!;
+    if (described.size > 1) throw new ImportError(file, `list-targets-for-policy output does not name its policy and the file describes ${described.size}; ${how}`, loose.at);
+    throw new ImportError(file, `list-targets-for-policy output does not name its policy; ${how}`, loose.at);
   }
-  if (!hint) throw new ImportError(file, `list-targets-for-policy output does not name its policy; ${how}`, loose.at);
   const arn = hint === 'p-FullAWSAccess'
     ? 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess'
     : loose.org

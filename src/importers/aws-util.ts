@@ -76,8 +76,12 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
   let depth = 0;
   let inString = false;
   let start = -1;
+  // Lines counted as we go: values can number in the thousands (one per user).
+  let line = 1;
+  let startLine = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (c === '\n') line++;
     if (inString) {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
@@ -85,7 +89,10 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
     }
     if (c === '"') inString = true;
     else if (c === '{' || c === '[') {
-      if (depth === 0) start = i;
+      if (depth === 0) {
+        start = i;
+        startLine = line;
+      }
       depth++;
     } else if (c === '}' || c === ']') {
       if (depth === 0) {
@@ -94,7 +101,7 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
       }
       depth--;
       if (depth === 0 && start >= 0) {
-        out.push({ value: parseSlice(input.fileName, text, start, i + 1), line: lineColumn(text, start).line });
+        out.push({ value: parseSlice(input.fileName, text, start, i + 1), line: startLine });
         start = -1;
       }
     } else if (depth === 0 && !/\s/.test(c)) {

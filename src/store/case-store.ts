@@ -399,10 +399,15 @@ export class CaseStore {
       aliasesOf.set(canonical, list);
     }
     const factsOf = this.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
-    const del = (id: string) => this.deleteNodes('id = ?', id);
-    const isSolo = this.stmt('SELECT 1 FROM nodes WHERE id = ? AND solo_source IS NOT NULL').pluck();
-    // Aliases are merged into their canonical node; their own rows must go.
-    for (const alias of aliases.keys()) del(alias);
+    // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
+    const rowOf = this.stmt('SELECT solo_source FROM nodes WHERE id = ?');
+    const del = (id: string) => {
+      if (rowOf.get(id) !== undefined) this.deleteNodes('id = ?', id);
+    };
+    const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
+    // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
+    // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
+    for (const id of all) if (aliases.has(id)) del(id);
     const upsert = this.stmt(
       `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
@@ -416,7 +421,7 @@ export class CaseStore {
       const facts = factsOf.all(id) as FactRowRaw[];
       for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
       if (facts.length === 0) {
-        if (!isSolo.get(id)) del(id);
+        if (!isSolo(id)) del(id);
         continue;
       }
       if (facts.length === 1) {

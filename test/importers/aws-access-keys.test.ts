@@ -55,6 +55,12 @@ describe('AWS list-access-keys importer', () => {
     expect(f.warnings).toEqual([{ message: expect.stringMatching(/does not name the access key/), location: 'output #4, $' }]);
   });
 
+  it('warns when an output is one page of several', async () => {
+    const text = JSON.stringify({ AccessKeyMetadata: [{ UserName: 'a', AccessKeyId: 'AKIAEXAMPLEAAAA00001', Status: 'Active', CreateDate: '2025-01-01T00:00:00Z' }], IsTruncated: true, Marker: 'abc' });
+    const f = await parseText(awsAccessKeys, 'keys.json', text, ACCT);
+    expect(f.warnings).toEqual([{ message: expect.stringMatching(/one page of several/), location: '$' }]);
+  });
+
   it.each([
     ['{"AccessKeyMetadata": [{"UserName": "a", "AccessKeyId": "nope", "Status": "Active"}]}', '$.AccessKeyMetadata[0].AccessKeyId'],
     ['{"AccessKeyMetadata": [{"UserName": "a", "AccessKeyId": "AKIAEXAMPLEAAAA00001", "Status": "Gone"}]}', '$.AccessKeyMetadata[0].Status'],

@@ -68,6 +68,8 @@ describe('AWS Organizations SCP importer', () => {
     expect(err.location).toBe('$.Targets');
     const two = await failedImport(engine, files({ 'two.json': JSON.stringify([JSON.parse(read(DESCRIBE)), JSON.parse(read(DESCRIBE).replaceAll('p-9x7kqm2a', 'p-11111111')), JSON.parse(read(TARGETS))]) }));
     expect(two.message).toMatch(/the file describes 2/);
+    const clash = await failedImport(engine, files({ 'targets-p-aaaaaaaa.json': `${read(DESCRIBE)}\n${read(TARGETS)}` }));
+    expect(clash.message).toMatch(/the file name names policy p-aaaaaaaa but the file describes p-9x7kqm2a/);
     engine.close();
   });
 
