@@ -23,6 +23,8 @@ export const ids = {
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
   azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  /** An Azure workload-identity client id (app or managed identity) not otherwise known in the case. */
+  azureClientId: (clientId: string) => `azure:client:${clientId.toLowerCase()}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,

@@ -101,6 +101,16 @@ export interface EdgeKindSpec {
 // The planned vocabulary is in ARCHITECTURE.md.
 export const EDGE_KINDS = {
   MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
+  AUTHENTICATES_AS: { description: 'Holding the credential lets you act as the identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
+  RUNS_AS: { description: 'The pod or workload runs with the identity; whoever controls it can use the identity.', verb: 'runs as', traversable: true, origin: 'imported' },
+  HAS_ROLE: { description: 'A binding names the subject for the role (raw statement; derived edges say what it allows).', verb: 'is bound to', traversable: false, origin: 'imported' },
+  OWNS: { description: 'The identity owns (controls or created) the target.', verb: 'owns', traversable: false, origin: 'imported' },
+  ADMIN_OF: { description: 'The identity has full control of the boundary.', verb: 'is admin of', traversable: true, origin: 'derived' },
+  CAN_ESCALATE: { description: 'The identity can act as the target identity (by the technique named).', verb: 'can escalate to', traversable: true, origin: 'derived' },
+  CAN_READ_CREDENTIAL: { description: 'The identity can read the credential.', verb: 'can read', traversable: true, origin: 'derived' },
+  CAN_ACCESS: { description: 'The identity can act on the resource at the access level given.', verb: 'can access', traversable: true, origin: 'derived' },
+  FEDERATES_TO: { description: 'The workload identity can obtain credentials of the cloud identity (IRSA, EKS Pod Identity, GKE or Azure Workload Identity).', verb: 'federates to', traversable: true, origin: 'any' },
+  FEDERATION_REFUSED: { description: 'The workload identity is configured for the cloud identity, but that identity does not trust it: no credentials can be obtained. Kept to show the misconfiguration.', verb: 'is refused by', traversable: false, origin: 'derived' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;

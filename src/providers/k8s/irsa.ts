@@ -1,0 +1,108 @@
+import type { Json } from '../../model/fragment.js';
+
+// IRSA: the EKS pod-identity webhook gives a pod a projected token from the cluster's OIDC issuer (sub =
+// system:serviceaccount:<ns>:<name>, aud = sts.amazonaws.com unless the eks.amazonaws.com/audience annotation says
+// otherwise) and the SDK calls sts:AssumeRoleWithWebIdentity. STS accepts it only if the role's trust policy allows
+// that action to the issuer's oidc-provider with conditions the token satisfies. This checks the statements
+// offline; which issuer belongs to which cluster is not in kubectl output, so any EKS oidc-provider is accepted.
+
+export type TrustVerdict =
+  | { outcome: 'allowed'; statement: Json; index: number; provider: string; unresolved: string[]; wideSub: boolean }
+  | { outcome: 'refused'; why: string; statement?: Json; index?: number };
+
+const WEB_IDENTITY = 'sts:assumerolewithwebidentity';
+
+export function checkIrsaTrust(trustPolicy: unknown, sub: string, aud: string): TrustVerdict {
+  const doc = isObject(trustPolicy) ? trustPolicy : {};
+  const statements = Array.isArray(doc['Statement']) ? doc['Statement'] : isObject(doc['Statement']) ? [doc['Statement']] : [];
+  let allowed: TrustVerdict | undefined;
+  const misses: string[] = [];
+  for (const [index, st] of statements.entries()) {
+    if (!isObject(st) || !actionMatches(st['Action'], st['NotAction'])) continue;
+    const providers = federated(st['Principal']).filter((p) => /:oidc-provider\//.test(p));
+    if (!providers.length) continue;
+    for (const provider of providers) {
+      const prefix = provider.slice(provider.indexOf(':oidc-provider/') + ':oidc-provider/'.length).toLowerCase();
+      const result = conditionsHold(st['Condition'], prefix, sub, aud);
+      if (st['Effect'] === 'Deny') {
+        if (result.ok) return { outcome: 'refused', why: `statement ${index + 1} denies sts:AssumeRoleWithWebIdentity to ${sub}`, statement: st as Json, index };
+        continue;
+      }
+      if (st['Effect'] !== 'Allow') continue;
+      if (result.ok) allowed ??= { outcome: 'allowed', statement: st as Json, index, provider, unresolved: result.unresolved, wideSub: !result.subChecked };
+      else misses.push(`statement ${index + 1}: ${result.why}`);
+    }
+  }
+  if (allowed) return allowed;
+  return { outcome: 'refused', why: misses.length ? misses.join('; ') : 'no statement allows sts:AssumeRoleWithWebIdentity to an OIDC provider' };
+}
+
+function conditionsHold(cond: unknown, prefix: string, sub: string, aud: string): { ok: true; unresolved: string[]; subChecked: boolean } | { ok: false; why: string } {
+  const unresolved: string[] = [];
+  let subChecked = false;
+  if (!isObject(cond)) return { ok: true, unresolved, subChecked };
+  for (const [rawOp, block] of Object.entries(cond)) {
+    if (!isObject(block)) continue;
+    const ifExists = rawOp.endsWith('IfExists');
+    const op = rawOp.replace(/IfExists$/, '').replace(/^ForAnyValue:|^ForAllValues:/, '');
+    for (const [rawKey, rawValues] of Object.entries(block)) {
+      const key = rawKey.toLowerCase();
+      const values = (Array.isArray(rawValues) ? rawValues : [rawValues]).map(String);
+      const claim = key === `${prefix}:sub` ? 'sub' : key === `${prefix}:aud` ? 'aud' : undefined;
+      if (!claim) {
+        unresolved.push(`${rawOp} ${rawKey} ${JSON.stringify(rawValues)}`);
+        continue;
+      }
+      const actual = claim === 'sub' ? sub : aud;
+      const verdict = compare(op, values, actual);
+      if (verdict === undefined) {
+        if (!ifExists) unresolved.push(`${rawOp} ${rawKey} ${JSON.stringify(rawValues)}`);
+        continue;
+      }
+      if (claim === 'sub') subChecked = true;
+      if (!verdict) return { ok: false, why: `${rawOp} on ${rawKey} allows ${values.join(', ')}, not ${actual}` };
+    }
+  }
+  return { ok: true, unresolved, subChecked };
+}
+
+function compare(op: string, values: string[], actual: string): boolean | undefined {
+  switch (op) {
+    case 'StringEquals':
+      return values.includes(actual);
+    case 'StringEqualsIgnoreCase':
+      return values.some((v) => v.toLowerCase() === actual.toLowerCase());
+    case 'StringLike':
+      return values.some((v) => glob(v).test(actual));
+    case 'StringNotEquals':
+      return !values.includes(actual);
+    case 'StringNotEqualsIgnoreCase':
+      return !values.some((v) => v.toLowerCase() === actual.toLowerCase());
+    case 'StringNotLike':
+      return !values.some((v) => glob(v).test(actual));
+    default:
+      return undefined;
+  }
+}
+
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+function actionMatches(action: unknown, notAction: unknown): boolean {
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((a) => String(a).toLowerCase());
+  const matches = (patterns: string[]) => patterns.some((p) => glob(p).test(WEB_IDENTITY));
+  if (action !== undefined) return matches(list(action));
+  if (notAction !== undefined) return !matches(list(notAction));
+  return false;
+}
+
+function federated(principal: unknown): string[] {
+  if (!isObject(principal)) return [];
+  const f = principal['Federated'];
+  return (Array.isArray(f) ? f : f === undefined ? [] : [f]).map(String);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
