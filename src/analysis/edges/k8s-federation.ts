@@ -1,6 +1,6 @@
 import type { Evidence, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
-import { checkIrsaTrust } from '../../providers/k8s/irsa.js';
+import { checkIrsaTrust, checkPodIdentityTrust } from '../../providers/k8s/irsa.js';
 import { saUserName } from '../../providers/k8s/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DeriveContext, EdgeRule } from './types.js';
@@ -13,7 +13,7 @@ import type { DeriveContext, EdgeRule } from './types.js';
 
 export const k8sFederation: EdgeRule = {
   id: 'k8s-federation',
-  description: 'Service accounts annotated for IRSA, GKE or Azure Workload Identity federate to the cloud identity (trust checked when in the case).',
+  description: 'Service accounts annotated for IRSA, GKE or Azure Workload Identity, or given an EKS Pod Identity association, federate to the cloud identity (trust checked when in the case).',
   emits: ['FEDERATES_TO', 'FEDERATION_REFUSED'],
   derive(ctx) {
     for (const sa of ctx.nodesOfKind('k8s_service_account')) {
@@ -24,6 +24,7 @@ export const k8sFederation: EdgeRule = {
       if (typeof p['awsRoleArn'] === 'string') irsa(ctx, sa, p['awsRoleArn'], typeof p['awsAudience'] === 'string' ? p['awsAudience'] : 'sts.amazonaws.com', subject);
       if (typeof p['gcpServiceAccount'] === 'string') gke(ctx, sa, p['gcpServiceAccount'], ns, name);
       if (typeof p['azureClientId'] === 'string') azure(ctx, sa, p['azureClientId'], subject);
+      if (Array.isArray(p['podIdentityAssociations'])) for (const a of p['podIdentityAssociations']) if (isObject(a)) podIdentity(ctx, sa, a);
     }
   },
 };
@@ -32,13 +33,44 @@ function annotation(sa: StoredNode, key: string, value: string): Evidence {
   return { type: 'annotation', summary: `ServiceAccount ${sa.name} is annotated ${key}: ${value}`, ...(typeof sa.props['at'] === 'string' ? { location: `${String(sa.props['sourceFile'] ?? '')} ${sa.props['at']}.metadata.annotations`.trim() } : {}), data: { [key]: value } };
 }
 
-function irsa(ctx: DeriveContext, sa: StoredNode, roleArn: string, aud: string, sub: string): void {
-  const ev = annotation(sa, 'eks.amazonaws.com/role-arn', roleArn);
+/** Makes sure a role named by ARN exists in the case (a stub when no AWS export describes it). */
+function roleNode(ctx: DeriveContext, roleArn: string): StoredNode | undefined {
   const role = ctx.node(roleArn);
   if (!role) {
     const account = arnAccount(roleArn);
     ctx.emitNode({ id: roleArn, kind: 'aws_role', name: roleArn.split('/').pop() ?? roleArn, handles: [roleArn], stub: true, ...(account ? { boundary: ids.awsAccount(account) } : {}), props: {} });
   }
+  return role;
+}
+
+function podIdentity(ctx: DeriveContext, sa: StoredNode, a: Record<string, unknown>): void {
+  const roleArn = String(a['roleArn']);
+  const ev: Evidence = { type: 'pod-identity-association', summary: `EKS Pod Identity association ${String(a['associationId'] ?? '')} gives service account ${sa.name} role ${roleArn}${typeof a['targetRoleArn'] === 'string' ? ` and then target role ${a['targetRoleArn']}` : ''}`, ...(typeof a['at'] === 'string' ? { location: `${String(a['sourceFile'] ?? '')} ${a['at']}`.trim() } : {}), data: a as JsonObject };
+  const role = roleNode(ctx, roleArn);
+  const tagSession = a['disableSessionTags'] !== true;
+  let conditional: string | undefined;
+  if (!role || role.props['trustPolicy'] === undefined) conditional = 'role trust not in the case: the role must trust pods.eks.amazonaws.com (sts:AssumeRole, sts:TagSession)';
+  else {
+    const verdict = checkPodIdentityTrust(role.props['trustPolicy'], tagSession);
+    if (verdict.outcome === 'refused') {
+      ctx.emitEdge({ from: sa.id, to: roleArn, kind: 'FEDERATION_REFUSED', props: { reason: `EKS Pod Identity association names role ${role.name}, but ${verdict.why}: EKS cannot assume it`, technique: 'EKS Pod Identity', refused: true, evidence: [ev, { type: 'trust-policy', summary: `Trust policy of ${role.name}: ${verdict.why}`, data: role.props['trustPolicy'] ?? null }] } });
+      return;
+    }
+    ev.summary += `; trust statement ${verdict.index + 1} of ${role.name} allows pods.eks.amazonaws.com`;
+    if (verdict.unresolved.length) conditional = `trust conditions not checked offline: ${verdict.unresolved.join('; ')}`;
+  }
+  const reason = `EKS Pod Identity: an association gives the service account role ${roleArn}`;
+  ctx.emitEdge({ from: sa.id, to: roleArn, kind: 'FEDERATES_TO', props: { reason, technique: 'EKS Pod Identity', evidence: [ev], ...(conditional ? { conditional } : {}) } });
+  if (typeof a['targetRoleArn'] === 'string') {
+    // Cross-account: EKS chains into the target role and hands the pod the target role's credentials.
+    roleNode(ctx, a['targetRoleArn']);
+    ctx.emitEdge({ from: sa.id, to: a['targetRoleArn'], kind: 'FEDERATES_TO', props: { reason: `EKS Pod Identity: the association chains from ${roleArn} into target role ${a['targetRoleArn']}`, technique: 'EKS Pod Identity', evidence: [ev], conditional: `the target role must trust ${roleArn} (sts:AssumeRole, sts:TagSession${typeof a['externalId'] === 'string' ? `, sts:ExternalId ${a['externalId']}` : ''})` } });
+  }
+}
+
+function irsa(ctx: DeriveContext, sa: StoredNode, roleArn: string, aud: string, sub: string): void {
+  const ev = annotation(sa, 'eks.amazonaws.com/role-arn', roleArn);
+  const role = roleNode(ctx, roleArn);
   if (!role || role.props['trustPolicy'] === undefined) {
     ctx.emitEdge({ from: sa.id, to: roleArn, kind: 'FEDERATES_TO', props: { reason: `IRSA: the service account is annotated with role ${roleArn}`, technique: 'IRSA', evidence: [ev], conditional: 'role trust not in the case: the role must trust the cluster OIDC provider for ' + sub } });
     return;

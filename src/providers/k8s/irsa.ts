@@ -106,3 +106,31 @@ function federated(principal: unknown): string[] {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * EKS Pod Identity: the EKS Auth service assumes the role as service principal pods.eks.amazonaws.com with
+ * sts:AssumeRole and, unless the association disables session tags, sts:TagSession. Conditions (aws:SourceArn
+ * of the cluster, aws:SourceAccount) are returned unresolved.
+ */
+export function checkPodIdentityTrust(trustPolicy: unknown, tagSession: boolean): TrustVerdict {
+  const doc = isObject(trustPolicy) ? trustPolicy : {};
+  const statements = Array.isArray(doc['Statement']) ? doc['Statement'] : isObject(doc['Statement']) ? [doc['Statement']] : [];
+  const needed = tagSession ? ['sts:assumerole', 'sts:tagsession'] : ['sts:assumerole'];
+  const covered = new Map<string, { statement: Json; index: number; conditions: string[] }>();
+  for (const [index, st] of statements.entries()) {
+    if (!isObject(st) || st['Effect'] !== 'Allow') continue;
+    const principal = st['Principal'];
+    const services = isObject(principal) ? [principal['Service']].flat().map(String) : principal === '*' ? ['*'] : [];
+    if (!services.some((s) => s === 'pods.eks.amazonaws.com' || s === '*')) continue;
+    const conditions = isObject(st['Condition']) ? Object.entries(st['Condition']).flatMap(([op, block]) => (isObject(block) ? Object.entries(block).map(([k, v]) => `${op} ${k} ${JSON.stringify(v)}`) : [])) : [];
+    for (const action of needed) {
+      const list = [st['Action']].flat().filter((a) => a !== undefined).map((a) => String(a).toLowerCase());
+      if (list.some((p) => glob(p).test(action)) && !covered.has(action)) covered.set(action, { statement: st as Json, index, conditions });
+    }
+  }
+  const missing = needed.filter((a) => !covered.has(a));
+  if (missing.length) return { outcome: 'refused', why: `no statement allows ${missing.map((a) => a.replace('sts:assumerole', 'sts:AssumeRole').replace('sts:tagsession', 'sts:TagSession')).join(' and ')} to pods.eks.amazonaws.com` };
+  const first = covered.get('sts:assumerole')!;
+  const unresolved = [...new Set([...covered.values()].flatMap((c) => c.conditions))];
+  return { outcome: 'allowed', statement: first.statement, index: first.index, provider: 'pods.eks.amazonaws.com', unresolved, wideSub: false };
+}
