@@ -16,7 +16,9 @@ export const k8sFederation: EdgeRule = {
   description: 'Service accounts annotated for IRSA, GKE or Azure Workload Identity, or given an EKS Pod Identity association, federate to the cloud identity (trust checked when in the case).',
   emits: ['FEDERATES_TO', 'FEDERATION_REFUSED'],
   derive(ctx) {
-    for (const sa of ctx.nodesOfKind('k8s_service_account')) {
+    // Collected first: the loop below reads other node kinds, and a store iterator must not be re-entered.
+    const accounts = [...ctx.nodesOfKind('k8s_service_account')];
+    for (const sa of accounts) {
       const p = sa.props;
       const ns = String(p['namespace'] ?? '');
       const name = String(p['serviceAccount'] ?? '');
@@ -127,8 +129,8 @@ function gke(ctx: DeriveContext, sa: StoredNode, email: string, ns: string, name
 function azure(ctx: DeriveContext, sa: StoredNode, clientId: string, sub: string): void {
   const ev = annotation(sa, 'azure.workload.identity/client-id', clientId);
   const want = clientId.toLowerCase();
-  const target = (['azure_managed_identity', 'azure_application', 'azure_service_principal'] as const)
-    .flatMap((k) => [...ctx.nodesOfKind(k)])
+  const target = ctx
+    .memo('azure-workload-identities', () => (['azure_managed_identity', 'azure_application', 'azure_service_principal'] as const).flatMap((k) => [...ctx.nodesOfKind(k)]))
     .find((n) => n.handles.some((h) => h.toLowerCase() === want) || [n.props['appId'], n.props['clientId']].some((v) => typeof v === 'string' && v.toLowerCase() === want));
   const id = target?.id ?? ids.azureClientId(clientId);
   if (!target) ctx.emitNode({ id, kind: 'azure_application', name: `client ${clientId}`, handles: [clientId], stub: true, props: { clientId } });
