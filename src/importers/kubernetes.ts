@@ -59,7 +59,7 @@ function readObjects(file: string, text: string): Located[] {
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, i) => {
-    const line = lineColumn(text, doc.range[0]).line;
+    const line = lineColumn(text, doc.contents?.range?.[0] ?? doc.range[0]).line;
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];

@@ -20,7 +20,7 @@ describe('k8s-admin: cluster-admin and equivalents', () => {
     const e = c.edges('ADMIN_OF')[0]!;
     expect(e.props.technique).toBe('cluster-admin');
     expect(e.props.evidence?.map((x) => x.type)).toEqual(['binding', 'rbac-rule']);
-    expect(e.props.evidence?.[0]?.location).toBe('rbac.yaml document 4 (line 24): $.subjects[0]');
+    expect(e.props.evidence?.[0]?.location).toBe('rbac.yaml document 4 (line 25): $.subjects[0]');
     expect(e.props.evidence?.[1]?.summary).toContain('ClusterRole everything rule 1 allows verbs [*] on resources [*]');
     c.store.close();
   });
