@@ -172,9 +172,10 @@ class Builder {
     this.nodes.set(node.id, { boundary: this.clusterId, ...node });
   }
 
-  private stub(node: NodeFact): string {
-    if (!this.nodes.has(node.id) && !this.stubs.has(node.id)) this.stubs.set(node.id, { boundary: this.clusterId, ...node, stub: true });
-    return node.id;
+  /** A node this file references but may not describe; built only the first time (pods name the same few accounts). */
+  private stub(id: string, make: () => Omit<NodeFact, 'id'>): string {
+    if (!this.nodes.has(id) && !this.stubs.has(id)) this.stubs.set(id, { id, boundary: this.clusterId, ...make(), stub: true });
+    return id;
   }
 
   private objId(obj: Record<string, unknown>): string {
@@ -191,12 +192,15 @@ class Builder {
   }
 
   private namespaceRef(ns: string): string {
-    return this.stub({ id: ids.k8sNamespace(this.cluster, ns), kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } });
+    return this.stub(ids.k8sNamespace(this.cluster, ns), () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
   }
 
   private saRef(ns: string, name: string): string {
-    this.namespaceRef(ns);
-    return this.stub({ id: ids.k8sObject(this.cluster, ns, 'serviceaccount', name), kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], props: { namespace: ns, serviceAccount: name } });
+    const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
+    return this.stub(id, () => {
+      this.namespaceRef(ns);
+      return { kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], props: { namespace: ns, serviceAccount: name } };
+    });
   }
 
   private base(o: Located): JsonObject {
@@ -290,7 +294,8 @@ class Builder {
     if (ref['kind'] === 'Role' && !ns) throw new ImportError(this.file, `ClusterRoleBinding ${name} cannot refer to a Role`, join(o.at, 'roleRef', 'kind'));
     const roleNs = ref['kind'] === 'Role' ? ns : undefined;
     const roleName = ref['name'];
-    const roleId = this.stub({ id: ids.k8sObject(this.cluster, roleNs, ref['kind'].toLowerCase(), roleName), kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: ref['kind'], ...(roleNs ? { namespace: roleNs } : {}) } });
+    const refKind = ref['kind'];
+    const roleId = this.stub(ids.k8sObject(this.cluster, roleNs, refKind.toLowerCase(), roleName), () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
     const subjects = o.obj['subjects'] ?? [];
     if (!Array.isArray(subjects)) throw new ImportError(this.file, `expected "subjects" to be an array in ${kind} ${name}`, join(o.at, 'subjects'));
     const where = ns ? `RoleBinding ${ns}/${name}` : `ClusterRoleBinding ${name}`;
@@ -329,9 +334,9 @@ class Builder {
       // The API server authenticates a service-account token as this user name: the binding is the SA's.
       const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
       if (sa) return this.saRef(sa[1]!, sa[2]!);
-      return this.stub({ id: ids.k8sObject(this.cluster, undefined, 'user', name), kind: 'k8s_user', name, handles: [name], props: { user: name } });
+      return this.stub(ids.k8sObject(this.cluster, undefined, 'user', name), () => ({ kind: 'k8s_user', name, handles: [name], props: { user: name } }));
     }
-    if (kind === 'Group') return this.stub({ id: ids.k8sObject(this.cluster, undefined, 'group', name), kind: 'k8s_group', name, handles: [name], props: { group: name } });
+    if (kind === 'Group') return this.stub(ids.k8sObject(this.cluster, undefined, 'group', name), () => ({ kind: 'k8s_group', name, handles: [name], props: { group: name } }));
     this.fragment.warnings.push({ message: `subject kind ${JSON.stringify(kind)} is not ServiceAccount, User or Group; skipped`, location: at });
     return undefined;
   }

@@ -7,7 +7,7 @@ import type { EdgeKind } from '../../model/kinds.js';
  * reaching thousands of targets costs one emit each, not a growing evidence array merged on every statement.
  */
 export class EdgeCollector {
-  private readonly edges = new Map<string, { edge: EdgeFact; evidence: Evidence[]; actions: Set<string>; seen: Set<string> }>();
+  private readonly edges = new Map<string, { edge: EdgeFact; evidence: Evidence[]; actions: Set<string>; seen: Set<Evidence> }>();
 
   /**
    * `family` merges several techniques into one edge (creating pods, creating workloads, patching workloads all
@@ -25,10 +25,10 @@ export class EdgeCollector {
       entry.edge.props = props;
     }
     if (action) entry.actions.add(action);
+    // Evidence objects are built once per grant and per workload, so identity is enough to drop repeats.
     for (const e of evidence) {
-      const k = `${e.type}\n${e.summary}`;
-      if (entry.seen.has(k)) continue;
-      entry.seen.add(k);
+      if (entry.seen.has(e)) continue;
+      entry.seen.add(e);
       entry.evidence.push(e);
     }
   }

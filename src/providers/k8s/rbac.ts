@@ -344,8 +344,22 @@ export function scopeText(grant: Grant): string {
   return grant.namespace !== undefined ? `${names} in namespace ${grant.namespace}` : `${names} in every namespace`;
 }
 
-/** The binding and the rule that make a grant, as evidence. */
+const evidenceCache = new WeakMap<Binding, Map<RoleRule, Evidence[]>>();
+const runnerCache = new WeakMap<Runner, Evidence>();
+
+/**
+ * The binding and the rule that make a grant, as evidence. The same objects come back for the same binding and
+ * rule, so edges reached several ways keep one copy.
+ */
 export function grantEvidence(grant: Grant): Evidence[] {
+  let byRule = evidenceCache.get(grant.binding);
+  if (!byRule) evidenceCache.set(grant.binding, (byRule = new Map()));
+  let out = byRule.get(grant.rule);
+  if (!out) byRule.set(grant.rule, (out = buildGrantEvidence(grant)));
+  return out;
+}
+
+function buildGrantEvidence(grant: Grant): Evidence[] {
   const b = grant.binding;
   const role = b.role;
   const rr = grant.rule;
@@ -374,6 +388,12 @@ export function grantEvidence(grant: Grant): Evidence[] {
 }
 
 export function runnerEvidence(r: Runner): Evidence {
+  let ev = runnerCache.get(r);
+  if (!ev) runnerCache.set(r, (ev = buildRunnerEvidence(r)));
+  return ev;
+}
+
+function buildRunnerEvidence(r: Runner): Evidence {
   return {
     type: 'workload',
     summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.split('/').pop() ?? ''}${r.tokenMounted ? ' with its token mounted' : ''}`,
