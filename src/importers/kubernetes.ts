@@ -373,13 +373,13 @@ class Builder {
     for (const k of ['hostPID', 'hostNetwork', 'hostIPC'] as const) if (spec[k] === true) props[k] = true;
     if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
     const saId = this.saRef(ns, sa);
-    const via = explicit ? `spec.serviceAccountName is ${sa}` : 'no service account is named, so it runs as "default"';
+    // Edges of a big cluster are many: the record's place (`at`) is their evidence; a reason only where it adds to it.
     this.edges.push({
       from: id,
       to: saId,
       kind: 'RUNS_AS',
       props: {
-        reason: `runs as service account ${ns}/${sa} (${via})`,
+        ...(explicit ? {} : { reason: 'names no service account, so it runs as "default"' }),
         at: found?.at ?? o.at,
         tokenMounted: mounted,
         // Without a mounted token, controlling the pod does not hand over the service account's credentials.
@@ -409,7 +409,7 @@ class Builder {
     const owner = this.controller(meta, ns, workloads);
     if (owner) {
       props['controlledBy'] = owner;
-      this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { reason: 'the workload controls the pod (ownerReferences)', at: join(o.at, 'metadata', 'ownerReferences') } });
+      this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
     }
     this.add({ id, kind: 'k8s_pod', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
   }
