@@ -58,4 +58,18 @@ describe('k8s-secrets: reading secrets', () => {
     expect(withToken.pairs('CAN_READ_CREDENTIAL')).toEqual(['default/serviceaccount/tokenlist-sa -> default/secret/default-token-abcde']);
     withToken.store.close();
   });
+
+  it('on the kind kube-system roles: bootstrap-signer and token-cleaner read kube-system token secrets, nothing outside', async () => {
+    const read = (f: string) => readFileSync(join(FIXTURES, 'kubernetes', f), 'utf8');
+    const c = await k8sCase(
+      {
+        'roles.json': read('kind-cluster-kube-system-roles-list.json'),
+        'rolebindings.json': read('kind-cluster-kube-system-rolebindings-list.json'),
+        'tokens.yaml': yaml(tokenSecret('kube-system', 'legacy-token', 'legacy'), tokenSecret('default', 'app-token', 'app')),
+      },
+      { cluster: 'kind' },
+    );
+    expect(c.pairs('CAN_READ_CREDENTIAL')).toEqual(['kube-system/serviceaccount/bootstrap-signer -> kube-system/secret/legacy-token', 'kube-system/serviceaccount/token-cleaner -> kube-system/secret/legacy-token']);
+    c.store.close();
+  });
 });
