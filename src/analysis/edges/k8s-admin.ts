@@ -12,6 +12,11 @@ export const k8sAdmin: EdgeRule = {
   derive(ctx) {
     const model = rbacModel(ctx);
     for (const c of model.clusters.values()) {
+      // The API server lets system:masters do anything before RBAC is consulted; a binding is not needed.
+      for (const g of c.groups) {
+        if (g.name !== 'system:masters' || model.clusterAdmins.has(g.id)) continue;
+        ctx.emitEdge({ from: g.id, to: c.adminId, kind: 'ADMIN_OF', props: { reason: `members of system:masters bypass RBAC: cluster-admin of ${c.name}`, technique: 'system:masters', evidence: [{ type: 'k8s-authorization', summary: 'The API server authorizes every request of group system:masters without consulting RBAC' }] } });
+      }
       for (const b of c.bindings) {
         if (b.namespace !== undefined) continue;
         for (const rr of b.role.rules) {

@@ -47,6 +47,12 @@ describe('k8s-admin: cluster-admin and equivalents', () => {
     c.store.close();
   });
 
+  it('makes system:masters admin even when no binding says so (RBAC is bypassed)', async () => {
+    const c = await k8sCase({ 'crb.yaml': binding('ClusterRoleBinding', 'masters-view', undefined, { kind: 'ClusterRole', name: 'view' }, [{ kind: 'Group', name: 'system:masters' }]) });
+    expect(c.edges('ADMIN_OF').map((e) => `${e.src} ${String(e.props.technique)}`)).toEqual(['k8s:test/_/group/system:masters system:masters']);
+    c.store.close();
+  });
+
   it('finds the cluster-admin equivalents of the kind cluster', async () => {
     const dir = join(REAL, 'kubernetes');
     const files = ['kind-cluster-clusterroles-list.json', 'kind-cluster-clusterrolebindings-list.json', 'kind-cluster-kube-system-roles-list.json', 'kind-cluster-kube-system-rolebindings-list.json'];
