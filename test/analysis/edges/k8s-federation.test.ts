@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GraphFragment } from '../../../src/model/fragment.js';
-import { FIXTURES } from '../../helpers.js';
+import { FIXTURES, ROOT } from '../../helpers.js';
 import { k8sCase, sa, yaml } from './k8s-case.js';
 
 const PROVIDER = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -120,3 +120,23 @@ describe('k8s-federation: GKE and Azure Workload Identity, EKS Pod Identity', ()
     refused.store.close();
   });
 });
+
+describe('the demo cluster prod-eks with the production account roles', () => {
+  it('verifies payments-api and report-builder, refuses etl (annotated with a role that trusts only payments-api), and finds the deployer, the reader and the admin', async () => {
+    // The roles' trust policies as the production GAAD export states them (AssumeRolePolicyDocument, URL-encoded or not).
+    const gaad = JSON.parse(readFileSync(join(ROOT, 'assets/demo/aws-prod-gaad.json'), 'utf8')) as { RoleDetailList: { Arn: string; RoleName: string; AssumeRolePolicyDocument: unknown }[] };
+    const roles: GraphFragment = { nodes: [], edges: [], warnings: [] };
+    for (const r of gaad.RoleDetailList.filter((x) => x.RoleName.endsWith('-irsa'))) {
+      const doc = typeof r.AssumeRolePolicyDocument === 'string' ? (JSON.parse(decodeURIComponent(r.AssumeRolePolicyDocument)) as object) : (r.AssumeRolePolicyDocument as object);
+      roles.nodes.push({ id: r.Arn, kind: 'aws_role', name: r.RoleName, boundary: 'aws:account:222222222222', props: { roleName: r.RoleName, trustPolicy: doc as never } });
+    }
+    const c = await k8sCase({ 'kubectl-prod-eks.json': readFileSync(join(ROOT, 'assets/demo/kubectl-prod-eks.json'), 'utf8') }, { cluster: 'prod-eks' }, roles);
+    expect(c.edges('FEDERATES_TO').map((e) => `${e.src.split('/').pop()} -> ${e.dst.split('/').pop()}${e.conditional ? ' (conditional)' : ''}`).sort()).toEqual(['payments-api -> payments-irsa', 'report-builder -> reporting-irsa']);
+    expect(c.edges('FEDERATION_REFUSED').map((e) => `${e.src.split('/').pop()} -> ${e.dst.split('/').pop()}`)).toEqual(['etl -> payments-irsa']);
+    expect(c.pairs('CAN_ESCALATE')).toEqual(['ci/serviceaccount/deployer -> payments/serviceaccount/default', 'ci/serviceaccount/deployer -> payments/serviceaccount/payments-api']);
+    expect(c.pairs('CAN_READ_CREDENTIAL')).toEqual(['monitoring/serviceaccount/prometheus -> payments/secret/payments-api-token']);
+    expect(c.pairs('ADMIN_OF')).toEqual(['_/group/system:masters -> admin:k8s:prod-eks', 'kube-system/serviceaccount/legacy-admin -> admin:k8s:prod-eks']);
+    c.store.close();
+  });
+});
+
