@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GraphFragment } from '../../../src/model/fragment.js';
+import { openEngine } from '../../../src/api/engine.js';
 import { FIXTURES, ROOT } from '../../helpers.js';
 import { k8sCase, sa, yaml } from './k8s-case.js';
 
@@ -136,7 +137,14 @@ describe('the demo cluster prod-eks with the production account roles', () => {
     expect(c.pairs('CAN_ESCALATE')).toEqual(['ci/serviceaccount/deployer -> payments/serviceaccount/default', 'ci/serviceaccount/deployer -> payments/serviceaccount/payments-api']);
     expect(c.pairs('CAN_READ_CREDENTIAL')).toEqual(['monitoring/serviceaccount/prometheus -> payments/secret/payments-api-token']);
     expect(c.pairs('ADMIN_OF')).toEqual(['_/group/system:masters -> admin:k8s:prod-eks', 'kube-system/serviceaccount/legacy-admin -> admin:k8s:prod-eks']);
+    const path = c.store.path;
     c.store.close();
+    // Attack paths: the CI deployer reaches the payments role through payments-api; etl reaches no role at all.
+    const engine = openEngine(path);
+    const viaDeployer = await engine.paths({ from: 'k8s:prod-eks/ci/serviceaccount/deployer', to: 'arn:aws:iam::222222222222:role/payments-irsa' });
+    expect(viaDeployer[0]?.steps.map((s) => s.edge.kind)).toEqual(['CAN_ESCALATE', 'FEDERATES_TO']);
+    expect(await engine.paths({ from: 'k8s:prod-eks/analytics/serviceaccount/etl', to: 'arn:aws:iam::222222222222:role/payments-irsa' })).toEqual([]);
+    engine.close();
   });
 });
 
