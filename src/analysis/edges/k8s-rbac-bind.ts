@@ -6,7 +6,8 @@ import type { EdgeRule } from './types.js';
 // RBAC blocks privilege escalation through bindings unless the creator holds `bind` on the role it binds, and
 // through roles unless it holds `escalate` on the role it edits. With those verbs:
 // - create a ClusterRoleBinding + bind ClusterRole cluster-admin (by name or "*") → cluster admin;
-// - update/patch a ClusterRole the subject is already bound to cluster-wide + escalate on it → rewrite it to "*";
+// - update/patch a role the subject is already bound to + escalate on it → rewrite it to "*" (cluster admin when
+//   bound cluster-wide, admin of the namespace through a RoleBinding);
 // - create a RoleBinding in a namespace + bind a ClusterRole or Role that allows creating pods there → every
 //   service account of that namespace (bound with a RoleBinding, even cluster-admin is admin of one namespace).
 // A ClusterRoleBinding cannot refer to a Role, and binding a role that does not exist grants nothing.
@@ -37,17 +38,32 @@ export const k8sRbacBind: EdgeRule = {
       }
     }
 
-    // escalate on a ClusterRole it is bound to cluster-wide, plus the right to edit it.
-    const escalate = grants(model, { verb: 'escalate', group: RBAC, resource: 'clusterroles', clusterScoped: true });
-    for (const verb of ['update', 'patch']) {
-      for (const edit of grants(model, { verb, group: RBAC, resource: 'clusterroles', clusterScoped: true })) {
-        for (const esc of escalate) {
-          if (esc.subject !== edit.subject || esc.cluster !== edit.cluster) continue;
-          for (const own of edit.cluster.bindings) {
-            if (own.subject !== edit.subject || own.namespace !== undefined || own.role.kind !== 'ClusterRole') continue;
-            if ((edit.names && !edit.names.includes(own.role.name)) || (esc.names && !esc.names.includes(own.role.name))) continue;
-            const ev: Evidence[] = [...grantEvidence(edit), ...grantEvidence(esc), { type: 'binding', summary: `ClusterRoleBinding ${own.name} binds ClusterRole ${own.role.name} to it cluster-wide`, ...(own.location ? { location: own.location } : {}) }];
-            out.add('ADMIN_OF', edit.subject, edit.cluster.adminId, { reason: `can ${verb} ClusterRole ${own.role.name} with escalate, and is bound to it cluster-wide: it can rewrite it to allow everything`, technique: 'escalate' }, ev, `${verb} clusterroles + escalate`);
+    // escalate plus update/patch on a role the subject is already bound to: it rewrites the role to allow everything.
+    // Bound cluster-wide that is cluster admin; through a RoleBinding, admin of that namespace (every account there).
+    for (const resource of ['clusterroles', 'roles'] as const) {
+      const clusterScoped = resource === 'clusterroles';
+      const escalate = grants(model, { verb: 'escalate', group: RBAC, resource, clusterScoped });
+      for (const verb of ['update', 'patch']) {
+        for (const edit of grants(model, { verb, group: RBAC, resource, clusterScoped })) {
+          for (const esc of escalate) {
+            if (esc.subject !== edit.subject || esc.cluster !== edit.cluster) continue;
+            for (const own of edit.cluster.bindings) {
+              const r = own.role;
+              if (own.subject !== edit.subject || r.kind !== (clusterScoped ? 'ClusterRole' : 'Role')) continue;
+              if ((edit.names && !edit.names.includes(r.name)) || (esc.names && !esc.names.includes(r.name))) continue;
+              // A Role is edited in its namespace: both grants must cover it.
+              if (!clusterScoped && [edit.namespace, esc.namespace].some((ns) => ns !== undefined && ns !== r.namespace)) continue;
+              const where = own.namespace !== undefined ? `RoleBinding ${own.namespace}/${own.name}` : `ClusterRoleBinding ${own.name}`;
+              const ev: Evidence[] = [...grantEvidence(edit), ...grantEvidence(esc), { type: 'binding', summary: `${where} binds ${r.kind} ${r.name} to it${own.namespace !== undefined ? ` in namespace ${own.namespace}` : ' cluster-wide'}`, ...(own.location ? { location: own.location } : {}) }];
+              const action = `${verb} ${resource} + escalate`;
+              if (own.namespace === undefined) {
+                out.add('ADMIN_OF', edit.subject, edit.cluster.adminId, { reason: `can ${verb} ${r.kind} ${r.name} with escalate, and is bound to it cluster-wide: it can rewrite it to allow everything`, technique: 'escalate' }, ev, action);
+                continue;
+              }
+              for (const sa of edit.cluster.serviceAccounts.get(own.namespace) ?? []) {
+                out.add('CAN_ESCALATE', edit.subject, sa.id, { reason: `can ${verb} ${r.kind} ${r.name} with escalate and holds it in namespace ${own.namespace}: rewritten to allow everything, it runs pods as ${sa.name}`, technique: 'escalate' }, ev, action);
+              }
+            }
           }
         }
       }

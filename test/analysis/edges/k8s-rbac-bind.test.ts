@@ -70,4 +70,19 @@ describe('k8s-rbac-bind: bind and escalate', () => {
     expect(c.edges('ADMIN_OF')[0]!.props.technique).toBe('escalate');
     c.store.close();
   });
+
+  it('escalate + patch on a Role it holds through a RoleBinding is admin of that namespace only', async () => {
+    const c = await k8sCase({
+      'm.yaml': yaml(
+        sa('app', 'api'),
+        sa('other', 'db'),
+        role('Role', 'self', 'app', [{ apiGroups: [RBAC], resources: ['roles'], verbs: ['escalate', 'patch'] }]),
+        binding('RoleBinding', 'self', 'app', { kind: 'Role', name: 'self' }, [saSubject('ci', 'bot')]),
+      ),
+    });
+    expect(c.pairs('ADMIN_OF')).toEqual([]);
+    expect(c.pairs('CAN_ESCALATE', 'escalate')).toEqual(['ci/serviceaccount/bot -> app/serviceaccount/api']);
+    c.store.close();
+  });
 });
+

@@ -27,4 +27,21 @@ describe('k8s-token-request: create serviceaccounts/token', () => {
     expect(c.pairs('CAN_ESCALATE')).toEqual([]);
     c.store.close();
   });
+
+  it('create secrets plus reading them back in a namespace mints a token for any account there; create alone does not', async () => {
+    const c = await k8sCase({
+      'm.yaml': yaml(
+        sa('app', 'api'),
+        sa('other', 'db'),
+        role('Role', 'make-read', 'app', [{ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get'] }]),
+        role('Role', 'make-only', 'other', [{ apiGroups: [''], resources: ['secrets'], verbs: ['create'] }]),
+        binding('RoleBinding', 'a', 'app', { kind: 'Role', name: 'make-read' }, [saSubject('ci', 'a')]),
+        binding('RoleBinding', 'b', 'other', { kind: 'Role', name: 'make-only' }, [saSubject('ci', 'b')]),
+      ),
+    });
+    expect(c.pairs('CAN_ESCALATE', 'create secrets (service-account token)')).toEqual(['ci/serviceaccount/a -> app/serviceaccount/api']);
+    expect(c.pairs('CAN_ESCALATE')).toEqual(['ci/serviceaccount/a -> app/serviceaccount/api']);
+    c.store.close();
+  });
 });
+
