@@ -76,7 +76,8 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
   if (!isObject(value)) throw new ImportError(file, 'expected a Kubernetes object (with "kind" and "metadata")', at);
   const kind = value['kind'];
   if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'a Kubernetes object needs a string "kind"', join(at, 'kind'));
-  if (kind === 'List' || kind.endsWith('List')) {
+  // kubectl prints kind List; the API itself answers PodList, RoleBindingList…
+  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value['items']))) {
     const items = value['items'];
     if (!Array.isArray(items)) throw new ImportError(file, `expected "items" to be an array in a ${kind}`, join(at, 'items'));
     items.forEach((item, i) => collect(file, item, join(at, 'items', i), out));

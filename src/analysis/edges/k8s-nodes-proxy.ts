@@ -21,7 +21,7 @@ export const k8sNodesProxy: EdgeRule = {
         const evidence = grantEvidence(g);
         for (const list of g.cluster.runners.values()) {
           for (const r of list) {
-            if (r.node.kind !== 'k8s_pod' || !r.tokenMounted) continue;
+            if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
             const nodeName = typeof r.node.props['nodeName'] === 'string' ? r.node.props['nodeName'] : undefined;
             if (g.names && (!nodeName || !g.names.includes(nodeName))) continue;
             out.add('CAN_ESCALATE', g.subject, r.sa, { reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' }, [...evidence, runnerEvidence(r)], action);

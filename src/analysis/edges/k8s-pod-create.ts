@@ -52,7 +52,7 @@ export const k8sPodCreate: EdgeRule = {
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
         for (const r of inScope(g, g.cluster.runners)) {
-          if (r.node.kind !== 'k8s_pod' || !r.tokenMounted) continue;
+          if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
           if (g.names && !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1))) continue;
           const ev: Evidence[] = [...evidence, runnerEvidence(r)];
           out.add('CAN_ESCALATE', g.subject, r.sa, { reason: `can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' }, ev, action);

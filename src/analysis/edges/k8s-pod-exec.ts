@@ -31,7 +31,7 @@ export const k8sPodExec: EdgeRule = {
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
         for (const r of inScope(g, g.cluster.runners)) {
-          if (!r.tokenMounted) continue;
+          if (!r.tokenMounted || !r.running) continue;
           const isPod = r.node.kind === 'k8s_pod';
           if (!isPod && !RUNNING_WORKLOADS.has(String(r.node.props['objectKind']))) continue;
           if (g.names && (!isPod || !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1)))) continue;

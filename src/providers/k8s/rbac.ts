@@ -70,6 +70,8 @@ export interface Runner {
   node: StoredNode;
   sa: string;
   tokenMounted: boolean;
+  /** A pod whose phase is not Running (Pending, Succeeded, Failed) has no container to enter; unknown counts as running. */
+  running: boolean;
   namespace: string;
   at?: string;
 }
@@ -208,7 +210,8 @@ function buildModel(ctx: DeriveContext): RbacModel {
       const c = clusterOf(n);
       const run = runsAs.get(n.id);
       if (!c || !run) continue;
-      push(c.runners, nsOf(n), { node: n, sa: run.dst, tokenMounted: run.tokenMounted, namespace: nsOf(n), ...(run.at ? { at: `${String(n.props['sourceFile'] ?? '')} ${run.at}`.trim() } : {}) });
+      const phase = n.props['phase'];
+      push(c.runners, nsOf(n), { node: n, sa: run.dst, tokenMounted: run.tokenMounted, running: phase === undefined || phase === 'Running', namespace: nsOf(n), ...(run.at ? { at: `${String(n.props['sourceFile'] ?? '')} ${run.at}`.trim() } : {}) });
     }
   }
   const clusterAdmins = new Set<string>();

@@ -10,11 +10,12 @@ describe('k8s-pod-exec: exec, attach and debug containers', () => {
         pod('app', 'api-1', 'api'),
         pod('app', 'batch-1', 'batch'),
         pod('other', 'x-1', 'x'),
+        JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'done-1', namespace: 'app' }, spec: { serviceAccountName: 'migrator', containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Succeeded' } }),
         role('Role', 'exec', 'app', [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]),
         binding('RoleBinding', 'sre', 'app', { kind: 'Role', name: 'exec' }, [{ kind: 'User', name: 'sre@example.com' }]),
       ),
     });
-    // batch-1 inherits automountServiceAccountToken: false from its account.
+    // batch-1 inherits automountServiceAccountToken: false from its account; done-1 has finished.
     expect(c.pairs('CAN_ESCALATE')).toEqual(['_/user/sre@example.com -> app/serviceaccount/api']);
     const e = c.edges('CAN_ESCALATE')[0]!;
     expect(e.props.technique).toBe('pods/exec');
