@@ -58,8 +58,12 @@ function readObjects(file: string, text: string): Located[] {
   }
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
+  // Lines are counted forward from the previous document: a manifest of thousands of documents stays linear.
+  let counted = { offset: 0, line: 1 };
   list.forEach((doc, i) => {
-    const line = lineColumn(text, doc.contents?.range?.[0] ?? doc.range[0]).line;
+    const offset = doc.contents?.range?.[0] ?? doc.range[0];
+    counted = { offset, line: counted.line + lineColumn(text.slice(counted.offset, offset), offset - counted.offset).line - 1 };
+    const line = counted.line;
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
