@@ -42,7 +42,7 @@ export const k8sPodCreate: EdgeRule = {
         const evidence = grantEvidence(g);
         for (const sa of inScope(g, g.cluster.serviceAccounts)) {
           if (g.names && !namedWorkloadExists(g.cluster.runners.get(String(sa.props['namespace'])) ?? [], req.resource, g.names)) continue;
-          out.add('CAN_ESCALATE', g.subject, sa.id, { reason: `can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique }, evidence, action, 'run pods');
+          out.addWith('CAN_ESCALATE', g.subject, sa.id, 'run pods', () => ({ reason: `can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique }), evidence, action);
         }
       }
     }
@@ -55,7 +55,7 @@ export const k8sPodCreate: EdgeRule = {
           if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
           if (g.names && !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1))) continue;
           const ev: Evidence[] = [...evidence, runnerEvidence(r)];
-          out.add('CAN_ESCALATE', g.subject, r.sa, { reason: `can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' }, ev, action);
+          out.addWith('CAN_ESCALATE', g.subject, r.sa, 'patch pods', () => ({ reason: `can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' }), ev, action);
         }
       }
     }

@@ -24,6 +24,22 @@ export class EdgeCollector {
       // An unconditional way beats a conditional one for the same step.
       entry.edge.props = props;
     }
+    this.merge(entry, evidence, action);
+  }
+
+  /** As add, with the props built only for the first way to an edge (hot loops over thousands of pods). */
+  addWith(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps & { technique: string; reason: string }, evidence: Evidence[], action?: string): void {
+    if (from === to) return;
+    const key = `${kind}\n${from}\n${to}\n${family}`;
+    let entry = this.edges.get(key);
+    if (!entry) {
+      entry = { edge: { kind, from, to, props: make() }, evidence: [], actions: new Set(), seen: new Set() };
+      this.edges.set(key, entry);
+    }
+    this.merge(entry, evidence, action);
+  }
+
+  private merge(entry: { evidence: Evidence[]; actions: Set<string>; seen: Set<Evidence> }, evidence: Evidence[], action: string | undefined): void {
     if (action) entry.actions.add(action);
     // Evidence objects are built once per grant and per workload, so identity is enough to drop repeats.
     for (const e of evidence) {

@@ -174,9 +174,10 @@ function buildModel(ctx: DeriveContext): RbacModel {
   }
   for (const c of clusters.values()) aggregate(c);
 
+  const roleHome = new Map<string, ClusterModel>();
+  for (const c of clusters.values()) for (const id of c.roles.keys()) roleHome.set(id, c);
   for (const e of ctx.edgesOfKind('HAS_ROLE')) {
-    const role = ctx.node(e.dst);
-    const c = role && clusterOf(role);
+    const c = roleHome.get(e.dst);
     const info = c?.roles.get(e.dst);
     if (!c || !info) continue;
     const p = e.props;
@@ -203,15 +204,16 @@ function buildModel(ctx: DeriveContext): RbacModel {
   }
   for (const u of ctx.nodesOfKind('k8s_user')) clusterOf(u)?.users.push(u);
   for (const g of ctx.nodesOfKind('k8s_group')) clusterOf(g)?.groups.push(g);
-  const runsAs = new Map<string, { dst: string; tokenMounted: boolean; at?: string }>();
-  for (const e of ctx.edgesOfKind('RUNS_AS')) runsAs.set(e.src, { dst: e.dst, tokenMounted: e.props['tokenMounted'] !== false, ...(typeof e.props.at === 'string' ? { at: e.props.at } : {}) });
+  // The importer writes the account a pod or workload runs as (and whether its token is mounted) on the node as
+  // well as on its RUNS_AS edge; reading the props saves reading every RUNS_AS edge back.
   for (const kind of ['k8s_pod', 'k8s_workload'] as const) {
     for (const n of ctx.nodesOfKind(kind)) {
       const c = clusterOf(n);
-      const run = runsAs.get(n.id);
-      if (!c || !run) continue;
+      const account = n.props['serviceAccount'];
+      if (!c || typeof account !== 'string') continue;
+      const ns = nsOf(n);
       const phase = n.props['phase'];
-      push(c.runners, nsOf(n), { node: n, sa: run.dst, tokenMounted: run.tokenMounted, running: phase === undefined || phase === 'Running', namespace: nsOf(n), ...(run.at ? { at: `${String(n.props['sourceFile'] ?? '')} ${run.at}`.trim() } : {}) });
+      push(c.runners, ns, { node: n, sa: ids.k8sObject(c.name, ns, 'serviceaccount', account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns, ...(typeof n.props['at'] === 'string' ? { at: `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim() } : {}) });
     }
   }
   const clusterAdmins = new Set<string>();
