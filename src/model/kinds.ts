@@ -100,7 +100,7 @@ export interface EdgeKindSpec {
 // Edge kinds join this table when an importer or rule emits them (the drift test holds us to it).
 // The planned vocabulary is in ARCHITECTURE.md.
 export const EDGE_KINDS = {
-  MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
+  MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'any' },
   AUTHENTICATES_AS: { description: 'Holding the credential lets you act as the identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
   RUNS_AS: { description: 'The pod or workload runs with the identity; whoever controls it can use the identity.', verb: 'runs as', traversable: true, origin: 'imported' },
   HAS_ROLE: { description: 'A binding names the subject for the role (raw statement; derived edges say what it allows).', verb: 'is bound to', traversable: false, origin: 'imported' },

@@ -11,6 +11,7 @@ export type TrustVerdict =
   | { outcome: 'refused'; why: string; statement?: Json; index?: number };
 
 const WEB_IDENTITY = 'sts:assumerolewithwebidentity';
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\//;
 
 export function checkIrsaTrust(trustPolicy: unknown, sub: string, aud: string): TrustVerdict {
   const doc = isObject(trustPolicy) ? trustPolicy : {};
@@ -29,7 +30,10 @@ export function checkIrsaTrust(trustPolicy: unknown, sub: string, aud: string): 
         continue;
       }
       if (st['Effect'] !== 'Allow') continue;
-      if (result.ok) allowed ??= { outcome: 'allowed', statement: st as Json, index, provider, unresolved: result.unresolved, wideSub: !result.subChecked };
+      // Without a sub condition only an EKS issuer is taken to issue this account's token (a GitHub or Google
+      // provider trusted without conditions is open to its own subjects, not to the cluster's).
+      if (result.ok && !result.subChecked && !EKS_ISSUER.test(prefix)) misses.push(`statement ${index + 1}: ${provider} is not an EKS OIDC issuer and no sub condition names the account`);
+      else if (result.ok) allowed ??= { outcome: 'allowed', statement: st as Json, index, provider, unresolved: result.unresolved, wideSub: !result.subChecked };
       else misses.push(`statement ${index + 1}: ${result.why}`);
     }
   }

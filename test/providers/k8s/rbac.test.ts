@@ -76,6 +76,11 @@ describe('IRSA trust evaluation', () => {
     expect(checkIrsaTrust(deny, sub, 'sts.amazonaws.com').outcome).toBe('refused');
   });
 
+  it('does not take a non-EKS provider without a sub condition (GitHub Actions) as trusting the account', () => {
+    const github = { Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+    expect(checkIrsaTrust(github, sub, 'sts.amazonaws.com').outcome).toBe('refused');
+  });
+
   it('flags a trust without a sub condition as wide, and leaves unknown conditions unresolved', () => {
     expect(checkIrsaTrust(trust({}), sub, 'sts.amazonaws.com')).toMatchObject({ outcome: 'allowed', wideSub: true });
     const v = checkIrsaTrust(trust({ Condition: { StringEquals: { [`${key}:sub`]: sub }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }), sub, 'sts.amazonaws.com');
