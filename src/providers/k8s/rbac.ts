@@ -351,6 +351,7 @@ export function scopeText(grant: Grant): string {
 
 const evidenceCache = new WeakMap<Binding, Map<RoleRule, Evidence[]>>();
 const runnerCache = new WeakMap<Runner, Evidence>();
+const bindingCache = new WeakMap<Binding, Evidence>();
 
 /**
  * The binding and the rule that make a grant, as evidence. The same objects come back for the same binding and
@@ -375,13 +376,19 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
   const via = ruleRole.id !== role.id ? ` (aggregated into ${roleName})` : '';
   const r = rr.rule;
   const ruleText = `verbs [${r.verbs.join(', ')}] on resources [${r.resources.join(', ')}] in apiGroups [${r.apiGroups.map((g) => (g === '' ? '""' : g)).join(', ')}]${r.resourceNames.length ? ` named [${r.resourceNames.join(', ')}]` : ''}`;
-  const out: Evidence[] = [
-    {
+  // One binding object per binding, shared by its rules' evidence, so an edge made by two rules lists it once.
+  let bindingEvidence = bindingCache.get(b);
+  if (!bindingEvidence) {
+    bindingEvidence = {
       type: 'binding',
       summary: `${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
       ...(b.location ? { location: b.location } : {}),
       data: { kind: b.kind, name: b.name, ...(b.namespace !== undefined ? { namespace: b.namespace } : {}), roleRef: { kind: role.kind, name: role.name } },
-    },
+    };
+    bindingCache.set(b, bindingEvidence);
+  }
+  const out: Evidence[] = [
+    bindingEvidence,
     {
       type: 'rbac-rule',
       summary: `${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,

@@ -15,6 +15,7 @@ describe('k8s-pod-create: running pods as other service accounts', () => {
     });
     expect(c.pairs('CAN_ESCALATE')).toEqual(['ci/serviceaccount/deployer -> payments/serviceaccount/api', 'ci/serviceaccount/deployer -> payments/serviceaccount/default']);
     expect(c.edges('CAN_ESCALATE')[0]!.props.technique).toBe('create pods');
+    expect(c.edges('CAN_ESCALATE')[0]!.props.evidence?.map((x) => x.type)).toEqual(['binding', 'rbac-rule']);
     c.store.close();
   });
 
@@ -30,6 +31,8 @@ describe('k8s-pod-create: running pods as other service accounts', () => {
     const e = c.edges('CAN_ESCALATE')[0]!;
     expect(e.props.technique).toBe('create workloads');
     expect(e.props.actions).toEqual(['create deployments', 'patch deployments']);
+    // One binding, one rule: each listed once however many actions it allows.
+    expect(e.props.evidence?.map((x) => x.type)).toEqual(['binding', 'rbac-rule']);
     c.store.close();
   });
 
