@@ -27,10 +27,13 @@ export const kubernetes: Importer = {
     if (probe.looksJson) {
       if (!/"apiVersion"\s*:/.test(head)) return 0;
       const kinds = [...head.matchAll(/"kind"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]!);
-      return kinds.some((k) => KNOWN_KINDS.test(k) && k !== 'List') ? 0.95 : kinds.includes('List') && /"items"\s*:\s*\[/.test(head) ? 0.7 : 0;
+      if (kinds.some((k) => KNOWN_KINDS.test(k) && k !== 'List')) return 0.95;
+      // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
+      return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
     }
     if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
-    const kinds = [...head.matchAll(/^kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
+    // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
+    const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
     return kinds.some((k) => KNOWN_KINDS.test(k)) ? 0.9 : 0;
   },
   parse(input, ctx) {

@@ -108,6 +108,14 @@ describe('Kubernetes importer', () => {
     expect(f.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual(['k8s:c/ci/serviceaccount/bot -> k8s:c/app/role/r', 'k8s:c/app/serviceaccount/local -> k8s:c/app/role/r']);
   });
 
+  it('detects and reads kubectl get -o yaml output (a List whose items are indented)', async () => {
+    const text = 'apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: bot\n    namespace: ci\nkind: List\nmetadata:\n  resourceVersion: ""\n';
+    const input = createInput('sa.yaml', Buffer.from(text));
+    expect(detectImporter(input).format).toBe('kubernetes');
+    const f = await parseAll(kubernetes, input, { cluster: 'c' });
+    expect(node(f, 'k8s:c/ci/serviceaccount/bot')?.props?.['at']).toBe('document 1 (line 1): $.items[0]');
+  });
+
   it('reads a JSON array of objects and a single object', async () => {
     const arr = await parseText('arr.json', JSON.stringify([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'a', namespace: 'x' } }]), 'c');
     expect(node(arr, 'k8s:c/x/serviceaccount/a')?.props?.['at']).toBe('$[0]');
