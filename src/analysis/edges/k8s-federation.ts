@@ -53,7 +53,8 @@ function podIdentity(ctx: DeriveContext, sa: StoredNode, a: Record<string, unkno
   let conditional: string | undefined;
   if (!role || role.props['trustPolicy'] === undefined) conditional = 'role trust not in the case: the role must trust pods.eks.amazonaws.com (sts:AssumeRole, sts:TagSession)';
   else {
-    const verdict = checkPodIdentityTrust(role.props['trustPolicy'], tagSession);
+    const account = typeof a['associationArn'] === 'string' ? a['associationArn'].split(':')[4] : undefined;
+    const verdict = checkPodIdentityTrust(role.props['trustPolicy'], { clusterName: clusterName(ctx, sa), namespace: String(sa.props['namespace'] ?? ''), serviceAccount: String(sa.props['serviceAccount'] ?? ''), tagSession, ...(account ? { account } : {}) });
     if (verdict.outcome === 'refused') {
       ctx.emitEdge({ from: sa.id, to: roleArn, kind: 'FEDERATION_REFUSED', props: { reason: `EKS Pod Identity association names role ${role.name}, but ${verdict.why}: EKS cannot assume it`, technique: 'EKS Pod Identity', refused: true, evidence: [ev, { type: 'trust-policy', summary: `Trust policy of ${role.name}: ${verdict.why}`, data: role.props['trustPolicy'] ?? null }] } });
       return;
@@ -68,6 +69,10 @@ function podIdentity(ctx: DeriveContext, sa: StoredNode, a: Record<string, unkno
     roleNode(ctx, a['targetRoleArn']);
     ctx.emitEdge({ from: sa.id, to: a['targetRoleArn'], kind: 'FEDERATES_TO', props: { reason: `EKS Pod Identity: the association chains from ${roleArn} into target role ${a['targetRoleArn']}`, technique: 'EKS Pod Identity', evidence: [ev], conditional: `the target role must trust ${roleArn} (sts:AssumeRole, sts:TagSession${typeof a['externalId'] === 'string' ? `, sts:ExternalId ${a['externalId']}` : ''})` } });
   }
+}
+
+function clusterName(ctx: DeriveContext, sa: StoredNode): string {
+  return (sa.boundary ? ctx.node(sa.boundary)?.name : undefined) ?? '';
 }
 
 function irsa(ctx: DeriveContext, sa: StoredNode, roleArn: string, aud: string, sub: string): void {

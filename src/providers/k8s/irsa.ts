@@ -111,29 +111,68 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** What EKS Pod Identity knows when it assumes a role: the session tags it sets and the account it calls from. */
+export interface PodIdentityContext {
+  clusterName: string;
+  namespace: string;
+  serviceAccount: string;
+  /** The cluster's account (from the association ARN), when known. */
+  account?: string;
+  tagSession: boolean;
+}
+
 /**
  * EKS Pod Identity: the EKS Auth service assumes the role as service principal pods.eks.amazonaws.com with
- * sts:AssumeRole and, unless the association disables session tags, sts:TagSession. Conditions (aws:SourceArn
- * of the cluster, aws:SourceAccount) are returned unresolved.
+ * sts:AssumeRole and, unless the association disables session tags, sts:TagSession. Conditions on the session tags
+ * it sets (aws:RequestTag/kubernetes-namespace, kubernetes-service-account, eks-cluster-name) and on
+ * aws:SourceAccount are checked; any other condition is returned unresolved.
  */
-export function checkPodIdentityTrust(trustPolicy: unknown, tagSession: boolean): TrustVerdict {
+export function checkPodIdentityTrust(trustPolicy: unknown, pi: PodIdentityContext): TrustVerdict {
   const doc = isObject(trustPolicy) ? trustPolicy : {};
   const statements = Array.isArray(doc['Statement']) ? doc['Statement'] : isObject(doc['Statement']) ? [doc['Statement']] : [];
-  const needed = tagSession ? ['sts:assumerole', 'sts:tagsession'] : ['sts:assumerole'];
+  const needed = pi.tagSession ? ['sts:assumerole', 'sts:tagsession'] : ['sts:assumerole'];
+  const known: Record<string, string | undefined> = {
+    'aws:requesttag/kubernetes-namespace': pi.tagSession ? pi.namespace : undefined,
+    'aws:requesttag/kubernetes-service-account': pi.tagSession ? pi.serviceAccount : undefined,
+    'aws:requesttag/eks-cluster-name': pi.tagSession ? pi.clusterName : undefined,
+    'aws:sourceaccount': pi.account,
+  };
   const covered = new Map<string, { statement: Json; index: number; conditions: string[] }>();
+  const misses: string[] = [];
   for (const [index, st] of statements.entries()) {
     if (!isObject(st) || st['Effect'] !== 'Allow') continue;
     const principal = st['Principal'];
     const services = isObject(principal) ? [principal['Service']].flat().map(String) : principal === '*' ? ['*'] : [];
     if (!services.some((s) => s === 'pods.eks.amazonaws.com' || s === '*')) continue;
-    const conditions = isObject(st['Condition']) ? Object.entries(st['Condition']).flatMap(([op, block]) => (isObject(block) ? Object.entries(block).map(([k, v]) => `${op} ${k} ${JSON.stringify(v)}`) : [])) : [];
+    const unresolved: string[] = [];
+    let refusedBy: string | undefined;
+    if (isObject(st['Condition'])) {
+      for (const [rawOp, block] of Object.entries(st['Condition'])) {
+        if (!isObject(block)) continue;
+        const op = rawOp.replace(/IfExists$/, '');
+        for (const [rawKey, rawValues] of Object.entries(block)) {
+          const values = (Array.isArray(rawValues) ? rawValues : [rawValues]).map(String);
+          const actual = known[rawKey.toLowerCase()];
+          const verdict = actual === undefined ? undefined : compare(op, values, actual);
+          if (verdict === undefined) unresolved.push(`${rawOp} ${rawKey} ${JSON.stringify(rawValues)}`);
+          else if (!verdict) refusedBy ??= `${rawOp} on ${rawKey} allows ${values.join(', ')}, not ${actual}`;
+        }
+      }
+    }
+    if (refusedBy) {
+      misses.push(`statement ${index + 1}: ${refusedBy}`);
+      continue;
+    }
     for (const action of needed) {
       const list = [st['Action']].flat().filter((a) => a !== undefined).map((a) => String(a).toLowerCase());
-      if (list.some((p) => glob(p).test(action)) && !covered.has(action)) covered.set(action, { statement: st as Json, index, conditions });
+      if (list.some((p) => glob(p).test(action)) && !covered.has(action)) covered.set(action, { statement: st as Json, index, conditions: unresolved });
     }
   }
   const missing = needed.filter((a) => !covered.has(a));
-  if (missing.length) return { outcome: 'refused', why: `no statement allows ${missing.map((a) => a.replace('sts:assumerole', 'sts:AssumeRole').replace('sts:tagsession', 'sts:TagSession')).join(' and ')} to pods.eks.amazonaws.com` };
+  if (missing.length) {
+    const names = missing.map((a) => (a === 'sts:assumerole' ? 'sts:AssumeRole' : 'sts:TagSession')).join(' and ');
+    return { outcome: 'refused', why: `no statement allows ${names} to pods.eks.amazonaws.com for ${pi.namespace}/${pi.serviceAccount}${misses.length ? ` (${misses.join('; ')})` : ''}` };
+  }
   const first = covered.get('sts:assumerole')!;
   const unresolved = [...new Set([...covered.values()].flatMap((c) => c.conditions))];
   return { outcome: 'allowed', statement: first.statement, index: first.index, provider: 'pods.eks.amazonaws.com', unresolved, wideSub: false };

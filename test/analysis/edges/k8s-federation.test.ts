@@ -119,6 +119,15 @@ describe('k8s-federation: GKE and Azure Workload Identity, EKS Pod Identity', ()
     expect(refused.edges('FEDERATES_TO')).toEqual([]);
     expect(refused.edges('FEDERATION_REFUSED')[0]!.props.reason).toContain('sts:TagSession');
     refused.store.close();
+    // Session-tag conditions are checked: the role admits only another namespace's account.
+    const tagged = { Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': 'billing' } } }] };
+    const other = await k8sCase({ 'describe.json': assoc }, {}, roleFacts(ROLE, tagged));
+    expect(other.edges('FEDERATION_REFUSED')[0]!.props.reason).toContain('allows billing, not payments');
+    other.store.close();
+    const mine = { Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-service-account': 'payments-api', 'aws:RequestTag/eks-cluster-name': 'prod-eks' } } }] };
+    const same = await k8sCase({ 'describe.json': assoc }, {}, roleFacts(ROLE, mine));
+    expect(same.edges('FEDERATES_TO')).toMatchObject([{ conditional: false }]);
+    same.store.close();
   });
 });
 
