@@ -8,10 +8,12 @@ import { awsResourcePolicy } from './aws-resource-policy.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
 import { cloudtrail } from './cloudtrail.js';
+import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
 import { gcpAuditLog } from './gcp-audit-log.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { gitleaks } from './gitleaks.js';
+import { kubernetes } from './kubernetes.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
 import { trufflehog } from './trufflehog.js';
@@ -38,4 +40,6 @@ export const IMPORTERS: readonly Importer[] = [
   trufflehog,
   cloudtrail,
   gcpAuditLog,
+  kubernetes,
+  eksPodIdentity,
 ];

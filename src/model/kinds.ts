@@ -116,6 +116,7 @@ export const EDGE_KINDS = {
   EXPOSES: { description: 'The leak exposes the credential: whoever holds the leaked text holds the credential.', verb: 'exposes', traversable: true, origin: 'imported' },
   OBSERVED_USE: { description: 'Activity logs show the source using the target (first/last seen, count, actions).', verb: 'was seen using', traversable: true, origin: 'observed' },
   OWNS: { description: 'The identity is recorded as owner of the object (an app registration owner, a resource creator).', verb: 'owns', traversable: false, origin: 'imported' },
+  FEDERATION_REFUSED: { description: 'The workload identity is configured for the cloud identity, but that identity does not trust it: no credentials can be obtained. Kept to show the misconfiguration.', verb: 'is refused by', traversable: false, origin: 'derived' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;
