@@ -117,8 +117,11 @@ function gke(ctx: DeriveContext, sa: StoredNode, email: string, ns: string, name
   const target = ctx.node(id);
   if (!target) ctx.emitNode({ id, kind: 'gcp_service_account', name: email, handles: [email], stub: true, props: { email } });
   const member = `.svc.id.goog[${ns}/${name}]`;
+  // The GCP importers store a resource's bindings as props.iamBindings (src/providers/gcp/iam.ts).
+  const stored = target?.props['iamBindings'];
   const policy = target?.props['iamPolicy'];
-  const bindings = isObject(policy) && Array.isArray(policy['bindings']) ? policy['bindings'].filter((b): b is JsonObject => isObject(b)) : undefined;
+  const list = Array.isArray(stored) ? stored : isObject(policy) && Array.isArray(policy['bindings']) ? policy['bindings'] : undefined;
+  const bindings = list?.filter((b): b is JsonObject => isObject(b));
   if (!bindings) {
     ctx.emitEdge({ from: sa.id, to: id, kind: 'FEDERATES_TO', props: { reason: `GKE Workload Identity: the service account is annotated with ${email}`, technique: 'GKE Workload Identity', evidence: [ev], conditional: `the IAM policy of ${email} is not in the case: it must grant roles/iam.workloadIdentityUser to serviceAccount:<project>${member}` } });
     return;

@@ -76,7 +76,7 @@ describe('k8s-federation: GKE and Azure Workload Identity, EKS Pod Identity', ()
         sa('web', 'az-app', '  annotations:\n    azure.workload.identity/client-id: 00000000-1111-2222-3333-444444444444'),
       ),
     });
-    expect(c.pairs('FEDERATES_TO')).toEqual(['web/serviceaccount/az-app -> azure:client:00000000-1111-2222-3333-444444444444', 'web/serviceaccount/gke-app -> gcp:sa:app@my-project.iam.gserviceaccount.com']);
+    expect(c.pairs('FEDERATES_TO')).toEqual(['web/serviceaccount/az-app -> azure:appid:00000000-1111-2222-3333-444444444444', 'web/serviceaccount/gke-app -> gcp:sa:app@my-project.iam.gserviceaccount.com']);
     expect(c.edges('FEDERATES_TO').every((e) => e.conditional)).toBe(true);
     c.store.close();
   });
