@@ -23,7 +23,7 @@ export const awsCanAssume: EdgeRule = {
       const denies = statements.filter((s) => s.effect === 'Deny');
       for (const t of trustedPrincipals(statements)) {
         if (!statementCoversAction(t.statement, 'sts:AssumeRole')) continue;
-        emitTrusts(ctx, role, t);
+        emitTrusts(ctx, model, role, t);
         if (t.kind === 'principal') fromPrincipal(ctx, model, role, t, denies);
         else if (t.kind === 'account') fromAccount(ctx, model, role, t, denies);
         else if (t.kind === 'anyone') fromAnyone(ctx, model, role, t, denies);
@@ -42,10 +42,10 @@ export const awsCanAssume: EdgeRule = {
   },
 };
 
-function emitTrusts(ctx: DeriveContext, role: Principal, t: Trusted): void {
+function emitTrusts(ctx: DeriveContext, model: AwsModel, role: Principal, t: Trusted): void {
   let to: string | undefined;
   if (t.kind === 'principal') {
-    ensurePrincipal(ctx, t.value);
+    if (!model.byId.has(t.value)) ensurePrincipal(ctx, t.value);
     to = t.value;
   } else if (t.kind === 'account') to = ensureAccount(ctx, t.value);
   else if (t.kind === 'service') to = ensureService(ctx, t.value);
@@ -123,7 +123,7 @@ function fromAccount(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tr
   const account = t.value;
   const inCase = model.accounts.has(account);
   if (inCase) {
-    for (const p of model.principalsFor('sts:AssumeRole')) if (p.account === account) emitAssume(ctx, model, p, role, t, denies, 'delegated');
+    for (const p of model.principalsNaming('sts:AssumeRole', role.arn)) if (p.account === account) emitAssume(ctx, model, p, role, t, denies, 'delegated');
   }
   // Whoever administers the trusted account can give itself sts:AssumeRole on the role.
   ensureAccount(ctx, account);
