@@ -125,7 +125,9 @@ function fromAccount(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tr
   if (inCase) {
     for (const p of model.principalsNaming('sts:AssumeRole', role.arn)) if (p.account === account) emitAssume(ctx, model, p, role, t, denies, 'delegated');
   }
-  // Whoever administers the trusted account can give itself sts:AssumeRole on the role.
+  // Whoever administers the trusted account can give itself sts:AssumeRole on the role (in the role's own
+  // account the admin holds the role already).
+  if (account === role.account) return;
   ensureAccount(ctx, account);
   const cond = t.statement.condition ? [conditionWords(t.statement)] : [];
   ctx.emitEdge({

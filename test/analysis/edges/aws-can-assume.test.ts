@@ -29,8 +29,8 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(A, 'user', 'with-allow'), target, 'CAN_ASSUME')?.props.reason).toMatch(/trusts account 111122223333, and user with-allow's policies allow/);
     expect(c.edge(arn(A, 'user', 'other-role-only'), target, 'CAN_ASSUME')).toBeUndefined();
     expect(c.edge(arn(A, 'user', 'none'), target, 'CAN_ASSUME')).toBeUndefined();
-    // The account's admin can always grant itself the call.
-    expect(c.edge(`admin:aws:account:${A}`, target, 'CAN_ASSUME')).toBeDefined();
+    // The account's own admin holds the role already: no edge from it.
+    expect(c.edge(`admin:aws:account:${A}`, target, 'CAN_ASSUME')).toBeUndefined();
   });
 
   it('cross-account needs both the trust and the caller\'s own allow; a bare account id counts as the root', async () => {
