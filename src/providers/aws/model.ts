@@ -188,7 +188,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
         if (v === undefined) verdicts.set(s, (v = s.effect === 'Allow' && statementCoversAction(s, action)));
         return v;
       };
-      list = principals.filter((p) => pool.has(p) && p.identity.some(covers));
+      list = [...pool].filter((p) => p.identity.some(covers));
       actionIndex.set(key, list);
     }
     return list;
