@@ -139,6 +139,7 @@ export const awsGaad: Importer = {
         const lastUsed = isObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
         const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isObject);
         const pb = boundaryOf(r);
+        const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
         add({
           id: ids.awsArn(arn),
           kind: 'aws_role',
@@ -153,7 +154,7 @@ export const awsGaad: Importer = {
             tags,
             owner: ownerOf(tags),
             accountId: account,
-            trustPolicy: r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`),
+            trustPolicy,
             inlinePolicies: inline(r, 'RolePolicyList', w),
             attachedPolicies: attached(r, w),
             permissionsBoundary: pb,
@@ -164,6 +165,9 @@ export const awsGaad: Importer = {
             maxSessionDuration: typeof r['MaxSessionDuration'] === 'number' ? r['MaxSessionDuration'] : undefined,
           }),
         });
+        deletedPrincipals(trustPolicy).forEach((uid) =>
+          fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w}.AssumeRolePolicyDocument` }),
+        );
         profiles.forEach((ip, k) => {
           const ipArn = typeof ip['Arn'] === 'string' ? fix(ip['Arn']) : undefined;
           if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w}.InstanceProfileList[${k}].Arn`);
@@ -227,6 +231,18 @@ export const awsGaad: Importer = {
     return fragment;
   },
 };
+
+/** AWS replaces a deleted principal in a trust policy by its unique id (AIDA…, AROA…). */
+function deletedPrincipals(trust: Json | undefined): string[] {
+  const out: string[] = [];
+  const statements = isObject(trust) ? trust['Statement'] : undefined;
+  for (const st of Array.isArray(statements) ? statements : isObject(statements) ? [statements] : []) {
+    const principal = isObject(st) ? st['Principal'] : undefined;
+    const aws = isObject(principal) ? principal['AWS'] : undefined;
+    for (const v of Array.isArray(aws) ? aws : [aws]) if (typeof v === 'string' && /^A(IDA|ROA)[A-Z0-9]{12,}$/.test(v)) out.push(v);
+  }
+  return out;
+}
 
 interface Page {
   doc: JsonObject;
