@@ -419,9 +419,11 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
     conditions.push(...allow.unknown);
   }
 
-  // A resource policy's grant does not pass through the identity policy or the boundary.
-  if (!opts.grantedByResource && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
-  else if (!opts.grantedByResource && Array.isArray(p.boundary)) {
+  // A resource policy naming a user passes by its boundary; one naming a role does not (role sessions are
+  // always limited by the role's boundary).
+  const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
+  if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
+  else if (checkBoundary && Array.isArray(p.boundary)) {
     const b = allowFrom(p.boundary, action, resource, ctx, p.vars);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));

@@ -19,6 +19,22 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(A, 'user', 'alice'), target, 'CAN_ASSUME')).toBeUndefined();
   });
 
+  it('a same-account trust naming a user passes by its boundary; naming a role does not', async () => {
+    const boundary = arn(A, 'policy', 's3-only');
+    const c = await awsCase([
+      gaad(A, {
+        users: [{ name: 'bounded-user', boundary }],
+        roles: [
+          { name: 'bounded-role', boundary, trust: trust({ Service: 'ec2.amazonaws.com' }) },
+          { name: 'target', trust: trust({ AWS: [arn(A, 'user', 'bounded-user'), arn(A, 'role', 'bounded-role')] }) },
+        ],
+        policies: [{ name: 's3-only', document: doc(allow('s3:*')) }],
+      }),
+    ]);
+    expect(c.edge(arn(A, 'user', 'bounded-user'), target, 'CAN_ASSUME')).toBeDefined();
+    expect(c.edge(arn(A, 'role', 'bounded-role'), target, 'CAN_ASSUME')).toBeUndefined();
+  });
+
   it('trusting the account root requires an identity-policy allow on the role', async () => {
     const c = await awsCase([
       gaad(A, {
