@@ -215,7 +215,12 @@ export interface RequestContext {
   principalTags?: Record<string, string>;
 }
 
-const CALLER_CHOSEN = new Set(['sts:rolesessionname', 'sts:externalid', 'aws:requestedregion', 'sts:sourceidentity', 'sts:transitivetagkeys', 'aws:tagkeys', 's3:prefix', 's3:delimiter', 's3:max-keys', 'lambda:functionarn', 'ec2:instancetype', 'aws:calledvia', 'aws:viaawsservice']);
+const CALLER_CHOSEN = new Set([
+  'sts:rolesessionname', 'sts:externalid', 'sts:sourceidentity', 'sts:transitivetagkeys',
+  'aws:requestedregion', 'aws:securetransport', 'aws:tagkeys',
+  's3:prefix', 's3:delimiter', 's3:max-keys', 's3:x-amz-acl', 's3:x-amz-server-side-encryption', 's3:x-amz-server-side-encryption-aws-kms-key-id', 's3:signatureversion', 's3:authtype', 's3:tlsversion',
+  'lambda:functionarn', 'ec2:instancetype', 'secretsmanager:versionstage',
+]);
 
 export interface ConditionResult {
   result: Tri;
