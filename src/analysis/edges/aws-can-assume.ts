@@ -49,11 +49,7 @@ function emitTrusts(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tru
     to = t.value;
   } else if (t.kind === 'account') to = ensureAccount(ctx, t.value);
   else if (t.kind === 'service') to = ensureService(ctx, t.value);
-  else if (t.kind === 'anyone') {
-    // Principal "*": every AWS account in the world, shown as one node so the open trust is visible.
-    to = ids.awsAccount('*');
-    if (!ctx.node(to)) ctx.emitNode({ id: to, kind: 'aws_external_account', name: 'any AWS account', handles: ['*'], props: { anyone: true } });
-  }
+  else if (t.kind === 'anyone') to = anyAccount(ctx);
   if (!to) return;
   ctx.emitEdge({ from: role.id, to, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} names ${t.kind === 'account' ? `account ${t.value}` : t.value}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
 }
@@ -143,7 +139,24 @@ function fromAccount(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tr
   });
 }
 
+/** Principal "*": every AWS account in the world, one boundary (with its admin) so the open trust is visible. */
+function anyAccount(ctx: DeriveContext): string {
+  const id = ids.awsAccount('*');
+  if (!ctx.node(id)) {
+    ctx.emitNode({ id, kind: 'aws_external_account', name: 'any AWS account', handles: ['*'], props: { anyone: true } });
+    ctx.emitNode({ id: ids.admin(id), kind: 'admin', name: 'Anyone with an AWS account', boundary: id });
+  }
+  return id;
+}
+
 function fromAnyone(ctx: DeriveContext, model: AwsModel, role: Principal, t: Trusted, denies: Statement[]): void {
+  const any = anyAccount(ctx);
+  ctx.emitEdge({
+    from: ids.admin(any),
+    to: role.id,
+    kind: 'CAN_ASSUME',
+    props: edgeProps(`The trust policy of role ${role.name} trusts "*": a principal of any AWS account can assume it${t.statement.condition ? ' when the statement\'s conditions hold' : ''}.`, 'sts:AssumeRole', [statementEvidence(t.statement)], t.statement.condition ? [conditionWords(t.statement)] : []),
+  });
   for (const p of model.principals) {
     if (p.id === role.id) continue;
     emitAssume(ctx, model, p, role, t, denies, p.account === role.account ? 'named' : 'delegated');

@@ -1,6 +1,6 @@
-import { ids } from '../../model/ids.js';
+import { arnAccount, ids } from '../../model/ids.js';
 import { isAdmin } from '../../providers/aws/admin.js';
-import { awsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -33,6 +33,7 @@ export const awsEscalateIam: EdgeRule = {
       aws_user: model.principals.filter((p) => p.kind === 'aws_user'),
       aws_role: model.principals.filter((p) => p.kind === 'aws_role' && !String(p.node.props['path'] ?? '').startsWith('/aws-service-role/')),
     };
+    addToGroup(ctx, model);
     for (const t of TECHNIQUES) {
       for (const p of model.principalsFor(t.action)) {
         if (isAdmin(ctx, p.id)) continue;
@@ -47,6 +48,22 @@ export const awsEscalateIam: EdgeRule = {
     }
   },
 };
+
+// Joining a group gives its policies. Joining an admin-equivalent group is ADMIN_OF (aws-admin); any other group
+// is an edge to the group, whose policies its members receive.
+function addToGroup(ctx: DeriveContext, model: AwsModel): void {
+  const groups = [...model.groups.entries()].map(([id, g]) => ({ id, ...g }));
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  for (const p of model.principalsFor('iam:AddUserToGroup')) {
+    if (p.kind !== 'aws_user' || isAdmin(ctx, p.id)) continue;
+    for (const g of model.candidateTargets(p, 'iam:AddUserToGroup', groups, byId)) {
+      if (p.groups.includes(g.id) || arnAccount(g.id) !== p.account) continue;
+      const d = model.evaluate(p, 'iam:AddUserToGroup', g.id);
+      if (d.verdict === 'denied') continue;
+      ctx.emitEdge({ from: p.id, to: g.id, kind: 'CAN_ESCALATE', props: edgeProps(`user ${p.name} can add itself to group ${g.node.name} and receive the group's policies.`, 'iam:AddUserToGroup', d.evidence, d.conditions) });
+    }
+  }
+}
 
 function emit(ctx: DeriveContext, p: Principal, target: Principal, t: IamTechnique, d: Decision): void {
   const who = `${kindWord(p.kind)} ${p.name}`;

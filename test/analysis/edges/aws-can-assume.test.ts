@@ -100,6 +100,7 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(B, 'user', 'outsider'), arn(A, 'role', 'open'), 'CAN_ASSUME')).toBeDefined();
     expect(c.edge(arn(B, 'user', 'outsider-no-allow'), arn(A, 'role', 'open'), 'CAN_ASSUME')).toBeUndefined();
     expect(c.store.node('aws:account:*')?.name).toBe('any AWS account');
+    expect(c.edge('admin:aws:account:*', arn(A, 'role', 'open'), 'CAN_ASSUME')?.props.reason).toMatch(/any AWS account can assume it/);
   });
 
   it('a permissions boundary limits cross-account assumption; an SCP applies to every principal of the account', async () => {

@@ -59,7 +59,7 @@ describe('the demo story across two AWS accounts', () => {
     store = CaseStore.open(path2);
     const bad = 'arn:aws:iam::123456789012:role/bad_role';
     const assumers = [...store.edgesOf(bad, 'in')].filter((e) => e.kind === 'CAN_ASSUME').map((e) => e.src.split('/').pop()).sort();
-    expect(assumers).toEqual(['USER', 'USER_WITH_BAD_INLINE_POLICY', 'exfiller', 'level1', 'level3']);
+    expect(assumers).toEqual(['USER', 'USER_WITH_BAD_INLINE_POLICY', 'admin:aws:account:*', 'exfiller', 'level1', 'level3']);
     expect([...store.edgesOf(bad, 'out')].some((e) => e.kind === 'TRUSTS' && e.dst === 'aws:account:*')).toBe(true);
     // Its inline policy "dostuff" allows * on *: anyone in the account is one step from admin.
     expect([...store.edgesOfKind('ADMIN_OF')].map((e) => e.src)).toEqual([bad]);
