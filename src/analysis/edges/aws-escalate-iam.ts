@@ -1,6 +1,6 @@
 import { arnAccount, ids } from '../../model/ids.js';
 import { isAdmin } from '../../providers/aws/admin.js';
-import { awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { allOf, awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -40,14 +40,31 @@ export const awsEscalateIam: EdgeRule = {
         for (const target of model.candidateTargets(p, t.action, pools[t.target], model.byId)) {
           // IAM calls act on the caller's own account only.
           if (target.id === p.id || target.account !== p.account) continue;
-          const d = model.evaluate(p, t.action, target.arn);
+          let d = model.evaluate(p, t.action, target.arn);
           if (d.verdict === 'denied') continue;
+          // A user holds at most two access keys: with two already, one must be deleted first.
+          if (t.action === 'iam:CreateAccessKey' && (keyCounts(ctx).get(target.id) ?? 0) >= 2) {
+            d = allOf([d, model.evaluate(p, 'iam:DeleteAccessKey', target.arn)]);
+            if (d.verdict === 'denied') continue;
+          }
           emit(ctx, p, target, t, d);
         }
       }
     }
   },
 };
+
+/** Access keys per user ARN, from imported key nodes (their ownerId). */
+function keyCounts(ctx: DeriveContext): Map<string, number> {
+  return ctx.memo('aws:key-counts', () => {
+    const counts = new Map<string, number>();
+    for (const key of ctx.nodesOfKind('aws_access_key')) {
+      const owner = key.props['ownerId'];
+      if (typeof owner === 'string') counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    }
+    return counts;
+  });
+}
 
 // Joining a group gives its policies. Joining an admin-equivalent group is ADMIN_OF (aws-admin); any other group
 // is an edge to the group, whose policies its members receive.
