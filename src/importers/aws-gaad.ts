@@ -48,6 +48,8 @@ export const awsGaad: Importer = {
       if (Array.isArray(groups)) for (const g of groups) if (isObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
     }
 
+    // Attached policies the export does not describe (a filtered export): their permissions cannot be evaluated.
+    const attachedAt = new Map<string, string>();
     pages.forEach((page, p) => {
       const at = (...parts: (string | number)[]) => (pages.length > 1 ? `page ${p + 1} ` : '') + jsonPath(...parts);
       const list = (key: string): JsonObject[] => {
@@ -74,7 +76,9 @@ export const awsGaad: Importer = {
       const attached = (o: JsonObject, where: string): Json[] =>
         arr(o['AttachedManagedPolicies'], `${where}.AttachedManagedPolicies`).map((a, i) => {
           if (!isObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
-          return fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
+          const policyArn = fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
+          if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, `${where}.AttachedManagedPolicies[${i}]`);
+          return policyArn;
         });
       const arr = (v: Json | undefined, where: string): Json[] => {
         if (v === undefined || v === null) return [];
@@ -228,6 +232,10 @@ export const awsGaad: Importer = {
         fragment.warnings.push({ message: 'the export is truncated (IsTruncated: true): entities after the last Marker are missing', location: at('IsTruncated') });
       }
     });
+    for (const [policyArn, where] of attachedAt) {
+      if (seen.has(policyArn)) continue;
+      fragment.warnings.push({ message: `policy ${policyArn} is attached but not in the export's Policies list: its permissions are not evaluated${policyArn.endsWith(':policy/AdministratorAccess') ? ' (AdministratorAccess is known by name and counted as * on *)' : ''}`, location: where });
+    }
     return fragment;
   },
 };
