@@ -48,6 +48,8 @@ export const awsGaad: Importer = {
       if (Array.isArray(groups)) for (const g of groups) if (isObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
     }
 
+    // Attached policies the export does not describe (a filtered export): their permissions cannot be evaluated.
+    const attachedAt = new Map<string, string>();
     pages.forEach((page, p) => {
       const at = (...parts: (string | number)[]) => (pages.length > 1 ? `page ${p + 1} ` : '') + jsonPath(...parts);
       const list = (key: string): JsonObject[] => {
@@ -74,7 +76,9 @@ export const awsGaad: Importer = {
       const attached = (o: JsonObject, where: string): Json[] =>
         arr(o['AttachedManagedPolicies'], `${where}.AttachedManagedPolicies`).map((a, i) => {
           if (!isObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
-          return fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
+          const policyArn = fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
+          if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, `${where}.AttachedManagedPolicies[${i}]`);
+          return policyArn;
         });
       const arr = (v: Json | undefined, where: string): Json[] => {
         if (v === undefined || v === null) return [];
@@ -139,6 +143,7 @@ export const awsGaad: Importer = {
         const lastUsed = isObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
         const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isObject);
         const pb = boundaryOf(r);
+        const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
         add({
           id: ids.awsArn(arn),
           kind: 'aws_role',
@@ -153,7 +158,7 @@ export const awsGaad: Importer = {
             tags,
             owner: ownerOf(tags),
             accountId: account,
-            trustPolicy: r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`),
+            trustPolicy,
             inlinePolicies: inline(r, 'RolePolicyList', w),
             attachedPolicies: attached(r, w),
             permissionsBoundary: pb,
@@ -164,6 +169,9 @@ export const awsGaad: Importer = {
             maxSessionDuration: typeof r['MaxSessionDuration'] === 'number' ? r['MaxSessionDuration'] : undefined,
           }),
         });
+        deletedPrincipals(trustPolicy).forEach((uid) =>
+          fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w}.AssumeRolePolicyDocument` }),
+        );
         profiles.forEach((ip, k) => {
           const ipArn = typeof ip['Arn'] === 'string' ? fix(ip['Arn']) : undefined;
           if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w}.InstanceProfileList[${k}].Arn`);
@@ -224,9 +232,25 @@ export const awsGaad: Importer = {
         fragment.warnings.push({ message: 'the export is truncated (IsTruncated: true): entities after the last Marker are missing', location: at('IsTruncated') });
       }
     });
+    for (const [policyArn, where] of attachedAt) {
+      if (seen.has(policyArn)) continue;
+      fragment.warnings.push({ message: `policy ${policyArn} is attached but not in the export's Policies list: its permissions are not evaluated${policyArn.endsWith(':policy/AdministratorAccess') ? ' (AdministratorAccess is known by name and counted as * on *)' : ''}`, location: where });
+    }
     return fragment;
   },
 };
+
+/** AWS replaces a deleted principal in a trust policy by its unique id (AIDA…, AROA…). */
+function deletedPrincipals(trust: Json | undefined): string[] {
+  const out: string[] = [];
+  const statements = isObject(trust) ? trust['Statement'] : undefined;
+  for (const st of Array.isArray(statements) ? statements : isObject(statements) ? [statements] : []) {
+    const principal = isObject(st) ? st['Principal'] : undefined;
+    const aws = isObject(principal) ? principal['AWS'] : undefined;
+    for (const v of Array.isArray(aws) ? aws : [aws]) if (typeof v === 'string' && /^A(IDA|ROA)[A-Z0-9]{12,}$/.test(v)) out.push(v);
+  }
+  return out;
+}
 
 interface Page {
   doc: JsonObject;

@@ -86,6 +86,18 @@ describe('aws-gaad importer', () => {
     expect(role.props?.['attachedPolicies']).toEqual([]);
   });
 
+  it('warns about trust policies naming a deleted principal by its unique id', async () => {
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['AROAJ2EXAMPLE4DELETED', 'arn:aws:iam::123456789012:root'] }, Action: 'sts:AssumeRole' }] };
+    const f = await parseText(JSON.stringify({ RoleDetailList: [{ RoleName: 'r', Arn: 'arn:aws:iam::123456789012:role/r', AssumeRolePolicyDocument: trust }] }));
+    expect(f.warnings).toEqual([{ message: 'the trust policy of role r names AROAJ2EXAMPLE4DELETED, the unique id of a deleted principal: it matches nobody until rewritten', location: '$.RoleDetailList[0].AssumeRolePolicyDocument' }]);
+  });
+
+  it('warns once about an attached policy the export does not describe', async () => {
+    const user = (n: string) => ({ UserName: n, Arn: `arn:aws:iam::123456789012:user/${n}`, AttachedManagedPolicies: [{ PolicyName: 'Gone', PolicyArn: 'arn:aws:iam::123456789012:policy/Gone' }] });
+    const f = await parseText(JSON.stringify({ UserDetailList: [user('a'), user('b')], Policies: [] }));
+    expect(f.warnings).toEqual([{ message: "policy arn:aws:iam::123456789012:policy/Gone is attached but not in the export's Policies list: its permissions are not evaluated", location: '$.UserDetailList[0].AttachedManagedPolicies[0]' }]);
+  });
+
   it('parses dates in the shapes exports use', () => {
     expect(isoDate('2019-01-01T00:00:00Z')).toBe('2019-01-01T00:00:00Z');
     expect(isoDate('2018-10-19T21:45:27+00:00')).toBe('2018-10-19T21:45:27Z');

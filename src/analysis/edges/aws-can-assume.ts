@@ -23,7 +23,7 @@ export const awsCanAssume: EdgeRule = {
       const denies = statements.filter((s) => s.effect === 'Deny');
       for (const t of trustedPrincipals(statements)) {
         if (!statementCoversAction(t.statement, 'sts:AssumeRole')) continue;
-        emitTrusts(ctx, role, t);
+        emitTrusts(ctx, model, role, t);
         if (t.kind === 'principal') fromPrincipal(ctx, model, role, t, denies);
         else if (t.kind === 'account') fromAccount(ctx, model, role, t, denies);
         else if (t.kind === 'anyone') fromAnyone(ctx, model, role, t, denies);
@@ -42,18 +42,14 @@ export const awsCanAssume: EdgeRule = {
   },
 };
 
-function emitTrusts(ctx: DeriveContext, role: Principal, t: Trusted): void {
+function emitTrusts(ctx: DeriveContext, model: AwsModel, role: Principal, t: Trusted): void {
   let to: string | undefined;
   if (t.kind === 'principal') {
-    ensurePrincipal(ctx, t.value);
+    if (!model.byId.has(t.value)) ensurePrincipal(ctx, t.value);
     to = t.value;
   } else if (t.kind === 'account') to = ensureAccount(ctx, t.value);
   else if (t.kind === 'service') to = ensureService(ctx, t.value);
-  else if (t.kind === 'anyone') {
-    // Principal "*": every AWS account in the world, shown as one node so the open trust is visible.
-    to = ids.awsAccount('*');
-    if (!ctx.node(to)) ctx.emitNode({ id: to, kind: 'aws_external_account', name: 'any AWS account', handles: ['*'], props: { anyone: true } });
-  }
+  else if (t.kind === 'anyone') to = anyAccount(ctx);
   if (!to) return;
   ctx.emitEdge({ from: role.id, to, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} names ${t.kind === 'account' ? `account ${t.value}` : t.value}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
 }
@@ -123,9 +119,11 @@ function fromAccount(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tr
   const account = t.value;
   const inCase = model.accounts.has(account);
   if (inCase) {
-    for (const p of model.principalsFor('sts:AssumeRole')) if (p.account === account) emitAssume(ctx, model, p, role, t, denies, 'delegated');
+    for (const p of model.principalsNaming('sts:AssumeRole', role.arn)) if (p.account === account) emitAssume(ctx, model, p, role, t, denies, 'delegated');
   }
-  // Whoever administers the trusted account can give itself sts:AssumeRole on the role.
+  // Whoever administers the trusted account can give itself sts:AssumeRole on the role (in the role's own
+  // account the admin holds the role already).
+  if (account === role.account) return;
   ensureAccount(ctx, account);
   const cond = t.statement.condition ? [conditionWords(t.statement)] : [];
   ctx.emitEdge({
@@ -141,7 +139,24 @@ function fromAccount(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tr
   });
 }
 
+/** Principal "*": every AWS account in the world, one boundary (with its admin) so the open trust is visible. */
+function anyAccount(ctx: DeriveContext): string {
+  const id = ids.awsAccount('*');
+  if (!ctx.node(id)) {
+    ctx.emitNode({ id, kind: 'aws_external_account', name: 'any AWS account', handles: ['*'], props: { anyone: true } });
+    ctx.emitNode({ id: ids.admin(id), kind: 'admin', name: 'Anyone with an AWS account', boundary: id });
+  }
+  return id;
+}
+
 function fromAnyone(ctx: DeriveContext, model: AwsModel, role: Principal, t: Trusted, denies: Statement[]): void {
+  const any = anyAccount(ctx);
+  ctx.emitEdge({
+    from: ids.admin(any),
+    to: role.id,
+    kind: 'CAN_ASSUME',
+    props: edgeProps(`The trust policy of role ${role.name} trusts "*": a principal of any AWS account can assume it${t.statement.condition ? ' when the statement\'s conditions hold' : ''}.`, 'sts:AssumeRole', [statementEvidence(t.statement)], t.statement.condition ? [conditionWords(t.statement)] : []),
+  });
   for (const p of model.principals) {
     if (p.id === role.id) continue;
     emitAssume(ctx, model, p, role, t, denies, p.account === role.account ? 'named' : 'delegated');

@@ -1,7 +1,7 @@
 import { isAdmin } from '../../providers/aws/admin.js';
 import { allOf, awsModel, statementEvidence, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
-import { evaluateCondition, type Statement } from '../../providers/aws/policy.js';
+import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { trustOf, trustsService } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -73,6 +73,9 @@ export const awsEscalatePassRole: EdgeRule = {
       }, t.passRole ? model.principalsFor('iam:PassRole') : model.principalsFor(t.actions[0]!));
       for (const p of candidates) {
         if (isAdmin(ctx, p.id)) continue;
+        // Reusing an existing function or endpoint: with no inventory, only a grant on any such resource says
+        // that one running as the role is within reach.
+        if (!t.passRole && !(t.technique === 'lambda:UpdateFunctionCode' && lambdaRoles(ctx).size) && !grantsAnyResource(p, t.actions[0]!)) continue;
         const steps = t.actions.map((a) => model.evaluate(p, a, undefined));
         if (steps.some((d) => d.verdict === 'denied')) continue;
         const reachable = t.passRole ? model.candidateTargets(p, 'iam:PassRole', pool, new Map(pool.map((x) => [x.id, x]))) : pool;
@@ -89,6 +92,22 @@ export const awsEscalatePassRole: EdgeRule = {
   },
 };
 
+/** Roles some Lambda function of the case runs as (its edges to the role, or its props.role). */
+function lambdaRoles(ctx: DeriveContext): Set<string> {
+  return ctx.memo('aws:lambda-roles', () => {
+    const out = new Set<string>();
+    for (const fn of ctx.nodesOfKind('aws_lambda')) {
+      if (typeof fn.props['role'] === 'string') out.add(fn.props['role']);
+      for (const e of ctx.out(fn.id)) out.add(e.dst);
+    }
+    return out;
+  });
+}
+
+function grantsAnyResource(p: Principal, action: string): boolean {
+  return p.identity.some((s) => s.effect === 'Allow' && statementCoversAction(s, action) && (!s.resources || s.notResource || s.resources.some((r) => r === '*' || /[*?][^:/]*$/.test(r))));
+}
+
 function profilesOf(role: Principal): string[] {
   return Array.isArray(role.node.props['instanceProfiles']) ? (role.node.props['instanceProfiles'] as string[]) : [];
 }
@@ -102,7 +121,7 @@ function emit(ctx: DeriveContext, p: Principal, role: Principal, t: ServiceTechn
   if (tc.result === 'false') return;
   conditions.push(...unknownTrust);
   // A function inventory (aws_lambda nodes with their role) settles whether one runs as the role.
-  const knownFunction = t.technique === 'lambda:UpdateFunctionCode' && [...ctx.in(role.id)].some((e) => ctx.node(e.src)?.kind === 'aws_lambda');
+  const knownFunction = t.technique === 'lambda:UpdateFunctionCode' && lambdaRoles(ctx).has(role.id);
   if (t.requires && !knownFunction) conditions.push(`requires ${t.requires}`);
   const profiles = profilesOf(role);
   const profileNote = t.instanceProfile ? ` (instance profile ${profiles.map((x) => x.split('/').pop()).join(', ')})` : '';

@@ -27,23 +27,31 @@ export const awsEscalateSsm: EdgeRule = {
   emits: ['CAN_ESCALATE'],
   derive(ctx) {
     const model = awsModel(ctx);
+    // Instances of an inventory, by the role they run as (their edges to it, or props.role).
+    const instancesOf = new Map<string, string[]>();
+    for (const instance of ctx.nodesOfKind('aws_instance')) {
+      const roles = new Set([...ctx.out(instance.id).map((e) => e.dst), ...(typeof instance.props['role'] === 'string' ? [instance.props['role']] : [])]);
+      for (const r of roles) instancesOf.set(r, [...(instancesOf.get(r) ?? []), instance.id]);
+    }
     const targets: { role: Principal; profiles: string[]; instances: string[] }[] = [];
     for (const role of model.principals) {
       if (role.kind !== 'aws_role') continue;
       const profiles = Array.isArray(role.node.props['instanceProfiles']) ? (role.node.props['instanceProfiles'] as string[]) : [];
       if (!profiles.length || !trustsService(trustOf(ctx, role), 'ec2.amazonaws.com')) continue;
-      const instances = ctx.in(role.id).filter((e) => ctx.node(e.src)?.kind === 'aws_instance').map((e) => e.src);
+      const instances = instancesOf.get(role.id) ?? [];
       targets.push({ role, profiles, instances });
     }
     if (!targets.length) return;
     for (const t of TECHNIQUES) {
       for (const p of model.principalsFor(t.action)) {
         if (isAdmin(ctx, p.id)) continue;
+        // Without an inventory the instance is any the caller picks: one decision serves every target.
+        const anyInstance = model.evaluate(p, t.action, undefined);
         for (const { role, profiles, instances } of targets) {
           if (role.id === p.id || role.account !== p.account) continue;
           const resources = instances.length ? instances : [undefined];
           for (const instance of resources) {
-            const d = model.evaluate(p, t.action, instance);
+            const d = instance ? model.evaluate(p, t.action, instance) : anyInstance;
             if (d.verdict === 'denied') continue;
             const names = profiles.map((x) => x.split('/').pop()).join(', ');
             const onWhat = instance ? `instance ${instance}` : `any running instance using instance profile ${names}`;

@@ -30,7 +30,7 @@ export const awsFederatedTrust: EdgeRule = {
         ctx.emitEdge({ from: role.id, to: provider.id, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} trusts the identity provider ${provider.issuer}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
         for (const subject of subjectsOf(t.statement, provider.issuer, saml)) {
           const id = ids.federatedSubject(provider.issuer, subject.subject);
-          const props: JsonObject = { issuer: provider.issuer, subject: subject.subject, wildcard: subject.wildcard, ...github(provider.issuer, subject.subject) };
+          const props: JsonObject = { issuer: provider.issuer, subject: subject.subject, wildcard: subject.wildcard, ...subjectFacts(provider.issuer, subject.subject) };
           ctx.emitNode({ id, kind: 'federated_subject', name: subject.subject === '*' ? `any identity of ${provider.issuer}` : subject.subject, handles: [subject.subject], props, boundary: provider.boundary });
           const who = subject.wildcard ? whoCanAssume(provider.issuer, subject.subject, subject.missing) : `only ${subject.subject}`;
           ctx.emitEdge({
@@ -103,7 +103,11 @@ function whoCanAssume(issuer: string, subject: string, missing: boolean): string
   return `every subject matching "${subject}"`;
 }
 
-function github(issuer: string, subject: string): JsonObject {
+/** What a subject names: a GitHub repository and ref/environment, or a Kubernetes service account. */
+function subjectFacts(issuer: string, subject: string): JsonObject {
+  // EKS (IRSA) tokens name the service account: what the Kubernetes side links to.
+  const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(subject);
+  if (sa) return { namespace: sa[1]!, serviceAccount: sa[2]! };
   if (issuer !== 'token.actions.githubusercontent.com') return {};
   const m = /^repo:([^:]+)(?::(.*))?$/.exec(subject);
   if (!m) return {};

@@ -15,6 +15,8 @@ export interface AdminGrant {
   decision: Decision;
 }
 
+const SELF_ACTIONS = ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:PutGroupPolicy', 'iam:AttachGroupPolicy', 'iam:AddUserToGroup', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'];
+
 /** Actions that together stand for "everything": a principal allowed all of them on '*' holds * on *. */
 const PROBES = ['iam:CreateUser', 'iam:PutRolePolicy', 'ec2:RunInstances', 's3:DeleteBucket', 'kms:Decrypt', 'sts:AssumeRole', 'lambda:CreateFunction'];
 
@@ -22,7 +24,9 @@ export function adminGrants(ctx: DeriveContext): Map<string, AdminGrant[]> {
   return ctx.memo('aws:admins', () => {
     const model = awsModel(ctx);
     const out = new Map<string, AdminGrant[]>();
-    for (const p of model.principals) {
+    // Only principals allowed some IAM write that matters can be admin: test those.
+    const candidates = new Set(SELF_ACTIONS.flatMap((a) => model.principalsFor(a)));
+    for (const p of candidates) {
       const grants = grantsOf(model, p);
       if (grants.length) out.set(p.id, grants);
     }

@@ -61,6 +61,8 @@ export interface AwsModel {
    * a wildcard or variable, else only the ARNs written out. Evaluation still decides each.
    */
   candidateTargets<T extends { id: string }>(p: Principal, action: string, pool: readonly T[], byId: ReadonlyMap<string, T>): T[];
+  /** The reverse index: principals whose allow statements for the action may name this ARN. */
+  principalsNaming(action: string, arn: string): Principal[];
   evaluate(p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts?: EvaluateOptions): Decision;
 }
 
@@ -110,7 +112,8 @@ function buildModel(ctx: DeriveContext): AwsModel {
           const arn = groupsByName.get(`${account}/${g}`);
           if (arn) groupArns.push(arn);
         }
-        for (const e of ctx.out(node.id, 'MEMBER_OF')) if (groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
+        // Sources that state membership only as edges (no props.groups): read the edges.
+        if (!names.length) for (const e of ctx.out(node.id, 'MEMBER_OF')) if (groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
       }
       const identity = [...inlineStatements(node, label), ...managedStatements(node, policies, label)];
       for (const g of groupArns) {
@@ -129,8 +132,11 @@ function buildModel(ctx: DeriveContext): AwsModel {
       if (kind === 'aws_user') {
         vars.set('aws:username', name);
         if (userId) vars.set('aws:userid', userId);
+      } else vars.set('aws:username', null);
+      if (tags) {
+        vars.set('aws:principaltag/*', null);
+        for (const [k, v] of Object.entries(tags)) vars.set(`aws:principaltag/${k.toLowerCase()}`, v);
       }
-      if (tags) for (const [k, v] of Object.entries(tags)) vars.set(`aws:principaltag/${k.toLowerCase()}`, v);
       principals.push({
         id: node.id,
         arn: node.id,
@@ -151,11 +157,30 @@ function buildModel(ctx: DeriveContext): AwsModel {
   }
   const byId = new Map(principals.map((p) => [p.id, p]));
 
+  // Principals by the services their allow statements name ('*' for wildcards and NotAction): the first cut
+  // of principalsFor, so an action is only tested against principals that could have it.
+  const byService = new Map<string, Set<Principal>>();
+  for (const p of principals) {
+    for (const st of p.identity) {
+      if (st.effect !== 'Allow') continue;
+      const services = st.notAction ? ['*'] : st.actions.map((a) => {
+        const svc = a.split(':')[0] ?? '*';
+        return /[*?]/.test(svc) ? '*' : svc;
+      });
+      for (const svc of services) {
+        let set = byService.get(svc);
+        if (!set) byService.set(svc, (set = new Set()));
+        set.add(p);
+      }
+    }
+  }
   const actionIndex = new Map<string, Principal[]>();
   const principalsFor = (action: string): Principal[] => {
     const key = action.toLowerCase();
     let list = actionIndex.get(key);
     if (!list) {
+      const svc = key.split(':')[0] ?? '';
+      const pool = new Set([...(byService.get(svc) ?? []), ...(byService.get('*') ?? [])]);
       // Statements are shared by every principal a policy is attached to: test each once.
       const verdicts = new Map<Statement, boolean>();
       const covers = (s: Statement) => {
@@ -163,12 +188,13 @@ function buildModel(ctx: DeriveContext): AwsModel {
         if (v === undefined) verdicts.set(s, (v = s.effect === 'Allow' && statementCoversAction(s, action)));
         return v;
       };
-      list = principals.filter((p) => p.identity.some(covers));
+      list = [...pool].filter((p) => p.identity.some(covers));
       actionIndex.set(key, list);
     }
     return list;
   };
 
+  const namingIndex = new Map<string, { literal: Map<string, Principal[]>; any: Principal[] }>();
   const model: AwsModel = {
     principals,
     byId,
@@ -179,22 +205,63 @@ function buildModel(ctx: DeriveContext): AwsModel {
     accounts,
     principalsFor,
     candidateTargets(p, action, pool, index) {
-      const literal = new Set<string>();
-      for (const st of p.identity) {
-        if (st.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
-        if (!st.resources || st.notResource || st.resources.some((r) => /[*?$]/.test(r))) return [...pool];
-        for (const r of st.resources) literal.add(r);
-      }
+      const named = literalResources(p, action);
+      if (named === 'any') return [...pool];
       const out: (typeof pool)[number][] = [];
-      for (const arn of literal) {
+      for (const arn of named) {
         const t = index.get(arn);
         if (t) out.push(t);
       }
       return out;
     },
+    principalsNaming(action, arn) {
+      const key = action.toLowerCase();
+      let idx = namingIndex.get(key);
+      if (!idx) {
+        idx = { literal: new Map(), any: [] };
+        for (const p of principalsFor(action)) {
+          const named = literalResources(p, action);
+          if (named === 'any') idx.any.push(p);
+          else for (const r of named) idx.literal.set(r, [...(idx.literal.get(r) ?? []), p]);
+        }
+        namingIndex.set(key, idx);
+      }
+      return [...(idx.literal.get(arn) ?? []), ...idx.any];
+    },
     evaluate: (p, action, resource, extra, opts) => evaluate(model, p, action, resource, extra, opts),
   };
   return model;
+}
+
+/** The ARNs P's allow statements for the action name literally, or 'any' when a pattern is wider. */
+function literalResources(p: Principal, action: string): Set<string> | 'any' {
+  const literal = new Set<string>();
+  for (const st of p.identity) {
+    if (st.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
+    if (!st.resources || st.notResource) return 'any';
+    for (const pattern of st.resources) {
+      // ${aws:username} and friends name one resource once the principal's values are in.
+      const r = pattern.includes('${') ? substitute(pattern, p.vars) : pattern;
+      if (r === null) continue;
+      if (r === undefined || /[*?]/.test(r)) return 'any';
+      literal.add(r);
+    }
+  }
+  return literal;
+}
+
+/** The pattern with the principal's variables in; null when one is known absent, undefined when unknown. */
+function substitute(pattern: string, vars: Variables): string | null | undefined {
+  let unknown = false;
+  let absent = false;
+  const out = pattern.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    if (name === '*' || name === '?' || name === '$') return whole;
+    const v = vars.get(name.toLowerCase());
+    if (v === undefined) unknown = true;
+    else if (v === null) absent = true;
+    return v ?? '';
+  });
+  return unknown ? undefined : absent ? null : out;
 }
 
 function inlineStatements(node: StoredNode, owner: string): Statement[] {
@@ -265,7 +332,18 @@ function scpLayers(ctx: DeriveContext, accounts: Set<string>): { scps: Map<strin
   return { scps, notes };
 }
 
+const baseContexts = new WeakMap<Principal, RequestContext>();
+
 export function requestContext(p: Principal, extra?: Record<string, string[] | null>): RequestContext {
+  if (!extra) {
+    let base = baseContexts.get(p);
+    if (!base) baseContexts.set(p, (base = buildContext(p)));
+    return base;
+  }
+  return buildContext(p, extra);
+}
+
+function buildContext(p: Principal, extra?: Record<string, string[] | null>): RequestContext {
   const values = new Map<string, string[] | null>([
     ['aws:principalarn', [p.arn]],
     ['aws:principalaccount', [p.account]],
@@ -341,9 +419,11 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
     conditions.push(...allow.unknown);
   }
 
-  // A resource policy's grant does not pass through the identity policy or the boundary.
-  if (!opts.grantedByResource && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
-  else if (!opts.grantedByResource && Array.isArray(p.boundary)) {
+  // A resource policy naming a user passes by its boundary; one naming a role does not (role sessions are
+  // always limited by the role's boundary).
+  const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
+  if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
+  else if (checkBoundary && Array.isArray(p.boundary)) {
     const b = allowFrom(p.boundary, action, resource, ctx, p.vars);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));

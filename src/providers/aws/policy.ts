@@ -101,13 +101,29 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
   return glob(pattern, 'i').test(action);
 }
 
+// Statements of a managed policy are shared by every principal it is attached to, and rules ask the same few
+// actions and resources again and again: each statement remembers its answers.
+const actionMemo = new WeakMap<Statement, Map<string, boolean>>();
+const resourceMemo = new WeakMap<Statement, Map<string, boolean | 'unknown'>>();
+
 export function statementCoversAction(s: Statement, action: string): boolean {
-  const hit = s.actions.some((p) => actionPatternMatches(p, action));
-  return s.notAction ? !hit : hit;
+  let memo = actionMemo.get(s);
+  if (!memo) actionMemo.set(s, (memo = new Map()));
+  let v = memo.get(action);
+  if (v === undefined) {
+    const hit = s.actions.some((p) => actionPatternMatches(p, action));
+    v = s.notAction ? !hit : hit;
+    memo.set(action, v);
+  }
+  return v;
 }
 
-/** Values for policy variables (${aws:username}); a variable without a value makes the match undecidable. */
-export type Variables = Map<string, string>;
+/**
+ * Values for policy variables (${aws:username}): a string, or null when the key is known to be absent (a role
+ * has no aws:username; a principal whose tags are known lacks the others), which makes the pattern match nothing.
+ * A variable with no entry makes the match undecidable. 'aws:principaltag/*' → null marks the tags as known.
+ */
+export type Variables = Map<string, string | null>;
 
 /**
  * Whether a resource pattern covers an ARN: segment by segment (partition, service, region, account), then
@@ -117,14 +133,19 @@ export function resourcePatternMatches(pattern: string, arn: string, vars?: Vari
   let p = pattern;
   if (p.includes('${')) {
     let unknown = false;
+    let absent = false;
     p = p.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
       if (name === '*') return '[*]';
       if (name === '?') return '[?]';
       if (name === '$') return '$';
-      const v = vars?.get(name.toLowerCase());
+      const key = name.toLowerCase();
+      let v = vars?.get(key);
+      if (v === undefined && key.startsWith('aws:principaltag/') && vars?.has('aws:principaltag/*')) v = null;
       if (v === undefined) unknown = true;
+      else if (v === null) absent = true;
       return v ?? '';
     });
+    if (absent) return false;
     if (unknown) return 'unknown';
     // Escaped literals from ${*} / ${?}: compare literally.
     if (p.includes('[*]') || p.includes('[?]')) p = p.replace(/\[\*\]/g, '*').replace(/\[\?\]/g, '?');
@@ -153,9 +174,21 @@ export function statementCoversResource(s: Statement, resource: string | undefin
     if (!s.notResource) return s.effect === 'Allow' ? s.resources.length > 0 : s.resources.includes('*');
     return !s.resources.includes('*');
   }
+  const cacheable = !s.resources.some((r) => r.includes('${'));
+  if (cacheable) {
+    let memo = resourceMemo.get(s);
+    if (!memo) resourceMemo.set(s, (memo = new Map()));
+    let v = memo.get(resource);
+    if (v === undefined) memo.set(resource, (v = coversResource(s, s.resources, resource, vars)));
+    return v;
+  }
+  return coversResource(s, s.resources, resource, vars);
+}
+
+function coversResource(s: Statement, resources: string[], resource: string, vars?: Variables): boolean | 'unknown' {
   let unknown = false;
   let hit = false;
-  for (const p of s.resources) {
+  for (const p of resources) {
     const m = resourcePatternMatches(p, resource, vars);
     if (m === true) {
       hit = true;
@@ -182,7 +215,12 @@ export interface RequestContext {
   principalTags?: Record<string, string>;
 }
 
-const CALLER_CHOSEN = new Set(['sts:rolesessionname', 'sts:externalid', 'aws:requestedregion', 'sts:sourceidentity', 'sts:transitivetagkeys', 'aws:tagkeys', 's3:prefix', 's3:delimiter', 's3:max-keys', 'lambda:functionarn', 'ec2:instancetype', 'aws:calledvia', 'aws:viaawsservice']);
+const CALLER_CHOSEN = new Set([
+  'sts:rolesessionname', 'sts:externalid', 'sts:sourceidentity', 'sts:transitivetagkeys',
+  'aws:requestedregion', 'aws:securetransport', 'aws:tagkeys',
+  's3:prefix', 's3:delimiter', 's3:max-keys', 's3:x-amz-acl', 's3:x-amz-server-side-encryption', 's3:x-amz-server-side-encryption-aws-kms-key-id', 's3:signatureversion', 's3:authtype', 's3:tlsversion',
+  'lambda:functionarn', 'ec2:instancetype', 'secretsmanager:versionstage',
+]);
 
 export interface ConditionResult {
   result: Tri;

@@ -19,6 +19,22 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(A, 'user', 'alice'), target, 'CAN_ASSUME')).toBeUndefined();
   });
 
+  it('a same-account trust naming a user passes by its boundary; naming a role does not', async () => {
+    const boundary = arn(A, 'policy', 's3-only');
+    const c = await awsCase([
+      gaad(A, {
+        users: [{ name: 'bounded-user', boundary }],
+        roles: [
+          { name: 'bounded-role', boundary, trust: trust({ Service: 'ec2.amazonaws.com' }) },
+          { name: 'target', trust: trust({ AWS: [arn(A, 'user', 'bounded-user'), arn(A, 'role', 'bounded-role')] }) },
+        ],
+        policies: [{ name: 's3-only', document: doc(allow('s3:*')) }],
+      }),
+    ]);
+    expect(c.edge(arn(A, 'user', 'bounded-user'), target, 'CAN_ASSUME')).toBeDefined();
+    expect(c.edge(arn(A, 'role', 'bounded-role'), target, 'CAN_ASSUME')).toBeUndefined();
+  });
+
   it('trusting the account root requires an identity-policy allow on the role', async () => {
     const c = await awsCase([
       gaad(A, {
@@ -29,8 +45,8 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(A, 'user', 'with-allow'), target, 'CAN_ASSUME')?.props.reason).toMatch(/trusts account 111122223333, and user with-allow's policies allow/);
     expect(c.edge(arn(A, 'user', 'other-role-only'), target, 'CAN_ASSUME')).toBeUndefined();
     expect(c.edge(arn(A, 'user', 'none'), target, 'CAN_ASSUME')).toBeUndefined();
-    // The account's admin can always grant itself the call.
-    expect(c.edge(`admin:aws:account:${A}`, target, 'CAN_ASSUME')).toBeDefined();
+    // The account's own admin holds the role already: no edge from it.
+    expect(c.edge(`admin:aws:account:${A}`, target, 'CAN_ASSUME')).toBeUndefined();
   });
 
   it('cross-account needs both the trust and the caller\'s own allow; a bare account id counts as the root', async () => {
@@ -84,6 +100,7 @@ describe('aws-can-assume', () => {
     expect(c.edge(arn(B, 'user', 'outsider'), arn(A, 'role', 'open'), 'CAN_ASSUME')).toBeDefined();
     expect(c.edge(arn(B, 'user', 'outsider-no-allow'), arn(A, 'role', 'open'), 'CAN_ASSUME')).toBeUndefined();
     expect(c.store.node('aws:account:*')?.name).toBe('any AWS account');
+    expect(c.edge('admin:aws:account:*', arn(A, 'role', 'open'), 'CAN_ASSUME')?.props.reason).toMatch(/any AWS account can assume it/);
   });
 
   it('a permissions boundary limits cross-account assumption; an SCP applies to every principal of the account', async () => {

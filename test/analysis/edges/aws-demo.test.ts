@@ -59,10 +59,39 @@ describe('the demo story across two AWS accounts', () => {
     store = CaseStore.open(path2);
     const bad = 'arn:aws:iam::123456789012:role/bad_role';
     const assumers = [...store.edgesOf(bad, 'in')].filter((e) => e.kind === 'CAN_ASSUME').map((e) => e.src.split('/').pop()).sort();
-    expect(assumers).toEqual(['USER', 'USER_WITH_BAD_INLINE_POLICY', 'exfiller', 'level1', 'level3']);
+    expect(assumers).toEqual(['USER', 'USER_WITH_BAD_INLINE_POLICY', 'admin:aws:account:*', 'exfiller', 'level1', 'level3']);
     expect([...store.edgesOf(bad, 'out')].some((e) => e.kind === 'TRUSTS' && e.dst === 'aws:account:*')).toBe(true);
     // Its inline policy "dostuff" allows * on *: anyone in the account is one step from admin.
     expect([...store.edgesOfKind('ADMIN_OF')].map((e) => e.src)).toEqual([bad]);
     store.close();
+  });
+});
+
+describe('a Query-API export with URL-encoded documents (test/fixtures/aws/query-api-encoded-gaad.json)', () => {
+  it('derives the forgotten-version admin, own-key creation, SSM onto the fleet role, and the vendor trust', async () => {
+    const path = tempCase();
+    expect((await cli('import', '--case', path, join(ROOT, 'test/fixtures/aws/query-api-encoded-gaad.json'))).code).toBe(0);
+    const store = CaseStore.open(path);
+    try {
+      const acct = '210987654321';
+      const bot = `arn:aws:iam::${acct}:user/ci/build-bot`;
+      const fleet = `arn:aws:iam::${acct}:role/fleet-node`;
+      const out = (id: string) => [...store.edgesOf(id, 'out')].filter((e) => e.derived);
+      // v1 of deploy-tools allowed everything; the bot may make it the default again.
+      expect(out(bot).filter((e) => e.kind === 'ADMIN_OF').map((e) => e.props.technique)).toEqual(['iam:SetDefaultPolicyVersion']);
+      // The bot is admin-equivalent, so no escalation edges are drawn from it.
+      expect(out(bot).filter((e) => e.kind === 'CAN_ESCALATE')).toEqual([]);
+      // fleet-node (reachable from any instance of its profile) can reset the release manager's password.
+      const reset = out(fleet).find((e) => e.kind === 'CAN_ESCALATE');
+      expect(reset).toMatchObject({ dst: `arn:aws:iam::${acct}:user/release-manager`, props: { technique: 'iam:UpdateLoginProfile' } });
+      // The vendor's role lives in an account outside the case: its own policies are unknown.
+      const vendor = [...store.edgesOf(`arn:aws:iam::${acct}:role/vendor-audit`, 'in')].find((e) => e.kind === 'CAN_ASSUME');
+      expect(vendor?.src).toBe('arn:aws:iam::777788889999:role/vendor-scanner');
+      expect(vendor?.props.conditional).toContain('account 777788889999, not in the case');
+      expect(store.node('aws:account:777788889999')?.kind).toBe('aws_external_account');
+      expect(store.node('arn:aws:iam::777788889999:role/vendor-scanner')?.stub).toBe(true);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -48,6 +48,23 @@ describe('aws-escalate-iam', () => {
     expect(admin.edge(attacker, `admin:aws:account:${A}`, 'ADMIN_OF')).toBeDefined();
   });
 
+  it('iam:CreateAccessKey onto a user that already has two keys also needs iam:DeleteAccessKey', async () => {
+    const victim = arn(A, 'user', 'victim');
+    const keys = { nodes: ['AKIAEXAMPLEKEY000001', 'AKIAEXAMPLEKEY000002'].map((k) => ({ id: `aws:key:${k}`, kind: 'aws_access_key' as const, name: k, props: { ownerId: victim, userName: 'victim', status: 'Active' } })), edges: [], warnings: [] };
+    const without = await awsCase([world([doc(allow('iam:CreateAccessKey', victim))])], [keys]);
+    expect(without.edge(attacker, victim, 'CAN_ESCALATE', 'iam:CreateAccessKey')).toBeUndefined();
+    const withDelete = await awsCase([world([doc(allow(['iam:CreateAccessKey', 'iam:DeleteAccessKey'], victim))])], [keys]);
+    expect(withDelete.edge(attacker, victim, 'CAN_ESCALATE', 'iam:CreateAccessKey')).toBeDefined();
+  });
+
+  it('iam:AddUserToGroup onto a group that is not admin: an edge to the group; not into groups of another account', async () => {
+    const c = await awsCase([
+      gaad(A, { users: [{ name: 'attacker', policies: [doc(allow('iam:AddUserToGroup', 'arn:aws:iam::*:group/*'))], groups: ['mine'] }], groups: [{ name: 'ops', policies: [doc(allow('ssm:*'))] }, { name: 'mine' }] }),
+      gaad(B, { groups: [{ name: 'far' }], users: [{ name: 'someone' }] }),
+    ]);
+    expect(c.edges('CAN_ESCALATE').filter((e) => e.src === attacker).map((e) => `${e.dst} ${String(e.props.technique)}`)).toEqual([`${arn(A, 'group', 'ops')} iam:AddUserToGroup`]);
+  });
+
   it('a known console password rules out CreateLoginProfile; an unknown one keeps UpdateLoginProfile conditional', async () => {
     const c = await awsCase([world([doc(allow(['iam:CreateLoginProfile', 'iam:UpdateLoginProfile'], arn(A, 'user', 'victim')))])], [
       { nodes: [{ id: `aws:password:${arn(A, 'user', 'victim')}`, kind: 'aws_password', name: 'victim console password', props: { active: true } }], edges: [], warnings: [] },

@@ -47,6 +47,7 @@ describe('aws-federated-trust', () => {
     ]);
     expect(c.edge(ids.federatedSubject(saml, '*'), arn(A, 'role', 'sso'), 'CAN_ASSUME', 'sts:AssumeRoleWithSAML')?.props.wildcard).toBe(true);
     expect(c.edge(ids.federatedSubject(eks, 'system:serviceaccount:pay:api'), arn(A, 'role', 'irsa'), 'CAN_ASSUME')?.props.wildcard).toBe(false);
+    expect(c.store.node(ids.federatedSubject(eks, 'system:serviceaccount:pay:api'))?.props).toMatchObject({ issuer: eks, namespace: 'pay', serviceAccount: 'api' });
   });
 });
 

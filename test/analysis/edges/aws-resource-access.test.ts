@@ -65,6 +65,26 @@ describe('aws-resource-access', () => {
     expect(named.edge(arn(A, 'user', 'iam-allowed'), key, 'CAN_ACCESS')).toBeUndefined();
   });
 
+  it('the demo\'s resource policies: a TLS-only deny the caller avoids, a deny for every principal but two roles', async () => {
+    const bucketPolicy = doc(
+      grant('*', 's3:*', [bucket, `${bucket}/*`], 'Deny', { Bool: { 'aws:SecureTransport': 'false' } }),
+      grant({ AWS: arn(A, 'user', 'backup') }, ['s3:GetObject', 's3:ListBucket'], [bucket, `${bucket}/*`]),
+    );
+    const secretPolicy = doc(grant('*', 'secretsmanager:GetSecretValue', '*', 'Deny', { StringNotEquals: { 'aws:PrincipalArn': [arn(A, 'role', 'payments')] } }));
+    const c = await awsCase(
+      [gaad(A, { users: [{ name: 'backup' }, { name: 'dev', policies: [doc(allow('secretsmanager:*'))] }], roles: [{ name: 'payments', trust: { Version: '2012-10-17', Statement: [] }, policies: [doc(allow('secretsmanager:GetSecretValue', secret))] }] })],
+      [resources({ bucketPolicy, secretPolicy })],
+    );
+    const backup = c.edge(arn(A, 'user', 'backup'), bucket, 'CAN_ACCESS');
+    expect(backup?.conditional).toBe(false);
+    expect((backup?.props.actions as string[]).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(c.edge(arn(A, 'role', 'payments'), secret, 'CAN_ACCESS')?.props.actions).toEqual(['secretsmanager:GetSecretValue']);
+    // dev keeps the other secret actions but not GetSecretValue.
+    const dev = c.edge(arn(A, 'user', 'dev'), secret, 'CAN_ACCESS');
+    expect(dev?.props.actions).not.toContain('secretsmanager:GetSecretValue');
+    expect(dev?.props.accessLevel).toBe('Permissions management');
+  });
+
   it('an identity deny wins over a resource-policy allow', async () => {
     const c = await awsCase([gaad(A, { users: [{ name: 'u', policies: [doc(deny('secretsmanager:*'))] }] })], [resources({ secretPolicy: doc(grant({ AWS: arn(A, 'user', 'u') }, 'secretsmanager:GetSecretValue', '*')) })]);
     expect(c.edge(arn(A, 'user', 'u'), secret, 'CAN_ACCESS')).toBeUndefined();
