@@ -29,7 +29,7 @@ export interface Engine extends BlastmapApi {
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** Opens (or creates) a case and returns the engine API over it. */
-export function openEngine(path: string, options: { create?: boolean } = {}): Engine {
+export function openEngine(path: string, options: { create?: boolean; nativeBinding?: string } = {}): Engine {
   try {
     return createEngine(CaseStore.open(path, options));
   } catch (err) {

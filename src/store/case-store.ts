@@ -99,7 +99,8 @@ export class CaseStore {
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
-  static open(path: string, options: { create?: boolean; readonly?: boolean; migrations?: readonly Migration[] } = {}): CaseStore {
+  /** `nativeBinding`: the better-sqlite3 addon to load instead of the default (Electron needs its own ABI build). */
+  static open(path: string, options: { create?: boolean; readonly?: boolean; migrations?: readonly Migration[]; nativeBinding?: string } = {}): CaseStore {
     const migrations = options.migrations ?? MIGRATIONS;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     const exists = existsSync(path);
@@ -107,7 +108,7 @@ export class CaseStore {
     if (exists) checkHeader(path);
     let db: Db;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     } catch (err) {
       throw new CaseError(`${path}: cannot open the case: ${(err as Error).message}`);
     }
