@@ -49,7 +49,7 @@ export function age(value: Json | undefined, now: Date = new Date()): string {
 
 /** "ci-deploy can assume prod-deployer": the edge in plain words. */
 export function edgeSentence(edge: Pick<EdgeView, 'kind' | 'technique'>, from: Pick<NodeSummary, 'name'>, to: Pick<NodeSummary, 'name'>): string {
-  const verb = edge.kind === 'OPENGRAPH_EDGE' && edge.technique ? `has a ${edge.technique} edge to` : edgeVerb(edge.kind);
+  const verb = edge.kind === 'OPENGRAPH_EDGE' && edge.technique ? `has ${/^[aeiou]/i.test(edge.technique) ? 'an' : 'a'} ${edge.technique} edge to` : edgeVerb(edge.kind);
   return `${from.name} ${verb} ${to.name}`;
 }
 

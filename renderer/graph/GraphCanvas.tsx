@@ -16,6 +16,8 @@ cytoscape.use(fcose);
 cytoscape.use(dagre);
 cytoscape.use(svg);
 
+const MAX_FIT_ZOOM = 1.4;
+
 function nodeClasses(n: VisNode): string[] {
   const out: string[] = [];
   if (n.isGroup) out.push('group');
@@ -107,9 +109,18 @@ export function GraphCanvas() {
     cy.on('tap', (ev) => {
       if (ev.target === cy) void store.getState().select(null);
     });
+    // Never zoom a handful of nodes up to poster size.
+    cy.on('layoutstop', () => {
+      if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      if (cy.zoom() === MAX_FIT_ZOOM) cy.center();
+    });
+    // The stage changes size with the mode (the findings table is wider); Cytoscape must be told.
+    const resize = new ResizeObserver(() => cy.resize());
+    if (container.current) resize.observe(container.current);
     cy.on('mouseover', 'edge', (ev) => ev.target.addClass('show-label'));
     cy.on('mouseout', 'edge', (ev) => ev.target.removeClass('show-label'));
     return () => {
+      resize.disconnect();
       cy.destroy();
       cyRef.current = null;
     };
@@ -196,7 +207,11 @@ export function GraphCanvas() {
     const bg = THEME_COLORS[store.getState().theme].background;
     switch (command.type) {
       case 'fit':
-        cy.animate({ fit: { eles: cy.elements(), padding: 40 } }, { duration: 250 });
+        cy.fit(cy.elements(), 40);
+        if (cy.zoom() > MAX_FIT_ZOOM) {
+          cy.zoom(MAX_FIT_ZOOM);
+          cy.center();
+        }
         break;
       case 'zoom-in':
       case 'zoom-out': {

@@ -1,7 +1,7 @@
 // What the canvas draws: the store's graph after filters, grouped into boundaries, and aggregated when it is
 // above the element budget (a hairball helps nobody and a huge one freezes the window). Pure: unit-tested.
 import type { NodeSummary } from '../contract';
-import { kindLabel, plural } from '../format';
+import { kindLabel } from '../format';
 import type { CanvasEdge } from '../store/graph-slice';
 import type { Filters } from '../store/ui-slice';
 
@@ -117,7 +117,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const parent = parentOf(first);
     nodes.push({
       id: key,
-      label: plural(list.length, kindLabel(first.kind)),
+      label: `${list.length.toLocaleString('en-US')} × ${kindLabel(first.kind)}`,
       kind: first.kind,
       category: first.category,
       provider: first.provider,
@@ -143,9 +143,9 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const prev = visEdges.get(id);
     if (prev) {
       prev.count++;
-      prev.label = `${prev.count} × ${e.kind}`;
+      prev.label = `${prev.count.toLocaleString('en-US')} edges`;
       prev.conditional = prev.conditional && e.conditional;
-    } else visEdges.set(id, { id, source, target, kind: e.kind, label: e.kind, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
+    } else visEdges.set(id, { id, source, target, kind: e.kind, label: e.label, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
   }
 
   return { nodes: [...groups.values(), ...nodes], edges: [...visEdges.values()], total, aggregated: aggregate && buckets.size > 0 && [...buckets.values()].some((l) => l.length > 1), hiddenByFilters };

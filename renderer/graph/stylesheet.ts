@@ -17,7 +17,7 @@ export function stylesheet(theme: Theme): StylesheetJson {
         'text-halign': 'center',
         'text-margin-y': 4,
         'text-wrap': 'ellipsis',
-        'text-max-width': '140px',
+        'text-max-width': '180px',
         'text-outline-color': c.textOutline,
         'text-outline-width': 2,
         'min-zoomed-font-size': 7,

@@ -35,7 +35,7 @@ export function BlastRadiusPanel() {
             <Stat label="Identities" value={blast.identities.length} testId="blast-count-identities" />
             <Stat label="Credentials" value={blast.credentials.length} testId="blast-count-credentials" />
             <Stat label="Resources" value={blast.resources.length} testId="blast-count-resources" />
-            <Stat label="Admin of" value={blast.admins.length} testId="blast-count-admins" alarm={blast.admins.length > 0} />
+            <Stat label="Admin" value={blast.admins.length} testId="blast-count-admins" alarm={blast.admins.length > 0} />
           </div>
           <p className="muted small">{blast.elapsedMs < 1 ? 'under 1' : Math.round(blast.elapsedMs)} ms</p>
           {blast.byBoundary.length > 0 && (

@@ -80,7 +80,7 @@ function NodeDetailsView({ details }: { details: NodeDetails }) {
         <button type="button" className="primary" data-testid="action-blast" onClick={() => void s.runBlast(node.id)}>
           Blast radius
         </button>
-        <button type="button" data-testid="action-paths" onClick={() => void s.runPaths(node.id, 'admin')}>
+        <button type="button" data-testid="action-paths" onClick={() => void s.runPaths(node.id, 'crown')}>
           Paths to admin
         </button>
         <button type="button" data-testid="action-expand" onClick={() => void s.expand(node.id)}>

@@ -5,7 +5,7 @@ import { useApp, useAppStore } from '../store';
 import type { PathTarget } from '../store/analysis-slice';
 
 function targetLabel(t: PathTarget): string {
-  return t === 'admin' ? 'any admin' : t === 'high-value' ? 'high-value nodes' : t.name;
+  return t === 'crown' ? 'admin or high-value nodes' : t === 'admin' ? 'any admin' : t === 'high-value' ? 'high-value nodes' : t.name;
 }
 
 export function PathsPanel() {
@@ -26,11 +26,12 @@ export function PathsPanel() {
             value={typeof target === 'string' ? target : 'node'}
             onChange={(e) => {
               const v = e.target.value;
-              const next: PathTarget = v === 'admin' || v === 'high-value' ? v : selected ? { id: selected.id, name: selected.name } : 'admin';
+              const next: PathTarget = v === 'crown' || v === 'admin' || v === 'high-value' ? v : selected ? { id: selected.id, name: selected.name } : 'crown';
               if (from) void s.runPaths(from.id, next);
               else store.setState({ pathTarget: next });
             }}
           >
+            <option value="crown">admin or high value</option>
             <option value="admin">any admin</option>
             <option value="high-value">high-value nodes</option>
             {typeof target !== 'string' && <option value="node">{target.name}</option>}

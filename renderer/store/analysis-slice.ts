@@ -3,7 +3,21 @@ import { describeError, toErrorShape } from './errors';
 import { canvasEdge, edgeKey, type CanvasEdge } from './graph-slice';
 import type { SliceCreator } from './types';
 
-export type PathTarget = 'admin' | 'high-value' | { id: string; name: string };
+/** 'crown': any admin node or any node marked high value (what a responder asks first). */
+export type PathTarget = 'crown' | 'admin' | 'high-value' | { id: string; name: string };
+
+/** Ranked: fewest steps, then unconditional before conditional; the same route once. */
+export function rankPaths(lists: AttackPath[][], limit: number): AttackPath[] {
+  const seen = new Set<string>();
+  const out: AttackPath[] = [];
+  for (const p of lists.flat().sort((a, b) => a.cost - b.cost || Number(a.conditional) - Number(b.conditional))) {
+    const sig = p.steps.map((s) => s.edge.id).join(',');
+    if (seen.has(sig)) continue;
+    seen.add(sig);
+    out.push(p);
+  }
+  return out.slice(0, limit);
+}
 
 /** Reached sets up to this size are drawn with their real edges; larger ones as the reach tree. */
 export const REAL_EDGE_LIMIT = 300;
@@ -40,7 +54,7 @@ export const createAnalysisSlice: SliceCreator<AnalysisSlice> = ({ set, get, api
   blastLoading: false,
   blastError: null,
   pathFrom: null,
-  pathTarget: 'admin',
+  pathTarget: 'crown',
   paths: [],
   pathsLoading: false,
   pathsError: null,
@@ -93,7 +107,9 @@ export const createAnalysisSlice: SliceCreator<AnalysisSlice> = ({ set, get, api
     const origin = get().nodes[from] ?? get().details?.node ?? null;
     set({ pathsLoading: true, pathsError: null, mode: 'paths', layout: 'dagre', pathTarget: to, pathFrom: origin, highlightedPath: null });
     try {
-      const paths = await api.paths({ from, to: typeof to === 'string' ? to : to.id, k: 20, includeConditional: !get().filters.hideConditional });
+      const opts = { from, k: 20, includeConditional: !get().filters.hideConditional };
+      const targets = to === 'crown' ? (['admin', 'high-value'] as const) : [typeof to === 'string' ? to : to.id];
+      const paths = rankPaths(await Promise.all(targets.map((t) => api.paths({ ...opts, to: t }))), 20);
       const nodes = new Map<string, NodeSummary>();
       const edges: CanvasEdge[] = [];
       const views = { ...get().edgeViews };
