@@ -8,7 +8,8 @@ import { plural } from '../format';
 import { useApp, useAppStore } from '../store';
 import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
 import { exportPng, exportSvg } from './export';
-import { layoutOptions } from './layouts';
+import type { LayoutName } from '../store/ui-slice';
+import { FORCE_LAYOUT_LIMIT, layoutOptions, ringPositions } from './layouts';
 import { THEME_COLORS } from './palette';
 import { stylesheet } from './stylesheet';
 
@@ -17,6 +18,18 @@ cytoscape.use(dagre);
 cytoscape.use(svg);
 
 const MAX_FIT_ZOOM = 1.4;
+
+function runLayout(cy: Core, name: LayoutName): void {
+  const count = cy.elements().length;
+  const positions =
+    count > FORCE_LAYOUT_LIMIT
+      ? ringPositions(
+          cy.nodes().map((n) => n.id()),
+          cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string })),
+        )
+      : undefined;
+  cy.layout(layoutOptions(name, count, true, positions)).run();
+}
 
 function nodeClasses(n: VisNode): string[] {
   const out: string[] = [];
@@ -175,7 +188,7 @@ export function GraphCanvas() {
     });
     if (added > 0 || lastSeq.current !== graphSeq) {
       lastSeq.current = graphSeq;
-      if (added > 0) cy.layout(layoutOptions(layout, visible.nodes.length + visible.edges.length, true)).run();
+      if (added > 0) runLayout(cy, layout);
     }
     setStats((s) => ({ ...s, nodes: cy.nodes().not('.group').length, edges: cy.edges().length }));
   }, [visible, graphSeq, layout]);
@@ -220,7 +233,7 @@ export function GraphCanvas() {
         break;
       }
       case 'relayout':
-        cy.layout(layoutOptions(store.getState().layout, cy.elements().length, true)).run();
+        runLayout(cy, store.getState().layout);
         break;
       case 'center-selection': {
         const id = store.getState().selectedId;
