@@ -25,7 +25,13 @@ export function ringPositions(nodeIds: string[], edges: { source: string; target
   const rings: string[][] = [[root]];
   for (let d = 0; rings[d]?.length; d++) {
     const next: string[] = [];
-    for (const id of rings[d]!) for (const m of adj.get(id) ?? []) if (!depth.has(m)) depth.set(m, d + 1), next.push(m);
+    for (const id of rings[d]!) {
+      for (const m of adj.get(id) ?? []) {
+        if (depth.has(m)) continue;
+        depth.set(m, d + 1);
+        next.push(m);
+      }
+    }
     if (next.length) rings.push(next);
   }
   const rest = nodeIds.filter((id) => !depth.has(id));
