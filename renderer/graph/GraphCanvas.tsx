@@ -95,7 +95,7 @@ export function GraphCanvas() {
     const cy = cytoscape({
       container: container.current,
       style: stylesheet(store.getState().theme),
-      minZoom: 0.05,
+      minZoom: 0.01,
       maxZoom: 4,
       wheelSensitivity: 0.3,
       boxSelectionEnabled: false,

@@ -10,7 +10,7 @@ export interface Position {
  * Rings around the node with most edges: ring d holds the nodes d steps away (undirected), spread evenly;
  * nodes in no ring (other components) go on an outer ring. Linear in nodes + edges.
  */
-export function ringPositions(nodeIds: string[], edges: { source: string; target: string }[], spacing = 46): Map<string, Position> {
+export function ringPositions(nodeIds: string[], edges: { source: string; target: string }[], spacing = 34): Map<string, Position> {
   const adj = new Map<string, string[]>();
   for (const id of nodeIds) adj.set(id, []);
   for (const e of edges) {
