@@ -48,6 +48,7 @@ export function PathsPanel() {
           </button>
         )}
       </div>
+      {!from && !selected && <p>Select a node (or search for a leaked key), then list its paths to admin.</p>}
       {from && (
         <div className="origin-line">
           From <NodeChip node={from} /> to {targetLabel(target)}

@@ -1,5 +1,6 @@
 // Case text is data, never markup: a node named like an XSS payload must show literally everywhere and run nothing.
 // Fixture: test/fixtures/bloodhound/opengraph-hostile-labels.json.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { openApp, settle } from './helpers';
 
@@ -35,6 +36,15 @@ test('HTML/JS in node names, properties and edge kinds renders as inert text', a
   await expect(page.getByTestId('blast-panel')).toContainText('<svg onload=');
   await settle(page);
   await page.screenshot({ path: info.outputPath('hostile-details.png') });
+
+  // An exported SVG is opened in browsers too: the labels in it must be escaped text.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const file = info.outputPath('hostile.svg');
+  await download.saveAs(file);
+  const svg = readFileSync(file, 'utf8');
+  expect(svg).toContain('&lt;img src=x');
+  expect(svg).not.toMatch(/<(img|script|iframe)\b/i);
+  expect(svg).not.toMatch(/<svg[^>]*onload/i);
 
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(dialogs).toEqual([]);

@@ -79,6 +79,13 @@ test('dark theme: blast radius and evidence in the details panel', async ({ page
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await page.keyboard.press('t');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // SVG export of the same view.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  expect(svg.suggestedFilename()).toMatch(/^blastmap-.*\.svg$/);
+  const svgFile = info.outputPath('export.svg');
+  await svg.saveAs(svgFile);
+  expect(readFileSync(svgFile, 'utf8')).toMatch(/<svg[\s\S]*prod-deployer/);
+
   await page.keyboard.press('?');
   await expect(page.getByTestId('help-panel')).toContainText('Blast radius of the selected node');
   await page.screenshot({ path: info.outputPath('5-help-dark.png') });
