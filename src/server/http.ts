@@ -113,7 +113,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
       return sendError(res, 403, { code: 'bad-input', message: 'refused: requests from another origin are not allowed' });
     }
-    const url = new URL(req.url ?? '/', `http://${host}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${host}`);
+    } catch {
+      req.resume();
+      return sendError(res, 400, { code: 'bad-input', message: 'malformed request URL' });
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
     return handleStatic(req, res, url.pathname);
   };
@@ -161,7 +167,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const result = await (options.api[method] as (a: unknown) => Promise<unknown>)(checked);
       sendJson(res, 200, result ?? null);
     } catch (err) {
-      const shape: ApiErrorShape = err instanceof ApiError ? err.toJSON() : isApiErrorShape(err) ? err : { code: 'internal', message: (err as Error)?.message ?? String(err) };
+      const shape: ApiErrorShape =
+        err instanceof ApiError ? err.toJSON() : isApiErrorShape(err) ? { code: err.code, message: err.message } : { code: 'internal', message: (err as Error)?.message ?? String(err) };
       sendError(res, STATUS_OF[shape.code] ?? 500, shape);
     }
   };

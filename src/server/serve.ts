@@ -16,6 +16,8 @@ export interface ServeOptions {
   err: (text: string) => void;
   /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
   stopped?: Promise<void>;
+  /** Opens a file:// URL in the browser (default: open / xdg-open / start). */
+  launch?: (target: string) => void;
 }
 
 /** dist/renderer of this installation, from the bundled CLI (dist/blastmap.js) or from the sources. */
@@ -37,7 +39,7 @@ export async function serveCase(options: ServeOptions): Promise<void> {
     running = await startServer({ api: engine, rendererDir: options.rendererDir ?? defaultRendererDir(), ...(options.port !== undefined ? { port: options.port } : {}) });
     if (created) options.err(`blastmap: ${options.casePath} did not exist; serving a new, empty case\n`);
     options.out(`Blastmap is serving ${options.casePath} at ${running.url}\n`);
-    const cleanupOpen = options.open ? openBrowser(running.url, options.err) : () => undefined;
+    const cleanupOpen = options.open ? openBrowser(running.url, options.launch ?? ((target) => launchBrowser(target, options.err))) : () => undefined;
     try {
       await (options.stopped ?? untilSignal());
     } finally {
@@ -65,20 +67,24 @@ function untilSignal(): Promise<void> {
  * Opens the default browser through a private redirect page rather than the URL itself, so the token does not
  * appear in the browser's command line, which other users of the machine can read (ps).
  */
-function openBrowser(url: string, err: (text: string) => void): () => void {
+function openBrowser(url: string, launch: (target: string) => void): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'blastmap-open-'));
   const page = join(dir, 'open.html');
   const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   writeFileSync(page, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escaped}"><title>Blastmap</title><a href="${escaped}">Open Blastmap</a>\n`, { mode: 0o600 });
-  const target = pathToFileURL(page).href;
+  launch(pathToFileURL(page).href);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+function launchBrowser(target: string, err: (text: string) => void): void {
   const [cmd, args] =
-    process.platform === 'darwin' ? ['open', [target]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]] : ['xdg-open', [target]];
+    process.platform === 'darwin' ? ['open', [target]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', target]] : ['xdg-open', [target]];
+  const failed = () => err('blastmap: could not open a browser; open the URL above yourself\n');
   try {
     const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => err('blastmap: could not open a browser; open the URL above yourself\n'));
+    child.on('error', failed);
     child.unref();
   } catch {
-    err('blastmap: could not open a browser; open the URL above yourself\n');
+    failed();
   }
-  return () => rmSync(dir, { recursive: true, force: true });
 }

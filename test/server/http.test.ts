@@ -4,8 +4,11 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BlastmapApi } from '../../src/api/contract.js';
 import { openEngine, type Engine } from '../../src/api/engine.js';
+import { ApiError } from '../../src/api/errors.js';
 import { CSP, startServer, staticFile, type RunningServer } from '../../src/server/http.js';
+import { syntheticOpenGraph } from '../bench/synthetic.js';
 import { FIXTURES, tempCase, tempDir } from '../helpers.js';
 
 const MINIMAL = join(FIXTURES, 'bloodhound/opengraph-minimal.json');
@@ -211,6 +214,59 @@ describe('browser-mode server: the API', () => {
     const garbage = await call('importFiles', { files: [{ name: 'x.json', contentBase64: Buffer.from('{"hello": 1}').toString('base64') }] });
     expect(garbage.status).toBe(400);
     expect(JSON.parse(garbage.body).error.code).toBe('bad-input');
+  });
+
+  it('answers importProgress and cancelImport while an import is still running', async () => {
+    // The server must not serialise calls itself: the engine answers these two outside its queue.
+    let finish: (() => void) | undefined;
+    const running = new Promise<void>((r) => (finish = r));
+    let cancelled = false;
+    const api = {
+      importFiles: async () => {
+        await running;
+        throw new ApiError({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
+      },
+      importProgress: async () => ({ file: 'estate.json', index: 0, total: 1, phase: 'writing', nodes: 10, edges: 0 }),
+      cancelImport: async () => {
+        cancelled = true;
+        finish!();
+        return { cancelled: true };
+      },
+    } as unknown as BlastmapApi;
+    server = await startServer({ api, rendererDir: tempDir() });
+    const s = server;
+    const call = (method: string, arg: unknown) =>
+      send(s.port, { method: 'POST', path: `/api/${method}`, headers: { 'Content-Type': 'application/json', 'X-Blastmap-Token': s.token }, body: JSON.stringify(arg) });
+    const importing = call('importFiles', { files: [{ name: 'estate.json', contentBase64: 'e30=' }] });
+    const progress = await call('importProgress', {});
+    expect(JSON.parse(progress.body)).toMatchObject({ file: 'estate.json', phase: 'writing' });
+    expect(cancelled).toBe(false);
+    expect(JSON.parse((await call('cancelImport', {})).body)).toEqual({ cancelled: true });
+    const result = await importing;
+    expect(result.status).toBe(409);
+    expect(JSON.parse(result.body).error).toEqual({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
+  });
+
+  it('with the real engine, reports progress during a long upload import and cancels it, leaving the case unchanged', async () => {
+    const { call } = await setup({ seed: false });
+    // Three chunks of the OpenGraph importer (50k edges each): the import pauses between them.
+    const estate = Buffer.from(JSON.stringify({ graph: syntheticOpenGraph(20_000, 110_000) })).toString('base64');
+    const importing = call('importFiles', { files: [{ name: 'estate.json', contentBase64: estate }] });
+    let progress: { file: string; phase: string } | null = null;
+    while (!progress) {
+      const r = await call('importProgress', {});
+      expect(r.status).toBe(200);
+      progress = JSON.parse(r.body);
+      if (!progress) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(progress.file).toBe('estate.json');
+    expect(JSON.parse((await call('cancelImport', {})).body)).toEqual({ cancelled: true });
+    const result = await importing;
+    expect(result.status, result.body).toBe(409);
+    expect(JSON.parse(result.body).error.code).toBe('cancelled');
+    const info = JSON.parse((await call('caseInfo', {})).body);
+    expect(info.sources).toEqual([]);
+    expect(info.counts.nodes).toBe(0);
   });
 
   it('refuses a body over the limit with 413', async () => {
