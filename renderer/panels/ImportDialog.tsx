@@ -9,7 +9,7 @@ const PHASES = { reading: 'Reading', parsing: 'Parsing', writing: 'Writing', der
 
 export function ImportDialog() {
   const store = useAppStore();
-  const { state, formats } = useApp(useShallow((s) => ({ state: s.importState, formats: s.formats })));
+  const { state, formats, shellMode } = useApp(useShallow((s) => ({ state: s.importState, formats: s.formats, shellMode: s.shellMode })));
   const [files, setFiles] = useState<File[]>([]);
   const [format, setFormat] = useState('');
   const [cluster, setCluster] = useState('');
@@ -23,6 +23,12 @@ export function ImportDialog() {
     store.getState().resetImport();
   }, [store]);
 
+  const options = (): NonNullable<ImportRequest['options']> => ({
+    ...(format ? { format } : {}),
+    ...(cluster.trim() ? { cluster: cluster.trim() } : {}),
+    ...(account.trim() ? { account: account.trim() } : {}),
+  });
+
   const start = async () => {
     setReading(true);
     let payload;
@@ -31,12 +37,7 @@ export function ImportDialog() {
     } finally {
       setReading(false);
     }
-    const options: NonNullable<ImportRequest['options']> = {
-      ...(format ? { format } : {}),
-      ...(cluster.trim() ? { cluster: cluster.trim() } : {}),
-      ...(account.trim() ? { account: account.trim() } : {}),
-    };
-    await s.importFiles(payload, options);
+    await s.importFiles(payload, options());
   };
 
   const p = state.progress;
@@ -151,6 +152,11 @@ export function ImportDialog() {
             <button type="button" onClick={() => s.setImportOpen(false)}>
               Close
             </button>
+            {shellMode === 'electron' && files.length === 0 && (
+              <button type="button" onClick={() => void s.pickAndImport(options())} data-testid="import-pick-native">
+                Choose files…
+              </button>
+            )}
             <button type="button" className="primary" disabled={files.length === 0 || reading} onClick={() => void start().then(() => setFiles([]))} data-testid="import-start">
               {reading ? 'Reading files…' : `Import ${files.length ? plural(files.length, 'file') : ''}`}
             </button>

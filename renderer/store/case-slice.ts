@@ -21,6 +21,8 @@ export interface CaseSlice {
   loadFormats(): Promise<void>;
   importFiles(files: ImportFile[], options?: ImportRequest['options']): Promise<void>;
   resetImport(): void;
+  /** Electron: the native file dialog, then the import. Browser mode has no native dialog (the page's file input is used). */
+  pickAndImport(options?: ImportRequest['options']): Promise<void>;
   /** Files picked or dropped, as the API takes them (paths in Electron, content in browser mode). */
   fileRefs(files: File[]): Promise<ImportFile[]>;
   cancelImport(): Promise<void>;
@@ -55,6 +57,14 @@ export const createCaseSlice: SliceCreator<CaseSlice> = ({ set, get, api, shell 
     },
 
     resetImport: () => set({ importState: IDLE }),
+    pickAndImport: async (options) => {
+      try {
+        const files = await shell.pickImportFiles({});
+        if (files.length) await get().importFiles(files, options);
+      } catch (err) {
+        set({ importState: { ...IDLE, error: toErrorShape(err) } });
+      }
+    },
     fileRefs: (files) => toImportFiles(files, (f) => shell.pathOfDroppedFile(f)),
 
     loadCase: async () => {

@@ -183,6 +183,15 @@ describe('case slice', () => {
     expect(store.getState()).toMatchObject({ findings: null, mode: 'explore', importState: { result } });
   });
 
+  it('Electron: the native picker\'s paths are imported with the chosen options', async () => {
+    const importFiles = vi.fn(async () => Promise.reject({ code: 'bad-input', message: 'stop here' }));
+    const shell = { ...browserShell, mode: 'electron' as const, pickImportFiles: async () => [{ path: '/exports/gaad.json' }] };
+    const store = storeWith({ importFiles, importProgress: async () => null }, shell);
+    await store.getState().pickAndImport({ account: '111111111111' });
+    expect(importFiles).toHaveBeenCalledWith({ files: [{ path: '/exports/gaad.json' }], options: { account: '111111111111' } });
+    expect(store.getState().importState.error?.message).toBe('stop here');
+  });
+
   it('routes the Electron shell menu commands', () => {
     let listener: ((c: ShellCommand) => void) | undefined;
     const store = createAppStore({ api: fakeApi({}), shell: { ...browserShell, onCommand: (l) => ((listener = l), () => undefined) } });
