@@ -67,7 +67,7 @@ export const createAnalysisSlice: SliceCreator<AnalysisSlice> = ({ set, get, api
   containmentLoading: false,
 
   runBlast: async (from) => {
-    set({ blastLoading: true, blastError: null, mode: 'blast', containment: null, containmentError: null });
+    set({ blastLoading: true, blastError: null, mode: 'blast', layout: 'fcose', containment: null, containmentError: null });
     try {
       const blast = await api.blastRadius({ from, includeConditional: !get().filters.hideConditional });
       set({ blast, blastLoading: false });

@@ -52,6 +52,7 @@ describe('analysis slice', () => {
     await store.getState().runBlast('key');
     const s = store.getState();
     expect(s.mode).toBe('blast');
+    expect(s.layout).toBe('fcose');
     expect(Object.keys(s.nodes).sort()).toEqual(['acct', 'admin:acct', 'bucket', 'key', 'role', 'user']);
     expect(Object.keys(s.edges).sort()).toEqual([e1, e2, e3, e4].map((e) => edgeKey(e.id)).sort());
     expect(s.edgeViews[edgeKey(e3.id)]).toEqual(e3);
