@@ -1,7 +1,9 @@
 // The graph index: compressed sparse rows (CSR) over traversable edges, in typed arrays. Node ids and names are
 // interned once; edge props stay in the case and are read only when a path or cut is rendered.
-import { ACCESS_LEVELS, EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
+import { ACCESS_LEVELS, EDGE_KINDS, NODE_CATEGORIES, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
 import type { CaseStore } from '../../store/case-store.js';
+
+export const CATEGORY_LIST = Object.keys(NODE_CATEGORIES) as NodeCategory[];
 
 /** Edge flag bits. */
 export const CONDITIONAL = 1;
@@ -45,10 +47,34 @@ export class GraphIndex {
   readonly exposesKind: number;
   readonly accessKind: number;
 
+  /** Category of each node kind code, as an index in CATEGORY_LIST (255 = unknown). */
+  readonly categoryCode: Uint8Array;
+  /** Distinct boundary node indexes, and for each node the slot of its boundary in that list (-1 = none). */
+  readonly boundaries: number[];
+  readonly boundarySlot: Int32Array;
+
   constructor(readonly d: GraphIndexData) {
     this.n = d.ids.length;
     this.m = d.targets.length;
     this.categoryOfCode = d.nodeKinds.map((k) => (k in NODE_KINDS ? NODE_KINDS[k as NodeKind].category : undefined));
+    this.categoryCode = Uint8Array.from(this.categoryOfCode, (c) => (c ? CATEGORY_LIST.indexOf(c) : 255));
+    const slots = new Map<number, number>();
+    this.boundaries = [];
+    this.boundarySlot = new Int32Array(this.n);
+    for (let v = 0; v < this.n; v++) {
+      const b = d.boundary[v]!;
+      if (b < 0) {
+        this.boundarySlot[v] = -1;
+        continue;
+      }
+      let slot = slots.get(b);
+      if (slot === undefined) {
+        slot = this.boundaries.length;
+        slots.set(b, slot);
+        this.boundaries.push(b);
+      }
+      this.boundarySlot[v] = slot;
+    }
     this.adminKind = d.nodeKinds.indexOf('admin');
     this.observedKind = d.edgeKinds.indexOf('OBSERVED_USE');
     this.authKind = d.edgeKinds.indexOf('AUTHENTICATES_AS');
@@ -98,6 +124,28 @@ export class GraphIndex {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  private rev: { offsets: Int32Array; sources: Int32Array; edges: Int32Array } | undefined;
+
+  /** In-edges as CSR (built on first use): for each node, the nodes and CSR edge indexes that point at it. */
+  reverse(): { offsets: Int32Array; sources: Int32Array; edges: Int32Array } {
+    if (this.rev) return this.rev;
+    const { offsets, targets } = this.d;
+    const inOffsets = new Int32Array(this.n + 1);
+    for (let e = 0; e < this.m; e++) inOffsets[targets[e]! + 1]!++;
+    for (let v = 0; v < this.n; v++) inOffsets[v + 1]! += inOffsets[v]!;
+    const cursor = inOffsets.slice(0, this.n);
+    const sources = new Int32Array(this.m);
+    const edges = new Int32Array(this.m);
+    for (let u = 0; u < this.n; u++) {
+      for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+        const at = cursor[targets[e]!]!++;
+        sources[at] = u;
+        edges[at] = e;
+      }
+    }
+    return (this.rev = { offsets: inOffsets, sources, edges });
   }
 
   /** Node indexes of every admin node. */
