@@ -21,7 +21,6 @@ const NOW = new Date('2026-06-01T00:00:00Z');
 const ACCT = 'aws:account:111111111111';
 const ADMIN = `admin:${ACCT}`;
 const USER = 'arn:aws:iam::111111111111:user/ci';
-const ROLE = 'arn:aws:iam::111111111111:role/deploy';
 
 function run(rule: FindingRule, nodes: N[], edges: E[] = []) {
   const s = scenario(nodes, edges);

@@ -62,7 +62,10 @@ export function writeEstate(path: string, edgeCount: number, seed = 7): void {
     if (edges.length >= CHUNK) flush();
   };
   let written = 0;
-  for (let i = 0; i < nodeCount; i += 10) add(i, pick((k) => k === 'aws_user'), 'AUTHENTICATES_AS'), written++;
+  for (let i = 0; i < nodeCount; i += 10) {
+    add(i, pick((k) => k === 'aws_user'), 'AUTHENTICATES_AS');
+    written++;
+  }
   while (written < edgeCount) {
     const r = random();
     if (r < 0.2) add(pick((k) => k === 'aws_user'), pick((k) => k === 'aws_group'), 'MEMBER_OF');
@@ -121,10 +124,9 @@ async function measure(dir: string, edgeCount: number, label: string, runs: numb
   const buildMs = time(() => loadGraphIndex(store));
   store.close();
   store = CaseStore.open(path);
-  let index!: GraphIndex;
   const openStart = performance.now();
   const opened = loadGraphIndex(store);
-  index = opened.index;
+  const index = opened.index;
   const openMs = performance.now() - openStart;
   if (opened.from !== 'snapshot') throw new Error('the snapshot was not reused');
   const rssMb = process.memoryUsage().rss / 2 ** 20;
