@@ -13,15 +13,17 @@ export interface BlastResult {
   origin: number;
   /** Reached node indexes in BFS order, the origin excluded. */
   reached: Int32Array;
-  /** Per node index: steps from the origin plus one; 0 = not reached (zero-filled arrays are free). See depthOf. */
+  /**
+   * Per node index: bit 0 reached, bit 1 conditional (every least-depth route needs a conditional edge), bits 2–4
+   * 1 + index in ACCESS_LEVELS of the highest CAN_ACCESS level reaching it (0 = none). One byte per node keeps the
+   * walk to one random read per edge, like a plain BFS. Read with conditionalOf and accessOf.
+   */
+  flags: Uint8Array;
+  /** Per node index: depth + 1, 0 = not reached. Read both with depthOf and conditionalOf. */
   depth: Int32Array;
   /** Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). */
   parentEdge: Int32Array;
   parentNode: Int32Array;
-  /** Per node: 1 when every route of the least depth needs a conditional edge. */
-  conditional: Uint8Array;
-  /** Per node: 1 + index in ACCESS_LEVELS of the highest CAN_ACCESS level reaching it; 0 = none. See accessOf. */
-  access: Int8Array;
   /** Per node: the node whose CAN_ACCESS edge gave that level. */
   accessVia: Int32Array;
 }
@@ -42,57 +44,67 @@ export interface BlastSummary {
 }
 
 export function blastRadius(index: GraphIndex, origin: number, opts: BlastOptions = {}): BlastResult {
-  const { offsets, targets, edgeFlags, access: edgeAccess } = index.d;
+  const { offsets, targets } = index.d;
+  const info = index.edgeInfo;
   const n = index.n;
   const maxDepth = opts.maxDepth ?? Infinity;
   const mask = edgeMask(index, opts);
-  // Zero-filled arrays only (fresh memory is already zero): depth is stored +1 and access level +1 while walking.
+  // Zero-filled arrays only (fresh memory is already zero).
+  const flags = new Uint8Array(n);
   const depth = new Int32Array(n);
   const parentEdge = new Int32Array(n);
   const parentNode = new Int32Array(n);
-  const conditional = new Uint8Array(n);
-  const access = new Int8Array(n);
   const accessVia = new Int32Array(n);
   const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
+  flags[origin] = REACHED;
   depth[origin] = 1;
   queue[tail++] = origin;
   while (head < tail) {
     const u = queue[head++]!;
-    const du = depth[u]!;
-    if (du > maxDepth) continue;
-    const cu = conditional[u]!;
+    // depth[u] is u's depth + 1, which is its children's depth.
+    const childDepth = depth[u]!;
+    if (childDepth > maxDepth) continue;
+    const cu = flags[u]! & COND;
     for (let e = offsets[u]!, end = offsets[u + 1]!; e < end; e++) {
       if (mask !== null && mask[e] === 0) continue;
       const v = targets[e]!;
-      const c = cu | (edgeFlags[e]! & CONDITIONAL);
-      const dv = depth[v]!;
-      if (dv === 0) {
-        depth[v] = du + 1;
+      const ie = info[e]!;
+      const c = cu | ((ie & CONDITIONAL) << 1);
+      const fv = flags[v]!;
+      let nf = fv;
+      if (fv === 0) {
+        nf = REACHED | c;
+        depth[v] = childDepth + 1;
         parentEdge[v] = e;
         parentNode[v] = u;
-        conditional[v] = c;
         queue[tail++] = v;
-      } else if (dv === du + 1 && c === 0 && conditional[v] === 1) {
+      } else if (c === 0 && (fv & COND) !== 0 && depth[v] === childDepth + 1) {
         // Same depth, but this route needs no condition: prefer it (v's children are not expanded yet).
+        nf = fv & ~COND;
         parentEdge[v] = e;
         parentNode[v] = u;
-        conditional[v] = 0;
       }
-      // Only CAN_ACCESS edges carry a level (>= 0): one read tells both.
-      const level = edgeAccess[e]! + 1;
-      if (level !== 0) {
-        if (level > access[v]!) {
-          access[v] = level;
-          accessVia[v] = u;
-        }
+      const level = ie >> 1;
+      if (level > nf >> 2) {
+        nf = (nf & 3) | (level << 2);
+        accessVia[v] = u;
       }
+      if (nf !== fv) flags[v] = nf;
     }
   }
   parentEdge[origin] = -1;
   parentNode[origin] = -1;
-  return { origin, reached: queue.slice(1, tail), depth, parentEdge, parentNode, conditional, access, accessVia };
+  return { origin, reached: queue.slice(1, tail), flags, depth, parentEdge, parentNode, accessVia };
+}
+
+const REACHED = 1;
+const COND = 2;
+
+/** Whether every least-depth route to v needs a conditional edge. */
+export function conditionalOf(r: BlastResult, v: number): boolean {
+  return (r.flags[v]! & COND) !== 0;
 }
 
 /** Steps from the origin to v, or -1 when the walk did not reach it. */
@@ -102,7 +114,7 @@ export function depthOf(r: BlastResult, v: number): number {
 
 /** Index in ACCESS_LEVELS of the highest access level on v, or -1. */
 export function accessOf(r: BlastResult, v: number): number {
-  return r.access[v]! - 1;
+  return (r.flags[v]! >> 2) - 1;
 }
 
 /** Counts per category, per boundary and per access level. An admin node stands for its whole boundary. */
@@ -122,7 +134,7 @@ export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
     const cat = categoryCode[kindOf[v]!]!;
     if (cat === 255) continue;
     catCounts[cat]!++;
-    if (cat === RESOURCE) levelCounts[r.access[v]!]!++;
+    if (cat === RESOURCE) levelCounts[r.flags[v]! >> 2]!++;
     else if (cat === ADMIN) admins.push(v);
     const slot = boundarySlot[v]!;
     if (slot < 0) continue;

@@ -10,6 +10,21 @@ export interface PathOptions extends TraversalFilter {
   maxDepth?: number;
   /** CSR edge indexes to treat as removed (a containment plan's cuts). */
   removed?: ReadonlySet<number>;
+  /**
+   * Names the target set ('admin', a node id…) so the distances to it can be kept on the index and reused by the
+   * next query with the same targets and no filter.
+   */
+  targetKey?: string;
+}
+
+/** Per index: reusable search arrays, and distances to recent target sets. */
+const caches = new WeakMap<GraphIndex, { ws: Workspace; distances: Map<string, Int32Array> }>();
+const KEPT_DISTANCES = 8;
+
+function cacheOf(index: GraphIndex) {
+  let c = caches.get(index);
+  if (!c) caches.set(index, (c = { ws: new Workspace(index.n), distances: new Map() }));
+  return c;
 }
 
 export interface FoundPath {
@@ -179,10 +194,20 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
   const maxSteps = opts.maxDepth ?? Infinity;
   const mask = edgeMask(index, opts);
   const removed = opts.removed ?? new Set<number>();
-  const ws = new Workspace(index.n);
   if (k <= 0 || isTarget(source)) return [];
-  ws.blockStamp = 1;
-  const h = stepsToTarget(index, isTarget, mask, removed);
+  const cache = cacheOf(index);
+  const ws = cache.ws;
+  // A fresh block stamp: nothing a previous query blocked is blocked now.
+  ws.blockStamp++;
+  const key = opts.targetKey !== undefined && mask === null && removed.size === 0 ? opts.targetKey : undefined;
+  let h = key !== undefined ? cache.distances.get(key) : undefined;
+  if (!h) {
+    h = stepsToTarget(index, isTarget, mask, removed);
+    if (key !== undefined) {
+      if (cache.distances.size >= KEPT_DISTANCES) cache.distances.delete(cache.distances.keys().next().value!);
+      cache.distances.set(key, h);
+    }
+  }
   if (h[source] === FAR) return [];
   const first = shortest(index, ws, source, isTarget, mask, removed, maxSteps, h);
   if (!first) return [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessOf, blastRadius, depthOf, routeTo, summarize } from '../../src/analysis/blast-radius.js';
+import { accessOf, blastRadius, conditionalOf, depthOf, routeTo, summarize } from '../../src/analysis/blast-radius.js';
 import { scenario, type N } from './scenario.js';
 
 const ACCT = 'aws:account:111111111111';
@@ -46,10 +46,10 @@ describe('blast radius', () => {
       ['role/a', 'secret', 'CAN_ACCESS', { accessLevel: 'Read' }],
     ]);
     const r = blastRadius(s.index, s.v('user/ci'));
-    expect(r.conditional[s.v('role/c')]).toBe(0);
+    expect(conditionalOf(r, s.v('role/c'))).toBe(false);
     expect(s.index.id(r.parentNode[s.v('role/c')]!)).toBe('role/b');
-    expect(r.conditional[s.v('role/a')]).toBe(1);
-    expect(r.conditional[s.v('secret')]).toBe(1);
+    expect(conditionalOf(r, s.v('role/a'))).toBe(true);
+    expect(conditionalOf(r, s.v('secret'))).toBe(true);
 
     const strict = blastRadius(s.index, s.v('user/ci'), { includeConditional: false });
     expect([...strict.reached].map((v) => s.index.id(v)).sort()).toEqual(['role/b', 'role/c']);

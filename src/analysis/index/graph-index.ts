@@ -53,9 +53,14 @@ export class GraphIndex {
   readonly boundaries: number[];
   readonly boundarySlot: Int32Array;
 
+  /** Per edge, what a walk reads in one byte: bit 0 conditional, bits 1–3 access level + 1 (0 = none). */
+  readonly edgeInfo: Uint8Array;
+
   constructor(readonly d: GraphIndexData) {
     this.n = d.ids.length;
     this.m = d.targets.length;
+    this.edgeInfo = new Uint8Array(this.m);
+    for (let e = 0; e < this.m; e++) this.edgeInfo[e] = (d.edgeFlags[e]! & CONDITIONAL) | ((d.access[e]! + 1) << 1);
     this.categoryOfCode = d.nodeKinds.map((k) => (k in NODE_KINDS ? NODE_KINDS[k as NodeKind].category : undefined));
     this.categoryCode = Uint8Array.from(this.categoryOfCode, (c) => (c ? CATEGORY_LIST.indexOf(c) : 255));
     const slots = new Map<number, number>();
