@@ -23,7 +23,6 @@ export interface BlastResult {
   depth: Int32Array;
   /** Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). */
   parentEdge: Int32Array;
-  parentNode: Int32Array;
   /** Per node: the node whose CAN_ACCESS edge gave that level. */
   accessVia: Int32Array;
 }
@@ -53,19 +52,23 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
   const flags = new Uint8Array(n);
   const depth = new Int32Array(n);
   const parentEdge = new Int32Array(n);
-  const parentNode = new Int32Array(n);
   const accessVia = new Int32Array(n);
   const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
   flags[origin] = REACHED;
   depth[origin] = 1;
-  queue[tail++] = origin;
+  if (maxDepth >= 1) queue[tail++] = origin;
+  // BFS order: the queue holds one level after another, so the depth of u follows from where the level ends.
+  let childDepth = 1;
+  let levelEnd = tail;
   while (head < tail) {
+    if (head === levelEnd) {
+      childDepth++;
+      levelEnd = tail;
+      if (childDepth > maxDepth) break;
+    }
     const u = queue[head++]!;
-    // depth[u] is u's depth + 1, which is its children's depth.
-    const childDepth = depth[u]!;
-    if (childDepth > maxDepth) continue;
     const cu = flags[u]! & COND;
     for (let e = offsets[u]!, end = offsets[u + 1]!; e < end; e++) {
       if (mask !== null && mask[e] === 0) continue;
@@ -78,13 +81,11 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
         nf = REACHED | c;
         depth[v] = childDepth + 1;
         parentEdge[v] = e;
-        parentNode[v] = u;
         queue[tail++] = v;
       } else if (c === 0 && (fv & COND) !== 0 && depth[v] === childDepth + 1) {
         // Same depth, but this route needs no condition: prefer it (v's children are not expanded yet).
         nf = fv & ~COND;
         parentEdge[v] = e;
-        parentNode[v] = u;
       }
       const level = ie >> 1;
       if (level > nf >> 2) {
@@ -95,8 +96,7 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
     }
   }
   parentEdge[origin] = -1;
-  parentNode[origin] = -1;
-  return { origin, reached: queue.slice(1, tail), flags, depth, parentEdge, parentNode, accessVia };
+  return { origin, reached: tail ? queue.slice(1, tail) : new Int32Array(0), flags, depth, parentEdge, accessVia };
 }
 
 const REACHED = 1;
@@ -162,9 +162,15 @@ export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
 
 const [IDENTITY, GROUP, RESOURCE, CREDENTIAL, ADMIN] = (['identity', 'group', 'resource', 'credential', 'admin'] as const).map((c) => CATEGORY_LIST.indexOf(c));
 
+/** The node a reached node was reached from (its parent edge's source; not stored, to keep the walk lean). */
+export function parentOf(index: GraphIndex, r: BlastResult, v: number): number {
+  return index.sourceOf(r.parentEdge[v]!);
+}
+
 /** Node indexes from the origin to v along the route the walk used. */
-export function routeTo(r: BlastResult, v: number): number[] {
+export function routeTo(index: GraphIndex, r: BlastResult, v: number): number[] {
   const out: number[] = [];
-  for (let x = v; x !== -1; x = r.parentNode[x]!) out.push(x);
+  for (let x = v; x !== r.origin; x = parentOf(index, r, x)) out.push(x);
+  out.push(r.origin);
   return out.reverse();
 }

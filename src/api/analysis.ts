@@ -1,7 +1,7 @@
 // The engine's analysis answers: graph-index results turned into the contract's shapes. Node summaries come
 // from the index (no query per node); edge props and evidence are read from the case only for the steps and
 // cuts shown.
-import { accessOf, blastRadius, conditionalOf, depthOf, routeTo, summarize } from '../analysis/blast-radius.js';
+import { accessOf, blastRadius, conditionalOf, depthOf, parentOf, routeTo, summarize } from '../analysis/blast-radius.js';
 import { cutAction, cutCost, planContainment } from '../analysis/containment.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { kShortestPaths, type FoundPath } from '../analysis/paths.js';
@@ -46,7 +46,7 @@ export class AnalysisViews {
     const resources: ReachedResource[] = [];
     const admins: ReachedNode[] = [];
     for (const v of r.reached) {
-      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v) };
+      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v) };
       const cat = reached.node.category;
       if (cat === 'identity' || cat === 'group') identities.push(reached);
       else if (cat === 'credential') credentials.push(reached);
@@ -54,7 +54,7 @@ export class AnalysisViews {
       else if (cat === 'resource') {
         const level = accessOf(r, v);
         // Without a CAN_ACCESS edge, the identity that reached it is the step before it.
-        const via = level >= 0 ? r.accessVia[v]! : r.parentNode[v]!;
+        const via = level >= 0 ? r.accessVia[v]! : parentOf(ix, r, v);
         resources.push({ ...reached, ...(level >= 0 ? { accessLevel: ACCESS_LEVELS[level]! } : {}), ...(via >= 0 ? { via: ix.id(via) } : {}) });
       }
     }
