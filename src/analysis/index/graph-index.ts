@@ -161,13 +161,18 @@ export class GraphIndex {
   }
 }
 
-/** A growable Int32Array: building the arrays without a JS array of a million boxed numbers. */
-class IntList {
-  data = new Int32Array(1024);
+type Typed = Int32Array | Float64Array | Uint8Array | Int8Array;
+
+/** A growable typed array: building without a JS array of a million boxed numbers, sized up front when known. */
+class List<T extends Typed> {
   length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (size: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -175,17 +180,8 @@ class IntList {
   }
 }
 
-class FloatList {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
+function list<T extends Typed>(make: (size: number) => T, capacity: number): List<T> {
+  return new List(make(capacity), make);
 }
 
 /** Builds the index from the case: one pass over nodes, one over traversable edges, then a counting sort by source. */
@@ -224,14 +220,19 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     stubList[v] = stub;
   }
 
-  const src = new IntList();
-  const dst = new IntList();
-  const rowIds = new FloatList();
-  const kinds = new IntList();
-  const flags = new IntList();
-  const access = new IntList();
-  const first = new FloatList();
-  const last = new FloatList();
+  // Every edge row is an upper bound for the traversable ones: one allocation, no growth.
+  const capacity = store.counts().edges;
+  const int32 = (k: number) => new Int32Array(k);
+  const float64 = (k: number) => new Float64Array(k);
+  const uint8 = (k: number) => new Uint8Array(k);
+  const src = list(int32, capacity);
+  const dst = list(int32, capacity);
+  const rowIds = list(float64, capacity);
+  const kinds = list(uint8, capacity);
+  const flags = list(uint8, capacity);
+  const access = list((k) => new Int8Array(k), capacity);
+  const first = list(float64, capacity);
+  const last = list(float64, capacity);
   for (const e of store.graphEdges()) {
     src.push(intern(e.src));
     dst.push(intern(e.dst));
