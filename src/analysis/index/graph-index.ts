@@ -26,14 +26,14 @@ export interface GraphIndexData {
   offsets: Int32Array;
   targets: Int32Array;
   /** The edge's row id in the case, to load its props and evidence when rendered. */
-  edgeId: Float64Array;
+  edgeId: Uint32Array;
   edgeKind: Uint8Array;
   edgeFlags: Uint8Array;
   /** CAN_ACCESS edges: index in ACCESS_LEVELS; -1 otherwise. */
   access: Int8Array;
-  /** Observed edges: epoch ms of first and last sighting; NaN when not stated. */
-  firstSeen: Float64Array;
-  lastSeen: Float64Array;
+  /** Observed edges: epoch seconds of first and last sighting (first rounded down, last up); 0 when not stated. */
+  firstSeen: Uint32Array;
+  lastSeen: Uint32Array;
 }
 
 export class GraphIndex {
@@ -161,7 +161,7 @@ export class GraphIndex {
   }
 }
 
-type Typed = Int32Array | Float64Array | Uint8Array | Int8Array;
+type Typed = Int32Array | Uint32Array | Uint8Array | Int8Array;
 
 /** A growable typed array: building without a JS array of a million boxed numbers, sized up front when known. */
 class List<T extends Typed> {
@@ -182,6 +182,11 @@ class List<T extends Typed> {
 
 function list<T extends Typed>(make: (size: number) => T, capacity: number): List<T> {
   return new List(make(capacity), make);
+}
+
+function epochSeconds(iso: string | null, round: (x: number) => number): number {
+  const ms = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) || ms <= 0 ? 0 : round(ms / 1000);
 }
 
 /** Builds the index from the case: one pass over nodes, one over traversable edges, then a counting sort by source. */
@@ -223,16 +228,16 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
   // Every edge row is an upper bound for the traversable ones: one allocation, no growth.
   const capacity = store.counts().edges;
   const int32 = (k: number) => new Int32Array(k);
-  const float64 = (k: number) => new Float64Array(k);
+  const uint32 = (k: number) => new Uint32Array(k);
   const uint8 = (k: number) => new Uint8Array(k);
   const src = list(int32, capacity);
   const dst = list(int32, capacity);
-  const rowIds = list(float64, capacity);
+  const rowIds = list(uint32, capacity);
   const kinds = list(uint8, capacity);
   const flags = list(uint8, capacity);
   const access = list((k) => new Int8Array(k), capacity);
-  const first = list(float64, capacity);
-  const last = list(float64, capacity);
+  const first = list(uint32, capacity);
+  const last = list(uint32, capacity);
   for (const e of store.graphEdges()) {
     src.push(intern(e.src));
     dst.push(intern(e.dst));
@@ -240,8 +245,8 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     kinds.push(edgeKindCode.get(e.kind) ?? 0);
     flags.push(e.conditional ? CONDITIONAL : 0);
     access.push(e.accessLevel ? ACCESS_LEVELS.indexOf(e.accessLevel as (typeof ACCESS_LEVELS)[number]) : -1);
-    first.push(e.firstSeen ? Date.parse(e.firstSeen) : NaN);
-    last.push(e.lastSeen ? Date.parse(e.lastSeen) : NaN);
+    first.push(epochSeconds(e.firstSeen, Math.floor));
+    last.push(epochSeconds(e.lastSeen, Math.ceil));
   }
 
   const n = ids.length;
@@ -260,12 +265,12 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     stub: Uint8Array.from(stubList),
     offsets,
     targets: new Int32Array(m),
-    edgeId: new Float64Array(m),
+    edgeId: new Uint32Array(m),
     edgeKind: new Uint8Array(m),
     edgeFlags: new Uint8Array(m),
     access: new Int8Array(m),
-    firstSeen: new Float64Array(m),
-    lastSeen: new Float64Array(m),
+    firstSeen: new Uint32Array(m),
+    lastSeen: new Uint32Array(m),
   };
   // Rows arrive in id order, so each node's edges stay in id order: results are stable across rebuilds.
   for (let i = 0; i < m; i++) {
