@@ -3,7 +3,7 @@
 // level any reached identity has on them and which identity that is.
 import { ACCESS_LEVELS, type AccessLevel, type NodeCategory } from '../model/kinds.js';
 import { edgeMask, type TraversalFilter } from './index/filter.js';
-import { CONDITIONAL, type GraphIndex } from './index/graph-index.js';
+import { CATEGORY_LIST, CONDITIONAL, type GraphIndex } from './index/graph-index.js';
 
 export interface BlastOptions extends TraversalFilter {
   maxDepth?: number;
@@ -13,15 +13,16 @@ export interface BlastResult {
   origin: number;
   /** Reached node indexes in BFS order, the origin excluded. */
   reached: Int32Array;
-  /** Per node index: depth, or -1 when not reached. */
+  /**
+   * Per node index: bit 0 reached, bit 1 conditional (every least-depth route needs a conditional edge), bits 2–4
+   * 1 + index in ACCESS_LEVELS of the highest CAN_ACCESS level reaching it (0 = none). One byte per node keeps the
+   * walk to one random read per edge, like a plain BFS. Read with conditionalOf and accessOf.
+   */
+  flags: Uint8Array;
+  /** Per node index: depth + 1, 0 = not reached. Read both with depthOf and conditionalOf. */
   depth: Int32Array;
-  /** Per node index: the CSR edge index used to reach it, -1 for the origin and unreached nodes. */
+  /** Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). */
   parentEdge: Int32Array;
-  parentNode: Int32Array;
-  /** Per node: 1 when every route of the least depth needs a conditional edge. */
-  conditional: Uint8Array;
-  /** Per node: index in ACCESS_LEVELS of the highest CAN_ACCESS level reaching it, -1 if none. */
-  access: Int8Array;
   /** Per node: the node whose CAN_ACCESS edge gave that level. */
   accessVia: Int32Array;
 }
@@ -42,87 +43,134 @@ export interface BlastSummary {
 }
 
 export function blastRadius(index: GraphIndex, origin: number, opts: BlastOptions = {}): BlastResult {
-  const { offsets, targets, edgeFlags, edgeKind, access: edgeAccess } = index.d;
+  const { offsets, targets } = index.d;
+  const info = index.edgeInfo;
   const n = index.n;
   const maxDepth = opts.maxDepth ?? Infinity;
   const mask = edgeMask(index, opts);
-  const accessKind = index.accessKind;
-  const depth = new Int32Array(n).fill(-1);
-  const parentEdge = new Int32Array(n).fill(-1);
-  const parentNode = new Int32Array(n).fill(-1);
-  const conditional = new Uint8Array(n);
-  const access = new Int8Array(n).fill(-1);
-  const accessVia = new Int32Array(n).fill(-1);
+  // Zero-filled arrays only (fresh memory is already zero).
+  const flags = new Uint8Array(n);
+  const depth = new Int32Array(n);
+  const parentEdge = new Int32Array(n);
+  const accessVia = new Int32Array(n);
   const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
-  depth[origin] = 0;
-  queue[tail++] = origin;
+  flags[origin] = REACHED;
+  depth[origin] = 1;
+  if (maxDepth >= 1) queue[tail++] = origin;
+  // BFS order: the queue holds one level after another, so the depth of u follows from where the level ends.
+  let childDepth = 1;
+  let levelEnd = tail;
   while (head < tail) {
+    if (head === levelEnd) {
+      childDepth++;
+      levelEnd = tail;
+      if (childDepth > maxDepth) break;
+    }
     const u = queue[head++]!;
-    const du = depth[u]!;
-    if (du >= maxDepth) continue;
-    const cu = conditional[u]!;
+    const cu = flags[u]! & COND;
     for (let e = offsets[u]!, end = offsets[u + 1]!; e < end; e++) {
       if (mask !== null && mask[e] === 0) continue;
       const v = targets[e]!;
-      const c = cu | (edgeFlags[e]! & CONDITIONAL);
-      const dv = depth[v]!;
-      if (dv === -1) {
-        depth[v] = du + 1;
+      const ie = info[e]!;
+      const c = cu | ((ie & CONDITIONAL) << 1);
+      const fv = flags[v]!;
+      let nf = fv;
+      if (fv === 0) {
+        nf = REACHED | c;
+        depth[v] = childDepth + 1;
         parentEdge[v] = e;
-        parentNode[v] = u;
-        conditional[v] = c;
         queue[tail++] = v;
-      } else if (dv === du + 1 && c === 0 && conditional[v] === 1) {
+      } else if (c === 0 && (fv & COND) !== 0 && depth[v] === childDepth + 1) {
         // Same depth, but this route needs no condition: prefer it (v's children are not expanded yet).
+        nf = fv & ~COND;
         parentEdge[v] = e;
-        parentNode[v] = u;
-        conditional[v] = 0;
       }
-      if (edgeKind[e] === accessKind) {
-        const level = edgeAccess[e]!;
-        if (level > access[v]!) {
-          access[v] = level;
-          accessVia[v] = u;
-        }
+      const level = ie >> 1;
+      if (level > nf >> 2) {
+        nf = (nf & 3) | (level << 2);
+        accessVia[v] = u;
       }
+      if (nf !== fv) flags[v] = nf;
     }
   }
-  return { origin, reached: queue.slice(1, tail), depth, parentEdge, parentNode, conditional, access, accessVia };
+  parentEdge[origin] = -1;
+  return { origin, reached: tail ? queue.slice(1, tail) : new Int32Array(0), flags, depth, parentEdge, accessVia };
+}
+
+const REACHED = 1;
+const COND = 2;
+
+/** Whether every least-depth route to v needs a conditional edge. */
+export function conditionalOf(r: BlastResult, v: number): boolean {
+  return (r.flags[v]! & COND) !== 0;
+}
+
+/** Steps from the origin to v, or -1 when the walk did not reach it. */
+export function depthOf(r: BlastResult, v: number): number {
+  return r.depth[v]! - 1;
+}
+
+/** Index in ACCESS_LEVELS of the highest access level on v, or -1. */
+export function accessOf(r: BlastResult, v: number): number {
+  return (r.flags[v]! >> 2) - 1;
 }
 
 /** Counts per category, per boundary and per access level. An admin node stands for its whole boundary. */
 export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
-  const byCategory: BlastSummary['byCategory'] = {};
-  const byAccessLevel: BlastSummary['byAccessLevel'] = {};
-  const boundaries = new Map<number, BoundaryTally>();
+  const cats = CATEGORY_LIST.length;
+  const catCounts = new Int32Array(cats);
+  const levelCounts = new Int32Array(ACCESS_LEVELS.length + 1);
+  // Per boundary slot: identities, resources, credentials, admin.
+  const tallies = new Int32Array(index.boundaries.length * 4);
+  const used = new Uint8Array(index.boundaries.length);
   const admins: number[] = [];
-  const boundaryOf = index.d.boundary;
-  for (const v of r.reached) {
-    const cat = index.categoryOf(v);
-    if (!cat) continue;
-    byCategory[cat] = (byCategory[cat] ?? 0) + 1;
-    if (cat === 'admin') admins.push(v);
-    if (cat === 'resource' && r.access[v]! >= 0) {
-      const level = ACCESS_LEVELS[r.access[v]!]!;
-      byAccessLevel[level] = (byAccessLevel[level] ?? 0) + 1;
-    }
-    const b = boundaryOf[v]!;
-    if (b < 0) continue;
-    let t = boundaries.get(b);
-    if (!t) boundaries.set(b, (t = { boundary: b, identities: 0, resources: 0, credentials: 0, admin: false }));
-    if (cat === 'identity' || cat === 'group') t.identities++;
-    else if (cat === 'resource') t.resources++;
-    else if (cat === 'credential') t.credentials++;
-    else if (cat === 'admin') t.admin = true;
+  const { categoryCode, boundarySlot } = index;
+  const kindOf = index.d.nodeKind;
+  const reached = r.reached;
+  for (let i = 0; i < reached.length; i++) {
+    const v = reached[i]!;
+    const cat = categoryCode[kindOf[v]!]!;
+    if (cat === 255) continue;
+    catCounts[cat]!++;
+    if (cat === RESOURCE) levelCounts[r.flags[v]! >> 2]!++;
+    else if (cat === ADMIN) admins.push(v);
+    const slot = boundarySlot[v]!;
+    if (slot < 0) continue;
+    used[slot] = 1;
+    if (cat === IDENTITY || cat === GROUP) tallies[slot * 4]!++;
+    else if (cat === RESOURCE) tallies[slot * 4 + 1]!++;
+    else if (cat === CREDENTIAL) tallies[slot * 4 + 2]!++;
+    else if (cat === ADMIN) tallies[slot * 4 + 3] = 1;
   }
-  return { byCategory, byBoundary: [...boundaries.values()], byAccessLevel, admins };
+  const byCategory: BlastSummary['byCategory'] = {};
+  CATEGORY_LIST.forEach((c, i) => {
+    if (catCounts[i]) byCategory[c] = catCounts[i];
+  });
+  const byAccessLevel: BlastSummary['byAccessLevel'] = {};
+  ACCESS_LEVELS.forEach((level, i) => {
+    if (levelCounts[i + 1]) byAccessLevel[level] = levelCounts[i + 1];
+  });
+  const byBoundary: BoundaryTally[] = [];
+  for (let slot = 0; slot < used.length; slot++) {
+    if (!used[slot]) continue;
+    byBoundary.push({ boundary: index.boundaries[slot]!, identities: tallies[slot * 4]!, resources: tallies[slot * 4 + 1]!, credentials: tallies[slot * 4 + 2]!, admin: tallies[slot * 4 + 3] === 1 });
+  }
+  return { byCategory, byBoundary, byAccessLevel, admins };
+}
+
+const [IDENTITY, GROUP, RESOURCE, CREDENTIAL, ADMIN] = (['identity', 'group', 'resource', 'credential', 'admin'] as const).map((c) => CATEGORY_LIST.indexOf(c));
+
+/** The node a reached node was reached from (its parent edge's source; not stored, to keep the walk lean). */
+export function parentOf(index: GraphIndex, r: BlastResult, v: number): number {
+  return index.sourceOf(r.parentEdge[v]!);
 }
 
 /** Node indexes from the origin to v along the route the walk used. */
-export function routeTo(r: BlastResult, v: number): number[] {
+export function routeTo(index: GraphIndex, r: BlastResult, v: number): number[] {
   const out: number[] = [];
-  for (let x = v; x !== -1; x = r.parentNode[x]!) out.push(x);
+  for (let x = v; x !== r.origin; x = parentOf(index, r, x)) out.push(x);
+  out.push(r.origin);
   return out.reverse();
 }

@@ -10,6 +10,21 @@ export interface PathOptions extends TraversalFilter {
   maxDepth?: number;
   /** CSR edge indexes to treat as removed (a containment plan's cuts). */
   removed?: ReadonlySet<number>;
+  /**
+   * Names the target set ('admin', a node id…) so the distances to it can be kept on the index and reused by the
+   * next query with the same targets and no filter.
+   */
+  targetKey?: string;
+}
+
+/** Per index: reusable search arrays, and distances to recent target sets. */
+const caches = new WeakMap<GraphIndex, { ws: Workspace; distances: Map<string, Int32Array> }>();
+const KEPT_DISTANCES = 8;
+
+function cacheOf(index: GraphIndex) {
+  let c = caches.get(index);
+  if (!c) caches.set(index, (c = { ws: new Workspace(index.n), distances: new Map() }));
+  return c;
 }
 
 export interface FoundPath {
@@ -45,7 +60,20 @@ class Workspace {
  * Level-synchronous BFS: a whole level is settled before the next, so the conditional count is exact, and the
  * search stops at the first level holding a target.
  */
-function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v: number) => boolean, mask: Uint8Array | null, blockedEdges: ReadonlySet<number>, maxSteps: number): FoundPath | null {
+function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v: number) => boolean, mask: Uint8Array | null, blockedEdges: ReadonlySet<number>, maxSteps: number, h: Int32Array): FoundPath | null {
+  // Iterative deepening on the length bound: a node at depth g is only expanded when g + h(node) ≤ bound, so
+  // the search stays on near-shortest routes. Every node of a route of length ≤ bound passes the test, and so do
+  // all its same-level parents, so the path found is the one an unbounded search would find.
+  for (let bound = Math.max(h[source]!, 1); bound <= maxSteps; bound++) {
+    const r = boundedShortest(index, ws, source, isTarget, mask, blockedEdges, bound, h);
+    if (r !== 'pruned') return r;
+  }
+  return null;
+}
+
+/** The search under one length bound: a path, null when none exists at any length, 'pruned' when a longer one may. */
+function boundedShortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v: number) => boolean, mask: Uint8Array | null, blockedEdges: ReadonlySet<number>, bound: number, h: Int32Array): FoundPath | null | 'pruned' {
+  let pruned = false;
   const { offsets, targets, edgeFlags } = index.d;
   const stamp = ++ws.stamp;
   const { seen, level, cond, parentEdge, parentNode, blocked } = ws;
@@ -72,7 +100,7 @@ function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v
   parentEdge[source] = -1;
   parentNode[source] = -1;
   let frontier = [source];
-  for (let depth = 1; depth <= maxSteps && frontier.length; depth++) {
+  for (let depth = 1; frontier.length; depth++) {
     const next: number[] = [];
     for (const u of frontier) {
       const cu = cond[u]!;
@@ -81,6 +109,10 @@ function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v
         if (checkEdges && blockedEdges.has(e)) continue;
         const v = targets[e]!;
         if (blocked[v] === blockStamp) continue;
+        if (depth + h[v]! > bound) {
+          if (h[v] !== FAR) pruned = true;
+          continue;
+        }
         const c = cu + (edgeFlags[e]! & CONDITIONAL);
         if (seen[v] !== stamp) {
           seen[v] = stamp;
@@ -113,7 +145,40 @@ function shortest(index: GraphIndex, ws: Workspace, source: number, isTarget: (v
     // Targets end paths: never walk through one.
     frontier = next.filter((v) => !isTarget(v));
   }
-  return null;
+  return pruned ? 'pruned' : null;
+}
+
+const FAR = 0x3fffffff;
+
+/**
+ * Fewest steps from every node to the nearest target, walking in-edges back from all targets at once (targets
+ * end paths, so the walk does not continue through one). A lower bound for any search that blocks more.
+ */
+function stepsToTarget(index: GraphIndex, isTarget: (v: number) => boolean, mask: Uint8Array | null, removed: ReadonlySet<number>): Int32Array {
+  const { offsets, sources, edges } = index.reverse();
+  const h = new Int32Array(index.n).fill(FAR);
+  const queue = new Int32Array(index.n);
+  let tail = 0;
+  for (let v = 0; v < index.n; v++) {
+    if (!isTarget(v)) continue;
+    h[v] = 0;
+    queue[tail++] = v;
+  }
+  const checkRemoved = removed.size > 0;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    const next = h[v]! + 1;
+    for (let k = offsets[v]!; k < offsets[v + 1]!; k++) {
+      const e = edges[k]!;
+      if (mask !== null && mask[e] === 0) continue;
+      if (checkRemoved && removed.has(e)) continue;
+      const u = sources[k]!;
+      if (h[u] !== FAR) continue;
+      h[u] = next;
+      if (!isTarget(u)) queue[tail++] = u;
+    }
+  }
+  return h;
 }
 
 function comparePaths(a: FoundPath, b: FoundPath): number {
@@ -129,10 +194,22 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
   const maxSteps = opts.maxDepth ?? Infinity;
   const mask = edgeMask(index, opts);
   const removed = opts.removed ?? new Set<number>();
-  const ws = new Workspace(index.n);
   if (k <= 0 || isTarget(source)) return [];
-  ws.blockStamp = 1;
-  const first = shortest(index, ws, source, isTarget, mask, removed, maxSteps);
+  const cache = cacheOf(index);
+  const ws = cache.ws;
+  // A fresh block stamp: nothing a previous query blocked is blocked now.
+  ws.blockStamp++;
+  const key = opts.targetKey !== undefined && mask === null && removed.size === 0 ? opts.targetKey : undefined;
+  let h = key !== undefined ? cache.distances.get(key) : undefined;
+  if (!h) {
+    h = stepsToTarget(index, isTarget, mask, removed);
+    if (key !== undefined) {
+      if (cache.distances.size >= KEPT_DISTANCES) cache.distances.delete(cache.distances.keys().next().value!);
+      cache.distances.set(key, h);
+    }
+  }
+  if (h[source] === FAR) return [];
+  const first = shortest(index, ws, source, isTarget, mask, removed, maxSteps, h);
   if (!first) return [];
   const found: (FoundPath & { dev: number })[] = [{ ...first, dev: 0 }];
   const candidates: (FoundPath & { dev: number })[] = [];
@@ -148,7 +225,7 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
       // The root's nodes may not be revisited: the path stays loopless.
       ws.blockStamp++;
       for (let j = 0; j < i; j++) ws.blocked[prev.nodes[j]!] = ws.blockStamp;
-      const tail = shortest(index, ws, spur, isTarget, mask, blockedEdges, maxSteps - i);
+      const tail = shortest(index, ws, spur, isTarget, mask, blockedEdges, maxSteps - i, h);
       if (!tail) continue;
       const path = {
         nodes: [...prev.nodes.slice(0, i), ...tail.nodes],

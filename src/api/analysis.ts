@@ -1,7 +1,7 @@
 // The engine's analysis answers: graph-index results turned into the contract's shapes. Node summaries come
 // from the index (no query per node); edge props and evidence are read from the case only for the steps and
 // cuts shown.
-import { blastRadius, routeTo, summarize } from '../analysis/blast-radius.js';
+import { accessOf, blastRadius, conditionalOf, depthOf, parentOf, routeTo, summarize } from '../analysis/blast-radius.js';
 import { cutAction, cutCost, planContainment } from '../analysis/containment.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { kShortestPaths, type FoundPath } from '../analysis/paths.js';
@@ -46,15 +46,15 @@ export class AnalysisViews {
     const resources: ReachedResource[] = [];
     const admins: ReachedNode[] = [];
     for (const v of r.reached) {
-      const reached: ReachedNode = { node: this.summary(v), depth: r.depth[v]!, path: routeTo(r, v).map((x) => ix.id(x)), conditional: r.conditional[v] === 1 };
+      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v) };
       const cat = reached.node.category;
       if (cat === 'identity' || cat === 'group') identities.push(reached);
       else if (cat === 'credential') credentials.push(reached);
       else if (cat === 'admin') admins.push(reached);
       else if (cat === 'resource') {
-        const level = r.access[v]!;
+        const level = accessOf(r, v);
         // Without a CAN_ACCESS edge, the identity that reached it is the step before it.
-        const via = level >= 0 ? r.accessVia[v]! : r.parentNode[v]!;
+        const via = level >= 0 ? r.accessVia[v]! : parentOf(ix, r, v);
         resources.push({ ...reached, ...(level >= 0 ? { accessLevel: ACCESS_LEVELS[level]! } : {}), ...(via >= 0 ? { via: ix.id(via) } : {}) });
       }
     }
@@ -79,7 +79,8 @@ export class AnalysisViews {
 
   paths(from: string, to: string, opts: TraversalOptions & { k?: number }): AttackPath[] {
     const origin = this.nodeIndex(from);
-    return kShortestPaths(this.index, origin, this.targetPredicate(to), opts).map((p) => this.attackPath(p));
+    const targetKey = to === 'high-value' ? `high-value:${this.views.markedIds('high-value').sort().join('\n')}` : to;
+    return kShortestPaths(this.index, origin, this.targetPredicate(to), { ...opts, targetKey }).map((p) => this.attackPath(p));
   }
 
   attackPath(p: FoundPath): AttackPath {

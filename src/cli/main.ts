@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ApiErrorShape, AttackPath, BlastRadius, ContainmentPlan, Finding, MarkKind, NodeDetails, NodeSummary, SearchHit } from '../api/contract.js';
+import { ACCESS_LEVELS } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import type { ImportProgress } from '../api/import.js';
@@ -353,8 +354,13 @@ function formatBlastRadius(br: BlastRadius): string {
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
   for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth})`);
   if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
+  const resources = [...br.resources].sort((a, b) => ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
+  for (const r of resources.slice(0, 50)) lines.push(`  resource ${label(r.node)}: ${r.accessLevel ?? 'reached'}${r.via ? ` via ${r.via}` : ''}${r.conditional ? ' (conditional)' : ''}`);
+  if (resources.length > 50) lines.push(`  … ${resources.length - 50} more resources (use --json)`);
   return `${lines.join('\n')}\n`;
 }
+
+const ACCESS_RANK: string[] = ['', ...ACCESS_LEVELS];
 
 function formatPaths(paths: AttackPath[]): string {
   if (!paths.length) return 'no path\n';

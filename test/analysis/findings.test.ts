@@ -14,13 +14,13 @@ import { oidcTrustNoSubject } from '../../src/analysis/findings/oidc-trust-no-su
 import { segregationOfDuties } from '../../src/analysis/findings/segregation-of-duties.js';
 import { trustBroad } from '../../src/analysis/findings/trust-broad.js';
 import type { FindingRule } from '../../src/analysis/findings/types.js';
+import type { Json } from '../../src/model/fragment.js';
 import { scenario, type E, type N } from './scenario.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const ACCT = 'aws:account:111111111111';
 const ADMIN = `admin:${ACCT}`;
 const USER = 'arn:aws:iam::111111111111:user/ci';
-const ROLE = 'arn:aws:iam::111111111111:role/deploy';
 
 function run(rule: FindingRule, nodes: N[], edges: E[] = []) {
   const s = scenario(nodes, edges);
@@ -124,7 +124,7 @@ describe('finding rules', () => {
   });
 
   it('trust-any-or-external: Principal "*" and accounts outside the case; same-account and in-case trust is fine', () => {
-    const trust = (principal: unknown, condition?: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }] });
+    const trust = (principal: Json, condition?: Json): Json => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }] });
     const out = run(trustBroad, [
       { id: ACCT, kind: 'aws_account', name: '111111111111' },
       { id: 'aws:account:333333333333', kind: 'aws_account', name: '333333333333' },
@@ -144,7 +144,7 @@ describe('finding rules', () => {
 
   it('oidc-trust-without-subject: web identity trust with only an audience condition, or a wildcard subject', () => {
     const gh = 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com';
-    const trust = (condition: unknown) => ({ Statement: [{ Effect: 'Allow', Principal: { Federated: gh }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }] });
+    const trust = (condition: Json): Json => ({ Statement: [{ Effect: 'Allow', Principal: { Federated: gh }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }] });
     const subject = 'federated:token.actions.githubusercontent.com:repo:acme/*';
     const out = run(
       oidcTrustNoSubject,

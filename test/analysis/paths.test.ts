@@ -68,7 +68,7 @@ describe('attack paths', () => {
 
   it('matches a brute-force enumeration of simple paths on random graphs', () => {
     const random = rng(7);
-    for (let round = 0; round < 25; round++) {
+    for (let round = 0; round < 40; round++) {
       const size = 7;
       const ids = Array.from({ length: size }, (_, i) => `n${i}`);
       const edges: E[] = [];

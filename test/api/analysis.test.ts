@@ -93,6 +93,8 @@ describe('analysis through the engine API', () => {
     expect(text.code).toBe(0);
     expect(text.out).toContain('[ ] Deactivate access key AKIAEXAMPLE of ci-deployer');
     expect(text.out).toContain('re-check: no path left after these cuts');
+    const radius = await cli('blast-radius', 'leak:gitleaks:f1', '--case', path);
+    expect(radius.out).toContain('resource prod-data [aws_bucket]: Write via arn:aws:iam::222222222222:role/deploy-prod');
     const json = await cli('containment', 'AKIAEXAMPLE', '--case', path, '--json');
     expect((JSON.parse(json.out) as ContainmentPlan).pathsAfter).toBe(0);
     const observed = await cli('blast-radius', 'AKIAEXAMPLE', '--case', path, '--observed-only', '--json');

@@ -14,6 +14,8 @@ describe('API argument validation', () => {
     expect(() => validateArg('paths', { from: 'a', to: 'b', k: 1000 })).toThrow(/at k/);
     expect(() => validateArg('blastRadius', { from: 'a', since: 'yesterday' })).toThrow(/at since/);
     expect(() => validateArg('mark', { ids: ['a'], mark: 'owned' })).toThrow(/at mark/);
+    expect(() => validateArg('paths', { from: 'a', to: 'admin', observedOnly: true, since: '2026-05-01', until: '2026-04-01' })).toThrow(/at since: since must not be after until/);
+    expect(validateArg('containment', { from: 'a', targets: ['b'], includeConditional: false })).toEqual({ from: 'a', targets: ['b'], includeConditional: false });
     expect(() => validateArg('importFiles', { files: [{ path: '/x', contentBase64: '' }] })).toThrow(/importFiles/);
   });
 

@@ -30,7 +30,7 @@ export function edgeMask(index: GraphIndex, filter: TraversalFilter): Uint8Array
         const f = firstSeen[e]!;
         const l = lastSeen[e]!;
         // An observation with no stated times cannot be placed in a window.
-        if (windowed && (Number.isNaN(f) || Number.isNaN(l) || l < since || f > until)) continue;
+        if (windowed && (f === 0 || l === 0 || l * 1000 < since || f * 1000 > until)) continue;
       } else if (k !== index.authKind && k !== index.exposesKind) continue;
     }
     mask[e] = 1;

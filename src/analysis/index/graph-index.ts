@@ -1,7 +1,9 @@
 // The graph index: compressed sparse rows (CSR) over traversable edges, in typed arrays. Node ids and names are
 // interned once; edge props stay in the case and are read only when a path or cut is rendered.
-import { ACCESS_LEVELS, EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
+import { ACCESS_LEVELS, EDGE_KINDS, NODE_CATEGORIES, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
 import type { CaseStore } from '../../store/case-store.js';
+
+export const CATEGORY_LIST = Object.keys(NODE_CATEGORIES) as NodeCategory[];
 
 /** Edge flag bits. */
 export const CONDITIONAL = 1;
@@ -24,14 +26,14 @@ export interface GraphIndexData {
   offsets: Int32Array;
   targets: Int32Array;
   /** The edge's row id in the case, to load its props and evidence when rendered. */
-  edgeId: Float64Array;
+  edgeId: Uint32Array;
   edgeKind: Uint8Array;
   edgeFlags: Uint8Array;
   /** CAN_ACCESS edges: index in ACCESS_LEVELS; -1 otherwise. */
   access: Int8Array;
-  /** Observed edges: epoch ms of first and last sighting; NaN when not stated. */
-  firstSeen: Float64Array;
-  lastSeen: Float64Array;
+  /** Observed edges: epoch seconds of first and last sighting (first rounded down, last up); 0 when not stated. */
+  firstSeen: Uint32Array;
+  lastSeen: Uint32Array;
 }
 
 export class GraphIndex {
@@ -45,10 +47,39 @@ export class GraphIndex {
   readonly exposesKind: number;
   readonly accessKind: number;
 
+  /** Category of each node kind code, as an index in CATEGORY_LIST (255 = unknown). */
+  readonly categoryCode: Uint8Array;
+  /** Distinct boundary node indexes, and for each node the slot of its boundary in that list (-1 = none). */
+  readonly boundaries: number[];
+  readonly boundarySlot: Int32Array;
+
+  /** Per edge, what a walk reads in one byte: bit 0 conditional, bits 1–3 access level + 1 (0 = none). */
+  readonly edgeInfo: Uint8Array;
+
   constructor(readonly d: GraphIndexData) {
     this.n = d.ids.length;
     this.m = d.targets.length;
+    this.edgeInfo = new Uint8Array(this.m);
+    for (let e = 0; e < this.m; e++) this.edgeInfo[e] = (d.edgeFlags[e]! & CONDITIONAL) | ((d.access[e]! + 1) << 1);
     this.categoryOfCode = d.nodeKinds.map((k) => (k in NODE_KINDS ? NODE_KINDS[k as NodeKind].category : undefined));
+    this.categoryCode = Uint8Array.from(this.categoryOfCode, (c) => (c ? CATEGORY_LIST.indexOf(c) : 255));
+    const slots = new Map<number, number>();
+    this.boundaries = [];
+    this.boundarySlot = new Int32Array(this.n);
+    for (let v = 0; v < this.n; v++) {
+      const b = d.boundary[v]!;
+      if (b < 0) {
+        this.boundarySlot[v] = -1;
+        continue;
+      }
+      let slot = slots.get(b);
+      if (slot === undefined) {
+        slot = this.boundaries.length;
+        slots.set(b, slot);
+        this.boundaries.push(b);
+      }
+      this.boundarySlot[v] = slot;
+    }
     this.adminKind = d.nodeKinds.indexOf('admin');
     this.observedKind = d.edgeKinds.indexOf('OBSERVED_USE');
     this.authKind = d.edgeKinds.indexOf('AUTHENTICATES_AS');
@@ -100,6 +131,28 @@ export class GraphIndex {
     return lo;
   }
 
+  private rev: { offsets: Int32Array; sources: Int32Array; edges: Int32Array } | undefined;
+
+  /** In-edges as CSR (built on first use): for each node, the nodes and CSR edge indexes that point at it. */
+  reverse(): { offsets: Int32Array; sources: Int32Array; edges: Int32Array } {
+    if (this.rev) return this.rev;
+    const { offsets, targets } = this.d;
+    const inOffsets = new Int32Array(this.n + 1);
+    for (let e = 0; e < this.m; e++) inOffsets[targets[e]! + 1]!++;
+    for (let v = 0; v < this.n; v++) inOffsets[v + 1]! += inOffsets[v]!;
+    const cursor = inOffsets.slice(0, this.n);
+    const sources = new Int32Array(this.m);
+    const edges = new Int32Array(this.m);
+    for (let u = 0; u < this.n; u++) {
+      for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+        const at = cursor[targets[e]!]!++;
+        sources[at] = u;
+        edges[at] = e;
+      }
+    }
+    return (this.rev = { offsets: inOffsets, sources, edges });
+  }
+
   /** Node indexes of every admin node. */
   adminNodes(): number[] {
     const out: number[] = [];
@@ -108,13 +161,18 @@ export class GraphIndex {
   }
 }
 
-/** A growable Int32Array: building the arrays without a JS array of a million boxed numbers. */
-class IntList {
-  data = new Int32Array(1024);
+type Typed = Int32Array | Uint32Array | Uint8Array | Int8Array;
+
+/** A growable typed array: building without a JS array of a million boxed numbers, sized up front when known. */
+class List<T extends Typed> {
   length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (size: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -122,17 +180,13 @@ class IntList {
   }
 }
 
-class FloatList {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
+function list<T extends Typed>(make: (size: number) => T, capacity: number): List<T> {
+  return new List(make(capacity), make);
+}
+
+function epochSeconds(iso: string | null, round: (x: number) => number): number {
+  const ms = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) || ms <= 0 ? 0 : round(ms / 1000);
 }
 
 /** Builds the index from the case: one pass over nodes, one over traversable edges, then a counting sort by source. */
@@ -171,14 +225,19 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     stubList[v] = stub;
   }
 
-  const src = new IntList();
-  const dst = new IntList();
-  const rowIds = new FloatList();
-  const kinds = new IntList();
-  const flags = new IntList();
-  const access = new IntList();
-  const first = new FloatList();
-  const last = new FloatList();
+  // Every edge row is an upper bound for the traversable ones: one allocation, no growth.
+  const capacity = store.counts().edges;
+  const int32 = (k: number) => new Int32Array(k);
+  const uint32 = (k: number) => new Uint32Array(k);
+  const uint8 = (k: number) => new Uint8Array(k);
+  const src = list(int32, capacity);
+  const dst = list(int32, capacity);
+  const rowIds = list(uint32, capacity);
+  const kinds = list(uint8, capacity);
+  const flags = list(uint8, capacity);
+  const access = list((k) => new Int8Array(k), capacity);
+  const first = list(uint32, capacity);
+  const last = list(uint32, capacity);
   for (const e of store.graphEdges()) {
     src.push(intern(e.src));
     dst.push(intern(e.dst));
@@ -186,8 +245,8 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     kinds.push(edgeKindCode.get(e.kind) ?? 0);
     flags.push(e.conditional ? CONDITIONAL : 0);
     access.push(e.accessLevel ? ACCESS_LEVELS.indexOf(e.accessLevel as (typeof ACCESS_LEVELS)[number]) : -1);
-    first.push(e.firstSeen ? Date.parse(e.firstSeen) : NaN);
-    last.push(e.lastSeen ? Date.parse(e.lastSeen) : NaN);
+    first.push(epochSeconds(e.firstSeen, Math.floor));
+    last.push(epochSeconds(e.lastSeen, Math.ceil));
   }
 
   const n = ids.length;
@@ -206,12 +265,12 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     stub: Uint8Array.from(stubList),
     offsets,
     targets: new Int32Array(m),
-    edgeId: new Float64Array(m),
+    edgeId: new Uint32Array(m),
     edgeKind: new Uint8Array(m),
     edgeFlags: new Uint8Array(m),
     access: new Int8Array(m),
-    firstSeen: new Float64Array(m),
-    lastSeen: new Float64Array(m),
+    firstSeen: new Uint32Array(m),
+    lastSeen: new Uint32Array(m),
   };
   // Rows arrive in id order, so each node's edges stay in id order: results are stable across rebuilds.
   for (let i = 0; i < m; i++) {

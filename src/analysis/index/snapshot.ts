@@ -6,7 +6,7 @@ import { buildGraphIndex, GraphIndex, type GraphIndexData } from './graph-index.
 
 const MAGIC = 0x49474d42; // 'BMGI'
 /** Bump when the layout or the meaning of a code changes: an older snapshot is then rebuilt, not misread. */
-const VERSION = 1;
+const VERSION = 2;
 const SEP = '\u0000';
 
 type ArrayField = 'nodeKind' | 'boundary' | 'stub' | 'offsets' | 'targets' | 'edgeId' | 'edgeKind' | 'edgeFlags' | 'access' | 'firstSeen' | 'lastSeen';
@@ -16,12 +16,12 @@ const ARRAYS: { field: ArrayField; make: (buf: ArrayBuffer) => GraphIndexData[Ar
   { field: 'stub', make: (b) => new Uint8Array(b) },
   { field: 'offsets', make: (b) => new Int32Array(b) },
   { field: 'targets', make: (b) => new Int32Array(b) },
-  { field: 'edgeId', make: (b) => new Float64Array(b) },
+  { field: 'edgeId', make: (b) => new Uint32Array(b) },
   { field: 'edgeKind', make: (b) => new Uint8Array(b) },
   { field: 'edgeFlags', make: (b) => new Uint8Array(b) },
   { field: 'access', make: (b) => new Int8Array(b) },
-  { field: 'firstSeen', make: (b) => new Float64Array(b) },
-  { field: 'lastSeen', make: (b) => new Float64Array(b) },
+  { field: 'firstSeen', make: (b) => new Uint32Array(b) },
+  { field: 'lastSeen', make: (b) => new Uint32Array(b) },
 ];
 
 interface Header {
