@@ -6,7 +6,7 @@ import { ROOT, tempDir } from '../helpers.js';
 describe('npm start', () => {
   it('says plainly that the Electron binary is missing and how to get it, and exits 1 without a stack trace', () => {
     // Point the electron package at an empty directory, so the test holds whether or not a binary is installed.
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
+    const r = spawnSync(process.execPath, [join(ROOT, 'electron', 'scripts', 'start.mjs')], {
       cwd: ROOT,
       env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: tempDir() },
       encoding: 'utf8',
