@@ -48,6 +48,20 @@ describe('containment plan', () => {
     expect(fromGroup.after).toEqual([]);
   });
 
+  it('cuts conditional routes too, unless asked to ignore them', () => {
+    const s = scenario(base, [
+      ['user/ci-deployer', 'role/deploy-prod', 'CAN_ASSUME', { conditional: 'aws:SourceIp in 10.0.0.0/8' }],
+      ['user/ci-deployer', 'role/ops', 'CAN_ASSUME'],
+      ['role/deploy-prod', ADMIN, 'ADMIN_OF'],
+      ['role/ops', ADMIN, 'ADMIN_OF'],
+    ]);
+    const all = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN));
+    expect(all.cuts.sort()).toEqual([s.e('user/ci-deployer', 'role/deploy-prod'), s.e('user/ci-deployer', 'role/ops')].sort());
+    const strict = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN), { includeConditional: false });
+    expect(strict.cuts).toEqual([s.e('user/ci-deployer', 'role/ops')]);
+    expect(strict.after).toEqual([]);
+  });
+
   it('has nothing to cut when no target is reachable', () => {
     const s = scenario(base, [['role/deploy-prod', ADMIN, 'ADMIN_OF']]);
     const plan = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN));
