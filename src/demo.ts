@@ -24,14 +24,14 @@ export function defaultDemoAssetsDir(): string {
  * Builds the demo case at `casePath` (which must not exist). All or nothing: it is built under a temporary
  * name and renamed into place only when every import succeeded.
  */
-export async function buildDemoCase(casePath: string, assetsDir = defaultDemoAssetsDir()): Promise<void> {
+export async function buildDemoCase(casePath: string, assetsDir = defaultDemoAssetsDir(), options: { nativeBinding?: string } = {}): Promise<void> {
   if (existsSync(casePath)) throw new ApiError({ code: 'bad-input', message: `${casePath} already exists; the demo case is only built into a new file` });
   const files = readdirSync(assetsDir).filter((f) => /\.(json|csv)$/.test(f)).sort();
   const building = `${casePath}.building-${process.pid}`;
   const cleanup = () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(building + suffix, { force: true }));
   cleanup();
   try {
-    const engine = openEngine(building, { create: true });
+    const engine = openEngine(building, { create: true, ...options });
     try {
       const taken = new Set<string>();
       for (const group of DEMO_IMPORTS) {

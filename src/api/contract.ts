@@ -78,6 +78,24 @@ export interface NodeDetails {
   findings: Finding[];
   /** More edges exist than were returned. */
   truncated: boolean;
+  /**
+   * What activity logs show this node did or underwent (OBSERVED_USE in and out), one entry per other node with
+   * the sources' edges merged, newest first; only activity overlapping [since, until] when those were given.
+   */
+  activity?: ObservedActivity[];
+}
+
+/** Observed activity between a node and one other node, merged across the log files that show it. */
+export interface ObservedActivity {
+  direction: 'out' | 'in';
+  other: NodeSummary;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** Events in all the merged edges (the whole span of each, even when it only overlaps the window). */
+  count: number;
+  actions: string[];
+  /** The stored edges merged into this entry (one per source file). */
+  edgeIds: number[];
 }
 
 export interface CaseInfo {
@@ -99,7 +117,7 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string };
+  options?: { format?: string; cluster?: string; account?: string; project?: string };
 }
 
 export interface ImportResult {
@@ -250,7 +268,7 @@ export interface BlastmapApi {
   cancelImport(arg: Record<string, never>): Promise<{ cancelled: boolean }>;
   search(arg: { text: string; limit?: number }): Promise<SearchHit[]>;
   resolve(arg: { ref: string }): Promise<ResolveResult>;
-  node(arg: { id: string; edgeLimit?: number }): Promise<NodeDetails>;
+  node(arg: { id: string; edgeLimit?: number; since?: string; until?: string }): Promise<NodeDetails>;
   neighbors(arg: { ids: string[]; limit?: number }): Promise<Subgraph>;
   overview(arg: { limit?: number }): Promise<Subgraph>;
   mark(arg: { ids: string[]; mark: MarkKind; note?: string; by?: string }): Promise<MarkView[]>;

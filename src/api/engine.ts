@@ -2,9 +2,9 @@ import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { loadGraphIndex } from '../analysis/index/snapshot.js';
 import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
-import { CaseError, CaseStore } from '../store/case-store.js';
+import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import type { BlastmapApi, Finding, ImportProgressView, NodeSummary, Severity, Subgraph } from './contract.js';
+import type { BlastmapApi, Finding, ImportProgressView, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import { sourceInfo, Views } from './views.js';
@@ -19,7 +19,7 @@ export interface Engine extends BlastmapApi {
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 /** Opens (or creates) a case and returns the engine API over it. */
-export function openEngine(path: string, options: { create?: boolean } = {}): Engine {
+export function openEngine(path: string, options: { create?: boolean; nativeBinding?: string } = {}): Engine {
   try {
     return createEngine(CaseStore.open(path, options));
   } catch (err) {
@@ -111,7 +111,7 @@ export function createEngine(store: CaseStore): Engine {
         return { status: 'unknown' as const, candidates: store.search(ref, 10).map((h) => views.summary(h.node)) };
       }),
 
-    node: ({ id, edgeLimit }) =>
+    node: ({ id, edgeLimit, since, until }) =>
       serial(() => {
         const n = store.node(id);
         if (!n) throw new ApiError({ code: 'not-found', message: `no node with id ${JSON.stringify(id)} in this case` });
@@ -120,6 +120,7 @@ export function createEngine(store: CaseStore): Engine {
         const inn = store.edgesOf(n.id, 'in', limit);
         const truncated = out.length > limit || inn.length > limit;
         const sources = n.sources.map((s) => views.sourceRef(s)).filter((s) => s !== undefined);
+        const activity = observedActivity(out.slice(0, limit), inn.slice(0, limit), views, since, until);
         return {
           node: views.summary(n),
           props: n.props,
@@ -130,6 +131,7 @@ export function createEngine(store: CaseStore): Engine {
           marks: store.activeMarks(n.id).map((m) => ({ nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at })),
           findings: store.findings({ nodeId: n.id }).map(findingView),
           truncated,
+          ...(activity.length ? { activity } : {}),
         };
       }),
 
@@ -215,6 +217,35 @@ export function createEngine(store: CaseStore): Engine {
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
   };
   return engine;
+}
+
+/**
+ * OBSERVED_USE edges of a node merged per other node: each log file stores its own edge for a pair, and a
+ * responder asks "what did this key do", not "what did each file say". Kept when its [firstSeen, lastSeen]
+ * overlaps [since, until].
+ */
+function observedActivity(out: StoredEdge[], inn: StoredEdge[], views: Views, since?: string, until?: string): ObservedActivity[] {
+  const from = since ? Date.parse(since) : -Infinity;
+  const to = until ? Date.parse(until) : Infinity;
+  const merged = new Map<string, ObservedActivity>();
+  for (const [direction, list] of [['out', out], ['in', inn]] as const) {
+    for (const e of list) {
+      if (e.kind !== 'OBSERVED_USE') continue;
+      const first = e.firstSeen ?? (typeof e.props.firstSeen === 'string' ? e.props.firstSeen : undefined);
+      const last = e.lastSeen ?? (typeof e.props.lastSeen === 'string' ? e.props.lastSeen : first);
+      if (first && last && (Date.parse(last) < from || Date.parse(first) > to)) continue;
+      const otherId = direction === 'out' ? e.dst : e.src;
+      const key = `${direction}\u0000${otherId}`;
+      let a = merged.get(key);
+      if (!a) merged.set(key, (a = { direction, other: views.summaryOf(otherId), count: 0, actions: [], edgeIds: [] }));
+      if (first && (!a.firstSeen || first < a.firstSeen)) a.firstSeen = first;
+      if (last && (!a.lastSeen || last > a.lastSeen)) a.lastSeen = last;
+      a.count += typeof e.props.count === 'number' ? e.props.count : 1;
+      for (const act of Array.isArray(e.props.actions) ? e.props.actions : []) if (typeof act === 'string' && !a.actions.includes(act)) a.actions.push(act);
+      a.edgeIds.push(e.id);
+    }
+  }
+  return [...merged.values()].sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
 }
 
 function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {

@@ -33,9 +33,16 @@ const BULK_EDGES = 50_000;
 
 interface Prepared {
   label: string;
-  input: ImportInput;
+  file: ImportFile;
   importer: Importer;
   sha256: string;
+  /**
+   * Uploads keep their input; files on disk are read again when their turn comes (and checked unchanged), so an
+   * import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set then.
+   */
+  input?: ImportInput | undefined;
+  size: number;
+  mtimeMs: number | undefined;
 }
 
 /**
@@ -51,11 +58,13 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
     checkCancelled(hooks.signal);
-    const { label, name, bytes } = await readImportFile(file);
+    const { label, name, bytes, mtimeMs } = await readImportFile(file);
     hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
       const input = createInput(name, bytes);
-      prepared.push({ label, input, importer: detectImporter(input, options.format), sha256: createHash('sha256').update(bytes).digest('hex') });
+      const onDisk = 'path' in file;
+      // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
+      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: onDisk ? '' : sha256Of(bytes), input: onDisk ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }
@@ -71,14 +80,16 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     let edgesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
+      const input = p.input ?? (await reread(p));
+      p.input = undefined;
       const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
-        hooks.onProgress?.({ file: p.input.fileName, index, total: prepared.length, phase, nodes, edges });
+        hooks.onProgress?.({ file: input.fileName, index, total: prepared.length, phase, nodes, edges });
       progress('parsing');
       const replaced = store.sourcesToReplace(p.label, p.sha256, p.importer.format);
       for (const id of replaced) for (const nodeId of store.deleteSource(id)) touched.add(nodeId);
       const sourceId = store.addSource({
         label: p.label,
-        fileName: p.input.fileName,
+        fileName: input.fileName,
         format: p.importer.format,
         sha256: p.sha256,
         importedAt: now.toISOString(),
@@ -90,7 +101,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       const fileWarnings: ImportWarning[] = [];
       const marks: MarkRequest[] = [];
       try {
-        for await (const fragment of fragmentsOf(p.importer.parse(p.input, ctx))) {
+        for await (const fragment of fragmentsOf(p.importer.parse(input, ctx))) {
           checkCancelled(hooks.signal);
           edgesIncoming += fragment.edges.length;
           if (edgesIncoming >= BULK_EDGES && edgesIncoming > edgesBefore) store.suspendEdgeIndexes();
@@ -100,17 +111,19 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
           fileWarnings.push(...fragment.warnings);
           marks.push(...(fragment.marks ?? []));
           progress('writing', counts.nodes, counts.edges);
+          await breathe();
         }
       } catch (err) {
-        throw toApiError(err, p.input.fileName);
+        throw toApiError(err, input.fileName);
       }
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings);
-      for (const w of fileWarnings) warnings.push({ file: p.input.fileName, ...w });
-      for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${p.input.fileName}`, now.toISOString(), sourceId);
+      for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });
+      for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
     }
     store.restoreEdgeIndexes();
     store.materialize(touched);
+    await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
     recomputeDerived(store, now);
@@ -130,27 +143,60 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   };
 }
 
-async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer }> {
+/**
+ * A file on disk, read again for its turn in the transaction; it must not have changed since it was detected
+ * (same size and modification time: hashing a gigabyte of logs twice would cost more than parsing it).
+ */
+async function reread(p: Prepared): Promise<ImportInput> {
+  const { name, bytes, mtimeMs } = await readImportFile(p.file);
+  if (bytes.length !== p.size || mtimeMs !== p.mtimeMs) {
+    throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
+  }
+  p.sha256 = sha256Of(bytes);
+  try {
+    return createInput(name, bytes);
+  } catch (err) {
+    throw toApiError(err, name);
+  }
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer; mtimeMs?: number }> {
   if ('path' in file) {
     const full = resolvePath(file.path);
     const name = basename(full);
     try {
       const info = await stat(full);
       if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
-      return { label: full, name, bytes: await readFile(full) };
+      return { label: full, name, bytes: await readFile(full), mtimeMs: info.mtimeMs };
     } catch (err) {
       if (err instanceof ApiError) throw err;
       throw new ApiError({ code: 'bad-input', message: `${file.path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: file.path });
     }
   }
   const bytes = Buffer.from(file.contentBase64, 'base64');
-  return { label: `upload:${file.name}`, name: file.name, bytes };
+  return { label: `upload:${file.name}`, name: file.name, bytes, mtimeMs: undefined };
 }
 
 async function* fragmentsOf(result: ReturnType<Importer['parse']>): AsyncIterable<GraphFragment> {
   if (Symbol.asyncIterator in result) yield* result;
   else if (Symbol.iterator in result) yield* result;
   else yield await result;
+}
+
+let lastBreath = 0;
+/**
+ * Between chunks of a long import, lets the event loop run (twice: a new connection is accepted in one turn and
+ * read in the next), so importProgress and cancelImport are answered over IPC and HTTP while the import holds
+ * the case, and the Electron main process stays responsive. At most every 50 ms, so throughput is unchanged.
+ */
+async function breathe(): Promise<void> {
+  if (performance.now() - lastBreath < 50) return;
+  for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+  lastBreath = performance.now();
 }
 
 function checkCancelled(signal: AbortSignal | undefined): void {

@@ -36,7 +36,7 @@ const SCHEMAS = {
     .object({
       files: z.array(importFile).min(1).max(10_000),
       options: z
-        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional() })
+        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional() })
         .strict()
         .optional(),
     })
@@ -45,7 +45,7 @@ const SCHEMAS = {
   cancelImport: empty,
   search: z.object({ text: z.string().max(4096), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   resolve: z.object({ ref: z.string().min(1).max(4096) }).strict(),
-  node: z.object({ id: nodeId, edgeLimit: z.number().int().min(1).max(100_000).optional() }).strict(),
+  node: z.object({ id: nodeId, edgeLimit: z.number().int().min(1).max(100_000).optional(), since: isoTime.optional(), until: isoTime.optional() }).strict(),
   neighbors: z.object({ ids, limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   overview: z.object({ limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   mark: z.object({ ids, mark: markKind, note: z.string().max(10_000).optional(), by: z.string().max(200).optional() }).strict(),

@@ -65,10 +65,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .option('--format <format>', 'skip detection and read every file as this format')
     .option('--cluster <name>', 'Kubernetes imports: the cluster name')
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
+    .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; json?: boolean }) => {
       await withEngine(opts.case, true, async (engine) => {
-        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}) };
+        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}) };
         const onProgress = io.errIsTty ? (p: ImportProgress) => io.err(`\r\x1b[K${progressLine(p)}`) : undefined;
         const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options }, onProgress ? { onProgress, by: 'cli' } : { by: 'cli' });
         if (io.errIsTty) io.err('\r\x1b[K');
@@ -121,10 +122,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .description('show a node: properties, credentials, edges with their evidence, sources, marks, findings')
     .argument('<ref>')
     .addOption(caseOption())
+    .option('--since <time>', 'list only observed activity at or after this time (ISO-8601)')
+    .option('--until <time>', 'list only observed activity at or before this time (ISO-8601)')
     .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { case: string; json?: boolean }) => {
+    .action(async (ref: string, opts: { case: string; since?: string; until?: string; json?: boolean }) => {
+      for (const t of [opts.since, opts.until]) if (t !== undefined && Number.isNaN(Date.parse(t))) throw new UsageError(`not a date: ${t} (use ISO-8601, e.g. 2026-11-21T02:00:00Z)`);
       await withEngine(opts.case, false, async (engine) => {
-        const details = await engine.node({ id: await resolveRef(engine, ref) });
+        const details = await engine.node({ id: await resolveRef(engine, ref), ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) });
         if (opts.json) return json(details);
         io.out(formatNode(details));
       });
@@ -233,6 +237,17 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       });
     });
 
+  program
+    .command('serve')
+    .description('browser mode: serve the explorer and the API for one case on 127.0.0.1, with a per-launch token')
+    .addOption(caseOption())
+    .option('--port <n>', 'port to listen on (default: any free port)', parseCount, 0)
+    .option('--no-open', 'do not open a browser')
+    .action(async (opts: { case: string; port: number; open: boolean }) => {
+      const { serveCase } = await import('../server/serve.js');
+      await serveCase({ casePath: opts.case, port: opts.port, open: opts.open, out: io.out, err: io.err });
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -321,6 +336,11 @@ function formatNode(d: NodeDetails): string {
   for (const { edge, other } of d.out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
   if (d.in.length) lines.push('  in:');
   for (const { edge, other } of d.in) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  if (d.activity?.length) lines.push('  observed activity:');
+  for (const a of d.activity ?? []) {
+    const span = a.firstSeen === a.lastSeen ? `${a.firstSeen ?? '?'}` : `${a.firstSeen ?? '?'} … ${a.lastSeen ?? '?'}`;
+    lines.push(`    ${a.direction === 'out' ? '→' : '←'} ${label(a.other)}: ${a.count} event(s), ${span}${a.actions.length ? `\n      ${a.actions.slice(0, 8).join(', ')}${a.actions.length > 8 ? ', …' : ''}` : ''}`);
+  }
   for (const f of d.findings) lines.push(`  finding [${f.severity}] ${f.title}`);
   if (d.truncated) lines.push('  (more edges exist; use --json or the explorer)');
   return `${lines.join('\n')}\n`;

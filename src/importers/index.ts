@@ -1,7 +1,45 @@
 import type { Importer } from './types.js';
+import { awsAccessKeys } from './aws-access-keys.js';
+import { awsCloudFormationIam } from './aws-cloudformation-iam.js';
+import { awsCredentialReport } from './aws-credential-report.js';
+import { awsGaad } from './aws-gaad.js';
+import { awsOrganizationsScp } from './aws-organizations-scp.js';
+import { awsResourcePolicy } from './aws-resource-policy.js';
+import { azureRbac } from './azure-arm.js';
+import { azureGraph } from './azure-graph.js';
+import { cloudtrail } from './cloudtrail.js';
+import { eksPodIdentity } from './eks-pod-identity.js';
+import { gcpAssetInventory } from './gcp-asset-inventory.js';
+import { gcpAuditLog } from './gcp-audit-log.js';
+import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
+import { gitleaks } from './gitleaks.js';
+import { kubernetes } from './kubernetes.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
+import { trufflehog } from './trufflehog.js';
 import { vaultPolicy } from './vault-policy.js';
 
 /** Every importer, in one list. Detection asks each; adding a format means adding it here. */
-export const IMPORTERS: readonly Importer[] = [opengraph, sharphound, vaultPolicy];
+export const IMPORTERS: readonly Importer[] = [
+  opengraph,
+  sharphound,
+  vaultPolicy,
+  awsGaad,
+  awsCredentialReport,
+  awsAccessKeys,
+  awsOrganizationsScp,
+  awsResourcePolicy,
+  awsCloudFormationIam,
+  gcpServiceAccounts,
+  gcpServiceAccountKeys,
+  gcpIamPolicy,
+  gcpAssetInventory,
+  azureGraph,
+  azureRbac,
+  gitleaks,
+  trufflehog,
+  cloudtrail,
+  gcpAuditLog,
+  kubernetes,
+  eksPodIdentity,
+];

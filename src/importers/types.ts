@@ -9,6 +9,8 @@ export interface ImportOptions {
   cluster?: string;
   /** AWS imports that do not name their account (resource policies): the account id. */
   account?: string;
+  /** GCP IAM policies that do not name their project (get-iam-policy output): the project id. */
+  project?: string;
 }
 
 export interface ImportContext {

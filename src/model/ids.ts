@@ -7,7 +7,18 @@ export const ids = {
   awsArn: (arn: string) => arn,
   awsAccessKey: (keyId: string) => `aws:key:${keyId}`,
   awsPassword: (userArn: string) => `aws:password:${userArn}`,
+  /** A credential-report key slot whose key id is not known (1 or 2). */
+  awsKeySlot: (userArn: string, slot: 1 | 2) => `aws:keyslot:${userArn}:${slot}`,
+  /**
+   * Where a key slot and its AKIA id meet: both sources know the account, the user name and the key's creation
+   * time, and alias this id (slot → here → AKIA), so neither needs the other's id.
+   */
+  awsKeyRendezvous: (accountId: string, userName: string, createdAt: string) => `aws:keycreated:${accountId}:${userName}:${createdAt}`,
+  /** The ARN of an IAM user without its path: all that outputs naming only the user name allow. */
+  awsUserArnWithoutPath: (accountId: string, userName: string, partition = 'aws') => `arn:${partition}:iam::${accountId}:user/${userName}`,
   awsService: (service: string) => `aws:service:${service}`,
+  /** The root user of an account. */
+  awsRoot: (accountId: string) => `arn:aws:iam::${accountId}:root`,
   k8sCluster: (cluster: string) => `k8s:${cluster}`,
   k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,
   /** Namespaced object: `k8s:<cluster>/<ns>/<kind>/<name>`; cluster-scoped objects use '_' as namespace. */
@@ -19,10 +30,16 @@ export const ids = {
   gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
   gcpKey: (keyId: string) => `gcp:key:${keyId}`,
   gcpMember: (member: string) => `gcp:member:${member}`,
+  /** Any other Cloud Asset Inventory asset, by its full resource name (//storage.googleapis.com/bucket). */
+  gcpResource: (fullName: string) => `gcp:resource:${fullName}`,
   azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,
   azureSubscription: (subId: string) => `azure:subscription:${subId.toLowerCase()}`,
   azureObject: (objectId: string) => `azure:object:${objectId.toLowerCase()}`,
   azureCredential: (keyId: string) => `azure:credential:${keyId.toLowerCase()}`,
+  /** An app's client id (appId) as others name it (workload-identity annotations): aliased to the app or its service principal. */
+  azureClientId: (appId: string) => `azure:appid:${appId.toLowerCase()}`,
+  /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
+  azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,

@@ -39,6 +39,7 @@ export const NODE_KINDS = {
   aws_kms_key: { label: 'KMS key', description: 'A KMS key that encrypts data and secrets.', category: 'resource', provider: 'aws' },
   aws_instance: { label: 'EC2 instance', description: 'An EC2 instance, possibly running with a role.', category: 'resource', provider: 'aws' },
   aws_lambda: { label: 'Lambda function', description: 'A Lambda function, running with an execution role.', category: 'resource', provider: 'aws' },
+  aws_managed_policy: { label: 'Managed policy', description: 'An AWS-managed or customer-managed IAM policy, with its versions.', category: 'resource', provider: 'aws' },
   aws_scp: { label: 'Service control policy', description: 'An Organizations SCP restricting accounts.', category: 'resource', provider: 'aws' },
   federated_subject: { label: 'Federated subject', description: 'An external workload identity (a GitHub repo/branch/environment, a SAML user) trusted by a provider.', category: 'identity', provider: 'generic' },
   // Kubernetes
@@ -68,6 +69,7 @@ export const NODE_KINDS = {
   azure_service_principal: { label: 'Service principal', description: 'An Entra service principal (enterprise app).', category: 'identity', provider: 'azure' },
   azure_managed_identity: { label: 'Managed identity', description: 'An Azure managed identity.', category: 'identity', provider: 'azure' },
   azure_user: { label: 'Entra user', description: 'An Entra user.', category: 'identity', provider: 'azure' },
+  azure_group: { label: 'Entra group', description: 'An Entra group named as the principal of a role assignment.', category: 'group', provider: 'azure' },
   azure_client_secret: { label: 'Client secret', description: 'A password credential of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
@@ -100,20 +102,22 @@ export interface EdgeKindSpec {
 // Edge kinds join this table when an importer or rule emits them (the drift test holds us to it).
 // The planned vocabulary is in ARCHITECTURE.md.
 export const EDGE_KINDS = {
-  MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'imported' },
-  OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
   AUTHENTICATES_AS: { description: 'Whoever holds the credential acts as the identity.', verb: 'authenticates as', traversable: true, origin: 'imported' },
-  CAN_ASSUME: { description: 'The principal can assume the role (sts:AssumeRole, web identity or SAML).', verb: 'can assume', traversable: true, origin: 'derived' },
-  FEDERATES_TO: { description: 'The workload identity is federated to a cloud identity (IRSA, Pod Identity, GKE or Azure workload identity).', verb: 'federates to', traversable: true, origin: 'imported' },
-  CAN_ESCALATE: { description: 'The identity can take over the other identity (technique in props.technique).', verb: 'can escalate to', traversable: true, origin: 'derived' },
+  MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'any' },
+  CAN_ASSUME: { description: 'The principal can assume the role (trust policy and, where AWS requires it, an identity-policy allow; web identity or SAML).', verb: 'can assume', traversable: true, origin: 'derived' },
+  TRUSTS: { description: 'The role trust policy names the principal (the raw statement; whether it can assume is CAN_ASSUME).', verb: 'trusts', traversable: false, origin: 'any' },
+  FEDERATES_TO: { description: 'The workload identity is federated to a cloud identity (IRSA, Pod Identity, GKE or Azure workload identity).', verb: 'federates to', traversable: true, origin: 'any' },
+  CAN_ESCALATE: { description: 'The identity can take over the other identity through a privilege-escalation technique (props.technique).', verb: 'can escalate to', traversable: true, origin: 'derived' },
   ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is admin of', traversable: true, origin: 'derived' },
-  CAN_ACCESS: { description: 'The identity can act on the resource (access level in props.accessLevel).', verb: 'can access', traversable: true, origin: 'derived' },
+  CAN_ACCESS: { description: 'The identity can act on the resource, at the access level given (props.accessLevel).', verb: 'can access', traversable: true, origin: 'derived' },
   CAN_READ_CREDENTIAL: { description: 'The identity can read the credential.', verb: 'can read', traversable: true, origin: 'derived' },
   RUNS_AS: { description: 'The workload runs as the identity.', verb: 'runs as', traversable: true, origin: 'imported' },
   HAS_ROLE: { description: 'A binding grants the subject the RBAC role (raw statement; rules derive what it allows).', verb: 'is bound to', traversable: false, origin: 'imported' },
-  TRUSTS: { description: 'The role trust policy names the principal (raw statement; rules derive CAN_ASSUME).', verb: 'trusts', traversable: false, origin: 'imported' },
   EXPOSES: { description: 'The leak exposes the credential: whoever holds the leaked text holds the credential.', verb: 'exposes', traversable: true, origin: 'imported' },
   OBSERVED_USE: { description: 'Activity logs show the source using the target (first/last seen, count, actions).', verb: 'was seen using', traversable: true, origin: 'observed' },
+  OWNS: { description: 'The identity is recorded as owner of the object (an app registration owner, a resource creator).', verb: 'owns', traversable: false, origin: 'imported' },
+  FEDERATION_REFUSED: { description: 'The workload identity is configured for the cloud identity, but that identity does not trust it: no credentials can be obtained. Kept to show the misconfiguration.', verb: 'is refused by', traversable: false, origin: 'derived' },
+  OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;
 

@@ -89,6 +89,7 @@ export class CaseStore {
   private readonly db: Db;
   private readonly stmts = new Map<string, Statement>();
   private aliasMap: Map<string, string> | undefined;
+  private rawAliasMap: Map<string, string> | undefined;
   private edgeIndexesSuspended = false;
   /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
   private search_: { newFrom: number; stale: Set<number> } | undefined;
@@ -99,7 +100,8 @@ export class CaseStore {
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
-  static open(path: string, options: { create?: boolean; readonly?: boolean; migrations?: readonly Migration[] } = {}): CaseStore {
+  /** `nativeBinding`: the better-sqlite3 addon to load instead of the default (Electron needs its own ABI build). */
+  static open(path: string, options: { create?: boolean; readonly?: boolean; migrations?: readonly Migration[]; nativeBinding?: string } = {}): CaseStore {
     const migrations = options.migrations ?? MIGRATIONS;
     const latest = migrations[migrations.length - 1]?.version ?? 0;
     const exists = existsSync(path);
@@ -107,7 +109,7 @@ export class CaseStore {
     if (exists) checkHeader(path);
     let db: Db;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+      db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     } catch (err) {
       throw new CaseError(`${path}: cannot open the case: ${(err as Error).message}`);
     }
@@ -182,12 +184,14 @@ export class CaseStore {
     this.flushSearchIndex();
     this.db.exec('COMMIT');
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     this.search_ = undefined;
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.search_ = undefined;
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     this.edgeIndexesSuspended = false;
     this.stmts.clear();
   }
@@ -253,6 +257,7 @@ export class CaseStore {
     this.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
     this.stmt('DELETE FROM sources WHERE id = ?').run(id);
     this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     return touched;
   }
 
@@ -296,6 +301,8 @@ export class CaseStore {
       this.factsFromSolo(n.id);
       this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
+      // A newly stated alias target can bring aliases into effect.
+      if (aliased.has(n.id)) this.aliasMap = undefined;
     }
     const insertEdge = this.stmt(
       'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -315,6 +322,7 @@ export class CaseStore {
         touched.add(a.to);
       }
       this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
     }
     return { nodes: merged.size, edges: fragment.edges.length };
   }
@@ -339,7 +347,7 @@ export class CaseStore {
   /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
   private aliasedIds(fragment: GraphFragment): Set<string> {
     const out = new Set<string>();
-    for (const [alias, canonical] of this.aliases()) out.add(alias).add(canonical);
+    for (const [alias, canonical] of this.rawAliases()) out.add(alias).add(canonical);
     for (const a of fragment.aliases ?? []) out.add(a.from).add(a.to);
     return out;
   }
@@ -380,7 +388,10 @@ export class CaseStore {
   materialize(touched: Iterable<string>): void {
     const aliases = this.aliases();
     const canonicalIds = new Set<string>();
-    for (const id of touched) canonicalIds.add(aliases.get(id) ?? id);
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    const all = new Set(touched);
+    for (const id of this.aliasComponents(all)) all.add(id);
+    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     const aliasesOf = new Map<string, string[]>();
     for (const [alias, canonical] of aliases) {
       const list = aliasesOf.get(canonical) ?? [];
@@ -388,10 +399,15 @@ export class CaseStore {
       aliasesOf.set(canonical, list);
     }
     const factsOf = this.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
-    const del = (id: string) => this.deleteNodes('id = ?', id);
-    const isSolo = this.stmt('SELECT 1 FROM nodes WHERE id = ? AND solo_source IS NOT NULL').pluck();
-    // Aliases are merged into their canonical node; their own rows must go.
-    for (const alias of aliases.keys()) del(alias);
+    // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
+    const rowOf = this.stmt('SELECT solo_source FROM nodes WHERE id = ?');
+    const del = (id: string) => {
+      if (rowOf.get(id) !== undefined) this.deleteNodes('id = ?', id);
+    };
+    const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
+    // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
+    // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
+    for (const id of all) if (aliases.has(id)) del(id);
     const upsert = this.stmt(
       `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
@@ -405,7 +421,7 @@ export class CaseStore {
       const facts = factsOf.all(id) as FactRowRaw[];
       for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
       if (facts.length === 0) {
-        if (!isSolo.get(id)) del(id);
+        if (!isSolo(id)) del(id);
         continue;
       }
       if (facts.length === 1) {
@@ -438,12 +454,58 @@ export class CaseStore {
 
   // --- reading ------------------------------------------------------------------------------------
 
-  /** alias id → canonical id. */
+  /**
+   * alias id → canonical id, as in effect: chains are followed (a key slot → its user-and-creation-time
+   * rendezvous id → the AKIA id, each link stated by a different source), and an alias takes effect only when
+   * the id it ends at is stated by some source. Two sources can then meet at a rendezvous id without either
+   * knowing the other's id, and an id stays itself while nothing it aliases to is known.
+   */
   aliases(): Map<string, string> {
     if (!this.aliasMap) {
-      this.aliasMap = new Map((this.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+      const raw = this.rawAliases();
+      const stated = this.stmt('SELECT 1 FROM node_facts WHERE node_id = ? LIMIT 1').pluck();
+      const map = new Map<string, string>();
+      for (const alias of raw.keys()) {
+        let end = alias;
+        const seen = new Set<string>([alias]);
+        for (let next = raw.get(end); next !== undefined && !seen.has(next); next = raw.get(end)) {
+          end = next;
+          seen.add(end);
+        }
+        if (end !== alias && stated.get(end) !== undefined) map.set(alias, end);
+      }
+      this.aliasMap = map;
     }
     return this.aliasMap;
+  }
+
+  /** alias id → canonical id, as declared by sources (one link each). */
+  private rawAliases(): Map<string, string> {
+    this.rawAliasMap ??= new Map((this.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    return this.rawAliasMap;
+  }
+
+  /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
+  private aliasComponents(ids: Iterable<string>): Set<string> {
+    const links = new Map<string, string[]>();
+    const link = (a: string, b: string) => {
+      const list = links.get(a);
+      if (list) list.push(b);
+      else links.set(a, [b]);
+    };
+    for (const [a, b] of this.rawAliases()) {
+      link(a, b);
+      link(b, a);
+    }
+    const out = new Set<string>();
+    const queue = [...ids].filter((id) => links.has(id));
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (out.has(id)) continue;
+      out.add(id);
+      for (const next of links.get(id) ?? []) if (!out.has(next)) queue.push(next);
+    }
+    return out;
   }
 
   canonical(id: string): string {

@@ -19,6 +19,11 @@ describe('API argument validation', () => {
     expect(() => validateArg('importFiles', { files: [{ path: '/x', contentBase64: '' }] })).toThrow(/importFiles/);
   });
 
+  it('accepts a GCP project id option and refuses one IAM could not name', () => {
+    expect(validateArg('importFiles', { files: [{ path: '/x' }], options: { project: 'payments-prod' } })).toEqual({ files: [{ path: '/x' }], options: { project: 'payments-prod' } });
+    expect(() => validateArg('importFiles', { files: [{ path: '/x' }], options: { project: 'Prod Project!' } })).toThrow(/project/);
+  });
+
   it('knows exactly the contract methods', () => {
     for (const m of API_METHODS) expect(isApiMethod(m)).toBe(true);
     expect(isApiMethod('constructor')).toBe(false);

@@ -95,6 +95,27 @@ describe('case store', () => {
     store.close();
   });
 
+  it('follows alias chains declared by different sources, in effect only once their end is stated', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    const slot = { id: 'slot:ci#1', kind: 'aws_access_key' as const, name: 'ci key 1', props: { lastUsedAt: null } };
+    const key = { id: 'aws:key:AKIA1', kind: 'aws_access_key' as const, name: 'AKIA1', props: { status: 'Active' } };
+    write(store, 'report.csv', { nodes: [slot], edges: [], warnings: [], aliases: [{ from: slot.id, to: 'meet:ci:t0' }] });
+    // Nothing states the rendezvous id: the slot stays itself.
+    expect(store.node(slot.id)).toMatchObject({ id: slot.id, name: 'ci key 1' });
+    const keys = write(store, 'keys.json', { nodes: [key], edges: [], warnings: [], aliases: [{ from: 'meet:ci:t0', to: key.id }] });
+    expect(store.node(slot.id)).toMatchObject({ id: key.id, props: { lastUsedAt: null, status: 'Active' } });
+    expect(store.counts().nodes).toBe(1);
+    // Removing the source that closed the chain brings the slot back.
+    store.begin();
+    const touched = store.deleteSource(keys);
+    store.materialize(touched);
+    store.commit();
+    expect(store.node(slot.id)).toMatchObject({ id: slot.id, props: { lastUsedAt: null } });
+    expect(store.node(key.id)).toBeUndefined();
+    expect(store.counts().nodes).toBe(1);
+    store.close();
+  });
+
   it('refuses a file that is not SQLite without touching it', () => {
     const path = tempCase();
     writeFileSync(path, 'this is not a database\n'.repeat(100));

@@ -1,4 +1,47 @@
 import type { EdgeRule } from './types.js';
+import { awsAdmin } from './aws-admin.js';
+import { awsCanAssume } from './aws-can-assume.js';
+import { awsEscalateIam } from './aws-escalate-iam.js';
+import { awsEscalatePassRole } from './aws-escalate-passrole.js';
+import { awsEscalateSsm } from './aws-escalate-ssm.js';
+import { awsFederatedTrust } from './aws-federated-trust.js';
+import { awsResourceAccess } from './aws-resource-access.js';
+import { awsRootAdmin } from './aws-root-admin.js';
+import { azureAppLinks } from './azure-app-links.js';
+import { azureRoleAssignments } from './azure-role-assignments.js';
+import { gcpIamBindings } from './gcp-iam-bindings.js';
+import { k8sAdmin } from './k8s-admin.js';
+import { k8sFederation } from './k8s-federation.js';
+import { k8sGroups } from './k8s-groups.js';
+import { k8sImpersonate } from './k8s-impersonate.js';
+import { k8sNodesProxy } from './k8s-nodes-proxy.js';
+import { k8sPodCreate } from './k8s-pod-create.js';
+import { k8sPodExec } from './k8s-pod-exec.js';
+import { k8sRbacBind } from './k8s-rbac-bind.js';
+import { k8sSecrets } from './k8s-secrets.js';
+import { k8sTokenRequest } from './k8s-token-request.js';
 
 /** Every derived-edge rule, run in this order after each import. Later rules see earlier rules' edges. */
-export const EDGE_RULES: readonly EdgeRule[] = [];
+export const EDGE_RULES: readonly EdgeRule[] = [
+  awsCanAssume,
+  awsFederatedTrust,
+  awsAdmin,
+  awsRootAdmin,
+  awsEscalateIam,
+  awsEscalatePassRole,
+  awsEscalateSsm,
+  awsResourceAccess,
+  gcpIamBindings,
+  azureRoleAssignments,
+  azureAppLinks,
+  k8sGroups,
+  k8sAdmin,
+  k8sSecrets,
+  k8sPodCreate,
+  k8sPodExec,
+  k8sTokenRequest,
+  k8sImpersonate,
+  k8sRbacBind,
+  k8sNodesProxy,
+  k8sFederation,
+];

@@ -1,0 +1,96 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useApp, useAppStore } from '../store';
+import type { Mode } from '../store/ui-slice';
+import { Search } from '../panels/Search';
+
+const MODES: { mode: Mode; label: string; key: string }[] = [
+  { mode: 'explore', label: 'Explore', key: '1' },
+  { mode: 'blast', label: 'Blast radius', key: '2' },
+  { mode: 'paths', label: 'Paths', key: '3' },
+  { mode: 'findings', label: 'Findings', key: '4' },
+];
+
+export function Toolbar() {
+  const store = useAppStore();
+  const { mode, theme, caseInfo, shellMode, caseError } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError })));
+  const s = store.getState();
+  const caseName = caseInfo ? caseInfo.path.split(/[\\/]/).pop() : caseError ? 'no case' : '…';
+  const electron = shellMode === 'electron';
+  return (
+    <header className="toolbar">
+      <div className="brand" title={caseInfo?.path}>
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Blastmap</span>
+        <span className="case-name" data-testid="case-name">
+          {caseName}
+        </span>
+        {caseInfo && (
+          <span className="case-counts" data-testid="case-counts">
+            {caseInfo.counts.nodes.toLocaleString('en-US')} nodes · {caseInfo.counts.edges.toLocaleString('en-US')} edges · {caseInfo.counts.findings.toLocaleString('en-US')} findings
+          </span>
+        )}
+      </div>
+      <Search />
+      <nav className="modes" aria-label="Modes">
+        {MODES.map((m) => (
+          <button
+            key={m.mode}
+            type="button"
+            className={`mode-tab${mode === m.mode ? ' active' : ''}`}
+            aria-pressed={mode === m.mode}
+            data-testid={`mode-${m.mode}`}
+            title={`${m.label} (${m.key})`}
+            onClick={() => {
+              s.setMode(m.mode);
+              if (m.mode === 'findings' && !store.getState().findings) void s.loadFindings();
+            }}
+          >
+            {m.label}
+          </button>
+        ))}
+      </nav>
+      <div className="tools">
+        {electron && (
+          <>
+            <button type="button" onClick={() => void s.openCase(false)} data-testid="open-case" title="Open a case file">
+              Open
+            </button>
+            <button type="button" onClick={() => void s.openCase(true)} data-testid="new-case" title="Create a new case file">
+              New
+            </button>
+          </>
+        )}
+        <button type="button" onClick={() => s.setImportOpen(true)} data-testid="open-import" title="Import exports (i)">
+          Import
+        </button>
+        <span className="tool-sep" />
+        <button type="button" className="icon-button" onClick={() => s.sendCommand('zoom-out')} title="Zoom out (-)" aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" className="icon-button" onClick={() => s.sendCommand('zoom-in')} title="Zoom in (+)" aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => s.sendCommand('fit')} data-testid="fit" title="Fit (f)">
+          Fit
+        </button>
+        <button type="button" onClick={() => s.sendCommand('relayout')} title="Lay out again (l)">
+          Layout
+        </button>
+        <span className="tool-sep" />
+        <button type="button" onClick={() => s.sendCommand('export-png')} data-testid="export-png" title="Export the view as PNG (p)">
+          PNG
+        </button>
+        <button type="button" onClick={() => s.sendCommand('export-svg')} data-testid="export-svg" title="Export the view as SVG (s)">
+          SVG
+        </button>
+        <span className="tool-sep" />
+        <button type="button" className="icon-button" onClick={() => s.toggleTheme()} data-testid="toggle-theme" title="Light / dark theme (t)" aria-label="Toggle theme">
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+        <button type="button" className="icon-button" onClick={() => s.setHelpOpen(true)} data-testid="open-help" title="Keyboard shortcuts (?)" aria-label="Help">
+          ?
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,70 @@
+// Words for people: kind labels, ages, edge sentences. Pure functions (unit-tested).
+import { EDGE_KINDS, NODE_KINDS, type EdgeView, type Json, type NodeSummary } from './contract';
+
+export function kindLabel(kind: string): string {
+  return (NODE_KINDS as Record<string, { label: string } | undefined>)[kind]?.label ?? kind;
+}
+
+export function edgeVerb(kind: string): string {
+  return (EDGE_KINDS as Record<string, { verb: string } | undefined>)[kind]?.verb ?? kind.toLowerCase().replace(/_/g, ' ');
+}
+
+const UNITS: [number, string][] = [
+  [365 * 24 * 3600, 'year'],
+  [30 * 24 * 3600, 'month'],
+  [7 * 24 * 3600, 'week'],
+  [24 * 3600, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+];
+
+/** "3 days ago", "in 2 months", "just now"; the input unchanged when it is not a date. */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const seconds = Math.round((now.getTime() - t) / 1000);
+  const abs = Math.abs(seconds);
+  for (const [size, unit] of UNITS) {
+    if (abs >= size) {
+      const n = Math.floor(abs / size);
+      const words = `${n} ${unit}${n === 1 ? '' : 's'}`;
+      return seconds >= 0 ? `${words} ago` : `in ${words}`;
+    }
+  }
+  return 'just now';
+}
+
+/** A credential's last use: null means the source says never; absent means the source does not say. */
+export function lastUsed(value: Json | undefined, now: Date = new Date()): string {
+  if (value === null) return 'never used';
+  if (typeof value !== 'string' || !value) return 'last use unknown';
+  return `last used ${relativeTime(value, now)}`;
+}
+
+/** Age from a creation time: "created 2 years ago (2023-04-01)". */
+export function age(value: Json | undefined, now: Date = new Date()): string {
+  if (typeof value !== 'string' || !value) return 'age unknown';
+  return `created ${relativeTime(value, now)} (${value.slice(0, 10)})`;
+}
+
+/** "ci-deploy can assume prod-deployer": the edge in plain words. */
+export function edgeSentence(edge: Pick<EdgeView, 'kind' | 'technique'>, from: Pick<NodeSummary, 'name'>, to: Pick<NodeSummary, 'name'>): string {
+  const verb = edge.kind === 'OPENGRAPH_EDGE' && edge.technique ? `has ${/^[aeiou]/i.test(edge.technique) ? 'an' : 'a'} ${edge.technique} edge to` : edgeVerb(edge.kind);
+  return `${from.name} ${verb} ${to.name}`;
+}
+
+/** A property value as one line of text (objects as compact JSON). */
+export function propText(value: Json): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,279 @@
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import dagre from 'cytoscape-dagre';
+import fcose from 'cytoscape-fcose';
+import svg from 'cytoscape-svg';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { plural } from '../format';
+import { useApp, useAppStore } from '../store';
+import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
+import { exportPng, exportSvg } from './export';
+import type { LayoutName } from '../store/ui-slice';
+import { FORCE_LAYOUT_LIMIT, layoutOptions, ringPositions } from './layouts';
+import { THEME_COLORS } from './palette';
+import { stylesheet } from './stylesheet';
+
+cytoscape.use(fcose);
+cytoscape.use(dagre);
+cytoscape.use(svg);
+
+const MAX_FIT_ZOOM = 1.4;
+
+function runLayout(cy: Core, name: LayoutName): void {
+  const count = cy.elements().length;
+  const positions =
+    count > FORCE_LAYOUT_LIMIT
+      ? ringPositions(
+          cy.nodes().map((n) => n.id()),
+          cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string })),
+        )
+      : undefined;
+  cy.layout(layoutOptions(name, count, true, positions)).run();
+}
+
+function nodeClasses(n: VisNode): string[] {
+  const out: string[] = [];
+  if (n.isGroup) out.push('group');
+  if (n.count !== undefined) out.push('aggregate');
+  if (n.stub) out.push('stub');
+  for (const m of n.marks) out.push(m);
+  return out;
+}
+
+function edgeClasses(e: VisEdge): string[] {
+  const out: string[] = [];
+  if (!e.traversable) out.push('not-traversable');
+  if (e.conditional) out.push('conditional');
+  if (e.observed) out.push('observed');
+  if (e.kind === 'REACHES') out.push('reach');
+  if (e.count > 1) out.push('aggregate');
+  return out;
+}
+
+/**
+ * The Cytoscape canvas. `cy` lives in a ref; every store change is patched into it in one cy.batch (no rebuilds),
+ * and user gestures go back to the store as ids.
+ */
+export function GraphCanvas() {
+  const store = useAppStore();
+  const container = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const lastSeq = useRef(-1);
+  const lastCommand = useRef(0);
+  const [stats, setStats] = useState({ nodes: 0, edges: 0, highlighted: 0 });
+
+  const { nodes, edges, filters, openGroups, renderAll, graphSeq, theme, layout, selectedId, selectedEdge, mode, blast, highlightedPath, paths, command } = useApp(
+    useShallow((s) => ({
+      nodes: s.nodes,
+      edges: s.edges,
+      filters: s.filters,
+      openGroups: s.openGroups,
+      renderAll: s.renderAll,
+      graphSeq: s.graphSeq,
+      theme: s.theme,
+      layout: s.layout,
+      selectedId: s.selectedId,
+      selectedEdge: s.selectedEdge,
+      mode: s.mode,
+      blast: s.blast,
+      highlightedPath: s.highlightedPath,
+      paths: s.paths,
+      command: s.command,
+    })),
+  );
+
+  const highlighted = useMemo(() => store.getState().highlightedElements(), [store, mode, paths, highlightedPath]);
+  const pinned = useMemo(() => {
+    const p = new Set(store.getState().pinnedIds());
+    if (selectedId) p.add(selectedId);
+    return p;
+  }, [store, mode, blast, highlighted, selectedId]);
+  const visible = useMemo(() => visibleGraph({ nodes, edges, filters, pinned, openGroups, renderAll }), [nodes, edges, filters, pinned, openGroups, renderAll]);
+
+  // Create once.
+  useEffect(() => {
+    const cy = cytoscape({
+      container: container.current,
+      style: stylesheet(store.getState().theme),
+      minZoom: 0.01,
+      maxZoom: 4,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      textureOnViewport: false,
+      hideEdgesOnViewport: false,
+    });
+    cyRef.current = cy;
+    cy.on('tap', 'node', (ev) => {
+      const n = ev.target;
+      const s = store.getState();
+      if (n.hasClass('group')) return;
+      if (n.hasClass('aggregate')) {
+        s.openGroup(String(n.data('group')));
+        return;
+      }
+      void s.select(n.id());
+    });
+    cy.on('dbltap', 'node', (ev) => {
+      const n = ev.target;
+      if (n.hasClass('group') || n.hasClass('aggregate')) return;
+      void store.getState().expand(n.id());
+    });
+    cy.on('tap', 'edge', (ev) => store.getState().selectEdge(ev.target.id()));
+    cy.on('tap', (ev) => {
+      if (ev.target === cy) void store.getState().select(null);
+    });
+    // Never zoom a handful of nodes up to poster size.
+    cy.on('layoutstop', () => {
+      if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      if (cy.zoom() === MAX_FIT_ZOOM) cy.center();
+    });
+    // The stage changes size with the mode (the findings table is wider); Cytoscape must be told.
+    const resize = new ResizeObserver(() => cy.resize());
+    if (container.current) resize.observe(container.current);
+    cy.on('mouseover', 'edge', (ev) => ev.target.addClass('show-label'));
+    cy.on('mouseout', 'edge', (ev) => ev.target.removeClass('show-label'));
+    return () => {
+      resize.disconnect();
+      cy.destroy();
+      cyRef.current = null;
+    };
+  }, [store]);
+
+  useEffect(() => {
+    cyRef.current?.style(stylesheet(theme));
+  }, [theme]);
+
+  // Patch elements.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const wantNodes = new Map(visible.nodes.map((n) => [n.id, n]));
+    const wantEdges = new Map(visible.edges.map((e) => [e.id, e]));
+    let added = 0;
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        if (!wantEdges.has(e.id())) e.remove();
+      });
+      cy.nodes().forEach((n) => {
+        if (!wantNodes.has(n.id())) n.remove();
+      });
+      const toAdd: ElementDefinition[] = [];
+      // Groups first: a child needs its parent to exist.
+      const ordered = [...visible.nodes].sort((a, b) => Number(Boolean(b.isGroup)) - Number(Boolean(a.isGroup)));
+      for (const n of ordered) {
+        const existing = cy.getElementById(n.id);
+        const data = { id: n.id, label: n.label, kind: n.kind, category: n.category, provider: n.provider, group: n.group ?? null, count: n.count ?? null, parent: n.parent ?? null };
+        if (existing.nonempty()) {
+          existing.data({ label: n.label, count: data.count });
+          existing.classes(nodeClasses(n));
+          if ((existing.data('parent') ?? null) !== data.parent && (!data.parent || cy.getElementById(data.parent).nonempty())) existing.move({ parent: data.parent });
+        } else {
+          const { parent, ...rest } = data;
+          toAdd.push({ group: 'nodes', data: parent ? { ...rest, parent } : rest, classes: nodeClasses(n) });
+        }
+      }
+      for (const e of visible.edges) {
+        const existing = cy.getElementById(e.id);
+        if (existing.nonempty()) {
+          existing.data({ label: e.label, count: e.count });
+          existing.classes(edgeClasses(e));
+        } else toAdd.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count }, classes: edgeClasses(e) });
+      }
+      // Nodes before edges, groups before children.
+      for (const def of toAdd) {
+        if (def.group === 'nodes' && def.data.parent && cy.getElementById(def.data.parent).empty()) delete def.data.parent;
+        cy.add(def);
+      }
+      added = toAdd.length;
+    });
+    if (added > 0 || lastSeq.current !== graphSeq) {
+      lastSeq.current = graphSeq;
+      if (added > 0) runLayout(cy, layout);
+    }
+    setStats((s) => ({ ...s, nodes: cy.nodes().not('.group').length, edges: cy.edges().length }));
+  }, [visible, graphSeq, layout]);
+
+  // Selection, path highlight and blast origin as classes.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.batch(() => {
+      cy.elements().removeClass('on-path faded origin');
+      cy.$(':selected').unselect();
+      if (selectedId) cy.getElementById(selectedId).select();
+      if (selectedEdge) cy.getElementById(selectedEdge).select();
+      if (mode === 'blast' && blast) cy.getElementById(blast.origin.id).addClass('origin');
+      if (highlighted.nodes.size) {
+        cy.elements().not('.group').addClass('faded');
+        for (const id of highlighted.nodes) cy.getElementById(id).removeClass('faded').addClass('on-path');
+        for (const id of highlighted.edges) cy.getElementById(id).removeClass('faded').addClass('on-path');
+      }
+    });
+    setStats((s) => ({ ...s, highlighted: cy.edges('.on-path').length }));
+  }, [visible, selectedId, selectedEdge, mode, blast, highlighted]);
+
+  // Commands from the toolbar, menus and shortcuts.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy || !command || command.seq === lastCommand.current) return;
+    lastCommand.current = command.seq;
+    const bg = THEME_COLORS[store.getState().theme].background;
+    switch (command.type) {
+      case 'fit':
+        cy.fit(cy.elements(), 40);
+        if (cy.zoom() > MAX_FIT_ZOOM) {
+          cy.zoom(MAX_FIT_ZOOM);
+          cy.center();
+        }
+        break;
+      case 'zoom-in':
+      case 'zoom-out': {
+        const factor = command.type === 'zoom-in' ? 1.25 : 0.8;
+        cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+        break;
+      }
+      case 'relayout':
+        runLayout(cy, store.getState().layout);
+        break;
+      case 'center-selection': {
+        const id = store.getState().selectedId;
+        const n = id ? cy.getElementById(id) : cy.collection();
+        if (n.nonempty()) cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+        break;
+      }
+      case 'export-png':
+        exportPng(cy, bg);
+        break;
+      case 'export-svg':
+        exportSvg(cy, bg);
+        break;
+    }
+  }, [command, store]);
+
+  return (
+    <div className="canvas-wrap">
+      <div
+        ref={container}
+        className="canvas"
+        data-testid="graph-canvas"
+        data-rendered-nodes={stats.nodes}
+        data-rendered-edges={stats.edges}
+        data-highlighted-edges={stats.highlighted}
+        aria-label="Graph"
+      />
+      {visible.aggregated && (
+        <div className="canvas-banner" data-testid="aggregate-banner" role="status">
+          {plural(visible.total, 'element')} is above the drawing budget, so nodes are grouped per boundary and kind. Click a group to open it.
+          <button type="button" onClick={() => store.getState().setRenderAll(true)} data-testid="render-all">
+            Draw all {visible.total.toLocaleString('en-US')} anyway
+          </button>
+        </div>
+      )}
+      {visible.nodes.length === 0 && (
+        <div className="canvas-empty" data-testid="canvas-empty">
+          Nothing on the canvas yet. Search for a key, an ARN, an email or a name (press <kbd>/</kbd>), or import exports.
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import type { LayoutOptions } from 'cytoscape';
+import type { LayoutName } from '../store/ui-slice';
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+/**
+ * Rings around the node with most edges: ring d holds the nodes d steps away (undirected), spread evenly;
+ * nodes in no ring (other components) go on an outer ring. Linear in nodes + edges.
+ */
+export function ringPositions(nodeIds: string[], edges: { source: string; target: string }[], spacing = 34): Map<string, Position> {
+  const adj = new Map<string, string[]>();
+  for (const id of nodeIds) adj.set(id, []);
+  for (const e of edges) {
+    adj.get(e.source)?.push(e.target);
+    adj.get(e.target)?.push(e.source);
+  }
+  const out = new Map<string, Position>();
+  if (nodeIds.length === 0) return out;
+  let root = nodeIds[0]!;
+  for (const [id, list] of adj) if (list.length > adj.get(root)!.length) root = id;
+  const depth = new Map<string, number>([[root, 0]]);
+  const rings: string[][] = [[root]];
+  for (let d = 0; rings[d]?.length; d++) {
+    const next: string[] = [];
+    for (const id of rings[d]!) {
+      for (const m of adj.get(id) ?? []) {
+        if (depth.has(m)) continue;
+        depth.set(m, d + 1);
+        next.push(m);
+      }
+    }
+    if (next.length) rings.push(next);
+  }
+  const rest = nodeIds.filter((id) => !depth.has(id));
+  if (rest.length) rings.push(rest);
+  let radius = 0;
+  rings.forEach((ring, d) => {
+    if (d === 0 && ring.length === 1) {
+      out.set(ring[0]!, { x: 0, y: 0 });
+      return;
+    }
+    radius = Math.max(radius + spacing * 4, (ring.length * spacing) / (2 * Math.PI));
+    ring.forEach((id, i) => {
+      const a = (2 * Math.PI * i) / ring.length;
+      out.set(id, { x: radius * Math.cos(a), y: radius * Math.sin(a) });
+    });
+  });
+  return out;
+}
+
+export const FORCE_LAYOUT_LIMIT = 1500;
+
+/** fcose for wandering (compound-aware force layout), dagre left-to-right for paths (attacker flow reads as text). */
+export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>): LayoutOptions {
+  if (name === 'dagre') {
+    return { name: 'dagre', rankDir: 'LR', nodeSep: 28, rankSep: 90, edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
+  }
+  // Force layouts (and even concentric, which measures every label) take seconds on the UI thread past this
+  // size; rings by distance from the best-connected node are computed in linear time instead.
+  if (elementCount > FORCE_LAYOUT_LIMIT && positions) {
+    return { name: 'preset', positions: (n: { id(): string }) => positions.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 30, animate: false } as unknown as LayoutOptions;
+  }
+  const big = elementCount > 600;
+  return {
+    name: 'fcose',
+    quality: big ? 'draft' : 'default',
+    randomize: true,
+    animate: animate && !big,
+    animationDuration: 350,
+    fit: true,
+    padding: 40,
+    nodeDimensionsIncludeLabels: true,
+    idealEdgeLength: 90,
+    nodeRepulsion: 6500,
+    nestingFactor: 0.6,
+    gravity: 0.3,
+    packComponents: true,
+    tile: true,
+    numIter: big ? 1200 : 2500,
+  } as unknown as LayoutOptions;
+}

@@ -1,0 +1,100 @@
+import { arnAccount, ids } from '../../model/ids.js';
+import { isAdmin } from '../../providers/aws/admin.js';
+import { allOf, awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import type { DeriveContext, EdgeRule } from './types.js';
+
+// IAM-only escalations onto another principal: take over a user's credentials, or rewrite a role's trust policy.
+// (Rewriting one's own policies is admin-equivalence: aws-admin. Rewriting someone else's policies gives the
+// attacker nothing unless it can also act as them, which these techniques or CAN_ASSUME already say.)
+
+interface IamTechnique {
+  technique: string;
+  action: string;
+  target: 'aws_user' | 'aws_role';
+  /** "<attacker> …s <target>" */
+  how: string;
+}
+
+const TECHNIQUES: readonly IamTechnique[] = [
+  { technique: 'iam:CreateAccessKey', action: 'iam:CreateAccessKey', target: 'aws_user', how: 'can create an access key for' },
+  { technique: 'iam:CreateLoginProfile', action: 'iam:CreateLoginProfile', target: 'aws_user', how: 'can set a console password for' },
+  { technique: 'iam:UpdateLoginProfile', action: 'iam:UpdateLoginProfile', target: 'aws_user', how: 'can change the console password of' },
+  { technique: 'iam:UpdateAssumeRolePolicy', action: 'iam:UpdateAssumeRolePolicy', target: 'aws_role', how: 'can rewrite the trust policy of' },
+];
+
+export const awsEscalateIam: EdgeRule = {
+  id: 'aws-escalate-iam',
+  description: 'IAM privilege escalation onto other users and roles: new access keys, console passwords, trust-policy rewrites.',
+  emits: ['CAN_ESCALATE'],
+  derive(ctx) {
+    const model = awsModel(ctx);
+    const pools = {
+      aws_user: model.principals.filter((p) => p.kind === 'aws_user'),
+      aws_role: model.principals.filter((p) => p.kind === 'aws_role' && !String(p.node.props['path'] ?? '').startsWith('/aws-service-role/')),
+    };
+    addToGroup(ctx, model);
+    for (const t of TECHNIQUES) {
+      for (const p of model.principalsFor(t.action)) {
+        if (isAdmin(ctx, p.id)) continue;
+        for (const target of model.candidateTargets(p, t.action, pools[t.target], model.byId)) {
+          // IAM calls act on the caller's own account only.
+          if (target.id === p.id || target.account !== p.account) continue;
+          let d = model.evaluate(p, t.action, target.arn);
+          if (d.verdict === 'denied') continue;
+          // A user holds at most two access keys: with two already, one must be deleted first.
+          if (t.action === 'iam:CreateAccessKey' && (keyCounts(ctx).get(target.id) ?? 0) >= 2) {
+            d = allOf([d, model.evaluate(p, 'iam:DeleteAccessKey', target.arn)]);
+            if (d.verdict === 'denied') continue;
+          }
+          emit(ctx, p, target, t, d);
+        }
+      }
+    }
+  },
+};
+
+/** Access keys per user ARN, from imported key nodes (their ownerId). */
+function keyCounts(ctx: DeriveContext): Map<string, number> {
+  return ctx.memo('aws:key-counts', () => {
+    const counts = new Map<string, number>();
+    for (const key of ctx.nodesOfKind('aws_access_key')) {
+      const owner = key.props['ownerId'];
+      if (typeof owner === 'string') counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    }
+    return counts;
+  });
+}
+
+// Joining a group gives its policies. Joining an admin-equivalent group is ADMIN_OF (aws-admin); any other group
+// is an edge to the group, whose policies its members receive.
+function addToGroup(ctx: DeriveContext, model: AwsModel): void {
+  const groups = [...model.groups.entries()].map(([id, g]) => ({ id, ...g }));
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  for (const p of model.principalsFor('iam:AddUserToGroup')) {
+    if (p.kind !== 'aws_user' || isAdmin(ctx, p.id)) continue;
+    for (const g of model.candidateTargets(p, 'iam:AddUserToGroup', groups, byId)) {
+      if (p.groups.includes(g.id) || arnAccount(g.id) !== p.account) continue;
+      const d = model.evaluate(p, 'iam:AddUserToGroup', g.id);
+      if (d.verdict === 'denied') continue;
+      ctx.emitEdge({ from: p.id, to: g.id, kind: 'CAN_ESCALATE', props: edgeProps(`user ${p.name} can add itself to group ${g.node.name} and receive the group's policies.`, 'iam:AddUserToGroup', d.evidence, d.conditions) });
+    }
+  }
+}
+
+function emit(ctx: DeriveContext, p: Principal, target: Principal, t: IamTechnique, d: Decision): void {
+  const who = `${kindWord(p.kind)} ${p.name}`;
+  const them = `${kindWord(target.kind)} ${target.name}`;
+  let reason = `${who} ${t.how} ${them} and so acts as it.`;
+  const conditions: string[] = [];
+  if (t.technique === 'iam:CreateLoginProfile' || t.technique === 'iam:UpdateLoginProfile') {
+    const password = ctx.node(ids.awsPassword(target.arn));
+    const has = password ? password.props['active'] !== false : undefined;
+    if (t.technique === 'iam:CreateLoginProfile' && has === true) return;
+    if (t.technique === 'iam:UpdateLoginProfile' && has === false) return;
+    if (has === undefined) conditions.push(t.technique === 'iam:CreateLoginProfile' ? `${them} has no console password yet (not recorded in the case)` : `${them} has a console password (not recorded in the case)`);
+    reason = `${who} ${t.how} ${them} and signs in to the console as it.`;
+  }
+  if (t.technique === 'iam:UpdateAssumeRolePolicy') reason = `${who} ${t.how} ${them} to name itself, then assumes it (a same-account trust policy naming the caller needs no other allow).`;
+  ctx.emitEdge({ from: p.id, to: target.id, kind: 'CAN_ESCALATE', props: edgeProps(reason, t.technique, d.evidence, [...d.conditions, ...conditions]) });
+}

@@ -1,0 +1,179 @@
+import type { Evidence } from '../../model/fragment.js';
+import { arnAccount } from '../../model/ids.js';
+import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
+import type { StoredNode } from '../../store/case-store.js';
+import { actionsOf, type ActionInfo } from '../../providers/aws/catalog.js';
+import { awsModel, requestContext, statementEvidence, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { actionPatternMatches, evaluateCondition, isObject, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
+import type { EdgeRule } from './types.js';
+
+// Who can act on the buckets, secrets and KMS keys in the case, at what access level. AWS's rules: in the
+// resource's own account an identity-policy allow or a resource-policy allow naming the principal suffices;
+// across accounts both are needed; a resource policy naming an account delegates to that account's IAM; an
+// explicit deny anywhere wins. A KMS key policy must always allow (naming the account root delegates to IAM).
+
+interface ResourceSpec {
+  kind: NodeKind;
+  service: string;
+  policyProp: string;
+  /** The ARN each catalogue resource type is evaluated on. */
+  arnFor(node: StoredNode, resourceType: string): string | undefined;
+  /** KMS: without the key policy there is no access. */
+  policyRequired?: boolean;
+}
+
+const SPECS: readonly ResourceSpec[] = [
+  {
+    kind: 'aws_bucket',
+    service: 's3',
+    policyProp: 'resourcePolicy',
+    arnFor: (n, type) => (type === 'bucket' || type === '' ? n.id : type === 'object' ? `${n.id}/*` : undefined),
+  },
+  { kind: 'aws_secret', service: 'secretsmanager', policyProp: 'resourcePolicy', arnFor: (n, type) => (type === 'Secret' || type === 'secret' || type === '' ? n.id : undefined) },
+  { kind: 'aws_kms_key', service: 'kms', policyProp: 'keyPolicy', arnFor: (n, type) => (type === 'key' || type === '' ? n.id : undefined), policyRequired: true },
+];
+
+export const awsResourceAccess: EdgeRule = {
+  id: 'aws-resource-access',
+  description: 'Access of IAM principals to S3 buckets, Secrets Manager secrets and KMS keys: identity and resource policies combined.',
+  emits: ['CAN_ACCESS'],
+  derive(ctx) {
+    const model = awsModel(ctx);
+    for (const spec of SPECS) {
+      const resources = [...ctx.nodesOfKind(spec.kind)];
+      if (!resources.length) continue;
+      const actions = actionsOf(spec.service).filter((a) => a.resourceTypes.length > 0);
+      const servicePrincipals = model.principals.filter((p) => p.identity.some((s) => s.effect === 'Allow' && (s.notAction || s.actions.some((a) => actionPatternMatches(a.split(':')[0] ?? '', spec.service)))));
+      for (const node of resources) {
+        const account = arnAccount(node.id) ?? (node.boundary?.startsWith('aws:account:') ? node.boundary.slice('aws:account:'.length) : undefined);
+        const policy = statementsOf(node.props[spec.policyProp] as never, { label: `the ${spec.kind === 'aws_kms_key' ? 'key' : 'resource'} policy of ${node.name}`, location: `${node.id} ${spec.policyProp}`, kind: 'resource' });
+        const hasPolicy = node.props[spec.policyProp] !== undefined;
+        const named = principalsNamed(model, policy);
+        const candidates = new Set<Principal>([...servicePrincipals, ...named]);
+        for (const p of candidates) access(ctx, model, spec, node, account, policy, hasPolicy, p, actions);
+      }
+    }
+  },
+};
+
+function principalsNamed(model: AwsModel, policy: Statement[]): Principal[] {
+  const out: Principal[] = [];
+  for (const s of policy) {
+    if (s.effect !== 'Allow') continue;
+    if (s.principal === '*' || (isObject(s.principal) && strings(s.principal['AWS']).includes('*'))) return model.principals;
+    if (isObject(s.principal)) for (const v of strings(s.principal['AWS'])) {
+      const p = model.byId.get(v);
+      if (p) out.push(p);
+    }
+  }
+  return out;
+}
+
+type Naming = 'principal' | 'account' | undefined;
+
+/** How a resource-policy statement names P: itself (or everyone), its account (delegation), or not at all. */
+function names(s: Statement, p: Principal): Naming {
+  const pr = s.principal;
+  if (pr === '*') return 'principal';
+  if (!isObject(pr)) return undefined;
+  let how: Naming;
+  for (const v of strings(pr['AWS'])) {
+    if (v === '*' || v === p.arn || (p.userId && v === p.userId)) return 'principal';
+    if (v === p.account || v === `arn:aws:iam::${p.account}:root`) how = 'account';
+  }
+  return how;
+}
+
+function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: ResourceSpec, node: StoredNode, account: string | undefined, policy: Statement[], hasPolicy: boolean, p: Principal, actions: ActionInfo[]): void {
+  const sameAccount = account === p.account;
+  const granted: { action: string; level: AccessLevel; conditions: string[]; evidence: Evidence[] }[] = [];
+  const rc = requestContext(p);
+  const notes: string[] = [];
+  if (!account) notes.push(`the account owning ${node.name} is not known; it is treated as another account`);
+  for (const info of actions) {
+    const arn = info.resourceTypes.map((t) => spec.arnFor(node, t)).find(Boolean);
+    if (!arn) continue;
+    const identityRelevant = p.identity.some((s) => s.effect === 'Allow' && statementCoversAction(s, info.action));
+    // The resource policy's say: explicit deny, allow naming P, allow delegating to P's account.
+    let direct: Statement | undefined;
+    let delegated: Statement | undefined;
+    const conditions: string[] = [];
+    const evidence: Evidence[] = [];
+    let denied = false;
+    for (const s of policy) {
+      if (!statementCoversAction(s, info.action) || statementCoversResource(s, arn, p.vars) === false) continue;
+      const how = names(s, p);
+      if (!how) continue;
+      const c = evaluateCondition(s.condition, rc, s.effect);
+      if (c.result === 'false') continue;
+      if (s.effect === 'Deny') {
+        if (c.result === 'true') denied = true;
+        else {
+          conditions.push(`not denied by ${s.ref.label} (${c.unknown.join(' and ')})`);
+          evidence.push(statementEvidence(s, 'deny with a condition that cannot be decided offline'));
+        }
+        continue;
+      }
+      const better = (prev: Statement | undefined) => !prev || (prev.condition && !s.condition);
+      if (how === 'principal' && better(direct)) direct = s;
+      if (how === 'account' && better(delegated)) delegated = s;
+    }
+    if (denied) continue;
+    if (!identityRelevant && !direct) continue;
+    const resourceConditions = (s: Statement) => evaluateCondition(s.condition, rc, 'Allow').unknown;
+    let d: Decision;
+    if (spec.policyRequired && !hasPolicy) {
+      // No key policy in the case: the default key policy delegates to the account's IAM.
+      d = sameAccount ? model.evaluate(p, info.action, arn) : { verdict: 'denied', conditions: [], evidence: [] };
+      if (d.verdict !== 'denied') notes.push(`the key policy of ${node.name} is not in the case; the default key policy (delegating to IAM) is assumed`);
+    } else if (spec.policyRequired) {
+      if (direct) d = model.evaluate(p, info.action, arn, undefined, { grantedByResource: sameAccount });
+      else if (delegated) d = model.evaluate(p, info.action, arn);
+      else continue;
+      const s = direct ?? delegated!;
+      if (d.verdict !== 'denied') {
+        evidence.push(statementEvidence(s));
+        conditions.push(...resourceConditions(s));
+      }
+    } else if (sameAccount) {
+      const identity = model.evaluate(p, info.action, arn);
+      const viaPolicy = direct ? model.evaluate(p, info.action, arn, undefined, { grantedByResource: true }) : undefined;
+      if (identity.verdict === 'allowed' || !viaPolicy || viaPolicy.verdict === 'denied') d = identity;
+      else {
+        d = viaPolicy;
+        evidence.push(statementEvidence(direct!));
+        conditions.push(...resourceConditions(direct!));
+      }
+    } else {
+      const s = direct ?? delegated;
+      if (!s) continue;
+      d = model.evaluate(p, info.action, arn);
+      if (d.verdict !== 'denied') {
+        evidence.push(statementEvidence(s));
+        conditions.push(...resourceConditions(s));
+      }
+    }
+    if (d.verdict === 'denied') continue;
+    granted.push({ action: info.action, level: info.accessLevel, conditions: [...d.conditions, ...conditions], evidence: [...d.evidence, ...evidence] });
+  }
+  if (!granted.length) return;
+  const firm = granted.filter((g) => !g.conditions.length);
+  const basis = firm.length ? firm : granted;
+  const rank = (l: AccessLevel) => ACCESS_LEVELS.indexOf(l);
+  const level = basis.reduce<AccessLevel>((best, g) => (rank(g.level) > rank(best) ? g.level : best), 'List');
+  const top = basis.filter((g) => g.level === level);
+  const actionNames = basis.map((g) => g.action);
+  ctx.emitEdge({
+    from: p.id,
+    to: node.id,
+    kind: 'CAN_ACCESS',
+    props: edgeProps(
+      `${kindWord(p.kind)} ${p.name} has ${level} access to ${node.name} (${actionNames.length} action${actionNames.length === 1 ? '' : 's'}, e.g. ${top.slice(0, 3).map((g) => g.action).join(', ')})${sameAccount ? '' : ', granted on both sides of the account boundary'}.${notes.length ? ` Note: ${[...new Set(notes)].join('; ')}.` : ''}`,
+      `${spec.service}:${level}`,
+      top.flatMap((g) => g.evidence).slice(0, 12),
+      firm.length ? [] : [...new Set(basis.flatMap((g) => g.conditions))],
+      { accessLevel: level, actions: actionNames },
+    ),
+  });
+}

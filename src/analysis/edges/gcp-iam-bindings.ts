@@ -1,0 +1,268 @@
+import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { ids } from '../../model/ids.js';
+import type { NodeKind } from '../../model/kinds.js';
+import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, type Member, type StoredBinding } from '../../providers/gcp/iam.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { DeriveContext, EdgeRule } from './types.js';
+
+// GCP IAM bindings (props.iamBindings on organizations, folders, projects, service accounts and other assets)
+// → attack edges. Bindings on an organization or folder apply to every project below it (IAM inheritance).
+// Which roles matter is the GCP_DANGEROUS_ROLES table; resource-level bindings become CAN_ACCESS.
+
+const HOLDERS: NodeKind[] = ['gcp_organization', 'gcp_folder', 'gcp_project', 'gcp_service_account', 'gcp_resource'];
+const CONTAINERS = new Set<NodeKind>(['gcp_organization', 'gcp_folder', 'gcp_project']);
+const CONVENIENCE_ROLE: Record<string, string> = { projectOwner: 'roles/owner', projectEditor: 'roles/editor', projectViewer: 'roles/viewer' };
+
+export const gcpIamBindings: EdgeRule = {
+  id: 'gcp-iam-bindings',
+  description: 'GCP IAM bindings: owners and IAM admins of a project (or above it) are its admins; token creators, key admins and editors can act as its service accounts; resource roles give access',
+  emits: ['ADMIN_OF', 'CAN_ESCALATE', 'CAN_ACCESS', 'MEMBER_OF'],
+  derive(ctx) {
+    const model = buildModel(ctx);
+    if (!model) return;
+    for (const kind of HOLDERS) {
+      for (const holder of model.all(kind)) {
+        const bindings = holder.props['iamBindings'];
+        if (!Array.isArray(bindings)) continue;
+        for (const raw of bindings) {
+          const binding = raw as unknown as StoredBinding;
+          for (const memberText of binding.members) {
+            const member = parseMember(memberText);
+            if (!member?.id) continue;
+            const grant = new Grant(ctx, model.canonical(member.id), member, binding, holder);
+            if (CONTAINERS.has(kind)) grantOnContainer(model, grant, kind);
+            else if (kind === 'gcp_service_account') grantOnServiceAccount(grant);
+            else grantOnResource(grant);
+          }
+        }
+      }
+    }
+    linkConvenienceMembers(ctx, model);
+  },
+};
+
+/** The case's GCP hierarchy, read once per derivation. */
+interface GcpModel {
+  all(kind: NodeKind): StoredNode[];
+  canonical(id: string): string;
+  /** Projects at or below an organization or folder. */
+  projectsUnder: Map<string, StoredNode[]>;
+  accountsOf: Map<string, StoredNode[]>;
+  resourcesOf: Map<string, StoredNode[]>;
+  adminOf(boundary: StoredNode): string;
+}
+
+function buildModel(ctx: DeriveContext): GcpModel | undefined {
+  // Each kind is read from the store once; ids of loaded nodes are canonical, others may be aliases.
+  const loaded = new Map<NodeKind, StoredNode[]>();
+  const all = (kind: NodeKind): StoredNode[] => {
+    let list = loaded.get(kind);
+    if (!list) loaded.set(kind, (list = [...ctx.nodesOfKind(kind)]));
+    return list;
+  };
+  const projects = all('gcp_project');
+  if (projects.length === 0 && all('gcp_resource').length === 0) return undefined;
+  const resolved = new Map<string, string>();
+  for (const kind of HOLDERS) for (const n of all(kind)) resolved.set(n.id, n.id);
+  const canonical = (id: string): string => {
+    let c = resolved.get(id);
+    if (c === undefined) resolved.set(id, (c = ctx.node(id)?.id ?? id));
+    return c;
+  };
+
+  // Ancestry: parent links (resource.parent), else the exported ancestors list.
+  const parentOf = new Map<string, string>();
+  for (const kind of ['gcp_project', 'gcp_folder', 'gcp_resource', 'gcp_service_account'] as const) {
+    for (const n of all(kind)) {
+      const parent = typeof n.props['parent'] === 'string' ? n.props['parent'] : undefined;
+      const anc = Array.isArray(n.props['ancestors']) ? (n.props['ancestors'] as string[]) : [];
+      const p = parent ?? anc.map(canonical).find((a) => a !== n.id);
+      if (p) parentOf.set(n.id, canonical(p));
+    }
+  }
+  const chain = (id: string): string[] => {
+    const out: string[] = [];
+    for (let cur = parentOf.get(id); cur && !out.includes(cur); cur = parentOf.get(cur)) out.push(cur);
+    return out;
+  };
+
+  const projectsUnder = new Map<string, StoredNode[]>();
+  for (const p of projects) for (const a of chain(p.id)) push(projectsUnder, a, p);
+  const accountsOf = new Map<string, StoredNode[]>();
+  for (const sa of all('gcp_service_account')) {
+    const project = sa.boundary ? canonical(sa.boundary) : typeof sa.props['projectId'] === 'string' ? canonical(ids.gcpProject(sa.props['projectId'])) : undefined;
+    if (project) push(accountsOf, project, sa);
+  }
+  const resourcesOf = new Map<string, StoredNode[]>();
+  for (const r of all('gcp_resource')) {
+    const project = r.boundary ? canonical(r.boundary) : chain(r.id).find((a) => a.startsWith('gcp:project:'));
+    if (project) push(resourcesOf, project, r);
+  }
+
+  const admins = new Set<string>();
+  const adminOf = (boundary: StoredNode): string => {
+    const id = ids.admin(boundary.id);
+    if (!admins.has(id)) {
+      if (!ctx.node(id)) ctx.emitNode({ id, kind: 'admin', name: `Admin of ${boundary.name}`, boundary: boundary.id });
+      admins.add(id);
+    }
+    return id;
+  };
+  return { all, canonical, projectsUnder, accountsOf, resourcesOf, adminOf };
+}
+
+/** One member's role on one holder: what every edge it makes says about itself. */
+class Grant {
+  constructor(
+    readonly ctx: DeriveContext,
+    readonly from: string,
+    readonly member: Member,
+    readonly binding: StoredBinding,
+    readonly holder: StoredNode,
+  ) {}
+
+  get role(): string {
+    return this.binding.role;
+  }
+
+  evidence(inheritedBy?: StoredNode): Evidence {
+    const b = this.binding;
+    return {
+      type: 'iam-binding',
+      summary: `${this.member.raw} holds ${b.role} on ${this.holder.name}${inheritedBy && inheritedBy !== this.holder ? `, inherited by ${inheritedBy.name}` : ''}${b.condition ? ` when ${b.condition}` : ''}`,
+      location: b.at,
+      data: { role: b.role, member: this.member.raw, resource: this.holder.id, ...(b.condition ? { condition: b.condition } : {}) },
+    };
+  }
+
+  /** The binding's IAM condition, what else the technique needs, and a disabled target: none decidable offline. */
+  conditional(needs?: string, target?: StoredNode): Pick<EdgeProps, 'conditional'> {
+    // A disabled account issues no tokens until someone re-enables it.
+    const disabled = target?.props['disabled'] === true ? `${target.name} is disabled` : undefined;
+    const text = [this.binding.condition, needs, disabled].filter(Boolean).join('; ');
+    return text ? { conditional: text } : {};
+  }
+}
+
+/** Organization, folder or project: admin of every project covered, its accounts, its services' resources. */
+function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
+  const { ctx, holder, from } = g;
+  const effect = GCP_DANGEROUS_ROLES[g.role];
+  const scope = kind === 'gcp_project' ? [holder] : (model.projectsUnder.get(holder.id) ?? []);
+  if (effect?.admin) {
+    const why = `${g.member.raw} holds ${g.role} on ${holder.name}; ${effect.admin}`;
+    const targets = kind === 'gcp_project' ? scope : [holder, ...scope];
+    for (const t of targets) {
+      ctx.emitEdge({ from, to: model.adminOf(t), kind: 'ADMIN_OF', props: { reason: why, technique: g.role, evidence: [g.evidence(t)], ...g.conditional() } });
+    }
+  }
+  if (effect?.escalate) {
+    const esc = effect.escalate;
+    for (const p of scope) {
+      for (const sa of model.accountsOf.get(p.id) ?? []) {
+        if (sa.id === from) continue;
+        ctx.emitEdge({
+          from,
+          to: sa.id,
+          kind: 'CAN_ESCALATE',
+          props: {
+            reason: `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`,
+            technique: esc.technique,
+            evidence: [g.evidence(p)],
+            ...g.conditional(esc.needs, sa),
+          },
+        });
+      }
+    }
+  }
+  const host = effect ? undefined : serviceHostOf(g.role);
+  if (!host) return;
+  for (const p of scope) {
+    for (const r of model.resourcesOf.get(p.id) ?? []) {
+      if (typeof r.props['assetType'] !== 'string' || !r.props['assetType'].startsWith(host)) continue;
+      ctx.emitEdge({
+        from,
+        to: r.id,
+        kind: 'CAN_ACCESS',
+        props: {
+          reason: `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`,
+          technique: g.role,
+          accessLevel: accessLevelOfRole(g.role),
+          actions: [g.role],
+          evidence: [g.evidence(p)],
+          ...g.conditional(),
+        },
+      });
+    }
+  }
+}
+
+/** A binding on a service account's own policy: token creators, key admins and users can act as it. */
+function grantOnServiceAccount(g: Grant): void {
+  const esc = GCP_DANGEROUS_ROLES[g.role]?.escalate;
+  if (!esc || g.holder.id === g.from) return;
+  g.ctx.emitEdge({
+    from: g.from,
+    to: g.holder.id,
+    kind: 'CAN_ESCALATE',
+    props: { reason: `${esc.why}; the binding is on the service account's own IAM policy`, technique: esc.technique, evidence: [g.evidence()], ...g.conditional(esc.needs, g.holder) },
+  });
+}
+
+/** A binding on a bucket, dataset, key, topic…: access at the role's level. */
+function grantOnResource(g: Grant): void {
+  g.ctx.emitEdge({
+    from: g.from,
+    to: g.holder.id,
+    kind: 'CAN_ACCESS',
+    props: { reason: `${g.member.raw} holds ${g.role} on ${g.holder.name}`, technique: g.role, accessLevel: accessLevelOfRole(g.role), actions: [g.role], evidence: [g.evidence()], ...g.conditional() },
+  });
+}
+
+/** projectEditor:P (legacy bucket/dataset ACL members) means "whoever holds roles/editor on P". */
+function linkConvenienceMembers(ctx: DeriveContext, model: GcpModel): void {
+  for (const g of model.all('gcp_group')) {
+    const m = typeof g.props['member'] === 'string' ? parseMember(g.props['member']) : undefined;
+    if (m?.type !== 'convenience') continue;
+    const [prefix, projectRef] = m.raw.split(':') as [string, string];
+    const project = ctx.node(ids.gcpProject(projectRef));
+    const bindings = project?.props['iamBindings'];
+    if (!project || !Array.isArray(bindings)) continue;
+    for (const raw of bindings) {
+      const b = raw as unknown as StoredBinding;
+      if (b.role !== CONVENIENCE_ROLE[prefix]) continue;
+      for (const memberText of b.members) {
+        const member = parseMember(memberText);
+        if (!member?.id || member.type === 'convenience') continue;
+        ctx.emitEdge({
+          from: model.canonical(member.id),
+          to: g.id,
+          kind: 'MEMBER_OF',
+          props: {
+            reason: `${m.raw} names whoever holds ${b.role} on ${project.name}`,
+            technique: 'convenience member',
+            evidence: [{ type: 'iam-binding', summary: `${member.raw} holds ${b.role} on ${project.name}`, location: b.at, data: { role: b.role, member: member.raw } }],
+            ...(b.condition ? { conditional: b.condition } : {}),
+          },
+        });
+      }
+    }
+  }
+}
+
+// Predefined service roles (roles/storage.objectViewer) granted above a resource apply to that service's resources.
+// Basic roles and IAM/resource-manager roles are handled as admin or escalation, not fanned out to every resource.
+const SERVICE_HOSTS: Record<string, string> = { cloudsql: 'sqladmin.googleapis.com/', bigtable: 'bigtableadmin.googleapis.com/' };
+const NOT_RESOURCE_ROLES = new Set(['iam', 'resourcemanager', 'billing', 'logging', 'monitoring', 'serviceusage', 'browser', 'orgpolicy', 'accesscontextmanager']);
+
+function serviceHostOf(role: string): string | undefined {
+  const svc = /^roles\/([a-z0-9]+)\.[A-Za-z0-9.]+$/.exec(role)?.[1];
+  if (!svc || NOT_RESOURCE_ROLES.has(svc)) return undefined;
+  return SERVICE_HOSTS[svc] ?? `${svc}.googleapis.com/`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

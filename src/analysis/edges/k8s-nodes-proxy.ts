@@ -1,0 +1,35 @@
+import { EdgeCollector } from '../../providers/k8s/collect.js';
+import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence } from '../../providers/k8s/rbac.js';
+import { saName } from './k8s-pod-exec.js';
+import type { EdgeRule } from './types.js';
+
+// nodes/proxy reaches the kubelet API of a node through the API server, and the kubelet runs commands in any pod
+// on it (/exec, /run) without further RBAC checks. A GET is enough: the kubelet authorises the WebSocket upgrade of
+// /exec as get. Every pod on the proxied nodes hands over its mounted service-account token.
+
+export const k8sNodesProxy: EdgeRule = {
+  id: 'k8s-nodes-proxy',
+  description: 'Subjects with nodes/proxy can run commands in every pod on those nodes through the kubelet.',
+  emits: ['CAN_ESCALATE'],
+  derive(ctx) {
+    const model = rbacModel(ctx);
+    const out = new EdgeCollector();
+    for (const verb of ['get', 'create']) {
+      const req = { verb, group: '', resource: 'nodes', subresource: 'proxy', clusterScoped: true };
+      const action = describeRequest(req);
+      for (const g of grants(model, req)) {
+        const evidence = grantEvidence(g);
+        for (const list of g.cluster.runners.values()) {
+          for (const r of list) {
+            if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
+            const nodeName = typeof r.node.props['nodeName'] === 'string' ? r.node.props['nodeName'] : undefined;
+            if (g.names && (!nodeName || !g.names.includes(nodeName))) continue;
+            const make = () => ({ reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' });
+            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', make, [...evidence, runnerEvidence(r)], action);
+          }
+        }
+      }
+    }
+    out.emit(ctx);
+  },
+};

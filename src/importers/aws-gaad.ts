@@ -1,0 +1,379 @@
+import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import { arnAccount, ids } from '../model/ids.js';
+import { ImportError, jsonPath } from './errors.js';
+import type { Importer } from './types.js';
+
+// `aws iam get-account-authorization-details`: {UserDetailList, GroupDetailList, RoleDetailList, Policies}, as the
+// CLI prints it (documents decoded), as the Query API returns it (documents URL-encoded strings), or several pages
+// concatenated (`--no-paginate` output saved page by page, with Marker/IsTruncated). Any list may be missing.
+
+const OWNER_TAGS = ['owner', 'Owner', 'OWNER', 'team', 'Team', 'contact', 'Contact'];
+
+export const awsGaad: Importer = {
+  format: 'aws-gaad',
+  title: 'AWS IAM account authorization details',
+  provider: 'aws',
+  producedBy: 'aws iam get-account-authorization-details',
+  emits: ['MEMBER_OF'],
+  detect(probe) {
+    if (!probe.looksJson) return 0;
+    const keys = ['"UserDetailList"', '"RoleDetailList"', '"GroupDetailList"'].filter((k) => probe.head.includes(k)).length;
+    if (keys >= 2) return 0.95;
+    if (keys === 1) return 0.9;
+    return /"Policies"\s*:\s*\[/.test(probe.head) && probe.head.includes('"PolicyVersionList"') ? 0.85 : 0;
+  },
+  parse(input, ctx) {
+    const file = input.fileName;
+    const pages = readPages(file, input.text(), () => input.json());
+    const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
+    const account = ctx.options.account ?? accountOf(pages);
+    if (!account) throw new ImportError(file, 'no account id found in any ARN; pass --account', '$');
+    const boundary = ids.awsAccount(account);
+    fragment.nodes.push({ id: boundary, kind: 'aws_account', name: account, handles: [account, boundary], props: { accountId: account } });
+    fragment.nodes.push({ id: ids.admin(boundary), kind: 'admin', name: `Admin of AWS account ${account}`, boundary });
+    const seen = new Set<string>();
+    const add = (n: NodeFact) => {
+      // Pages of one export never repeat an entity; a concatenation of two exports may: keep the first.
+      if (seen.has(n.id)) return;
+      seen.add(n.id);
+      fragment.nodes.push(n);
+    };
+    // ARNs in the file name the account; a hand-edited 'aws' account (CloudMapper's demo) is mapped to the file's.
+    const fix = (arn: string) => (arnAccount(arn) || !/^arn:[^:]+:iam::[^:]*:(user|group|role|instance-profile)\//.test(arn) ? arn : arn.replace(/^(arn:[^:]+:iam::)[^:]*:/, `$1${account}:`));
+
+    // GroupList holds names only; the group's ARN (with its path) comes from GroupDetailList.
+    const groupArns = new Map<string, string>();
+    for (const { doc } of pages) {
+      const groups = doc['GroupDetailList'];
+      if (Array.isArray(groups)) for (const g of groups) if (isObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
+    }
+
+    // Attached policies the export does not describe (a filtered export): their permissions cannot be evaluated.
+    const attachedAt = new Map<string, string>();
+    pages.forEach((page, p) => {
+      const at = (...parts: (string | number)[]) => (pages.length > 1 ? `page ${p + 1} ` : '') + jsonPath(...parts);
+      const list = (key: string): JsonObject[] => {
+        const v = page.doc[key];
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) throw new ImportError(file, `expected "${key}" to be an array`, at(key));
+        v.forEach((item, i) => {
+          if (!isObject(item)) throw new ImportError(file, 'expected an object', at(key, i));
+        });
+        return v as JsonObject[];
+      };
+      const str = (o: JsonObject, key: string, where: string): string => {
+        const v = o[key];
+        if (typeof v !== 'string' || !v) throw new ImportError(file, `"${key}" must be a non-empty string`, `${where}.${key}`);
+        return v;
+      };
+      const opt = (o: JsonObject, key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
+      const inline = (o: JsonObject, key: string, where: string): Json[] =>
+        arr(o[key], `${where}.${key}`).map((pol, i) => {
+          const w = `${where}.${key}[${i}]`;
+          if (!isObject(pol)) throw new ImportError(file, 'expected an inline policy object', w);
+          return { name: str(pol, 'PolicyName', w), document: policyDocument(file, pol['PolicyDocument'], `${w}.PolicyDocument`) };
+        });
+      const attached = (o: JsonObject, where: string): Json[] =>
+        arr(o['AttachedManagedPolicies'], `${where}.AttachedManagedPolicies`).map((a, i) => {
+          if (!isObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
+          const policyArn = fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
+          if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, `${where}.AttachedManagedPolicies[${i}]`);
+          return policyArn;
+        });
+      const arr = (v: Json | undefined, where: string): Json[] => {
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) throw new ImportError(file, 'expected an array', where);
+        return v;
+      };
+      const boundaryOf = (o: JsonObject): string | undefined => {
+        const pb = o['PermissionsBoundary'];
+        return isObject(pb) && typeof pb['PermissionsBoundaryArn'] === 'string' ? fix(pb['PermissionsBoundaryArn']) : undefined;
+      };
+
+      list('UserDetailList').forEach((u, i) => {
+        const w = at('UserDetailList', i);
+        const arn = fix(str(u, 'Arn', w));
+        const name = str(u, 'UserName', w);
+        const tags = tagsOf(u['Tags']);
+        const groups = arr(u['GroupList'], `${w}.GroupList`).filter((g): g is string => typeof g === 'string');
+        const pb = boundaryOf(u);
+        add({
+          id: ids.awsArn(arn),
+          kind: 'aws_user',
+          name,
+          boundary,
+          handles: [arn, name, ...(opt(u, 'UserId') ? [opt(u, 'UserId')!] : [])],
+          props: clean({
+            userName: name,
+            userId: opt(u, 'UserId'),
+            path: opt(u, 'Path'),
+            createdAt: isoDate(u['CreateDate']),
+            tags,
+            owner: ownerOf(tags),
+            accountId: account,
+            permissionsBoundary: pb,
+            inlinePolicies: inline(u, 'UserPolicyList', w),
+            attachedPolicies: attached(u, w),
+            groups,
+          }),
+        });
+        const partition = arn.split(':')[1] ?? 'aws';
+        for (const g of groups) fragment.edges.push({ from: arn, to: groupArns.get(g) ?? `arn:${partition}:iam::${account}:group/${g}`, kind: 'MEMBER_OF', props: { at: `${w}.GroupList` } });
+      });
+
+      list('GroupDetailList').forEach((g, i) => {
+        const w = at('GroupDetailList', i);
+        const arn = fix(str(g, 'Arn', w));
+        const name = str(g, 'GroupName', w);
+        add({
+          id: ids.awsArn(arn),
+          kind: 'aws_group',
+          name,
+          boundary,
+          handles: [arn, name, ...(opt(g, 'GroupId') ? [opt(g, 'GroupId')!] : [])],
+          props: clean({ groupName: name, groupId: opt(g, 'GroupId'), path: opt(g, 'Path'), createdAt: isoDate(g['CreateDate']), inlinePolicies: inline(g, 'GroupPolicyList', w), attachedPolicies: attached(g, w) }),
+        });
+      });
+
+      list('RoleDetailList').forEach((r, i) => {
+        const w = at('RoleDetailList', i);
+        const arn = fix(str(r, 'Arn', w));
+        const name = str(r, 'RoleName', w);
+        const tags = tagsOf(r['Tags']);
+        const lastUsed = isObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
+        const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isObject);
+        const pb = boundaryOf(r);
+        const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
+        add({
+          id: ids.awsArn(arn),
+          kind: 'aws_role',
+          name,
+          boundary,
+          handles: [arn, name, ...(opt(r, 'RoleId') ? [opt(r, 'RoleId')!] : [])],
+          props: clean({
+            roleName: name,
+            roleId: opt(r, 'RoleId'),
+            path: opt(r, 'Path'),
+            createdAt: isoDate(r['CreateDate']),
+            tags,
+            owner: ownerOf(tags),
+            accountId: account,
+            trustPolicy,
+            inlinePolicies: inline(r, 'RolePolicyList', w),
+            attachedPolicies: attached(r, w),
+            permissionsBoundary: pb,
+            // Unused roles carry RoleLastUsed {} : known never used only when the key is present.
+            lastUsedAt: lastUsed ? (isoDate(lastUsed['LastUsedDate']) ?? null) : undefined,
+            lastUsedRegion: lastUsed ? opt(lastUsed, 'Region') : undefined,
+            instanceProfiles: profiles.map((ip) => fix(String(ip['Arn'] ?? ''))).filter(Boolean),
+            maxSessionDuration: typeof r['MaxSessionDuration'] === 'number' ? r['MaxSessionDuration'] : undefined,
+          }),
+        });
+        deletedPrincipals(trustPolicy).forEach((uid) =>
+          fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w}.AssumeRolePolicyDocument` }),
+        );
+        profiles.forEach((ip, k) => {
+          const ipArn = typeof ip['Arn'] === 'string' ? fix(ip['Arn']) : undefined;
+          if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w}.InstanceProfileList[${k}].Arn`);
+          const roles = arr(ip['Roles'], `${w}.InstanceProfileList[${k}].Roles`)
+            .filter(isObject)
+            .map((x) => (typeof x['Arn'] === 'string' ? fix(x['Arn']) : ''))
+            .filter(Boolean);
+          add({
+            id: ids.awsArn(ipArn),
+            kind: 'aws_instance_profile',
+            name: opt(ip, 'InstanceProfileName') ?? ipArn.split('/').pop()!,
+            boundary,
+            handles: [ipArn, ...(opt(ip, 'InstanceProfileId') ? [opt(ip, 'InstanceProfileId')!] : [])],
+            props: { roles: roles.length ? roles : [arn] },
+          });
+        });
+      });
+
+      list('Policies').forEach((pol, i) => {
+        const w = at('Policies', i);
+        const arn = fix(str(pol, 'Arn', w));
+        const name = str(pol, 'PolicyName', w);
+        const defaultVersionId = opt(pol, 'DefaultVersionId');
+        const versions = arr(pol['PolicyVersionList'], `${w}.PolicyVersionList`).map((v, k) => {
+          const vw = `${w}.PolicyVersionList[${k}]`;
+          if (!isObject(v)) throw new ImportError(file, 'expected a policy version object', vw);
+          return clean({
+            versionId: opt(v, 'VersionId'),
+            isDefault: v['IsDefaultVersion'] === true || (defaultVersionId !== undefined && v['VersionId'] === defaultVersionId),
+            createdAt: isoDate(v['CreateDate']),
+            document: policyDocument(file, v['Document'], `${vw}.Document`),
+          });
+        });
+        const def = versions.find((v) => v['isDefault'] === true);
+        if (!def) fragment.warnings.push({ message: `policy ${name} has no default version in the export; its permissions are unknown`, location: w });
+        add({
+          id: ids.awsArn(arn),
+          kind: 'aws_managed_policy',
+          name,
+          boundary: arnAccount(arn) ? boundary : undefined,
+          handles: [arn, ...(opt(pol, 'PolicyId') ? [opt(pol, 'PolicyId')!] : [])],
+          props: clean({
+            policyName: name,
+            policyId: opt(pol, 'PolicyId'),
+            path: opt(pol, 'Path'),
+            awsManaged: arn.includes(':iam::aws:policy/'),
+            defaultVersionId,
+            document: def?.['document'],
+            versions,
+            attachmentCount: typeof pol['AttachmentCount'] === 'number' ? pol['AttachmentCount'] : undefined,
+            permissionsBoundaryUsageCount: typeof pol['PermissionsBoundaryUsageCount'] === 'number' ? pol['PermissionsBoundaryUsageCount'] : undefined,
+            createdAt: isoDate(pol['CreateDate']),
+            updatedAt: isoDate(pol['UpdateDate']),
+          }),
+        });
+      });
+      if (page.doc['IsTruncated'] === true && p === pages.length - 1) {
+        fragment.warnings.push({ message: 'the export is truncated (IsTruncated: true): entities after the last Marker are missing', location: at('IsTruncated') });
+      }
+    });
+    for (const [policyArn, where] of attachedAt) {
+      if (seen.has(policyArn)) continue;
+      fragment.warnings.push({ message: `policy ${policyArn} is attached but not in the export's Policies list: its permissions are not evaluated${policyArn.endsWith(':policy/AdministratorAccess') ? ' (AdministratorAccess is known by name and counted as * on *)' : ''}`, location: where });
+    }
+    return fragment;
+  },
+};
+
+/** AWS replaces a deleted principal in a trust policy by its unique id (AIDA…, AROA…). */
+function deletedPrincipals(trust: Json | undefined): string[] {
+  const out: string[] = [];
+  const statements = isObject(trust) ? trust['Statement'] : undefined;
+  for (const st of Array.isArray(statements) ? statements : isObject(statements) ? [statements] : []) {
+    const principal = isObject(st) ? st['Principal'] : undefined;
+    const aws = isObject(principal) ? principal['AWS'] : undefined;
+    for (const v of Array.isArray(aws) ? aws : [aws]) if (typeof v === 'string' && /^A(IDA|ROA)[A-Z0-9]{12,}$/.test(v)) out.push(v);
+  }
+  return out;
+}
+
+interface Page {
+  doc: JsonObject;
+}
+
+/** One JSON document, or several concatenated (one page per `aws … --max-items` call saved to the same file). */
+function readPages(file: string, text: string, parseOne: () => unknown): Page[] {
+  const trimmed = text.trim();
+  let single: unknown;
+  try {
+    single = parseOne();
+  } catch (err) {
+    const docs = splitConcatenated(trimmed);
+    if (!docs) throw err;
+    return docs.map((d, i) => {
+      if (!isObject(d)) throw new ImportError(file, 'expected a JSON object', `page ${i + 1} $`);
+      return { doc: d };
+    });
+  }
+  if (Array.isArray(single) && single.every(isObject)) return (single as JsonObject[]).map((doc) => ({ doc }));
+  if (!isObject(single)) throw new ImportError(file, 'expected a JSON object with UserDetailList, GroupDetailList, RoleDetailList or Policies', '$');
+  return [{ doc: single }];
+}
+
+/** Splits `{…}{…}` / `{…}\n{…}` into documents by tracking depth outside strings; undefined if that fails. */
+function splitConcatenated(text: string): unknown[] | undefined {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}') {
+      if (--depth === 0) {
+        try {
+          out.push(JSON.parse(text.slice(start, i + 1)));
+        } catch {
+          return undefined;
+        }
+      }
+    } else if (depth === 0 && !/\s/.test(c!)) return undefined;
+  }
+  return out.length > 1 && depth === 0 ? out : undefined;
+}
+
+/** The account most ARNs in the file name (a few entries of hand-edited exports name another). */
+function accountOf(pages: Page[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const { doc } of pages) {
+    for (const key of ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies']) {
+      const list = doc[key];
+      if (!Array.isArray(list)) continue;
+      for (const item of list) {
+        const arn = isObject(item) && typeof item['Arn'] === 'string' ? item['Arn'] : undefined;
+        const acct = arn ? arnAccount(arn) : undefined;
+        if (acct) counts.set(acct, (counts.get(acct) ?? 0) + 1);
+      }
+    }
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** A policy document as stored: decoded JSON; URL-encoded strings (the Query API's form) are decoded first. */
+export function policyDocument(file: string, raw: Json | undefined, where: string): JsonObject {
+  let doc: unknown = raw;
+  if (typeof raw === 'string') {
+    let text = raw;
+    if (!raw.trimStart().startsWith('{')) {
+      try {
+        text = decodeURIComponent(raw.replace(/\+/g, '%20'));
+      } catch {
+        throw new ImportError(file, 'the policy document is neither JSON nor URL-encoded JSON', where);
+      }
+    }
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new ImportError(file, 'the policy document is not valid JSON', where);
+    }
+  }
+  if (!isObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
+  const st = doc['Statement'];
+  if (st !== undefined && !isObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${where}.Statement`);
+  return doc as JsonObject;
+}
+
+/** ISO-8601 in UTC from the shapes exports use: 'Z', '+00:00', a space for 'T', no zone (UTC), millis. */
+export function isoDate(v: Json | undefined): string | undefined {
+  if (typeof v !== 'string' || !v) return undefined;
+  let s = v.trim().replace(' ', 'T');
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(s)) s += 'Z';
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
+}
+
+function tagsOf(v: Json | undefined): Record<string, string> | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const t of v) if (isObject(t) && typeof t['Key'] === 'string') out[t['Key']] = typeof t['Value'] === 'string' ? t['Value'] : '';
+  return out;
+}
+
+function ownerOf(tags: Record<string, string> | undefined): string | undefined {
+  if (!tags) return undefined;
+  for (const k of OWNER_TAGS) if (tags[k]) return tags[k];
+  return undefined;
+}
+
+/** Drops undefined members so props stay JSON. */
+function clean(o: Record<string, Json | Record<string, string> | undefined>): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v as Json;
+  return out;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,127 @@
+// Pieces the AWS importers share: the account boundary nodes, policy documents as the CLI prints them,
+// dates, and outputs saved several to a file.
+import type { JsonObject, NodeFact } from '../model/fragment.js';
+import { ids } from '../model/ids.js';
+import { ImportError } from './errors.js';
+import { lineColumn, parseJson } from './input.js';
+import type { ImportInput } from './types.js';
+
+export const ACCOUNT_ID = /^\d{12}$/;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The account a node lives in, as stubs: the account and its admin node (the importer naming a boundary
+ * emits both). A full import of the account (GAAD) describes them.
+ */
+export function accountStubs(accountId: string): NodeFact[] {
+  const boundary = ids.awsAccount(accountId);
+  return [
+    { id: boundary, kind: 'aws_account', name: accountId, handles: [accountId], stub: true, props: { accountId } },
+    { id: ids.admin(boundary), kind: 'admin', name: `Admin of AWS account ${accountId}`, boundary, stub: true },
+  ];
+}
+
+/** `--account` checked: 12 digits, or undefined when not given. */
+export function accountOption(file: string, account: string | undefined): string | undefined {
+  if (account === undefined || account === '') return undefined;
+  const trimmed = account.trim();
+  if (!ACCOUNT_ID.test(trimmed)) throw new ImportError(file, `--account must be a 12-digit AWS account id, not ${JSON.stringify(account)}`);
+  return trimmed;
+}
+
+/**
+ * A policy document as the CLI prints it: a JSON string (GAAD and some tools URL-encode it) or already an
+ * object. Stored parsed, exactly as written otherwise.
+ */
+export function policyDocument(file: string, value: unknown, where: string): JsonObject {
+  if (isObject(value)) return value as JsonObject;
+  if (typeof value !== 'string') throw new ImportError(file, 'expected a policy document (a JSON string or object)', where);
+  let text = value.trim();
+  if (text.startsWith('%7B') || text.startsWith('%7b')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      throw new ImportError(file, 'the policy document is URL-encoded but cannot be decoded', where);
+    }
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    const detail = (err as Error).message.replace(/^.*?JSON[^:]*:\s*/, '');
+    throw new ImportError(file, `the policy document is not valid JSON (${detail})`, where);
+  }
+  if (!isObject(doc)) throw new ImportError(file, 'the policy document is not a JSON object', where);
+  if (doc['Statement'] === undefined) throw new ImportError(file, 'the policy document has no "Statement"', where);
+  return doc as JsonObject;
+}
+
+/** An AWS timestamp (ISO-8601 with Z or an offset) as ISO UTC, or undefined for N/A-like values. */
+export function awsDate(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value)) return undefined;
+  const t = Date.parse(value.replace(' ', 'T'));
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/**
+ * Every JSON value in a file: one document, or several printed one after the other (`aws … >> file` once per
+ * user), each with the line it starts on. Syntax errors name the line and column in the whole file.
+ */
+export function jsonValues(input: ImportInput): { value: unknown; line: number }[] {
+  const text = input.text();
+  const out: { value: unknown; line: number }[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  // Lines counted as we go: values can number in the thousands (one per user).
+  let line = 1;
+  let startLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth === 0) {
+        start = i;
+        startLine = line;
+      }
+      depth++;
+    } else if (c === '}' || c === ']') {
+      if (depth === 0) {
+        const { line, column } = lineColumn(text, i);
+        throw new ImportError(input.fileName, `invalid JSON: unexpected '${c}'`, `line ${line}, column ${column}`);
+      }
+      depth--;
+      if (depth === 0 && start >= 0) {
+        out.push({ value: parseSlice(input.fileName, text, start, i + 1), line: startLine });
+        start = -1;
+      }
+    } else if (depth === 0 && !/\s/.test(c)) {
+      const { line, column } = lineColumn(text, i);
+      throw new ImportError(input.fileName, 'invalid JSON: expected an object or an array', `line ${line}, column ${column}`);
+    }
+  }
+  if (depth !== 0 || inString) {
+    // Let the JSON parser describe what is wrong with the unfinished value.
+    parseSlice(input.fileName, text, start, text.length);
+  }
+  return out;
+}
+
+function parseSlice(file: string, text: string, start: number, end: number): unknown {
+  try {
+    return JSON.parse(text.slice(start, end)) as unknown;
+  } catch {
+    // Re-parse with the text before the value blanked out, so the error's line and column are the file's.
+    const padded = text.slice(0, start).replace(/[^\n]/g, ' ') + text.slice(start, end);
+    return parseJson(file, padded);
+  }
+}

@@ -1,0 +1,141 @@
+import type { NodeFact } from '../model/fragment.js';
+import { ids } from '../model/ids.js';
+import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
+import { ImportError, jsonPath } from './errors.js';
+import { isObject, str } from './leaks.js';
+import type { ImportInput, Importer } from './types.js';
+
+// GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`
+// (an array), each entry {logName, timestamp, resource: {type, labels}, protoPayload: {@type: …AuditLog,
+// authenticationInfo: {principalEmail, serviceAccountDelegationInfo: [{firstPartyPrincipal: {principalEmail}}]},
+// methodName, serviceName, resourceName, requestMetadata: {callerIp, callerSuppliedUserAgent}, status}}.
+// Facts: principal → the resource the call named (OBSERVED_USE), and along an impersonation chain each service
+// account → the next (the delegation history is ordered from the original caller).
+
+export const gcpAuditLog: Importer = {
+  format: 'gcp-audit-log',
+  title: 'GCP Cloud Audit Logs (Cloud Logging JSON / JSON-lines)',
+  provider: 'gcp',
+  producedBy: 'gcloud logging read --format=json, a Cloud Logging sink to GCS / BigQuery export as JSON',
+  emits: ['OBSERVED_USE'],
+  detect(probe) {
+    if (!probe.looksJson) return 0;
+    const h = probe.head;
+    if (/"protoPayload"\s*:/.test(h) && (/google\.cloud\.audit\.AuditLog/.test(h) || /cloudaudit\.googleapis\.com/.test(h))) return 0.95;
+    return 0;
+  },
+  *parse(input) {
+    const folder = new ActivityFolder(input.fileName);
+    for (const { value, at } of entries(input)) readEntry(folder, value, at);
+    yield folder.fragment();
+  },
+};
+
+const MALFORMED = Symbol('malformed');
+
+function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> {
+  if (looksJsonLines(input.text())) {
+    for (const row of input.jsonLines()) yield { value: 'error' in row ? MALFORMED : row.value, at: `line ${row.line}` };
+    return;
+  }
+  const root = input.json();
+  if (Array.isArray(root)) for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
+  else if (isObject(root) && Array.isArray(root['entries'])) {
+    const list = root['entries'] as unknown[];
+    for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.entries[${i}]` };
+  } else if (isObject(root)) yield { value: root, at: '$' };
+  else throw new ImportError(input.fileName, 'expected log entries: JSON-lines, an array of entries or {"entries": […]}', '$');
+}
+
+function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
+  if (raw === MALFORMED) return folder.skip('not valid JSON', at);
+  if (!isObject(raw)) return folder.skip('not a JSON object', at);
+  const payload = raw['protoPayload'];
+  if (!isObject(payload) || !String(payload['@type'] ?? '').endsWith('google.cloud.audit.AuditLog')) return folder.skip('not a Cloud Audit Log entry (no AuditLog protoPayload)', at);
+  const auth = isObject(payload['authenticationInfo']) ? payload['authenticationInfo'] : {};
+  const email = str(auth['principalEmail']);
+  const method = str(payload['methodName']);
+  const time = isoTime(raw['timestamp']) ?? isoTime(raw['receiveTimestamp']);
+  if (!method || !time) return folder.skip('missing methodName or timestamp', at);
+  if (!email) return folder.skip('no principalEmail (anonymous or redacted caller)', at);
+  const labels = isObject(raw['resource']) && isObject(raw['resource']['labels']) ? raw['resource']['labels'] : {};
+  const project = str(labels['project_id']) ?? /^projects\/([^/]+)\//.exec(str(raw['logName']) ?? '')?.[1];
+  // principalSubject says what the caller is ("user:…", "serviceAccount:…"); older entries only have the email.
+  const subject = str(auth['principalSubject']);
+  const principal = memberNode(email, subject?.startsWith('serviceAccount:') ? true : subject?.startsWith('user:') ? false : undefined);
+  folder.node(principal);
+  const meta = isObject(payload['requestMetadata']) ? payload['requestMetadata'] : {};
+  const status = isObject(payload['status']) ? payload['status'] : {};
+  const failed = typeof status['code'] === 'number' && status['code'] !== 0;
+  const location = isObject(payload['resourceLocation']) && Array.isArray(payload['resourceLocation']['currentLocations']) ? str(payload['resourceLocation']['currentLocations'][0]) : undefined;
+  const event: ObservedEvent = {
+    time,
+    action: method,
+    ip: str(meta['callerIp']),
+    userAgent: str(meta['callerSuppliedUserAgent']),
+    region: location ?? str(labels['zone']) ?? str(labels['location']),
+    failed,
+    at,
+    eventId: str(raw['insertId']),
+    by: email,
+  };
+
+  // A call signed with a service-account key names the key: the GCP counterpart of CloudTrail's accessKeyId.
+  const keyName = str(auth['serviceAccountKeyName']);
+  const keyId = keyName ? /\/keys\/([^/]+)$/.exec(keyName)?.[1] : undefined;
+  if (keyId) {
+    const key = ids.gcpKey(keyId);
+    folder.nodeOnce(key, () => ({ id: key, kind: 'gcp_sa_key', name: keyId, handles: [keyId, keyName!], stub: true, ...(principal.boundary ? { boundary: principal.boundary } : {}), props: { managedBy: 'user', ownerId: principal.id } }));
+    folder.observe(key, principal.id, event, 'the key was used to sign requests as this service account', 'service account key');
+  }
+  // The delegation history runs from the original caller to the last service account before principalEmail.
+  const chain: string[] = [];
+  if (Array.isArray(auth['serviceAccountDelegationInfo'])) {
+    for (const d of auth['serviceAccountDelegationInfo']) {
+      const first = isObject(d) && isObject(d['firstPartyPrincipal']) ? str(d['firstPartyPrincipal']['principalEmail']) : undefined;
+      if (first) chain.push(first);
+    }
+  }
+  if (chain.length) {
+    // Only service accounts can be delegated through, whatever their domain.
+    const nodes = [...chain.map((e) => memberNode(e, true)), principal];
+    for (const n of nodes) folder.node(n);
+    for (let i = 0; i + 1 < nodes.length; i++) {
+      folder.observe(nodes[i]!.id, nodes[i + 1]!.id, event, 'acted through it (service account delegation)', 'service account impersonation');
+    }
+  }
+  // A denied call shows who tried, not what they reached.
+  if (failed) return folder.skip('the call failed or was denied (status code ≠ 0): no resource reached', at);
+  const resource = resourceNode(str(payload['resourceName']), str(payload['serviceName']), project);
+  if (!resource || resource.id === principal.id) return;
+  // OBSERVED_USE is walked by attack paths: a call on a service account is becoming it only when it mints its
+  // credentials (a key, a token, a signature); reading its policy is not.
+  if (resource.kind === 'gcp_service_account' && !ACTS_AS.test(method)) return;
+  folder.node(resource);
+  folder.observe(principal.id, resource.id, event, 'called Google Cloud APIs on it', method);
+}
+
+const ACTS_AS = /(CreateServiceAccountKey|GenerateAccessToken|GenerateIdToken|SignBlob|SignJwt)$/;
+
+function memberNode(email: string, serviceAccount = /\.gserviceaccount\.com$/i.test(email)): NodeFact {
+  if (serviceAccount) {
+    const project = /@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/i.exec(email)?.[1];
+    return { id: ids.gcpServiceAccount(email), kind: 'gcp_service_account', name: email, handles: [email], stub: true, ...(project ? { boundary: ids.gcpProject(project) } : {}) };
+  }
+  const member = `user:${email}`;
+  return { id: ids.gcpMember(member), kind: 'gcp_user', name: email, handles: [email, member], stub: true };
+}
+
+/** A resource by its name: a project, a service account, or any other resource by its full resource name. */
+function resourceNode(name: string | undefined, service: string | undefined, project: string | undefined): NodeFact | undefined {
+  if (!name) return undefined;
+  const boundary = project ? { boundary: ids.gcpProject(project) } : {};
+  const proj = /^projects\/([^/]+)$/.exec(name);
+  if (proj) return { id: ids.gcpProject(proj[1]!), kind: 'gcp_project', name: proj[1]!, handles: [proj[1]!], stub: true };
+  const sa = /^projects\/[^/]+\/serviceAccounts\/([^/]+@[^/]+)$/.exec(name);
+  if (sa) return memberNode(sa[1]!);
+  // Objects fold into their bucket, as S3 objects do: data-access logs name millions of them.
+  const scoped = service === 'storage.googleapis.com' ? name.replace(/\/objects\/.*$/, '') : name;
+  const full = scoped.startsWith('//') ? scoped : `//${service ?? 'unknown.googleapis.com'}/${scoped}`;
+  return { id: ids.gcpResource(full), kind: 'gcp_resource', name: scoped.split('/').pop() || scoped, handles: [full, scoped], stub: true, ...boundary };
+}

@@ -1,0 +1,456 @@
+import { basename } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import { ids } from '../model/ids.js';
+import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
+import { ImportError, jsonPath } from './errors.js';
+import { lineColumn, parseJson } from './input.js';
+import type { Importer } from './types.js';
+
+// What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
+// objects, and multi-document YAML manifests. Objects Blastmap does not model (ConfigMaps, Services…) are counted
+// in one warning. Secret values never enter the case: `data`, `stringData` and the last-applied annotation (which
+// repeats them) are dropped before anything is stored; only the key names are kept.
+
+const KNOWN_KINDS = /^(ServiceAccount|Secret|Role|ClusterRole|RoleBinding|ClusterRoleBinding|Pod|Deployment|DaemonSet|StatefulSet|ReplicaSet|ReplicationController|Job|CronJob|Namespace|List)$/;
+const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export const kubernetes: Importer = {
+  format: 'kubernetes',
+  title: 'Kubernetes objects (kubectl get -o json/yaml, manifests)',
+  provider: 'k8s',
+  producedBy: 'kubectl get ns,sa,secrets,roles,rolebindings,clusterroles,clusterrolebindings,pods,deployments,daemonsets,statefulsets,jobs,cronjobs -A -o json; YAML manifests',
+  emits: ['AUTHENTICATES_AS', 'RUNS_AS', 'HAS_ROLE', 'OWNS'],
+  detect(probe) {
+    const head = probe.head;
+    if (probe.looksJson) {
+      if (!/"apiVersion"\s*:/.test(head)) return 0;
+      const kinds = [...head.matchAll(/"kind"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]!);
+      if (kinds.some((k) => KNOWN_KINDS.test(k) && k !== 'List')) return 0.95;
+      // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
+      return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
+    }
+    if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
+    // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
+    const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
+    return kinds.some((k) => KNOWN_KINDS.test(k)) ? 0.9 : 0;
+  },
+  parse(input, ctx) {
+    const file = input.fileName;
+    const objects = readObjects(file, input.text());
+    const cluster = ctx.options.cluster?.trim() || clusterFromObjects(objects) || clusterFromFileName(file);
+    return new Builder(file, cluster).build(objects);
+  },
+};
+
+interface Located {
+  obj: Record<string, unknown>;
+  /** JSON path or YAML document and line. */
+  at: string;
+}
+
+function readObjects(file: string, text: string): Located[] {
+  const trimmed = text.trimStart();
+  const out: Located[] = [];
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const root = parseJson(file, text);
+    if (Array.isArray(root)) root.forEach((o, i) => collect(file, o, jsonPath(i), out));
+    else collect(file, root, '$', out);
+    return out;
+  }
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  // Lines are counted forward from the previous document: a manifest of thousands of documents stays linear.
+  let counted = { offset: 0, line: 1 };
+  list.forEach((doc, i) => {
+    const offset = doc.contents?.range?.[0] ?? doc.range[0];
+    counted = { offset, line: counted.line + lineColumn(text.slice(counted.offset, offset), offset - counted.offset).line - 1 };
+    const line = counted.line;
+    const err = doc.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      throw new ImportError(file, `invalid YAML: ${err.message.split('\n')[0]}`, `document ${i + 1}, ${pos ? `line ${pos.line}, column ${pos.col}` : `line ${line}`}`);
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) return;
+    collect(file, value, `document ${i + 1} (line ${line})`, out);
+  });
+  return out;
+}
+
+function collect(file: string, value: unknown, at: string, out: Located[]): void {
+  if (!isObject(value)) throw new ImportError(file, 'expected a Kubernetes object (with "kind" and "metadata")', at);
+  const kind = value['kind'];
+  if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'a Kubernetes object needs a string "kind"', join(at, 'kind'));
+  // kubectl prints kind List; the API itself answers PodList, RoleBindingList…
+  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value['items']))) {
+    const items = value['items'];
+    if (!Array.isArray(items)) throw new ImportError(file, `expected "items" to be an array in a ${kind}`, join(at, 'items'));
+    items.forEach((item, i) => collect(file, item, join(at, 'items', i), out));
+    return;
+  }
+  const meta = value['metadata'];
+  if (!isObject(meta) || typeof meta['name'] !== 'string' || !meta['name']) throw new ImportError(file, `a ${kind} needs "metadata.name"`, join(at, 'metadata', 'name'));
+  out.push({ obj: value, at });
+}
+
+/** Appends to a JSON path; YAML locations ("document 2 (line 14)") get the path after a colon. */
+function join(at: string, ...parts: (string | number)[]): string {
+  const tail = jsonPath(...parts).slice(1);
+  return at.startsWith('$') ? `${at}${tail}` : `${at}: $${tail}`;
+}
+
+/** Old API servers filled metadata.clusterName; most exports do not say which cluster they come from. */
+function clusterFromObjects(objects: Located[]): string | undefined {
+  for (const { obj } of objects) {
+    const name = (obj['metadata'] as Record<string, unknown>)['clusterName'];
+    if (typeof name === 'string' && name) return name;
+  }
+  return undefined;
+}
+
+/** The file name without its extensions, lower-cased: stable across re-imports of the same file. */
+export function clusterFromFileName(file: string): string {
+  const stem = basename(file).replace(/(\.gz)?$/i, '').replace(/\.(json|ya?ml|txt)$/i, '');
+  return stem.toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'cluster';
+}
+
+class Builder {
+  private readonly clusterId: string;
+  private readonly nodes = new Map<string, NodeFact>();
+  private readonly stubs = new Map<string, NodeFact>();
+  private readonly edges: EdgeFact[] = [];
+  private readonly fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
+  private readonly skipped = new Map<string, number>();
+  private readonly serviceAccountAutomount = new Map<string, boolean>();
+
+  constructor(
+    private readonly file: string,
+    private readonly cluster: string,
+  ) {
+    this.clusterId = ids.k8sCluster(cluster);
+  }
+
+  build(objects: Located[]): GraphFragment {
+    this.add({ id: this.clusterId, kind: 'k8s_cluster', name: this.cluster, handles: [this.cluster], props: { cluster: this.cluster } });
+    this.add({ id: ids.admin(this.clusterId), kind: 'admin', name: `cluster-admin of ${this.cluster}`, boundary: this.clusterId, props: {} });
+    // Service accounts first: pods read their automount setting.
+    for (const o of objects) if (o.obj['kind'] === 'ServiceAccount') this.serviceAccount(o);
+    const workloads = new Map<string, Located>();
+    for (const o of objects) if (WORKLOAD_KINDS.has(String(o.obj['kind']))) workloads.set(this.objId(o.obj), o);
+    for (const o of objects) {
+      const kind = String(o.obj['kind']);
+      switch (kind) {
+        case 'ServiceAccount':
+          break;
+        case 'Namespace':
+          this.namespace(o);
+          break;
+        case 'Secret':
+          this.secret(o);
+          break;
+        case 'Role':
+        case 'ClusterRole':
+          this.role(o);
+          break;
+        case 'RoleBinding':
+        case 'ClusterRoleBinding':
+          this.binding(o);
+          break;
+        case 'Pod':
+          this.pod(o, workloads);
+          break;
+        default:
+          if (WORKLOAD_KINDS.has(kind)) this.workload(o);
+          else this.skipped.set(kind, (this.skipped.get(kind) ?? 0) + 1);
+      }
+    }
+    if (this.skipped.size) {
+      const list = [...this.skipped].map(([k, n]) => `${n} ${k}`).join(', ');
+      this.fragment.warnings.push({ message: `objects of kinds Blastmap does not model were skipped: ${list}` });
+    }
+    for (const [id, stub] of this.stubs) if (!this.nodes.has(id)) this.fragment.nodes.push(stub);
+    this.fragment.nodes.push(...this.nodes.values());
+    this.fragment.edges = this.edges;
+    return this.fragment;
+  }
+
+  private add(node: NodeFact): void {
+    this.nodes.set(node.id, { boundary: this.clusterId, ...node });
+  }
+
+  /** A node this file references but may not describe; built only the first time (pods name the same few accounts). */
+  private stub(id: string, make: () => Omit<NodeFact, 'id'>): string {
+    if (!this.nodes.has(id) && !this.stubs.has(id)) this.stubs.set(id, { id, boundary: this.clusterId, ...make(), stub: true });
+    return id;
+  }
+
+  private objId(obj: Record<string, unknown>): string {
+    const meta = obj['metadata'] as Record<string, unknown>;
+    const ns = typeof meta['namespace'] === 'string' && meta['namespace'] ? meta['namespace'] : undefined;
+    return ids.k8sObject(this.cluster, ns, String(obj['kind']).toLowerCase(), String(meta['name']));
+  }
+
+  private nsOf(o: Located): string {
+    const ns = (o.obj['metadata'] as Record<string, unknown>)['namespace'];
+    if (typeof ns === 'string' && ns) return ns;
+    // Manifests often leave the namespace to `kubectl apply -n`; the default namespace is what they land in without it.
+    return 'default';
+  }
+
+  private namespaceRef(ns: string): string {
+    return this.stub(ids.k8sNamespace(this.cluster, ns), () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
+  }
+
+  private saRef(ns: string, name: string): string {
+    const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
+    return this.stub(id, () => {
+      this.namespaceRef(ns);
+      return { kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], props: { namespace: ns, serviceAccount: name } };
+    });
+  }
+
+  private base(o: Located): JsonObject {
+    const meta = o.obj['metadata'] as Record<string, unknown>;
+    const props: JsonObject = { objectKind: String(o.obj['kind']), at: o.at, sourceFile: this.file };
+    if (typeof meta['uid'] === 'string') props['uid'] = meta['uid'];
+    if (typeof meta['creationTimestamp'] === 'string') props['createdAt'] = meta['creationTimestamp'];
+    const labels = stringMap(meta['labels']);
+    if (labels) props['labels'] = labels;
+    const annotations = stringMap(meta['annotations']);
+    if (annotations) {
+      delete annotations[LAST_APPLIED];
+      if (Object.keys(annotations).length) props['annotations'] = annotations;
+    }
+    const owner = annotations?.['owner'] ?? labels?.['owner'] ?? annotations?.['team'] ?? labels?.['team'] ?? annotations?.['contact'];
+    if (owner) props['owner'] = owner;
+    return props;
+  }
+
+  private namespace(o: Located): void {
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    this.add({ id: ids.k8sNamespace(this.cluster, name), kind: 'k8s_namespace', name, handles: [name], props: { ...this.base(o), namespace: name } });
+  }
+
+  private serviceAccount(o: Located): void {
+    const ns = this.nsOf(o);
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    const props: JsonObject = { ...this.base(o), namespace: ns, serviceAccount: name };
+    const automount = o.obj['automountServiceAccountToken'];
+    if (typeof automount === 'boolean') {
+      props['automountServiceAccountToken'] = automount;
+      this.serviceAccountAutomount.set(`${ns}/${name}`, automount);
+    }
+    const annotations = (props['annotations'] ?? {}) as Record<string, string>;
+    for (const [key, prop] of Object.entries(K8S_ANNOTATIONS)) if (annotations[key]) props[prop] = annotations[key];
+    const secrets = Array.isArray(o.obj['secrets']) ? (o.obj['secrets'] as unknown[]).flatMap((s) => (isObject(s) && typeof s['name'] === 'string' ? [s['name']] : [])) : [];
+    if (secrets.length) props['secrets'] = secrets;
+    this.namespaceRef(ns);
+    const uid = typeof props['uid'] === 'string' ? [props['uid']] : [];
+    this.add({ id: ids.k8sObject(this.cluster, ns, 'serviceaccount', name), kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
+  }
+
+  private secret(o: Located): void {
+    const ns = this.nsOf(o);
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    const type = typeof o.obj['type'] === 'string' ? o.obj['type'] : 'Opaque';
+    // Key names only: the values are never read into the case.
+    const keys = [...new Set([...Object.keys(isObject(o.obj['data']) ? o.obj['data'] : {}), ...Object.keys(isObject(o.obj['stringData']) ? o.obj['stringData'] : {})])].sort();
+    const props: JsonObject = { ...this.base(o), namespace: ns, type, keys };
+    const id = ids.k8sObject(this.cluster, ns, 'secret', name);
+    this.namespaceRef(ns);
+    if (type === 'kubernetes.io/service-account-token') {
+      const sa = (props['annotations'] as Record<string, string> | undefined)?.['kubernetes.io/service-account.name'];
+      props['managedBy'] = 'system';
+      props['expiresAt'] = null;
+      if (sa) {
+        props['serviceAccount'] = sa;
+        props['ownerId'] = this.saRef(ns, sa);
+        this.edges.push({ from: id, to: this.saRef(ns, sa), kind: 'AUTHENTICATES_AS', props: { reason: `the secret holds a long-lived token of service account ${ns}/${sa}`, at: o.at } });
+      } else this.fragment.warnings.push({ message: `service-account token secret ${ns}/${name} does not name its service account`, location: o.at });
+      this.add({ id, kind: 'k8s_sa_token', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+    } else {
+      this.add({ id, kind: 'k8s_secret', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+    }
+  }
+
+  private role(o: Located): void {
+    const kind = String(o.obj['kind']);
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    const ns = kind === 'Role' ? this.nsOf(o) : undefined;
+    const rules = o.obj['rules'] ?? [];
+    if (!Array.isArray(rules)) throw new ImportError(this.file, `expected "rules" to be an array in ${kind} ${name}`, join(o.at, 'rules'));
+    rules.forEach((r, i) => {
+      if (!isObject(r) || !Array.isArray(r['verbs'])) throw new ImportError(this.file, `a policy rule needs "verbs" (an array) in ${kind} ${name}`, join(o.at, 'rules', i));
+    });
+    const props: JsonObject = { ...this.base(o), roleKind: kind, rules: rules as Json[] };
+    if (ns) props['namespace'] = ns;
+    if (isObject(o.obj['aggregationRule'])) props['aggregationRule'] = o.obj['aggregationRule'] as JsonObject;
+    if (ns) this.namespaceRef(ns);
+    this.add({ id: ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), kind: 'k8s_role', name: ns ? `${ns}/${name}` : name, handles: ns ? [`${ns}/${name}`] : [name], props });
+  }
+
+  private binding(o: Located): void {
+    const kind = String(o.obj['kind']);
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    const ns = kind === 'RoleBinding' ? this.nsOf(o) : undefined;
+    const ref = o.obj['roleRef'];
+    if (!isObject(ref) || typeof ref['name'] !== 'string' || (ref['kind'] !== 'Role' && ref['kind'] !== 'ClusterRole')) {
+      throw new ImportError(this.file, `${kind} ${name} needs "roleRef" with kind Role or ClusterRole and a name`, join(o.at, 'roleRef'));
+    }
+    if (ref['kind'] === 'Role' && !ns) throw new ImportError(this.file, `ClusterRoleBinding ${name} cannot refer to a Role`, join(o.at, 'roleRef', 'kind'));
+    const roleNs = ref['kind'] === 'Role' ? ns : undefined;
+    const roleName = ref['name'];
+    const refKind = ref['kind'];
+    const roleId = this.stub(ids.k8sObject(this.cluster, roleNs, refKind.toLowerCase(), roleName), () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
+    const subjects = o.obj['subjects'] ?? [];
+    if (!Array.isArray(subjects)) throw new ImportError(this.file, `expected "subjects" to be an array in ${kind} ${name}`, join(o.at, 'subjects'));
+    const where = ns ? `RoleBinding ${ns}/${name}` : `ClusterRoleBinding ${name}`;
+    subjects.forEach((s, i) => {
+      const at = join(o.at, 'subjects', i);
+      if (!isObject(s) || typeof s['name'] !== 'string' || typeof s['kind'] !== 'string') throw new ImportError(this.file, 'a subject needs "kind" and "name"', at);
+      const from = this.subject(s['kind'], s['name'], typeof s['namespace'] === 'string' && s['namespace'] ? s['namespace'] : ns, at);
+      if (!from) return;
+      this.edges.push({
+        from,
+        to: roleId,
+        kind: 'HAS_ROLE',
+        props: {
+          reason: `${where} binds ${ref['kind']} ${roleName}`,
+          bindingKind: kind,
+          binding: name,
+          ...(ns ? { namespace: ns } : {}),
+          roleKind: ref['kind'],
+          role: roleName,
+          at,
+          sourceFile: this.file,
+        },
+      });
+    });
+  }
+
+  private subject(kind: string, name: string, ns: string | undefined, at: string): string | undefined {
+    if (kind === 'ServiceAccount') {
+      if (!ns) {
+        this.fragment.warnings.push({ message: `service-account subject ${name} of a ClusterRoleBinding has no namespace; skipped`, location: at });
+        return undefined;
+      }
+      return this.saRef(ns, name);
+    }
+    if (kind === 'User') {
+      // The API server authenticates a service-account token as this user name: the binding is the SA's.
+      const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+      if (sa) return this.saRef(sa[1]!, sa[2]!);
+      return this.stub(ids.k8sObject(this.cluster, undefined, 'user', name), () => ({ kind: 'k8s_user', name, handles: [name], props: { user: name } }));
+    }
+    if (kind === 'Group') return this.stub(ids.k8sObject(this.cluster, undefined, 'group', name), () => ({ kind: 'k8s_group', name, handles: [name], props: { group: name } }));
+    this.fragment.warnings.push({ message: `subject kind ${JSON.stringify(kind)} is not ServiceAccount, User or Group; skipped`, location: at });
+    return undefined;
+  }
+
+  /** The pod spec of a workload (CronJob: its job template's). */
+  private podSpec(o: Located): { spec: Record<string, unknown>; at: string } | undefined {
+    const kind = String(o.obj['kind']);
+    const spec = o.obj['spec'];
+    if (!isObject(spec)) return undefined;
+    if (kind === 'Pod') return { spec, at: join(o.at, 'spec') };
+    if (kind === 'CronJob') {
+      const job = spec['jobTemplate'];
+      const tmpl = isObject(job) && isObject(job['spec']) ? job['spec']['template'] : undefined;
+      return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'jobTemplate', 'spec', 'template', 'spec') } : undefined;
+    }
+    const tmpl = spec['template'];
+    return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'template', 'spec') } : undefined;
+  }
+
+  /** Props and the RUNS_AS edge shared by pods and workloads. */
+  private runsAs(o: Located, id: string): JsonObject {
+    const ns = this.nsOf(o);
+    const found = this.podSpec(o);
+    const spec = found?.spec ?? {};
+    const explicit = typeof spec['serviceAccountName'] === 'string' && spec['serviceAccountName'] ? spec['serviceAccountName'] : typeof spec['serviceAccount'] === 'string' && spec['serviceAccount'] ? spec['serviceAccount'] : undefined;
+    const sa = explicit ?? 'default';
+    const podSetting = typeof spec['automountServiceAccountToken'] === 'boolean' ? spec['automountServiceAccountToken'] : undefined;
+    const mounted = podSetting ?? this.serviceAccountAutomount.get(`${ns}/${sa}`) ?? true;
+    const containers = [...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []), ...(Array.isArray(spec['containers']) ? spec['containers'] : [])].filter(isObject);
+    const props: JsonObject = { namespace: ns, serviceAccount: sa, tokenMounted: mounted };
+    const images = [...new Set(containers.flatMap((c) => (typeof c['image'] === 'string' ? [c['image']] : [])))];
+    if (images.length) props['images'] = images;
+    if (containers.some((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true)) props['privileged'] = true;
+    for (const k of ['hostPID', 'hostNetwork', 'hostIPC'] as const) if (spec[k] === true) props[k] = true;
+    if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
+    const saId = this.saRef(ns, sa);
+    // Edges of a big cluster are many: the record's place (`at`) is their evidence; a reason only where it adds to it.
+    this.edges.push({
+      from: id,
+      to: saId,
+      kind: 'RUNS_AS',
+      props: {
+        ...(explicit ? {} : { reason: 'names no service account, so it runs as "default"' }),
+        at: found?.at ?? o.at,
+        tokenMounted: mounted,
+        // Without a mounted token, controlling the pod does not hand over the service account's credentials.
+        ...(mounted ? {} : { conditional: 'the service-account token is not mounted (automountServiceAccountToken: false)' }),
+      },
+    });
+    return props;
+  }
+
+  private workload(o: Located): void {
+    const kind = String(o.obj['kind']);
+    const ns = this.nsOf(o);
+    const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
+    const id = ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name);
+    const props: JsonObject = { ...this.base(o), workloadKind: kind, ...this.runsAs(o, id) };
+    this.add({ id, kind: 'k8s_workload', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+  }
+
+  private pod(o: Located, workloads: Map<string, Located>): void {
+    const ns = this.nsOf(o);
+    const meta = o.obj['metadata'] as Record<string, unknown>;
+    const name = String(meta['name']);
+    const id = ids.k8sObject(this.cluster, ns, 'pod', name);
+    const props: JsonObject = { ...this.base(o), ...this.runsAs(o, id) };
+    const status = o.obj['status'];
+    if (isObject(status) && typeof status['phase'] === 'string') props['phase'] = status['phase'];
+    const owner = this.controller(meta, ns, workloads);
+    if (owner) {
+      props['controlledBy'] = owner;
+      this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
+    }
+    this.add({ id, kind: 'k8s_pod', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+  }
+
+  /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
+  private controller(meta: Record<string, unknown>, ns: string, workloads: Map<string, Located>): string | undefined {
+    const refs = Array.isArray(meta['ownerReferences']) ? meta['ownerReferences'].filter(isObject) : [];
+    const ref = refs.find((r) => r['controller'] === true) ?? refs[0];
+    if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') return undefined;
+    const direct = ids.k8sObject(this.cluster, ns, ref['kind'].toLowerCase(), ref['name']);
+    if (workloads.has(direct)) return direct;
+    const labels = stringMap(meta['labels']) ?? {};
+    if (ref['kind'] === 'ReplicaSet') {
+      const hash = labels['pod-template-hash'];
+      const deployment = hash && ref['name'].endsWith(`-${hash}`) ? ref['name'].slice(0, -hash.length - 1) : ref['name'].replace(/-[a-z0-9]+$/, '');
+      const id = ids.k8sObject(this.cluster, ns, 'deployment', deployment);
+      return workloads.has(id) ? id : undefined;
+    }
+    if (ref['kind'] === 'Job') {
+      const id = ids.k8sObject(this.cluster, ns, 'cronjob', ref['name'].replace(/-\d+$/, ''));
+      return workloads.has(id) ? id : undefined;
+    }
+    return undefined;
+  }
+}
+
+function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isObject(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,50 @@
+import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { arnAccount, ids } from '../../model/ids.js';
+
+// Small helpers the AWS rules share: edge props in one shape, and nodes for principals outside the case.
+
+export function edgeProps(reason: string, technique: string, evidence: Evidence[], conditions: string[], extra: Partial<EdgeProps> = {}): EdgeProps {
+  const unique = [...new Set(conditions)];
+  return { reason, technique, evidence: dedupe(evidence), ...(unique.length ? { conditional: unique.join('; ') } : {}), ...extra };
+}
+
+function dedupe(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.location ?? ''}\n${e.summary}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Makes sure an account node exists: an account not in the case becomes an external account with its admin. */
+export function ensureAccount(ctx: DeriveContext, account: string): string {
+  const id = ids.awsAccount(account);
+  if (!ctx.node(id)) {
+    ctx.emitNode({ id, kind: 'aws_external_account', name: account, handles: [account, id], props: { accountId: account } });
+  }
+  const admin = ids.admin(id);
+  if (!ctx.node(admin)) ctx.emitNode({ id: admin, kind: 'admin', name: `Admin of AWS account ${account}`, boundary: id });
+  return id;
+}
+
+/** A principal ARN named by a policy but not described in the case: a stub in its account. */
+export function ensurePrincipal(ctx: DeriveContext, arn: string): void {
+  if (ctx.node(arn)) return;
+  const account = arnAccount(arn);
+  const boundary = account ? ensureAccount(ctx, account) : undefined;
+  const kind = /:role\//.test(arn) ? 'aws_role' : 'aws_user';
+  ctx.emitNode({ id: arn, kind, name: arn.split('/').pop() ?? arn, handles: [arn], stub: true, ...(boundary ? { boundary } : {}) });
+}
+
+export function ensureService(ctx: DeriveContext, service: string): string {
+  const id = ids.awsService(service);
+  if (!ctx.node(id)) ctx.emitNode({ id, kind: 'aws_service', name: service, handles: [service] });
+  return id;
+}
+
+export function kindWord(kind: string): string {
+  return kind === 'aws_user' ? 'user' : kind === 'aws_role' ? 'role' : kind.replace(/^aws_/, '');
+}

@@ -1,0 +1,447 @@
+import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
+import { arnAccount, ids } from '../../model/ids.js';
+import type { StoredNode } from '../../store/case-store.js';
+import { evaluateCondition, isObject, statementCoversAction, statementCoversResource, statementsOf, strings, type PolicyRef, type RequestContext, type Statement, type Variables } from './policy.js';
+
+// The evaluated AWS model of a case, built once per derivation run (ctx.memo) and shared by every AWS rule:
+// per principal, the statements that apply to it (its own inline and managed policies, its groups'), its
+// permissions boundary and the SCPs over its account. `evaluate` answers "can P do A on R?" as AWS would.
+
+export interface Principal {
+  id: string;
+  arn: string;
+  kind: 'aws_user' | 'aws_role';
+  name: string;
+  account: string;
+  node: StoredNode;
+  userId?: string;
+  tags?: Record<string, string>;
+  /** Identity statements: own inline + attached managed + each group's. */
+  identity: Statement[];
+  /** Boundary statements; 'missing' when the boundary policy is not in the case. */
+  boundary?: Statement[] | 'missing';
+  boundaryArn?: string;
+  groups: string[];
+  attachedPolicies: string[];
+  vars: Variables;
+}
+
+export interface ScpLayer {
+  label: string;
+  statements: Statement[];
+}
+
+export type Verdict = 'allowed' | 'conditional' | 'denied';
+
+export interface Decision {
+  verdict: Verdict;
+  /** Conditions that could not be decided offline (for 'conditional'). */
+  conditions: string[];
+  /** The statements that decide: the allow(s), or the explicit deny. */
+  evidence: Evidence[];
+  /** Explicit deny (as opposed to no allow). */
+  explicitDeny?: boolean;
+}
+
+export interface AwsModel {
+  principals: Principal[];
+  byId: Map<string, Principal>;
+  policies: Map<string, { node: StoredNode; statements: Statement[] }>;
+  groups: Map<string, { node: StoredNode; statements: Statement[]; members: string[] }>;
+  /** SCP layers per account id: each layer must allow. */
+  scps: Map<string, ScpLayer[]>;
+  /** Facts the evaluation could not use, said once per account (an SCP on an OU of unknown membership). */
+  notes: Map<string, string[]>;
+  accounts: Set<string>;
+  /** Principals whose identity statements may allow the action (an index, before resources and conditions). */
+  principalsFor(action: string): Principal[];
+  /**
+   * The targets among `pool` that P's allow statements for the action can name: all of them when a pattern has
+   * a wildcard or variable, else only the ARNs written out. Evaluation still decides each.
+   */
+  candidateTargets<T extends { id: string }>(p: Principal, action: string, pool: readonly T[], byId: ReadonlyMap<string, T>): T[];
+  /** The reverse index: principals whose allow statements for the action may name this ARN. */
+  principalsNaming(action: string, arn: string): Principal[];
+  evaluate(p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts?: EvaluateOptions): Decision;
+}
+
+export interface EvaluateOptions {
+  /**
+   * A resource-based policy (a trust policy, a bucket policy) already grants this principal by name in its own
+   * account: no identity-policy allow is needed, but explicit denies and SCPs still apply.
+   */
+  grantedByResource?: boolean;
+}
+
+export function awsModel(ctx: DeriveContext): AwsModel {
+  return ctx.memo('aws:model', () => buildModel(ctx));
+}
+
+function buildModel(ctx: DeriveContext): AwsModel {
+  const policies = new Map<string, { node: StoredNode; statements: Statement[] }>();
+  for (const node of ctx.nodesOfKind('aws_managed_policy')) {
+    const name = String(node.props['policyName'] ?? node.name);
+    policies.set(node.id, { node, statements: statementsOf(node.props['document'], { label: `managed policy ${name}`, location: node.id, kind: 'identity' }) });
+  }
+  const groupsByName = new Map<string, string>();
+  const groups = new Map<string, { node: StoredNode; statements: Statement[]; members: string[] }>();
+  for (const node of ctx.nodesOfKind('aws_group')) {
+    const name = String(node.props['groupName'] ?? node.name);
+    const statements = [...inlineStatements(node, `group ${name}`), ...managedStatements(node, policies, `group ${name}`)];
+    groups.set(node.id, { node, statements, members: [] });
+    groupsByName.set(`${arnAccount(node.id) ?? ''}/${name}`, node.id);
+  }
+
+  const accounts = new Set<string>();
+  for (const n of ctx.nodesOfKind('aws_account')) if (!n.stub) accounts.add(n.id.replace('aws:account:', ''));
+  const { scps, notes } = scpLayers(ctx, accounts);
+
+  const principals: Principal[] = [];
+  for (const kind of ['aws_user', 'aws_role'] as const) {
+    for (const node of ctx.nodesOfKind(kind)) {
+      if (node.stub) continue;
+      const account = arnAccount(node.id);
+      if (!account) continue;
+      const name = String(node.props[kind === 'aws_user' ? 'userName' : 'roleName'] ?? node.name);
+      const label = `${kind === 'aws_user' ? 'user' : 'role'} ${name}`;
+      const groupArns: string[] = [];
+      if (kind === 'aws_user') {
+        const names = strings(node.props['groups'] as Json);
+        for (const g of names) {
+          const arn = groupsByName.get(`${account}/${g}`);
+          if (arn) groupArns.push(arn);
+        }
+        // Sources that state membership only as edges (no props.groups): read the edges.
+        if (!names.length) for (const e of ctx.out(node.id, 'MEMBER_OF')) if (groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
+      }
+      const identity = [...inlineStatements(node, label), ...managedStatements(node, policies, label)];
+      for (const g of groupArns) {
+        const group = groups.get(g)!;
+        group.members.push(node.id);
+        identity.push(...group.statements);
+      }
+      const boundaryArn = typeof node.props['permissionsBoundary'] === 'string' ? node.props['permissionsBoundary'] : undefined;
+      const boundaryPolicy = boundaryArn ? policies.get(boundaryArn) : undefined;
+      const tags = isObject(node.props['tags']) ? (node.props['tags'] as Record<string, string>) : undefined;
+      const userId = String(node.props[kind === 'aws_user' ? 'userId' : 'roleId'] ?? '') || undefined;
+      const vars: Variables = new Map([
+        ['aws:principalaccount', account],
+        ['aws:principalarn', node.id],
+      ]);
+      if (kind === 'aws_user') {
+        vars.set('aws:username', name);
+        if (userId) vars.set('aws:userid', userId);
+      } else vars.set('aws:username', null);
+      if (tags) {
+        vars.set('aws:principaltag/*', null);
+        for (const [k, v] of Object.entries(tags)) vars.set(`aws:principaltag/${k.toLowerCase()}`, v);
+      }
+      principals.push({
+        id: node.id,
+        arn: node.id,
+        kind,
+        name,
+        account,
+        node,
+        userId,
+        tags,
+        identity,
+        boundary: boundaryArn ? (boundaryPolicy ? boundaryPolicy.statements.map((s) => ({ ...s, ref: { ...s.ref, kind: 'boundary' as const, label: `permissions boundary ${s.ref.label.replace(/^managed policy /, '')}` } })) : 'missing') : undefined,
+        boundaryArn,
+        groups: groupArns,
+        attachedPolicies: strings(node.props['attachedPolicies'] as Json),
+        vars,
+      });
+    }
+  }
+  const byId = new Map(principals.map((p) => [p.id, p]));
+
+  // Principals by the services their allow statements name ('*' for wildcards and NotAction): the first cut
+  // of principalsFor, so an action is only tested against principals that could have it.
+  const byService = new Map<string, Set<Principal>>();
+  for (const p of principals) {
+    for (const st of p.identity) {
+      if (st.effect !== 'Allow') continue;
+      const services = st.notAction ? ['*'] : st.actions.map((a) => {
+        const svc = a.split(':')[0] ?? '*';
+        return /[*?]/.test(svc) ? '*' : svc;
+      });
+      for (const svc of services) {
+        let set = byService.get(svc);
+        if (!set) byService.set(svc, (set = new Set()));
+        set.add(p);
+      }
+    }
+  }
+  const actionIndex = new Map<string, Principal[]>();
+  const principalsFor = (action: string): Principal[] => {
+    const key = action.toLowerCase();
+    let list = actionIndex.get(key);
+    if (!list) {
+      const svc = key.split(':')[0] ?? '';
+      const pool = new Set([...(byService.get(svc) ?? []), ...(byService.get('*') ?? [])]);
+      // Statements are shared by every principal a policy is attached to: test each once.
+      const verdicts = new Map<Statement, boolean>();
+      const covers = (s: Statement) => {
+        let v = verdicts.get(s);
+        if (v === undefined) verdicts.set(s, (v = s.effect === 'Allow' && statementCoversAction(s, action)));
+        return v;
+      };
+      list = [...pool].filter((p) => p.identity.some(covers));
+      actionIndex.set(key, list);
+    }
+    return list;
+  };
+
+  const namingIndex = new Map<string, { literal: Map<string, Principal[]>; any: Principal[] }>();
+  const model: AwsModel = {
+    principals,
+    byId,
+    policies,
+    groups,
+    scps,
+    notes,
+    accounts,
+    principalsFor,
+    candidateTargets(p, action, pool, index) {
+      const named = literalResources(p, action);
+      if (named === 'any') return [...pool];
+      const out: (typeof pool)[number][] = [];
+      for (const arn of named) {
+        const t = index.get(arn);
+        if (t) out.push(t);
+      }
+      return out;
+    },
+    principalsNaming(action, arn) {
+      const key = action.toLowerCase();
+      let idx = namingIndex.get(key);
+      if (!idx) {
+        idx = { literal: new Map(), any: [] };
+        for (const p of principalsFor(action)) {
+          const named = literalResources(p, action);
+          if (named === 'any') idx.any.push(p);
+          else for (const r of named) idx.literal.set(r, [...(idx.literal.get(r) ?? []), p]);
+        }
+        namingIndex.set(key, idx);
+      }
+      return [...(idx.literal.get(arn) ?? []), ...idx.any];
+    },
+    evaluate: (p, action, resource, extra, opts) => evaluate(model, p, action, resource, extra, opts),
+  };
+  return model;
+}
+
+/** The ARNs P's allow statements for the action name literally, or 'any' when a pattern is wider. */
+function literalResources(p: Principal, action: string): Set<string> | 'any' {
+  const literal = new Set<string>();
+  for (const st of p.identity) {
+    if (st.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
+    if (!st.resources || st.notResource) return 'any';
+    for (const pattern of st.resources) {
+      // ${aws:username} and friends name one resource once the principal's values are in.
+      const r = pattern.includes('${') ? substitute(pattern, p.vars) : pattern;
+      if (r === null) continue;
+      if (r === undefined || /[*?]/.test(r)) return 'any';
+      literal.add(r);
+    }
+  }
+  return literal;
+}
+
+/** The pattern with the principal's variables in; null when one is known absent, undefined when unknown. */
+function substitute(pattern: string, vars: Variables): string | null | undefined {
+  let unknown = false;
+  let absent = false;
+  const out = pattern.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    if (name === '*' || name === '?' || name === '$') return whole;
+    const v = vars.get(name.toLowerCase());
+    if (v === undefined) unknown = true;
+    else if (v === null) absent = true;
+    return v ?? '';
+  });
+  return unknown ? undefined : absent ? null : out;
+}
+
+function inlineStatements(node: StoredNode, owner: string): Statement[] {
+  const list = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  return list.flatMap((pol) => {
+    if (!isObject(pol)) return [];
+    const name = String(pol['name'] ?? '');
+    const ref: PolicyRef = { label: `inline policy ${name} of ${owner}`, location: `${node.id} inline policy ${name}`, kind: 'identity' };
+    return statementsOf(pol['document'], ref);
+  });
+}
+
+function managedStatements(node: StoredNode, policies: Map<string, { statements: Statement[] }>, owner: string): Statement[] {
+  const out: Statement[] = [];
+  for (const arn of strings(node.props['attachedPolicies'] as Json)) {
+    const pol = policies.get(arn);
+    if (pol) out.push(...pol.statements);
+    else out.push(...missingPolicy(arn, owner));
+  }
+  return out;
+}
+
+// A managed policy attached but absent from the case (another file, or AWS-managed and not exported): AWS
+// AdministratorAccess is known by name; others grant nothing we can see.
+function missingPolicy(arn: string, owner: string): Statement[] {
+  if (arn.endsWith(':iam::aws:policy/AdministratorAccess')) {
+    return statementsOf({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, { label: `managed policy AdministratorAccess (attached to ${owner}; its well-known document)`, location: arn, kind: 'identity' });
+  }
+  return [];
+}
+
+function scpLayers(ctx: DeriveContext, accounts: Set<string>): { scps: Map<string, ScpLayer[]>; notes: Map<string, string[]> } {
+  const scps = new Map<string, ScpLayer[]>();
+  const notes = new Map<string, string[]>();
+  const nodes = [...ctx.nodesOfKind('aws_scp')];
+  if (!nodes.length) return { scps, notes };
+  for (const account of accounts) {
+    const acct = ctx.node(ids.awsAccount(account));
+    // SCPs never restrict the organization's management account.
+    if (acct?.props['isManagementAccount'] === true || acct?.props['managementAccountId'] === account) continue;
+    const ous = strings((acct?.props['organizationalUnits'] ?? acct?.props['parentIds']) as Json);
+    const layers = new Map<string, ScpLayer>();
+    for (const node of nodes) {
+      const name = String(node.props['policyName'] ?? node.name);
+      const targets = Array.isArray(node.props['targets']) ? (node.props['targets'] as Json[]).filter(isObject) : [];
+      for (const t of targets) {
+        const type = String(t['type'] ?? '');
+        const id = String(t['targetId'] ?? '');
+        let layerKey: string | undefined;
+        if (type === 'ROOT') layerKey = 'root';
+        else if (type === 'ACCOUNT' && id === account) layerKey = 'account';
+        else if (type === 'ORGANIZATIONAL_UNIT') {
+          if (ous.includes(id)) layerKey = `ou:${id}`;
+          else if (!ous.length) {
+            const list = notes.get(account) ?? [];
+            list.push(`SCP ${name} targets OU ${id}; the OU of account ${account} is not in the case, so it is not applied`);
+            notes.set(account, list);
+          }
+        }
+        if (!layerKey) continue;
+        const layer = layers.get(layerKey) ?? { label: layerKey, statements: [] };
+        layer.statements.push(...statementsOf(node.props['document'], { label: `SCP ${name}`, location: node.id, kind: 'scp' }));
+        layers.set(layerKey, layer);
+      }
+    }
+    if (layers.size) scps.set(account, [...layers.values()]);
+  }
+  return { scps, notes };
+}
+
+const baseContexts = new WeakMap<Principal, RequestContext>();
+
+export function requestContext(p: Principal, extra?: Record<string, string[] | null>): RequestContext {
+  if (!extra) {
+    let base = baseContexts.get(p);
+    if (!base) baseContexts.set(p, (base = buildContext(p)));
+    return base;
+  }
+  return buildContext(p, extra);
+}
+
+function buildContext(p: Principal, extra?: Record<string, string[] | null>): RequestContext {
+  const values = new Map<string, string[] | null>([
+    ['aws:principalarn', [p.arn]],
+    ['aws:principalaccount', [p.account]],
+    ['aws:principaltype', [p.kind === 'aws_user' ? 'User' : 'AssumedRole']],
+    ['aws:username', p.kind === 'aws_user' ? [p.name] : null],
+    ['aws:userid', p.userId ? [p.kind === 'aws_user' ? p.userId : `${p.userId}:*`] : null],
+    ['aws:principalisawsservice', ['false']],
+    ['aws:principalservicename', null],
+    ['iam:permissionsboundary', null],
+  ]);
+  if (p.kind === 'aws_role') values.delete('aws:userid');
+  for (const [k, v] of Object.entries(extra ?? {})) values.set(k.toLowerCase(), v);
+  return { values, principalTags: p.tags };
+}
+
+interface Match {
+  statement: Statement;
+  unknown: string[];
+}
+
+/** Statements of one set that apply to the request: decided, or undecidable with the clauses that are. */
+function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): Match[] {
+  const out: Match[] = [];
+  for (const s of statements) {
+    if (s.effect !== effect || !statementCoversAction(s, action)) continue;
+    const r = statementCoversResource(s, resource, vars);
+    if (r === false) continue;
+    const c = evaluateCondition(s.condition, ctx, effect);
+    if (c.result === 'false') continue;
+    const unknown = [...c.unknown, ...(r === 'unknown' ? [`the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : [])];
+    out.push({ statement: s, unknown });
+  }
+  return out;
+}
+
+export function statementEvidence(s: Statement, note?: string): Evidence {
+  const what = s.notAction ? `every action except ${s.actionsAsWritten.join(', ')}` : s.actionsAsWritten.join(', ');
+  const on = s.resources ? `${s.notResource ? 'every resource except ' : ''}${s.resources.join(', ')}` : '';
+  const cond = s.condition ? ` when ${Object.entries(s.condition).flatMap(([op, ks]) => Object.entries(ks).map(([k, v]) => `${op} ${k} ${JSON.stringify(v.length === 1 ? v[0] : v)}`)).join(' and ')}` : '';
+  const sid = s.sid ? `Statement ${s.sid}` : `Statement ${s.index + 1}`;
+  return {
+    type: s.ref.kind === 'trust' ? 'trust-statement' : s.ref.kind === 'scp' ? 'scp-statement' : s.ref.kind === 'resource' ? 'resource-policy-statement' : 'policy-statement',
+    summary: `${sid} of ${s.ref.label} ${s.effect === 'Allow' ? 'allows' : 'denies'} ${what}${on ? ` on ${on}` : ''}${cond}${note ? ` (${note})` : ''}`,
+    location: `${s.ref.location}, ${s.sid ? `Sid ${s.sid}` : `Statement[${s.index}]`}`,
+    data: s.raw as JsonObject,
+  };
+}
+
+/** Allow from one policy set: the best matching allow (unconditional first), or undefined if none applies. */
+function allowFrom(statements: readonly Statement[], action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): Match | undefined {
+  const allows = matching(statements, 'Allow', action, resource, ctx, vars);
+  return allows.find((m) => !m.unknown.length) ?? allows[0];
+}
+
+function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts: EvaluateOptions = {}): Decision {
+  const ctx = requestContext(p, extra);
+  const scpLayers = model.scps.get(p.account) ?? [];
+  const boundary = Array.isArray(p.boundary) ? p.boundary : [];
+  const conditions: string[] = [];
+  const evidence: Evidence[] = [];
+
+  for (const set of [p.identity, boundary, ...scpLayers.map((l) => l.statements)]) {
+    for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
+      if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
+      conditions.push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
+      evidence.push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
+    }
+  }
+  const allow = allowFrom(p.identity, action, resource, ctx, p.vars);
+  if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
+  if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
+    evidence.unshift(statementEvidence(allow.statement));
+    conditions.push(...allow.unknown);
+  }
+
+  // A resource policy naming a user passes by its boundary; one naming a role does not (role sessions are
+  // always limited by the role's boundary).
+  const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
+  if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
+  else if (checkBoundary && Array.isArray(p.boundary)) {
+    const b = allowFrom(p.boundary, action, resource, ctx, p.vars);
+    if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
+    evidence.push(statementEvidence(b.statement));
+    conditions.push(...b.unknown);
+  }
+  for (const layer of scpLayers) {
+    const s = allowFrom(layer.statements, action, resource, ctx, p.vars);
+    if (!s) return { verdict: 'denied', conditions: [], evidence: [{ type: 'scp-statement', summary: `no SCP attached at the ${layer.label} level allows ${action} for account ${p.account}`, location: layer.label }] };
+    evidence.push(statementEvidence(s.statement));
+    conditions.push(...s.unknown);
+  }
+  return { verdict: conditions.length ? 'conditional' : 'allowed', conditions, evidence };
+}
+
+/** Combines decisions that must all hold (several actions of one technique). */
+export function allOf(decisions: Decision[]): Decision {
+  const denied = decisions.find((d) => d.verdict === 'denied');
+  if (denied) return denied;
+  const conditions = [...new Set(decisions.flatMap((d) => d.conditions))];
+  return { verdict: conditions.length ? 'conditional' : 'allowed', conditions, evidence: decisions.flatMap((d) => d.evidence) };
+}

@@ -1,0 +1,60 @@
+import type { Json } from '../../model/fragment.js';
+import { arnAccount } from '../../model/ids.js';
+import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { Principal } from './model.js';
+import { isObject, statementCoversAction, statementsOf, strings, type Statement } from './policy.js';
+
+// Principals named in a role's trust policy, sorted by what AWS makes of them.
+
+export type TrustedKind = 'principal' | 'account' | 'anyone' | 'service' | 'federated';
+
+export interface Trusted {
+  kind: TrustedKind;
+  /** ARN (principal, federated), 12-digit account id, service name, or '*'. */
+  value: string;
+  account?: string;
+  statement: Statement;
+}
+
+export function trustStatements(role: Principal): Statement[] {
+  return statementsOf(role.node.props['trustPolicy'] as Json, { label: `the trust policy of role ${role.name}`, location: `${role.arn} AssumeRolePolicyDocument`, kind: 'trust' });
+}
+
+/** Cached per run: every role's trust statements. */
+export function trustOf(ctx: DeriveContext, role: Principal): Statement[] {
+  return ctx.memo(`aws:trust:${role.id}`, () => trustStatements(role));
+}
+
+export const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'] as const;
+
+export function trustedPrincipals(statements: Statement[]): Trusted[] {
+  const out: Trusted[] = [];
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => statementCoversAction(s, a))) continue;
+    const p = s.principal;
+    if (p === '*') {
+      out.push({ kind: 'anyone', value: '*', statement: s });
+      continue;
+    }
+    if (!isObject(p)) continue;
+    for (const v of strings(p['AWS'] as Json)) {
+      if (v === '*') out.push({ kind: 'anyone', value: '*', statement: s });
+      else if (/^\d{12}$/.test(v)) out.push({ kind: 'account', value: v, account: v, statement: s });
+      else if (/^arn:[^:]+:iam::\d{12}:root$/.test(v)) out.push({ kind: 'account', value: arnAccount(v)!, account: arnAccount(v), statement: s });
+      else if (/^arn:[^:]+:sts::\d{12}:assumed-role\//.test(v)) {
+        // A role session: the role it belongs to is the principal.
+        const [, partition, acct, role] = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)/.exec(v) ?? [];
+        if (acct && role) out.push({ kind: 'principal', value: `arn:${partition}:iam::${acct}:role/${role}`, account: acct, statement: s });
+      } else if (/^arn:[^:]+:iam::\d{12}:(user|role)\//.test(v)) out.push({ kind: 'principal', value: v, account: arnAccount(v), statement: s });
+    }
+    for (const v of strings(p['Service'] as Json)) out.push({ kind: 'service', value: v, statement: s });
+    for (const v of strings(p['Federated'] as Json)) out.push({ kind: 'federated', value: v, account: arnAccount(v), statement: s });
+  }
+  return out;
+}
+
+/** Whether some trust statement lets the service assume the role (PassRole targets must trust it). */
+export function trustsService(statements: Statement[], service: string): Statement | undefined {
+  return trustedPrincipals(statements).find((t) => t.kind === 'service' && t.value === service && !t.statement.condition)?.statement
+    ?? trustedPrincipals(statements).find((t) => t.kind === 'service' && t.value === service)?.statement;
+}

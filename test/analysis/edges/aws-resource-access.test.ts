@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphFragment, JsonObject } from '../../../src/model/fragment.js';
+import { A, allow, arn, awsCase, B, deny, doc, gaad } from '../../providers/aws/aws-case.js';
+
+const bucket = 'arn:aws:s3:::data';
+const secret = `arn:aws:secretsmanager:eu-west-1:${A}:secret:db-AbCdEf`;
+const key = `arn:aws:kms:eu-west-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+function resources(opts: { bucketPolicy?: JsonObject; secretPolicy?: JsonObject; keyPolicy?: JsonObject }): GraphFragment {
+  return {
+    nodes: [
+      { id: bucket, kind: 'aws_bucket', name: 'data', boundary: `aws:account:${A}`, props: opts.bucketPolicy ? { resourcePolicy: opts.bucketPolicy } : {} },
+      { id: secret, kind: 'aws_secret', name: 'db', boundary: `aws:account:${A}`, props: opts.secretPolicy ? { resourcePolicy: opts.secretPolicy } : {} },
+      { id: key, kind: 'aws_kms_key', name: 'key', boundary: `aws:account:${A}`, props: opts.keyPolicy ? { keyPolicy: opts.keyPolicy } : {} },
+    ],
+    edges: [],
+    warnings: [],
+  };
+}
+const grant = (principal: unknown, action: unknown, resource: unknown, effect = 'Allow', condition?: JsonObject): JsonObject => ({ Effect: effect, Principal: principal, Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }) as JsonObject;
+
+describe('aws-resource-access', () => {
+  it('same account: the identity policy alone grants, with the highest access level and the actions', async () => {
+    const c = await awsCase([gaad(A, { users: [{ name: 'reader', policies: [doc(allow(['s3:GetObject', 's3:ListBucket'], [bucket, `${bucket}/*`]))] }, { name: 'writer', policies: [doc(allow('s3:*', '*'))] }] })], [resources({})]);
+    const r = c.edge(arn(A, 'user', 'reader'), bucket, 'CAN_ACCESS');
+    expect(r?.props.accessLevel).toBe('Read');
+    expect((r?.props.actions as string[]).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(c.edge(arn(A, 'user', 'writer'), bucket, 'CAN_ACCESS')?.props.accessLevel).toBe('Permissions management');
+  });
+
+  it('same account: a bucket policy naming the principal grants alone; its explicit deny wins over the identity allow', async () => {
+    const c = await awsCase(
+      [gaad(A, { users: [{ name: 'named' }, { name: 'blocked', policies: [doc(allow('s3:GetObject', `${bucket}/*`))] }] })],
+      [resources({ bucketPolicy: doc(grant({ AWS: arn(A, 'user', 'named') }, 's3:GetObject', `${bucket}/*`), grant({ AWS: arn(A, 'user', 'blocked') }, 's3:*', [bucket, `${bucket}/*`], 'Deny')) })],
+    );
+    expect(c.edge(arn(A, 'user', 'named'), bucket, 'CAN_ACCESS')?.props.actions).toEqual(['s3:GetObject']);
+    expect(c.edge(arn(A, 'user', 'blocked'), bucket, 'CAN_ACCESS')).toBeUndefined();
+  });
+
+  it('cross-account: both the resource policy and the caller\'s identity policy are needed', async () => {
+    const policy = doc(grant({ AWS: `arn:aws:iam::${B}:root` }, 's3:GetObject', `${bucket}/*`));
+    const c = await awsCase(
+      [gaad(A, { users: [{ name: 'local' }] }), gaad(B, { users: [{ name: 'both', policies: [doc(allow('s3:GetObject', '*'))] }, { name: 'identity-only-put', policies: [doc(allow('s3:PutObject', '*'))] }, { name: 'none' }] })],
+      [resources({ bucketPolicy: policy })],
+    );
+    expect(c.edge(arn(B, 'user', 'both'), bucket, 'CAN_ACCESS')?.props.actions).toEqual(['s3:GetObject']);
+    expect(c.edge(arn(B, 'user', 'identity-only-put'), bucket, 'CAN_ACCESS')).toBeUndefined();
+    expect(c.edge(arn(B, 'user', 'none'), bucket, 'CAN_ACCESS')).toBeUndefined();
+  });
+
+  it('an undecidable resource-policy condition makes the access conditional', async () => {
+    const c = await awsCase([gaad(A, { users: [{ name: 'u' }] })], [resources({ secretPolicy: doc(grant({ AWS: arn(A, 'user', 'u') }, 'secretsmanager:GetSecretValue', '*', 'Allow', { StringEquals: { 'aws:SourceVpce': 'vpce-1' } })) })]);
+    const e = c.edge(arn(A, 'user', 'u'), secret, 'CAN_ACCESS');
+    expect(e?.props).toMatchObject({ accessLevel: 'Read', conditional: 'StringEquals aws:SourceVpce "vpce-1"' });
+  });
+
+  it('KMS: the key policy must allow; naming the account root delegates to IAM', async () => {
+    const users = [{ name: 'iam-allowed', policies: [doc(allow('kms:Decrypt', '*'))] }, { name: 'key-named' }];
+    const rootOnly = await awsCase([gaad(A, { users })], [resources({ keyPolicy: doc(grant({ AWS: `arn:aws:iam::${A}:root` }, 'kms:*', '*')) })]);
+    expect(rootOnly.edge(arn(A, 'user', 'iam-allowed'), key, 'CAN_ACCESS')?.props.actions).toEqual(['kms:Decrypt']);
+    expect(rootOnly.edge(arn(A, 'user', 'key-named'), key, 'CAN_ACCESS')).toBeUndefined();
+    const named = await awsCase([gaad(A, { users })], [resources({ keyPolicy: doc(grant({ AWS: arn(A, 'user', 'key-named') }, 'kms:Decrypt', '*')) })]);
+    expect(named.edge(arn(A, 'user', 'key-named'), key, 'CAN_ACCESS')?.props.actions).toEqual(['kms:Decrypt']);
+    // The key policy does not delegate to IAM: the identity allow alone is not enough.
+    expect(named.edge(arn(A, 'user', 'iam-allowed'), key, 'CAN_ACCESS')).toBeUndefined();
+  });
+
+  it('the demo\'s resource policies: a TLS-only deny the caller avoids, a deny for every principal but two roles', async () => {
+    const bucketPolicy = doc(
+      grant('*', 's3:*', [bucket, `${bucket}/*`], 'Deny', { Bool: { 'aws:SecureTransport': 'false' } }),
+      grant({ AWS: arn(A, 'user', 'backup') }, ['s3:GetObject', 's3:ListBucket'], [bucket, `${bucket}/*`]),
+    );
+    const secretPolicy = doc(grant('*', 'secretsmanager:GetSecretValue', '*', 'Deny', { StringNotEquals: { 'aws:PrincipalArn': [arn(A, 'role', 'payments')] } }));
+    const c = await awsCase(
+      [gaad(A, { users: [{ name: 'backup' }, { name: 'dev', policies: [doc(allow('secretsmanager:*'))] }], roles: [{ name: 'payments', trust: { Version: '2012-10-17', Statement: [] }, policies: [doc(allow('secretsmanager:GetSecretValue', secret))] }] })],
+      [resources({ bucketPolicy, secretPolicy })],
+    );
+    const backup = c.edge(arn(A, 'user', 'backup'), bucket, 'CAN_ACCESS');
+    expect(backup?.conditional).toBe(false);
+    expect((backup?.props.actions as string[]).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(c.edge(arn(A, 'role', 'payments'), secret, 'CAN_ACCESS')?.props.actions).toEqual(['secretsmanager:GetSecretValue']);
+    // dev keeps the other secret actions but not GetSecretValue.
+    const dev = c.edge(arn(A, 'user', 'dev'), secret, 'CAN_ACCESS');
+    expect(dev?.props.actions).not.toContain('secretsmanager:GetSecretValue');
+    expect(dev?.props.accessLevel).toBe('Permissions management');
+  });
+
+  it('an identity deny wins over a resource-policy allow', async () => {
+    const c = await awsCase([gaad(A, { users: [{ name: 'u', policies: [doc(deny('secretsmanager:*'))] }] })], [resources({ secretPolicy: doc(grant({ AWS: arn(A, 'user', 'u') }, 'secretsmanager:GetSecretValue', '*')) })]);
+    expect(c.edge(arn(A, 'user', 'u'), secret, 'CAN_ACCESS')).toBeUndefined();
+  });
+});

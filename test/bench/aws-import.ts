@@ -1,0 +1,90 @@
+// AWS credential import benchmark: a credential report of N users and their list-access-keys outputs imported
+// together through the engine (every key slot merging with its AKIA id through the alias chain), next to a raw
+// better-sqlite3 write of the resulting rows into the case schema, measured in the same run.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openEngine } from '../../src/api/engine.js';
+import { migration0001 } from '../../src/store/migrations/0001-initial.js';
+import type { BenchOptions } from './run.js';
+
+const ACCOUNT = '123456789012';
+const HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+
+interface User { name: string; keys: { id: string; created: string }[]; password: boolean }
+
+function users(n: number): User[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `svc-${i}`,
+    password: i % 5 === 0,
+    keys: Array.from({ length: 1 + (i % 3 === 0 ? 1 : 0) }, (_, k) => ({
+      id: `AKIA${String(i * 2 + k).padStart(16, '0')}`,
+      created: new Date(Date.UTC(2024, 0, 1) + i * 60_000 + k * 1000).toISOString().replace('.000Z', '+00:00'),
+    })),
+  }));
+}
+
+export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
+  const n = opts.nodes ?? (opts.quick ? 2_000 : 20_000);
+  const list = users(n);
+  const report = [HEADER, ...list.map((u) => {
+    const k = (i: number) => (u.keys[i] ? ['true', u.keys[i]!.created, i === 0 ? 'N/A' : '2026-01-01T00:00:00+00:00', i === 0 ? 'N/A' : 'us-east-1', i === 0 ? 'N/A' : 's3'] : ['false', 'N/A', 'N/A', 'N/A', 'N/A']);
+    return [u.name, `arn:aws:iam::${ACCOUNT}:user/${u.name}`, '2023-01-01T00:00:00+00:00', String(u.password), u.password ? 'no_information' : 'N/A', 'N/A', 'N/A', 'false', ...k(0), ...k(1), 'false', 'N/A', 'false', 'N/A'].join(',');
+  })].join('\n');
+  const keys = list.map((u) => JSON.stringify({ AccessKeyMetadata: u.keys.map((k) => ({ UserName: u.name, AccessKeyId: k.id, Status: 'Active', CreateDate: k.created })) }, null, 4)).join('\n');
+  const reportFile = join(opts.dir, 'credential-report.csv');
+  const keysFile = join(opts.dir, 'access-keys.json');
+  writeFileSync(reportFile, report);
+  writeFileSync(keysFile, keys);
+
+  const rawMs = rawInsert(list, join(opts.dir, 'raw.sqlite'));
+  const engine = openEngine(join(opts.dir, 'bench.blastmap'), { create: true });
+  const start = performance.now();
+  await engine.importFiles({ files: [{ path: reportFile }, { path: keysFile }], options: { account: ACCOUNT } });
+  const importMs = performance.now() - start;
+  const info = await engine.caseInfo({});
+  engine.close();
+  const keyCount = list.reduce((s, u) => s + u.keys.length, 0);
+  const passwords = list.filter((u) => u.password).length;
+  // Every slot merged: users + keys + passwords + account + admin, nothing else.
+  if (info.counts.nodes !== n + keyCount + passwords + 2) throw new Error(`aws bench: expected ${n + keyCount + passwords + 2} nodes, got ${info.counts.nodes}`);
+  return {
+    aws_users: n,
+    aws_keys_merged: keyCount,
+    aws_raw_insert_ms: Math.round(rawMs),
+    aws_import_ms: Math.round(importMs),
+    /** Report + keys import with slot↔AKIA merging, as a share of a raw write of the merged rows. */
+    aws_import_vs_raw_ratio: Number((rawMs / importMs).toFixed(3)),
+  };
+}
+
+/** The merged result written directly: users, keys, passwords and their AUTHENTICATES_AS edges. */
+function rawInsert(list: User[], path: string): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  migration0001.up(db);
+  const start = performance.now();
+  const insNode = db.prepare('INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)');
+  const insEdge = db.prepare('INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, 1, 0, 0, NULL, NULL, ?)');
+  const boundary = `aws:account:${ACCOUNT}`;
+  db.transaction(() => {
+    for (const [i, u] of list.entries()) {
+      const arn = `arn:aws:iam::${ACCOUNT}:user/${u.name}`;
+      insNode.run(arn, 'aws_user', u.name, 1, boundary, `${arn}\n${u.name}`, JSON.stringify({ userName: u.name, mfa_active: false, password_enabled: u.password }), '[1]');
+      for (const [k, key] of u.keys.entries()) {
+        const id = `aws:key:${key.id}`;
+        insNode.run(id, 'aws_access_key', key.id, 0, boundary, `${id}\n${key.id}\naws:keyslot:${arn}:${k + 1}`, JSON.stringify({ userName: u.name, status: 'Active', active: true, createdAt: key.created, lastUsedAt: null, slot: k + 1 }), '[1,2]');
+        insEdge.run(id, arn, 'AUTHENTICATES_AS', JSON.stringify({ at: `line ${i + 2}` }));
+      }
+      if (u.password) {
+        insNode.run(`aws:password:${arn}`, 'aws_password', `${u.name} console password`, 0, boundary, `aws:password:${arn}`, JSON.stringify({ active: true, lastUsedAt: null }), '[1]');
+        insEdge.run(`aws:password:${arn}`, arn, 'AUTHENTICATES_AS', JSON.stringify({ at: `line ${i + 2}` }));
+      }
+    }
+    db.exec('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes; INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes');
+  })();
+  const ms = performance.now() - start;
+  db.close();
+  return ms;
+}

@@ -1,0 +1,57 @@
+// Builds what browser mode serves, makes a case from the e2e fixtures and serves it for the whole run.
+// The server's URL (with its one-launch token) reaches the tests through BLASTMAP_URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bigStar } from './large-fixture';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with status ${r.status}`);
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!process.env['BLASTMAP_E2E_NO_BUILD']) {
+    run(process.execPath, ['esbuild.config.mjs']);
+    run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-'));
+  const big = join(dir, 'opengraph-big-star.json');
+  writeFileSync(big, JSON.stringify(bigStar(1200)));
+  const casePath = join(dir, 'e2e.blastmap');
+  run(process.execPath, [
+    'dist/blastmap.js',
+    'import',
+    '--case',
+    casePath,
+    'test/fixtures/bloodhound/opengraph-story.json',
+    'test/fixtures/bloodhound/opengraph-hostile-labels.json',
+    big,
+  ]);
+
+  const server = spawn(process.execPath, ['dist/blastmap.js', 'serve', '--case', casePath, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`blastmap serve printed no URL within 20 s: ${out}`)), 20_000);
+    server.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`blastmap serve exited with ${code}: ${out}`)));
+  });
+  process.env['BLASTMAP_URL'] = url;
+  process.env['BLASTMAP_E2E_CASE'] = casePath;
+
+  return async () => {
+    server.kill('SIGTERM');
+    await new Promise((done) => server.once('exit', done));
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

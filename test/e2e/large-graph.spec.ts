@@ -1,0 +1,33 @@
+// The element budget: a blast radius of 2,400 nodes must not be drawn node by node unless the user asks.
+// The graph comes from large-fixture.ts (imported by the global setup).
+import { expect, test } from '@playwright/test';
+import { openApp, searchAndPick, settle } from './helpers';
+
+// Drawing 4,800 elements takes a few seconds of CPU; the CI machine is shared.
+test.setTimeout(180_000);
+
+test('above the budget the canvas aggregates per boundary and kind, and draws everything only on request', async ({ page }, info) => {
+  await openApp(page, 'dark');
+  await searchAndPick(page, 'big-hub-deployer', 'big-hub-deployer');
+  await page.getByTestId('action-blast').click();
+  await expect(page.getByTestId('blast-count-identities')).toHaveText('1,200');
+  await expect(page.getByTestId('blast-count-resources')).toHaveText('1,200');
+
+  const canvas = page.getByTestId('graph-canvas');
+  await expect(page.getByTestId('aggregate-banner')).toContainText('4,801 elements');
+  // The hub and one count node per kind.
+  await expect(canvas).toHaveAttribute('data-rendered-nodes', '3');
+  await settle(page);
+  await page.screenshot({ path: info.outputPath('aggregated.png') });
+
+  // The list stays short and the page answers while the big graph is on it.
+  await expect(page.getByTestId('blast-panel')).toContainText('and 1150 more');
+  const started = Date.now();
+  await page.getByTestId('render-all').click();
+  await expect(canvas).toHaveAttribute('data-rendered-nodes', '2401', { timeout: 60_000 });
+  await page.getByTestId('mode-explore').click();
+  await expect(page.getByTestId('explore-panel')).toBeVisible();
+  info.annotations.push({ type: 'render-all-ms', description: String(Date.now() - started) });
+  await settle(page);
+  await page.screenshot({ path: info.outputPath('render-all.png'), timeout: 60_000 });
+});

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { awsCloudFormationIam } from '../../src/importers/aws-cloudformation-iam.js';
+import { createInput } from '../../src/importers/input.js';
+import { detectImporter } from '../../src/importers/registry.js';
+import type { JsonObject } from '../../src/model/fragment.js';
+import { FIXTURES, REAL } from '../helpers.js';
+import { byId, failedImport, files, importPaths, newCase, nodeByRef, parseFile, parseText } from './aws-helpers.js';
+
+const GHA = join(FIXTURES, 'aws', 'aws-cfn-github-actions-oidc-provider-and-role.yml');
+const SCENARIO = join(FIXTURES, 'aws', 'cfn-iam-scenario.yaml');
+const ACCT = { account: '222222222222' };
+type Doc = { Statement: JsonObject[] };
+
+describe('AWS CloudFormation IAM importer', () => {
+  it('reads the official GitHub Actions OIDC template: the provider, and a role trusting it for repo:… subjects', async () => {
+    const f = await parseFile(awsCloudFormationIam, GHA, ACCT);
+    const nodes = byId(f);
+    const provider = nodes.get('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
+    expect(provider).toMatchObject({ kind: 'aws_identity_provider', boundary: 'aws:account:222222222222' });
+    expect(provider?.props).toMatchObject({ url: 'https://token.actions.githubusercontent.com', thumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'] });
+    expect((provider?.props?.['clientIdList'] as string[])[0]).toBe('sts.amazonaws.com');
+    const role = f.nodes.find((n) => n.kind === 'aws_role')!;
+    // RoleName is a parameter without a default: the ARN keeps it as text, the display name is the logical id.
+    expect(role).toMatchObject({ id: 'arn:aws:iam::222222222222:role/${RoleName}', name: 'RoleGithubActions' });
+    const trust = role.props?.['trustPolicy'] as Doc;
+    expect(trust.Statement).toHaveLength(1);
+    // UseExistingProvider defaults to "no": CreateProvider holds, so !If picks !Ref IdpGitHubOidc, the provider's ARN.
+    expect(trust.Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' },
+      Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:${GitHubOrganization}/*:ref:refs/heads/*' } },
+    });
+    expect(role.props).toMatchObject({ attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], inlinePolicies: [], path: '/', cfnUnresolved: ['GitHubOrganization', 'RoleName'] });
+    expect(f.warnings).toEqual([{ message: 'kept as text, unknown offline: ${GitHubOrganization}, ${RoleName}' }]);
+  });
+
+  it('keeps AWS::AccountId as text without --account, and says how to fill it', async () => {
+    const f = await parseFile(awsCloudFormationIam, GHA);
+    expect(f.nodes.map((n) => n.id)).toContain('arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com');
+    expect(f.warnings[0]?.message).toMatch(/\$\{AWS::AccountId\}.*pass --account/);
+    expect(f.nodes.every((n) => n.boundary === undefined)).toBe(true);
+  });
+
+  it('resolves parameters, mappings, conditions and intrinsics; attaches policies and groups', async () => {
+    const f = await parseFile(awsCloudFormationIam, SCENARIO, ACCT);
+    const nodes = byId(f);
+    const build = nodes.get('arn:aws:iam::222222222222:role/ci/prod-build')!;
+    expect(build.props).toMatchObject({
+      roleName: 'prod-build', path: '/ci/', maxSessionDuration: 7200, permissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess',
+      tags: { owner: 'platform-team', tier: 'critical' }, owner: 'platform-team',
+      trustPolicy: { Statement: [{ Principal: { Service: 'codebuild.amazonaws.com' } }] },
+    });
+    const inline = build.props?.['inlinePolicies'] as { name: string; document: Doc }[];
+    expect(inline.map((p) => p.name)).toEqual(['read-data', 'audit-read']);
+    expect(inline[0]!.document.Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::nw-prod-customer-data/*' },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::222222222222:role/RuntimeRole' },
+    ]);
+    const runtime = nodes.get('arn:aws:iam::222222222222:role/RuntimeRole')!;
+    expect(runtime.props).toMatchObject({ nameGenerated: true, attachedPolicies: ['arn:aws:iam::222222222222:policy/nw-deploy'], instanceProfiles: ['arn:aws:iam::222222222222:instance-profile/RuntimeProfile'] });
+    expect(nodes.get('arn:aws:iam::222222222222:instance-profile/RuntimeProfile')?.props?.['roles']).toEqual([runtime.id]);
+    expect(nodes.get('arn:aws:iam::222222222222:policy/nw-deploy')).toMatchObject({ kind: 'aws_managed_policy', props: { policyName: 'nw-deploy', awsManaged: false, document: { Statement: [{ Action: 'lambda:*' }] } } });
+    expect(nodes.get('arn:aws:iam::222222222222:group/deployers')?.props?.['attachedPolicies']).toEqual(['arn:aws:iam::222222222222:policy/nw-deploy']);
+    // The user, its group membership and its console password (never its value).
+    expect(nodes.get('arn:aws:iam::222222222222:user/release-bot')?.props).toMatchObject({ userName: 'release-bot', groups: ['deployers'] });
+    expect(f.edges).toContainEqual(expect.objectContaining({ from: 'arn:aws:iam::222222222222:user/release-bot', to: 'arn:aws:iam::222222222222:group/deployers', kind: 'MEMBER_OF' }));
+    expect(f.edges).toContainEqual(expect.objectContaining({ from: 'aws:password:arn:aws:iam::222222222222:user/release-bot', kind: 'AUTHENTICATES_AS' }));
+    expect(JSON.stringify(f)).not.toContain('resolve:secretsmanager');
+    // A user the template does not create gets the inline policy as a stub.
+    expect(nodes.get('arn:aws:iam::222222222222:user/existing-auditor')).toMatchObject({ stub: true, props: { inlinePolicies: [{ name: 'audit-read' }] } });
+    // CreateLegacyUser defaults to "false": the conditional user is not created.
+    expect(nodes.has('arn:aws:iam::222222222222:user/legacy')).toBe(false);
+    expect(f.nodes.filter((n) => n.kind.startsWith('aws_') && !['aws_account'].includes(n.kind)).map((n) => n.kind).sort()).toEqual([
+      'aws_group', 'aws_instance_profile', 'aws_managed_policy', 'aws_password', 'aws_role', 'aws_role', 'aws_user', 'aws_user',
+    ]);
+  });
+
+  it('reads JSON templates the same as YAML', async () => {
+    const yaml = await parseFile(awsCloudFormationIam, GHA, ACCT);
+    const json = JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: { RoleName: { Type: 'String' }, GitHubOrganization: { Type: 'String' }, RepositoryName: { Type: 'String', Default: '*' }, BranchName: { Type: 'String', Default: '*' }, UseExistingProvider: { Type: 'String', Default: 'no' } },
+      Conditions: { CreateProvider: { 'Fn::Equals': ['no', { Ref: 'UseExistingProvider' }] } },
+      Resources: {
+        IdpGitHubOidc: { Type: 'AWS::IAM::OIDCProvider', Condition: 'CreateProvider', Properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com', { 'Fn::Sub': 'https://github.com/${GitHubOrganization}/${RepositoryName}' }], ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'], Tags: [{ Key: 'Name', Value: { 'Fn::Sub': '${RoleName}-OIDC-Provider' } }] } },
+        RoleGithubActions: { Type: 'AWS::IAM::Role', Properties: { RoleName: { Ref: 'RoleName' }, AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: { 'Fn::If': ['CreateProvider', { Ref: 'IdpGitHubOidc' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com' }] } }, Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': { 'Fn::Sub': 'repo:${GitHubOrganization}/${RepositoryName}:ref:refs/heads/${BranchName}' } } } }] }, ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess' }] } },
+      },
+    });
+    const fromJson = await parseText(awsCloudFormationIam, 'template.json', json, ACCT);
+    expect(fromJson.nodes).toEqual(yaml.nodes);
+    expect(detectImporter(createInput('template.json', Buffer.from(json))).format).toBe('aws-cloudformation-iam');
+    expect(detectImporter(createInput('t.yml', readFileSync(GHA))).format).toBe('aws-cloudformation-iam');
+  });
+
+  it('reads list parameters as lists', async () => {
+    const text = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Extra:\n    Type: CommaDelimitedList\n    Default: "arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/AWSLambda_FullAccess"\n' +
+      'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}\n      ManagedPolicyArns: !Ref Extra\n';
+    const f = await parseText(awsCloudFormationIam, 't.yaml', text, ACCT);
+    expect(f.nodes.find((n) => n.kind === 'aws_role')?.props?.['attachedPolicies']).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AWSLambda_FullAccess']);
+  });
+
+  it('accepts policy documents written as JSON strings', async () => {
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] });
+    const json = JSON.stringify({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'x', AssumeRolePolicyDocument: trust, Policies: [{ PolicyName: 'p', PolicyDocument: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }] } } } });
+    const role = (await parseText(awsCloudFormationIam, 't.json', json, ACCT)).nodes.find((n) => n.kind === 'aws_role');
+    expect(role?.props).toMatchObject({ trustPolicy: { Statement: [{ Principal: { AWS: 'arn:aws:iam::111111111111:root' } }] }, inlinePolicies: [{ name: 'p', document: { Statement: [{ Action: '*' }] } }] });
+  });
+
+  it('does not claim other JSON that mentions IAM resource types', () => {
+    const lookupEvents = JSON.stringify({ Events: [{ EventName: 'CreateRole', Resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'x' }] }] });
+    expect(awsCloudFormationIam.detect({ fileName: 'e.json', head: lookupEvents, looksJson: true })).toBe(0);
+  });
+
+  it('imports the real template through the engine, and finds the role by its logical id', async () => {
+    const engine = newCase();
+    await importPaths(engine, [join(REAL, 'gha-oidc', 'aws-cfn-github-actions-oidc-provider-and-role.yml'), SCENARIO], ACCT);
+    const role = await nodeByRef(engine, 'RoleGithubActions');
+    expect(role.node.kind).toBe('aws_role');
+    expect(JSON.stringify(role.props['trustPolicy'])).toContain('token.actions.githubusercontent.com:sub');
+    const bot = await nodeByRef(engine, 'release-bot');
+    expect(bot.out.filter((o) => !o.edge.derived).map((o) => [o.edge.kind, o.other.id])).toEqual([['MEMBER_OF', 'arn:aws:iam::222222222222:group/deployers']]);
+    engine.close();
+  });
+
+  it.each([
+    ['Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: [unclosed\n', /not valid YAML/, /^line \d+, column \d+$/],
+    ['AWSTemplateFormatVersion: "2010-09-09"\nParameters: {}\n', /no "Resources"/, /^\$\.Resources$/],
+    ['AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n', /no AssumeRolePolicyDocument/, /^\$\.Resources\.R\.Properties\.AssumeRolePolicyDocument$/],
+    ['AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      Policies: [{PolicyName: p}]\n', /expected \{PolicyName, PolicyDocument\}/, /^\$\.Resources\.R\.Properties\.Policies\[0\]$/],
+  ])('rejects a bad template: %s', async (text, message, location) => {
+    const engine = newCase();
+    const err = await failedImport(engine, files({ 'template.yaml': text }), { format: 'aws-cloudformation-iam' });
+    expect(err.message).toMatch(message);
+    expect(err.message).toContain('template.yaml');
+    expect(err.location).toMatch(location);
+    engine.close();
+  });
+});

@@ -1,0 +1,251 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/api/engine.js';
+import type { ImportRequest } from '../../src/api/contract.js';
+import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from '../../src/importers/gcp-iam.js';
+import { createInput } from '../../src/importers/input.js';
+import { detectImporter } from '../../src/importers/registry.js';
+import type { EdgeKind } from '../../src/model/kinds.js';
+import { cli, FIXTURES, parseAll, REAL, tempCase, tempDir } from '../helpers.js';
+
+const fx = (name: string) => join(FIXTURES, 'gcp', name);
+const parseFile = (imp: typeof gcpServiceAccounts, path: string, options = {}, now?: Date) => parseAll(imp, createInput(path.split('/').pop()!, readFileSync(path)), options, now);
+const parseText = (imp: typeof gcpServiceAccounts, name: string, text: string, options = {}) => parseAll(imp, createInput(name, Buffer.from(text)), options);
+
+/** Imports files through the engine (detection, store, rules) and returns the case's edges of a kind. */
+async function importCase(paths: string[], options: ImportRequest['options'] = {}, now = new Date('2026-01-01T00:00:00Z')) {
+  const engine = openEngine(tempCase(), { create: true });
+  const result = await engine.importWithHooks({ files: paths.map((path) => ({ path })), options }, { now });
+  const edges = (kind: EdgeKind) => [...engine.store.edgesOfKind(kind)];
+  const has = (kind: EdgeKind, from: string, to: string) => edges(kind).find((e) => e.src === from && e.dst === to);
+  return { engine, result, edges, has, node: (id: string) => engine.store.node(id) };
+}
+
+function writeJson(name: string, value: unknown): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return path;
+}
+
+describe('GCP IAM listings', () => {
+  it('detects each real export from its content, whatever the file is called', () => {
+    const expected: Record<string, string> = {
+      'iam-rest-serviceaccounts-list-c7n.json': 'gcp-service-accounts',
+      'iam-rest-serviceaccount-keys-list-c7n.json': 'gcp-service-account-keys',
+      'crm-rest-project-getiampolicy-c7n.json': 'gcp-iam-policy',
+      'cai-export-iam-policy-forseti-mock.jsonl': 'gcp-asset-inventory',
+      'cai-iam-policy-assets-array-policy-library.json': 'gcp-asset-inventory',
+      'cai-service-account-key-assets-policy-library.json': 'gcp-asset-inventory',
+    };
+    for (const [name, format] of Object.entries(expected)) {
+      expect(detectImporter(createInput('export.txt', readFileSync(fx(name)))).format, name).toBe(format);
+    }
+  });
+
+  it('reads the REST service-account list: four accounts with their handles, project and admin node', async () => {
+    const f = await parseFile(gcpServiceAccounts, fx('iam-rest-serviceaccounts-list-c7n.json'));
+    const accounts = f.nodes.filter((n) => n.kind === 'gcp_service_account');
+    expect(accounts).toHaveLength(4);
+    const sa = accounts.find((n) => n.id === 'gcp:sa:my-sa-42dc41452@c7n-policy-dev.iam.gserviceaccount.com')!;
+    expect(sa.boundary).toBe('gcp:project:c7n-policy-dev');
+    expect(sa.handles).toEqual(expect.arrayContaining(['111111111111111111111111112', 'my-sa-42dc41452@c7n-policy-dev.iam.gserviceaccount.com']));
+    expect(sa.props).toMatchObject({ displayName: 'My Test Service Account 2', projectId: 'c7n-policy-dev', uniqueId: '111111111111111111111111112', disabled: false });
+    expect(f.nodes.find((n) => n.id === 'gcp:project:c7n-policy-dev')?.kind).toBe('gcp_project');
+    expect(f.nodes.find((n) => n.id === 'admin:gcp:project:c7n-policy-dev')).toMatchObject({ kind: 'admin', boundary: 'gcp:project:c7n-policy-dev' });
+    // Asset Inventory names accounts by unique id: that name is an alias of the email id.
+    expect(f.aliases).toContainEqual({ from: 'gcp:sa:111111111111111111111111112', to: sa.id });
+  });
+
+  it('reads gcloud\'s bare array the same way, with owner and disabled state', async () => {
+    const f = await parseText(gcpServiceAccounts, 'sas.json', JSON.stringify([
+      { name: 'projects/prod-1/serviceAccounts/ci@prod-1.iam.gserviceaccount.com', email: 'CI@prod-1.iam.gserviceaccount.com', uniqueId: '42', oauth2ClientId: '42', description: 'deploys; owner: platform-team', disabled: true },
+    ]));
+    expect(f.nodes[0]).toMatchObject({ id: 'gcp:sa:ci@prod-1.iam.gserviceaccount.com', boundary: 'gcp:project:prod-1', props: { owner: 'platform-team', disabled: true, projectId: 'prod-1' } });
+  });
+
+  it('reads the keys list: the user-managed key never expires, the system key has expired', async () => {
+    const f = await parseFile(gcpServiceAccountKeys, fx('iam-rest-serviceaccount-keys-list-c7n.json'));
+    const user = f.nodes.find((n) => n.id === 'gcp:key:2')!;
+    expect(user).toMatchObject({ kind: 'gcp_sa_key', boundary: 'gcp:project:cloud-custodian' });
+    expect(user.props).toMatchObject({ managedBy: 'user', expiresAt: null, createdAt: '2021-03-31T13:27:15Z', active: true, keyType: 'USER_MANAGED' });
+    expect(f.nodes.find((n) => n.id === 'gcp:key:1')!.props).toMatchObject({ managedBy: 'system', expiresAt: '2021-04-09T14:07:01Z', active: false });
+    expect(f.edges).toEqual([
+      expect.objectContaining({ from: 'gcp:key:1', to: 'gcp:sa:test-cutodian-scc@cloud-custodian.iam.gserviceaccount.com', kind: 'AUTHENTICATES_AS' }),
+      expect.objectContaining({ from: 'gcp:key:2', to: 'gcp:sa:test-cutodian-scc@cloud-custodian.iam.gserviceaccount.com', kind: 'AUTHENTICATES_AS' }),
+    ]);
+    expect(f.nodes.find((n) => n.id === 'gcp:sa:test-cutodian-scc@cloud-custodian.iam.gserviceaccount.com')?.stub).toBe(true);
+    // A path through the expired key is not a sure one; the user-managed key's is.
+    expect(f.edges.find((e) => e.from === 'gcp:key:1')!.props?.conditional).toMatch(/expired on 2021-04-09T14:07:01Z/);
+    expect(f.edges.find((e) => e.from === 'gcp:key:2')!.props?.conditional).toBeUndefined();
+  });
+
+  it('reads the project policy, keeps its bindings and warns about the malformed member with its path', async () => {
+    const f = await parseFile(gcpIamPolicy, fx('crm-rest-project-getiampolicy-c7n.json'), { project: 'custodian-test-2' });
+    const project = f.nodes.find((n) => n.id === 'gcp:project:custodian-test-2')!;
+    const bindings = project.props?.['iamBindings'] as { role: string; members: string[] }[];
+    expect(bindings.map((b) => b.role)).toEqual(['roles/admin', 'roles/editor', 'roles/viewer']);
+    expect(bindings[0]!.members).toEqual(['serviceAccount:abc@testproject.iam.gserviceaccount.com', 'user:abc@gmail.com']);
+    expect(f.warnings).toEqual([expect.objectContaining({ location: '$.bindings[0].members[2]', message: expect.stringContaining('"abcdefg"') })]);
+    expect(f.nodes.find((n) => n.id === 'gcp:member:user:zzz@gmail.com')).toMatchObject({ kind: 'gcp_user', stub: true });
+  });
+
+  it('falls back to the file name for the project, and says so', async () => {
+    const f = await parseText(gcpIamPolicy, 'payments-prod-iam-policy.json', JSON.stringify({ bindings: [{ role: 'roles/owner', members: ['user:a@x.com'] }] }));
+    expect(f.nodes[0]!.id).toBe('gcp:project:payments-prod');
+    expect(f.warnings[0]!.message).toMatch(/assumed "payments-prod" from the file name.*--project/);
+  });
+
+  it('names the file and the JSON path of bad input', async () => {
+    await expect(parseText(gcpServiceAccountKeys, 'keys.json', JSON.stringify({ keys: [{ name: 'projects/p/serviceAccounts/a@p.iam.gserviceaccount.com/keys/1' }, { validAfterTime: 'x' }] }))).rejects.toThrow(/keys\.json \(\$\.keys\[1\]\.name\)/);
+    await expect(parseText(gcpServiceAccounts, 'sa.json', JSON.stringify({ accounts: [{ uniqueId: '1' }] }))).rejects.toThrow(/\$\.accounts\[0\]\.email/);
+    await expect(parseText(gcpIamPolicy, 'p.json', JSON.stringify({ bindings: { role: 'roles/owner' } }), { project: 'p' })).rejects.toThrow(/\$\.bindings/);
+  });
+});
+
+describe('GCP IAM bindings rule', () => {
+  it('owners are project admins; editors and token creators can act as every service account of the project; viewers get nothing', async () => {
+    const policy = fx('crm-rest-project-getiampolicy-c7n.json');
+    const sas = writeJson('sas.json', [
+      { email: 'abc@testproject.iam.gserviceaccount.com', uniqueId: '1', projectId: 'testproject' },
+      { email: 'def@testproject.iam.gserviceaccount.com', uniqueId: '2', projectId: 'testproject' },
+      { email: 'ghi@testproject.iam.gserviceaccount.com', uniqueId: '3', projectId: 'testproject' },
+      { email: 'old@testproject.iam.gserviceaccount.com', uniqueId: '4', projectId: 'testproject', disabled: true },
+    ]);
+    const c = await importCase([policy, sas], { project: 'testproject' });
+    // roles/admin is not a predefined role: no admin edge from its members.
+    expect(c.edges('ADMIN_OF')).toEqual([]);
+    const editor = c.has('CAN_ESCALATE', 'gcp:member:user:zzz@gmail.com', 'gcp:sa:ghi@testproject.iam.gserviceaccount.com');
+    expect(editor?.props).toMatchObject({ technique: 'iam.serviceAccountKeys.create', evidence: [expect.objectContaining({ location: expect.stringContaining('crm-rest-project-getiampolicy-c7n.json $.bindings[1]') })] });
+    expect(editor?.conditional).toBe(false);
+    expect(c.has('CAN_ESCALATE', 'gcp:member:user:zzz@gmail.com', 'gcp:sa:old@testproject.iam.gserviceaccount.com')?.props.conditional).toBe('old@testproject.iam.gserviceaccount.com is disabled');
+    // An account does not escalate to itself; viewers get no edge.
+    expect(c.has('CAN_ESCALATE', 'gcp:sa:def@testproject.iam.gserviceaccount.com', 'gcp:sa:def@testproject.iam.gserviceaccount.com')).toBeUndefined();
+    expect(c.edges('CAN_ESCALATE').filter((e) => e.src === 'gcp:member:user:abc@gmail.com')).toEqual([]);
+    c.engine.close();
+
+    const owner = writeJson('owner-policy.json', {
+      version: 3,
+      bindings: [
+        { role: 'roles/owner', members: ['group:admins@x.com', 'deleted:user:gone@x.com?uid=123'] },
+        { role: 'roles/iam.serviceAccountTokenCreator', members: ['serviceAccount:abc@testproject.iam.gserviceaccount.com'], condition: { title: 'business hours', expression: 'request.time.getHours("Europe/Berlin") < 18' } },
+      ],
+    });
+    const d = await importCase([owner, sas], { project: 'testproject' });
+    expect(d.has('ADMIN_OF', 'gcp:member:group:admins@x.com', 'admin:gcp:project:testproject')?.props.reason).toMatch(/setIamPolicy/);
+    expect(d.edges('ADMIN_OF')).toHaveLength(1);
+    const tc = d.has('CAN_ESCALATE', 'gcp:sa:abc@testproject.iam.gserviceaccount.com', 'gcp:sa:def@testproject.iam.gserviceaccount.com');
+    expect(tc?.conditional).toBe(true);
+    expect(tc?.props).toMatchObject({ technique: 'iam.serviceAccounts.getAccessToken', conditional: expect.stringContaining('business hours') });
+    d.engine.close();
+  });
+
+  it('Asset Inventory: resources and policies merge by project number, and folder bindings are inherited by the projects below', async () => {
+    const c = await importCase([join(REAL, 'gcp', 'cai-export-resource-forseti-mock.jsonl'), fx('cai-export-iam-policy-forseti-mock.jsonl')]);
+    expect(c.result.sources.map((s) => s.format)).toEqual(['gcp-asset-inventory', 'gcp-asset-inventory']);
+    const p4 = c.node('gcp:project:1044')!;
+    expect(p4).toMatchObject({ id: 'gcp:project:project4', kind: 'gcp_project', name: 'project4' });
+    expect(p4.props['iamBindings']).toHaveLength(2);
+    // project4 is in folder 1033, in folder 1032, where a_user is folderAdmin.
+    const inherited = c.edges('ADMIN_OF').filter((e) => e.src === 'gcp:member:user:a_user@forseti.test' && e.dst === 'admin:gcp:project:project4');
+    expect(inherited.map((e) => e.props.technique).sort()).toEqual(['roles/owner', 'roles/resourcemanager.folderAdmin', 'roles/resourcemanager.organizationAdmin']);
+    const folder = inherited.find((e) => e.props.technique === 'roles/resourcemanager.folderAdmin')!;
+    expect(folder.props.evidence![0]!.summary).toMatch(/Folder 2.*inherited by project4|inherited by project4/);
+    // The key admin on the default compute account's own policy (named by unique id 1101) reaches that account.
+    expect(c.has('CAN_ESCALATE', 'gcp:member:user:c_user@forseti.test', 'gcp:sa:1041-compute@developer.gserviceaccount.com')?.props.technique).toBe('iam.serviceAccountKeys.create');
+    // Project editors (default service accounts) reach bucket1 through the legacy projectEditor: member.
+    expect(c.has('MEMBER_OF', 'gcp:sa:3-compute@developer.gserviceaccount.com', 'gcp:member:projectEditor:project3')).toBeDefined();
+    expect(c.has('CAN_ACCESS', 'gcp:member:projectEditor:project3', 'gcp:resource://storage.googleapis.com/bucket1')?.props.accessLevel).toBe('Permissions management');
+    // The system-managed key of the App Engine account.
+    const key = c.node('gcp:key:5555abcabcabc444444abcabc')!;
+    expect(key.props).toMatchObject({ managedBy: 'system', active: false, expiresAt: '2019-12-05T04:15:47Z' });
+    expect(c.has('AUTHENTICATES_AS', 'gcp:key:5555abcabcabc444444abcabc', 'gcp:sa:123-compute@developer.gserviceaccount.com')).toBeDefined();
+    c.engine.close();
+  });
+
+  it('without the resource export the hierarchy is unknown, so folder bindings reach no project', async () => {
+    const c = await importCase([fx('cai-export-iam-policy-forseti-mock.jsonl')]);
+    expect(c.edges('ADMIN_OF').filter((e) => e.props.technique === 'roles/resourcemanager.folderAdmin').map((e) => e.dst).sort()).toEqual(['admin:gcp:folder:1031', 'admin:gcp:folder:1032', 'admin:gcp:folder:1033']);
+    expect(c.has('ADMIN_OF', 'gcp:member:user:a_user@forseti.test', 'admin:gcp:project:1044')?.props.technique).toBe('roles/owner');
+    c.engine.close();
+  });
+
+  it('Asset Inventory JSON arrays: project owners, public bindings on buckets, and key validity edge cases', async () => {
+    const c = await importCase([fx('cai-iam-policy-assets-array-policy-library.json'), fx('cai-service-account-key-assets-policy-library.json')]);
+    expect(c.edges('ADMIN_OF').map((e) => e.src).sort()).toEqual(['gcp:member:group:admins@google.com', 'gcp:member:user:evil@notgoogle.com', 'gcp:member:user:powerful@google.com']);
+    expect(c.has('CAN_ACCESS', 'gcp:member:user:okay@google.com', 'gcp:resource://storage.googleapis.com/forseti-cai-export-23775711')?.props.accessLevel).toBe('Read');
+    expect(c.has('CAN_ACCESS', 'gcp:member:user:admin@gmail.com', 'gcp:resource://bigquery.googleapis.com/projects/12345/datasets/testdataset1')?.props.accessLevel).toBe('Permissions management');
+    const key = (k: string) => c.node(`gcp:key:${k}`)!.props;
+    expect(key('testkeyexpired')).toMatchObject({ active: false, expiresAt: '2017-08-22T19:55:36Z' });
+    expect(key('testkeyagefuture')).toMatchObject({ active: false, createdAt: '2200-08-21T07:55:36Z' });
+    // 2999 is far, but it is a date: only 9999-12-31 means "never".
+    expect(key('testkeyageover100000days')).toMatchObject({ active: true, expiresAt: '2999-08-22T19:55:36Z' });
+    expect(key('testkeyageover90days').managedBy).toBeUndefined();
+    expect(c.has('AUTHENTICATES_AS', 'gcp:key:testkeyexpired', 'gcp:sa:111111-compute@developer.gserviceaccount.com')).toBeDefined();
+    c.engine.close();
+  });
+
+  it('camelCase asset arrays: organization-level service roles reach that service\'s resources in the projects below, and only those', async () => {
+    const project = '//cloudresourcemanager.googleapis.com/projects/77';
+    const assets = writeJson('assets.json', [
+      { name: '//cloudresourcemanager.googleapis.com/organizations/9', assetType: 'cloudresourcemanager.googleapis.com/Organization', resource: { data: { displayName: 'x.com', name: 'organizations/9' } }, iamPolicy: { bindings: [{ role: 'roles/storage.objectViewer', members: ['group:auditors@x.com'] }] } },
+      {
+        name: project,
+        assetType: 'cloudresourcemanager.googleapis.com/Project',
+        resource: { parent: '//cloudresourcemanager.googleapis.com/organizations/9', data: { projectId: 'shop-prod', projectNumber: '77', name: 'Shop' } },
+        iamPolicy: { bindings: [{ role: 'roles/iam.serviceAccountTokenCreator', members: ['user:dev@x.com'], condition: { title: 'temporary', expression: 'request.time < timestamp("2026-02-01T00:00:00Z")' } }] },
+      },
+      { name: '//storage.googleapis.com/shop-invoices', assetType: 'storage.googleapis.com/Bucket', resource: { parent: project, data: { name: 'shop-invoices' } }, ancestors: ['projects/77', 'organizations/9'] },
+      { name: '//bigquery.googleapis.com/projects/shop-prod/datasets/sales', assetType: 'bigquery.googleapis.com/Dataset', resource: { parent: project, data: {} } },
+      { name: '//iam.googleapis.com/projects/shop-prod/serviceAccounts/555', assetType: 'iam.googleapis.com/ServiceAccount', resource: { parent: project, data: { email: 'api@shop-prod.iam.gserviceaccount.com', uniqueId: '555', projectId: 'shop-prod' } } },
+    ]);
+    const c = await importCase([assets]);
+    expect(c.node('gcp:project:77')?.id).toBe('gcp:project:shop-prod');
+    const bucket = c.has('CAN_ACCESS', 'gcp:member:group:auditors@x.com', 'gcp:resource://storage.googleapis.com/shop-invoices');
+    expect(bucket?.props).toMatchObject({ accessLevel: 'Read', technique: 'roles/storage.objectViewer' });
+    expect(bucket?.props.reason).toMatch(/x\.com.*shop-prod/);
+    expect(c.edges('CAN_ACCESS').filter((e) => e.dst.includes('bigquery'))).toEqual([]);
+    const tc = c.has('CAN_ESCALATE', 'gcp:member:user:dev@x.com', 'gcp:sa:api@shop-prod.iam.gserviceaccount.com');
+    expect(tc?.props.conditional).toMatch(/^temporary: request\.time/);
+    // No one here holds a role that can change IAM policies.
+    expect(c.edges('ADMIN_OF')).toEqual([]);
+    c.engine.close();
+  });
+
+  it('rejects a broken JSON-lines export with its line, and leaves the case untouched', async () => {
+    const path = join(tempDir(), 'cai.jsonl');
+    writeFileSync(path, `${readFileSync(fx('cai-export-iam-policy-forseti-mock.jsonl'), 'utf8').split('\n').slice(0, 2).join('\n')}\n{"asset_type": "x", "name": \n`);
+    const casePath = tempCase();
+    const r = await cli('import', path, '--case', casePath, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).error).toMatchObject({ code: 'bad-input', file: 'cai.jsonl', location: 'line 3' });
+  });
+
+  it('walks a leaked user-managed key to project admin through token creation, with the evidence of each step', async () => {
+    const sas = writeJson('sas.json', [
+      { email: 'deployer@shop-prod.iam.gserviceaccount.com', uniqueId: '1', projectId: 'shop-prod' },
+      { email: 'ci@shop-prod.iam.gserviceaccount.com', uniqueId: '2', projectId: 'shop-prod' },
+    ]);
+    const keys = writeJson('keys.json', { keys: [{ name: 'projects/shop-prod/serviceAccounts/ci@shop-prod.iam.gserviceaccount.com/keys/abc123', validAfterTime: '2024-01-01T00:00:00Z', validBeforeTime: '9999-12-31T23:59:59Z', keyType: 'USER_MANAGED' }] });
+    const policy = writeJson('policy.json', { bindings: [{ role: 'roles/iam.serviceAccountTokenCreator', members: ['serviceAccount:ci@shop-prod.iam.gserviceaccount.com'] }, { role: 'roles/owner', members: ['serviceAccount:deployer@shop-prod.iam.gserviceaccount.com'] }], etag: 'x', version: 1 });
+    const c = await importCase([sas, keys, policy], { project: 'shop-prod' });
+    const [path] = await c.engine.paths({ from: 'gcp:key:abc123', to: 'admin' });
+    expect(path!.steps.map((s) => `${s.edge.kind}:${s.to.id}`)).toEqual([
+      'AUTHENTICATES_AS:gcp:sa:ci@shop-prod.iam.gserviceaccount.com',
+      'CAN_ESCALATE:gcp:sa:deployer@shop-prod.iam.gserviceaccount.com',
+      'ADMIN_OF:admin:gcp:project:shop-prod',
+    ]);
+    expect(path!.steps[2]!.edge.evidence[0]!.location).toBe('policy.json $.bindings[1]');
+    c.engine.close();
+  });
+
+  it('takes --project on the command line', async () => {
+    const casePath = tempCase();
+    const r = await cli('import', fx('crm-rest-project-getiampolicy-c7n.json'), '--project', 'custodian-test-2', '--case', casePath, '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.warnings).toHaveLength(1);
+    const hit = JSON.parse((await cli('node', 'gcp:project:custodian-test-2', '--case', casePath, '--json')).out);
+    expect(hit.node.kind).toBe('gcp_project');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { age, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe('renderer formatters', () => {
+  it('says how long ago, in the largest whole unit', () => {
+    expect(relativeTime('2026-11-20T10:00:00Z', NOW)).toBe('3 days ago');
+    expect(relativeTime('2024-11-01T00:00:00Z', NOW)).toBe('2 years ago');
+    expect(relativeTime('2026-11-23T09:59:30Z', NOW)).toBe('just now');
+    expect(relativeTime('2026-11-23T11:00:00Z', NOW)).toBe('in 1 hour');
+    expect(relativeTime('not a date', NOW)).toBe('not a date');
+  });
+
+  it('tells "never used" (null) from "unknown" (absent)', () => {
+    expect(lastUsed(null, NOW)).toBe('never used');
+    expect(lastUsed(undefined, NOW)).toBe('last use unknown');
+    expect(lastUsed('2026-11-16T10:00:00Z', NOW)).toBe('last used 1 week ago');
+  });
+
+  it('gives a credential age with its date', () => {
+    expect(age('2023-02-01T09:00:00Z', NOW)).toBe('created 3 years ago (2023-02-01)');
+    expect(age(undefined, NOW)).toBe('age unknown');
+  });
+
+  it('reads an edge as a sentence, with the OpenGraph kind when the edge is generic', () => {
+    expect(edgeSentence({ kind: 'MEMBER_OF' }, { name: 'ci-deploy' }, { name: 'ci-bots' })).toBe('ci-deploy is a member of ci-bots');
+    expect(edgeSentence({ kind: 'OPENGRAPH_EDGE', technique: 'AdminOf' }, { name: 'a' }, { name: 'b' })).toBe('a has an AdminOf edge to b');
+    expect(edgeSentence({ kind: 'OPENGRAPH_EDGE', technique: 'CanRead' }, { name: 'a' }, { name: 'b' })).toBe('a has a CanRead edge to b');
+  });
+
+  it('labels kinds from the model and keeps unknown kinds as they are', () => {
+    expect(kindLabel('aws_access_key')).toBe('Access key');
+    expect(kindLabel('something_new')).toBe('something_new');
+  });
+
+  it('pluralises and truncates', () => {
+    expect(plural(1, 'node')).toBe('1 node');
+    expect(plural(1200, 'node')).toBe('1,200 nodes');
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abc', 4)).toBe('abc');
+  });
+});
