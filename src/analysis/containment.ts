@@ -106,8 +106,13 @@ export function cutAction(kind: EdgeKind, from: End, to: End, props: EdgeProps):
 }
 
 export interface CutPlan {
-  /** CSR edge indexes to cut. */
+  /** CSR edge indexes to cut: one per action on the checklist. */
   cuts: number[];
+  /**
+   * For each cut, every edge its action removes: the same step stated by several sources, or a credential's
+   * observed use, goes with revoking the credential.
+   */
+  covers: number[][];
   cost: number;
   /** The shortest paths before the cut (up to the limit), and those left after it. */
   before: FoundPath[];
@@ -123,7 +128,7 @@ const INF = 1e12;
 export function planContainment(index: GraphIndex, origin: number, isTarget: (v: number) => boolean, opts: TraversalFilter & { pathLimit?: number } = {}): CutPlan {
   const limit = opts.pathLimit ?? 50;
   const before = kShortestPaths(index, origin, isTarget, { ...opts, k: limit });
-  if (!before.length) return { cuts: [], cost: 0, before, after: [] };
+  if (!before.length) return { cuts: [], covers: [], cost: 0, before, after: [] };
   const { offsets, targets } = index.d;
   const mask = edgeMask(index, opts);
 
@@ -177,26 +182,65 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
     }
   }
 
-  // 3. Flow network: useful edges with their cut cost, every target → sink uncuttable.
+  // 3. Flow network: one arc per step (u → v) with the cost of the actions that remove every edge of it, every
+  // target → sink uncuttable.
   const sink = L;
   const flow = new FlowNetwork(L + 1);
-  const arcOfEdge = new Map<number, number>();
+  const steps = new Map<number, number[]>();
   for (const e of edgesFrom) {
     const u = local[index.sourceOf(e)]!;
     const v = local[targets[e]!]!;
     if (!useful[u] || !useful[v]) continue;
-    arcOfEdge.set(e, flow.add(u, v, cutCost(index.edgeKindOf(e), index.kindOf(nodes[u]!))));
+    const key = u * (L + 1) + v;
+    const list = steps.get(key);
+    if (list) list.push(e);
+    else steps.set(key, [e]);
+  }
+  const arcs: { arc: number; actions: number[][]; cost: number }[] = [];
+  for (const [key, edges] of steps) {
+    const u = Math.floor(key / (L + 1));
+    const { actions, cost } = stepActions(index, nodes[u]!, edges);
+    arcs.push({ arc: flow.add(u, key % (L + 1), cost), actions, cost });
   }
   for (let i = 0; i < L; i++) if (useful[i] && nodes[i] !== origin && isTarget(nodes[i]!)) flow.add(i, sink, INF);
   const cost = flow.maxFlow(0, sink);
   const sourceSide = flow.residualReach(0);
-  const cuts: number[] = [];
-  for (const [e, arc] of arcOfEdge) {
-    if (sourceSide[flow.from[arc]!] && !sourceSide[flow.to[arc]!]) cuts.push(e);
+  const chosen: number[][] = [];
+  for (const a of arcs) {
+    if (sourceSide[flow.from[a.arc]!] && !sourceSide[flow.to[a.arc]!]) chosen.push(...a.actions);
   }
-  cuts.sort((a, b) => a - b);
-  const after = kShortestPaths(index, origin, isTarget, { ...opts, k: limit, removed: new Set(cuts) });
-  return { cuts, cost, before, after };
+  chosen.sort((a, b) => a[0]! - b[0]!);
+  const removed = new Set(chosen.flat());
+  const after = kShortestPaths(index, origin, isTarget, { ...opts, k: limit, removed });
+  return { cuts: chosen.map((c) => c[0]!), covers: chosen, cost, before, after };
+}
+
+/**
+ * The actions that remove one step u → v (all its parallel edges) and what they cost. Revoking a credential
+ * removes everything it gives, whatever the source that stated it; elsewhere each distinct kind of edge is its own
+ * action (a trust statement and a permission are changed separately), and observed use rides along with the
+ * permission that allowed it.
+ */
+function stepActions(index: GraphIndex, u: number, edges: number[]): { actions: number[][]; cost: number } {
+  const fromKind = index.kindOf(u);
+  if (index.categoryOf(u) === 'credential') {
+    const lead = edges.find((e) => index.edgeKindOf(e) === 'AUTHENTICATES_AS') ?? edges[0]!;
+    return { actions: [[lead, ...edges.filter((e) => e !== lead)]], cost: cutCost(index.edgeKindOf(lead), fromKind) };
+  }
+  const byKind = new Map<string, number[]>();
+  for (const e of edges) {
+    const kind = index.edgeKindOf(e);
+    const list = byKind.get(kind);
+    if (list) list.push(e);
+    else byKind.set(kind, [e]);
+  }
+  const observed = byKind.get('OBSERVED_USE');
+  if (observed && byKind.size > 1) {
+    byKind.delete('OBSERVED_USE');
+    byKind.values().next().value!.push(...observed);
+  }
+  const actions = [...byKind.values()];
+  return { actions, cost: actions.reduce((sum, a) => sum + cutCost(index.edgeKindOf(a[0]!), fromKind), 0) };
 }
 
 /** Dinic's algorithm over an arc list (arc i and i^1 are a pair). */

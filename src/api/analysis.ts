@@ -110,7 +110,8 @@ export class AnalysisViews {
     const plan = planContainment(ix, origin, isTarget, { ...opts, pathLimit });
     const targetIds = new Set<number>(plan.before.map((p) => p.nodes[p.nodes.length - 1]!));
     if (targets?.length) for (const t of targets) targetIds.add(this.nodeIndex(t));
-    const cuts = plan.cuts.map((e) => {
+    const cuts = plan.cuts.map((e, i) => {
+      const covered = plan.covers[i]!;
       const edge = this.edgeView(e);
       const fromNode = this.summary(ix.sourceOf(e));
       const toNode = this.summary(ix.d.targets[e]!);
@@ -120,7 +121,8 @@ export class AnalysisViews {
         edge,
         from: fromNode,
         to: toNode,
-        pathsCut: plan.before.filter((p) => p.edges.includes(e)).length,
+        pathsCut: plan.before.filter((p) => p.edges.some((x) => covered.includes(x))).length,
+        ...(covered.length > 1 ? { alsoRemoves: covered.slice(1).map((x) => this.edgeView(x)) } : {}),
       };
     });
     return {

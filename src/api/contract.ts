@@ -217,6 +217,8 @@ export interface ContainmentCut {
   to: NodeSummary;
   /** How many of the paths found before the cut go through it. */
   pathsCut: number;
+  /** Other edges the same action removes (the same step stated by another source, a credential's observed use). */
+  alsoRemoves?: EdgeView[];
 }
 
 export interface ContainmentPlan {

@@ -384,6 +384,7 @@ function formatContainment(plan: ContainmentPlan): string {
     lines.push(`  [ ] ${c.action}  (cost ${c.cost}, on ${c.pathsCut} path(s))`);
     lines.push(`      removes ${c.edge.kind}: ${c.edge.reason}${c.edge.conditional ? ` [if ${c.edge.conditional}]` : ''}`);
     for (const ev of c.edge.evidence.slice(0, 3)) lines.push(`      evidence: ${ev.summary}${ev.location ? ` (${ev.location})` : ''}`);
+    for (const also of c.alsoRemoves ?? []) lines.push(`      also removes ${also.kind}: ${also.reason}${also.source ? ` (${also.source.fileName})` : ''}`);
   }
   lines.push(plan.pathsAfter === 0 ? '  re-check: no path left after these cuts' : `  re-check: ${plan.pathsAfter} path(s) still left`);
   return `${lines.join('\n')}\n`;

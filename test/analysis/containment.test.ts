@@ -48,10 +48,46 @@ describe('containment plan', () => {
     expect(fromGroup.after).toEqual([]);
   });
 
+  it('cuts conditional routes too, unless asked to ignore them', () => {
+    const s = scenario(base, [
+      ['user/ci-deployer', 'role/deploy-prod', 'CAN_ASSUME', { conditional: 'aws:SourceIp in 10.0.0.0/8' }],
+      ['user/ci-deployer', 'role/ops', 'CAN_ASSUME'],
+      ['role/deploy-prod', ADMIN, 'ADMIN_OF'],
+      ['role/ops', ADMIN, 'ADMIN_OF'],
+    ]);
+    const all = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN));
+    expect(all.cuts.sort()).toEqual([s.e('user/ci-deployer', 'role/deploy-prod'), s.e('user/ci-deployer', 'role/ops')].sort());
+    const strict = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN), { includeConditional: false });
+    expect(strict.cuts).toEqual([s.e('user/ci-deployer', 'role/ops')]);
+    expect(strict.after).toEqual([]);
+  });
+
+  it('revokes a key once, however many sources state it and whatever activity shows it used', () => {
+    const s = scenario(base, [
+      ['aws:key:AKIAEXAMPLE', 'user/ci-deployer', 'AUTHENTICATES_AS', { at: 'list-access-keys' }],
+      ['aws:key:AKIAEXAMPLE', 'user/ci-deployer', 'AUTHENTICATES_AS', { at: 'credential report' }],
+      ['aws:key:AKIAEXAMPLE', 'user/ci-deployer', 'OBSERVED_USE', { firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-02T00:00:00Z' }],
+      ['user/ci-deployer', 'role/ops', 'CAN_ASSUME'],
+      ['user/ci-deployer', 'role/ops', 'OBSERVED_USE'],
+      ['role/ops', ADMIN, 'ADMIN_OF'],
+    ]);
+    const plan = planContainment(s.index, s.v('aws:key:AKIAEXAMPLE'), (v) => v === s.v(ADMIN));
+    expect(plan.cost).toBe(1);
+    expect(plan.cuts).toHaveLength(1);
+    expect(s.index.edgeKindOf(plan.cuts[0]!)).toBe('AUTHENTICATES_AS');
+    expect(plan.covers[0]).toHaveLength(3);
+    expect(plan.after).toEqual([]);
+    // From the user, the trust statement is the action; the observed assumption goes with it.
+    const fromUser = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN));
+    expect(fromUser.cuts).toEqual([s.e('user/ci-deployer', 'role/ops', 'CAN_ASSUME')]);
+    expect(fromUser.cost).toBe(3);
+    expect(fromUser.after).toEqual([]);
+  });
+
   it('has nothing to cut when no target is reachable', () => {
     const s = scenario(base, [['role/deploy-prod', ADMIN, 'ADMIN_OF']]);
     const plan = planContainment(s.index, s.v('user/ci-deployer'), (v) => v === s.v(ADMIN));
-    expect(plan).toEqual({ cuts: [], cost: 0, before: [], after: [] });
+    expect(plan).toEqual({ cuts: [], covers: [], cost: 0, before: [], after: [] });
   });
 
   it('writes each cut as an action on the record it names', () => {

@@ -75,12 +75,14 @@ describe('finding rules', () => {
       [user, { id: other, kind: 'aws_user', name: 'other' }, key('A1', { active: true }), key('A2', { active: true }), key('B1', { active: true }), key('B2', { active: false })],
       [
         ['aws:key:A1', USER, 'AUTHENTICATES_AS'],
+        // The same key stated twice (credential report and list-access-keys) is still one key.
+        ['aws:key:A1', USER, 'AUTHENTICATES_AS'],
         ['aws:key:A2', USER, 'AUTHENTICATES_AS'],
         ['aws:key:B1', other, 'AUTHENTICATES_AS'],
         ['aws:key:B2', other, 'AUTHENTICATES_AS'],
       ],
     );
-    expect(out.map((f) => [f.nodeId, f.title])).toEqual([[USER, 'IAM user ci has 2 active keys']]);
+    expect(out.map((f) => [f.nodeId, f.title, f.summary])).toEqual([[USER, 'IAM user ci has 2 active keys', 'IAM user ci has 2 active keys: A1, A2.']]);
   });
 
   it('admin-credential: keys of admins, including through a group; not of others', () => {

@@ -67,6 +67,19 @@ describe('analysis through the engine API', () => {
     engine.close();
   });
 
+  it('finds paths to nodes marked high-value, and none once the mark is undone', async () => {
+    const engine = openEngine(caseFile());
+    await engine.mark({ ids: ['arn:aws:s3:::prod-data'], mark: 'high-value' });
+    const paths = await engine.paths({ from: 'aws:key:AKIAEXAMPLE', to: 'high-value' });
+    expect(paths.map((p) => p.steps.map((s) => s.to.name))).toEqual([
+      ['ci-deployer', 'prod-data'],
+      ['ci-deployer', 'deploy-prod', 'prod-data'],
+    ]);
+    await engine.unmark({ ids: ['arn:aws:s3:::prod-data'], mark: 'high-value' });
+    expect(await engine.paths({ from: 'aws:key:AKIAEXAMPLE', to: 'high-value' })).toEqual([]);
+    engine.close();
+  });
+
   it('saves the graph index in the case and rebuilds it when the case changes', async () => {
     const path = caseFile();
     const engine = openEngine(path);

@@ -52,9 +52,9 @@ export function edgeEvidence(e: DerivedOrStoredEdge, ctx: FindingContext): Evide
   return [{ type: 'edge', summary: `${from} ${e.kind} ${to}${e.props.reason ? `: ${e.props.reason}` : ''}`, ...(typeof e.props.at === 'string' ? { location: e.props.at } : {}) }];
 }
 
-/** The identities a credential authenticates as. */
+/** The identities a credential authenticates as (once each: two sources may state the same edge). */
 export function holders(ctx: FindingContext, credentialId: string): string[] {
-  return ctx.out(credentialId, 'AUTHENTICATES_AS').map((e) => e.dst);
+  return [...new Set(ctx.out(credentialId, 'AUTHENTICATES_AS').map((e) => e.dst))];
 }
 
 /**
