@@ -65,6 +65,14 @@ describe('the demo incident story', () => {
     expect(unconditional!.steps[2]!.edge.technique).toMatch(/PassRole.*lambda/i);
   });
 
+  it('lists a route once even when two sources state the same step (the report and list-access-keys both name the key)', async () => {
+    const paths = await engine.paths({ from: key, to: 'admin', k: 10 });
+    const signatures = paths.map((p) => p.steps.map((s) => `${s.edge.kind}>${s.to.id}`).join(' '));
+    expect(new Set(signatures).size).toBe(signatures.length);
+    const keyStep = paths[0]!.steps[0]!;
+    expect(keyStep.edge.kind).toBe('AUTHENTICATES_AS');
+  });
+
   it('puts production admin and the payments secret in the blast radius', async () => {
     const br = await engine.blastRadius({ from: key });
     expect(br.admins.map((a) => a.node.id)).toContain(PROD_ADMIN);

@@ -213,14 +213,14 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
   if (!first) return [];
   const found: (FoundPath & { dev: number })[] = [{ ...first, dev: 0 }];
   const candidates: (FoundPath & { dev: number })[] = [];
-  const keys = new Set<string>([first.edges.join(',')]);
+  const keys = new Set<string>([signature(index, first.edges)]);
   while (found.length < k) {
     const prev = found[found.length - 1]!;
     for (let i = prev.dev; i < prev.nodes.length - 1; i++) {
       const spur = prev.nodes[i]!;
       const blockedEdges = new Set(removed);
       for (const p of found) {
-        if (p.edges.length > i && sharesRoot(p, prev, i)) blockedEdges.add(p.edges[i]!);
+        if (p.edges.length > i && sharesRoot(p, prev, i)) for (const e of parallelEdges(index, spur, p.edges[i]!)) blockedEdges.add(e);
       }
       // The root's nodes may not be revisited: the path stays loopless.
       ws.blockStamp++;
@@ -233,7 +233,7 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
         conditionalSteps: countConditional(index, prev.edges, i) + tail.conditionalSteps,
         dev: i,
       };
-      const key = path.edges.join(',');
+      const key = signature(index, path.edges);
       if (keys.has(key)) continue;
       keys.add(key);
       candidates.push(path);
@@ -243,6 +243,21 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
     found.push(candidates.shift()!);
   }
   return found.map(({ nodes, edges, conditionalSteps }) => ({ nodes, edges, conditionalSteps }));
+}
+
+/**
+ * Two sources stating the same step (a key listed by list-access-keys and by the credential report) are one step to
+ * a responder: a path is its nodes and step kinds, and blocking a step at a spur blocks its parallel copies too.
+ */
+function parallelEdges(index: GraphIndex, from: number, e: number): number[] {
+  const { offsets, targets, edgeKind } = index.d;
+  const out: number[] = [];
+  for (let k = offsets[from]!; k < offsets[from + 1]!; k++) if (targets[k] === targets[e] && edgeKind[k] === edgeKind[e]) out.push(k);
+  return out;
+}
+
+function signature(index: GraphIndex, edges: number[]): string {
+  return edges.map((e) => `${index.d.targets[e]}:${index.d.edgeKind[e]}`).join(',');
 }
 
 function sharesRoot(p: FoundPath, root: FoundPath, i: number): boolean {

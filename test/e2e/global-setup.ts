@@ -1,6 +1,6 @@
 // Builds what browser mode serves, makes a case from the e2e fixtures and serves it for the whole run.
 // The server's URL (with its one-launch token) reaches the tests through BLASTMAP_URL.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +32,33 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     big,
   ]);
 
+  const servers = [await serve(casePath)];
+  process.env['BLASTMAP_URL'] = servers[0]!.url;
+  process.env['BLASTMAP_E2E_CASE'] = casePath;
+
+  // The built-in demo case, built from assets/demo exactly as `blastmap demo` builds it for a user.
+  const demoPath = join(dir, 'demo.blastmap');
+  run(process.execPath, ['dist/blastmap.js', 'demo', '--case', demoPath]);
+  servers.push(await serve(demoPath));
+  process.env['BLASTMAP_DEMO_URL'] = servers[1]!.url;
+  process.env['BLASTMAP_DEMO_CASE'] = demoPath;
+
+  return async () => {
+    for (const { server } of servers) {
+      server.kill('SIGTERM');
+      await new Promise((done) => server.once('exit', done));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Starts `blastmap serve` on a free port and waits for the URL it prints. */
+async function serve(casePath: string): Promise<{ server: ChildProcess; url: string }> {
   const server = spawn(process.execPath, ['dist/blastmap.js', 'serve', '--case', casePath, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`blastmap serve printed no URL within 20 s: ${out}`)), 20_000);
-    server.stdout.on('data', (chunk: Buffer) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = /at (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
       if (m) {
@@ -46,12 +68,5 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
     server.on('exit', (code) => reject(new Error(`blastmap serve exited with ${code}: ${out}`)));
   });
-  process.env['BLASTMAP_URL'] = url;
-  process.env['BLASTMAP_E2E_CASE'] = casePath;
-
-  return async () => {
-    server.kill('SIGTERM');
-    await new Promise((done) => server.once('exit', done));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  return { server, url };
 }

@@ -6,10 +6,17 @@ export function serverUrl(): string {
   return url;
 }
 
+/** The server of the built-in demo case (assets/demo), started by the global setup. */
+export function demoUrl(): string {
+  const url = process.env['BLASTMAP_DEMO_URL'];
+  if (!url) throw new Error('BLASTMAP_DEMO_URL is not set: run through playwright.config.ts');
+  return url;
+}
+
 /** Opens the app with a fixed theme (saved before the page's scripts run). */
-export async function openApp(page: Page, theme: 'light' | 'dark' = 'light'): Promise<void> {
+export async function openApp(page: Page, theme: 'light' | 'dark' = 'light', url = serverUrl()): Promise<void> {
   await page.addInitScript((t) => localStorage.setItem('blastmap.theme', t), theme);
-  await page.goto(serverUrl());
+  await page.goto(url);
   await expect(page.getByTestId('case-counts')).toBeVisible();
 }
 
