@@ -1,6 +1,7 @@
+import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { accountOption, accountStubs, awsDate, isObject, jsonValues } from './aws-util.js';
+import { accountOption, accountStubs, awsDate, jsonValues } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { Importer } from './types.js';
 

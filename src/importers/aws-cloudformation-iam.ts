@@ -1,7 +1,8 @@
+import { isObject } from '../model/fragment.js';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { accountOption, accountStubs, isObject, policyDocument } from './aws-util.js';
+import { accountOption, accountStubs, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn } from './input.js';
 import type { Importer } from './types.js';

@@ -1,7 +1,8 @@
+import { isObject } from '../model/fragment.js';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
-import { accountStubs, awsDate, isObject } from './aws-util.js';
+import { accountStubs, awsDate } from './aws-util.js';
 import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
 

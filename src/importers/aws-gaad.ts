@@ -1,3 +1,4 @@
+import { isJsonObject } from '../model/fragment.js';
 import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -45,7 +46,7 @@ export const awsGaad: Importer = {
     const groupArns = new Map<string, string>();
     for (const { doc } of pages) {
       const groups = doc['GroupDetailList'];
-      if (Array.isArray(groups)) for (const g of groups) if (isObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
+      if (Array.isArray(groups)) for (const g of groups) if (isJsonObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
     }
 
     // Attached policies the export does not describe (a filtered export): their permissions cannot be evaluated.
@@ -57,7 +58,7 @@ export const awsGaad: Importer = {
         if (v === undefined || v === null) return [];
         if (!Array.isArray(v)) throw new ImportError(file, `expected "${key}" to be an array`, at(key));
         v.forEach((item, i) => {
-          if (!isObject(item)) throw new ImportError(file, 'expected an object', at(key, i));
+          if (!isJsonObject(item)) throw new ImportError(file, 'expected an object', at(key, i));
         });
         return v as JsonObject[];
       };
@@ -70,12 +71,12 @@ export const awsGaad: Importer = {
       const inline = (o: JsonObject, key: string, where: string): Json[] =>
         arr(o[key], `${where}.${key}`).map((pol, i) => {
           const w = `${where}.${key}[${i}]`;
-          if (!isObject(pol)) throw new ImportError(file, 'expected an inline policy object', w);
+          if (!isJsonObject(pol)) throw new ImportError(file, 'expected an inline policy object', w);
           return { name: str(pol, 'PolicyName', w), document: policyDocument(file, pol['PolicyDocument'], `${w}.PolicyDocument`) };
         });
       const attached = (o: JsonObject, where: string): Json[] =>
         arr(o['AttachedManagedPolicies'], `${where}.AttachedManagedPolicies`).map((a, i) => {
-          if (!isObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
+          if (!isJsonObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
           const policyArn = fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
           if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, `${where}.AttachedManagedPolicies[${i}]`);
           return policyArn;
@@ -87,7 +88,7 @@ export const awsGaad: Importer = {
       };
       const boundaryOf = (o: JsonObject): string | undefined => {
         const pb = o['PermissionsBoundary'];
-        return isObject(pb) && typeof pb['PermissionsBoundaryArn'] === 'string' ? fix(pb['PermissionsBoundaryArn']) : undefined;
+        return isJsonObject(pb) && typeof pb['PermissionsBoundaryArn'] === 'string' ? fix(pb['PermissionsBoundaryArn']) : undefined;
       };
 
       list('UserDetailList').forEach((u, i) => {
@@ -140,8 +141,8 @@ export const awsGaad: Importer = {
         const arn = fix(str(r, 'Arn', w));
         const name = str(r, 'RoleName', w);
         const tags = tagsOf(r['Tags']);
-        const lastUsed = isObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
-        const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isObject);
+        const lastUsed = isJsonObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
+        const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isJsonObject);
         const pb = boundaryOf(r);
         const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
         add({
@@ -176,7 +177,7 @@ export const awsGaad: Importer = {
           const ipArn = typeof ip['Arn'] === 'string' ? fix(ip['Arn']) : undefined;
           if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w}.InstanceProfileList[${k}].Arn`);
           const roles = arr(ip['Roles'], `${w}.InstanceProfileList[${k}].Roles`)
-            .filter(isObject)
+            .filter(isJsonObject)
             .map((x) => (typeof x['Arn'] === 'string' ? fix(x['Arn']) : ''))
             .filter(Boolean);
           add({
@@ -197,7 +198,7 @@ export const awsGaad: Importer = {
         const defaultVersionId = opt(pol, 'DefaultVersionId');
         const versions = arr(pol['PolicyVersionList'], `${w}.PolicyVersionList`).map((v, k) => {
           const vw = `${w}.PolicyVersionList[${k}]`;
-          if (!isObject(v)) throw new ImportError(file, 'expected a policy version object', vw);
+          if (!isJsonObject(v)) throw new ImportError(file, 'expected a policy version object', vw);
           return clean({
             versionId: opt(v, 'VersionId'),
             isDefault: v['IsDefaultVersion'] === true || (defaultVersionId !== undefined && v['VersionId'] === defaultVersionId),
@@ -243,10 +244,10 @@ export const awsGaad: Importer = {
 /** AWS replaces a deleted principal in a trust policy by its unique id (AIDA…, AROA…). */
 function deletedPrincipals(trust: Json | undefined): string[] {
   const out: string[] = [];
-  const statements = isObject(trust) ? trust['Statement'] : undefined;
-  for (const st of Array.isArray(statements) ? statements : isObject(statements) ? [statements] : []) {
-    const principal = isObject(st) ? st['Principal'] : undefined;
-    const aws = isObject(principal) ? principal['AWS'] : undefined;
+  const statements = isJsonObject(trust) ? trust['Statement'] : undefined;
+  for (const st of Array.isArray(statements) ? statements : isJsonObject(statements) ? [statements] : []) {
+    const principal = isJsonObject(st) ? st['Principal'] : undefined;
+    const aws = isJsonObject(principal) ? principal['AWS'] : undefined;
     for (const v of Array.isArray(aws) ? aws : [aws]) if (typeof v === 'string' && /^A(IDA|ROA)[A-Z0-9]{12,}$/.test(v)) out.push(v);
   }
   return out;
@@ -266,12 +267,12 @@ function readPages(file: string, text: string, parseOne: () => unknown): Page[] 
     const docs = splitConcatenated(trimmed);
     if (!docs) throw err;
     return docs.map((d, i) => {
-      if (!isObject(d)) throw new ImportError(file, 'expected a JSON object', `page ${i + 1} $`);
+      if (!isJsonObject(d)) throw new ImportError(file, 'expected a JSON object', `page ${i + 1} $`);
       return { doc: d };
     });
   }
-  if (Array.isArray(single) && single.every(isObject)) return (single as JsonObject[]).map((doc) => ({ doc }));
-  if (!isObject(single)) throw new ImportError(file, 'expected a JSON object with UserDetailList, GroupDetailList, RoleDetailList or Policies', '$');
+  if (Array.isArray(single) && single.every(isJsonObject)) return (single as JsonObject[]).map((doc) => ({ doc }));
+  if (!isJsonObject(single)) throw new ImportError(file, 'expected a JSON object with UserDetailList, GroupDetailList, RoleDetailList or Policies', '$');
   return [{ doc: single }];
 }
 
@@ -312,7 +313,7 @@ function accountOf(pages: Page[]): string | undefined {
       const list = doc[key];
       if (!Array.isArray(list)) continue;
       for (const item of list) {
-        const arn = isObject(item) && typeof item['Arn'] === 'string' ? item['Arn'] : undefined;
+        const arn = isJsonObject(item) && typeof item['Arn'] === 'string' ? item['Arn'] : undefined;
         const acct = arn ? arnAccount(arn) : undefined;
         if (acct) counts.set(acct, (counts.get(acct) ?? 0) + 1);
       }
@@ -339,9 +340,9 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
       throw new ImportError(file, 'the policy document is not valid JSON', where);
     }
   }
-  if (!isObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
+  if (!isJsonObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
   const st = doc['Statement'];
-  if (st !== undefined && !isObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${where}.Statement`);
+  if (st !== undefined && !isJsonObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${where}.Statement`);
   return doc as JsonObject;
 }
 
@@ -357,7 +358,7 @@ export function isoDate(v: Json | undefined): string | undefined {
 function tagsOf(v: Json | undefined): Record<string, string> | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: Record<string, string> = {};
-  for (const t of v) if (isObject(t) && typeof t['Key'] === 'string') out[t['Key']] = typeof t['Value'] === 'string' ? t['Value'] : '';
+  for (const t of v) if (isJsonObject(t) && typeof t['Key'] === 'string') out[t['Key']] = typeof t['Value'] === 'string' ? t['Value'] : '';
   return out;
 }
 
@@ -374,6 +375,3 @@ function clean(o: Record<string, Json | Record<string, string> | undefined>): Js
   return out;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

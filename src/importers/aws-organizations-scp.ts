@@ -1,8 +1,9 @@
+import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { accountStubs, isObject, jsonValues, policyDocument } from './aws-util.js';
-import { ImportError, jsonPath } from './errors.js';
+import { accountStubs, outputItems, policyDocument } from './aws-util.js';
+import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
 
 // AWS Organizations service control policies, as saved from the CLI:
@@ -37,15 +38,7 @@ export const awsOrganizationsScp: Importer = {
   },
   parse(input) {
     const file = input.fileName;
-    const values = jsonValues(input);
-    if (values.length === 0) throw new ImportError(file, 'the file holds no JSON value', 'line 1');
-    const items: { value: unknown; at: (...more: (string | number)[]) => string }[] = [];
-    for (const [i, { value }] of values.entries()) {
-      const prefix = values.length > 1 ? `output #${i + 1}, ` : '';
-      const add = (v: unknown, base: (string | number)[]) => items.push({ value: v, at: (...more) => prefix + jsonPath(...base, ...more) });
-      if (Array.isArray(value)) value.forEach((v, j) => add(v, [j]));
-      else add(value, []);
-    }
+    const items = outputItems(input);
 
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
     const described = new Map<string, NodeFact>();

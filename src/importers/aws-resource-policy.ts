@@ -1,7 +1,8 @@
+import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
-import { accountOption, accountStubs, isObject, jsonValues, policyDocument } from './aws-util.js';
-import { ImportError, jsonPath } from './errors.js';
+import { accountOption, accountStubs, outputItems, policyDocument, type OutputItem } from './aws-util.js';
+import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
 
 // Resource policies as the CLI prints them:
@@ -32,15 +33,7 @@ export const awsResourcePolicy: Importer = {
   },
   parse(input, ctx) {
     const file = input.fileName;
-    const values = jsonValues(input);
-    if (values.length === 0) throw new ImportError(file, 'the file holds no JSON value', 'line 1');
-    const items: Item[] = [];
-    for (const [i, { value }] of values.entries()) {
-      const prefix = values.length > 1 ? `output #${i + 1}, ` : '';
-      const add = (v: unknown, base: (string | number)[]) => items.push({ value: v, at: (...more) => prefix + jsonPath(...base, ...more) });
-      if (Array.isArray(value)) value.forEach((v, j) => add(v, [j]));
-      else add(value, []);
-    }
+    const items = outputItems(input);
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
     const accounts = new Set<string>();
     const account = accountOption(file, ctx.options.account);
@@ -106,10 +99,7 @@ export const awsResourcePolicy: Importer = {
   },
 };
 
-interface Item {
-  value: unknown;
-  at: (...more: (string | number)[]) => string;
-}
+type Item = OutputItem;
 
 interface KeyMeta {
   arn: string;

@@ -1,16 +1,14 @@
 // Pieces the AWS importers share: the account boundary nodes, policy documents as the CLI prints them,
 // dates, and outputs saved several to a file.
+import { isObject } from '../model/fragment.js';
 import type { JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { ImportError } from './errors.js';
+import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
 import type { ImportInput } from './types.js';
 
 export const ACCOUNT_ID = /^\d{12}$/;
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * The account a node lives in, as stubs: the account and its admin node (the importer naming a boundary
@@ -124,4 +122,24 @@ function parseSlice(file: string, text: string, start: number, end: number): unk
     const padded = text.slice(0, start).replace(/[^\n]/g, ' ') + text.slice(start, end);
     return parseJson(file, padded);
   }
+}
+
+/** One record of a file of CLI outputs, with its place: "output #2, $[3].Policy" when the file holds several. */
+export interface OutputItem {
+  value: unknown;
+  at: (...more: (string | number)[]) => string;
+}
+
+/** The records of a file of one or more CLI outputs: each output, or each element of an output that is an array. */
+export function outputItems(input: ImportInput): OutputItem[] {
+  const values = jsonValues(input);
+  if (values.length === 0) throw new ImportError(input.fileName, 'the file holds no JSON value', 'line 1');
+  const items: OutputItem[] = [];
+  for (const [i, { value }] of values.entries()) {
+    const prefix = values.length > 1 ? `output #${i + 1}, ` : '';
+    const add = (v: unknown, base: (string | number)[]) => items.push({ value: v, at: (...more) => prefix + jsonPath(...base, ...more) });
+    if (Array.isArray(value)) value.forEach((v, j) => add(v, [j]));
+    else add(value, []);
+  }
+  return items;
 }

@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
@@ -277,6 +278,3 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

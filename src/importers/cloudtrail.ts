@@ -1,9 +1,10 @@
+import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
-import { isObject, str } from './leaks.js';
+import { str } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
 // CloudTrail, in every shape responders hold it:

@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { saUserName } from '../providers/k8s/rbac.js';
@@ -72,6 +73,3 @@ export const eksPodIdentity: Importer = {
   },
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,9 +1,10 @@
+import { isObject } from '../model/fragment.js';
 import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { memberStub, nodeIdOfAssetName, parseServiceAccountName, readBindings } from '../providers/gcp/iam.js';
 import { ImportError, jsonPath } from './errors.js';
-import { isObject, keyEdge, keyNodes } from './gcp-iam.js';
+import { keyEdge, keyNodes } from './gcp-iam.js';
 import type { Importer } from './types.js';
 
 // Cloud Asset Inventory exports: `gcloud asset export --content-type=resource|iam-policy` written to GCS

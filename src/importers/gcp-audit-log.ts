@@ -1,8 +1,9 @@
+import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
-import { isObject, str } from './leaks.js';
+import { str } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
 // GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`

@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
@@ -238,8 +239,5 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export type { StoredBinding };

@@ -1,6 +1,7 @@
+import { isObject } from '../model/fragment.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ImportError, jsonPath } from './errors.js';
-import { isObject, leakFacts, num, str, type Finding } from './leaks.js';
+import { leakFacts, num, str, type Finding } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
 // gitleaks reports, three shapes:

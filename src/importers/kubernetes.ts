@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
@@ -451,6 +452,3 @@ function stringMap(v: unknown): Record<string, string> | undefined {
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -252,6 +252,3 @@ export function num(v: unknown): number | undefined {
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
 }
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

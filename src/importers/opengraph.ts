@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
@@ -180,6 +181,3 @@ function firstString(obj: Record<string, unknown>, keys: string[]): string | und
   return undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import type { EdgeFact, GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
@@ -179,6 +180,3 @@ function forEachArray(value: unknown, fn: (item: unknown, index: number) => void
   if (Array.isArray(value)) value.forEach(fn);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

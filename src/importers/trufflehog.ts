@@ -1,5 +1,6 @@
+import { isObject } from '../model/fragment.js';
 import { ImportError } from './errors.js';
-import { isObject, leakFacts, num, str, type Finding } from './leaks.js';
+import { leakFacts, num, str, type Finding } from './leaks.js';
 import type { Importer } from './types.js';
 
 // trufflehog v3 `--json`: one finding per line,

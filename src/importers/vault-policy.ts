@@ -1,3 +1,4 @@
+import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { GraphFragment, JsonObject } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
@@ -66,6 +67,3 @@ export const vaultPolicy: Importer = {
   },
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -90,3 +90,13 @@ export interface GraphFragment {
 export function emptyFragment(): GraphFragment {
   return { nodes: [], edges: [], warnings: [] };
 }
+
+/** A JSON object (not an array, not null): the one guard every reader of parsed input uses. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The same check, for values known to be JSON (parsed documents stored as props). */
+export function isJsonObject(v: unknown): v is JsonObject {
+  return isObject(v);
+}

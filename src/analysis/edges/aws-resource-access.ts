@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../model/fragment.js';
 import type { Evidence } from '../../model/fragment.js';
 import { arnAccount } from '../../model/ids.js';
 import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
@@ -5,7 +6,7 @@ import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, type ActionInfo } from '../../providers/aws/catalog.js';
 import { awsModel, requestContext, statementEvidence, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
-import { actionPatternMatches, evaluateCondition, isObject, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
+import { actionPatternMatches, evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
 import type { EdgeRule } from './types.js';
 
 // Who can act on the buckets, secrets and KMS keys in the case, at what access level. AWS's rules: in the
@@ -61,8 +62,8 @@ function principalsNamed(model: AwsModel, policy: Statement[]): Principal[] {
   const out: Principal[] = [];
   for (const s of policy) {
     if (s.effect !== 'Allow') continue;
-    if (s.principal === '*' || (isObject(s.principal) && strings(s.principal['AWS']).includes('*'))) return model.principals;
-    if (isObject(s.principal)) for (const v of strings(s.principal['AWS'])) {
+    if (s.principal === '*' || (isJsonObject(s.principal) && strings(s.principal['AWS']).includes('*'))) return model.principals;
+    if (isJsonObject(s.principal)) for (const v of strings(s.principal['AWS'])) {
       const p = model.byId.get(v);
       if (p) out.push(p);
     }
@@ -76,7 +77,7 @@ type Naming = 'principal' | 'account' | undefined;
 function names(s: Statement, p: Principal): Naming {
   const pr = s.principal;
   if (pr === '*') return 'principal';
-  if (!isObject(pr)) return undefined;
+  if (!isJsonObject(pr)) return undefined;
   let how: Naming;
   for (const v of strings(pr['AWS'])) {
     if (v === '*' || v === p.arn || (p.userId && v === p.userId)) return 'principal';

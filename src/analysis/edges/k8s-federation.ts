@@ -1,3 +1,4 @@
+import { isObject } from '../../model/fragment.js';
 import type { Evidence, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { checkIrsaTrust, checkPodIdentityTrust } from '../../providers/k8s/irsa.js';
@@ -155,6 +156,3 @@ function azure(ctx: DeriveContext, sa: StoredNode, clientId: string, sub: string
   ctx.emitEdge({ from: sa.id, to: id, kind: 'FEDERATES_TO', props: { reason: `Azure Workload Identity: annotated with client id ${clientId}, whose federated credential ${match.name} accepts ${sub}`, technique: 'Azure Workload Identity', evidence: [ev, { type: 'federated-credential', summary: `Federated credential ${match.name} has subject ${sub}${typeof match.props['issuer'] === 'string' ? ` and issuer ${match.props['issuer']}` : ''}` }] } });
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,7 +1,8 @@
+import { isJsonObject } from '../../model/fragment.js';
 import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { Evidence, Json } from '../../model/fragment.js';
 import { allOf, awsModel, type AwsModel, type Decision, type Principal } from './model.js';
-import { isObject, statementsOf } from './policy.js';
+import { statementsOf } from './policy.js';
 
 // Admin-equivalence of a principal in its own account: it holds `*` on `*`, or it can rewrite its own
 // permissions (PMapper's and Rhino Security's self-escalations). Shared by aws-admin (ADMIN_OF) and the
@@ -76,8 +77,8 @@ function grantsOf(model: AwsModel, p: Principal): AdminGrant[] {
     self('iam:CreatePolicyVersion', `can publish a new default version of policy ${name}, which is attached to it`, model.evaluate(p, 'iam:CreatePolicyVersion', arn));
     const pol = model.policies.get(arn);
     const versions = Array.isArray(pol?.node.props['versions']) ? (pol.node.props['versions'] as Json[]) : [];
-    const better = versions.find((v) => isObject(v) && v['isDefault'] !== true && grantsEverything(statementsOf(v['document'], { label: '', location: arn, kind: 'identity' })));
-    if (better && isObject(better)) {
+    const better = versions.find((v) => isJsonObject(v) && v['isDefault'] !== true && grantsEverything(statementsOf(v['document'], { label: '', location: arn, kind: 'identity' })));
+    if (better && isJsonObject(better)) {
       self('iam:SetDefaultPolicyVersion', `can make version ${String(better['versionId'])} of policy ${name} (attached to it, allowing everything) the default`, model.evaluate(p, 'iam:SetDefaultPolicyVersion', arn));
     }
   }

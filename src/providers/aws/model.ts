@@ -1,8 +1,9 @@
+import { isJsonObject } from '../../model/fragment.js';
 import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import type { StoredNode } from '../../store/case-store.js';
-import { evaluateCondition, isObject, statementCoversAction, statementCoversResource, statementsOf, strings, type PolicyRef, type RequestContext, type Statement, type Variables } from './policy.js';
+import { evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type PolicyRef, type RequestContext, type Statement, type Variables } from './policy.js';
 
 // The evaluated AWS model of a case, built once per derivation run (ctx.memo) and shared by every AWS rule:
 // per principal, the statements that apply to it (its own inline and managed policies, its groups'), its
@@ -123,7 +124,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
       }
       const boundaryArn = typeof node.props['permissionsBoundary'] === 'string' ? node.props['permissionsBoundary'] : undefined;
       const boundaryPolicy = boundaryArn ? policies.get(boundaryArn) : undefined;
-      const tags = isObject(node.props['tags']) ? (node.props['tags'] as Record<string, string>) : undefined;
+      const tags = isJsonObject(node.props['tags']) ? (node.props['tags'] as Record<string, string>) : undefined;
       const userId = String(node.props[kind === 'aws_user' ? 'userId' : 'roleId'] ?? '') || undefined;
       const vars: Variables = new Map([
         ['aws:principalaccount', account],
@@ -267,7 +268,7 @@ function substitute(pattern: string, vars: Variables): string | null | undefined
 function inlineStatements(node: StoredNode, owner: string): Statement[] {
   const list = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
   return list.flatMap((pol) => {
-    if (!isObject(pol)) return [];
+    if (!isJsonObject(pol)) return [];
     const name = String(pol['name'] ?? '');
     const ref: PolicyRef = { label: `inline policy ${name} of ${owner}`, location: `${node.id} inline policy ${name}`, kind: 'identity' };
     return statementsOf(pol['document'], ref);
@@ -306,7 +307,7 @@ function scpLayers(ctx: DeriveContext, accounts: Set<string>): { scps: Map<strin
     const layers = new Map<string, ScpLayer>();
     for (const node of nodes) {
       const name = String(node.props['policyName'] ?? node.name);
-      const targets = Array.isArray(node.props['targets']) ? (node.props['targets'] as Json[]).filter(isObject) : [];
+      const targets = Array.isArray(node.props['targets']) ? (node.props['targets'] as Json[]).filter(isJsonObject) : [];
       for (const t of targets) {
         const type = String(t['type'] ?? '');
         const id = String(t['targetId'] ?? '');

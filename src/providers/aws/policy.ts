@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../model/fragment.js';
 import type { Json, JsonObject } from '../../model/fragment.js';
 
 // IAM policy language: statements normalised once, action/resource matching and condition evaluation with
@@ -34,12 +35,12 @@ export interface Statement {
 }
 
 export function statementsOf(doc: Json | undefined, ref: PolicyRef): Statement[] {
-  if (!isObject(doc)) return [];
+  if (!isJsonObject(doc)) return [];
   const raw = doc['Statement'];
-  const list = Array.isArray(raw) ? raw : isObject(raw) ? [raw] : [];
+  const list = Array.isArray(raw) ? raw : isJsonObject(raw) ? [raw] : [];
   const out: Statement[] = [];
   list.forEach((s, index) => {
-    if (!isObject(s)) return;
+    if (!isJsonObject(s)) return;
     const effect = s['Effect'] === 'Deny' ? 'Deny' : s['Effect'] === 'Allow' ? 'Allow' : undefined;
     if (!effect) return;
     const notAction = s['Action'] === undefined && s['NotAction'] !== undefined;
@@ -67,10 +68,10 @@ export function statementsOf(doc: Json | undefined, ref: PolicyRef): Statement[]
 }
 
 function conditionOf(v: Json | undefined): ConditionBlock | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isJsonObject(v)) return undefined;
   const out: ConditionBlock = {};
   for (const [op, keys] of Object.entries(v)) {
-    if (!isObject(keys)) continue;
+    if (!isJsonObject(keys)) continue;
     out[op] = {};
     for (const [k, vals] of Object.entries(keys)) out[op]![k] = strings(vals).map(String);
   }
@@ -327,6 +328,3 @@ export function conditionText(block: ConditionBlock | undefined): string {
     .join(' and ');
 }
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

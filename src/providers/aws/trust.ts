@@ -1,8 +1,9 @@
+import { isJsonObject } from '../../model/fragment.js';
 import type { Json } from '../../model/fragment.js';
 import { arnAccount } from '../../model/ids.js';
 import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { Principal } from './model.js';
-import { isObject, statementCoversAction, statementsOf, strings, type Statement } from './policy.js';
+import { statementCoversAction, statementsOf, strings, type Statement } from './policy.js';
 
 // Principals named in a role's trust policy, sorted by what AWS makes of them.
 
@@ -36,7 +37,7 @@ export function trustedPrincipals(statements: Statement[]): Trusted[] {
       out.push({ kind: 'anyone', value: '*', statement: s });
       continue;
     }
-    if (!isObject(p)) continue;
+    if (!isJsonObject(p)) continue;
     for (const v of strings(p['AWS'] as Json)) {
       if (v === '*') out.push({ kind: 'anyone', value: '*', statement: s });
       else if (/^\d{12}$/.test(v)) out.push({ kind: 'account', value: v, account: v, statement: s });

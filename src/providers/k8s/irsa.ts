@@ -1,3 +1,4 @@
+import { isObject } from '../../model/fragment.js';
 import type { Json } from '../../model/fragment.js';
 
 // IRSA: the EKS pod-identity webhook gives a pod a projected token from the cluster's OIDC issuer (sub =
@@ -107,9 +108,6 @@ function federated(principal: unknown): string[] {
   return (Array.isArray(f) ? f : f === undefined ? [] : [f]).map(String);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** What EKS Pod Identity knows when it assumes a role: the session tags it sets and the account it calls from. */
 export interface PodIdentityContext {

@@ -1,3 +1,4 @@
+import { isObject } from '../../model/fragment.js';
 import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
@@ -413,9 +414,6 @@ function buildRunnerEvidence(r: Runner): Evidence {
   };
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isStringMap(v: unknown): v is Record<string, string> {
   return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
