@@ -111,4 +111,13 @@ describe('the demo incident story', () => {
     const paths = JSON.parse(r.out) as { steps: { to: { id: string } }[] }[];
     expect(paths.some((p) => p.steps.at(-1)?.to.id === PROD_ADMIN)).toBe(true);
   });
+
+  it('states each piece of a finding\'s evidence once (derived edges are not read twice)', async () => {
+    const findings = await engine.findings({});
+    expect(findings.length).toBeGreaterThan(0);
+    const repeated = findings.filter((f) => new Set(f.evidence.map((e) => JSON.stringify(e))).size !== f.evidence.length);
+    expect(repeated.map((f) => f.title)).toEqual([]);
+    // The admin finding of the leaked key's path rests on derived ADMIN_OF edges.
+    expect(findings.some((f) => f.evidence.some((e) => /admin/i.test(e.summary)))).toBe(true);
+  });
 });

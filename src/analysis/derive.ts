@@ -15,8 +15,6 @@ export function recomputeDerived(store: CaseStore, now: Date, rules: readonly Ed
   const touched = store.clearDerived();
   const { ctx, fragment } = deriveContext(store, now);
   for (const rule of rules) rule.derive(ctx);
-  store.writeFragment(DERIVED_SOURCE, fragment, touched, true);
-  store.materialize(touched);
 
   const findings: FindingRow[] = [];
   for (const rule of findingRules) {
@@ -33,6 +31,10 @@ export function recomputeDerived(store: CaseStore, now: Date, rules: readonly Ed
       });
     }
   }
+  // Written after the finding rules ran: until then the store holds imported facts only and the derived edges
+  // are read from memory, so nothing is seen twice and nothing is parsed back.
+  store.writeFragment(DERIVED_SOURCE, fragment, touched, true);
+  store.materialize(touched);
   store.replaceFindings(findings);
   return { edges: fragment.edges.length, findings: findings.length };
 }
@@ -71,6 +73,7 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
   });
 
   const memos = new Map<string, unknown>();
+  const storedByKind = new Map<NodeKind, StoredNode[]>();
   const ctx: DeriveContext = {
     now,
     memo<T>(key: string, compute: () => T): T {
@@ -79,15 +82,19 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
     },
     node: (id) => store.node(id) ?? (emittedNodes.has(id) ? asStored(emittedNodes.get(id)!) : undefined),
     *nodesOfKind(kind: NodeKind) {
-      yield* store.nodesOfKind(kind);
+      // Read once per run: the store does not change until the rules are done, and several rules walk the same
+      // tens of thousands of service accounts or pods.
+      let stored = storedByKind.get(kind);
+      if (!stored) storedByKind.set(kind, (stored = [...store.nodesOfKind(kind)]));
+      yield* stored;
       for (const n of emittedNodes.values()) if (n.kind === kind && !store.node(n.id)) yield asStored(n);
     },
     *edgesOfKind(kind: EdgeKind) {
       yield* store.edgesOfKind(kind);
       yield* byKind.get(kind) ?? [];
     },
-    out: (id, kind) => [...store.edgesOf(id, 'out'), ...(outIndex.get(id) ?? [])].filter((e) => !kind || e.kind === kind),
-    in: (id, kind) => [...store.edgesOf(id, 'in'), ...(inIndex.get(id) ?? [])].filter((e) => !kind || e.kind === kind),
+    out: (id, kind) => [...store.edgesOf(id, 'out', undefined, kind), ...(outIndex.get(id) ?? []).filter((e) => !kind || e.kind === kind)],
+    in: (id, kind) => [...store.edgesOf(id, 'in', undefined, kind), ...(inIndex.get(id) ?? []).filter((e) => !kind || e.kind === kind)],
     emitNode(node) {
       const prev = emittedNodes.get(node.id);
       if (prev) return;

@@ -90,6 +90,8 @@ export class CaseStore {
   private readonly stmts = new Map<string, Statement>();
   private aliasMap: Map<string, string> | undefined;
   private rawAliasMap: Map<string, string> | undefined;
+  /** canonical id → the alias ids that resolve to it, built from (and valid for) one aliasMap. */
+  private aliasReverse: { from: Map<string, string>; names: Map<string, string[]> } | undefined;
   private edgeIndexesSuspended = false;
   /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
   private search_: { newFrom: number; stale: Set<number> } | undefined;
@@ -578,15 +580,30 @@ export class CaseStore {
     return this.stmt('SELECT nodes.* FROM node_name_fts f JOIN nodes ON nodes.rowid = f.rowid WHERE node_name_fts MATCH ? ORDER BY rank LIMIT ?').all(ftsQuote(text), limit) as NodeRowRaw[];
   }
 
-  /** Edges leaving (or entering) a node, with aliases resolved. */
-  edgesOf(id: string, direction: 'out' | 'in', limit = 10_000): StoredEdge[] {
+  /** Edges leaving (or entering) a node, optionally of one kind, with aliases resolved. */
+  edgesOf(id: string, direction: 'out' | 'in', limit = 10_000, kind?: EdgeKind): StoredEdge[] {
     const col = direction === 'out' ? 'src' : 'dst';
     const canonical = this.canonical(id);
-    const names = [canonical, ...[...this.aliases()].filter(([, c]) => c === canonical).map(([a]) => a)];
+    const names = [canonical, ...this.aliasesOf(canonical)];
     const rows: EdgeRowRaw[] = [];
-    const q = this.stmt(`SELECT * FROM edges WHERE ${col} = ? LIMIT ?`);
-    for (const name of names) rows.push(...(q.all(name, limit + 1) as EdgeRowRaw[]));
+    const q = kind ? this.stmt(`SELECT * FROM edges WHERE ${col} = ? AND kind = ? LIMIT ?`) : this.stmt(`SELECT * FROM edges WHERE ${col} = ? LIMIT ?`);
+    for (const name of names) rows.push(...((kind ? q.all(name, kind, limit + 1) : q.all(name, limit + 1)) as EdgeRowRaw[]));
     return rows.slice(0, limit + 1).map((r) => this.toEdge(r));
+  }
+
+  /** The alias ids in effect for a canonical id. */
+  private aliasesOf(canonical: string): string[] {
+    const map = this.aliases();
+    if (this.aliasReverse?.from !== map) {
+      const names = new Map<string, string[]>();
+      for (const [alias, c] of map) {
+        const list = names.get(c);
+        if (list) list.push(alias);
+        else names.set(c, [alias]);
+      }
+      this.aliasReverse = { from: map, names };
+    }
+    return this.aliasReverse.names.get(canonical) ?? [];
   }
 
   edge(id: number): StoredEdge | undefined {

@@ -216,6 +216,26 @@ describe('finding rules', () => {
     ]);
   });
 
+  it('segregation-of-duties: rights held through nested groups count, each once; a group is not itself reported', () => {
+    const prod: N = { id: 'arn:aws:s3:::payments-prod', kind: 'aws_bucket', name: 'payments-prod' };
+    const outer = 'arn:aws:iam::111111111111:group/outer';
+    const inner = 'arn:aws:iam::111111111111:group/inner';
+    const out = run(
+      segregationOfDuties,
+      [{ id: 'u/nested', kind: 'aws_user', name: 'nested' }, { id: outer, kind: 'aws_group', name: 'outer' }, { id: inner, kind: 'aws_group', name: 'inner' }, prod],
+      [
+        ['u/nested', inner, 'MEMBER_OF'],
+        [inner, outer, 'MEMBER_OF'],
+        // A membership cycle must not loop or count rights twice.
+        [outer, inner, 'MEMBER_OF'],
+        [outer, 'u/nested', 'CAN_ESCALATE', { technique: 'iam:CreateAccessKey' }],
+        [inner, prod.id, 'CAN_ACCESS', { accessLevel: 'Read', actions: ['s3:GetObject'] }],
+      ],
+    );
+    expect(out.map((f) => f.nodeId)).toEqual(['u/nested']);
+    expect(out[0]!.evidence).toHaveLength(2);
+  });
+
   it('k8s-sa-cluster-admin: a service account with ADMIN_OF, not one with namespaced rights', () => {
     const cluster = 'k8s:prod-eks';
     const out = run(

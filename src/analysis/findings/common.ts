@@ -83,21 +83,37 @@ export function adminPrincipals(ctx: FindingContext): Map<string, DerivedOrStore
   });
 }
 
-/** Edges of a kind leaving an identity or any group it belongs to (what it can do, with its groups' rights). */
-export function effectiveOut(ctx: FindingContext, id: string, kind: EdgeKind): DerivedOrStoredEdge[] {
-  const seen = new Set<string>([id]);
-  const queue = [id];
-  const out: DerivedOrStoredEdge[] = [];
-  while (queue.length) {
-    const x = queue.shift()!;
-    out.push(...ctx.out(x, kind));
-    for (const g of ctx.out(x, 'MEMBER_OF')) {
-      if (seen.has(g.dst)) continue;
-      seen.add(g.dst);
-      queue.push(g.dst);
+/**
+ * What each principal can do: edges of the given kinds leaving it or any group it belongs to (nested groups
+ * included), its own first. Built once from the edges rather than per identity, since few principals hold any.
+ */
+export function effectiveEdges(ctx: FindingContext, kinds: readonly EdgeKind[]): Map<string, DerivedOrStoredEdge[]> {
+  return ctx.memo(`findings:effective:${kinds.join(',')}`, () => {
+    const own = new Map<string, DerivedOrStoredEdge[]>();
+    for (const kind of kinds) {
+      for (const e of ctx.edgesOfKind(kind)) {
+        const list = own.get(e.src);
+        if (list) list.push(e);
+        else own.set(e.src, [e]);
+      }
     }
-  }
-  return out;
+    const out = new Map<string, DerivedOrStoredEdge[]>([...own].map(([id, list]) => [id, [...list]]));
+    for (const [holder, list] of own) {
+      const seen = new Set<string>([holder]);
+      const members = [holder];
+      while (members.length) {
+        for (const m of ctx.in(members.pop()!, 'MEMBER_OF')) {
+          if (seen.has(m.src)) continue;
+          seen.add(m.src);
+          members.push(m.src);
+          const mine = out.get(m.src);
+          if (mine) mine.push(...list);
+          else out.set(m.src, [...list]);
+        }
+      }
+    }
+    return out;
+  });
 }
 
 /** Owner recorded on an identity: props.owner, or an owner-like tag or label. */
@@ -124,8 +140,17 @@ export function asList(v: Json | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+const actionPatterns = new Map<string, RegExp | string>();
+const MAX_PATTERNS = 50_000;
+
 /** Whether an IAM action pattern (with * and ?) grants the action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(action);
+  // Compiled once per pattern: finding rules test the same few patterns against every edge of every identity.
+  let compiled = actionPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = /[*?]/.test(pattern) ? new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i') : pattern.toLowerCase();
+    if (actionPatterns.size >= MAX_PATTERNS) actionPatterns.clear();
+    actionPatterns.set(pattern, compiled);
+  }
+  return typeof compiled === 'string' ? compiled === action.toLowerCase() : compiled.test(action);
 }

@@ -1,10 +1,29 @@
 import type { Evidence } from '../../model/fragment.js';
 import type { NodeKind } from '../../model/kinds.js';
-import { adminPrincipals, edgeEvidence, effectiveOut, label, nodesOf } from './common.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { DerivedOrStoredEdge } from '../edges/types.js';
+import { adminPrincipals, edgeEvidence, effectiveEdges, label, type FindingContext } from './common.js';
 import { SOD_RULES, type Capability } from './sod-rules.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
-const IDENTITY_KINDS: readonly NodeKind[] = ['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_service_principal', 'azure_managed_identity', 'azure_application'];
+const IDENTITY_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>(['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_service_principal', 'azure_managed_identity', 'azure_application']);
+
+type Held = Capability & { edge: DerivedOrStoredEdge };
+
+/** A capability whose target node is read only when a rule asks for it (most rules never do). */
+function capability(ctx: FindingContext, edge: DerivedOrStoredEdge): Held {
+  let target: StoredNode | undefined | null = null;
+  return {
+    kind: edge.kind,
+    targetId: edge.dst,
+    props: edge.props,
+    edge,
+    get target() {
+      if (target === null) target = ctx.node(edge.dst);
+      return target;
+    },
+  };
+}
 
 /** One identity holding both sides of a segregation-of-duties rule (sod-rules.ts). */
 export const segregationOfDuties: FindingRule = {
@@ -17,13 +36,11 @@ export const segregationOfDuties: FindingRule = {
     // Admin-equivalent identities can do anything; the admin findings already report them.
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];
-    for (const n of nodesOf(ctx, IDENTITY_KINDS)) {
-      if (admins.has(n.id)) continue;
-      const caps: (Capability & { edge: Parameters<typeof edgeEvidence>[0] })[] = [];
-      for (const kind of ['CAN_ACCESS', 'CAN_ESCALATE'] as const) {
-        for (const e of effectiveOut(ctx, n.id, kind)) caps.push({ kind: e.kind, target: ctx.node(e.dst), targetId: e.dst, props: e.props, edge: e });
-      }
-      if (!caps.length) continue;
+    for (const [id, edges] of effectiveEdges(ctx, ['CAN_ACCESS', 'CAN_ESCALATE'])) {
+      if (admins.has(id)) continue;
+      const n = ctx.node(id);
+      if (!n || n.stub || !IDENTITY_KINDS.has(n.kind)) continue;
+      const caps = edges.map((e) => capability(ctx, e));
       for (const rule of SOD_RULES) {
         const a = caps.filter((c) => rule.a.test(c));
         const b = caps.filter((c) => rule.b.test(c));

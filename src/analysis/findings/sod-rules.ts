@@ -29,13 +29,16 @@ export interface SodRule {
 
 /** Grants any of these actions (the grant may be a wildcard pattern), or escalates with a matching technique. */
 function anyAction(label: string, actions: string[]): CapabilityTest {
+  const exact = new Set(actions.map((a) => a.toLowerCase()));
+  // A grant without a wildcard matches by name; only patterns need testing against each action.
+  const grants = (pattern: string) => (/[*?]/.test(pattern) ? actions.some((a) => actionMatches(pattern, a)) : exact.has(pattern.toLowerCase()));
   return {
     label,
     test: (c) => {
       const granted = Array.isArray(c.props.actions) ? c.props.actions : [];
-      if (granted.some((g) => actions.some((a) => actionMatches(g, a)))) return true;
+      if (granted.some((g) => typeof g === 'string' && grants(g))) return true;
       const technique = typeof c.props.technique === 'string' ? c.props.technique : '';
-      return c.kind === 'CAN_ESCALATE' && technique.split('+').some((t) => actions.some((a) => actionMatches(a, t) || actionMatches(t, a)));
+      return c.kind === 'CAN_ESCALATE' && technique.split('+').some(grants);
     },
   };
 }
@@ -54,6 +57,8 @@ export function isProduction(n: StoredNode | undefined, id: string): boolean {
 
 const READ_DATA = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'kms:Decrypt', 'rds-data:ExecuteStatement', 'sqs:ReceiveMessage'];
 
+const readsData = anyAction('read data', READ_DATA);
+
 export const SOD_RULES: readonly SodRule[] = [
   {
     id: 'iam-and-production-data',
@@ -61,7 +66,7 @@ export const SOD_RULES: readonly SodRule[] = [
     a: anyAction('change IAM', ['iam:CreatePolicyVersion', 'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy', 'iam:CreateAccessKey', 'iam:UpdateAssumeRolePolicy', 'iam:CreateRole', 'iam:AddUserToGroup', 'iam:CreateLoginProfile']),
     b: {
       label: 'read production data',
-      test: (c) => c.kind === 'CAN_ACCESS' && isProduction(c.target, c.targetId) && (anyAction('', READ_DATA).test(c) || c.props.accessLevel === 'Read'),
+      test: (c) => c.kind === 'CAN_ACCESS' && isProduction(c.target, c.targetId) && (readsData.test(c) || c.props.accessLevel === 'Read'),
     },
     why: 'whoever can change IAM can grant themselves anything, so read access to production data is no longer controlled by anyone else',
   },
