@@ -28,8 +28,8 @@ export interface ImportHooks {
   now?: Date;
 }
 
-/** Above this many edges in one import (and more than the case holds), edge indexes are rebuilt after the load. */
-const BULK_EDGES = 50_000;
+/** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
+const BULK_ROWS = 50_000;
 
 interface Prepared {
   label: string;
@@ -76,8 +76,9 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   store.begin();
   try {
     const touched = new Set<string>();
-    const edgesBefore = store.counts().edges;
+    const before = store.counts();
     let edgesIncoming = 0;
+    let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
       const input = p.input ?? (await reread(p));
@@ -104,7 +105,9 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
         for await (const fragment of fragmentsOf(p.importer.parse(input, ctx))) {
           checkCancelled(hooks.signal);
           edgesIncoming += fragment.edges.length;
-          if (edgesIncoming >= BULK_EDGES && edgesIncoming > edgesBefore) store.suspendEdgeIndexes();
+          nodesIncoming += fragment.nodes.length;
+          if (edgesIncoming >= BULK_ROWS && edgesIncoming > before.edges) store.suspendEdgeIndexes();
+          if (nodesIncoming >= BULK_ROWS && nodesIncoming > before.nodes) store.suspendNodeIndexes();
           const written = store.writeFragment(sourceId, fragment, sourceTouched);
           counts.nodes += written.nodes;
           counts.edges += written.edges;
@@ -122,6 +125,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
     }
     store.restoreEdgeIndexes();
+    store.restoreNodeIndexes();
     store.materialize(touched);
     await breathe();
     checkCancelled(hooks.signal);

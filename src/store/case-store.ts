@@ -92,7 +92,7 @@ export class CaseStore {
   private rawAliasMap: Map<string, string> | undefined;
   /** canonical id → the alias ids that resolve to it, built from (and valid for) one aliasMap. */
   private aliasReverse: { from: Map<string, string>; names: Map<string, string[]> } | undefined;
-  private edgeIndexesSuspended = false;
+  private readonly suspended = new Set<keyof typeof BULK_INDEXES>();
   /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
   private search_: { newFrom: number; stale: Set<number> } | undefined;
 
@@ -194,7 +194,7 @@ export class CaseStore {
     this.search_ = undefined;
     this.aliasMap = undefined;
     this.rawAliasMap = undefined;
-    this.edgeIndexesSuspended = false;
+    this.suspended.clear();
     this.stmts.clear();
   }
   get inTransaction(): boolean {
@@ -334,15 +334,31 @@ export class CaseStore {
    * Inside the import transaction, so a rollback restores the indexes too.
    */
   suspendEdgeIndexes(): void {
-    if (this.edgeIndexesSuspended) return;
-    this.db.exec('DROP INDEX IF EXISTS edges_src; DROP INDEX IF EXISTS edges_dst');
-    this.edgeIndexesSuspended = true;
+    this.suspend('edges');
   }
 
   restoreEdgeIndexes(): void {
-    if (!this.edgeIndexesSuspended) return;
-    this.db.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst)');
-    this.edgeIndexesSuspended = false;
+    this.restore('edges');
+  }
+
+  /** As suspendEdgeIndexes, for the secondary indexes of nodes (the unique id index stays: writes rely on it). */
+  suspendNodeIndexes(): void {
+    this.suspend('nodes');
+  }
+
+  restoreNodeIndexes(): void {
+    this.restore('nodes');
+  }
+
+  private suspend(table: keyof typeof BULK_INDEXES): void {
+    if (this.suspended.has(table)) return;
+    for (const name of Object.keys(BULK_INDEXES[table])) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+    this.suspended.add(table);
+  }
+
+  private restore(table: keyof typeof BULK_INDEXES): void {
+    if (!this.suspended.delete(table)) return;
+    for (const ddl of Object.values(BULK_INDEXES[table])) this.db.exec(ddl);
     this.stmts.clear();
   }
 
@@ -766,6 +782,18 @@ function checkHeader(path: string): void {
     closeSync(fd);
   }
 }
+
+/** Indexes dropped during a bulk load and rebuilt after it (as the migrations define them). */
+const BULK_INDEXES = {
+  edges: {
+    edges_src: 'CREATE INDEX edges_src ON edges(src)',
+    edges_dst: 'CREATE INDEX edges_dst ON edges(dst)',
+  },
+  nodes: {
+    nodes_kind: 'CREATE INDEX nodes_kind ON nodes(kind)',
+    nodes_boundary: 'CREATE INDEX nodes_boundary ON nodes(boundary)',
+  },
+} as const;
 
 function toNode(r: NodeRowRaw): StoredNode {
   return {

@@ -65,35 +65,51 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
   const file = join(opts.dir, 'kubectl-synthetic.json');
   writeFileSync(file, JSON.stringify(syntheticCluster(sizes), null, 4));
 
-  const rawStart = performance.now();
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { items: { kind: string; metadata: { name: string; namespace?: string } }[] };
-  const db = new Database(join(opts.dir, 'raw.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE objects (id TEXT PRIMARY KEY, kind TEXT, body TEXT)');
-  const ins = db.prepare('INSERT INTO objects VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (const o of parsed.items) ins.run(`${o.kind}/${o.metadata.namespace ?? '_'}/${o.metadata.name}`, o.kind, JSON.stringify(o));
-  })();
-  db.close();
-  const rawMs = performance.now() - rawStart;
+  // Median of three runs each: on a shared two-core machine one run can be a quarter slower than the next.
+  const runs = opts.quick ? 1 : 3;
+  const raws: number[] = [];
+  const imports: { ms: number; cpuMs: number; counts: { nodes: number; edges: number; derivedEdges: number } }[] = [];
+  let objects = 0;
+  for (let run = 0; run < runs; run++) {
+    const rawStart = performance.now();
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { items: { kind: string; metadata: { name: string; namespace?: string } }[] };
+    objects = parsed.items.length;
+    const db = new Database(join(opts.dir, `raw-${run}.sqlite`));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE objects (id TEXT PRIMARY KEY, kind TEXT, body TEXT)');
+    const ins = db.prepare('INSERT INTO objects VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const o of parsed.items) ins.run(`${o.kind}/${o.metadata.namespace ?? '_'}/${o.metadata.name}`, o.kind, JSON.stringify(o));
+    })();
+    db.close();
+    raws.push(performance.now() - rawStart);
 
-  const engine = openEngine(join(opts.dir, 'k8s.blastmap'), { create: true });
-  const cpuBefore = process.cpuUsage();
-  const start = performance.now();
-  const result = await engine.importFiles({ files: [{ path: file }], options: { cluster: 'bench' } });
-  const importMs = performance.now() - start;
-  const cpu = process.cpuUsage(cpuBefore);
-  engine.close();
+    const engine = openEngine(join(opts.dir, `k8s-${run}.blastmap`), { create: true });
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    const result = await engine.importFiles({ files: [{ path: file }], options: { cluster: 'bench' } });
+    const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpuBefore);
+    engine.close();
+    imports.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, counts: result.counts });
+  }
+  const byTime = [...imports].sort((a, b) => a.ms - b.ms);
+  const median = byTime[Math.floor(byTime.length / 2)]!;
+  const rawMs = [...raws].sort((a, b) => a - b)[Math.floor(raws.length / 2)]!;
+  const importMs = median.ms;
+  const result = { counts: median.counts };
   return {
     k8s_service_accounts: sizes.serviceAccounts,
     k8s_role_bindings: sizes.roleBindings,
     k8s_pods: sizes.pods,
-    k8s_objects: parsed.items.length,
+    k8s_objects: objects,
+    k8s_runs: runs,
     k8s_raw_parse_insert_ms: Math.round(rawMs),
-    /** File → detect → parse → store → RBAC evaluation → every derived edge → commit (target ≤ 10,000 ms at full size). */
+    /** File → detect → parse → store → RBAC evaluation → every derived edge → commit, median run (target ≤ 10,000 ms at full size). */
     k8s_import_derive_ms: Math.round(importMs),
+    k8s_import_derive_slowest_ms: Math.round(byTime.at(-1)!.ms),
     /** CPU time of the same import: on a shared machine wall time also counts waiting for a core. */
-    k8s_import_derive_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    k8s_import_derive_cpu_ms: Math.round(median.cpuMs),
     k8s_nodes: result.counts.nodes,
     k8s_edges: result.counts.edges,
     k8s_derived_edges: result.counts.derivedEdges,

@@ -32,6 +32,33 @@ describe('case store', () => {
     db.close();
   });
 
+  it('rebuilds the indexes a bulk load suspends exactly as the migrations define them, and a rollback keeps them', () => {
+    const path = tempCase();
+    const store = CaseStore.open(path, { create: true });
+    const schema = () => {
+      const db = new Database(path, { readonly: true });
+      const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all();
+      db.close();
+      return rows;
+    };
+    const fresh = schema();
+    expect(fresh.map((r) => (r as { name: string }).name)).toEqual(expect.arrayContaining(['edges_src', 'edges_dst', 'nodes_kind', 'nodes_boundary']));
+    store.begin();
+    store.suspendEdgeIndexes();
+    store.suspendNodeIndexes();
+    store.writeFragment(store.addSource({ label: 'bulk', fileName: 'bulk', format: 'test', sha256: 'x', importedAt: '2026-01-01T00:00:00Z', options: {} }), { nodes: [roleA], edges: [], warnings: [] }, new Set());
+    store.restoreEdgeIndexes();
+    store.restoreNodeIndexes();
+    store.commit();
+    expect(schema()).toEqual(fresh);
+    store.begin();
+    store.suspendNodeIndexes();
+    store.rollback();
+    expect(schema()).toEqual(fresh);
+    expect([...store.nodesOfKind('aws_role')].map((n) => n.id)).toEqual([roleA.id]);
+    store.close();
+  });
+
   it('merges facts about one node from several sources, a full description over a stub', () => {
     const store = CaseStore.open(tempCase(), { create: true });
     write(store, 'trust.json', { nodes: [{ ...roleA, name: 'stub-name', stub: true, props: { seenIn: 'trust' } }], edges: [], warnings: [] });

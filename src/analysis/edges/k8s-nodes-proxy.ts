@@ -25,7 +25,7 @@ export const k8sNodesProxy: EdgeRule = {
             const nodeName = typeof r.node.props['nodeName'] === 'string' ? r.node.props['nodeName'] : undefined;
             if (g.names && (!nodeName || !g.names.includes(nodeName))) continue;
             const make = () => ({ reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' });
-            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', make, [...evidence, runnerEvidence(r)], action);
+            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', make, evidence, action, runnerEvidence(r));
           }
         }
       }

@@ -35,7 +35,7 @@ export const k8sPodExec: EdgeRule = {
           const isPod = r.node.kind === 'k8s_pod';
           if (!isPod && !RUNNING_WORKLOADS.has(String(r.node.props['objectKind']))) continue;
           if (g.names && (!isPod || !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1)))) continue;
-          out.addWith('CAN_ESCALATE', g.subject, r.sa, req.technique, () => ({ reason: `can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique }), [...evidence, runnerEvidence(r)], action);
+          out.addWith('CAN_ESCALATE', g.subject, r.sa, req.technique, () => ({ reason: `can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique }), evidence, action, runnerEvidence(r));
         }
       }
     }

@@ -6,52 +6,69 @@ import type { EdgeKind } from '../../model/kinds.js';
  * Gathers one edge per (kind, from, to, technique) with all its evidence before emitting, so a cluster-wide grant
  * reaching thousands of targets costs one emit each, not a growing evidence array merged on every statement.
  */
+interface Entry {
+  edge: EdgeFact;
+  evidence: Evidence[];
+  actions: string[];
+  seen?: Set<Evidence>;
+}
+
 export class EdgeCollector {
-  private readonly edges = new Map<string, { edge: EdgeFact; evidence: Evidence[]; actions: Set<string>; seen: Set<Evidence> }>();
+  // A cluster-wide grant over every pod makes tens of thousands of entries: each keeps plain arrays (evidence and
+  // actions per edge are few, so a linear check beats a Set per entry, and allocates far less).
+  private readonly edges = new Map<string, Entry>();
 
   /**
    * `family` merges several techniques into one edge (creating pods, creating workloads, patching workloads all
    * reach the same account the same way): the first-added technique names it, later ones add actions and evidence.
    */
-  add(kind: EdgeKind, from: string, to: string, props: EdgeProps & { technique: string; reason: string }, evidence: Evidence[], action?: string, family?: string): void {
+  add(kind: EdgeKind, from: string, to: string, props: EdgeProps & { technique: string; reason: string }, evidence: readonly Evidence[], action?: string, family?: string): void {
     if (from === to) return;
     const key = `${kind}\n${from}\n${to}\n${family ?? props.technique}`;
     let entry = this.edges.get(key);
     if (!entry) {
-      entry = { edge: { kind, from, to, props }, evidence: [], actions: new Set(), seen: new Set() };
+      entry = { edge: { kind, from, to, props }, evidence: [], actions: [] };
       this.edges.set(key, entry);
     } else if (entry.edge.props?.conditional && !props.conditional) {
       // An unconditional way beats a conditional one for the same step.
       entry.edge.props = props;
     }
-    this.merge(entry, evidence, action);
+    merge(entry, evidence, undefined, action);
   }
 
-  /** As add, with the props built only for the first way to an edge (hot loops over thousands of pods). */
-  addWith(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps & { technique: string; reason: string }, evidence: Evidence[], action?: string): void {
+  /**
+   * As add, with the props built only for the first way to an edge (hot loops over thousands of pods), and one
+   * more piece of evidence (the pod) beside the grant's shared ones.
+   */
+  addWith(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps & { technique: string; reason: string }, evidence: readonly Evidence[], action?: string, more?: Evidence): void {
     if (from === to) return;
     const key = `${kind}\n${from}\n${to}\n${family}`;
     let entry = this.edges.get(key);
     if (!entry) {
-      entry = { edge: { kind, from, to, props: make() }, evidence: [], actions: new Set(), seen: new Set() };
+      entry = { edge: { kind, from, to, props: make() }, evidence: [], actions: [] };
       this.edges.set(key, entry);
     }
-    this.merge(entry, evidence, action);
-  }
-
-  private merge(entry: { evidence: Evidence[]; actions: Set<string>; seen: Set<Evidence> }, evidence: Evidence[], action: string | undefined): void {
-    if (action) entry.actions.add(action);
-    // Evidence objects are built once per grant and per workload, so identity is enough to drop repeats.
-    for (const e of evidence) {
-      if (entry.seen.has(e)) continue;
-      entry.seen.add(e);
-      entry.evidence.push(e);
-    }
+    merge(entry, evidence, more, action);
   }
 
   emit(ctx: DeriveContext): void {
     for (const { edge, evidence, actions } of this.edges.values()) {
-      ctx.emitEdge({ ...edge, props: { ...edge.props, evidence, ...(actions.size ? { actions: [...actions].sort() } : {}) } });
+      ctx.emitEdge({ ...edge, props: { ...edge.props, evidence, ...(actions.length ? { actions: actions.sort() } : {}) } });
     }
   }
+}
+
+/** Evidence objects are built once per grant and per workload, so identity is enough to drop repeats. */
+function merge(entry: Entry, evidence: readonly Evidence[], more: Evidence | undefined, action: string | undefined): void {
+  if (action && !entry.actions.includes(action)) entry.actions.push(action);
+  for (const e of evidence) addEvidence(entry, e);
+  if (more) addEvidence(entry, more);
+}
+
+function addEvidence(entry: Entry, e: Evidence): void {
+  // A service account run by thousands of pods gathers as many pieces: past a few, look them up in a Set.
+  if (entry.seen ? entry.seen.has(e) : entry.evidence.includes(e)) return;
+  entry.evidence.push(e);
+  if (entry.seen) entry.seen.add(e);
+  else if (entry.evidence.length > 16) entry.seen = new Set(entry.evidence);
 }
