@@ -312,7 +312,7 @@ export class CaseStore {
     for (const e of fragment.edges) {
       if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
       const p = e.props ?? {};
-      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, JSON.stringify(p));
+      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, propsJson(p));
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -546,7 +546,11 @@ export class CaseStore {
   }
 
   *nodesOfKind(kind: NodeKind): IterableIterator<StoredNode> {
-    for (const row of this.stmt('SELECT * FROM nodes WHERE kind = ?').iterate(kind) as Iterable<NodeRowRaw>) yield toNode(row);
+    // Rows as arrays: a derivation reads every pod of a cluster, and a column object per row costs a third of it.
+    const q = this.stmt('SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true);
+    for (const [id, k, name, stub, boundary, handles, props, sources] of q.iterate(kind) as Iterable<[string, string, string, number, string | null, string, string, string]>) {
+      yield toNode({ id, kind: k, name, stub, boundary, handles, props, sources });
+    }
   }
 
   /** Every node id with its kind, for building in-memory indexes. */
@@ -829,6 +833,24 @@ function mergeFacts(a: NodeFact, b: NodeFact): NodeFact {
     handles: [...new Set([...(a.handles ?? []), ...(b.handles ?? [])])],
     props: a.stub && !b.stub ? { ...(a.props ?? {}), ...(b.props ?? {}) } : !a.stub && b.stub ? { ...(b.props ?? {}), ...(a.props ?? {}) } : { ...(a.props ?? {}), ...(b.props ?? {}) },
   };
+}
+
+const evidenceJson = new WeakMap<object, string>();
+
+/**
+ * JSON of an edge's props. Rules share one evidence object among every edge a grant makes (a RoleBinding reaching
+ * thousands of pods), so each piece is serialised once and spliced in.
+ */
+function propsJson(p: EdgeProps): string {
+  const evidence = p.evidence;
+  if (!Array.isArray(evidence) || !evidence.length) return JSON.stringify(p);
+  const pieces = evidence.map((e) => {
+    let json = evidenceJson.get(e);
+    if (json === undefined) evidenceJson.set(e, (json = JSON.stringify(e)));
+    return json;
+  });
+  const rest = JSON.stringify({ ...p, evidence: undefined });
+  return `${rest.slice(0, -1)}${rest.length > 2 ? ',' : ''}"evidence":[${pieces.join(',')}]}`;
 }
 
 function uniqueHandles(n: NodeFact): string[] {

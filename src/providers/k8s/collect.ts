@@ -2,21 +2,38 @@ import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { EdgeFact, EdgeProps, Evidence } from '../../model/fragment.js';
 import type { EdgeKind } from '../../model/kinds.js';
 
-/**
- * Gathers one edge per (kind, from, to, technique) with all its evidence before emitting, so a cluster-wide grant
- * reaching thousands of targets costs one emit each, not a growing evidence array merged on every statement.
- */
 interface Entry {
   edge: EdgeFact;
+  // Evidence and actions per edge are few: plain arrays with a linear check allocate far less than a Set each.
   evidence: Evidence[];
   actions: string[];
   seen?: Set<Evidence>;
 }
 
+/**
+ * Gathers one edge per (kind, from, to, technique) with all its evidence before emitting, so a cluster-wide grant
+ * reaching thousands of targets costs one emit each, not a growing evidence array merged on every statement.
+ */
 export class EdgeCollector {
-  // A cluster-wide grant over every pod makes tens of thousands of entries: each keeps plain arrays (evidence and
-  // actions per edge are few, so a linear check beats a Set per entry, and allocates far less).
-  private readonly edges = new Map<string, Entry>();
+  // Keyed by kind+family, then from, then to: tens of thousands of lookups without building a key string each.
+  private readonly index = new Map<string, Map<string, Map<string, Entry>>>();
+  /** Entries in the order they were first made (the order edges are emitted in). */
+  private readonly entries: Entry[] = [];
+
+  private entry(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps): Entry {
+    const group = `${kind}\n${family}`;
+    let byFrom = this.index.get(group);
+    if (!byFrom) this.index.set(group, (byFrom = new Map()));
+    let byTo = byFrom.get(from);
+    if (!byTo) byFrom.set(from, (byTo = new Map()));
+    let found = byTo.get(to);
+    if (!found) {
+      found = { edge: { kind, from, to, props: make() }, evidence: [], actions: [] };
+      byTo.set(to, found);
+      this.entries.push(found);
+    }
+    return found;
+  }
 
   /**
    * `family` merges several techniques into one edge (creating pods, creating workloads, patching workloads all
@@ -24,15 +41,9 @@ export class EdgeCollector {
    */
   add(kind: EdgeKind, from: string, to: string, props: EdgeProps & { technique: string; reason: string }, evidence: readonly Evidence[], action?: string, family?: string): void {
     if (from === to) return;
-    const key = `${kind}\n${from}\n${to}\n${family ?? props.technique}`;
-    let entry = this.edges.get(key);
-    if (!entry) {
-      entry = { edge: { kind, from, to, props }, evidence: [], actions: [] };
-      this.edges.set(key, entry);
-    } else if (entry.edge.props?.conditional && !props.conditional) {
-      // An unconditional way beats a conditional one for the same step.
-      entry.edge.props = props;
-    }
+    const entry = this.entry(kind, from, to, family ?? props.technique, () => props);
+    // An unconditional way beats a conditional one for the same step.
+    if (entry.edge.props?.conditional && !props.conditional) entry.edge.props = props;
     merge(entry, evidence, undefined, action);
   }
 
@@ -42,17 +53,11 @@ export class EdgeCollector {
    */
   addWith(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps & { technique: string; reason: string }, evidence: readonly Evidence[], action?: string, more?: Evidence): void {
     if (from === to) return;
-    const key = `${kind}\n${from}\n${to}\n${family}`;
-    let entry = this.edges.get(key);
-    if (!entry) {
-      entry = { edge: { kind, from, to, props: make() }, evidence: [], actions: [] };
-      this.edges.set(key, entry);
-    }
-    merge(entry, evidence, more, action);
+    merge(this.entry(kind, from, to, family, make), evidence, more, action);
   }
 
   emit(ctx: DeriveContext): void {
-    for (const { edge, evidence, actions } of this.edges.values()) {
+    for (const { edge, evidence, actions } of this.entries) {
       ctx.emitEdge({ ...edge, props: { ...edge.props, evidence, ...(actions.length ? { actions: actions.sort() } : {}) } });
     }
   }
