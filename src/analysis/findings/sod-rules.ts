@@ -31,7 +31,13 @@ export interface SodRule {
 function anyAction(label: string, actions: string[]): CapabilityTest {
   const exact = new Set(actions.map((a) => a.toLowerCase()));
   // A grant without a wildcard matches by name; only patterns need testing against each action.
-  const grants = (pattern: string) => (/[*?]/.test(pattern) ? actions.some((a) => actionMatches(pattern, a)) : exact.has(pattern.toLowerCase()));
+  // Remembered per granted string: a case repeats the same few grants over thousands of edges.
+  const known = new Map<string, boolean>();
+  const grants = (pattern: string) => {
+    let hit = known.get(pattern);
+    if (hit === undefined) known.set(pattern, (hit = /[*?]/.test(pattern) ? actions.some((a) => actionMatches(pattern, a)) : exact.has(pattern.toLowerCase())));
+    return hit;
+  };
   return {
     label,
     test: (c) => {
