@@ -86,6 +86,24 @@ function names(s: Statement, p: Principal): Naming {
   return how;
 }
 
+/**
+ * A Deny with NotPrincipal denies everyone it does not list (AWS supports it with Deny only, in resource policies;
+ * an Allow with NotPrincipal is not supported and grants nothing here). AWS checks the account before the
+ * principal, so listing a principal without its account may still deny it, and a principal with a permissions
+ * boundary is always denied. Returns whether the deny reaches P: yes, no, or a condition that says when.
+ */
+function notPrincipalDenies(s: Statement, p: Principal): { applies: boolean; unless?: string } {
+  const listed = isJsonObject(s.notPrincipal) ? strings(s.notPrincipal['AWS']) : s.notPrincipal === '*' ? ['*'] : [];
+  if (listed.includes('*')) return { applies: false };
+  if (p.boundary || p.boundaryArn) return { applies: true };
+  const sessionPrefix = p.kind === 'aws_role' ? `arn:aws:sts::${p.account}:assumed-role/${p.name}/` : undefined;
+  const self = listed.some((v) => v === p.arn || (p.userId !== undefined && v === p.userId) || (sessionPrefix !== undefined && v.startsWith(sessionPrefix)));
+  const account = listed.some((v) => v === p.account || v === `arn:aws:iam::${p.account}:root`);
+  if (!self) return { applies: true };
+  if (account) return { applies: false };
+  return { applies: true, unless: `NotPrincipal lists ${p.name} but not its account ${p.account}, and AWS may check the account first` };
+}
+
 function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: ResourceSpec, node: StoredNode, account: string | undefined, policy: Statement[], hasPolicy: boolean, p: Principal, actions: ActionInfo[]): void {
   const sameAccount = account === p.account;
   const granted: { action: string; level: AccessLevel; conditions: string[]; evidence: Evidence[] }[] = [];
@@ -104,6 +122,20 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
     let denied = false;
     for (const s of policy) {
       if (!statementCoversAction(s, info.action) || statementCoversResource(s, arn, p.vars) === false) continue;
+      if (s.principal === undefined && s.notPrincipal !== undefined) {
+        if (s.effect !== 'Deny') continue;
+        const np = notPrincipalDenies(s, p);
+        if (!np.applies) continue;
+        const c = evaluateCondition(s.condition, rc, 'Deny');
+        if (c.result === 'false') continue;
+        const unknown = [...(np.unless ? [np.unless] : []), ...c.unknown];
+        if (!unknown.length) denied = true;
+        else {
+          conditions.push(`not denied by ${s.ref.label} (${unknown.join(' and ')})`);
+          evidence.push(statementEvidence(s, 'deny to everyone not listed in NotPrincipal, with a condition that cannot be decided offline'));
+        }
+        continue;
+      }
       const how = names(s, p);
       if (!how) continue;
       const c = evaluateCondition(s.condition, rc, s.effect);
