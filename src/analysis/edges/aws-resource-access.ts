@@ -4,7 +4,7 @@ import { arnAccount } from '../../model/ids.js';
 import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, type ActionInfo } from '../../providers/aws/catalog.js';
-import { awsModel, requestContext, statementEvidence, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { awsModel, requestContext, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import { actionPatternMatches, evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
 import type { EdgeRule } from './types.js';
@@ -22,7 +22,14 @@ interface ResourceSpec {
   arnFor(node: StoredNode, resourceType: string): string | undefined;
   /** KMS: without the key policy there is no access. */
   policyRequired?: boolean;
+  /**
+   * S3: object ARNs to try an object action on — the whole bucket first, then each key prefix an allow of P or of
+   * the bucket policy names (with P's policy variables in).
+   */
+  objectSamples?(node: StoredNode, p: Principal, policy: Statement[]): string[];
 }
+
+const MAX_PREFIXES = 8;
 
 const SPECS: readonly ResourceSpec[] = [
   {
@@ -30,6 +37,18 @@ const SPECS: readonly ResourceSpec[] = [
     service: 's3',
     policyProp: 'resourcePolicy',
     arnFor: (n, type) => (type === 'bucket' || type === '' ? n.id : type === 'object' ? `${n.id}/*` : undefined),
+    objectSamples: (n, p, policy) => {
+      const out = new Set<string>([`${n.id}/*`]);
+      for (const st of [...p.identity, ...policy]) {
+        if (st.effect !== 'Allow' || !st.resources || st.notResource) continue;
+        for (const pattern of st.resources) {
+          const r = pattern.includes('${') ? substitute(pattern, p.vars) : pattern;
+          if (typeof r === 'string' && r.startsWith(`${n.id}/`)) out.add(r);
+        }
+      }
+      // A policy may name hundreds of prefixes; a few are enough to show access, and each costs an evaluation.
+      return [...out].slice(0, MAX_PREFIXES + 1);
+    },
   },
   { kind: 'aws_secret', service: 'secretsmanager', policyProp: 'resourcePolicy', arnFor: (n, type) => (type === 'Secret' || type === 'secret' || type === '' ? n.id : undefined) },
   { kind: 'aws_kms_key', service: 'kms', policyProp: 'keyPolicy', arnFor: (n, type) => (type === 'key' || type === '' ? n.id : undefined), policyRequired: true },
@@ -71,6 +90,15 @@ function principalsNamed(model: AwsModel, policy: Statement[]): Principal[] {
   return out;
 }
 
+interface Grant {
+  action: string;
+  level: AccessLevel;
+  conditions: string[];
+  evidence: Evidence[];
+  /** For an object action granted only under a key prefix: the object ARN pattern it was granted on. */
+  scope?: string;
+}
+
 type Naming = 'principal' | 'account' | undefined;
 
 /** How a resource-policy statement names P: itself (or everyone), its account (delegation), or not at all. */
@@ -106,13 +134,11 @@ function notPrincipalDenies(s: Statement, p: Principal): { applies: boolean; unl
 
 function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: ResourceSpec, node: StoredNode, account: string | undefined, policy: Statement[], hasPolicy: boolean, p: Principal, actions: ActionInfo[]): void {
   const sameAccount = account === p.account;
-  const granted: { action: string; level: AccessLevel; conditions: string[]; evidence: Evidence[] }[] = [];
+  const granted: Grant[] = [];
   const rc = requestContext(p);
   const notes: string[] = [];
   if (!account) notes.push(`the account owning ${node.name} is not known; it is treated as another account`);
-  for (const info of actions) {
-    const arn = info.resourceTypes.map((t) => spec.arnFor(node, t)).find(Boolean);
-    if (!arn) continue;
+  const decide = (info: ActionInfo, arn: string, scoped: boolean): Grant | undefined => {
     const identityRelevant = p.identity.some((s) => s.effect === 'Allow' && statementCoversAction(s, info.action));
     // The resource policy's say: explicit deny, allow naming P, allow delegating to P's account.
     let direct: Statement | undefined;
@@ -152,8 +178,8 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
       if (how === 'principal' && better(direct)) direct = s;
       if (how === 'account' && better(delegated)) delegated = s;
     }
-    if (denied) continue;
-    if (!identityRelevant && !direct) continue;
+    if (denied) return undefined;
+    if (!identityRelevant && !direct) return undefined;
     const resourceConditions = (s: Statement) => evaluateCondition(s.condition, rc, 'Allow').unknown;
     let d: Decision;
     if (spec.policyRequired && !hasPolicy) {
@@ -163,7 +189,7 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
     } else if (spec.policyRequired) {
       if (direct) d = model.evaluate(p, info.action, arn, undefined, { grantedByResource: sameAccount });
       else if (delegated) d = model.evaluate(p, info.action, arn);
-      else continue;
+      else return undefined;
       const s = direct ?? delegated!;
       if (d.verdict !== 'denied') {
         evidence.push(statementEvidence(s));
@@ -180,16 +206,33 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
       }
     } else {
       const s = direct ?? delegated;
-      if (!s) continue;
+      if (!s) return undefined;
       d = model.evaluate(p, info.action, arn);
       if (d.verdict !== 'denied') {
         evidence.push(statementEvidence(s));
         conditions.push(...resourceConditions(s));
       }
     }
-    if (d.verdict === 'denied') continue;
-    granted.push({ action: info.action, level: info.accessLevel, conditions: [...d.conditions, ...conditions], evidence: [...d.evidence, ...evidence] });
+    if (d.verdict === 'denied') return undefined;
+    return { action: info.action, level: info.accessLevel, conditions: [...d.conditions, ...conditions], evidence: [...d.evidence, ...evidence], ...(scoped ? { scope: arn } : {}) };
+  };
+  const samples = spec.objectSamples ? spec.objectSamples(node, p, policy) : [];
+  for (const info of actions) {
+    const type = info.resourceTypes.find((t) => spec.arnFor(node, t));
+    if (type === undefined) continue;
+    // Object actions are tried on the whole bucket and on each key prefix a policy names: a grant on
+    // bucket/reports/* gives access to those objects though not to bucket/*.
+    const whole = [spec.arnFor(node, type)!];
+    const arns = type === 'object' && samples.length ? samples : whole;
+    let best: Grant | undefined;
+    for (const arn of arns) {
+      const g = decide(info, arn, arn !== whole[0]);
+      if (g && (!best || (best.conditions.length && !g.conditions.length))) best = g;
+      if (best && !best.conditions.length) break;
+    }
+    if (best) granted.push(best);
   }
+
   if (!granted.length) return;
   const firm = granted.filter((g) => !g.conditions.length);
   const basis = firm.length ? firm : granted;
@@ -197,16 +240,19 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
   const level = basis.reduce<AccessLevel>((best, g) => (rank(g.level) > rank(best) ? g.level : best), 'List');
   const top = basis.filter((g) => g.level === level);
   const actionNames = basis.map((g) => g.action);
+  const scoped = basis.filter((g) => g.scope);
+  const prefixes = [...new Set(scoped.map((g) => g.scope!.slice(node.id.length + 1)))];
+  const scopeNote = scoped.length ? ` ${scoped.length === basis.length ? 'All of them' : `${scoped.length} of them`} only on objects under ${prefixes.join(', ')}.` : '';
   ctx.emitEdge({
     from: p.id,
     to: node.id,
     kind: 'CAN_ACCESS',
     props: edgeProps(
-      `${kindWord(p.kind)} ${p.name} has ${level} access to ${node.name} (${actionNames.length} action${actionNames.length === 1 ? '' : 's'}, e.g. ${top.slice(0, 3).map((g) => g.action).join(', ')})${sameAccount ? '' : ', granted on both sides of the account boundary'}.${notes.length ? ` Note: ${[...new Set(notes)].join('; ')}.` : ''}`,
+      `${kindWord(p.kind)} ${p.name} has ${level} access to ${node.name} (${actionNames.length} action${actionNames.length === 1 ? '' : 's'}, e.g. ${top.slice(0, 3).map((g) => g.action).join(', ')})${sameAccount ? '' : ', granted on both sides of the account boundary'}.${scopeNote}${notes.length ? ` Note: ${[...new Set(notes)].join('; ')}.` : ''}`,
       `${spec.service}:${level}`,
       top.flatMap((g) => g.evidence).slice(0, 12),
       firm.length ? [] : [...new Set(basis.flatMap((g) => g.conditions))],
-      { accessLevel: level, actions: actionNames },
+      { accessLevel: level, actions: actionNames, ...(prefixes.length ? { objectPrefixes: prefixes } : {}) },
     ),
   });
 }

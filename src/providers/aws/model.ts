@@ -252,7 +252,7 @@ function literalResources(p: Principal, action: string): Set<string> | 'any' {
 }
 
 /** The pattern with the principal's variables in; null when one is known absent, undefined when unknown. */
-function substitute(pattern: string, vars: Variables): string | null | undefined {
+export function substitute(pattern: string, vars: Variables): string | null | undefined {
   let unknown = false;
   let absent = false;
   const out = pattern.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {

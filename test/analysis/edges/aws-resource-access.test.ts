@@ -111,4 +111,33 @@ describe('aws-resource-access', () => {
     const allowNot = await awsCase([gaad(A, { users: [{ name: 'u' }] })], [resources({ bucketPolicy: doc({ Effect: 'Allow', NotPrincipal: { AWS: arn(A, 'user', 'x') }, Action: 's3:GetObject', Resource: `${bucket}/*` }) })]);
     expect(allowNot.edge(arn(A, 'user', 'u'), bucket, 'CAN_ACCESS')).toBeUndefined();
   });
+
+  it('S3 key prefixes: a grant on bucket/prefix/* gives access to those objects, a deny on the whole bucket still wins, a deny on another prefix does not', async () => {
+    const users = [
+      { name: 'reports', policies: [doc(allow('s3:GetObject', `${bucket}/reports/*`))] },
+      { name: 'home', policies: [doc(allow(['s3:GetObject', 's3:PutObject'], `${bucket}/home/\${aws:username}/*`))] },
+      { name: 'denied-all', policies: [doc(allow('s3:GetObject', `${bucket}/reports/*`), deny('s3:*', `${bucket}/*`))] },
+      { name: 'denied-other', policies: [doc(allow('s3:GetObject', `${bucket}/reports/*`), deny('s3:*', `${bucket}/secret/*`))] },
+      { name: 'other-bucket', policies: [doc(allow('s3:GetObject', 'arn:aws:s3:::elsewhere/reports/*'))] },
+    ];
+    const c = await awsCase([gaad(A, { users })], [resources({})]);
+    const reports = c.edge(arn(A, 'user', 'reports'), bucket, 'CAN_ACCESS');
+    expect(reports?.props).toMatchObject({ accessLevel: 'Read', actions: ['s3:GetObject'], objectPrefixes: ['reports/*'] });
+    expect(reports?.conditional).toBe(false);
+    expect(String(reports?.props.reason)).toContain('only on objects under reports/*');
+    // Policy variables are filled in with the principal's own values.
+    expect(c.edge(arn(A, 'user', 'home'), bucket, 'CAN_ACCESS')?.props).toMatchObject({ accessLevel: 'Write', objectPrefixes: ['home/home/*'] });
+    expect(c.edge(arn(A, 'user', 'denied-all'), bucket, 'CAN_ACCESS')).toBeUndefined();
+    expect(c.edge(arn(A, 'user', 'denied-other'), bucket, 'CAN_ACCESS')?.props.objectPrefixes).toEqual(['reports/*']);
+    expect(c.edge(arn(A, 'user', 'other-bucket'), bucket, 'CAN_ACCESS')).toBeUndefined();
+    // A whole-bucket grant is not reported as a prefix.
+    const whole = await awsCase([gaad(A, { users: [{ name: 'all', policies: [doc(allow('s3:GetObject', `${bucket}/*`), allow('s3:GetObject', `${bucket}/reports/*`))] }] })], [resources({})]);
+    expect(whole.edge(arn(A, 'user', 'all'), bucket, 'CAN_ACCESS')?.props.objectPrefixes).toBeUndefined();
+  });
+
+  it('S3 key prefixes named by the bucket policy count for the principal it names', async () => {
+    const policy = doc(grant({ AWS: arn(A, 'user', 'partner') }, 's3:GetObject', `${bucket}/shared/*`));
+    const c = await awsCase([gaad(A, { users: [{ name: 'partner' }] })], [resources({ bucketPolicy: policy })]);
+    expect(c.edge(arn(A, 'user', 'partner'), bucket, 'CAN_ACCESS')?.props).toMatchObject({ actions: ['s3:GetObject'], objectPrefixes: ['shared/*'] });
+  });
 });
