@@ -68,3 +68,12 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * A boundary's id as a reader names it when its node is not loaded: the account, cluster, project or
+ * subscription itself, without the id scheme ("k8s:prod-eks" → "prod-eks").
+ */
+export function boundaryLabel(id: string): string {
+  const m = /^(?:aws:account:|k8s:|gcp:(?:project|folder|organization):|azure:(?:tenant|subscription):)(.+)$/.exec(id);
+  return m ? m[1]! : id;
+}

@@ -60,6 +60,7 @@ export function GraphCanvas() {
   const cyRef = useRef<Core | null>(null);
   const lastSeq = useRef(-1);
   const lastCommand = useRef(0);
+  const layoutsRunning = useRef(0);
   const [stats, setStats] = useState({ nodes: 0, edges: 0, highlighted: 0 });
 
   const { nodes, edges, filters, openGroups, renderAll, graphSeq, theme, layout, selectedId, selectedEdge, mode, blast, highlightedPath, paths, command } = useApp(
@@ -122,8 +123,12 @@ export function GraphCanvas() {
     cy.on('tap', (ev) => {
       if (ev.target === cy) void store.getState().select(null);
     });
+    cy.on('layoutstart', () => {
+      layoutsRunning.current++;
+    });
     // Never zoom a handful of nodes up to poster size.
     cy.on('layoutstop', () => {
+      layoutsRunning.current = Math.max(0, layoutsRunning.current - 1);
       if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       if (cy.zoom() === MAX_FIT_ZOOM) cy.center();
     });
@@ -236,9 +241,21 @@ export function GraphCanvas() {
         runLayout(cy, store.getState().layout);
         break;
       case 'center-selection': {
-        const id = store.getState().selectedId;
-        const n = id ? cy.getElementById(id) : cy.collection();
-        if (n.nonempty()) cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+        const mode = store.getState().mode;
+        // A focus usually adds neighbours, and their layout (and a stage resized by the mode change) would move
+        // the node after an immediate centring: centre once no layout runs. A mode change since drops it (the new
+        // view fits itself).
+        const center = () => {
+          const st = store.getState();
+          if (st.mode !== mode) return;
+          if (layoutsRunning.current > 0) {
+            cy.one('layoutstop', () => requestAnimationFrame(center));
+            return;
+          }
+          const n = st.selectedId ? cy.getElementById(st.selectedId) : cy.collection();
+          if (n.nonempty()) cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+        };
+        requestAnimationFrame(center);
         break;
       }
       case 'export-png':

@@ -1,7 +1,7 @@
 // What the canvas draws: the store's graph after filters, grouped into boundaries, and aggregated when it is
 // above the element budget (a hairball helps nobody and a huge one freezes the window). Pure: unit-tested.
 import type { NodeSummary } from '../contract';
-import { kindLabel } from '../format';
+import { boundaryLabel, kindLabel } from '../format';
 import type { CanvasEdge } from '../store/graph-slice';
 import type { Filters } from '../store/ui-slice';
 
@@ -86,7 +86,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const gid = groupId(b);
     if (!groups.has(gid)) {
       const owner = input.nodes[b];
-      groups.set(gid, { id: gid, label: owner ? owner.name : b, kind: owner?.kind ?? 'boundary', category: 'group-box', provider: owner?.provider ?? 'generic', marks: [], stub: false, isGroup: true });
+      groups.set(gid, { id: gid, label: owner ? owner.name : boundaryLabel(b), kind: owner?.kind ?? 'boundary', category: 'group-box', provider: owner?.provider ?? 'generic', marks: [], stub: false, isGroup: true });
     }
     return gid;
   };

@@ -10,6 +10,8 @@ export function BlastRadiusPanel() {
     useShallow((s) => ({ blast: s.blast, loading: s.blastLoading, error: s.blastError, selectedId: s.selectedId, selectedName: s.details?.node.name })),
   );
   const s = store.getState();
+  // Resources reached only over edges without an access level (observed use, OpenGraph): shown so the rows add up.
+  const unstated = blast ? blast.resources.length - Object.values(blast.byAccessLevel).reduce((a, b) => a + (b ?? 0), 0) : 0;
   return (
     <div className="panel" data-testid="blast-panel">
       <h2>Blast radius</h2>
@@ -39,14 +41,14 @@ export function BlastRadiusPanel() {
           </div>
           <p className="muted small">{blast.elapsedMs < 1 ? 'under 1' : Math.round(blast.elapsedMs)} ms</p>
           {blast.byBoundary.length > 0 && (
-            <table className="grid-table" data-testid="blast-by-boundary">
+            <table className="grid-table fixed" data-testid="blast-by-boundary">
               <caption>Per boundary</caption>
               <thead>
                 <tr>
                   <th scope="col">Boundary</th>
-                  <th scope="col">Identities</th>
-                  <th scope="col">Credentials</th>
-                  <th scope="col">Resources</th>
+                  <th scope="col" title="Identities">Ident.</th>
+                  <th scope="col" title="Credentials">Creds</th>
+                  <th scope="col" title="Resources">Res.</th>
                   <th scope="col">Admin</th>
                 </tr>
               </thead>
@@ -63,7 +65,7 @@ export function BlastRadiusPanel() {
               </tbody>
             </table>
           )}
-          {Object.keys(blast.byAccessLevel).length > 0 && (
+          {(Object.keys(blast.byAccessLevel).length > 0 || unstated > 0) && (
             <table className="grid-table" data-testid="blast-by-access">
               <caption>Resources per access level</caption>
               <tbody>
@@ -73,6 +75,12 @@ export function BlastRadiusPanel() {
                     <td>{blast.byAccessLevel[l]}</td>
                   </tr>
                 ))}
+                {unstated > 0 && (
+                  <tr title="Reached over edges that state no access level: observed use, or a generic (OpenGraph) edge">
+                    <td className="muted">level not stated</td>
+                    <td>{unstated}</td>
+                  </tr>
+                )}
               </tbody>
             </table>
           )}

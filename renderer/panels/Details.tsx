@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EdgeView, Json, NodeDetails, NodeSummary } from '../contract';
 import { NodeChip } from '../components/NodeChip';
-import { age, kindLabel, lastUsed, propText } from '../format';
+import { age, boundaryLabel, kindLabel, lastUsed, propText } from '../format';
 import { useApp, useAppStore } from '../store';
 import { EdgeExplanation } from './Evidence';
 
@@ -67,7 +67,7 @@ function NodeDetailsView({ details }: { details: NodeDetails }) {
       <h2 className="details-name" data-testid="details-name">
         {node.name}
       </h2>
-      {node.boundary && <div className="muted small">in {boundary?.name ?? node.boundary}</div>}
+      {node.boundary && <div className="muted small">in {boundary?.name ?? boundaryLabel(node.boundary)}</div>}
       <div className="mark-buttons">
         <button type="button" className={`toggle${marked('compromised') ? ' on compromised' : ''}`} aria-pressed={marked('compromised')} data-testid="mark-compromised" onClick={() => void s.setMark('compromised', !marked('compromised'))}>
           {marked('compromised') ? 'Compromised ✓' : 'Mark compromised'}

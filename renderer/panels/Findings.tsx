@@ -11,7 +11,8 @@ const COLUMNS: { key: FindingSortKey; label: string }[] = [
   { key: 'rule', label: 'Rule' },
 ];
 
-const ROW_HEIGHT = 52;
+// Two lines of title and one of summary (clamped in styles.css), so rows never overlap.
+const ROW_HEIGHT = 66;
 
 export function FindingsPanel() {
   const store = useAppStore();

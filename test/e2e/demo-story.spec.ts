@@ -55,6 +55,11 @@ test('demo case: leaked key → blast radius → path to production admin → le
   await page.getByTestId('mode-findings').click();
   await expect(page.getByTestId('findings-table')).toBeVisible();
   await expect(page.getByTestId('findings-table')).toContainText('was leaked and is still active');
+  // Rows have a fixed height (virtualised list): a long title must stay inside its row, not run into the next.
+  const overflowing = await page.getByTestId('finding-row').evaluateAll((rows) =>
+    rows.filter((row) => [...row.querySelectorAll('.finding-title > *')].some((el) => el.getBoundingClientRect().bottom > row.getBoundingClientRect().bottom + 1)).length,
+  );
+  expect(overflowing).toBe(0);
   await page.screenshot({ path: info.outputPath('demo-3-findings.png') });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);

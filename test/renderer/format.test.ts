@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
+import { age, boundaryLabel, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -39,5 +39,14 @@ describe('renderer formatters', () => {
     expect(plural(1200, 'node')).toBe('1,200 nodes');
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
+  });
+
+  it('names a boundary without its id scheme when its node is not loaded', () => {
+    expect(boundaryLabel('k8s:prod-eks')).toBe('prod-eks');
+    expect(boundaryLabel('aws:account:111111111111')).toBe('111111111111');
+    expect(boundaryLabel('gcp:project:acme-prod')).toBe('acme-prod');
+    expect(boundaryLabel('azure:subscription:0000-1111')).toBe('0000-1111');
+    // Anything else is shown as it is (OpenGraph boundaries are free-form).
+    expect(boundaryLabel('og:tenant-1')).toBe('og:tenant-1');
   });
 });
