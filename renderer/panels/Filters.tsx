@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { kindLabel } from '../format';
+import { boundaryLabel, kindLabel } from '../format';
 import { boundaryOf } from '../graph/aggregate';
 import { providerColor } from '../graph/palette';
 import { useApp, useAppStore } from '../store';
@@ -59,7 +59,7 @@ export function Filters() {
       </label>
       {facet('kind', 'Kinds', facets.kinds, kindLabel)}
       {facet('provider', 'Providers', facets.providers, (v) => v, providerColor)}
-      {facet('boundary', 'Boundaries', facets.boundaries, (v) => nodes[v]?.name ?? v)}
+      {facet('boundary', 'Boundaries', facets.boundaries, (v) => nodes[v]?.name ?? boundaryLabel(v))}
     </div>
   );
 }
