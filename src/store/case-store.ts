@@ -217,8 +217,10 @@ export class CaseStore {
 
   /** Deletes node rows matching a condition, with their search entries. */
   private deleteNodes(where: string, ...params: (string | number)[]): void {
-    this.stmt(`DELETE FROM node_name_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
-    this.stmt(`DELETE FROM node_handle_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where})`).run(...params);
+    // Rows added in this transaction are not in the search index yet (it is filled at commit): nothing to remove.
+    const indexedUpTo = this.search_?.newFrom ?? Number.MAX_SAFE_INTEGER;
+    this.stmt(`DELETE FROM node_name_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
+    this.stmt(`DELETE FROM node_handle_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
     this.stmt(`DELETE FROM nodes WHERE ${where}`).run(...params);
   }
 

@@ -54,7 +54,17 @@ export function edgeEvidence(e: DerivedOrStoredEdge, ctx: FindingContext): Evide
 
 /** The identities a credential authenticates as (once each: two sources may state the same edge). */
 export function holders(ctx: FindingContext, credentialId: string): string[] {
-  return [...new Set(ctx.out(credentialId, 'AUTHENTICATES_AS').map((e) => e.dst))];
+  // One pass over the AUTHENTICATES_AS edges instead of a query per credential (an estate has tens of thousands).
+  const byCredential = ctx.memo('findings:holders', () => {
+    const map = new Map<string, Set<string>>();
+    for (const e of ctx.edgesOfKind('AUTHENTICATES_AS')) {
+      const set = map.get(e.src);
+      if (set) set.add(e.dst);
+      else map.set(e.src, new Set([e.dst]));
+    }
+    return map;
+  });
+  return [...(byCredential.get(credentialId) ?? [])];
 }
 
 /**
