@@ -33,7 +33,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
   for (const [category, shape] of Object.entries(CATEGORY_SHAPES)) sheet.push({ selector: `node[category = "${category}"]`, style: { shape: shape as 'ellipse' } });
   sheet.push(
     { selector: 'node[category = "credential"]', style: { width: 22, height: 22 } },
-    { selector: 'node[category = "admin"]', style: { 'background-color': ADMIN_COLOR, width: 36, height: 36, 'font-weight': 'bold' } },
+    // Admin names differ only at the end ("Admin of AWS account 1111…" / "…2222"): wrap them rather than cut them.
+    { selector: 'node[category = "admin"]', style: { 'background-color': ADMIN_COLOR, width: 36, height: 36, 'font-weight': 'bold', 'text-wrap': 'wrap', 'text-max-width': '150px' } },
     { selector: 'node[category = "boundary"]', style: { width: 30, height: 30 } },
     { selector: 'node.stub', style: { 'background-opacity': 0.45, 'border-style': 'dashed', 'border-color': c.edge, 'border-width': 1.5 } },
     {

@@ -22,7 +22,7 @@ export function ContainmentSection({ origin }: { origin: string }) {
       {plan && (
         <>
           <p className="small">
-            {plan.cuts.length} action{plan.cuts.length === 1 ? '' : 's'} close {plan.pathsBefore - plan.pathsAfter} of {plan.pathsBefore} paths
+            {plan.cuts.length} action{plan.cuts.length === 1 ? ' closes' : 's close'} {plan.pathsBefore - plan.pathsAfter} of {plan.pathsBefore} path{plan.pathsBefore === 1 ? '' : 's'}
             {plan.pathsAfter > 0 ? ` (${plan.pathsAfter} remain)` : ''}.
           </p>
           <ol className="checklist" data-testid="containment-checklist">

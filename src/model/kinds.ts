@@ -108,7 +108,7 @@ export const EDGE_KINDS = {
   TRUSTS: { description: 'The role trust policy names the principal (the raw statement; whether it can assume is CAN_ASSUME).', verb: 'trusts', traversable: false, origin: 'any' },
   FEDERATES_TO: { description: 'The workload identity is federated to a cloud identity (IRSA, Pod Identity, GKE or Azure workload identity).', verb: 'federates to', traversable: true, origin: 'any' },
   CAN_ESCALATE: { description: 'The identity can take over the other identity through a privilege-escalation technique (props.technique).', verb: 'can escalate to', traversable: true, origin: 'derived' },
-  ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is admin of', traversable: true, origin: 'derived' },
+  ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is', traversable: true, origin: 'derived' },
   CAN_ACCESS: { description: 'The identity can act on the resource, at the access level given (props.accessLevel).', verb: 'can access', traversable: true, origin: 'derived' },
   CAN_READ_CREDENTIAL: { description: 'The identity can read the credential.', verb: 'can read', traversable: true, origin: 'derived' },
   RUNS_AS: { description: 'The workload runs as the identity.', verb: 'runs as', traversable: true, origin: 'imported' },

@@ -49,4 +49,9 @@ describe('renderer formatters', () => {
     // Anything else is shown as it is (OpenGraph boundaries are free-form).
     expect(boundaryLabel('og:tenant-1')).toBe('og:tenant-1');
   });
+
+  it('says a step into an admin node without repeating "admin of" (admin nodes are named "<role> of <boundary>")', () => {
+    expect(edgeSentence({ kind: 'ADMIN_OF' }, { name: 'ops-automation' }, { name: 'Admin of AWS account 222222222222' })).toBe('ops-automation is Admin of AWS account 222222222222');
+    expect(edgeSentence({ kind: 'ADMIN_OF' }, { name: 'kube-system/legacy-admin' }, { name: 'cluster-admin of prod-eks' })).toBe('kube-system/legacy-admin is cluster-admin of prod-eks');
+  });
 });
