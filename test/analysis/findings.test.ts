@@ -120,9 +120,13 @@ describe('finding rules', () => {
       { id: 'r/slr', kind: 'aws_role', name: 'AWSServiceRoleForECS', props: { path: '/aws-service-role/ecs.amazonaws.com/' } },
       { id: 'k8s:c/ns/ServiceAccount/default', kind: 'k8s_service_account', name: 'default' },
       { id: 'k8s:c/ns/ServiceAccount/app', kind: 'k8s_service_account', name: 'app' },
+      // Bound to nothing and linked to nothing: a workload's account, not worth a finding of its own.
+      { id: 'k8s:c/ns/ServiceAccount/idle', kind: 'k8s_service_account', name: 'idle' },
+      { id: 'k8s:c/ns/ServiceAccount/irsa', kind: 'k8s_service_account', name: 'irsa', props: { awsRoleArn: 'arn:aws:iam::111111111111:role/x' } },
+      { id: 'k8s:c/ns/Role/reader', kind: 'k8s_role', name: 'reader' },
       { id: 'r/stub', kind: 'aws_role', name: 'stub', stub: true },
-    ]);
-    expect(out.map((f) => f.nodeId)).toEqual(['r/orphan', 'k8s:c/ns/ServiceAccount/app']);
+    ], [['k8s:c/ns/ServiceAccount/app', 'k8s:c/ns/Role/reader', 'HAS_ROLE']]);
+    expect(out.map((f) => f.nodeId)).toEqual(['r/orphan', 'k8s:c/ns/ServiceAccount/app', 'k8s:c/ns/ServiceAccount/irsa']);
   });
 
   it('trust-any-or-external: Principal "*" and accounts outside the case; same-account and in-case trust is fine', () => {

@@ -1,5 +1,7 @@
 import type { NodeKind } from '../../model/kinds.js';
-import { label, nodesOf, ownerOf } from './common.js';
+import type { StoredNode } from '../../store/case-store.js';
+import type { EdgeKind } from '../../model/kinds.js';
+import { label, nodesOf, ownerOf, type FindingContext } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** Non-human identities a person creates and must answer for. */
@@ -17,7 +19,7 @@ export const identityNoOwner: FindingRule = {
     for (const n of nodesOf(ctx, OWNED_KINDS)) {
       // Provider-made identities have no human owner to record.
       if (n.kind === 'aws_role' && String(n.props['path'] ?? '').startsWith('/aws-service-role/')) continue;
-      if (n.kind === 'k8s_service_account' && n.name === 'default') continue;
+      if (n.kind === 'k8s_service_account' && (n.name === 'default' || !k8sAccountMatters(ctx, n))) continue;
       if (ownerOf(n)) continue;
       const tags = n.props['tags'];
       out.push({
@@ -30,3 +32,20 @@ export const identityNoOwner: FindingRule = {
     return out;
   },
 };
+
+const RIGHTS: readonly EdgeKind[] = ['HAS_ROLE', 'ADMIN_OF', 'CAN_ACCESS', 'CAN_ESCALATE', 'CAN_READ_CREDENTIAL', 'CAN_ASSUME', 'FEDERATES_TO'];
+
+/**
+ * A cluster has an account per workload, most bound to nothing: reporting each one unowned buries the findings that
+ * matter. An account is worth an owner when a binding names it, it can do something, or it is linked to a cloud
+ * identity.
+ */
+function k8sAccountMatters(ctx: FindingContext, n: StoredNode): boolean {
+  if (['awsRoleArn', 'gcpServiceAccount', 'azureClientId'].some((k) => typeof n.props[k] === 'string')) return true;
+  const holders = ctx.memo('findings:k8s-accounts-with-rights', () => {
+    const set = new Set<string>();
+    for (const kind of RIGHTS) for (const e of ctx.edgesOfKind(kind)) set.add(e.src);
+    return set;
+  });
+  return holders.has(n.id);
+}
