@@ -37,8 +37,9 @@ interface Prepared {
   importer: Importer;
   sha256: string;
   /**
-   * Uploads keep their input; files on disk are read again when their turn comes (and checked unchanged), so an
-   * import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set then.
+   * Uploads and a lone file keep their input; other files on disk are read again when their turn comes (and checked
+   * unchanged), so an import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set
+   * then.
    */
   input?: ImportInput | undefined;
   size: number;
@@ -62,9 +63,10 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
       const input = createInput(name, bytes);
-      const onDisk = 'path' in file;
       // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: onDisk ? '' : sha256Of(bytes), input: onDisk ? undefined : input, size: bytes.length, mtimeMs });
+      // A single file is its own turn: it is kept, not read twice.
+      const reread = 'path' in file && req.files.length > 1;
+      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: reread ? '' : sha256Of(bytes), input: reread ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }
