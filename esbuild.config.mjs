@@ -8,7 +8,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = Object.keys(pkg.dependencies ?? {});
 
 await build({
-  entryPoints: { blastmap: 'src/cli/bin.ts' },
+  // The import worker sits beside the CLI: `blastmap serve` imports in a worker thread (src/api/import-worker.ts).
+  entryPoints: { blastmap: 'src/cli/bin.ts', 'import-worker': 'src/api/import-worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -19,10 +20,10 @@ await build({
   logLevel: 'warning',
 });
 
-// Electron main: an ES module, like the rest of the package.
+// Electron main: an ES module, like the rest of the package; imports run in the worker built beside it.
 await build({
-  entryPoints: ['electron/main.ts'],
-  outfile: 'dist/electron/main.js',
+  entryPoints: { main: 'electron/main.ts', 'import-worker': 'src/api/import-worker.ts' },
+  outdir: 'dist/electron',
   bundle: true,
   platform: 'node',
   target: 'node22',

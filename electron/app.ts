@@ -22,6 +22,8 @@ export interface AppPaths {
   preload: string;
   /** better-sqlite3 built for Electron's ABI (npm run rebuild:electron-sqlite; packaged as an extra resource). */
   nativeBinding: string;
+  /** The built import worker (dist/electron/import-worker.js); without it imports run on the main thread. */
+  importWorker?: string;
   demoAssets: string;
   userData: string;
 }
@@ -40,6 +42,8 @@ export function defaultPaths(): AppPaths {
   return {
     rendererDir: join(root, 'dist', 'renderer'),
     preload: join(mainDir, 'preload.cjs'),
+    // Imports run in a worker thread, so the window stays responsive while a large estate is derived.
+    importWorker: join(mainDir, 'import-worker.js'),
     nativeBinding: app.isPackaged ? join(process.resourcesPath, 'native', 'better_sqlite3.node') : join(root, 'build', 'electron-sqlite', 'better_sqlite3.node'),
     demoAssets: app.isPackaged ? join(process.resourcesPath, 'demo') : join(root, 'assets', 'demo'),
     userData: app.getPath('userData'),
@@ -127,7 +131,7 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
 
   const switchCase = (path: string, create: boolean): CaseInfo['path'] => {
     // The new case opens before the old one closes: a file that is not a case leaves the current one in place.
-    const next = openEngine(path, { create, nativeBinding: paths.nativeBinding });
+    const next = openEngine(path, { create, nativeBinding: paths.nativeBinding, ...(paths.importWorker ? { importWorker: paths.importWorker } : {}) });
     engine?.close();
     engine = next;
     addRecent(recentFile, path);

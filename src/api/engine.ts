@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { loadGraphIndex } from '../analysis/index/snapshot.js';
 import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import type { BlastmapApi, Finding, ImportProgressView, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
+import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { sourceInfo, Views } from './views.js';
 
 export interface Engine extends BlastmapApi {
@@ -18,17 +22,27 @@ export interface Engine extends BlastmapApi {
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+export interface EngineOptions {
+  create?: boolean;
+  nativeBinding?: string;
+  /**
+   * The built import worker (dist/…/import-worker.js): imports then run in a worker thread on their own connection,
+   * so the thread serving the window or the browser stays free. Without it they run on the caller's thread.
+   */
+  importWorker?: string | URL;
+}
+
 /** Opens (or creates) a case and returns the engine API over it. */
-export function openEngine(path: string, options: { create?: boolean; nativeBinding?: string } = {}): Engine {
+export function openEngine(path: string, options: EngineOptions = {}): Engine {
   try {
-    return createEngine(CaseStore.open(path, options));
+    return createEngine(CaseStore.open(path, options), options);
   } catch (err) {
     if (err instanceof CaseError) throw new ApiError({ code: 'case', message: err.message });
     throw err;
   }
 }
 
-export function createEngine(store: CaseStore): Engine {
+export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding'> = {}): Engine {
   const views = new Views(store);
   // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
   let index: GraphIndex | undefined;
@@ -76,14 +90,22 @@ export function createEngine(store: CaseStore): Engine {
         const current: NonNullable<typeof running> = { progress: null, abort };
         running = current;
         try {
-          return await runImport(store, arg, {
+          const importHooks: ImportHooks = {
             ...hooks,
             signal: abort.signal,
             onProgress: (p) => {
               current.progress = p;
               hooks.onProgress?.(p);
             },
-          });
+          };
+          if (!options.importWorker) return await runImport(store, arg, importHooks);
+          const job: ImportJob = { path: store.path, request: arg, now: (hooks.now ?? new Date()).toISOString(), ...(hooks.by ? { by: hooks.by } : {}), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+          try {
+            return await importInWorker(options.importWorker, job, importHooks, () => runImport(store, arg, importHooks));
+          } finally {
+            // Another connection wrote the case: what this one remembers about it is stale.
+            store.forget();
+          }
         } finally {
           running = undefined;
           index = undefined;
@@ -250,4 +272,39 @@ function observedActivity(out: StoredEdge[], inn: StoredEdge[], views: Views, si
 
 function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {
   return [...new Map(edges.map((e) => [e.id, e])).values()];
+}
+
+/**
+ * Runs one import in a worker thread (import-worker.ts), relaying progress and cancellation. A worker that cannot
+ * start (it said nothing before it failed) leaves the case untouched: the import then runs on this thread.
+ */
+function importInWorker(script: string | URL, job: ImportJob, hooks: ImportHooks, here: () => Promise<ImportResult>): Promise<ImportResult> {
+  return new Promise<ImportResult>((resolve, reject) => {
+    let heard = false;
+    let settled = false;
+    const cancel = () => worker.postMessage('cancel');
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      hooks.signal?.removeEventListener('abort', cancel);
+      fn();
+    };
+    const failed = (why: string) => settle(() => (heard ? reject(new ApiError({ code: 'internal', message: `the import worker ${why}; nothing was changed` })) : here().then(resolve, reject)));
+    const worker = new Worker(script, { workerData: job });
+    hooks.signal?.addEventListener('abort', cancel);
+    worker.on('message', (m: WorkerMessage) => {
+      heard = true;
+      if (m.type === 'progress') hooks.onProgress?.(m.progress);
+      else if (m.type === 'done') settle(() => resolve(m.result));
+      else settle(() => reject(new ApiError(m.error)));
+    });
+    worker.on('error', (err) => failed(`failed: ${err.message}`));
+    worker.on('exit', (code) => failed(`stopped (exit code ${code}) before it answered`));
+  });
+}
+
+/** The import worker built next to a bundle (dist/import-worker.js beside dist/blastmap.js), when there is one. */
+export function importWorkerBeside(moduleUrl: string): URL | undefined {
+  const url = new URL('./import-worker.js', moduleUrl);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }

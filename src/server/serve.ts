@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openEngine } from '../api/engine.js';
+import { importWorkerBeside, openEngine } from '../api/engine.js';
 import { startServer } from './http.js';
 
 export interface ServeOptions {
@@ -33,7 +33,9 @@ export function defaultRendererDir(): string {
 
 export async function serveCase(options: ServeOptions): Promise<void> {
   const created = !existsSync(options.casePath);
-  const engine = openEngine(options.casePath, { create: true });
+  // Imports run in a worker thread when the built worker is there (dist/), so the server answers meanwhile.
+  const importWorker = importWorkerBeside(import.meta.url);
+  const engine = openEngine(options.casePath, { create: true, ...(importWorker ? { importWorker } : {}) });
   let running: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     running = await startServer({ api: engine, rendererDir: options.rendererDir ?? defaultRendererDir(), ...(options.port !== undefined ? { port: options.port } : {}) });

@@ -197,6 +197,14 @@ export class CaseStore {
     this.suspended.clear();
     this.stmts.clear();
   }
+  /** Drops what this connection remembers of the case (aliases, prepared statements): another connection wrote it. */
+  forget(): void {
+    this.aliasMap = undefined;
+    this.rawAliasMap = undefined;
+    this.aliasReverse = undefined;
+    this.stmts.clear();
+  }
+
   get inTransaction(): boolean {
     return this.db.inTransaction;
   }
