@@ -274,22 +274,38 @@ function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {
   return [...new Map(edges.map((e) => [e.id, e])).values()];
 }
 
+/** How long a cancelled worker may take to notice (it checks between files and phases) before it is stopped. */
+const CANCEL_GRACE_MS = 2_000;
+
 /**
  * Runs one import in a worker thread (import-worker.ts), relaying progress and cancellation. A worker that cannot
- * start (it said nothing before it failed) leaves the case untouched: the import then runs on this thread.
+ * start (it said nothing before it failed) leaves the case untouched: the import then runs on this thread. A
+ * cancelled worker that is still busy after the grace is stopped: its transaction dies with it, uncommitted.
  */
-function importInWorker(script: string | URL, job: ImportJob, hooks: ImportHooks, here: () => Promise<ImportResult>): Promise<ImportResult> {
+export function importInWorker(script: string | URL, job: ImportJob, hooks: ImportHooks, here: () => Promise<ImportResult>, graceMs = CANCEL_GRACE_MS): Promise<ImportResult> {
   return new Promise<ImportResult>((resolve, reject) => {
     let heard = false;
     let settled = false;
-    const cancel = () => worker.postMessage('cancel');
+    let cancelled = false;
+    let stopper: NodeJS.Timeout | undefined;
+    const cancel = () => {
+      cancelled = true;
+      worker.postMessage('cancel');
+      stopper = setTimeout(() => void worker.terminate(), graceMs);
+    };
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      clearTimeout(stopper);
       hooks.signal?.removeEventListener('abort', cancel);
       fn();
     };
-    const failed = (why: string) => settle(() => (heard ? reject(new ApiError({ code: 'internal', message: `the import worker ${why}; nothing was changed` })) : here().then(resolve, reject)));
+    const failed = (why: string) =>
+      settle(() => {
+        if (cancelled) reject(new ApiError({ code: 'cancelled', message: 'import cancelled; nothing was changed' }));
+        else if (heard) reject(new ApiError({ code: 'internal', message: `the import worker ${why}; nothing was changed` }));
+        else here().then(resolve, reject);
+      });
     const worker = new Worker(script, { workerData: job });
     hooks.signal?.addEventListener('abort', cancel);
     worker.on('message', (m: WorkerMessage) => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine } from '../../src/api/engine.js';
+import { importInWorker, openEngine } from '../../src/api/engine.js';
 import type { ImportProgress } from '../../src/api/import.js';
 import type { ImportJob, WorkerMessage } from '../../src/api/import-worker.js';
 import { FIXTURES, ROOT, tempCase } from '../helpers.js';
@@ -90,6 +90,24 @@ describe('imports in a worker thread', () => {
     try {
       const r = await engine.importFiles({ files: [{ path: files[0]! }], options: { cluster: 'kind' } });
       expect(r.counts.nodes).toBeGreaterThan(0);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('stops a cancelled worker that does not answer in time: cancelled, and the case unchanged', async () => {
+    const path = tempCase();
+    openEngine(path, { create: true }).close();
+    const controller = new AbortController();
+    const job: ImportJob = { path, request: { files: files.map((f) => ({ path: f })), options: { cluster: 'kind' } }, now: '2026-11-23T00:00:00Z' };
+    // No grace at all: the worker is stopped the moment the cancel is asked, wherever it is.
+    const run = importInWorker(worker, job, { signal: controller.signal, onProgress: () => controller.abort() }, () => Promise.reject(new Error('must not run in place')), 0);
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    const engine = openEngine(path);
+    try {
+      expect((await engine.caseInfo({})).counts.nodes).toBe(0);
+      // The case is not left locked or broken: an import after it lands.
+      expect((await engine.importFiles({ files: [{ path: files[0]! }], options: { cluster: 'kind' } })).counts.nodes).toBeGreaterThan(0);
     } finally {
       engine.close();
     }
