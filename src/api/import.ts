@@ -65,8 +65,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       const input = createInput(name, bytes);
       // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
       // A single file is its own turn: it is kept, not read twice.
-      const reread = 'path' in file && req.files.length > 1;
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: reread ? '' : sha256Of(bytes), input: reread ? undefined : input, size: bytes.length, mtimeMs });
+      const readAgain = 'path' in file && req.files.length > 1;
+      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }

@@ -7,7 +7,7 @@ import { arnAccount, ids } from '../model/ids.js';
 import type { LeakProps } from '../model/props.js';
 
 /** One secret-scanner finding, as the importers read it. Secret values are only in `secrets`. */
-export interface Finding {
+export interface Finding extends Pick<LeakProps, 'verified' | 'repository' | 'file' | 'line' | 'commit' | 'author' | 'email' | 'date' | 'link'> {
   scanner: 'gitleaks' | 'trufflehog';
   /** The scanner's rule or detector name (aws-access-token, AWS, PrivateKey…). */
   rule: string;
@@ -16,15 +16,6 @@ export interface Finding {
   secrets: string[];
   /** Text that is not secret but may name the credential (trufflehog's Redacted). */
   hints: string[];
-  verified?: boolean;
-  repository?: string;
-  file?: string;
-  line?: number;
-  commit?: string;
-  author?: string;
-  email?: string;
-  date?: string;
-  link?: string;
   /** A scanner-given AWS account / ARN of the key's owner (trufflehog ExtraData). */
   awsAccount?: string;
   awsArn?: string;

@@ -1,15 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
+import { nodeBundle } from '../../esbuild.config.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importInWorker, openEngine } from '../../src/api/engine.js';
 import type { ImportProgress } from '../../src/api/import.js';
 import type { ImportJob, WorkerMessage } from '../../src/api/import-worker.js';
 import { FIXTURES, ROOT, tempCase } from '../helpers.js';
 
-// The import worker as `blastmap serve` and Electron run it: bundled like esbuild.config.mjs does, inside the
+// The import worker as `blastmap serve` and Electron run it: bundled with esbuild.config.mjs's own options, inside the
 // repository so that its dependencies resolve from node_modules.
 describe('imports in a worker thread', () => {
   let dir: string;
@@ -18,7 +19,7 @@ describe('imports in a worker thread', () => {
     mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
     dir = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'import-worker-'));
     const out = join(dir, 'import-worker.js');
-    await build({ entryPoints: [join(ROOT, 'src', 'api', 'import-worker.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'esm', external: Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies), logLevel: 'error' });
+    await build({ ...nodeBundle, entryPoints: [join(ROOT, 'src', 'api', 'import-worker.ts')], outfile: out, target: 'node20', sourcemap: false, logLevel: 'error' });
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     worker = pathToFileURL(out);
   }, 60_000);

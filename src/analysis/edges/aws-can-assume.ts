@@ -150,9 +150,9 @@ function anyAccount(ctx: DeriveContext): string {
 }
 
 function fromAnyone(ctx: DeriveContext, model: AwsModel, role: Principal, t: Trusted, denies: Statement[]): void {
-  const any = anyAccount(ctx);
+  const anyone = anyAccount(ctx);
   ctx.emitEdge({
-    from: ids.admin(any),
+    from: ids.admin(anyone),
     to: role.id,
     kind: 'CAN_ASSUME',
     props: edgeProps(`The trust policy of role ${role.name} trusts "*": a principal of any AWS account can assume it${t.statement.condition ? ' when the statement\'s conditions hold' : ''}.`, 'sts:AssumeRole', [statementEvidence(t.statement)], t.statement.condition ? [conditionWords(t.statement)] : []),

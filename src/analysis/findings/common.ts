@@ -14,6 +14,8 @@ export const STALE_DAYS = 90;
 export const CREDENTIAL_KINDS = (Object.keys(NODE_KINDS) as NodeKind[]).filter((k) => NODE_KINDS[k].category === 'credential');
 /** Credentials that are keys (as opposed to passwords, tokens issued by a platform, federation trusts). */
 export const KEY_KINDS: readonly NodeKind[] = ['aws_access_key', 'gcp_sa_key', 'azure_client_secret', 'azure_certificate'];
+/** The non-human identities a person creates and answers for (users, roles, service accounts, apps). */
+export const WORKLOAD_IDENTITY_KINDS: readonly NodeKind[] = ['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_application', 'azure_service_principal', 'azure_managed_identity'];
 
 export function* nodesOf(ctx: FindingContext, kinds: readonly NodeKind[]): Iterable<StoredNode> {
   for (const k of kinds) for (const n of ctx.nodesOfKind(k)) if (!n.stub) yield n;

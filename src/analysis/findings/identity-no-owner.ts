@@ -1,11 +1,7 @@
-import type { NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { EdgeKind } from '../../model/kinds.js';
-import { label, nodesOf, ownerOf, type FindingContext } from './common.js';
+import { label, nodesOf, ownerOf, WORKLOAD_IDENTITY_KINDS, type FindingContext } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
-
-/** Non-human identities a person creates and must answer for. */
-const OWNED_KINDS: readonly NodeKind[] = ['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_application', 'azure_service_principal', 'azure_managed_identity'];
 
 /** Identities with no owner tag, annotation or field: nobody to ask before it is rotated or removed. */
 export const identityNoOwner: FindingRule = {
@@ -16,7 +12,7 @@ export const identityNoOwner: FindingRule = {
   remediation: 'Record an owner (an owner/team tag on AWS, an owner annotation or label on Kubernetes, a label on GCP): the person or team to ask before the identity is changed, and who is paged when it misbehaves.',
   run(ctx) {
     const out: FindingDraft[] = [];
-    for (const n of nodesOf(ctx, OWNED_KINDS)) {
+    for (const n of nodesOf(ctx, WORKLOAD_IDENTITY_KINDS)) {
       // Provider-made identities have no human owner to record.
       if (n.kind === 'aws_role' && String(n.props['path'] ?? '').startsWith('/aws-service-role/')) continue;
       if (n.kind === 'k8s_service_account' && (n.name === 'default' || !k8sAccountMatters(ctx, n))) continue;

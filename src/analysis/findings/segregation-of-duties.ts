@@ -2,11 +2,11 @@ import type { Evidence } from '../../model/fragment.js';
 import type { NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
-import { adminPrincipals, edgeEvidence, effectiveEdges, label, type FindingContext } from './common.js';
+import { adminPrincipals, edgeEvidence, effectiveEdges, label, WORKLOAD_IDENTITY_KINDS, type FindingContext } from './common.js';
 import { SOD_RULES, type Capability } from './sod-rules.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
-const IDENTITY_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>(['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_service_principal', 'azure_managed_identity', 'azure_application']);
+const IDENTITY_KINDS: ReadonlySet<NodeKind> = new Set(WORKLOAD_IDENTITY_KINDS);
 
 type Held = Capability & { edge: DerivedOrStoredEdge };
 
