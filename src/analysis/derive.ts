@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EdgeFact, GraphFragment, NodeFact } from '../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
-import { DERIVED_SOURCE, type CaseStore, type FindingRow, type StoredNode } from '../store/case-store.js';
+import { DERIVED_SOURCE, type CaseStore, type FindingRow, type StoredEdge, type StoredNode } from '../store/case-store.js';
 import { EDGE_RULES } from './edges/index.js';
 import type { DeriveContext, DerivedOrStoredEdge, EdgeRule } from './edges/types.js';
 import { FINDING_RULES } from './findings/index.js';
@@ -74,6 +74,7 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
 
   const memos = new Map<string, unknown>();
   const storedByKind = new Map<NodeKind, StoredNode[]>();
+  const storedEdgesByKind = new Map<EdgeKind, StoredEdge[]>();
   const ctx: DeriveContext = {
     now,
     memo<T>(key: string, compute: () => T): T {
@@ -90,7 +91,10 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
       for (const n of emittedNodes.values()) if (n.kind === kind && !store.node(n.id)) yield asStored(n);
     },
     *edgesOfKind(kind: EdgeKind) {
-      yield* store.edgesOfKind(kind);
+      // As nodes: rules and finding rules walk the same tens of thousands of bindings.
+      let stored = storedEdgesByKind.get(kind);
+      if (!stored) storedEdgesByKind.set(kind, (stored = [...store.edgesOfKind(kind)]));
+      yield* stored;
       yield* byKind.get(kind) ?? [];
     },
     out: (id, kind) => [...store.edgesOf(id, 'out', undefined, kind), ...(outIndex.get(id) ?? []).filter((e) => !kind || e.kind === kind)],

@@ -178,12 +178,13 @@ class Builder {
   }
 
   private add(node: NodeFact): void {
-    this.nodes.set(node.id, { boundary: this.clusterId, ...node });
+    node.boundary ??= this.clusterId;
+    this.nodes.set(node.id, node);
   }
 
   /** A node this file references but may not describe; built only the first time (pods name the same few accounts). */
   private stub(id: string, make: () => Omit<NodeFact, 'id'>): string {
-    if (!this.nodes.has(id) && !this.stubs.has(id)) this.stubs.set(id, { id, boundary: this.clusterId, ...make(), stub: true });
+    if (!this.stubs.has(id) && !this.nodes.has(id)) this.stubs.set(id, { id, boundary: this.clusterId, ...make(), stub: true });
     return id;
   }
 
@@ -365,8 +366,8 @@ class Builder {
     return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'template', 'spec') } : undefined;
   }
 
-  /** Props and the RUNS_AS edge shared by pods and workloads. */
-  private runsAs(o: Located, id: string): JsonObject {
+  /** Adds the props and the RUNS_AS edge shared by pods and workloads. */
+  private runsAs(o: Located, id: string, props: JsonObject): void {
     const ns = this.nsOf(o);
     const found = this.podSpec(o);
     const spec = found?.spec ?? {};
@@ -375,7 +376,9 @@ class Builder {
     const podSetting = typeof spec['automountServiceAccountToken'] === 'boolean' ? spec['automountServiceAccountToken'] : undefined;
     const mounted = podSetting ?? this.serviceAccountAutomount.get(`${ns}/${sa}`) ?? true;
     const containers = [...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []), ...(Array.isArray(spec['containers']) ? spec['containers'] : [])].filter(isObject);
-    const props: JsonObject = { namespace: ns, serviceAccount: sa, tokenMounted: mounted };
+    props['namespace'] = ns;
+    props['serviceAccount'] = sa;
+    props['tokenMounted'] = mounted;
     const images = [...new Set(containers.flatMap((c) => (typeof c['image'] === 'string' ? [c['image']] : [])))];
     if (images.length) props['images'] = images;
     if (containers.some((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true)) props['privileged'] = true;
@@ -395,7 +398,6 @@ class Builder {
         ...(mounted ? {} : { conditional: 'the service-account token is not mounted (automountServiceAccountToken: false)' }),
       },
     });
-    return props;
   }
 
   private workload(o: Located): void {
@@ -403,7 +405,9 @@ class Builder {
     const ns = this.nsOf(o);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
     const id = ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name);
-    const props: JsonObject = { ...this.base(o), workloadKind: kind, ...this.runsAs(o, id) };
+    const props = this.base(o);
+    props['workloadKind'] = kind;
+    this.runsAs(o, id, props);
     this.add({ id, kind: 'k8s_workload', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
   }
 
@@ -412,10 +416,11 @@ class Builder {
     const meta = o.obj['metadata'] as Record<string, unknown>;
     const name = String(meta['name']);
     const id = ids.k8sObject(this.cluster, ns, 'pod', name);
-    const props: JsonObject = { ...this.base(o), ...this.runsAs(o, id) };
+    const props = this.base(o);
+    this.runsAs(o, id, props);
     const status = o.obj['status'];
     if (isObject(status) && typeof status['phase'] === 'string') props['phase'] = status['phase'];
-    const owner = this.controller(meta, ns, workloads);
+    const owner = this.controller(meta, ns, workloads, props['labels'] as Record<string, string> | undefined);
     if (owner) {
       props['controlledBy'] = owner;
       this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
@@ -424,13 +429,12 @@ class Builder {
   }
 
   /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
-  private controller(meta: Record<string, unknown>, ns: string, workloads: Map<string, Located>): string | undefined {
+  private controller(meta: Record<string, unknown>, ns: string, workloads: Map<string, Located>, labels: Record<string, string> = {}): string | undefined {
     const refs = Array.isArray(meta['ownerReferences']) ? meta['ownerReferences'].filter(isObject) : [];
     const ref = refs.find((r) => r['controller'] === true) ?? refs[0];
     if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') return undefined;
     const direct = ids.k8sObject(this.cluster, ns, ref['kind'].toLowerCase(), ref['name']);
     if (workloads.has(direct)) return direct;
-    const labels = stringMap(meta['labels']) ?? {};
     if (ref['kind'] === 'ReplicaSet') {
       const hash = labels['pod-template-hash'];
       const deployment = hash && ref['name'].endsWith(`-${hash}`) ? ref['name'].slice(0, -hash.length - 1) : ref['name'].replace(/-[a-z0-9]+$/, '');

@@ -77,7 +77,7 @@ export interface FindingRow {
 }
 
 interface NodeRowRaw { id: string; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string }
-interface EdgeRowRaw { id: number; src: string; dst: string; kind: string; source_id: number | null; derived: number; conditional: number; first_seen: string | null; last_seen: string | null; props: string }
+interface EdgeRowRaw { id: number; src: string; dst: string; kind: string; source_id: number | null; derived: number; conditional: number; first_seen: string | null; last_seen: string | null; props: string; evidence: string | null }
 interface FactRowRaw { node_id: string; source_id: number; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string }
 
 /**
@@ -95,6 +95,10 @@ export class CaseStore {
   private readonly suspended = new Set<keyof typeof BULK_INDEXES>();
   /** Search-index upkeep for the open write transaction: rows above `newFrom` are indexed at commit, `stale` rows re-indexed. */
   private search_: { newFrom: number; stale: Set<number> } | undefined;
+  /** Derived evidence pieces written in this transaction: by object (rules share them) and by JSON, to their row id. */
+  private evidenceIds: { byObject: WeakMap<object, number>; byJson: Map<string, number> } | undefined;
+  /** Evidence rows read, parsed and frozen (every edge citing a piece shares it). */
+  private readonly evidenceRead = new Map<number, Evidence>();
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -181,10 +185,12 @@ export class CaseStore {
   begin(): void {
     this.db.exec('BEGIN IMMEDIATE');
     this.search_ = { newFrom: (this.stmt('SELECT coalesce(max(rowid), 0) FROM nodes').pluck().get() as number), stale: new Set() };
+    this.evidenceIds = undefined;
   }
   commit(): void {
     this.flushSearchIndex();
     this.db.exec('COMMIT');
+    this.evidenceIds = undefined;
     this.aliasMap = undefined;
     this.rawAliasMap = undefined;
     this.search_ = undefined;
@@ -192,6 +198,8 @@ export class CaseStore {
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.search_ = undefined;
+    this.evidenceIds = undefined;
+    this.evidenceRead.clear();
     this.aliasMap = undefined;
     this.rawAliasMap = undefined;
     this.suspended.clear();
@@ -202,6 +210,7 @@ export class CaseStore {
     this.aliasMap = undefined;
     this.rawAliasMap = undefined;
     this.aliasReverse = undefined;
+    this.evidenceRead.clear();
     this.stmts.clear();
   }
 
@@ -317,12 +326,15 @@ export class CaseStore {
       if (aliased.has(n.id)) this.aliasMap = undefined;
     }
     const insertEdge = this.stmt(
-      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const e of fragment.edges) {
       if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
       const p = e.props ?? {};
-      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, propsJson(p));
+      const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
+      const props = shared ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
+      const refs = shared ? this.evidenceRefs(p.evidence!) : null;
+      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -337,6 +349,24 @@ export class CaseStore {
     this.rawAliasMap = undefined;
     }
     return { nodes: merged.size, edges: fragment.edges.length };
+  }
+
+  /** The evidence row ids of a derived edge's pieces, writing the pieces not stored yet in this transaction. */
+  private evidenceRefs(evidence: readonly Evidence[]): string {
+    const ids = (this.evidenceIds ??= { byObject: new WeakMap(), byJson: new Map() });
+    const insert = this.stmt('INSERT INTO evidence (json) VALUES (?)');
+    let refs = '';
+    for (const piece of evidence) {
+      let id = ids.byObject.get(piece);
+      if (id === undefined) {
+        const json = JSON.stringify(piece);
+        id = ids.byJson.get(json);
+        if (id === undefined) ids.byJson.set(json, (id = Number(insert.run(json).lastInsertRowid)));
+        ids.byObject.set(piece, id);
+      }
+      refs = refs ? `${refs},${id}` : String(id);
+    }
+    return refs;
   }
 
   /**
@@ -404,6 +434,9 @@ export class CaseStore {
     for (const r of this.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
     this.stmt('DELETE FROM edges WHERE derived = 1').run();
+    this.stmt('DELETE FROM evidence').run();
+    this.evidenceIds = undefined;
+    this.evidenceRead.clear();
     // Every import re-derives, so this is where the saved graph index goes stale.
     this.dropGraphSnapshot();
     return touched;
@@ -723,8 +756,18 @@ export class CaseStore {
       conditional: r.conditional === 1,
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
-      props: JSON.parse(r.props) as EdgeProps,
+      props: r.evidence === null ? (JSON.parse(r.props) as EdgeProps) : { ...(JSON.parse(r.props) as EdgeProps), evidence: r.evidence.split(',').map((id) => this.evidencePiece(Number(id))) },
     };
+  }
+
+  private evidencePiece(id: number): Evidence {
+    let piece = this.evidenceRead.get(id);
+    if (!piece) {
+      const json = this.stmt('SELECT json FROM evidence WHERE id = ?').pluck().get(id) as string | undefined;
+      if (json === undefined) throw new CaseError(`${this.path}: an edge names evidence ${id}, which the case does not hold`);
+      this.evidenceRead.set(id, (piece = deepFreeze(JSON.parse(json) as Evidence)));
+    }
+    return piece;
   }
 
   // --- marks --------------------------------------------------------------------------------------
@@ -845,22 +888,13 @@ function mergeFacts(a: NodeFact, b: NodeFact): NodeFact {
   };
 }
 
-const evidenceJson = new WeakMap<object, string>();
-
-/**
- * JSON of an edge's props. Rules share one evidence object among every edge a grant makes (a RoleBinding reaching
- * thousands of pods), so each piece is serialised once and spliced in.
- */
-function propsJson(p: EdgeProps): string {
-  const evidence = p.evidence;
-  if (!Array.isArray(evidence) || !evidence.length) return JSON.stringify(p);
-  const pieces = evidence.map((e) => {
-    let json = evidenceJson.get(e);
-    if (json === undefined) evidenceJson.set(e, (json = JSON.stringify(e)));
-    return json;
-  });
-  const rest = JSON.stringify({ ...p, evidence: undefined });
-  return `${rest.slice(0, -1)}${rest.length > 2 ? ',' : ''}"evidence":[${pieces.join(',')}]}`;
+/** Shared evidence pieces are handed to every edge that cites them: nobody may change one under the others. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function uniqueHandles(n: NodeFact): string[] {

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CaseError, CaseStore } from '../../src/store/case-store.js';
-import { migration0001 } from '../../src/store/migrations/0001-initial.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
 import { tempCase } from '../helpers.js';
@@ -166,17 +165,75 @@ describe('case store', () => {
     expect(() => CaseStore.open(path)).toThrowError(/damaged or unreadable|not a Blastmap case/);
   });
 
-  it('migrates an older case forward and refuses a newer one', () => {
+  it('migrates an older case forward, keeping what it holds, and refuses a newer one', () => {
     const path = tempCase();
-    const v1 = CaseStore.open(path, { create: true, migrations: [migration0001] });
-    write(v1, 'a.json', { nodes: [roleA], edges: [], warnings: [] });
-    v1.close();
-    const step2 = { version: 2, name: 'test step', up: (db: Database.Database) => db.exec('CREATE TABLE extra (x)') };
-    const v2 = CaseStore.open(path, { migrations: [migration0001, step2] });
-    expect(v2.schemaVersion).toBe(2);
-    expect(v2.node(roleA.id)?.name).toBe('a');
-    v2.close();
-    expect(() => CaseStore.open(path, { migrations: [migration0001] })).toThrowError(/newer Blastmap \(schema 2; this version reads up to 1\)/);
+    const schema2 = MIGRATIONS.filter((m) => m.version <= 2);
+    CaseStore.open(path, { create: true, migrations: schema2 }).close();
+    // Rows as a schema-2 Blastmap wrote them: a derived edge carries its evidence inside props.
+    const evidence = [{ type: 'binding', summary: 'RoleBinding ns/rb binds Role ns/r' }];
+    const old = new Database(path);
+    old.prepare("INSERT INTO nodes (id, kind, name, sources, solo_source) VALUES (?, 'aws_role', 'a', '[1]', 1)").run(roleA.id);
+    old.prepare("INSERT INTO edges (src, dst, kind, derived, props) VALUES (?, ?, 'CAN_ESCALATE', 1, ?)").run(roleA.id, roleA.id, JSON.stringify({ reason: 'r', evidence }));
+    old.close();
+    const latest = CaseStore.open(path);
+    expect(latest.schemaVersion).toBe(MIGRATIONS.at(-1)!.version);
+    expect(latest.node(roleA.id)?.name).toBe('a');
+    expect([...latest.edgesOfKind('CAN_ESCALATE')].map((e) => e.props)).toEqual([{ reason: 'r', evidence }]);
+    latest.close();
+    expect(() => CaseStore.open(path, { migrations: schema2 })).toThrowError(new RegExp(`newer Blastmap \\(schema ${MIGRATIONS.at(-1)!.version}; this version reads up to 2\\)`));
+    // A step it does not know yet runs once, in order.
+    const next = { version: MIGRATIONS.at(-1)!.version + 1, name: 'test step', up: (db: Database.Database) => db.exec('CREATE TABLE extra (x)') };
+    const upgraded = CaseStore.open(path, { migrations: [...MIGRATIONS, next] });
+    expect(upgraded.schemaVersion).toBe(next.version);
+    expect(upgraded.node(roleA.id)?.name).toBe('a');
+    upgraded.close();
+  });
+
+  it('stores evidence shared by derived edges once, hands it back frozen, and drops it with them', () => {
+    const path = tempCase();
+    const store = CaseStore.open(path, { create: true });
+    const binding = { type: 'binding', summary: 'RoleBinding team/rb binds Role team/deployer', location: 'k8s.json $.items[3]' };
+    const rule = { type: 'rbac-rule', summary: 'allows create pods', data: { verbs: ['create'], resources: ['pods'] } };
+    const targets = ['t1', 't2', 't3'].map((t) => `arn:aws:iam::111111111111:role/${t}`);
+    store.begin();
+    store.writeFragment(
+      0,
+      {
+        nodes: [],
+        // The same pieces by object, then an equal copy: both are stored once.
+        edges: [
+          ...targets.map((to) => ({ from: roleA.id, to, kind: 'CAN_ESCALATE' as const, props: { reason: `runs as ${to}`, evidence: [binding, rule] } })),
+          { from: roleA.id, to: targets[0]!, kind: 'CAN_READ_CREDENTIAL' as const, props: { reason: 'copy', evidence: [structuredClone(rule)] } },
+        ],
+        warnings: [],
+      },
+      new Set(),
+      true,
+    );
+    store.commit();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM evidence').pluck().get()).toBe(2);
+    db.close();
+    const edges = store.edgesOf(roleA.id, 'out');
+    expect(edges).toHaveLength(4);
+    for (const e of edges.filter((x) => x.kind === 'CAN_ESCALATE')) expect(e.props).toEqual({ reason: `runs as ${e.dst}`, evidence: [binding, rule] });
+    expect(edges.find((e) => e.kind === 'CAN_READ_CREDENTIAL')!.props.evidence).toEqual([rule]);
+    const piece = edges[0]!.props.evidence![1]! as unknown as { data: { verbs: string[] } };
+    expect(() => piece.data.verbs.push('delete')).toThrow(TypeError);
+    // A rolled-back derivation leaves no evidence behind; clearing derived edges drops theirs.
+    store.begin();
+    store.clearDerived();
+    store.writeFragment(0, { nodes: [], edges: [{ from: roleA.id, to: targets[1]!, kind: 'CAN_ESCALATE', props: { reason: 'x', evidence: [{ type: 'note', summary: 'new' }] } }], warnings: [] }, new Set(), true);
+    store.rollback();
+    expect(store.edgesOf(roleA.id, 'out').map((e) => e.props.evidence)).toEqual([[binding, rule], [binding, rule], [binding, rule], [rule]]);
+    store.begin();
+    store.clearDerived();
+    store.commit();
+    expect(store.edgesOf(roleA.id, 'out')).toEqual([]);
+    store.close();
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('SELECT count(*) FROM evidence').pluck().get()).toBe(0);
+    after.close();
   });
 
   it('rolls back everything written since begin()', () => {

@@ -41,9 +41,10 @@ export class EdgeCollector {
    */
   add(kind: EdgeKind, from: string, to: string, props: EdgeProps & { technique: string; reason: string }, evidence: readonly Evidence[], action?: string, family?: string): void {
     if (from === to) return;
-    const entry = this.entry(kind, from, to, family ?? props.technique, () => props);
+    // A copy: emit() fills the edge's props in place, and a caller may pass one object for several targets.
+    const entry = this.entry(kind, from, to, family ?? props.technique, () => ({ ...props }));
     // An unconditional way beats a conditional one for the same step.
-    if (entry.edge.props?.conditional && !props.conditional) entry.edge.props = props;
+    if (entry.edge.props?.conditional && !props.conditional) entry.edge.props = { ...props };
     merge(entry, evidence, undefined, action);
   }
 
@@ -58,7 +59,11 @@ export class EdgeCollector {
 
   emit(ctx: DeriveContext): void {
     for (const { edge, evidence, actions } of this.entries) {
-      ctx.emitEdge({ ...edge, props: { ...edge.props, evidence, ...(actions.length ? { actions: actions.sort() } : {}) } });
+      // Props objects are made for this edge alone (make() runs once per entry): filled in place, not copied.
+      const props = (edge.props ??= {});
+      props.evidence = evidence;
+      if (actions.length) props.actions = actions.sort();
+      ctx.emitEdge(edge);
     }
   }
 }

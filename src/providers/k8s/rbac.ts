@@ -214,7 +214,9 @@ function buildModel(ctx: DeriveContext): RbacModel {
       if (!c || typeof account !== 'string') continue;
       const ns = nsOf(n);
       const phase = n.props['phase'];
-      push(c.runners, ns, { node: n, sa: ids.k8sObject(c.name, ns, 'serviceaccount', account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns, ...(typeof n.props['at'] === 'string' ? { at: `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim() } : {}) });
+      const runner: Runner = { node: n, sa: ids.k8sObject(c.name, ns, 'serviceaccount', account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
+      if (typeof n.props['at'] === 'string') runner.at = `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim();
+      push(c.runners, ns, runner);
     }
   }
   const clusterAdmins = new Set<string>();
