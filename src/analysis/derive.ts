@@ -75,13 +75,19 @@ export function deriveContext(store: CaseStore, now: Date): { ctx: DeriveContext
   const memos = new Map<string, unknown>();
   const storedByKind = new Map<NodeKind, StoredNode[]>();
   const storedEdgesByKind = new Map<EdgeKind, StoredEdge[]>();
+  const storedNodes = new Map<string, StoredNode | null>();
   const ctx: DeriveContext = {
     now,
     memo<T>(key: string, compute: () => T): T {
       if (!memos.has(key)) memos.set(key, compute());
       return memos.get(key) as T;
     },
-    node: (id) => store.node(id) ?? (emittedNodes.has(id) ? asStored(emittedNodes.get(id)!) : undefined),
+    node(id) {
+      // The store does not change while the rules run: each stored node is read and parsed once.
+      let stored = storedNodes.get(id);
+      if (stored === undefined) storedNodes.set(id, (stored = store.node(id) ?? null));
+      return stored ?? (emittedNodes.has(id) ? asStored(emittedNodes.get(id)!) : undefined);
+    },
     *nodesOfKind(kind: NodeKind) {
       // Read once per run: the store does not change until the rules are done, and several rules walk the same
       // tens of thousands of service accounts or pods.

@@ -69,6 +69,20 @@ export function holders(ctx: FindingContext, credentialId: string): string[] {
   return [...(byCredential.get(credentialId) ?? [])];
 }
 
+/** The direct members of a group, from one pass over MEMBER_OF edges (not a query per group asked about). */
+function membersOf(ctx: FindingContext, group: string): readonly string[] {
+  const byGroup = ctx.memo('findings:members', () => {
+    const map = new Map<string, string[]>();
+    for (const e of ctx.edgesOfKind('MEMBER_OF')) {
+      const list = map.get(e.dst);
+      if (list) list.push(e.src);
+      else map.set(e.dst, [e.src]);
+    }
+    return map;
+  });
+  return byGroup.get(group) ?? [];
+}
+
 /**
  * Admin-equivalent principals: whoever has an ADMIN_OF edge, and every member (directly or through nested
  * groups) of a group that has one. Value: the ADMIN_OF edges that make it so.
@@ -85,10 +99,10 @@ export function adminPrincipals(ctx: FindingContext): Map<string, DerivedOrStore
     for (const [id, list] of out) pending.push([id, list]);
     while (pending.length) {
       const [group, list] = pending.pop()!;
-      for (const m of ctx.in(group, 'MEMBER_OF')) {
-        if (out.has(m.src)) continue;
-        out.set(m.src, list);
-        pending.push([m.src, list]);
+      for (const m of membersOf(ctx, group)) {
+        if (out.has(m)) continue;
+        out.set(m, list);
+        pending.push([m, list]);
       }
     }
     return out;
@@ -114,13 +128,13 @@ export function effectiveEdges(ctx: FindingContext, kinds: readonly EdgeKind[]):
       const seen = new Set<string>([holder]);
       const members = [holder];
       while (members.length) {
-        for (const m of ctx.in(members.pop()!, 'MEMBER_OF')) {
-          if (seen.has(m.src)) continue;
-          seen.add(m.src);
-          members.push(m.src);
-          const mine = out.get(m.src);
+        for (const m of membersOf(ctx, members.pop()!)) {
+          if (seen.has(m)) continue;
+          seen.add(m);
+          members.push(m);
+          const mine = out.get(m);
           if (mine) mine.push(...list);
-          else out.set(m.src, [...list]);
+          else out.set(m, [...list]);
         }
       }
     }
