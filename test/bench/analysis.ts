@@ -184,7 +184,7 @@ async function measure(dir: string, edgeCount: number, label: string, runs: numb
 export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
   const sizes: [number, string][] = opts.edges ? [[opts.edges, 'custom']] : opts.quick ? [[25_000, '25k'], [100_000, '100k']] : [[250_000, '250k'], [1_000_000, '1m']];
   const out: Record<string, number> = {};
-  for (const [edges, label] of sizes) Object.assign(out, await measure(opts.dir, edges, label, opts.quick ? 20 : 40));
+  for (const [edges, label] of sizes) Object.assign(out, await measure(opts.dir, edges, label, opts.quick ? 20 : 200));
   out['analysis_peak_rss_mb'] = Math.round(process.resourceUsage().maxRSS / 1024);
   return out;
 }
