@@ -2,6 +2,7 @@ import { ids } from '../../model/ids.js';
 import { awsModel, requestContext, statementEvidence, type AwsModel, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount, ensurePrincipal, ensureService, kindWord } from '../../providers/aws/emit.js';
 import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
+import { denyCovers } from '../../providers/aws/principal-match.js';
 import { trustedPrincipals, trustOf, type Trusted } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -61,21 +62,16 @@ function trustSide(p: Principal, t: Trusted, denies: Statement[]): { ok: boolean
   if (c.result === 'false') return { ok: false, conditions: [], chosen: [] };
   const conditions = [...c.unknown];
   for (const d of denies) {
-    if (!statementCoversAction(d, 'sts:AssumeRole') || !denyNames(d, p)) continue;
+    if (!statementCoversAction(d, 'sts:AssumeRole')) continue;
+    const covers = denyCovers(d, p);
+    if (!covers.applies) continue;
     const dc = evaluateCondition(d.condition, rc, 'Deny');
-    if (dc.result === 'true') return { ok: false, conditions: [], chosen: [] };
-    if (dc.result === 'unknown') conditions.push(`not denied by the trust policy (${dc.unknown.join(' and ')})`);
+    if (dc.result === 'false') continue;
+    const unknown = [...(covers.unless ? [covers.unless] : []), ...dc.unknown];
+    if (!unknown.length) return { ok: false, conditions: [], chosen: [] };
+    conditions.push(`not denied by the trust policy (${unknown.join(' and ')})`);
   }
   return { ok: true, conditions, chosen: c.chosen };
-}
-
-function denyNames(d: Statement, p: Principal): boolean {
-  const principal = d.principal;
-  if (principal === '*') return true;
-  if (typeof principal !== 'object' || principal === null || Array.isArray(principal)) return false;
-  const aws = principal['AWS'];
-  const list = Array.isArray(aws) ? aws : [aws];
-  return list.some((v) => v === '*' || v === p.arn || v === p.account || v === `arn:aws:iam::${p.account}:root`);
 }
 
 function emitAssume(ctx: DeriveContext, model: AwsModel, p: Principal, role: Principal, t: Trusted, denies: Statement[], how: 'named' | 'delegated'): void {

@@ -1,8 +1,8 @@
-import type { JsonObject } from '../../model/fragment.js';
+import { isJsonObject, type Json, type JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { awsModel, statementEvidence } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount } from '../../providers/aws/emit.js';
-import { statementCoversAction, type Statement } from '../../providers/aws/policy.js';
+import { evaluateCondition, statementCoversAction, strings, type Statement } from '../../providers/aws/policy.js';
 import { trustedPrincipals, trustOf } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -21,27 +21,32 @@ export const awsFederatedTrust: EdgeRule = {
     const model = awsModel(ctx);
     for (const role of model.principals) {
       if (role.kind !== 'aws_role') continue;
-      for (const t of trustedPrincipals(trustOf(ctx, role))) {
+      const statements = trustOf(ctx, role);
+      for (const t of trustedPrincipals(statements)) {
         if (t.kind !== 'federated') continue;
         const saml = /:saml-provider\//.test(t.value);
         const action = saml ? SAML : WEB_IDENTITY;
         if (!statementCoversAction(t.statement, action)) continue;
         const provider = providerNode(ctx, t.value, saml);
         ctx.emitEdge({ from: role.id, to: provider.id, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} trusts the identity provider ${provider.issuer}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
+        const denies = statements.filter((d) => d.effect === 'Deny' && statementCoversAction(d, action) && denyNamesProvider(d, t.value));
         for (const subject of subjectsOf(t.statement, provider.issuer, saml)) {
+          const denied = deniesOf(denies, subject, provider.issuer, saml);
+          if (denied === 'all') continue;
           const id = ids.federatedSubject(provider.issuer, subject.subject);
           const props: JsonObject = { issuer: provider.issuer, subject: subject.subject, wildcard: subject.wildcard, ...subjectFacts(provider.issuer, subject.subject) };
           ctx.emitNode({ id, kind: 'federated_subject', name: subject.subject === '*' ? `any identity of ${provider.issuer}` : subject.subject, handles: [subject.subject], props, boundary: provider.boundary });
           const who = subject.wildcard ? whoCanAssume(provider.issuer, subject.subject, subject.missing) : `only ${subject.subject}`;
+          const except = denied.except.length ? ` The trust policy denies some of them: ${denied.except.join('; ')}.` : '';
           ctx.emitEdge({
             from: id,
             to: role.id,
             kind: 'CAN_ASSUME',
             props: edgeProps(
-              `The trust policy of role ${role.name} lets ${provider.issuer} tokens assume it with ${action}; the subject condition allows ${who}.${subject.audience}`,
+              `The trust policy of role ${role.name} lets ${provider.issuer} tokens assume it with ${action}; the subject condition allows ${who}.${except}${subject.audience}`,
               action,
-              [statementEvidence(t.statement)],
-              subject.unknown,
+              [statementEvidence(t.statement), ...denied.statements.map((d) => statementEvidence(d, 'a deny in the same trust policy that narrows who may assume the role'))],
+              [...subject.unknown, ...denied.conditions],
               { wildcard: subject.wildcard },
             ),
           });
@@ -89,6 +94,44 @@ function subjectsOf(s: Statement, issuer: string, saml: boolean): Subject[] {
   }
   if (!subjects.length) return [{ subject: '*', wildcard: true, missing: true, unknown, audience }];
   return subjects.map((x) => ({ subject: x.value, wildcard: x.like && /[*?]/.test(x.value), missing: false, unknown, audience }));
+}
+
+/** Whether a Deny's Principal (or NotPrincipal, by leaving it out) covers tokens of this identity provider. */
+function denyNamesProvider(d: Statement, providerArn: string): boolean {
+  const listsProvider = (p: Json | undefined): boolean => p === '*' || (isJsonObject(p) && (strings(p['Federated']).includes(providerArn) || strings(p['AWS']).includes('*')));
+  if (d.principal !== undefined) return listsProvider(d.principal);
+  return d.notPrincipal !== undefined && !listsProvider(d.notPrincipal);
+}
+
+interface Denied {
+  /** Deny clauses on the subject that carve some subjects out of a pattern (the edge stands for the rest). */
+  except: string[];
+  /** Deny clauses that cannot be decided offline: the edge holds only if they do not apply. */
+  conditions: string[];
+  statements: Statement[];
+}
+
+/**
+ * What the trust policy's denies leave of one allowed subject: 'all' when a deny certainly covers it, else the
+ * clauses that narrow a pattern or make it conditional. A pattern's subject is not one value, so a deny on the
+ * subject only narrows it; an exact subject is decided.
+ */
+function deniesOf(denies: Statement[], subject: Subject, issuer: string, saml: boolean): Denied | 'all' {
+  const subKey = (saml ? 'saml:sub' : `${issuer}:sub`).toLowerCase();
+  const out: Denied = { except: [], conditions: [], statements: [] };
+  const values = new Map<string, string[] | null>();
+  if (!subject.wildcard) values.set(subKey, [subject.subject]);
+  for (const d of denies) {
+    const c = evaluateCondition(d.condition, { values }, 'Deny');
+    if (c.result === 'false') continue;
+    if (c.result === 'true') return 'all';
+    // Clauses read "<operator> <key> <values>"; those on the subject key narrow a pattern.
+    const onSubject = c.unknown.filter((u) => u.split(' ')[1]?.toLowerCase() === subKey);
+    out.except.push(...onSubject);
+    out.conditions.push(...c.unknown.filter((u) => !onSubject.includes(u)).map((u) => `not denied by the trust policy (${u})`));
+    out.statements.push(d);
+  }
+  return out;
 }
 
 function whoCanAssume(issuer: string, subject: string, missing: boolean): string {

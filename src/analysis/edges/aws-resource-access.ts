@@ -6,6 +6,7 @@ import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, type ActionInfo } from '../../providers/aws/catalog.js';
 import { awsModel, requestContext, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { notPrincipalDenies, principalNaming } from '../../providers/aws/principal-match.js';
 import { actionPatternMatches, evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
 import type { EdgeRule } from './types.js';
 
@@ -99,39 +100,6 @@ interface Grant {
   scope?: string;
 }
 
-type Naming = 'principal' | 'account' | undefined;
-
-/** How a resource-policy statement names P: itself (or everyone), its account (delegation), or not at all. */
-function names(s: Statement, p: Principal): Naming {
-  const pr = s.principal;
-  if (pr === '*') return 'principal';
-  if (!isJsonObject(pr)) return undefined;
-  let how: Naming;
-  for (const v of strings(pr['AWS'])) {
-    if (v === '*' || v === p.arn || (p.userId && v === p.userId)) return 'principal';
-    if (v === p.account || v === `arn:aws:iam::${p.account}:root`) how = 'account';
-  }
-  return how;
-}
-
-/**
- * A Deny with NotPrincipal denies everyone it does not list (AWS supports it with Deny only, in resource policies;
- * an Allow with NotPrincipal is not supported and grants nothing here). AWS checks the account before the
- * principal, so listing a principal without its account may still deny it, and a principal with a permissions
- * boundary is always denied. Returns whether the deny reaches P: yes, no, or a condition that says when.
- */
-function notPrincipalDenies(s: Statement, p: Principal): { applies: boolean; unless?: string } {
-  const listed = isJsonObject(s.notPrincipal) ? strings(s.notPrincipal['AWS']) : s.notPrincipal === '*' ? ['*'] : [];
-  if (listed.includes('*')) return { applies: false };
-  if (p.boundary || p.boundaryArn) return { applies: true };
-  const sessionPrefix = p.kind === 'aws_role' ? `arn:aws:sts::${p.account}:assumed-role/${p.name}/` : undefined;
-  const self = listed.some((v) => v === p.arn || (p.userId !== undefined && v === p.userId) || (sessionPrefix !== undefined && v.startsWith(sessionPrefix)));
-  const account = listed.some((v) => v === p.account || v === `arn:aws:iam::${p.account}:root`);
-  if (!self) return { applies: true };
-  if (account) return { applies: false };
-  return { applies: true, unless: `NotPrincipal lists ${p.name} but not its account ${p.account}, and AWS may check the account first` };
-}
-
 function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: ResourceSpec, node: StoredNode, account: string | undefined, policy: Statement[], hasPolicy: boolean, p: Principal, actions: ActionInfo[]): void {
   const sameAccount = account === p.account;
   const granted: Grant[] = [];
@@ -162,7 +130,7 @@ function access(ctx: Parameters<EdgeRule['derive']>[0], model: AwsModel, spec: R
         }
         continue;
       }
-      const how = names(s, p);
+      const how = principalNaming(s, p);
       if (!how) continue;
       const c = evaluateCondition(s.condition, rc, s.effect);
       if (c.result === 'false') continue;

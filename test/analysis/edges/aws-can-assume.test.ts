@@ -87,6 +87,32 @@ describe('aws-can-assume', () => {
     expect(c.edges('CAN_ASSUME').filter((e) => e.dst === arn(A, 'role', 'only-bob') && e.src.startsWith('arn:'))).toEqual([]);
   });
 
+  it('a Deny with NotPrincipal in the trust policy stops everyone it does not list, and is undecided for a principal listed without its account', async () => {
+    const everyone = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'sts:AssumeRole' };
+    const denyOthers = (listed: string[]) => ({ Effect: 'Deny', NotPrincipal: { AWS: listed }, Action: 'sts:AssumeRole' });
+    const users = ['ops', 'dev', 'contractor'].map((name) => ({ name, policies: [doc(allow('sts:AssumeRole'))] }));
+    const c = await awsCase([
+      gaad(A, {
+        users,
+        roles: [
+          { name: 'break-glass', trust: doc(everyone, denyOthers([arn(A, 'user', 'ops'), `arn:aws:iam::${A}:root`])) },
+          { name: 'no-account', trust: doc(everyone, denyOthers([arn(A, 'user', 'ops')])) },
+          { name: 'deny-dev', trust: doc(everyone, { Effect: 'Deny', Principal: { AWS: arn(A, 'user', 'dev') }, Action: 'sts:AssumeRole' }) },
+        ],
+      }),
+    ]);
+    const into = (role: string) => c.edges('CAN_ASSUME').filter((e) => e.dst === arn(A, 'role', role) && e.src.startsWith(`arn:aws:iam::${A}:user/`));
+    // Listed with its account: only ops, unconditionally.
+    expect(into('break-glass').map((e) => [e.src, e.conditional])).toEqual([[arn(A, 'user', 'ops'), false]]);
+    // Listed without its account: AWS may deny ops too, so the edge stays with that condition; the rest are denied.
+    const noAccount = into('no-account');
+    expect(noAccount.map((e) => e.src)).toEqual([arn(A, 'user', 'ops')]);
+    expect(noAccount[0]?.conditional).toBe(true);
+    expect(String(noAccount[0]?.props.conditional)).toMatch(/NotPrincipal lists ops but not its account/);
+    // A plain Deny naming dev stops dev only.
+    expect(into('deny-dev').map((e) => e.src).sort()).toEqual([arn(A, 'user', 'contractor'), arn(A, 'user', 'ops')]);
+  });
+
   it('service principals and "*" trust', async () => {
     const c = await awsCase([
       gaad(A, {

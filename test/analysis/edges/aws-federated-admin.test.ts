@@ -34,6 +34,36 @@ describe('aws-federated-trust', () => {
     expect(c.edge(arn(A, 'role', 'main'), provider, 'TRUSTS')).toBeDefined();
   });
 
+  it('denies in the trust policy: an exact subject is decided, a pattern is narrowed, other conditions make the edge conditional', async () => {
+    const allowSub = (op: string, sub: string) => ({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { [op]: { [`${GH}:sub`]: sub } } });
+    const denyLegacy = { Effect: 'Deny', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [`${GH}:sub`]: 'repo:acme/legacy:*' } } };
+    const c = await awsCase([
+      gaad(A, {
+        roles: [
+          { name: 'org', trust: doc(allowSub('StringLike', 'repo:acme/*'), denyLegacy) },
+          { name: 'legacy', trust: doc(allowSub('StringEquals', 'repo:acme/legacy:ref:refs/heads/main'), denyLegacy) },
+          { name: 'app', trust: doc(allowSub('StringEquals', 'repo:acme/app:ref:refs/heads/main'), denyLegacy) },
+          // NotPrincipal naming only an IAM role: every federated token is denied.
+          { name: 'closed', trust: doc(allowSub('StringEquals', 'repo:acme/app:ref:refs/heads/main'), { Effect: 'Deny', NotPrincipal: { AWS: arn(A, 'role', 'admin') }, Action: 'sts:*' }) },
+          { name: 'from-office', trust: doc(allowSub('StringEquals', 'repo:acme/app:ref:refs/heads/main'), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }) },
+        ],
+      }),
+    ]);
+    const subject = (s: string) => ids.federatedSubject(GH, s);
+    const org = c.edge(subject('repo:acme/*'), arn(A, 'role', 'org'), 'CAN_ASSUME');
+    expect(org?.conditional).toBe(false);
+    expect(org?.props.reason).toContain('The trust policy denies some of them: StringLike token.actions.githubusercontent.com:sub "repo:acme/legacy:*"');
+    expect(org?.props.evidence?.map((e) => e.location)).toEqual([`${arn(A, 'role', 'org')} AssumeRolePolicyDocument, Statement[0]`, `${arn(A, 'role', 'org')} AssumeRolePolicyDocument, Statement[1]`]);
+    expect(c.edge(subject('repo:acme/legacy:ref:refs/heads/main'), arn(A, 'role', 'legacy'), 'CAN_ASSUME')).toBeUndefined();
+    const app = c.edge(subject('repo:acme/app:ref:refs/heads/main'), arn(A, 'role', 'app'), 'CAN_ASSUME');
+    expect(app?.conditional).toBe(false);
+    expect(app?.props.evidence).toHaveLength(1);
+    expect(c.edge(subject('repo:acme/app:ref:refs/heads/main'), arn(A, 'role', 'closed'), 'CAN_ASSUME')).toBeUndefined();
+    const office = c.edge(subject('repo:acme/app:ref:refs/heads/main'), arn(A, 'role', 'from-office'), 'CAN_ASSUME');
+    expect(office?.conditional).toBe(true);
+    expect(String(office?.props.conditional)).toContain('not denied by the trust policy (NotIpAddress aws:SourceIp "203.0.113.0/24")');
+  });
+
   it('SAML providers and EKS service-account subjects', async () => {
     const saml = `arn:aws:iam::${A}:saml-provider/okta`;
     const eks = 'oidc.eks.eu-west-1.amazonaws.com/id/ABC';
