@@ -9,7 +9,7 @@ import { useApp, useAppStore } from '../store';
 import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
 import { exportPng, exportSvg } from './export';
 import type { LayoutName } from '../store/ui-slice';
-import { FORCE_LAYOUT_LIMIT, layoutOptions, ringPositions } from './layouts';
+import { fitClearOf, FORCE_LAYOUT_LIMIT, layoutOptions, ringPositions } from './layouts';
 import { THEME_COLORS } from './palette';
 import { stylesheet } from './stylesheet';
 
@@ -29,6 +29,21 @@ function runLayout(cy: Core, name: LayoutName): void {
         )
       : undefined;
   cy.layout(layoutOptions(name, count, true, positions)).run();
+}
+
+/** Below this zoom labels are too small to read: focusing a node then centres it rather than fitting everything. */
+const READABLE_ZOOM = 0.75;
+
+/** The viewport showing the whole graph where the legend (floating over the stage's bottom-left) does not cover it. */
+function graphFit(cy: Core, canvas: HTMLElement | null): { zoom: number; pan: { x: number; y: number } } {
+  const legend = canvas?.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]');
+  const overlay = legend ? { width: legend.offsetWidth + 20, height: legend.offsetHeight + 20 } : { width: 0, height: 0 };
+  const { zoom, pan } = fitClearOf(cy.elements().boundingBox(), cy.width(), cy.height(), overlay, 30, MAX_FIT_ZOOM);
+  return { zoom: Math.max(cy.minZoom(), zoom), pan };
+}
+
+function fitGraph(cy: Core, canvas: HTMLElement | null): void {
+  if (cy.elements().nonempty()) cy.viewport(graphFit(cy, canvas));
 }
 
 function nodeClasses(n: VisNode): string[] {
@@ -126,11 +141,10 @@ export function GraphCanvas() {
     cy.on('layoutstart', () => {
       layoutsRunning.current++;
     });
-    // Never zoom a handful of nodes up to poster size.
+    // Layouts fit the whole canvas; refit clear of the legend (and never to poster size).
     cy.on('layoutstop', () => {
       layoutsRunning.current = Math.max(0, layoutsRunning.current - 1);
-      if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
-      if (cy.zoom() === MAX_FIT_ZOOM) cy.center();
+      fitGraph(cy, container.current);
     });
     // The stage changes size with the mode (the findings table is wider); Cytoscape must be told.
     const resize = new ResizeObserver(() => cy.resize());
@@ -225,11 +239,7 @@ export function GraphCanvas() {
     const bg = THEME_COLORS[store.getState().theme].background;
     switch (command.type) {
       case 'fit':
-        cy.fit(cy.elements(), 40);
-        if (cy.zoom() > MAX_FIT_ZOOM) {
-          cy.zoom(MAX_FIT_ZOOM);
-          cy.center();
-        }
+        fitGraph(cy, container.current);
         break;
       case 'zoom-in':
       case 'zoom-out': {
@@ -253,7 +263,11 @@ export function GraphCanvas() {
             return;
           }
           const n = st.selectedId ? cy.getElementById(st.selectedId) : cy.collection();
-          if (n.nonempty()) cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+          if (n.empty()) return;
+          // A graph that fits readably is shown whole (the node's neighbours included); a big one is centred on it.
+          const whole = graphFit(cy, container.current);
+          if (whole.zoom >= READABLE_ZOOM) cy.animate(whole, { duration: 250 });
+          else cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
         };
         requestAnimationFrame(center);
         break;

@@ -82,3 +82,27 @@ export function layoutOptions(name: LayoutName, elementCount: number, animate: b
     numIter: big ? 1200 : 2500,
   } as unknown as LayoutOptions;
 }
+
+export interface Box {
+  x1: number;
+  y1: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * The viewport that shows `bb` (model coordinates) as large as it fits in a `width`×`height` canvas while keeping
+ * clear of an overlay (the legend) of `overlay` size in its bottom-left corner: the drawing goes above the overlay
+ * or to its right, whichever shows it larger. Zoom is capped at `maxZoom` (no poster-sized handful of nodes).
+ */
+export function fitClearOf(bb: Box, width: number, height: number, overlay: { width: number; height: number }, padding: number, maxZoom: number): { zoom: number; pan: Position } {
+  const areas = [
+    { x: 0, y: 0, w: width, h: height - overlay.height },
+    { x: overlay.width, y: 0, w: width - overlay.width, h: height },
+  ].filter((a) => a.w > 2 * padding && a.h > 2 * padding);
+  if (!areas.length) areas.push({ x: 0, y: 0, w: width, h: height });
+  const zoomIn = (a: { w: number; h: number }) => Math.min(maxZoom, Math.max(1, a.w - 2 * padding) / Math.max(bb.w, 1), Math.max(1, a.h - 2 * padding) / Math.max(bb.h, 1));
+  const best = areas.reduce((a, b) => (zoomIn(b) > zoomIn(a) ? b : a));
+  const zoom = zoomIn(best);
+  return { zoom, pan: { x: best.x + best.w / 2 - zoom * (bb.x1 + bb.w / 2), y: best.y + best.h / 2 - zoom * (bb.y1 + bb.h / 2) } };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { fitClearOf, type Box } from '../../renderer/graph/layouts';
+
+// Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
+function rendered(bb: Box, v: { zoom: number; pan: { x: number; y: number } }) {
+  return { left: v.pan.x + v.zoom * bb.x1, top: v.pan.y + v.zoom * bb.y1, right: v.pan.x + v.zoom * (bb.x1 + bb.w), bottom: v.pan.y + v.zoom * (bb.y1 + bb.h) };
+}
+
+describe('fitClearOf (fit the graph where the legend does not cover it)', () => {
+  const canvas = { width: 1000, height: 800 };
+  const legend = { width: 300, height: 200 };
+
+  it('without an overlay, centres the drawing as large as the padding allows', () => {
+    const bb = { x1: -50, y1: 20, w: 100, h: 100 };
+    const v = fitClearOf(bb, canvas.width, canvas.height, { width: 0, height: 0 }, 30, 10);
+    expect(v.zoom).toBeCloseTo(7.4);
+    const r = rendered(bb, v);
+    expect((r.left + r.right) / 2).toBeCloseTo(500);
+    expect((r.top + r.bottom) / 2).toBeCloseTo(400);
+  });
+
+  it('puts a wide drawing above the legend', () => {
+    const bb = { x1: 0, y1: 0, w: 1000, h: 100 };
+    const r = rendered(bb, fitClearOf(bb, canvas.width, canvas.height, legend, 30, 10));
+    expect(r.bottom).toBeLessThanOrEqual(canvas.height - legend.height);
+    expect(r.left).toBeGreaterThanOrEqual(0);
+    expect(r.right).toBeLessThanOrEqual(canvas.width);
+  });
+
+  it('puts a tall drawing to the right of the legend', () => {
+    const bb = { x1: 10, y1: -500, w: 100, h: 1000 };
+    const r = rendered(bb, fitClearOf(bb, canvas.width, canvas.height, legend, 30, 10));
+    expect(r.left).toBeGreaterThanOrEqual(legend.width);
+    expect(r.top).toBeGreaterThanOrEqual(0);
+    expect(r.bottom).toBeLessThanOrEqual(canvas.height);
+  });
+
+  it('never zooms past the cap, and survives an empty box or a canvas smaller than the legend', () => {
+    expect(fitClearOf({ x1: 0, y1: 0, w: 10, h: 10 }, 1000, 800, legend, 30, 1.4).zoom).toBe(1.4);
+    expect(Number.isFinite(fitClearOf({ x1: 5, y1: 5, w: 0, h: 0 }, 1000, 800, legend, 30, 1.4).zoom)).toBe(true);
+    const tiny = fitClearOf({ x1: 0, y1: 0, w: 100, h: 100 }, 200, 150, legend, 30, 4);
+    expect(tiny.zoom).toBeGreaterThan(0);
+  });
+});
