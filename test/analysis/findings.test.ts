@@ -7,6 +7,7 @@ import { credentialUnused } from '../../src/analysis/findings/credential-unused.
 import { gcpKeyNoExpiry } from '../../src/analysis/findings/gcp-key-no-expiry.js';
 import { identityNoOwner } from '../../src/analysis/findings/identity-no-owner.js';
 import { FINDING_RULES } from '../../src/analysis/findings/index.js';
+import { k8sAnonymousAccess } from '../../src/analysis/findings/k8s-anonymous-access.js';
 import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
 import { leakedCredentialActive } from '../../src/analysis/findings/leaked-credential-active.js';
 import { multipleActiveKeys } from '../../src/analysis/findings/multiple-active-keys.js';
@@ -257,6 +258,34 @@ describe('finding rules', () => {
     );
     expect(out.map((f) => f.nodeId)).toEqual(['k8s:prod-eks/kube-system/ServiceAccount/ops']);
     expect(out[0]!.evidence[0]!.summary).toContain('ClusterRoleBinding ops-admin');
+  });
+
+  it('k8s-anonymous-access: rights of system:anonymous and system:unauthenticated, graded by what they reach', () => {
+    const lab = 'k8s:lab';
+    const node = (ns: string, kind: string, name: string, k: N['kind']): N => ({ id: `${lab}/${ns}/${kind}/${name}`, kind: k, name, boundary: lab });
+    const anonymous = node('_', 'user', 'system:anonymous', 'k8s_user');
+    const unauthenticated = node('_', 'group', 'system:unauthenticated', 'k8s_group');
+    const authenticated = node('_', 'group', 'system:authenticated', 'k8s_group');
+    const bob = node('_', 'user', 'bob', 'k8s_user');
+    const token = node('ci', 'secret', 'builder-token', 'k8s_sa_token');
+    const out = run(
+      k8sAnonymousAccess,
+      [{ id: lab, kind: 'k8s_cluster', name: 'lab' }, { id: `admin:${lab}`, kind: 'admin', name: 'cluster-admin of lab' }, anonymous, unauthenticated, authenticated, bob, token],
+      [
+        [anonymous.id, `admin:${lab}`, 'ADMIN_OF', { evidence: [{ type: 'k8s-binding', summary: 'ClusterRoleBinding anon-admin binds cluster-admin to system:anonymous' }] }],
+        [unauthenticated.id, token.id, 'CAN_READ_CREDENTIAL', {}],
+        // Everyone authenticated, or a named user: not anonymous.
+        [authenticated.id, token.id, 'CAN_READ_CREDENTIAL', {}],
+        [bob.id, `admin:${lab}`, 'ADMIN_OF', {}],
+      ],
+    );
+    expect(out.map((f) => [f.nodeId, f.severity])).toEqual([
+      [anonymous.id, 'critical'],
+      [unauthenticated.id, 'high'],
+    ]);
+    expect(out[0]!.title).toBe('Anonymous requests to lab reach cluster-admin of lab');
+    expect(out[0]!.evidence[0]!.summary).toContain('ClusterRoleBinding anon-admin');
+    expect(out[1]!.summary).toContain('builder-token');
   });
 
   it('gcp-user-key-no-expiry: user-managed keys with expiresAt null only', () => {

@@ -4,6 +4,7 @@ import { credentialOld } from './credential-old.js';
 import { credentialUnused } from './credential-unused.js';
 import { gcpKeyNoExpiry } from './gcp-key-no-expiry.js';
 import { identityNoOwner } from './identity-no-owner.js';
+import { k8sAnonymousAccess } from './k8s-anonymous-access.js';
 import { k8sSaClusterAdmin } from './k8s-sa-cluster-admin.js';
 import { leakedCredentialActive } from './leaked-credential-active.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
@@ -17,6 +18,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   leakedCredentialActive,
   adminCredential,
   k8sSaClusterAdmin,
+  k8sAnonymousAccess,
   computeRoleAdmin,
   trustBroad,
   oidcTrustNoSubject,
