@@ -65,6 +65,13 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 }
 
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A count for a narrow cell: exact below 10,000, then 20.4K, 1.2M (the exact figure goes in a title). */
+export function compactCount(n: number): string {
+  return n < 10_000 ? n.toLocaleString('en-US') : COMPACT.format(n);
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

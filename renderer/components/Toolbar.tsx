@@ -25,8 +25,8 @@ export function Toolbar() {
           {caseName}
         </span>
         {caseInfo && (
-          <span className="case-counts" data-testid="case-counts">
-            {caseInfo.counts.nodes.toLocaleString('en-US')} nodes · {caseInfo.counts.edges.toLocaleString('en-US')} edges · {caseInfo.counts.findings.toLocaleString('en-US')} findings
+          <span className="case-counts" data-testid="case-counts" title={countsText(caseInfo.counts)}>
+            {countsText(caseInfo.counts)}
           </span>
         )}
       </div>
@@ -93,4 +93,8 @@ export function Toolbar() {
       </div>
     </header>
   );
+}
+
+function countsText(c: { nodes: number; edges: number; findings: number }): string {
+  return `${c.nodes.toLocaleString('en-US')} nodes · ${c.edges.toLocaleString('en-US')} edges · ${c.findings.toLocaleString('en-US')} findings`;
 }

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ACCESS_LEVELS, type ReachedNode } from '../contract';
 import { NodeChip } from '../components/NodeChip';
+import { compactCount } from '../format';
 import { useApp, useAppStore } from '../store';
 import { ContainmentSection } from './Containment';
 
@@ -56,9 +57,9 @@ export function BlastRadiusPanel() {
                 {blast.byBoundary.map((b) => (
                   <tr key={b.boundary.id}>
                     <td>{b.boundary.name}</td>
-                    <td>{b.identities}</td>
-                    <td>{b.credentials}</td>
-                    <td>{b.resources}</td>
+                    <td className="num" title={b.identities.toLocaleString('en-US')}>{compactCount(b.identities)}</td>
+                    <td className="num" title={b.credentials.toLocaleString('en-US')}>{compactCount(b.credentials)}</td>
+                    <td className="num" title={b.resources.toLocaleString('en-US')}>{compactCount(b.resources)}</td>
                     <td>{b.admin ? <strong className="alarm">yes</strong> : 'no'}</td>
                   </tr>
                 ))}
@@ -97,9 +98,9 @@ export function BlastRadiusPanel() {
 
 function Stat({ label, value, testId, alarm }: { label: string; value: number; testId: string; alarm?: boolean }) {
   return (
-    <div className={`stat${alarm ? ' stat-alarm' : ''}`}>
-      <div className="stat-value" data-testid={testId}>
-        {value.toLocaleString('en-US')}
+    <div className={`stat${alarm ? ' stat-alarm' : ''}`} title={`${value.toLocaleString('en-US')} ${label.toLowerCase()}`}>
+      <div className="stat-value" data-testid={testId} data-value={value}>
+        {compactCount(value)}
       </div>
       <div className="stat-label">{label}</div>
     </div>

@@ -31,3 +31,15 @@ test('above the budget the canvas aggregates per boundary and kind, and draws ev
   await settle(page);
   await page.screenshot({ path: info.outputPath('render-all.png'), timeout: 60_000 });
 });
+
+test('a narrow window: the toolbar keeps its tools on screen and the counts give way', async ({ page }) => {
+  await page.setViewportSize({ width: 1000, height: 760 });
+  await openApp(page, 'light');
+  const toolbar = page.locator('header.toolbar');
+  const fits = await toolbar.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+  expect(fits).toBe(true);
+  // The last tool (help) is inside the window, and the full counts stay readable in the title.
+  const help = await page.getByTestId('open-help').boundingBox();
+  expect(help && help.x + help.width).toBeLessThanOrEqual(1000);
+  await expect(page.getByTestId('case-counts')).toHaveAttribute('title', /\d nodes · [\d,]+ edges · [\d,]+ findings/);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, boundaryLabel, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
+import { age, boundaryLabel, compactCount, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -39,6 +39,13 @@ describe('renderer formatters', () => {
     expect(plural(1200, 'node')).toBe('1,200 nodes');
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
+  });
+
+  it('writes counts compactly for narrow cells from 10,000 up', () => {
+    expect(compactCount(999)).toBe('999');
+    expect(compactCount(9_999)).toBe('9,999');
+    expect(compactCount(20_399)).toBe('20.4K');
+    expect(compactCount(1_250_000)).toBe('1.3M');
   });
 
   it('names a boundary without its id scheme when its node is not loaded', () => {
