@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
+import { plural } from '../format';
 import { queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
 
 const COLUMNS: { key: FindingSortKey; label: string }[] = [
@@ -44,7 +45,7 @@ export function FindingsPanel() {
         </select>
       </div>
       <div className="muted small" data-testid="findings-count">
-        {loading ? 'Loading…' : `${rows.length} of ${findings?.length ?? 0} findings`}
+        {loading ? 'Loading…' : `${rows.length.toLocaleString('en-US')} of ${plural(findings?.length ?? 0, 'finding')}`}
       </div>
       {error && <p className="error-text">{error}</p>}
       <div className="findings-table" role="table" aria-label="Findings" data-testid="findings-table" aria-rowcount={rows.length}>
