@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
+import { compactCount } from '../format';
 import type { Mode } from '../store/ui-slice';
 import { Search } from '../panels/Search';
 
@@ -25,8 +26,8 @@ export function Toolbar() {
           {caseName}
         </span>
         {caseInfo && (
-          <span className="case-counts" data-testid="case-counts" title={countsText(caseInfo.counts)}>
-            {countsText(caseInfo.counts)}
+          <span className="case-counts" data-testid="case-counts" title={countsText(caseInfo.counts, (n) => n.toLocaleString('en-US'))}>
+            {countsText(caseInfo.counts, compactCount)}
           </span>
         )}
       </div>
@@ -95,6 +96,6 @@ export function Toolbar() {
   );
 }
 
-function countsText(c: { nodes: number; edges: number; findings: number }): string {
-  return `${c.nodes.toLocaleString('en-US')} nodes · ${c.edges.toLocaleString('en-US')} edges · ${c.findings.toLocaleString('en-US')} findings`;
+function countsText(c: { nodes: number; edges: number; findings: number }, count: (n: number) => string): string {
+  return `${count(c.nodes)} nodes · ${count(c.edges)} edges · ${count(c.findings)} findings`;
 }
