@@ -9,7 +9,7 @@ import { useApp, useAppStore } from '../store';
 import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
 import { exportPng, exportSvg } from './export';
 import type { LayoutName } from '../store/ui-slice';
-import { fitClearOf, FORCE_LAYOUT_LIMIT, layoutOptions, ringPositions } from './layouts';
+import { fitClearOf, flowDirection, flowShape, FORCE_LAYOUT_LIMIT, layoutOptions, READABLE_ZOOM, ringPositions } from './layouts';
 import { THEME_COLORS } from './palette';
 import { stylesheet } from './stylesheet';
 
@@ -19,20 +19,21 @@ cytoscape.use(svg);
 
 const MAX_FIT_ZOOM = 1.4;
 
+/** Scratch key: the last dagre layout ran top-down, so edges keep their labels level (class flow-tb). */
+const FLOW_TB = 'blastmap.flowTb';
+
 function runLayout(cy: Core, name: LayoutName): void {
   const count = cy.elements().length;
-  const positions =
-    count > FORCE_LAYOUT_LIMIT
-      ? ringPositions(
-          cy.nodes().map((n) => n.id()),
-          cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string })),
-        )
-      : undefined;
-  cy.layout(layoutOptions(name, count, true, positions)).run();
+  const nodes = cy.nodes().not('.group').map((n) => n.id());
+  const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
+  const positions = count > FORCE_LAYOUT_LIMIT ? ringPositions(nodes, edges) : undefined;
+  // dagre places nodes without regard to their boxes: top-down, a chain leaving one boundary and coming back makes
+  // the boxes overlap, so several boundaries keep the left-to-right flow.
+  const direction = name === 'dagre' && cy.nodes('.group').length <= 1 ? flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) : 'LR';
+  cy.scratch(FLOW_TB, direction === 'TB');
+  cy.edges().toggleClass('flow-tb', direction === 'TB');
+  cy.layout(layoutOptions(name, count, true, positions, direction)).run();
 }
-
-/** Below this zoom labels are too small to read: focusing a node then centres it rather than fitting everything. */
-const READABLE_ZOOM = 0.75;
 
 /** The viewport showing the whole graph where the legend (floating over the stage's bottom-left) does not cover it. */
 function graphFit(cy: Core, canvas: HTMLElement | null): { zoom: number; pan: { x: number; y: number } } {
@@ -55,8 +56,8 @@ function nodeClasses(n: VisNode): string[] {
   return out;
 }
 
-function edgeClasses(e: VisEdge): string[] {
-  const out: string[] = [];
+function edgeClasses(e: VisEdge, flowTb: boolean): string[] {
+  const out: string[] = flowTb ? ['flow-tb'] : [];
   if (!e.traversable) out.push('not-traversable');
   if (e.conditional) out.push('conditional');
   if (e.observed) out.push('observed');
@@ -191,12 +192,13 @@ export function GraphCanvas() {
           toAdd.push({ group: 'nodes', data: parent ? { ...rest, parent } : rest, classes: nodeClasses(n) });
         }
       }
+      const flowTb = cy.scratch(FLOW_TB) === true;
       for (const e of visible.edges) {
         const existing = cy.getElementById(e.id);
         if (existing.nonempty()) {
           existing.data({ label: e.label, count: e.count });
-          existing.classes(edgeClasses(e));
-        } else toAdd.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count }, classes: edgeClasses(e) });
+          existing.classes(edgeClasses(e, flowTb));
+        } else toAdd.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count }, classes: edgeClasses(e, flowTb) });
       }
       // Nodes before edges, groups before children.
       for (const def of toAdd) {

@@ -53,10 +53,67 @@ export function ringPositions(nodeIds: string[], edges: { source: string; target
 
 export const FORCE_LAYOUT_LIMIT = 1500;
 
-/** fcose for wandering (compound-aware force layout), dagre left-to-right for paths (attacker flow reads as text). */
-export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>): LayoutOptions {
+export interface FlowShape {
+  /** Nodes on the longest chain: dagre's rank count. */
+  ranks: number;
+  /** Most nodes sharing one rank. */
+  breadth: number;
+}
+
+/** The rank count and breadth dagre's longest-path layering gives a directed graph (cycles count once). */
+export function flowShape(nodeIds: string[], edges: { source: string; target: string }[]): FlowShape {
+  const indegree = new Map<string, number>(nodeIds.map((id) => [id, 0]));
+  const out = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!indegree.has(e.source) || !indegree.has(e.target) || e.source === e.target) continue;
+    indegree.set(e.target, indegree.get(e.target)! + 1);
+    const list = out.get(e.source);
+    if (list) list.push(e.target);
+    else out.set(e.source, [e.target]);
+  }
+  const rank = new Map<string, number>();
+  const queue = nodeIds.filter((id) => indegree.get(id) === 0);
+  for (const id of queue) rank.set(id, 0);
+  for (let i = 0; i < queue.length; i++) {
+    const u = queue[i]!;
+    for (const v of out.get(u) ?? []) {
+      rank.set(v, Math.max(rank.get(v) ?? 0, rank.get(u)! + 1));
+      const left = indegree.get(v)! - 1;
+      indegree.set(v, left);
+      if (left === 0) queue.push(v);
+    }
+  }
+  const perRank = new Map<number, number>();
+  for (const id of nodeIds) {
+    const r = rank.get(id) ?? 0;
+    perRank.set(r, (perRank.get(r) ?? 0) + 1);
+  }
+  return { ranks: Math.max(0, ...perRank.keys()) + 1, breadth: Math.max(1, ...perRank.values()) };
+}
+
+/** Below this zoom node labels are too small to read (the stylesheet hides them a little further down). */
+export const READABLE_ZOOM = 0.75;
+
+// Room one node takes with its label beneath, and the gaps dagre is given (model units).
+const NODE_W = 120;
+const NODE_H = 45;
+const LR = { nodeSep: 28, rankSep: 90 };
+const TB = { nodeSep: 28, rankSep: 45 };
+
+/**
+ * Left to right reads as text, so paths go that way — unless that would shrink labels below readable and
+ * top-down shows the graph clearly larger (a 12-step path across a narrow stage).
+ */
+export function flowDirection(shape: FlowShape, width: number, height: number): 'LR' | 'TB' {
+  const lr = Math.min(width / (shape.ranks * (NODE_W + LR.rankSep)), height / (shape.breadth * (NODE_H + LR.nodeSep)));
+  const tb = Math.min(width / (shape.breadth * (NODE_W + TB.nodeSep)), height / (shape.ranks * (NODE_H + TB.rankSep)));
+  return lr < READABLE_ZOOM && tb > lr * 1.2 ? 'TB' : 'LR';
+}
+
+/** fcose for wandering (compound-aware force layout), dagre for paths (see flowDirection). */
+export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>, direction: 'LR' | 'TB' = 'LR'): LayoutOptions {
   if (name === 'dagre') {
-    return { name: 'dagre', rankDir: 'LR', nodeSep: 28, rankSep: 90, edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
+    return { name: 'dagre', rankDir: direction, ...(direction === 'LR' ? LR : TB), edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
   }
   // Force layouts (and even concentric, which measures every label) take seconds on the UI thread past this
   // size; rings by distance from the best-connected node are computed in linear time instead.

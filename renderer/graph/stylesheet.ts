@@ -92,6 +92,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'node.group.faded', style: { opacity: 0.35 } },
     { selector: 'node.on-path', style: { 'border-color': PATH_COLOR, 'border-width': 4, opacity: 1 } },
     { selector: 'edge.on-path', style: { 'line-color': PATH_COLOR, 'target-arrow-color': PATH_COLOR, width: 4, label: 'data(label)', opacity: 1, 'z-index': 10 } },
+    // A top-down path has short vertical edges: a label turned along one would run into the nodes; keep it level.
+    { selector: 'edge.flow-tb', style: { 'text-rotation': 'none' } },
     { selector: 'node.origin', style: { width: 40, height: 40, 'border-color': COMPROMISED_COLOR, 'border-width': 5, 'font-weight': 'bold' } },
   );
   return sheet;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitClearOf, type Box } from '../../renderer/graph/layouts';
+import { fitClearOf, flowDirection, flowShape, type Box } from '../../renderer/graph/layouts';
 
 // Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
 function rendered(bb: Box, v: { zoom: number; pan: { x: number; y: number } }) {
@@ -40,5 +40,27 @@ describe('fitClearOf (fit the graph where the legend does not cover it)', () => 
     expect(Number.isFinite(fitClearOf({ x1: 5, y1: 5, w: 0, h: 0 }, 1000, 800, legend, 30, 1.4).zoom)).toBe(true);
     const tiny = fitClearOf({ x1: 0, y1: 0, w: 100, h: 100 }, 200, 150, legend, 30, 4);
     expect(tiny.zoom).toBeGreaterThan(0);
+  });
+});
+
+describe('flowShape and flowDirection (which way a path view flows)', () => {
+  const chain = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `n${i}`), edges: Array.from({ length: n - 1 }, (_, i) => ({ source: `n${i}`, target: `n${i + 1}` })) });
+
+  it('ranks a chain by its length and a fan by its breadth; a cycle does not hang it', () => {
+    const c = chain(12);
+    expect(flowShape(c.nodes, c.edges)).toEqual({ ranks: 12, breadth: 1 });
+    const fan = { nodes: ['o', 'a', 'b', 'c', 'admin'], edges: ['a', 'b', 'c'].flatMap((x) => [{ source: 'o', target: x }, { source: x, target: 'admin' }]) };
+    expect(flowShape(fan.nodes, fan.edges)).toEqual({ ranks: 3, breadth: 3 });
+    const cyclic = flowShape(['a', 'b'], [{ source: 'a', target: 'b' }, { source: 'b', target: 'a' }]);
+    expect(cyclic.ranks).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps short paths left to right and turns a long chain in a tall stage top-down', () => {
+    const short = chain(4);
+    expect(flowDirection(flowShape(short.nodes, short.edges), 700, 800)).toBe('LR');
+    const long = chain(12);
+    expect(flowDirection(flowShape(long.nodes, long.edges), 700, 800)).toBe('TB');
+    // A very wide, short stage keeps even a long chain left to right.
+    expect(flowDirection(flowShape(long.nodes, long.edges), 3000, 300)).toBe('LR');
   });
 });
