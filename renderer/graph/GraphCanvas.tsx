@@ -9,7 +9,7 @@ import { useApp, useAppStore } from '../store';
 import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
 import { exportPng, exportSvg } from './export';
 import type { LayoutName } from '../store/ui-slice';
-import { fitClearOf, flowDirection, flowShape, FORCE_LAYOUT_LIMIT, layoutOptions, READABLE_ZOOM, ringPositions } from './layouts';
+import { fitClearOf, flowConstraints, flowDirection, flowShape, FORCE_LAYOUT_LIMIT, layoutOptions, READABLE_ZOOM, ringPositions, type FlowPlan } from './layouts';
 import { THEME_COLORS } from './palette';
 import { stylesheet } from './stylesheet';
 
@@ -27,12 +27,13 @@ function runLayout(cy: Core, name: LayoutName): void {
   const nodes = cy.nodes().not('.group').map((n) => n.id());
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
   const positions = count > FORCE_LAYOUT_LIMIT ? ringPositions(nodes, edges) : undefined;
-  // dagre places nodes without regard to their boxes: top-down, a chain leaving one boundary and coming back makes
-  // the boxes overlap, so several boundaries keep the left-to-right flow.
-  const direction = name === 'dagre' && cy.nodes('.group').length <= 1 ? flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) : 'LR';
-  cy.scratch(FLOW_TB, direction === 'TB');
-  cy.edges().toggleClass('flow-tb', direction === 'TB');
-  cy.layout(layoutOptions(name, count, true, positions, direction)).run();
+  // dagre places nodes without regard to their boxes, which then overlap: across several boundaries a path is laid
+  // out by fcose, held left to right.
+  const flow: FlowPlan =
+    name !== 'dagre' ? { direction: 'LR' } : cy.nodes('.group').length > 1 ? { direction: 'LR', constraints: flowConstraints(nodes, edges) } : { direction: flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) };
+  cy.scratch(FLOW_TB, flow.direction === 'TB');
+  cy.edges().toggleClass('flow-tb', flow.direction === 'TB');
+  cy.layout(layoutOptions(name, count, true, positions, flow)).run();
 }
 
 /** The viewport showing the whole graph where the legend (floating over the stage's bottom-left) does not cover it. */
@@ -75,6 +76,7 @@ export function GraphCanvas() {
   const container = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const lastSeq = useRef(-1);
+  const lastLayout = useRef<LayoutName | null>(null);
   const lastCommand = useRef(0);
   const layoutsRunning = useRef(0);
   const [stats, setStats] = useState({ nodes: 0, edges: 0, highlighted: 0 });
@@ -207,9 +209,12 @@ export function GraphCanvas() {
       }
       added = toAdd.length;
     });
-    if (added > 0 || lastSeq.current !== graphSeq) {
+    // New elements, or a switch of layout (paths mode asks for a flow layout of what is already drawn).
+    const layoutChanged = lastLayout.current !== layout;
+    lastLayout.current = layout;
+    if (added > 0 || lastSeq.current !== graphSeq || layoutChanged) {
       lastSeq.current = graphSeq;
-      if (added > 0) runLayout(cy, layout);
+      if (added > 0 || (layoutChanged && cy.nodes().nonempty())) runLayout(cy, layout);
     }
     setStats((s) => ({ ...s, nodes: cy.nodes().not('.group').length, edges: cy.edges().length }));
   }, [visible, graphSeq, layout]);

@@ -60,35 +60,87 @@ export interface FlowShape {
   breadth: number;
 }
 
-/** The rank count and breadth dagre's longest-path layering gives a directed graph (cycles count once). */
-export function flowShape(nodeIds: string[], edges: { source: string; target: string }[]): FlowShape {
-  const indegree = new Map<string, number>(nodeIds.map((id) => [id, 0]));
+/**
+ * Each node's rank under longest-path layering, as dagre ranks: cycles are first broken by dropping the edges a
+ * depth-first walk from the sources (then from anything left) finds going back up its own stack, so every kept
+ * edge points to a higher rank.
+ */
+export function flowRanks(nodeIds: string[], edges: { source: string; target: string }[]): Map<string, number> {
   const out = new Map<string, string[]>();
+  const indegree = new Map<string, number>(nodeIds.map((id) => [id, 0]));
   for (const e of edges) {
     if (!indegree.has(e.source) || !indegree.has(e.target) || e.source === e.target) continue;
-    indegree.set(e.target, indegree.get(e.target)! + 1);
     const list = out.get(e.source);
     if (list) list.push(e.target);
     else out.set(e.source, [e.target]);
+    indegree.set(e.target, indegree.get(e.target)! + 1);
   }
-  const rank = new Map<string, number>();
-  const queue = nodeIds.filter((id) => indegree.get(id) === 0);
-  for (const id of queue) rank.set(id, 0);
+  // Depth-first, iteratively: state 1 = on the stack, 2 = done. An edge to a node on the stack closes a cycle.
+  const state = new Map<string, 1 | 2>();
+  const kept = new Map<string, string[]>();
+  const roots = [...nodeIds.filter((id) => indegree.get(id) === 0), ...nodeIds];
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    const stack: [string, number][] = [[root, 0]];
+    state.set(root, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const next = out.get(top[0])?.[top[1]++];
+      if (next === undefined) {
+        state.set(top[0], 2);
+        stack.pop();
+        continue;
+      }
+      if (state.get(next) === 1) continue;
+      const list = kept.get(top[0]);
+      if (list) list.push(next);
+      else kept.set(top[0], [next]);
+      if (!state.has(next)) {
+        state.set(next, 1);
+        stack.push([next, 0]);
+      }
+    }
+  }
+  // Longest path over the acyclic rest (Kahn's order).
+  const remaining = new Map<string, number>(nodeIds.map((id) => [id, 0]));
+  for (const targets of kept.values()) for (const v of targets) remaining.set(v, remaining.get(v)! + 1);
+  const rank = new Map<string, number>(nodeIds.map((id) => [id, 0]));
+  const queue = nodeIds.filter((id) => remaining.get(id) === 0);
   for (let i = 0; i < queue.length; i++) {
     const u = queue[i]!;
-    for (const v of out.get(u) ?? []) {
-      rank.set(v, Math.max(rank.get(v) ?? 0, rank.get(u)! + 1));
-      const left = indegree.get(v)! - 1;
-      indegree.set(v, left);
+    for (const v of kept.get(u) ?? []) {
+      rank.set(v, Math.max(rank.get(v)!, rank.get(u)! + 1));
+      const left = remaining.get(v)! - 1;
+      remaining.set(v, left);
       if (left === 0) queue.push(v);
     }
   }
+  return rank;
+}
+
+/** The rank count and breadth dagre's layering gives a directed graph. */
+export function flowShape(nodeIds: string[], edges: { source: string; target: string }[]): FlowShape {
   const perRank = new Map<number, number>();
-  for (const id of nodeIds) {
-    const r = rank.get(id) ?? 0;
-    perRank.set(r, (perRank.get(r) ?? 0) + 1);
-  }
+  for (const r of flowRanks(nodeIds, edges).values()) perRank.set(r, (perRank.get(r) ?? 0) + 1);
   return { ranks: Math.max(0, ...perRank.keys()) + 1, breadth: Math.max(1, ...perRank.values()) };
+}
+
+/**
+ * "u left of v" for every edge from one rank to the next: fcose keeps boundary boxes apart (dagre does not) and,
+ * held by these, still lets a multi-boundary path read left to right. Consistent by construction (ranks only grow).
+ */
+export function flowConstraints(nodeIds: string[], edges: { source: string; target: string }[], gap = 70): { left: string; right: string; gap: number }[] {
+  const rank = flowRanks(nodeIds, edges);
+  const seen = new Set<string>();
+  const out: { left: string; right: string; gap: number }[] = [];
+  for (const e of edges) {
+    if (rank.get(e.target) !== (rank.get(e.source) ?? -2) + 1) continue;
+    const key = `${e.source}\n${e.target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ left: e.source, right: e.target, gap });
+  }
+  return out;
 }
 
 /** Below this zoom node labels are too small to read (the stylesheet hides them a little further down). */
@@ -110,16 +162,30 @@ export function flowDirection(shape: FlowShape, width: number, height: number): 
   return lr < READABLE_ZOOM && tb > lr * 1.2 ? 'TB' : 'LR';
 }
 
-/** fcose for wandering (compound-aware force layout), dagre for paths (see flowDirection). */
-export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>, direction: 'LR' | 'TB' = 'LR'): LayoutOptions {
+/** How a path view flows: dagre's direction, or fcose held left to right when several boundaries are drawn. */
+export interface FlowPlan {
+  direction: 'LR' | 'TB';
+  /** Left-of constraints (flowConstraints): set when the graph spans several boundary boxes. */
+  constraints?: { left: string; right: string; gap: number }[];
+}
+
+/** fcose for wandering (compound-aware force layout), dagre for paths (see flowDirection and FlowPlan). */
+export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>, flow: FlowPlan = { direction: 'LR' }): LayoutOptions {
+  if (name === 'dagre' && flow.constraints) {
+    return { ...forceOptions(elementCount, false), relativePlacementConstraint: flow.constraints } as unknown as LayoutOptions;
+  }
   if (name === 'dagre') {
-    return { name: 'dagre', rankDir: direction, ...(direction === 'LR' ? LR : TB), edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
+    return { name: 'dagre', rankDir: flow.direction, ...(flow.direction === 'LR' ? LR : TB), edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
   }
   // Force layouts (and even concentric, which measures every label) take seconds on the UI thread past this
   // size; rings by distance from the best-connected node are computed in linear time instead.
   if (elementCount > FORCE_LAYOUT_LIMIT && positions) {
     return { name: 'preset', positions: (n: { id(): string }) => positions.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 30, animate: false } as unknown as LayoutOptions;
   }
+  return forceOptions(elementCount, animate) as unknown as LayoutOptions;
+}
+
+function forceOptions(elementCount: number, animate: boolean): Record<string, unknown> {
   const big = elementCount > 600;
   return {
     name: 'fcose',
@@ -137,7 +203,7 @@ export function layoutOptions(name: LayoutName, elementCount: number, animate: b
     packComponents: true,
     tile: true,
     numIter: big ? 1200 : 2500,
-  } as unknown as LayoutOptions;
+  };
 }
 
 export interface Box {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitClearOf, flowDirection, flowShape, type Box } from '../../renderer/graph/layouts';
+import { fitClearOf, flowConstraints, flowDirection, flowShape, type Box } from '../../renderer/graph/layouts';
 
 // Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
 function rendered(bb: Box, v: { zoom: number; pan: { x: number; y: number } }) {
@@ -62,5 +62,32 @@ describe('flowShape and flowDirection (which way a path view flows)', () => {
     expect(flowDirection(flowShape(long.nodes, long.edges), 700, 800)).toBe('TB');
     // A very wide, short stage keeps even a long chain left to right.
     expect(flowDirection(flowShape(long.nodes, long.edges), 3000, 300)).toBe('LR');
+  });
+
+  it('holds each edge to the next rank left to right, once, and never against a cycle', () => {
+    const nodes = ['key', 'user', 'role', 'admin', 'x'];
+    const edges = [
+      { source: 'key', target: 'user' },
+      { source: 'user', target: 'role' },
+      { source: 'user', target: 'role' },
+      { source: 'role', target: 'admin' },
+      // A shortcut skips a rank: no constraint, the chain already orders it.
+      { source: 'key', target: 'role' },
+      { source: 'x', target: 'x' },
+    ];
+    expect(flowConstraints(nodes, edges).map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<admin']);
+    // A role that can also act back on the user (a cycle) must not turn the path around.
+    const loop = flowConstraints(
+      ['key', 'user', 'role', 'ops', 'admin'],
+      [
+        { source: 'key', target: 'user' },
+        { source: 'user', target: 'role' },
+        { source: 'role', target: 'user' },
+        { source: 'role', target: 'ops' },
+        { source: 'ops', target: 'admin' },
+        { source: 'admin', target: 'ops' },
+      ],
+    );
+    expect(loop.map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<ops', 'ops<admin']);
   });
 });
