@@ -28,9 +28,15 @@ function runLayout(cy: Core, name: LayoutName): void {
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
   const positions = count > FORCE_LAYOUT_LIMIT ? ringPositions(nodes, edges) : undefined;
   // dagre places nodes without regard to their boxes, which then overlap: across several boundaries a path is laid
-  // out by fcose, held left to right.
+  // out by fcose, held left to right (up to the size where force layouts hold the UI thread too long).
   const flow: FlowPlan =
-    name !== 'dagre' ? { direction: 'LR' } : cy.nodes('.group').length > 1 ? { direction: 'LR', constraints: flowConstraints(nodes, edges) } : { direction: flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) };
+    name !== 'dagre'
+      ? { direction: 'LR' }
+      : cy.nodes('.group').length > 1
+        ? count > FORCE_LAYOUT_LIMIT
+          ? { direction: 'LR' }
+          : { direction: 'LR', constraints: flowConstraints(nodes, edges) }
+        : { direction: flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) };
   cy.scratch(FLOW_TB, flow.direction === 'TB');
   cy.edges().toggleClass('flow-tb', flow.direction === 'TB');
   cy.layout(layoutOptions(name, count, true, positions, flow)).run();
