@@ -52,6 +52,7 @@ export const NODE_KINDS = {
   k8s_secret: { label: 'Secret', description: 'A Kubernetes Secret that is not a service-account token.', category: 'resource', provider: 'k8s' },
   k8s_pod: { label: 'Pod', description: 'A pod, running as a service account.', category: 'identity', provider: 'k8s' },
   k8s_workload: { label: 'Workload', description: 'A Deployment, DaemonSet, StatefulSet, Job or CronJob.', category: 'identity', provider: 'k8s' },
+  k8s_node: { label: 'Cluster nodes', description: 'Root on the worker nodes of a cluster (one node per cluster: a pod creator picks any node by name).', category: 'identity', provider: 'k8s' },
   k8s_role: { label: 'RBAC role', description: 'A Role or ClusterRole.', category: 'resource', provider: 'k8s' },
   // GCP
   gcp_organization: { label: 'GCP organization', description: 'A Google Cloud organization.', category: 'boundary', provider: 'gcp' },

@@ -14,6 +14,7 @@ import { k8sAdmin } from './k8s-admin.js';
 import { k8sFederation } from './k8s-federation.js';
 import { k8sGroups } from './k8s-groups.js';
 import { k8sImpersonate } from './k8s-impersonate.js';
+import { k8sNodeEscape } from './k8s-node-escape.js';
 import { k8sNodesProxy } from './k8s-nodes-proxy.js';
 import { k8sPodCreate } from './k8s-pod-create.js';
 import { k8sPodExec } from './k8s-pod-exec.js';
@@ -43,5 +44,6 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   k8sImpersonate,
   k8sRbacBind,
   k8sNodesProxy,
+  k8sNodeEscape,
   k8sFederation,
 ];

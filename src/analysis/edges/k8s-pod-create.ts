@@ -8,7 +8,8 @@ import type { EdgeRule } from './types.js';
 // controller, and patching a workload's pod template (serviceAccountName included) too. Patching a pod cannot
 // change its service account, but it can change a container image: the pod's own account is reached.
 
-const CREATORS: (Request & { technique: string })[] = [
+/** The requests that put a pod of one's own making in a namespace (directly or through a controller). */
+export const POD_CREATORS: (Request & { technique: string })[] = [
   { verb: 'create', group: '', resource: 'pods', technique: 'create pods' },
   ...(
     [
@@ -34,7 +35,7 @@ export const k8sPodCreate: EdgeRule = {
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();
-    for (const req of CREATORS) {
+    for (const req of POD_CREATORS) {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
         // A patch limited to named workloads reaches only the namespace's accounts through those workloads;

@@ -20,7 +20,7 @@ describe('k8s-groups: system groups widen bindings', () => {
       'other/serviceaccount/db -> _/group/system:authenticated',
     ]);
     // The group can create pods in app: every member reaches every account of app (api itself is the only one).
-    expect(c.pairs('CAN_ESCALATE')).toEqual(['_/group/system:serviceaccounts:app -> app/serviceaccount/api']);
+    expect(c.pairs('CAN_ESCALATE', 'create pods')).toEqual(['_/group/system:serviceaccounts:app -> app/serviceaccount/api']);
     c.store.close();
   });
 
