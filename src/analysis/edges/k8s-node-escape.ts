@@ -3,7 +3,7 @@ import { ids } from '../../model/ids.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
 import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, scopeText, type ClusterModel, type Grant } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
-import { POD_CREATORS } from './k8s-pod-create.js';
+import { namedWorkloadExists, POD_CREATORS } from './k8s-pod-create.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
 // A pod spec may ask for a privileged container, the host's PID namespace or a hostPath mount of /, and may name
@@ -42,7 +42,9 @@ function admission(ctx: DeriveContext, c: ClusterModel, ns: string): Admission {
 function namespacesOf(ctx: DeriveContext, g: Grant): { ns: string; admission: Admission & { allows: true } }[] {
   const known = new Set<string>([...g.cluster.serviceAccounts.keys(), ...g.cluster.runners.keys()]);
   for (const n of ctx.nodesOfKind('k8s_namespace')) if (n.boundary === g.cluster.id) known.add(n.name);
-  const names = g.namespace !== undefined ? [g.namespace] : [...known].filter((ns) => ns !== '');
+  let names = g.namespace !== undefined ? [g.namespace] : [...known].filter((ns) => ns !== '');
+  // A patch limited to named workloads escapes only where such a workload exists (its pods run in its namespace).
+  if (g.names) names = names.filter((ns) => namedWorkloadExists(g.cluster.runners.get(ns) ?? [], g.request.resource, g.names!));
   const out: { ns: string; admission: Admission & { allows: true } }[] = [];
   for (const ns of names) {
     const a = admission(ctx, g.cluster, ns);

@@ -64,8 +64,9 @@ export const k8sPodCreate: EdgeRule = {
   },
 };
 
+/** Workload kinds by the resource name RBAC rules use. */
 const KIND_OF: Record<string, string> = { deployments: 'Deployment', daemonsets: 'DaemonSet', statefulsets: 'StatefulSet', replicasets: 'ReplicaSet', jobs: 'Job', cronjobs: 'CronJob', replicationcontrollers: 'ReplicationController' };
 
-function namedWorkloadExists(runners: { node: { name: string; props: Record<string, unknown> } }[], resource: string, names: string[]): boolean {
+export function namedWorkloadExists(runners: { node: { name: string; props: Record<string, unknown> } }[], resource: string, names: string[]): boolean {
   return runners.some((r) => r.node.props['objectKind'] === KIND_OF[resource] && names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1)));
 }

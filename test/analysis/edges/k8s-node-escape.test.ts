@@ -75,4 +75,21 @@ describe('k8s-node-escape: privileged pods reach the nodes and the tokens on the
     c.store.close();
     none.store.close();
   });
+
+  it('a patch limited to named deployments escapes only where such a deployment exists', async () => {
+    const deployment = (ns: string, name: string) => stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template: { spec: { serviceAccountName: 'default', containers: [{ name: 'c', image: 'busybox' }] } } } });
+    const patcher = (name: string) => role('ClusterRole', `patch-${name}`, undefined, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'], resourceNames: [name] }]);
+    const c = await k8sCase({
+      'm.yaml': yaml(
+        namespace('web'),
+        deployment('web', 'frontend'),
+        patcher('frontend'),
+        patcher('ghost'),
+        binding('RoleBinding', 'real', 'web', { kind: 'ClusterRole', name: 'patch-frontend' }, [saSubject('ci', 'real')]),
+        binding('RoleBinding', 'ghost', 'web', { kind: 'ClusterRole', name: 'patch-ghost' }, [saSubject('ci', 'ghost')]),
+      ),
+    });
+    expect(c.pairs('CAN_ESCALATE', 'privileged pod')).toEqual(['ci/serviceaccount/real -> _/node/*']);
+    c.store.close();
+  });
 });
