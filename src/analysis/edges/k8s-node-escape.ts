@@ -38,11 +38,19 @@ function admission(ctx: DeriveContext, c: ClusterModel, ns: string): Admission {
   };
 }
 
+/** Every namespace of a cluster the case knows of: Namespace objects, and the namespaces of accounts and pods. */
+function knownNamespaces(ctx: DeriveContext, c: ClusterModel): string[] {
+  return ctx.memo(`k8s-namespaces:${c.id}`, () => {
+    const known = new Set<string>([...c.serviceAccounts.keys(), ...c.runners.keys()]);
+    for (const n of ctx.nodesOfKind('k8s_namespace')) if (n.boundary === c.id) known.add(n.name);
+    known.delete('');
+    return [...known];
+  });
+}
+
 /** The namespaces a grant lets its holder create pods in, with what admission says there (the most open first). */
 function namespacesOf(ctx: DeriveContext, g: Grant): { ns: string; admission: Admission & { allows: true } }[] {
-  const known = new Set<string>([...g.cluster.serviceAccounts.keys(), ...g.cluster.runners.keys()]);
-  for (const n of ctx.nodesOfKind('k8s_namespace')) if (n.boundary === g.cluster.id) known.add(n.name);
-  let names = g.namespace !== undefined ? [g.namespace] : [...known].filter((ns) => ns !== '');
+  let names = g.namespace !== undefined ? [g.namespace] : knownNamespaces(ctx, g.cluster);
   // A patch limited to named workloads escapes only where such a workload exists (its pods run in its namespace).
   if (g.names) names = names.filter((ns) => namedWorkloadExists(g.cluster.runners.get(ns) ?? [], g.request.resource, g.names!));
   const out: { ns: string; admission: Admission & { allows: true } }[] = [];
