@@ -27,19 +27,19 @@ function runLayout(cy: Core, name: LayoutName): void {
   const nodes = cy.nodes().not('.group').map((n) => n.id());
   const edges = cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string }));
   const positions = count > FORCE_LAYOUT_LIMIT ? ringPositions(nodes, edges) : undefined;
-  // dagre places nodes without regard to their boxes, which then overlap: across several boundaries a path is laid
-  // out by fcose, held left to right (up to the size where force layouts hold the UI thread too long).
-  const flow: FlowPlan =
-    name !== 'dagre'
-      ? { direction: 'LR' }
-      : cy.nodes('.group').length > 1
-        ? count > FORCE_LAYOUT_LIMIT
-          ? { direction: 'LR' }
-          : { direction: 'LR', constraints: flowConstraints(nodes, edges) }
-        : { direction: flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) };
+  const flow = name === 'dagre' ? pathFlow(cy, count, nodes, edges) : { direction: 'LR' as const };
   cy.scratch(FLOW_TB, flow.direction === 'TB');
   cy.edges().toggleClass('flow-tb', flow.direction === 'TB');
   cy.layout(layoutOptions(name, count, true, positions, flow)).run();
+}
+
+/** How a path view flows (see FlowPlan). */
+function pathFlow(cy: Core, count: number, nodes: string[], edges: { source: string; target: string }[]): FlowPlan {
+  if (cy.nodes('.group').length <= 1) return { direction: flowDirection(flowShape(nodes, edges), cy.width(), cy.height()) };
+  // dagre places nodes without regard to their boxes, which then overlap: across several boundaries fcose lays the
+  // path out, held left to right — up to the size where force layouts hold the UI thread too long.
+  if (count > FORCE_LAYOUT_LIMIT) return { direction: 'LR' };
+  return { direction: 'LR', constraints: flowConstraints(nodes, edges) };
 }
 
 /** The viewport showing the whole graph where the legend (floating over the stage's bottom-left) does not cover it. */

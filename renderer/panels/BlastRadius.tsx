@@ -99,7 +99,7 @@ export function BlastRadiusPanel() {
 function Stat({ label, value, testId, alarm }: { label: string; value: number; testId: string; alarm?: boolean }) {
   return (
     <div className={`stat${alarm ? ' stat-alarm' : ''}`} title={`${value.toLocaleString('en-US')} ${label.toLowerCase()}`}>
-      <div className="stat-value" data-testid={testId} data-value={value}>
+      <div className="stat-value" data-testid={testId}>
         {compactCount(value)}
       </div>
       <div className="stat-label">{label}</div>

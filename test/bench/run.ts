@@ -34,6 +34,10 @@ async function main(): Promise<void> {
       area: { type: 'string' },
     },
   });
+  if (values.area) {
+    process.stdout.write(`${JSON.stringify(await runArea(values.area, values))}\n`);
+    return;
+  }
   const only = values.only?.split(',').map((s) => s.trim());
   const areas = readdirSync(here)
     .filter((f) => f.endsWith('.ts') && !['run.ts', 'synthetic.ts'].includes(f))
@@ -41,10 +45,6 @@ async function main(): Promise<void> {
     .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
     .filter((a) => !only || only.includes(a));
   const shared = [...(values.quick ? ['--quick'] : []), ...(values.nodes ? ['--nodes', values.nodes] : []), ...(values.edges ? ['--edges', values.edges] : [])];
-  if (values.area) {
-    process.stdout.write(`${JSON.stringify(await runArea(values.area, values))}\n`);
-    return;
-  }
   const figures: Record<string, number> = {};
   let peak = 0;
   for (const area of areas) {

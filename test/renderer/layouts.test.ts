@@ -43,6 +43,13 @@ describe('fitClearOf (fit the graph where the legend does not cover it)', () => 
   });
 });
 
+/** Edges written "a>b". */
+const arrows = (...pairs: string[]) =>
+  pairs.map((p) => {
+    const [source = '', target = ''] = p.split('>');
+    return { source, target };
+  });
+
 describe('flowShape and flowDirection (which way a path view flows)', () => {
   const chain = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `n${i}`), edges: Array.from({ length: n - 1 }, (_, i) => ({ source: `n${i}`, target: `n${i + 1}` })) });
 
@@ -66,28 +73,11 @@ describe('flowShape and flowDirection (which way a path view flows)', () => {
 
   it('holds each edge to the next rank left to right, once, and never against a cycle', () => {
     const nodes = ['key', 'user', 'role', 'admin', 'x'];
-    const edges = [
-      { source: 'key', target: 'user' },
-      { source: 'user', target: 'role' },
-      { source: 'user', target: 'role' },
-      { source: 'role', target: 'admin' },
-      // A shortcut skips a rank: no constraint, the chain already orders it.
-      { source: 'key', target: 'role' },
-      { source: 'x', target: 'x' },
-    ];
+    // Twice user>role; key>role skips a rank (no constraint, the chain already orders it).
+    const edges = arrows('key>user', 'user>role', 'user>role', 'role>admin', 'key>role', 'x>x');
     expect(flowConstraints(nodes, edges).map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<admin']);
     // A role that can also act back on the user (a cycle) must not turn the path around.
-    const loop = flowConstraints(
-      ['key', 'user', 'role', 'ops', 'admin'],
-      [
-        { source: 'key', target: 'user' },
-        { source: 'user', target: 'role' },
-        { source: 'role', target: 'user' },
-        { source: 'role', target: 'ops' },
-        { source: 'ops', target: 'admin' },
-        { source: 'admin', target: 'ops' },
-      ],
-    );
+    const loop = flowConstraints(['key', 'user', 'role', 'ops', 'admin'], arrows('key>user', 'user>role', 'role>user', 'role>ops', 'ops>admin', 'admin>ops'));
     expect(loop.map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<ops', 'ops<admin']);
   });
 });

@@ -2,7 +2,7 @@ import { isJsonObject, type Json, type JsonObject } from '../../model/fragment.j
 import { arnAccount, ids } from '../../model/ids.js';
 import { awsModel, statementEvidence } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount } from '../../providers/aws/emit.js';
-import { evaluateCondition, statementCoversAction, strings, type Statement } from '../../providers/aws/policy.js';
+import { conditionText, evaluateCondition, statementCoversAction, strings, type ConditionBlock, type Statement } from '../../providers/aws/policy.js';
 import { trustedPrincipals, trustOf } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -122,16 +122,29 @@ function deniesOf(denies: Statement[], subject: Subject, issuer: string, saml: b
   const values = new Map<string, string[] | null>();
   if (!subject.wildcard) values.set(subKey, [subject.subject]);
   for (const d of denies) {
-    const c = evaluateCondition(d.condition, { values }, 'Deny');
+    // A pattern has no one subject value: the deny's clauses on the subject narrow it; the others are decided.
+    const [onSubject, rest] = subject.wildcard ? splitByKey(d.condition, subKey) : [undefined, d.condition];
+    const c = evaluateCondition(rest, { values }, 'Deny');
     if (c.result === 'false') continue;
-    if (c.result === 'true') return 'all';
-    // Clauses read "<operator> <key> <values>"; those on the subject key narrow a pattern.
-    const onSubject = c.unknown.filter((u) => u.split(' ')[1]?.toLowerCase() === subKey);
-    out.except.push(...onSubject);
-    out.conditions.push(...c.unknown.filter((u) => !onSubject.includes(u)).map((u) => `not denied by the trust policy (${u})`));
+    if (c.result === 'true' && !onSubject) return 'all';
+    if (onSubject) out.except.push(conditionText(onSubject));
+    out.conditions.push(...c.unknown.map((u) => `not denied by the trust policy (${u})`));
     out.statements.push(d);
   }
   return out;
+}
+
+/** A condition block split into the clauses on one key (undefined when none) and the rest. */
+function splitByKey(block: ConditionBlock | undefined, key: string): [ConditionBlock | undefined, ConditionBlock] {
+  let on: ConditionBlock | undefined;
+  const rest: ConditionBlock = {};
+  for (const [op, keys] of Object.entries(block ?? {})) {
+    for (const [k, values] of Object.entries(keys)) {
+      const side = k.toLowerCase() === key ? (on ??= {}) : rest;
+      (side[op] ??= {})[k] = values;
+    }
+  }
+  return [on, rest];
 }
 
 function whoCanAssume(issuer: string, subject: string, missing: boolean): string {

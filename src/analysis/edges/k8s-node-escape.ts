@@ -16,7 +16,7 @@ import type { DeriveContext, EdgeRule } from './types.js';
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 /** One node per cluster stands for all its nodes: "root on some node of my choosing" reaches any of them. */
-export function clusterNodesId(cluster: string): string {
+function clusterNodesId(cluster: string): string {
   return ids.k8sObject(cluster, undefined, 'node', '*');
 }
 

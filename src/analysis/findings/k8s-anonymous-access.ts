@@ -1,4 +1,4 @@
-import type { EdgeKind } from '../../model/kinds.js';
+import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
 import { edgeEvidence } from './common.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
@@ -6,7 +6,10 @@ import type { FindingDraft, FindingRule, Severity } from './types.js';
 // What a binding to system:anonymous or system:unauthenticated grants, anyone who can reach the API server holds:
 // no credential, no leak needed. The built-in bindings of these subjects give only discovery (no such edges).
 
-const SUBJECTS: Record<string, string> = { k8s_user: 'system:anonymous', k8s_group: 'system:unauthenticated' };
+const SUBJECTS: readonly [NodeKind, string][] = [
+  ['k8s_user', 'system:anonymous'],
+  ['k8s_group', 'system:unauthenticated'],
+];
 const GRANTS: readonly EdgeKind[] = ['ADMIN_OF', 'CAN_ESCALATE', 'CAN_READ_CREDENTIAL', 'CAN_ACCESS'];
 
 function severityOf(edges: DerivedOrStoredEdge[]): Severity {
@@ -23,19 +26,12 @@ export const k8sAnonymousAccess: FindingRule = {
   remediation: 'Delete the binding (kubectl get clusterrolebindings,rolebindings -A -o wide | grep -E "system:(anonymous|unauthenticated)"), bind the rights to the service account or group that needs them, and run the API server with --anonymous-auth=false where nothing relies on anonymous health checks.',
   run(ctx) {
     const out: FindingDraft[] = [];
-    const bySource = new Map<string, DerivedOrStoredEdge[]>();
-    for (const kind of GRANTS) {
-      for (const e of ctx.edgesOfKind(kind)) {
-        const list = bySource.get(e.src);
-        if (list) list.push(e);
-        else bySource.set(e.src, [e]);
-      }
-    }
-    for (const [kind, name] of Object.entries(SUBJECTS)) {
-      for (const n of ctx.nodesOfKind(kind as 'k8s_user' | 'k8s_group')) {
+    for (const [kind, name] of SUBJECTS) {
+      for (const n of ctx.nodesOfKind(kind)) {
         if (n.name !== name) continue;
-        const edges = bySource.get(n.id);
-        if (!edges?.length) continue;
+        // The subject's own grants only: the anonymous user's membership of system:unauthenticated is reported there.
+        const edges = GRANTS.flatMap((k) => ctx.out(n.id, k));
+        if (!edges.length) continue;
         const cluster = n.boundary ? (ctx.node(n.boundary)?.name ?? n.boundary) : 'the cluster';
         const what = [...new Set(edges.map((e) => ctx.node(e.dst)?.name ?? e.dst))];
         const shown = what.length > 3 ? `${what.slice(0, 3).join(', ')} and ${what.length - 3} more` : what.join(', ');
