@@ -10,8 +10,8 @@ import type { GraphFragment } from '../src/model/fragment.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
-/** The shared real exports, beside the repository (as in CI). */
-export const REAL = resolve(ROOT, '..', 'shared', 'real-exports');
+/** Real exports from public repositories, copied verbatim into the repository (test/fixtures/real-exports/PROVENANCE.md). */
+export const REAL = join(FIXTURES, 'real-exports');
 
 const dirs: string[] = [];
 afterEach(() => {
