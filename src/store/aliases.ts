@@ -1,0 +1,102 @@
+import type { Sql } from './sql.js';
+
+/**
+ * The case's aliases (two ids for one thing), cached per connection and dropped whenever a write may change them.
+ *
+ * alias id → canonical id, as in effect: chains are followed (a key slot → its user-and-creation-time
+ * rendezvous id → the AKIA id, each link stated by a different source), and an alias takes effect only when
+ * the id it ends at is stated by some source. Two sources can then meet at a rendezvous id without either
+ * knowing the other's id, and an id stays itself while nothing it aliases to is known.
+ */
+export class AliasIndex {
+  private effective: Map<string, string> | undefined;
+  private declared: Map<string, string> | undefined;
+  /** canonical id → the alias ids that resolve to it, built from (and valid for) one effective map. */
+  private reverse: { from: Map<string, string>; names: Map<string, string[]> } | undefined;
+
+  constructor(private readonly sql: Sql) {}
+
+  /** Forgets the cached maps (aliases or the facts they depend on changed). */
+  invalidate(): void {
+    this.effective = undefined;
+    this.declared = undefined;
+  }
+
+  /** Forgets everything, including the reverse map (another connection wrote the case). */
+  reset(): void {
+    this.invalidate();
+    this.reverse = undefined;
+  }
+
+  /** Only the effective map (a newly stated alias target can bring aliases into effect). */
+  invalidateEffective(): void {
+    this.effective = undefined;
+  }
+
+  map(): Map<string, string> {
+    if (!this.effective) {
+      const raw = this.raw();
+      const stated = this.sql.stmt('SELECT 1 FROM node_facts WHERE node_id = ? LIMIT 1').pluck();
+      const map = new Map<string, string>();
+      for (const alias of raw.keys()) {
+        let end = alias;
+        const seen = new Set<string>([alias]);
+        for (let next = raw.get(end); next !== undefined && !seen.has(next); next = raw.get(end)) {
+          end = next;
+          seen.add(end);
+        }
+        if (end !== alias && stated.get(end) !== undefined) map.set(alias, end);
+      }
+      this.effective = map;
+    }
+    return this.effective;
+  }
+
+  /** alias id → canonical id, as declared by sources (one link each). */
+  raw(): Map<string, string> {
+    this.declared ??= new Map((this.sql.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    return this.declared;
+  }
+
+  canonical(id: string): string {
+    return this.map().get(id) ?? id;
+  }
+
+  /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
+  components(ids: Iterable<string>): Set<string> {
+    const links = new Map<string, string[]>();
+    const link = (a: string, b: string) => {
+      const list = links.get(a);
+      if (list) list.push(b);
+      else links.set(a, [b]);
+    };
+    for (const [a, b] of this.raw()) {
+      link(a, b);
+      link(b, a);
+    }
+    const out = new Set<string>();
+    const queue = [...ids].filter((id) => links.has(id));
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (out.has(id)) continue;
+      out.add(id);
+      for (const next of links.get(id) ?? []) if (!out.has(next)) queue.push(next);
+    }
+    return out;
+  }
+
+  /** The alias ids in effect for a canonical id. */
+  aliasesOf(canonical: string): string[] {
+    const map = this.map();
+    if (this.reverse?.from !== map) {
+      const names = new Map<string, string[]>();
+      for (const [alias, c] of map) {
+        const list = names.get(c);
+        if (list) list.push(alias);
+        else names.set(c, [alias]);
+      }
+      this.reverse = { from: map, names };
+    }
+    return this.reverse.names.get(canonical) ?? [];
+  }
+}

@@ -1,0 +1,187 @@
+import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
+import { isEdgeKind, isNodeKind } from '../model/kinds.js';
+import type { AliasIndex } from './aliases.js';
+import type { EvidenceTable } from './evidence.js';
+import type { GraphSnapshotTable } from './graph-snapshot.js';
+import { mergeFacts, uniqueHandles, type FactRowRaw } from './rows.js';
+import type { SearchIndex } from './search-index.js';
+import type { Sql } from './sql.js';
+import { DERIVED_SOURCE } from './types.js';
+
+/**
+ * Writes what sources state (node facts, edges, aliases) and rebuilds the merged `nodes` rows from them.
+ *
+ * Most nodes are stated once: their first statement is written straight into `nodes` (`solo_source`) and moves to
+ * `node_facts` only when a second source states the node, so a re-import can replace exactly its own rows.
+ */
+export class FactWriter {
+  constructor(
+    private readonly sql: Sql,
+    private readonly aliases: AliasIndex,
+    private readonly search: SearchIndex,
+    private readonly evidence: EvidenceTable,
+    private readonly snapshot: GraphSnapshotTable,
+  ) {}
+
+  /**
+   * Writes one fragment's nodes, edges and aliases for a source. Duplicate node facts within the
+   * fragment are merged first. Adds the node ids touched (to materialise) to `touched`.
+   */
+  writeFragment(sourceId: number, fragment: GraphFragment, touched: Set<string>, derived = false): { nodes: number; edges: number } {
+    const merged = new Map<string, NodeFact>();
+    for (const n of fragment.nodes) {
+      if (!isNodeKind(n.kind)) throw new Error(`unknown node kind '${String(n.kind)}' for ${n.id}`);
+      const prev = merged.get(n.id);
+      merged.set(n.id, prev ? mergeFacts(prev, n) : n);
+    }
+    const aliased = this.aliasedIds(fragment);
+    const insertSolo = this.sql.stmt(
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+    for (const n of merged.values()) {
+      const handles = uniqueHandles(n).join('\n');
+      const props = JSON.stringify(n.props ?? {});
+      // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
+      if (!aliased.has(n.id) && insertSolo.run(n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) continue;
+      this.factsFromSolo(n.id);
+      this.upsertFact(sourceId, n, handles, props);
+      touched.add(n.id);
+      // A newly stated alias target can bring aliases into effect.
+      if (aliased.has(n.id)) this.aliases.invalidateEffective();
+    }
+    const insertEdge = this.sql.stmt(
+      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const e of fragment.edges) {
+      if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+      const p = e.props ?? {};
+      const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
+      const props = shared ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
+      const refs = shared ? this.evidence.refs(p.evidence!) : null;
+      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
+    }
+    if (fragment.aliases?.length) {
+      const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
+      for (const a of fragment.aliases) {
+        this.factsFromSolo(a.from);
+        this.factsFromSolo(a.to);
+        insertAlias.run(a.from, a.to, sourceId);
+        touched.add(a.from);
+        touched.add(a.to);
+      }
+      this.aliases.invalidate();
+    }
+    return { nodes: merged.size, edges: fragment.edges.length };
+  }
+
+  /** Drops every derived edge and node, returning the derived node ids (to materialise). */
+  clearDerived(): Set<string> {
+    const touched = new Set<string>();
+    this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE);
+    for (const r of this.sql.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
+    this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
+    this.sql.stmt('DELETE FROM edges WHERE derived = 1').run();
+    this.evidence.clear();
+    // Every import re-derives, so this is where the saved graph index goes stale.
+    this.snapshot.drop();
+    return touched;
+  }
+
+  /**
+   * Rebuilds the merged `nodes` rows for the given ids from their facts. A node stated by one source
+   * is copied in SQL; nodes stated by several, or aliased, are merged here.
+   */
+  materialize(touched: Iterable<string>): void {
+    const aliases = this.aliases.map();
+    const canonicalIds = new Set<string>();
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    const all = new Set(touched);
+    for (const id of this.aliases.components(all)) all.add(id);
+    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
+    const aliasesOf = new Map<string, string[]>();
+    for (const [alias, canonical] of aliases) {
+      const list = aliasesOf.get(canonical) ?? [];
+      list.push(alias);
+      aliasesOf.set(canonical, list);
+    }
+    const factsOf = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
+    // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
+    const rowOf = this.sql.stmt('SELECT solo_source FROM nodes WHERE id = ?');
+    const del = (id: string) => {
+      if (rowOf.get(id) !== undefined) this.search.deleteNodes('id = ?', id);
+    };
+    const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
+    // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
+    // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
+    for (const id of all) if (aliases.has(id)) del(id);
+    const upsert = this.sql.stmt(
+      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
+         handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
+       RETURNING rowid`,
+    );
+    for (const id of canonicalIds) {
+      const facts = factsOf.all(id) as FactRowRaw[];
+      for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
+      if (facts.length === 0) {
+        if (!isSolo(id)) del(id);
+        continue;
+      }
+      if (facts.length === 1) {
+        const f = facts[0]!;
+        this.search.written(upsert.pluck().get(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
+        continue;
+      }
+      // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
+      facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
+      let kind = facts[0]!.kind;
+      let name = facts[0]!.name;
+      let boundary = facts[0]!.boundary;
+      const props: JsonObject = {};
+      const handles = new Set<string>([id]);
+      for (const f of facts) {
+        if (!f.stub || facts.every((g) => g.stub)) {
+          kind = f.kind;
+          name = f.name;
+          boundary = f.boundary ?? boundary;
+        } else if (!boundary) boundary = f.boundary;
+        Object.assign(props, JSON.parse(f.props) as JsonObject);
+        for (const h of f.handles.split('\n')) if (h) handles.add(h);
+        handles.add(f.node_id);
+      }
+      const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
+      const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
+      this.search.written(upsert.pluck().get(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
+    }
+  }
+
+  /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
+  private aliasedIds(fragment: GraphFragment): Set<string> {
+    const out = new Set<string>();
+    for (const [alias, canonical] of this.aliases.raw()) out.add(alias).add(canonical);
+    for (const a of fragment.aliases ?? []) out.add(a.from).add(a.to);
+    return out;
+  }
+
+  /** A node about to gain a second statement: its solo row becomes the fact of the source that stated it. */
+  private factsFromSolo(id: string): void {
+    const moved = this.sql
+      .stmt(
+        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+       SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id = ? AND solo_source IS NOT NULL`,
+      )
+      .run(id);
+    if (moved.changes) this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id = ?').run(id);
+  }
+
+  private upsertFact(sourceId: number, n: NodeFact, handles: string, props: string): void {
+    this.sql
+      .stmt(
+        `INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
+         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+      )
+      .run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
+  }
+}

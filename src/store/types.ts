@@ -1,0 +1,69 @@
+import type { EdgeProps, Evidence, ImportWarning, JsonObject, MarkKind } from '../model/fragment.js';
+import type { EdgeKind, NodeKind } from '../model/kinds.js';
+
+/** node_facts.source_id of nodes made by derivation rules. */
+export const DERIVED_SOURCE = 0;
+
+export class CaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseError';
+  }
+}
+
+export interface StoredNode {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  stub: boolean;
+  boundary: string | null;
+  handles: string[];
+  props: JsonObject;
+  sources: number[];
+}
+
+export interface StoredEdge {
+  id: number;
+  src: string;
+  dst: string;
+  kind: EdgeKind;
+  sourceId: number | null;
+  derived: boolean;
+  conditional: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  props: EdgeProps;
+}
+
+export interface SourceRow {
+  id: number;
+  label: string;
+  fileName: string;
+  format: string;
+  sha256: string;
+  importedAt: string;
+  options: JsonObject;
+  counts: { nodes: number; edges: number };
+  warnings: ImportWarning[];
+}
+
+export interface MarkRow {
+  id: number;
+  nodeId: string;
+  mark: MarkKind;
+  note: string;
+  by: string;
+  at: string;
+  sourceId: number | null;
+}
+
+export interface FindingRow {
+  id: string;
+  rule: string;
+  severity: string;
+  nodeId: string;
+  title: string;
+  summary: string;
+  evidence: Evidence[];
+  remediation: string;
+}
