@@ -13,7 +13,7 @@ const HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,
 
 interface User { name: string; keys: { id: string; created: string }[]; password: boolean }
 
-function users(n: number): User[] {
+export function users(n: number): User[] {
   return Array.from({ length: n }, (_, i) => ({
     name: `svc-${i}`,
     password: i % 5 === 0,
@@ -24,14 +24,20 @@ function users(n: number): User[] {
   }));
 }
 
-export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
-  const n = opts.nodes ?? (opts.quick ? 2_000 : 20_000);
-  const list = users(n);
+/** The credential report (CSV) and the list-access-keys outputs (appended) of these users, as the CLI writes them. */
+export function credentialFiles(list: User[]): { report: string; keys: string } {
   const report = [HEADER, ...list.map((u) => {
     const k = (i: number) => (u.keys[i] ? ['true', u.keys[i]!.created, i === 0 ? 'N/A' : '2026-01-01T00:00:00+00:00', i === 0 ? 'N/A' : 'us-east-1', i === 0 ? 'N/A' : 's3'] : ['false', 'N/A', 'N/A', 'N/A', 'N/A']);
     return [u.name, `arn:aws:iam::${ACCOUNT}:user/${u.name}`, '2023-01-01T00:00:00+00:00', String(u.password), u.password ? 'no_information' : 'N/A', 'N/A', 'N/A', 'false', ...k(0), ...k(1), 'false', 'N/A', 'false', 'N/A'].join(',');
   })].join('\n');
   const keys = list.map((u) => JSON.stringify({ AccessKeyMetadata: u.keys.map((k) => ({ UserName: u.name, AccessKeyId: k.id, Status: 'Active', CreateDate: k.created })) }, null, 4)).join('\n');
+  return { report, keys };
+}
+
+export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
+  const n = opts.nodes ?? (opts.quick ? 2_000 : 20_000);
+  const list = users(n);
+  const { report, keys } = credentialFiles(list);
   const reportFile = join(opts.dir, 'credential-report.csv');
   const keysFile = join(opts.dir, 'access-keys.json');
   writeFileSync(reportFile, report);
