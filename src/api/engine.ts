@@ -89,6 +89,11 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
         hooks.signal?.addEventListener('abort', () => abort.abort());
         const current: NonNullable<typeof running> = { progress: null, abort };
         running = current;
+        // The import builds the graph index before it commits; the engine keeps it (or reads the snapshot the worker
+        // saved) before answering, so the first analysis after an import is as quick as the next ones.
+        let built: GraphIndex | undefined;
+        index = undefined;
+        analysis = undefined;
         try {
           const importHooks: ImportHooks = {
             ...hooks,
@@ -97,19 +102,25 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
               current.progress = p;
               hooks.onProgress?.(p);
             },
+            onIndex: (ix) => (built = ix),
           };
-          if (!options.importWorker) return await runImport(store, arg, importHooks);
+          if (!options.importWorker) {
+            const result = await runImport(store, arg, importHooks);
+            index = built;
+            return result;
+          }
           const job: ImportJob = { path: store.path, request: arg, now: (hooks.now ?? new Date()).toISOString(), ...(hooks.by ? { by: hooks.by } : {}), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+          let result: ImportResult;
           try {
-            return await importInWorker(options.importWorker, job, importHooks, () => runImport(store, arg, importHooks));
+            result = await importInWorker(options.importWorker, job, importHooks, () => runImport(store, arg, importHooks));
           } finally {
             // Another connection wrote the case: what this one remembers about it is stale.
             store.forget();
           }
+          index = built ?? loadGraphIndex(store).index;
+          return result;
         } finally {
           running = undefined;
-          index = undefined;
-          analysis = undefined;
           views.invalidate();
         }
       }),

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { recomputeDerived } from '../analysis/derive.js';
+import type { GraphIndex } from '../analysis/index/graph-index.js';
+import { buildGraphIndex } from '../analysis/index/graph-index.js';
+import { serializeIndex } from '../analysis/index/snapshot.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
@@ -15,7 +18,7 @@ export interface ImportProgress {
   file: string;
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'indexing' | 'done';
   nodes: number;
   edges: number;
 }
@@ -26,6 +29,8 @@ export interface ImportHooks {
   /** Who asked (recorded on marks an import makes). */
   by?: string;
   now?: Date;
+  /** The graph index the import built and saved (the engine keeps it instead of reading it back). */
+  onIndex?: (index: GraphIndex) => void;
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -75,6 +80,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const ctx: ImportContext = { options, now };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
+  let index: GraphIndex;
   store.begin();
   try {
     const touched = new Set<string>();
@@ -134,11 +140,19 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
     recomputeDerived(store, now);
     checkCancelled(hooks.signal);
+    // The graph index of the case as committed, saved with it: the first analysis after the import reads it
+    // instead of building it, and a cancel still leaves the case as it was.
+    hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'indexing', nodes: 0, edges: 0 });
+    await breathe();
+    index = buildGraphIndex(store);
+    store.saveGraphSnapshot(store.graphStamp(), serializeIndex(index));
+    checkCancelled(hooks.signal);
     store.commit();
   } catch (err) {
     store.rollback();
     throw toApiError(err);
   }
+  hooks.onIndex?.(index);
   hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
   const sources = store.sources().filter((s) => sourceIds.includes(s.id));
   return {

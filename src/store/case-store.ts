@@ -9,6 +9,7 @@ import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
+import { EdgeKinds, NodeIds } from './node-ids.js';
 import { NodeReader } from './node-reader.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
 import { SearchIndex } from './search-index.js';
@@ -42,20 +43,24 @@ export class CaseStore {
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
+  private readonly nids: NodeIds;
+  private readonly edgeKinds: EdgeKinds;
 
   private constructor(path: string, db: Db) {
     this.path = path;
     this.db = db;
     this.sql = new Sql(db);
+    this.nids = new NodeIds(this.sql);
+    this.edgeKinds = new EdgeKinds(this.sql);
     this.aliasIndex = new AliasIndex(this.sql);
     this.searchIndex = new SearchIndex(this.sql);
     this.evidence = new EvidenceTable(this.sql, path);
     this.snapshot = new GraphSnapshotTable(this.sql);
     this.bulk = new BulkIndexes(this.sql);
-    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot);
+    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds);
     this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex);
     this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex);
-    this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence);
+    this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
   }
@@ -85,6 +90,8 @@ export class CaseStore {
     this.db.exec('BEGIN IMMEDIATE');
     this.searchIndex.begin();
     this.evidence.endTransaction();
+    this.nids.begin();
+    this.snapshot.end();
   }
   commit(): void {
     this.searchIndex.flush();
@@ -92,6 +99,8 @@ export class CaseStore {
     this.evidence.endTransaction();
     this.aliasIndex.invalidate();
     this.searchIndex.end();
+    this.nids.end();
+    this.snapshot.end();
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -99,12 +108,17 @@ export class CaseStore {
     this.evidence.forget();
     this.aliasIndex.invalidate();
     this.bulk.forget();
+    this.nids.forget();
+    this.edgeKinds.forget();
+    this.snapshot.end();
     this.sql.clear();
   }
   /** Drops what this connection remembers of the case (aliases, prepared statements): another connection wrote it. */
   forget(): void {
     this.aliasIndex.reset();
     this.evidence.forget();
+    this.nids.forget();
+    this.edgeKinds.forget();
     this.sql.clear();
   }
 
@@ -126,6 +140,7 @@ export class CaseStore {
   }
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
   deleteSource(id: number): Set<string> {
+    this.snapshot.touch();
     return this.sourceRows.delete(id);
   }
   sources(): SourceRow[] {
@@ -205,21 +220,44 @@ export class CaseStore {
   traversableEdges(): ReturnType<EdgeReader['traversableEdges']> {
     return this.edgeReader.traversableEdges();
   }
-  /** Every node with what a graph index keeps in memory (no props, no handles). */
+  /** Every node with what a graph index keeps in memory (no props, no handles), by its number. */
   graphNodes(): ReturnType<NodeReader['graphNodes']> {
     return this.nodeReader.graphNodes();
   }
-  /** Every traversable edge in the compact form a graph index is built from. */
+  /** Every traversable edge in the compact form a graph index is built from (numbers; see EdgeReader.graphEdges). */
   graphEdges(): ReturnType<EdgeReader['graphEdges']> {
     return this.edgeReader.graphEdges();
+  }
+
+  // --- node numbers (node_ids): every id the case names has one, and a node's row has it as rowid ----------
+
+  /** The number of an id the case names (as stated: aliases are not resolved), or undefined. */
+  nodeNumber(id: string): number | undefined {
+    return this.nids.lookup(id);
+  }
+  /** The largest node number given out (0 for an empty case). */
+  maxNodeNumber(): number {
+    return this.nids.max();
+  }
+  /** Every [number, id]. */
+  *nodeNumbers(): IterableIterator<[nid: number, id: string]> {
+    yield* this.sql.db.prepare('SELECT nid, id FROM node_ids').raw().iterate() as Iterable<[number, string]>;
+  }
+  /** The edge kind a code in edge_rows stands for. */
+  edgeKindOfCode(code: number): EdgeKind {
+    return this.edgeKinds.kindOf(code);
+  }
+  /** How many edge rows the case holds. */
+  edgeCount(): number {
+    return (this.sql.stmt('SELECT count(*) FROM edge_rows').pluck().get() as number) ?? 0;
   }
 
   counts(): { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number } {
     const n = (text: string) => (this.sql.stmt(text).get() as { n: number }).n;
     return {
       nodes: n('SELECT count(*) AS n FROM nodes'),
-      edges: n('SELECT count(*) AS n FROM edges'),
-      derivedEdges: n('SELECT count(*) AS n FROM edges WHERE derived = 1'),
+      edges: n('SELECT count(*) AS n FROM edge_rows'),
+      derivedEdges: n('SELECT count(*) AS n FROM edge_rows WHERE derived = 1'),
       findings: n('SELECT count(*) AS n FROM findings'),
       marks: n('SELECT count(*) AS n FROM marks WHERE undone_at IS NULL'),
     };

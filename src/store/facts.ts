@@ -3,6 +3,7 @@ import { isEdgeKind, isNodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import type { EvidenceTable } from './evidence.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
+import type { EdgeKinds, NodeIds } from './node-ids.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import type { Sql } from './sql.js';
@@ -21,6 +22,8 @@ export class FactWriter {
     private readonly search: SearchIndex,
     private readonly evidence: EvidenceTable,
     private readonly snapshot: GraphSnapshotTable,
+    private readonly nids: NodeIds,
+    private readonly kinds: EdgeKinds,
   ) {}
 
   /**
@@ -36,14 +39,22 @@ export class FactWriter {
     }
     const aliased = this.aliasedIds(fragment);
     const insertSolo = this.sql.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`,
     );
+    this.snapshot.touch();
     for (const n of merged.values()) {
       const handles = uniqueHandles(n).join('\n');
       const props = JSON.stringify(n.props ?? {});
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
-      if (!aliased.has(n.id) && insertSolo.run(n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) continue;
+      if (!aliased.has(n.id)) {
+        const nid = this.nids.nid(n.id);
+        if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
+          // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
+          this.search.written(nid);
+          continue;
+        }
+      }
       this.factsFromSolo(n.id);
       this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
@@ -51,15 +62,22 @@ export class FactWriter {
       if (aliased.has(n.id)) this.aliases.invalidateEffective();
     }
     const insertEdge = this.sql.stmt(
-      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const nids = this.nids;
+    // Kinds repeat: checked and numbered once per fragment.
+    const codes = new Map<string, number>();
     for (const e of fragment.edges) {
-      if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+      let code = codes.get(e.kind);
+      if (code === undefined) {
+        if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+        codes.set(e.kind, (code = this.kinds.code(e.kind)));
+      }
       const p = e.props ?? {};
       const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
       const props = shared ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
       const refs = shared ? this.evidence.refs(p.evidence!) : null;
-      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
+      insertEdge.run(nids.nid(e.from), nids.nid(e.to), code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -81,10 +99,11 @@ export class FactWriter {
     this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE);
     for (const r of this.sql.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
-    this.sql.stmt('DELETE FROM edges WHERE derived = 1').run();
+    this.sql.stmt('DELETE FROM edge_rows WHERE derived = 1').run();
+    this.sql.stmt('DELETE FROM derived_nodes').run();
+    this.sql.stmt('DELETE FROM derived_parts').run();
     this.evidence.clear();
-    // Every import re-derives, so this is where the saved graph index goes stale.
-    this.snapshot.drop();
+    this.snapshot.touch();
     return touched;
   }
 
@@ -115,8 +134,9 @@ export class FactWriter {
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
     // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
     for (const id of all) if (aliases.has(id)) del(id);
+    this.snapshot.touch();
     const upsert = this.sql.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
        RETURNING rowid`,
@@ -130,7 +150,7 @@ export class FactWriter {
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        this.search.written(upsert.pluck().get(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
+        this.search.written(upsert.pluck().get(this.nids.nid(id), id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
         continue;
       }
       // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
@@ -152,7 +172,7 @@ export class FactWriter {
       }
       const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
       const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-      this.search.written(upsert.pluck().get(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
+      this.search.written(upsert.pluck().get(this.nids.nid(id), id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
     }
   }
 

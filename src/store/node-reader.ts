@@ -41,9 +41,9 @@ export class NodeReader {
     yield* this.sql.stmt('SELECT id, kind, boundary FROM nodes').iterate() as Iterable<{ id: string; kind: NodeKind; boundary: string | null }>;
   }
 
-  /** Every node with what a graph index keeps in memory (no props, no handles). */
-  *graphNodes(): IterableIterator<[id: string, kind: string, name: string, boundary: string | null, stub: number]> {
-    yield* this.sql.db.prepare('SELECT id, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[string, string, string, string | null, number]>;
+  /** Every node with what a graph index keeps in memory (no props, no handles), by its number. */
+  *graphNodes(): IterableIterator<[nid: number, kind: string, name: string, boundary: string | null, stub: number]> {
+    yield* this.sql.db.prepare('SELECT rowid, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[number, string, string, string | null, number]>;
   }
 
   /** Exact handle or name match (case-insensitive). */

@@ -39,7 +39,7 @@ export class SourcesTable {
     this.search.deleteNodes('solo_source = ?', id);
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id);
-    this.sql.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
+    this.sql.stmt('DELETE FROM edge_rows WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM sources WHERE id = ?').run(id);
     this.aliases.invalidate();
     return touched;

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEngine } from '../../src/api/engine.js';
-import { migration0001 } from '../../src/store/migrations/0001-initial.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { syntheticOpenGraph, type SyntheticGraph } from './synthetic.js';
 import type { BenchOptions } from './run.js';
 
@@ -49,18 +49,22 @@ function rawCaseInsert(graph: SyntheticGraph, path: string): number {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
-  migration0001.up(db);
+  for (const m of MIGRATIONS) m.up(db);
   const start = performance.now();
-  const insNode = db.prepare('INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, 0, NULL, ?, ?, ?, 1)');
-  const insEdge = db.prepare('INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, 1, 0, 0, NULL, NULL, ?)');
+  // Node numbers as the case gives them (1, 2, …: the node's rowid), edges by number, one edge kind.
+  const insId = db.prepare('INSERT INTO node_ids (nid, id) VALUES (?, ?)');
+  const insNode = db.prepare('INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, 0, NULL, ?, ?, ?, 1)');
+  const insEdge = db.prepare('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, 1, 1, 0, 0, NULL, NULL, ?)');
+  const nid = (value: string) => Number(value.slice(1)) + 1;
   db.transaction(() => {
-    db.exec('DROP INDEX edges_src; DROP INDEX edges_dst');
+    db.exec("DROP INDEX edge_rows_src; DROP INDEX edge_rows_dst; DROP INDEX edge_rows_kind; INSERT INTO edge_kinds (code, kind) VALUES (1, 'OPENGRAPH_EDGE')");
     for (const n of graph.nodes) {
       const props = { ...n.properties, kinds: n.kinds, source_kind: 'Bench' };
-      insNode.run(`og:${n.id}`, 'og_identity', n.properties.name, [`og:${n.id}`, n.id, n.properties.name, n.properties.objectid].join('\n'), JSON.stringify(props), '[1]');
+      insId.run(nid(n.id), `og:${n.id}`);
+      insNode.run(nid(n.id), `og:${n.id}`, 'og_identity', n.properties.name, [`og:${n.id}`, n.id, n.properties.name, n.properties.objectid].join('\n'), JSON.stringify(props), '[1]');
     }
-    for (const [i, e] of graph.edges.entries()) insEdge.run(`og:${e.start.value}`, `og:${e.end.value}`, 'OPENGRAPH_EDGE', JSON.stringify({ technique: e.kind, at: `$.graph.edges[${i}]` }));
-    db.exec('CREATE INDEX edges_src ON edges(src); CREATE INDEX edges_dst ON edges(dst)');
+    for (const [i, e] of graph.edges.entries()) insEdge.run(nid(e.start.value), nid(e.end.value), JSON.stringify({ technique: e.kind, at: `$.graph.edges[${i}]` }));
+    db.exec('CREATE INDEX edge_rows_src ON edge_rows(src); CREATE INDEX edge_rows_dst ON edge_rows(dst); CREATE INDEX edge_rows_kind ON edge_rows(kind)');
     db.exec('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes; INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes');
   })();
   const ms = performance.now() - start;
