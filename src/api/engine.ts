@@ -92,6 +92,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
         // The import builds the graph index before it commits; the engine keeps it (or reads the snapshot the worker
         // saved) before answering, so the first analysis after an import is as quick as the next ones.
         let built: GraphIndex | undefined;
+        const previous = index;
         index = undefined;
         analysis = undefined;
         try {
@@ -103,6 +104,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
               hooks.onProgress?.(p);
             },
             onIndex: (ix) => (built = ix),
+            ...(previous ? { previousIndex: previous } : {}),
           };
           if (!options.importWorker) {
             const result = await runImport(store, arg, importHooks);

@@ -3,8 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
-import { buildGraphIndex } from '../analysis/index/graph-index.js';
-import { serializeIndex } from '../analysis/index/snapshot.js';
+import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
+import { serializeIndex, snapshotAt } from '../analysis/index/snapshot.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
@@ -31,6 +31,8 @@ export interface ImportHooks {
   now?: Date;
   /** The graph index the import built and saved (the engine keeps it instead of reading it back). */
   onIndex?: (index: GraphIndex) => void;
+  /** The caller's graph index of the case, if it has one: patched rather than read from the snapshot. */
+  previousIndex?: GraphIndex;
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -85,6 +87,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   try {
     const touched = new Set<string>();
     const before = store.counts();
+    const versionBefore = store.graphStamp();
     let edgesIncoming = 0;
     let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
@@ -144,8 +147,12 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     // instead of building it, and a cancel still leaves the case as it was.
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'indexing', nodes: 0, edges: 0 });
     await breathe();
-    index = buildGraphIndex(store);
-    store.saveGraphSnapshot(store.graphStamp(), serializeIndex(index));
+    // From the index before the import (the caller's, else the snapshot) and what the import changed; built from
+    // the case when there is neither.
+    const previous = before.nodes === 0 && before.edges === 0 ? emptyGraphIndex() : hooks.previousIndex?.stamp === versionBefore ? hooks.previousIndex : snapshotAt(store, versionBefore);
+    index = updateGraphIndex(store, previous, store.changes());
+    index.stamp = store.graphStamp();
+    store.saveGraphSnapshot(index.stamp, serializeIndex(index));
     checkCancelled(hooks.signal);
     store.commit();
   } catch (err) {

@@ -37,12 +37,13 @@ export const opengraph: Importer = {
     if (!Array.isArray(rawEdges)) throw new ImportError(file, 'expected an array', '$.graph.edges');
 
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
-    // Raw ids as the file spells them: strings parsed once hash once, which matters at a million edges.
-    const known = new Set<string>();
+    // Raw ids as the file spells them → the node id made once: every edge naming a node hands on that one string,
+    // whose hash is then computed once however many maps see it (a million edges name each node five times).
+    const known = new Map<string, string>();
     for (let i = 0; i < rawNodes.length; i++) {
       const node = readNode(file, rawNodes[i], i, sourceKind);
       fragment.nodes.push(node);
-      known.add(String((rawNodes[i] as Record<string, unknown>)['id']));
+      known.set(String((rawNodes[i] as Record<string, unknown>)['id']), node.id);
       const kinds = node.props?.['kinds'] as string[];
       const props = node.props ?? {};
       if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
@@ -53,6 +54,8 @@ export const opengraph: Importer = {
     let byName: Map<string, NodeFact[]> | undefined;
     const described = fragment.nodes;
     const names = () => (byName ??= indexByName(described));
+    // Edge kinds repeat: each is mapped once.
+    const kinds = new Map<string, 'MEMBER_OF' | 'OPENGRAPH_EDGE'>();
     let chunk = fragment;
     for (let i = 0; i < rawEdges.length; i++) {
       if (chunk.edges.length === EDGE_CHUNK) {
@@ -70,10 +73,12 @@ export const opengraph: Importer = {
       // which keeps million-edge graphs small.
       const at = `$.graph.edges[${i}]`;
       const extra = raw['properties'];
+      let mapped = kinds.get(kind);
+      if (mapped === undefined) kinds.set(kind, (mapped = MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE'));
       chunk.edges.push({
         from,
         to,
-        kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
+        kind: mapped,
         props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
       });
     }
@@ -114,7 +119,7 @@ function resolve(
   raw: unknown,
   edgeIndex: number,
   side: 'start' | 'end',
-  known: Set<string>,
+  known: Map<string, string>,
   names: () => Map<string, NodeFact[]>,
   fragment: GraphFragment,
 ): string | undefined {
@@ -125,11 +130,12 @@ function resolve(
   const kind = typeof raw['kind'] === 'string' ? raw['kind'] : undefined;
   if (matchBy === 'id') {
     const rawId = String(value);
-    if (!known.has(rawId)) {
-      known.add(rawId);
-      fragment.nodes.push({ id: ids.opengraph(rawId), kind: kind ? mapNodeKind([kind]) : 'og_object', name: rawId, handles: [rawId], stub: true });
+    let id = known.get(rawId);
+    if (id === undefined) {
+      known.set(rawId, (id = ids.opengraph(rawId)));
+      fragment.nodes.push({ id, kind: kind ? mapNodeKind([kind]) : 'og_object', name: rawId, handles: [rawId], stub: true });
     }
-    return ids.opengraph(rawId);
+    return id;
   }
   if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${JSON.stringify(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
   const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));

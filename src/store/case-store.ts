@@ -3,6 +3,7 @@ import type { GraphFragment, ImportWarning, MarkKind } from '../model/fragment.j
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
+import { ChangeLog, type Journal } from './change-log.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
 import { FactWriter } from './facts.js';
@@ -45,6 +46,7 @@ export class CaseStore {
   private readonly findingRows: FindingsTable;
   private readonly nids: NodeIds;
   private readonly edgeKinds: EdgeKinds;
+  private readonly changeLog = new ChangeLog();
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -57,8 +59,8 @@ export class CaseStore {
     this.evidence = new EvidenceTable(this.sql, path);
     this.snapshot = new GraphSnapshotTable(this.sql);
     this.bulk = new BulkIndexes(this.sql);
-    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds);
-    this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex);
+    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog);
+    this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex, this.changeLog);
     this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex);
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
     this.marks = new MarksTable(this.sql);
@@ -92,6 +94,7 @@ export class CaseStore {
     this.evidence.endTransaction();
     this.nids.begin();
     this.snapshot.end();
+    this.changeLog.begin();
   }
   commit(): void {
     this.searchIndex.flush();
@@ -101,6 +104,7 @@ export class CaseStore {
     this.searchIndex.end();
     this.nids.end();
     this.snapshot.end();
+    this.changeLog.end();
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -111,6 +115,7 @@ export class CaseStore {
     this.nids.forget();
     this.edgeKinds.forget();
     this.snapshot.end();
+    this.changeLog.end();
     this.sql.clear();
   }
   /** Drops what this connection remembers of the case (aliases, prepared statements): another connection wrote it. */
@@ -124,6 +129,11 @@ export class CaseStore {
 
   get inTransaction(): boolean {
     return this.db.inTransaction;
+  }
+
+  /** What the open write transaction has changed so far (edge and node rows, aliases): see ChangeLog. */
+  changes(): Journal {
+    return this.changeLog.journal;
   }
 
   // --- sources ------------------------------------------------------------------------------------
@@ -239,9 +249,9 @@ export class CaseStore {
   maxNodeNumber(): number {
     return this.nids.max();
   }
-  /** Every [number, id]. */
-  *nodeNumbers(): IterableIterator<[nid: number, id: string]> {
-    yield* this.sql.db.prepare('SELECT nid, id FROM node_ids').raw().iterate() as Iterable<[number, string]>;
+  /** Every [number, id], from a number on. */
+  nodeNumbers(from = 0): IterableIterator<[nid: number, id: string]> {
+    return this.sql.db.prepare('SELECT nid, id FROM node_ids WHERE nid >= ?').raw().iterate(from) as IterableIterator<[number, string]>;
   }
   /** The edge kind a code in edge_rows stands for. */
   edgeKindOfCode(code: number): EdgeKind {

@@ -68,18 +68,18 @@ export class EdgeReader {
    * Every traversable edge as the graph index is built from it, in row order: its number, its ends' numbers (not
    * alias-resolved), kind code, conditional flag, observed times, and a CAN_ACCESS edge's access level.
    */
-  *graphEdges(): IterableIterator<[id: number, src: number, dst: number, kind: number, conditional: number, firstSeen: string | null, lastSeen: string | null, accessLevel: string | null]> {
+  graphEdges(): IterableIterator<[id: number, src: number, dst: number, kind: number, conditional: number, firstSeen: string | null, lastSeen: string | null, accessLevel: string | null]> {
     const codes = this.traversableCodes();
-    if (!codes.length) return;
+    if (!codes.length) return [][Symbol.iterator]();
     const access = this.kinds.find('CAN_ACCESS') ?? -1;
     // `+kind`: a scan in row order, not the kind index followed by a sort of every row.
-    yield* this.sql.db
+    return this.sql.db
       .prepare(
         `SELECT id, src, dst, kind, conditional, first_seen, last_seen, CASE WHEN kind = ${access} THEN json_extract(props, '$.accessLevel') END
          FROM edge_rows WHERE +kind IN (${codes.join(',')}) ORDER BY id`,
       )
       .raw()
-      .iterate() as Iterable<[number, number, number, number, number, string | null, string | null, string | null]>;
+      .iterate() as IterableIterator<[number, number, number, number, number, string | null, string | null, string | null]>;
   }
 
   /** Codes of the traversable kinds the case holds. */

@@ -2,6 +2,7 @@ import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { isEdgeKind, isNodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import type { EvidenceTable } from './evidence.js';
+import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw } from './rows.js';
@@ -24,6 +25,7 @@ export class FactWriter {
     private readonly snapshot: GraphSnapshotTable,
     private readonly nids: NodeIds,
     private readonly kinds: EdgeKinds,
+    private readonly changes: ChangeLog,
   ) {}
 
   /**
@@ -43,15 +45,19 @@ export class FactWriter {
        ON CONFLICT(id) DO NOTHING`,
     );
     this.snapshot.touch();
+    const journal = this.changes.journal;
     for (const n of merged.values()) {
       const handles = uniqueHandles(n).join('\n');
       const props = JSON.stringify(n.props ?? {});
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
+      // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
+      if (n.boundary) this.nids.nid(n.boundary);
       if (!aliased.has(n.id)) {
         const nid = this.nids.nid(n.id);
         if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
+          journal.nodeWritten(nid, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
           continue;
         }
       }
@@ -59,7 +65,10 @@ export class FactWriter {
       this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
-      if (aliased.has(n.id)) this.aliases.invalidateEffective();
+      if (aliased.has(n.id)) {
+        this.aliases.invalidateEffective();
+        journal.aliasesChanged = true;
+      }
     }
     const insertEdge = this.sql.stmt(
       'INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -77,7 +86,12 @@ export class FactWriter {
       const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
       const props = shared ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
       const refs = shared ? this.evidence.refs(p.evidence!) : null;
-      insertEdge.run(nids.nid(e.from), nids.nid(e.to), code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
+      const src = nids.nid(e.from);
+      const dst = nids.nid(e.to);
+      const firstSeen = p.firstSeen ?? null;
+      const lastSeen = p.lastSeen ?? null;
+      const id = insertEdge.run(src, dst, code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs).lastInsertRowid as number;
+      journal.edgeAdded({ id, src, dst, kind: code, conditional: Boolean(p.conditional), firstSeen, lastSeen, accessLevel: typeof p.accessLevel === 'string' ? p.accessLevel : null });
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -88,6 +102,7 @@ export class FactWriter {
         touched.add(a.from);
         touched.add(a.to);
       }
+      journal.aliasesChanged = true;
       this.aliases.invalidate();
     }
     return { nodes: merged.size, edges: fragment.edges.length };
@@ -96,10 +111,11 @@ export class FactWriter {
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
     const touched = new Set<string>();
-    this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE);
+    const journal = this.changes.journal;
+    for (const [nid, kind, boundary] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary });
     for (const r of this.sql.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
-    this.sql.stmt('DELETE FROM edge_rows WHERE derived = 1').run();
+    journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE derived = 1 RETURNING id, src, dst, kind').raw().iterate() as Iterable<[number, number, number, number]>);
     this.sql.stmt('DELETE FROM derived_nodes').run();
     this.sql.stmt('DELETE FROM derived_parts').run();
     this.evidence.clear();
@@ -126,9 +142,11 @@ export class FactWriter {
     }
     const factsOf = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
     // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
-    const rowOf = this.sql.stmt('SELECT solo_source FROM nodes WHERE id = ?');
+    const rowOf = this.sql.stmt('SELECT solo_source, kind, boundary FROM nodes WHERE id = ?');
+    const journal = this.changes.journal;
     const del = (id: string) => {
-      if (rowOf.get(id) !== undefined) this.search.deleteNodes('id = ?', id);
+      if (rowOf.get(id) === undefined) return;
+      for (const [nid, kind, boundary] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary });
     };
     const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
@@ -141,6 +159,13 @@ export class FactWriter {
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
        RETURNING rowid`,
     );
+    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string) => {
+      const before = rowOf.get(id) as { kind: string; boundary: string | null } | undefined;
+      const nid = this.nids.nid(id);
+      if (boundary) this.nids.nid(boundary);
+      this.search.written(upsert.pluck().get(nid, id, kind, name, stub, boundary, handles, props, sources) as number);
+      journal.nodeWritten(nid, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
+    };
     for (const id of canonicalIds) {
       const facts = factsOf.all(id) as FactRowRaw[];
       for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
@@ -150,7 +175,7 @@ export class FactWriter {
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        this.search.written(upsert.pluck().get(this.nids.nid(id), id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
+        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
         continue;
       }
       // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
@@ -172,7 +197,7 @@ export class FactWriter {
       }
       const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
       const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-      this.search.written(upsert.pluck().get(this.nids.nid(id), id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
+      write(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources));
     }
   }
 

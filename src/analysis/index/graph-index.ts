@@ -66,6 +66,8 @@ export class GraphIndex {
 
   /** How an id becomes a node index without a map of every id (the case's own lookup), when the index has one. */
   resolver: ((id: string) => number | undefined) | undefined;
+  /** The graph version of the case it was built from (CaseStore.graphStamp), when known. */
+  stamp: string | undefined;
 
   constructor(readonly d: GraphIndexData) {
     this.n = d.nodeKind.length;

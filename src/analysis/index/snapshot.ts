@@ -111,10 +111,21 @@ export function loadGraphIndex(store: CaseStore): { index: GraphIndex; from: 'sn
     const index = deserializeIndex(saved.data);
     if (index) {
       index.resolver = (id) => store.nodeNumber(id);
+      index.stamp = stamp;
       return { index, from: 'snapshot' };
     }
   }
   const index = buildGraphIndex(store);
+  index.stamp = stamp;
   store.saveGraphSnapshot(stamp, serializeIndex(index));
   return { index, from: 'built' };
+}
+
+/** The saved snapshot if it is the index of the case at version `stamp`, else undefined. */
+export function snapshotAt(store: CaseStore, stamp: string): GraphIndex | undefined {
+  const saved = store.loadGraphSnapshot();
+  if (!saved || saved.stamp !== stamp) return undefined;
+  const index = deserializeIndex(saved.data);
+  if (index) index.stamp = stamp;
+  return index;
 }
