@@ -3,7 +3,8 @@ import type { GraphFragment, ImportWarning, MarkKind } from '../model/fragment.j
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
-import { ChangeLog, type Journal } from './change-log.js';
+import { ChangeLog, scopeOf, type Journal } from './change-log.js';
+import { DerivedTable, type DerivedPart, type DerivedRow, type NodeClaim, type RuleOutputs } from './derived.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
 import { FactWriter } from './facts.js';
@@ -16,7 +17,8 @@ import { openCaseDatabase, type OpenOptions } from './open.js';
 import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
 import { Sql } from './sql.js';
-import type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+import { toNode } from './rows.js';
+import { DERIVED_SOURCE, type FindingRow, type MarkRow, type SourceRow, type StoredEdge, type StoredNode } from './types.js';
 
 export { CaseError, DERIVED_SOURCE } from './types.js';
 export type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
@@ -47,6 +49,7 @@ export class CaseStore {
   private readonly nids: NodeIds;
   private readonly edgeKinds: EdgeKinds;
   private readonly changeLog = new ChangeLog();
+  private readonly derivedTable: DerivedTable;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -65,6 +68,7 @@ export class CaseStore {
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
+    this.derivedTable = new DerivedTable(this.sql, this.nids, this.edgeKinds, this.evidence, this.facts, this.searchIndex, this.changeLog);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
@@ -253,6 +257,25 @@ export class CaseStore {
   nodeNumbers(from = 0): IterableIterator<[nid: number, id: string]> {
     return this.sql.db.prepare('SELECT nid, id FROM node_ids WHERE nid >= ?').raw().iterate(from) as IterableIterator<[number, string]>;
   }
+  /** The id a node number stands for. */
+  nodeIdOfNumber(nid: number): string | undefined {
+    return this.nids.idOf(nid);
+  }
+  /** Every edge stated about an id some alias names, as [kind, src, dst] (aliases resolved): what aliases move. */
+  *edgesAtAliases(): IterableIterator<[EdgeKind, string, string]> {
+    const named = new Set<string>();
+    for (const [alias, canonical] of this.aliasIndex.raw()) named.add(alias).add(canonical);
+    const seen = new Set<number>();
+    for (const id of named) {
+      for (const dir of ['out', 'in'] as const) {
+        for (const e of this.edgeReader.edgesOf(id, dir, Number.MAX_SAFE_INTEGER)) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+          yield [e.kind, e.src, e.dst];
+        }
+      }
+    }
+  }
   /** The edge kind a code in edge_rows stands for. */
   edgeKindOfCode(code: number): EdgeKind {
     return this.edgeKinds.kindOf(code);
@@ -260,6 +283,60 @@ export class CaseStore {
   /** How many edge rows the case holds. */
   edgeCount(): number {
     return (this.sql.stmt('SELECT count(*) FROM edge_rows').pluck().get() as number) ?? 0;
+  }
+
+  /** Nodes of a kind in some scopes (see NodeReader.nodesOfKindIn). */
+  nodesOfKindIn(kind: NodeKind, scopes: readonly string[]): IterableIterator<StoredNode> {
+    return this.nodeReader.nodesOfKindIn(kind, scopes);
+  }
+  /** Edges of a kind with an end in some scopes (see EdgeReader.edgesOfKindIn). */
+  edgesOfKindIn(kind: EdgeKind, scopes: readonly string[]): IterableIterator<StoredEdge> {
+    return this.edgeReader.edgesOfKindIn(kind, scopes, (id) => this.scopeOfNode(id));
+  }
+  /** A node's kind and scope, without parsing its props (undefined: no row). */
+  nodeInfo(id: string): { kind: string; scope: string } | undefined {
+    const n = this.nodeReader.scopeInfo(id);
+    return n ? { kind: n.kind, scope: scopeOf(this.canonical(id), n.kind, n.boundary) } : undefined;
+  }
+  /** The scope of a node (see change-log scopeOf): its boundary, itself for a boundary node, '' otherwise. */
+  scopeOfNode(id: string): string {
+    const n = this.nodeReader.scopeInfo(id);
+    return n ? scopeOf(this.canonical(id), n.kind, n.boundary) : '';
+  }
+  /** A node's merged view without the facts of derivation rules (undefined when it has no other). */
+  nodeWithoutDerived(id: string): StoredNode | undefined {
+    const row = this.facts.mergedWithout(this.canonical(id), DERIVED_SOURCE);
+    return row ? toNode(row) : undefined;
+  }
+
+  // --- what derivation rules made, by rule and scope (see DerivedTable) ----------------------------------------
+
+  writeDerivedAll(rows: Iterable<DerivedRow>): void {
+    this.derivedTable.writeAll(rows);
+  }
+  writeDerivedClaims(claims: Iterable<NodeClaim>, touched: Set<string>): void {
+    this.derivedTable.writeAllClaims(claims, touched);
+  }
+  derivedOutputs(rule: string, scopes: readonly string[] | null): RuleOutputs {
+    return this.derivedTable.outputs(rule, scopes);
+  }
+  replaceDerivedRule(...args: Parameters<DerivedTable['replaceRule']>): void {
+    this.derivedTable.replaceRule(...args);
+  }
+  replaceRuleFindings(rule: string, scopes: readonly string[] | null, rows: readonly { row: FindingRow; scope: string }[]): void {
+    this.derivedTable.replaceFindings(rule, scopes, rows);
+  }
+  replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
+    this.derivedTable.replaceAllFindings(rows);
+  }
+  derivedSharedIds(): Set<number> {
+    return this.derivedTable.sharedIds();
+  }
+  derivedParts(edgeId: number): DerivedPart[] {
+    return this.derivedTable.parts(edgeId);
+  }
+  derivedClaims(): Map<string, string[]> {
+    return this.derivedTable.claims();
   }
 
   counts(): { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number } {

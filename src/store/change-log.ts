@@ -1,3 +1,5 @@
+import { isNodeKind, NODE_KINDS } from '../model/kinds.js';
+
 /**
  * What the open write transaction changed in the graph: edge rows added and removed (with what the graph index and
  * the derivation need of them), node rows written and deleted, and whether aliases changed. The import reads it to
@@ -20,6 +22,15 @@ export class ChangeLog {
   get journal(): Journal {
     return (this.tx ??= new Journal());
   }
+}
+
+/**
+ * The scope of a node for the derivation: the boundary it lives in, a boundary node its own id, '' for neither.
+ * A rule that works boundary by boundary reads and writes by these.
+ */
+export function scopeOf(id: string, kind: string, boundary: string | null): string {
+  if (boundary) return boundary;
+  return isNodeKind(kind) && NODE_KINDS[kind].category === 'boundary' ? id : '';
 }
 
 /** An edge row as the graph index and the derivation see it. */
@@ -66,8 +77,10 @@ export class Journal {
   private removedAfter = new Map<number, number>();
   /** Node rows by number: their state after the transaction (null: deleted). */
   readonly nodes = new Map<number, NodeState | null>();
-  /** Node kinds and boundaries that changed, before or after, for the derivation (always recorded: few). */
-  readonly nodeKinds = new Map<string, Set<string | null>>();
+  /** Node kinds that changed, before or after, with the scopes they changed in (always recorded: few). */
+  readonly nodeKinds = new Map<string, Set<string>>();
+  /** Node rows deleted: their kind and scope, for the edges that named them. */
+  readonly deleted = new Map<number, { kind: string; scope: string }>();
   /** Codes of the edge kinds added or removed (always recorded). */
   readonly edgeKinds = new Set<number>();
   aliasesChanged = false;
@@ -80,22 +93,29 @@ export class Journal {
     return this.added + this.removedRows.length / 4;
   }
 
-  edgeAdded(e: EdgeChange): void {
-    this.edgeKinds.add(e.kind);
-    if (this.edgesOverflow) return;
-    if (this.added + this.removedRows.length / 4 >= MAX_EDGES) {
-      this.overflowEdges();
-      return;
+  /** An edge row was inserted (arguments as EdgeChange's fields: no object per row of a million-edge load). */
+  edgeAdded(id: number, src: number, dst: number, kind: number, conditional: boolean, firstSeen: string | null, lastSeen: string | null, accessLevel: string | null): void {
+    if (kind !== this.lastKind) {
+      this.edgeKinds.add(kind);
+      this.lastKind = kind;
     }
-    if (this.added === this.addedIds.length) this.grow();
+    if (this.edgesOverflow) return;
+    if (this.added === this.addedIds.length) {
+      if (this.added + this.removedRows.length / 4 >= MAX_EDGES) {
+        this.overflowEdges();
+        return;
+      }
+      this.grow();
+    }
     const i = this.added++;
-    this.addedIds[i] = e.id;
-    this.addedSrc[i] = e.src;
-    this.addedDst[i] = e.dst;
-    this.addedKind[i] = e.kind;
-    this.addedFlags[i] = e.conditional ? 1 : 0;
-    if (e.firstSeen !== null || e.lastSeen !== null || e.accessLevel !== null) this.addedExtra.set(i, { firstSeen: e.firstSeen, lastSeen: e.lastSeen, accessLevel: e.accessLevel });
+    this.addedIds[i] = id;
+    this.addedSrc[i] = src;
+    this.addedDst[i] = dst;
+    this.addedKind[i] = kind;
+    this.addedFlags[i] = conditional ? 1 : 0;
+    if (firstSeen !== null || lastSeen !== null || accessLevel !== null) this.addedExtra.set(i, { firstSeen, lastSeen, accessLevel });
   }
+  private lastKind = -1;
 
   /** Rows deleted: [id, src, dst, kind] each. */
   edgesRemoved(rows: Iterable<[number, number, number, number]>): void {
@@ -112,9 +132,9 @@ export class Journal {
   }
 
   /** A node row was written (inserted or rewritten); `before` is its row before, when it had one. */
-  nodeWritten(nid: number, state: NodeState, before: { kind: string; boundary: string | null } | null): void {
-    this.noteKind(state.kind, state.boundary);
-    if (before) this.noteKind(before.kind, before.boundary);
+  nodeWritten(nid: number, id: string, state: NodeState, before: { kind: string; boundary: string | null } | null): void {
+    this.noteKind(state.kind, scopeOf(id, state.kind, state.boundary));
+    if (before) this.noteKind(before.kind, scopeOf(id, before.kind, before.boundary));
     if (this.nodesOverflow) return;
     if (this.nodes.size >= MAX_NODES && !this.nodes.has(nid)) {
       this.nodesOverflow = true;
@@ -124,8 +144,9 @@ export class Journal {
     this.nodes.set(nid, state);
   }
 
-  nodeDeleted(nid: number, before: { kind: string; boundary: string | null }): void {
-    this.noteKind(before.kind, before.boundary);
+  nodeDeleted(nid: number, before: { kind: string; boundary: string | null; id: string }): void {
+    this.noteKind(before.kind, scopeOf(before.id, before.kind, before.boundary));
+    if (this.deleted.size < MAX_NODES) this.deleted.set(nid, { kind: before.kind, scope: scopeOf(before.id, before.kind, before.boundary) });
     if (this.nodesOverflow) return;
     this.nodes.set(nid, null);
   }
@@ -164,10 +185,10 @@ export class Journal {
     for (let i = 0; i < this.removedRows.length; i += 4) yield { src: this.removedRows[i + 1]!, dst: this.removedRows[i + 2]!, kind: this.removedRows[i + 3]! };
   }
 
-  private noteKind(kind: string, boundary: string | null): void {
+  private noteKind(kind: string, scope: string): void {
     const set = this.nodeKinds.get(kind);
-    if (set) set.add(boundary);
-    else this.nodeKinds.set(kind, new Set([boundary]));
+    if (set) set.add(scope);
+    else this.nodeKinds.set(kind, new Set([scope]));
   }
 
   private overflowEdges(): void {

@@ -53,6 +53,33 @@ export class EdgeReader {
     for (const row of this.sql.stmt(`${SELECT_EDGE} WHERE e.kind = ?`).iterate(code) as Iterable<EdgeRowCoded>) yield this.toEdge(row);
   }
 
+  /**
+   * Edges of a kind with an end in some scopes. Through the ends' nodes when the case has no aliases (then a few
+   * clusters of a large case cost what they hold); else every edge of the kind, filtered.
+   */
+  *edgesOfKindIn(kind: EdgeKind, scopes: readonly string[], scopeOfId: (id: string) => string): IterableIterator<StoredEdge> {
+    const code = this.kinds.find(kind);
+    if (code === undefined) return;
+    const wanted = new Set(scopes);
+    const named = scopes.filter(Boolean);
+    if (this.aliases.map().size > 0 || named.length < scopes.length) {
+      for (const e of this.edgesOfKind(kind)) if (wanted.has(scopeOfId(e.src)) || wanted.has(scopeOfId(e.dst))) yield e;
+      return;
+    }
+    const list = named.map(() => '?').join(',');
+    const seen = new Set<number>();
+    for (const end of ['src', 'dst'] as const) {
+      for (const sql of [`SELECT rowid FROM nodes WHERE boundary IN (${list})`, `SELECT rowid FROM nodes WHERE id IN (${list}) AND boundary IS NULL`]) {
+        const q = this.sql.stmt(`${SELECT_EDGE} WHERE e.${end} IN (${sql}) AND +e.kind = ?`);
+        for (const r of q.iterate(...named, code) as Iterable<EdgeRowCoded>) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          yield this.toEdge(r);
+        }
+      }
+    }
+  }
+
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   *traversableEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; derived: boolean }> {
     const aliases = this.aliases.map();
@@ -100,6 +127,7 @@ export class EdgeReader {
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
       props: r.evidence === null ? (JSON.parse(r.props) as EdgeProps) : { ...(JSON.parse(r.props) as EdgeProps), evidence: this.evidence.pieces(r.evidence) },
+      ...(r.rule !== null && r.derived === 1 ? { rule: r.rule } : {}),
     };
   }
 }

@@ -5,7 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
-import { mergeFacts, uniqueHandles, type FactRowRaw } from './rows.js';
+import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import type { Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
@@ -57,7 +57,7 @@ export class FactWriter {
         if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
-          journal.nodeWritten(nid, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
+          journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
           continue;
         }
       }
@@ -74,13 +74,19 @@ export class FactWriter {
       'INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const nids = this.nids;
-    // Kinds repeat: checked and numbered once per fragment.
+    // Kinds repeat: checked and numbered once per fragment (and runs of one kind look up nothing).
     const codes = new Map<string, number>();
+    let lastKind = '';
+    let code = 0;
     for (const e of fragment.edges) {
-      let code = codes.get(e.kind);
-      if (code === undefined) {
-        if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
-        codes.set(e.kind, (code = this.kinds.code(e.kind)));
+      if (e.kind !== lastKind) {
+        let c = codes.get(e.kind);
+        if (c === undefined) {
+          if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+          codes.set(e.kind, (c = this.kinds.code(e.kind)));
+        }
+        code = c;
+        lastKind = e.kind;
       }
       const p = e.props ?? {};
       const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
@@ -91,7 +97,7 @@ export class FactWriter {
       const firstSeen = p.firstSeen ?? null;
       const lastSeen = p.lastSeen ?? null;
       const id = insertEdge.run(src, dst, code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs).lastInsertRowid as number;
-      journal.edgeAdded({ id, src, dst, kind: code, conditional: Boolean(p.conditional), firstSeen, lastSeen, accessLevel: typeof p.accessLevel === 'string' ? p.accessLevel : null });
+      journal.edgeAdded(id, src, dst, code, Boolean(p.conditional), firstSeen, lastSeen, typeof p.accessLevel === 'string' ? p.accessLevel : null);
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -112,7 +118,7 @@ export class FactWriter {
   clearDerived(): Set<string> {
     const touched = new Set<string>();
     const journal = this.changes.journal;
-    for (const [nid, kind, boundary] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary });
+    for (const [nid, kind, boundary, id] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id });
     for (const r of this.sql.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
     journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE derived = 1 RETURNING id, src, dst, kind').raw().iterate() as Iterable<[number, number, number, number]>);
@@ -146,7 +152,7 @@ export class FactWriter {
     const journal = this.changes.journal;
     const del = (id: string) => {
       if (rowOf.get(id) === undefined) return;
-      for (const [nid, kind, boundary] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary });
+      for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     };
     const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
@@ -164,7 +170,7 @@ export class FactWriter {
       const nid = this.nids.nid(id);
       if (boundary) this.nids.nid(boundary);
       this.search.written(upsert.pluck().get(nid, id, kind, name, stub, boundary, handles, props, sources) as number);
-      journal.nodeWritten(nid, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
+      journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
     for (const id of canonicalIds) {
       const facts = factsOf.all(id) as FactRowRaw[];
@@ -178,27 +184,18 @@ export class FactWriter {
         write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
         continue;
       }
-      // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
-      facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
-      let kind = facts[0]!.kind;
-      let name = facts[0]!.name;
-      let boundary = facts[0]!.boundary;
-      const props: JsonObject = {};
-      const handles = new Set<string>([id]);
-      for (const f of facts) {
-        if (!f.stub || facts.every((g) => g.stub)) {
-          kind = f.kind;
-          name = f.name;
-          boundary = f.boundary ?? boundary;
-        } else if (!boundary) boundary = f.boundary;
-        Object.assign(props, JSON.parse(f.props) as JsonObject);
-        for (const h of f.handles.split('\n')) if (h) handles.add(h);
-        handles.add(f.node_id);
-      }
-      const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
-      const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-      write(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources));
+      const m = mergeFactRows(id, facts);
+      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources);
     }
+  }
+
+  /** The merged view of a node from its facts other than those of one source (a derived node's, say), if any. */
+  mergedWithout(id: string, sourceId: number): NodeRowRaw | undefined {
+    const facts = (this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC').all(id) as FactRowRaw[]).filter((f) => f.source_id !== sourceId);
+    for (const alias of this.aliases.aliasesOf(id)) facts.push(...(this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ?').all(alias) as FactRowRaw[]).filter((f) => f.source_id !== sourceId));
+    if (!facts.length) return undefined;
+    const m = mergeFactRows(id, facts);
+    return { id, kind: m.kind, name: m.name, stub: m.stub, boundary: m.boundary, handles: m.handles, props: m.props, sources: m.sources };
   }
 
   /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
@@ -229,4 +226,30 @@ export class FactWriter {
       )
       .run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
   }
+}
+
+/**
+ * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
+ * overrides a stub and a later import an earlier one; handles are the union.
+ */
+function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string } {
+  facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
+  let kind = facts[0]!.kind;
+  let name = facts[0]!.name;
+  let boundary = facts[0]!.boundary;
+  const props: JsonObject = {};
+  const handles = new Set<string>([id]);
+  const allStubs = facts.every((g) => g.stub === 1);
+  for (const f of facts) {
+    if (!f.stub || allStubs) {
+      kind = f.kind;
+      name = f.name;
+      boundary = f.boundary ?? boundary;
+    } else if (!boundary) boundary = f.boundary;
+    Object.assign(props, JSON.parse(f.props) as JsonObject);
+    for (const h of f.handles.split('\n')) if (h) handles.add(h);
+    handles.add(f.node_id);
+  }
+  const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: JSON.stringify(sources) };
 }

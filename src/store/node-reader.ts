@@ -1,4 +1,4 @@
-import type { NodeKind } from '../model/kinds.js';
+import { NODE_KINDS, type NodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import { toNode, type NodeRowRaw } from './rows.js';
 import { ftsQuote, type SearchIndex } from './search-index.js';
@@ -34,6 +34,34 @@ export class NodeReader {
     for (const [id, k, name, stub, boundary, handles, props, sources] of q.iterate(kind) as Iterable<[string, string, string, number, string | null, string, string, string]>) {
       yield toNode({ id, kind: k, name, stub, boundary, handles, props, sources });
     }
+  }
+
+  /**
+   * Nodes of a kind in some scopes (scopeOf: the boundary they live in, a boundary node its own id, '' neither):
+   * read through the boundary index, so a few clusters of a large case cost what they hold.
+   */
+  *nodesOfKindIn(kind: NodeKind, scopes: readonly string[]): IterableIterator<StoredNode> {
+    const named = scopes.filter(Boolean);
+    const seen = new Set<string>();
+    const rows: Iterable<NodeRowRaw>[] = [];
+    const list = (xs: readonly string[]) => xs.map(() => '?').join(',');
+    if (named.length) {
+      rows.push(this.sql.stmt(`SELECT * FROM nodes WHERE boundary IN (${list(named)}) AND +kind = ?`).iterate(...named, kind) as Iterable<NodeRowRaw>);
+      if (NODE_KINDS[kind].category === 'boundary') rows.push(this.sql.stmt(`SELECT * FROM nodes WHERE id IN (${list(named)}) AND boundary IS NULL AND +kind = ?`).iterate(...named, kind) as Iterable<NodeRowRaw>);
+    }
+    if (named.length < scopes.length && NODE_KINDS[kind].category !== 'boundary') rows.push(this.sql.stmt('SELECT * FROM nodes WHERE kind = ? AND boundary IS NULL').iterate(kind) as Iterable<NodeRowRaw>);
+    for (const part of rows) {
+      for (const r of part) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        yield toNode(r);
+      }
+    }
+  }
+
+  /** A node's kind and boundary (no props parsed), for working out its scope. */
+  scopeInfo(id: string): { kind: NodeKind; boundary: string | null } | undefined {
+    return this.sql.stmt('SELECT kind, boundary FROM nodes WHERE id = ?').get(this.aliases.canonical(id)) as { kind: NodeKind; boundary: string | null } | undefined;
   }
 
   /** Every node id with its kind, for building in-memory indexes. */

@@ -40,13 +40,13 @@ export class SearchIndex {
   }
 
   /** Deletes node rows matching a condition, with their search entries; returns the rows deleted. */
-  deleteNodes(where: string, ...params: (string | number)[]): [nid: number, kind: string, boundary: string | null][] {
+  deleteNodes(where: string, ...params: (string | number)[]): [nid: number, kind: string, boundary: string | null, id: string][] {
     const stmt = (text: string) => this.sql.stmt(text);
     // Rows added in this transaction are not in the search index yet (it is filled at commit): nothing to remove.
     const indexedUpTo = this.upkeep?.newFrom ?? Number.MAX_SAFE_INTEGER;
     stmt(`DELETE FROM node_name_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
     stmt(`DELETE FROM node_handle_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
-    return stmt(`DELETE FROM nodes WHERE ${where} RETURNING rowid, kind, boundary`).raw().all(...params) as [number, string, string | null][];
+    return stmt(`DELETE FROM nodes WHERE ${where} RETURNING rowid, kind, boundary, id`).raw().all(...params) as [number, string, string | null, string][];
   }
 
   /** Node rows whose handles match an FTS query (a quoted handle, optionally a prefix `"…"*`). */

@@ -45,7 +45,7 @@ export class SourcesTable {
       const named = new Set([...raw.keys(), ...raw.values()]);
       if ([...touched].some((t) => named.has(t))) journal.aliasesChanged = true;
     }
-    for (const [nid, kind, boundary] of this.search.deleteNodes('solo_source = ?', id)) journal.nodeDeleted(nid, { kind, boundary });
+    for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('solo_source = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
     if (this.sql.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id).changes) journal.aliasesChanged = true;
     journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE source_id = ? RETURNING id, src, dst, kind').raw().iterate(id) as Iterable<[number, number, number, number]>);

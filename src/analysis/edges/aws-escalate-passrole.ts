@@ -1,6 +1,7 @@
 import { isAdmin } from '../../providers/aws/admin.js';
-import { allOf, awsModel, statementEvidence, type Decision, type Principal } from '../../providers/aws/model.js';
-import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { reads } from '../reads.js';
+import { allOf, awsModel, statementEvidence, type Decision, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { trustOf, trustsService } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
@@ -52,6 +53,7 @@ export const awsEscalatePassRole: EdgeRule = {
   id: 'aws-escalate-passrole',
   description: 'Privilege escalation by passing a role to a compute service (Lambda, EC2, CloudFormation, CodeBuild, Glue, SageMaker, …) or by changing code that runs with it.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: ['aws_lambda'], edgesAt: ['aws_lambda'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     const roles = model.principals.filter((p) => p.kind === 'aws_role');

@@ -1,6 +1,7 @@
 import { isAdmin } from '../../providers/aws/admin.js';
-import { awsModel, statementEvidence, type Principal } from '../../providers/aws/model.js';
-import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { reads } from '../reads.js';
+import { awsModel, statementEvidence, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { trustOf, trustsService } from '../../providers/aws/trust.js';
 import type { EdgeRule } from './types.js';
 
@@ -25,6 +26,7 @@ export const awsEscalateSsm: EdgeRule = {
   id: 'aws-escalate-ssm',
   description: 'Privilege escalation onto the role of EC2 instances through SSM commands, SSM sessions or EC2 Instance Connect.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: ['aws_instance', 'aws_instance_profile'], edgesAt: ['aws_instance'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     // Instances of an inventory, by the role they run as (their edges to it, or props.role).

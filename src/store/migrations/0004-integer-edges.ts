@@ -55,22 +55,26 @@ export const migration0004: Migration = {
         FROM edge_rows e LEFT JOIN node_ids s ON s.nid = e.src LEFT JOIN node_ids d ON d.nid = e.dst
         LEFT JOIN edge_kinds k ON k.code = e.kind;
 
-      -- What derivation rules made besides edges, by rule and scope: derived nodes, evidence pieces and findings.
-      -- An edge two rules emit is one row; the part each rule stated is kept here (only for such edges), so one of
-      -- them running again can take its part out and put the edge back together.
+      -- What derivation rules made besides edges, by rule and scope. A derived node is each rule's claim to it (the
+      -- node as that rule states it; the first rule in run order is the one in node_facts). An edge two rules emit
+      -- is one row; the part each rule stated is kept here (only for such edges, with its evidence inline), so one
+      -- of them running again can take its part out and put the edge back together.
       CREATE TABLE derived_nodes (
-        node_id TEXT PRIMARY KEY,
+        node_id TEXT NOT NULL,
         rule    TEXT NOT NULL,
-        scope   INTEGER NOT NULL
+        scope   INTEGER NOT NULL,
+        fact    TEXT NOT NULL,
+        PRIMARY KEY (node_id, rule)
       ) WITHOUT ROWID;
+      CREATE INDEX derived_nodes_rule ON derived_nodes(rule, scope);
       CREATE TABLE derived_parts (
         edge_id  INTEGER NOT NULL,
         rule     TEXT NOT NULL,
         scope    INTEGER NOT NULL,
         props    TEXT NOT NULL,
-        evidence TEXT,
         PRIMARY KEY (edge_id, rule)
       ) WITHOUT ROWID;
+      CREATE INDEX derived_parts_rule ON derived_parts(rule, scope);
       ALTER TABLE evidence ADD COLUMN rule TEXT;
       ALTER TABLE evidence ADD COLUMN scope INTEGER;
       CREATE INDEX evidence_rule ON evidence(rule, scope);
