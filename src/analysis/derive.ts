@@ -64,7 +64,10 @@ export function recomputeDerived(store: CaseStore, now: Date, rules: readonly Ed
 
 /** Every rule over the whole case; what earlier rules emitted is read from memory, then everything is written. */
 function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRules: readonly FindingRule[], rank: (rule: string) => number): { ran: DeriveResult['ran']; memoRanks: [string, number][] } {
-  const touched = store.clearDerived();
+  // The merged rows of nodes that had derived facts are rebuilt before any rule reads them: a rule must not see
+  // what the last derivation made (a node an earlier run claimed as an external account, say).
+  store.materialize(store.clearDerived());
+  const touched = new Set<string>();
   const rc = new RunContext(store, now, { overlay: 'run', scopes: null, rank, memoRanks: new Map() });
   for (const rule of rules) {
     rc.begin(rule.id, rank(rule.id));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
-import { recomputeDerived } from '../analysis/derive.js';
+import { recomputeDerived, type DeriveResult } from '../analysis/derive.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
 import { serializeIndex, snapshotAt } from '../analysis/index/snapshot.js';
@@ -33,6 +33,10 @@ export interface ImportHooks {
   onIndex?: (index: GraphIndex) => void;
   /** The caller's graph index of the case, if it has one: patched rather than read from the snapshot. */
   previousIndex?: GraphIndex;
+  /** Run every derivation rule over the whole case, whatever the import changed (tests, benchmarks). */
+  fullDerive?: boolean;
+  /** What the derivation did: a full run, or which rules ran again over what. */
+  onDerive?: (result: DeriveResult) => void;
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -141,7 +145,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
-    recomputeDerived(store, now);
+    hooks.onDerive?.(recomputeDerived(store, now, undefined, undefined, { full: hooks.fullDerive ?? false }));
     checkCancelled(hooks.signal);
     // The graph index of the case as committed, saved with it: the first analysis after the import reads it
     // instead of building it, and a cancel still leaves the case as it was.
