@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
+import { snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
@@ -26,6 +27,10 @@ export interface ImportHooks {
   /** Who asked (recorded on marks an import makes). */
   by?: string;
   now?: Date;
+  /** Save the graph state before a re-import replaces sources (default true; `blastmap diff --case` reads it). */
+  snapshot?: boolean;
+  /** Sources a file also replaces, decided once its rows are written (plan-impact's scope rule). */
+  alsoReplaces?: (store: CaseStore, source: { id: number; format: string; label: string }) => number[];
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -77,6 +82,10 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const sourceIds: number[] = [];
   store.begin();
   try {
+    if (hooks.snapshot !== false) {
+      const replacing = prepared.flatMap((p) => store.sourcesToReplace(p.label, p.sha256, p.importer.format));
+      snapshotBeforeReplacing(store, [...new Set(replacing)], prepared.map((p) => ('path' in p.file ? basename(p.file.path) : p.file.name)), now);
+    }
     const touched = new Set<string>();
     const before = store.counts();
     let edgesIncoming = 0;
@@ -123,6 +132,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       }
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings);
+      for (const id of hooks.alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) for (const nodeId of store.deleteSource(id)) touched.add(nodeId);
       for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
     }
