@@ -148,6 +148,8 @@ export interface DiffSummary {
      */
     newAdminOrigins: number;
     newAdminFromCompromised: number;
+    /** Origin–admin pairs that appeared (what `--fail-on new-admin-path` counts). */
+    newAdminPaths: number;
     lostAdminOrigins: number;
   };
   blastRadius: { grew: number; shrank: number; adminGained: number; adminLost: number; affected: number; compared: number };

@@ -234,7 +234,7 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
     if (b === NONE) return 'disappeared';
     return b === UNCONDITIONAL ? 'now-unconditional' : 'now-conditional';
   };
-  const pathCounts = { appeared: 0, disappeared: 0, nowUnconditional: 0, nowConditional: 0, newAdminOrigins: 0, newAdminFromCompromised: 0, lostAdminOrigins: 0 };
+  const pathCounts = { appeared: 0, disappeared: 0, nowUnconditional: 0, nowConditional: 0, newAdminOrigins: 0, newAdminFromCompromised: 0, newAdminPaths: 0, lostAdminOrigins: 0 };
   const newAdmin = new Set<number>();
   const newAdminCompromised = new Set<number>();
   const lostAdmin = new Set<number>();
@@ -247,6 +247,7 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
     if (!raw.targets.admin.has(r.target[x]!)) continue;
     if (c === 'appeared') {
       if (r.inheritedFrom[x]! >= 0) continue;
+      pathCounts.newAdminPaths++;
       newAdmin.add(r.origin[x]!);
       if (raw.originClass[r.origin[x]!] === ORIGIN_COMPROMISED) newAdminCompromised.add(r.origin[x]!);
     } else if (c === 'disappeared') lostAdmin.add(r.origin[x]!);
@@ -414,14 +415,6 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
     bounds,
     elapsedMs: Math.round(performance.now() - started),
   };
-}
-
-/** The pair count the CI gate reads: origin–admin pairs that appeared. */
-export function newAdminPairs(raw: RawDiff): number {
-  let n = 0;
-  const r = raw.reach;
-  for (let x = 0; x < r.length; x++) if (r.before[x] === NONE && r.after[x] !== NONE && r.inheritedFrom[x]! < 0 && raw.targets.admin.has(r.target[x]!)) n++;
-  return n;
 }
 
 function defaultReason(kind: EdgeKind, technique: string | undefined): string {

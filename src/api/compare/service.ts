@@ -14,7 +14,7 @@ import type { CaseDiff, CompareCaseRequest, CompareSnapshotsRequest, DiffLimits,
 import { ApiError } from '../errors.js';
 import { runImport } from '../import.js';
 import { sourceInfo, Views } from '../views.js';
-import { newAdminPairs, presentDiff, type PresentSide } from './present.js';
+import { presentDiff, type PresentSide } from './present.js';
 
 /** A live case as one side of a comparison. */
 export function liveSide(store: CaseStore, views: Views, index: GraphIndex, info: Omit<PresentSide['info'], 'sources'>): PresentSide {
@@ -236,7 +236,7 @@ export class CompareService {
           imported: result.sources,
           replaced: replaced.map((x) => ({ source: sourceInfo(x.source), rule: x.rule })),
           gate: {
-            newAdminPaths: newAdminPairs(raw),
+            newAdminPaths: diff.summary.paths.newAdminPaths,
             newCritical: diff.summary.findings.newBySeverity.critical ?? 0,
             newHigh: diff.summary.findings.newBySeverity.high ?? 0,
           },
