@@ -67,6 +67,7 @@ export interface ReachChange {
   originClass: 'compromised' | 'credential' | 'identity';
   target: NodeSummary;
   targetClass: 'admin' | 'high-value';
+  /** `steps`: the length of the path shown, on the side it is shown (paths are rendered for the first entries). */
   before: { status: ReachStatus; steps?: number };
   after: { status: ReachStatus; steps?: number };
   /**
@@ -173,7 +174,7 @@ export interface CaseDiff {
 }
 
 export interface DiffLimits {
-  /** Credentials whose blast radius is compared on both sides (default 200). */
+  /** Credentials whose blast radius is compared on both sides (default 100). */
   maxOrigins?: number;
   /** Admin and high-value targets compared (default 1000). */
   maxTargets?: number;

@@ -205,6 +205,10 @@ export class CaseStore {
   edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
     return this.edgeReader.edgesOfKind(kind);
   }
+  /** Edges of several kinds, in one scan. */
+  edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    return this.edgeReader.edgesOfKinds(kinds);
+  }
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   traversableEdges(): ReturnType<EdgeReader['traversableEdges']> {
     return this.edgeReader.traversableEdges();
@@ -279,6 +283,14 @@ export class CaseStore {
   }
   pruneAutoSnapshots(keep: number): number {
     return this.stateSnapshots.pruneAuto(keep);
+  }
+  /** Credentials a source says are not active (`active: false` or AWS's `status: Inactive`), among nodes of the kinds. */
+  inactiveNodes(kinds: readonly NodeKind[]): string[] {
+    if (!kinds.length) return [];
+    return this.sql
+      .stmt(`SELECT id FROM nodes WHERE kind IN (${kinds.map(() => '?').join(',')}) AND (json_extract(props, '$.active') = 0 OR json_extract(props, '$.status') = 'Inactive')`)
+      .pluck()
+      .all(...kinds) as string[];
   }
   /** The boundaries a source describes: those of the nodes it states in full (not as references). */
   sourceScope(sourceId: number): string[] {

@@ -52,14 +52,11 @@ export function serializeState(store: CaseStore, index: GraphIndex): { data: Buf
     if (c !== undefined) codes[e] = c;
   }
   const statements: Extras['statements'] = [];
-  for (const kind of STATEMENT_KINDS) {
-    for (const e of store.edgesOfKind(kind)) {
-      const technique = typeof e.props.technique === 'string' ? e.props.technique : undefined;
-      statements.push(technique ? [e.src, e.dst, e.kind, e.conditional ? 1 : 0, technique] : [e.src, e.dst, e.kind, e.conditional ? 1 : 0]);
-    }
+  for (const e of store.edgesOfKinds(STATEMENT_KINDS)) {
+    const technique = typeof e.props.technique === 'string' ? e.props.technique : undefined;
+    statements.push(technique ? [e.src, e.dst, e.kind, e.conditional ? 1 : 0, technique] : [e.src, e.dst, e.kind, e.conditional ? 1 : 0]);
   }
-  const inactive: string[] = [];
-  for (const kind of CREDENTIAL_KINDS) for (const n of store.nodesOfKind(kind)) if (n.props['active'] === false || n.props['status'] === 'Inactive') inactive.push(n.id);
+  const inactive = store.inactiveNodes(CREDENTIAL_KINDS);
   const findings = store.findings();
   const extras: Extras = { statements, inactive, findings, marks: store.activeMarks().map((m) => [m.nodeId, m.mark]), sources: store.sources() };
   const extrasBlob = Buffer.from(JSON.stringify(extras), 'utf8');

@@ -23,7 +23,7 @@ export interface GraphState {
   sources: SourceRow[];
   /** Non-traversable edges, aliases resolved. */
   statements(): StatementEdge[];
-  /** Whether each credential is active, by id (unknown counts as active, as the finding rules do). */
+  /** Credentials known inactive map to false; any other credential counts as active (as the finding rules do). */
   credentialActive(): Map<string, boolean>;
   findings(): FindingRow[];
   marks(): Map<string, MarkKind[]>;
@@ -47,18 +47,15 @@ export function stateOfStore(store: CaseStore, index: GraphIndex = loadGraphInde
     sources: store.sources(),
     statements: () => {
       const out: StatementEdge[] = [];
-      for (const kind of STATEMENT_KINDS) {
-        for (const e of store.edgesOfKind(kind)) {
-          const technique = typeof e.props.technique === 'string' ? e.props.technique : undefined;
-          out.push({ src: e.src, dst: e.dst, kind: e.kind, conditional: e.conditional, ...(technique ? { technique } : {}), rowId: e.id });
-        }
+      for (const e of store.edgesOfKinds(STATEMENT_KINDS)) {
+        const technique = typeof e.props.technique === 'string' ? e.props.technique : undefined;
+        out.push({ src: e.src, dst: e.dst, kind: e.kind, conditional: e.conditional, ...(technique ? { technique } : {}), rowId: e.id });
       }
       return out;
     },
     credentialActive: () => {
-      const out = new Map<string, boolean>();
-      for (const kind of CREDENTIAL_KINDS) for (const n of store.nodesOfKind(kind)) out.set(n.id, n.props['active'] !== false && n.props['status'] !== 'Inactive');
-      return out;
+      // Only the inactive ones: unknown counts as active.
+      return new Map(store.inactiveNodes(CREDENTIAL_KINDS).map((id) => [id, false]));
     },
     findings: () => (findings ??= store.findings()),
     marks: () => (marks ??= marksOf(store)),

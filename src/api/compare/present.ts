@@ -1,6 +1,6 @@
 // A comparison's raw result (node and edge indexes) in the API's shapes: node summaries, edge sentences, ordered
 // and bounded lists, counts that are always complete, and what was bounded said plainly.
-import { present, type Alignment } from '../../analysis/compare/align.js';
+import { present } from '../../analysis/compare/align.js';
 import { ADDED, CHANGED, REMOVED } from '../../analysis/compare/edge-diff.js';
 import { DEFAULT_MAX_ORIGINS, ORIGIN_COMPROMISED, ORIGIN_CREDENTIAL, type RawDiff } from '../../analysis/compare/compare.js';
 import { NONE, UNCONDITIONAL } from '../../analysis/compare/reach-diff.js';
@@ -257,14 +257,12 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
   pathCounts.lostAdminOrigins = lostAdmin.size;
   const CHANGE_RANK = { appeared: 0, 'now-unconditional': 1, disappeared: 2, 'now-conditional': 3 };
   const reachOrder = Array.from({ length: r.length }, (_, x) => x);
-  const stepsOf = (x: number) => (r.after[x] !== NONE ? r.stepsAfter[x]! : r.stepsBefore[x]!);
   reachOrder.sort(
     (x, y) =>
       raw.originClass[r.origin[y]!]! - raw.originClass[r.origin[x]!]! ||
       Number(raw.targets.admin.has(r.target[y]!)) - Number(raw.targets.admin.has(r.target[x]!)) ||
       CHANGE_RANK[changeOf(x)] - CHANGE_RANK[changeOf(y)] ||
       Number(r.inheritedFrom[x]! >= 0) - Number(r.inheritedFrom[y]! >= 0) ||
-      stepsOf(x) - stepsOf(y) ||
       r.origin[x]! - r.origin[y]! ||
       r.target[x]! - r.target[y]!,
   );
@@ -288,19 +286,23 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
       // The path that appeared is shown as it is after; the one lost, as it was before.
       const onAfter = change === 'appeared' || change === 'now-unconditional';
       const path = renderPath(onAfter ? after : before, onAfter ? al.b : al.a, onAfter ? al.bOfG[o]! : o, onAfter ? al.bOfG[t]! : t, change === 'now-unconditional' || change === 'now-conditional', onAfter ? marksB : marksA);
-      if (path) entry.path = path;
+      if (path) {
+        entry.path = path;
+        (onAfter ? entry.after : entry.before).steps = path.steps.length;
+      }
     }
     return entry;
   });
   if (raw.targets.total > raw.targets.compared.length) {
-    bounds.push({ what: 'paths-targets', total: raw.targets.total, included: raw.targets.compared.length, note: `${raw.targets.total} admin and high-value nodes; paths compared to the first ${raw.targets.compared.length} (admin nodes first)` });
+    bounds.push({ what: 'paths-targets', total: raw.targets.total, included: raw.targets.compared.length, note: `${raw.targets.total} admin and high-value nodes are reached by something that changed; paths compared to the first ${raw.targets.compared.length} (admin nodes first)` });
   }
   if (r.length > listed.length) bounds.push({ what: 'paths-listed', total: r.length, included: listed.length, note: `${r.length} origin–target pairs changed, the first ${listed.length} listed (compromised and exposed credentials first); the counts are complete` });
   if (listed.length > maxPaths) bounds.push({ what: 'paths-rendered', total: listed.length, included: maxPaths, note: `steps shown for the first ${maxPaths} paths listed` });
 
   function renderPath(side: PresentSide, ix: GraphIndex, from: number, to: number, unconditional: boolean, marks: Map<string, MarkKind[]>): AttackPath | undefined {
     if (from < 0 || to < 0) return undefined;
-    const [p] = kShortestPaths(ix, from, (v) => v === to, { k: 1, ...(unconditional ? { includeConditional: false } : {}) });
+    // Keyed by target: the distances to it are kept on the index and reused by the next path to the same node.
+    const [p] = kShortestPaths(ix, from, (v) => v === to, { k: 1, targetKey: `node:${to}`, ...(unconditional ? { includeConditional: false } : {}) });
     if (!p) return undefined;
     const steps = p.edges.map((e, s) => ({
       edge: side.edgeView?.(e) ?? syntheticEdge(ix, side.state, e),

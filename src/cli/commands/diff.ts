@@ -23,7 +23,7 @@ export function limitsOf(opts: LimitFlags): DiffLimits {
 
 export function addLimitOptions(cmd: Command): Command {
   return cmd
-    .option('--max-origins <n>', 'credentials whose blast radius is compared on both sides (default 200)', parseCount)
+    .option('--max-origins <n>', 'credentials whose blast radius is compared on both sides (default 100)', parseCount)
     .option('--max-targets <n>', 'admin and high-value nodes whose paths are compared (default 1000)', parseCount)
     .option('--max-listed <n>', 'entries listed per list in --json (default 500; counts are always complete)', parseCount)
     .option('--max-paths <n>', 'paths shown step by step (default 25)', parseCount);

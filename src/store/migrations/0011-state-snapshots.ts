@@ -1,5 +1,8 @@
 import type { Migration } from './types.js';
 
+/** The raw statements a diff reads (edges without an index on kind would be a full scan per diff). */
+export const STATEMENT_INDEX_KINDS = ['TRUSTS', 'HAS_ROLE', 'OWNS', 'FEDERATION_REFUSED'] as const;
+
 export const migration0011: Migration = {
   version: 11,
   name: 'state snapshots: the graph state before a re-import replaced sources, kept for `blastmap diff --case`',
@@ -18,6 +21,8 @@ export const migration0011: Migration = {
         counts   TEXT NOT NULL DEFAULT '{}',  -- JSON: {nodes, edges, findings}
         data     BLOB NOT NULL
       );
+      -- Partial: only statement rows are indexed, so imports of millions of grants pay nothing for it.
+      CREATE INDEX edges_statements ON edges(kind) WHERE kind IN (${STATEMENT_INDEX_KINDS.map((k) => `'${k}'`).join(', ')});
     `);
   },
 };
