@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { diffReport } from '../../src/api/compare/report.js';
 import { diffSides, liveSide } from '../../src/api/compare/service.js';
+import { formatDiff } from '../../src/cli/format-compare.js';
 import { Views } from '../../src/api/views.js';
 import type { FindingRow } from '../../src/store/case-store.js';
 import { scenario, type E, type N, type Scenario } from './scenario.js';
@@ -177,5 +179,29 @@ describe('compare two graph states', () => {
     const d = diff(a, b);
     expect(d.rotations[0]!.retired).toEqual([{ credential: expect.objectContaining({ id: 'aws:key:AKIAOLD' }), how: 'deactivated' }]);
     expect(d.nodes.find((n) => n.change === 'changed')).toMatchObject({ node: { id: 'aws:key:AKIAOLD' }, details: ['deactivated'] });
+  });
+
+  it('renders as plain data for reports, and as Markdown whose cells cannot break the table', () => {
+    const a = before();
+    const hostile = [...base.filter((n) => n.id !== 'role/admin'), { id: 'role/admin', kind: 'aws_role' as const, boundary: ACCT, name: 'evil|role\n## injected' }];
+    const b = state(hostile, [
+      ['aws:key:AKIALEAKED', 'user/ci', 'AUTHENTICATES_AS'],
+      ['user/ci', 'role/deploy', 'CAN_ASSUME'],
+      ['role/deploy', 'role/admin', 'CAN_ESCALATE', { technique: 'iam:PassRole' }],
+      ['role/admin', ADMIN, 'ADMIN_OF'],
+    ]);
+    const d = diff(a, b);
+    const report = diffReport(d, 2);
+    expect(report.verdict).toBe('mixed');
+    expect(report.headline[0]).toMatch(/^3 origins newly reach an admin node, 1 of them compromised or exposed;/);
+    const appeared = report.sections.find((x) => x.id === 'paths-appeared')!;
+    expect(appeared.columns).toEqual(['origin', 'kind', 'reaches', 'steps', 'path', 'note']);
+    expect(appeared.rows[0]).toEqual(['aws:key:AKIALEAKED (compromised)', 'Access key', ADMIN, 4, `aws:key:AKIALEAKED (compromised) → user/ci → role/deploy → [iam:PassRole] evil|role\n## injected → ${ADMIN}`, '']);
+    expect(appeared.more).toBe(1);
+    // Every value in a report is a string or a number: nothing for a renderer to interpret.
+    for (const sec of report.sections) for (const row of sec.rows) for (const cell of row) expect(['string', 'number']).toContain(typeof cell);
+    const md = formatDiff(d);
+    expect(md).toContain('evil\\|role ## injected');
+    expect(md.split('\n').filter((l) => l.startsWith('## '))).toEqual(['## Blastmap: what changed in the blast radius']);
   });
 });

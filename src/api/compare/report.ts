@@ -45,12 +45,12 @@ export function pathLine(p: AttackPath): string {
   return parts.join(' → ');
 }
 
-function stepsOf(r: ReachChange): string {
+function stepsOf(r: ReachChange): string | number {
   const a = r.before.steps;
   const b = r.after.steps;
-  if (a === undefined) return String(b ?? '');
-  if (b === undefined) return String(a);
-  return a === b ? String(a) : `${a} → ${b}`;
+  if (a === undefined) return b ?? '';
+  if (b === undefined || a === b) return a;
+  return `${a} → ${b}`;
 }
 
 function reachRow(r: ReachChange): (string | number)[] {
