@@ -2,8 +2,10 @@
 // removed, as many added, a thousand new keys, five hundred users gone and some new admin rights), next to the raw
 // baseline measured in the same run: the set difference of the two edge tables, (src, dst, kind) as strings.
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { takeStateSnapshot } from '../../src/analysis/compare/snapshot.js';
 import { loadGraphIndex } from '../../src/analysis/index/snapshot.js';
 import { diffCaseFiles } from '../../src/api/compare/service.js';
@@ -78,6 +80,21 @@ function timed<T>(fn: () => T): { ms: number; cpuMs: number; value: T } {
   return { ms, cpuMs: (used.user + used.system) / 1000, value };
 }
 
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'blastmap.js');
+
+/** `blastmap diff a b --json` as a user runs it: the built CLI in a fresh process; its own figure and the process's. */
+function cliDiff(a: string, b: string): { elapsedMs: number; processMs: number } | undefined {
+  if (!existsSync(CLI)) {
+    process.stderr.write(`compare: ${CLI} is not built (npm run build:cli); the CLI figures are left out\n`);
+    return undefined;
+  }
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [CLI, 'diff', a, b, '--json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const processMs = performance.now() - start;
+  if (r.status !== 0) throw new Error(`CLI diff failed (${r.status}): ${r.stderr}`);
+  return { elapsedMs: (JSON.parse(r.stdout) as CaseDiff).elapsedMs, processMs };
+}
+
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Number(x.toFixed(2));
 
@@ -122,6 +139,7 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     result = d.value;
     noBlast.push(timed(() => diffCaseFiles(a, b, { maxOrigins: 0 })).ms);
   }
+  const cli = cliDiff(a, b);
   // What a re-import pays to keep the state it replaces.
   store = CaseStore.open(b);
   store.begin();
@@ -148,6 +166,7 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     [`${p}_new_admin_origins`]: s.paths.newAdminOrigins,
     [`${p}_blast_affected`]: s.blastRadius.affected,
     [`${p}_blast_compared`]: s.blastRadius.compared,
+    ...(cli ? { [`${p}_cli_diff_ms`]: Math.round(cli.elapsedMs), [`${p}_cli_process_ms`]: Math.round(cli.processMs) } : {}),
     [`${p}_snapshot_ms`]: Math.round(snap.ms),
     [`${p}_snapshot_mb`]: round(snap.value.bytes / 2 ** 20),
     compare_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
