@@ -101,7 +101,8 @@ export function CompareResult() {
         {d.findings.map((f, i) => (
           <li key={i} className="compare-finding" data-testid="compare-finding-item">
             <span className={`change-badge ${f.change === 'new' ? 'added' : f.change === 'fixed' ? 'removed' : 'changed'}`}>{f.change}</span>
-            <span className={`sev sev-${f.finding.severity}`}>{f.finding.severity}</span> {f.finding.title}
+            <span className={`sev sev-${f.finding.severity}`}>{f.finding.severity}</span>
+            <span className="compare-finding-title">{f.finding.title}</span>
           </li>
         ))}
       </Section>
@@ -214,13 +215,13 @@ function BlastEntry({ b }: { b: BlastDelta }) {
         identities {arrow(b.before.identities, b.after.identities)} · resources {arrow(b.before.resources, b.after.resources)} · admin {arrow(b.before.admins, b.after.admins)}
       </div>
       {b.adminGained.map((n) => (
-        <div key={n.id} className="small diff-word added">
-          + admin of {n.name}
+        <div key={n.id} className="small diff-word added" title="admin gained">
+          + {n.name}
         </div>
       ))}
       {b.adminLost.map((n) => (
-        <div key={n.id} className="small diff-word removed">
-          − admin of {n.name}
+        <div key={n.id} className="small diff-word removed" title="admin lost">
+          − {n.name}
         </div>
       ))}
       {b.byAccessLevel.length > 0 && <div className="muted small">{b.byAccessLevel.map((l) => `${l.level} ${arrow(l.before, l.after)}`).join(' · ')}</div>}

@@ -67,6 +67,11 @@ test('compares the demo with a variant case: new paths to admin in green on one 
   await expect(page.getByTestId('compare-finding-item').first()).toContainText('has cluster-admin of prod-eks');
   await settle(page);
   await page.screenshot({ path: join(SHOTS, 'compare-case.png') });
+  // The lists further down: blast radius per credential, findings, edges.
+  await page.getByTestId('compare-edges').locator('summary').click();
+  await page.getByTestId('compare-findings').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('compare-edge-item').first()).toContainText('payments/payments-api is cluster-admin of prod-eks');
+  await page.getByTestId('sidebar-compare').screenshot({ path: join(SHOTS, 'compare-case-lists.png') });
 
   const g = await drawn(page);
   const added = g.edges.filter((e) => e.classes.includes('diff-added'));
@@ -120,7 +125,7 @@ test('tests a file before importing it (plan-impact): what it replaces, new find
   await expect(page.getByTestId('compare-verdict')).toHaveAttribute('data-verdict', 'worse');
   await expect(page.getByTestId('compare-replaced')).toContainText('kubectl-prod-eks.json');
   await expect(page.getByTestId('compare-replaced')).toContainText('same format (kubernetes)');
-  await expect(page.getByTestId('compare-blast-item').first()).toContainText('admin of cluster-admin of prod-eks');
+  await expect(page.getByTestId('compare-blast-item').first()).toContainText('+ cluster-admin of prod-eks');
   await settle(page);
   await page.screenshot({ path: join(SHOTS, 'compare-plan-dark.png') });
   await page.reload();
