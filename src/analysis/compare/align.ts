@@ -41,11 +41,6 @@ export function align(a: GraphIndex, b: GraphIndex): Alignment {
   };
 }
 
-/** A's node of a global id, or -1. */
-export function aOf(al: Alignment, g: number): number {
-  return g < al.a.n ? g : -1;
-}
-
 /** The id of a global node (from whichever side has it). */
 export function idOf(al: Alignment, g: number): string {
   return g < al.a.n ? al.a.id(g) : al.b.id(al.bOfG[g]!);

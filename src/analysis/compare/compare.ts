@@ -6,10 +6,9 @@
 // credentials; blast-radius deltas cost two walks per credential, so they are computed only for the credentials
 // that reach something that changed, compromised and exposed ones first, up to `maxOrigins` (100 by default: two walks
 // each, about 25 ms at a million edges).
-import { NODE_CATEGORIES, type NodeCategory } from '../../model/kinds.js';
-import type { FindingRow } from '../../store/case-store.js';
+import type { NodeCategory } from '../../model/kinds.js';
 import { CATEGORY_LIST } from '../index/graph-index.js';
-import { align, described, present, type Alignment } from './align.js';
+import { align, described, idOf, present, type Alignment } from './align.js';
 import { affectedCredentials, diffBlast, type BlastDiffResult } from './blast-diff.js';
 import { diffEdges, type EdgeChanges } from './edge-diff.js';
 import { diffFindings, type FindingsDiff } from './findings-diff.js';
@@ -205,18 +204,3 @@ export function compareStates(a: GraphState, b: GraphState, opts: CompareOptions
     rotations: keyRotations(al, activeA, activeB, (g) => category[g] === CATEGORY_CODE.credential),
   };
 }
-
-function idOf(al: Alignment, g: number): string {
-  return g < al.a.n ? al.a.id(g) : al.b.id(al.bOfG[g]!);
-}
-
-/** The category of a global node (after, else before), or undefined. */
-export function categoryOf(al: Alignment, g: number): NodeCategory | undefined {
-  const y = al.bOfG[g]!;
-  if (present(al.b, y)) return al.b.categoryOf(y);
-  if (g < al.a.n && present(al.a, g)) return al.a.categoryOf(g);
-  return undefined;
-}
-
-export const CATEGORY_NAMES = Object.keys(NODE_CATEGORIES) as NodeCategory[];
-export type { FindingRow };

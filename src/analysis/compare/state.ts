@@ -3,7 +3,7 @@
 // statements, credential status, findings, marks).
 import type { MarkKind } from '../../model/fragment.js';
 import { EDGE_KINDS, NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import type { CaseStore, FindingRow, SourceRow, StoredEdge } from '../../store/case-store.js';
+import type { CaseStore, FindingRow, SourceRow } from '../../store/case-store.js';
 import type { GraphIndex } from '../index/graph-index.js';
 import { loadGraphIndex } from '../index/snapshot.js';
 
@@ -29,10 +29,6 @@ export interface GraphState {
   marks(): Map<string, MarkKind[]>;
   /** The technique of a graph-index edge, when known. */
   technique(e: number): string | undefined;
-  /** The stored edge behind a graph-index edge (live cases only: its reason and evidence). */
-  edgeRow?(e: number): StoredEdge | undefined;
-  /** The stored edge behind a statement edge (live cases only). */
-  rowById?(id: number): StoredEdge | undefined;
 }
 
 export const STATEMENT_KINDS = (Object.keys(EDGE_KINDS) as EdgeKind[]).filter((k) => !EDGE_KINDS[k].traversable);
@@ -63,8 +59,6 @@ export function stateOfStore(store: CaseStore, index: GraphIndex = loadGraphInde
       const row = store.edge(index.d.edgeId[e]!);
       return typeof row?.props.technique === 'string' ? row.props.technique : undefined;
     },
-    edgeRow: (e) => store.edge(index.d.edgeId[e]!),
-    rowById: (id) => store.edge(id),
   };
 }
 
