@@ -119,7 +119,14 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string; project?: string };
+  options?: {
+    format?: string;
+    cluster?: string;
+    account?: string;
+    project?: string;
+    /** Also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule). */
+    supersede?: boolean;
+  };
 }
 
 export interface ImportResult {

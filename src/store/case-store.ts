@@ -281,6 +281,12 @@ export class CaseStore {
   stateSnapshotData(id: number): Buffer | undefined {
     return this.stateSnapshots.data(id);
   }
+  setSnapshotReplaced(id: number, replaced: StateSnapshotRow['replaced']): void {
+    this.stateSnapshots.setReplaced(id, replaced);
+  }
+  deleteStateSnapshot(id: number): void {
+    this.stateSnapshots.delete(id);
+  }
   pruneAutoSnapshots(keep: number): number {
     return this.stateSnapshots.pruneAuto(keep);
   }

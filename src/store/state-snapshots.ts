@@ -38,6 +38,14 @@ export class StateSnapshotsTable {
     return (this.sql.stmt('SELECT data FROM state_snapshots WHERE id = ?').get(id) as { data: Buffer } | undefined)?.data;
   }
 
+  setReplaced(id: number, replaced: StateSnapshotRow['replaced']): void {
+    this.sql.stmt('UPDATE state_snapshots SET replaced = ? WHERE id = ?').run(JSON.stringify(replaced), id);
+  }
+
+  delete(id: number): void {
+    this.sql.stmt('DELETE FROM state_snapshots WHERE id = ?').run(id);
+  }
+
   /** Drops automatic snapshots beyond the newest `keep`; returns how many. */
   pruneAuto(keep: number): number {
     return this.sql.stmt('DELETE FROM state_snapshots WHERE auto = 1 AND id NOT IN (SELECT id FROM state_snapshots WHERE auto = 1 ORDER BY id DESC LIMIT ?)').run(keep).changes;

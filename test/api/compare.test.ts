@@ -225,3 +225,28 @@ describe('paths to admin in the demo story', () => {
     }
   });
 });
+
+describe('import --supersede', () => {
+  it('replaces an older GAAD of the same account imported under another name, keeping the state before for diff --case', async () => {
+    const dir = tempDir();
+    const engine = openEngine(join(dir, 'c.blastmap'), { create: true });
+    try {
+      await engine.importFiles({ files: [{ path: join(DEMO_ASSETS, 'aws-dev-gaad.json') }, { path: join(DEMO_ASSETS, 'aws-prod-gaad.json') }] });
+      await engine.takeSnapshot({ label: 'marker' });
+      const result = await engine.importFiles({ files: [{ path: join(COMPARE, 'aws-dev-gaad-remediated.json') }], options: { supersede: true } });
+      expect(result.sources.map((s) => s.fileName)).toEqual(['aws-dev-gaad-remediated.json']);
+      expect((await engine.caseInfo({})).sources.map((s) => s.fileName).sort()).toEqual(['aws-dev-gaad-remediated.json', 'aws-prod-gaad.json']);
+      const [, auto] = await engine.snapshots({});
+      // It names the one source actually replaced, not every candidate of the format.
+      expect(auto!.replaced.map((r) => r.fileName)).toEqual(['aws-dev-gaad.json']);
+      const d = await engine.compareSnapshots({ before: 'latest' });
+      expect(d.nodes.find((n) => n.change === 'removed' && n.node.name === 'ci-deploy-to-prod')).toBeDefined();
+      expect(d.edges.find((e) => e.change === 'removed' && e.kind === 'CAN_ASSUME')).toMatchObject({ from: { name: 'ci-deployer' }, to: { name: 'deploy-prod' } });
+      // An import with --supersede that replaces nothing leaves no snapshot behind.
+      await engine.importFiles({ files: [{ path: join(DEMO_ASSETS, 'kubectl-prod-eks.json') }], options: { cluster: 'prod-eks', supersede: true } });
+      expect((await engine.snapshots({})).length).toBe(2);
+    } finally {
+      engine.close();
+    }
+  });
+});

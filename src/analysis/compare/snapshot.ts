@@ -122,6 +122,16 @@ function stateOfExtras(index: GraphIndex, codes: Uint16Array, techniques: string
   };
 }
 
+/**
+ * After the import: the snapshot it took names the sources the import actually replaced, and is dropped when it
+ * replaced none (an import with --supersede takes one in case it does).
+ */
+export function settleSnapshot(store: CaseStore, row: StateSnapshotRow, replaced: SourceRow[]): void {
+  const own = replaced.filter((s, i) => replaced.findIndex((x) => x.id === s.id) === i);
+  if (!own.length) store.deleteStateSnapshot(row.id);
+  else store.setSnapshotReplaced(row.id, own.map((s) => ({ id: s.id, fileName: s.fileName, importedAt: s.importedAt })));
+}
+
 /** Saves the case's current graph state as a snapshot; returns its row. */
 export function takeStateSnapshot(store: CaseStore, meta: { label: string; auto: boolean; replaced?: StateSnapshotRow['replaced']; now?: Date }): StateSnapshotRow {
   const { index } = loadGraphIndex(store);
