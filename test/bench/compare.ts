@@ -148,7 +148,8 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
   store.close();
 
   const s = result!.summary;
-  const edgeChanges = Object.values(s.edges).reduce((n, c) => n + c.added + c.removed + c.changed, 0);
+  const edgeAddedRemoved = Object.values(s.edges).reduce((n, c) => n + c.added + c.removed, 0);
+  const edgeChanged = Object.values(s.edges).reduce((n, c) => n + c.changed, 0);
   const p = `compare_${label}`;
   return {
     [`${p}_edges`]: edges,
@@ -160,14 +161,18 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     /** The whole diff (edges, paths to every admin for every origin, 100 credentials' blast radius, findings) over the raw set difference. */
     [`${p}_diff_vs_raw_ratio`]: round(median(diff) / median(raw)),
     [`${p}_diff_vs_raw_cpu_ratio`]: round(median(diffCpu) / median(rawCpu)),
-    [`${p}_edge_changes`]: edgeChanges,
-    [`${p}_raw_edge_changes`]: rawResult!.added + rawResult!.removed,
+    /** Edges added or removed by the diff, and by the raw set difference (they must agree). */
+    [`${p}_edges_added_removed`]: edgeAddedRemoved,
+    [`${p}_raw_edges_added_removed`]: rawResult!.added + rawResult!.removed,
+    /** Edges on both sides whose access level or condition changed (the raw set difference cannot see these). */
+    [`${p}_edges_changed`]: edgeChanged,
     [`${p}_paths_changed`]: s.paths.appeared + s.paths.disappeared + s.paths.nowConditional + s.paths.nowUnconditional,
     [`${p}_new_admin_origins`]: s.paths.newAdminOrigins,
     [`${p}_blast_affected`]: s.blastRadius.affected,
     [`${p}_blast_compared`]: s.blastRadius.compared,
     ...(cli ? { [`${p}_cli_diff_ms`]: Math.round(cli.elapsedMs), [`${p}_cli_process_ms`]: Math.round(cli.processMs) } : {}),
     [`${p}_snapshot_ms`]: Math.round(snap.ms),
+    [`${p}_snapshot_cpu_ms`]: Math.round(snap.cpuMs),
     [`${p}_snapshot_mb`]: round(snap.value.bytes / 2 ** 20),
     compare_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
