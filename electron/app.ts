@@ -209,6 +209,15 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
       return currentEngine().caseInfo({});
     },
     recentCases: async () => loadRecent(recentFile),
+    pickCaseFile: async (event): Promise<ImportFile | null> => {
+      const parent = windowOf(event);
+      const options = { title: 'Compare with a case', properties: ['openFile'] as 'openFile'[], filters: CASE_FILTERS };
+      const picked = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      const path = picked.canceled ? undefined : picked.filePaths[0];
+      if (!path) return null;
+      grant(event.sender.id, path);
+      return { path };
+    },
     grantDroppedPath: (event, path) => grant(event.sender.id, path),
   });
 

@@ -11,6 +11,7 @@ import { HelpPanel } from './panels/Help';
 import { ImportDialog } from './panels/ImportDialog';
 import { Legend } from './panels/Legend';
 import { PathsPanel } from './panels/Paths';
+import { ComparePanel } from './panels/Compare';
 import { shortcutFor } from './shortcuts';
 import { useApp, useAppStore } from './store';
 import type { Theme } from './store/ui-slice';
@@ -59,6 +60,7 @@ export function App() {
           {mode === 'blast' && <BlastRadiusPanel />}
           {mode === 'paths' && <PathsPanel />}
           {mode === 'findings' && <FindingsPanel />}
+          {mode === 'compare' && <ComparePanel />}
         </aside>
         <section className="stage">
           <GraphCanvas />

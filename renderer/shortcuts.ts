@@ -39,6 +39,7 @@ export const SHORTCUTS: Shortcut[] = [
       if (!s.getState().findings) void s.getState().loadFindings();
     },
   },
+  { keys: ['5'], label: 'Compare with another case, a snapshot or a file to test', run: (s) => s.getState().setMode('compare') },
   {
     keys: ['e'],
     label: 'Expand the selected node’s neighbours',

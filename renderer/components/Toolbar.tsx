@@ -9,6 +9,7 @@ const MODES: { mode: Mode; label: string; key: string }[] = [
   { mode: 'blast', label: 'Blast radius', key: '2' },
   { mode: 'paths', label: 'Paths', key: '3' },
   { mode: 'findings', label: 'Findings', key: '4' },
+  { mode: 'compare', label: 'Compare', key: '5' },
 ];
 
 export function Toolbar() {

@@ -4,6 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RendererBridge, ShellCommand } from '../contract';
 import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
+import { createCompareSlice } from './compare-slice';
 import { createGraphSlice } from './graph-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
@@ -21,6 +22,7 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createSelectionSlice(deps),
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
+      ...createCompareSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));

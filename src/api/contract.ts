@@ -8,6 +8,8 @@ import type { AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider } from '..
 // The schema tables are data the UI legend reads; they are re-exported so the renderer needs nothing else from src/.
 export { EDGE_KINDS, NODE_KINDS, NODE_CATEGORIES, ACCESS_LEVELS } from '../model/kinds.js';
 export type { EdgeProps, Evidence, ImportWarning, Json, JsonObject, MarkKind, AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider };
+import type { CaseDiff, CompareCaseRequest, CompareSnapshotsRequest, PlanImpact, PlanImpactRequest, SnapshotInfo } from './contract-compare.js';
+export type * from './contract-compare.js';
 
 export interface NodeSummary {
   id: string;
@@ -117,7 +119,14 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string; project?: string };
+  options?: {
+    format?: string;
+    cluster?: string;
+    account?: string;
+    project?: string;
+    /** Also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule). */
+    supersede?: boolean;
+  };
 }
 
 export interface ImportResult {
@@ -279,6 +288,15 @@ export interface BlastmapApi {
   paths(arg: { from: string; to: string | 'admin' | 'high-value'; k?: number } & TraversalOptions): Promise<AttackPath[]>;
   findings(arg: { severity?: Severity; rule?: string }): Promise<Finding[]>;
   containment(arg: { from: string; targets?: string[] } & TraversalOptions): Promise<ContainmentPlan>;
+  /** Compares the open case with another case file (read-only; an upload is read from a private temporary copy). */
+  compareCase(arg: CompareCaseRequest): Promise<CaseDiff>;
+  /** The graph states this case keeps (taken before re-imports replaced sources, or on request). */
+  snapshots(arg: Record<string, never>): Promise<SnapshotInfo[]>;
+  takeSnapshot(arg: { label?: string }): Promise<SnapshotInfo>;
+  /** Compares two states of this case: a snapshot and the case as it is, or two snapshots. */
+  compareSnapshots(arg: CompareSnapshotsRequest): Promise<CaseDiff>;
+  /** What importing the file(s) would change: imported into a private copy of the case, compared, copy removed. */
+  planImpact(arg: PlanImpactRequest): Promise<PlanImpact>;
 }
 
 export type ApiMethod = keyof BlastmapApi;
@@ -303,6 +321,11 @@ export const API_METHODS = [
   'paths',
   'findings',
   'containment',
+  'compareCase',
+  'snapshots',
+  'takeSnapshot',
+  'compareSnapshots',
+  'planImpact',
 ] as const satisfies readonly ApiMethod[];
 
 /** Menu and shell commands the Electron shell sends to the renderer. */
@@ -321,6 +344,8 @@ export interface ShellServices {
   /** Open or create another case (Electron: dialogs and a new engine); browser mode: not available. */
   openCase(arg: { create: boolean }): Promise<CaseInfo | null>;
   recentCases(arg: Record<string, never>): Promise<string[]>;
+  /** A case file to compare with, from a native dialog (Electron; the path is then allowed to compareCase). Browser mode: null. */
+  pickCaseFile?(arg: Record<string, never>): Promise<ImportFile | null>;
   onCommand(listener: (command: ShellCommand) => void): () => void;
 }
 

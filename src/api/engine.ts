@@ -7,6 +7,7 @@ import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
+import { CompareService } from './compare/service.js';
 import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
@@ -58,6 +59,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     index ??= loadGraphIndex(store).index;
     return (analysis ??= new AnalysisViews(store, views, index));
   };
+  const compare = new CompareService(store, views, () => (index ??= loadGraphIndex(store).index));
   // The running import, outside the queue so progress and cancel answer while it holds the case.
   let running: { progress: ImportProgressView | null; abort: AbortController } | undefined;
 
@@ -237,6 +239,12 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       ),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
+
+    compareCase: (arg) => serial(() => compare.compareCase(arg)),
+    snapshots: () => serial(() => compare.snapshots()),
+    takeSnapshot: ({ label }) => serial(() => compare.takeSnapshot(label)),
+    compareSnapshots: (arg) => serial(() => compare.compareSnapshots(arg)),
+    planImpact: (arg) => serial(() => compare.planImpact(arg)),
   };
   return engine;
 }

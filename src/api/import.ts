@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
+import { scopeReplacements } from '../analysis/compare/replace-rule.js';
+import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
 import { detectImporter } from '../importers/registry.js';
 import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
-import type { CaseStore } from '../store/case-store.js';
+import type { CaseStore, SourceRow } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
 
@@ -26,6 +28,10 @@ export interface ImportHooks {
   /** Who asked (recorded on marks an import makes). */
   by?: string;
   now?: Date;
+  /** Save the graph state before a re-import replaces sources (default true; `blastmap diff --case` reads it). */
+  snapshot?: boolean;
+  /** Sources a file also replaces, decided once its rows are written (plan-impact's scope rule). */
+  alsoReplaces?: (store: CaseStore, source: { id: number; format: string; label: string }) => number[];
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -77,6 +83,20 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const sourceIds: number[] = [];
   store.begin();
   try {
+    let snapshot: ReturnType<typeof snapshotBeforeReplacing>;
+    const gone: SourceRow[] = [];
+    if (hooks.snapshot !== false) {
+      // With --supersede, what the files will replace is known only once they are read: any source of a whole-scope
+      // format they share may go, so the state is kept whenever there is one.
+      const replacing = options.supersede ? store.sources().filter((s) => prepared.some((p) => p.importer.format === s.format)).map((s) => s.id) : prepared.flatMap((p) => store.sourcesToReplace(p.label, p.sha256, p.importer.format));
+      snapshot = snapshotBeforeReplacing(store, [...new Set(replacing)], prepared.map((p) => ('path' in p.file ? basename(p.file.path) : p.file.name)), now);
+    }
+    const imported = new Set<number>();
+    const supersede = (s: CaseStore, source: { id: number; format: string }): number[] => {
+      imported.add(source.id);
+      return scopeReplacements(s, source, imported).map((x) => x.source.id);
+    };
+    const alsoReplaces = hooks.alsoReplaces ?? (options.supersede ? supersede : undefined);
     const touched = new Set<string>();
     const before = store.counts();
     let edgesIncoming = 0;
@@ -89,7 +109,12 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
         hooks.onProgress?.({ file: input.fileName, index, total: prepared.length, phase, nodes, edges });
       progress('parsing');
       const replaced = store.sourcesToReplace(p.label, p.sha256, p.importer.format);
-      for (const id of replaced) for (const nodeId of store.deleteSource(id)) touched.add(nodeId);
+      const drop = (id: number) => {
+        const row = store.sources().find((s) => s.id === id);
+        if (row) gone.push(row);
+        for (const nodeId of store.deleteSource(id)) touched.add(nodeId);
+      };
+      for (const id of replaced) drop(id);
       const sourceId = store.addSource({
         label: p.label,
         fileName: input.fileName,
@@ -123,6 +148,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       }
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings);
+      for (const id of alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) drop(id);
       for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
     }
@@ -133,6 +159,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
     recomputeDerived(store, now);
+    // The snapshot names the sources actually replaced (or goes, when none was).
+    if (snapshot) settleSnapshot(store, snapshot, gone);
     checkCancelled(hooks.signal);
     store.commit();
   } catch (err) {

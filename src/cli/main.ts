@@ -45,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     });
   };
 
-  const cx: CliContext = { io, json, withEngine, resolveRef, caseOption };
+  const cx: CliContext = { io, json, withEngine, resolveRef, caseOption, setExitCode: (c) => (code = c) };
   for (const register of COMMANDS) register(program, cx);
 
   try {

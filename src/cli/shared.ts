@@ -5,7 +5,8 @@ import { ApiError } from '../api/errors.js';
 import type { ImportProgress } from '../api/import.js';
 
 /** Exit codes of the CLI contract. */
-export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+/** Exit codes of the CLI contract; `gate` is a CI gate that tripped (`plan-impact --fail-on`, `diff --fail-on`). */
+export const EXIT = { ok: 0, badInput: 1, usage: 2, gate: 3 } as const;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -28,6 +29,8 @@ export interface CliContext {
   resolveRef: (engine: Engine, ref: string) => Promise<string>;
   /** The mandatory --case option. */
   caseOption: () => Option;
+  /** Sets the exit code the command ends with (when it succeeded: a CI gate that tripped). */
+  setExitCode: (code: number) => void;
 }
 
 export interface WindowFlags {

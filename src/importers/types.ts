@@ -11,6 +11,8 @@ export interface ImportOptions {
   account?: string;
   /** GCP IAM policies that do not name their project (get-iam-policy output): the project id. */
   project?: string;
+  /** Replace earlier whole-scope exports of the same format and boundaries (see analysis/compare/replace-rule.ts). */
+  supersede?: boolean;
 }
 
 export interface ImportContext {

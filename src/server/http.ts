@@ -244,8 +244,8 @@ export async function loadStatic(rendererDir: string, pathname: string): Promise
 
 /** Browser mode imports uploaded contents only: a page must not make the server read files by path. */
 function refusePaths(method: ApiMethod, arg: unknown): void {
-  if (method !== 'importFiles') return;
-  const files = (arg as { files: object[] }).files;
+  if (method !== 'importFiles' && method !== 'planImpact' && method !== 'compareCase') return;
+  const files = method === 'compareCase' ? [(arg as { other: object }).other] : (arg as { files: object[] }).files;
   if (files.some((f) => 'path' in f)) {
     throw new ApiError({ code: 'bad-input', message: 'browser mode imports file contents ({ name, contentBase64 }), not paths' });
   }

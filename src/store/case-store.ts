@@ -13,11 +13,13 @@ import { NodeReader } from './node-reader.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
 import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
+import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
 import { Sql } from './sql.js';
 import type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
 
 export { CaseError, DERIVED_SOURCE } from './types.js';
 export type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+export type { StateSnapshotRow } from './state-snapshots.js';
 
 /**
  * One case file. Only src/store talks SQL. Writes happen inside the transaction the caller opens with
@@ -42,6 +44,7 @@ export class CaseStore {
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
+  private readonly stateSnapshots: StateSnapshotsTable;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -58,6 +61,7 @@ export class CaseStore {
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
+    this.stateSnapshots = new StateSnapshotsTable(this.sql);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
@@ -201,6 +205,10 @@ export class CaseStore {
   edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
     return this.edgeReader.edgesOfKind(kind);
   }
+  /** Edges of several kinds, in one scan. */
+  edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    return this.edgeReader.edgesOfKinds(kinds);
+  }
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   traversableEdges(): ReturnType<EdgeReader['traversableEdges']> {
     return this.edgeReader.traversableEdges();
@@ -260,6 +268,57 @@ export class CaseStore {
   }
   findings(filter: { nodeId?: string } = {}): FindingRow[] {
     return this.findingRows.list(filter);
+  }
+
+  // --- state snapshots and copies (blastmap diff, plan-impact) ------------------------------------
+
+  addStateSnapshot(row: Omit<StateSnapshotRow, 'id' | 'bytes'>, data: Uint8Array): number {
+    return this.stateSnapshots.add(row, data);
+  }
+  stateSnapshotList(): StateSnapshotRow[] {
+    return this.stateSnapshots.list();
+  }
+  stateSnapshotData(id: number): Buffer | undefined {
+    return this.stateSnapshots.data(id);
+  }
+  setSnapshotReplaced(id: number, replaced: StateSnapshotRow['replaced']): void {
+    this.stateSnapshots.setReplaced(id, replaced);
+  }
+  deleteStateSnapshot(id: number): void {
+    this.stateSnapshots.delete(id);
+  }
+  pruneAutoSnapshots(keep: number): number {
+    return this.stateSnapshots.pruneAuto(keep);
+  }
+  /** Credentials a source says are not active (`active: false` or AWS's `status: Inactive`), among nodes of the kinds. */
+  inactiveNodes(kinds: readonly NodeKind[]): string[] {
+    if (!kinds.length) return [];
+    return this.sql
+      .stmt(`SELECT id FROM nodes WHERE kind IN (${kinds.map(() => '?').join(',')}) AND (json_extract(props, '$.active') = 0 OR json_extract(props, '$.status') = 'Inactive')`)
+      .pluck()
+      .all(...kinds) as string[];
+  }
+  /** The boundaries a source describes: those of the nodes it states in full (not as references). */
+  sourceScope(sourceId: number): string[] {
+    const rows = this.sql
+      .stmt(
+        `SELECT boundary FROM nodes WHERE solo_source = ? AND stub = 0 AND boundary IS NOT NULL
+         UNION SELECT boundary FROM node_facts WHERE source_id = ? AND stub = 0 AND boundary IS NOT NULL`,
+      )
+      .pluck()
+      .all(sourceId, sourceId) as string[];
+    return rows.sort();
+  }
+  /** The technique of every edge that states one (by edge row id): what a state snapshot keeps of edge props. */
+  edgeTechniques(): Map<number, string> {
+    const out = new Map<number, string>();
+    const q = this.sql.stmt(`SELECT id, json_extract(props, '$.technique') FROM edges WHERE props LIKE '%"technique"%'`).raw(true);
+    for (const [id, t] of q.iterate() as Iterable<[number, unknown]>) if (typeof t === 'string') out.set(id, t);
+    return out;
+  }
+  /** A consistent copy of the case in another file (SQLite's online backup; the case stays usable meanwhile). */
+  async backupTo(path: string): Promise<void> {
+    await this.db.backup(path);
   }
 
   // --- meta ---------------------------------------------------------------------------------------

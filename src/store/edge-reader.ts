@@ -1,6 +1,7 @@
 import type { EdgeProps } from '../model/fragment.js';
 import { EDGE_KINDS, type EdgeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
+import { STATEMENT_INDEX_KINDS } from './migrations/0011-state-snapshots.js';
 import type { EvidenceTable } from './evidence.js';
 import type { EdgeRowRaw } from './rows.js';
 import type { Sql } from './sql.js';
@@ -36,6 +37,22 @@ export class EdgeReader {
 
   *edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
     for (const row of this.sql.stmt('SELECT * FROM edges WHERE kind = ?').iterate(kind) as Iterable<EdgeRowRaw>) yield this.toEdge(row);
+  }
+
+  /**
+   * Edges of several kinds. The raw statement kinds have a partial index (migration 0011), which SQLite uses only for
+   * a query naming exactly its kinds as literals; any other kind costs one scan of the table.
+   */
+  *edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    const indexed: readonly string[] = STATEMENT_INDEX_KINDS;
+    const literal = (list: readonly string[]) => list.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
+    if (kinds.some((k) => indexed.includes(k))) {
+      const q = this.sql.stmt(`SELECT * FROM edges WHERE kind IN (${literal(indexed)})`);
+      for (const row of q.iterate() as Iterable<EdgeRowRaw>) if (kinds.includes(row.kind as EdgeKind)) yield this.toEdge(row);
+    }
+    const rest = kinds.filter((k) => !indexed.includes(k));
+    if (!rest.length) return;
+    for (const row of this.sql.stmt(`SELECT * FROM edges WHERE kind IN (${literal(rest)})`).iterate() as Iterable<EdgeRowRaw>) yield this.toEdge(row);
   }
 
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */

@@ -192,6 +192,22 @@ describe('Electron main process (electron mocked)', () => {
     expect(after.ok).toBe(true);
   });
 
+  it('compares with a case file only once the user picked it in the dialog', async () => {
+    const casePath = await seededCase();
+    const other = await seededCase();
+    await startApp({ argv: ['--case', casePath], paths: paths() });
+    const s = fake.state;
+    const id = s.windows[0]!.webContents.id;
+    const compare = () => s.handlers.get('blastmap:compareCase')!(trustedEvent(id), { other: { path: other } }) as Promise<{ ok: boolean; value?: { summary: unknown } }>;
+    expect((await compare()).ok).toBe(false);
+    s.openDialog = { canceled: false, filePaths: [other] };
+    const picked = (await s.handlers.get('blastmap-shell:pickCaseFile')!(trustedEvent(id), {})) as { value: unknown };
+    expect(picked.value).toEqual({ path: other });
+    const diff = await compare();
+    expect(diff.ok).toBe(true);
+    expect(diff.value?.summary).toMatchObject({ keysRotated: 0 });
+  });
+
   it('remembers opened cases in recent.json and reopens the latest', async () => {
     const casePath = await seededCase();
     const p = paths();

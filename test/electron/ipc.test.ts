@@ -107,6 +107,15 @@ describe('IPC handlers', () => {
     expect(await call('importFiles', { files: [{ name: 'x.json', contentBase64: 'e30=' }] })).toMatchObject({ ok: true });
   });
 
+  it('compares with, and tests the impact of, only files the user picked', async () => {
+    const { call, calls } = setup(['/home/u/old.blastmap', '/home/u/plan.json']);
+    expect(await call('compareCase', { other: { path: '/home/u/other-client.blastmap' } })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('/home/u/other-client.blastmap') } });
+    expect(await call('planImpact', { files: [{ path: '/etc/shadow' }] })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(calls).toEqual([]);
+    expect(await call('compareCase', { other: { path: '/home/u/old.blastmap' }, otherIs: 'before' })).toMatchObject({ ok: true });
+    expect(await call('planImpact', { files: [{ path: '/home/u/plan.json' }] })).toMatchObject({ ok: true });
+  });
+
   it('sends engine errors as their ApiErrorShape and unknown errors as internal', async () => {
     const { call } = setup();
     expect(await call('node', { id: 'x' })).toEqual({ ok: false, error: { code: 'not-found', message: 'no node with id "x"' } });
@@ -126,6 +135,7 @@ describe('shell IPC handlers', () => {
         return null;
       },
       recentCases: async () => ['/a.blastmap'],
+      pickCaseFile: async () => ({ path: '/picked.blastmap' }),
       grantDroppedPath: (_e, p) => granted.push(p),
     });
     return { handlers, listeners, granted, opened };
