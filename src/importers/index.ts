@@ -7,6 +7,7 @@ import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
+import { azureHound } from './azurehound.js';
 import { cloudtrail } from './cloudtrail.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
@@ -42,4 +43,5 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAuditLog,
   kubernetes,
   eksPodIdentity,
+  azureHound,
 ];
