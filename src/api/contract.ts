@@ -34,6 +34,11 @@ export interface SourceInfo extends SourceRef {
   importedAt: string;
   counts: { nodes: number; edges: number };
   warnings: ImportWarning[];
+  /**
+   * What the file is as a whole, when its importer says: a Terraform plan or state gives `terraform` ({ document:
+   * 'plan' | 'state' | 'tfstate', describes, addressDigest, priorStateDigest, … }; see src/importers/terraform/meta.ts).
+   */
+  meta?: JsonObject;
 }
 
 export interface EdgeView {

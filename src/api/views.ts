@@ -91,5 +91,5 @@ function sourceEvidence(e: StoredEdge, source: SourceRef | undefined): Evidence[
 }
 
 export function sourceInfo(s: SourceRow): SourceInfo {
-  return { id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings };
+  return { id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings, ...(Object.keys(s.meta).length ? { meta: s.meta } : {}) };
 }

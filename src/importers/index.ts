@@ -17,6 +17,7 @@ import { gitleaks } from './gitleaks.js';
 import { kubernetes } from './kubernetes.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
+import { terraform } from './terraform.js';
 import { trufflehog } from './trufflehog.js';
 import { vaultPolicy } from './vault-policy.js';
 
@@ -44,4 +45,5 @@ export const IMPORTERS: readonly Importer[] = [
   kubernetes,
   eksPodIdentity,
   azureHound,
+  terraform,
 ];

@@ -45,6 +45,8 @@ export interface SourceRow {
   options: JsonObject;
   counts: { nodes: number; edges: number };
   warnings: ImportWarning[];
+  /** What the importer said about the file as a whole (migration 0010); {} when nothing. */
+  meta: JsonObject;
 }
 
 export interface MarkRow {

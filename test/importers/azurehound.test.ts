@@ -14,9 +14,9 @@ const TENANT = 'azure:tenant:6c12b0b0-b2cc-4a73-8252-0b94bfca2145';
 const GA = `admin:${TENANT}`;
 const SUB = 'azure:subscription:4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87';
 const obj = (n: number) => `azure:object:${n.toString(16).padStart(8, '0')}-1111-4222-8333-${n.toString(16).padStart(12, '0')}`;
-const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = [1, 2, 3, 4, 5, 6].map(obj);
+const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = [obj(1), obj(2), obj(3), obj(4), obj(5), obj(6)] as const;
 const GROUP = obj(10);
-const [PAY_APP, PAY_SP, DEP_APP, DEP_SP, BOT_SP, GH_APP, GH_SP, RUN_SP] = [20, 21, 22, 23, 24, 25, 26, 27].map(obj);
+const [PAY_APP, PAY_SP, DEP_APP, DEP_SP, BOT_SP, GH_APP, GH_SP, RUN_SP] = [obj(20), obj(21), obj(22), obj(23), obj(24), obj(25), obj(26), obj(27)] as const;
 const VM_MI = obj(30);
 const UA_MI = obj(31);
 
