@@ -14,6 +14,7 @@ import { gcpAssetInventory } from './gcp-asset-inventory.js';
 import { gcpAuditLog } from './gcp-audit-log.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { gitleaks } from './gitleaks.js';
+import { k8sAuditLog } from './k8s-audit-log.js';
 import { kubernetes } from './kubernetes.js';
 import { opengraph } from './opengraph.js';
 import { sharphound } from './sharphound.js';
@@ -46,4 +47,5 @@ export const IMPORTERS: readonly Importer[] = [
   eksPodIdentity,
   azureHound,
   terraform,
+  k8sAuditLog,
 ];
