@@ -210,6 +210,12 @@ export interface Finding {
   summary: string;
   evidence: Evidence[];
   remediation: string;
+  /**
+   * Present when a posture scanner reported it (Prowler, ScoutSuite): the scanner, its check id and status, the
+   * resource as the scanner named it, and whether a node of the case matched it (`rule` is `<scanner>:<checkId>`;
+   * an unmatched result keeps the resource as `nodeId` and has no `node`).
+   */
+  origin?: { scanner: string; checkId: string; status: string; resource: string; matched: boolean; source?: SourceRef };
 }
 
 export interface ContainmentCut {

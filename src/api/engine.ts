@@ -69,7 +69,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
   const findingView = (f: ReturnType<CaseStore['findings']>[number]): Finding => {
     const n = store.node(f.nodeId);
-    return { ...f, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}) };
+    const { origin, ...rest } = f;
+    return { ...rest, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}), ...(origin ? { origin: origin as unknown as NonNullable<Finding['origin']> } : {}) };
   };
 
   const engine: Engine = {
@@ -231,7 +232,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       serial(() =>
         store
           .findings()
-          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
+          // A scanner's findings are `<scanner>:<check>`: --rule prowler lists them all.
+          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule || f.rule.startsWith(`${rule}:`)))
           .map(findingView)
           .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
       ),

@@ -17,6 +17,8 @@ import { gitleaks } from './gitleaks.js';
 import { k8sAuditLog } from './k8s-audit-log.js';
 import { kubernetes } from './kubernetes.js';
 import { opengraph } from './opengraph.js';
+import { prowler } from './prowler.js';
+import { scoutSuite } from './scoutsuite.js';
 import { sharphound } from './sharphound.js';
 import { terraform } from './terraform.js';
 import { trufflehog } from './trufflehog.js';
@@ -48,4 +50,6 @@ export const IMPORTERS: readonly Importer[] = [
   azureHound,
   terraform,
   k8sAuditLog,
+  prowler,
+  scoutSuite,
 ];

@@ -271,6 +271,13 @@ export class CaseStore {
   scannerResults(): IterableIterator<ScannerResult & { sourceId: number }> {
     return this.scannerRows.all();
   }
+  hasScannerResults(): boolean {
+    return this.scannerRows.count() > 0;
+  }
+  /** Every node's id and handles, props unread (for matching what outside reports name). */
+  nodeHandles(): IterableIterator<{ id: string; kind: string; stub: boolean; handles: string[] }> {
+    return this.scannerRows.handleRows();
+  }
 
   // --- meta ---------------------------------------------------------------------------------------
 

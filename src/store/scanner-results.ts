@@ -46,4 +46,11 @@ export class ScannerResultsTable {
   count(): number {
     return (this.sql.stmt('SELECT count(*) AS n FROM scanner_results').get() as { n: number }).n;
   }
+
+  /** Every node's id and handles (no props parsed): what scanner results are matched against. */
+  *handleRows(): IterableIterator<{ id: string; kind: string; stub: boolean; handles: string[] }> {
+    for (const r of this.sql.stmt('SELECT id, kind, stub, handles FROM nodes').iterate() as Iterable<{ id: string; kind: string; stub: number; handles: string }>) {
+      yield { id: r.id, kind: r.kind, stub: r.stub === 1, handles: r.handles ? r.handles.split('\n') : [] };
+    }
+  }
 }

@@ -68,4 +68,6 @@ export interface FindingRow {
   summary: string;
   evidence: Evidence[];
   remediation: string;
+  /** Findings made from a posture scanner's result: which scanner, check and resource (migration 0010). */
+  origin?: JsonObject;
 }

@@ -26,6 +26,9 @@ export const migration0010: Migration = {
         data      TEXT NOT NULL DEFAULT '{}'  -- summary, remediation, provider, account, region, place in the file
       );
       CREATE INDEX scanner_results_source ON scanner_results(source_id);
+
+      -- A finding made from a scanner result says where it came from: {scanner, checkId, status, resource, matched}.
+      ALTER TABLE findings ADD COLUMN origin TEXT;
     `);
   },
 };
