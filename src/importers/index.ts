@@ -3,6 +3,7 @@ import { awsAccessKeys } from './aws-access-keys.js';
 import { awsCloudFormationIam } from './aws-cloudformation-iam.js';
 import { awsCredentialReport } from './aws-credential-report.js';
 import { awsGaad } from './aws-gaad.js';
+import { awsIamCli } from './aws-iam-cli.js';
 import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
 import { azureRbac } from './azure-arm.js';
@@ -52,4 +53,5 @@ export const IMPORTERS: readonly Importer[] = [
   k8sAuditLog,
   prowler,
   scoutSuite,
+  awsIamCli,
 ];
