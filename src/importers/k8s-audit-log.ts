@@ -175,6 +175,8 @@ class AuditReader {
   private readonly clusters = new Set<string>();
   private early = 0;
   private readonly streams = new Set<string>();
+  /** Identity nodes by cluster and user name: most events come from a few dozen callers. */
+  private readonly identities = new Map<string, NodeFact>();
 
   constructor(
     private readonly folder: ActivityFolder,
@@ -198,7 +200,7 @@ class AuditReader {
     else if (stage === 'ResponseComplete' && auditId && this.streams.delete(auditId)) return;
     const user = isObject(raw['user']) ? raw['user'] : {};
     const username = typeof user['username'] === 'string' ? user['username'] : undefined;
-    const time = isoTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']);
+    const time = fastTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']);
     const verb = typeof raw['verb'] === 'string' ? raw['verb'] : undefined;
     if (!username || !time || !verb) return this.folder.skip('missing user.username, verb or timestamp', at);
     const cluster = this.forced ?? wrapperCluster ?? clusterFromFileName(this.file);
@@ -224,7 +226,6 @@ class AuditReader {
       by: username,
     };
     const actor = this.identity(cluster, username);
-    this.folder.node(actor);
     // EKS names the AWS identity behind a mapped user (user.extra.arn): it authenticated as that cluster user.
     const extra = isObject(user['extra']) ? user['extra'] : {};
     const awsArn = Array.isArray(extra['arn']) && typeof extra['arn'][0] === 'string' ? iamPrincipal(extra['arn'][0]) : undefined;
@@ -237,40 +238,49 @@ class AuditReader {
     const imp = isObject(raw['impersonatedUser']) ? raw['impersonatedUser'] : undefined;
     if (imp && typeof imp['username'] === 'string') {
       doer = this.identity(cluster, imp['username']);
-      this.folder.node(doer);
       this.folder.observe(actor.id, doer.id, { ...event, action: `impersonate ${imp['username']}` }, 'impersonated it (Impersonate-User)', 'impersonate');
     }
     if (failed) return this.folder.skip('the request was denied or failed (response code ≥ 400): nothing reached', at);
     const target = this.target(cluster, verb, resource, sub, ns, name);
     if (!target || target.id === doer.id) return;
-    this.folder.node(target.node);
+    this.folder.nodeOnce(target.id, target.node);
     this.folder.observe(doer.id, target.id, event, target.reason, target.technique);
   }
 
   /** What a request reached: the object itself when reaching it hands over credentials or code execution. */
-  private target(cluster: string, verb: string, resource: string | undefined, sub: string | undefined, ns: string | undefined, name: string | undefined): { id: string; node: NodeFact; reason: string; technique: string } | undefined {
+  private target(cluster: string, verb: string, resource: string | undefined, sub: string | undefined, ns: string | undefined, name: string | undefined): { id: string; node: () => NodeFact; reason: string; technique: string } | undefined {
     const clusterId = ids.k8sCluster(cluster);
     if (resource === 'serviceaccounts' && sub === 'token' && ns && name) {
       const id = ids.k8sObject(cluster, ns, 'serviceaccount', name);
-      return { id, node: { id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], boundary: clusterId, stub: true }, reason: 'requested a token for the service account (TokenRequest)', technique: 'serviceaccounts/token' };
+      return { id, node: () => ({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], boundary: clusterId, stub: true }), reason: 'requested a token for the service account (TokenRequest)', technique: 'serviceaccounts/token' };
     }
     if (resource === 'pods' && sub && SENSITIVE_SUBRESOURCES.has(sub) && ns && name) {
       const id = ids.k8sObject(cluster, ns, 'pod', name);
-      return { id, node: { id, kind: 'k8s_pod', name: `${ns}/${name}`, handles: [`${ns}/${name}`], boundary: clusterId, stub: true }, reason: `ran pods/${sub} on the pod`, technique: `pods/${sub}` };
+      return { id, node: () => ({ id, kind: 'k8s_pod', name: `${ns}/${name}`, handles: [`${ns}/${name}`], boundary: clusterId, stub: true }), reason: `ran pods/${sub} on the pod`, technique: `pods/${sub}` };
     }
     if (resource === 'secrets' && name && ns && (verb === 'get' || verb === 'watch' || verb === 'list')) {
       const id = ids.k8sObject(cluster, ns, 'secret', name);
-      return { id, node: { id, kind: 'k8s_secret', name: `${ns}/${name}`, handles: [`${ns}/${name}`], boundary: clusterId, stub: true }, reason: 'read the secret', technique: 'secrets' };
+      return { id, node: () => ({ id, kind: 'k8s_secret', name: `${ns}/${name}`, handles: [`${ns}/${name}`], boundary: clusterId, stub: true }), reason: 'read the secret', technique: 'secrets' };
     }
     if (ns) {
       const id = ids.k8sNamespace(cluster, ns);
-      return { id, node: { id, kind: 'k8s_namespace', name: ns, handles: [ns], boundary: clusterId, stub: true }, reason: 'called the Kubernetes API in the namespace', technique: 'Kubernetes API' };
+      return { id, node: () => ({ id, kind: 'k8s_namespace', name: ns, handles: [ns], boundary: clusterId, stub: true }), reason: 'called the Kubernetes API in the namespace', technique: 'Kubernetes API' };
     }
-    return { id: clusterId, node: { id: clusterId, kind: 'k8s_cluster', name: cluster, handles: [cluster], props: { cluster }, stub: true }, reason: 'called the Kubernetes API on cluster-scoped resources', technique: 'Kubernetes API' };
+    return { id: clusterId, node: () => ({ id: clusterId, kind: 'k8s_cluster', name: cluster, handles: [cluster], props: { cluster }, stub: true }), reason: 'called the Kubernetes API on cluster-scoped resources', technique: 'Kubernetes API' };
   }
 
-  /** The node of a request's user: a service account, a GCP service account (GKE), or a cluster user. */
+  /** The node of a request's user, stated once: a service account, a GCP service account (GKE), or a cluster user. */
   private identity(cluster: string, username: string): NodeFact {
+    const key = `${cluster}\u0000${username}`;
+    let node = this.identities.get(key);
+    if (!node) {
+      this.identities.set(key, (node = this.identityNode(cluster, username)));
+      this.folder.node(node);
+    }
+    return node;
+  }
+
+  private identityNode(cluster: string, username: string): NodeFact {
     const clusterId = ids.k8sCluster(cluster);
     const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
     if (sa) {
@@ -297,6 +307,15 @@ function iamPrincipal(arn: string): string | undefined {
   const m = /^arn:(aws[a-z-]*):sts::(\d+):assumed-role\/([^/]+)\//.exec(arn);
   if (m) return `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
   return /^arn:aws[a-z-]*:iam::\d+:(user|role)\//.test(arn) ? arn : undefined;
+}
+
+/** The API server's timestamps (2026-03-02T09:15:02.123456Z) as ISO with milliseconds, without a Date per event. */
+function fastTime(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(v);
+  if (!m) return isoTime(v);
+  const ms = m[2] ? m[2].slice(0, 3).padEnd(3, '0') : '000';
+  return ms === '000' ? `${m[1]}Z` : `${m[1]}.${ms}Z`;
 }
 
 function str(v: unknown): string | undefined {
