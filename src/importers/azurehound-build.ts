@@ -494,6 +494,16 @@ export class AzureHoundBuilder {
       }
       this.fragment.nodes.push(node);
     }
+    // AzureHound lists owners apart from the objects they own: the first owner is the object's recorded owner, as
+    // the Graph importer reads it from an embedded owners list.
+    const byId = new Map(this.fragment.nodes.map((n) => [n.id, n]));
+    for (const e of this.fragment.edges) {
+      if (e.kind !== 'OWNS') continue;
+      const owned = byId.get(e.to);
+      if (!owned || owned.stub || owned.props?.['owner']) continue;
+      const owner = this.stubs.get(e.from) ?? byId.get(e.from);
+      owned.props = { ...owned.props, owner: owner?.name ?? e.from.replace(/^azure:object:/, '') };
+    }
     // A stub adds nothing to a node the file describes.
     const described = new Set(this.fragment.nodes.filter((n) => !n.stub).map((n) => n.id));
     for (const s of this.stubs.values()) if (!described.has(s.id)) this.fragment.nodes.push(s);

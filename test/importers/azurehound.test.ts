@@ -51,6 +51,8 @@ describe('AzureHound', () => {
     expect(byId.get(PAY_APP)).toMatchObject({ kind: 'azure_application', boundary: TENANT, props: expect.objectContaining({ appId: 'a1b2c3d4-0000-4000-8000-000000000020', publisherDomain: 'contoso.onmicrosoft.com' }) });
     expect(byId.get(VM_MI)?.kind).toBe('azure_managed_identity');
     expect(byId.get(ALICE)).toMatchObject({ kind: 'azure_user', name: 'alice@contoso.com' });
+    // The owner AzureHound lists apart (AZAppOwner) is the app's recorded owner.
+    expect(byId.get(PAY_APP)?.props?.['owner']).toBe('carol@contoso.com');
     // The client secret is a credential node with its hint, never a value.
     const secret = byId.get('azure:credential:c0ffee00-1234-4567-89ab-cdef01234567');
     expect(secret).toMatchObject({ kind: 'azure_client_secret', props: expect.objectContaining({ hint: 'Xq7', expiresAt: '2027-03-01T10:00:00Z', ownerId: PAY_APP }) });

@@ -87,6 +87,9 @@ describe('Terraform state and plan', () => {
     expect(c.has('ADMIN_OF', USER, ADMIN)).toHaveLength(1);
     expect(c.has('CAN_ASSUME', 'federated:token.actions.githubusercontent.com:repo:acme/payments:ref:refs/heads/main', ROLE)).toHaveLength(1);
     expect(c.result.sources[0]?.meta).toMatchObject({ terraform: { document: 'state', describes: 'state', resources: 19, terraformVersion: '1.9.5' } });
+    // The keys whose secrets the state holds are findings of their own.
+    const inState = await c.engine.findings({ rule: 'credential-in-state-file' });
+    expect(inState.map((f) => f.nodeId).sort()).toEqual(['aws:key:AKIAQXZ2EXAMPLECIKEY', 'gcp:key:3f9c2e7a1b5d4c8e9f0a1b2c3d4e5f6a7b8c9d0e']);
     c.engine.close();
   });
 

@@ -105,13 +105,16 @@ export function mapAzure(tf: TfContext, instances: Instance[]): void {
           break;
         }
         // The secret's value is never read; only when it is there, the file is said to hold it.
-        if (typeof inst.values['value'] === 'string' && inst.values['value']) tf.warn(`${inst.address}: the file holds a client secret's value in clear (not stored here): whoever reads the file can sign in as the application`, inst.at);
+        const secretInState = typeof inst.values['value'] === 'string' && inst.values['value'] !== '';
+        if (secretInState) tf.warn(`${inst.address}: the file holds a client secret's value in clear (not stored here): whoever reads the file can sign in as the application`, inst.at);
         const keyId = s('key_id') ?? `terraform:${inst.address}`;
         const holder = { id: owner.replace(/^azure:object:/, ''), displayName: inst.address, passwordCredentials: [{ keyId, displayName: s('display_name') ?? inst.name, startDateTime: s('start_date'), endDateTime: s('end_date') }] };
         const before = scratch.nodes.length;
         directoryObject(tf.file, holder, inst.at, inst.type === 'azuread_service_principal_password' ? 'servicePrincipal' : 'application', undefined, tf.ctx, scratch, stubs, new Set());
         // Keep the credential and its edge; the owner itself is described by its own resource.
         scratch.nodes.splice(before, 1);
+        const cred = scratch.nodes[before];
+        if (cred) cred.props = { ...cred.props, ...tf.tf(inst), ...(secretInState ? { secretInState: true } : {}) };
         break;
       }
       default:

@@ -178,7 +178,8 @@ function key(tf: TfContext, inst: Instance): void {
   const name = tf.str(inst, 'name') ?? tf.str(inst, 'id');
   const parsed = name ? parseServiceAccountName(name) : undefined;
   const account = parsed?.account ?? parseServiceAccountName(tf.str(inst, 'service_account_id') ?? '')?.account ?? tf.str(inst, 'service_account_id');
-  if (typeof inst.values['private_key'] === 'string' && inst.values['private_key']) tf.warn(`${inst.address}: the file holds the service-account key's private key in clear (not stored here): whoever reads the file holds the key`, inst.at);
+  const secretInState = typeof inst.values['private_key'] === 'string' && inst.values['private_key'] !== '';
+  if (secretInState) tf.warn(`${inst.address}: the file holds the service-account key's private key in clear (not stored here): whoever reads the file holds the key`, inst.at);
   if (!parsed?.keyId || !account) {
     tf.warn(`${inst.address}: the key id is known only after apply; the key stands as a pending credential`, inst.at);
     if (!account) return;
@@ -187,7 +188,7 @@ function key(tf: TfContext, inst: Instance): void {
   const data: Record<string, unknown> = { validAfterTime: tf.str(inst, 'valid_after'), validBeforeTime: tf.str(inst, 'valid_before'), keyType: 'USER_MANAGED', keyAlgorithm: tf.str(inst, 'key_algorithm') };
   const nodes = keyNodes(keyId, account, parsed?.project, data, inst.at, tf.ctx, new Set());
   const [k, ...rest] = nodes;
-  tf.node({ ...k!, props: { ...k!.props, ...tf.tf(inst) } });
+  tf.node({ ...k!, props: { ...k!.props, ...tf.tf(inst), ...(secretInState ? { secretInState: true } : {}) } });
   for (const n of rest) {
     if (n.kind === 'gcp_service_account') tf.stub(n);
     else tf.node(n);
