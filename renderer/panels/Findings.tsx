@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
 import { plural } from '../format';
-import { queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
+import { focusable, queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
 
 const COLUMNS: { key: FindingSortKey; label: string }[] = [
   { key: 'severity', label: 'Severity' },
@@ -69,7 +69,7 @@ export function FindingsPanel() {
             {virtual.getVirtualItems().map((v) => {
               const f = rows[v.index]!;
               // A scanner's result on a resource no node of the case describes has nothing to focus.
-              const unmatched = f.origin?.matched === false;
+              const unmatched = !focusable(f);
               const focus = () => {
                 if (!unmatched) void store.getState().focus(f.nodeId);
               };
