@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
 import { plural } from '../format';
-import { queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
+import { focusable, queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
 
 const COLUMNS: { key: FindingSortKey; label: string }[] = [
   { key: 'severity', label: 'Severity' },
@@ -68,6 +68,11 @@ export function FindingsPanel() {
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((v) => {
               const f = rows[v.index]!;
+              // A scanner's result on a resource no node of the case describes has nothing to focus.
+              const unmatched = !focusable(f);
+              const focus = () => {
+                if (!unmatched) void store.getState().focus(f.nodeId);
+              };
               return (
                 <div
                   key={f.id}
@@ -76,9 +81,9 @@ export function FindingsPanel() {
                   data-testid="finding-row"
                   tabIndex={0}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
-                  onClick={() => void store.getState().focus(f.nodeId)}
+                  onClick={focus}
                   onKeyDown={(e) => {
-                    if (e.key === 'Enter') void store.getState().focus(f.nodeId);
+                    if (e.key === 'Enter') focus();
                   }}
                   title={f.summary}
                 >
@@ -89,8 +94,9 @@ export function FindingsPanel() {
                     <div>{f.title}</div>
                     <div className="muted small ellipsis">{f.summary}</div>
                   </div>
-                  <div role="cell" className="ellipsis">
+                  <div role="cell" className="ellipsis" title={unmatched ? `${f.nodeId}: no node of the case is this resource` : undefined}>
                     {f.node?.name ?? f.nodeId}
+                    {unmatched && <div className="muted small">not in the case</div>}
                   </div>
                   <div role="cell" className="muted small ellipsis">
                     {f.rule}

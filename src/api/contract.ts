@@ -36,6 +36,11 @@ export interface SourceInfo extends SourceRef {
   importedAt: string;
   counts: { nodes: number; edges: number };
   warnings: ImportWarning[];
+  /**
+   * What the file is as a whole, when its importer says: a Terraform plan or state gives `terraform` ({ document:
+   * 'plan' | 'state' | 'tfstate', describes, addressDigest, priorStateDigest, … }; see src/importers/terraform/meta.ts).
+   */
+  meta?: JsonObject;
 }
 
 export interface EdgeView {
@@ -214,6 +219,12 @@ export interface Finding {
   summary: string;
   evidence: Evidence[];
   remediation: string;
+  /**
+   * Present when a posture scanner reported it (Prowler, ScoutSuite): the scanner, its check id and status, the
+   * resource as the scanner named it, and whether a node of the case matched it (`rule` is `<scanner>:<checkId>`;
+   * an unmatched result keeps the resource as `nodeId` and has no `node`).
+   */
+  origin?: { scanner: string; checkId: string; status: string; resource: string; matched: boolean; source?: SourceRef };
 }
 
 export interface ContainmentCut {

@@ -12,7 +12,7 @@ import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummar
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
-import { sourceInfo, Views } from './views.js';
+import { findingOf, sourceInfo, Views } from './views.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
@@ -71,7 +71,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
   const findingView = (f: ReturnType<CaseStore['findings']>[number]): Finding => {
     const n = store.node(f.nodeId);
-    return { ...f, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}) };
+    return findingOf(f, n ? views.summary(n) : undefined);
   };
 
   const engine: Engine = {
@@ -233,7 +233,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       serial(() =>
         store
           .findings()
-          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
+          // A scanner's findings are `<scanner>:<check>`: --rule prowler lists them all.
+          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule || f.rule.startsWith(`${rule}:`)))
           .map(findingView)
           .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
       ),

@@ -4,7 +4,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { recomputeDerived } from '../analysis/derive.js';
-import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
+import type { GraphFragment, ImportWarning, JsonObject, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
 import { detectImporter } from '../importers/registry.js';
@@ -128,6 +128,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       const counts = { nodes: 0, edges: 0 };
       const fileWarnings: ImportWarning[] = [];
       const marks: MarkRequest[] = [];
+      const meta: JsonObject = {};
       try {
         for await (const fragment of fragmentsOf(p.importer.parse(input, ctx))) {
           checkCancelled(hooks.signal);
@@ -140,6 +141,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
           counts.edges += written.edges;
           fileWarnings.push(...fragment.warnings);
           marks.push(...(fragment.marks ?? []));
+          if (fragment.sourceMeta) Object.assign(meta, fragment.sourceMeta);
+          if (fragment.results?.length) store.addScannerResults(sourceId, fragment.results);
           progress('writing', counts.nodes, counts.edges);
           await breathe();
         }
@@ -147,7 +150,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
         throw toApiError(err, input.fileName);
       }
       for (const id of sourceTouched) touched.add(id);
-      store.finishSource(sourceId, counts, fileWarnings);
+      store.finishSource(sourceId, counts, fileWarnings, meta);
       for (const id of alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) drop(id);
       for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
@@ -170,7 +173,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
   const sources = store.sources().filter((s) => sourceIds.includes(s.id));
   return {
-    sources: sources.map((s) => ({ id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings })),
+    sources: sources.map((s) => ({ id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings, ...(Object.keys(s.meta).length ? { meta: s.meta } : {}) })),
     warnings,
     counts: store.counts(),
     elapsedMs: Math.round(performance.now() - started),

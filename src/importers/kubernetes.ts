@@ -117,6 +117,14 @@ export function clusterFromFileName(file: string): string {
   return stem.toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'cluster';
 }
 
+/**
+ * The graph facts of Kubernetes objects given as JSON objects with their places (other formats that carry
+ * Kubernetes objects — Terraform's kubernetes provider — convert to them and share this builder).
+ */
+export function kubernetesFragment(file: string, cluster: string, objects: { obj: Record<string, unknown>; at: string }[]): GraphFragment {
+  return new Builder(file, cluster).build(objects);
+}
+
 class Builder {
   private readonly clusterId: string;
   private readonly nodes = new Map<string, NodeFact>();

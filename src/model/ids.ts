@@ -40,6 +40,8 @@ export const ids = {
   azureClientId: (appId: string) => `azure:appid:${appId.toLowerCase()}`,
   /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
   azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
+  /** An Entra directory role in a tenant, by its role definition id (the template id for built-in roles: the same in every tenant). */
+  azureDirectoryRole: (tenantId: string, roleId: string) => `azure:dirrole:${tenantId.toLowerCase()}:${roleId.toLowerCase()}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,

@@ -75,6 +75,7 @@ export const NODE_KINDS = {
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
   azure_resource: { label: 'Azure resource', description: 'An Azure resource or resource group.', category: 'resource', provider: 'azure' },
+  azure_directory_role: { label: 'Entra role', description: 'An Entra ID directory role (Global Administrator, Application Administrator…); holders are bound to it by role assignments.', category: 'resource', provider: 'azure' },
   // HashiCorp Vault
   vault_policy: { label: 'Vault policy', description: 'A Vault ACL policy: the paths and capabilities a token holding it gets.', category: 'resource', provider: 'vault' },
   // Generic

@@ -1,5 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
-import type { GraphFragment, ImportWarning, MarkKind } from '../model/fragment.js';
+import type { GraphFragment, ImportWarning, JsonObject, MarkKind, ScannerResult } from '../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
@@ -11,6 +11,7 @@ import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
 import { NodeReader } from './node-reader.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
+import { ScannerResultsTable } from './scanner-results.js';
 import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
 import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
@@ -45,6 +46,7 @@ export class CaseStore {
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
   private readonly stateSnapshots: StateSnapshotsTable;
+  private readonly scannerRows: ScannerResultsTable;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -62,6 +64,7 @@ export class CaseStore {
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
     this.stateSnapshots = new StateSnapshotsTable(this.sql);
+    this.scannerRows = new ScannerResultsTable(this.sql);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
@@ -122,11 +125,11 @@ export class CaseStore {
   sourcesToReplace(label: string, sha256: string, format: string): number[] {
     return this.sourceRows.toReplace(label, sha256, format);
   }
-  addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings'>): number {
+  addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings' | 'meta'>): number {
     return this.sourceRows.add(row);
   }
-  finishSource(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[]): void {
-    this.sourceRows.finish(id, counts, warnings);
+  finishSource(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[], meta?: JsonObject): void {
+    this.sourceRows.finish(id, counts, warnings, meta);
   }
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
   deleteSource(id: number): Set<string> {
@@ -268,6 +271,20 @@ export class CaseStore {
   }
   findings(filter: { nodeId?: string } = {}): FindingRow[] {
     return this.findingRows.list(filter);
+  }
+  /** Posture-scanner results a source brought (removed with it). */
+  addScannerResults(sourceId: number, results: readonly ScannerResult[]): void {
+    this.scannerRows.add(sourceId, results);
+  }
+  scannerResults(): IterableIterator<ScannerResult & { sourceId: number }> {
+    return this.scannerRows.all();
+  }
+  hasScannerResults(): boolean {
+    return this.scannerRows.count() > 0;
+  }
+  /** Every node's id and handles, props unread (for matching what outside reports name). */
+  nodeHandles(): IterableIterator<{ id: string; kind: string; stub: boolean; handles: string[] }> {
+    return this.scannerRows.handleRows();
   }
 
   // --- state snapshots and copies (blastmap diff, plan-impact) ------------------------------------

@@ -2,14 +2,16 @@
 // import replaces only the same file (same path) or the same content, so a newer export saved under another name
 // would sit beside the older one and nothing would ever look removed. plan-impact applies an explicit rule on top:
 //
-//  1. A source that declares the state it describes (`describes` in its options: the Terraform importers record a
-//     plan's state there) replaces every earlier source declaring the same state, whatever their formats.
+//  1. A Terraform plan replaces the state it was planned against (its prior state's resource addresses match the
+//     state source's, as the importer records them in the source's meta), and a Terraform source replaces an
+//     earlier one of the same state lineage (a newer `terraform.tfstate` of the same state).
 //  2. A whole-scope export (a format listed below: one file is the whole of an account's IAM, a cluster's RBAC…)
 //     replaces earlier sources of the same format whose scope — the boundaries (accounts, clusters, projects,
 //     tenants) of the nodes they describe in full — it covers entirely. A GAAD of account 111 replaces an older GAAD
 //     of account 111; it never replaces a GAAD of 222, nor one of 111 and 222 together.
 //  3. Anything else (one bucket's policy, one user's keys, scanner reports, activity logs) only adds, unless named
 //     explicitly (`replaces`).
+import { planReplaces } from '../../importers/terraform/meta.js';
 import type { CaseStore, SourceRow } from '../../store/case-store.js';
 
 /** Formats whose one file describes whole boundaries: a newer one supersedes an older one of the same scope. */
@@ -25,22 +27,23 @@ export const WHOLE_SCOPE_FORMATS: ReadonlySet<string> = new Set([
   'eks-pod-identity',
   'bloodhound-opengraph',
   'bloodhound-sharphound',
-  // The Terraform importers (issue #17): a state and a plan's after state describe the same resources.
-  'terraform-state',
-  'terraform-plan',
 ]);
-
-/** The option key a source uses to declare which state it describes (rule 1). */
-export const DESCRIBES_OPTION = 'describes';
 
 export interface Replacement {
   source: SourceRow;
   rule: string;
 }
 
-function describes(s: SourceRow): string | undefined {
-  const v = s.options[DESCRIBES_OPTION];
-  return typeof v === 'string' && v ? v : undefined;
+/** Rule 1: the Terraform state `s` that the Terraform source `me` supersedes, described in words, or undefined. */
+function sameTerraformState(me: SourceRow, s: SourceRow): string | undefined {
+  if (planReplaces(me.meta, s.meta)) return 'the plan was made against this state';
+  const lineage = (m: SourceRow) => {
+    const t = m.meta['terraform'];
+    const l = t && typeof t === 'object' && !Array.isArray(t) ? t['lineage'] : undefined;
+    return typeof l === 'string' && l ? l : undefined;
+  };
+  const mine = lineage(me);
+  return mine && mine === lineage(s) ? `the same Terraform state (lineage ${mine})` : undefined;
 }
 
 /**
@@ -52,7 +55,6 @@ export function scopeReplacements(store: CaseStore, source: { id: number; format
   const me = all.find((s) => s.id === source.id);
   if (!me) return [];
   const out: Replacement[] = [];
-  const key = describes(me);
   let scope: Set<string> | undefined;
   for (const s of all) {
     if (s.id === source.id || skip.has(s.id)) continue;
@@ -60,8 +62,9 @@ export function scopeReplacements(store: CaseStore, source: { id: number; format
       out.push({ source: s, rule: 'named with --replaces' });
       continue;
     }
-    if (key && describes(s) === key) {
-      out.push({ source: s, rule: `describes the same state (${key})` });
+    const terraform = sameTerraformState(me, s);
+    if (terraform) {
+      out.push({ source: s, rule: terraform });
       continue;
     }
     if (s.format !== source.format || !WHOLE_SCOPE_FORMATS.has(s.format)) continue;

@@ -1,7 +1,7 @@
 import type { EdgeProps, Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import type { NodeKind } from '../../model/kinds.js';
-import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, type Member, type StoredBinding } from '../../providers/gcp/iam.js';
+import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, storedBindings, type Member, type StoredBinding } from '../../providers/gcp/iam.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
@@ -22,8 +22,8 @@ export const gcpIamBindings: EdgeRule = {
     if (!model) return;
     for (const kind of HOLDERS) {
       for (const holder of model.all(kind)) {
-        const bindings = holder.props['iamBindings'];
-        if (!Array.isArray(bindings)) continue;
+        const bindings = storedBindings(holder.props);
+        if (!bindings.length) continue;
         for (const raw of bindings) {
           const binding = raw as unknown as StoredBinding;
           for (const memberText of binding.members) {

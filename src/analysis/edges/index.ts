@@ -8,6 +8,11 @@ import { awsFederatedTrust } from './aws-federated-trust.js';
 import { awsResourceAccess } from './aws-resource-access.js';
 import { awsRootAdmin } from './aws-root-admin.js';
 import { azureAppLinks } from './azure-app-links.js';
+import { azureEntraRoles } from './azure-entra-roles.js';
+import { azureGraphAppRoles } from './azure-graph-app-roles.js';
+import { azureGroupOwners } from './azure-group-owners.js';
+import { azureKeyVaultAccess } from './azure-key-vault-access.js';
+import { azureManagedIdentity } from './azure-managed-identity.js';
 import { azureRoleAssignments } from './azure-role-assignments.js';
 import { gcpIamBindings } from './gcp-iam-bindings.js';
 import { k8sAdmin } from './k8s-admin.js';
@@ -46,4 +51,9 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   k8sNodesProxy,
   k8sNodeEscape,
   k8sFederation,
+  azureEntraRoles,
+  azureGraphAppRoles,
+  azureKeyVaultAccess,
+  azureManagedIdentity,
+  azureGroupOwners,
 ];

@@ -1,5 +1,6 @@
 import { adminCredential } from './admin-credential.js';
 import { computeRoleAdmin } from './compute-role-admin.js';
+import { credentialInStateFile } from './credential-in-state-file.js';
 import { credentialOld } from './credential-old.js';
 import { credentialUnused } from './credential-unused.js';
 import { gcpKeyNoExpiry } from './gcp-key-no-expiry.js';
@@ -28,4 +29,5 @@ export const FINDING_RULES: readonly FindingRule[] = [
   multipleActiveKeys,
   gcpKeyNoExpiry,
   identityNoOwner,
+  credentialInStateFile,
 ];

@@ -10,6 +10,7 @@ import type { BlastDelta, CaseDiff, ChangeCount, DiffBound, DiffLimits, DiffSide
 import { presentContext, summaryOn, type PresentSide } from './present-context.js';
 import { presentEdges } from './present-edges.js';
 import { presentPaths } from './present-paths.js';
+import { findingOf } from '../views.js';
 
 export type { PresentSide } from './present-context.js';
 export { familyOf } from './present-context.js';
@@ -117,7 +118,7 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
   const findingView = (f: FindingRow, side: 'a' | 'b'): Finding => {
     const ix = side === 'a' ? al.a : al.b;
     const v = ix.indexOf(f.nodeId);
-    return { ...f, severity: f.severity as Severity, ...(v >= 0 && present(ix, v) ? { node: summaryOn(ix, v, side === 'a' ? marksA : marksB) } : {}) };
+    return findingOf(f, v >= 0 && present(ix, v) ? summaryOn(ix, v, side === 'a' ? marksA : marksB) : undefined);
   };
   const findings: FindingChange[] = [
     ...raw.findings.added.map((f) => ({ change: 'new' as const, finding: findingView(f, 'b') })),

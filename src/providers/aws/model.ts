@@ -266,7 +266,12 @@ export function substitute(pattern: string, vars: Variables): string | null | un
 }
 
 function inlineStatements(node: StoredNode, owner: string): Statement[] {
-  const list = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  // GAAD and templates list a principal's inline policies; outputs of one get-role-policy each store theirs under
+  // inlinePolicy:<name> (aws-iam-cli), so several files add up. A name listed both ways counts once.
+  const listed = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  const names = new Set(listed.map((p) => (isJsonObject(p) ? String(p['name'] ?? '') : '')));
+  const single = Object.entries(node.props).filter(([k]) => k.startsWith('inlinePolicy:') && !names.has(k.slice('inlinePolicy:'.length))).map(([, v]) => v);
+  const list = [...listed, ...single];
   return list.flatMap((pol) => {
     if (!isJsonObject(pol)) return [];
     const name = String(pol['name'] ?? '');
