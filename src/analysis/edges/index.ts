@@ -2,7 +2,17 @@ import type { EdgeRule } from './types.js';
 import { awsAdmin } from './aws-admin.js';
 import { awsCanAssume } from './aws-can-assume.js';
 import { awsEscalateIam } from './aws-escalate-iam.js';
-import { awsEscalatePassRole } from './aws-escalate-passrole.js';
+import { awsEscalateApprunner } from './aws-escalate-apprunner.js';
+import { awsEscalateBedrock } from './aws-escalate-bedrock.js';
+import { awsEscalateCloudformation } from './aws-escalate-cloudformation.js';
+import { awsEscalateCodebuild } from './aws-escalate-codebuild.js';
+import { awsEscalateDatapipeline } from './aws-escalate-datapipeline.js';
+import { awsEscalateEc2 } from './aws-escalate-ec2.js';
+import { awsEscalateEcs } from './aws-escalate-ecs.js';
+import { awsEscalateGlue } from './aws-escalate-glue.js';
+import { awsEscalateIamCombo } from './aws-escalate-iam-combo.js';
+import { awsEscalateLambda } from './aws-escalate-lambda.js';
+import { awsEscalateSagemaker } from './aws-escalate-sagemaker.js';
 import { awsEscalateSsm } from './aws-escalate-ssm.js';
 import { awsFederatedTrust } from './aws-federated-trust.js';
 import { awsResourceAccess } from './aws-resource-access.js';
@@ -29,8 +39,18 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   awsAdmin,
   awsRootAdmin,
   awsEscalateIam,
-  awsEscalatePassRole,
+  awsEscalateLambda,
+  awsEscalateEc2,
+  awsEscalateEcs,
+  awsEscalateGlue,
+  awsEscalateCodebuild,
+  awsEscalateCloudformation,
+  awsEscalateSagemaker,
+  awsEscalateApprunner,
+  awsEscalateBedrock,
+  awsEscalateDatapipeline,
   awsEscalateSsm,
+  awsEscalateIamCombo,
   awsResourceAccess,
   gcpIamBindings,
   azureRoleAssignments,
