@@ -30,8 +30,13 @@ export function inventoryMarker(kind: NodeKind): string {
   return `inventory.${kind}`;
 }
 
+/** The ARN a resource is evaluated on: its id, or for one known without its region (an EC2 association), props.arn. */
+export function arnOf(node: StoredNode): string {
+  return !node.id.startsWith('arn:') && typeof node.props['arn'] === 'string' ? node.props['arn'] : node.id;
+}
+
 export function accountOf(node: StoredNode): string | undefined {
-  return arnAccount(node.id) ?? (node.boundary?.startsWith('aws:account:') ? node.boundary.slice('aws:account:'.length) : undefined);
+  return arnAccount(arnOf(node)) ?? (node.boundary?.startsWith('aws:account:') ? node.boundary.slice('aws:account:'.length) : undefined);
 }
 
 export function inventoryOf(ctx: DeriveContext, kind: NodeKind): KindInventory {

@@ -4,7 +4,7 @@ import { arnAccount } from '../../model/ids.js';
 import type { NodeKind } from '../../model/kinds.js';
 import { isAdmin } from './admin.js';
 import { edgeProps, kindWord } from './emit.js';
-import { accountOf, inventoryOf, isInventoried, type InventoriedResource } from './inventory.js';
+import { accountOf, arnOf, inventoryOf, isInventoried, type InventoriedResource } from './inventory.js';
 import { allOf, awsModel, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, type Statement } from './policy.js';
 import { decideOnResource, resourcePolicyOf } from './resource-decision.js';
@@ -175,7 +175,7 @@ function existingTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechni
     }
     // No inventory: the resources the case knows of (named by a policy, a CloudTrail call, a resource policy) and
     // those the grant names, else any the grant covers.
-    const arns = [...new Set([...resources.map((r) => r.node.id), ...grants.named])].filter((a) => (arnAccount(a) ?? account) === account);
+    const arns = [...new Set([...resources.map((r) => arnOf(r.node)), ...grants.named])].filter((a) => (arnAccount(a) ?? account) === account);
     let d: Decision | undefined;
     let resourceArn: string | undefined;
     const tried = arns.length ? arns.slice(0, 8) : [undefined];
@@ -212,12 +212,13 @@ function existingTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechni
 function fromInventory(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique, ex: ExistingResource, p: Principal, account: string, resources: InventoriedResource[], steps: Decision[], targets: Target[]): void {
   const byId = new Map(targets.map((x) => [x.role.id, x]));
   for (const r of resources) {
-    if (ex.tied && !r.roles.length) continue;
+    // Listed without its role (list-notebook-instances does not say it): any role the service may run as.
+    const roleUnknown = ex.tied && !r.roles.length;
     const policy = ex.policyProp ? resourcePolicyOf(r.node.props[ex.policyProp] as never, r.node.name, `${r.node.id} ${ex.policyProp}`) : undefined;
-    const onRes = ex.onResource.map((a) => decideOnResource(model, p, a, { arn: r.node.id, account: accountOf(r.node) ?? account, policy, label: `${ex.what} ${r.node.name}` }));
+    const onRes = ex.onResource.map((a) => decideOnResource(model, p, a, { arn: arnOf(r.node), account: accountOf(r.node) ?? account, policy, label: `${ex.what} ${r.node.name}` }));
     if (onRes.some((x) => x.verdict === 'denied')) continue;
     const d = allOf([...steps, ...onRes]);
-    const roles = ex.tied ? r.roles : targets.filter((x) => x.role.account === account).map((x) => x.role.id);
+    const roles = ex.tied && !roleUnknown ? r.roles : targets.filter((x) => x.role.account === account).map((x) => x.role.id);
     for (const roleId of roles) {
       let target = byId.get(roleId);
       if (!target && ex.tied) {
@@ -229,8 +230,9 @@ function fromInventory(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique,
       if (!target || target.role.id === p.id) continue;
       const pass = passDecision(model, p, t, target.role);
       if (!pass) continue;
-      const note = ex.tied ? ` (${ex.what} ${r.node.name} runs with it, per the inventory)` : ` (into ${ex.what} ${r.node.name}, which the inventory lists)`;
-      emit(ctx, p, target, t, allOf([pass, d]), [], note, r.node.id, r.evidence);
+      const note = roleUnknown ? ` (${ex.what} ${r.node.name} is in the inventory, without its role)` : ex.tied ? ` (${ex.what} ${r.node.name} runs with it, per the inventory)` : ` (into ${ex.what} ${r.node.name}, which the inventory lists)`;
+      const unknown = roleUnknown ? [`${ex.what} ${r.node.name} runs with role ${target.role.name} (the inventory does not say which role)`] : [];
+      emit(ctx, p, target, t, allOf([pass, d]), unknown, note, r.node.id, r.evidence);
     }
   }
 }

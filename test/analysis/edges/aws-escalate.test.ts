@@ -218,3 +218,56 @@ describe('AWS service techniques (one rule file per family)', () => {
 });
 
 const C = '777788889999';
+
+describe('aws-escalate-iam-combo: make a principal admin, then become it (iam-014 … iam-021)', () => {
+  const admin = `admin:aws:account:${A}`;
+  const role = arn(A, 'role', 'target');
+  const user = arn(A, 'user', 'target-user');
+  const policy = arn(A, 'policy', 'target-policy');
+  const cases = [
+    { id: 'iam-014', modify: 'iam:AttachRolePolicy', on: role, become: 'sts:AssumeRole', trusted: true },
+    { id: 'iam-015', modify: 'iam:AttachUserPolicy', on: user, become: 'iam:CreateAccessKey', trusted: false },
+    { id: 'iam-016', modify: 'iam:CreatePolicyVersion', on: policy, become: 'sts:AssumeRole', trusted: true },
+    { id: 'iam-017', modify: 'iam:PutRolePolicy', on: role, become: 'sts:AssumeRole', trusted: true },
+    { id: 'iam-018', modify: 'iam:PutUserPolicy', on: user, become: 'iam:CreateAccessKey', trusted: false },
+    { id: 'iam-019', modify: 'iam:AttachRolePolicy', on: role, become: 'iam:UpdateAssumeRolePolicy', trusted: false },
+    { id: 'iam-020', modify: 'iam:CreatePolicyVersion', on: policy, become: 'iam:UpdateAssumeRolePolicy', trusted: false },
+    { id: 'iam-021', modify: 'iam:PutRolePolicy', on: role, become: 'iam:UpdateAssumeRolePolicy', trusted: false },
+  ];
+  for (const t of cases) {
+    it(`${t.id}: ${t.modify} + ${t.become}; neither alone; not past a boundary; not onto the wrong principal`, async () => {
+      const becomeOn = t.become === 'iam:CreateAccessKey' ? user : role;
+      const world = (statements: JsonObject[], boundary?: string) =>
+        awsCase([
+          gaad(A, {
+            users: [{ name: 'attacker', policies: statements.length ? [doc(...statements)] : [] }, { name: 'target-user', policies: [doc(allow('s3:ListAllMyBuckets'))], attached: [policy], ...(boundary ? { boundary } : {}) }],
+            roles: [{ name: 'target', trust: t.trusted ? trust({ AWS: `arn:aws:iam::${A}:root` }) : trust({ Service: 'ec2.amazonaws.com' }), attached: [policy], ...(boundary ? { boundary } : {}) }],
+            policies: [{ name: 'target-policy', document: doc(allow('s3:ListAllMyBuckets')) }, { name: 'narrow', document: doc(allow('s3:*')) }],
+          }),
+        ]);
+      const both = await world([allow(t.modify, t.on), allow(t.become, becomeOn)]);
+      const e = both.edge(attacker, admin, 'ADMIN_OF', t.id);
+      expect(e, t.id).toBeDefined();
+      expect(e?.props.actions).toEqual([t.modify, t.become]);
+      expect(e?.conditional).toBe(false);
+      expect(e?.props.evidence?.map((x) => x.summary).join('\n')).toContain(`allows ${t.modify} on ${t.on}`);
+      expect((await world([allow(t.modify, t.on)])).edges('ADMIN_OF').filter((x) => x.src === attacker)).toEqual([]);
+      expect((await world([allow(t.become, becomeOn)])).edges('ADMIN_OF').filter((x) => x.src === attacker)).toEqual([]);
+      // A boundary that does not allow everything keeps the target from becoming admin.
+      expect((await world([allow(t.modify, t.on), allow(t.become, becomeOn)], arn(A, 'policy', 'narrow'))).edges('ADMIN_OF').filter((x) => x.src === attacker)).toEqual([]);
+      // Modifying one principal and becoming another is nothing.
+      const elsewhere = t.on === policy ? arn(A, 'policy', 'narrow') : t.on.replace('target', 'someone-else');
+      expect((await world([allow(t.modify, elsewhere), allow(t.become, becomeOn)])).edges('ADMIN_OF').filter((x) => x.src === attacker)).toEqual([]);
+    });
+  }
+
+  it('attaching only a read-only policy (iam:PolicyARN condition) is not admin', async () => {
+    const c = await awsCase([
+      gaad(A, {
+        users: [{ name: 'attacker', policies: [doc(allow('iam:AttachRolePolicy', role, { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' } }), allow('sts:AssumeRole', role))] }],
+        roles: [{ name: 'target', trust: trust({ AWS: `arn:aws:iam::${A}:root` }) }],
+      }),
+    ]);
+    expect(c.edges('ADMIN_OF').filter((x) => x.src === attacker)).toEqual([]);
+  });
+});
