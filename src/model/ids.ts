@@ -41,6 +41,8 @@ export const ids = {
   /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
   azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
+  /** Anyone on the internet, with no credentials (a resource policy with Principal "*", a public function URL). */
+  anyone: () => 'anyone',
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,
   leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,

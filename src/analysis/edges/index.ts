@@ -15,6 +15,9 @@ import { awsEscalateLambda } from './aws-escalate-lambda.js';
 import { awsEscalateSagemaker } from './aws-escalate-sagemaker.js';
 import { awsEscalateSsm } from './aws-escalate-ssm.js';
 import { awsFederatedTrust } from './aws-federated-trust.js';
+import { awsNamedResourceAccess } from './aws-named-resource-access.js';
+import { awsPolicyResources } from './aws-policy-resources.js';
+import { awsPublicAccess } from './aws-public-access.js';
 import { awsResourceAccess } from './aws-resource-access.js';
 import { awsRootAdmin } from './aws-root-admin.js';
 import { azureAppLinks } from './azure-app-links.js';
@@ -34,6 +37,7 @@ import { k8sTokenRequest } from './k8s-token-request.js';
 
 /** Every derived-edge rule, run in this order after each import. Later rules see earlier rules' edges. */
 export const EDGE_RULES: readonly EdgeRule[] = [
+  awsPolicyResources,
   awsCanAssume,
   awsFederatedTrust,
   awsAdmin,
@@ -52,6 +56,8 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   awsEscalateSsm,
   awsEscalateIamCombo,
   awsResourceAccess,
+  awsNamedResourceAccess,
+  awsPublicAccess,
   gcpIamBindings,
   azureRoleAssignments,
   azureAppLinks,

@@ -212,6 +212,8 @@ function existingTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechni
 function fromInventory(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique, ex: ExistingResource, p: Principal, account: string, resources: InventoriedResource[], steps: Decision[], targets: Target[]): void {
   const byId = new Map(targets.map((x) => [x.role.id, x]));
   for (const r of resources) {
+    // Only what the inventory lists exists: a resource known only from a policy naming it, or a log, does not.
+    if (r.node.stub) continue;
     // Listed without its role (list-notebook-instances does not say it): any role the service may run as.
     const roleUnknown = ex.tied && !r.roles.length;
     const policy = ex.policyProp ? resourcePolicyOf(r.node.props[ex.policyProp] as never, r.node.name, `${r.node.id} ${ex.policyProp}`) : undefined;
