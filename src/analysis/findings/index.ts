@@ -1,4 +1,6 @@
 import { adminCredential } from './admin-credential.js';
+import { awsPublicResource } from './aws-public-resource.js';
+import { awsResourceAdminRole } from './aws-resource-admin-role.js';
 import { computeRoleAdmin } from './compute-role-admin.js';
 import { credentialOld } from './credential-old.js';
 import { credentialUnused } from './credential-unused.js';
@@ -28,4 +30,6 @@ export const FINDING_RULES: readonly FindingRule[] = [
   multipleActiveKeys,
   gcpKeyNoExpiry,
   identityNoOwner,
+  awsPublicResource,
+  awsResourceAdminRole,
 ];

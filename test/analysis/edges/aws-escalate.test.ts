@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryMarker } from '../../../src/providers/aws/inventory.js';
 import type { GraphFragment } from '../../../src/model/fragment.js';
 import type { NodeKind } from '../../../src/model/kinds.js';
 import { ALL_SERVICE_TECHNIQUES } from './aws-techniques.js';
 import type { JsonObject } from '../../../src/model/fragment.js';
-import { A, allow, arn, awsCase, B, deny, doc, gaad, trust } from '../../providers/aws/aws-case.js';
+import { A, allow, arn, awsCase, B, deny, doc, gaad, inventory, trust } from '../../providers/aws/aws-case.js';
 
 const attacker = arn(A, 'user', 'attacker');
 
@@ -84,19 +83,6 @@ describe('aws-escalate-iam', () => {
     expect(d.edge(attacker, arn(A, 'user', 'victim'), 'CAN_ESCALATE', 'iam-006')?.props.conditional).toMatch(/has a console password/);
   });
 });
-
-/** An inventory of one resource kind in account A: the resource runs with the role; the account is marked inventoried. */
-export function inventory(kind: NodeKind, resourceArn: string, roleArn: string | undefined, account = A): GraphFragment {
-  const uses = roleArn ? [{ from: resourceArn, to: roleArn, kind: 'USES_ROLE' as const }] : [];
-  return {
-    nodes: [
-      { id: resourceArn, kind, name: resourceArn.split(/[:/]/).pop()!, boundary: `aws:account:${account}`, props: roleArn ? { role: roleArn } : {} },
-      { id: `aws:account:${account}`, kind: 'aws_account', name: account, stub: true, props: { accountId: account, [inventoryMarker(kind)]: true } },
-    ],
-    edges: uses,
-    warnings: [],
-  };
-}
 
 const RESOURCE_ARN: Partial<Record<NodeKind, string>> = {
   aws_lambda: `arn:aws:lambda:eu-west-1:${A}:function:victim-fn`,

@@ -3,6 +3,8 @@ import { awsGaad } from '../../../src/importers/aws-gaad.js';
 import { createInput } from '../../../src/importers/input.js';
 import type { GraphFragment, Json, JsonObject } from '../../../src/model/fragment.js';
 import type { EdgeKind } from '../../../src/model/kinds.js';
+import type { NodeKind } from '../../../src/model/kinds.js';
+import { inventoryMarker } from '../../../src/providers/aws/inventory.js';
 import { CaseStore, type StoredEdge } from '../../../src/store/case-store.js';
 import { parseAll, tempCase } from '../../helpers.js';
 
@@ -143,3 +145,17 @@ export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSp
     })),
   };
 }
+
+/** An inventory of one resource kind in account A: the resource runs with the role; the account is marked inventoried. */
+export function inventory(kind: NodeKind, resourceArn: string, roleArn: string | undefined, account = A): GraphFragment {
+  const uses = roleArn ? [{ from: resourceArn, to: roleArn, kind: 'USES_ROLE' as const }] : [];
+  return {
+    nodes: [
+      { id: resourceArn, kind, name: resourceArn.split(/[:/]/).pop()!, boundary: `aws:account:${account}`, props: roleArn ? { role: roleArn } : {} },
+      { id: `aws:account:${account}`, kind: 'aws_account', name: account, stub: true, props: { accountId: account, [inventoryMarker(kind)]: true } },
+    ],
+    edges: uses,
+    warnings: [],
+  };
+}
+
