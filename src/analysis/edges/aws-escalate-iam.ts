@@ -60,13 +60,15 @@ export const awsEscalateIam: EdgeRule = {
   },
 };
 
-/** Access keys per user ARN, from imported key nodes (their ownerId). */
+/** Access keys per user ARN (active or not: both count toward the limit of two), from imported key nodes. */
 function keyCounts(ctx: DeriveContext): Map<string, number> {
   return ctx.memo('aws:key-counts', () => {
     const counts = new Map<string, number>();
     for (const key of ctx.nodesOfKind('aws_access_key')) {
-      const owner = key.props['ownerId'];
-      if (typeof owner === 'string') counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      if (key.id.startsWith('aws:key:ASIA')) continue;
+      // ownerId when the source knows the user's ARN; else the user it authenticates as (list-access-keys).
+      const owner = typeof key.props['ownerId'] === 'string' ? key.props['ownerId'] : ctx.out(key.id, 'AUTHENTICATES_AS')[0]?.dst;
+      if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1);
     }
     return counts;
   });
@@ -95,7 +97,8 @@ function emit(ctx: DeriveContext, p: Principal, target: Principal, t: IamTechniq
   const conditions: string[] = [];
   if (t.action === 'iam:CreateLoginProfile' || t.action === 'iam:UpdateLoginProfile') {
     const password = ctx.node(ids.awsPassword(target.arn));
-    const has = password ? password.props['active'] !== false : undefined;
+    // A credential report says password_enabled false when the user has none (and then writes no password node).
+    const has = password ? password.props['active'] !== false : target.node.props['password_enabled'] === false ? false : undefined;
     if (t.action === 'iam:CreateLoginProfile' && has === true) return;
     if (t.action === 'iam:UpdateLoginProfile' && has === false) return;
     if (has === undefined) conditions.push(t.action === 'iam:CreateLoginProfile' ? `${them} has no console password yet (not recorded in the case)` : `${them} has a console password (not recorded in the case)`);

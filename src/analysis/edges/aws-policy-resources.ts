@@ -39,6 +39,14 @@ export const awsPolicyResources: EdgeRule = {
         note(s, p.account);
       }
     }
+    // Managed policies attached to no one still say which resources exist.
+    for (const { node, statements } of model.policies.values()) {
+      for (const s of statements) {
+        if (seen.has(s)) continue;
+        seen.add(s);
+        note(s, accountOf(node));
+      }
+    }
     for (const [kind, prop] of POLICY_PROPS) {
       for (const node of ctx.nodesOfKind(kind)) {
         if (node.props[prop] === undefined || node.props[prop] === null) continue;

@@ -68,7 +68,8 @@ export interface RoleSpec {
   trust: Doc;
   policies?: Doc[];
   attached?: string[];
-  profile?: boolean;
+  /** An instance profile holding the role: true names it after the role, a string names it. */
+  profile?: boolean | string;
   boundary?: string;
   path?: string;
 }
@@ -83,6 +84,8 @@ export interface PolicySpec {
   /** Non-default older versions. */
   older?: Doc[];
 }
+
+const profileName = (r: RoleSpec) => (typeof r.profile === 'string' ? r.profile : r.name);
 
 /** A get-account-authorization-details document, as the AWS CLI prints it. */
 export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSpec[]; groups?: GroupSpec[]; policies?: PolicySpec[] }): JsonObject {
@@ -119,7 +122,7 @@ export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSp
       CreateDate: '2024-01-01T00:00:00Z',
       AssumeRolePolicyDocument: r.trust,
       InstanceProfileList: r.profile
-        ? [{ Path: '/', InstanceProfileName: r.name, InstanceProfileId: `AIPA${account}${i}`, Arn: arn(account, 'instance-profile', r.name), CreateDate: '2024-01-01T00:00:00Z', Roles: [{ Arn: arn(account, 'role', r.name), RoleName: r.name }] }]
+        ? [{ Path: '/', InstanceProfileName: profileName(r), InstanceProfileId: `AIPA${account}${i}`, Arn: arn(account, 'instance-profile', profileName(r)), CreateDate: '2024-01-01T00:00:00Z', Roles: [{ Arn: arn(account, 'role', r.name), RoleName: r.name }] }]
         : [],
       RolePolicyList: inline(r.policies),
       AttachedManagedPolicies: attached(r.attached),
