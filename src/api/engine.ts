@@ -12,6 +12,7 @@ import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { sourceInfo, Views } from './views.js';
+import { reachersView } from './reachers-view.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
@@ -237,6 +238,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       ),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
+
+    reachers: ({ id, limit, ...opts }) => serial(() => reachersView(analyse(), requireNode(id).id, opts, limit)),
   };
   return engine;
 }

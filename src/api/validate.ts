@@ -54,6 +54,7 @@ const SCHEMAS = {
   paths: z.object({ from: nodeId, to: nodeId, k: z.number().int().min(1).max(100).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
   findings: z.object({ severity: severity.optional(), rule: z.string().max(200).optional() }).strict(),
   containment: z.object({ from: nodeId, targets: z.array(nodeId).max(10_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
+  reachers: z.object({ id: nodeId, limit: z.number().int().min(1).max(100_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: unknown): name is ApiMethod {

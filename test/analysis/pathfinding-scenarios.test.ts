@@ -32,6 +32,8 @@ interface Fixture {
   expect: Reach[];
   never?: { from: string; to: string; why: string }[];
   findings?: { rule: string; node: string; severity?: string }[];
+  /** Who can reach a node: directly, through its account's admin, not that way, not at all. */
+  reachers?: { node: string; direct?: string[]; throughAdmin?: string[]; notDirect?: string[]; notThroughAdmin?: string[]; none?: string[] }[];
 }
 
 function load(file: string): Fixture {
@@ -128,6 +130,15 @@ describe('pathfinding.cloud labs', () => {
             expect(hit, `finding ${f.rule} on ${f.node}`).toBeDefined();
             if (f.severity) expect(hit!.severity).toBe(f.severity);
           }
+        }
+        for (const q of fx.reachers ?? []) {
+          const r = await engine.reachers({ id: q.node });
+          const by = new Map(r.reachers.map((x) => [x.node.id, x]));
+          for (const id of q.direct ?? []) expect(by.get(id)?.direct, `${id} reaches ${q.node} directly`).toBe(true);
+          for (const id of q.throughAdmin ?? []) expect(by.get(id)?.throughAdmin, `${id} reaches ${q.node} through admin`).toBe(true);
+          for (const id of q.notDirect ?? []) expect(by.get(id)?.direct ?? false, `${id} has no direct route to ${q.node}`).toBe(false);
+          for (const id of q.notThroughAdmin ?? []) expect(by.get(id)?.throughAdmin ?? false, `${id} does not reach ${q.node}'s admin`).toBe(false);
+          for (const id of q.none ?? []) expect(by.has(id), `${id} does not reach ${q.node}`).toBe(false);
         }
       } finally {
         engine.close();

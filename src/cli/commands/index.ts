@@ -9,6 +9,7 @@ import { registerImport } from './import.js';
 import { registerMark } from './mark.js';
 import { registerNode } from './node.js';
 import { registerPaths } from './paths.js';
+import { registerReachers } from './reachers.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 
@@ -23,6 +24,7 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerBlastRadius,
   registerPaths,
   registerContainment,
+  registerReachers,
   registerFindings,
   registerServe,
 ];
