@@ -5,6 +5,7 @@ import type { RendererBridge, ShellCommand } from '../contract';
 import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
 import { createGraphSlice } from './graph-slice';
+import { createReachersSlice } from './reachers-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
@@ -21,6 +22,7 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createSelectionSlice(deps),
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
+      ...createReachersSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));

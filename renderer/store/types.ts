@@ -3,10 +3,11 @@ import type { BlastmapApi, ShellServices } from '../contract';
 import type { AnalysisSlice } from './analysis-slice';
 import type { CaseSlice } from './case-slice';
 import type { GraphSlice } from './graph-slice';
+import type { ReachersSlice } from './reachers-slice';
 import type { SelectionSlice } from './selection-slice';
 import type { UiSlice } from './ui-slice';
 
-export type AppState = CaseSlice & GraphSlice & SelectionSlice & AnalysisSlice & UiSlice;
+export type AppState = CaseSlice & GraphSlice & SelectionSlice & AnalysisSlice & UiSlice & ReachersSlice;
 
 export interface SliceDeps {
   set: StoreApi<AppState>['setState'];

@@ -1,6 +1,6 @@
 import { ids } from '../../model/ids.js';
 import { ADMIN_POLICY_ARN, isAdmin } from '../../providers/aws/admin.js';
-import { allOf, awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import type { Evidence } from '../../model/fragment.js';
 import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
