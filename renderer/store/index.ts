@@ -6,6 +6,7 @@ import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
 import { createCompareSlice } from './compare-slice';
 import { createGraphSlice } from './graph-slice';
+import { createReachersSlice } from './reachers-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
@@ -23,6 +24,7 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
       ...createCompareSlice(deps),
+      ...createReachersSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));

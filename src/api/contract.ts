@@ -188,6 +188,35 @@ export interface ReachedResource extends ReachedNode {
   via?: string;
 }
 
+/** One identity or credential that can reach a node (reachers: the reverse of blast radius). */
+export interface Reacher {
+  node: NodeSummary;
+  /** Steps of its shortest route to the node, or to the node's admin node when it reaches it only through admin. */
+  depth: number;
+  /** Shortest routes from it to the node itself (0 when only through admin). */
+  paths: number;
+  /** Shortest routes from it to the admin node of the node's boundary (0 when it does not reach it). */
+  adminPaths: number;
+  /** It reaches the node by a route of edges. */
+  direct: boolean;
+  /** It reaches the admin node of the node's boundary, which holds everything inside. */
+  throughAdmin: boolean;
+  /** Every route it has (direct or through admin) needs a condition that cannot be decided offline. */
+  conditional: boolean;
+}
+
+export interface Reachers {
+  target: NodeSummary;
+  /** The admin node of the target's boundary, when it has one: its reachers reach the target through it. */
+  admin?: NodeSummary;
+  /** Direct reachers first (nearest first, most routes first), then those that reach it only through admin. */
+  reachers: Reacher[];
+  counts: { identities: number; credentials: number; direct: number; throughAdmin: number; onlyThroughAdmin: number };
+  /** More reachers than the limit: the list holds the first ones, the counts are complete. */
+  truncated: boolean;
+  elapsedMs: number;
+}
+
 export interface BoundaryCount {
   boundary: NodeSummary;
   identities: number;
@@ -308,6 +337,8 @@ export interface BlastmapApi {
   compareSnapshots(arg: CompareSnapshotsRequest): Promise<CaseDiff>;
   /** What importing the file(s) would change: imported into a private copy of the case, compared, copy removed. */
   planImpact(arg: PlanImpactRequest): Promise<PlanImpact>;
+  /** Every identity and credential that can reach the node, directly and through its boundary's admin, with route counts. */
+  reachers(arg: { id: string; limit?: number } & TraversalOptions): Promise<Reachers>;
 }
 
 export type ApiMethod = keyof BlastmapApi;
@@ -337,6 +368,7 @@ export const API_METHODS = [
   'takeSnapshot',
   'compareSnapshots',
   'planImpact',
+  'reachers',
 ] as const satisfies readonly ApiMethod[];
 
 /** Menu and shell commands the Electron shell sends to the renderer. */

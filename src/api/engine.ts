@@ -13,6 +13,7 @@ import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { findingOf, sourceInfo, Views } from './views.js';
+import { reachersView } from './reachers-view.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
@@ -246,6 +247,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     takeSnapshot: ({ label }) => serial(() => compare.takeSnapshot(label)),
     compareSnapshots: (arg) => serial(() => compare.compareSnapshots(arg)),
     planImpact: (arg) => serial(() => compare.planImpact(arg)),
+    reachers: ({ id, limit, ...opts }) => serial(() => reachersView(analyse(), requireNode(id).id, opts, limit)),
   };
   return engine;
 }

@@ -76,6 +76,7 @@ const SCHEMAS = {
   planImpact: z
     .object({ files: z.array(importFile).min(1).max(10_000), options: importOptions, replace: z.enum(['scope', 'same-file']).optional(), replaces: z.array(z.string().min(1).max(4096)).max(1000).optional(), limits })
     .strict(),
+  reachers: z.object({ id: nodeId, limit: z.number().int().min(1).max(100_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: unknown): name is ApiMethod {

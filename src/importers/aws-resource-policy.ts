@@ -10,6 +10,7 @@ import type { Importer } from './types.js';
 //   aws secretsmanager get-resource-policy --secret-id S  {ARN, Name, ResourcePolicy?: "<JSON>"}
 //   aws kms get-key-policy --key-id K [--policy-name default]   {Policy: "<JSON>", PolicyName?}   (the key is not named)
 //   aws kms describe-key --key-id K                       {KeyMetadata: {KeyId, Arn, AWSAccountId, …}}
+//   aws lambda get-policy --function-name F               {Policy: "<JSON>", RevisionId}  (the function is named by its statements)
 // one per file, several one after another, a JSON array of them, or objects that combine them
 // ({Bucket, Policy}, {KeyMetadata, Policy}).
 //
@@ -19,9 +20,9 @@ import type { Importer } from './types.js';
 
 export const awsResourcePolicy: Importer = {
   format: 'aws-resource-policy',
-  title: 'AWS resource policies (S3 bucket policy, Secrets Manager resource policy, KMS key policy)',
+  title: 'AWS resource policies (S3 bucket policy, Secrets Manager resource policy, KMS key policy, Lambda function policy)',
   provider: 'aws',
-  producedBy: 'aws s3api get-bucket-policy; aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key)',
+  producedBy: 'aws s3api get-bucket-policy; aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key); aws lambda get-policy',
   emits: [],
   detect(probe) {
     if (!probe.looksJson) return 0;
@@ -29,6 +30,8 @@ export const awsResourcePolicy: Importer = {
     if (/"ResourcePolicy"\s*:/.test(h) && /"ARN"\s*:\s*"arn:[\w-]+:secretsmanager:/.test(h)) return 0.95;
     if (/"KeyMetadata"\s*:\s*\{/.test(h)) return 0.9;
     if (/^[\s[]*\{\s*("(Bucket|PolicyName)"\s*:\s*"[^"]*"\s*,\s*)?"Policy"\s*:\s*"/.test(h)) return 0.85;
+    // get-policy as the Lambda documentation prints it: the policy as an object.
+    if (/^[\s[]*\{\s*"Policy"\s*:\s*\{/.test(h) && /arn:[\w-]+:lambda:/.test(h)) return 0.85;
     return 0;
   },
   parse(input, ctx) {
@@ -60,6 +63,11 @@ export const awsResourcePolicy: Importer = {
       }
       const policy = policyDocument(file, value['Policy'], at('Policy'));
       const policyName = typeof value['PolicyName'] === 'string' ? value['PolicyName'] : undefined;
+      const fn = meta || value['Bucket'] !== undefined ? undefined : functionOf(file, policy, at('Policy'));
+      if (fn) {
+        push(fn);
+        continue;
+      }
       const bucket = typeof value['Bucket'] === 'string' ? value['Bucket'] : bucketOf(file, policy, at('Policy'));
       if (meta) {
         push(keyNode(meta, policy, policyName));
@@ -171,4 +179,21 @@ function isKeyPolicy(policy: JsonObject): boolean {
 function keyArnIn(policy: JsonObject): string | undefined {
   for (const st of statements(policy)) for (const r of strings(st['Resource'])) if (/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(r)) return r;
   return undefined;
+}
+
+/** A Lambda function policy: its statements name one function (the ARN, perhaps with a qualifier). */
+function functionOf(file: string, policy: JsonObject, at: string): NodeFact | undefined {
+  const fns = new Set<string>();
+  for (const st of statements(policy)) {
+    for (const r of strings(st['Resource'])) {
+      const m = /^(arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+)/.exec(r);
+      if (m) fns.add(m[1]!);
+    }
+  }
+  if (!fns.size) return undefined;
+  if (fns.size > 1) throw new ImportError(file, `the policy names several functions (${[...fns].join(', ')}); a function policy is about one function`, at);
+  const arn = [...fns][0]!;
+  const name = arn.split(':')[6]!;
+  // A stub: the policy proves the function exists; list-functions or get-function describe it.
+  return { id: ids.awsArn(arn), kind: 'aws_lambda', name, handles: [arn, name], boundary: ids.awsAccount(arnAccount(arn)!), stub: true, props: { functionName: name, resourcePolicy: policy } };
 }

@@ -1,11 +1,18 @@
 import type { Importer } from './types.js';
 import { awsAccessKeys } from './aws-access-keys.js';
 import { awsCloudFormationIam } from './aws-cloudformation-iam.js';
+import { awsCloudFormationStacks } from './aws-cloudformation-stacks.js';
+import { awsCodebuild } from './aws-codebuild.js';
 import { awsCredentialReport } from './aws-credential-report.js';
+import { awsEc2Instances } from './aws-ec2-instances.js';
+import { awsEcs } from './aws-ecs.js';
 import { awsGaad } from './aws-gaad.js';
 import { awsIamCli } from './aws-iam-cli.js';
+import { awsGlue } from './aws-glue.js';
+import { awsLambda } from './aws-lambda.js';
 import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
+import { awsSagemaker } from './aws-sagemaker.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
 import { azureHound } from './azurehound.js';
@@ -54,4 +61,11 @@ export const IMPORTERS: readonly Importer[] = [
   prowler,
   scoutSuite,
   awsIamCli,
+  awsLambda,
+  awsCloudFormationStacks,
+  awsSagemaker,
+  awsEc2Instances,
+  awsEcs,
+  awsCodebuild,
+  awsGlue,
 ];

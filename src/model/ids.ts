@@ -43,6 +43,8 @@ export const ids = {
   /** An Entra directory role in a tenant, by its role definition id (the template id for built-in roles: the same in every tenant). */
   azureDirectoryRole: (tenantId: string, roleId: string) => `azure:dirrole:${tenantId.toLowerCase()}:${roleId.toLowerCase()}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
+  /** Anyone on the internet, with no credentials (a resource policy with Principal "*", a public function URL). */
+  anyone: () => 'anyone',
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,
   leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,

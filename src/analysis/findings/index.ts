@@ -1,4 +1,6 @@
 import { adminCredential } from './admin-credential.js';
+import { awsPublicResource } from './aws-public-resource.js';
+import { awsResourceAdminRole } from './aws-resource-admin-role.js';
 import { computeRoleAdmin } from './compute-role-admin.js';
 import { credentialInStateFile } from './credential-in-state-file.js';
 import { credentialOld } from './credential-old.js';
@@ -30,4 +32,6 @@ export const FINDING_RULES: readonly FindingRule[] = [
   gcpKeyNoExpiry,
   identityNoOwner,
   credentialInStateFile,
+  awsPublicResource,
+  awsResourceAdminRole,
 ];

@@ -11,6 +11,7 @@ import { registerMark } from './mark.js';
 import { registerNode } from './node.js';
 import { registerPaths } from './paths.js';
 import { registerPlanImpact } from './plan-impact.js';
+import { registerReachers } from './reachers.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSnapshot } from './snapshot.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerBlastRadius,
   registerPaths,
   registerContainment,
+  registerReachers,
   registerFindings,
   registerServe,
   registerDiff,
