@@ -166,20 +166,31 @@ export interface ReachedNode {
   /** Node ids from the origin to this node along the path used. */
   path: string[];
   conditional: boolean;
+  /**
+   * Set when the node is reached only because the admin node of its boundary is (its path ends at that admin
+   * node): the admin node's id. Such nodes come after the others in each list, high-value ones first.
+   */
+  viaAdmin?: string;
 }
 
+/** Access levels of a reached resource: the CAN_ACCESS levels, and 'admin' when its boundary's admin is reached. */
+export type ReachedAccessLevel = AccessLevel | 'admin';
+
 export interface ReachedResource extends ReachedNode {
-  /** Highest access level reached on the resource, and through which identity. */
-  accessLevel?: AccessLevel;
+  /** Highest access level reached on the resource, and through which identity ('admin': the boundary's admin node). */
+  accessLevel?: ReachedAccessLevel;
   via?: string;
 }
 
 export interface BoundaryCount {
   boundary: NodeSummary;
+  /** Everything reached in the boundary, including what is reached through its admin node. */
   identities: number;
   resources: number;
   credentials: number;
   admin: boolean;
+  /** Of those counts, what is reached only through the boundary's admin node (present when admin is true). */
+  viaAdmin?: { identities: number; resources: number; credentials: number };
 }
 
 export interface BlastRadius {
@@ -189,7 +200,7 @@ export interface BlastRadius {
   resources: ReachedResource[];
   admins: ReachedNode[];
   byBoundary: BoundaryCount[];
-  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  byAccessLevel: Partial<Record<ReachedAccessLevel, number>>;
   elapsedMs: number;
 }
 

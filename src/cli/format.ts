@@ -33,18 +33,25 @@ export function formatNode(d: NodeDetails): string {
 export function formatBlastRadius(br: BlastRadius): string {
   const lines = [`blast radius of ${label(br.origin)}`];
   lines.push(`  identities: ${br.identities.length}, credentials: ${br.credentials.length}, resources: ${br.resources.length}, admin of: ${br.admins.length}`);
-  for (const b of br.byBoundary) lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.resources} resources${b.admin ? ', ADMIN' : ''}`);
+  for (const b of br.byBoundary) {
+    const through = b.viaAdmin ? ` (through its admin node: ${b.viaAdmin.identities} identities, ${b.viaAdmin.credentials} credentials, ${b.viaAdmin.resources} resources)` : '';
+    lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.credentials} credentials, ${b.resources} resources${b.admin ? `, ADMIN${through}` : ''}`);
+  }
   for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level}: ${n}`);
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
-  for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth})`);
-  if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
-  const resources = [...br.resources].sort((a, b) => ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
+  // High-value resources first, then by access level (admin of the boundary above any CAN_ACCESS level), nearest first.
+  const hv = (r: { node: NodeSummary }) => (r.node.marks.includes('high-value') ? 0 : 1);
+  const resources = [...br.resources].sort((a, b) => hv(a) - hv(b) || ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
   for (const r of resources.slice(0, 50)) lines.push(`  resource ${label(r.node)}: ${r.accessLevel ?? 'reached'}${r.via ? ` via ${r.via}` : ''}${r.conditional ? ' (conditional)' : ''}`);
   if (resources.length > 50) lines.push(`  … ${resources.length - 50} more resources (use --json)`);
+  for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth}${r.viaAdmin ? ', through the admin node' : ''})`);
+  if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
+  for (const r of br.credentials.slice(0, 50)) lines.push(`  credential ${label(r.node)} (depth ${r.depth}${r.viaAdmin ? ', through the admin node' : ''})`);
+  if (br.credentials.length > 50) lines.push(`  … ${br.credentials.length - 50} more credentials (use --json)`);
   return `${lines.join('\n')}\n`;
 }
 
-const ACCESS_RANK: string[] = ['', ...ACCESS_LEVELS];
+const ACCESS_RANK: string[] = ['', ...ACCESS_LEVELS, 'admin'];
 
 export function formatPaths(paths: AttackPath[]): string {
   if (!paths.length) return 'no path\n';
