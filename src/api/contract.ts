@@ -103,6 +103,8 @@ export interface CaseInfo {
   schemaVersion: number;
   sources: SourceInfo[];
   counts: { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number };
+  /** The case's reference time when one was set (import --as-of); otherwise each import's own time is. */
+  asOf?: string;
 }
 
 export interface FormatInfo {
@@ -117,7 +119,11 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string; project?: string };
+  /**
+   * asOf: the case's reference time (ISO-8601), kept in the case for later imports — what date conditions
+   * (aws:CurrentTime, aws:TokenIssueTime), key expiry and credential ages are decided against; 'now' clears it.
+   */
+  options?: { format?: string; cluster?: string; account?: string; project?: string; asOf?: string };
 }
 
 export interface ImportResult {

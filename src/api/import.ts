@@ -55,6 +55,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const now = hooks.now ?? new Date();
   const options = req.options ?? {};
   if (!req.files.length) throw new ApiError({ code: 'bad-input', message: 'no files to import' });
+  const asOf = referenceTime(store, options.asOf, now);
 
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
@@ -72,11 +73,13 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     }
   }
 
-  const ctx: ImportContext = { options, now };
+  const ctx: ImportContext = { options, now: asOf };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
   store.begin();
   try {
+    if (options.asOf === 'now') store.deleteMeta(AS_OF_META);
+    else if (options.asOf) store.setMeta(AS_OF_META, asOf.toISOString());
     const touched = new Set<string>();
     const before = store.counts();
     let edgesIncoming = 0;
@@ -132,7 +135,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
-    recomputeDerived(store, now);
+    recomputeDerived(store, asOf);
     checkCancelled(hooks.signal);
     store.commit();
   } catch (err) {
@@ -147,6 +150,24 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     counts: store.counts(),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** Where the case keeps its reference time (import --as-of). */
+export const AS_OF_META = 'asOf';
+
+/**
+ * The case's reference time for this import: --as-of when given ('now': the import's own time, clearing the
+ * case's), else the one the case keeps from an earlier --as-of, else the import's own time.
+ */
+function referenceTime(store: CaseStore, asOf: string | undefined, now: Date): Date {
+  if (asOf === 'now') return now;
+  if (asOf !== undefined) {
+    const t = /^\d{4}-\d{2}-\d{2}/.test(asOf) ? Date.parse(asOf) : NaN;
+    if (Number.isNaN(t)) throw new ApiError({ code: 'bad-input', message: `--as-of must be an ISO-8601 date or time (2026-03-01, 2026-03-01T12:00:00Z) or 'now', not ${JSON.stringify(asOf)}` });
+    return new Date(t);
+  }
+  const kept = store.getMeta(AS_OF_META);
+  return kept ? new Date(kept) : now;
 }
 
 /**

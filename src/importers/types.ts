@@ -11,11 +11,16 @@ export interface ImportOptions {
   account?: string;
   /** GCP IAM policies that do not name their project (get-iam-policy output): the project id. */
   project?: string;
+  /**
+   * The case's reference time (ISO-8601), kept in the case for later imports: "now" for date conditions, key
+   * expiry and credential ages (the time the exports were taken, when they are analysed later). 'now' clears it.
+   */
+  asOf?: string;
 }
 
 export interface ImportContext {
   options: ImportOptions;
-  /** The time the import started, for ages and "now"-relative facts. */
+  /** The case's reference time, for ages and "now"-relative facts: the time the import started, or the case's --as-of. */
   now: Date;
 }
 

@@ -13,10 +13,11 @@ export function registerImport(program: Command, cx: CliContext): void {
     .option('--cluster <name>', 'Kubernetes imports: the cluster name')
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
     .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
+    .option('--as-of <time>', "the case's reference time (ISO-8601) for date conditions and ages, kept for later imports; 'now' clears it")
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; asOf?: string; json?: boolean }) => {
       await withEngine(opts.case, true, async (engine) => {
-        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}) };
+        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) };
         const onProgress = io.errIsTty ? (p: ImportProgress) => io.err(`\r\x1b[K${progressLine(p)}`) : undefined;
         const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options }, onProgress ? { onProgress, by: 'cli' } : { by: 'cli' });
         if (io.errIsTty) io.err('\r\x1b[K');
