@@ -6,7 +6,8 @@ import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragmen
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
 import { detectImporter } from '../importers/registry.js';
-import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
+import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
+import { arnAccount } from '../model/ids.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
@@ -73,7 +74,9 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     }
   }
 
-  const ctx: ImportContext = { options, now: asOf };
+  // Importers that read the case go after the import's other files, which they may need (user names → account).
+  prepared.sort((a, b) => Number(a.importer.readsCase ?? false) - Number(b.importer.readsCase ?? false));
+  const ctx: ImportContext = { options, now: asOf, known: caseKnowledge(store) };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
   store.begin();
@@ -149,6 +152,27 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     warnings,
     counts: store.counts(),
     elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Lazy answers from the case as it stands in the import's transaction (read when first asked, then kept). */
+function caseKnowledge(store: CaseStore): CaseKnowledge {
+  let users: Map<string, Set<string>> | undefined;
+  return {
+    awsUserAccounts() {
+      if (!users) {
+        users = new Map();
+        for (const n of store.nodesOfKind('aws_user')) {
+          const account = arnAccount(n.id);
+          const name = typeof n.props['userName'] === 'string' ? n.props['userName'] : n.name;
+          if (!account || !name) continue;
+          let set = users.get(name);
+          if (!set) users.set(name, (set = new Set()));
+          set.add(account);
+        }
+      }
+      return users;
+    },
   };
 }
 

@@ -18,7 +18,15 @@ export interface ImportOptions {
   asOf?: string;
 }
 
+/** What an importer may ask of the case it imports into (files earlier in the same import included). */
+export interface CaseKnowledge {
+  /** AWS account ids of the IAM users the case holds, by user name. */
+  awsUserAccounts(): ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 export interface ImportContext {
+  /** The case as it stands, for importers with `readsCase` (absent when parsing outside an import). */
+  known?: CaseKnowledge;
   options: ImportOptions;
   /** The case's reference time, for ages and "now"-relative facts: the time the import started, or the case's --as-of. */
   now: Date;
@@ -42,6 +50,11 @@ export interface Importer {
   producedBy: string;
   /** The edge kinds this importer can emit (checked by the drift test). */
   emits: readonly EdgeKind[];
+  /**
+   * The importer reads `ctx.known` (to fill in what its format leaves out): its files are parsed after the other
+   * files of the same import, so what those wrote is known.
+   */
+  readsCase?: boolean;
   /** 0 = not this format, 1 = certain. The highest score wins; ties are an error. */
   detect(probe: Probe): number;
   /**
