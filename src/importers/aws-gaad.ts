@@ -142,6 +142,10 @@ export const awsGaad: Importer = {
           }),
         });
         const partition = arn.split(':')[1] ?? 'aws';
+        // Outputs that name a user but not its path (CloudTrail sign-in events, list-access-keys) build its ARN
+        // without the path: the same user.
+        const plain = ids.awsUserArnWithoutPath(userAccount, name, partition);
+        if (plain !== arn) (fragment.aliases ??= []).push({ from: plain, to: ids.awsArn(arn) });
         for (const g of groups) fragment.edges.push({ from: arn, to: groupArns.get(`${userAccount}/${g}`) ?? `arn:${partition}:iam::${userAccount}:group/${g}`, kind: 'MEMBER_OF', props: { at: `${w}.GroupList` } });
       });
 
