@@ -5,7 +5,7 @@ import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
-import { detectImporter } from '../importers/registry.js';
+import { detectFormat, isEmptyDocument } from '../importers/registry.js';
 import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
 import { arnAccount } from '../model/ids.js';
 import type { CaseStore } from '../store/case-store.js';
@@ -45,7 +45,14 @@ interface Prepared {
   input?: ImportInput | undefined;
   size: number;
   mtimeMs: number | undefined;
+  /** An empty document ([], null), kept until the other files' formats decide its own. */
+  emptyInput?: ImportInput | undefined;
+  /** What the detection guessed, said as a warning of the file. */
+  note?: string;
 }
+
+/** Placeholder importer of an empty document until its format is decided. */
+const EMPTY_PENDING: Importer = { format: '', title: '', provider: 'generic', producedBy: '', emits: [], detect: () => 0, parse: () => ({ nodes: [], edges: [], warnings: [] }) };
 
 /**
  * Imports files all-or-nothing: every file is read and detected first, then everything is written,
@@ -68,12 +75,23 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
       // A single file is its own turn: it is kept, not read twice.
       const readAgain = 'path' in file && req.files.length > 1;
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
+      // An empty document ([], null) says nothing of its format: it is decided once the other files are known.
+      const empty = !options.format && isEmptyDocument(input);
+      const detected = empty ? undefined : detectFormat(input, options.format);
+      prepared.push({ label, file, importer: detected?.importer ?? EMPTY_PENDING, emptyInput: empty ? input : undefined, sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }
   }
 
+  const siblings = prepared.filter((p) => p.importer !== EMPTY_PENDING).map((p) => p.importer.format);
+  for (const p of prepared) {
+    if (!p.emptyInput) continue;
+    const detected = detectFormat(p.emptyInput, undefined, siblings);
+    p.importer = detected.importer;
+    if (detected.note) p.note = detected.note;
+    p.emptyInput = undefined;
+  }
   // Importers that read the case go after the import's other files, which they may need (user names → account).
   prepared.sort((a, b) => Number(a.importer.readsCase ?? false) - Number(b.importer.readsCase ?? false));
   const ctx: ImportContext = { options, now: asOf, known: caseKnowledge(store) };
@@ -107,7 +125,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       sourceIds.push(sourceId);
       const sourceTouched = new Set<string>();
       const counts = { nodes: 0, edges: 0 };
-      const fileWarnings: ImportWarning[] = [];
+      const fileWarnings: ImportWarning[] = p.note ? [{ message: p.note }] : [];
       const marks: MarkRequest[] = [];
       try {
         for await (const fragment of fragmentsOf(p.importer.parse(input, ctx))) {

@@ -234,6 +234,11 @@ function leakData(f: Finding): JsonObject {
   return out;
 }
 
+/** Go's zero time (0001-01-01 00:00:00 in any layout): the scanner had no date, not year 1. */
+export function isZeroDate(d: string): boolean {
+  return /^0001-01-01[T ]00:00:00/.test(d.trim());
+}
+
 /** Strings of an object, for the importers' field readers. */
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
