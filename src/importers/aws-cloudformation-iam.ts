@@ -54,7 +54,7 @@ export const awsCloudFormationIam: Importer = {
 function parseYamlTemplate(file: string, text: string): unknown {
   // The short-form tags are left unresolved by the parser (a warning each) and read from the syntax tree below,
   // where they become the long form ({"Fn::Sub": …}) the JSON template format uses.
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: false });
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
   if (error) {
     const { line, column } = lineColumn(text, error.pos[0]);

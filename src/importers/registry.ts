@@ -1,6 +1,7 @@
 import { ImportError } from './errors.js';
 import { IMPORTERS } from './index.js';
 import { probeOf } from './input.js';
+import { HELM_MESSAGE, helmTemplateLine } from './templates.js';
 import type { ImportInput, Importer } from './types.js';
 
 export function findImporter(format: string): Importer | undefined {
@@ -64,6 +65,8 @@ function byContent(input: ImportInput): Importer {
     .sort((a, b) => b.score - a.score);
   const best = scored[0];
   if (!best) {
+    const helm = helmTemplateLine(probe.head);
+    if (helm !== undefined) throw new ImportError(input.fileName, HELM_MESSAGE, `line ${helm}`);
     throw new ImportError(input.fileName, `not a format Blastmap recognises${describeStart(probe.head)}; run 'blastmap formats' for the list`);
   }
   const second = scored[1];

@@ -5,6 +5,7 @@ import { credentialUnused } from './credential-unused.js';
 import { gcpKeyNoExpiry } from './gcp-key-no-expiry.js';
 import { identityNoOwner } from './identity-no-owner.js';
 import { k8sAnonymousAccess } from './k8s-anonymous-access.js';
+import { k8sPrivilegedWorkload } from './k8s-privileged-workload.js';
 import { k8sSaClusterAdmin } from './k8s-sa-cluster-admin.js';
 import { leakedCredentialActive } from './leaked-credential-active.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
@@ -28,4 +29,5 @@ export const FINDING_RULES: readonly FindingRule[] = [
   multipleActiveKeys,
   gcpKeyNoExpiry,
   identityNoOwner,
+  k8sPrivilegedWorkload,
 ];
