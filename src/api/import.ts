@@ -176,7 +176,19 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
 /** Lazy answers from the case as it stands in the import's transaction (read when first asked, then kept). */
 function caseKnowledge(store: CaseStore): CaseKnowledge {
   let users: Map<string, Set<string>> | undefined;
+  let projects: Map<string, string> | undefined;
   return {
+    gcpProjectIds() {
+      if (!projects) {
+        projects = new Map();
+        for (const n of store.nodesOfKind('gcp_project')) {
+          const number = n.props['projectNumber'];
+          const id = n.props['projectId'];
+          if ((typeof number === 'string' || typeof number === 'number') && typeof id === 'string' && id) projects.set(String(number), id);
+        }
+      }
+      return projects;
+    },
     awsUserAccounts() {
       if (!users) {
         users = new Map();

@@ -22,6 +22,8 @@ export interface ImportOptions {
 export interface CaseKnowledge {
   /** AWS account ids of the IAM users the case holds, by user name. */
   awsUserAccounts(): ReadonlyMap<string, ReadonlySet<string>>;
+  /** GCP project ids by project number, for the projects the case describes with both. */
+  gcpProjectIds(): ReadonlyMap<string, string>;
 }
 
 export interface ImportContext {
