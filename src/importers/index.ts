@@ -11,6 +11,7 @@ import { cloudtrail } from './cloudtrail.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
 import { gcpAuditLog } from './gcp-audit-log.js';
+import { gcpCustomRoles } from './gcp-custom-roles.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { gitleaks } from './gitleaks.js';
 import { kubernetes } from './kubernetes.js';
@@ -42,4 +43,5 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAuditLog,
   kubernetes,
   eksPodIdentity,
+  gcpCustomRoles,
 ];
