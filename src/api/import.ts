@@ -3,9 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
-import { ImportError } from '../importers/errors.js';
+import { ImportError, SeveralJsonValuesError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
-import { detectFormat, isEmptyDocument } from '../importers/registry.js';
+import { detectFormat, isEmptyDocument, jsonLinesFormats } from '../importers/registry.js';
 import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
 import { arnAccount } from '../model/ids.js';
 import type { CaseStore } from '../store/case-store.js';
@@ -143,6 +143,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
           await breathe();
         }
       } catch (err) {
+        if (err instanceof SeveralJsonValuesError) throw severalValues(err, p.importer);
         throw toApiError(err, input.fileName);
       }
       for (const id of sourceTouched) touched.add(id);
@@ -204,6 +205,12 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
       return users;
     },
   };
+}
+
+/** A file read as a one-document format that holds several JSON values: say what it was taken for and what reads JSON-lines. */
+function severalValues(err: SeveralJsonValuesError, importer: Importer): ApiError {
+  const message = `${err.file}${err.location ? ` (${err.location})` : ''}: the file holds several JSON values, one after another (JSON-lines), but its start looks like ${importer.format}, which is one JSON document. Blastmap reads JSON-lines from ${jsonLinesFormats()}; run 'blastmap formats' for the list`;
+  return new ApiError({ code: 'bad-input', message, file: err.file, ...(err.location ? { location: err.location } : {}) });
 }
 
 /** Where the case keeps its reference time (import --as-of). */

@@ -16,11 +16,16 @@ export function formatNode(d: NodeDetails): string {
   for (const [k, v] of Object.entries(d.props)) if (typeof v !== 'object' || v === null) lines.push(`  ${k}: ${String(v)}`);
   lines.push(`  sources: ${d.sources.map((s) => `${s.fileName} (${s.format})`).join(', ') || 'derived'}`);
   for (const m of d.marks) lines.push(`  marked ${m.mark} by ${m.by} at ${m.at}${m.note ? `: ${m.note}` : ''}`);
-  if (d.out.length) lines.push('  out:');
-  for (const { edge, other } of d.out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
-  if (d.in.length) lines.push('  in:');
-  for (const { edge, other } of d.in) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  // Observed use is stored per log file (one edge per file and pair): it is printed merged, under observed activity.
+  const out = d.out.filter((o) => !o.edge.observed);
+  const inn = d.in.filter((o) => !o.edge.observed);
+  const observed = d.out.length + d.in.length - out.length - inn.length;
+  if (out.length) lines.push('  out:');
+  for (const { edge, other } of out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  if (inn.length) lines.push('  in:');
+  for (const { edge, other } of inn) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
   if (d.activity?.length) lines.push('  observed activity:');
+  else if (observed) lines.push('  observed activity: none in the time window asked');
   for (const a of d.activity ?? []) {
     const span = a.firstSeen === a.lastSeen ? `${a.firstSeen ?? '?'}` : `${a.firstSeen ?? '?'} … ${a.lastSeen ?? '?'}`;
     lines.push(`    ${a.direction === 'out' ? '→' : '←'} ${label(a.other)}: ${a.count} event(s), ${span}${a.actions.length ? `\n      ${a.actions.slice(0, 8).join(', ')}${a.actions.length > 8 ? ', …' : ''}` : ''}`);

@@ -23,6 +23,7 @@ export const cloudtrail: Importer = {
   provider: 'aws',
   producedBy: 'CloudTrail S3 delivery (*.json.gz), aws cloudtrail lookup-events, EventBridge rules, CloudTrail Lake exports',
   emits: ['OBSERVED_USE', 'AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;

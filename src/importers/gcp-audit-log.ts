@@ -25,6 +25,7 @@ export const gcpAuditLog: Importer = {
   producedBy: 'gcloud logging read --format=json, a Cloud Logging sink to GCS / BigQuery export as JSON',
   emits: ['OBSERVED_USE'],
   readsCase: true,
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;

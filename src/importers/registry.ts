@@ -67,7 +67,8 @@ function byContent(input: ImportInput): Importer {
   if (!best) {
     const helm = helmTemplateLine(probe.head);
     if (helm !== undefined) throw new ImportError(input.fileName, HELM_MESSAGE, `line ${helm}`);
-    throw new ImportError(input.fileName, `not a format Blastmap recognises${describeStart(probe.head)}; run 'blastmap formats' for the list`);
+    const lines = looksJsonLines(probe.head) ? `; it is JSON-lines (one JSON value per line), which Blastmap reads from ${jsonLinesFormats()}` : '';
+    throw new ImportError(input.fileName, `not a format Blastmap recognises${describeStart(probe.head)}${lines}; run 'blastmap formats' for the list`);
   }
   const second = scored[1];
   if (second && second.score === best.score) {
@@ -79,4 +80,22 @@ function byContent(input: ImportInput): Importer {
 function describeStart(head: string): string {
   const first = head.trimStart().slice(0, 40).replace(/\s+/g, ' ');
   return first ? ` (it starts with ${JSON.stringify(first)})` : '';
+}
+
+/** The formats that may be JSON-lines, in words: "a, b and c". */
+export function jsonLinesFormats(): string {
+  const names = IMPORTERS.filter((i) => i.jsonLines).map((i) => i.format);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? 'no format');
+}
+
+/** Two or more lines that each start a JSON object or array. */
+function looksJsonLines(head: string): boolean {
+  const lines = head.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length < 2 || !lines.slice(0, 2).every((l) => l.startsWith('{') || l.startsWith('['))) return false;
+  try {
+    JSON.parse(lines[0]!);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,7 @@ export const trufflehog: Importer = {
   provider: 'generic',
   producedBy: 'trufflehog git|github|filesystem|s3|docker|… --json (v3; saved as lines or as a JSON array); trufflehog --json (v2)',
   emits: ['EXPOSES', 'AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
     const start = probe.head.trimStart()[0];
     if (start !== '{' && start !== '[') return 0;

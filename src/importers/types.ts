@@ -57,6 +57,8 @@ export interface Importer {
    * files of the same import, so what those wrote is known.
    */
   readsCase?: boolean;
+  /** The format may be JSON-lines (one JSON value per line): said when a JSON-lines file is not recognised. */
+  jsonLines?: boolean;
   /** 0 = not this format, 1 = certain. The highest score wins; ties are an error. */
   detect(probe: Probe): number;
   /**
