@@ -144,6 +144,8 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, fl
     if (a < 0 || a === v) continue;
     const cat = categoryCode[kindOf[v]!]!;
     if (cat !== IDENTITY && cat !== GROUP && cat !== CREDENTIAL && cat !== RESOURCE) continue;
+    // An AWS account's admin does not control its root user, nor the root user's password and keys.
+    if (ROOT_USER.test(index.d.ids[v]!)) continue;
     const fv = flags[v]!;
     if (fv === 0) {
       if (depth[a]! >= maxDepth + 1) continue;
@@ -161,6 +163,8 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, fl
 }
 
 const ACCESS_BITS = 0b11100;
+/** The root user of an AWS account and the credentials named after it (aws:password:…:root, key slots). */
+const ROOT_USER = /^(aws:(password|keyslot):)?arn:aws[a-z-]*:iam::\d{12}:root(:\d)?$/;
 
 // The BFS queue is only read inside one call (the result keeps a copy of the reached part): one per index, reused,
 // spares a walk an n-sized allocation whose release the garbage collector pays for later.

@@ -42,7 +42,7 @@ export function formatBlastRadius(br: BlastRadius): string {
     const through = b.viaAdmin ? ` (through its admin node: ${b.viaAdmin.identities} identities, ${b.viaAdmin.credentials} credentials, ${b.viaAdmin.resources} resources)` : '';
     lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.credentials} credentials, ${b.resources} resources${b.admin ? `, ADMIN${through}` : ''}`);
   }
-  for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level}: ${n}`);
+  for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level === 'admin' ? 'resources held as admin of their boundary' : level}: ${n}`);
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
   // High-value resources first, then by access level (admin of the boundary above any CAN_ACCESS level), nearest first.
   const hv = (r: { node: NodeSummary }) => (r.node.marks.includes('high-value') ? 0 : 1);
