@@ -37,6 +37,22 @@ describe('blast radius', () => {
     expect(depthOf(r, s.v('bucket'))).toBe(-1);
   });
 
+  it('does not give the account root user, or its password, to whoever reaches the account admin', () => {
+    const root = 'arn:aws:iam::111111111111:root';
+    const s = scenario(
+      [...nodes, { id: root, kind: 'aws_root', boundary: ACCT }, { id: `aws:password:${root}`, kind: 'aws_password', boundary: ACCT }],
+      [
+        ['user/ci', `admin:${ACCT}`, 'ADMIN_OF'],
+        [`aws:password:${root}`, root, 'AUTHENTICATES_AS'],
+        [root, `admin:${ACCT}`, 'ADMIN_OF'],
+      ],
+    );
+    const r = blastRadius(s.index, s.v('user/ci'));
+    expect(depthOf(r, s.v('role/a'))).toBe(2);
+    expect(depthOf(r, s.v(root))).toBe(-1);
+    expect(depthOf(r, s.v(`aws:password:${root}`))).toBe(-1);
+  });
+
   it('reaches everything inside a boundary whose admin node it reaches, one step past the admin, resources at level admin', () => {
     const OTHER = 'aws:account:444455556666';
     const s = scenario(
