@@ -13,8 +13,8 @@ const DEMO_IMPORTS: { files: RegExp; options: NonNullable<ImportRequest['options
   // list-access-keys output names users but not their account.
   { files: /^aws-dev-access-keys-.*\.json$/, options: { account: '111111111111' } },
   { files: /^kubectl-prod-eks\.json$/, options: { cluster: 'prod-eks' } },
-  // A bucket policy does not name the bucket's account: the customer-data bucket is production's.
-  { files: /^s3-bucket-policy-.*\.json$/, options: { account: '222222222222' } },
+  // get-bucket-policy output does not name the bucket's account: the customer data lives in production.
+  { files: /^s3-bucket-policy-nw-prod-.*\.json$/, options: { account: '222222222222' } },
   { files: /\.(json|csv)$/, options: {} },
 ];
 

@@ -110,6 +110,8 @@ export interface CaseInfo {
   schemaVersion: number;
   sources: SourceInfo[];
   counts: { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number };
+  /** The case's reference time when one was set (import --as-of); otherwise each import's own time is. */
+  asOf?: string;
 }
 
 export interface FormatInfo {
@@ -124,14 +126,12 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: {
-    format?: string;
-    cluster?: string;
-    account?: string;
-    project?: string;
-    /** Also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule). */
-    supersede?: boolean;
-  };
+  /**
+   * asOf: the case's reference time (ISO-8601), kept in the case for later imports — what date conditions
+   * (aws:CurrentTime, aws:TokenIssueTime), key expiry and credential ages are decided against; 'now' clears it.
+   * supersede: also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule).
+   */
+  options?: { format?: string; cluster?: string; account?: string; project?: string; asOf?: string; supersede?: boolean };
 }
 
 export interface ImportResult {
@@ -180,11 +180,19 @@ export interface ReachedNode {
   /** Node ids from the origin to this node along the path used. */
   path: string[];
   conditional: boolean;
+  /**
+   * Set when the node is reached only because the admin node of its boundary is (its path ends at that admin
+   * node): the admin node's id. Such nodes come after the others in each list, high-value ones first.
+   */
+  viaAdmin?: string;
 }
 
+/** Access levels of a reached resource: the CAN_ACCESS levels, and 'admin' when its boundary's admin is reached. */
+export type ReachedAccessLevel = AccessLevel | 'admin';
+
 export interface ReachedResource extends ReachedNode {
-  /** Highest access level reached on the resource, and through which identity. */
-  accessLevel?: AccessLevel;
+  /** Highest access level reached on the resource, and through which identity ('admin': the boundary's admin node). */
+  accessLevel?: ReachedAccessLevel;
   via?: string;
 }
 
@@ -219,10 +227,13 @@ export interface Reachers {
 
 export interface BoundaryCount {
   boundary: NodeSummary;
+  /** Everything reached in the boundary, including what is reached through its admin node. */
   identities: number;
   resources: number;
   credentials: number;
   admin: boolean;
+  /** Of those counts, what is reached only through the boundary's admin node (present when admin is true). */
+  viaAdmin?: { identities: number; resources: number; credentials: number };
 }
 
 export interface BlastRadius {
@@ -232,7 +243,7 @@ export interface BlastRadius {
   resources: ReachedResource[];
   admins: ReachedNode[];
   byBoundary: BoundaryCount[];
-  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  byAccessLevel: Partial<Record<ReachedAccessLevel, number>>;
   elapsedMs: number;
 }
 

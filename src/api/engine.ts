@@ -10,7 +10,7 @@ import { AnalysisViews } from './analysis.js';
 import { CompareService } from './compare/service.js';
 import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
-import { runImport, type ImportHooks } from './import.js';
+import { AS_OF_META, runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { findingOf, sourceInfo, Views } from './views.js';
 import { reachersView } from './reachers-view.js';
@@ -80,7 +80,10 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     close: () => store.close(),
 
     caseInfo: () =>
-      serial(() => ({ path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts() })),
+      serial(() => {
+        const asOf = store.getMeta(AS_OF_META);
+        return { path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
+      }),
 
     formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),
 

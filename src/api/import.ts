@@ -5,10 +5,11 @@ import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, JsonObject, MarkRequest } from '../model/fragment.js';
-import { ImportError } from '../importers/errors.js';
+import { ImportError, SeveralJsonValuesError } from '../importers/errors.js';
 import { createInput } from '../importers/input.js';
-import { detectImporter } from '../importers/registry.js';
-import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
+import { detectFormat, isEmptyDocument, jsonLinesFormats } from '../importers/registry.js';
+import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
+import { arnAccount } from '../model/ids.js';
 import type { CaseStore, SourceRow } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
@@ -50,7 +51,14 @@ interface Prepared {
   input?: ImportInput | undefined;
   size: number;
   mtimeMs: number | undefined;
+  /** An empty document ([], null), kept until the other files' formats decide its own. */
+  emptyInput?: ImportInput | undefined;
+  /** What the detection guessed, said as a warning of the file. */
+  note?: string;
 }
+
+/** Placeholder importer of an empty document until its format is decided. */
+const EMPTY_PENDING: Importer = { format: '', title: '', provider: 'generic', producedBy: '', emits: [], detect: () => 0, parse: () => ({ nodes: [], edges: [], warnings: [] }) };
 
 /**
  * Imports files all-or-nothing: every file is read and detected first, then everything is written,
@@ -61,6 +69,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const now = hooks.now ?? new Date();
   const options = req.options ?? {};
   if (!req.files.length) throw new ApiError({ code: 'bad-input', message: 'no files to import' });
+  const asOf = referenceTime(store, options.asOf, now);
 
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
@@ -72,13 +81,26 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
       // A single file is its own turn: it is kept, not read twice.
       const readAgain = 'path' in file && req.files.length > 1;
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
+      // An empty document ([], null) says nothing of its format: it is decided once the other files are known.
+      const empty = !options.format && isEmptyDocument(input);
+      const detected = empty ? undefined : detectFormat(input, options.format);
+      prepared.push({ label, file, importer: detected?.importer ?? EMPTY_PENDING, emptyInput: empty ? input : undefined, sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
     } catch (err) {
       throw toApiError(err, name);
     }
   }
 
-  const ctx: ImportContext = { options, now };
+  const siblings = prepared.filter((p) => p.importer !== EMPTY_PENDING).map((p) => p.importer.format);
+  for (const p of prepared) {
+    if (!p.emptyInput) continue;
+    const detected = detectFormat(p.emptyInput, undefined, siblings);
+    p.importer = detected.importer;
+    if (detected.note) p.note = detected.note;
+    p.emptyInput = undefined;
+  }
+  // Importers that read the case go after the import's other files, which they may need (user names → account).
+  prepared.sort((a, b) => Number(a.importer.readsCase ?? false) - Number(b.importer.readsCase ?? false));
+  const ctx: ImportContext = { options, now: asOf, known: caseKnowledge(store) };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
   store.begin();
@@ -97,6 +119,8 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       return scopeReplacements(s, source, imported).map((x) => x.source.id);
     };
     const alsoReplaces = hooks.alsoReplaces ?? (options.supersede ? supersede : undefined);
+    if (options.asOf === 'now') store.deleteMeta(AS_OF_META);
+    else if (options.asOf) store.setMeta(AS_OF_META, asOf.toISOString());
     const touched = new Set<string>();
     const before = store.counts();
     let edgesIncoming = 0;
@@ -126,7 +150,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
       sourceIds.push(sourceId);
       const sourceTouched = new Set<string>();
       const counts = { nodes: 0, edges: 0 };
-      const fileWarnings: ImportWarning[] = [];
+      const fileWarnings: ImportWarning[] = p.note ? [{ message: p.note }] : [];
       const marks: MarkRequest[] = [];
       const meta: JsonObject = {};
       try {
@@ -147,6 +171,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
           await breathe();
         }
       } catch (err) {
+        if (err instanceof SeveralJsonValuesError) throw severalValues(err, p.importer);
         throw toApiError(err, input.fileName);
       }
       for (const id of sourceTouched) touched.add(id);
@@ -161,7 +186,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
-    recomputeDerived(store, now);
+    recomputeDerived(store, asOf);
     // The snapshot names the sources actually replaced (or goes, when none was).
     if (snapshot) settleSnapshot(store, snapshot, gone);
     checkCancelled(hooks.signal);
@@ -178,6 +203,63 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     counts: store.counts(),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** Lazy answers from the case as it stands in the import's transaction (read when first asked, then kept). */
+function caseKnowledge(store: CaseStore): CaseKnowledge {
+  let users: Map<string, Set<string>> | undefined;
+  let projects: Map<string, string> | undefined;
+  return {
+    gcpProjectIds() {
+      if (!projects) {
+        projects = new Map();
+        for (const n of store.nodesOfKind('gcp_project')) {
+          const number = n.props['projectNumber'];
+          const id = n.props['projectId'];
+          if ((typeof number === 'string' || typeof number === 'number') && typeof id === 'string' && id) projects.set(String(number), id);
+        }
+      }
+      return projects;
+    },
+    awsUserAccounts() {
+      if (!users) {
+        users = new Map();
+        for (const n of store.nodesOfKind('aws_user')) {
+          const account = arnAccount(n.id);
+          const name = typeof n.props['userName'] === 'string' ? n.props['userName'] : n.name;
+          if (!account || !name) continue;
+          let set = users.get(name);
+          if (!set) users.set(name, (set = new Set()));
+          set.add(account);
+        }
+      }
+      return users;
+    },
+  };
+}
+
+/** A file read as a one-document format that holds several JSON values: say what it was taken for and what reads JSON-lines. */
+function severalValues(err: SeveralJsonValuesError, importer: Importer): ApiError {
+  const message = `${err.file}${err.location ? ` (${err.location})` : ''}: the file holds several JSON values, one after another (JSON-lines), but its start looks like ${importer.format}, which is one JSON document. Blastmap reads JSON-lines from ${jsonLinesFormats()}; run 'blastmap formats' for the list`;
+  return new ApiError({ code: 'bad-input', message, file: err.file, ...(err.location ? { location: err.location } : {}) });
+}
+
+/** Where the case keeps its reference time (import --as-of). */
+export const AS_OF_META = 'asOf';
+
+/**
+ * The case's reference time for this import: --as-of when given ('now': the import's own time, clearing the
+ * case's), else the one the case keeps from an earlier --as-of, else the import's own time.
+ */
+function referenceTime(store: CaseStore, asOf: string | undefined, now: Date): Date {
+  if (asOf === 'now') return now;
+  if (asOf !== undefined) {
+    const t = /^\d{4}-\d{2}-\d{2}/.test(asOf) ? Date.parse(asOf) : NaN;
+    if (Number.isNaN(t)) throw new ApiError({ code: 'bad-input', message: `--as-of must be an ISO-8601 date or time (2026-03-01, 2026-03-01T12:00:00Z) or 'now', not ${JSON.stringify(asOf)}` });
+    return new Date(t);
+  }
+  const kept = store.getMeta(AS_OF_META);
+  return kept ? new Date(kept) : now;
 }
 
 /**

@@ -51,7 +51,7 @@ const SCHEMAS = {
     .object({
       files: z.array(importFile).min(1).max(10_000),
       options: z
-        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), supersede: z.boolean().optional() })
+        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), asOf: z.union([z.literal('now'), isoTime]).optional(), supersede: z.boolean().optional() })
         .strict()
         .optional(),
     })

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ApiErrorShape } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
@@ -26,11 +27,16 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const json = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
   const withEngine = async (casePath: string, create: boolean, fn: (engine: Engine) => Promise<void>) => {
+    // A case this command creates and then fails to fill (a refused import) is not left behind, empty.
+    const created = create && !existsSync(casePath);
     const engine = openEngine(casePath, { create });
+    let failed = true;
     try {
       await fn(engine);
+      failed = false;
     } finally {
       engine.close();
+      if (failed && created) for (const f of [casePath, `${casePath}-wal`, `${casePath}-shm`, `${casePath}-journal`]) rmSync(f, { force: true });
     }
   };
 

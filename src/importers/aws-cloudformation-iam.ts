@@ -54,7 +54,7 @@ export const awsCloudFormationIam: Importer = {
 function parseYamlTemplate(file: string, text: string): unknown {
   // The short-form tags are left unresolved by the parser (a warning each) and read from the syntax tree below,
   // where they become the long form ({"Fn::Sub": …}) the JSON template format uses.
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: false });
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
   if (error) {
     const { line, column } = lineColumn(text, error.pos[0]);
@@ -328,7 +328,7 @@ class TemplateReader {
       // A console password set by the template; its value is never kept.
       const id = ids.awsPassword(arn);
       const reset = login['PasswordResetRequired'];
-      this.fragment.nodes.push({ id, kind: 'aws_password', name: `${name} console password`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
+      this.fragment.nodes.push({ id, kind: 'aws_password', name: `console password of ${name}`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
       this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user the template gives it to (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
     }
     return this.principalNode(d, 'aws_user', arn, name, props);

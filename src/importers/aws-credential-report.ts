@@ -196,7 +196,7 @@ function readRow(row: Row, arn: string, account: string, fragment: GraphFragment
     else if (!NOTHING.has(next)) props['expiresAt'] = row.date('password_next_rotation')!;
     if (mfa !== undefined) props['mfaActive'] = mfa;
     const id = ids.awsPassword(arn);
-    fragment.nodes.push({ id, kind: 'aws_password', name: `${isRoot ? `root (${account})` : userName} console password`, handles: [id], boundary, props });
+    fragment.nodes.push({ id, kind: 'aws_password', name: `console password of ${isRoot ? `root (${account})` : userName}`, handles: [id], boundary, props });
     fragment.edges.push(authenticates(id, arn, at, 'console password'));
   }
 

@@ -28,6 +28,8 @@ export const awsResourcePolicy: Importer = {
     if (!probe.looksJson) return 0;
     const h = probe.head;
     if (/"ResourcePolicy"\s*:/.test(h) && /"ARN"\s*:\s*"arn:[\w-]+:secretsmanager:/.test(h)) return 0.95;
+    // get-resource-policy of a secret without a policy prints only its ARN and Name.
+    if (SECRET_WITHOUT_POLICY.test(h)) return 0.9;
     if (/"KeyMetadata"\s*:\s*\{/.test(h)) return 0.9;
     if (/^[\s[]*\{\s*("(Bucket|PolicyName)"\s*:\s*"[^"]*"\s*,\s*)?"Policy"\s*:\s*"/.test(h)) return 0.85;
     // get-policy as the Lambda documentation prints it: the policy as an object.
@@ -116,14 +118,18 @@ interface KeyMeta {
   props: JsonObject;
 }
 
+const SECRET_WITHOUT_POLICY = /^[\s[]*\{\s*"(ARN|Name)"\s*:\s*"[^"]*"\s*,\s*"(ARN|Name)"\s*:\s*"[^"]*"\s*\}/;
+
 function secretNode(file: string, v: Record<string, unknown>, at: Item['at']): NodeFact {
   const arn = v['ARN'] as string;
   const account = arnAccount(arn);
   if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+/.test(arn) || !account) throw new ImportError(file, `ARN ${JSON.stringify(arn)} is not a Secrets Manager secret ARN`, at('ARN'));
   const name = typeof v['Name'] === 'string' ? v['Name'] : arn.split(':secret:')[1]!;
-  // No ResourcePolicy member: the secret has no resource policy (null), which is not the same as unknown.
-  const policy = v['ResourcePolicy'] === undefined || v['ResourcePolicy'] === null ? null : policyDocument(file, v['ResourcePolicy'], at('ResourcePolicy'));
-  return { id: ids.awsArn(arn), kind: 'aws_secret', name, handles: [arn, name], boundary: ids.awsAccount(account), props: { secretName: name, resourcePolicy: policy } };
+  // get-resource-policy without a ResourcePolicy member: the secret has no resource policy (null), which is not
+  // the same as unknown. Another output naming the secret (describe-secret) says nothing of its policy.
+  const onlyNamed = Object.keys(v).every((k) => k === 'ARN' || k === 'Name' || k === 'ResourcePolicy');
+  const policy = v['ResourcePolicy'] === undefined || v['ResourcePolicy'] === null ? (onlyNamed ? null : undefined) : policyDocument(file, v['ResourcePolicy'], at('ResourcePolicy'));
+  return { id: ids.awsArn(arn), kind: 'aws_secret', name, handles: [arn, name], boundary: ids.awsAccount(account), props: { secretName: name, ...(policy !== undefined ? { resourcePolicy: policy } : {}) } };
 }
 
 function readKeyMeta(file: string, m: Record<string, unknown>, at: Item['at']): KeyMeta {

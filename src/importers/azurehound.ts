@@ -16,6 +16,7 @@ export const azureHound: Importer = {
   provider: 'azure',
   producedBy: 'azurehound list [az-ad|az-rm|<kind>] -o output.json (or its console output, one record per line)',
   emits: ['AUTHENTICATES_AS', 'OWNS', 'FEDERATES_TO', 'MEMBER_OF', 'HAS_ROLE'],
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;

@@ -1,6 +1,7 @@
 import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
+import { ACCOUNT_ID } from './aws-util.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -22,6 +23,7 @@ export const cloudtrail: Importer = {
   provider: 'aws',
   producedBy: 'CloudTrail S3 delivery (*.json.gz), aws cloudtrail lookup-events, EventBridge rules, CloudTrail Lake exports',
   emits: ['OBSERVED_USE', 'AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
@@ -114,7 +116,10 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
     actors.set(actorKey, actor);
     if (actor) folder.node(actor.node);
   }
-  if (!actor) return folder.skip(`userIdentity of type ${JSON.stringify(str(ui['type']) ?? 'unknown')} names no principal Blastmap models`, where);
+  if (!actor) {
+    if (str(ui['userName']) === 'HIDDEN_DUE_TO_SECURITY_REASONS') return folder.skip('a failed sign-in with a user name that is no user of the account (AWS hides it)', where);
+    return folder.skip(`userIdentity of type ${JSON.stringify(str(ui['type']) ?? 'unknown')} names no principal Blastmap models`, where);
+  }
   const event: ObservedEvent = {
     time,
     action,
@@ -253,8 +258,16 @@ function principalOf(ui: Record<string, unknown>): Actor | undefined {
   const ctx = isObject(ui['sessionContext']) ? ui['sessionContext'] : {};
   const issuer = isObject(ctx['sessionIssuer']) ? ctx['sessionIssuer'] : {};
   switch (type) {
-    case 'IAMUser':
-      return arn ? { node: stub(arn, 'aws_user'), account } : undefined;
+    case 'IAMUser': {
+      if (arn) return { node: stub(arn, 'aws_user'), account };
+      // Sign-in events (CheckMfa, a failed ConsoleLogin) name the user and account but give no ARN; the path is
+      // unknown, so the ARN is built without it (a GAAD or credential report aliases it to the real one).
+      // AWS hides a name typed at a failed sign-in that is no user of the account.
+      const userName = str(ui['userName']);
+      if (!userName || !account || !ACCOUNT_ID.test(account) || userName === 'HIDDEN_DUE_TO_SECURITY_REASONS') return undefined;
+      const userArn = ids.awsUserArnWithoutPath(account, userName);
+      return { node: { ...stub(userArn, 'aws_user'), handles: [userArn, userName] }, account };
+    }
     case 'Root': {
       const acct = account ?? (arn ? arnAccount(arn) : undefined);
       return acct ? { node: { id: ids.awsRoot(acct), kind: 'aws_root', name: `root of ${acct}`, handles: [ids.awsRoot(acct)], stub: true, boundary: ids.awsAccount(acct) }, account: acct } : undefined;

@@ -20,6 +20,7 @@ import { cloudtrail } from './cloudtrail.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
 import { gcpAuditLog } from './gcp-audit-log.js';
+import { gcpCustomRoles } from './gcp-custom-roles.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from './gcp-iam.js';
 import { gitleaks } from './gitleaks.js';
 import { k8sAuditLog } from './k8s-audit-log.js';
@@ -68,4 +69,5 @@ export const IMPORTERS: readonly Importer[] = [
   awsEcs,
   awsCodebuild,
   awsGlue,
+  gcpCustomRoles,
 ];

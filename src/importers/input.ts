@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ImportError } from './errors.js';
+import { ImportError, SeveralJsonValuesError } from './errors.js';
 import type { ImportInput, Probe } from './types.js';
 
 const PROBE_BYTES = 64 * 1024;
@@ -111,6 +111,8 @@ export function parseJson(fileName: string, text: string): unknown {
     const offset = first?.offset ?? text.length;
     const { line, column } = lineColumn(text, offset);
     const code = first ? printParseErrorCode(first.error) : 'InvalidSymbol';
+    // A complete value followed by another: JSON-lines or appended documents, which the format is not.
+    if (code === 'EndOfFileExpected' && /^\s*[{[]/.test(text.slice(offset))) throw new SeveralJsonValuesError(fileName, `line ${line}, column ${column}`);
     if (offset >= text.trimEnd().length) {
       throw new ImportError(fileName, 'invalid JSON: the file ends in the middle of a value (truncated?)', `line ${line}, column ${column}`);
     }

@@ -28,6 +28,7 @@ export const k8sAuditLog: Importer = {
   provider: 'k8s',
   producedBy: 'kube-apiserver --audit-log-path (JSON-lines); aws logs filter-log-events on /aws/eks/<cluster>/cluster; gcloud logging read \'resource.type="k8s_cluster"\' --format=json; AKS diagnostic settings (kube-audit)',
   emits: ['OBSERVED_USE'],
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson && !/^\d{4}-\d\d-\d\dT[^ ]+ \{/.test(probe.head)) return 0;
     const h = probe.head;

@@ -6,6 +6,7 @@ import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
+import { HELM_MESSAGE, helmTemplateLine } from './templates.js';
 import type { Importer } from './types.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
@@ -60,7 +61,10 @@ function readObjects(file: string, text: string): Located[] {
     else collect(file, root, '$', out);
     return out;
   }
-  const docs = parseAllDocuments(text);
+  const helm = helmTemplateLine(text);
+  if (helm !== undefined) throw new ImportError(file, HELM_MESSAGE, `line ${helm}`);
+  // The YAML library's own warnings would reach the user's terminal: what matters is reported as an ImportError.
+  const docs = parseAllDocuments(text, { logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [docs];
   // Lines are counted forward from the previous document: a manifest of thousands of documents stays linear.
   let counted = { offset: 0, line: 1 };
@@ -389,8 +393,15 @@ class Builder {
     props['tokenMounted'] = mounted;
     const images = [...new Set(containers.flatMap((c) => (typeof c['image'] === 'string' ? [c['image']] : [])))];
     if (images.length) props['images'] = images;
-    if (containers.some((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true)) props['privileged'] = true;
+    const privileged = containers.filter((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true);
+    if (privileged.length) {
+      props['privileged'] = true;
+      props['privilegedContainers'] = privileged.map((c) => (typeof c['name'] === 'string' ? c['name'] : '(unnamed)'));
+    }
     for (const k of ['hostPID', 'hostNetwork', 'hostIPC'] as const) if (spec[k] === true) props[k] = true;
+    // Host directories the pod mounts (a node escape when one is / or a container runtime's socket).
+    const hostPaths = (Array.isArray(spec['volumes']) ? spec['volumes'] : []).flatMap((v) => (isObject(v) && isObject(v['hostPath']) && typeof v['hostPath']['path'] === 'string' ? [v['hostPath']['path']] : []));
+    if (hostPaths.length) props['hostPaths'] = [...new Set(hostPaths)];
     if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
     const saId = this.saRef(ns, sa);
     // Edges of a big cluster are many: the record's place (`at`) is their evidence; a reason only where it adds to it.

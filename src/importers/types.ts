@@ -13,11 +13,26 @@ export interface ImportOptions {
   project?: string;
   /** Replace earlier whole-scope exports of the same format and boundaries (see analysis/compare/replace-rule.ts). */
   supersede?: boolean;
+  /**
+   * The case's reference time (ISO-8601), kept in the case for later imports: "now" for date conditions, key
+   * expiry and credential ages (the time the exports were taken, when they are analysed later). 'now' clears it.
+   */
+  asOf?: string;
+}
+
+/** What an importer may ask of the case it imports into (files earlier in the same import included). */
+export interface CaseKnowledge {
+  /** AWS account ids of the IAM users the case holds, by user name. */
+  awsUserAccounts(): ReadonlyMap<string, ReadonlySet<string>>;
+  /** GCP project ids by project number, for the projects the case describes with both. */
+  gcpProjectIds(): ReadonlyMap<string, string>;
 }
 
 export interface ImportContext {
+  /** The case as it stands, for importers with `readsCase` (absent when parsing outside an import). */
+  known?: CaseKnowledge;
   options: ImportOptions;
-  /** The time the import started, for ages and "now"-relative facts. */
+  /** The case's reference time, for ages and "now"-relative facts: the time the import started, or the case's --as-of. */
   now: Date;
 }
 
@@ -39,6 +54,13 @@ export interface Importer {
   producedBy: string;
   /** The edge kinds this importer can emit (checked by the drift test). */
   emits: readonly EdgeKind[];
+  /**
+   * The importer reads `ctx.known` (to fill in what its format leaves out): its files are parsed after the other
+   * files of the same import, so what those wrote is known.
+   */
+  readsCase?: boolean;
+  /** The format may be JSON-lines (one JSON value per line): said when a JSON-lines file is not recognised. */
+  jsonLines?: boolean;
   /** 0 = not this format, 1 = certain. The highest score wins; ties are an error. */
   detect(probe: Probe): number;
   /**

@@ -30,6 +30,8 @@ export const ids = {
   gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
   gcpKey: (keyId: string) => `gcp:key:${keyId}`,
   gcpMember: (member: string) => `gcp:member:${member}`,
+  /** An IAM role by its name: projects/P/roles/R, organizations/O/roles/R (custom), roles/R (predefined). */
+  gcpRole: (name: string) => `gcp:role:${name}`,
   /** Any other Cloud Asset Inventory asset, by its full resource name (//storage.googleapis.com/bucket). */
   gcpResource: (fullName: string) => `gcp:resource:${fullName}`,
   azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,

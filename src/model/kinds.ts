@@ -69,6 +69,7 @@ export const NODE_KINDS = {
   gcp_user: { label: 'Google user', description: 'A Google account named in an IAM policy.', category: 'identity', provider: 'gcp' },
   gcp_group: { label: 'Google group', description: 'A Google group named in an IAM policy.', category: 'group', provider: 'gcp' },
   gcp_resource: { label: 'GCP resource', description: 'A Google Cloud resource (bucket, dataset, key, topic …).', category: 'resource', provider: 'gcp' },
+  gcp_role: { label: 'GCP IAM role', description: 'A custom IAM role of a project or organization (or a predefined role described), with its permissions.', category: 'resource', provider: 'gcp' },
   // Azure
   azure_tenant: { label: 'Entra tenant', description: 'A Microsoft Entra ID tenant.', category: 'boundary', provider: 'azure' },
   azure_subscription: { label: 'Azure subscription', description: 'An Azure subscription.', category: 'boundary', provider: 'azure' },

@@ -346,4 +346,7 @@ export class CaseStore {
   setMeta(key: string, value: string): void {
     this.sql.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
+  deleteMeta(key: string): void {
+    this.sql.stmt('DELETE FROM meta WHERE key = ?').run(key);
+  }
 }

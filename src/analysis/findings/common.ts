@@ -35,7 +35,10 @@ export function daysSince(value: Json | undefined, now: Date): number | undefine
 }
 
 export function label(n: StoredNode): string {
-  return `${NODE_KINDS[n.kind].label} ${n.name}`;
+  const kind = NODE_KINDS[n.kind].label;
+  // A name that already says what it is ("console password of alice") is not prefixed with its kind again.
+  if (n.name.toLowerCase().startsWith(kind.toLowerCase())) return `${kind}${n.name.slice(kind.length)}`;
+  return `${kind} ${n.name}`;
 }
 
 /** Evidence citing the node properties a finding rests on. */

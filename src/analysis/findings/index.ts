@@ -8,6 +8,7 @@ import { credentialUnused } from './credential-unused.js';
 import { gcpKeyNoExpiry } from './gcp-key-no-expiry.js';
 import { identityNoOwner } from './identity-no-owner.js';
 import { k8sAnonymousAccess } from './k8s-anonymous-access.js';
+import { k8sPrivilegedWorkload } from './k8s-privileged-workload.js';
 import { k8sSaClusterAdmin } from './k8s-sa-cluster-admin.js';
 import { leakedCredentialActive } from './leaked-credential-active.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
@@ -34,4 +35,5 @@ export const FINDING_RULES: readonly FindingRule[] = [
   credentialInStateFile,
   awsPublicResource,
   awsResourceAdminRole,
+  k8sPrivilegedWorkload,
 ];

@@ -14,10 +14,11 @@ export function registerImport(program: Command, cx: CliContext): void {
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
     .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
     .option('--supersede', 'also replace older exports of the same format and boundaries (a newer GAAD of the account, a newer kubectl export of the cluster)')
+    .option('--as-of <time>', "the case's reference time (ISO-8601) for date conditions and ages, kept for later imports; 'now' clears it")
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; supersede?: boolean; json?: boolean }) => {
+    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; supersede?: boolean; asOf?: string; json?: boolean }) => {
       await withEngine(opts.case, true, async (engine) => {
-        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.supersede ? { supersede: true } : {}) };
+        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.supersede ? { supersede: true } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) };
         const onProgress = io.errIsTty ? (p: ImportProgress) => io.err(`\r\x1b[K${progressLine(p)}`) : undefined;
         const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options }, onProgress ? { onProgress, by: 'cli' } : { by: 'cli' });
         if (io.errIsTty) io.err('\r\x1b[K');

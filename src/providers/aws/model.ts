@@ -26,6 +26,8 @@ export interface Principal {
   groups: string[];
   attachedPolicies: string[];
   vars: Variables;
+  /** The case's reference time (ms): aws:CurrentTime and aws:TokenIssueTime of this principal's requests. */
+  asOf: number;
 }
 
 export interface ScpLayer {
@@ -153,6 +155,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
         groups: groupArns,
         attachedPolicies: strings(node.props['attachedPolicies'] as Json),
         vars,
+        asOf: ctx.now.getTime(),
       });
     }
   }
@@ -362,7 +365,7 @@ function buildContext(p: Principal, extra?: Record<string, string[] | null>): Re
   ]);
   if (p.kind === 'aws_role') values.delete('aws:userid');
   for (const [k, v] of Object.entries(extra ?? {})) values.set(k.toLowerCase(), v);
-  return { values, principalTags: p.tags };
+  return { values, principalTags: p.tags, asOf: p.asOf };
 }
 
 interface Match {
