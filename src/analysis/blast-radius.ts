@@ -52,6 +52,8 @@ export interface BlastSummary {
 
 /** Access level code (index in ACCESS_LEVELS + 1 in the flags) meaning "controls it as admin of its boundary". */
 export const ADMIN_LEVEL = ACCESS_LEVELS.length + 1;
+/** Access levels a blast radius reports, lowest first: a reached boundary's admin node gives 'admin' over all of it. */
+export const REACHED_ACCESS_LEVELS = [...ACCESS_LEVELS, 'admin'] as const;
 
 export function blastRadius(index: GraphIndex, origin: number, opts: BlastOptions = {}): BlastResult {
   const { offsets, targets } = index.d;

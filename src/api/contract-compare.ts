@@ -1,7 +1,7 @@
 // The comparison part of the engine API contract (types only; contract.ts re-exports them): `blastmap diff`,
 // `blastmap plan-impact`, the snapshots a case keeps, and the compare view.
 import type { AccessLevel, EdgeKind, NodeCategory } from '../model/kinds.js';
-import type { AttackPath, EdgeView, Finding, ImportFile, ImportRequest, NodeSummary, Severity, SourceInfo } from './contract.js';
+import type { AttackPath, EdgeView, Finding, ImportFile, ImportRequest, NodeSummary, ReachedAccessLevel, Severity, SourceInfo } from './contract.js';
 
 /** Edge kinds grouped the way a reader asks "what changed". */
 export type ChangeFamily = 'trust' | 'grant' | 'membership' | 'credential' | 'activity' | 'other';
@@ -104,7 +104,7 @@ export interface BlastDelta {
   /** Boundaries whose counts changed. */
   byBoundary: { boundary: NodeSummary; before: BoundaryTallyView; after: BoundaryTallyView }[];
   /** Access levels whose resource counts changed. */
-  byAccessLevel: { level: AccessLevel; before: number; after: number }[];
+  byAccessLevel: { level: ReachedAccessLevel; before: number; after: number }[];
 }
 
 export interface FindingChange {

@@ -124,12 +124,14 @@ describe('compare two graph states', () => {
     expect(leaked.presence).toBe('both');
     expect(leaked.adminGained.map((n) => n.id)).toEqual([ADMIN]);
     expect(leaked.before).toEqual({ identities: 2, credentials: 0, resources: 1, admins: 0 });
-    expect(leaked.after).toEqual({ identities: 3, credentials: 0, resources: 1, admins: 1 });
+    // Admin of the account reaches everything in it: user/ops and its new key come with it.
+    expect(leaked.after).toEqual({ identities: 4, credentials: 1, resources: 1, admins: 1 });
+    // The bucket, written directly, is now also held through the account's admin: its level is admin.
     expect(leaked.byAccessLevel).toEqual([
       { level: 'Read', before: 1, after: 0 },
-      { level: 'Write', before: 0, after: 1 },
+      { level: 'admin', before: 0, after: 1 },
     ]);
-    expect(leaked.byBoundary).toEqual([{ boundary: expect.objectContaining({ id: ACCT }), before: { identities: 2, resources: 1, credentials: 0, admin: false }, after: { identities: 3, resources: 1, credentials: 0, admin: true } }]);
+    expect(leaked.byBoundary).toEqual([{ boundary: expect.objectContaining({ id: ACCT }), before: { identities: 2, resources: 1, credentials: 0, admin: false }, after: { identities: 4, resources: 1, credentials: 1, admin: true } }]);
     // The compromised key comes first.
     expect(d.blastRadius[0]!.origin.id).toBe('aws:key:AKIALEAKED');
     const gone = d.blastRadius.find((b) => b.origin.id === 'aws:key:AKIAOLD')!;

@@ -2,8 +2,7 @@
 // whose out-edges changed or which itself changed (appeared, vanished, moved boundary): one backward walk from
 // those nodes per side finds every credential that may be affected. Only those are walked, both sides, in priority
 // order and up to a budget; the rest are counted, not walked (the caller reports the bound).
-import { ACCESS_LEVELS, type AccessLevel } from '../../model/kinds.js';
-import { blastRadius, summarize, type BlastSummary } from '../blast-radius.js';
+import { blastRadius, REACHED_ACCESS_LEVELS, summarize, type BlastSummary } from '../blast-radius.js';
 import type { Alignment } from './align.js';
 import { reachersOf } from './reach-diff.js';
 
@@ -23,7 +22,7 @@ export interface BlastSide {
   /** Global ids of the admin nodes reached. */
   admins: number[];
   byBoundary: Map<number, BoundaryTallyG>;
-  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  byAccessLevel: BlastSummary['byAccessLevel'];
 }
 
 export interface BlastDeltaRaw {
@@ -58,7 +57,7 @@ export function sameBlast(x: BlastSide | null, y: BlastSide | null): boolean {
   if (!x || !y) return x === y;
   if (x.identities !== y.identities || x.credentials !== y.credentials || x.resources !== y.resources) return false;
   if (x.admins.length !== y.admins.length || x.admins.some((g, i) => y.admins[i] !== g)) return false;
-  for (const level of ACCESS_LEVELS) if ((x.byAccessLevel[level] ?? 0) !== (y.byAccessLevel[level] ?? 0)) return false;
+  for (const level of REACHED_ACCESS_LEVELS) if ((x.byAccessLevel[level] ?? 0) !== (y.byAccessLevel[level] ?? 0)) return false;
   if (x.byBoundary.size !== y.byBoundary.size) return false;
   for (const [g, t] of x.byBoundary) {
     const u = y.byBoundary.get(g);

@@ -2,9 +2,10 @@
 // and bounded lists, counts that are always complete, and what was bounded said plainly. Edges and paths have files
 // of their own (present-edges.ts, present-paths.ts).
 import type { BlastSide } from '../../analysis/compare/blast-diff.js';
+import { REACHED_ACCESS_LEVELS } from '../../analysis/blast-radius.js';
 import { DEFAULT_MAX_ORIGINS, ORIGIN_COMPROMISED, type RawDiff } from '../../analysis/compare/compare.js';
 import { present } from '../../analysis/compare/align.js';
-import { ACCESS_LEVELS, type AccessLevel, type NodeCategory } from '../../model/kinds.js';
+import type { NodeCategory } from '../../model/kinds.js';
 import type { FindingRow } from '../../store/case-store.js';
 import type { BlastDelta, CaseDiff, ChangeCount, DiffBound, DiffLimits, DiffSide, Finding, FindingChange, KeyRotation, NodeChange, Severity } from '../contract.js';
 import { presentContext, summaryOn, type PresentSide } from './present-context.js';
@@ -79,10 +80,10 @@ export function presentDiff(raw: RawDiff, before: PresentSide, after: PresentSid
       byBoundary.push({ boundary: node(g), before: strip(ta), after: strip(tb) });
     }
     const byAccessLevel: BlastDelta['byAccessLevel'] = [];
-    for (const level of ACCESS_LEVELS) {
+    for (const level of REACHED_ACCESS_LEVELS) {
       const x = a?.byAccessLevel[level] ?? 0;
       const y = b?.byAccessLevel[level] ?? 0;
-      if (x !== y) byAccessLevel.push({ level: level as AccessLevel, before: x, after: y });
+      if (x !== y) byAccessLevel.push({ level, before: x, after: y });
     }
     return {
       origin: node(d.origin),
