@@ -15,7 +15,7 @@ export class AnalysisViews {
   constructor(
     private readonly store: CaseStore,
     private readonly views: Views,
-    private readonly index: GraphIndex,
+    readonly index: GraphIndex,
   ) {}
 
   summary(v: number): NodeSummary {

@@ -7,7 +7,9 @@ import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import { Deliver } from './deliver.js';
+import type { BlastmapApi, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
 import { runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
@@ -17,6 +19,8 @@ export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
   /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
   importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** A table streamed to a sink (the CLI writes files this way; exportTable is this into a string). */
+  writeTable(arg: ExportTableRequest, sink: TextSink): Promise<{ rows: number; baseName: string }>;
   close(): void;
 }
 
@@ -71,6 +75,14 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     const n = store.node(f.nodeId);
     return { ...f, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}) };
   };
+  const listFindings = (severity?: Severity, rule?: string): Finding[] =>
+    store
+      .findings()
+      .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
+      .map(findingView)
+      .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title));
+  // Inventory, triage, tables out and the report (deliver.ts) read through the same analysis views.
+  const deliver = new Deliver({ store, views, analysis: analyse, findings: () => listFindings() });
 
   const engine: Engine = {
     store,
@@ -227,16 +239,19 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
     paths: ({ from, to, ...opts }) => serial(() => analyse().paths(requireNode(from).id, to === 'admin' || to === 'high-value' ? to : requireNode(to).id, opts)),
 
-    findings: ({ severity, rule }) =>
-      serial(() =>
-        store
-          .findings()
-          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
-          .map(findingView)
-          .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
-      ),
+    findings: ({ severity, rule }) => serial(() => listFindings(severity, rule)),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
+
+    inventory: () => serial(() => deliver.inventory()),
+
+    triage: (opts) => serial(() => deliver.triage(opts)),
+
+    exportTable: (arg) => serial(() => deliver.exportTable(arg)),
+
+    writeTable: (arg, sink) => serial(() => deliver.writeTable(arg, sink)),
+
+    report: () => serial(() => Promise.reject(new ApiError({ code: 'internal', message: 'not yet' }))),
   };
   return engine;
 }

@@ -5,6 +5,7 @@ import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
+import { ExportReader } from './export-reader.js';
 import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
@@ -42,6 +43,7 @@ export class CaseStore {
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
+  private readonly exportReader: ExportReader;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -58,6 +60,7 @@ export class CaseStore {
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
+    this.exportReader = new ExportReader(this.sql, this.aliasIndex);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
@@ -260,6 +263,25 @@ export class CaseStore {
   }
   findings(filter: { nodeId?: string } = {}): FindingRow[] {
     return this.findingRows.list(filter);
+  }
+
+  // --- whole-case reads for exports ----------------------------------------------------------------
+
+  /** Every node row in insertion order, one at a time. */
+  allNodes(): IterableIterator<StoredNode> {
+    return this.nodeReader.all();
+  }
+  /** Every edge in id order (aliases resolved, evidence filled in), one at a time. */
+  allEdges(): IterableIterator<StoredEdge> {
+    return this.edgeReader.all();
+  }
+  /** Ids edges name that no node row describes. */
+  danglingEndpoints(): string[] {
+    return this.exportReader.danglingEndpoints();
+  }
+  /** A consistent, compact single-file copy of the case (VACUUM INTO); the target must not exist. */
+  copyTo(path: string): void {
+    this.exportReader.copyTo(path);
   }
 
   // --- meta ---------------------------------------------------------------------------------------

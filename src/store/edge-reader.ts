@@ -65,6 +65,11 @@ export class EdgeReader {
     }
   }
 
+  /** Every edge in id order, aliases resolved and shared evidence filled in (exports stream these). */
+  *all(): IterableIterator<StoredEdge> {
+    for (const row of this.sql.db.prepare('SELECT * FROM edges ORDER BY id').iterate() as Iterable<EdgeRowRaw>) yield this.toEdge(row);
+  }
+
   private toEdge(r: EdgeRowRaw): StoredEdge {
     const aliases = this.aliases.map();
     return {

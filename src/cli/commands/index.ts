@@ -11,6 +11,9 @@ import { registerNode } from './node.js';
 import { registerPaths } from './paths.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
+import { registerExport } from './export.js';
+import { registerInventory } from './inventory.js';
+import { registerTriage } from './triage.js';
 
 /** Every command, in the order `blastmap --help` lists them. One file per command. */
 export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] = [
@@ -25,4 +28,7 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerContainment,
   registerFindings,
   registerServe,
+  registerInventory,
+  registerTriage,
+  registerExport,
 ];
