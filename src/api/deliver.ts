@@ -2,7 +2,11 @@
 // streams tables to files (writeTable); the UI asks for the text (exportTable) and saves it as a download.
 import { containmentMarkdown } from '../export/markdown.js';
 import { EDGES_TABLE, edgeRows, NODES_TABLE, nodeRows } from '../export/graph-tables.js';
-import { StringSink, type TextSink } from '../export/sink.js';
+import { caseGraph } from '../export/interchange/graph-source.js';
+import { writeGraphml } from '../export/interchange/graphml.js';
+import { writeNeo4j } from '../export/interchange/neo4j.js';
+import { writeOpenGraph } from '../export/interchange/opengraph.js';
+import { StringSink, withFile, type TextSink } from '../export/sink.js';
 import { writeTable, type TableDef } from '../export/table.js';
 import { BLAST_BOUNDARIES_TABLE, BLAST_TABLE, blastRows, CONTAINMENT_TABLE, cutRows, FINDINGS_TABLE, INVENTORY_TABLE, PATHS_TABLE, pathRows, TRIAGE_TABLE } from '../export/tables.js';
 import type { CaseStore } from '../store/case-store.js';
@@ -19,6 +23,8 @@ export interface DeliverDeps {
   analysis: () => AnalysisViews;
   findings: () => Finding[];
 }
+
+export type GraphFormat = 'opengraph' | 'neo4j' | 'graphml';
 
 const MEDIA = { csv: 'text/csv;charset=utf-8', json: 'application/json', markdown: 'text/markdown;charset=utf-8' } as const;
 const EXT = { csv: 'csv', json: 'json', markdown: 'md' } as const;
@@ -84,6 +90,20 @@ export class Deliver {
     const sink = new StringSink(64 * 1024 * 1024, `the ${req.table} table`);
     const { rows, baseName } = this.writeTable(req, sink);
     return { fileName: `blastmap-${baseName}-${stamp(now)}.${EXT[req.format]}`, mediaType: MEDIA[req.format], text: sink.text(), rows };
+  }
+
+  /**
+   * The whole graph for another engine: OpenGraph JSON or GraphML into a file or a sink, or the Neo4j folder
+   * (`out` names the folder).
+   */
+  exportGraph(format: GraphFormat, out: string | TextSink): { nodes: number; edges: number } {
+    const graph = caseGraph(this.d.store, this.d.views);
+    if (format === 'neo4j') {
+      if (typeof out !== 'string') throw new ApiError({ code: 'bad-input', message: 'the Neo4j export is a folder of files: give a folder with --out' });
+      return writeNeo4j(graph, out);
+    }
+    const write = format === 'opengraph' ? writeOpenGraph : writeGraphml;
+    return typeof out === 'string' ? withFile(out, (sink) => write(graph, sink)) : write(graph, out);
   }
 
   /** Paths to one node, to 'admin' or 'high-value', or (no target) to either, ranked together as the UI shows them. */

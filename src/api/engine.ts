@@ -7,7 +7,7 @@ import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import { Deliver } from './deliver.js';
+import { Deliver, type GraphFormat } from './deliver.js';
 import type { BlastmapApi, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
@@ -21,6 +21,8 @@ export interface Engine extends BlastmapApi {
   importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
   /** A table streamed to a sink (the CLI writes files this way; exportTable is this into a string). */
   writeTable(arg: ExportTableRequest, sink: TextSink): Promise<{ rows: number; baseName: string }>;
+  /** The whole graph as OpenGraph JSON, GraphML (a file or a sink) or a Neo4j import folder. */
+  exportGraph(format: GraphFormat, out: string | TextSink): Promise<{ nodes: number; edges: number }>;
   close(): void;
 }
 
@@ -250,6 +252,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     exportTable: (arg) => serial(() => deliver.exportTable(arg)),
 
     writeTable: (arg, sink) => serial(() => deliver.writeTable(arg, sink)),
+
+    exportGraph: (format, out) => serial(() => deliver.exportGraph(format, out)),
 
     report: () => serial(() => Promise.reject(new ApiError({ code: 'internal', message: 'not yet' }))),
   };

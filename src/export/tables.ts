@@ -56,10 +56,12 @@ export function blastRows(br: BlastRadius, list: BlastList | 'all' = 'all'): Rea
   return out;
 }
 
+const LIST_ROW: Record<BlastList, string> = { admins: 'admin', identities: 'identity', credentials: 'credential', resources: 'resource' };
+
 export const BLAST_TABLE: TableDef<ReachedRow> = {
   name: 'blast-radius',
   columns: [
-    col('list', (r) => r.list.replace(/s$/, '')),
+    col('list', (r) => LIST_ROW[r.list]),
     ...nodeCols<ReachedRow>('', (r) => r.reached.node),
     col('provider', (r) => r.reached.node.provider),
     col('boundary', (r) => r.reached.node.boundary),
