@@ -11,9 +11,10 @@ import { writeTable, type TableDef } from '../export/table.js';
 import { BLAST_BOUNDARIES_TABLE, BLAST_TABLE, blastRows, CONTAINMENT_TABLE, cutRows, FINDINGS_TABLE, INVENTORY_TABLE, PATHS_TABLE, pathRows, TRIAGE_TABLE } from '../export/tables.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { AnalysisViews } from './analysis.js';
-import type { AttackPath, ExportedFile, ExportTableRequest, Finding, InventoryRow, TraversalOptions, TriageRow } from './contract.js';
+import type { AttackPath, ExportedFile, ExportTableRequest, Finding, InventoryRow, ReportRequest, TraversalOptions, TriageRow } from './contract.js';
 import { ApiError } from './errors.js';
-import { buildInventory } from './inventory.js';
+import { buildInventory, caseTime } from './inventory.js';
+import { gatherReport, reportFile } from './report.js';
 import { buildTriage } from './triage.js';
 import type { Views } from './views.js';
 
@@ -90,6 +91,16 @@ export class Deliver {
     const sink = new StringSink(64 * 1024 * 1024, `the ${req.table} table`);
     const { rows, baseName } = this.writeTable(req, sink);
     return { fileName: `blastmap-${baseName}-${stamp(now)}.${EXT[req.format]}`, mediaType: MEDIA[req.format], text: sink.text(), rows };
+  }
+
+  /** The case report: one self-contained HTML file. */
+  report(req: ReportRequest, now: Date = new Date()): ExportedFile {
+    const triage = this.triage();
+    const data = gatherReport(
+      { store: this.d.store, analysis: this.d.analysis(), triage, findings: req.only === 'compromised' ? [] : this.d.findings(), inventory: req.only === 'compromised' ? [] : buildInventory(this.d.store, this.d.analysis().index, this.d.views, caseTime(this.d.store)), now },
+      req,
+    );
+    return reportFile(data, stamp(now));
   }
 
   /**

@@ -255,7 +255,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
     exportGraph: (format, out) => serial(() => deliver.exportGraph(format, out)),
 
-    report: () => serial(() => Promise.reject(new ApiError({ code: 'internal', message: 'not yet' }))),
+    report: (arg) => serial(() => deliver.report(arg)),
   };
   return engine;
 }

@@ -279,6 +279,10 @@ export class CaseStore {
   danglingEndpoints(): string[] {
     return this.exportReader.danglingEndpoints();
   }
+  /** Counts for a report's limits: conditional and derived edges, stub nodes, external boundaries. */
+  exportStats(): ReturnType<ExportReader['stats']> {
+    return this.exportReader.stats();
+  }
   /** A consistent, compact single-file copy of the case (VACUUM INTO); the target must not exist. */
   copyTo(path: string): void {
     this.exportReader.copyTo(path);

@@ -32,6 +32,17 @@ export class ExportReader {
     return [...out].sort();
   }
 
+  /** Counts a report's "method and limits" states: conditional and derived edges, stub nodes, external boundaries. */
+  stats(): { conditionalEdges: number; derivedEdges: number; stubNodes: number; externalBoundaries: number } {
+    const n = (sql: string) => this.sql.stmt(sql).pluck().get() as number;
+    return {
+      conditionalEdges: n('SELECT count(*) FROM edges WHERE conditional = 1'),
+      derivedEdges: n('SELECT count(*) FROM edges WHERE derived = 1'),
+      stubNodes: n('SELECT count(*) FROM nodes WHERE stub = 1'),
+      externalBoundaries: n("SELECT count(*) FROM nodes WHERE kind = 'aws_external_account'"),
+    };
+  }
+
   /**
    * A consistent, compact copy of the case in one file (WAL folded in, free pages dropped), written by SQLite's
    * VACUUM INTO: other connections may keep writing meanwhile. The target must not exist.

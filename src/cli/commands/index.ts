@@ -14,6 +14,7 @@ import { registerServe } from './serve.js';
 import { registerExport } from './export.js';
 import { registerInventory } from './inventory.js';
 import { registerTriage } from './triage.js';
+import { registerReport } from './report.js';
 
 /** Every command, in the order `blastmap --help` lists them. One file per command. */
 export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] = [
@@ -31,4 +32,5 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerInventory,
   registerTriage,
   registerExport,
+  registerReport,
 ];
