@@ -28,8 +28,20 @@ export function caseGraph(store: CaseStore, views: Views): GraphSource {
   };
 }
 
-/** snake_case from camelCase and anything else a strict property name refuses. */
+const snakeCache = new Map<string, string>();
+const pascalCache = new Map<string, string>();
+
+/** snake_case from camelCase and anything else a strict property name refuses (memoised: keys repeat). */
 export function snakeCase(key: string): string {
+  let out = snakeCache.get(key);
+  if (out === undefined) {
+    out = toSnake(key);
+    if (snakeCache.size < 100_000) snakeCache.set(key, out);
+  }
+  return out;
+}
+
+function toSnake(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
@@ -41,6 +53,12 @@ export function snakeCase(key: string): string {
 
 /** PascalCase of a kind name: aws_access_key → AwsAccessKey, CAN_ASSUME → CanAssume. */
 export function pascalCase(kind: string): string {
+  let out = pascalCache.get(kind);
+  if (out === undefined) pascalCache.set(kind, (out = toPascal(kind)));
+  return out;
+}
+
+function toPascal(kind: string): string {
   return kind
     .toLowerCase()
     .split(/[^a-z0-9]+/)

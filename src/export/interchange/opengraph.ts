@@ -75,17 +75,16 @@ const SKIP_NODE_PROPS = new Set(['kinds', 'source_kind']);
 
 export function openGraphNode(n: GraphNode): { id: string; kinds: string[]; properties: Record<string, Prop> } {
   const s = n.summary;
-  const properties: Record<string, Prop> = {
-    ...flatProps(n.props, SKIP_NODE_PROPS),
-    name: s.name,
-    blastmap_id: s.id,
-    blastmap_kind: s.kind,
-    blastmap_kind_label: NODE_KINDS[s.kind]?.label ?? s.kind,
-    category: s.category,
-    provider: s.provider,
-    stub: s.stub,
-    marks: s.marks,
-  };
+  // Blastmap's own properties are written over the source's (one object, no spread: this runs per node).
+  const properties = flatProps(n.props, SKIP_NODE_PROPS);
+  properties['name'] = s.name;
+  properties['blastmap_id'] = s.id;
+  properties['blastmap_kind'] = s.kind;
+  properties['blastmap_kind_label'] = NODE_KINDS[s.kind]?.label ?? s.kind;
+  properties['category'] = s.category;
+  properties['provider'] = s.provider;
+  properties['stub'] = s.stub;
+  properties['marks'] = s.marks;
   if (s.boundary) properties['boundary'] = s.boundary;
   if (s.marks.includes('high-value')) properties['highvalue'] = true;
   if (s.marks.includes('compromised')) properties['compromised'] = true;
