@@ -36,6 +36,8 @@ export interface EngineOptions {
    * so the thread serving the window or the browser stays free. Without it they run on the caller's thread.
    */
   importWorker?: string | URL;
+  /** The path caseInfo reports, when the engine works on a copy (a decrypted .blastmap.enc). */
+  displayPath?: string;
 }
 
 /** Opens (or creates) a case and returns the engine API over it. */
@@ -48,7 +50,7 @@ export function openEngine(path: string, options: EngineOptions = {}): Engine {
   }
 }
 
-export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding'> = {}): Engine {
+export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding' | 'displayPath'> = {}): Engine {
   const views = new Views(store);
   // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
   let index: GraphIndex | undefined;
@@ -91,7 +93,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     close: () => store.close(),
 
     caseInfo: () =>
-      serial(() => ({ path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts() })),
+      serial(() => ({ path: options.displayPath ?? store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts() })),
 
     formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),
 

@@ -15,6 +15,7 @@ import { registerExport } from './export.js';
 import { registerInventory } from './inventory.js';
 import { registerTriage } from './triage.js';
 import { registerReport } from './report.js';
+import { registerPack } from './pack.js';
 
 /** Every command, in the order `blastmap --help` lists them. One file per command. */
 export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] = [
@@ -33,4 +34,5 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerTriage,
   registerExport,
   registerReport,
+  registerPack,
 ];
