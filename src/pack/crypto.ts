@@ -52,18 +52,17 @@ export async function encryptFile(src: string, out: string, passphrase: string, 
     let bytes = head.length + MAC_LENGTH;
     const buf = Buffer.alloc(chunkSize);
     // An empty file is one final, empty chunk; otherwise the chunk that reaches the end of the file is final.
-    do {
+    for (let last = false; !last; ) {
       const n = await readFull(input, buf, position);
       position += n;
-      const last = position >= size;
+      last = position >= size;
       const cipher = createCipheriv('aes-256-gcm', encKey, nonce(prefixBytes, index, last));
       cipher.setAAD(mac);
       const body = Buffer.concat([cipher.update(buf.subarray(0, n)), cipher.final(), cipher.getAuthTag()]);
       await output.write(body);
       bytes += body.length;
       index++;
-      if (last) break;
-    } while (true);
+    }
     await output.sync();
     await output.close();
     output = undefined;
