@@ -8,6 +8,7 @@ export const SHELL_CHANNELS = {
   pickImportFiles: 'blastmap-shell:pickImportFiles',
   openCase: 'blastmap-shell:openCase',
   recentCases: 'blastmap-shell:recentCases',
+  unlockCase: 'blastmap-shell:unlockCase',
   /** preload → main, one way: a path the user dropped (only a real dropped File yields one). */
   grantDroppedPath: 'blastmap-shell:grantDroppedPath',
   /** main → renderer: a menu command. */

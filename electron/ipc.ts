@@ -76,12 +76,14 @@ export interface ShellHandlers {
   openCase(event: SenderEvent, arg: { create: boolean }): Promise<CaseInfo | null>;
   recentCases(event: SenderEvent): Promise<string[]>;
   grantDroppedPath(event: SenderEvent, path: string): void;
+  unlockCase(event: SenderEvent, arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 const SHELL_SCHEMAS = {
   pickImportFiles: z.object({}).strict(),
   openCase: z.object({ create: z.boolean() }).strict(),
   recentCases: z.object({}).strict(),
+  unlockCase: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
 } as const;
 
 const droppedPath = z.string().min(1).max(4096).refine((p) => isAbsolute(p) && !p.includes('\0'), 'not an absolute path');
@@ -103,6 +105,7 @@ export function registerShellHandlers(ipc: Pick<IpcMain, 'handle' | 'on'>, trust
   handle('pickImportFiles', (event) => handlers.pickImportFiles(event));
   handle('openCase', (event, arg) => handlers.openCase(event, arg));
   handle('recentCases', (event) => handlers.recentCases(event));
+  handle('unlockCase', (event, arg) => handlers.unlockCase(event, arg));
   ipc.on(SHELL_CHANNELS.grantDroppedPath, (event: IpcMainEvent, path: unknown) => {
     if (!trusted(event)) return;
     const parsed = droppedPath.safeParse(path);

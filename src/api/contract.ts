@@ -422,7 +422,7 @@ export const API_METHODS = [
 ] as const satisfies readonly ApiMethod[];
 
 /** Menu and shell commands the Electron shell sends to the renderer. */
-export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit';
+export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit' | 'export-report' | 'unlock-case';
 
 /**
  * Services of the host around the renderer. Electron provides native dialogs, menus, drag-and-drop
@@ -438,6 +438,11 @@ export interface ShellServices {
   openCase(arg: { create: boolean }): Promise<CaseInfo | null>;
   recentCases(arg: Record<string, never>): Promise<string[]>;
   onCommand(listener: (command: ShellCommand) => void): () => void;
+  /**
+   * Electron: the passphrase of the encrypted case (.blastmap.enc) the shell is waiting to open (it sent
+   * 'unlock-case'); the case then opens from a private decrypted copy. Browser mode: null (serve asks in its terminal).
+   */
+  unlockCase(arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 /** What the renderer finds on window.blastmap. */

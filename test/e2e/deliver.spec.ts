@@ -1,0 +1,122 @@
+// Triage, inventory and every export of the UI on the built-in demo case: the case opens on the ranked list of its
+// compromised credentials; each panel's export saves the same table the CLI writes; the report downloads whole.
+// Expected rows come from the engine through the CLI, not from the UI under test.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { demoUrl, openApp, settle } from './helpers';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const LEAKED_NAME = 'ci-deployer access key 1';
+
+function engine(...args: string[]): string {
+  const r = spawnSync(process.execPath, ['dist/blastmap.js', ...args, '--case', process.env['BLASTMAP_DEMO_CASE']!], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`blastmap ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function saved(page: Page, click: () => Promise<void>, path: string): Promise<{ download: Download; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  await download.saveAs(path);
+  return { download, text: readFileSync(path, 'utf8') };
+}
+
+const csvRows = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
+
+test('the demo case opens on triage: the leaked key first, its reach and use after the leak; CSV export', async ({ page }, info) => {
+  const expected = JSON.parse(engine('triage', '--json')) as { node: { name: string }; score: number }[];
+  await openApp(page, 'light', demoUrl());
+  await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('triage-row')).toHaveCount(expected.length);
+  const first = page.getByTestId('triage-row').first();
+  await expect(first).toContainText(LEAKED_NAME);
+  await expect(first.getByTestId('triage-score')).toHaveText(expected[0]!.score.toLocaleString('en-US'));
+  await expect(first.getByTestId('triage-used-after')).toBeVisible();
+  await expect(first.getByTestId('triage-admin-of')).toContainText('222222222222');
+  // Fixed-height cards in a virtual list: nothing of a card may spill into the next.
+  const spill = await page.getByTestId('triage-row').evaluateAll((cards) => cards.filter((c) => [...c.querySelectorAll('*')].some((el) => el.getBoundingClientRect().bottom > c.getBoundingClientRect().bottom + 1 || el.getBoundingClientRect().right > c.getBoundingClientRect().right + 1)).length);
+  expect(spill).toBe(0);
+  await settle(page);
+  await page.screenshot({ path: info.outputPath('triage.png') });
+
+  const { download, text } = await saved(page, () => page.getByTestId('triage-export-csv').click(), info.outputPath('triage.csv'));
+  expect(download.suggestedFilename()).toMatch(/^blastmap-triage-.*\.csv$/);
+  expect(csvRows(text).map((r) => r['name'])).toEqual(expected.map((r) => r.node.name));
+  expect(text).toBe(engine('triage', '--format', 'csv'));
+
+  // The filter hides what does not match; the ranking stays.
+  await page.getByTestId('triage-filter').fill('nothing matches this');
+  await expect(page.getByTestId('triage-row')).toHaveCount(0);
+  await page.getByTestId('triage-filter').fill('');
+
+  // A card's Blast radius button runs the analysis; the panel exports every list.
+  await first.getByTestId('triage-blast').click();
+  await expect(page.getByTestId('blast-panel')).toBeVisible();
+  await expect(page.getByTestId('blast-exports')).toBeVisible();
+  const blast = await saved(page, () => page.getByTestId('blast-export-csv').click(), info.outputPath('blast.csv'));
+  const api = JSON.parse(engine('blast-radius', 'AKIAQDEMO7CIDEPLOY42', '--json')) as Record<'identities' | 'credentials' | 'resources' | 'admins', unknown[]>;
+  expect(csvRows(blast.text)).toHaveLength(api.identities.length + api.credentials.length + api.resources.length + api.admins.length);
+  await page.getByTestId('blast-export-list').selectOption('boundaries');
+  const perBoundary = await saved(page, () => page.getByTestId('blast-export-json').click(), info.outputPath('blast-boundaries.json'));
+  expect((JSON.parse(perBoundary.text) as { boundary_name: string; admin: boolean }[]).find((b) => b.boundary_name === '222222222222')?.admin).toBe(true);
+  await page.screenshot({ path: info.outputPath('blast-exports.png') });
+
+  await page.getByTestId('containment-run').click();
+  await expect(page.getByTestId('containment-exports')).toBeVisible();
+  const md = await saved(page, () => page.getByTestId('containment-export-markdown').click(), info.outputPath('containment.md'));
+  expect(md.download.suggestedFilename()).toMatch(/\.md$/);
+  expect(md.text).toBe(engine('containment', 'AKIAQDEMO7CIDEPLOY42', '--format', 'markdown'));
+  const cuts = await saved(page, () => page.getByTestId('containment-export-csv').click(), info.outputPath('containment.csv'));
+  expect(csvRows(cuts.text)[0]).toMatchObject({ step: '1', edge_kind: 'AUTHENTICATES_AS' });
+  await page.getByTestId('containment').screenshot({ path: info.outputPath('containment-exports.png') });
+});
+
+test('inventory: every identity, grouped, sorted, filtered; a row focuses its node; CSV export', async ({ page }, info) => {
+  const expected = JSON.parse(engine('inventory', '--json')) as { node: { id: string; name: string } }[];
+  await openApp(page, 'light', demoUrl());
+  await page.keyboard.press('6');
+  await expect(page.getByTestId('inventory-panel')).toBeVisible();
+  await expect(page.getByTestId('inventory-count')).toHaveText(`${expected.length} of ${expected.length} identities`);
+  // Grouped by boundary: the three boundaries of the demo head their groups.
+  await expect(page.getByTestId('inventory-group-row')).toHaveCount(3);
+  await settle(page);
+  await page.screenshot({ path: info.outputPath('inventory-by-boundary.png') });
+  const overflow = await page.getByTestId('inventory-row').evaluateAll((rows) => rows.filter((r) => [...r.querySelectorAll('[role=cell]')].some((c) => c.getBoundingClientRect().right > r.getBoundingClientRect().right + 1 || c.getBoundingClientRect().bottom > r.getBoundingClientRect().bottom + 1)).length);
+  expect(overflow).toBe(0);
+
+  await page.getByTestId('inventory-group').selectOption('owner');
+  await expect(page.getByTestId('inventory-group-row').first()).toContainText('dana@northwind.example');
+  await page.screenshot({ path: info.outputPath('inventory-by-owner.png') });
+  await page.getByTestId('inventory-group').selectOption('none');
+  await page.getByTestId('inventory-sort-name').click();
+  const names = await page.getByTestId('inventory-row').locator('[role=cell]:first-child .strong').allTextContents();
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+
+  await page.getByTestId('inventory-filter').fill('ci-deployer');
+  await expect(page.getByTestId('inventory-row')).toHaveCount(1);
+  await page.getByTestId('inventory-row').first().click();
+  await expect(page.getByTestId('details-name')).toHaveText('ci-deployer');
+  await page.getByTestId('inventory-filter').fill('');
+
+  const { text } = await saved(page, () => page.getByTestId('inventory-export-csv').click(), info.outputPath('inventory.csv'));
+  expect(csvRows(text).map((r) => r['id'])).toEqual(expected.map((r) => r.node.id));
+  expect(text).toBe(engine('inventory', '--csv'));
+});
+
+test('findings export and the report download from the toolbar', async ({ page }, info) => {
+  await openApp(page, 'light', demoUrl());
+  await page.getByTestId('mode-findings').click();
+  await expect(page.getByTestId('findings-table')).toBeVisible();
+  const findings = await saved(page, () => page.getByTestId('findings-export-json').click(), info.outputPath('findings.json'));
+  const expected = JSON.parse(engine('findings', '--json')) as { id: string }[];
+  expect((JSON.parse(findings.text) as { id: string }[]).map((f) => f.id).sort()).toEqual(expected.map((f) => f.id).sort());
+  await page.screenshot({ path: info.outputPath('findings-export.png') });
+
+  const report = await saved(page, () => page.getByTestId('export-report').click(), info.outputPath('report.html'));
+  expect(report.download.suggestedFilename()).toMatch(/^blastmap-report-demo-.*\.html$/);
+  expect(report.text).toContain('<meta http-equiv="Content-Security-Policy"');
+  expect(report.text).toContain('Executive summary');
+  expect(report.text).toContain(LEAKED_NAME);
+});
