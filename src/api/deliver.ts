@@ -14,7 +14,7 @@ import type { AnalysisViews } from './analysis.js';
 import type { AttackPath, ExportedFile, ExportTableRequest, Finding, InventoryRow, ReportRequest, TraversalOptions, TriageRow } from './contract.js';
 import { ApiError } from './errors.js';
 import { buildInventory, caseTime } from './inventory.js';
-import { gatherReport, reportFile } from './report.js';
+import { crownPaths, gatherReport, reportFile } from './report.js';
 import { buildTriage } from './triage.js';
 import type { Views } from './views.js';
 
@@ -122,16 +122,7 @@ export class Deliver {
     const a = this.d.analysis();
     if (to === 'admin' || to === 'high-value') return a.paths(from, to, { ...opts, k });
     if (to) return a.paths(from, this.id(to), { ...opts, k });
-    const seen = new Set<string>();
-    return [...a.paths(from, 'admin', { ...opts, k }), ...a.paths(from, 'high-value', { ...opts, k })]
-      .sort((x, y) => x.cost - y.cost || Number(x.conditional) - Number(y.conditional))
-      .filter((p) => {
-        const sig = p.steps.map((s) => s.edge.id).join(',');
-        if (seen.has(sig)) return false;
-        seen.add(sig);
-        return true;
-      })
-      .slice(0, k);
+    return crownPaths(a, from, k, opts);
   }
 
   private id(ref: string): string {

@@ -6,7 +6,7 @@ import { Redactor, registerNodes } from '../report/redact.js';
 import { renderReport } from '../report/sections/index.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { AnalysisViews } from './analysis.js';
-import type { AttackPath, ExportedFile, Finding, InventoryRow, ReportRequest, TriageRow } from './contract.js';
+import type { AttackPath, ExportedFile, Finding, InventoryRow, ReportRequest, TraversalOptions, TriageRow } from './contract.js';
 import { sourceInfo } from './views.js';
 
 export interface ReportInputs {
@@ -55,10 +55,10 @@ export function gatherReport(inp: ReportInputs, req: ReportRequest): ReportData 
 /** Below this many nodes every node of the case is registered for redaction; above, those the report names. */
 const REDACT_ALL_NODES = 50_000;
 
-/** The paths a responder reads first: to any admin node or node marked high value, shortest first. */
-function crownPaths(analysis: AnalysisViews, from: string): AttackPath[] {
+/** The paths a responder reads first (the UI's default target): to any admin node or node marked high value, shortest first. */
+export function crownPaths(analysis: AnalysisViews, from: string, k: number = PATHS_PER_CREDENTIAL, opts: TraversalOptions = {}): AttackPath[] {
   const seen = new Set<string>();
-  return [...analysis.paths(from, 'admin', { k: PATHS_PER_CREDENTIAL }), ...analysis.paths(from, 'high-value', { k: PATHS_PER_CREDENTIAL })]
+  return [...analysis.paths(from, 'admin', { ...opts, k }), ...analysis.paths(from, 'high-value', { ...opts, k })]
     .sort((a, b) => a.cost - b.cost || Number(a.conditional) - Number(b.conditional))
     .filter((p) => {
       const sig = p.steps.map((s) => s.edge.id).join(',');
@@ -66,7 +66,7 @@ function crownPaths(analysis: AnalysisViews, from: string): AttackPath[] {
       seen.add(sig);
       return true;
     })
-    .slice(0, PATHS_PER_CREDENTIAL);
+    .slice(0, k);
 }
 
 function redact(data: ReportData, store: CaseStore): ReportData {

@@ -1,8 +1,8 @@
 // Triage, inventory and every export of the UI on the built-in demo case: the case opens on the ranked list of its
 // compromised credentials; each panel's export saves the same table the CLI writes; the report downloads whole.
 // Expected rows come from the engine through the CLI, not from the UI under test.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { expect, test, type Download, type Page } from '@playwright/test';
@@ -119,4 +119,37 @@ test('findings export and the report download from the toolbar', async ({ page }
   expect(report.text).toContain('<meta http-equiv="Content-Security-Policy"');
   expect(report.text).toContain('Executive summary');
   expect(report.text).toContain(LEAKED_NAME);
+});
+
+test('an encrypted demo case served from its private copy: the app shows the .enc file and its triage', async ({ page }, info) => {
+  const enc = info.outputPath('demo.blastmap.enc');
+  const passFile = info.outputPath('pass.txt');
+  writeFileSync(passFile, 'the demo passphrase, long enough\n');
+  const tmp = info.outputPath('tmp');
+  mkdirSync(tmp, { recursive: true });
+  const packed = spawnSync(process.execPath, ['dist/blastmap.js', 'pack', '--case', process.env['BLASTMAP_DEMO_CASE']!, '--out', enc, '--passphrase-file', passFile], { cwd: ROOT, encoding: 'utf8' });
+  expect(packed.status, packed.stderr).toBe(0);
+  const server = spawn(process.execPath, ['dist/blastmap.js', 'serve', '--case', enc, '--port', '0', '--no-open', '--passphrase-file', passFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+  const exited = new Promise<void>((done) => server.once('exit', () => done()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+        const m = /at (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    expect(readdirSync(tmp).filter((d) => d.startsWith('blastmap-case-'))).toHaveLength(1);
+    await openApp(page, 'light', url);
+    await expect(page.getByTestId('case-name')).toHaveText('demo.blastmap.enc');
+    await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId('triage-row').first()).toContainText(LEAKED_NAME);
+    await page.screenshot({ path: info.outputPath('encrypted-case.png') });
+  } finally {
+    server.kill('SIGTERM');
+    await exited;
+  }
+  expect(readdirSync(tmp).filter((d) => d.startsWith('blastmap-case-'))).toEqual([]);
 });
