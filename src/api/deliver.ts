@@ -111,7 +111,8 @@ export class Deliver {
     const graph = caseGraph(this.d.store, this.d.views);
     if (format === 'neo4j') {
       if (typeof out !== 'string') throw new ApiError({ code: 'bad-input', message: 'the Neo4j export is a folder of files: give a folder with --out' });
-      return writeNeo4j(graph, out);
+      const c = this.d.store.counts();
+      return writeNeo4j(graph, out, c.nodes + c.edges);
     }
     const write = format === 'opengraph' ? writeOpenGraph : writeGraphml;
     return typeof out === 'string' ? withFile(out, (sink) => write(graph, sink)) : write(graph, out);

@@ -11,7 +11,8 @@ import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../../src/api/engine.js';
 import { buildDemoCase } from '../../src/demo.js';
-import { cypherString, EDGE_HEADER, NODE_HEADER } from '../../src/export/interchange/neo4j.js';
+import { cypherString, EDGE_HEADER, LOAD_CYPHER_LIMIT, NODE_HEADER, writeNeo4j } from '../../src/export/interchange/neo4j.js';
+import type { GraphSource } from '../../src/export/interchange/graph-source.js';
 import { FIXTURES } from '../helpers.js';
 
 const HOSTILE = join(FIXTURES, 'deliver', 'hostile-names.opengraph.json');
@@ -177,6 +178,21 @@ describe('interchange exports', () => {
     expect(text).toContain('CREATE CONSTRAINT blastmap_id IF NOT EXISTS');
     for (const m of text.matchAll(/SET n \+= row, n:([^;\n]+);/g)) expect(m[1]).toMatch(/^[A-Z][A-Za-z0-9]*:[A-Z][A-Za-z0-9]*$/);
     for (const m of text.matchAll(/CREATE \(a\)-\[r:([^\]]+)\]->\(b\)/g)) expect(m[1]).toMatch(/^[A-Z_]+$/);
+  });
+
+  it('load.cypher stays a note pointing at neo4j-admin when the case is too big for UNWIND batches', () => {
+    const tiny: GraphSource = {
+      *nodes() {
+        yield { summary: { id: 'a', kind: 'aws_user', category: 'identity', provider: 'aws', name: 'a', stub: false, marks: [] }, props: {}, handles: ['a'] };
+      },
+      *edges() {},
+    };
+    const out = join(dir, 'neo4j-big');
+    writeNeo4j(tiny, out, LOAD_CYPHER_LIMIT + 1);
+    const text = readFileSync(join(out, 'load.cypher'), 'utf8');
+    expect(text).toContain('too many for UNWIND batches');
+    expect(text).not.toContain('UNWIND [');
+    expect(readFileSync(join(out, 'nodes.csv'), 'utf8').split('\n')[1]).toMatch(/^a,a,aws_user,/);
   });
 
   it('GraphML parses as XML with every node id, name and edge intact', async () => {

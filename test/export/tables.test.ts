@@ -9,7 +9,7 @@ import type { ContainmentPlan, NodeSummary } from '../../src/api/contract.js';
 import { openEngine, type Engine } from '../../src/api/engine.js';
 import { containmentMarkdown, mdEscape } from '../../src/export/markdown.js';
 import { StringSink, withFile } from '../../src/export/sink.js';
-import { col, csvCell, writeCsv, writeJson, type TableDef } from '../../src/export/table.js';
+import { col, csvCell, csvField, csvLines, writeCsv, writeJson, type TableDef } from '../../src/export/table.js';
 import { FIXTURES } from '../helpers.js';
 
 const HOSTILE = join(FIXTURES, 'deliver', 'hostile-names.opengraph.json');
@@ -65,6 +65,18 @@ describe('tables', () => {
     expect(csvCell({ a: [1] })).toBe('{"a":[1]}');
     expect(csvCell(true)).toBe('true');
     expect(csvCell(null)).toBe('');
+  });
+
+  it('CSV fields: quoted only when needed, quotes doubled, formulas defused on request; csv-parse reads them back', () => {
+    expect(csvField('plain', true)).toBe('plain');
+    expect(csvField('a,b', true)).toBe('"a,b"');
+    expect(csvField('say "hi"', true)).toBe('"say ""hi"""');
+    expect(csvField('=SUM(A1),x', true)).toBe(`"'=SUM(A1),x"`);
+    expect(csvField('=SUM(A1)', false)).toBe('=SUM(A1)');
+    expect(csvField('-1', true)).toBe("'-1");
+    const rows = [['a', 'b,c', 'd"e', 'f\ng', 'h\r\ni', '\r', ''], ['', ' spaced ', 'ü🚀', '\t tab', '@x', '+y', '-z']];
+    const text = csvLines(rows, { escapeFormulas: false, eol: '\n' });
+    expect(parse(text)).toEqual(rows);
   });
 
   it('an empty table is a header (CSV) or an empty array (JSON)', () => {

@@ -38,8 +38,12 @@ const EDGE_KEYS: [id: string, name: string, type: KeyType][] = [
   ['e_evidence', 'evidence', 'string'],
 ];
 
+// eslint-disable-next-line no-control-regex -- the characters to escape or replace, tested once before any work
+const NEEDS_XML_WORK = /[&<>"'\u0000-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 /** Text for an XML attribute or element: escaped, with characters XML 1.0 forbids replaced. */
 export function xmlText(s: string): string {
+  if (!NEEDS_XML_WORK.test(s)) return s;
   return s
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped here
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')

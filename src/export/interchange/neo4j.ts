@@ -56,11 +56,15 @@ function edgeRecord(e: EdgeView): string[] {
   ];
 }
 
+// eslint-disable-next-line no-control-regex -- what a Cypher literal must escape, tested once before any work
+const NEEDS_CYPHER_WORK = /[\\'"\u0000-\u001f\u007f\u2028\u2029\ud800-\udfff]/;
+
 /**
  * A Cypher string literal: backslash escapes for the quote, the backslash and control characters; a lone surrogate
  * (not valid UTF-8) becomes U+FFFD. Safe inside any statement.
  */
 export function cypherString(s: string): string {
+  if (!NEEDS_CYPHER_WORK.test(s)) return `'${s}'`;
   const escaped = s
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped here
@@ -215,8 +219,11 @@ class Batches {
   }
 }
 
-/** Writes the Neo4j folder; the folder may exist but must be empty. */
-export function writeNeo4j(graph: GraphSource, dir: string): { nodes: number; edges: number } {
+/** Above this many nodes and edges load.cypher says to use neo4j-admin instead of holding the graph as UNWIND batches. */
+export const LOAD_CYPHER_LIMIT = 250_000;
+
+/** Writes the Neo4j folder; the folder may exist but must be empty. `size` (nodes + edges) decides on load.cypher. */
+export function writeNeo4j(graph: GraphSource, dir: string, size = 0): { nodes: number; edges: number } {
   const existed = existsSync(dir);
   if (existed && readdirSync(dir).length > 0) throw new ApiError({ code: 'bad-input', message: `${dir}: the Neo4j export writes a folder of its own; this one is not empty` });
   mkdirSync(dir, { recursive: true });
@@ -233,8 +240,14 @@ export function writeNeo4j(graph: GraphSource, dir: string): { nodes: number; ed
     const opts = { escapeFormulas: false, eol: '\n' as const };
     nodesCsv.write(csvLines([NODE_HEADER], opts));
     edgesCsv.write(csvLines([EDGE_HEADER], opts));
-    load.write(`// Blastmap export as Cypher for small cases: cypher-shell -f load.cypher (use the CSVs and neo4j-admin beyond ~100,000 elements).\n${SCHEMA_CYPHER}\n`);
-    const nodeBatches = new Batches(load, (labels, rows) => `UNWIND [\n${rows.join(',\n')}\n] AS row\nMERGE (n:Blastmap {id: row.id})\nSET n += row, n:${labels.split(';').slice(1).join(':')};\n`);
+    const small = size <= LOAD_CYPHER_LIMIT;
+    load.write(
+      small
+        ? `// Blastmap export as Cypher for small cases: cypher-shell -f load.cypher (beyond ${LOAD_CYPHER_LIMIT.toLocaleString('en-US')} nodes and edges, use the CSVs and neo4j-admin).\n${SCHEMA_CYPHER}\n`
+        : `// This case has ${size.toLocaleString('en-US')} nodes and edges: too many for UNWIND batches through cypher-shell.\n// Import nodes.csv and edges.csv with neo4j-admin (see README.txt), then run schema.cypher.\n`,
+    );
+    const unwind = small ? load : { write: () => undefined };
+    const nodeBatches = new Batches(unwind, (labels, rows) => `UNWIND [\n${rows.join(',\n')}\n] AS row\nMERGE (n:Blastmap {id: row.id})\nSET n += row, n:${labels.split(';').slice(1).join(':')};\n`);
     const counts = { nodes: 0, edges: 0 };
     let batch: string[][] = [];
     for (const n of graph.nodes()) {
@@ -243,12 +256,12 @@ export function writeNeo4j(graph: GraphSource, dir: string): { nodes: number; ed
         nodesCsv.write(csvLines(batch, opts));
         batch = [];
       }
-      nodeBatches.add(nodeLabels(n).join(';'), nodeMap(n));
+      if (small) nodeBatches.add(nodeLabels(n).join(';'), nodeMap(n));
       counts.nodes++;
     }
     nodesCsv.write(csvLines(batch, opts));
     nodeBatches.flush();
-    const edgeBatches = new Batches(load, (type, rows) => `UNWIND [\n${rows.join(',\n')}\n] AS row\nMATCH (a:Blastmap {id: row.from})\nMATCH (b:Blastmap {id: row.to})\nCREATE (a)-[r:${type}]->(b)\nSET r = row.props;\n`);
+    const edgeBatches = new Batches(unwind, (type, rows) => `UNWIND [\n${rows.join(',\n')}\n] AS row\nMATCH (a:Blastmap {id: row.from})\nMATCH (b:Blastmap {id: row.to})\nCREATE (a)-[r:${type}]->(b)\nSET r = row.props;\n`);
     batch = [];
     for (const e of graph.edges()) {
       batch.push(edgeRecord(e));
@@ -256,7 +269,7 @@ export function writeNeo4j(graph: GraphSource, dir: string): { nodes: number; ed
         edgesCsv.write(csvLines(batch, opts));
         batch = [];
       }
-      edgeBatches.add(e.kind, edgeMap(e));
+      if (small) edgeBatches.add(e.kind, edgeMap(e));
       counts.edges++;
     }
     edgesCsv.write(csvLines(batch, opts));
