@@ -126,6 +126,8 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     out[`export_${name}_peak_rss_mb`] = median(runs.map((r) => r.maxRssMb));
     /** The export's time over the raw scan of the same rows (how much the writing and formatting cost). */
     out[`export_${name}_vs_raw_scan`] = Number((ms / out['export_raw_scan_ms']!).toFixed(1));
+    /** The same in CPU time, which a machine shared with other work disturbs less. */
+    out[`export_${name}_cpu_vs_raw_scan_cpu`] = Number((out[`export_${name}_cpu_ms`]! / out['export_raw_scan_cpu_ms']!).toFixed(1));
   }
   return out;
 }

@@ -105,6 +105,26 @@ test('inventory: every identity, grouped, sorted, filtered; a row focuses its no
   expect(text).toBe(engine('inventory', '--csv'));
 });
 
+test('dark theme: triage and inventory keep their text readable', async ({ page }, info) => {
+  await openApp(page, 'dark', demoUrl());
+  await expect(page.getByTestId('triage-row').first()).toBeVisible();
+  await settle(page);
+  await page.screenshot({ path: info.outputPath('triage-dark.png') });
+  const contrast = async (selector: string) =>
+    page.locator(selector).first().evaluate((el) => {
+      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => rgb(c).reduce((a, v) => a + v, 0) / 3;
+      let bg = 'rgba(0, 0, 0, 0)';
+      for (let e: Element | null = el; e && /rgba\(0, 0, 0, 0\)|transparent/.test(bg); e = e.parentElement) bg = getComputedStyle(e).backgroundColor;
+      return Math.abs(lum(getComputedStyle(el).color) - lum(bg));
+    });
+  expect(await contrast('.triage-name')).toBeGreaterThan(100);
+  await page.keyboard.press('6');
+  await expect(page.getByTestId('inventory-row').first()).toBeVisible();
+  await page.screenshot({ path: info.outputPath('inventory-dark.png') });
+  expect(await contrast('.inventory-row .strong')).toBeGreaterThan(100);
+});
+
 test('findings export and the report download from the toolbar', async ({ page }, info) => {
   await openApp(page, 'light', demoUrl());
   await page.getByTestId('mode-findings').click();
