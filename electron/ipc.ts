@@ -78,6 +78,7 @@ export interface ShellHandlers {
   recentCases(event: SenderEvent): Promise<string[]>;
   pickCaseFile(event: SenderEvent): Promise<ImportFile | null>;
   grantDroppedPath(event: SenderEvent, path: string): void;
+  unlockCase(event: SenderEvent, arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 const SHELL_SCHEMAS = {
@@ -85,6 +86,7 @@ const SHELL_SCHEMAS = {
   openCase: z.object({ create: z.boolean() }).strict(),
   recentCases: z.object({}).strict(),
   pickCaseFile: z.object({}).strict(),
+  unlockCase: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
 } as const;
 
 const droppedPath = z.string().min(1).max(4096).refine((p) => isAbsolute(p) && !p.includes('\0'), 'not an absolute path');
@@ -107,6 +109,7 @@ export function registerShellHandlers(ipc: Pick<IpcMain, 'handle' | 'on'>, trust
   handle('openCase', (event, arg) => handlers.openCase(event, arg));
   handle('recentCases', (event) => handlers.recentCases(event));
   handle('pickCaseFile', (event) => handlers.pickCaseFile(event));
+  handle('unlockCase', (event, arg) => handlers.unlockCase(event, arg));
   ipc.on(SHELL_CHANNELS.grantDroppedPath, (event: IpcMainEvent, path: unknown) => {
     if (!trusted(event)) return;
     const parsed = droppedPath.safeParse(path);

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ACCESS_LEVELS, type ReachedNode } from '../contract';
+import { BlastExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
 import { compactCount } from '../format';
 import { useApp, useAppStore } from '../store';
@@ -41,6 +42,7 @@ export function BlastRadiusPanel() {
             <Stat label="Admin" value={blast.admins.length} testId="blast-count-admins" alarm={blast.admins.length > 0} />
           </div>
           <p className="muted small">{blast.elapsedMs < 1 ? 'under 1' : Math.round(blast.elapsedMs)} ms</p>
+          <BlastExports origin={blast.origin.id} />
           {blast.byBoundary.length > 0 && (
             <table className="grid-table fixed" data-testid="blast-by-boundary">
               <caption>Per boundary</caption>

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { ExportButtons } from '../components/ExportButtons';
 import { useApp, useAppStore } from '../store';
 import { plural } from '../format';
 import { focusable, queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
@@ -44,8 +45,11 @@ export function FindingsPanel() {
           ))}
         </select>
       </div>
-      <div className="muted small" data-testid="findings-count">
-        {loading ? 'Loading…' : `${rows.length.toLocaleString('en-US')} of ${plural(findings?.length ?? 0, 'finding')}`}
+      <div className="list-status">
+        <span className="muted small" data-testid="findings-count">
+          {loading ? 'Loading…' : `${rows.length.toLocaleString('en-US')} of ${plural(findings?.length ?? 0, 'finding')}`}
+        </span>
+        <ExportButtons request={{ table: 'findings' }} testId="findings-export" />
       </div>
       {error && <p className="error-text">{error}</p>}
       <div className="findings-table" role="table" aria-label="Findings" data-testid="findings-table" aria-rowcount={rows.length}>

@@ -320,6 +320,110 @@ export interface ImportProgressView {
   edges: number;
 }
 
+/** How much an identity can do, highest first: admin-equivalent, reaches an admin or high-value node, write, read. */
+export type PrivilegeTier = 'admin' | 'reaches-high-value' | 'write' | 'read' | 'none';
+
+/** One non-human identity of the inventory: what it is, who owns it, its credentials, its reach and its activity. */
+export interface InventoryRow {
+  node: NodeSummary;
+  /** The kind in words ("IAM role", "Service account"). */
+  kindLabel: string;
+  boundary?: NodeSummary;
+  /** The owner recorded on the identity, when any. */
+  owner?: string;
+  /** Where it was found: an owner field or annotation, an owner/team/contact tag or label, or an OWNS edge. */
+  ownerSource?: 'field' | 'tag' | 'owner-edge';
+  credentials: {
+    total: number;
+    active: number;
+    compromised: number;
+    /** Age in days of the oldest active credential (since it was created or last rotated). */
+    oldestDays?: number;
+    /** Most recent use of any of its credentials (or of the identity itself, when a source says). */
+    lastUsedAt?: string;
+    /** Active credentials with no recorded use. */
+    neverUsed: number;
+    /** Active user-managed keys not rotated for more than 90 days. */
+    rotationOverdue: number;
+  };
+  tier: PrivilegeTier;
+  /** Why that tier, in words (the admin node, the target reached and in how many steps, the grant). */
+  tierReason: string;
+  /** What activity logs show the identity and its credentials doing (OBSERVED_USE out of them). */
+  activity?: { firstSeen?: string; lastSeen?: string; events: number };
+  /** Findings on the identity and its credentials, per severity. */
+  findings: Partial<Record<Severity, number>>;
+  marks: MarkKind[];
+}
+
+/** One compromised or exposed credential, ranked by what it reaches. */
+export interface TriageRow {
+  /** 1-based rank: score, then admin boundaries, then id (stable across runs). */
+  rank: number;
+  node: NodeSummary;
+  /** The identities it authenticates as. */
+  holders: NodeSummary[];
+  /** Why it is listed: each leak that exposes it, and a compromised mark. */
+  reasons: string[];
+  status: 'active' | 'inactive' | 'unknown';
+  /** Last use a source records (null: never used). */
+  lastUsedAt?: string | null;
+  /** When it was first exposed: the earliest leak date (commit date), else when it was marked compromised. */
+  exposedAt?: string;
+  /** Use that activity logs show after it was exposed. */
+  usedAfterExposure?: { firstSeen?: string; lastSeen: string; events: number; actions: string[] };
+  reach: {
+    /** Boundaries it is admin of (any admin node reached). */
+    adminOf: NodeSummary[];
+    /** Nodes marked high value it reaches. */
+    highValue: NodeSummary[];
+    byAccessLevel: Partial<Record<AccessLevel, number>>;
+    /** Resources reached over edges stating no access level. */
+    unstatedAccess: number;
+    identities: number;
+    credentials: number;
+    resources: number;
+  };
+  /** The containment plan's size and cost (absent when it was not computed: past the first 200 rows). */
+  containment?: { cost: number; cuts: number; pathsBefore: number; pathsAfter: number; firstAction?: string };
+  score: number;
+  /** The score, explained: each part with its points (they add up to `score`). */
+  scoreParts: { label: string; points: number }[];
+}
+
+export type ExportTableName = 'findings' | 'nodes' | 'edges' | 'inventory' | 'triage' | 'blast-radius' | 'paths' | 'containment';
+
+/** A table to export. `from`/`to`/`k`/`targets` and the traversal options apply to blast-radius, paths and containment. */
+export interface ExportTableRequest extends TraversalOptions {
+  table: ExportTableName;
+  /** csv, json (an array of row objects), or markdown (containment only: the plan as a checklist). */
+  format: 'csv' | 'json' | 'markdown';
+  from?: string;
+  to?: string;
+  k?: number;
+  targets?: string[];
+  /** blast-radius: one list, or every reached node ('all', the default), or the per-boundary counts. */
+  list?: 'all' | 'admins' | 'identities' | 'credentials' | 'resources' | 'boundaries';
+  /** containment: indexes of the cuts already done (ticked in the Markdown checklist, `done` in CSV/JSON). */
+  done?: number[];
+}
+
+/** A file the engine made for the caller to save (a table, a report). */
+export interface ExportedFile {
+  fileName: string;
+  mediaType: string;
+  text: string;
+  /** Rows written (tables), sections (reports). */
+  rows: number;
+}
+
+export interface ReportRequest {
+  /** Only the compromised credentials' part (triage, blast radius, paths, containment), no posture or inventory. */
+  only?: 'compromised';
+  /** Replace account ids, names and ids by stable pseudonyms, for sharing. */
+  redactIds?: boolean;
+}
+
 export interface BlastmapApi {
   caseInfo(arg: Record<string, never>): Promise<CaseInfo>;
   formats(arg: Record<string, never>): Promise<FormatInfo[]>;
@@ -350,6 +454,14 @@ export interface BlastmapApi {
   planImpact(arg: PlanImpactRequest): Promise<PlanImpact>;
   /** Every identity and credential that can reach the node, directly and through its boundary's admin, with route counts. */
   reachers(arg: { id: string; limit?: number } & TraversalOptions): Promise<Reachers>;
+  /** Every non-human identity across providers, ordered by boundary, tier and name. */
+  inventory(arg: Record<string, never>): Promise<InventoryRow[]>;
+  /** Every compromised or exposed credential, ranked by what it reaches. */
+  triage(arg: { includeConditional?: boolean }): Promise<TriageRow[]>;
+  /** A table as CSV, JSON or (containment) Markdown text, for the UI to save. */
+  exportTable(arg: ExportTableRequest): Promise<ExportedFile>;
+  /** The case report: one self-contained HTML file. */
+  report(arg: ReportRequest): Promise<ExportedFile>;
 }
 
 export type ApiMethod = keyof BlastmapApi;
@@ -380,10 +492,14 @@ export const API_METHODS = [
   'compareSnapshots',
   'planImpact',
   'reachers',
+  'inventory',
+  'triage',
+  'exportTable',
+  'report',
 ] as const satisfies readonly ApiMethod[];
 
 /** Menu and shell commands the Electron shell sends to the renderer. */
-export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit';
+export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit' | 'export-report' | 'unlock-case';
 
 /**
  * Services of the host around the renderer. Electron provides native dialogs, menus, drag-and-drop
@@ -401,6 +517,11 @@ export interface ShellServices {
   /** A case file to compare with, from a native dialog (Electron; the path is then allowed to compareCase). Browser mode: null. */
   pickCaseFile?(arg: Record<string, never>): Promise<ImportFile | null>;
   onCommand(listener: (command: ShellCommand) => void): () => void;
+  /**
+   * Electron: the passphrase of the encrypted case (.blastmap.enc) the shell is waiting to open (it sent
+   * 'unlock-case'); the case then opens from a private decrypted copy. Browser mode: null (serve asks in its terminal).
+   */
+  unlockCase(arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 /** What the renderer finds on window.blastmap. */

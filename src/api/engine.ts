@@ -8,7 +8,9 @@ import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
 import { CompareService } from './compare/service.js';
-import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import { Deliver, type GraphFormat } from './deliver.js';
+import type { BlastmapApi, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
 import { AS_OF_META, runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
@@ -19,6 +21,10 @@ export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
   /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
   importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** A table streamed to a sink (the CLI writes files this way; exportTable is this into a string). */
+  writeTable(arg: ExportTableRequest, sink: TextSink): Promise<{ rows: number; baseName: string }>;
+  /** The whole graph as OpenGraph JSON, GraphML (a file or a sink) or a Neo4j import folder. */
+  exportGraph(format: GraphFormat, out: string | TextSink): Promise<{ nodes: number; edges: number }>;
   close(): void;
 }
 
@@ -32,6 +38,8 @@ export interface EngineOptions {
    * so the thread serving the window or the browser stays free. Without it they run on the caller's thread.
    */
   importWorker?: string | URL;
+  /** The path caseInfo reports, when the engine works on a copy (a decrypted .blastmap.enc). */
+  displayPath?: string;
 }
 
 /** Opens (or creates) a case and returns the engine API over it. */
@@ -44,7 +52,7 @@ export function openEngine(path: string, options: EngineOptions = {}): Engine {
   }
 }
 
-export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding'> = {}): Engine {
+export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding' | 'displayPath'> = {}): Engine {
   const views = new Views(store);
   // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
   let index: GraphIndex | undefined;
@@ -74,6 +82,15 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     const n = store.node(f.nodeId);
     return findingOf(f, n ? views.summary(n) : undefined);
   };
+  const listFindings = (severity?: Severity, rule?: string): Finding[] =>
+    store
+      .findings()
+      // A scanner's findings are `<scanner>:<check>`: --rule prowler lists them all.
+      .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule || f.rule.startsWith(`${rule}:`)))
+      .map(findingView)
+      .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title));
+  // Inventory, triage, tables out and the report (deliver.ts) read through the same analysis views.
+  const deliver = new Deliver({ store, views, analysis: analyse, findings: () => listFindings() });
 
   const engine: Engine = {
     store,
@@ -82,7 +99,7 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     caseInfo: () =>
       serial(() => {
         const asOf = store.getMeta(AS_OF_META);
-        return { path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
+        return { path: options.displayPath ?? store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
       }),
 
     formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),
@@ -233,17 +250,21 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
     paths: ({ from, to, ...opts }) => serial(() => analyse().paths(requireNode(from).id, to === 'admin' || to === 'high-value' ? to : requireNode(to).id, opts)),
 
-    findings: ({ severity, rule }) =>
-      serial(() =>
-        store
-          .findings()
-          // A scanner's findings are `<scanner>:<check>`: --rule prowler lists them all.
-          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule || f.rule.startsWith(`${rule}:`)))
-          .map(findingView)
-          .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
-      ),
+    findings: ({ severity, rule }) => serial(() => listFindings(severity, rule)),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
+
+    inventory: () => serial(() => deliver.inventory()),
+
+    triage: (opts) => serial(() => deliver.triage(opts)),
+
+    exportTable: (arg) => serial(() => deliver.exportTable(arg)),
+
+    writeTable: (arg, sink) => serial(() => deliver.writeTable(arg, sink)),
+
+    exportGraph: (format, out) => serial(() => deliver.exportGraph(format, out)),
+
+    report: (arg) => serial(() => deliver.report(arg)),
 
     compareCase: (arg) => serial(() => compare.compareCase(arg)),
     snapshots: () => serial(() => compare.snapshots()),

@@ -77,6 +77,23 @@ const SCHEMAS = {
     .object({ files: z.array(importFile).min(1).max(10_000), options: importOptions, replace: z.enum(['scope', 'same-file']).optional(), replaces: z.array(z.string().min(1).max(4096)).max(1000).optional(), limits })
     .strict(),
   reachers: z.object({ id: nodeId, limit: z.number().int().min(1).max(100_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
+  inventory: empty,
+  triage: z.object({ includeConditional: z.boolean().optional() }).strict(),
+  exportTable: z
+    .object({
+      table: z.enum(['findings', 'nodes', 'edges', 'inventory', 'triage', 'blast-radius', 'paths', 'containment']),
+      format: z.enum(['csv', 'json', 'markdown']),
+      from: nodeId.optional(),
+      to: nodeId.optional(),
+      k: z.number().int().min(1).max(100).optional(),
+      targets: z.array(nodeId).max(10_000).optional(),
+      list: z.enum(['all', 'admins', 'identities', 'credentials', 'resources', 'boundaries']).optional(),
+      done: z.array(z.number().int().min(0).max(100_000)).max(100_000).optional(),
+      ...traversal,
+    })
+    .strict()
+    .refine(windowInOrder, windowMessage),
+  report: z.object({ only: z.enum(['compromised']).optional(), redactIds: z.boolean().optional() }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -4,14 +4,17 @@ import type { ApiErrorShape } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import { COMMANDS } from './commands/index.js';
+import { terminalSecretReader } from './passphrase.js';
 import { EXIT, UsageError, type CliContext, type CliIo } from './shared.js';
 
 export { EXIT, type CliIo } from './shared.js';
 
+const readSecret = terminalSecretReader();
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   errIsTty: Boolean(process.stderr.isTTY),
+  ...(readSecret ? { readSecret } : {}),
 };
 
 /** Runs the CLI with the given arguments (without node and script) and returns the exit code. */

@@ -13,6 +13,8 @@ export interface CliIo {
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress is shown only then). */
   errIsTty: boolean;
+  /** Asks for a secret without echoing it (a terminal prompt); absent when there is no terminal. */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 /** A mistake in the command line itself: exit 2 with the message. */

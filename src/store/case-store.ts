@@ -5,6 +5,7 @@ import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
+import { ExportReader } from './export-reader.js';
 import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
@@ -47,6 +48,7 @@ export class CaseStore {
   private readonly findingRows: FindingsTable;
   private readonly stateSnapshots: StateSnapshotsTable;
   private readonly scannerRows: ScannerResultsTable;
+  private readonly exportReader: ExportReader;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -65,6 +67,7 @@ export class CaseStore {
     this.findingRows = new FindingsTable(this.sql);
     this.stateSnapshots = new StateSnapshotsTable(this.sql);
     this.scannerRows = new ScannerResultsTable(this.sql);
+    this.exportReader = new ExportReader(this.sql, this.aliasIndex);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
@@ -336,6 +339,29 @@ export class CaseStore {
   /** A consistent copy of the case in another file (SQLite's online backup; the case stays usable meanwhile). */
   async backupTo(path: string): Promise<void> {
     await this.db.backup(path);
+  }
+
+  // --- whole-case reads for exports ----------------------------------------------------------------
+
+  /** Every node row in insertion order, one at a time. */
+  allNodes(): IterableIterator<StoredNode> {
+    return this.nodeReader.all();
+  }
+  /** Every edge in id order (aliases resolved, evidence filled in), one at a time. */
+  allEdges(): IterableIterator<StoredEdge> {
+    return this.edgeReader.all();
+  }
+  /** Ids edges name that no node row describes. */
+  danglingEndpoints(): string[] {
+    return this.exportReader.danglingEndpoints();
+  }
+  /** Counts for a report's limits: conditional and derived edges, stub nodes, external boundaries. */
+  exportStats(): ReturnType<ExportReader['stats']> {
+    return this.exportReader.stats();
+  }
+  /** A consistent, compact single-file copy of the case (VACUUM INTO); the target must not exist. */
+  copyTo(path: string): void {
+    this.exportReader.copyTo(path);
   }
 
   // --- meta ---------------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ describe('shell IPC handlers', () => {
     const { ipc, handlers, listeners } = fakeIpc();
     const granted: string[] = [];
     const opened: boolean[] = [];
+    const unlocked: string[] = [];
     registerShellHandlers(ipc, trusted, {
       pickImportFiles: async () => [{ path: '/picked.json' }],
       openCase: async (_e, { create }) => {
@@ -137,8 +138,12 @@ describe('shell IPC handlers', () => {
       recentCases: async () => ['/a.blastmap'],
       pickCaseFile: async () => ({ path: '/picked.blastmap' }),
       grantDroppedPath: (_e, p) => granted.push(p),
+      unlockCase: async (_e, { passphrase }) => {
+        unlocked.push(passphrase);
+        return null;
+      },
     });
-    return { handlers, listeners, granted, opened };
+    return { handlers, listeners, granted, opened, unlocked };
   }
 
   it('validates arguments and checks the sender like the API', async () => {
@@ -150,6 +155,17 @@ describe('shell IPC handlers', () => {
     expect(opened).toEqual([true]);
     expect(await handlers.get(SHELL_CHANNELS.recentCases)!(event(), {})).toEqual({ ok: true, value: ['/a.blastmap'] });
     expect(await handlers.get(SHELL_CHANNELS.pickImportFiles)!(event(), { path: '/etc' })).toMatchObject({ ok: false });
+  });
+
+  it('takes a passphrase to unlock an encrypted case only as a bounded string from our page', async () => {
+    const { handlers, unlocked } = shellSetup();
+    const unlock = handlers.get(SHELL_CHANNELS.unlockCase)!;
+    expect(await unlock(event(), { passphrase: '' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event(), { passphrase: 'x'.repeat(2000) })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event(), { passphrase: 'pw', path: '/etc/shadow' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event({ url: 'https://evil.example/' }), { passphrase: 'pw' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/refused/) } });
+    expect(await unlock(event(), { passphrase: 'a long passphrase' })).toEqual({ ok: true, value: null });
+    expect(unlocked).toEqual(['a long passphrase']);
   });
 
   it('accepts dropped paths only as absolute paths from our page', () => {

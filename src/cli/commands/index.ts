@@ -15,6 +15,11 @@ import { registerReachers } from './reachers.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerSnapshot } from './snapshot.js';
+import { registerExport } from './export.js';
+import { registerInventory } from './inventory.js';
+import { registerTriage } from './triage.js';
+import { registerReport } from './report.js';
+import { registerPack } from './pack.js';
 
 /** Every command, in the order `blastmap --help` lists them. One file per command. */
 export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] = [
@@ -33,4 +38,9 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerDiff,
   registerPlanImpact,
   registerSnapshot,
+  registerInventory,
+  registerTriage,
+  registerExport,
+  registerReport,
+  registerPack,
 ];
