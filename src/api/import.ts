@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
-import { createInput } from '../importers/input.js';
+import { createInput, openInput } from '../importers/input.js';
 import { detectImporter } from '../importers/registry.js';
 import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
 import type { CaseStore } from '../store/case-store.js';
@@ -35,11 +36,12 @@ interface Prepared {
   label: string;
   file: ImportFile;
   importer: Importer;
+  /** Set when the file's turn comes (files on disk are hashed then, streamed, in one pass of their own). */
   sha256: string;
   /**
-   * Uploads and a lone file keep their input; other files on disk are read again when their turn comes (and checked
-   * unchanged), so an import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set
-   * then.
+   * Uploads and a lone file keep their input (which holds only the file's head until the importer reads on);
+   * other files on disk are opened again when their turn comes (and checked unchanged), so an import of a thousand
+   * log files holds one file's head, bytes and parse at a time.
    */
   input?: ImportInput | undefined;
   size: number;
@@ -59,16 +61,13 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
     checkCancelled(hooks.signal);
-    const { label, name, bytes, mtimeMs } = await readImportFile(file);
-    hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
+    const opened = await openImportFile(file);
+    hooks.onProgress?.({ file: opened.name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
-      const input = createInput(name, bytes);
-      // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
-      // A single file is its own turn: it is kept, not read twice.
-      const readAgain = 'path' in file && req.files.length > 1;
-      prepared.push({ label, file, importer: detectImporter(input, options.format), sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
+      const keep = !('path' in file) || req.files.length === 1;
+      prepared.push({ label: opened.label, file, importer: detectImporter(opened.input, options.format), sha256: opened.sha256, input: keep ? opened.input : undefined, size: opened.size, mtimeMs: opened.mtimeMs });
     } catch (err) {
-      throw toApiError(err, name);
+      throw toApiError(err, opened.name);
     }
   }
 
@@ -83,7 +82,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
-      const input = p.input ?? (await reread(p));
+      const input = await forItsTurn(p);
       p.input = undefined;
       const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
         hooks.onProgress?.({ file: input.fileName, index, total: prepared.length, phase, nodes, edges });
@@ -150,19 +149,23 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
 }
 
 /**
- * A file on disk, read again for its turn in the transaction; it must not have changed since it was detected
- * (same size and modification time: hashing a gigabyte of logs twice would cost more than parsing it).
+ * A file on disk at its turn: it must not have changed since it was detected (same size and modification time), it is
+ * hashed in a streamed pass, and opened again unless its input was kept.
  */
-async function reread(p: Prepared): Promise<ImportInput> {
-  const { name, bytes, mtimeMs } = await readImportFile(p.file);
-  if (bytes.length !== p.size || mtimeMs !== p.mtimeMs) {
-    throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
-  }
-  p.sha256 = sha256Of(bytes);
+async function forItsTurn(p: Prepared): Promise<ImportInput> {
+  if (!('path' in p.file)) return p.input!;
+  const full = resolvePath(p.file.path);
+  const name = basename(full);
   try {
-    return createInput(name, bytes);
+    const info = await stat(full);
+    if (info.size !== p.size || info.mtimeMs !== p.mtimeMs) {
+      throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
+    }
+    p.sha256 = await sha256OfFile(full);
+    return p.input ?? (await openInput(name, full));
   } catch (err) {
-    throw toApiError(err, name);
+    if (err instanceof ApiError || err instanceof ImportError) throw toApiError(err, name);
+    throw unreadable(p.file.path, err);
   }
 }
 
@@ -170,21 +173,41 @@ function sha256Of(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer; mtimeMs?: number }> {
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function unreadable(path: string, err: unknown): ApiError {
+  return new ApiError({ code: 'bad-input', message: `${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: path });
+}
+
+/** Opens one file of an import for detection: a file on disk is not read beyond its head. */
+async function openImportFile(file: ImportFile): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
   if ('path' in file) {
     const full = resolvePath(file.path);
     const name = basename(full);
+    let info;
     try {
-      const info = await stat(full);
-      if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
-      return { label: full, name, bytes: await readFile(full), mtimeMs: info.mtimeMs };
+      info = await stat(full);
     } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw new ApiError({ code: 'bad-input', message: `${file.path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: file.path });
+      throw unreadable(file.path, err);
+    }
+    if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
+    try {
+      return { label: full, name, input: await openInput(name, full), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
+    } catch (err) {
+      if (err instanceof ImportError) throw toApiError(err, name);
+      throw unreadable(file.path, err);
     }
   }
   const bytes = Buffer.from(file.contentBase64, 'base64');
-  return { label: `upload:${file.name}`, name: file.name, bytes, mtimeMs: undefined };
+  try {
+    return { label: `upload:${file.name}`, name: file.name, input: createInput(file.name, bytes), sha256: sha256Of(bytes), size: bytes.length };
+  } catch (err) {
+    throw toApiError(err, file.name);
+  }
 }
 
 async function* fragmentsOf(result: ReturnType<Importer['parse']>): AsyncIterable<GraphFragment> {

@@ -176,7 +176,11 @@ export function isoTime(v: unknown): string | undefined {
     const d = new Date(v.includes('T') ? v : v.replace(' ', 'T'));
     return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
   }
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v > 1e12 ? v : v * 1000).toISOString().replace('.000Z', 'Z');
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // Past ±275,760 years a Date is invalid (1e16 ms is): such a time is no time.
+    const d = new Date(v > 1e12 ? v : v * 1000);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
+  }
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn } from './input.js';
+import { checkYamlNesting, YamlWalkBudget } from './yaml.js';
 import type { Importer } from './types.js';
 
 // CloudFormation templates (YAML with the short-form tags !Ref !Sub !GetAtt !If …, or JSON): the IAM resources
@@ -54,25 +55,28 @@ export const awsCloudFormationIam: Importer = {
 function parseYamlTemplate(file: string, text: string): unknown {
   // The short-form tags are left unresolved by the parser (a warning each) and read from the syntax tree below,
   // where they become the long form ({"Fn::Sub": …}) the JSON template format uses.
+  checkYamlNesting(file, text);
   const doc = parseDocument(text, { schema: 'core', prettyErrors: false });
   const error = doc.errors[0];
   if (error) {
     const { line, column } = lineColumn(text, error.pos[0]);
     throw new ImportError(file, `the template is not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, `line ${line}, column ${column}`);
   }
-  return toJs(doc, doc.contents);
+  // Aliases are followed by hand here: bounded, or a few lines of aliases expand exponentially (or forever).
+  return toJs(doc, doc.contents, new YamlWalkBudget(file, 100 * text.length + 1000), 0);
 }
 
-function toJs(doc: Document, node: unknown): Json {
+function toJs(doc: Document, node: unknown, budget: YamlWalkBudget, depth: number): Json {
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return toJs(doc, node.resolve(doc));
+  budget.step(depth);
+  if (isAlias(node)) return toJs(doc, node.resolve(doc), budget, depth + 1);
   let value: Json;
   if (isScalar(node)) value = (node.value ?? null) as Json;
   else if (isMap(node)) {
     const out: JsonObject = {};
-    for (const pair of node.items) out[String(isScalar(pair.key) ? pair.key.value : toJs(doc, pair.key))] = toJs(doc, pair.value);
+    for (const pair of node.items) out[String(isScalar(pair.key) ? pair.key.value : toJs(doc, pair.key, budget, depth + 1))] = toJs(doc, pair.value, budget, depth + 1);
     value = out;
-  } else if (isSeq(node)) value = node.items.map((item) => toJs(doc, item));
+  } else if (isSeq(node)) value = node.items.map((item) => toJs(doc, item, budget, depth + 1));
   else value = null;
   const tag = (node as YamlNode).tag;
   if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return value;

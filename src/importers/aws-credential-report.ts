@@ -3,7 +3,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { accountStubs, awsDate } from './aws-util.js';
-import { ImportError } from './errors.js';
+import { ImportError, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // The IAM credential report: the CSV (`aws iam get-credential-report --query Content --output text | base64 -d`,
@@ -50,7 +50,7 @@ export const awsCredentialReport: Importer = {
       const doc = input.json();
       if (!isObject(doc) || typeof doc['Content'] !== 'string') throw new ImportError(file, 'expected the get-credential-report output {"Content": …, "ReportFormat": "text/csv"}', '$.Content');
       const format = doc['ReportFormat'];
-      if (format !== undefined && format !== 'text/csv') throw new ImportError(file, `the report format is ${JSON.stringify(format)}; only text/csv reports exist`, '$.ReportFormat');
+      if (format !== undefined && format !== 'text/csv') throw new ImportError(file, `the report format is ${shown(format)}; only text/csv reports exist`, '$.ReportFormat');
       csv = reportText(file, doc['Content']);
       where = '$.Content, ';
     } else csv = input.text();
@@ -95,7 +95,7 @@ class Row {
     const v = this.get(column);
     if (NOTHING.has(v)) return undefined;
     const d = awsDate(v);
-    if (!d) throw new ImportError(this.file, `${column} holds ${JSON.stringify(v)}, not a date`, this.at);
+    if (!d) throw new ImportError(this.file, `${column} holds ${shown(v)}, not a date`, this.at);
     return d;
   }
 
@@ -104,7 +104,7 @@ class Row {
     if (v === 'true') return true;
     if (v === 'false') return false;
     if (NOTHING.has(v)) return undefined;
-    throw new ImportError(this.file, `${column} holds ${JSON.stringify(this.get(column))}; expected true, false or not_supported`, this.at);
+    throw new ImportError(this.file, `${column} holds ${shown(this.get(column))}; expected true, false or not_supported`, this.at);
   }
 }
 
@@ -142,7 +142,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     const row = new Row(file, record, index, info.lines, `${where}line ${info.lines}`);
     const arn = row.get('arn');
     const account = arnAccount(arn);
-    if (!account || !/^arn:[\w-]+:iam::\d{12}:(root|user\/.+)$/.test(arn)) throw new ImportError(file, `the arn column holds ${JSON.stringify(arn)}, not a user's or root's ARN`, `${where}line ${row.line}`);
+    if (!account || !/^arn:[\w-]+:iam::\d{12}:(root|user\/.+)$/.test(arn)) throw new ImportError(file, `the arn column holds ${shown(arn)}, not a user's or root's ARN`, `${where}line ${row.line}`);
     const earlier = rows.get(arn);
     if (earlier) fragment.warnings.push({ message: `${arn} appears twice (lines ${earlier.row.line} and ${row.line}); the later row is used`, location: `${where}line ${row.line}` });
     // Delete first so the user keeps the place of its last row.

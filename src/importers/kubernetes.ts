@@ -1,12 +1,12 @@
 import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
 import type { Importer } from './types.js';
+import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
 // objects, and multi-document YAML manifests. Objects Blastmap does not model (ConfigMaps, Services…) are counted
@@ -60,7 +60,7 @@ function readObjects(file: string, text: string): Located[] {
     else collect(file, root, '$', out);
     return out;
   }
-  const docs = parseAllDocuments(text);
+  const docs = parseYamlDocuments(file, text);
   const list = Array.isArray(docs) ? docs : [docs];
   // Lines are counted forward from the previous document: a manifest of thousands of documents stays linear.
   let counted = { offset: 0, line: 1 };
@@ -73,7 +73,7 @@ function readObjects(file: string, text: string): Located[] {
       const pos = err.linePos?.[0];
       throw new ImportError(file, `invalid YAML: ${err.message.split('\n')[0]}`, `document ${i + 1}, ${pos ? `line ${pos.line}, column ${pos.col}` : `line ${line}`}`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    const value: unknown = yamlDocumentToJs(file, doc, `document ${i + 1} (line ${line})`);
     if (value === null || value === undefined) return;
     collect(file, value, `document ${i + 1} (line ${line})`, out);
   });

@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // BloodHound OpenGraph: {metadata?: {source_kind}, graph: {nodes: [{id, kinds, properties}],
@@ -131,7 +131,7 @@ function resolve(
     }
     return ids.opengraph(rawId);
   }
-  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${JSON.stringify(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
+  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${shown(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
   const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));
   if (matches.length === 1) return matches[0]!.id;
   fragment.warnings.push({

@@ -29,7 +29,18 @@ export function detectImporter(input: ImportInput, forced?: string): Importer {
   return best.imp;
 }
 
-function describeStart(head: string): string {
-  const first = head.trimStart().slice(0, 40).replace(/\s+/g, ' ');
-  return first ? ` (it starts with ${JSON.stringify(first)})` : '';
+/**
+ * What the file looks like, in words. Never its text: the first line of a headerless CSV from a secret scanner is a
+ * secret, and error messages end up in terminals, logs and tickets.
+ */
+export function describeStart(head: string): string {
+  const t = head.trimStart();
+  if (!t) return ' (it holds only whitespace)';
+  if (t.startsWith('{')) return ' (it is a JSON object with none of the members a known format has)';
+  if (t.startsWith('[')) return ' (it is a JSON array whose elements no known format has)';
+  const firstLine = t.slice(0, t.indexOf('\n') === -1 ? t.length : t.indexOf('\n'));
+  if (/^(apiVersion|kind|[\w.-]+):(\s|$)/m.test(t.slice(0, 4096)) || t.startsWith('---')) return ' (it looks like YAML, of no known format)';
+  const commas = (firstLine.match(/,/g) ?? []).length;
+  if (commas >= 2) return ` (it looks like comma-separated values, ${commas + 1} columns, without a header a known format has)`;
+  return ' (it is text of no known format)';
 }
