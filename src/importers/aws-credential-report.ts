@@ -108,6 +108,15 @@ class Row {
   }
 }
 
+/** csv-parse's errors in words; its own messages quote the field they stopped at. */
+const CSV_WORDS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field goes on after its closing quote',
+  CSV_INVALID_OPENING_QUOTE: 'a quote opens in the middle of a field',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted field goes on after its closing quote',
+  CSV_MAX_RECORD_SIZE: 'a record is too large',
+};
+
 function readReport(file: string, csv: string, where: string): GraphFragment {
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -118,7 +127,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     const fields = (Reflect.get(err, 'record') as unknown[] | undefined)?.length;
     const detail = err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
       ? `this row has ${fields ?? 'a different number of'} fields where the header has ${headerWidth(csv)} (truncated or damaged?)`
-      : `not valid CSV: ${err.message.replace(/ at line \d+.*$| on line \d+.*$/, '')}`;
+      : `not valid CSV: ${CSV_WORDS[err.code] ?? 'the text cannot be read as comma-separated values'}`;
     throw new ImportError(file, detail, `${where}line ${line ?? '?'}`);
   }
   const header = records[0]?.record.map((h) => h.trim().toLowerCase());

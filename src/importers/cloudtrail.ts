@@ -4,6 +4,7 @@ import { arnAccount, ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
+import { parseEmbeddedJson } from './json-syntax.js';
 import { str } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
@@ -81,12 +82,10 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
   let record: unknown = raw;
   let where = at;
   if (isObject(record) && typeof record['CloudTrailEvent'] === 'string') {
-    try {
-      record = JSON.parse(record['CloudTrailEvent']) as unknown;
-      where = `${at}.CloudTrailEvent`;
-    } catch {
-      return folder.skip('CloudTrailEvent is not valid JSON', at);
-    }
+    const parsed = parseEmbeddedJson(record['CloudTrailEvent']);
+    if ('error' in parsed) return folder.skip(`CloudTrailEvent is not valid JSON: ${parsed.error}`, at);
+    record = parsed.value;
+    where = `${at}.CloudTrailEvent`;
   } else if (isObject(record) && isObject(record['detail']) && 'detail-type' in record) {
     record = record['detail'];
     where = `${at}.detail`;

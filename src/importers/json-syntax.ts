@@ -13,10 +13,14 @@ import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 export function tooDeepAt(text: string, max: number): number {
   let depth = 0;
   const n = text.length;
+  // Where the next line break is: a string ends there too (JSON strings hold none; this is where jsonc-parser, which
+  // describes syntax errors, ends one), so a broken quote cannot hide nesting from this count.
+  let newline = text.indexOf('\n');
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      i = stringEnd(text, i);
+      if (newline !== -1 && newline < i) newline = text.indexOf('\n', i);
+      i = stringEnd(text, i, newline);
       if (i === -1) return -1;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return i;
@@ -25,11 +29,12 @@ export function tooDeepAt(text: string, max: number): number {
   return -1;
 }
 
-/** The index of the quote that closes the string opened at `open`, or -1 when the text ends first. */
-function stringEnd(text: string, open: number): number {
+/** The index of the quote that closes the string opened at `open` (or of the line break that ends it), -1 at the end. */
+function stringEnd(text: string, open: number, newline: number): number {
   let at = open;
   for (;;) {
     at = text.indexOf('"', at + 1);
+    if (newline !== -1 && (at === -1 || newline < at)) return newline;
     if (at === -1) return -1;
     let backslashes = 0;
     for (let j = at - 1; j > open && text.charCodeAt(j) === 0x5c; j--) backslashes++;
@@ -62,7 +67,12 @@ const JSON_ERROR_WORDS: Record<string, string> = {
  */
 export function jsonSyntaxError(text: string): { detail: string; offset: number } {
   const errors: ParseError[] = [];
-  parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // jsonc-parser recurses: on text nested deeper than a check before it saw, say less rather than overflow.
+    return { detail: 'not valid JSON (nested too deep to say where)', offset: errors[0]?.offset ?? 0 };
+  }
   const first = errors[0];
   const offset = first?.offset ?? text.length;
   if (offset >= text.trimEnd().length) return { detail: 'the text ends in the middle of a value (truncated?)', offset };
@@ -99,5 +109,20 @@ export function parseJsonText(fileName: string, text: string, limits: Pick<Input
     const { detail, offset } = jsonSyntaxError(text);
     const whole = !start && detail.startsWith('the text ends') ? 'the file ends in the middle of a value (truncated?)' : detail;
     throw new ImportError(fileName, `invalid JSON: ${whole}`, placeIn(text, offset, start));
+  }
+}
+
+/**
+ * JSON held inside a value (a policy document as a string, a CloudTrailEvent): parsed within the depth limit, or
+ * what is wrong with it in words and where (a character offset into the value), never the engine's message.
+ */
+export function parseEmbeddedJson(text: string, maxDepth: number = DEFAULT_LIMITS.maxDepth): { value: unknown } | { error: string } {
+  const deep = tooDeepAt(text, maxDepth);
+  if (deep !== -1) return { error: `nested deeper than ${maxDepth} levels (character ${deep + 1})` };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    const { detail, offset } = jsonSyntaxError(text);
+    return { error: `${detail} (character ${offset + 1})` };
   }
 }
