@@ -209,8 +209,17 @@ function editValue(doc: unknown, rng: Rng, edit: Edit | typeof REMOVE): unknown 
   const stack: unknown[] = [doc];
   while (stack.length && places.length < 100_000) {
     const v = stack.pop();
-    if (Array.isArray(v)) v.forEach((child, i) => (places.push({ parent: v, key: i }), stack.push(child)));
-    else if (typeof v === 'object' && v !== null) for (const [k, child] of Object.entries(v)) (places.push({ parent: v as Record<string, unknown>, key: k }), stack.push(child));
+    if (Array.isArray(v)) {
+      v.forEach((child, i) => {
+        places.push({ parent: v, key: i });
+        stack.push(child);
+      });
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        places.push({ parent: v as Record<string, unknown>, key: k });
+        stack.push(child);
+      }
+    }
   }
   if (!places.length) return edit === REMOVE ? {} : edit(doc);
   const { parent, key } = rng.pick(places);
