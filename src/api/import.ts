@@ -8,7 +8,7 @@ import { ImportError } from '../importers/errors.js';
 import { createInput, openInput } from '../importers/input.js';
 import { detectImporter } from '../importers/registry.js';
 import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
-import type { CaseStore } from '../store/case-store.js';
+import { caseFailure, type CaseStore } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
 
@@ -16,7 +16,9 @@ export interface ImportProgress {
   file: string;
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  /** 'waiting': another process is writing the case; `waitedMs` says for how long. */
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
+  waitedMs?: number;
   nodes: number;
   edges: number;
 }
@@ -74,7 +76,16 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const ctx: ImportContext = { options, now };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
-  store.begin();
+  // Another process writing the case (an import, a mark) is waited for, with progress, up to the busy timeout.
+  try {
+    await store.beginWhenFree({
+      signal: hooks.signal,
+      onWait: (waitedMs) => hooks.onProgress?.({ file: '', index: 0, total: prepared.length, phase: 'waiting', nodes: 0, edges: 0, waitedMs }),
+    });
+  } catch (err) {
+    checkCancelled(hooks.signal);
+    throw toApiError(err, undefined, store.path);
+  }
   try {
     const touched = new Set<string>();
     const before = store.counts();
@@ -118,7 +129,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
           await breathe();
         }
       } catch (err) {
-        throw toApiError(err, input.fileName);
+        throw toApiError(err, input.fileName, store.path);
       }
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings);
@@ -136,7 +147,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     store.commit();
   } catch (err) {
     store.rollback();
-    throw toApiError(err);
+    throw toApiError(err, undefined, store.path);
   }
   hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
   const sources = store.sources().filter((s) => sourceIds.includes(s.id));
@@ -232,8 +243,11 @@ function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ApiError({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
 }
 
-function toApiError(err: unknown, fileName?: string): ApiError {
+function toApiError(err: unknown, fileName?: string, casePath?: string): ApiError {
   if (err instanceof ApiError) return err;
+  // The case could not be written (full disk, size limit, another process): the case's fault, not the file's.
+  const failure = casePath === undefined ? undefined : caseFailure(err, casePath);
+  if (failure) return new ApiError({ code: 'case', message: failure.message });
   if (err instanceof ImportError) {
     return new ApiError({ code: 'bad-input', message: err.message, file: err.file, ...(err.location ? { location: err.location } : {}) });
   }

@@ -3,7 +3,7 @@ import type { ApiErrorShape } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import { COMMANDS } from './commands/index.js';
-import { EXIT, UsageError, type CliContext, type CliIo } from './shared.js';
+import { EXIT, UsageError, waiting, type CliContext, type CliIo } from './shared.js';
 
 export { EXIT, type CliIo } from './shared.js';
 
@@ -26,7 +26,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const json = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
   const withEngine = async (casePath: string, create: boolean, fn: (engine: Engine) => Promise<void>) => {
-    const engine = openEngine(casePath, { create });
+    const engine = openEngine(casePath, { create, onBusy: (waitedMs) => waiting(io, waitedMs) });
     try {
       await fn(engine);
     } finally {
@@ -72,3 +72,4 @@ function reportError(err: unknown, io: CliIo, asJson: boolean): number {
   if (shape.code === 'not-found' || shape.code === 'ambiguous') return EXIT.usage;
   return EXIT.badInput;
 }
+

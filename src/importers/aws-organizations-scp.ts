@@ -101,7 +101,7 @@ function readListed(file: string, raw: unknown, at: (...m: (string | number)[]) 
   raw.forEach((summary, i) => {
     if (!isObject(summary)) throw new ImportError(file, 'expected a policy summary {Id, Arn, Name, Type, AwsManaged}', at(i));
     if (summary['Type'] !== undefined && summary['Type'] !== SCP_TYPE) {
-      fragment.warnings.push({ message: `${String(summary['Name'] ?? summary['Id'])} skipped: a ${String(summary['Type'])}, not a service control policy`, location: at(i) });
+      fragment.warnings.push({ message: `${typeof summary['Name'] === 'string' ? summary['Name'] : shown(summary['Id'])} skipped: its Type is ${shown(summary['Type'])}, not SERVICE_CONTROL_POLICY`, location: at(i) });
       return;
     }
     out.push(summaryNode(file, summary, (...m) => at(i, ...m)));
