@@ -9,14 +9,14 @@ import { caseFailure, CaseError, CaseStore, type StoredEdge } from '../store/cas
 import { AnalysisViews } from './analysis.js';
 import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
-import { runImport, type ImportHooks } from './import.js';
+import { runImport, type EngineImportRequest, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { sourceInfo, Views } from './views.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
-  /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
-  importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** Import with progress and cancellation (the contract's importFiles is this without hooks), or of uploads on disk. */
+  importWithHooks(arg: EngineImportRequest, hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
   close(): void;
 }
 

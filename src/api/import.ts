@@ -12,6 +12,20 @@ import { caseFailure, type CaseStore } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
 
+/**
+ * A browser-mode upload the server has streamed to a temporary file (never a path a page names: the server makes it).
+ * It imports as the upload it is (label `upload:<name>`).
+ */
+export interface UploadedFile {
+  name: string;
+  uploadedTo: string;
+}
+
+/** What the engine imports: the API's request, or uploads already on disk. */
+export interface EngineImportRequest extends Omit<ImportRequest, 'files'> {
+  files: (ImportFile | UploadedFile)[];
+}
+
 export interface ImportProgress {
   file: string;
   index: number;
@@ -36,7 +50,7 @@ const BULK_ROWS = 50_000;
 
 interface Prepared {
   label: string;
-  file: ImportFile;
+  file: ImportFile | UploadedFile;
   importer: Importer;
   /** Set when the file's turn comes (files on disk are hashed then, streamed, in one pass of their own). */
   sha256: string;
@@ -54,7 +68,7 @@ interface Prepared {
  * Imports files all-or-nothing: every file is read and detected first, then everything is written,
  * derived and committed in one transaction. Any error rolls the whole import back.
  */
-export async function runImport(store: CaseStore, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+export async function runImport(store: CaseStore, req: EngineImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
   const started = performance.now();
   const now = hooks.now ?? new Date();
   const options = req.options ?? {};
@@ -66,7 +80,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     const opened = await openImportFile(file);
     hooks.onProgress?.({ file: opened.name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
-      const keep = !('path' in file) || req.files.length === 1;
+      const keep = !onDisk(file) || req.files.length === 1;
       prepared.push({ label: opened.label, file, importer: detectImporter(opened.input, options.format), sha256: opened.sha256, input: keep ? opened.input : undefined, size: opened.size, mtimeMs: opened.mtimeMs });
     } catch (err) {
       throw toApiError(err, opened.name);
@@ -164,9 +178,9 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
  * hashed in a streamed pass, and opened again unless its input was kept.
  */
 async function forItsTurn(p: Prepared): Promise<ImportInput> {
-  if (!('path' in p.file)) return p.input!;
-  const full = resolvePath(p.file.path);
-  const name = basename(full);
+  const disk = onDisk(p.file);
+  if (!disk) return p.input!;
+  const { full, name } = disk;
   try {
     const info = await stat(full);
     if (info.size !== p.size || info.mtimeMs !== p.mtimeMs) {
@@ -176,8 +190,16 @@ async function forItsTurn(p: Prepared): Promise<ImportInput> {
     return p.input ?? (await openInput(name, full));
   } catch (err) {
     if (err instanceof ApiError || err instanceof ImportError) throw toApiError(err, name);
-    throw unreadable(p.file.path, err);
+    throw unreadable(full, err);
   }
+}
+
+/** Where a file to import is on disk (its path, or where the server put an upload), and the name it goes by. */
+function onDisk(file: ImportFile | UploadedFile): { full: string; name: string; label: string } | undefined {
+  if ('uploadedTo' in file) return { full: file.uploadedTo, name: file.name, label: `upload:${file.name}` };
+  if (!('path' in file)) return undefined;
+  const full = resolvePath(file.path);
+  return { full, name: basename(full), label: full };
 }
 
 function sha256Of(bytes: Buffer): string {
@@ -195,24 +217,25 @@ function unreadable(path: string, err: unknown): ApiError {
 }
 
 /** Opens one file of an import for detection: a file on disk is not read beyond its head. */
-async function openImportFile(file: ImportFile): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
-  if ('path' in file) {
-    const full = resolvePath(file.path);
-    const name = basename(full);
+async function openImportFile(file: ImportFile | UploadedFile): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
+  const disk = onDisk(file);
+  if (disk) {
+    const { full, name, label } = disk;
     let info;
     try {
       info = await stat(full);
     } catch (err) {
-      throw unreadable(file.path, err);
+      throw unreadable('path' in file ? file.path : name, err);
     }
     if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
     try {
-      return { label: full, name, input: await openInput(name, full), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
+      return { label, name, input: await openInput(name, full), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
     } catch (err) {
       if (err instanceof ImportError) throw toApiError(err, name);
-      throw unreadable(file.path, err);
+      throw unreadable('path' in file ? file.path : name, err);
     }
   }
+  if (!('contentBase64' in file)) throw new ApiError({ code: 'bad-input', message: 'a file to import is a path or an upload' });
   const bytes = Buffer.from(file.contentBase64, 'base64');
   try {
     return { label: `upload:${file.name}`, name: file.name, input: createInput(file.name, bytes), sha256: sha256Of(bytes), size: bytes.length };

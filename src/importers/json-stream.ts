@@ -11,8 +11,17 @@ import { sizeText, type InputLimits } from './limits.js';
 
 export type JsonPathParts = (string | number)[];
 
-/** What to do with the value at a path: walk into it (objects and arrays), hand it over parsed, or pass over it. */
-export type StreamChoice = 'descend' | 'emit' | 'skip';
+/**
+ * What to do with the value at a path: walk into it (objects and arrays), hand it over parsed, pass over it, or (a
+ * string, of any length) hand its raw content, escapes as written, to the sink chunk by chunk.
+ */
+export type StreamChoice = 'descend' | 'emit' | 'skip' | 'sink';
+
+/** Where the content of strings chosen 'sink' goes, in pieces, without ever being held whole. */
+export interface StringSink {
+  chunk(path: JsonPathParts, raw: Buffer): void;
+  end(path: JsonPathParts): void;
+}
 
 export interface StreamedValue {
   path: JsonPathParts;
@@ -44,8 +53,8 @@ export class JsonStreamScanner {
   private lineStart = 0;
   private base = 0;
   private bomChecked = false;
-  // A value (or key) being collected across chunks.
-  private mode: 'structure' | 'key' | 'value' = 'structure';
+  // A value (or key) being collected across chunks, or a string being poured into the sink.
+  private mode: 'structure' | 'key' | 'value' | 'sink' = 'structure';
   private pieces: Buffer[] = [];
   private size = 0;
   private kind: 'container' | 'string' | 'scalar' = 'scalar';
@@ -60,6 +69,7 @@ export class JsonStreamScanner {
     private readonly fileName: string,
     private readonly choose: (path: JsonPathParts, container: boolean) => StreamChoice,
     private readonly limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
+    private readonly sink?: StringSink,
   ) {}
 
   push(chunk: Buffer, out: StreamedValue[]): void {
@@ -73,6 +83,21 @@ export class JsonStreamScanner {
     while (i < n) {
       if (this.mode === 'structure') {
         i = this.structure(chunk, i);
+        from = i;
+        continue;
+      }
+      if (this.mode === 'sink') {
+        // Past the opening quote on the first call; the content goes out as it comes, up to the closing quote.
+        const first = this.size === 0;
+        const begin = first ? i + 1 : i;
+        const end = this.stringEnd(chunk, begin, true);
+        const stop = end === -1 ? n : end - 1;
+        if (stop > begin) this.sink!.chunk(this.path, chunk.subarray(begin, stop));
+        this.size += stop - begin + (first ? 1 : 0);
+        if (end === -1) break;
+        i = end;
+        this.mode = 'structure';
+        this.sink!.end(this.path);
         from = i;
         continue;
       }
@@ -178,6 +203,14 @@ export class JsonStreamScanner {
       return i + 1;
     }
     if (c === 0x5d || c === 0x7d || c === 0x2c || c === 0x3a) this.fail('a value was expected', i);
+    if (choice === 'sink' && c === 0x22 && this.sink) {
+      this.mode = 'sink';
+      this.path = path;
+      this.pieces = [];
+      this.size = 0;
+      this.escaped = false;
+      return i;
+    }
     this.mode = 'value';
     this.kind = container ? 'container' : c === 0x22 ? 'string' : 'scalar';
     this.emit = choice !== 'skip';
@@ -191,10 +224,10 @@ export class JsonStreamScanner {
     return i;
   }
 
-  /** Index just past the closing quote of the key being read, or -1 when the chunk ends first. */
-  private stringEnd(chunk: Buffer, i: number): number {
+  /** Index just past the closing quote of the key (or sink string) being read, or -1 when the chunk ends first. */
+  private stringEnd(chunk: Buffer, i: number, started = false): number {
     // The opening quote is at i on the first call.
-    if (this.size === 0 && this.pieces.length === 0) i++;
+    if (!started && this.size === 0 && this.pieces.length === 0) i++;
     const n = chunk.length;
     for (; i < n; i++) {
       const c = chunk[i]!;

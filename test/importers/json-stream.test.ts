@@ -81,3 +81,32 @@ describe('streamed JSON documents', () => {
 function jsonPathOf(p: JsonPathParts): string {
   return p.join('.');
 }
+
+describe('strings poured into a sink', () => {
+  it('hands a long string over in pieces, however the chunks fall, and the rest as values', () => {
+    const content = 'QUJD'.repeat(5000) + 'a\\/b';
+    const text = `{"files": [{"name": "a.json", "contentBase64": "${content}"}, {"contentBase64": "", "name": "b"}], "options": {"x": 1}}`;
+    fc.assert(
+      fc.property(fc.array(fc.nat(text.length), { maxLength: 10 }), (cuts) => {
+        const got = new Map<string, string>();
+        const ends: string[] = [];
+        const sink = { chunk: (p: JsonPathParts, raw: Buffer) => got.set(String(p[1]), (got.get(String(p[1])) ?? '') + raw.toString()), end: (p: JsonPathParts) => ends.push(String(p[1])) };
+        const s = new JsonStreamScanner('body', (p) => (p.length < 3 && p[0] !== 'options' ? 'descend' : p[2] === 'contentBase64' ? 'sink' : 'emit'), LIMITS, sink);
+        const out: StreamedValue[] = [];
+        const bytes = Buffer.from(text);
+        let at = 0;
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+          s.push(bytes.subarray(at, cut), out);
+          at = cut;
+        }
+        s.push(bytes.subarray(at), out);
+        s.end(out);
+        expect(got.get('0')).toBe(content);
+        expect(got.get('1') ?? '').toBe('');
+        expect(ends).toEqual(['0', '1']);
+        expect(out.map((v) => [v.path.join('.'), v.value])).toEqual([['files.0.name', 'a.json'], ['files.1.name', 'b'], ['options', { x: 1 }]]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
