@@ -101,7 +101,9 @@ function readListed(file: string, raw: unknown, at: (...m: (string | number)[]) 
   raw.forEach((summary, i) => {
     if (!isObject(summary)) throw new ImportError(file, 'expected a policy summary {Id, Arn, Name, Type, AwsManaged}', at(i));
     if (summary['Type'] !== undefined && summary['Type'] !== SCP_TYPE) {
-      fragment.warnings.push({ message: `${typeof summary['Name'] === 'string' ? summary['Name'] : shown(summary['Id'])} skipped: its Type is ${shown(summary['Type'])}, not SERVICE_CONTROL_POLICY`, location: at(i) });
+      const type = summary['Type'];
+      const name = typeof summary['Name'] === 'string' ? summary['Name'] : shown(summary['Id']);
+      fragment.warnings.push({ message: `${name} skipped: ${typeof type === 'string' ? `a ${type}` : `its Type is ${shown(type)}`}, not a service control policy`, location: at(i) });
       return;
     }
     out.push(summaryNode(file, summary, (...m) => at(i, ...m)));
