@@ -6,6 +6,7 @@ import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, MarkRequest } from '../model/fragment.js';
 import { ImportError } from '../importers/errors.js';
 import { createInput, openInput } from '../importers/input.js';
+import type { InputLimits } from '../importers/limits.js';
 import { detectImporter } from '../importers/registry.js';
 import type { ImportContext, ImportInput, Importer } from '../importers/types.js';
 import { caseFailure, type CaseStore } from '../store/case-store.js';
@@ -43,6 +44,8 @@ export interface ImportHooks {
   /** Who asked (recorded on marks an import makes). */
   by?: string;
   now?: Date;
+  /** Input limits other than the defaults (tests and benches: small limits to reach them with small files). */
+  limits?: InputLimits;
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -77,7 +80,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
     checkCancelled(hooks.signal);
-    const opened = await openImportFile(file);
+    const opened = await openImportFile(file, hooks.limits);
     hooks.onProgress?.({ file: opened.name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
       const keep = !onDisk(file) || req.files.length === 1;
@@ -107,7 +110,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
-      const input = await forItsTurn(p);
+      const input = await forItsTurn(p, hooks.limits);
       p.input = undefined;
       const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
         hooks.onProgress?.({ file: input.fileName, index, total: prepared.length, phase, nodes, edges });
@@ -177,7 +180,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
  * A file on disk at its turn: it must not have changed since it was detected (same size and modification time), it is
  * hashed in a streamed pass, and opened again unless its input was kept.
  */
-async function forItsTurn(p: Prepared): Promise<ImportInput> {
+async function forItsTurn(p: Prepared, limits?: InputLimits): Promise<ImportInput> {
   const disk = onDisk(p.file);
   if (!disk) return p.input!;
   const { full, name } = disk;
@@ -187,7 +190,7 @@ async function forItsTurn(p: Prepared): Promise<ImportInput> {
       throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
     }
     p.sha256 = await sha256OfFile(full);
-    return p.input ?? (await openInput(name, full));
+    return p.input ?? (await openInput(name, full, limits));
   } catch (err) {
     if (err instanceof ApiError || err instanceof ImportError) throw toApiError(err, name);
     throw unreadable(full, err);
@@ -217,7 +220,7 @@ function unreadable(path: string, err: unknown): ApiError {
 }
 
 /** Opens one file of an import for detection: a file on disk is not read beyond its head. */
-async function openImportFile(file: ImportFile | UploadedFile): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
+async function openImportFile(file: ImportFile | UploadedFile, limits?: InputLimits): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
   const disk = onDisk(file);
   if (disk) {
     const { full, name, label } = disk;
@@ -229,7 +232,7 @@ async function openImportFile(file: ImportFile | UploadedFile): Promise<{ label:
     }
     if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
     try {
-      return { label, name, input: await openInput(name, full), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
+      return { label, name, input: await openInput(name, full, limits), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
     } catch (err) {
       if (err instanceof ImportError) throw toApiError(err, name);
       throw unreadable('path' in file ? file.path : name, err);
@@ -238,7 +241,7 @@ async function openImportFile(file: ImportFile | UploadedFile): Promise<{ label:
   if (!('contentBase64' in file)) throw new ApiError({ code: 'bad-input', message: 'a file to import is a path or an upload' });
   const bytes = Buffer.from(file.contentBase64, 'base64');
   try {
-    return { label: `upload:${file.name}`, name: file.name, input: createInput(file.name, bytes), sha256: sha256Of(bytes), size: bytes.length };
+    return { label: `upload:${file.name}`, name: file.name, input: createInput(file.name, bytes, limits), sha256: sha256Of(bytes), size: bytes.length };
   } catch (err) {
     throw toApiError(err, file.name);
   }

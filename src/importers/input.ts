@@ -70,6 +70,7 @@ class Input implements ImportInput {
   private whole: Buffer | undefined;
   private decoded: string | undefined;
   private parsed: { value: unknown } | undefined;
+  readonly large: boolean;
 
   constructor(
     readonly fileName: string,
@@ -83,6 +84,9 @@ class Input implements ImportInput {
       throw new ImportError(fileName, 'this is a binary file, not a text export (JSON, JSON-lines, CSV or YAML)', `byte ${binaryAt}`);
     }
     if (source.kind === 'memory') this.whole = source.data;
+    // A gzip file inflates: counted at ten times its size.
+    const size = source.kind === 'memory' ? source.data.length : source.size * (gzip ? 10 : 1);
+    this.large = size > limits.streamAboveBytes;
   }
 
   /** The whole (decompressed) content, read once; refused above maxWholeBytes. */
@@ -163,7 +167,7 @@ class Input implements ImportInput {
     yield* out;
   }
 
-  jsonStream(choose: (path: JsonPathParts, container: boolean) => StreamChoice): AsyncIterable<StreamedValue> {
+  jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue> {
     return streamJson(this.fileName, this.chunks(), choose, this.limits);
   }
 }

@@ -67,7 +67,7 @@ export class JsonStreamScanner {
 
   constructor(
     private readonly fileName: string,
-    private readonly choose: (path: JsonPathParts, container: boolean) => StreamChoice,
+    private readonly choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice,
     private readonly limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
     private readonly sink?: StringSink,
   ) {}
@@ -193,7 +193,7 @@ export class JsonStreamScanner {
     const c = chunk[i]!;
     const path = this.pathHere();
     const container = c === 0x7b || c === 0x5b;
-    const choice = this.choose(path, container);
+    const choice = this.choose(path, container, c === 0x5b);
     const top = this.frames[this.frames.length - 1];
     if (top) top.expect = 'next';
     else this.rootDone = true;
@@ -310,7 +310,7 @@ export class JsonStreamScanner {
 export async function* streamJson(
   fileName: string,
   chunks: AsyncIterable<Buffer>,
-  choose: (path: JsonPathParts, container: boolean) => StreamChoice,
+  choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice,
   limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
 ): AsyncIterable<StreamedValue> {
   const scanner = new JsonStreamScanner(fileName, choose, limits);

@@ -5,7 +5,7 @@ import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
-import type { Importer } from './types.js';
+import type { ImportInput, Importer } from './types.js';
 import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
@@ -39,11 +39,64 @@ export const kubernetes: Importer = {
   },
   parse(input, ctx) {
     const file = input.fileName;
-    const objects = readObjects(file, input.text());
-    const cluster = ctx.options.cluster?.trim() || clusterFromObjects(objects) || clusterFromFileName(file);
-    return new Builder(file, cluster).build(objects);
+    const build = (objects: Located[]) => {
+      const cluster = ctx.options.cluster?.trim() || clusterFromObjects(objects) || clusterFromFileName(file);
+      return new Builder(file, cluster).build(objects);
+    };
+    // A large `kubectl get -o json` List is streamed item by item, each slimmed to what the builder reads.
+    const json = /^\s*[[{]/.test(input.head.toString('utf8').replace(/^\ufeff/, ''));
+    if (input.large && json) return streamObjects(input).then(build);
+    return build(readObjects(file, input.text()));
   },
 };
+
+/** The objects of a JSON document read as a stream: a List's items (or a root array's elements) one at a time. */
+async function streamObjects(input: ImportInput): Promise<Located[]> {
+  const file = input.fileName;
+  const out: Located[] = [];
+  const members: Record<string, unknown> = {};
+  // kubectl prints a List's "kind" after its items: they wait (slimmed) until the root says what it is.
+  const items: unknown[] = [];
+  let rootArray = false;
+  let listed = false;
+  for await (const v of input.jsonStream((path, container, array) => {
+    if (path.length === 0) {
+      rootArray = array;
+      return 'descend';
+    }
+    if (path.length === 1 && path[0] === 'items' && array) {
+      listed = true;
+      return 'descend';
+    }
+    return 'emit';
+  })) {
+    if (v.path.length === 0) collect(file, v.value, '$', out);
+    else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
+    else if (v.path[0] === 'items' && v.path.length === 2) items.push(slim(v.value));
+    else members[v.path[0]!] = v.value;
+  }
+  if (!rootArray) collect(file, listed ? { ...members, items } : members, '$', out);
+  return out;
+}
+
+/** What the builder never reads, dropped as objects stream in: managed fields, kubectl's copy, secret values, the bodies of unmodelled kinds. */
+function slim(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
+  const meta = value['metadata'];
+  if (isObject(meta)) {
+    delete meta['managedFields'];
+    if (isObject(meta['annotations'])) delete meta['annotations'][LAST_APPLIED];
+  }
+  if (kind === 'Secret') {
+    for (const key of ['data', 'stringData']) if (isObject(value[key])) value[key] = Object.fromEntries(Object.keys(value[key]).map((k) => [k, '']));
+  }
+  if (kind.endsWith('List') && Array.isArray(value['items'])) value['items'] = (value['items'] as unknown[]).map(slim);
+  else if (!KNOWN_KINDS.test(kind) && isObject(meta)) {
+    return { apiVersion: value['apiVersion'], kind: value['kind'], metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] } };
+  }
+  return value;
+}
 
 interface Located {
   obj: Record<string, unknown>;

@@ -17,6 +17,11 @@ export interface InputLimits {
   maxDepth: number;
   /** One JSON-lines line, or one record of a streamed JSON document. */
   maxLineBytes: number;
+  /**
+   * Above this size (on disk) a file is `large`: importers that can stream a JSON document (CloudTrail, OpenGraph,
+   * Kubernetes Lists) do, rather than parse it whole. JSON-lines always stream.
+   */
+  streamAboveBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -28,6 +33,7 @@ export const DEFAULT_LIMITS: Readonly<InputLimits> = Object.freeze({
   gzipRatioFloorBytes: 32 * MiB,
   maxDepth: 200,
   maxLineBytes: 64 * MiB,
+  streamAboveBytes: 64 * MiB,
 });
 
 /** Sizes as a user reads them: "256 MiB", "16 GiB", "812 bytes". */

@@ -59,6 +59,8 @@ export interface ImportInput {
   readonly bytes: Buffer;
   /** The first 64 KiB, decompressed: what detection sees. */
   readonly head: Buffer;
+  /** Large enough (limits.streamAboveBytes, on disk) that an importer able to stream a JSON document should. */
+  readonly large: boolean;
   /** UTF-8 text, BOM removed. */
   text(): string;
   /** Parsed JSON; a syntax error (or nesting past the depth limit) becomes an ImportError naming line and column. */
@@ -77,5 +79,5 @@ export interface ImportInput {
    * One JSON document streamed (json-stream.ts): `choose` says, for each value by its JSON path, whether to walk
    * into it (an object or array), hand it over parsed, or skip it. Memory holds one value at a time.
    */
-  jsonStream(choose: (path: JsonPathParts, container: boolean) => StreamChoice): AsyncIterable<StreamedValue>;
+  jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue>;
 }
