@@ -315,9 +315,11 @@ export interface ImportProgressView {
   /** 0-based index of the file being read, of `total`. */
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
   nodes: number;
   edges: number;
+  /** phase 'waiting': how long the import has waited for another process writing the case. */
+  waitedMs?: number;
 }
 
 /** How much an identity can do, highest first: admin-equivalent, reaches an admin or high-value node, write, read. */

@@ -5,22 +5,22 @@ import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { loadGraphIndex } from '../analysis/index/snapshot.js';
 import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
-import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
+import { caseFailure, CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
 import { CompareService } from './compare/service.js';
 import { Deliver, type GraphFormat } from './deliver.js';
 import type { BlastmapApi, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
 import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
-import { AS_OF_META, runImport, type ImportHooks } from './import.js';
+import { AS_OF_META, runImport, type EngineImportRequest, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { findingOf, sourceInfo, Views } from './views.js';
 import { reachersView } from './reachers-view.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
-  /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
-  importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** Import with progress and cancellation (the contract's importFiles is this without hooks), or of uploads on disk. */
+  importWithHooks(arg: EngineImportRequest, hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
   /** A table streamed to a sink (the CLI writes files this way; exportTable is this into a string). */
   writeTable(arg: ExportTableRequest, sink: TextSink): Promise<{ rows: number; baseName: string }>;
   /** The whole graph as OpenGraph JSON, GraphML (a file or a sink) or a Neo4j import folder. */
@@ -40,6 +40,8 @@ export interface EngineOptions {
   importWorker?: string | URL;
   /** The path caseInfo reports, when the engine works on a copy (a decrypted .blastmap.enc). */
   displayPath?: string;
+  /** Called while a mark waits for another process writing the case (imports report it as progress). */
+  onBusy?: (waitedMs: number) => void;
 }
 
 /** Opens (or creates) a case and returns the engine API over it. */
@@ -47,22 +49,58 @@ export function openEngine(path: string, options: EngineOptions = {}): Engine {
   try {
     return createEngine(CaseStore.open(path, options), options);
   } catch (err) {
-    if (err instanceof CaseError) throw new ApiError({ code: 'case', message: err.message });
+    const failure = err instanceof CaseError ? err : caseFailure(err, path);
+    if (failure) throw new ApiError({ code: 'case', message: failure.message });
     throw err;
   }
 }
 
-export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding' | 'displayPath'> = {}): Engine {
+export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding' | 'displayPath' | 'onBusy'> = {}): Engine {
   const views = new Views(store);
   // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
   let index: GraphIndex | undefined;
   let analysis: AnalysisViews | undefined;
+  // What this engine caches (the graph index, views, the store's aliases) describes the case as of seenVersion;
+  // another process (a CLI import or mark while `serve` runs, an import worker) changes PRAGMA data_version.
+  let seenVersion = store.dataVersion();
+  const fresh = () => {
+    if (store.inTransaction) return;
+    const version = store.dataVersion();
+    if (version === seenVersion) return;
+    seenVersion = version;
+    store.forget();
+    views.invalidate();
+    index = undefined;
+    analysis = undefined;
+  };
   // Calls run one at a time: an import holds a transaction across awaits, and nothing may read halfway through it.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => T | Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
+    const call = async () => {
+      try {
+        fresh();
+        return await fn();
+      } catch (err) {
+        // The case could not be read or written (another process, a full disk): a `case` error naming the file.
+        const failure = err instanceof ApiError ? undefined : caseFailure(err, store.path);
+        throw failure ? new ApiError({ code: 'case', message: failure.message }) : err;
+      }
+    };
+    const run = queue.then(call, call);
     queue = run.catch(() => undefined);
     return run;
+  };
+  /** A write of its own (a mark): waits while another process writes the case, then commits. */
+  const write = async <T>(fn: () => T): Promise<T> => {
+    await store.beginWhenFree(options.onBusy ? { onWait: options.onBusy } : {});
+    try {
+      const out = fn();
+      store.commit();
+      return out;
+    } catch (err) {
+      store.rollback();
+      throw err;
+    }
   };
   const analyse = (): AnalysisViews => {
     index ??= loadGraphIndex(store).index;
@@ -226,22 +264,26 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       }),
 
     mark: ({ ids, mark, note, by }) =>
-      serial(() => {
+      serial(async () => {
         const at = new Date().toISOString();
-        const out = ids.map((id) => {
-          requireNode(id);
-          const m = store.addMark(store.canonical(id), mark, note ?? '', by ?? 'user', at);
-          return { nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at };
-        });
+        for (const id of ids) requireNode(id);
+        const out = await write(() =>
+          ids.map((id) => {
+            const m = store.addMark(store.canonical(id), mark, note ?? '', by ?? 'user', at);
+            return { nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at };
+          }),
+        );
         views.invalidate();
         return out;
       }),
 
     unmark: ({ ids, mark }) =>
-      serial(() => {
+      serial(async () => {
         const at = new Date().toISOString();
         let removed = 0;
-        for (const id of ids) removed += store.undoMark(store.canonical(id), mark, 'user', at);
+        await write(() => {
+          for (const id of ids) removed += store.undoMark(store.canonical(id), mark, 'user', at);
+        });
         views.invalidate();
         return { removed };
       }),

@@ -1,24 +1,42 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { recomputeDerived } from '../analysis/derive.js';
 import type { GraphFragment, ImportWarning, JsonObject, MarkRequest } from '../model/fragment.js';
 import { ImportError, SeveralJsonValuesError } from '../importers/errors.js';
-import { createInput } from '../importers/input.js';
+import { createInput, openInput } from '../importers/input.js';
+import type { InputLimits } from '../importers/limits.js';
 import { detectFormat, isEmptyDocument, jsonLinesFormats } from '../importers/registry.js';
 import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
 import { arnAccount } from '../model/ids.js';
-import type { CaseStore, SourceRow } from '../store/case-store.js';
+import { caseFailure, type CaseStore, type SourceRow } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
+
+/**
+ * A browser-mode upload the server has streamed to a temporary file (never a path a page names: the server makes it).
+ * It imports as the upload it is (label `upload:<name>`).
+ */
+export interface UploadedFile {
+  name: string;
+  uploadedTo: string;
+}
+
+/** What the engine imports: the API's request, or uploads already on disk. */
+export interface EngineImportRequest extends Omit<ImportRequest, 'files'> {
+  files: (ImportFile | UploadedFile)[];
+}
 
 export interface ImportProgress {
   file: string;
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  /** 'waiting': another process is writing the case; `waitedMs` says for how long. */
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
+  waitedMs?: number;
   nodes: number;
   edges: number;
 }
@@ -33,6 +51,8 @@ export interface ImportHooks {
   snapshot?: boolean;
   /** Sources a file also replaces, decided once its rows are written (plan-impact's scope rule). */
   alsoReplaces?: (store: CaseStore, source: { id: number; format: string; label: string }) => number[];
+  /** Input limits other than the defaults (tests and benches: small limits to reach them with small files). */
+  limits?: InputLimits;
 }
 
 /** Above this many edges (nodes) in one import, and more than the case holds, their indexes are rebuilt after the load. */
@@ -40,13 +60,14 @@ const BULK_ROWS = 50_000;
 
 interface Prepared {
   label: string;
-  file: ImportFile;
+  file: ImportFile | UploadedFile;
   importer: Importer;
+  /** Set when the file's turn comes (files on disk are hashed then, streamed, in one pass of their own). */
   sha256: string;
   /**
-   * Uploads and a lone file keep their input; other files on disk are read again when their turn comes (and checked
-   * unchanged), so an import of a thousand log files holds one file's bytes and parse at a time. Their sha256 is set
-   * then.
+   * Uploads and a lone file keep their input (which holds only the file's head until the importer reads on);
+   * other files on disk are opened again when their turn comes (and checked unchanged), so an import of a thousand
+   * log files holds one file's head, bytes and parse at a time.
    */
   input?: ImportInput | undefined;
   size: number;
@@ -64,7 +85,7 @@ const EMPTY_PENDING: Importer = { format: '', title: '', provider: 'generic', pr
  * Imports files all-or-nothing: every file is read and detected first, then everything is written,
  * derived and committed in one transaction. Any error rolls the whole import back.
  */
-export async function runImport(store: CaseStore, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+export async function runImport(store: CaseStore, req: EngineImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
   const started = performance.now();
   const now = hooks.now ?? new Date();
   const options = req.options ?? {};
@@ -74,19 +95,16 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const prepared: Prepared[] = [];
   for (const [index, file] of req.files.entries()) {
     checkCancelled(hooks.signal);
-    const { label, name, bytes, mtimeMs } = await readImportFile(file);
-    hooks.onProgress?.({ file: name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
+    const opened = await openImportFile(file, hooks.limits);
+    hooks.onProgress?.({ file: opened.name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
     try {
-      const input = createInput(name, bytes);
-      // A file on disk is hashed when it is read again for its turn: one pass over a gigabyte of logs, not two.
-      // A single file is its own turn: it is kept, not read twice.
-      const readAgain = 'path' in file && req.files.length > 1;
+      const keep = !onDisk(file) || req.files.length === 1;
       // An empty document ([], null) says nothing of its format: it is decided once the other files are known.
-      const empty = !options.format && isEmptyDocument(input);
-      const detected = empty ? undefined : detectFormat(input, options.format);
-      prepared.push({ label, file, importer: detected?.importer ?? EMPTY_PENDING, emptyInput: empty ? input : undefined, sha256: readAgain ? '' : sha256Of(bytes), input: readAgain ? undefined : input, size: bytes.length, mtimeMs });
+      const empty = !options.format && isEmptyDocument(opened.input);
+      const detected = empty ? undefined : detectFormat(opened.input, options.format);
+      prepared.push({ label: opened.label, file, importer: detected?.importer ?? EMPTY_PENDING, emptyInput: empty ? opened.input : undefined, sha256: opened.sha256, input: keep ? opened.input : undefined, size: opened.size, mtimeMs: opened.mtimeMs });
     } catch (err) {
-      throw toApiError(err, name);
+      throw toApiError(err, opened.name);
     }
   }
 
@@ -103,7 +121,16 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
   const ctx: ImportContext = { options, now: asOf, known: caseKnowledge(store) };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
-  store.begin();
+  // Another process writing the case (an import, a mark) is waited for, with progress, up to the busy timeout.
+  try {
+    await store.beginWhenFree({
+      signal: hooks.signal,
+      onWait: (waitedMs) => hooks.onProgress?.({ file: '', index: 0, total: prepared.length, phase: 'waiting', nodes: 0, edges: 0, waitedMs }),
+    });
+  } catch (err) {
+    checkCancelled(hooks.signal);
+    throw toApiError(err, undefined, store.path);
+  }
   try {
     let snapshot: ReturnType<typeof snapshotBeforeReplacing>;
     const gone: SourceRow[] = [];
@@ -127,7 +154,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
       checkCancelled(hooks.signal);
-      const input = p.input ?? (await reread(p));
+      const input = await forItsTurn(p, hooks.limits);
       p.input = undefined;
       const progress = (phase: ImportProgress['phase'], nodes = 0, edges = 0) =>
         hooks.onProgress?.({ file: input.fileName, index, total: prepared.length, phase, nodes, edges });
@@ -172,7 +199,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
         }
       } catch (err) {
         if (err instanceof SeveralJsonValuesError) throw severalValues(err, p.importer);
-        throw toApiError(err, input.fileName);
+        throw toApiError(err, input.fileName, store.path);
       }
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings, meta);
@@ -193,7 +220,7 @@ export async function runImport(store: CaseStore, req: ImportRequest, hooks: Imp
     store.commit();
   } catch (err) {
     store.rollback();
-    throw toApiError(err);
+    throw toApiError(err, undefined, store.path);
   }
   hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
   const sources = store.sources().filter((s) => sourceIds.includes(s.id));
@@ -263,41 +290,74 @@ function referenceTime(store: CaseStore, asOf: string | undefined, now: Date): D
 }
 
 /**
- * A file on disk, read again for its turn in the transaction; it must not have changed since it was detected
- * (same size and modification time: hashing a gigabyte of logs twice would cost more than parsing it).
+ * A file on disk at its turn: it must not have changed since it was detected (same size and modification time), it is
+ * hashed in a streamed pass, and opened again unless its input was kept.
  */
-async function reread(p: Prepared): Promise<ImportInput> {
-  const { name, bytes, mtimeMs } = await readImportFile(p.file);
-  if (bytes.length !== p.size || mtimeMs !== p.mtimeMs) {
-    throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
-  }
-  p.sha256 = sha256Of(bytes);
+async function forItsTurn(p: Prepared, limits?: InputLimits): Promise<ImportInput> {
+  const disk = onDisk(p.file);
+  if (!disk) return p.input!;
+  const { full, name } = disk;
   try {
-    return createInput(name, bytes);
+    const info = await stat(full);
+    if (info.size !== p.size || info.mtimeMs !== p.mtimeMs) {
+      throw new ApiError({ code: 'bad-input', message: `${name}: the file changed while it was being imported; import it again`, file: name });
+    }
+    p.sha256 = await sha256OfFile(full);
+    return p.input ?? (await openInput(name, full, limits));
   } catch (err) {
-    throw toApiError(err, name);
+    if (err instanceof ApiError || err instanceof ImportError) throw toApiError(err, name);
+    throw unreadable(full, err);
   }
+}
+
+/** Where a file to import is on disk (its path, or where the server put an upload), and the name it goes by. */
+function onDisk(file: ImportFile | UploadedFile): { full: string; name: string; label: string } | undefined {
+  if ('uploadedTo' in file) return { full: file.uploadedTo, name: file.name, label: `upload:${file.name}` };
+  if (!('path' in file)) return undefined;
+  const full = resolvePath(file.path);
+  return { full, name: basename(full), label: full };
 }
 
 function sha256Of(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function readImportFile(file: ImportFile): Promise<{ label: string; name: string; bytes: Buffer; mtimeMs?: number }> {
-  if ('path' in file) {
-    const full = resolvePath(file.path);
-    const name = basename(full);
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function unreadable(path: string, err: unknown): ApiError {
+  return new ApiError({ code: 'bad-input', message: `${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: path });
+}
+
+/** Opens one file of an import for detection: a file on disk is not read beyond its head. */
+async function openImportFile(file: ImportFile | UploadedFile, limits?: InputLimits): Promise<{ label: string; name: string; input: ImportInput; sha256: string; size: number; mtimeMs?: number }> {
+  const disk = onDisk(file);
+  if (disk) {
+    const { full, name, label } = disk;
+    let info;
     try {
-      const info = await stat(full);
-      if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
-      return { label: full, name, bytes: await readFile(full), mtimeMs: info.mtimeMs };
+      info = await stat(full);
     } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw new ApiError({ code: 'bad-input', message: `${file.path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, file: file.path });
+      throw unreadable('path' in file ? file.path : name, err);
+    }
+    if (info.isDirectory()) throw new ApiError({ code: 'bad-input', message: `${name}: is a directory, not an export file`, file: name });
+    try {
+      return { label, name, input: await openInput(name, full, limits), sha256: '', size: info.size, mtimeMs: info.mtimeMs };
+    } catch (err) {
+      if (err instanceof ImportError) throw toApiError(err, name);
+      throw unreadable('path' in file ? file.path : name, err);
     }
   }
+  if (!('contentBase64' in file)) throw new ApiError({ code: 'bad-input', message: 'a file to import is a path or an upload' });
   const bytes = Buffer.from(file.contentBase64, 'base64');
-  return { label: `upload:${file.name}`, name: file.name, bytes, mtimeMs: undefined };
+  try {
+    return { label: `upload:${file.name}`, name: file.name, input: createInput(file.name, bytes, limits), sha256: sha256Of(bytes), size: bytes.length };
+  } catch (err) {
+    throw toApiError(err, file.name);
+  }
 }
 
 async function* fragmentsOf(result: ReturnType<Importer['parse']>): AsyncIterable<GraphFragment> {
@@ -322,8 +382,11 @@ function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ApiError({ code: 'cancelled', message: 'import cancelled; nothing was changed' });
 }
 
-function toApiError(err: unknown, fileName?: string): ApiError {
+function toApiError(err: unknown, fileName?: string, casePath?: string): ApiError {
   if (err instanceof ApiError) return err;
+  // The case could not be written (full disk, size limit, another process): the case's fault, not the file's.
+  const failure = casePath === undefined ? undefined : caseFailure(err, casePath);
+  if (failure) return new ApiError({ code: 'case', message: failure.message });
   if (err instanceof ImportError) {
     return new ApiError({ code: 'bad-input', message: err.message, file: err.file, ...(err.location ? { location: err.location } : {}) });
   }

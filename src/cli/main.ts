@@ -5,7 +5,7 @@ import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalSecretReader } from './passphrase.js';
-import { EXIT, UsageError, type CliContext, type CliIo } from './shared.js';
+import { EXIT, UsageError, waiting, type CliContext, type CliIo } from './shared.js';
 
 export { EXIT, type CliIo } from './shared.js';
 
@@ -32,7 +32,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const withEngine = async (casePath: string, create: boolean, fn: (engine: Engine) => Promise<void>) => {
     // A case this command creates and then fails to fill (a refused import) is not left behind, empty.
     const created = create && !existsSync(casePath);
-    const engine = openEngine(casePath, { create });
+    const engine = openEngine(casePath, { create, onBusy: (waitedMs) => waiting(io, waitedMs) });
     let failed = true;
     try {
       await fn(engine);
@@ -81,3 +81,4 @@ function reportError(err: unknown, io: CliIo, asJson: boolean): number {
   if (shape.code === 'not-found' || shape.code === 'ambiguous') return EXIT.usage;
   return EXIT.badInput;
 }
+

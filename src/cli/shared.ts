@@ -76,8 +76,18 @@ export function readRefFile(file: string): string[] {
 }
 
 export function progressLine(p: ImportProgress): string {
+  if (p.phase === 'waiting') return `waiting for another process writing the case… ${Math.round((p.waitedMs ?? 0) / 1000)} s`;
   if (p.phase === 'deriving') return 'deriving edges and findings…';
   if (p.phase === 'done') return '';
   return `[${p.index + 1}/${p.total}] ${p.file}: ${p.phase}${p.nodes || p.edges ? ` (${p.nodes} nodes, ${p.edges} edges)` : ''}`;
 }
 
+const saidWaiting = new WeakSet<CliIo>();
+/** Another process is writing the case: say so once (and count the seconds on a terminal). */
+export function waiting(io: CliIo, waitedMs: number): void {
+  if (io.errIsTty) io.err(`\r\x1b[Kwaiting for another process writing the case… ${Math.round(waitedMs / 1000)} s`);
+  else if (!saidWaiting.has(io)) {
+    saidWaiting.add(io);
+    io.err('blastmap: another process is writing the case; waiting for it to finish…\n');
+  }
+}

@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, awsDate, jsonValues } from './aws-util.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // `aws iam list-access-keys [--user-name U]` ({AccessKeyMetadata: [{UserName, AccessKeyId, Status, CreateDate}]}),
@@ -163,13 +163,13 @@ function readKey(file: string, raw: unknown, where: () => string, account: strin
   const keyId = raw['AccessKeyId'];
   const userName = raw['UserName'];
   const status = raw['Status'];
-  if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw new ImportError(file, `AccessKeyId ${JSON.stringify(keyId)} is not an access key id (AKIA…)`, `${where()}.AccessKeyId`);
+  if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw new ImportError(file, keyId === undefined ? 'the entry has no AccessKeyId' : `AccessKeyId ${shown(keyId)} is not an access key id (AKIA…)`, `${where()}.AccessKeyId`);
   if (typeof userName !== 'string' || !userName) {
     throw new ImportError(file, 'the entry has no UserName (the root user\'s own keys are listed without one; they are in the credential report)', `${where()}.UserName`);
   }
-  if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${JSON.stringify(status)} is neither Active nor Inactive`, `${where()}.Status`);
+  if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${shown(status)} is neither Active nor Inactive`, `${where()}.Status`);
   const createdAt = awsDate(raw['CreateDate']);
-  if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${JSON.stringify(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
+  if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${shown(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
   // No ownerId: the user's real ARN may have a path this output does not show; the AUTHENTICATES_AS edge, read
   // through the store's aliases, names the owner.
   const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user' };
@@ -183,7 +183,7 @@ function readLastUsed(file: string, raw: Record<string, unknown>, where: string)
   if (date === undefined || date === null) props['lastUsedAt'] = null;
   else {
     const d = awsDate(date);
-    if (!d) throw new ImportError(file, `LastUsedDate ${JSON.stringify(date)} is not a date`, `${where}.LastUsedDate`);
+    if (!d) throw new ImportError(file, `LastUsedDate ${shown(date)} is not a date`, `${where}.LastUsedDate`);
     props['lastUsedAt'] = d;
   }
   // Never used: ServiceName and Region read 'N/A'.

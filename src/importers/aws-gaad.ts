@@ -2,6 +2,8 @@ import { isJsonObject } from '../model/fragment.js';
 import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
+import { parseEmbeddedJson } from './json-syntax.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { Importer } from './types.js';
 
 // `aws iam get-account-authorization-details`: {UserDetailList, GroupDetailList, RoleDetailList, Policies}, as the
@@ -324,6 +326,8 @@ function splitConcatenated(text: string): unknown[] | undefined {
     if (c === '"') inString = true;
     else if (c === '{') {
       if (depth++ === 0) start = i;
+      // Too deep to be pages of an export: the whole-file parse reports it with its place.
+      if (depth > DEFAULT_LIMITS.maxDepth) return undefined;
     } else if (c === '}') {
       if (--depth === 0) {
         try {
@@ -366,11 +370,9 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
         throw new ImportError(file, 'the policy document is neither JSON nor URL-encoded JSON', where);
       }
     }
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      throw new ImportError(file, 'the policy document is not valid JSON', where);
-    }
+    const parsed = parseEmbeddedJson(text);
+    if ('error' in parsed) throw new ImportError(file, `the policy document is not valid JSON: ${parsed.error}`, where);
+    doc = parsed.value;
   }
   if (!isJsonObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
   const st = doc['Statement'];

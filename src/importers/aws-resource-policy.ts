@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { accountOption, accountStubs, outputItems, policyDocument, type OutputItem } from './aws-util.js';
-import { ImportError } from './errors.js';
+import { ImportError, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // Resource policies as the CLI prints them:
@@ -123,7 +123,7 @@ const SECRET_WITHOUT_POLICY = /^[\s[]*\{\s*"(ARN|Name)"\s*:\s*"[^"]*"\s*,\s*"(AR
 function secretNode(file: string, v: Record<string, unknown>, at: Item['at']): NodeFact {
   const arn = v['ARN'] as string;
   const account = arnAccount(arn);
-  if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+/.test(arn) || !account) throw new ImportError(file, `ARN ${JSON.stringify(arn)} is not a Secrets Manager secret ARN`, at('ARN'));
+  if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+/.test(arn) || !account) throw new ImportError(file, `ARN ${shown(arn)} is not a Secrets Manager secret ARN`, at('ARN'));
   const name = typeof v['Name'] === 'string' ? v['Name'] : arn.split(':secret:')[1]!;
   // get-resource-policy without a ResourcePolicy member: the secret has no resource policy (null), which is not
   // the same as unknown. Another output naming the secret (describe-secret) says nothing of its policy.
@@ -134,7 +134,7 @@ function secretNode(file: string, v: Record<string, unknown>, at: Item['at']): N
 
 function readKeyMeta(file: string, m: Record<string, unknown>, at: Item['at']): KeyMeta {
   const arn = m['Arn'];
-  if (typeof arn !== 'string' || !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/.+/.test(arn)) throw new ImportError(file, `Arn ${JSON.stringify(arn)} is not a KMS key ARN`, at('Arn'));
+  if (typeof arn !== 'string' || !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/.+/.test(arn)) throw new ImportError(file, `Arn ${shown(arn)} is not a KMS key ARN`, at('Arn'));
   const meta = keyMetaFromArn(arn);
   for (const [field, prop] of [['KeyState', 'keyState'], ['KeyManager', 'keyManager'], ['Description', 'description'], ['KeyUsage', 'keyUsage'], ['KeySpec', 'keySpec'], ['Origin', 'origin'], ['MultiRegion', 'multiRegion'], ['Enabled', 'enabled']] as const) {
     const v = m[field];

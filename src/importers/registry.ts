@@ -27,8 +27,9 @@ const EMPTY_REPORT_FORMATS = ['gitleaks', 'trufflehog'] as const;
 
 /** `[]` or `null`: a document that holds nothing, and so says nothing of its format. */
 export function isEmptyDocument(input: ImportInput): boolean {
-  if (input.bytes.length > 64) return false;
-  return /^(\[\s*\]|null)$/.test(input.text().trim());
+  // The head is the whole file when the file is this small; a bigger file is never read whole to ask.
+  if (input.head.length > 64) return false;
+  return /^(\[\s*\]|null)$/.test(input.head.toString('utf8').replace(/^\uFEFF/, '').trim());
 }
 
 /**
@@ -77,9 +78,20 @@ function byContent(input: ImportInput): Importer {
   return best.imp;
 }
 
-function describeStart(head: string): string {
-  const first = head.trimStart().slice(0, 40).replace(/\s+/g, ' ');
-  return first ? ` (it starts with ${JSON.stringify(first)})` : '';
+/**
+ * What the file looks like, in words. Never its text: the first line of a headerless CSV from a secret scanner is a
+ * secret, and error messages end up in terminals, logs and tickets.
+ */
+export function describeStart(head: string): string {
+  const t = head.trimStart();
+  if (!t) return ' (it holds only whitespace)';
+  if (t.startsWith('{')) return ' (it is a JSON object with none of the members a known format has)';
+  if (t.startsWith('[')) return ' (it is a JSON array whose elements no known format has)';
+  const firstLine = t.slice(0, t.indexOf('\n') === -1 ? t.length : t.indexOf('\n'));
+  if (/^(apiVersion|kind|[\w.-]+):(\s|$)/m.test(t.slice(0, 4096)) || t.startsWith('---')) return ' (it looks like YAML, of no known format)';
+  const commas = (firstLine.match(/,/g) ?? []).length;
+  if (commas >= 2) return ` (it looks like comma-separated values, ${commas + 1} columns, without a header a known format has)`;
+  return ' (it is text of no known format)';
 }
 
 /** The formats that may be JSON-lines, in words: "a, b and c". */

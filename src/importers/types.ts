@@ -1,5 +1,7 @@
 import type { GraphFragment } from '../model/fragment.js';
 import type { EdgeKind, Provider } from '../model/kinds.js';
+import type { JsonLine } from './json-lines.js';
+import type { JsonPathParts, StreamChoice, StreamedValue } from './json-stream.js';
 
 /** Options a user may pass with an import. */
 export interface ImportOptions {
@@ -74,12 +76,32 @@ export interface Importer {
 /** One file to import, with lazy decoders that report errors with the file and place. */
 export interface ImportInput {
   fileName: string;
-  /** Decompressed bytes. */
+  /**
+   * Decompressed bytes, read whole on first use. A file larger than the whole-read limit (limits.ts) is refused
+   * here with a clear error: formats that may be that large stream instead (chunks, jsonLinesStream, jsonStream).
+   */
   readonly bytes: Buffer;
+  /** The first 64 KiB, decompressed: what detection sees. */
+  readonly head: Buffer;
+  /** Large enough (limits.streamAboveBytes, on disk) that an importer able to stream a JSON document should. */
+  readonly large: boolean;
   /** UTF-8 text, BOM removed. */
   text(): string;
-  /** Parsed JSON; a syntax error becomes an ImportError naming line and column. */
+  /** Parsed JSON; a syntax error (or nesting past the depth limit) becomes an ImportError naming line and column. */
   json(): unknown;
-  /** JSON-lines: each non-empty line parsed, with its 1-based line number. */
-  jsonLines(): Iterable<{ line: number; value: unknown } | { line: number; error: string }>;
+  /**
+   * JSON-lines: each non-empty line parsed, with its 1-based line number. A line that is not JSON, nests too deep or
+   * is too long comes as `error` (a description, never the text). Read from the disk line by line when the file has
+   * not been loaded whole.
+   */
+  jsonLines(): Iterable<JsonLine>;
+  /** The decompressed content in chunks, never held whole (gzip limits apply as it streams). */
+  chunks(): AsyncIterable<Buffer>;
+  /** JSON-lines streamed: the rows of jsonLines(), one line in memory at a time. */
+  jsonLinesStream(): AsyncIterable<JsonLine>;
+  /**
+   * One JSON document streamed (json-stream.ts): `choose` says, for each value by its JSON path, whether to walk
+   * into it (an object or array), hand it over parsed, or skip it. Memory holds one value at a time.
+   */
+  jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue>;
 }

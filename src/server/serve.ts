@@ -40,7 +40,13 @@ export async function serveCase(options: ServeOptions): Promise<void> {
   const engine = openEngine(options.casePath, { create: true, ...(importWorker ? { importWorker } : {}), ...(options.displayPath ? { displayPath: options.displayPath } : {}) });
   let running: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    running = await startServer({ api: engine, rendererDir: options.rendererDir ?? defaultRendererDir(), ...(options.port !== undefined ? { port: options.port } : {}) });
+    running = await startServer({
+      api: engine,
+      rendererDir: options.rendererDir ?? defaultRendererDir(),
+      // Uploads are streamed to temporary files and imported from there, as the CLI imports a file.
+      uploads: (request) => engine.importWithHooks(request, {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
     if (created) options.err(`blastmap: ${options.casePath} did not exist; serving a new, empty case\n`);
     options.out(`Blastmap is serving ${options.displayPath ?? options.casePath} at ${running.url}\n`);
     const cleanupOpen = options.open ? openBrowser(running.url, options.launch ?? ((target) => launchBrowser(target, options.err))) : () => undefined;

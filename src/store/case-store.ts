@@ -11,6 +11,7 @@ import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
 import { NodeReader } from './node-reader.js';
+import { caseFailure, isBusy, busyError } from './failures.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
 import { ScannerResultsTable } from './scanner-results.js';
 import { SearchIndex } from './search-index.js';
@@ -18,8 +19,11 @@ import { SourcesTable } from './sources.js';
 import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
 import { Sql } from './sql.js';
 import type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+import { beginWrite, checkpointIfFree, type WaitOptions } from './write-lock.js';
 
 export { CaseError, DERIVED_SOURCE } from './types.js';
+export { caseFailure } from './failures.js';
+export type { WaitOptions } from './write-lock.js';
 export type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
 export type { StateSnapshotRow } from './state-snapshots.js';
 
@@ -50,9 +54,13 @@ export class CaseStore {
   private readonly scannerRows: ScannerResultsTable;
   private readonly exportReader: ExportReader;
 
-  private constructor(path: string, db: Db) {
+  /** How long a writer waits for another process writing the case (OpenOptions.busyTimeoutMs). */
+  private readonly busyTimeoutMs: number;
+
+  private constructor(path: string, db: Db, busyTimeoutMs: number) {
     this.path = path;
     this.db = db;
+    this.busyTimeoutMs = busyTimeoutMs;
     this.sql = new Sql(db);
     this.aliasIndex = new AliasIndex(this.sql);
     this.searchIndex = new SearchIndex(this.sql);
@@ -72,7 +80,7 @@ export class CaseStore {
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
   static open(path: string, options: OpenOptions = {}): CaseStore {
-    return new CaseStore(path, openCaseDatabase(path, options));
+    return new CaseStore(path, openCaseDatabase(path, options), options.busyTimeoutMs ?? defaultBusyTimeoutMs());
   }
 
   get schemaVersion(): number {
@@ -81,18 +89,49 @@ export class CaseStore {
 
   close(): void {
     if (!this.db.open) return;
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A read-only handle cannot checkpoint; nothing to do.
-    }
+    // Never waits: a reader closing while another process writes must not stall (the writer checkpoints later).
+    checkpointIfFree(this.db);
     this.db.close();
+  }
+
+  /**
+   * PRAGMA data_version: changes when another connection (another process, an import worker) commits to the case.
+   * A long-lived reader compares it to know when what it caches is stale.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Runs reads that must agree with each other (a graph index and its stamp) on one committed state of the case. */
+  consistentRead<T>(read: () => T): T {
+    if (this.db.inTransaction) return read();
+    this.db.exec('BEGIN');
+    try {
+      return read();
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
   }
 
   // --- transactions -------------------------------------------------------------------------------
 
   begin(): void {
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw isBusy(err) ? busyError(this.path, 0) : (caseFailure(err, this.path) ?? err);
+    }
+    this.began();
+  }
+  /**
+   * Begins a write transaction, waiting (asynchronously, with `onWait` progress) while another process writes the
+   * case, up to the busy timeout; then a CaseError says the case is being written by another process.
+   */
+  async beginWhenFree(options: WaitOptions = {}): Promise<void> {
+    await beginWrite(this.db, this.path, this.busyTimeoutMs, options);
+    this.began();
+  }
+  private began(): void {
     this.searchIndex.begin();
     this.evidence.endTransaction();
   }
@@ -375,4 +414,10 @@ export class CaseStore {
   deleteMeta(key: string): void {
     this.sql.stmt('DELETE FROM meta WHERE key = ?').run(key);
   }
+}
+
+/** BLASTMAP_BUSY_TIMEOUT_MS, else 30 s: how long a writer waits for another process writing the same case. */
+function defaultBusyTimeoutMs(): number {
+  const fromEnv = Number(process.env['BLASTMAP_BUSY_TIMEOUT_MS']);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 30_000;
 }

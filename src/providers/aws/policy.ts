@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../model/fragment.js';
 import type { Json, JsonObject } from '../../model/fragment.js';
+import { Glob } from '../../model/glob.js';
 
 // IAM policy language: statements normalised once, action/resource matching and condition evaluation with
 // three outcomes (true, false, unknown-offline). Matching follows the IAM reference: actions are case-insensitive,
@@ -84,12 +85,13 @@ export function strings(v: Json | undefined): string[] {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
-const globCache = new Map<string, RegExp>();
-function glob(pattern: string, flags: string): RegExp {
+const globCache = new Map<string, Glob>();
+function glob(pattern: string, flags: string): Glob {
   const key = `${flags}\n${pattern}`;
   let re = globCache.get(key);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+    // Not a RegExp: a policy of many wildcards would backtrack for minutes (model/glob.ts).
+    re = new Glob(pattern, { caseInsensitive: flags.includes('i') });
     globCache.set(key, re);
   }
   return re;

@@ -1,4 +1,5 @@
 import type { AccessLevel } from '../../model/kinds.js';
+import { Glob } from '../../model/glob.js';
 
 // Azure RBAC knowledge shared by the ARM importer and the role-assignment rule.
 
@@ -71,8 +72,7 @@ export function roleGuid(roleDefinitionId: string): string {
 
 /** ARM action patterns are case-insensitive and '*' matches any run of characters. */
 function matches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i');
-  return re.test(action);
+  return new Glob(pattern, { caseInsensitive: true, questionMark: false }).test(action);
 }
 
 export function allows(permissions: RolePermissions[], action: string): boolean {
