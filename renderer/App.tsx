@@ -8,9 +8,13 @@ import { DetailsPanel } from './panels/Details';
 import { ExplorePanel } from './panels/Explore';
 import { FindingsPanel } from './panels/Findings';
 import { HelpPanel } from './panels/Help';
+import { InventoryPanel } from './panels/Inventory';
+import { TriagePanel } from './panels/Triage';
+import { UnlockDialog } from './panels/UnlockDialog';
 import { ImportDialog } from './panels/ImportDialog';
 import { Legend } from './panels/Legend';
 import { PathsPanel } from './panels/Paths';
+import { ComparePanel } from './panels/Compare';
 import { shortcutFor } from './shortcuts';
 import { useApp, useAppStore } from './store';
 import type { Theme } from './store/ui-slice';
@@ -19,7 +23,7 @@ const THEME_KEY = 'blastmap.theme';
 
 export function App() {
   const store = useAppStore();
-  const { mode, theme, helpOpen, importOpen } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, helpOpen: s.helpOpen, importOpen: s.importOpen })));
+  const { mode, theme, helpOpen, importOpen, unlockOpen } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, helpOpen: s.helpOpen, importOpen: s.importOpen, unlockOpen: s.unlockOpen })));
 
   useEffect(() => {
     const saved = readStored(THEME_KEY);
@@ -27,6 +31,14 @@ export function App() {
     store.getState().setTheme(initial);
     void store.getState().loadCase();
     void store.getState().loadOverview();
+    // A case with compromised or exposed credentials opens on their ranking (unless the user already moved on).
+    void store
+      .getState()
+      .loadTriage()
+      .then((rows) => {
+        const st = store.getState();
+        if (rows.length > 0 && st.mode === 'explore' && !st.selectedId) st.setMode('triage');
+      });
   }, [store]);
 
   useEffect(() => {
@@ -59,6 +71,9 @@ export function App() {
           {mode === 'blast' && <BlastRadiusPanel />}
           {mode === 'paths' && <PathsPanel />}
           {mode === 'findings' && <FindingsPanel />}
+          {mode === 'triage' && <TriagePanel />}
+          {mode === 'inventory' && <InventoryPanel />}
+          {mode === 'compare' && <ComparePanel />}
         </aside>
         <section className="stage">
           <GraphCanvas />
@@ -68,6 +83,7 @@ export function App() {
       </main>
       {helpOpen && <HelpPanel />}
       {importOpen && <ImportDialog />}
+      {unlockOpen && <UnlockDialog />}
     </div>
   );
 }

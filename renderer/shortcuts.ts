@@ -40,6 +40,23 @@ export const SHORTCUTS: Shortcut[] = [
     },
   },
   {
+    keys: ['5'],
+    label: 'Triage: compromised credentials, ranked',
+    run: (s) => {
+      s.getState().setMode('triage');
+      if (!s.getState().triage) void s.getState().loadTriage();
+    },
+  },
+  {
+    keys: ['6'],
+    label: 'Inventory of non-human identities',
+    run: (s) => {
+      s.getState().setMode('inventory');
+      if (!s.getState().inventory) void s.getState().loadInventory();
+    },
+  },
+  { keys: ['7'], label: 'Compare with another case, a snapshot or a file to test', run: (s) => s.getState().setMode('compare') },
+  {
     keys: ['e'],
     label: 'Expand the selected node’s neighbours',
     run: (s) => {
@@ -65,6 +82,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['i'], label: 'Import exports', run: (s) => s.getState().setImportOpen(true) },
   { keys: ['p'], label: 'Export the view as PNG', run: (s) => s.getState().sendCommand('export-png') },
   { keys: ['s'], label: 'Export the view as SVG', run: (s) => s.getState().sendCommand('export-svg') },
+  { keys: ['r'], label: 'Export the case report (HTML)', run: (s) => void s.getState().exportReport() },
   { keys: ['?'], label: 'Show this help', run: (s) => s.getState().setHelpOpen(true) },
   {
     keys: ['Escape'],

@@ -9,11 +9,14 @@ const MODES: { mode: Mode; label: string; key: string }[] = [
   { mode: 'blast', label: 'Blast radius', key: '2' },
   { mode: 'paths', label: 'Paths', key: '3' },
   { mode: 'findings', label: 'Findings', key: '4' },
+  { mode: 'triage', label: 'Triage', key: '5' },
+  { mode: 'inventory', label: 'Inventory', key: '6' },
+  { mode: 'compare', label: 'Compare', key: '7' },
 ];
 
 export function Toolbar() {
   const store = useAppStore();
-  const { mode, theme, caseInfo, shellMode, caseError } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError })));
+  const { mode, theme, caseInfo, shellMode, caseError, exporting } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError, exporting: s.exporting })));
   const s = store.getState();
   const caseName = caseInfo ? caseInfo.path.split(/[\\/]/).pop() : caseError ? 'no case' : '…';
   const electron = shellMode === 'electron';
@@ -83,6 +86,9 @@ export function Toolbar() {
         </button>
         <button type="button" onClick={() => s.sendCommand('export-svg')} data-testid="export-svg" title="Export the view as SVG (s)">
           SVG
+        </button>
+        <button type="button" onClick={() => void s.exportReport()} disabled={exporting !== null} data-testid="export-report" title="Export the case report: one self-contained HTML file (r)">
+          {exporting === 'report' ? 'Report…' : 'Report'}
         </button>
         <span className="tool-sep" />
         <button type="button" className="icon-button" onClick={() => s.toggleTheme()} data-testid="toggle-theme" title="Light / dark theme (t)" aria-label="Toggle theme">

@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { plural } from '../format';
 import { useApp, useAppStore } from '../store';
 import { visibleGraph, type VisEdge, type VisNode } from './aggregate';
+import { useCompareClasses } from './compare-classes';
 import { exportPng, exportSvg } from './export';
 import type { LayoutName } from '../store/ui-slice';
 import { fitClearOf, flowConstraints, flowDirection, flowShape, FORCE_LAYOUT_LIMIT, layoutOptions, READABLE_ZOOM, ringPositions, type FlowPlan } from './layouts';
@@ -243,6 +244,8 @@ export function GraphCanvas() {
     });
     setStats((s) => ({ ...s, highlighted: cy.edges('.on-path').length }));
   }, [visible, selectedId, selectedEdge, mode, blast, highlighted]);
+
+  useCompareClasses(cyRef, visible);
 
   // Commands from the toolbar, menus and shortcuts.
   useEffect(() => {

@@ -1,5 +1,6 @@
 import type { StylesheetJson } from 'cytoscape';
 import type { Theme } from '../store/ui-slice';
+import { compareStyles } from './compare-style';
 import { ADMIN_COLOR, CATEGORY_SHAPES, COMPROMISED_COLOR, CONDITIONAL_COLOR, HIGH_VALUE_COLOR, PATH_COLOR, PROVIDER_COLORS, THEME_COLORS } from './palette';
 
 /** The Cytoscape stylesheet: shape by category, colour by provider, marks as rings, paths in one accent. */
@@ -96,5 +97,6 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge.flow-tb', style: { 'text-rotation': 'none' } },
     { selector: 'node.origin', style: { width: 40, height: 40, 'border-color': COMPROMISED_COLOR, 'border-width': 5, 'font-weight': 'bold' } },
   );
+  sheet.push(...compareStyles(theme));
   return sheet;
 }

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ACCESS_LEVELS, type ReachedNode } from '../contract';
+import { BlastExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
 import { compactCount } from '../format';
 import { useApp, useAppStore } from '../store';
@@ -41,6 +42,7 @@ export function BlastRadiusPanel() {
             <Stat label="Admin" value={blast.admins.length} testId="blast-count-admins" alarm={blast.admins.length > 0} />
           </div>
           <p className="muted small">{blast.elapsedMs < 1 ? 'under 1' : Math.round(blast.elapsedMs)} ms</p>
+          <BlastExports origin={blast.origin.id} />
           {blast.byBoundary.length > 0 && (
             <table className="grid-table fixed" data-testid="blast-by-boundary">
               <caption>Per boundary</caption>
@@ -59,7 +61,7 @@ export function BlastRadiusPanel() {
                     <td>{b.boundary.name}</td>
                     <td className="num" title={b.identities.toLocaleString('en-US')}>{compactCount(b.identities)}</td>
                     <td className="num" title={b.credentials.toLocaleString('en-US')}>{compactCount(b.credentials)}</td>
-                    <td className="num" title={b.resources.toLocaleString('en-US')}>{compactCount(b.resources)}</td>
+                    <td className="num" title={`${b.resources.toLocaleString('en-US')}${b.viaAdmin ? ` (${b.viaAdmin.resources.toLocaleString('en-US')} through its admin node)` : ''}`}>{compactCount(b.resources)}</td>
                     <td>{b.admin ? <strong className="alarm">yes</strong> : 'no'}</td>
                   </tr>
                 ))}
@@ -70,8 +72,8 @@ export function BlastRadiusPanel() {
             <table className="grid-table" data-testid="blast-by-access">
               <caption>Resources per access level</caption>
               <tbody>
-                {ACCESS_LEVELS.filter((l) => blast.byAccessLevel[l]).map((l) => (
-                  <tr key={l}>
+                {[...ACCESS_LEVELS, 'admin' as const].filter((l) => blast.byAccessLevel[l]).map((l) => (
+                  <tr key={l} title={l === 'admin' ? 'In a boundary whose admin node is reached: controlled as its admin' : undefined}>
                     <td>{l}</td>
                     <td>{blast.byAccessLevel[l]}</td>
                   </tr>
@@ -112,7 +114,9 @@ const LIST_LIMIT = 50;
 function ReachedList({ title, items }: { title: string; items: ReachedNode[] }) {
   const store = useAppStore();
   if (items.length === 0) return null;
-  const sorted = [...items].sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name));
+  // Reached directly first (nearest first), then what the boundary's admin node gives, high-value first.
+  const tier = (r: ReachedNode) => (r.viaAdmin === undefined ? 0 : r.node.marks.includes('high-value') ? 1 : 2);
+  const sorted = [...items].sort((a, b) => tier(a) - tier(b) || a.depth - b.depth || a.node.name.localeCompare(b.node.name));
   return (
     <details className="section" open={items.length <= 10}>
       <summary>
@@ -127,6 +131,7 @@ function ReachedList({ title, items }: { title: string; items: ReachedNode[] }) 
               {r.depth} step{r.depth === 1 ? '' : 's'}
               {r.conditional ? ' · conditional' : ''}
               {'accessLevel' in r && r.accessLevel ? ` · ${String(r.accessLevel)}` : ''}
+              {r.viaAdmin ? ' · through the admin node' : ''}
             </span>
           </li>
         ))}

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { ContainmentExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
 import { useApp, useAppStore } from '../store';
 
@@ -37,6 +38,7 @@ export function ContainmentSection({ origin }: { origin: string }) {
               </li>
             ))}
           </ol>
+          <ContainmentExports origin={origin} />
         </>
       )}
     </div>

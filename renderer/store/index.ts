@@ -4,7 +4,10 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RendererBridge, ShellCommand } from '../contract';
 import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
+import { createCompareSlice } from './compare-slice';
+import { createDeliverSlice } from './deliver-slice';
 import { createGraphSlice } from './graph-slice';
+import { createReachersSlice } from './reachers-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
@@ -21,6 +24,9 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createSelectionSlice(deps),
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
+      ...createCompareSlice(deps),
+      ...createReachersSlice(deps),
+      ...createDeliverSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));
@@ -50,6 +56,12 @@ export function runShellCommand(store: StoreApi<AppState>, command: ShellCommand
       break;
     case 'show-help':
       s.setHelpOpen(true);
+      break;
+    case 'export-report':
+      void s.exportReport();
+      break;
+    case 'unlock-case':
+      s.setUnlockOpen(true);
       break;
   }
 }

@@ -1,6 +1,6 @@
 import type { SliceCreator } from './types';
 
-export type Mode = 'explore' | 'blast' | 'paths' | 'findings';
+export type Mode = 'explore' | 'blast' | 'paths' | 'findings' | 'triage' | 'inventory' | 'compare';
 export type Theme = 'light' | 'dark';
 export type LayoutName = 'fcose' | 'dagre';
 export type FilterDimension = 'kind' | 'provider' | 'boundary';

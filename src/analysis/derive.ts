@@ -17,6 +17,7 @@ import { EDGE_RULES } from './edges/index.js';
 import type { DeriveContext, EdgeRule, RuleReads } from './edges/types.js';
 import { FINDING_RULES } from './findings/index.js';
 import type { FindingDraft, FindingRule } from './findings/types.js';
+import { scannerFindings } from './scanner-findings.js';
 
 /** Bump when the stored shape of derived outputs changes, or a rule's output changes without its code changing. */
 const REVISION = 1;
@@ -87,6 +88,7 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
   store.writeDerivedAll(rows);
   store.writeDerivedClaims(rc.claims.map((c): NodeClaim => ({ rule: c.rule, scope: perBoundary.has(c.rule) ? c.scope : '', fact: c.fact })), touched);
   store.materialize(touched);
+  for (const row of scannerFindings(store)) findings.push({ row, scope: '' });
   store.replaceAllFindings(findings);
   return { ran: [...rules, ...findingRules].map((r) => ({ rule: r.id, scopes: '*' })), memoRanks: [...rc.memoFirst] };
 }
@@ -97,7 +99,9 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
  */
 function incremental(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRules: readonly FindingRule[], rank: (rule: string) => number, state: DeriveState, changes: ChangeSet): DeriveResult | undefined {
   const nowChanged = state.now !== now.toISOString();
-  const first = rules.map((r) => planFor(r.reads, changes, nowChanged));
+  const mentions = new Map<string, boolean>();
+  const mentioned = (words: readonly string[]) => words.some((w) => mentions.get(w) ?? (mentions.set(w, store.propsMention(w)), mentions.get(w)!));
+  const first = rules.map((r) => planFor(r.reads, changes, nowChanged, mentioned));
   if (rules.length > 0 && first.every((p) => p.mode === 'full')) return undefined;
   const memoRanks = new Map(state.memoRanks);
   const contexts = new Map<string, RunContext>();
@@ -114,7 +118,7 @@ function incremental(store: CaseStore, now: Date, rules: readonly EdgeRule[], fi
   const ran: DeriveResult['ran'] = [];
 
   for (const rule of rules) {
-    let plan = planFor(rule.reads, changes, nowChanged);
+    let plan = planFor(rule.reads, changes, nowChanged, mentioned);
     if (plan.mode === 'skip') continue;
     let out = runRule(rule, plan, contextFor(plan));
     // A rule declared per boundary that made something outside the boundaries it ran for: run it over everything.
@@ -134,7 +138,7 @@ function incremental(store: CaseStore, now: Date, rules: readonly EdgeRule[], fi
   }
 
   for (const rule of findingRules) {
-    let plan = planFor(rule.reads, changes, nowChanged);
+    let plan = planFor(rule.reads, changes, nowChanged, mentioned);
     if (plan.mode === 'skip') continue;
     let rows = runFindings(store, rule, plan, contextFor(plan));
     if (!rows) {
@@ -145,6 +149,9 @@ function incremental(store: CaseStore, now: Date, rules: readonly EdgeRule[], fi
     store.replaceRuleFindings(rule.id, scopes, rows);
     ran.push({ rule: rule.id, scopes: scopes ?? '*' });
   }
+  // Scanner results are matched to the nodes of the case as it now stands (cheap: one pass over the handles some
+  // result names), so they are matched again after every import.
+  store.replaceScannerFindings(scannerFindings(store));
   return { mode: 'incremental', ran };
 }
 

@@ -29,7 +29,8 @@ export function reads(...parts: Partial<RuleReads>[]): RuleReads {
     for (const k of p.nodes ?? []) nodes.add(k);
     for (const k of p.edges ?? []) edges.add(k);
     for (const k of p.edgesAt ?? []) at.add(k);
-    if (p.now) out.now = true;
+    if (p.now === true) out.now = true;
+    else if (p.now && out.now !== true) out.now = { mentions: [...new Set([...(out.now ? out.now.mentions : []), ...p.now.mentions])] };
     if (p.edgeEnds) out.edgeEnds = { ...(out.edgeEnds ?? {}), ...p.edgeEnds };
     if (p.perBoundary) out.perBoundary = { across: [...(out.perBoundary?.across ?? []), ...(p.perBoundary.across ?? [])] };
   }

@@ -166,15 +166,25 @@ export class DerivedTable {
   /** Findings of one rule in some scopes (null: all) replaced by `rows` (each with its scope). */
   replaceFindings(rule: string, scopes: readonly string[] | null, rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt(`DELETE FROM findings WHERE rule = ?${this.scopeSql(scopes)}`).run(rule);
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope));
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
   }
 
   /** Every finding of a run of all rules (the table emptied first). */
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope));
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+  }
+
+  /** The findings made from posture-scanner results (those with an origin) replaced by `rows`. */
+  replaceScannerFindings(rows: readonly FindingRow[]): void {
+    this.sql.stmt('DELETE FROM findings WHERE origin IS NOT NULL').run();
+    this.replaceFindingsRows(rows);
+  }
+  private replaceFindingsRows(rows: readonly FindingRow[]): void {
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)');
+    for (const f of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, f.origin ? JSON.stringify(f.origin) : null);
   }
 
   // --- what a rule running now may see -------------------------------------------------------------------------

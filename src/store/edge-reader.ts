@@ -80,6 +80,13 @@ export class EdgeReader {
     }
   }
 
+  /** Edges of several kinds (by the kind index of edge_rows). */
+  *edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    const codes = kinds.map((k) => this.kinds.find(k)).filter((c): c is number => c !== undefined);
+    if (!codes.length) return;
+    for (const row of this.sql.stmt(`${SELECT_EDGE} WHERE e.kind IN (${codes.join(',')})`).iterate() as Iterable<EdgeRowCoded>) yield this.toEdge(row);
+  }
+
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   *traversableEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; derived: boolean }> {
     const aliases = this.aliases.map();
@@ -112,6 +119,32 @@ export class EdgeReader {
   /** Codes of the traversable kinds the case holds. */
   traversableCodes(): number[] {
     return TRAVERSABLE_KINDS.map((k) => this.kinds.find(k)).filter((c): c is number => c !== undefined);
+  }
+
+  /**
+   * Every edge in id order, aliases resolved and shared evidence filled in (exports stream these). Rows are read as
+   * arrays: a million-edge export spends a third less in SQLite's row step than with a column object per row.
+   */
+  *all(): IterableIterator<StoredEdge> {
+    const aliases = this.aliases.map();
+    const q = this.sql.db.prepare(`SELECT e.id, s.id, d.id, e.kind, e.source_id, e.derived, e.conditional, e.first_seen, e.last_seen, e.props, e.evidence
+      FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst ORDER BY e.id`).raw();
+    type Row = [number, string, string, number, number | null, number, number, string | null, string | null, string, string | null];
+    for (const r of q.iterate() as Iterable<Row>) {
+      const props = JSON.parse(r[9]) as EdgeProps;
+      yield {
+        id: r[0],
+        src: aliases.get(r[1]) ?? r[1],
+        dst: aliases.get(r[2]) ?? r[2],
+        kind: this.kinds.kindOf(r[3]),
+        sourceId: r[4],
+        derived: r[5] === 1,
+        conditional: r[6] === 1,
+        firstSeen: r[7],
+        lastSeen: r[8],
+        props: r[10] === null ? props : { ...props, evidence: this.evidence.pieces(r[10]) },
+      };
+    }
   }
 
   private toEdge(r: EdgeRowCoded): StoredEdge {

@@ -22,7 +22,7 @@ type BenchModule = { bench?: (opts: BenchOptions) => Promise<Record<string, numb
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Modules that are not areas (helpers), and areas that take minutes and run only when named with --only. */
-const HELPERS = ['run.ts', 'synthetic.ts', 'scale-estate.ts'];
+const HELPERS = ['run.ts', 'synthetic.ts', 'measure.ts', 'scale-estate.ts'];
 const OPT_IN = ['scale'];
 
 async function main(): Promise<void> {

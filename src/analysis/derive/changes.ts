@@ -83,9 +83,9 @@ function infoCache(store: CaseStore, journal: Journal): (nid: number) => NodeInf
 }
 
 /** Whether a rule runs again, and over what. */
-export function planFor(reads: RuleReads | undefined, changes: ChangeSet, nowChanged: boolean): Plan {
+export function planFor(reads: RuleReads | undefined, changes: ChangeSet, nowChanged: boolean, mentioned: (words: readonly string[]) => boolean = () => true): Plan {
   if (!reads) return { mode: 'full' };
-  if (reads.now && nowChanged) return { mode: 'full' };
+  if (reads.now && nowChanged && (reads.now === true || mentioned(reads.now.mentions))) return { mode: 'full' };
   if (reads.edgesAt && (changes.endsAll || reads.edgesAt.some((k) => changes.ends.has(k)))) return { mode: 'full' };
   const hit: (Set<string> | 'all')[] = [];
   for (const k of reads.nodes) {

@@ -41,8 +41,12 @@ export interface RuleReads {
   edgeEnds?: Partial<Record<EdgeKind, { from?: readonly NodeKind[]; to?: readonly NodeKind[] }>>;
   /** Edges of any kind leaving or entering nodes of these kinds (ctx.out(id) / ctx.in(id) without a kind). */
   edgesAt?: readonly NodeKind[];
-  /** The rule compares times with the import's time (ctx.now): it runs again whenever that changes. */
-  now?: boolean;
+  /**
+   * The rule compares times with the import's time (ctx.now): it runs again whenever that changes. `mentions`: only
+   * when some node's props mention one of these words (the AWS model reads the time only for policy conditions on
+   * aws:CurrentTime or aws:TokenIssueTime); a case without them does not re-run the rule for a new time.
+   */
+  now?: boolean | { mentions: readonly string[] };
   /**
    * The rule works boundary by boundary (an account, a cluster, a project): what it derives for the nodes of one
    * boundary depends only on the nodes of that boundary and the edges touching them, among the kinds above — except

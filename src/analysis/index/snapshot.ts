@@ -105,20 +105,17 @@ export function deserializeIndex(buf: Uint8Array): GraphIndex | undefined {
  * save it before they commit (api/import.ts), so a case opens query-ready.
  */
 export function loadGraphIndex(store: CaseStore): { index: GraphIndex; from: 'snapshot' | 'built' } {
-  const stamp = store.graphStamp();
-  const saved = store.loadGraphSnapshot();
-  if (saved && saved.stamp === stamp) {
-    const index = deserializeIndex(saved.data);
-    if (index) {
-      index.resolver = (id) => store.nodeNumber(id);
-      index.stamp = stamp;
-      return { index, from: 'snapshot' };
-    }
-  }
-  const index = buildGraphIndex(store);
+  // One committed state of the case, though another process may commit meanwhile; the save never waits for a lock.
+  const { index, stamp, from } = store.consistentRead(() => {
+    const stamp = store.graphStamp();
+    const saved = store.loadGraphSnapshot();
+    const loaded = saved && saved.stamp === stamp ? deserializeIndex(saved.data) : undefined;
+    return loaded ? { index: loaded, stamp, from: 'snapshot' as const } : { index: buildGraphIndex(store), stamp, from: 'built' as const };
+  });
+  index.resolver = (id) => store.nodeNumber(id);
   index.stamp = stamp;
-  store.saveGraphSnapshot(stamp, serializeIndex(index));
-  return { index, from: 'built' };
+  if (from === 'built') store.saveGraphSnapshot(stamp, serializeIndex(index));
+  return { index, from };
 }
 
 /** The saved snapshot if it is the index of the case at version `stamp`, else undefined. */

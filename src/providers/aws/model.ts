@@ -26,6 +26,8 @@ export interface Principal {
   groups: string[];
   attachedPolicies: string[];
   vars: Variables;
+  /** The case's reference time (ms): aws:CurrentTime and aws:TokenIssueTime of this principal's requests. */
+  asOf: number;
 }
 
 export interface ScpLayer {
@@ -80,6 +82,8 @@ export const AWS_MODEL_READS: Partial<RuleReads> = {
   nodes: ['aws_managed_policy', 'aws_group', 'aws_account', 'aws_scp', 'aws_user', 'aws_role'],
   edges: ['MEMBER_OF'],
   edgeEnds: { MEMBER_OF: { from: ['aws_user'] } },
+  // Conditions on the request time are decided with the case's reference time (policy.ts REQUEST_TIMES).
+  now: { mentions: ['aws:CurrentTime', 'aws:TokenIssueTime'] },
 };
 
 export function awsModel(ctx: DeriveContext): AwsModel {
@@ -160,6 +164,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
         groups: groupArns,
         attachedPolicies: strings(node.props['attachedPolicies'] as Json),
         vars,
+        asOf: ctx.now.getTime(),
       });
     }
   }
@@ -273,7 +278,12 @@ export function substitute(pattern: string, vars: Variables): string | null | un
 }
 
 function inlineStatements(node: StoredNode, owner: string): Statement[] {
-  const list = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  // GAAD and templates list a principal's inline policies; outputs of one get-role-policy each store theirs under
+  // inlinePolicy:<name> (aws-iam-cli), so several files add up. A name listed both ways counts once.
+  const listed = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  const names = new Set(listed.map((p) => (isJsonObject(p) ? String(p['name'] ?? '') : '')));
+  const single = Object.entries(node.props).filter(([k]) => k.startsWith('inlinePolicy:') && !names.has(k.slice('inlinePolicy:'.length))).map(([, v]) => v);
+  const list = [...listed, ...single];
   return list.flatMap((pol) => {
     if (!isJsonObject(pol)) return [];
     const name = String(pol['name'] ?? '');
@@ -364,7 +374,7 @@ function buildContext(p: Principal, extra?: Record<string, string[] | null>): Re
   ]);
   if (p.kind === 'aws_role') values.delete('aws:userid');
   for (const [k, v] of Object.entries(extra ?? {})) values.set(k.toLowerCase(), v);
-  return { values, principalTags: p.tags };
+  return { values, principalTags: p.tags, asOf: p.asOf };
 }
 
 interface Match {

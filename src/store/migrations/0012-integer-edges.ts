@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
-export const migration0004: Migration = {
-  version: 4,
+export const migration0012: Migration = {
+  version: 12,
   name: 'integer edges: node ids and edge kinds numbered once, edges as numbers; what each rule derived, for incremental derivation',
   up(db) {
     db.exec(`
@@ -42,6 +42,7 @@ export const migration0004: Migration = {
       INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence)
         SELECT e.id, s.nid, d.nid, k.code, e.source_id, e.derived, e.conditional, e.first_seen, e.last_seen, e.props, e.evidence
         FROM edges e JOIN node_ids s ON s.id = e.src JOIN node_ids d ON d.id = e.dst JOIN edge_kinds k ON k.kind = e.kind;
+      -- Dropping the table drops its indexes too (0011's edges_statements): edge_rows_kind serves reads by kind.
       DROP TABLE edges;
       CREATE INDEX edge_rows_src ON edge_rows(src);
       CREATE INDEX edge_rows_dst ON edge_rows(dst);
