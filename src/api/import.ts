@@ -226,7 +226,9 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
-    hooks.onDerive?.(recomputeDerived(store, asOf, undefined, undefined, { full: hooks.fullDerive ?? false }));
+    // Called first, then handed on: `hooks.onDerive?.(recomputeDerived(…))` would not derive at all without the hook.
+    const derived = recomputeDerived(store, asOf, undefined, undefined, { full: hooks.fullDerive ?? false });
+    hooks.onDerive?.(derived);
     checkCancelled(hooks.signal);
     // The graph index of the case as committed, saved with it: the first analysis after the import reads it
     // instead of building it, and a cancel still leaves the case as it was.
