@@ -29,6 +29,10 @@ const POLICIES = [
   doc(allow('s3:GetObject', 'arn:aws:s3:::data/*')),
   doc(allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/*')),
   doc(allow('ec2:DescribeInstances')),
+  // Main's technique families: take over a function (or an instance) running with a role.
+  doc(allow(['lambda:UpdateFunctionCode', 'ssm:SendCommand'])),
+  // Decided with the import's reference time, which the steps move across this date.
+  doc(allow('*', '*', { DateLessThan: { 'aws:CurrentTime': '2026-06-02T12:00:00Z' } })),
 ];
 const trustOf = (account: string, i: number, other: string) =>
   [
@@ -39,9 +43,9 @@ const trustOf = (account: string, i: number, other: string) =>
   ][i % 4]!;
 
 const awsAccount = fc.record({
-  users: fc.array(fc.record({ policy: fc.nat(5), group: fc.boolean() }), { maxLength: 4 }),
-  roles: fc.array(fc.record({ policy: fc.nat(5), trust: fc.nat(3), profile: fc.boolean() }), { maxLength: 3 }),
-  groupPolicy: fc.nat(5),
+  users: fc.array(fc.record({ policy: fc.nat(POLICIES.length - 1), group: fc.boolean() }), { maxLength: 4 }),
+  roles: fc.array(fc.record({ policy: fc.nat(POLICIES.length - 1), trust: fc.nat(3), profile: fc.boolean() }), { maxLength: 3 }),
+  groupPolicy: fc.nat(POLICIES.length - 1),
 });
 function awsFile(a: number, spec: AwsSpec): JsonObject {
   const account = ACCOUNTS[a]!;
@@ -70,6 +74,15 @@ function leaksFile(exposed: { a: number; u: number; k: number }[]): string {
   return JSON.stringify(
     exposed.map((x, i) => ({ Description: 'AWS', StartLine: i + 1, EndLine: i + 1, StartColumn: 1, EndColumn: 20, Match: `aws_access_key_id = ${keyId(x.a, x.u, x.k)}`, Secret: keyId(x.a, x.u, x.k), File: 'deploy/env.sh', Commit: 'abc123', Author: 'dev', Email: 'dev@example.com', Date: '2026-01-01T00:00:00Z', Message: 'oops', Tags: [], RuleID: 'aws-access-token', Fingerprint: `abc123:deploy/env.sh:aws-access-token:${i + 1}` })),
   );
+}
+
+// An account's function inventory (aws lambda list-functions): which functions exist and the role each runs as.
+const functions = fc.array(fc.nat(3), { maxLength: 3 });
+function functionsFile(a: number, roles: number[]): string {
+  const account = ACCOUNTS[a]!;
+  return JSON.stringify({
+    Functions: roles.map((r, i) => ({ FunctionName: `f${i}`, FunctionArn: `arn:aws:lambda:us-east-1:${account}:function:f${i}`, Runtime: 'python3.12', Handler: 'index.handler', Role: arn(account, 'role', `r${r}`) })),
+  });
 }
 
 // --- Kubernetes -----------------------------------------------------------------------------------------------------
@@ -151,6 +164,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.tuple(fc.nat(1), awsAccount).map(([a, spec]) => ({ name: `gaad-${a}.json`, content: JSON.stringify(awsFile(a, spec)), options: {} })),
   fc.tuple(fc.nat(1), credentials).map(([a, users]) => ({ name: `report-${a}.csv`, content: reportFile(a, users), options: {} })),
   fc.tuple(fc.nat(1), credentials).map(([a, users]) => ({ name: `keys-${a}.json`, content: keysFile(a, users), options: { account: ACCOUNTS[a]! } })),
+  fc.tuple(fc.nat(1), functions).map(([a, roles]) => ({ name: `functions-${a}.json`, content: functionsFile(a, roles), options: {} })),
   fc.tuple(fc.nat(1), k8sCluster).map(([c, spec]) => ({ name: `cluster-${CLUSTERS[c]}.json`, content: JSON.stringify(clusterFile(spec)), options: {} })),
   openGraph.map((edges) => ({ name: 'tenant.json', content: openGraphFile(edges), options: {} })),
   fc.array(fc.record({ a: fc.nat(1), u: fc.nat(3), k: fc.nat(1) }), { minLength: 1, maxLength: 3 }).map((exposed) => ({ name: 'gitleaks.json', content: leaksFile(exposed), options: {} })),
@@ -200,7 +214,7 @@ describe('incremental derivation', () => {
           full.close();
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
     // The property is about the incremental path: most imports after the first must have taken it.
     expect(incrementalRuns).toBeGreaterThan(40);
