@@ -50,7 +50,7 @@ export function mergeParts(parts: readonly { props: EdgeProps }[]): EdgeProps {
 }
 
 /**
- * What derivation rules made, by rule and scope (migration 0004): derived edges (edge_rows with `rule` and
+ * What derivation rules made, by rule and scope (migration 0012): derived edges (edge_rows with `rule` and
  * `scope`, and derived_parts for an edge several rules emit), rules' claims to derived nodes (derived_nodes, the
  * first claim in rule order being the node fact of source 0), their evidence pieces and their findings. A rule
  * that runs again replaces exactly what it made in the scopes it ran over.

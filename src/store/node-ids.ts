@@ -2,7 +2,7 @@ import type { EdgeKind } from '../model/kinds.js';
 import type { Sql } from './sql.js';
 
 /**
- * The case's numbering of ids (`node_ids`, migration 0004): every id a node or an edge names gets a number once,
+ * The case's numbering of ids (`node_ids`, migration 0012): every id a node or an edge names gets a number once,
  * never reused. Edges store numbers, a node's row has its number as rowid, and the graph index is addressed by it.
  *
  * Inside a write transaction numbers are handed out here (the next one is known from the table), so a million-edge
