@@ -244,6 +244,22 @@ export class JsonStreamScanner {
     return -1;
   }
 
+  /**
+   * The next backslash at or after i in the chunk, or -1. Remembered per chunk: most chunks hold none, and searching
+   * to the end of the chunk for each string made a streamed file cost the square of its chunk size (15× a whole read).
+   */
+  private backslashAt(chunk: Buffer, i: number): number {
+    if (chunk !== this.bsChunk || i < this.bsFrom || (this.bsAt !== -1 && this.bsAt < i)) {
+      this.bsChunk = chunk;
+      this.bsFrom = i;
+      this.bsAt = chunk.indexOf(0x5c, i);
+    }
+    return this.bsAt;
+  }
+  private bsChunk: Buffer | undefined;
+  private bsFrom = 0;
+  private bsAt = -1;
+
   /** Index just past the end of the value being collected, or -1 when the chunk ends first. */
   private valueEnd(chunk: Buffer, i: number): number {
     const n = chunk.length;
@@ -260,7 +276,7 @@ export class JsonStreamScanner {
         }
         // Jump to the next quote or backslash: string content is most of an export's bytes.
         const q = chunk.indexOf(0x22, i);
-        const b = chunk.indexOf(0x5c, i);
+        const b = this.backslashAt(chunk, i);
         const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
         if (next === -1) return -1;
         i = next;
