@@ -104,11 +104,15 @@ export class JsonStreamScanner {
       // Collecting a key or a value: find where it ends in this chunk.
       const end = this.mode === 'key' ? this.stringEnd(chunk, i) : this.valueEnd(chunk, i);
       const stop = end === -1 ? n : end;
-      this.size += stop - from;
-      if (this.size > this.limits.maxLineBytes) {
-        throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+      // A value passed over is never held: only what is kept counts against the cap (an OpenGraph node pass skips
+      // the whole edge list).
+      if (this.mode === 'key' || this.emit) {
+        this.size += stop - from;
+        if (this.size > this.limits.maxLineBytes) {
+          throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+        }
+        this.pieces.push(chunk.subarray(from, stop));
       }
-      this.pieces.push(chunk.subarray(from, stop));
       if (end === -1) break;
       i = end;
       this.finish(out);
@@ -284,6 +288,7 @@ export class JsonStreamScanner {
   private finish(out: StreamedValue[]): void {
     const mode = this.mode;
     this.mode = 'structure';
+    if (mode === 'value' && !this.emit) return;
     const text = (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString('utf8');
     this.pieces = [];
     if (mode === 'key') {
@@ -292,7 +297,6 @@ export class JsonStreamScanner {
       top.expect = 'colon';
       return;
     }
-    if (!this.emit) return;
     out.push({ path: this.path, value: this.parse(text), line: this.start.line, column: this.start.column });
   }
 

@@ -76,6 +76,14 @@ describe('streamed JSON documents', () => {
     expect(errorOf(() => scan(`{"Records": [${'['.repeat(100_000)}`, records)).message).toMatch(/nested deeper than 50 levels/);
     expect(errorOf(() => scan(`{"Records": ["${'x'.repeat(5000)}"]}`, records, [100, 2000], { maxDepth: 50, maxLineBytes: 1000 })).message).toBe('f.json ($.Records[0], starting at line 1, column 14): a value larger than 1000 bytes, more than one record of an export ever holds');
   });
+
+  it('passes over a skipped value of any size (it is never held), and still caps its nesting', () => {
+    const skipBig = (p: JsonPathParts) => (p.length === 0 ? 'descend' : p[0] === 'edges' ? 'skip' : 'emit');
+    const big = JSON.stringify({ edges: Array.from({ length: 200 }, (_, i) => ({ kind: 'X', start: { value: `n${i}` } })), nodes: [1] });
+    const small = { maxDepth: 50, maxLineBytes: 1000 };
+    expect(scan(big, skipBig, [100, 2000, 5000], small).map((v) => [v.path, v.value])).toEqual([[['nodes'], [1]]]);
+    expect(errorOf(() => scan(`{"edges": ${'['.repeat(100)}`, skipBig, [], small)).message).toMatch(/nested deeper than 50 levels/);
+  });
 });
 
 function jsonPathOf(p: JsonPathParts): string {
