@@ -93,35 +93,48 @@ const LISTS = new Set(['items', 'events', 'logEvents', 'records']);
 type ListName = 'items' | 'events' | 'logEvents' | 'records';
 
 /**
- * A large document streamed. A root array: its elements, one by one. A root object: a first pass keeps the members
- * other than the event lists (whose elements it passes over), so the wrapper is told apart as the whole reading
- * does (kind, logGroup may come after the list); a second pass reads that list's events one by one.
+ * A large document streamed. A root array: its elements, one by one. An EventList whose kind comes before its items
+ * (as the API server writes webhook batches): its events, in one pass. Any other root object: a first pass keeps
+ * the members other than the event lists (whose elements it passes over), so the wrapper is told apart as the whole
+ * reading does (kind, logGroup may come after the list); a second pass reads that list's events one by one.
  */
 async function* streamedDocument(input: ImportInput): AsyncIterable<Located> {
+  const file = input.fileName;
   const members: Record<string, unknown> = {};
   const lists = new Set<string>();
-  const shape = { object: false };
+  const state = { object: false, itemsBeforeKind: false };
+  let oneByOne = false;
   const first = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
     if (path.length === 0) {
-      shape.object = container && !array;
+      state.object = container && !array;
       return container ? 'descend' : 'emit';
     }
-    if (!shape.object) return 'emit';
+    if (!state.object) return 'emit';
     if (path.length === 1 && array && LISTS.has(path[0] as string)) {
       lists.add(path[0] as string);
       return 'descend';
     }
-    return path.length === 1 ? 'emit' : 'skip';
+    if (path.length === 1) return 'emit';
+    // The items, until one shows the kind did not come first (choices run ahead of the values, a chunk at a time).
+    return path[0] === 'items' && !state.itemsBeforeKind ? 'emit' : 'skip';
   };
   for await (const v of input.jsonStream(first)) {
-    if (v.path.length === 0) return yield* documentEvents(input.fileName, v.value);
-    if (!shape.object) yield* unwrap(v.value, jsonPath(v.path[0]!));
+    if (v.path.length === 0) return yield* documentEvents(file, v.value);
+    if (!state.object) yield* unwrap(v.value, jsonPath(v.path[0]!));
     else if (v.path.length === 1) members[v.path[0]!] = v.value;
+    else if (!state.itemsBeforeKind && members['kind'] === 'EventList') {
+      oneByOne = true;
+      yield* element('items', v.value, `$.items[${v.path[1]}]`, undefined);
+    } else state.itemsBeforeKind = true;
   }
-  if (!shape.object) return;
+  if (!state.object) return;
   const skeleton: Record<string, unknown> = { ...members };
   for (const name of lists) skeleton[name] = [];
   const list = listOf(skeleton);
+  if (oneByOne) {
+    if (list !== 'items') throw new ImportError(file, 'the EventList names its kind twice (a second "kind" after its items)', '$.kind');
+    return;
+  }
   if (!list) {
     // Not a wrapper, yet holding a list: one value, read whole as the whole reading does (capped per value).
     if (lists.size === 0) return yield* unwrap(skeleton, '$');

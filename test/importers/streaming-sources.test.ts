@@ -155,6 +155,9 @@ describe('AzureHound and Kubernetes audit logs: streamed reading gives what whol
       const { whole, streamed } = await both(k8sAuditLog, write(text), { cluster: text.includes('late-group') ? '' : 'c' });
       expect(streamed, text.slice(0, 80)).toEqual(whole);
     }
+    // An EventList read in one pass (its kind first) that names another kind after its items is refused, not misread.
+    const twice = `{"kind": "EventList", "items": [${JSON.stringify(auditEvent(1))}], "kind": "PodList"}`;
+    expect((await both(k8sAuditLog, write(twice))).streamed).toEqual({ error: 'the EventList names its kind twice', location: '$.kind' });
   });
 });
 
@@ -179,6 +182,8 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
       lines: join(dir, 'audit.log'),
       s3: join(dir, 's3-export.txt'),
       cw: join(dir, 'filter-log-events.json'),
+      // Past one read chunk (1 MiB), its kind last: read in two passes.
+      kindLast: join(dir, 'webhook-kind-last.json'),
     };
     writeFileSync(files.hound, JSON.stringify({ data: records, meta: { type: 'azure', version: 5, count: records.length } }));
     writeFileSync(files.houndLines, records.map((x) => JSON.stringify(x)).join('\n') + '\n');
@@ -186,6 +191,7 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
     writeFileSync(files.list, JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: events }));
     writeFileSync(files.lines, events.map((x) => JSON.stringify(x)).join('\n'));
     writeFileSync(files.s3, events.map((x, i) => `2026-03-02T09:15:${String(i % 60).padStart(2, '0')}.000Z ${JSON.stringify(x)}`).join('\n'));
+    writeFileSync(files.kindLast, JSON.stringify({ items: Array.from({ length: 4000 }, (_, i) => auditEvent(i)), apiVersion: 'audit.k8s.io/v1', kind: 'EventList' }));
     writeFileSync(files.cw, JSON.stringify({ events: events.map((x, i) => ({ logStreamName: 'kube-apiserver-audit-1', timestamp: i, message: JSON.stringify(x) })), searchedLogStreams: [] }));
     for (const path of Object.values(files)) {
       const name = path.split('/').pop()!;
