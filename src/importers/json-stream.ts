@@ -64,6 +64,8 @@ export class JsonStreamScanner {
   private emit = true;
   private start = { line: 1, column: 1 };
   private path: JsonPathParts = [];
+  /** Where the next backslash of the chunk being read is (-1: none left; -2: not looked for yet). */
+  private backslash = -2;
 
   constructor(
     private readonly fileName: string,
@@ -73,6 +75,7 @@ export class JsonStreamScanner {
   ) {}
 
   push(chunk: Buffer, out: StreamedValue[]): void {
+    this.backslash = -2;
     let i = 0;
     if (!this.bomChecked) {
       this.bomChecked = true;
@@ -257,9 +260,12 @@ export class JsonStreamScanner {
           this.escaped = false;
           continue;
         }
-        // Jump to the next quote or backslash: string content is most of an export's bytes.
+        // Jump to the next quote or backslash: string content is most of an export's bytes. The next backslash is
+        // remembered for the chunk: most exports have none, and looking for it afresh at every string would read
+        // the rest of the chunk each time.
         const q = chunk.indexOf(0x22, i);
-        const b = chunk.indexOf(0x5c, i);
+        if (this.backslash !== -1 && this.backslash < i) this.backslash = chunk.indexOf(0x5c, i);
+        const b = this.backslash;
         const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
         if (next === -1) return -1;
         i = next;

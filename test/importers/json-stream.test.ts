@@ -57,6 +57,19 @@ describe('streamed JSON documents', () => {
     );
   });
 
+  it('reads strings full of quotes and backslashes, in records before and after them, however the chunks fall', () => {
+    const str = fc.string({ unit: fc.constantFrom('a', '"', '\\', '/', '\n'), maxLength: 12 });
+    const rec = fc.record({ s: str, t: fc.array(str, { maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 8 }), fc.array(fc.nat(300), { maxLength: 10 }), (list, cuts) => {
+        const text = JSON.stringify({ Records: list, after: 'x' });
+        expect(scan(text, records, cuts).filter((v) => v.path[0] === 'Records').map((v) => v.value)).toEqual(list);
+        expect(scan(text, records, cuts).find((v) => v.path[0] === 'after')?.value).toBe('x');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('walks into nested arrays it is told to, skips what it is told to, and reads a root array', () => {
     const text = '{"metadata": {"k": 1}, "graph": {"nodes": [{"id": 1}, {"id": 2}], "edges": [{"e": 1}]}}';
     const choose = (p: JsonPathParts): StreamChoice => (p.length === 0 || p[0] === 'graph' && p.length <= 2 ? 'descend' : p[1] === 'edges' ? 'skip' : 'emit');
