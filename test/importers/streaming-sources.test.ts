@@ -239,5 +239,13 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
     const fragment = await parseAll(k8sAuditLog, await openInput('audit.log', path, SMALL), { cluster: 'c' });
     expect(fragment.warnings).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/not valid JSON/), location: expect.stringMatching(/\bline 151\b/) }));
     expect(fragment.edges.length).toBeGreaterThan(10);
+    // The same in an S3 export of CloudWatch Logs ("<time> <event>" lines); a line with no event is passed over.
+    const s3 = lines.map((l, i) => (i === 20 ? '2026-03-02T09:15:00.000Z (no event)' : `2026-03-02T09:15:00.000Z ${l}`));
+    const s3Path = write(s3.join('\n'), 's3-export.txt');
+    const s3Fragment = await parseAll(k8sAuditLog, await openInput('s3-export.txt', s3Path, SMALL), { cluster: 'c' });
+    expect(s3Fragment.warnings).toEqual(fragment.warnings);
+    const counted = (f: typeof fragment) => f.edges.reduce((n, e) => n + (e.props['count'] as number), 0);
+    expect(counted(fragment)).toBe(199);
+    expect(counted(s3Fragment)).toBe(198);
   });
 });
