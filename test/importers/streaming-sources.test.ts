@@ -244,7 +244,7 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
     const s3Path = write(s3.join('\n'), 's3-export.txt');
     const s3Fragment = await parseAll(k8sAuditLog, await openInput('s3-export.txt', s3Path, SMALL), { cluster: 'c' });
     expect(s3Fragment.warnings).toEqual(fragment.warnings);
-    const counted = (f: typeof fragment) => f.edges.reduce((n, e) => n + (e.props['count'] as number), 0);
+    const counted = (f: typeof fragment) => f.edges.reduce((n, e) => n + Number(e.props?.['count'] ?? 0), 0);
     expect(counted(fragment)).toBe(199);
     expect(counted(s3Fragment)).toBe(198);
   });
