@@ -174,7 +174,7 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
 
   it('import through the stream, and give the facts the whole reading gives', async () => {
     const dir = tempDir();
-    const records = houndRecords(100);
+    const records = houndRecords(3000);
     const files = {
       hound: join(dir, 'hound.json'),
       houndLines: join(dir, 'hound-console.jsonl'),
@@ -188,7 +188,8 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
     writeFileSync(files.hound, JSON.stringify({ data: records, meta: { type: 'azure', version: 5, count: records.length } }));
     writeFileSync(files.houndLines, records.map((x) => JSON.stringify(x)).join('\n') + '\n');
     const events = Array.from({ length: 200 }, (_, i) => auditEvent(i));
-    writeFileSync(files.list, JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: events }));
+    // Past one read chunk (1 MiB), its kind first: read in one pass.
+    writeFileSync(files.list, JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: Array.from({ length: 4000 }, (_, i) => auditEvent(i)) }));
     writeFileSync(files.lines, events.map((x) => JSON.stringify(x)).join('\n'));
     writeFileSync(files.s3, events.map((x, i) => `2026-03-02T09:15:${String(i % 60).padStart(2, '0')}.000Z ${JSON.stringify(x)}`).join('\n'));
     writeFileSync(files.kindLast, JSON.stringify({ items: Array.from({ length: 4000 }, (_, i) => auditEvent(i)), apiVersion: 'audit.k8s.io/v1', kind: 'EventList' }));
