@@ -1,4 +1,4 @@
-// AzureHound collections and Kubernetes audit logs are streamed, not read whole: JSON-lines always, documents when
+// AzureHound collections, Kubernetes audit logs and GCP audit logs are streamed, not read whole: JSON-lines always, documents when
 // large. The streamed reading must give exactly what the whole reading gives, for every fixture and for the shapes
 // the formats allow; a file past the whole-read limit imports; a broken record deep in it is refused with its place.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/api/engine.js';
 import { azureHound } from '../../src/importers/azurehound.js';
+import { gcpAuditLog } from '../../src/importers/gcp-audit-log.js';
 import { ImportError } from '../../src/importers/errors.js';
 import { openInput } from '../../src/importers/input.js';
 import { k8sAuditLog } from '../../src/importers/k8s-audit-log.js';
@@ -17,7 +18,7 @@ import { FIXTURES, parseAll, tempCase, tempDir } from '../helpers.js';
 const STREAM = { ...DEFAULT_LIMITS, streamAboveBytes: 0 };
 /** Small limits: every file here is past the whole-read limit, so only a streamed reading can import it. */
 const SMALL = { ...DEFAULT_LIMITS, maxWholeBytes: 4096, streamAboveBytes: 4096 };
-const IMPORTERS: Importer[] = [azureHound, k8sAuditLog];
+const IMPORTERS: Importer[] = [azureHound, k8sAuditLog, gcpAuditLog];
 
 function* fixtureFiles(dir: string): Iterable<string> {
   for (const name of readdirSync(dir, { withFileTypes: true })) {
@@ -100,6 +101,7 @@ describe('AzureHound and Kubernetes audit logs: streamed reading gives what whol
     }
     expect(compared.get('azurehound')).toBeGreaterThanOrEqual(2);
     expect(compared.get('k8s-audit-log')).toBeGreaterThanOrEqual(9);
+    expect(compared.get('gcp-audit-log')).toBeGreaterThanOrEqual(2);
   });
 
   it('for the shapes AzureHound files take, and the errors of broken ones in the order the whole reading gives them', async () => {
@@ -161,17 +163,18 @@ describe('AzureHound and Kubernetes audit logs: streamed reading gives what whol
   });
 });
 
-describe('AzureHound and audit logs past the whole-read limit', () => {
-  async function importOk(files: string[], limits: typeof DEFAULT_LIMITS) {
-    const engine = openEngine(tempCase(), { create: true });
-    try {
-      const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options: { cluster: 'c' } }, { limits, now: new Date('2026-03-10T00:00:00Z') });
-      return { formats: result.sources.map((s) => s.format), counts: (await engine.caseInfo({})).counts };
-    } finally {
-      engine.close();
-    }
+/** An import into a fresh case under the given input limits: the formats it read and the case's counts. */
+async function importOk(files: string[], limits: typeof DEFAULT_LIMITS) {
+  const engine = openEngine(tempCase(), { create: true });
+  try {
+    const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options: { cluster: 'c' } }, { limits, now: new Date('2026-03-10T00:00:00Z') });
+    return { formats: result.sources.map((s) => s.format), counts: (await engine.caseInfo({})).counts };
+  } finally {
+    engine.close();
   }
+}
 
+describe('AzureHound and audit logs past the whole-read limit', () => {
   it('import through the stream, and give the facts the whole reading gives', async () => {
     const dir = tempDir();
     const records = houndRecords(3000);
@@ -248,5 +251,61 @@ describe('AzureHound and audit logs past the whole-read limit', () => {
     const counted = (f: typeof fragment) => f.edges.reduce((n, e) => n + Number(e.props?.['count'] ?? 0), 0);
     expect(counted(fragment)).toBe(199);
     expect(counted(s3Fragment)).toBe(198);
+  });
+});
+
+/** A Cloud Audit Log entry: a service account creating a key of another (the shape `gcloud logging read` prints). */
+function gcpEntry(i: number): Record<string, unknown> {
+  return {
+    insertId: `g-${i}`,
+    logName: 'projects/acme-prod/logs/cloudaudit.googleapis.com%2Factivity',
+    protoPayload: {
+      '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+      authenticationInfo: { principalEmail: `deployer-${i % 5}@acme-prod.iam.gserviceaccount.com`, principalSubject: `serviceAccount:deployer-${i % 5}@acme-prod.iam.gserviceaccount.com` },
+      methodName: 'google.iam.admin.v1.CreateServiceAccountKey',
+      serviceName: 'iam.googleapis.com',
+      resourceName: `projects/-/serviceAccounts/target-${i % 9}@acme-prod.iam.gserviceaccount.com`,
+      requestMetadata: { callerIp: `10.1.0.${i % 250}`, callerSuppliedUserAgent: 'google-cloud-sdk' },
+      status: {},
+    },
+    resource: { type: 'service_account', labels: { project_id: 'acme-prod' } },
+    timestamp: `2026-03-02T10:${String(i % 60).padStart(2, '0')}:00Z`,
+  };
+}
+
+describe('GCP audit logs: streamed as CloudTrail is', () => {
+  it('every shape (array, {"entries": […]}, one entry, broken) reads the same streamed as whole', async () => {
+    const e = [gcpEntry(1), gcpEntry(2), 'not an entry', { ...gcpEntry(3), protoPayload: {} }];
+    for (const text of [
+      JSON.stringify(e, null, 2),
+      JSON.stringify({ entries: e, nextPageToken: 'x' }),
+      JSON.stringify({ nextPageToken: 'x', entries: e }),
+      JSON.stringify(gcpEntry(4)),
+      JSON.stringify({ entries: 'none' }),
+      '42',
+      '[{"insertId": "a"} {"insertId": "b"}]',
+      '{"entries": [',
+    ]) {
+      const { whole, streamed } = await both(gcpAuditLog, write(text));
+      expect(streamed, text.slice(0, 80)).toEqual(whole);
+    }
+  });
+
+  it('a file past the whole-read limit imports (JSON-lines and a document), with the counts of a whole reading', async () => {
+    const dir = tempDir();
+    const entries = Array.from({ length: 300 }, (_, i) => gcpEntry(i));
+    const files = { lines: join(dir, 'sink.jsonl'), doc: join(dir, 'gcloud-read.json'), wrapped: join(dir, 'entries.json') };
+    writeFileSync(files.lines, entries.map((x) => JSON.stringify(x)).join('\n'));
+    writeFileSync(files.doc, JSON.stringify(entries, null, 2));
+    writeFileSync(files.wrapped, JSON.stringify({ entries }));
+    for (const path of Object.values(files)) {
+      const name = path.split('/').pop()!;
+      expect(readFileSync(path).length, name).toBeGreaterThan(SMALL.maxWholeBytes * 4);
+      const small = await importOk([path], SMALL);
+      const whole = await importOk([path], DEFAULT_LIMITS);
+      expect(small.formats, name).toEqual(['gcp-audit-log']);
+      expect(small.counts.nodes, name).toBeGreaterThan(10);
+      expect(small.counts, name).toEqual(whole.counts);
+    }
   });
 });
