@@ -147,7 +147,7 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, fl
     const cat = categoryCode[kindOf[v]!]!;
     if (cat !== IDENTITY && cat !== GROUP && cat !== CREDENTIAL && cat !== RESOURCE) continue;
     // An AWS account's admin does not control its root user, nor the root user's password and keys.
-    if (ROOT_USER.test(index.d.ids[v]!)) continue;
+    if (ROOT_USER.test(index.d.ids.get(v))) continue;
     const fv = flags[v]!;
     if (fv === 0) {
       if (depth[a]! >= maxDepth + 1) continue;

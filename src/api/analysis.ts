@@ -25,7 +25,7 @@ export class AnalysisViews {
     if (!kind) return this.views.summaryOf(id);
     const spec = NODE_KINDS[kind];
     const b = ix.d.boundary[v]!;
-    return { id, kind, category: spec.category, provider: spec.provider, name: ix.d.names[v]!, ...(b >= 0 ? { boundary: ix.id(b) } : {}), stub: ix.d.stub[v] === 1, marks: this.views.marksOf(id) };
+    return { id, kind, category: spec.category, provider: spec.provider, name: ix.name(v), ...(b >= 0 ? { boundary: ix.id(b) } : {}), stub: ix.d.stub[v] === 1, marks: this.views.marksOf(id) };
   }
 
   /** Node index of an id; a node the index does not hold (no traversable edge, no row) is not-found. */

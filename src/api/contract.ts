@@ -315,7 +315,8 @@ export interface ImportProgressView {
   /** 0-based index of the file being read, of `total`. */
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
+  /** 'indexing': the graph index is built and saved before the import commits, so the first analysis is not kept waiting. */
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'indexing' | 'done' | 'waiting';
   nodes: number;
   edges: number;
   /** phase 'waiting': how long the import has waited for another process writing the case. */

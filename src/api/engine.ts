@@ -150,6 +150,12 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
         hooks.signal?.addEventListener('abort', () => abort.abort());
         const current: NonNullable<typeof running> = { progress: null, abort };
         running = current;
+        // The import builds the graph index before it commits; the engine keeps it (or reads the snapshot the worker
+        // saved) before answering, so the first analysis after an import is as quick as the next ones.
+        let built: GraphIndex | undefined;
+        const previous = index;
+        index = undefined;
+        analysis = undefined;
         try {
           const importHooks: ImportHooks = {
             ...hooks,
@@ -158,19 +164,26 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
               current.progress = p;
               hooks.onProgress?.(p);
             },
+            onIndex: (ix) => (built = ix),
+            ...(previous ? { previousIndex: previous } : {}),
           };
-          if (!options.importWorker) return await runImport(store, arg, importHooks);
+          if (!options.importWorker) {
+            const result = await runImport(store, arg, importHooks);
+            index = built;
+            return result;
+          }
           const job: ImportJob = { path: store.path, request: arg, now: (hooks.now ?? new Date()).toISOString(), ...(hooks.by ? { by: hooks.by } : {}), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+          let result: ImportResult;
           try {
-            return await importInWorker(options.importWorker, job, importHooks, () => runImport(store, arg, importHooks));
+            result = await importInWorker(options.importWorker, job, importHooks, () => runImport(store, arg, importHooks));
           } finally {
             // Another connection wrote the case: what this one remembers about it is stale.
             store.forget();
           }
+          index = built ?? loadGraphIndex(store).index;
+          return result;
         } finally {
           running = undefined;
-          index = undefined;
-          analysis = undefined;
           views.invalidate();
         }
       }),

@@ -4,7 +4,10 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
-import { recomputeDerived } from '../analysis/derive.js';
+import { recomputeDerived, type DeriveResult } from '../analysis/derive.js';
+import type { GraphIndex } from '../analysis/index/graph-index.js';
+import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
+import { serializeIndex, snapshotAt } from '../analysis/index/snapshot.js';
 import type { GraphFragment, ImportWarning, JsonObject, MarkRequest } from '../model/fragment.js';
 import { ImportError, SeveralJsonValuesError } from '../importers/errors.js';
 import { createInput, openInput } from '../importers/input.js';
@@ -34,8 +37,8 @@ export interface ImportProgress {
   file: string;
   index: number;
   total: number;
-  /** 'waiting': another process is writing the case; `waitedMs` says for how long. */
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
+  /** 'waiting': another process is writing the case; `waitedMs` says for how long. 'indexing': the graph index is built. */
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'indexing' | 'done' | 'waiting';
   waitedMs?: number;
   nodes: number;
   edges: number;
@@ -47,6 +50,14 @@ export interface ImportHooks {
   /** Who asked (recorded on marks an import makes). */
   by?: string;
   now?: Date;
+  /** The graph index the import built and saved (the engine keeps it instead of reading it back). */
+  onIndex?: (index: GraphIndex) => void;
+  /** The caller's graph index of the case, if it has one: patched rather than read from the snapshot. */
+  previousIndex?: GraphIndex;
+  /** Run every derivation rule over the whole case, whatever the import changed (tests, benchmarks). */
+  fullDerive?: boolean;
+  /** What the derivation did: a full run, or which rules ran again over what. */
+  onDerive?: (result: DeriveResult) => void;
   /** Save the graph state before a re-import replaces sources (default true; `blastmap diff --case` reads it). */
   snapshot?: boolean;
   /** Sources a file also replaces, decided once its rows are written (plan-impact's scope rule). */
@@ -121,6 +132,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
   const ctx: ImportContext = { options, now: asOf, known: caseKnowledge(store) };
   const warnings: ImportResult['warnings'] = [];
   const sourceIds: number[] = [];
+  let index: GraphIndex;
   // Another process writing the case (an import, a mark) is waited for, with progress, up to the busy timeout.
   try {
     await store.beginWhenFree({
@@ -150,6 +162,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     else if (options.asOf) store.setMeta(AS_OF_META, asOf.toISOString());
     const touched = new Set<string>();
     const before = store.counts();
+    const versionBefore = store.graphStamp();
     let edgesIncoming = 0;
     let nodesIncoming = 0;
     for (const [index, p] of prepared.entries()) {
@@ -213,15 +226,29 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });
-    recomputeDerived(store, asOf);
+    // Called first, then handed on: `hooks.onDerive?.(recomputeDerived(…))` would not derive at all without the hook.
+    const derived = recomputeDerived(store, asOf, undefined, undefined, { full: hooks.fullDerive ?? false });
+    hooks.onDerive?.(derived);
+    checkCancelled(hooks.signal);
+    // The graph index of the case as committed, saved with it: the first analysis after the import reads it
+    // instead of building it, and a cancel still leaves the case as it was.
+    hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'indexing', nodes: 0, edges: 0 });
+    await breathe();
+    // From the index before the import (the caller's, else the snapshot) and what the import changed; built from
+    // the case when there is neither.
+    const previous = before.nodes === 0 && before.edges === 0 ? emptyGraphIndex() : hooks.previousIndex?.stamp === versionBefore ? hooks.previousIndex : snapshotAt(store, versionBefore);
+    index = updateGraphIndex(store, previous, store.changes());
+    index.stamp = store.graphStamp();
     // The snapshot names the sources actually replaced (or goes, when none was).
     if (snapshot) settleSnapshot(store, snapshot, gone);
+    store.saveGraphSnapshot(index.stamp, serializeIndex(index));
     checkCancelled(hooks.signal);
     store.commit();
   } catch (err) {
     store.rollback();
     throw toApiError(err, undefined, store.path);
   }
+  hooks.onIndex?.(index);
   hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'done', nodes: 0, edges: 0 });
   const sources = store.sources().filter((s) => sourceIds.includes(s.id));
   return {

@@ -100,7 +100,7 @@ export function compareInventory(a: InventoryRow, b: InventoryRow): number {
 
 function tierOf(index: GraphIndex, tiers: ReturnType<typeof computeTiers>, v: number): { tier: PrivilegeTier; reason: string } {
   if (v < 0) return { tier: 'none', reason: 'no traversable edge leaves it' };
-  const name = (r: BackReach) => index.d.names[r.root[v]!] ?? '?';
+  const name = (r: BackReach) => (r.root[v]! >= 0 && r.root[v]! < index.n ? index.d.names.get(r.root[v]!) : '?');
   const steps = (r: BackReach) => r.steps[v]!;
   if (steps(tiers.admin) !== UNREACHED) return { tier: 'admin', reason: steps(tiers.admin) === 1 ? `${name(tiers.admin)}` : `${name(tiers.admin)}, through group membership` };
   if (steps(tiers.crown) !== UNREACHED) return { tier: 'reaches-high-value', reason: `reaches ${name(tiers.crown)} in ${plural(steps(tiers.crown), 'step')}` };

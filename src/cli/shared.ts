@@ -78,6 +78,7 @@ export function readRefFile(file: string): string[] {
 export function progressLine(p: ImportProgress): string {
   if (p.phase === 'waiting') return `waiting for another process writing the case… ${Math.round((p.waitedMs ?? 0) / 1000)} s`;
   if (p.phase === 'deriving') return 'deriving edges and findings…';
+  if (p.phase === 'indexing') return 'building the graph index…';
   if (p.phase === 'done') return '';
   return `[${p.index + 1}/${p.total}] ${p.file}: ${p.phase}${p.nodes || p.edges ? ` (${p.nodes} nodes, ${p.edges} edges)` : ''}`;
 }

@@ -33,8 +33,11 @@ export const opengraph: Importer = {
 /** What reading a file gathers as it goes: nodes (kept: edges may name them), and the chunk of edges being filled. */
 class GraphReader {
   readonly nodes: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
-  // Raw ids as the file spells them: strings parsed once hash once, which matters at a million edges.
-  private readonly known = new Set<string>();
+  // Raw ids as the file spells them → the node id made once: every edge naming a node hands on that one string,
+  // whose hash is then computed once however many maps see it (a million edges name each node five times).
+  private readonly known = new Map<string, string>();
+  // Edge kinds repeat: each is mapped once.
+  private readonly kinds = new Map<string, 'MEMBER_OF' | 'OPENGRAPH_EDGE'>();
   private byName: Map<string, NodeFact[]> | undefined;
   chunk: GraphFragment = this.nodes;
 
@@ -43,7 +46,7 @@ class GraphReader {
   node(raw: unknown, i: number, sourceKind: string | undefined): void {
     const node = readNode(this.file, raw, i, sourceKind);
     this.nodes.nodes.push(node);
-    this.known.add(String((raw as Record<string, unknown>)['id']));
+    this.known.set(String((raw as Record<string, unknown>)['id']), node.id);
     const kinds = node.props?.['kinds'] as string[];
     const props = node.props ?? {};
     if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
@@ -70,10 +73,12 @@ class GraphReader {
     // which keeps million-edge graphs small.
     const at = `$.graph.edges[${i}]`;
     const extra = raw['properties'];
+    let mapped = this.kinds.get(kind);
+    if (mapped === undefined) this.kinds.set(kind, (mapped = MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE'));
     this.chunk.edges.push({
       from,
       to,
-      kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
+      kind: mapped,
       props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
     });
     return full;
@@ -178,7 +183,7 @@ function resolve(
   raw: unknown,
   edgeIndex: number,
   side: 'start' | 'end',
-  known: Set<string>,
+  known: Map<string, string>,
   names: () => Map<string, NodeFact[]>,
   fragment: GraphFragment,
 ): string | undefined {
@@ -189,11 +194,12 @@ function resolve(
   const kind = typeof raw['kind'] === 'string' ? raw['kind'] : undefined;
   if (matchBy === 'id') {
     const rawId = String(value);
-    if (!known.has(rawId)) {
-      known.add(rawId);
-      fragment.nodes.push({ id: ids.opengraph(rawId), kind: kind ? mapNodeKind([kind]) : 'og_object', name: rawId, handles: [rawId], stub: true });
+    let id = known.get(rawId);
+    if (id === undefined) {
+      known.set(rawId, (id = ids.opengraph(rawId)));
+      fragment.nodes.push({ id, kind: kind ? mapNodeKind([kind]) : 'og_object', name: rawId, handles: [rawId], stub: true });
     }
-    return ids.opengraph(rawId);
+    return id;
   }
   if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${shown(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
   const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));

@@ -3,8 +3,9 @@ import type { Sql } from './sql.js';
 /** Indexes dropped during a bulk load and rebuilt after it (as the migrations define them). */
 const BULK_INDEXES = {
   edges: {
-    edges_src: 'CREATE INDEX edges_src ON edges(src)',
-    edges_dst: 'CREATE INDEX edges_dst ON edges(dst)',
+    edge_rows_src: 'CREATE INDEX edge_rows_src ON edge_rows(src)',
+    edge_rows_dst: 'CREATE INDEX edge_rows_dst ON edge_rows(dst)',
+    edge_rows_kind: 'CREATE INDEX edge_rows_kind ON edge_rows(kind)',
   },
   nodes: {
     nodes_kind: 'CREATE INDEX nodes_kind ON nodes(kind)',

@@ -3,6 +3,8 @@ import type { GraphFragment, ImportWarning, JsonObject, MarkKind, ScannerResult 
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
+import { ChangeLog, scopeOf, type Journal } from './change-log.js';
+import { DerivedTable, type DerivedPart, type DerivedRow, type NodeClaim, type RuleOutputs } from './derived.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
 import { ExportReader } from './export-reader.js';
@@ -10,6 +12,7 @@ import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
+import { EdgeKinds, NodeIds } from './node-ids.js';
 import { NodeReader } from './node-reader.js';
 import { caseFailure, isBusy, busyError } from './failures.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
@@ -18,8 +21,9 @@ import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
 import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
 import { Sql } from './sql.js';
-import type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+import { toNode } from './rows.js';
 import { beginWrite, checkpointIfFree, type WaitOptions } from './write-lock.js';
+import { DERIVED_SOURCE, type FindingRow, type MarkRow, type SourceRow, type StoredEdge, type StoredNode } from './types.js';
 
 export { CaseError, DERIVED_SOURCE } from './types.js';
 export { caseFailure } from './failures.js';
@@ -50,6 +54,10 @@ export class CaseStore {
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
+  private readonly nids: NodeIds;
+  private readonly edgeKinds: EdgeKinds;
+  private readonly changeLog = new ChangeLog();
+  private readonly derivedTable: DerivedTable;
   private readonly stateSnapshots: StateSnapshotsTable;
   private readonly scannerRows: ScannerResultsTable;
   private readonly exportReader: ExportReader;
@@ -62,17 +70,20 @@ export class CaseStore {
     this.db = db;
     this.busyTimeoutMs = busyTimeoutMs;
     this.sql = new Sql(db);
+    this.nids = new NodeIds(this.sql);
+    this.edgeKinds = new EdgeKinds(this.sql);
     this.aliasIndex = new AliasIndex(this.sql);
     this.searchIndex = new SearchIndex(this.sql);
     this.evidence = new EvidenceTable(this.sql, path);
     this.snapshot = new GraphSnapshotTable(this.sql);
     this.bulk = new BulkIndexes(this.sql);
-    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot);
-    this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex);
+    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog);
+    this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex, this.changeLog);
     this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex);
-    this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence);
+    this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
+    this.derivedTable = new DerivedTable(this.sql, this.nids, this.edgeKinds, this.evidence, this.facts, this.searchIndex, this.changeLog);
     this.stateSnapshots = new StateSnapshotsTable(this.sql);
     this.scannerRows = new ScannerResultsTable(this.sql);
     this.exportReader = new ExportReader(this.sql, this.aliasIndex);
@@ -134,6 +145,9 @@ export class CaseStore {
   private began(): void {
     this.searchIndex.begin();
     this.evidence.endTransaction();
+    this.nids.begin();
+    this.snapshot.end();
+    this.changeLog.begin();
   }
   commit(): void {
     this.searchIndex.flush();
@@ -141,6 +155,9 @@ export class CaseStore {
     this.evidence.endTransaction();
     this.aliasIndex.invalidate();
     this.searchIndex.end();
+    this.nids.end();
+    this.snapshot.end();
+    this.changeLog.end();
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -148,17 +165,28 @@ export class CaseStore {
     this.evidence.forget();
     this.aliasIndex.invalidate();
     this.bulk.forget();
+    this.nids.forget();
+    this.edgeKinds.forget();
+    this.snapshot.end();
+    this.changeLog.end();
     this.sql.clear();
   }
   /** Drops what this connection remembers of the case (aliases, prepared statements): another connection wrote it. */
   forget(): void {
     this.aliasIndex.reset();
     this.evidence.forget();
+    this.nids.forget();
+    this.edgeKinds.forget();
     this.sql.clear();
   }
 
   get inTransaction(): boolean {
     return this.db.inTransaction;
+  }
+
+  /** What the open write transaction has changed so far (edge and node rows, aliases): see ChangeLog. */
+  changes(): Journal {
+    return this.changeLog.journal;
   }
 
   // --- sources ------------------------------------------------------------------------------------
@@ -175,6 +203,7 @@ export class CaseStore {
   }
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
   deleteSource(id: number): Set<string> {
+    this.snapshot.touch();
     return this.sourceRows.delete(id);
   }
   sources(): SourceRow[] {
@@ -258,21 +287,121 @@ export class CaseStore {
   traversableEdges(): ReturnType<EdgeReader['traversableEdges']> {
     return this.edgeReader.traversableEdges();
   }
-  /** Every node with what a graph index keeps in memory (no props, no handles). */
+  /** Every node with what a graph index keeps in memory (no props, no handles), by its number. */
   graphNodes(): ReturnType<NodeReader['graphNodes']> {
     return this.nodeReader.graphNodes();
   }
-  /** Every traversable edge in the compact form a graph index is built from. */
+  /** Every traversable edge in the compact form a graph index is built from (numbers; see EdgeReader.graphEdges). */
   graphEdges(): ReturnType<EdgeReader['graphEdges']> {
     return this.edgeReader.graphEdges();
+  }
+
+  // --- node numbers (node_ids): every id the case names has one, and a node's row has it as rowid ----------
+
+  /** The number of an id the case names (as stated: aliases are not resolved), or undefined. */
+  nodeNumber(id: string): number | undefined {
+    return this.nids.lookup(id);
+  }
+  /** The largest node number given out (0 for an empty case). */
+  maxNodeNumber(): number {
+    return this.nids.max();
+  }
+  /** Every [number, id], from a number on. */
+  nodeNumbers(from = 0): IterableIterator<[nid: number, id: string]> {
+    return this.sql.db.prepare('SELECT nid, id FROM node_ids WHERE nid >= ?').raw().iterate(from) as IterableIterator<[number, string]>;
+  }
+  /** The id a node number stands for. */
+  nodeIdOfNumber(nid: number): string | undefined {
+    return this.nids.idOf(nid);
+  }
+  /** Every edge stated about an id some alias names, as [kind, src, dst] (aliases resolved): what aliases move. */
+  *edgesAtAliases(): IterableIterator<[EdgeKind, string, string]> {
+    const named = new Set<string>();
+    for (const [alias, canonical] of this.aliasIndex.raw()) named.add(alias).add(canonical);
+    const seen = new Set<number>();
+    for (const id of named) {
+      for (const dir of ['out', 'in'] as const) {
+        for (const e of this.edgeReader.edgesOf(id, dir, Number.MAX_SAFE_INTEGER)) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+          yield [e.kind, e.src, e.dst];
+        }
+      }
+    }
+  }
+  /** The edge kind a code in edge_rows stands for. */
+  edgeKindOfCode(code: number): EdgeKind {
+    return this.edgeKinds.kindOf(code);
+  }
+  /** How many edge rows the case holds. */
+  edgeCount(): number {
+    return (this.sql.stmt('SELECT count(*) FROM edge_rows').pluck().get() as number) ?? 0;
+  }
+
+  /** Nodes of a kind in some scopes (see NodeReader.nodesOfKindIn). */
+  nodesOfKindIn(kind: NodeKind, scopes: readonly string[]): IterableIterator<StoredNode> {
+    return this.nodeReader.nodesOfKindIn(kind, scopes);
+  }
+  /** Edges of a kind with an end in some scopes (see EdgeReader.edgesOfKindIn). */
+  edgesOfKindIn(kind: EdgeKind, scopes: readonly string[]): IterableIterator<StoredEdge> {
+    return this.edgeReader.edgesOfKindIn(kind, scopes, (id) => this.scopeOfNode(id));
+  }
+  /** A node's kind and scope, without parsing its props (undefined: no row). */
+  nodeInfo(id: string): { kind: string; scope: string } | undefined {
+    const n = this.nodeReader.scopeInfo(id);
+    return n ? { kind: n.kind, scope: scopeOf(this.canonical(id), n.kind, n.boundary) } : undefined;
+  }
+  /** The scope of a node (see change-log scopeOf): its boundary, itself for a boundary node, '' otherwise. */
+  scopeOfNode(id: string): string {
+    const n = this.nodeReader.scopeInfo(id);
+    return n ? scopeOf(this.canonical(id), n.kind, n.boundary) : '';
+  }
+  /** A node's merged view without the facts of derivation rules (undefined when it has no other). */
+  nodeWithoutDerived(id: string): StoredNode | undefined {
+    const row = this.facts.mergedWithout(this.canonical(id), DERIVED_SOURCE);
+    return row ? toNode(row) : undefined;
+  }
+
+  // --- what derivation rules made, by rule and scope (see DerivedTable) ----------------------------------------
+
+  writeDerivedAll(rows: Iterable<DerivedRow>): void {
+    this.derivedTable.writeAll(rows);
+  }
+  writeDerivedClaims(claims: Iterable<NodeClaim>, touched: Set<string>): void {
+    this.derivedTable.writeAllClaims(claims, touched);
+  }
+  derivedOutputs(rule: string, scopes: readonly string[] | null): RuleOutputs {
+    return this.derivedTable.outputs(rule, scopes);
+  }
+  replaceDerivedRule(...args: Parameters<DerivedTable['replaceRule']>): void {
+    this.derivedTable.replaceRule(...args);
+  }
+  replaceRuleFindings(rule: string, scopes: readonly string[] | null, rows: readonly { row: FindingRow; scope: string }[]): void {
+    this.derivedTable.replaceFindings(rule, scopes, rows);
+  }
+  replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
+    this.derivedTable.replaceAllFindings(rows);
+  }
+  /** The findings made from posture-scanner results replaced (they are matched to nodes again after every import). */
+  replaceScannerFindings(rows: readonly FindingRow[]): void {
+    this.derivedTable.replaceScannerFindings(rows);
+  }
+  derivedSharedIds(): Set<number> {
+    return this.derivedTable.sharedIds();
+  }
+  derivedParts(edgeId: number): DerivedPart[] {
+    return this.derivedTable.parts(edgeId);
+  }
+  derivedClaims(): Map<string, string[]> {
+    return this.derivedTable.claims();
   }
 
   counts(): { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number } {
     const n = (text: string) => (this.sql.stmt(text).get() as { n: number }).n;
     return {
       nodes: n('SELECT count(*) AS n FROM nodes'),
-      edges: n('SELECT count(*) AS n FROM edges'),
-      derivedEdges: n('SELECT count(*) AS n FROM edges WHERE derived = 1'),
+      edges: n('SELECT count(*) AS n FROM edge_rows'),
+      derivedEdges: n('SELECT count(*) AS n FROM edge_rows WHERE derived = 1'),
       findings: n('SELECT count(*) AS n FROM findings'),
       marks: n('SELECT count(*) AS n FROM marks WHERE undone_at IS NULL'),
     };
@@ -368,10 +497,14 @@ export class CaseStore {
       .all(sourceId, sourceId) as string[];
     return rows.sort();
   }
+  /** Whether any node's props mention a word (ASCII case-insensitive): one scan, stopped at the first hit. */
+  propsMention(word: string): boolean {
+    return this.sql.stmt("SELECT 1 FROM nodes WHERE props LIKE ? ESCAPE '\\' LIMIT 1").get(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) !== undefined;
+  }
   /** The technique of every edge that states one (by edge row id): what a state snapshot keeps of edge props. */
   edgeTechniques(): Map<number, string> {
     const out = new Map<number, string>();
-    const q = this.sql.stmt(`SELECT id, json_extract(props, '$.technique') FROM edges WHERE props LIKE '%"technique"%'`).raw(true);
+    const q = this.sql.stmt(`SELECT id, json_extract(props, '$.technique') FROM edge_rows WHERE props LIKE '%"technique"%'`).raw(true);
     for (const [id, t] of q.iterate() as Iterable<[number, unknown]>) if (typeof t === 'string') out.set(id, t);
     return out;
   }

@@ -1,15 +1,19 @@
 import type { EdgeProps } from '../model/fragment.js';
 import { EDGE_KINDS, type EdgeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
-import { STATEMENT_INDEX_KINDS } from './migrations/0011-state-snapshots.js';
 import type { EvidenceTable } from './evidence.js';
+import type { EdgeKinds, NodeIds } from './node-ids.js';
 import type { EdgeRowRaw } from './rows.js';
 import type { Sql } from './sql.js';
 import type { StoredEdge } from './types.js';
 
-const TRAVERSABLE_KINDS = Object.entries(EDGE_KINDS)
-  .filter(([, spec]) => spec.traversable)
-  .map(([k]) => k);
+const TRAVERSABLE_KINDS = (Object.keys(EDGE_KINDS) as EdgeKind[]).filter((k) => EDGE_KINDS[k].traversable);
+
+/** An edge row with its ends' ids joined in (edge_rows hold numbers). */
+const SELECT_EDGE = `SELECT e.id, s.id AS src, d.id AS dst, e.kind, e.source_id, e.derived, e.conditional, e.first_seen, e.last_seen, e.props, e.evidence, e.rule
+  FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst`;
+
+type EdgeRowCoded = Omit<EdgeRowRaw, 'kind'> & { kind: number; rule: string | null };
 
 /** Reads edges with their endpoints resolved through aliases and their shared evidence filled in. */
 export class EdgeReader {
@@ -17,69 +21,104 @@ export class EdgeReader {
     private readonly sql: Sql,
     private readonly aliases: AliasIndex,
     private readonly evidence: EvidenceTable,
+    private readonly nids: NodeIds,
+    private readonly kinds: EdgeKinds,
   ) {}
 
   /** Edges leaving (or entering) a node, optionally of one kind, with aliases resolved. */
   edgesOf(id: string, direction: 'out' | 'in', limit = 10_000, kind?: EdgeKind): StoredEdge[] {
     const col = direction === 'out' ? 'src' : 'dst';
     const canonical = this.aliases.canonical(id);
-    const names = [canonical, ...this.aliases.aliasesOf(canonical)];
-    const rows: EdgeRowRaw[] = [];
-    const q = kind ? this.sql.stmt(`SELECT * FROM edges WHERE ${col} = ? AND kind = ? LIMIT ?`) : this.sql.stmt(`SELECT * FROM edges WHERE ${col} = ? LIMIT ?`);
-    for (const name of names) rows.push(...((kind ? q.all(name, kind, limit + 1) : q.all(name, limit + 1)) as EdgeRowRaw[]));
+    const code = kind === undefined ? undefined : this.kinds.find(kind);
+    if (kind !== undefined && code === undefined) return [];
+    const q = code !== undefined ? this.sql.stmt(`${SELECT_EDGE} WHERE e.${col} = ? AND +e.kind = ? LIMIT ?`) : this.sql.stmt(`${SELECT_EDGE} WHERE e.${col} = ? LIMIT ?`);
+    const rows: EdgeRowCoded[] = [];
+    for (const name of [canonical, ...this.aliases.aliasesOf(canonical)]) {
+      const nid = this.nids.lookup(name);
+      if (nid === undefined) continue;
+      rows.push(...((code !== undefined ? q.all(nid, code, limit + 1) : q.all(nid, limit + 1)) as EdgeRowCoded[]));
+      if (rows.length > limit) break;
+    }
     return rows.slice(0, limit + 1).map((r) => this.toEdge(r));
   }
 
   edge(id: number): StoredEdge | undefined {
-    const row = this.sql.stmt('SELECT * FROM edges WHERE id = ?').get(id) as EdgeRowRaw | undefined;
+    const row = this.sql.stmt(`${SELECT_EDGE} WHERE e.id = ?`).get(id) as EdgeRowCoded | undefined;
     return row ? this.toEdge(row) : undefined;
   }
 
   *edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
-    for (const row of this.sql.stmt('SELECT * FROM edges WHERE kind = ?').iterate(kind) as Iterable<EdgeRowRaw>) yield this.toEdge(row);
+    const code = this.kinds.find(kind);
+    if (code === undefined) return;
+    for (const row of this.sql.stmt(`${SELECT_EDGE} WHERE e.kind = ?`).iterate(code) as Iterable<EdgeRowCoded>) yield this.toEdge(row);
   }
 
   /**
-   * Edges of several kinds. The raw statement kinds have a partial index (migration 0011), which SQLite uses only for
-   * a query naming exactly its kinds as literals; any other kind costs one scan of the table.
+   * Edges of a kind with an end in some scopes. Through the ends' nodes when the case has no aliases (then a few
+   * clusters of a large case cost what they hold); else every edge of the kind, filtered.
    */
-  *edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
-    const indexed: readonly string[] = STATEMENT_INDEX_KINDS;
-    const literal = (list: readonly string[]) => list.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
-    if (kinds.some((k) => indexed.includes(k))) {
-      const q = this.sql.stmt(`SELECT * FROM edges WHERE kind IN (${literal(indexed)})`);
-      for (const row of q.iterate() as Iterable<EdgeRowRaw>) if (kinds.includes(row.kind as EdgeKind)) yield this.toEdge(row);
+  *edgesOfKindIn(kind: EdgeKind, scopes: readonly string[], scopeOfId: (id: string) => string): IterableIterator<StoredEdge> {
+    const code = this.kinds.find(kind);
+    if (code === undefined) return;
+    const wanted = new Set(scopes);
+    const named = scopes.filter(Boolean);
+    if (this.aliases.map().size > 0 || named.length < scopes.length) {
+      for (const e of this.edgesOfKind(kind)) if (wanted.has(scopeOfId(e.src)) || wanted.has(scopeOfId(e.dst))) yield e;
+      return;
     }
-    const rest = kinds.filter((k) => !indexed.includes(k));
-    if (!rest.length) return;
-    for (const row of this.sql.stmt(`SELECT * FROM edges WHERE kind IN (${literal(rest)})`).iterate() as Iterable<EdgeRowRaw>) yield this.toEdge(row);
+    const list = named.map(() => '?').join(',');
+    const seen = new Set<number>();
+    for (const end of ['src', 'dst'] as const) {
+      for (const sql of [`SELECT rowid FROM nodes WHERE boundary IN (${list})`, `SELECT rowid FROM nodes WHERE id IN (${list}) AND boundary IS NULL`]) {
+        const q = this.sql.stmt(`${SELECT_EDGE} WHERE e.${end} IN (${sql}) AND +e.kind = ?`);
+        for (const r of q.iterate(...named, code) as Iterable<EdgeRowCoded>) {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          yield this.toEdge(r);
+        }
+      }
+    }
+  }
+
+  /** Edges of several kinds (by the kind index of edge_rows). */
+  *edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    const codes = kinds.map((k) => this.kinds.find(k)).filter((c): c is number => c !== undefined);
+    if (!codes.length) return;
+    for (const row of this.sql.stmt(`${SELECT_EDGE} WHERE e.kind IN (${codes.join(',')})`).iterate() as Iterable<EdgeRowCoded>) yield this.toEdge(row);
   }
 
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   *traversableEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; derived: boolean }> {
     const aliases = this.aliases.map();
-    const q = this.sql.db.prepare(`SELECT id, src, dst, kind, conditional, derived FROM edges WHERE kind IN (${TRAVERSABLE_KINDS.map(() => '?').join(',')})`);
-    for (const r of q.iterate(...TRAVERSABLE_KINDS) as Iterable<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: number; derived: number }>) {
-      yield { id: r.id, src: aliases.get(r.src) ?? r.src, dst: aliases.get(r.dst) ?? r.dst, kind: r.kind, conditional: r.conditional === 1, derived: r.derived === 1 };
+    const codes = this.traversableCodes();
+    if (!codes.length) return;
+    const q = this.sql.db.prepare(`SELECT e.id, s.id, d.id, e.kind, e.conditional, e.derived FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst WHERE e.kind IN (${codes.join(',')})`).raw();
+    for (const r of q.iterate() as Iterable<[number, string, string, number, number, number]>) {
+      yield { id: r[0], src: aliases.get(r[1]) ?? r[1], dst: aliases.get(r[2]) ?? r[2], kind: this.kinds.kindOf(r[3]), conditional: r[4] === 1, derived: r[5] === 1 };
     }
   }
 
   /**
-   * Every traversable edge in the compact form a graph index is built from: aliases resolved, props not parsed
-   * except a CAN_ACCESS edge's access level.
+   * Every traversable edge as the graph index is built from it, in row order: its number, its ends' numbers (not
+   * alias-resolved), kind code, conditional flag, observed times, and a CAN_ACCESS edge's access level.
    */
-  *graphEdges(): IterableIterator<{ id: number; src: string; dst: string; kind: EdgeKind; conditional: boolean; firstSeen: string | null; lastSeen: string | null; accessLevel: string | null }> {
-    const aliases = this.aliases.map();
-    const q = this.sql.db
+  graphEdges(): IterableIterator<[id: number, src: number, dst: number, kind: number, conditional: number, firstSeen: string | null, lastSeen: string | null, accessLevel: string | null]> {
+    const codes = this.traversableCodes();
+    if (!codes.length) return [][Symbol.iterator]();
+    const access = this.kinds.find('CAN_ACCESS') ?? -1;
+    // `+kind`: a scan in row order, not the kind index followed by a sort of every row.
+    return this.sql.db
       .prepare(
-        `SELECT id, src, dst, kind, conditional, first_seen, last_seen,
-                CASE WHEN kind = 'CAN_ACCESS' THEN json_extract(props, '$.accessLevel') END
-         FROM edges WHERE kind IN (${TRAVERSABLE_KINDS.map(() => '?').join(',')}) ORDER BY id`,
+        `SELECT id, src, dst, kind, conditional, first_seen, last_seen, CASE WHEN kind = ${access} THEN json_extract(props, '$.accessLevel') END
+         FROM edge_rows WHERE +kind IN (${codes.join(',')}) ORDER BY id`,
       )
-      .raw();
-    for (const r of q.iterate(...TRAVERSABLE_KINDS) as Iterable<[number, string, string, EdgeKind, number, string | null, string | null, string | null]>) {
-      yield { id: r[0], src: aliases.get(r[1]) ?? r[1], dst: aliases.get(r[2]) ?? r[2], kind: r[3], conditional: r[4] === 1, firstSeen: r[5], lastSeen: r[6], accessLevel: r[7] };
-    }
+      .raw()
+      .iterate() as IterableIterator<[number, number, number, number, number, string | null, string | null, string | null]>;
+  }
+
+  /** Codes of the traversable kinds the case holds. */
+  traversableCodes(): number[] {
+    return TRAVERSABLE_KINDS.map((k) => this.kinds.find(k)).filter((c): c is number => c !== undefined);
   }
 
   /**
@@ -88,15 +127,16 @@ export class EdgeReader {
    */
   *all(): IterableIterator<StoredEdge> {
     const aliases = this.aliases.map();
-    const q = this.sql.db.prepare('SELECT id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence FROM edges ORDER BY id').raw();
-    type Row = [number, string, string, string, number | null, number, number, string | null, string | null, string, string | null];
+    const q = this.sql.db.prepare(`SELECT e.id, s.id, d.id, e.kind, e.source_id, e.derived, e.conditional, e.first_seen, e.last_seen, e.props, e.evidence
+      FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst ORDER BY e.id`).raw();
+    type Row = [number, string, string, number, number | null, number, number, string | null, string | null, string, string | null];
     for (const r of q.iterate() as Iterable<Row>) {
       const props = JSON.parse(r[9]) as EdgeProps;
       yield {
         id: r[0],
         src: aliases.get(r[1]) ?? r[1],
         dst: aliases.get(r[2]) ?? r[2],
-        kind: r[3] as EdgeKind,
+        kind: this.kinds.kindOf(r[3]),
         sourceId: r[4],
         derived: r[5] === 1,
         conditional: r[6] === 1,
@@ -107,19 +147,20 @@ export class EdgeReader {
     }
   }
 
-  private toEdge(r: EdgeRowRaw): StoredEdge {
+  private toEdge(r: EdgeRowCoded): StoredEdge {
     const aliases = this.aliases.map();
     return {
       id: r.id,
       src: aliases.get(r.src) ?? r.src,
       dst: aliases.get(r.dst) ?? r.dst,
-      kind: r.kind as EdgeKind,
+      kind: this.kinds.kindOf(r.kind),
       sourceId: r.source_id,
       derived: r.derived === 1,
       conditional: r.conditional === 1,
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
       props: r.evidence === null ? (JSON.parse(r.props) as EdgeProps) : { ...(JSON.parse(r.props) as EdgeProps), evidence: this.evidence.pieces(r.evidence) },
+      ...(r.rule !== null && r.derived === 1 ? { rule: r.rule } : {}),
     };
   }
 }

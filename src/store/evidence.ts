@@ -9,24 +9,29 @@ import { CaseError } from './types.js';
  * binding and rules.
  */
 export class EvidenceTable {
-  /** Pieces written in this transaction: by object (rules share them) and by JSON, to their row id. */
-  private written: { byObject: WeakMap<object, number>; byJson: Map<string, number> } | undefined;
+  /**
+   * Pieces written in this transaction, per rule and scope (a rule running again deletes its own): by object (rules
+   * share them) and by JSON, to their row id.
+   */
+  private written = new Map<string, { byObject: WeakMap<object, number>; byJson: Map<string, number> }>();
   /** Rows read, parsed and frozen (every edge citing a piece shares it). */
   private readonly read = new Map<number, Evidence>();
 
   constructor(private readonly sql: Sql, private readonly casePath: string) {}
 
-  /** The row ids of a derived edge's pieces, writing the pieces not stored yet in this transaction. */
-  refs(evidence: readonly Evidence[]): string {
-    const ids = (this.written ??= { byObject: new WeakMap(), byJson: new Map() });
-    const insert = this.sql.stmt('INSERT INTO evidence (json) VALUES (?)');
+  /** The row ids of a derived edge's pieces, writing the pieces not stored yet in this transaction (for that rule and scope). */
+  refs(evidence: readonly Evidence[], rule: string | null = null, scope: number | null = null): string {
+    const key = `${rule ?? ''}\n${scope ?? ''}`;
+    let ids = this.written.get(key);
+    if (!ids) this.written.set(key, (ids = { byObject: new WeakMap(), byJson: new Map() }));
+    const insert = this.sql.stmt('INSERT INTO evidence (json, rule, scope) VALUES (?, ?, ?)');
     let refs = '';
     for (const piece of evidence) {
       let id = ids.byObject.get(piece);
       if (id === undefined) {
         const json = JSON.stringify(piece);
         id = ids.byJson.get(json);
-        if (id === undefined) ids.byJson.set(json, (id = Number(insert.run(json).lastInsertRowid)));
+        if (id === undefined) ids.byJson.set(json, (id = Number(insert.run(json, rule, scope).lastInsertRowid)));
         ids.byObject.set(piece, id);
       }
       refs = refs ? `${refs},${id}` : String(id);
@@ -42,17 +47,24 @@ export class EvidenceTable {
   /** Deletes every piece (they belong to the derived edges, which are being dropped). */
   clear(): void {
     this.sql.stmt('DELETE FROM evidence').run();
-    this.forget();
+    this.written.clear();
+    this.read.clear();
   }
 
   /** Forgets what was written in the transaction that ended. */
   endTransaction(): void {
-    this.written = undefined;
+    this.written.clear();
   }
 
   /** Forgets everything cached (a rollback, or another connection wrote the case). */
   forget(): void {
-    this.written = undefined;
+    this.written.clear();
+    this.read.clear();
+  }
+
+  /** A rule's pieces were deleted: what this transaction wrote for it cannot be cited any more, and their ids may be handed out again. */
+  forgetRule(rule: string): void {
+    for (const key of this.written.keys()) if (key.startsWith(`${rule}\n`)) this.written.delete(key);
     this.read.clear();
   }
 

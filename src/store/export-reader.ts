@@ -20,8 +20,9 @@ export class ExportReader {
     const out = new Set<string>();
     const q = this.sql.db
       .prepare(
-        `SELECT id FROM (SELECT src AS id FROM edges UNION SELECT dst AS id FROM edges)
-         WHERE id NOT IN (SELECT id FROM nodes)`,
+        // A node row's rowid is its number in node_ids, so an end without a row is a number no nodes rowid has.
+        `SELECT i.id FROM (SELECT src AS nid FROM edge_rows UNION SELECT dst AS nid FROM edge_rows) e
+         JOIN node_ids i ON i.nid = e.nid WHERE e.nid NOT IN (SELECT rowid FROM nodes)`,
       )
       .pluck();
     const has = this.sql.stmt('SELECT 1 FROM nodes WHERE id = ?').pluck();
@@ -36,8 +37,8 @@ export class ExportReader {
   stats(): { conditionalEdges: number; derivedEdges: number; stubNodes: number; externalBoundaries: number } {
     const n = (sql: string) => this.sql.stmt(sql).pluck().get() as number;
     return {
-      conditionalEdges: n('SELECT count(*) FROM edges WHERE conditional = 1'),
-      derivedEdges: n('SELECT count(*) FROM edges WHERE derived = 1'),
+      conditionalEdges: n('SELECT count(*) FROM edge_rows WHERE conditional = 1'),
+      derivedEdges: n('SELECT count(*) FROM edge_rows WHERE derived = 1'),
       stubNodes: n('SELECT count(*) FROM nodes WHERE stub = 1'),
       externalBoundaries: n("SELECT count(*) FROM nodes WHERE kind = 'aws_external_account'"),
     };

@@ -2,8 +2,10 @@ import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { isEdgeKind, isNodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import type { EvidenceTable } from './evidence.js';
+import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
-import { mergeFacts, uniqueHandles, type FactRowRaw } from './rows.js';
+import type { EdgeKinds, NodeIds } from './node-ids.js';
+import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import type { Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
@@ -21,6 +23,9 @@ export class FactWriter {
     private readonly search: SearchIndex,
     private readonly evidence: EvidenceTable,
     private readonly snapshot: GraphSnapshotTable,
+    private readonly nids: NodeIds,
+    private readonly kinds: EdgeKinds,
+    private readonly changes: ChangeLog,
   ) {}
 
   /**
@@ -36,30 +41,63 @@ export class FactWriter {
     }
     const aliased = this.aliasedIds(fragment);
     const insertSolo = this.sql.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`,
     );
+    this.snapshot.touch();
+    const journal = this.changes.journal;
     for (const n of merged.values()) {
       const handles = uniqueHandles(n).join('\n');
       const props = JSON.stringify(n.props ?? {});
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
-      if (!aliased.has(n.id) && insertSolo.run(n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) continue;
+      // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
+      if (n.boundary) this.nids.nid(n.boundary);
+      if (!aliased.has(n.id)) {
+        const nid = this.nids.nid(n.id);
+        if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
+          // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
+          this.search.written(nid);
+          journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
+          continue;
+        }
+      }
       this.factsFromSolo(n.id);
       this.upsertFact(sourceId, n, handles, props);
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
-      if (aliased.has(n.id)) this.aliases.invalidateEffective();
+      if (aliased.has(n.id)) {
+        this.aliases.invalidateEffective();
+        journal.aliasesChanged = true;
+      }
     }
     const insertEdge = this.sql.stmt(
-      'INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const nids = this.nids;
+    // Kinds repeat: checked and numbered once per fragment (and runs of one kind look up nothing).
+    const codes = new Map<string, number>();
+    let lastKind = '';
+    let code = 0;
     for (const e of fragment.edges) {
-      if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+      if (e.kind !== lastKind) {
+        let c = codes.get(e.kind);
+        if (c === undefined) {
+          if (!isEdgeKind(e.kind)) throw new Error(`unknown edge kind '${String(e.kind)}' from ${e.from}`);
+          codes.set(e.kind, (c = this.kinds.code(e.kind)));
+        }
+        code = c;
+        lastKind = e.kind;
+      }
       const p = e.props ?? {};
       const shared = derived && Array.isArray(p.evidence) && p.evidence.length > 0;
       const props = shared ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
       const refs = shared ? this.evidence.refs(p.evidence!) : null;
-      insertEdge.run(e.from, e.to, e.kind, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, p.firstSeen ?? null, p.lastSeen ?? null, props, refs);
+      const src = nids.nid(e.from);
+      const dst = nids.nid(e.to);
+      const firstSeen = p.firstSeen ?? null;
+      const lastSeen = p.lastSeen ?? null;
+      const id = insertEdge.run(src, dst, code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs).lastInsertRowid as number;
+      journal.edgeAdded(id, src, dst, code, Boolean(p.conditional), firstSeen, lastSeen, typeof p.accessLevel === 'string' ? p.accessLevel : null);
     }
     if (fragment.aliases?.length) {
       const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
@@ -70,6 +108,7 @@ export class FactWriter {
         touched.add(a.from);
         touched.add(a.to);
       }
+      journal.aliasesChanged = true;
       this.aliases.invalidate();
     }
     return { nodes: merged.size, edges: fragment.edges.length };
@@ -78,13 +117,15 @@ export class FactWriter {
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
     const touched = new Set<string>();
-    this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE);
+    const journal = this.changes.journal;
+    for (const [nid, kind, boundary, id] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id });
     for (const r of this.sql.stmt('SELECT node_id FROM node_facts WHERE source_id = ?').iterate(DERIVED_SOURCE) as Iterable<{ node_id: string }>) touched.add(r.node_id);
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(DERIVED_SOURCE);
-    this.sql.stmt('DELETE FROM edges WHERE derived = 1').run();
+    journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE derived = 1 RETURNING id, src, dst, kind').raw().iterate() as Iterable<[number, number, number, number]>);
+    this.sql.stmt('DELETE FROM derived_nodes').run();
+    this.sql.stmt('DELETE FROM derived_parts').run();
     this.evidence.clear();
-    // Every import re-derives, so this is where the saved graph index goes stale.
-    this.snapshot.drop();
+    this.snapshot.touch();
     return touched;
   }
 
@@ -107,20 +148,30 @@ export class FactWriter {
     }
     const factsOf = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
     // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
-    const rowOf = this.sql.stmt('SELECT solo_source FROM nodes WHERE id = ?');
+    const rowOf = this.sql.stmt('SELECT solo_source, kind, boundary FROM nodes WHERE id = ?');
+    const journal = this.changes.journal;
     const del = (id: string) => {
-      if (rowOf.get(id) !== undefined) this.search.deleteNodes('id = ?', id);
+      if (rowOf.get(id) === undefined) return;
+      for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     };
     const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
     // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
     for (const id of all) if (aliases.has(id)) del(id);
+    this.snapshot.touch();
     const upsert = this.sql.stmt(
-      `INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
        RETURNING rowid`,
     );
+    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string) => {
+      const before = rowOf.get(id) as { kind: string; boundary: string | null } | undefined;
+      const nid = this.nids.nid(id);
+      if (boundary) this.nids.nid(boundary);
+      this.search.written(upsert.pluck().get(nid, id, kind, name, stub, boundary, handles, props, sources) as number);
+      journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
+    };
     for (const id of canonicalIds) {
       const facts = factsOf.all(id) as FactRowRaw[];
       for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
@@ -130,30 +181,21 @@ export class FactWriter {
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        this.search.written(upsert.pluck().get(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`) as number);
+        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
         continue;
       }
-      // Stubs first, then sources in import order: a full description overrides a stub, a later import an earlier one.
-      facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
-      let kind = facts[0]!.kind;
-      let name = facts[0]!.name;
-      let boundary = facts[0]!.boundary;
-      const props: JsonObject = {};
-      const handles = new Set<string>([id]);
-      for (const f of facts) {
-        if (!f.stub || facts.every((g) => g.stub)) {
-          kind = f.kind;
-          name = f.name;
-          boundary = f.boundary ?? boundary;
-        } else if (!boundary) boundary = f.boundary;
-        Object.assign(props, JSON.parse(f.props) as JsonObject);
-        for (const h of f.handles.split('\n')) if (h) handles.add(h);
-        handles.add(f.node_id);
-      }
-      const stub = facts.every((f) => f.stub === 1) ? 1 : 0;
-      const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-      this.search.written(upsert.pluck().get(id, kind, name, stub, boundary, [...handles].join('\n'), JSON.stringify(props), JSON.stringify(sources)) as number);
+      const m = mergeFactRows(id, facts);
+      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources);
     }
+  }
+
+  /** The merged view of a node from its facts other than those of one source (a derived node's, say), if any. */
+  mergedWithout(id: string, sourceId: number): NodeRowRaw | undefined {
+    const facts = (this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC').all(id) as FactRowRaw[]).filter((f) => f.source_id !== sourceId);
+    for (const alias of this.aliases.aliasesOf(id)) facts.push(...(this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ?').all(alias) as FactRowRaw[]).filter((f) => f.source_id !== sourceId));
+    if (!facts.length) return undefined;
+    const m = mergeFactRows(id, facts);
+    return { id, kind: m.kind, name: m.name, stub: m.stub, boundary: m.boundary, handles: m.handles, props: m.props, sources: m.sources };
   }
 
   /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
@@ -184,4 +226,30 @@ export class FactWriter {
       )
       .run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
   }
+}
+
+/**
+ * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
+ * overrides a stub and a later import an earlier one; handles are the union.
+ */
+function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string } {
+  facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
+  let kind = facts[0]!.kind;
+  let name = facts[0]!.name;
+  let boundary = facts[0]!.boundary;
+  const props: JsonObject = {};
+  const handles = new Set<string>([id]);
+  const allStubs = facts.every((g) => g.stub === 1);
+  for (const f of facts) {
+    if (!f.stub || allStubs) {
+      kind = f.kind;
+      name = f.name;
+      boundary = f.boundary ?? boundary;
+    } else if (!boundary) boundary = f.boundary;
+    Object.assign(props, JSON.parse(f.props) as JsonObject);
+    for (const h of f.handles.split('\n')) if (h) handles.add(h);
+    handles.add(f.node_id);
+  }
+  const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: JSON.stringify(sources) };
 }

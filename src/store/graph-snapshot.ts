@@ -1,14 +1,37 @@
 import type { Sql } from './sql.js';
 import { writeIfFree } from './write-lock.js';
 
-/** The serialised graph index (`graph_snapshot`, migration 0002) and the stamp of what it was built from. */
+/**
+ * The serialised graph index (`graph_snapshot`, migration 0002) and the case's graph version: a number in `meta`
+ * raised by every write transaction that changes nodes, edges or aliases. A snapshot stamped with the current
+ * version is the index of the case as it is; reading the stamp costs one row, whatever the size of the case.
+ */
 export class GraphSnapshotTable {
+  /** Whether the open write transaction has raised the version already. */
+  private raised = false;
+
   constructor(private readonly sql: Sql) {}
 
   /** What a graph index was built from: changes whenever nodes, edges or aliases do. */
   stamp(): string {
-    const one = (text: string) => this.sql.stmt(text).pluck().get() as number | null;
-    return [one('SELECT max(id) FROM edges') ?? 0, one('SELECT count(*) FROM edges'), one('SELECT max(rowid) FROM nodes') ?? 0, one('SELECT count(*) FROM nodes'), one('SELECT count(*) FROM node_aliases')].join(':');
+    return String(this.version());
+  }
+
+  version(): number {
+    const v = this.sql.stmt("SELECT value FROM meta WHERE key = 'graph_version'").pluck().get() as string | undefined;
+    return v === undefined ? 0 : Number(v);
+  }
+
+  /** Nodes, edges or aliases are being written: the version goes up (once per transaction; a rollback undoes it). */
+  touch(): void {
+    if (this.raised || !this.sql.db.inTransaction) return;
+    this.sql.stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('graph_version', ?)").run(String(this.version() + 1));
+    this.raised = true;
+  }
+
+  /** A transaction ended. */
+  end(): void {
+    this.raised = false;
   }
 
   load(): { stamp: string; data: Buffer } | undefined {

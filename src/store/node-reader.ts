@@ -1,4 +1,4 @@
-import type { NodeKind } from '../model/kinds.js';
+import { NODE_KINDS, type NodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import { toNode, type NodeRowRaw } from './rows.js';
 import { ftsQuote, type SearchIndex } from './search-index.js';
@@ -36,14 +36,42 @@ export class NodeReader {
     }
   }
 
+  /**
+   * Nodes of a kind in some scopes (scopeOf: the boundary they live in, a boundary node its own id, '' neither):
+   * read through the boundary index, so a few clusters of a large case cost what they hold.
+   */
+  *nodesOfKindIn(kind: NodeKind, scopes: readonly string[]): IterableIterator<StoredNode> {
+    const named = scopes.filter(Boolean);
+    const seen = new Set<string>();
+    const rows: Iterable<NodeRowRaw>[] = [];
+    const list = (xs: readonly string[]) => xs.map(() => '?').join(',');
+    if (named.length) {
+      rows.push(this.sql.stmt(`SELECT * FROM nodes WHERE boundary IN (${list(named)}) AND +kind = ?`).iterate(...named, kind) as Iterable<NodeRowRaw>);
+      if (NODE_KINDS[kind].category === 'boundary') rows.push(this.sql.stmt(`SELECT * FROM nodes WHERE id IN (${list(named)}) AND boundary IS NULL AND +kind = ?`).iterate(...named, kind) as Iterable<NodeRowRaw>);
+    }
+    if (named.length < scopes.length && NODE_KINDS[kind].category !== 'boundary') rows.push(this.sql.stmt('SELECT * FROM nodes WHERE kind = ? AND boundary IS NULL').iterate(kind) as Iterable<NodeRowRaw>);
+    for (const part of rows) {
+      for (const r of part) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        yield toNode(r);
+      }
+    }
+  }
+
+  /** A node's kind and boundary (no props parsed), for working out its scope. */
+  scopeInfo(id: string): { kind: NodeKind; boundary: string | null } | undefined {
+    return this.sql.stmt('SELECT kind, boundary FROM nodes WHERE id = ?').get(this.aliases.canonical(id)) as { kind: NodeKind; boundary: string | null } | undefined;
+  }
+
   /** Every node id with its kind, for building in-memory indexes. */
   *nodeKinds(): IterableIterator<{ id: string; kind: NodeKind; boundary: string | null }> {
     yield* this.sql.stmt('SELECT id, kind, boundary FROM nodes').iterate() as Iterable<{ id: string; kind: NodeKind; boundary: string | null }>;
   }
 
-  /** Every node with what a graph index keeps in memory (no props, no handles). */
-  *graphNodes(): IterableIterator<[id: string, kind: string, name: string, boundary: string | null, stub: number]> {
-    yield* this.sql.db.prepare('SELECT id, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[string, string, string, string | null, number]>;
+  /** Every node with what a graph index keeps in memory (no props, no handles), by its number. */
+  *graphNodes(): IterableIterator<[nid: number, kind: string, name: string, boundary: string | null, stub: number]> {
+    yield* this.sql.db.prepare('SELECT rowid, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[number, string, string, string | null, number]>;
   }
 
   /** Every node row in insertion order (exports stream these). */

@@ -39,14 +39,14 @@ export class SearchIndex {
     stmt('INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes WHERE rowid > ?').run(upkeep.newFrom);
   }
 
-  /** Deletes node rows matching a condition, with their search entries. */
-  deleteNodes(where: string, ...params: (string | number)[]): void {
+  /** Deletes node rows matching a condition, with their search entries; returns the rows deleted. */
+  deleteNodes(where: string, ...params: (string | number)[]): [nid: number, kind: string, boundary: string | null, id: string][] {
     const stmt = (text: string) => this.sql.stmt(text);
     // Rows added in this transaction are not in the search index yet (it is filled at commit): nothing to remove.
     const indexedUpTo = this.upkeep?.newFrom ?? Number.MAX_SAFE_INTEGER;
     stmt(`DELETE FROM node_name_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
     stmt(`DELETE FROM node_handle_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE ${where} AND rowid <= ?)`).run(...params, indexedUpTo);
-    stmt(`DELETE FROM nodes WHERE ${where}`).run(...params);
+    return stmt(`DELETE FROM nodes WHERE ${where} RETURNING rowid, kind, boundary, id`).raw().all(...params) as [number, string, string | null, string][];
   }
 
   /** Node rows whose handles match an FTS query (a quoted handle, optionally a prefix `"…"*`). */

@@ -1,5 +1,6 @@
 import type { ImportWarning, JsonObject } from '../model/fragment.js';
 import type { AliasIndex } from './aliases.js';
+import type { ChangeLog } from './change-log.js';
 import type { SearchIndex } from './search-index.js';
 import type { Sql } from './sql.js';
 import type { SourceRow } from './types.js';
@@ -10,6 +11,7 @@ export class SourcesTable {
     private readonly sql: Sql,
     private readonly search: SearchIndex,
     private readonly aliases: AliasIndex,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** Sources a new import of (label, content) replaces: the same label, or the same content in the same format. */
@@ -36,10 +38,17 @@ export class SourcesTable {
       touched.add(r.alias);
       touched.add(r.canonical);
     }
-    this.search.deleteNodes('solo_source = ?', id);
+    const journal = this.changes.journal;
+    // A statement of an aliased id going away can take an alias out of effect.
+    const raw = this.aliases.raw();
+    if (raw.size) {
+      const named = new Set([...raw.keys(), ...raw.values()]);
+      if ([...touched].some((t) => named.has(t))) journal.aliasesChanged = true;
+    }
+    for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('solo_source = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
-    this.sql.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id);
-    this.sql.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
+    if (this.sql.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id).changes) journal.aliasesChanged = true;
+    journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE source_id = ? RETURNING id, src, dst, kind').raw().iterate(id) as Iterable<[number, number, number, number]>);
     this.sql.stmt('DELETE FROM scanner_results WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM sources WHERE id = ?').run(id);
     this.aliases.invalidate();

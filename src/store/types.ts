@@ -33,6 +33,8 @@ export interface StoredEdge {
   firstSeen: string | null;
   lastSeen: string | null;
   props: EdgeProps;
+  /** Derived edges: the rule that derived it (the first, when several did). */
+  rule?: string;
 }
 
 export interface SourceRow {

@@ -85,7 +85,7 @@ export function writeEstate(path: string, edgeCount: number, seed = 7): void {
  * The baseline: breadth-first reach over the same CSR arrays, nothing recorded but visited; then, as blast radius
  * does, the boundaries whose admin node was reached are taken whole in one pass over the nodes.
  */
-function rawBfs(index: GraphIndex, origin: number): number {
+export function rawBfs(index: GraphIndex, origin: number): number {
   const { offsets, targets, nodeKind } = index.d;
   const seen = new Uint8Array(index.n);
   const queue = new Int32Array(index.n);
@@ -121,7 +121,7 @@ function rawBfs(index: GraphIndex, origin: number): number {
   return tail;
 }
 
-function percentile(samples: number[], p: number): number {
+export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }

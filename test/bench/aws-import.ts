@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEngine } from '../../src/api/engine.js';
-import { migration0001 } from '../../src/store/migrations/0001-initial.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import type { BenchOptions } from './run.js';
 
 const ACCOUNT = '123456789012';
@@ -13,7 +13,7 @@ const HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,
 
 interface User { name: string; keys: { id: string; created: string }[]; password: boolean }
 
-function users(n: number): User[] {
+export function users(n: number): User[] {
   return Array.from({ length: n }, (_, i) => ({
     name: `svc-${i}`,
     password: i % 5 === 0,
@@ -24,14 +24,20 @@ function users(n: number): User[] {
   }));
 }
 
-export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
-  const n = opts.nodes ?? (opts.quick ? 2_000 : 20_000);
-  const list = users(n);
+/** The credential report (CSV) and the list-access-keys outputs (appended) of these users, as the CLI writes them. */
+export function credentialFiles(list: User[]): { report: string; keys: string } {
   const report = [HEADER, ...list.map((u) => {
     const k = (i: number) => (u.keys[i] ? ['true', u.keys[i]!.created, i === 0 ? 'N/A' : '2026-01-01T00:00:00+00:00', i === 0 ? 'N/A' : 'us-east-1', i === 0 ? 'N/A' : 's3'] : ['false', 'N/A', 'N/A', 'N/A', 'N/A']);
     return [u.name, `arn:aws:iam::${ACCOUNT}:user/${u.name}`, '2023-01-01T00:00:00+00:00', String(u.password), u.password ? 'no_information' : 'N/A', 'N/A', 'N/A', 'false', ...k(0), ...k(1), 'false', 'N/A', 'false', 'N/A'].join(',');
   })].join('\n');
   const keys = list.map((u) => JSON.stringify({ AccessKeyMetadata: u.keys.map((k) => ({ UserName: u.name, AccessKeyId: k.id, Status: 'Active', CreateDate: k.created })) }, null, 4)).join('\n');
+  return { report, keys };
+}
+
+export async function bench(opts: BenchOptions): Promise<Record<string, number>> {
+  const n = opts.nodes ?? (opts.quick ? 2_000 : 20_000);
+  const list = users(n);
+  const { report, keys } = credentialFiles(list);
   const reportFile = join(opts.dir, 'credential-report.csv');
   const keysFile = join(opts.dir, 'access-keys.json');
   writeFileSync(reportFile, report);
@@ -63,23 +69,32 @@ function rawInsert(list: User[], path: string): number {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  migration0001.up(db);
+  for (const m of MIGRATIONS) m.up(db);
   const start = performance.now();
-  const insNode = db.prepare('INSERT INTO nodes (id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)');
-  const insEdge = db.prepare('INSERT INTO edges (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, ?, 1, 0, 0, NULL, NULL, ?)');
+  // Rows as the case schema holds them: each id numbered once (a node's number is its rowid), edges by number.
+  const insId = db.prepare('INSERT INTO node_ids (id) VALUES (?)');
+  const insRow = db.prepare('INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)');
+  const insNode = (id: string, ...rest: (string | number)[]) => {
+    const nid = Number(insId.run(id).lastInsertRowid);
+    insRow.run(nid, id, ...rest);
+    return nid;
+  };
+  const insEdgeRow = db.prepare('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props) VALUES (?, ?, 1, 1, 0, 0, NULL, NULL, ?)');
+  const insEdge = (src: number, dst: number, props: string) => insEdgeRow.run(src, dst, props);
   const boundary = `aws:account:${ACCOUNT}`;
   db.transaction(() => {
+    db.exec("INSERT INTO edge_kinds (code, kind) VALUES (1, 'AUTHENTICATES_AS')");
     for (const [i, u] of list.entries()) {
       const arn = `arn:aws:iam::${ACCOUNT}:user/${u.name}`;
-      insNode.run(arn, 'aws_user', u.name, 1, boundary, `${arn}\n${u.name}`, JSON.stringify({ userName: u.name, mfa_active: false, password_enabled: u.password }), '[1]');
+      const user = insNode(arn, 'aws_user', u.name, 1, boundary, `${arn}\n${u.name}`, JSON.stringify({ userName: u.name, mfa_active: false, password_enabled: u.password }), '[1]');
       for (const [k, key] of u.keys.entries()) {
         const id = `aws:key:${key.id}`;
-        insNode.run(id, 'aws_access_key', key.id, 0, boundary, `${id}\n${key.id}\naws:keyslot:${arn}:${k + 1}`, JSON.stringify({ userName: u.name, status: 'Active', active: true, createdAt: key.created, lastUsedAt: null, slot: k + 1 }), '[1,2]');
-        insEdge.run(id, arn, 'AUTHENTICATES_AS', JSON.stringify({ at: `line ${i + 2}` }));
+        const nid = insNode(id, 'aws_access_key', key.id, 0, boundary, `${id}\n${key.id}\naws:keyslot:${arn}:${k + 1}`, JSON.stringify({ userName: u.name, status: 'Active', active: true, createdAt: key.created, lastUsedAt: null, slot: k + 1 }), '[1,2]');
+        insEdge(nid, user, JSON.stringify({ at: `line ${i + 2}` }));
       }
       if (u.password) {
-        insNode.run(`aws:password:${arn}`, 'aws_password', `${u.name} console password`, 0, boundary, `aws:password:${arn}`, JSON.stringify({ active: true, lastUsedAt: null }), '[1]');
-        insEdge.run(`aws:password:${arn}`, arn, 'AUTHENTICATES_AS', JSON.stringify({ at: `line ${i + 2}` }));
+        const nid = insNode(`aws:password:${arn}`, 'aws_password', `${u.name} console password`, 0, boundary, `aws:password:${arn}`, JSON.stringify({ active: true, lastUsedAt: null }), '[1]');
+        insEdge(nid, user, JSON.stringify({ at: `line ${i + 2}` }));
       }
     }
     db.exec('INSERT INTO node_name_fts (rowid, name) SELECT rowid, name FROM nodes; INSERT INTO node_handle_fts (rowid, handles) SELECT rowid, handles FROM nodes');

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { openEngine } from '../../src/api/engine.js';
 import type { BenchOptions } from './run.js';
 
-const ACCOUNT = '123456789012';
-const EXTERNAL = ['210987654321', '333344445555'];
+const DEFAULT_ACCOUNT = '123456789012';
+const DEFAULT_EXTERNAL = ['210987654321', '333344445555'];
 
 /** Deterministic PRNG (mulberry32), so every run builds the same account. */
 function rng(seed: number): () => number {
@@ -20,8 +20,8 @@ function rng(seed: number): () => number {
   };
 }
 
-export function syntheticGaad(users: number, roles: number, policies: number): object {
-  const r = rng(42);
+export function syntheticGaad(users: number, roles: number, policies: number, ACCOUNT = DEFAULT_ACCOUNT, EXTERNAL = DEFAULT_EXTERNAL, seed = 42): object {
+  const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const arn = (type: string, name: string) => `arn:aws:iam::${ACCOUNT}:${type}/${name}`;
   const services = ['s3', 'dynamodb', 'sqs', 'sns', 'logs', 'cloudwatch', 'ec2', 'lambda', 'kms', 'secretsmanager'];

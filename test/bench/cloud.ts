@@ -38,7 +38,7 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
 }
 
 /** One organization, 20 folders, `n` projects, each with 10 service accounts, 20 buckets and a typical policy. */
-function syntheticOrganization(n: number): { resources: string; policies: string; assets: number } {
+export function syntheticOrganization(n: number): { resources: string; policies: string; assets: number } {
   const crm = '//cloudresourcemanager.googleapis.com';
   const res: string[] = [];
   const pol: string[] = [];

@@ -21,6 +21,9 @@ export interface BenchOptions {
 type BenchModule = { bench?: (opts: BenchOptions) => Promise<Record<string, number>> };
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Modules that are not areas (helpers), and areas that take minutes and run only when named with --only. */
+const HELPERS = ['run.ts', 'synthetic.ts', 'measure.ts', 'scale-estate.ts'];
+const OPT_IN = ['scale'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -40,10 +43,10 @@ async function main(): Promise<void> {
   }
   const only = values.only?.split(',').map((s) => s.trim());
   const areas = readdirSync(here)
-    .filter((f) => f.endsWith('.ts') && !['run.ts', 'synthetic.ts', 'measure.ts'].includes(f))
+    .filter((f) => f.endsWith('.ts') && !HELPERS.includes(f))
     .map((f) => basename(f, '.ts'))
     .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
-    .filter((a) => !only || only.includes(a));
+    .filter((a) => (only ? only.includes(a) : !OPT_IN.includes(a)));
   const shared = [...(values.quick ? ['--quick'] : []), ...(values.nodes ? ['--nodes', values.nodes] : []), ...(values.edges ? ['--edges', values.edges] : [])];
   const figures: Record<string, number> = {};
   let peak = 0;

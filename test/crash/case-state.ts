@@ -1,5 +1,6 @@
 // What a case holds, as one hash: every table's rows in order, without the columns that record when (an import done
-// twice at different times holds the same facts) and without the graph snapshot (a cache). And its integrity.
+// twice at different times holds the same facts, so the derivation's record of its time is left out too) and without
+// the graph snapshot (a cache). And its integrity.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 
@@ -14,7 +15,9 @@ export function caseState(path: string): { integrity: string; hash: string; sour
       if (!cols.length) continue;
       const list = cols.map((c) => `"${c}"`).join(', ');
       hash.update(`${t}(${list})\n`);
-      for (const row of db.prepare(`SELECT ${list} FROM "${t}" ORDER BY ${list}`).raw().iterate()) {
+      // The derivation's bookkeeping records the time of the import that derived (incremental derive compares it).
+      const where = t === 'meta' ? " WHERE key != 'derive_state'" : '';
+      for (const row of db.prepare(`SELECT ${list} FROM "${t}"${where} ORDER BY ${list}`).raw().iterate()) {
         hash.update(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('base64') : v)));
         hash.update('\n');
       }

@@ -8,6 +8,8 @@ import { ImportError } from '../../src/importers/errors.js';
 import { createInput, openInput } from '../../src/importers/input.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../src/importers/limits.js';
 import { yamlTooDeepAt } from '../../src/importers/yaml.js';
+import { runImport } from '../../src/api/import.js';
+import { CaseStore } from '../../src/store/case-store.js';
 import { cli, ROOT, tempCase, tempDir } from '../helpers.js';
 import { gzipBomb, multiMemberBomb } from './bombs.js';
 
@@ -170,4 +172,27 @@ describe('nesting limits', () => {
       expect(performance.now() - started, name).toBeLessThan(10_000);
     }
   }, 60_000);
+});
+
+describe('streamed documents', () => {
+  it('skip a member larger than one record may be (the edges an OpenGraph node pass skips), yet cap each record', async () => {
+    const dir = tempDir();
+    // Edges first: the node pass skips the whole edges array, far larger than the record limit.
+    const edges = Array.from({ length: 400 }, (_, i) => ({ kind: 'T_AdminTo', start: { value: `n${i % 20}` }, end: { value: `n${(i + 1) % 20}` } }));
+    const nodes = Array.from({ length: 20 }, (_, i) => ({ id: `n${i}`, kinds: ['T_User'], properties: { name: `user ${i}` } }));
+    writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ metadata: { source_kind: 'T' }, graph: { edges, nodes } }));
+    const small = limits({ streamAboveBytes: 1024, maxLineBytes: 4096 });
+    const store = CaseStore.open(tempCase(), { create: true });
+    try {
+      const r = await runImport(store, { files: [{ path: join(dir, 'tenant.json') }] }, { limits: small });
+      expect(r.counts.nodes).toBe(20);
+      expect([...store.edgesOfKind('OPENGRAPH_EDGE')]).toHaveLength(400);
+      // One record past the limit is still refused, naming its place.
+      nodes[3]!.properties.name = 'x'.repeat(5000);
+      writeFileSync(join(dir, 'tenant.json'), JSON.stringify({ graph: { edges, nodes } }));
+      await expect(runImport(store, { files: [{ path: join(dir, 'tenant.json') }] }, { limits: small })).rejects.toThrow(/\$\.graph\.nodes\[3\].*larger than 4 KiB/);
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -41,7 +41,7 @@ describe('case store', () => {
       return rows;
     };
     const fresh = schema();
-    expect(fresh.map((r) => (r as { name: string }).name)).toEqual(expect.arrayContaining(['edges_src', 'edges_dst', 'nodes_kind', 'nodes_boundary']));
+    expect(fresh.map((r) => (r as { name: string }).name)).toEqual(expect.arrayContaining(['edge_rows_src', 'edge_rows_dst', 'edge_rows_kind', 'nodes_kind', 'nodes_boundary']));
     store.begin();
     store.suspendEdgeIndexes();
     store.suspendNodeIndexes();

@@ -57,6 +57,15 @@ function snapshotSaved(casePath: string): boolean {
   }
 }
 
+function dropSnapshot(casePath: string): void {
+  const db = new Database(casePath);
+  try {
+    db.prepare('DELETE FROM graph_snapshot').run();
+  } finally {
+    db.close();
+  }
+}
+
 async function storyCase(): Promise<{ casePath: string; keyId: string }> {
   const casePath = join(tempDir(), 'case.blastmap');
   expect((await cli('import', STORY, '--case', casePath)).code).toBe(0);
@@ -67,7 +76,10 @@ async function storyCase(): Promise<{ casePath: string; keyId: string }> {
 describe('two processes on one case', () => {
   it('readers answer from the last commit while another process writes, without waiting for it; analysis rebuilds its index in memory', async () => {
     const { casePath, keyId } = await storyCase();
-    expect(snapshotSaved(casePath)).toBe(false);
+    // The import saved the graph index with the case (#19: no stall after an import); without it, as in a case whose
+    // snapshot is out of date, a query builds the index itself.
+    expect(snapshotSaved(casePath)).toBe(true);
+    dropSnapshot(casePath);
     const holder = await holdWrite(casePath, keyId, 15_000);
     for (const args of [['search', 'ci'], ['node', keyId], ['findings'], ['blast-radius', keyId], ['paths', keyId, '--to', 'admin']]) {
       const { ms, value } = await timed(() => cli(...args, '--case', casePath, '--json'));

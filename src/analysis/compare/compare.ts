@@ -95,7 +95,7 @@ export function compareStates(a: GraphState, b: GraphState, opts: CompareOptions
     }
     if (!inA) continue;
     const change: NodeChangeRaw = { g };
-    if (A.d.names[x] !== B.d.names[y]) change.renamedFrom = A.d.names[x]!;
+    if (A.d.names.get(x) !== B.d.names.get(y)) change.renamedFrom = A.d.names.get(x);
     const ba = boundaryG(A, x, 'a');
     const bb = boundaryG(B, y, 'b');
     if (ba !== bb) {

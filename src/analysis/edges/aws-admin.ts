@@ -1,6 +1,7 @@
 import { ids } from '../../model/ids.js';
+import { reads } from '../reads.js';
 import { adminGrants } from '../../providers/aws/admin.js';
-import { awsModel } from '../../providers/aws/model.js';
+import { awsModel, AWS_MODEL_READS } from '../../providers/aws/model.js';
 import { edgeProps } from '../../providers/aws/emit.js';
 import type { EdgeRule } from './types.js';
 
@@ -8,6 +9,7 @@ export const awsAdmin: EdgeRule = {
   id: 'aws-admin',
   description: 'IAM principals with admin-equivalent rights (* on *, or able to rewrite their own permissions) → admin of their account.',
   emits: ['ADMIN_OF'],
+  reads: reads(AWS_MODEL_READS, { nodes: ['admin'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     for (const [id, grants] of adminGrants(ctx)) {

@@ -1,6 +1,7 @@
 import { ids } from '../../model/ids.js';
-import { awsModel, requestContext, statementEvidence, type AwsModel, type Principal } from '../../providers/aws/model.js';
-import { edgeProps, ensureAccount, ensurePrincipal, ensureService, kindWord } from '../../providers/aws/emit.js';
+import { reads } from '../reads.js';
+import { awsModel, requestContext, statementEvidence, type AwsModel, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, ensureAccount, ensurePrincipal, ensureService, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { denyCovers } from '../../providers/aws/principal-match.js';
 import { trustedPrincipals, trustOf, type Trusted } from '../../providers/aws/trust.js';
@@ -16,6 +17,7 @@ export const awsCanAssume: EdgeRule = {
   id: 'aws-can-assume',
   description: 'Who can assume each IAM role: trust policy and identity policies evaluated together, as AWS does.',
   emits: ['CAN_ASSUME', 'TRUSTS'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS),
   derive(ctx) {
     const model = awsModel(ctx);
     for (const role of model.principals) {

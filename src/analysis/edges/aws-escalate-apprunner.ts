@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // App Runner: a service whose instance role is a passed role, or an existing service redeployed with the
@@ -22,5 +22,6 @@ export const awsEscalateApprunner: EdgeRule = {
   id: 'aws-escalate-apprunner',
   description: 'App Runner privilege escalation: services created with a passed instance role, or existing services redeployed (pathfinding.cloud apprunner-001, apprunner-002).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, APPRUNNER_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // Bedrock AgentCore code interpreters run the caller's code with their execution role: a new interpreter with a
@@ -23,5 +23,6 @@ export const awsEscalateBedrock: EdgeRule = {
   id: 'aws-escalate-bedrock',
   description: 'Bedrock AgentCore privilege escalation: code interpreters created with a passed role, or sessions on existing ones (pathfinding.cloud bedrock-001, bedrock-002).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, BEDROCK_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // CloudFormation: stacks and stack sets deployed by a passed role, or a template change on an existing stack,
@@ -29,5 +29,6 @@ export const awsEscalateCloudformation: EdgeRule = {
   id: 'aws-escalate-cloudformation',
   description: 'CloudFormation privilege escalation: stacks, stack sets and change sets deployed by a passed role, or template changes on stacks that deploy with a service role (pathfinding.cloud cloudformation-001 … cloudformation-005).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, CLOUDFORMATION_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // CodeBuild: a new project building as a passed role, or a build of an existing project with an overridden
@@ -18,5 +18,6 @@ export const awsEscalateCodebuild: EdgeRule = {
   id: 'aws-escalate-codebuild',
   description: 'CodeBuild privilege escalation: new projects with a passed service role, builds of existing projects with an overridden buildspec (pathfinding.cloud codebuild-001 … codebuild-004).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, CODEBUILD_TECHNIQUES),
 };

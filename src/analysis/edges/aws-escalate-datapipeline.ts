@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // Data Pipeline (closed to new customers, still running in old accounts): a pipeline whose shell activities
@@ -12,5 +12,6 @@ export const awsEscalateDatapipeline: EdgeRule = {
   id: 'aws-escalate-datapipeline',
   description: 'Data Pipeline privilege escalation: a pipeline of shell activities running as a passed role (pathfinding.cloud datapipeline-001).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, DATAPIPELINE_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // EC2: instances launched with the instance profile of a passed role (on demand, spot, Auto Scaling), or an
@@ -39,5 +39,6 @@ export const awsEscalateEc2: EdgeRule = {
   id: 'aws-escalate-ec2',
   description: 'EC2 privilege escalation: instances launched with a passed instance profile, or existing instances and launch templates given new user data (pathfinding.cloud ec2-001, ec2-002, ec2-004, ec2-005; Auto Scaling).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, EC2_TECHNIQUES),
 };

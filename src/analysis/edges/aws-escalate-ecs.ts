@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // ECS: tasks and services running with a passed task role, a role passed as an override into an existing task
@@ -24,5 +24,6 @@ export const awsEscalateEcs: EdgeRule = {
   id: 'aws-escalate-ecs',
   description: 'ECS privilege escalation: tasks and services with a passed task role, task-role overrides on existing task definitions, ECS Exec into running tasks (pathfinding.cloud ecs-001 … ecs-009).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, ECS_TECHNIQUES),
 };

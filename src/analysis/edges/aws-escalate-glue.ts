@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // Glue: development endpoints (SSH), jobs, triggers and interactive sessions running as a passed role, or an
@@ -23,5 +23,6 @@ export const awsEscalateGlue: EdgeRule = {
   id: 'aws-escalate-glue',
   description: 'Glue privilege escalation: development endpoints, jobs, triggers and interactive sessions running as a passed role, or existing endpoints and jobs taken over (pathfinding.cloud glue-001 … glue-007).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, GLUE_TECHNIQUES),
 };

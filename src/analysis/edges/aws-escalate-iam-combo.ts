@@ -1,3 +1,6 @@
+import { kindsOfProviders, reads } from '../reads.js';
+import { AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { ids } from '../../model/ids.js';
 import { ADMIN_POLICY_ARN, isAdmin } from '../../providers/aws/admin.js';
 import { awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
@@ -38,6 +41,7 @@ export const awsEscalateIamCombo: EdgeRule = {
   id: 'aws-escalate-iam-combo',
   description: 'Two IAM permissions that together give admin: make another principal admin (attach or write a policy, publish a policy version) and become it (assume it, create its access key, rewrite its trust) — pathfinding.cloud iam-014 … iam-021.',
   emits: ['ADMIN_OF'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: kindsOfProviders('aws'), edges: ['CAN_ASSUME', 'CAN_ESCALATE'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     const modifiers = new Set(MODIFY_ACTIONS.flatMap((a) => model.principalsFor(a)));

@@ -1,7 +1,8 @@
 import { arnAccount, ids } from '../../model/ids.js';
+import { reads } from '../reads.js';
 import { isAdmin } from '../../providers/aws/admin.js';
-import { allOf, awsModel, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
-import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { allOf, awsModel, type AwsModel, type Decision, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
 // IAM-only escalations onto another principal: take over a user's credentials, or rewrite a role's trust policy.
@@ -31,6 +32,7 @@ export const awsEscalateIam: EdgeRule = {
   id: 'aws-escalate-iam',
   description: 'IAM privilege escalation onto other users and roles: new access keys, console passwords, trust-policy rewrites.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: ['aws_access_key', 'aws_password'], edges: ['AUTHENTICATES_AS'], edgeEnds: { AUTHENTICATES_AS: { from: ['aws_access_key'] } } }),
   derive(ctx) {
     const model = awsModel(ctx);
     const pools = {

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // Lambda: a new function running as a passed role, or new code in a function that already runs with one.
@@ -20,5 +20,6 @@ export const awsEscalateLambda: EdgeRule = {
   id: 'aws-escalate-lambda',
   description: 'Lambda privilege escalation: a new function running as a passed role, or new code in a function that runs with one (pathfinding.cloud lambda-001 … lambda-006).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, LAMBDA_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // SageMaker: notebooks, training and processing jobs running as a passed role, or an existing notebook opened
@@ -26,5 +26,6 @@ export const awsEscalateSagemaker: EdgeRule = {
   id: 'aws-escalate-sagemaker',
   description: 'SageMaker privilege escalation: notebooks and jobs running as a passed role, existing notebooks opened or given a lifecycle configuration (pathfinding.cloud sagemaker-001 … sagemaker-005).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, SAGEMAKER_TECHNIQUES),
 };

@@ -1,4 +1,4 @@
-import { deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
+import { SERVICE_ESCALATION_READS, deriveServiceTechniques, type ExistingResource, type ServiceTechnique } from '../../providers/aws/service-escalation.js';
 import type { EdgeRule } from './types.js';
 
 // Running commands on EC2 instances that carry a role: the instance's credentials are the role's. Without an
@@ -17,5 +17,6 @@ export const awsEscalateSsm: EdgeRule = {
   id: 'aws-escalate-ssm',
   description: 'Privilege escalation onto the role of EC2 instances through SSM commands, SSM sessions or EC2 Instance Connect (pathfinding.cloud ssm-001, ssm-002, ec2-003).',
   emits: ['CAN_ESCALATE'],
+  reads: SERVICE_ESCALATION_READS,
   derive: (ctx) => deriveServiceTechniques(ctx, SSM_TECHNIQUES),
 };

@@ -1,7 +1,8 @@
 import { isJsonObject, type Json, type JsonObject } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import { arnAccount, ids } from '../../model/ids.js';
-import { awsModel, statementEvidence } from '../../providers/aws/model.js';
-import { edgeProps, ensureAccount } from '../../providers/aws/emit.js';
+import { awsModel, statementEvidence, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, ensureAccount, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { conditionText, evaluateCondition, statementCoversAction, strings, type ConditionBlock, type Statement } from '../../providers/aws/policy.js';
 import { trustedPrincipals, trustOf } from '../../providers/aws/trust.js';
 import type { DeriveContext, EdgeRule } from './types.js';
@@ -17,6 +18,7 @@ export const awsFederatedTrust: EdgeRule = {
   id: 'aws-federated-trust',
   description: 'Federated subjects (GitHub Actions workflows, EKS service accounts, SAML users) that can assume IAM roles.',
   emits: ['CAN_ASSUME', 'TRUSTS'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS),
   derive(ctx) {
     const model = awsModel(ctx);
     for (const role of model.principals) {

@@ -1,3 +1,6 @@
+import { kindsOfProviders, reads } from '../reads.js';
+import { AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import type { Evidence } from '../../model/fragment.js';
 import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -57,6 +60,7 @@ export const awsNamedResourceAccess: EdgeRule = {
   id: 'aws-named-resource-access',
   description: 'Access of IAM principals to the other AWS resources of the case (functions, instances, stacks, tables, queues, parameters …) that their grants name, at the highest access level.',
   emits: ['CAN_ACCESS'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: kindsOfProviders('aws'), edges: ['USES_ROLE'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     let index: Naming | undefined;

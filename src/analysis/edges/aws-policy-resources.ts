@@ -1,3 +1,6 @@
+import { kindsOfProviders, reads } from '../reads.js';
+import { AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import type { NodeKind } from '../../model/kinds.js';
 import { awsModel } from '../../providers/aws/model.js';
 import { ensureAccount } from '../../providers/aws/emit.js';
@@ -17,6 +20,7 @@ export const awsPolicyResources: EdgeRule = {
   id: 'aws-policy-resources',
   description: 'Resources named by IAM and resource policies (buckets, secrets, functions, tables …) become nodes of the case.',
   emits: [],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: kindsOfProviders('aws'), edges: ['USES_ROLE'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     const named = new Map<string, { res: NamedResource; accounts: Set<string> }>();

@@ -1,3 +1,5 @@
+import { kindsOfProviders, reads } from '../reads.js';
+import { AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { isJsonObject } from '../../model/fragment.js';
 import type { Evidence, JsonObject } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
@@ -46,6 +48,7 @@ export const awsPublicAccess: EdgeRule = {
   id: 'aws-public-access',
   description: 'Resources open to anyone without credentials: resource policies with Principal "*", public Lambda function URLs; and the role a publicly invocable function runs with.',
   emits: ['CAN_ACCESS', 'CAN_ESCALATE'],
+  reads: reads(AWS_EMIT_READS, { nodes: [...kindsOfProviders('aws'), 'anyone'], edges: ['USES_ROLE'] }),
   derive(ctx) {
     for (const [kind, prop] of POLICY_PROPS) {
       for (const node of ctx.nodesOfKind(kind)) {

@@ -1,11 +1,12 @@
 import { isJsonObject } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import type { Evidence } from '../../model/fragment.js';
 import { arnAccount } from '../../model/ids.js';
 import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, type ActionInfo } from '../../providers/aws/catalog.js';
-import { awsModel, requestContext, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
-import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { awsModel, requestContext, statementEvidence, substitute, type AwsModel, type Decision, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { edgeProps, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { notPrincipalDenies, principalNaming } from '../../providers/aws/principal-match.js';
 import { actionPatternMatches, evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type Statement } from '../../providers/aws/policy.js';
 import type { EdgeRule } from './types.js';
@@ -59,6 +60,7 @@ export const awsResourceAccess: EdgeRule = {
   id: 'aws-resource-access',
   description: 'Access of IAM principals to S3 buckets, Secrets Manager secrets and KMS keys: identity and resource policies combined.',
   emits: ['CAN_ACCESS'],
+  reads: reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: ['aws_bucket', 'aws_secret', 'aws_kms_key'] }),
   derive(ctx) {
     const model = awsModel(ctx);
     for (const spec of SPECS) {

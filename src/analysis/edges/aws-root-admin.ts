@@ -1,4 +1,5 @@
 import { arnAccount, ids } from '../../model/ids.js';
+import { reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // The root user controls its account whatever IAM says: no identity policy, boundary or resource policy limits it.
@@ -9,6 +10,7 @@ export const awsRootAdmin: EdgeRule = {
   id: 'aws-root-admin',
   description: 'The root user of an AWS account (from the credential report) → admin of its account.',
   emits: ['ADMIN_OF'],
+  reads: reads({ nodes: ['aws_scp', 'aws_root', 'admin'] }),
   derive(ctx) {
     const scps = [...ctx.nodesOfKind('aws_scp')].length > 0;
     for (const root of ctx.nodesOfKind('aws_root')) {

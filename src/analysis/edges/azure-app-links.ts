@@ -1,4 +1,5 @@
 import type { EdgeRule } from './types.js';
+import { reads, kindsOfProviders } from '../reads.js';
 
 // Links Entra objects that different exports describe: an app registration to its service principal (same
 // appId: the app's credentials get tokens for the service principal, which holds the role assignments), and
@@ -8,6 +9,7 @@ export const azureAppLinks: EdgeRule = {
   id: 'azure-app-links',
   description: 'Entra: an application authenticates as its service principal (same appId); owners of an application or service principal can add credentials to it',
   emits: ['AUTHENTICATES_AS', 'CAN_ESCALATE'],
+  reads: reads({ nodes: kindsOfProviders('azure'), edges: ['OWNS'], edgeEnds: { OWNS: { to: ['azure_application', 'azure_service_principal'] } } }),
   derive(ctx) {
     const apps = new Map<string, { id: string; name: string }>();
     for (const app of ctx.nodesOfKind('azure_application')) {

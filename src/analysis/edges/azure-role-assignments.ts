@@ -1,4 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads, kindsOfProviders } from '../reads.js';
 import { ids } from '../../model/ids.js';
 import { accessLevelOf, BUILTIN_ROLES, builtinRoleByName, canAssignRoles, roleGuid, scopeKind, type RoleInfo, type RolePermissions, type StoredAssignment } from '../../providers/azure/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -14,6 +15,7 @@ export const azureRoleAssignments: EdgeRule = {
   id: 'azure-role-assignments',
   description: 'Azure role assignments: roles that can write role assignments at subscription scope are admin of the subscription; other roles give access to their scope',
   emits: ['ADMIN_OF', 'CAN_ACCESS'],
+  reads: reads({ nodes: [...kindsOfProviders('azure'), 'admin'] }),
   derive(ctx) {
     const holders: StoredNode[] = [];
     // props.roleAssignmentsDeclared: what infrastructure code (Terraform) declares on a scope, beside the scope's listing.

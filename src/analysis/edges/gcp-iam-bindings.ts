@@ -1,4 +1,5 @@
 import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { reads, kindsOfProviders } from '../reads.js';
 import { ids } from '../../model/ids.js';
 import type { NodeKind } from '../../model/kinds.js';
 import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, storedBindings, type Member, type RoleEffect, type StoredBinding } from '../../providers/gcp/iam.js';
@@ -21,6 +22,7 @@ export const gcpIamBindings: EdgeRule = {
   id: 'gcp-iam-bindings',
   description: 'GCP IAM bindings: owners and IAM admins of a project (or above it) are its admins; token creators, key admins and editors can act as its service accounts; resource roles give access',
   emits: ['ADMIN_OF', 'CAN_ESCALATE', 'CAN_ACCESS', 'MEMBER_OF'],
+  reads: reads({ nodes: [...kindsOfProviders('gcp'), 'admin'] }),
   derive(ctx) {
     const model = buildModel(ctx);
     if (!model) return;

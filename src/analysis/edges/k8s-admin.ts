@@ -1,4 +1,5 @@
-import { grantEvidence, isWildcardRule, rbacModel } from '../../providers/k8s/rbac.js';
+import { grantEvidence, isWildcardRule, rbacModel, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // cluster-admin, or any ClusterRole bound cluster-wide with a rule of every verb on every resource of every API
@@ -9,6 +10,7 @@ export const k8sAdmin: EdgeRule = {
   id: 'k8s-admin',
   description: 'Subjects bound cluster-wide to "*" verbs on "*" resources (cluster-admin or equivalent) are cluster admins.',
   emits: ['ADMIN_OF'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     for (const c of model.clusters.values()) {

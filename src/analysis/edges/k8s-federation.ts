@@ -1,4 +1,5 @@
 import { isObject } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import type { Evidence, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { storedBindings } from '../../providers/gcp/iam.js';
@@ -17,6 +18,11 @@ export const k8sFederation: EdgeRule = {
   id: 'k8s-federation',
   description: 'Service accounts annotated for IRSA, GKE or Azure Workload Identity, or given an EKS Pod Identity association, federate to the cloud identity (trust checked when in the case).',
   emits: ['FEDERATES_TO', 'FEDERATION_REFUSED'],
+  reads: reads({
+    nodes: ['k8s_service_account', 'k8s_cluster', 'aws_role', 'gcp_service_account', 'azure_managed_identity', 'azure_application', 'azure_service_principal', 'azure_federated_credential'],
+    edges: ['AUTHENTICATES_AS'],
+    edgeEnds: { AUTHENTICATES_AS: { to: ['azure_application', 'azure_service_principal', 'azure_managed_identity'] } },
+  }),
   derive(ctx) {
     // Collected first: the loop below reads other node kinds, and a store iterator must not be re-entered.
     const accounts = [...ctx.nodesOfKind('k8s_service_account')];

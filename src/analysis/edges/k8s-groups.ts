@@ -1,5 +1,6 @@
 import { ids } from '../../model/ids.js';
-import { rbacModel } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { rbacModel, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // The API server authenticates every service-account token as a member of system:serviceaccounts,
@@ -16,6 +17,7 @@ export const k8sGroups: EdgeRule = {
   id: 'k8s-groups',
   description: 'Kubernetes service accounts and users are members of the system groups bindings name; anonymous requests of system:unauthenticated.',
   emits: ['MEMBER_OF'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     for (const c of model.clusters.values()) {

@@ -1,5 +1,6 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // impersonate lets a request act as another user, group or service account (Impersonate-User/-Group headers).
@@ -10,6 +11,7 @@ export const k8sImpersonate: EdgeRule = {
   id: 'k8s-impersonate',
   description: 'Subjects allowed to impersonate users, groups or service accounts can act as them (system:masters = cluster admin).',
   emits: ['CAN_ESCALATE', 'ADMIN_OF'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

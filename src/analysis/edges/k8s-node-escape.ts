@@ -1,7 +1,8 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import { ids } from '../../model/ids.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, scopeText, type ClusterModel, type Grant } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, scopeText, type ClusterModel, type Grant, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
 import { namedWorkloadExists, POD_CREATORS } from './k8s-pod-create.js';
 import type { DeriveContext, EdgeRule } from './types.js';
@@ -65,6 +66,7 @@ export const k8sNodeEscape: EdgeRule = {
   id: 'k8s-node-escape',
   description: 'Pod creators in namespaces that admit privileged pods become root on the cluster nodes, which read the tokens of the pods running there.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS, { nodes: ['k8s_namespace', 'k8s_node'] }),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

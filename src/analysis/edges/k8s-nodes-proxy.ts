@@ -1,5 +1,6 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
 import type { EdgeRule } from './types.js';
 
@@ -11,6 +12,7 @@ export const k8sNodesProxy: EdgeRule = {
   id: 'k8s-nodes-proxy',
   description: 'Subjects with nodes/proxy can run commands in every pod on those nodes through the kubelet.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

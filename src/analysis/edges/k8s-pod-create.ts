@@ -1,6 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // Whoever can create a pod in a namespace can name any service account of that namespace in its spec and mount
@@ -32,6 +33,7 @@ export const k8sPodCreate: EdgeRule = {
   id: 'k8s-pod-create',
   description: 'Subjects that can create pods or workloads, or patch workloads, in a namespace can run as any service account of it.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

@@ -1,5 +1,6 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // Exec, attach or an ephemeral debug container in a running pod reaches the service-account token mounted in it.
@@ -23,6 +24,7 @@ export const k8sPodExec: EdgeRule = {
   id: 'k8s-pod-exec',
   description: 'Subjects that can exec/attach into pods (or add debug containers) reach the service accounts those pods run as.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

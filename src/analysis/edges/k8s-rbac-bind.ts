@@ -1,6 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { grantEvidence, grants, rbacModel, ruleMatches, type ClusterModel, type Grant, type RoleInfo } from '../../providers/k8s/rbac.js';
+import { grantEvidence, grants, rbacModel, ruleMatches, type ClusterModel, type Grant, type RoleInfo, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // RBAC blocks privilege escalation through bindings unless the creator holds `bind` on the role it binds, and
@@ -20,6 +21,7 @@ export const k8sRbacBind: EdgeRule = {
   id: 'k8s-rbac-bind',
   description: 'Subjects that can create bindings with bind, or edit their own roles with escalate, can grant themselves more.',
   emits: ['ADMIN_OF', 'CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

@@ -1,5 +1,6 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // get, list or watch on secrets returns their data: a service-account token secret is that account's credential
@@ -11,6 +12,7 @@ export const k8sSecrets: EdgeRule = {
   id: 'k8s-secrets',
   description: 'Subjects that can get/list/watch secrets read the service-account token secrets (and other secrets) in scope.',
   emits: ['CAN_READ_CREDENTIAL', 'CAN_ACCESS'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

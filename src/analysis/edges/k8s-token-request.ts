@@ -1,5 +1,6 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText } from '../../providers/k8s/rbac.js';
+import { reads } from '../reads.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, scopeText, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // The TokenRequest API (create serviceaccounts/token) mints a fresh token for the named service account. The
@@ -11,6 +12,7 @@ export const k8sTokenRequest: EdgeRule = {
   id: 'k8s-token-request',
   description: 'Subjects that can create serviceaccounts/token (TokenRequest), or create and read back token Secrets, can act as those service accounts.',
   emits: ['CAN_ESCALATE'],
+  reads: reads(K8S_MODEL_READS),
   derive(ctx) {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();

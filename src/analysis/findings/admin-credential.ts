@@ -1,4 +1,5 @@
-import { adminPrincipals, CREDENTIAL_KINDS, edgeEvidence, holders, isActive, label, nodesOf, propsEvidence } from './common.js';
+import { adminPrincipals, CREDENTIAL_KINDS, edgeEvidence, holders, isActive, label, nodesOf, propsEvidence, MEMBERS_OF_RULED_GROUPS } from './common.js';
+import { reads, kindsOf } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** A credential of an admin-equivalent principal: whoever holds it owns the whole boundary. */
@@ -8,6 +9,7 @@ export const adminCredential: FindingRule = {
   severity: 'high',
   description: 'An active long-lived credential that authenticates as a principal with admin-equivalent rights.',
   remediation: 'Remove admin rights from identities that hold long-lived credentials: split the duties into least-privilege roles, and let people and pipelines reach admin only through short-lived, audited role sessions.',
+  reads: reads({ nodes: [...CREDENTIAL_KINDS, ...kindsOf(['identity', 'group']), 'admin'], edges: ['AUTHENTICATES_AS', 'ADMIN_OF', 'MEMBER_OF'], edgeEnds: MEMBERS_OF_RULED_GROUPS }),
   run(ctx) {
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];

@@ -2,7 +2,7 @@
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
-import type { DerivedOrStoredEdge } from '../edges/types.js';
+import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
 import type { FindingRule } from './types.js';
 import { Glob } from '../../model/glob.js';
 
@@ -17,6 +17,9 @@ export const CREDENTIAL_KINDS = (Object.keys(NODE_KINDS) as NodeKind[]).filter((
 export const KEY_KINDS: readonly NodeKind[] = ['aws_access_key', 'gcp_sa_key', 'azure_client_secret', 'azure_certificate'];
 /** The non-human identities a person creates and answers for (users, roles, service accounts, apps). */
 export const WORKLOAD_IDENTITY_KINDS: readonly NodeKind[] = ['aws_user', 'aws_role', 'k8s_service_account', 'gcp_service_account', 'azure_application', 'azure_service_principal', 'azure_managed_identity'];
+
+/** Membership edges the finding rules follow: into the groups of cloud providers and clusters (not OpenGraph groups, which hold no derived rights). */
+export const MEMBERS_OF_RULED_GROUPS: NonNullable<RuleReads['edgeEnds']> = { MEMBER_OF: { to: ['aws_group', 'gcp_group', 'azure_group', 'k8s_group'] } };
 
 export function* nodesOf(ctx: FindingContext, kinds: readonly NodeKind[]): Iterable<StoredNode> {
   for (const k of kinds) for (const n of ctx.nodesOfKind(k)) if (!n.stub) yield n;

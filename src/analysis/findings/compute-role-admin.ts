@@ -1,4 +1,5 @@
-import { adminPrincipals, asList, edgeEvidence, label, nodesOf, statements } from './common.js';
+import { adminPrincipals, asList, edgeEvidence, label, nodesOf, statements, MEMBERS_OF_RULED_GROUPS } from './common.js';
+import { reads, kindsOf } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** Roles that compute (EC2, Lambda, ECS tasks…) can assume and that are admin-equivalent. */
@@ -8,6 +9,7 @@ export const computeRoleAdmin: FindingRule = {
   severity: 'high',
   description: 'An admin-equivalent role that an AWS compute service can assume: code running on that compute, or anyone who can pass the role to it, has admin.',
   remediation: 'Give the workload its own role with only the actions it calls (use IAM Access Analyzer policy generation from its CloudTrail activity); keep admin roles assumable by people through SSO only.',
+  reads: reads({ nodes: ['aws_role', 'aws_service', 'admin', ...kindsOf(['identity', 'group'])], edges: ['CAN_ASSUME', 'ADMIN_OF', 'MEMBER_OF'], edgeEnds: MEMBERS_OF_RULED_GROUPS }),
   run(ctx) {
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];

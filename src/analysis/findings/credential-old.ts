@@ -1,4 +1,5 @@
 import { CREDENTIAL_KINDS, daysSince, isActive, label, nodesOf, propsEvidence, STALE_DAYS } from './common.js';
+import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** Keys people create (not provider-managed ones) that have not been rotated for 90 days. */
@@ -8,6 +9,7 @@ export const credentialOld: FindingRule = {
   severity: 'medium',
   description: 'An active user-managed key or secret created (or last rotated) more than 90 days ago.',
   remediation: 'Rotate the key: create a new one, move its users to it, deactivate and then delete the old one. Better, replace it with short-lived credentials.',
+  reads: reads({ nodes: CREDENTIAL_KINDS, now: true, perBoundary: {} }),
   run(ctx) {
     const out: FindingDraft[] = [];
     // Passwords and federated credentials are not keys; their age is governed by other policies.

@@ -1,4 +1,5 @@
 import { CREDENTIAL_KINDS, daysSince, isActive, label, nodesOf, propsEvidence, STALE_DAYS } from './common.js';
+import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** Active credentials never used, or not used for 90 days: access nobody needs, still open to whoever holds it. */
@@ -8,6 +9,7 @@ export const credentialUnused: FindingRule = {
   severity: 'medium',
   description: 'An active credential with no recorded use, or none in the last 90 days.',
   remediation: 'Deactivate the credential, confirm nothing breaks, then delete it. If the workload needs access, give it short-lived credentials (a role, workload identity) instead of a long-lived key.',
+  reads: reads({ nodes: CREDENTIAL_KINDS, now: true, perBoundary: {} }),
   run(ctx) {
     const out: FindingDraft[] = [];
     for (const n of nodesOf(ctx, CREDENTIAL_KINDS)) {

@@ -1,4 +1,5 @@
 import { isActive, label, nodesOf, propsEvidence } from './common.js';
+import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** User-managed GCP service-account keys that never expire: Google's own guidance is to avoid them. */
@@ -8,6 +9,7 @@ export const gcpKeyNoExpiry: FindingRule = {
   severity: 'medium',
   description: 'A user-managed service-account key with no expiry time.',
   remediation: 'Replace the key with workload identity federation or an attached service account; if a key is unavoidable, set the iam.serviceAccountKeyExpiryHours organization policy and rotate it.',
+  reads: reads({ nodes: ['gcp_sa_key'], perBoundary: {} }),
   run(ctx) {
     const out: FindingDraft[] = [];
     for (const n of nodesOf(ctx, ['gcp_sa_key'])) {

@@ -1,4 +1,5 @@
 import type { StoredNode } from '../../store/case-store.js';
+import { reads } from '../reads.js';
 import type { EdgeKind } from '../../model/kinds.js';
 import { label, nodesOf, ownerOf, WORKLOAD_IDENTITY_KINDS, type FindingContext } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
@@ -10,6 +11,7 @@ export const identityNoOwner: FindingRule = {
   severity: 'low',
   description: 'A non-human identity with no owner recorded (no owner tag, annotation or field).',
   remediation: 'Record an owner (an owner/team tag on AWS, an owner annotation or label on Kubernetes, a label on GCP): the person or team to ask before the identity is changed, and who is paged when it misbehaves.',
+  reads: reads({ nodes: WORKLOAD_IDENTITY_KINDS, edges: ['HAS_ROLE', 'ADMIN_OF', 'CAN_ACCESS', 'CAN_ESCALATE', 'CAN_READ_CREDENTIAL', 'CAN_ASSUME', 'FEDERATES_TO'], perBoundary: {} }),
   run(ctx) {
     const out: FindingDraft[] = [];
     for (const n of nodesOf(ctx, WORKLOAD_IDENTITY_KINDS)) {

@@ -1,4 +1,5 @@
 import type { EdgeKind, NodeKind } from '../../model/kinds.js';
+import { reads, kindsOfProviders } from '../reads.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
 import { edgeEvidence } from './common.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
@@ -24,6 +25,7 @@ export const k8sAnonymousAccess: FindingRule = {
   severity: 'high',
   description: 'A binding gives system:anonymous or system:unauthenticated more than discovery: anyone who can reach the API server has it, without a credential.',
   remediation: 'Delete the binding (kubectl get clusterrolebindings,rolebindings -A -o wide | grep -E "system:(anonymous|unauthenticated)"), bind the rights to the service account or group that needs them, and run the API server with --anonymous-auth=false where nothing relies on anonymous health checks.',
+  reads: reads({ nodes: [...kindsOfProviders('k8s'), 'admin'], edges: ['ADMIN_OF', 'CAN_ACCESS', 'CAN_ESCALATE', 'CAN_READ_CREDENTIAL'] }),
   run(ctx) {
     const out: FindingDraft[] = [];
     for (const [kind, name] of SUBJECTS) {

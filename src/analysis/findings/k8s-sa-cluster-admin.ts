@@ -1,4 +1,5 @@
-import { adminPrincipals, edgeEvidence, label } from './common.js';
+import { adminPrincipals, edgeEvidence, label, MEMBERS_OF_RULED_GROUPS } from './common.js';
+import { reads, kindsOf } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** A Kubernetes service account with cluster-admin: any pod that mounts its token owns the cluster. */
@@ -8,6 +9,7 @@ export const k8sSaClusterAdmin: FindingRule = {
   severity: 'critical',
   description: 'A ServiceAccount bound (directly or through a group) to cluster-admin or an equivalent ClusterRole.',
   remediation: 'Replace the ClusterRoleBinding with namespaced RoleBindings to a role listing only the verbs and resources the workload uses; if it is a controller that truly needs wide rights, isolate its namespace and disable token automount elsewhere.',
+  reads: reads({ nodes: ['k8s_service_account', 'admin', ...kindsOf(['group'])], edges: ['ADMIN_OF', 'MEMBER_OF'], edgeEnds: MEMBERS_OF_RULED_GROUPS }),
   run(ctx) {
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];

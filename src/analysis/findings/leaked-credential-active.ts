@@ -1,6 +1,7 @@
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
-import { edgeEvidence, isActive, label, propsEvidence } from './common.js';
+import { edgeEvidence, isActive, label, propsEvidence, CREDENTIAL_KINDS } from './common.js';
+import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** A credential a scanner found exposed that is still active (or not known to be revoked). */
@@ -10,6 +11,7 @@ export const leakedCredentialActive: FindingRule = {
   severity: 'critical',
   description: 'A secret scanner found the credential exposed, and nothing in the case shows it deactivated.',
   remediation: 'Revoke the credential now (deactivate the key, rotate the secret), then check its activity logs since the leak date for use by anyone else. Removing the file from the repository does not help: its history and clones keep the value.',
+  reads: reads({ nodes: [...CREDENTIAL_KINDS, 'leak'], edges: ['EXPOSES'] }),
   run(ctx) {
     // One finding per credential, citing every leak of it: the leak of the key id first, then the secret half
     // leaked beside it (a different line), then the others.

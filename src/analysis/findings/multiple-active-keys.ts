@@ -1,5 +1,6 @@
 import type { Evidence } from '../../model/fragment.js';
-import { holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence } from './common.js';
+import { reads, kindsOf } from '../reads.js';
+import { holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence, CREDENTIAL_KINDS } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** More than one active key per identity: rotation left an old key behind, or a key is shared out of band. */
@@ -9,6 +10,7 @@ export const multipleActiveKeys: FindingRule = {
   severity: 'low',
   description: 'An identity with two or more active user-managed keys.',
   remediation: 'Find which key each consumer uses (last-used data), move them to one key, and deactivate and delete the others.',
+  reads: reads({ nodes: [...CREDENTIAL_KINDS, ...kindsOf(['identity'])], edges: ['AUTHENTICATES_AS'] }),
   run(ctx) {
     const byHolder = new Map<string, { keys: string[]; evidence: Evidence[] }>();
     for (const n of nodesOf(ctx, KEY_KINDS)) {

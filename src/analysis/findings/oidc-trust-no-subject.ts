@@ -1,4 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads } from '../reads.js';
 import { asList, label, nodesOf, statements } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -9,6 +10,7 @@ export const oidcTrustNoSubject: FindingRule = {
   severity: 'high',
   description: 'A role trusting an OIDC provider (GitHub Actions, EKS, GitLab…) without a condition on the token subject, or with a wildcard subject.',
   remediation: 'Add a StringEquals condition on <provider>:sub naming the exact repository and branch or environment (repo:org/repo:environment:prod), or the exact service account (system:serviceaccount:ns:name); avoid wildcards in the subject.',
+  reads: reads({ nodes: ['aws_role', 'aws_identity_provider', 'federated_subject'], edges: ['CAN_ASSUME'] }),
   run(ctx) {
     const out: FindingDraft[] = [];
     const seen = new Set<string>();

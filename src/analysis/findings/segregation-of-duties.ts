@@ -1,8 +1,9 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads, NON_OPENGRAPH_KINDS } from '../reads.js';
 import type { NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
-import { adminPrincipals, edgeEvidence, effectiveEdges, label, WORKLOAD_IDENTITY_KINDS, type FindingContext } from './common.js';
+import { adminPrincipals, edgeEvidence, effectiveEdges, label, WORKLOAD_IDENTITY_KINDS, type FindingContext, MEMBERS_OF_RULED_GROUPS } from './common.js';
 import { SOD_RULES, type Capability } from './sod-rules.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -32,6 +33,7 @@ export const segregationOfDuties: FindingRule = {
   severity: 'high',
   description: 'One identity can do two things that should need two people (or two pipelines), e.g. change IAM and read production data, or deploy and approve.',
   remediation: 'Split the two capabilities across separate identities, each used by a different person or pipeline, so that one stolen credential cannot do both.',
+  reads: reads({ nodes: NON_OPENGRAPH_KINDS, edges: ['CAN_ACCESS', 'CAN_ESCALATE', 'ADMIN_OF', 'MEMBER_OF'], edgeEnds: MEMBERS_OF_RULED_GROUPS }),
   run(ctx) {
     // Admin-equivalent identities can do anything; the admin findings already report them.
     const admins = adminPrincipals(ctx);

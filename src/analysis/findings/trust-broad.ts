@@ -1,4 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
+import { reads, kindsOfProviders } from '../reads.js';
 import { arnAccount } from '../../model/ids.js';
 import { asList, label, nodesOf, statements } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
@@ -16,6 +17,7 @@ export const trustBroad: FindingRule = {
   severity: 'high',
   description: 'A role trust policy that allows "*" or principals of AWS accounts that are not part of this case.',
   remediation: 'Name the exact principals allowed to assume the role. For cross-account trust, confirm the account is yours or a vetted vendor, and require sts:ExternalId (vendors) or aws:PrincipalOrgID (your organization) in a condition.',
+  reads: reads({ nodes: [...kindsOfProviders('aws'), 'federated_subject'], edges: ['TRUSTS'] }),
   run(ctx) {
     const inCase = new Set<string>();
     for (const a of ctx.nodesOfKind('aws_account')) inCase.add(a.id.replace(/^aws:account:/, ''));

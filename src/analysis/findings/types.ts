@@ -1,5 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
-import type { DeriveContext } from '../edges/types.js';
+import type { DeriveContext, RuleReads } from '../edges/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -19,5 +19,7 @@ export interface FindingRule {
   severity: Severity;
   description: string;
   remediation: string;
+  /** What it reads (see RuleReads; a boundary is that of the node a finding is about); without it the rule re-runs after every import. */
+  reads?: RuleReads;
   run(ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'>): FindingDraft[];
 }

@@ -17,7 +17,8 @@ export interface TraversalFilter {
 export function edgeMask(index: GraphIndex, filter: TraversalFilter): Uint8Array | null {
   const excludeConditional = filter.includeConditional === false;
   if (!excludeConditional && !filter.observedOnly) return null;
-  const { edgeFlags, edgeKind, firstSeen, lastSeen } = index.d;
+  const { edgeFlags, edgeKind } = index.d;
+  const { first: firstSeen, last: lastSeen } = filter.observedOnly ? index.observedTimes() : { first: new Uint32Array(0), last: new Uint32Array(0) };
   const since = filter.since ? Date.parse(filter.since) : -Infinity;
   const until = filter.until ? Date.parse(filter.until) : Infinity;
   const windowed = Boolean(filter.since || filter.until);

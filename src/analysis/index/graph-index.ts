@@ -1,7 +1,10 @@
-// The graph index: compressed sparse rows (CSR) over traversable edges, in typed arrays. Node ids and names are
-// interned once; edge props stay in the case and are read only when a path or cut is rendered.
+// The graph index: compressed sparse rows (CSR) over traversable edges, in typed arrays. Nodes are addressed by
+// the case's node numbers (node_ids.nid), so building it needs no map of strings; ids and names are kept as
+// string tables and decoded one at a time. Edge props stay in the case and are read only when a path or cut is
+// rendered.
 import { ACCESS_LEVELS, EDGE_KINDS, NODE_CATEGORIES, NODE_KINDS, type EdgeKind, type NodeCategory, type NodeKind } from '../../model/kinds.js';
 import type { CaseStore } from '../../store/case-store.js';
+import { StringTableBuilder, type StringTable } from './strings.js';
 
 export const CATEGORY_LIST = Object.keys(NODE_CATEGORIES) as NodeCategory[];
 
@@ -16,8 +19,9 @@ export interface GraphIndexData {
   nodeKinds: string[];
   /** Edge kinds by code. */
   edgeKinds: string[];
-  ids: string[];
-  names: string[];
+  /** Node v is the case's node number v (0 and numbers no longer named are empty, of kind 0). */
+  ids: StringTable;
+  names: StringTable;
   nodeKind: Uint8Array;
   /** Node index of the node's boundary, or -1. */
   boundary: Int32Array;
@@ -31,9 +35,13 @@ export interface GraphIndexData {
   edgeFlags: Uint8Array;
   /** CAN_ACCESS edges: index in ACCESS_LEVELS; -1 otherwise. */
   access: Int8Array;
-  /** Observed edges: epoch seconds of first and last sighting (first rounded down, last up); 0 when not stated. */
-  firstSeen: Uint32Array;
-  lastSeen: Uint32Array;
+  /**
+   * Observed times, for the few edges that have them: CSR edge indexes in increasing order, and for each the epoch
+   * seconds of first and last sighting (first rounded down, last up; 0 when not stated).
+   */
+  timed: Int32Array;
+  timedFirst: Uint32Array;
+  timedLast: Uint32Array;
 }
 
 export class GraphIndex {
@@ -56,8 +64,13 @@ export class GraphIndex {
   /** Per edge, what a walk reads in one byte: bit 0 conditional, bits 1–3 access level + 1 (0 = none). */
   readonly edgeInfo: Uint8Array;
 
+  /** How an id becomes a node index without a map of every id (the case's own lookup), when the index has one. */
+  resolver: ((id: string) => number | undefined) | undefined;
+  /** The graph version of the case it was built from (CaseStore.graphStamp), when known. */
+  stamp: string | undefined;
+
   constructor(readonly d: GraphIndexData) {
-    this.n = d.ids.length;
+    this.n = d.nodeKind.length;
     this.m = d.targets.length;
     this.edgeInfo = new Uint8Array(this.m);
     for (let e = 0; e < this.m; e++) this.edgeInfo[e] = (d.edgeFlags[e]! & CONDITIONAL) | ((d.access[e]! + 1) << 1);
@@ -87,18 +100,46 @@ export class GraphIndex {
     this.accessKind = d.edgeKinds.indexOf('CAN_ACCESS');
   }
 
-  /** Node index of an id, or -1. The id map is built on first use: opening a case does not pay for it. */
+  /** Node index of an id, or -1: the case's lookup when there is one, else a map built on first use. */
   indexOf(id: string): number {
+    if (this.resolver) {
+      const v = this.resolver(id);
+      return v !== undefined && v < this.n && this.d.ids.get(v) === id ? v : -1;
+    }
     if (!this.idMap) {
       this.idMap = new Map();
-      const ids = this.d.ids;
-      for (let i = 0; i < ids.length; i++) this.idMap.set(ids[i]!, i);
+      let i = 0;
+      for (const s of this.d.ids) {
+        if (s) this.idMap.set(s, i);
+        i++;
+      }
     }
     return this.idMap.get(id) ?? -1;
   }
 
   id(v: number): string {
-    return this.d.ids[v]!;
+    return this.d.ids.get(v);
+  }
+
+  name(v: number): string {
+    return this.d.names.get(v);
+  }
+
+  private times: { first: Uint32Array; last: Uint32Array } | undefined;
+
+  /** Observed times per CSR edge (0 when none), spread out from the sparse lists on first use. */
+  observedTimes(): { first: Uint32Array; last: Uint32Array } {
+    if (!this.times) {
+      const first = new Uint32Array(this.m);
+      const last = new Uint32Array(this.m);
+      const { timed, timedFirst, timedLast } = this.d;
+      for (let i = 0; i < timed.length; i++) {
+        first[timed[i]!] = timedFirst[i]!;
+        last[timed[i]!] = timedLast[i]!;
+      }
+      this.times = { first, last };
+    }
+    return this.times;
   }
 
   kindOf(v: number): NodeKind | undefined {
@@ -161,127 +202,135 @@ export class GraphIndex {
   }
 }
 
-type Typed = Int32Array | Uint32Array | Uint8Array | Int8Array;
-
-/** A growable typed array: building without a JS array of a million boxed numbers, sized up front when known. */
-class List<T extends Typed> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (size: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(Math.max(1024, this.data.length * 2));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-function list<T extends Typed>(make: (size: number) => T, capacity: number): List<T> {
-  return new List(make(capacity), make);
-}
-
 function epochSeconds(iso: string | null, round: (x: number) => number): number {
   const ms = iso ? Date.parse(iso) : NaN;
   return Number.isNaN(ms) || ms <= 0 ? 0 : round(ms / 1000);
 }
 
-/** Builds the index from the case: one pass over nodes, one over traversable edges, then a counting sort by source. */
+/**
+ * Builds the index from the case: one pass over the node numbers, one over the node rows, one over the traversable
+ * edges in row order, then a counting sort by source. Everything but the string tables is numbers.
+ */
 export function buildGraphIndex(store: CaseStore): GraphIndex {
   const nodeKinds = ['', ...Object.keys(NODE_KINDS)];
-  const edgeKinds = Object.entries(EDGE_KINDS)
-    .filter(([, spec]) => spec.traversable)
-    .map(([k]) => k);
+  const edgeKinds = (Object.keys(EDGE_KINDS) as EdgeKind[]).filter((k) => EDGE_KINDS[k].traversable);
   const nodeKindCode = new Map(nodeKinds.map((k, i) => [k, i]));
-  const edgeKindCode = new Map(edgeKinds.map((k, i) => [k, i]));
+  const edgeKindCode = new Map<string, number>(edgeKinds.map((k, i) => [k, i]));
 
-  const ids: string[] = [];
-  const names: string[] = [];
-  const kindList: number[] = [];
-  const boundaryIds: (string | null)[] = [];
-  const stubList: number[] = [];
-  const index = new Map<string, number>();
-  const intern = (id: string): number => {
-    let v = index.get(id);
-    if (v === undefined) {
-      v = ids.length;
-      index.set(id, v);
-      ids.push(id);
-      names.push(id);
-      kindList.push(UNKNOWN_KIND);
-      boundaryIds.push(null);
-      stubList.push(1);
+  const n = store.maxNodeNumber() + 1;
+  const ids = new StringTableBuilder(n);
+  for (const [nid, id] of store.nodeNumbers()) ids.set(nid, id);
+  const names = new StringTableBuilder(n);
+  const nodeKind = new Uint8Array(n);
+  const stub = new Uint8Array(n).fill(1);
+  const boundary = new Int32Array(n).fill(-1);
+  // Few distinct boundaries: each looked up once.
+  const boundaryOf = new Map<string, number>();
+  for (const [nid, kind, name, b, isStub] of store.graphNodes()) {
+    names.set(nid, name);
+    nodeKind[nid] = nodeKindCode.get(kind) ?? UNKNOWN_KIND;
+    stub[nid] = isStub;
+    if (b !== null) {
+      let bv = boundaryOf.get(b);
+      if (bv === undefined) boundaryOf.set(b, (bv = store.nodeNumber(b) ?? -1));
+      boundary[nid] = bv;
     }
-    return v;
+  }
+
+  // Aliases in effect, by number: an edge stated about an alias belongs to its canonical node.
+  const alias = new Map<number, number>();
+  for (const [from, to] of store.aliases()) {
+    const a = store.nodeNumber(from);
+    const c = store.nodeNumber(to);
+    if (a !== undefined && c !== undefined) alias.set(a, c);
+  }
+  const viaAlias = alias.size > 0;
+
+  // Sized from the case's edge count (an upper bound for the traversable ones), grown if need be.
+  let capacity = Math.max(1024, store.edgeCount());
+  let src = new Int32Array(capacity);
+  let dst = new Int32Array(capacity);
+  let rowIds = new Uint32Array(capacity);
+  let kinds = new Uint8Array(capacity);
+  let flags = new Uint8Array(capacity);
+  let access = new Int8Array(capacity);
+  const grow = <T extends Int32Array | Uint32Array | Uint8Array | Int8Array>(a: T, make: (k: number) => T): T => {
+    const next = make(capacity);
+    next.set(a);
+    return next;
   };
-  for (const [id, kind, name, boundary, stub] of store.graphNodes()) {
-    const v = intern(id);
-    names[v] = name;
-    kindList[v] = nodeKindCode.get(kind) ?? UNKNOWN_KIND;
-    boundaryIds[v] = boundary;
-    stubList[v] = stub;
+  const timedRows: number[] = [];
+  const timedFirst: number[] = [];
+  const timedLast: number[] = [];
+  const kindOfCode: number[] = [];
+  let m = 0;
+  for (const [id, s, t, code, conditional, firstSeen, lastSeen, level] of store.graphEdges()) {
+    let k = kindOfCode[code];
+    if (k === undefined) kindOfCode[code] = k = edgeKindCode.get(store.edgeKindOfCode(code)) ?? 0;
+    if (m === capacity) {
+      capacity *= 2;
+      src = grow(src, (k) => new Int32Array(k));
+      dst = grow(dst, (k) => new Int32Array(k));
+      rowIds = grow(rowIds, (k) => new Uint32Array(k));
+      kinds = grow(kinds, (k) => new Uint8Array(k));
+      flags = grow(flags, (k) => new Uint8Array(k));
+      access = grow(access, (k) => new Int8Array(k));
+    }
+    src[m] = viaAlias ? (alias.get(s) ?? s) : s;
+    dst[m] = viaAlias ? (alias.get(t) ?? t) : t;
+    rowIds[m] = id;
+    kinds[m] = k;
+    flags[m] = conditional ? CONDITIONAL : 0;
+    access[m] = level ? ACCESS_LEVELS.indexOf(level as (typeof ACCESS_LEVELS)[number]) : -1;
+    if (firstSeen !== null || lastSeen !== null) {
+      timedRows.push(m);
+      timedFirst.push(epochSeconds(firstSeen, Math.floor));
+      timedLast.push(epochSeconds(lastSeen, Math.ceil));
+    }
+    m++;
   }
 
-  // Every edge row is an upper bound for the traversable ones: one allocation, no growth.
-  const capacity = store.counts().edges;
-  const int32 = (k: number) => new Int32Array(k);
-  const uint32 = (k: number) => new Uint32Array(k);
-  const uint8 = (k: number) => new Uint8Array(k);
-  const src = list(int32, capacity);
-  const dst = list(int32, capacity);
-  const rowIds = list(uint32, capacity);
-  const kinds = list(uint8, capacity);
-  const flags = list(uint8, capacity);
-  const access = list((k) => new Int8Array(k), capacity);
-  const first = list(uint32, capacity);
-  const last = list(uint32, capacity);
-  for (const e of store.graphEdges()) {
-    src.push(intern(e.src));
-    dst.push(intern(e.dst));
-    rowIds.push(e.id);
-    kinds.push(edgeKindCode.get(e.kind) ?? 0);
-    flags.push(e.conditional ? CONDITIONAL : 0);
-    access.push(e.accessLevel ? ACCESS_LEVELS.indexOf(e.accessLevel as (typeof ACCESS_LEVELS)[number]) : -1);
-    first.push(epochSeconds(e.firstSeen, Math.floor));
-    last.push(epochSeconds(e.lastSeen, Math.ceil));
-  }
-
-  const n = ids.length;
-  const m = src.length;
   const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < m; i++) offsets[src.data[i]! + 1]!++;
+  for (let i = 0; i < m; i++) offsets[src[i]! + 1]!++;
   for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
   const cursor = offsets.slice(0, n);
   const d: GraphIndexData = {
     nodeKinds,
     edgeKinds,
-    ids,
-    names,
-    nodeKind: Uint8Array.from(kindList),
-    boundary: Int32Array.from(boundaryIds, (b) => (b ? (index.get(b) ?? -1) : -1)),
-    stub: Uint8Array.from(stubList),
+    ids: ids.build(),
+    names: names.build(),
+    nodeKind,
+    boundary,
+    stub,
     offsets,
     targets: new Int32Array(m),
     edgeId: new Uint32Array(m),
     edgeKind: new Uint8Array(m),
     edgeFlags: new Uint8Array(m),
     access: new Int8Array(m),
-    firstSeen: new Uint32Array(m),
-    lastSeen: new Uint32Array(m),
+    timed: new Int32Array(timedRows.length),
+    timedFirst: Uint32Array.from(timedFirst),
+    timedLast: Uint32Array.from(timedLast),
   };
   // Rows arrive in id order, so each node's edges stay in id order: results are stable across rebuilds.
+  const position = new Int32Array(m);
   for (let i = 0; i < m; i++) {
-    const at = cursor[src.data[i]!]!++;
-    d.targets[at] = dst.data[i]!;
-    d.edgeId[at] = rowIds.data[i]!;
-    d.edgeKind[at] = kinds.data[i]!;
-    d.edgeFlags[at] = flags.data[i]!;
-    d.access[at] = access.data[i]!;
-    d.firstSeen[at] = first.data[i]!;
-    d.lastSeen[at] = last.data[i]!;
+    const at = cursor[src[i]!]!++;
+    position[i] = at;
+    d.targets[at] = dst[i]!;
+    d.edgeId[at] = rowIds[i]!;
+    d.edgeKind[at] = kinds[i]!;
+    d.edgeFlags[at] = flags[i]!;
+    d.access[at] = access[i]!;
   }
-  return new GraphIndex(d);
+  // Timed edges in CSR order.
+  const order = timedRows.map((_, i) => i).sort((a, b) => position[timedRows[a]!]! - position[timedRows[b]!]!);
+  order.forEach((i, j) => {
+    d.timed[j] = position[timedRows[i]!]!;
+    d.timedFirst[j] = timedFirst[i]!;
+    d.timedLast[j] = timedLast[i]!;
+  });
+  const index = new GraphIndex(d);
+  index.resolver = (id) => store.nodeNumber(id);
+  return index;
 }

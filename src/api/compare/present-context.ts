@@ -35,7 +35,7 @@ export function summaryOn(ix: GraphIndex, v: number, marks: Map<string, MarkKind
   if (!kind) return { id, kind: 'og_object', category: 'resource', provider: 'generic', name: id, stub: true, marks: marks.get(id) ?? [] };
   const spec = NODE_KINDS[kind];
   const b = ix.d.boundary[v]!;
-  return { id, kind, category: spec.category, provider: spec.provider, name: ix.d.names[v]!, ...(b >= 0 ? { boundary: ix.id(b) } : {}), stub: ix.d.stub[v] === 1, marks: marks.get(id) ?? [] };
+  return { id, kind, category: spec.category, provider: spec.provider, name: ix.d.names.get(v), ...(b >= 0 ? { boundary: ix.id(b) } : {}), stub: ix.d.stub[v] === 1, marks: marks.get(id) ?? [] };
 }
 
 export function presentContext(raw: RawDiff, before: PresentSide, after: PresentSide): PresentContext {

@@ -1,8 +1,13 @@
-import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { EdgeProps, Evidence } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 
 // Small helpers the AWS rules share: edge props in one shape, and nodes for principals outside the case.
+
+/** What ensureAccount / ensurePrincipal / ensureService look up (a rule using them declares these). */
+export const AWS_EMIT_READS: Partial<RuleReads> = {
+  nodes: ['aws_account', 'aws_external_account', 'admin', 'aws_user', 'aws_role', 'aws_root', 'aws_group', 'aws_service', 'aws_identity_provider', 'federated_subject'],
+};
 
 export function edgeProps(reason: string, technique: string, evidence: Evidence[], conditions: string[], extra: Partial<EdgeProps> = {}): EdgeProps {
   const unique = [...new Set(conditions)];

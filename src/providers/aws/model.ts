@@ -1,5 +1,5 @@
 import { isJsonObject } from '../../model/fragment.js';
-import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -76,6 +76,15 @@ export interface EvaluateOptions {
    */
   grantedByResource?: boolean;
 }
+
+/** What the AWS model reads (a rule using it declares these): policies, groups, accounts, SCPs, users, roles and users' group memberships. */
+export const AWS_MODEL_READS: Partial<RuleReads> = {
+  nodes: ['aws_managed_policy', 'aws_group', 'aws_account', 'aws_scp', 'aws_user', 'aws_role'],
+  edges: ['MEMBER_OF'],
+  edgeEnds: { MEMBER_OF: { from: ['aws_user'] } },
+  // Conditions on the request time are decided with the case's reference time (policy.ts REQUEST_TIMES).
+  now: { mentions: ['aws:CurrentTime', 'aws:TokenIssueTime'] },
+};
 
 export function awsModel(ctx: DeriveContext): AwsModel {
   return ctx.memo('aws:model', () => buildModel(ctx));

@@ -1,14 +1,18 @@
-import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
+import { kindsOfProviders, reads } from '../../analysis/reads.js';
 import type { Evidence } from '../../model/fragment.js';
 import { arnAccount } from '../../model/ids.js';
 import type { NodeKind } from '../../model/kinds.js';
 import { isAdmin } from './admin.js';
-import { edgeProps, kindWord } from './emit.js';
+import { AWS_EMIT_READS, edgeProps, kindWord } from './emit.js';
 import { accountOf, arnOf, inventoryOf, isInventoried, type InventoriedResource } from './inventory.js';
-import { allOf, awsModel, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from './model.js';
+import { AWS_MODEL_READS, allOf, awsModel, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, type Statement } from './policy.js';
 import { decideOnResource, resourcePolicyOf } from './resource-decision.js';
 import { trustOf, trustsService } from './trust.js';
+
+/** What the technique families read: the AWS model, any AWS node (resources named by ARN, inventories) and USES_ROLE. */
+export const SERVICE_ESCALATION_READS: RuleReads = reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: kindsOfProviders('aws'), edges: ['USES_ROLE'] });
 
 // Escalation through a compute service, as data: hand a role to something the attacker creates (iam:PassRole +
 // a create call), take over something that already runs with a role (new code for a function, a build with an

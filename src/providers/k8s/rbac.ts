@@ -1,5 +1,5 @@
 import { isObject } from '../../model/fragment.js';
-import type { DeriveContext } from '../../analysis/edges/types.js';
+import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -131,6 +131,17 @@ const BUILT_IN: Record<string, Json[]> = {
     { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
     { nonResourceURLs: ['*'], verbs: ['*'] },
   ],
+};
+
+/**
+ * What the RBAC model reads (a rule using it declares these), cluster by cluster: clusters, roles, bindings
+ * (HAS_ROLE), accounts, their tokens and secrets, users and groups, pods and workloads. Rules built on it alone work
+ * per cluster.
+ */
+export const K8S_MODEL_READS: Partial<RuleReads> = {
+  nodes: ['k8s_cluster', 'k8s_role', 'k8s_service_account', 'k8s_sa_token', 'k8s_secret', 'k8s_user', 'k8s_group', 'k8s_pod', 'k8s_workload'],
+  edges: ['HAS_ROLE'],
+  perBoundary: {},
 };
 
 export function rbacModel(ctx: DeriveContext): RbacModel {
