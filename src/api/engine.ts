@@ -7,8 +7,9 @@ import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import type { BlastmapApi, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import type { BlastmapApi, ContainmentCheck, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, SavedView, Subgraph } from './contract.js';
 import { ApiError } from './errors.js';
+import { estateOverview } from './estate.js';
 import { runImport, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { sourceInfo, Views } from './views.js';
@@ -237,6 +238,22 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       ),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
+
+    estate: (opts) =>
+      serial(() => {
+        const a = analyse();
+        return estateOverview({ store, views, index: index!, summary: (v) => a.summary(v), finding: findingView }, opts);
+      }),
+
+    savedViews: () => serial(() => store.workspace.views().map(savedView)),
+
+    saveView: ({ name, state }) => serial(() => savedView(store.workspace.saveView(name.trim(), JSON.stringify(state), new Date().toISOString()))),
+
+    deleteView: ({ name }) => serial(() => ({ removed: store.workspace.deleteView(name.trim()) })),
+
+    containmentChecks: ({ origin }) => serial((): ContainmentCheck[] => store.workspace.checks(store.canonical(origin))),
+
+    setContainmentCheck: ({ origin, cut, checked, by }) => serial((): ContainmentCheck => store.workspace.setCheck(store.canonical(origin), cut, checked, by ?? 'user', new Date().toISOString())),
   };
   return engine;
 }
@@ -268,6 +285,10 @@ function observedActivity(out: StoredEdge[], inn: StoredEdge[], views: Views, si
     }
   }
   return [...merged.values()].sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+}
+
+function savedView(row: { name: string; state: string; savedAt: string }): SavedView {
+  return { name: row.name, state: JSON.parse(row.state) as SavedView['state'], savedAt: row.savedAt };
 }
 
 function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {

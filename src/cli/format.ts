@@ -36,6 +36,7 @@ export function formatBlastRadius(br: BlastRadius): string {
   for (const b of br.byBoundary) lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.resources} resources${b.admin ? ', ADMIN' : ''}`);
   for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level}: ${n}`);
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
+  for (const h of br.highValue ?? []) lines.push(`  high value: ${label(h.node)} in ${h.depth} step(s)${h.conditional ? ' (conditional)' : ''}`);
   for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth})`);
   if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
   const resources = [...br.resources].sort((a, b) => ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
@@ -55,6 +56,7 @@ export function formatPaths(paths: AttackPath[]): string {
       lines.push(`  ${label(s.from)}\n    —${s.edge.kind}${s.edge.technique ? ` (${s.edge.technique})` : ''}→ ${label(s.to)}`);
       lines.push(`      why: ${s.edge.reason}${s.edge.conditional ? ` [if ${s.edge.conditional}]` : ''}`);
       for (const ev of s.edge.evidence.slice(0, 3)) lines.push(`      evidence: ${ev.summary}${ev.location ? ` (${ev.location})` : ''}`);
+      for (const alt of s.alternatives ?? []) lines.push(`      or ${alt.kind}${alt.technique ? ` (${alt.technique})` : ''}: ${alt.reason}${alt.conditional ? ` [if ${alt.conditional}]` : ''}`);
     }
   });
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,7 @@ import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
+import { WorkspaceTables } from './workspace.js';
 import { NodeReader } from './node-reader.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
 import { SearchIndex } from './search-index.js';
@@ -42,6 +43,8 @@ export class CaseStore {
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
+  /** Saved views and containment checks (workspace.ts). */
+  readonly workspace: WorkspaceTables;
 
   private constructor(path: string, db: Db) {
     this.path = path;
@@ -58,6 +61,7 @@ export class CaseStore {
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
+    this.workspace = new WorkspaceTables(this.sql);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
