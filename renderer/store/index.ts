@@ -5,9 +5,11 @@ import type { RendererBridge, ShellCommand } from '../contract';
 import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
 import { createGraphSlice } from './graph-slice';
+import { createHistorySlice } from './history-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
+import { createWorkspaceSlice } from './workspace-slice';
 
 export type { AppState } from './types';
 
@@ -21,6 +23,8 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createSelectionSlice(deps),
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
+      ...createHistorySlice(deps),
+      ...createWorkspaceSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));

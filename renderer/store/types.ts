@@ -3,10 +3,12 @@ import type { BlastmapApi, ShellServices } from '../contract';
 import type { AnalysisSlice } from './analysis-slice';
 import type { CaseSlice } from './case-slice';
 import type { GraphSlice } from './graph-slice';
+import type { HistorySlice } from './history-slice';
 import type { SelectionSlice } from './selection-slice';
 import type { UiSlice } from './ui-slice';
+import type { WorkspaceSlice } from './workspace-slice';
 
-export type AppState = CaseSlice & GraphSlice & SelectionSlice & AnalysisSlice & UiSlice;
+export type AppState = CaseSlice & GraphSlice & SelectionSlice & AnalysisSlice & UiSlice & HistorySlice & WorkspaceSlice;
 
 export interface SliceDeps {
   set: StoreApi<AppState>['setState'];
@@ -16,3 +18,9 @@ export interface SliceDeps {
 }
 
 export type SliceCreator<T> = (deps: SliceDeps) => T;
+
+/** A point in the canvas's model coordinates. */
+export interface Position {
+  x: number;
+  y: number;
+}
