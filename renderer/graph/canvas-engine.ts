@@ -45,12 +45,6 @@ export interface MenuRequest {
 
 const CATEGORY_ORDER = ['admin', 'identity', 'group', 'credential', 'resource', 'evidence', 'boundary'];
 
-function nodeSize(n: VisNode): number {
-  if (n.category === 'admin') return 34;
-  if (n.category === 'credential') return 22;
-  return 26;
-}
-
 function nodeClasses(n: VisNode): string[] {
   const out: string[] = [];
   if (n.isGroup) out.push('group');

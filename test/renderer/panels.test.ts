@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../renderer/contract';
-import { ringPositions } from '../../renderer/graph/layouts';
 import { queryFindings } from '../../renderer/panels/findings-table';
 import { shortcutFor, SHORTCUTS } from '../../renderer/shortcuts';
 import { bytesToBase64 } from '../../renderer/store/import-files';
@@ -26,25 +25,6 @@ describe('findings table', () => {
     expect(queryFindings(all, { text: 'ci-deploy key', severity: 'all', sort: 'severity', descending: false }).map((f) => f.id)).toEqual(['2', '3']);
     expect(queryFindings(all, { text: 'leaked-credential', severity: 'critical', sort: 'title', descending: false }).map((f) => f.id)).toEqual(['2']);
     expect(queryFindings(all, { text: '', severity: 'medium', sort: 'title', descending: false })).toEqual([]);
-  });
-});
-
-describe('ring layout for big graphs', () => {
-  it('puts the best-connected node in the middle and each further step on a wider ring', () => {
-    const ids = ['a', 'hub', 'b', 'c', 'far', 'lonely'];
-    const edges = [
-      { source: 'hub', target: 'a' },
-      { source: 'hub', target: 'b' },
-      { source: 'c', target: 'hub' },
-      { source: 'a', target: 'far' },
-    ];
-    const pos = ringPositions(ids, edges);
-    const r = (id: string) => Math.hypot(pos.get(id)!.x, pos.get(id)!.y);
-    expect(pos.get('hub')).toEqual({ x: 0, y: 0 });
-    expect(r('a')).toBeCloseTo(r('b'));
-    expect(r('far')).toBeGreaterThan(r('a'));
-    expect(r('lonely')).toBeGreaterThan(r('far'));
-    expect(new Set([...pos.values()].map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`)).size).toBe(ids.length);
   });
 });
 
