@@ -385,15 +385,26 @@ export class CanvasEngine {
     const memory = this.store.getState().positions;
     const nodes = this.store.getState().nodes;
     const aspect = this.stageAspect();
-    this.setLabelScale(labelState(cy).layoutScale);
     for (const key of opened) {
       const members = fresh
-        .map((id) => cy.getElementById(id))
+        .map((id) => cy.getElementById(id) as NodeSingular)
         .filter((n) => n.nonempty() && aggregateKey(nodes[n.id()]?.boundary, String(n.data('kind'))) === key)
         .sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label'))) || a.id().localeCompare(b.id()));
       if (!members.length) continue;
-      const grid = gridOf(members.map(footprintOf), aspect);
       const at = memory.get(key) ?? { x: 0, y: 0 };
+      const overlay = this.overlay();
+      // Columns as wide as the labels will be at the zoom that shows the whole group (found in two rounds).
+      let scale = labelState(cy).layoutScale;
+      let grid = gridOf(members.map(footprintOf), aspect);
+      for (let round = 0; round < 2; round++) {
+        const zoom = Math.min(MAX_FIT_ZOOM, (cy.width() - 60) / Math.max(1, grid.width), (cy.height() - overlay.height - 60) / Math.max(1, grid.height));
+        const next = scaleFor(zoom);
+        if (Math.abs(next - scale) <= 0.02 * scale) break;
+        scale = next;
+        this.setLabelScale(scale, labelState(cy).managed, scale);
+        grid = gridOf(members.map(footprintOf), aspect);
+      }
+      this.setLabelScale(scale, labelState(cy).managed, scale);
       const x0 = at.x - grid.width / 2;
       const y0 = at.y - grid.height / 2;
       cy.batch(() => {

@@ -96,7 +96,7 @@ function priority(ele: SingularElementArgument): number {
   const e = ele as EdgeSingular;
   if (e.hasClass('on-path')) return 75;
   if (e.hasClass('trust')) return 62;
-  if (e.hasClass('aggregate')) return 40;
+  if (e.hasClass('aggregate')) return 12;
   return 10;
 }
 
@@ -118,13 +118,26 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
   });
   candidates.sort((a, b) => b.p - a.p || a.ele.id().localeCompare(b.ele.id()));
   const index = new RectIndex(Math.max(40, 160 / zoom));
+  // Node bodies are obstacles too: a label is never written over another node.
+  const bodies = new RectIndex(Math.max(40, 160 / zoom));
+  cy.nodes().forEach((n) => {
+    if (n.isParent() || !n.visible()) return;
+    const p = n.position();
+    const w = n.width() / 2;
+    const h = n.height() / 2;
+    bodies.add(n.id(), { x1: p.x - w, y1: p.y - h, x2: p.x + w, y2: p.y + h });
+  });
   // A gap of 2 screen pixels between labels.
   const gap = 2 / zoom;
   const show: SingularElementArgument[] = [];
   for (const c of candidates) {
-    if (index.query(c.rect, gap).length) hide.push(c.ele);
+    const own = c.ele.id();
+    const onEdge = c.ele.isEdge() ? [c.ele.data('source') as string, c.ele.data('target') as string] : [];
+    // Box titles and count nodes carry their text inside or over their own body; the body test is for the others.
+    const overBody = !c.ele.hasClass('group') && !c.ele.hasClass('aggregate') && bodies.query(c.rect).some((b) => b.id !== own && !onEdge.includes(b.id));
+    if (overBody || index.query(c.rect, gap).length) hide.push(c.ele);
     else {
-      index.add(c.ele.id(), c.rect);
+      index.add(own, c.rect);
       show.push(c.ele);
     }
   }

@@ -9,10 +9,11 @@ const groupFont = (ele: SingularElementArgument) => (NODE_FONT + 1) * labelState
 const edgeFont = (ele: SingularElementArgument) => EDGE_FONT * labelState(ele.cy()).scale;
 // Count nodes and empty boxes are sized to their text, measured here (Cytoscape's width: label is deprecated and
 // its cached visibility goes stale when labels resize).
-const aggregateWidth = (ele: SingularElementArgument) => textWidth(String(ele.data('label') ?? ''), NODE_FONT, true) * labelState(ele.cy()).scale + 24;
-const aggregateHeight = (ele: SingularElementArgument) => Math.max(26, NODE_FONT * labelState(ele.cy()).scale + 14);
-const cardWidth = (ele: SingularElementArgument) => boxTitleSize(String(ele.data('label') ?? ''), labelState(ele.cy()).scale).w;
-const cardHeight = (ele: SingularElementArgument) => boxTitleSize(String(ele.data('label') ?? ''), labelState(ele.cy()).scale).h;
+// Their bodies keep the size the layout planned (layoutScale), so zooming never makes them run into their neighbours.
+const aggregateWidth = (ele: SingularElementArgument) => textWidth(String(ele.data('label') ?? ''), NODE_FONT, true) * labelState(ele.cy()).layoutScale + 24;
+const aggregateHeight = (ele: SingularElementArgument) => Math.max(26, NODE_FONT * labelState(ele.cy()).layoutScale + 14);
+const cardWidth = (ele: SingularElementArgument) => boxTitleSize(String(ele.data('label') ?? ''), labelState(ele.cy()).layoutScale).w;
+const cardHeight = (ele: SingularElementArgument) => boxTitleSize(String(ele.data('label') ?? ''), labelState(ele.cy()).layoutScale).h;
 // Wrapping widths grow with the label size, so a label wraps the same way at every zoom.
 const maxWidth = (px: number) => ((ele: SingularElementArgument) => `${Math.round(px * labelState(ele.cy()).scale)}px`) as unknown as string;
 const minFont = (ele: SingularElementArgument) => (labelState(ele.cy()).managed ? 0 : MIN_ZOOMED_FONT);

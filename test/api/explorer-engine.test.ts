@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../../src/api/engine.js';
 import { validateArg } from '../../src/api/validate.js';
 import { buildDemoCase } from '../../src/demo.js';
-import { tempDir } from '../helpers.js';
+import { cli, tempDir } from '../helpers.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -69,6 +69,21 @@ describe('explorer engine calls on the demo case', () => {
     expect(devToProd[0]!.edgeKinds.CAN_ASSUME).toBeGreaterThan(0);
     expect(estate.marked.map((n) => n.id)).toContain(key);
     expect(estate.topFindings[0]!.severity).toBe('critical');
+  });
+
+  it('prints the estate on the command line, as text and as the API JSON', async () => {
+    engine.close();
+    try {
+      const text = await cli('estate', '--case', path);
+      expect(text.code).toBe(0);
+      expect(text.out).toMatch(/111111111111 \[aws_account\]: \d+ identities/);
+      expect(text.out).toMatch(/111111111111 → 222222222222: \d+ source\(s\) reach \d+ node\(s\) over .*CAN_ASSUME/);
+      const json = JSON.parse((await cli('estate', '--case', path, '--json')).out) as { boundaries: unknown[]; trust: unknown[] };
+      expect(json.boundaries.length).toBeGreaterThanOrEqual(3);
+      expect(json.trust.length).toBeGreaterThan(0);
+    } finally {
+      engine = openEngine(path);
+    }
   });
 
   it('keeps named views and containment checks in the case, across a reopen', async () => {

@@ -3,6 +3,7 @@ import type { CliContext } from '../shared.js';
 import { registerBlastRadius } from './blast-radius.js';
 import { registerContainment } from './containment.js';
 import { registerDemo } from './demo.js';
+import { registerEstate } from './estate.js';
 import { registerFindings } from './findings.js';
 import { registerFormats } from './formats.js';
 import { registerImport } from './import.js';
@@ -25,4 +26,5 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerContainment,
   registerFindings,
   registerServe,
+  registerEstate,
 ];
