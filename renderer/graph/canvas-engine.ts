@@ -250,9 +250,10 @@ export class CanvasEngine {
     if ((seqChanged && input.intent === 'full') || layoutChanged || everythingFresh) this.fullLayout(input);
     else if (fresh.length) {
       if (opened.length) this.openGroupsInGrid(opened, fresh);
-      // Grid members of an opened group are placed (and remembered) already.
-      this.placeFresh(fresh.filter((id) => !memory.has(id)));
-      this.revealFresh(fresh);
+      // Grid members of an opened group are placed (and remembered, and shown) already.
+      const rest = fresh.filter((id) => !memory.has(id));
+      this.placeFresh(rest);
+      if (!opened.length) this.revealFresh(rest);
     } else if (seqChanged && input.intent === 'restore') this.applyPendingViewport();
     this.remember();
     this.updateLabels();
@@ -296,27 +297,11 @@ export class CanvasEngine {
     }
     // Labels that keep growing with the drawing never fit readably: lay out compactly at their model size instead,
     // and show the start of it at the zoom where they are readable.
-    if (!converged && scale > 1) {
-      scale = 1;
-      place(1);
-    }
+    if (!converged && scale > 1) place(1);
     if (this.applyPendingViewport()) return;
-    const v = this.viewportFor();
-    // Labels must not grow past what the layout made room for. Where the whole drawing cannot be shown with readable
-    // labels, show its start readable — the top left, where the largest boxes and the first ranks are — and let the
-    // user pan, rather than fit everything unreadably small.
-    if (managed && scaleFor(v.zoom) > scale * 1.001) {
-      const zoom = (MIN_LABEL_PX + 1) / (NODE_FONT * scale);
-      const bb = cy.elements().boundingBox({ includeLabels: true });
-      const o = this.overlay();
-      const pad = 30;
-      const fitsWide = bb.w * zoom <= cy.width() - 2 * pad;
-      const fitsTall = bb.h * zoom <= cy.height() - o.height - 2 * pad;
-      const x = fitsWide ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
-      const y = fitsTall ? (cy.height() - o.height - bb.h * zoom) / 2 - bb.y1 * zoom : pad - bb.y1 * zoom;
-      cy.viewport({ zoom, pan: { x, y } });
-      this.updateLabels();
-    } else this.fit();
+    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead.
+    if (managed) this.showReadable(cy.elements());
+    else this.fit();
   }
 
   private laneLayout(scale: number): Map<string, Position> {
@@ -389,22 +374,12 @@ export class CanvasEngine {
       const members = fresh
         .map((id) => cy.getElementById(id) as NodeSingular)
         .filter((n) => n.nonempty() && aggregateKey(nodes[n.id()]?.boundary, String(n.data('kind'))) === key)
-        .sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label'))) || a.id().localeCompare(b.id()));
+        .sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label')), 'en', { numeric: true }) || a.id().localeCompare(b.id()));
       if (!members.length) continue;
       const at = memory.get(key) ?? { x: 0, y: 0 };
-      const overlay = this.overlay();
-      // Columns as wide as the labels will be at the zoom that shows the whole group (found in two rounds).
-      let scale = labelState(cy).layoutScale;
-      let grid = gridOf(members.map(footprintOf), aspect);
-      for (let round = 0; round < 2; round++) {
-        const zoom = Math.min(MAX_FIT_ZOOM, (cy.width() - 60) / Math.max(1, grid.width), (cy.height() - overlay.height - 60) / Math.max(1, grid.height));
-        const next = scaleFor(zoom);
-        if (Math.abs(next - scale) <= 0.02 * scale) break;
-        scale = next;
-        this.setLabelScale(scale, labelState(cy).managed, scale);
-        grid = gridOf(members.map(footprintOf), aspect);
-      }
-      this.setLabelScale(scale, labelState(cy).managed, scale);
+      // Labels at their model size: the group is shown readable (the whole of it when it fits, else its start).
+      this.setLabelScale(labelState(cy).layoutScale, labelState(cy).managed, labelState(cy).layoutScale);
+      const grid = gridOf(members.map(footprintOf), aspect, { x: 16, y: 6 });
       const x0 = at.x - grid.width / 2;
       const y0 = at.y - grid.height / 2;
       cy.batch(() => {
@@ -418,7 +393,7 @@ export class CanvasEngine {
       // Whatever the grid now covers moves aside: first inside the group's box, then the boxes around it.
       this.separateWithin(members[0]!.parent().first().id() as string | undefined, ids);
       this.separateTopLevel(ids);
-      this.fitTo(byIds(cy, ids));
+      this.showReadable(byIds(cy, ids));
     }
   }
 
@@ -605,6 +580,32 @@ export class CanvasEngine {
       this.cy.viewport(v);
       this.updateLabels();
     }
+  }
+
+  /**
+   * Shows `eles` whole when their labels stay readable at that zoom; otherwise at the zoom where they are readable,
+   * from their top-left corner (the start of a grid), so the user pans rather than squints.
+   */
+  showReadable(eles: cytoscape.Collection | cytoscape.NodeCollection): void {
+    const { cy } = this;
+    const v = this.viewportFor(eles);
+    const scale = labelState(cy).layoutScale;
+    if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
+      cy.viewport(v);
+      this.updateLabels();
+      return;
+    }
+    const zoom = (MIN_LABEL_PX + 1) / (NODE_FONT * scale);
+    const bb = eles.boundingBox({ includeLabels: true });
+    const o = this.overlay();
+    const pad = 30;
+    // The aggregation banner floats over the top of the stage: start below it.
+    const banner = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="aggregate-banner"]');
+    const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
+    const x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
+    const y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
+    cy.viewport({ zoom, pan: { x, y } });
+    this.updateLabels();
   }
 
   private applyPendingViewport(): boolean {

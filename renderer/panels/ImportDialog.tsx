@@ -178,7 +178,12 @@ export function ImportDialog({ initialFiles = [], onFilesTaken }: { initialFiles
                 Choose files…
               </button>
             )}
-            <button type="button" className="primary" disabled={files.length === 0 || reading} onClick={() => void start().then(() => setFiles([]))} data-testid="import-start">
+            <button type="button" className="primary" disabled={files.length === 0 || reading} onClick={() =>
+                void start().then(() => {
+                  // A failed import keeps its files, to try again with other options or without the bad one.
+                  if (store.getState().importState.result) setFilesState([]);
+                })
+              } data-testid="import-start">
               {reading ? 'Reading files…' : `Import ${files.length ? plural(files.length, 'file') : ''}`}
             </button>
           </>

@@ -14,7 +14,7 @@ test.setTimeout(240_000);
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-type Reached = { node: { id: string; kind: string; name: string } }[];
+type Reached = { node: { id: string; kind: string; name: string }; depth: number }[];
 function cliBlast(): { identities: Reached; resources: Reached; admins: Reached; highValue?: Reached } {
   const r = spawnSync(process.execPath, ['dist/blastmap.js', 'blast-radius', ESTATE_HUB, '--case', process.env['BLASTMAP_20K_CASE']!, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(r.stderr);
@@ -77,7 +77,8 @@ test('blast radius: high value and boundaries held in the counts, every list com
   await page.getByTestId('reached-resources').locator('summary').click();
   const list = page.getByTestId('reached-resources-list');
   await expect(list).toHaveAttribute('aria-rowcount', String(expected.resources.length));
-  const last = [...expected.resources].map((r) => r.node.name).sort((a, b) => a.localeCompare(b)).at(-1)!;
+  // The panel lists nearest first, then by name: the last row is the farthest, last by name.
+  const last = [...expected.resources].sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name)).at(-1)!.node.name;
   await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await expect(list.getByText(last, { exact: true })).toBeVisible();
   await expect(page.getByTestId('blast-radius-export-slot')).toBeVisible();
@@ -110,18 +111,19 @@ test('an opened group of 400 nodes: a grid without overlap, labels readable at t
   const labels = await drawnLabels(page);
   for (const l of labels) expect(l.px, `${l.text}: ${l.px.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
   expect(overlappingLabels(labels)).toEqual([]);
-  // A good part of the opened group is labelled at the zoom the view fitted it to (the whole group is in view;
-  // 400 readable labels need more room than this window has, so the others wait for a zoom).
+  // A good part of the opened group is labelled at the zoom the view chose: 400 readable labels need more room than
+  // this window has, so the view starts at the grid's top left, readable, and the rest is a pan away.
   const teamLabels = labels.filter((l) => /^team-\d+$/.test(l.text));
   info.annotations.push({ type: 'labelled-of-opened-group', description: `${teamLabels.length} of ${groups.count}` });
-  expect(teamLabels.length).toBeGreaterThan(groups.count * 0.3);
+  expect(teamLabels.length).toBeGreaterThan(groups.count * 0.25);
   // The other count nodes moved aside rather than under the grid.
   const after = await blocks(page);
   expect(after.length).toBe(before.length - 1);
   const grid = await group.evaluate((el) => {
-    type N = { boundingBox(o: object): { x1: number; y1: number; x2: number; y2: number }; data(k: string): string };
+    type N = { data(k: string): string };
     const cy = (el as unknown as { cy: { nodes(s: string): { filter(f: (n: N) => boolean): { boundingBox(o: object): { x1: number; y1: number; x2: number; y2: number } } } } }).cy;
-    return cy.nodes('[kind = "og_group"]').filter((n) => n.data('category') === 'group').boundingBox({ includeLabels: true });
+    // The opened members (the tier-zero groups are marked, never in a count node, and drawn on their own).
+    return cy.nodes('[kind = "og_group"]').filter((n) => /^team-/.test(n.data('label'))).boundingBox({ includeLabels: true });
   });
   expect(overlapping([...after, { id: 'grid', ...grid }])).toEqual([]);
   await page.screenshot({ path: info.outputPath('opened-group-400.png') });

@@ -24,7 +24,8 @@ export async function openApp(page: Page, theme: 'light' | 'dark' = 'light', url
 export async function searchAndPick(page: Page, text: string, pick: string): Promise<void> {
   await page.getByTestId('search-input').fill(text);
   const suggestion = page.getByTestId('search-suggestion').filter({ hasText: pick }).first();
-  await expect(suggestion).toBeVisible();
+  // The first query of a big case waits for its graph index to load behind the first screen's.
+  await expect(suggestion).toBeVisible({ timeout: 30_000 });
   await suggestion.click();
 }
 
