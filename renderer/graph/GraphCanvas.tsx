@@ -127,6 +127,7 @@ export function GraphCanvas() {
         data-testid="graph-canvas"
         data-rendered-nodes={drawn.nodes}
         data-rendered-edges={drawn.edges}
+        data-rendered-boxes={drawn.boxes}
         data-highlighted-edges={highlighted.edges.size && mode === 'paths' ? [...highlighted.edges].filter((k) => visible.edges.some((e) => e.id === k)).length : 0}
         data-graph-seq={graphSeq}
         aria-label="Graph"

@@ -16,6 +16,8 @@ import { stylesheet } from './stylesheet';
 cytoscape.use(fcose);
 
 export const MAX_FIT_ZOOM = 1.4;
+/** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
+const MASS_PLACEMENT = 400;
 
 export interface SyncInput {
   visible: VisibleGraph;
@@ -246,8 +248,11 @@ export class CanvasEngine {
     const opened = input.openGroups.filter((g) => !this.lastOpen.has(g));
     this.lastOpen = new Set(input.openGroups);
 
-    const everythingFresh = fresh.length > 0 && fresh.length === drawnNodes(cy).length;
-    if ((seqChanged && input.intent === 'full') || layoutChanged || everythingFresh) this.fullLayout(input);
+    const total = drawnNodes(cy).length;
+    // A drawing that is mostly new (everything drawn after the count nodes, a first load) is laid out afresh:
+    // placing thousands of nodes one by one around the few already there helps nobody and takes seconds.
+    const mostlyFresh = fresh.length > 0 && (fresh.length === total || (fresh.length > MASS_PLACEMENT && fresh.length > 2 * (total - fresh.length)));
+    if ((seqChanged && input.intent === 'full') || layoutChanged || mostlyFresh) this.fullLayout(input);
     else if (fresh.length) {
       if (opened.length) this.openGroupsInGrid(opened, fresh);
       // Grid members of an opened group are placed (and remembered, and shown) already.
@@ -511,10 +516,22 @@ export class CanvasEngine {
     this.cy.style().update();
   }
 
+  /**
+   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges) and, while
+   * the view moves, a texture of the last frame rather than every element — so a zoom or pan step stays short.
+   */
+  private setBig(big: boolean): void {
+    const renderer = (this.cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer();
+    renderer.textureOnViewport = big;
+    const change = this.cy.edges(big ? ':not(.big)' : '.big');
+    if (change.nonempty()) this.cy.batch(() => change.toggleClass('big', big));
+  }
+
   /** Label sizes for this zoom, edge labels when zoomed in, and no two labels on top of each other. */
   updateLabels(): void {
     const { cy } = this;
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
+    this.setBig(!managed);
     const zoomLabels = managed && cy.zoom() >= EDGE_LABEL_ZOOM;
     this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
     cy.batch(() => {
@@ -628,7 +645,7 @@ export class CanvasEngine {
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
 function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
-  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'zoom-label', 'show-label', 'empty-box'].filter((c) => ele.hasClass(c));
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
 }
 
 /** The drawn nodes with these ids. */

@@ -141,6 +141,9 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge.cut-done', style: { 'line-color': CUT_COLOR, 'target-arrow-color': CUT_COLOR, 'line-style': 'dashed', 'line-dash-pattern': [3, 3], 'mid-target-arrow-shape': 'tee', 'mid-target-arrow-color': CUT_COLOR, 'arrow-scale': 1.4 } },
     { selector: 'node.origin', style: { width: 40, height: 40, 'border-color': COMPROMISED_COLOR, 'border-width': 5, 'font-weight': 'bold' } },
     { selector: '.label-hidden', style: { 'text-opacity': 0 } },
+    // Thousands of edges: straight, arrowless lines (Cytoscape's fastest), the path still drawn on top.
+    { selector: 'edge.big', style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', width: 1 } },
+    { selector: 'edge.big.on-path, edge.big:selected', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 3 } },
   );
   return sheet;
 }

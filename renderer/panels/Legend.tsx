@@ -40,8 +40,27 @@ function SymbolIcon({ sym }: { sym: Symbol }) {
 }
 
 /** What shapes, colours, line styles and rings mean. Built from the same entries as the exports' legend. */
+const OPEN_KEY = 'blastmap.legend';
+
+/** Open until the user closes it; this browser remembers the choice. */
+function initiallyOpen(): boolean {
+  try {
+    return localStorage.getItem(OPEN_KEY) !== 'closed';
+  } catch {
+    return true;
+  }
+}
+
 export function Legend() {
-  const [open, setOpen] = useState(true);
+  const [open, setOpenState] = useState(initiallyOpen);
+  const setOpen = (next: boolean) => {
+    setOpenState(next);
+    try {
+      localStorage.setItem(OPEN_KEY, next ? 'open' : 'closed');
+    } catch {
+      // Storage refused: the choice lasts for this page.
+    }
+  };
   const { providers, theme } = useApp(
     useShallow((s) => {
       const seen = new Set<string>();

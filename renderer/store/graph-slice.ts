@@ -52,6 +52,8 @@ export interface GraphSlice {
   /** What the canvas draws right now (after filters and aggregation), published by the canvas. */
   drawn: { nodes: number; edges: number; boxes: number };
   loadOverview(): Promise<void>;
+  /** Starts fetching the overview before it is asked for (the first screen, while the case loads). */
+  prefetchOverview(): void;
   addSubgraph(sub: Subgraph, opts?: { replace?: boolean; estate?: boolean }): void;
   addNodes(nodes: NodeSummary[], edges: CanvasEdge[], opts?: { replace?: boolean; intent?: LayoutIntent; estate?: boolean }): void;
   /** Loads a node's neighbours; with `kinds`, only over edges of those kinds. */
@@ -100,6 +102,7 @@ function normalise(nodes: NodeSummary[]): NodeSummary[] {
 }
 
 export const createGraphSlice: SliceCreator<GraphSlice> = ({ set, get, api }) => {
+  let prefetched: Promise<[EstateOverview, Subgraph]> | undefined;
   /** Drops nodes and the edges that touch them (the positions memory keeps where they were). */
   const removeNodes = (remove: Set<string>): void => {
     if (!remove.size) return;
@@ -127,7 +130,9 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ set, get, api }) =>
     loadOverview: async () => {
       try {
         get().remember();
-        const [estate, sub] = await Promise.all([api.estate({}), api.overview({ limit: 500 })]);
+        const pending = prefetched;
+      prefetched = undefined;
+      const [estate, sub] = await (pending ?? Promise.all([api.estate({}), api.overview({ limit: 500 })]));
         // The boundaries are the boxes (a box stands for its boundary node); admins and marked nodes go inside.
         set({ estate });
         get().addSubgraph(sub, { replace: true });
@@ -135,6 +140,12 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ set, get, api }) =>
       } catch (err) {
         get().notify({ kind: 'error', text: describeError(toErrorShape(err)) });
       }
+    },
+
+    prefetchOverview: () => {
+      prefetched ??= Promise.all([api.estate({}), api.overview({ limit: 500 })]);
+      // Unused (a restored session): its failure is nobody's concern.
+      prefetched.catch(() => undefined);
     },
 
     addSubgraph: (sub, opts) => {

@@ -14,6 +14,8 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
   let unsubscribe: (() => void) | undefined;
   void (async () => {
     const s = store.getState();
+    // The first screen's data is asked for at once, beside the case's (the engine answers them in turn).
+    s.prefetchOverview();
     await s.loadCase();
     if (stopped) return;
     void s.loadSavedViews();

@@ -50,6 +50,8 @@ export function benchEstate(nodeCount = 20_000, edgeCount = 60_000): unknown {
   return { metadata: { source_kind: 'Bench' }, graph: { nodes, edges } };
 }
 
+const progress = (what: string) => process.stderr.write(`  renderer: ${what}\n`);
+
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
@@ -76,13 +78,14 @@ function quantile(values: number[], q: number): number {
 const median = (v: number[]) => quantile(v, 0.5);
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** Main-thread task time of the page so far (ms), from the DevTools protocol. */
-async function taskMs(page: Page): Promise<number> {
+/** A reader of the page's main-thread task time so far (ms), from the DevTools protocol (enabled once per page). */
+async function taskClock(page: Page): Promise<() => Promise<number>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  await cdp.detach();
-  return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  return async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  };
 }
 
 /**
@@ -126,17 +129,18 @@ async function steps(page: Page, container: string): Promise<number[]> {
 async function firstCanvas(browser: Browser, url: string): Promise<{ ms: number; task: number }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
+  const clock = await taskClock(page);
   await page.goto(url);
   const t = await page.waitForFunction(
     () => {
       const el = document.querySelector('[data-testid="graph-canvas"]') as HTMLElement | null;
-      return el && (Number(el.dataset['renderedEdges']) > 0 || Number(el.dataset['renderedNodes']) > 0) ? performance.now() : false;
+      return el && (Number(el.dataset['renderedEdges']) > 0 || Number(el.dataset['renderedNodes']) > 0 || Number(el.dataset['renderedBoxes']) > 0) ? performance.now() : false;
     },
     null,
     { polling: 'raf', timeout: 120_000 },
   );
   const ms = Number(await t.jsonValue());
-  const task = await taskMs(page);
+  const task = await clock();
   await context.close();
   return { ms, task };
 }
@@ -152,7 +156,10 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
   const browser = await chromium.launch({ executablePath: process.env['BLASTMAP_CHROMIUM'] ?? '/usr/bin/chromium', args: FLAGS });
   try {
     const loads = [];
-    for (let i = 0; i < 3; i++) loads.push(await firstCanvas(browser, url));
+    for (let i = 0; i < 3; i++) {
+      loads.push(await firstCanvas(browser, url));
+      progress(`first canvas ${i + 1}: ${Math.round(loads[i]!.ms)} ms`);
+    }
 
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
@@ -163,15 +170,18 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
     await page.getByTestId('render-all').click({ timeout: 120_000 });
     await page.waitForFunction(() => Number((document.querySelector('[data-testid="graph-canvas"]') as HTMLElement).dataset['renderedNodes']) >= 2500, null, { timeout: 180_000 });
     await page.waitForTimeout(1500);
+    progress('5,000 elements drawn');
     const elements = await page.evaluate(() => (document.querySelector('[data-testid="graph-canvas"]') as unknown as { cy: { elements(): { length: number } } }).cy.elements().length);
     const appRuns: number[][] = [];
-    const task0 = await taskMs(page);
+    const clock = await taskClock(page);
+    const task0 = await clock();
     for (let r = 0; r < 3; r++) {
       await page.evaluate(() => (document.querySelector('[data-testid="graph-canvas"]') as unknown as { cy: { fit(): void } }).cy.fit());
       await page.waitForTimeout(500);
       appRuns.push(await steps(page, '[data-testid="graph-canvas"]'));
+      progress(`explorer steps, run ${r + 1}: p95 ${Math.round(quantile(appRuns[r]!, 0.95))} ms`);
     }
-    const appTask = ((await taskMs(page)) - task0) / 60;
+    const appTask = ((await clock()) - task0) / 60;
 
     // The same elements, positions and viewport on a bare Cytoscape with its default style.
     const snapshot = await page.evaluate(() => {
@@ -204,6 +214,7 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
       await raw.evaluate(() => (document.getElementById('raw') as unknown as { cy: { fit(): void } }).cy.fit());
       await raw.waitForTimeout(500);
       rawRuns.push(await steps(raw, '#raw'));
+      progress(`bare Cytoscape steps, run ${r + 1}: p95 ${Math.round(quantile(rawRuns[r]!, 0.95))} ms`);
     }
     await context.close();
 
