@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './test/chromium.mjs';
 
 // End-to-end tests of browser mode in Debian's Chromium: test/e2e/global-setup.ts builds the CLI and the renderer,
 // imports the e2e fixtures into a temporary case and starts `blastmap serve` on it.
@@ -19,7 +20,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env['BLASTMAP_CHROMIUM'] ?? '/usr/bin/chromium',
+      // The global setup refuses to start without it (test/chromium.mjs says how to install it).
+      executablePath: findChromium() ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },

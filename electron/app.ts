@@ -9,6 +9,7 @@ import type { CaseInfo, ImportFile, ShellCommand } from '../src/api/contract.js'
 import { openEngine, type Engine } from '../src/api/engine.js';
 import { ApiError } from '../src/api/errors.js';
 import { buildDemoCase } from '../src/demo.js';
+import { isEncryptedFile, openEncryptedCopy } from '../src/pack/pack.js';
 import { APP_SCHEME, APP_URL, SHELL_CHANNELS } from './channels.js';
 import { isTrustedSender, registerApiHandlers, registerShellHandlers, type SenderEvent } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
@@ -60,11 +61,12 @@ export function caseFromArgv(argv: string[]): string | undefined {
     if (a === '--case' && argv[i + 1]) return resolve(argv[i + 1]!);
     if (a.startsWith('--case=')) return resolve(a.slice('--case='.length));
   }
-  const file = argv.slice(1).find((a) => !a.startsWith('-') && a.endsWith('.blastmap'));
+  const file = argv.slice(1).find((a) => !a.startsWith('-') && (a.endsWith('.blastmap') || a.endsWith('.blastmap.enc')));
   return file ? resolve(file) : undefined;
 }
 
 const CASE_FILTERS = [{ name: 'Blastmap case', extensions: ['blastmap'] }];
+const OPEN_FILTERS = [{ name: 'Blastmap case (plain or encrypted)', extensions: ['blastmap', 'enc'] }];
 const EXPORT_FILTERS = [
   { name: 'Inventory exports', extensions: ['json', 'jsonl', 'ndjson', 'csv', 'yaml', 'yml', 'hcl', 'txt', 'gz'] },
   { name: 'All files', extensions: ['*'] },
@@ -101,11 +103,24 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
     openFromOs(resolve(path));
   });
 
+  // An encrypted case (.blastmap.enc) waits here for its passphrase, which the window asks for ('unlock-case'); once
+  // unlocked it is worked on from a decrypted copy in a private temporary directory, wiped when another case is
+  // opened or the app quits.
+  let locked: string | undefined;
+  let wipeCopy: (() => void) | undefined;
+  const wipe = () => {
+    const w = wipeCopy;
+    wipeCopy = undefined;
+    w?.();
+  };
+
   app.on('window-all-closed', () => {
     engine?.close();
     engine = undefined;
+    wipe();
     app.quit();
   });
+  app.on('will-quit', () => wipe());
 
   await app.whenReady();
   const paths: AppPaths = { ...defaultPaths(), ...options.paths };
@@ -129,16 +144,24 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
     grants.set(id, set);
   };
 
-  const switchCase = (path: string, create: boolean): CaseInfo['path'] => {
+  const switchCase = (path: string, create: boolean, shownAs?: string): CaseInfo['path'] => {
     // The new case opens before the old one closes: a file that is not a case leaves the current one in place.
-    const next = openEngine(path, { create, nativeBinding: paths.nativeBinding, ...(paths.importWorker ? { importWorker: paths.importWorker } : {}) });
+    const next = openEngine(path, { create, nativeBinding: paths.nativeBinding, ...(paths.importWorker ? { importWorker: paths.importWorker } : {}), ...(shownAs ? { displayPath: shownAs } : {}) });
     engine?.close();
     engine = next;
-    addRecent(recentFile, path);
+    // The decrypted copy of an encrypted case that was open goes with it.
+    wipe();
+    addRecent(recentFile, shownAs ?? path);
     // The OS's own recent list (Dock / jump list); Linux desktops have none Electron can fill.
-    if (process.platform !== 'linux') app.addRecentDocument(path);
+    if (process.platform !== 'linux') app.addRecentDocument(shownAs ?? path);
     rebuildMenu();
     return path;
+  };
+
+  /** An encrypted case cannot open without its passphrase: the window is asked for it. */
+  const askToUnlock = (path: string) => {
+    locked = path;
+    send('unlock-case');
   };
 
   const currentEngine = (): Engine => {
@@ -151,6 +174,7 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
   const openRecent = async (path: string) => {
     try {
       if (engine && (await engine.importProgress({}))) throw new ApiError({ code: 'bad-input', message: 'an import is running; cancel it or wait before opening another case' });
+      if (isEncryptedFile(path)) return askToUnlock(path);
       switchCase(path, false);
       win?.webContents.reload();
     } catch (err) {
@@ -200,21 +224,55 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
         if (path && !path.endsWith('.blastmap')) path += '.blastmap';
         if (path && existsSync(path)) throw new ApiError({ code: 'bad-input', message: `${path} already exists; open it instead` });
       } else {
-        const options = { title: 'Open case', properties: ['openFile'] as 'openFile'[], filters: CASE_FILTERS };
+        const options = { title: 'Open case', properties: ['openFile'] as 'openFile'[], filters: OPEN_FILTERS };
         const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
         path = r.canceled ? undefined : r.filePaths[0];
       }
       if (!path) return null;
+      if (!create && isEncryptedFile(path)) {
+        askToUnlock(path);
+        return null;
+      }
       switchCase(path, create);
       return currentEngine().caseInfo({});
     },
     recentCases: async () => loadRecent(recentFile),
+    pickCaseFile: async (event): Promise<ImportFile | null> => {
+      const parent = windowOf(event);
+      const options = { title: 'Compare with a case', properties: ['openFile'] as 'openFile'[], filters: CASE_FILTERS };
+      const picked = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      const path = picked.canceled ? undefined : picked.filePaths[0];
+      if (!path) return null;
+      grant(event.sender.id, path);
+      return { path };
+    },
     grantDroppedPath: (event, path) => grant(event.sender.id, path),
+    unlockCase: async (_event, { passphrase }) => {
+      const path = locked;
+      if (!path) throw new ApiError({ code: 'bad-input', message: 'no encrypted case is waiting to be opened' });
+      if (engine && (await engine.importProgress({}))) throw new ApiError({ code: 'bad-input', message: 'an import is running; cancel it or wait before opening another case' });
+      // A wrong passphrase leaves everything as it was (and the case still waiting): the window may ask again.
+      const copy = await openEncryptedCopy(path, passphrase, { nativeBinding: paths.nativeBinding, parent: app.getPath('temp') });
+      try {
+        switchCase(copy.path, false, path);
+      } catch (err) {
+        copy.wipe();
+        throw err;
+      }
+      wipeCopy = copy.wipe;
+      locked = undefined;
+      return currentEngine().caseInfo({});
+    },
   });
 
   // First run (or every recent case gone): the demo case, built from assets/demo into userData.
   openFromOs = (path) => void openRecent(path);
-  const initial = pendingOpen ?? caseFromArgv(options.argv ?? process.argv) ?? loadRecent(recentFile)[0];
+  let initial = pendingOpen ?? caseFromArgv(options.argv ?? process.argv) ?? loadRecent(recentFile)[0];
+  // An encrypted case opens once the window has asked for its passphrase; the demo case shows meanwhile.
+  if (initial && isEncryptedFile(initial)) {
+    locked = initial;
+    initial = undefined;
+  }
   try {
     if (initial) switchCase(initial, false);
   } catch (err) {
@@ -282,4 +340,5 @@ export async function startApp(options: StartOptions = {}): Promise<void> {
     win = undefined;
   });
   await shown.loadURL(APP_URL);
+  if (locked) send('unlock-case');
 }

@@ -8,6 +8,9 @@ export const SHELL_CHANNELS = {
   pickImportFiles: 'blastmap-shell:pickImportFiles',
   openCase: 'blastmap-shell:openCase',
   recentCases: 'blastmap-shell:recentCases',
+  /** A case file to compare with (the compare view); the path is granted to compareCase. */
+  pickCaseFile: 'blastmap-shell:pickCaseFile',
+  unlockCase: 'blastmap-shell:unlockCase',
   /** preload → main, one way: a path the user dropped (only a real dropped File yields one). */
   grantDroppedPath: 'blastmap-shell:grantDroppedPath',
   /** main → renderer: a menu command. */

@@ -52,7 +52,8 @@ export function registerApiHandlers(ipc: Pick<IpcMain, 'handle'>, options: ApiHa
       try {
         if (!options.trusted(event)) throw refused(method);
         const checked = validateArg(method, arg);
-        if (method === 'importFiles') checkImportPaths((checked as { files: ImportFile[] }).files, (p) => options.pathAllowed(event, p));
+        if (method === 'importFiles' || method === 'planImpact') checkImportPaths((checked as { files: ImportFile[] }).files, (p) => options.pathAllowed(event, p));
+        if (method === 'compareCase') checkImportPaths([(checked as { other: ImportFile }).other], (p) => options.pathAllowed(event, p));
         const value: unknown = await (options.api()[method] as (a: unknown) => Promise<unknown>)(checked);
         return { ok: true, value };
       } catch (err) {
@@ -75,13 +76,17 @@ export interface ShellHandlers {
   pickImportFiles(event: SenderEvent): Promise<ImportFile[]>;
   openCase(event: SenderEvent, arg: { create: boolean }): Promise<CaseInfo | null>;
   recentCases(event: SenderEvent): Promise<string[]>;
+  pickCaseFile(event: SenderEvent): Promise<ImportFile | null>;
   grantDroppedPath(event: SenderEvent, path: string): void;
+  unlockCase(event: SenderEvent, arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 const SHELL_SCHEMAS = {
   pickImportFiles: z.object({}).strict(),
   openCase: z.object({ create: z.boolean() }).strict(),
   recentCases: z.object({}).strict(),
+  pickCaseFile: z.object({}).strict(),
+  unlockCase: z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
 } as const;
 
 const droppedPath = z.string().min(1).max(4096).refine((p) => isAbsolute(p) && !p.includes('\0'), 'not an absolute path');
@@ -103,6 +108,8 @@ export function registerShellHandlers(ipc: Pick<IpcMain, 'handle' | 'on'>, trust
   handle('pickImportFiles', (event) => handlers.pickImportFiles(event));
   handle('openCase', (event, arg) => handlers.openCase(event, arg));
   handle('recentCases', (event) => handlers.recentCases(event));
+  handle('pickCaseFile', (event) => handlers.pickCaseFile(event));
+  handle('unlockCase', (event, arg) => handlers.unlockCase(event, arg));
   ipc.on(SHELL_CHANNELS.grantDroppedPath, (event: IpcMainEvent, path: unknown) => {
     if (!trusted(event)) return;
     const parsed = droppedPath.safeParse(path);

@@ -35,6 +35,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
       { type: 'separator' },
       cmd('Export Graph as PNG…', 'export-png', 'CmdOrCtrl+Shift+P'),
       cmd('Export Graph as SVG…', 'export-svg', 'CmdOrCtrl+Shift+S'),
+      cmd('Export Report…', 'export-report', 'CmdOrCtrl+Shift+R'),
       ...(o.isMac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],
   };

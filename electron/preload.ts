@@ -32,6 +32,8 @@ export function buildBridge(): RendererBridge {
     },
     openCase: (arg) => invoke(SHELL_CHANNELS.openCase, arg) as ReturnType<ShellServices['openCase']>,
     recentCases: (arg) => invoke(SHELL_CHANNELS.recentCases, arg ?? {}) as ReturnType<ShellServices['recentCases']>,
+    pickCaseFile: (arg) => invoke(SHELL_CHANNELS.pickCaseFile, arg ?? {}) as ReturnType<NonNullable<ShellServices['pickCaseFile']>>,
+    unlockCase: (arg) => invoke(SHELL_CHANNELS.unlockCase, arg) as ReturnType<ShellServices['unlockCase']>,
     onCommand: (listener) => {
       const wrapped = (_event: IpcRendererEvent, command: ShellCommand) => listener(command);
       ipcRenderer.on(SHELL_CHANNELS.command, wrapped);

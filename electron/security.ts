@@ -48,7 +48,8 @@ export function hardenSession(session: Session): void {
   });
   session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
   session.on('will-download', (_event, item) => {
-    // The renderer saves PNG/SVG exports as blob: or data: downloads; nothing else may be downloaded.
+    // The renderer saves its exports (PNG/SVG of the view, tables, the report) as blob: or data: downloads; nothing
+    // else may be downloaded.
     if (!isAllowedRequest(item.getURL()) || item.getURL().startsWith('app:')) {
       item.cancel();
       return;

@@ -6,6 +6,7 @@ import { GraphCanvas } from './graph/GraphCanvas';
 import { modeSpec } from './modes';
 import { DetailsPanel } from './panels/Details';
 import { HelpPanel } from './panels/Help';
+import { UnlockDialog } from './panels/UnlockDialog';
 import { ImportDialog } from './panels/ImportDialog';
 import { Legend } from './panels/Legend';
 import { modifiedShortcutFor, shortcutFor } from './shortcuts';
@@ -17,7 +18,7 @@ const THEME_KEY = 'blastmap.theme';
 
 export function App() {
   const store = useAppStore();
-  const { mode, theme, helpOpen, importOpen } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, helpOpen: s.helpOpen, importOpen: s.importOpen })));
+  const { mode, theme, helpOpen, importOpen, unlockOpen } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, helpOpen: s.helpOpen, importOpen: s.importOpen, unlockOpen: s.unlockOpen })));
   const [dropped, setDropped] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
 
@@ -25,7 +26,7 @@ export function App() {
     const saved = readStored(THEME_KEY);
     const initial: Theme = saved === 'dark' || saved === 'light' ? saved : window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
     store.getState().setTheme(initial);
-    // The case, then the canvas this browser last showed for it (a reload), else the estate overview.
+    // The case, then the canvas this browser last showed for it (a reload), else the estate overview (or triage).
     return startSession(store, safeStorage());
   }, [store]);
 
@@ -87,6 +88,7 @@ export function App() {
       </main>
       {helpOpen && <HelpPanel />}
       {importOpen && <ImportDialog initialFiles={dropped} onFilesTaken={() => setDropped([])} />}
+      {unlockOpen && <UnlockDialog />}
     </div>
   );
 }

@@ -3,9 +3,12 @@
 import type { ComponentType } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import { BlastRadiusPanel } from './panels/BlastRadius';
+import { ComparePanel } from './panels/Compare';
 import { ExplorePanel } from './panels/Explore';
 import { FindingsPanel } from './panels/Findings';
+import { InventoryPanel } from './panels/Inventory';
 import { PathsPanel } from './panels/Paths';
+import { TriagePanel } from './panels/Triage';
 import type { AppState } from './store';
 
 export interface ModeSpec {
@@ -52,6 +55,25 @@ export const MODES: ModeSpec[] = [
       if (!s.getState().findings) void s.getState().loadFindings();
     },
   },
+  {
+    id: 'triage',
+    label: 'Triage',
+    key: '5',
+    Panel: TriagePanel,
+    enter: (s) => {
+      if (!s.getState().triage) void s.getState().loadTriage();
+    },
+  },
+  {
+    id: 'inventory',
+    label: 'Inventory',
+    key: '6',
+    Panel: InventoryPanel,
+    enter: (s) => {
+      if (!s.getState().inventory) void s.getState().loadInventory();
+    },
+  },
+  { id: 'compare', label: 'Compare', key: '7', Panel: ComparePanel },
 ];
 
 export function modeSpec(id: string): ModeSpec | undefined {

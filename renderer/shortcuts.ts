@@ -18,7 +18,13 @@ function focusSearch(): void {
   input?.select();
 }
 
-const MODE_LABELS: Record<string, string> = { blast: 'Blast radius of the selected node', paths: 'Paths from the selected node to admin' };
+const MODE_LABELS: Record<string, string> = {
+  blast: 'Blast radius of the selected node',
+  paths: 'Paths from the selected node to admin',
+  triage: 'Triage: compromised credentials, ranked',
+  inventory: 'Inventory of non-human identities',
+  compare: 'Compare with another case, a snapshot or a file to test',
+};
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: ['/'], label: 'Search (any ARN, key id, email, ns/name or name)', run: () => focusSearch() },
@@ -49,6 +55,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['i'], label: 'Import exports', run: (s) => s.getState().setImportOpen(true) },
   { keys: ['p'], label: 'Export the view as PNG', run: (s) => s.getState().sendCommand('export-png') },
   { keys: ['s'], label: 'Export the view as SVG', run: (s) => s.getState().sendCommand('export-svg') },
+  { keys: ['r'], label: 'Export the case report (HTML)', run: (s) => void s.getState().exportReport() },
   { keys: ['?'], label: 'Show this help', run: (s) => s.getState().setHelpOpen(true) },
   {
     keys: ['Escape'],

@@ -13,6 +13,8 @@ const DEMO_IMPORTS: { files: RegExp; options: NonNullable<ImportRequest['options
   // list-access-keys output names users but not their account.
   { files: /^aws-dev-access-keys-.*\.json$/, options: { account: '111111111111' } },
   { files: /^kubectl-prod-eks\.json$/, options: { cluster: 'prod-eks' } },
+  // get-bucket-policy output does not name the bucket's account: the customer data lives in production.
+  { files: /^s3-bucket-policy-nw-prod-.*\.json$/, options: { account: '222222222222' } },
   { files: /\.(json|csv)$/, options: {} },
 ];
 

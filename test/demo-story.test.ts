@@ -62,7 +62,9 @@ describe('the demo incident story', () => {
       expect(step.edge.reason.length).toBeGreaterThan(10);
       expect(step.edge.evidence.length).toBeGreaterThan(0);
     }
-    expect(unconditional!.steps[2]!.edge.technique).toMatch(/PassRole.*lambda/i);
+    // pathfinding.cloud lambda-001: iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction.
+    expect(unconditional!.steps[2]!.edge.technique).toBe('lambda-001');
+    expect(unconditional!.steps[2]!.edge.props['actions']).toEqual(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']);
   });
 
   it('lists a route once even when two sources state the same step (the report and list-access-keys both name the key)', async () => {

@@ -3,6 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_NEEDED, findChromium } from './chromium.mjs';
+
+// Fail before anything runs when the end-to-end tests cannot: a missing browser is a setup step, not 7 failures.
+if (!findChromium()) {
+  process.stdout.write(`${CHROMIUM_NEEDED}\n\n0 passed, 1 failed\n`);
+  process.exit(1);
+}
 
 const out = join('test-results', 'reports');
 mkdirSync(out, { recursive: true });

@@ -84,6 +84,7 @@ export const browserShell: ShellServices = {
   openCase: async () => null,
   recentCases: async () => [],
   onCommand: () => () => undefined,
+  unlockCase: async () => null,
 };
 
 export function createHttpBridge(token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): RendererBridge {

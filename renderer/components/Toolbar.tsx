@@ -6,8 +6,8 @@ import { Search } from '../panels/Search';
 
 export function Toolbar() {
   const store = useAppStore();
-  const { mode, theme, caseInfo, shellMode, caseError, canUndo, canRedo } = useApp(
-    useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError, canUndo: s.past.length > 0, canRedo: s.future.length > 0 })),
+  const { mode, theme, caseInfo, shellMode, caseError, canUndo, canRedo, exporting } = useApp(
+    useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError, canUndo: s.past.length > 0, canRedo: s.future.length > 0, exporting: s.exporting })),
   );
   const s = store.getState();
   const caseName = caseInfo ? caseInfo.path.split(/[\\/]/).pop() : caseError ? 'no case' : '…';
@@ -81,6 +81,9 @@ export function Toolbar() {
         </button>
         <button type="button" onClick={() => s.sendCommand('export-svg')} data-testid="export-svg" title="Export the view as SVG (s)">
           SVG
+        </button>
+        <button type="button" onClick={() => void s.exportReport()} disabled={exporting !== null} data-testid="export-report" title="Export the case report: one self-contained HTML file (r)">
+          {exporting === 'report' ? 'Report…' : 'Report'}
         </button>
         <span className="tool-sep" />
         <button type="button" className="icon-button" onClick={() => s.toggleTheme()} data-testid="toggle-theme" title="Light / dark theme (t)" aria-label="Toggle theme">

@@ -4,10 +4,12 @@ import { ContextMenu } from '../components/ContextMenu';
 import { plural } from '../format';
 import type { MenuTarget } from '../menu/actions';
 import { useApp, useAppStore } from '../store';
+import type { Core } from 'cytoscape';
 import { cutKey } from '../store/analysis-slice';
 import { edgeKey } from '../store/graph-slice';
 import { visibleGraph } from './aggregate';
 import { CanvasEngine, type MenuRequest } from './canvas-engine';
+import { useCompareClasses } from './compare-classes';
 import { exportView } from './export';
 import { EmptyCase } from './EmptyCase';
 
@@ -19,6 +21,8 @@ export function GraphCanvas() {
   const store = useAppStore();
   const container = useRef<HTMLDivElement>(null);
   const engine = useRef<CanvasEngine | null>(null);
+  // The compare view's classes (compare-classes.ts) are put on the engine's cy.
+  const cyRef = useRef<Core | null>(null);
   const lastCommand = useRef(0);
   const [menu, setMenu] = useState<MenuRequest | null>(null);
 
@@ -65,9 +69,11 @@ export function GraphCanvas() {
   useEffect(() => {
     if (!container.current) return;
     engine.current = new CanvasEngine(container.current, store, setMenu);
+    cyRef.current = engine.current.cy;
     return () => {
       engine.current?.destroy();
       engine.current = null;
+      cyRef.current = null;
     };
   }, [store]);
 
@@ -84,6 +90,8 @@ export function GraphCanvas() {
   useEffect(() => {
     engine.current?.highlight({ selectedId, selectedEdge, originId: mode === 'blast' && blast ? blast.origin.id : null, path: highlighted, cutsDone });
   }, [visible, selectedId, selectedEdge, mode, blast, highlighted, cutsDone]);
+
+  useCompareClasses(cyRef, visible);
 
   // Commands from the toolbar, menus and shortcuts.
   useEffect(() => {

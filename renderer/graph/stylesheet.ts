@@ -1,5 +1,6 @@
 import type { SingularElementArgument, StylesheetJson } from 'cytoscape';
 import type { Theme } from '../store/ui-slice';
+import { compareStyles } from './compare-style';
 import { boxTitleSize, EDGE_FONT, labelState, MIN_ZOOMED_FONT, NODE_FONT, SIDE_LABEL_MAX, textWidth } from './labels';
 import { ADMIN_COLOR, CATEGORY_SHAPES, COMPROMISED_COLOR, CONDITIONAL_COLOR, CUT_COLOR, HIGH_VALUE_COLOR, OBSERVED_COLOR, PATH_COLOR, PROVIDER_COLORS, THEME_COLORS } from './palette';
 
@@ -145,5 +146,6 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge.big', style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', width: 1 } },
     { selector: 'edge.big.on-path, edge.big:selected', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 3 } },
   );
+  sheet.push(...compareStyles(theme));
   return sheet;
 }

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { ACCESS_LEVELS, type ReachedNode, type ReachedResource } from '../contract';
-import { ExportSlot } from '../components/ExportSlot';
+import { BlastExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
 import { VirtualList } from '../components/VirtualList';
 import { compactCount } from '../format';
@@ -49,6 +49,7 @@ export function BlastRadiusPanel() {
           <p className="muted small" title="Time the engine took for the walk">
             Walked in {blast.elapsedMs < 1 ? 'under 1' : Math.round(blast.elapsedMs).toLocaleString('en-US')} ms.
           </p>
+          <BlastExports origin={blast.origin.id} />
           {blast.byBoundary.length > 0 && (
             <table className="grid-table fixed" data-testid="blast-by-boundary">
               <caption>Per boundary</caption>
@@ -68,7 +69,7 @@ export function BlastRadiusPanel() {
                     <td>{b.boundary.name}</td>
                     <td className="num" title={b.identities.toLocaleString('en-US')}>{compactCount(b.identities)}</td>
                     <td className="num" title={b.credentials.toLocaleString('en-US')}>{compactCount(b.credentials)}</td>
-                    <td className="num" title={b.resources.toLocaleString('en-US')}>{compactCount(b.resources)}</td>
+                    <td className="num" title={`${b.resources.toLocaleString('en-US')}${b.viaAdmin ? ` (${b.viaAdmin.resources.toLocaleString('en-US')} through its admin node)` : ''}`}>{compactCount(b.resources)}</td>
                     <td className="num">{b.highValue ? <strong className="alarm">{compactCount(b.highValue)}</strong> : 0}</td>
                     <td>{b.admin ? <strong className="alarm">yes</strong> : 'no'}</td>
                   </tr>
@@ -80,8 +81,8 @@ export function BlastRadiusPanel() {
             <table className="grid-table" data-testid="blast-by-access">
               <caption>Resources per access level</caption>
               <tbody>
-                {ACCESS_LEVELS.filter((l) => blast.byAccessLevel[l]).map((l) => (
-                  <tr key={l}>
+                {[...ACCESS_LEVELS, 'admin' as const].filter((l) => blast.byAccessLevel[l]).map((l) => (
+                  <tr key={l} title={l === 'admin' ? 'In a boundary whose admin node is reached: controlled as its admin' : undefined}>
                     <td>{l}</td>
                     <td className="num">{blast.byAccessLevel[l]?.toLocaleString('en-US')}</td>
                   </tr>
@@ -100,7 +101,6 @@ export function BlastRadiusPanel() {
           <ReachedList title="Identities" items={blast.identities} testId="reached-identities" />
           <ReachedList title="Credentials" items={blast.credentials} testId="reached-credentials" />
           <ReachedList title="Resources" items={blast.resources} testId="reached-resources" />
-          <ExportSlot panel="blast-radius" />
           <ContainmentSection origin={blast.origin.id} />
         </>
       )}
@@ -126,7 +126,9 @@ const ROW_HEIGHT = 44;
 function ReachedList({ title, items, testId }: { title: string; items: ReachedNode[]; testId: string }) {
   const store = useAppStore();
   if (items.length === 0) return null;
-  const sorted = [...items].sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name));
+  // Reached directly first (nearest first), then what the boundary's admin node gives, high-value first.
+  const tier = (r: ReachedNode) => (r.viaAdmin === undefined ? 0 : r.node.marks.includes('high-value') ? 1 : 2);
+  const sorted = [...items].sort((a, b) => tier(a) - tier(b) || a.depth - b.depth || a.node.name.localeCompare(b.node.name));
   return (
     <details className="section" open={items.length <= 10} data-testid={testId}>
       <summary>
@@ -145,6 +147,7 @@ function ReachedList({ title, items, testId }: { title: string; items: ReachedNo
               {r.depth} step{r.depth === 1 ? '' : 's'}
               {r.conditional ? ' · conditional' : ''}
               {(r as ReachedResource).accessLevel ? ` · ${String((r as ReachedResource).accessLevel)}` : ''}
+              {r.viaAdmin ? ' · through the admin node' : ''}
             </span>
           </div>
         )}

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ContainmentCut, EdgeView } from '../contract';
-import { ExportSlot } from '../components/ExportSlot';
+import { ContainmentExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
 import { edgeSentence } from '../format';
 import { useApp, useAppStore } from '../store';
@@ -48,7 +48,7 @@ export function ContainmentSection({ origin }: { origin: string }) {
               <CutItem key={cutKey(c)} cut={c} done={Boolean(checks[cutKey(c)])} />
             ))}
           </ol>
-          <ExportSlot panel="containment" />
+          <ContainmentExports origin={origin} done={plan.cuts.flatMap((c, i) => (checks[cutKey(c)] ? [i] : []))} />
         </>
       )}
     </div>

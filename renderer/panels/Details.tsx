@@ -5,6 +5,7 @@ import { NodeChip } from '../components/NodeChip';
 import { age, boundaryLabel, kindLabel, lastUsed, propText, withBoundaryProvider } from '../format';
 import { useApp, useAppStore, type AppState } from '../store';
 import { EdgeExplanation } from './Evidence';
+import { ReachersButton, ReachersSection } from './Reachers';
 
 const CREDENTIAL_PROPS = ['status', 'active', 'createdAt', 'lastUsedAt', 'lastRotatedAt', 'expiresAt', 'managedBy', 'owner'];
 
@@ -102,7 +103,9 @@ function NodeDetailsView({ details }: { details: NodeDetails }) {
         <button type="button" data-testid="action-collapse" onClick={() => s.collapse(node.id)}>
           Collapse
         </button>
+        <ReachersButton nodeId={node.id} />
       </div>
+      <ReachersSection nodeId={node.id} />
       {details.marks.length > 0 && (
         <Section title="Marks" count={details.marks.length}>
           <ul className="plain">

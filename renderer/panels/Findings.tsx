@@ -1,9 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { ExportButtons } from '../components/ExportButtons';
 import { useApp, useAppStore } from '../store';
 import { plural } from '../format';
-import { queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
+import { focusable, queryFindings, SEVERITIES, type FindingQuery, type FindingSortKey } from './findings-table';
 
 const COLUMNS: { key: FindingSortKey; label: string }[] = [
   { key: 'severity', label: 'Severity' },
@@ -44,8 +45,11 @@ export function FindingsPanel() {
           ))}
         </select>
       </div>
-      <div className="muted small" data-testid="findings-count">
-        {loading ? 'Loading…' : `${rows.length.toLocaleString('en-US')} of ${plural(findings?.length ?? 0, 'finding')}`}
+      <div className="list-status">
+        <span className="muted small" data-testid="findings-count">
+          {loading ? 'Loading…' : `${rows.length.toLocaleString('en-US')} of ${plural(findings?.length ?? 0, 'finding')}`}
+        </span>
+        <ExportButtons request={{ table: 'findings' }} testId="findings-export" />
       </div>
       {error && <p className="error-text">{error}</p>}
       <div className="findings-table" role="table" aria-label="Findings" data-testid="findings-table" aria-rowcount={rows.length}>
@@ -68,6 +72,11 @@ export function FindingsPanel() {
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((v) => {
               const f = rows[v.index]!;
+              // A scanner's result on a resource no node of the case describes has nothing to focus.
+              const unmatched = !focusable(f);
+              const focus = () => {
+                if (!unmatched) void store.getState().focus(f.nodeId);
+              };
               return (
                 <div
                   key={f.id}
@@ -76,9 +85,9 @@ export function FindingsPanel() {
                   data-testid="finding-row"
                   tabIndex={0}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: v.size, transform: `translateY(${v.start}px)` }}
-                  onClick={() => void store.getState().focus(f.nodeId)}
+                  onClick={focus}
                   onKeyDown={(e) => {
-                    if (e.key === 'Enter') void store.getState().focus(f.nodeId);
+                    if (e.key === 'Enter') focus();
                   }}
                   title={f.summary}
                 >
@@ -89,8 +98,9 @@ export function FindingsPanel() {
                     <div>{f.title}</div>
                     <div className="muted small ellipsis">{f.summary}</div>
                   </div>
-                  <div role="cell" className="ellipsis">
+                  <div role="cell" className="ellipsis" title={unmatched ? `${f.nodeId}: no node of the case is this resource` : undefined}>
                     {f.node?.name ?? f.nodeId}
+                    {unmatched && <div className="muted small">not in the case</div>}
                   </div>
                   <div role="cell" className="muted small ellipsis">
                     {f.rule}

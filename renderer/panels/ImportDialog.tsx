@@ -5,7 +5,7 @@ import { Modal } from '../components/Modal';
 import { plural } from '../format';
 import { useApp, useAppStore } from '../store';
 
-const PHASES = { reading: 'Reading', parsing: 'Parsing', writing: 'Writing', deriving: 'Deriving paths and findings', done: 'Done' } as const;
+const PHASES = { reading: 'Reading', parsing: 'Parsing', writing: 'Writing', deriving: 'Deriving paths and findings', done: 'Done', waiting: 'Waiting for another process writing the case' } as const;
 
 export function ImportDialog({ initialFiles = [], onFilesTaken }: { initialFiles?: File[]; onFilesTaken?: () => void } = {}) {
   const store = useAppStore();

@@ -36,3 +36,8 @@ export function queryFindings(findings: Finding[], q: FindingQuery): Finding[] {
     return a.title.localeCompare(b.title);
   });
 }
+
+/** A finding has a node to focus unless it is a scanner's result on a resource no node of the case describes. */
+export function focusable(f: Finding): boolean {
+  return f.origin?.matched !== false;
+}

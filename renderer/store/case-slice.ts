@@ -36,7 +36,7 @@ export const PROGRESS_POLL_MS = 250;
 export const createCaseSlice: SliceCreator<CaseSlice> = ({ set, get, api, shell }) => {
   /** After the case changed under us: fresh counts, the overview, and no stale analysis. */
   const reloadAll = async () => {
-    set({ blast: null, paths: [], highlightedPath: null, findings: null, containment: null, selectedId: null, details: null, mode: 'explore' });
+    set({ blast: null, paths: [], highlightedPath: null, findings: null, containment: null, selectedId: null, details: null, mode: 'explore', inventory: null, triage: null });
     await get().loadCase();
     await get().loadOverview();
   };

@@ -4,8 +4,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RendererBridge, ShellCommand } from '../contract';
 import { createAnalysisSlice } from './analysis-slice';
 import { createCaseSlice } from './case-slice';
+import { createCompareSlice } from './compare-slice';
+import { createDeliverSlice } from './deliver-slice';
 import { createGraphSlice } from './graph-slice';
 import { createHistorySlice } from './history-slice';
+import { createReachersSlice } from './reachers-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
@@ -25,6 +28,9 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createUiSlice(deps),
       ...createHistorySlice(deps),
       ...createWorkspaceSlice(deps),
+      ...createCompareSlice(deps),
+      ...createReachersSlice(deps),
+      ...createDeliverSlice(deps),
     };
   });
   bridge.shell.onCommand((command) => runShellCommand(store, command));
@@ -54,6 +60,12 @@ export function runShellCommand(store: StoreApi<AppState>, command: ShellCommand
       break;
     case 'show-help':
       s.setHelpOpen(true);
+      break;
+    case 'export-report':
+      void s.exportReport();
+      break;
+    case 'unlock-case':
+      s.setUnlockOpen(true);
       break;
   }
 }

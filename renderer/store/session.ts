@@ -34,7 +34,18 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
       }
     }
     if (stopped) return;
-    if (!restored) await store.getState().loadOverview();
+    if (!restored) {
+      // A case with compromised or exposed credentials opens on their ranking (unless the user already moved on).
+      const triage = store
+        .getState()
+        .loadTriage()
+        .then((rows) => {
+          const st = store.getState();
+          if (!stopped && rows.length > 0 && st.mode === 'explore' && !st.selectedId) st.setMode('triage');
+        })
+        .catch(() => undefined);
+      await Promise.all([store.getState().loadOverview(), triage]);
+    }
     if (stopped || !path || !storage) return;
     unsubscribe = store.subscribe((now, before) => {
       const changed =

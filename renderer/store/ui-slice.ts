@@ -5,7 +5,7 @@ import type { SliceCreator } from './types';
  * A string so that a new mode is one registry line; the built-in ones are named in BUILTIN_MODES.
  */
 export type Mode = string;
-export const BUILTIN_MODES = ['explore', 'blast', 'paths', 'findings'] as const;
+export const BUILTIN_MODES = ['explore', 'blast', 'paths', 'findings', 'triage', 'inventory', 'compare'] as const;
 export type Theme = 'light' | 'dark';
 /** 'force' lays a graph out by its edges (grids past the force-layout size); 'lanes' is the path view (layouts.ts). */
 export type LayoutName = 'force' | 'lanes';

@@ -1,6 +1,9 @@
 // Blast radius: a breadth-first walk over the graph index from one node. Each node is reached once, at its
 // least depth, by an unconditional route when one of that depth exists. Resources keep the highest access
-// level any reached identity has on them and which identity that is.
+// level any reached identity has on them and which identity that is. Reaching the admin node of a boundary
+// reaches everything inside it: once the walk is done, the boundary's identities, credentials and resources it did
+// not reach are added one step past that admin node, and every resource of the boundary gets access level admin.
+// They are listed, not walked further: their own edges are the admin's to use, and paths follow real edges only.
 import { ACCESS_LEVELS, type AccessLevel, type NodeCategory } from '../model/kinds.js';
 import { edgeMask, type TraversalFilter } from './index/filter.js';
 import { CATEGORY_LIST, CONDITIONAL, type GraphIndex } from './index/graph-index.js';
@@ -23,8 +26,10 @@ export interface BlastResult {
   depth: Int32Array;
   /** Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). */
   parentEdge: Int32Array;
-  /** Per node: the node whose CAN_ACCESS edge gave that level. */
+  /** Per node: the node whose CAN_ACCESS edge gave that level (the admin node for level admin). */
   accessVia: Int32Array;
+  /** Per boundary slot: the admin node reached for that boundary, or -1. */
+  adminBySlot: Int32Array;
 }
 
 export interface BoundaryTally {
@@ -33,15 +38,22 @@ export interface BoundaryTally {
   resources: number;
   credentials: number;
   admin: boolean;
+  /** Of those counted, how many are reached only because the boundary's admin node is. */
+  viaAdmin: { identities: number; resources: number; credentials: number };
 }
 
 export interface BlastSummary {
   byCategory: Partial<Record<NodeCategory, number>>;
   byBoundary: BoundaryTally[];
-  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  byAccessLevel: Partial<Record<AccessLevel | 'admin', number>>;
   /** Admin nodes reached, by node index (nearest first is r.reached's order). */
   admins: number[];
 }
+
+/** Access level code (index in ACCESS_LEVELS + 1 in the flags) meaning "controls it as admin of its boundary". */
+export const ADMIN_LEVEL = ACCESS_LEVELS.length + 1;
+/** Access levels a blast radius reports, lowest first: a reached boundary's admin node gives 'admin' over all of it. */
+export const REACHED_ACCESS_LEVELS = [...ACCESS_LEVELS, 'admin'] as const;
 
 export function blastRadius(index: GraphIndex, origin: number, opts: BlastOptions = {}): BlastResult {
   const { offsets, targets } = index.d;
@@ -97,11 +109,64 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
     }
   }
   parentEdge[origin] = -1;
-  return { origin, reached: tail ? queue.slice(1, tail) : new Int32Array(0), flags, depth, parentEdge, accessVia };
+  const adminBySlot = new Int32Array(index.boundaries.length).fill(-1);
+  tail = takeBoundaries(index, queue, tail, flags, depth, parentEdge, accessVia, adminBySlot, maxDepth);
+  return { origin, reached: tail ? queue.slice(1, tail) : new Int32Array(0), flags, depth, parentEdge, accessVia, adminBySlot };
 }
 
 const REACHED = 1;
 const COND = 2;
+/** Flag bit: reached only because the admin node of its boundary is (parentEdge is then ADMIN_PARENT). */
+const VIA_ADMIN = 32;
+const ADMIN_PARENT = -2;
+
+/**
+ * The boundaries whose admin node the walk reached: every identity, group, credential and resource inside is
+ * appended to the queue one step past that admin node (nearest admin first, within max depth), and every
+ * resource inside gets access level admin, held by the admin node.
+ */
+function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, flags: Uint8Array, depth: Int32Array, parentEdge: Int32Array, accessVia: Int32Array, adminBySlot: Int32Array, maxDepth: number): number {
+  let tail = walked;
+  const kindOf = index.d.nodeKind;
+  let any = false;
+  for (let i = 0; i < tail; i++) {
+    const a = queue[i]!;
+    if (kindOf[a] !== index.adminKind) continue;
+    const slot = index.boundarySlot[a]!;
+    if (slot < 0 || adminBySlot[slot]! >= 0) continue;
+    adminBySlot[slot] = a;
+    any = true;
+  }
+  if (!any) return tail;
+  const { categoryCode, boundarySlot } = index;
+  for (let v = 0; v < flags.length; v++) {
+    const slot = boundarySlot[v]!;
+    if (slot < 0) continue;
+    const a = adminBySlot[slot]!;
+    if (a < 0 || a === v) continue;
+    const cat = categoryCode[kindOf[v]!]!;
+    if (cat !== IDENTITY && cat !== GROUP && cat !== CREDENTIAL && cat !== RESOURCE) continue;
+    // An AWS account's admin does not control its root user, nor the root user's password and keys.
+    if (ROOT_USER.test(index.d.ids[v]!)) continue;
+    const fv = flags[v]!;
+    if (fv === 0) {
+      if (depth[a]! >= maxDepth + 1) continue;
+      flags[v] = VIA_ADMIN | REACHED | (flags[a]! & COND);
+      depth[v] = depth[a]! + 1;
+      parentEdge[v] = ADMIN_PARENT;
+      queue[tail++] = v;
+    }
+    if (cat === RESOURCE && flags[v] !== 0) {
+      flags[v] = (flags[v]! & ~ACCESS_BITS) | (ADMIN_LEVEL << 2);
+      accessVia[v] = a;
+    }
+  }
+  return tail;
+}
+
+const ACCESS_BITS = 0b11100;
+/** The root user of an AWS account and the credentials named after it (aws:password:…:root, key slots). */
+const ROOT_USER = /^(aws:(password|keyslot):)?arn:aws[a-z-]*:iam::\d{12}:root(:\d)?$/;
 
 // The BFS queue is only read inside one call (the result keeps a copy of the reached part): one per index, reused,
 // spares a walk an n-sized allocation whose release the garbage collector pays for later.
@@ -122,18 +187,23 @@ export function depthOf(r: BlastResult, v: number): number {
   return r.depth[v]! - 1;
 }
 
-/** Index in ACCESS_LEVELS of the highest access level on v, or -1. */
+/** Index in ACCESS_LEVELS of the highest access level on v, ACCESS_LEVELS.length for admin, or -1. */
 export function accessOf(r: BlastResult, v: number): number {
-  return (r.flags[v]! >> 2) - 1;
+  return ((r.flags[v]! & ACCESS_BITS) >> 2) - 1;
+}
+
+/** The admin node through which v is reached when nothing else reaches it, or -1. */
+export function viaAdminOf(index: GraphIndex, r: BlastResult, v: number): number {
+  return (r.flags[v]! & VIA_ADMIN) !== 0 ? r.adminBySlot[index.boundarySlot[v]!]! : -1;
 }
 
 /** Counts per category, per boundary and per access level. An admin node stands for its whole boundary. */
 export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
   const cats = CATEGORY_LIST.length;
   const catCounts = new Int32Array(cats);
-  const levelCounts = new Int32Array(ACCESS_LEVELS.length + 1);
-  // Per boundary slot: identities, resources, credentials, admin.
-  const tallies = new Int32Array(index.boundaries.length * 4);
+  const levelCounts = new Int32Array(ADMIN_LEVEL + 1);
+  // Per boundary slot: identities, resources, credentials, admin; then the same three reached through the admin.
+  const tallies = new Int32Array(index.boundaries.length * 7);
   const used = new Uint8Array(index.boundaries.length);
   const admins: number[] = [];
   const { categoryCode, boundarySlot } = index;
@@ -145,15 +215,16 @@ export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
     const cat = categoryCode[kindOf[v]!]!;
     if (cat === 255) continue;
     catCounts[cat]!++;
-    if (cat === RESOURCE) levelCounts[flags[v]! >> 2]!++;
+    if (cat === RESOURCE) levelCounts[(flags[v]! & ACCESS_BITS) >> 2]!++;
     else if (cat === ADMIN) admins.push(v);
     const slot = boundarySlot[v]!;
     if (slot < 0) continue;
     used[slot] = 1;
-    if (cat === IDENTITY || cat === GROUP) tallies[slot * 4]!++;
-    else if (cat === RESOURCE) tallies[slot * 4 + 1]!++;
-    else if (cat === CREDENTIAL) tallies[slot * 4 + 2]!++;
-    else if (cat === ADMIN) tallies[slot * 4 + 3] = 1;
+    const at = slot * 7 + ((flags[v]! & VIA_ADMIN) !== 0 ? 4 : 0);
+    if (cat === IDENTITY || cat === GROUP) tallies[at]!++;
+    else if (cat === RESOURCE) tallies[at + 1]!++;
+    else if (cat === CREDENTIAL) tallies[at + 2]!++;
+    else if (cat === ADMIN) tallies[slot * 7 + 3] = 1;
   }
   const byCategory: BlastSummary['byCategory'] = {};
   CATEGORY_LIST.forEach((c, i) => {
@@ -163,19 +234,32 @@ export function summarize(index: GraphIndex, r: BlastResult): BlastSummary {
   ACCESS_LEVELS.forEach((level, i) => {
     if (levelCounts[i + 1]) byAccessLevel[level] = levelCounts[i + 1];
   });
+  if (levelCounts[ADMIN_LEVEL]) byAccessLevel.admin = levelCounts[ADMIN_LEVEL];
   const byBoundary: BoundaryTally[] = [];
   for (let slot = 0; slot < used.length; slot++) {
     if (!used[slot]) continue;
-    byBoundary.push({ boundary: index.boundaries[slot]!, identities: tallies[slot * 4]!, resources: tallies[slot * 4 + 1]!, credentials: tallies[slot * 4 + 2]!, admin: tallies[slot * 4 + 3] === 1 });
+    const t = (i: number) => tallies[slot * 7 + i]!;
+    byBoundary.push({
+      boundary: index.boundaries[slot]!,
+      identities: t(0) + t(4),
+      resources: t(1) + t(5),
+      credentials: t(2) + t(6),
+      admin: t(3) === 1,
+      viaAdmin: { identities: t(4), resources: t(5), credentials: t(6) },
+    });
   }
   return { byCategory, byBoundary, byAccessLevel, admins };
 }
 
 const [IDENTITY, GROUP, RESOURCE, CREDENTIAL, ADMIN] = (['identity', 'group', 'resource', 'credential', 'admin'] as const).map((c) => CATEGORY_LIST.indexOf(c));
 
-/** The node a reached node was reached from (its parent edge's source; not stored, to keep the walk lean). */
+/**
+ * The node a reached node was reached from (its parent edge's source; not stored, to keep the walk lean), or the
+ * admin node of its boundary for a node reached through it.
+ */
 export function parentOf(index: GraphIndex, r: BlastResult, v: number): number {
-  return index.sourceOf(r.parentEdge[v]!);
+  const e = r.parentEdge[v]!;
+  return e === ADMIN_PARENT ? r.adminBySlot[index.boundarySlot[v]!]! : index.sourceOf(e);
 }
 
 /** Node indexes from the origin to v along the route the walk used. */

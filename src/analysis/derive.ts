@@ -6,6 +6,7 @@ import { EDGE_RULES } from './edges/index.js';
 import type { DeriveContext, DerivedOrStoredEdge, EdgeRule } from './edges/types.js';
 import { FINDING_RULES } from './findings/index.js';
 import type { FindingRule } from './findings/types.js';
+import { scannerFindings } from './scanner-findings.js';
 
 /**
  * Recomputes everything derived — edges, derived nodes, findings — from the imported facts.
@@ -31,6 +32,7 @@ export function recomputeDerived(store: CaseStore, now: Date, rules: readonly Ed
       });
     }
   }
+  findings.push(...scannerFindings(store));
   // Written after the finding rules ran: until then the store holds imported facts only and the derived edges
   // are read from memory, so nothing is seen twice and nothing is parsed back.
   store.writeFragment(DERIVED_SOURCE, fragment, touched, true);

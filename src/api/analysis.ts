@@ -1,7 +1,7 @@
 // The engine's analysis answers: graph-index results turned into the contract's shapes. Node summaries come
 // from the index (no query per node); edge props and evidence are read from the case only for the steps and
 // cuts shown.
-import { accessOf, blastRadius, conditionalOf, depthOf, parentOf, routeTo, summarize } from '../analysis/blast-radius.js';
+import { accessOf, blastRadius, conditionalOf, depthOf, parentOf, routeTo, summarize, viaAdminOf } from '../analysis/blast-radius.js';
 import { cutAction, cutCost, planContainment } from '../analysis/containment.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { edgeMask } from '../analysis/index/filter.js';
@@ -16,7 +16,7 @@ export class AnalysisViews {
   constructor(
     private readonly store: CaseStore,
     private readonly views: Views,
-    private readonly index: GraphIndex,
+    readonly index: GraphIndex,
   ) {}
 
   summary(v: number): NodeSummary {
@@ -47,7 +47,8 @@ export class AnalysisViews {
     const resources: ReachedResource[] = [];
     const admins: ReachedNode[] = [];
     for (const v of r.reached) {
-      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v) };
+      const admin = viaAdminOf(ix, r, v);
+      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) };
       const cat = reached.node.category;
       if (cat === 'identity' || cat === 'group') identities.push(reached);
       else if (cat === 'credential') credentials.push(reached);
@@ -56,7 +57,7 @@ export class AnalysisViews {
         const level = accessOf(r, v);
         // Without a CAN_ACCESS edge, the identity that reached it is the step before it.
         const via = level >= 0 ? r.accessVia[v]! : parentOf(ix, r, v);
-        resources.push({ ...reached, ...(level >= 0 ? { accessLevel: ACCESS_LEVELS[level]! } : {}), ...(via >= 0 ? { via: ix.id(via) } : {}) });
+        resources.push({ ...reached, ...(level >= 0 ? { accessLevel: level === ACCESS_LEVELS.length ? 'admin' : ACCESS_LEVELS[level]! } : {}), ...(via >= 0 ? { via: ix.id(via) } : {}) });
       }
     }
     const highValue = this.highValueReached(r, origin);
@@ -65,9 +66,9 @@ export class AnalysisViews {
     const byBoundary: BoundaryCount[] = s.byBoundary.map((b) => {
       const boundary = this.summary(b.boundary);
       const hv = hvPerBoundary.get(boundary.id) ?? 0;
-      return { boundary, identities: b.identities, resources: b.resources, credentials: b.credentials, admin: b.admin, ...(hv ? { highValue: hv } : {}) };
+      return { boundary, identities: b.identities, resources: b.resources, credentials: b.credentials, admin: b.admin, ...(b.admin ? { viaAdmin: b.viaAdmin } : {}), ...(hv ? { highValue: hv } : {}) };
     });
-    return { origin: this.summary(origin), identities, credentials, resources, admins, highValue, byBoundary, byAccessLevel: s.byAccessLevel, elapsedMs: performance.now() - started };
+    return { origin: this.summary(origin), identities: highValueFirst(identities), credentials: highValueFirst(credentials), resources: highValueFirst(resources), admins, highValue, byBoundary, byAccessLevel: s.byAccessLevel, elapsedMs: performance.now() - started };
   }
 
   /** Nodes marked high value that the walk reached (any category: a tier-zero group, a bucket, a role), nearest first. */
@@ -77,7 +78,8 @@ export class AnalysisViews {
     for (const id of this.views.markedIds('high-value')) {
       const v = ix.indexOf(id);
       if (v < 0 || v === origin || depthOf(r, v) < 0) continue;
-      out.push({ node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v) });
+      const admin = viaAdminOf(ix, r, v);
+      out.push({ node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) });
     }
     return out.sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name));
   }
@@ -162,4 +164,13 @@ export class AnalysisViews {
       ...(plan.after.length ? { remaining: plan.after.slice(0, 5).map((p) => this.attackPath(p)) } : {}),
     };
   }
+}
+
+/**
+ * The walk's order (nearest first), with what is reached only through a boundary's admin node after the rest and,
+ * among those, the nodes marked high-value first: a responder reads what is exposed before the long tail.
+ */
+function highValueFirst<T extends ReachedNode>(list: T[]): T[] {
+  const rank = (r: T) => (r.viaAdmin === undefined ? 0 : r.node.marks.includes('high-value') ? 1 : 2);
+  return list.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
 }

@@ -8,6 +8,8 @@ import type { AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider } from '..
 // The schema tables are data the UI legend reads; they are re-exported so the renderer needs nothing else from src/.
 export { EDGE_KINDS, NODE_KINDS, NODE_CATEGORIES, ACCESS_LEVELS } from '../model/kinds.js';
 export type { EdgeProps, Evidence, ImportWarning, Json, JsonObject, MarkKind, AccessLevel, EdgeKind, NodeCategory, NodeKind, Provider };
+import type { CaseDiff, CompareCaseRequest, CompareSnapshotsRequest, PlanImpact, PlanImpactRequest, SnapshotInfo } from './contract-compare.js';
+export type * from './contract-compare.js';
 
 export interface NodeSummary {
   id: string;
@@ -34,6 +36,11 @@ export interface SourceInfo extends SourceRef {
   importedAt: string;
   counts: { nodes: number; edges: number };
   warnings: ImportWarning[];
+  /**
+   * What the file is as a whole, when its importer says: a Terraform plan or state gives `terraform` ({ document:
+   * 'plan' | 'state' | 'tfstate', describes, addressDigest, priorStateDigest, … }; see src/importers/terraform/meta.ts).
+   */
+  meta?: JsonObject;
 }
 
 export interface EdgeView {
@@ -103,6 +110,8 @@ export interface CaseInfo {
   schemaVersion: number;
   sources: SourceInfo[];
   counts: { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number };
+  /** The case's reference time when one was set (import --as-of); otherwise each import's own time is. */
+  asOf?: string;
 }
 
 export interface FormatInfo {
@@ -117,7 +126,12 @@ export type ImportFile = { path: string } | { name: string; contentBase64: strin
 
 export interface ImportRequest {
   files: ImportFile[];
-  options?: { format?: string; cluster?: string; account?: string; project?: string };
+  /**
+   * asOf: the case's reference time (ISO-8601), kept in the case for later imports — what date conditions
+   * (aws:CurrentTime, aws:TokenIssueTime), key expiry and credential ages are decided against; 'now' clears it.
+   * supersede: also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule).
+   */
+  options?: { format?: string; cluster?: string; account?: string; project?: string; asOf?: string; supersede?: boolean };
 }
 
 export interface ImportResult {
@@ -171,22 +185,62 @@ export interface ReachedNode {
   /** Node ids from the origin to this node along the path used. */
   path: string[];
   conditional: boolean;
+  /**
+   * Set when the node is reached only because the admin node of its boundary is (its path ends at that admin
+   * node): the admin node's id. Such nodes come after the others in each list, high-value ones first.
+   */
+  viaAdmin?: string;
 }
 
+/** Access levels of a reached resource: the CAN_ACCESS levels, and 'admin' when its boundary's admin is reached. */
+export type ReachedAccessLevel = AccessLevel | 'admin';
+
 export interface ReachedResource extends ReachedNode {
-  /** Highest access level reached on the resource, and through which identity. */
-  accessLevel?: AccessLevel;
+  /** Highest access level reached on the resource, and through which identity ('admin': the boundary's admin node). */
+  accessLevel?: ReachedAccessLevel;
   via?: string;
+}
+
+/** One identity or credential that can reach a node (reachers: the reverse of blast radius). */
+export interface Reacher {
+  node: NodeSummary;
+  /** Steps of its shortest route to the node, or to the node's admin node when it reaches it only through admin. */
+  depth: number;
+  /** Shortest routes from it to the node itself (0 when only through admin). */
+  paths: number;
+  /** Shortest routes from it to the admin node of the node's boundary (0 when it does not reach it). */
+  adminPaths: number;
+  /** It reaches the node by a route of edges. */
+  direct: boolean;
+  /** It reaches the admin node of the node's boundary, which holds everything inside. */
+  throughAdmin: boolean;
+  /** Every route it has (direct or through admin) needs a condition that cannot be decided offline. */
+  conditional: boolean;
+}
+
+export interface Reachers {
+  target: NodeSummary;
+  /** The admin node of the target's boundary, when it has one: its reachers reach the target through it. */
+  admin?: NodeSummary;
+  /** Direct reachers first (nearest first, most routes first), then those that reach it only through admin. */
+  reachers: Reacher[];
+  counts: { identities: number; credentials: number; direct: number; throughAdmin: number; onlyThroughAdmin: number };
+  /** More reachers than the limit: the list holds the first ones, the counts are complete. */
+  truncated: boolean;
+  elapsedMs: number;
 }
 
 export interface BoundaryCount {
   boundary: NodeSummary;
+  /** Everything reached in the boundary, including what is reached through its admin node. */
   identities: number;
   resources: number;
   credentials: number;
   admin: boolean;
   /** Nodes marked high value reached in this boundary (absent when none). */
   highValue?: number;
+  /** Of those counts, what is reached only through the boundary's admin node (present when admin is true). */
+  viaAdmin?: { identities: number; resources: number; credentials: number };
 }
 
 export interface BlastRadius {
@@ -198,7 +252,7 @@ export interface BlastRadius {
   /** Reached nodes marked high value (tier-zero groups, crown-jewel buckets…), whatever their category, nearest first. */
   highValue?: ReachedNode[];
   byBoundary: BoundaryCount[];
-  byAccessLevel: Partial<Record<AccessLevel, number>>;
+  byAccessLevel: Partial<Record<ReachedAccessLevel, number>>;
   elapsedMs: number;
 }
 
@@ -214,6 +268,12 @@ export interface Finding {
   summary: string;
   evidence: Evidence[];
   remediation: string;
+  /**
+   * Present when a posture scanner reported it (Prowler, ScoutSuite): the scanner, its check id and status, the
+   * resource as the scanner named it, and whether a node of the case matched it (`rule` is `<scanner>:<checkId>`;
+   * an unmatched result keeps the resource as `nodeId` and has no `node`).
+   */
+  origin?: { scanner: string; checkId: string; status: string; resource: string; matched: boolean; source?: SourceRef };
 }
 
 export interface ContainmentCut {
@@ -325,9 +385,115 @@ export interface ImportProgressView {
   /** 0-based index of the file being read, of `total`. */
   index: number;
   total: number;
-  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done';
+  phase: 'reading' | 'parsing' | 'writing' | 'deriving' | 'done' | 'waiting';
   nodes: number;
   edges: number;
+  /** phase 'waiting': how long the import has waited for another process writing the case. */
+  waitedMs?: number;
+}
+
+/** How much an identity can do, highest first: admin-equivalent, reaches an admin or high-value node, write, read. */
+export type PrivilegeTier = 'admin' | 'reaches-high-value' | 'write' | 'read' | 'none';
+
+/** One non-human identity of the inventory: what it is, who owns it, its credentials, its reach and its activity. */
+export interface InventoryRow {
+  node: NodeSummary;
+  /** The kind in words ("IAM role", "Service account"). */
+  kindLabel: string;
+  boundary?: NodeSummary;
+  /** The owner recorded on the identity, when any. */
+  owner?: string;
+  /** Where it was found: an owner field or annotation, an owner/team/contact tag or label, or an OWNS edge. */
+  ownerSource?: 'field' | 'tag' | 'owner-edge';
+  credentials: {
+    total: number;
+    active: number;
+    compromised: number;
+    /** Age in days of the oldest active credential (since it was created or last rotated). */
+    oldestDays?: number;
+    /** Most recent use of any of its credentials (or of the identity itself, when a source says). */
+    lastUsedAt?: string;
+    /** Active credentials with no recorded use. */
+    neverUsed: number;
+    /** Active user-managed keys not rotated for more than 90 days. */
+    rotationOverdue: number;
+  };
+  tier: PrivilegeTier;
+  /** Why that tier, in words (the admin node, the target reached and in how many steps, the grant). */
+  tierReason: string;
+  /** What activity logs show the identity and its credentials doing (OBSERVED_USE out of them). */
+  activity?: { firstSeen?: string; lastSeen?: string; events: number };
+  /** Findings on the identity and its credentials, per severity. */
+  findings: Partial<Record<Severity, number>>;
+  marks: MarkKind[];
+}
+
+/** One compromised or exposed credential, ranked by what it reaches. */
+export interface TriageRow {
+  /** 1-based rank: score, then admin boundaries, then id (stable across runs). */
+  rank: number;
+  node: NodeSummary;
+  /** The identities it authenticates as. */
+  holders: NodeSummary[];
+  /** Why it is listed: each leak that exposes it, and a compromised mark. */
+  reasons: string[];
+  status: 'active' | 'inactive' | 'unknown';
+  /** Last use a source records (null: never used). */
+  lastUsedAt?: string | null;
+  /** When it was first exposed: the earliest leak date (commit date), else when it was marked compromised. */
+  exposedAt?: string;
+  /** Use that activity logs show after it was exposed. */
+  usedAfterExposure?: { firstSeen?: string; lastSeen: string; events: number; actions: string[] };
+  reach: {
+    /** Boundaries it is admin of (any admin node reached). */
+    adminOf: NodeSummary[];
+    /** Nodes marked high value it reaches. */
+    highValue: NodeSummary[];
+    byAccessLevel: Partial<Record<AccessLevel, number>>;
+    /** Resources reached over edges stating no access level. */
+    unstatedAccess: number;
+    identities: number;
+    credentials: number;
+    resources: number;
+  };
+  /** The containment plan's size and cost (absent when it was not computed: past the first 200 rows). */
+  containment?: { cost: number; cuts: number; pathsBefore: number; pathsAfter: number; firstAction?: string };
+  score: number;
+  /** The score, explained: each part with its points (they add up to `score`). */
+  scoreParts: { label: string; points: number }[];
+}
+
+export type ExportTableName = 'findings' | 'nodes' | 'edges' | 'inventory' | 'triage' | 'blast-radius' | 'paths' | 'containment';
+
+/** A table to export. `from`/`to`/`k`/`targets` and the traversal options apply to blast-radius, paths and containment. */
+export interface ExportTableRequest extends TraversalOptions {
+  table: ExportTableName;
+  /** csv, json (an array of row objects), or markdown (containment only: the plan as a checklist). */
+  format: 'csv' | 'json' | 'markdown';
+  from?: string;
+  to?: string;
+  k?: number;
+  targets?: string[];
+  /** blast-radius: one list, or every reached node ('all', the default), or the per-boundary counts. */
+  list?: 'all' | 'admins' | 'identities' | 'credentials' | 'resources' | 'boundaries';
+  /** containment: indexes of the cuts already done (ticked in the Markdown checklist, `done` in CSV/JSON). */
+  done?: number[];
+}
+
+/** A file the engine made for the caller to save (a table, a report). */
+export interface ExportedFile {
+  fileName: string;
+  mediaType: string;
+  text: string;
+  /** Rows written (tables), sections (reports). */
+  rows: number;
+}
+
+export interface ReportRequest {
+  /** Only the compromised credentials' part (triage, blast radius, paths, containment), no posture or inventory. */
+  only?: 'compromised';
+  /** Replace account ids, names and ids by stable pseudonyms, for sharing. */
+  redactIds?: boolean;
 }
 
 export interface BlastmapApi {
@@ -357,6 +523,25 @@ export interface BlastmapApi {
   deleteView(arg: { name: string }): Promise<{ removed: number }>;
   containmentChecks(arg: { origin: string }): Promise<ContainmentCheck[]>;
   setContainmentCheck(arg: { origin: string; cut: string; checked: boolean; by?: string }): Promise<ContainmentCheck>;
+  /** Compares the open case with another case file (read-only; an upload is read from a private temporary copy). */
+  compareCase(arg: CompareCaseRequest): Promise<CaseDiff>;
+  /** The graph states this case keeps (taken before re-imports replaced sources, or on request). */
+  snapshots(arg: Record<string, never>): Promise<SnapshotInfo[]>;
+  takeSnapshot(arg: { label?: string }): Promise<SnapshotInfo>;
+  /** Compares two states of this case: a snapshot and the case as it is, or two snapshots. */
+  compareSnapshots(arg: CompareSnapshotsRequest): Promise<CaseDiff>;
+  /** What importing the file(s) would change: imported into a private copy of the case, compared, copy removed. */
+  planImpact(arg: PlanImpactRequest): Promise<PlanImpact>;
+  /** Every identity and credential that can reach the node, directly and through its boundary's admin, with route counts. */
+  reachers(arg: { id: string; limit?: number } & TraversalOptions): Promise<Reachers>;
+  /** Every non-human identity across providers, ordered by boundary, tier and name. */
+  inventory(arg: Record<string, never>): Promise<InventoryRow[]>;
+  /** Every compromised or exposed credential, ranked by what it reaches. */
+  triage(arg: { includeConditional?: boolean }): Promise<TriageRow[]>;
+  /** A table as CSV, JSON or (containment) Markdown text, for the UI to save. */
+  exportTable(arg: ExportTableRequest): Promise<ExportedFile>;
+  /** The case report: one self-contained HTML file. */
+  report(arg: ReportRequest): Promise<ExportedFile>;
 }
 
 export type ApiMethod = keyof BlastmapApi;
@@ -387,10 +572,20 @@ export const API_METHODS = [
   'deleteView',
   'containmentChecks',
   'setContainmentCheck',
+  'compareCase',
+  'snapshots',
+  'takeSnapshot',
+  'compareSnapshots',
+  'planImpact',
+  'reachers',
+  'inventory',
+  'triage',
+  'exportTable',
+  'report',
 ] as const satisfies readonly ApiMethod[];
 
 /** Menu and shell commands the Electron shell sends to the renderer. */
-export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit';
+export type ShellCommand = 'open-case' | 'new-case' | 'import' | 'export-png' | 'export-svg' | 'toggle-theme' | 'show-help' | 'fit' | 'export-report' | 'unlock-case';
 
 /**
  * Services of the host around the renderer. Electron provides native dialogs, menus, drag-and-drop
@@ -405,7 +600,14 @@ export interface ShellServices {
   /** Open or create another case (Electron: dialogs and a new engine); browser mode: not available. */
   openCase(arg: { create: boolean }): Promise<CaseInfo | null>;
   recentCases(arg: Record<string, never>): Promise<string[]>;
+  /** A case file to compare with, from a native dialog (Electron; the path is then allowed to compareCase). Browser mode: null. */
+  pickCaseFile?(arg: Record<string, never>): Promise<ImportFile | null>;
   onCommand(listener: (command: ShellCommand) => void): () => void;
+  /**
+   * Electron: the passphrase of the encrypted case (.blastmap.enc) the shell is waiting to open (it sent
+   * 'unlock-case'); the case then opens from a private decrypted copy. Browser mode: null (serve asks in its terminal).
+   */
+  unlockCase(arg: { passphrase: string }): Promise<CaseInfo | null>;
 }
 
 /** What the renderer finds on window.blastmap. */

@@ -5,19 +5,27 @@ import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { loadGraphIndex } from '../analysis/index/snapshot.js';
 import { IMPORTERS } from '../importers/index.js';
 import { NODE_KINDS } from '../model/kinds.js';
-import { CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
+import { caseFailure, CaseError, CaseStore, type StoredEdge } from '../store/case-store.js';
 import { AnalysisViews } from './analysis.js';
-import type { BlastmapApi, ContainmentCheck, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, SavedView, Subgraph } from './contract.js';
+import { CompareService } from './compare/service.js';
+import { Deliver, type GraphFormat } from './deliver.js';
+import type { BlastmapApi, ContainmentCheck, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, SavedView, Severity, Subgraph } from './contract.js';
+import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
 import { estateOverview } from './estate.js';
-import { runImport, type ImportHooks } from './import.js';
+import { AS_OF_META, runImport, type EngineImportRequest, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
-import { sourceInfo, Views } from './views.js';
+import { findingOf, sourceInfo, Views } from './views.js';
+import { reachersView } from './reachers-view.js';
 
 export interface Engine extends BlastmapApi {
   readonly store: CaseStore;
-  /** Import with progress and cancellation (the contract's importFiles is this without hooks). */
-  importWithHooks(arg: Parameters<BlastmapApi['importFiles']>[0], hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** Import with progress and cancellation (the contract's importFiles is this without hooks), or of uploads on disk. */
+  importWithHooks(arg: EngineImportRequest, hooks: ImportHooks): ReturnType<BlastmapApi['importFiles']>;
+  /** A table streamed to a sink (the CLI writes files this way; exportTable is this into a string). */
+  writeTable(arg: ExportTableRequest, sink: TextSink): Promise<{ rows: number; baseName: string }>;
+  /** The whole graph as OpenGraph JSON, GraphML (a file or a sink) or a Neo4j import folder. */
+  exportGraph(format: GraphFormat, out: string | TextSink): Promise<{ nodes: number; edges: number }>;
   close(): void;
 }
 
@@ -31,6 +39,10 @@ export interface EngineOptions {
    * so the thread serving the window or the browser stays free. Without it they run on the caller's thread.
    */
   importWorker?: string | URL;
+  /** The path caseInfo reports, when the engine works on a copy (a decrypted .blastmap.enc). */
+  displayPath?: string;
+  /** Called while a mark waits for another process writing the case (imports report it as progress). */
+  onBusy?: (waitedMs: number) => void;
 }
 
 /** Opens (or creates) a case and returns the engine API over it. */
@@ -38,27 +50,64 @@ export function openEngine(path: string, options: EngineOptions = {}): Engine {
   try {
     return createEngine(CaseStore.open(path, options), options);
   } catch (err) {
-    if (err instanceof CaseError) throw new ApiError({ code: 'case', message: err.message });
+    const failure = err instanceof CaseError ? err : caseFailure(err, path);
+    if (failure) throw new ApiError({ code: 'case', message: failure.message });
     throw err;
   }
 }
 
-export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding'> = {}): Engine {
+export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'importWorker' | 'nativeBinding' | 'displayPath' | 'onBusy'> = {}): Engine {
   const views = new Views(store);
   // The graph index is loaded (from its snapshot, or built) on the first analysis call and dropped by imports.
   let index: GraphIndex | undefined;
   let analysis: AnalysisViews | undefined;
+  // What this engine caches (the graph index, views, the store's aliases) describes the case as of seenVersion;
+  // another process (a CLI import or mark while `serve` runs, an import worker) changes PRAGMA data_version.
+  let seenVersion = store.dataVersion();
+  const fresh = () => {
+    if (store.inTransaction) return;
+    const version = store.dataVersion();
+    if (version === seenVersion) return;
+    seenVersion = version;
+    store.forget();
+    views.invalidate();
+    index = undefined;
+    analysis = undefined;
+  };
   // Calls run one at a time: an import holds a transaction across awaits, and nothing may read halfway through it.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => T | Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
+    const call = async () => {
+      try {
+        fresh();
+        return await fn();
+      } catch (err) {
+        // The case could not be read or written (another process, a full disk): a `case` error naming the file.
+        const failure = err instanceof ApiError ? undefined : caseFailure(err, store.path);
+        throw failure ? new ApiError({ code: 'case', message: failure.message }) : err;
+      }
+    };
+    const run = queue.then(call, call);
     queue = run.catch(() => undefined);
     return run;
+  };
+  /** A write of its own (a mark): waits while another process writes the case, then commits. */
+  const write = async <T>(fn: () => T): Promise<T> => {
+    await store.beginWhenFree(options.onBusy ? { onWait: options.onBusy } : {});
+    try {
+      const out = fn();
+      store.commit();
+      return out;
+    } catch (err) {
+      store.rollback();
+      throw err;
+    }
   };
   const analyse = (): AnalysisViews => {
     index ??= loadGraphIndex(store).index;
     return (analysis ??= new AnalysisViews(store, views, index));
   };
+  const compare = new CompareService(store, views, () => (index ??= loadGraphIndex(store).index));
   // The running import, outside the queue so progress and cancel answer while it holds the case.
   let running: { progress: ImportProgressView | null; abort: AbortController } | undefined;
 
@@ -70,15 +119,27 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
   const findingView = (f: ReturnType<CaseStore['findings']>[number]): Finding => {
     const n = store.node(f.nodeId);
-    return { ...f, severity: f.severity as Severity, ...(n ? { node: views.summary(n) } : {}) };
+    return findingOf(f, n ? views.summary(n) : undefined);
   };
+  const listFindings = (severity?: Severity, rule?: string): Finding[] =>
+    store
+      .findings()
+      // A scanner's findings are `<scanner>:<check>`: --rule prowler lists them all.
+      .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule || f.rule.startsWith(`${rule}:`)))
+      .map(findingView)
+      .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title));
+  // Inventory, triage, tables out and the report (deliver.ts) read through the same analysis views.
+  const deliver = new Deliver({ store, views, analysis: analyse, findings: () => listFindings() });
 
   const engine: Engine = {
     store,
     close: () => store.close(),
 
     caseInfo: () =>
-      serial(() => ({ path: store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts() })),
+      serial(() => {
+        const asOf = store.getMeta(AS_OF_META);
+        return { path: options.displayPath ?? store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
+      }),
 
     formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),
 
@@ -204,22 +265,26 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
       }),
 
     mark: ({ ids, mark, note, by }) =>
-      serial(() => {
+      serial(async () => {
         const at = new Date().toISOString();
-        const out = ids.map((id) => {
-          requireNode(id);
-          const m = store.addMark(store.canonical(id), mark, note ?? '', by ?? 'user', at);
-          return { nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at };
-        });
+        for (const id of ids) requireNode(id);
+        const out = await write(() =>
+          ids.map((id) => {
+            const m = store.addMark(store.canonical(id), mark, note ?? '', by ?? 'user', at);
+            return { nodeId: m.nodeId, mark: m.mark, note: m.note, by: m.by, at: m.at };
+          }),
+        );
         views.invalidate();
         return out;
       }),
 
     unmark: ({ ids, mark }) =>
-      serial(() => {
+      serial(async () => {
         const at = new Date().toISOString();
         let removed = 0;
-        for (const id of ids) removed += store.undoMark(store.canonical(id), mark, 'user', at);
+        await write(() => {
+          for (const id of ids) removed += store.undoMark(store.canonical(id), mark, 'user', at);
+        });
         views.invalidate();
         return { removed };
       }),
@@ -228,17 +293,28 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
     paths: ({ from, to, ...opts }) => serial(() => analyse().paths(requireNode(from).id, to === 'admin' || to === 'high-value' ? to : requireNode(to).id, opts)),
 
-    findings: ({ severity, rule }) =>
-      serial(() =>
-        store
-          .findings()
-          .filter((f) => (!severity || f.severity === severity) && (!rule || f.rule === rule))
-          .map(findingView)
-          .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.title.localeCompare(b.title)),
-      ),
+    findings: ({ severity, rule }) => serial(() => listFindings(severity, rule)),
 
     containment: ({ from, targets, ...opts }) => serial(() => analyse().containment(requireNode(from).id, targets?.map((t) => requireNode(t).id), opts)),
 
+    inventory: () => serial(() => deliver.inventory()),
+
+    triage: (opts) => serial(() => deliver.triage(opts)),
+
+    exportTable: (arg) => serial(() => deliver.exportTable(arg)),
+
+    writeTable: (arg, sink) => serial(() => deliver.writeTable(arg, sink)),
+
+    exportGraph: (format, out) => serial(() => deliver.exportGraph(format, out)),
+
+    report: (arg) => serial(() => deliver.report(arg)),
+
+    compareCase: (arg) => serial(() => compare.compareCase(arg)),
+    snapshots: () => serial(() => compare.snapshots()),
+    takeSnapshot: ({ label }) => serial(() => compare.takeSnapshot(label)),
+    compareSnapshots: (arg) => serial(() => compare.compareSnapshots(arg)),
+    planImpact: (arg) => serial(() => compare.planImpact(arg)),
+    reachers: ({ id, limit, ...opts }) => serial(() => reachersView(analyse(), requireNode(id).id, opts, limit)),
     estate: (opts) =>
       serial(() => {
         const a = analyse();
@@ -247,13 +323,14 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
 
     savedViews: () => serial(() => store.workspace.views().map(savedView)),
 
-    saveView: ({ name, state }) => serial(() => savedView(store.workspace.saveView(name.trim(), JSON.stringify(state), new Date().toISOString()))),
+    // Workspace writes wait for another writer like marks do.
+    saveView: ({ name, state }) => serial(() => write(() => savedView(store.workspace.saveView(name.trim(), JSON.stringify(state), new Date().toISOString())))),
 
-    deleteView: ({ name }) => serial(() => ({ removed: store.workspace.deleteView(name.trim()) })),
+    deleteView: ({ name }) => serial(() => write(() => ({ removed: store.workspace.deleteView(name.trim()) }))),
 
     containmentChecks: ({ origin }) => serial((): ContainmentCheck[] => store.workspace.checks(store.canonical(origin))),
 
-    setContainmentCheck: ({ origin, cut, checked, by }) => serial((): ContainmentCheck => store.workspace.setCheck(store.canonical(origin), cut, checked, by ?? 'user', new Date().toISOString())),
+    setContainmentCheck: ({ origin, cut, checked, by }) => serial(() => write((): ContainmentCheck => store.workspace.setCheck(store.canonical(origin), cut, checked, by ?? 'user', new Date().toISOString()))),
   };
   return engine;
 }

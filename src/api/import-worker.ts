@@ -3,15 +3,15 @@
 // derived and committed. The engine starts it (engine.ts, `importWorker`); it reports progress, obeys a cancel and
 // ends with the result or the error's plain shape.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ApiErrorShape, ImportRequest, ImportResult } from './contract.js';
+import type { ApiErrorShape, ImportResult } from './contract.js';
 import { CaseStore } from '../store/case-store.js';
 import { ApiError } from './errors.js';
-import { runImport, type ImportProgress } from './import.js';
+import { runImport, type EngineImportRequest, type ImportProgress } from './import.js';
 
 export interface ImportJob {
   path: string;
   nativeBinding?: string;
-  request: ImportRequest;
+  request: EngineImportRequest;
   by?: string;
   /** ISO time: the import's "now", as the caller's clock has it. */
   now: string;

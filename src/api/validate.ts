@@ -30,6 +30,21 @@ const importFile = z.union([
   z.object({ name: z.string().min(1).max(1024), contentBase64: z.string().max(2 ** 31) }).strict(),
 ]);
 
+const limits = z
+  .object({
+    maxOrigins: z.number().int().min(0).max(1_000_000).optional(),
+    maxTargets: z.number().int().min(0).max(1_000_000).optional(),
+    maxListed: z.number().int().min(0).max(1_000_000).optional(),
+    maxPaths: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict()
+  .optional();
+const importOptions = z
+  .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional() })
+  .strict()
+  .optional();
+const snapshotRef = z.string().min(1).max(4096);
+
 const SCHEMAS = {
   caseInfo: empty,
   formats: empty,
@@ -37,7 +52,7 @@ const SCHEMAS = {
     .object({
       files: z.array(importFile).min(1).max(10_000),
       options: z
-        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional() })
+        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), asOf: z.union([z.literal('now'), isoTime]).optional(), supersede: z.boolean().optional() })
         .strict()
         .optional(),
     })
@@ -62,6 +77,31 @@ const SCHEMAS = {
   deleteView: z.object({ name: viewName }).strict(),
   containmentChecks: z.object({ origin: nodeId }).strict(),
   setContainmentCheck: z.object({ origin: nodeId, cut: z.string().min(1).max(10_000), checked: z.boolean(), by: z.string().max(200).optional() }).strict(),
+  compareCase: z.object({ other: importFile, otherIs: z.enum(['before', 'after']).optional(), limits }).strict(),
+  snapshots: empty,
+  takeSnapshot: z.object({ label: z.string().max(1000).optional() }).strict(),
+  compareSnapshots: z.object({ before: snapshotRef, after: snapshotRef.optional(), limits }).strict(),
+  planImpact: z
+    .object({ files: z.array(importFile).min(1).max(10_000), options: importOptions, replace: z.enum(['scope', 'same-file']).optional(), replaces: z.array(z.string().min(1).max(4096)).max(1000).optional(), limits })
+    .strict(),
+  reachers: z.object({ id: nodeId, limit: z.number().int().min(1).max(100_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
+  inventory: empty,
+  triage: z.object({ includeConditional: z.boolean().optional() }).strict(),
+  exportTable: z
+    .object({
+      table: z.enum(['findings', 'nodes', 'edges', 'inventory', 'triage', 'blast-radius', 'paths', 'containment']),
+      format: z.enum(['csv', 'json', 'markdown']),
+      from: nodeId.optional(),
+      to: nodeId.optional(),
+      k: z.number().int().min(1).max(100).optional(),
+      targets: z.array(nodeId).max(10_000).optional(),
+      list: z.enum(['all', 'admins', 'identities', 'credentials', 'resources', 'boundaries']).optional(),
+      done: z.array(z.number().int().min(0).max(100_000)).max(100_000).optional(),
+      ...traversal,
+    })
+    .strict()
+    .refine(windowInOrder, windowMessage),
+  report: z.object({ only: z.enum(['compromised']).optional(), redactIds: z.boolean().optional() }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export function isApiMethod(name: unknown): name is ApiMethod {

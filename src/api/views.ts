@@ -1,7 +1,7 @@
 import { edgeSpec, NODE_KINDS } from '../model/kinds.js';
 import type { Evidence, MarkKind } from '../model/fragment.js';
-import type { CaseStore, SourceRow, StoredEdge, StoredNode } from '../store/case-store.js';
-import type { EdgeView, NodeSummary, SourceInfo, SourceRef } from './contract.js';
+import type { CaseStore, FindingRow, SourceRow, StoredEdge, StoredNode } from '../store/case-store.js';
+import type { EdgeView, Finding, NodeSummary, Severity, SourceInfo, SourceRef } from './contract.js';
 
 /** Converts store rows into the contract's shapes. Marks and sources are looked up once per call site. */
 export class Views {
@@ -91,5 +91,12 @@ function sourceEvidence(e: StoredEdge, source: SourceRef | undefined): Evidence[
 }
 
 export function sourceInfo(s: SourceRow): SourceInfo {
-  return { id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings };
+  return { id: s.id, fileName: s.fileName, format: s.format, label: s.label, sha256: s.sha256, importedAt: s.importedAt, counts: s.counts, warnings: s.warnings, ...(Object.keys(s.meta).length ? { meta: s.meta } : {}) };
+}
+
+/** A stored finding as the API shows it, with its node's summary when the node is in the case. */
+export function findingOf(f: FindingRow, node?: NodeSummary): Finding {
+  const { origin, ...rest } = f;
+  // The scanner origin is written by src/analysis/scanner-findings.ts in the contract's shape.
+  return { ...rest, severity: f.severity as Severity, ...(node ? { node } : {}), ...(origin ? { origin: origin as unknown as NonNullable<Finding['origin']> } : {}) };
 }

@@ -16,11 +16,16 @@ export function formatNode(d: NodeDetails): string {
   for (const [k, v] of Object.entries(d.props)) if (typeof v !== 'object' || v === null) lines.push(`  ${k}: ${String(v)}`);
   lines.push(`  sources: ${d.sources.map((s) => `${s.fileName} (${s.format})`).join(', ') || 'derived'}`);
   for (const m of d.marks) lines.push(`  marked ${m.mark} by ${m.by} at ${m.at}${m.note ? `: ${m.note}` : ''}`);
-  if (d.out.length) lines.push('  out:');
-  for (const { edge, other } of d.out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
-  if (d.in.length) lines.push('  in:');
-  for (const { edge, other } of d.in) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  // Observed use is stored per log file (one edge per file and pair): it is printed merged, under observed activity.
+  const out = d.out.filter((o) => !o.edge.observed);
+  const inn = d.in.filter((o) => !o.edge.observed);
+  const observed = d.out.length + d.in.length - out.length - inn.length;
+  if (out.length) lines.push('  out:');
+  for (const { edge, other } of out) lines.push(`    ${edge.kind} → ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
+  if (inn.length) lines.push('  in:');
+  for (const { edge, other } of inn) lines.push(`    ${edge.kind} ← ${label(other)}${edge.conditional ? ' (conditional)' : ''}\n      ${edge.reason}`);
   if (d.activity?.length) lines.push('  observed activity:');
+  else if (observed) lines.push('  observed activity: none in the time window asked');
   for (const a of d.activity ?? []) {
     const span = a.firstSeen === a.lastSeen ? `${a.firstSeen ?? '?'}` : `${a.firstSeen ?? '?'} … ${a.lastSeen ?? '?'}`;
     lines.push(`    ${a.direction === 'out' ? '→' : '←'} ${label(a.other)}: ${a.count} event(s), ${span}${a.actions.length ? `\n      ${a.actions.slice(0, 8).join(', ')}${a.actions.length > 8 ? ', …' : ''}` : ''}`);
@@ -33,19 +38,26 @@ export function formatNode(d: NodeDetails): string {
 export function formatBlastRadius(br: BlastRadius): string {
   const lines = [`blast radius of ${label(br.origin)}`];
   lines.push(`  identities: ${br.identities.length}, credentials: ${br.credentials.length}, resources: ${br.resources.length}, admin of: ${br.admins.length}`);
-  for (const b of br.byBoundary) lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.resources} resources${b.admin ? ', ADMIN' : ''}`);
-  for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level}: ${n}`);
+  for (const b of br.byBoundary) {
+    const through = b.viaAdmin ? ` (through its admin node: ${b.viaAdmin.identities} identities, ${b.viaAdmin.credentials} credentials, ${b.viaAdmin.resources} resources)` : '';
+    lines.push(`  ${b.boundary.name}: ${b.identities} identities, ${b.credentials} credentials, ${b.resources} resources${b.admin ? `, ADMIN${through}` : ''}`);
+  }
+  for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level === 'admin' ? 'resources held as admin of their boundary' : level}: ${n}`);
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
-  for (const h of br.highValue ?? []) lines.push(`  high value: ${label(h.node)} in ${h.depth} step(s)${h.conditional ? ' (conditional)' : ''}`);
-  for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth})`);
-  if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
-  const resources = [...br.resources].sort((a, b) => ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
+  for (const h of br.highValue ?? []) lines.push(`  high value: ${label(h.node)} in ${h.depth} step(s)${h.viaAdmin ? ' (through the admin node)' : ''}${h.conditional ? ' (conditional)' : ''}`);
+  // High-value resources first, then by access level (admin of the boundary above any CAN_ACCESS level), nearest first.
+  const hv = (r: { node: NodeSummary }) => (r.node.marks.includes('high-value') ? 0 : 1);
+  const resources = [...br.resources].sort((a, b) => hv(a) - hv(b) || ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
   for (const r of resources.slice(0, 50)) lines.push(`  resource ${label(r.node)}: ${r.accessLevel ?? 'reached'}${r.via ? ` via ${r.via}` : ''}${r.conditional ? ' (conditional)' : ''}`);
   if (resources.length > 50) lines.push(`  … ${resources.length - 50} more resources (use --json)`);
+  for (const r of br.identities.slice(0, 50)) lines.push(`  ${'  '.repeat(Math.min(r.depth, 6))}${label(r.node)} (depth ${r.depth}${r.viaAdmin ? ', through the admin node' : ''})`);
+  if (br.identities.length > 50) lines.push(`  … ${br.identities.length - 50} more identities (use --json)`);
+  for (const r of br.credentials.slice(0, 50)) lines.push(`  credential ${label(r.node)} (depth ${r.depth}${r.viaAdmin ? ', through the admin node' : ''})`);
+  if (br.credentials.length > 50) lines.push(`  … ${br.credentials.length - 50} more credentials (use --json)`);
   return `${lines.join('\n')}\n`;
 }
 
-const ACCESS_RANK: string[] = ['', ...ACCESS_LEVELS];
+const ACCESS_RANK: string[] = ['', ...ACCESS_LEVELS, 'admin'];
 
 export function formatPaths(paths: AttackPath[]): string {
   if (!paths.length) return 'no path\n';

@@ -1,16 +1,20 @@
+import { existsSync, rmSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { ApiErrorShape } from '../api/contract.js';
 import { openEngine, type Engine } from '../api/engine.js';
 import { ApiError } from '../api/errors.js';
 import { COMMANDS } from './commands/index.js';
-import { EXIT, UsageError, type CliContext, type CliIo } from './shared.js';
+import { terminalSecretReader } from './passphrase.js';
+import { EXIT, UsageError, waiting, type CliContext, type CliIo } from './shared.js';
 
 export { EXIT, type CliIo } from './shared.js';
 
+const readSecret = terminalSecretReader();
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   errIsTty: Boolean(process.stderr.isTTY),
+  ...(readSecret ? { readSecret } : {}),
 };
 
 /** Runs the CLI with the given arguments (without node and script) and returns the exit code. */
@@ -26,11 +30,16 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const json = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
   const withEngine = async (casePath: string, create: boolean, fn: (engine: Engine) => Promise<void>) => {
-    const engine = openEngine(casePath, { create });
+    // A case this command creates and then fails to fill (a refused import) is not left behind, empty.
+    const created = create && !existsSync(casePath);
+    const engine = openEngine(casePath, { create, onBusy: (waitedMs) => waiting(io, waitedMs) });
+    let failed = true;
     try {
       await fn(engine);
+      failed = false;
     } finally {
       engine.close();
+      if (failed && created) for (const f of [casePath, `${casePath}-wal`, `${casePath}-shm`, `${casePath}-journal`]) rmSync(f, { force: true });
     }
   };
 
@@ -45,7 +54,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     });
   };
 
-  const cx: CliContext = { io, json, withEngine, resolveRef, caseOption };
+  const cx: CliContext = { io, json, withEngine, resolveRef, caseOption, setExitCode: (c) => (code = c) };
   for (const register of COMMANDS) register(program, cx);
 
   try {
@@ -72,3 +81,4 @@ function reportError(err: unknown, io: CliIo, asJson: boolean): number {
   if (shape.code === 'not-found' || shape.code === 'ambiguous') return EXIT.usage;
   return EXIT.badInput;
 }
+

@@ -5,13 +5,16 @@ import { ApiError } from '../api/errors.js';
 import type { ImportProgress } from '../api/import.js';
 
 /** Exit codes of the CLI contract. */
-export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+/** Exit codes of the CLI contract; `gate` is a CI gate that tripped (`plan-impact --fail-on`, `diff --fail-on`). */
+export const EXIT = { ok: 0, badInput: 1, usage: 2, gate: 3 } as const;
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress is shown only then). */
   errIsTty: boolean;
+  /** Asks for a secret without echoing it (a terminal prompt); absent when there is no terminal. */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
 /** A mistake in the command line itself: exit 2 with the message. */
@@ -28,6 +31,8 @@ export interface CliContext {
   resolveRef: (engine: Engine, ref: string) => Promise<string>;
   /** The mandatory --case option. */
   caseOption: () => Option;
+  /** Sets the exit code the command ends with (when it succeeded: a CI gate that tripped). */
+  setExitCode: (code: number) => void;
 }
 
 export interface WindowFlags {
@@ -71,8 +76,18 @@ export function readRefFile(file: string): string[] {
 }
 
 export function progressLine(p: ImportProgress): string {
+  if (p.phase === 'waiting') return `waiting for another process writing the case… ${Math.round((p.waitedMs ?? 0) / 1000)} s`;
   if (p.phase === 'deriving') return 'deriving edges and findings…';
   if (p.phase === 'done') return '';
   return `[${p.index + 1}/${p.total}] ${p.file}: ${p.phase}${p.nodes || p.edges ? ` (${p.nodes} nodes, ${p.edges} edges)` : ''}`;
 }
 
+const saidWaiting = new WeakSet<CliIo>();
+/** Another process is writing the case: say so once (and count the seconds on a terminal). */
+export function waiting(io: CliIo, waitedMs: number): void {
+  if (io.errIsTty) io.err(`\r\x1b[Kwaiting for another process writing the case… ${Math.round(waitedMs / 1000)} s`);
+  else if (!saidWaiting.has(io)) {
+    saidWaiting.add(io);
+    io.err('blastmap: another process is writing the case; waiting for it to finish…\n');
+  }
+}

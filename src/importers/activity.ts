@@ -1,6 +1,7 @@
 // Shared by the activity-log importers (CloudTrail, GCP Cloud Audit Logs): folds events into one OBSERVED_USE
 // edge per (from, to) with first/last seen, count, actions, source addresses, user agents and regions. Every list
 // is bounded, so a million events from one address cost the same memory as ten.
+import type { ImportInput } from './types.js';
 import type { EdgeFact, EdgeProps, Evidence, GraphFragment, ImportWarning, NodeFact } from '../model/fragment.js';
 
 /** Distinct values tracked per list; the edge keeps the top `TOP` by count. */
@@ -176,8 +177,32 @@ export function isoTime(v: unknown): string | undefined {
     const d = new Date(v.includes('T') ? v : v.replace(' ', 'T'));
     return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
   }
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v > 1e12 ? v : v * 1000).toISOString().replace('.000Z', 'Z');
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // Past ±275,760 years a Date is invalid (1e16 ms is): such a time is no time.
+    const d = new Date(v > 1e12 ? v : v * 1000);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
+  }
   return undefined;
+}
+
+/**
+ * Whether a file is JSON-lines, read from its start only: its first line is a JSON value and something follows it.
+ * A first line longer than 4 MiB is a document on one line (records are at most a few hundred KiB).
+ */
+export async function isJsonLines(input: ImportInput): Promise<boolean> {
+  const pieces: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input.chunks()) {
+    pieces.push(chunk);
+    size += chunk.length;
+    const text = Buffer.concat(pieces).toString('utf8');
+    const start = text.search(/\S/);
+    const end = start === -1 ? -1 : text.indexOf('\n', start);
+    // The first line and a look past it: decided (a first line alone, to the end of the file, is a document).
+    if (end !== -1 && text.slice(end).trim() !== '') return looksJsonLines(text);
+    if (size > 4 * 1024 * 1024) return false;
+  }
+  return looksJsonLines(Buffer.concat(pieces).toString('utf8'));
 }
 
 /**

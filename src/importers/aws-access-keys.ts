@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, awsDate, jsonValues } from './aws-util.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // `aws iam list-access-keys [--user-name U]` ({AccessKeyMetadata: [{UserName, AccessKeyId, Status, CreateDate}]}),
@@ -10,9 +10,10 @@ import type { Importer } from './types.js';
 // `aws iam get-access-key-last-used` ({UserName, AccessKeyLastUsed: {LastUsedDate?, ServiceName, Region}}) when a
 // script has added the AccessKeyId it asked about (the CLI output does not repeat it).
 //
-// The outputs name users but not their account: --account supplies it. Users are written as the ARN without a
-// path (all the output allows) with the user name as a handle; a credential report or GAAD import aliases that
-// ARN to the user's real one when it has a path.
+// The outputs name users but not their account: --account supplies it, or the case does when the user names are
+// those of exactly one account it holds (or that another file of the same import brings), with a warning. Users
+// are written as the ARN without a path (all the output allows) with the user name as a handle; a credential
+// report or GAAD import aliases that ARN to the user's real one when it has a path.
 
 const KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/;
 
@@ -20,8 +21,9 @@ export const awsAccessKeys: Importer = {
   format: 'aws-access-keys',
   title: 'AWS IAM access keys (list-access-keys / get-access-key-last-used JSON)',
   provider: 'aws',
-  producedBy: 'aws iam list-access-keys [--user-name U] (one output or several per file; needs --account); aws iam get-access-key-last-used with AccessKeyId added',
+  producedBy: 'aws iam list-access-keys [--user-name U] (one output or several per file; --account, unless the case knows its users); aws iam get-access-key-last-used with AccessKeyId added',
   emits: ['AUTHENTICATES_AS'],
+  readsCase: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     if (/"AccessKeyMetadata"\s*:\s*\[/.test(probe.head)) return 0.95;
@@ -44,8 +46,7 @@ export const awsAccessKeys: Importer = {
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], aliases: [] };
     let account: string | undefined;
     const needAccount = () => {
-      account ??= accountOption(file, ctx.options.account);
-      if (!account) throw new ImportError(file, 'list-access-keys output does not say which AWS account its users are in; pass --account <12-digit account id>');
+      account ??= accountOption(file, ctx.options.account) ?? inferAccount(file, userNames(outputs), ctx, fragment);
       return account;
     };
 
@@ -108,6 +109,48 @@ export const awsAccessKeys: Importer = {
   },
 };
 
+/** The user names the outputs mention (keys' owners, last-use outputs' UserName). */
+function userNames(outputs: { value: unknown }[]): Set<string> {
+  const names = new Set<string>();
+  for (const { value } of outputs) {
+    if (!isObject(value)) continue;
+    if (typeof value['UserName'] === 'string' && value['UserName']) names.add(value['UserName']);
+    const list = value['AccessKeyMetadata'];
+    if (Array.isArray(list)) for (const k of list) if (isObject(k) && typeof k['UserName'] === 'string' && k['UserName']) names.add(k['UserName']);
+  }
+  return names;
+}
+
+/**
+ * The account of outputs that do not name it: the one account that has a user of each name the case knows (the
+ * case as it stands, with the import's other files). Refused when the names match no account or several.
+ */
+function inferAccount(file: string, names: Set<string>, ctx: Parameters<Importer['parse']>[1], fragment: GraphFragment): string {
+  const pass = 'pass --account <12-digit account id>';
+  const known = ctx.known?.awsUserAccounts();
+  let candidates: Set<string> | undefined;
+  const matched: string[] = [];
+  for (const name of names) {
+    const accounts = known?.get(name);
+    if (!accounts?.size) continue;
+    matched.push(name);
+    candidates = candidates ? new Set([...candidates].filter((a) => accounts.has(a))) : new Set(accounts);
+  }
+  if (!candidates) {
+    throw new ImportError(file, `list-access-keys output does not say which AWS account its users are in, and none of its users (${[...names].slice(0, 5).join(', ') || 'none'}) is in the case or this import; ${pass}`);
+  }
+  if (candidates.size !== 1) {
+    const each = matched.slice(0, 5).map((n) => `${n} in ${[...known!.get(n)!].join(' and ')}`).join('; ');
+    throw new ImportError(file, `list-access-keys output does not say which AWS account its users are in, and their names fit ${candidates.size ? `${candidates.size} accounts` : 'no single account'} (${each}); ${pass}`);
+  }
+  const account = [...candidates][0]!;
+  const unmatched = [...names].filter((n) => !matched.includes(n));
+  fragment.warnings.push({
+    message: `no --account given: the keys are filed under account ${account}, the only account with users named ${matched.slice(0, 5).join(', ')}${matched.length > 5 ? ` and ${matched.length - 5} more` : ''}${unmatched.length ? ` (${unmatched.length} other user name${unmatched.length === 1 ? ' is' : 's are'} not in the case: ${unmatched.slice(0, 5).join(', ')})` : ''}`,
+  });
+  return account;
+}
+
 function at(base: (string | number)[], more: (string | number)[]): string {
   const [first, ...rest] = base;
   // Several outputs in one file: "output #2, $.AccessKeyMetadata[0]".
@@ -120,13 +163,13 @@ function readKey(file: string, raw: unknown, where: () => string, account: strin
   const keyId = raw['AccessKeyId'];
   const userName = raw['UserName'];
   const status = raw['Status'];
-  if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw new ImportError(file, `AccessKeyId ${JSON.stringify(keyId)} is not an access key id (AKIA…)`, `${where()}.AccessKeyId`);
+  if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw new ImportError(file, keyId === undefined ? 'the entry has no AccessKeyId' : `AccessKeyId ${shown(keyId)} is not an access key id (AKIA…)`, `${where()}.AccessKeyId`);
   if (typeof userName !== 'string' || !userName) {
     throw new ImportError(file, 'the entry has no UserName (the root user\'s own keys are listed without one; they are in the credential report)', `${where()}.UserName`);
   }
-  if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${JSON.stringify(status)} is neither Active nor Inactive`, `${where()}.Status`);
+  if (status !== 'Active' && status !== 'Inactive') throw new ImportError(file, `Status ${shown(status)} is neither Active nor Inactive`, `${where()}.Status`);
   const createdAt = awsDate(raw['CreateDate']);
-  if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${JSON.stringify(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
+  if (raw['CreateDate'] !== undefined && !createdAt) throw new ImportError(file, `CreateDate ${shown(raw['CreateDate'])} is not a date`, `${where()}.CreateDate`);
   // No ownerId: the user's real ARN may have a path this output does not show; the AUTHENTICATES_AS edge, read
   // through the store's aliases, names the owner.
   const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user' };
@@ -140,7 +183,7 @@ function readLastUsed(file: string, raw: Record<string, unknown>, where: string)
   if (date === undefined || date === null) props['lastUsedAt'] = null;
   else {
     const d = awsDate(date);
-    if (!d) throw new ImportError(file, `LastUsedDate ${JSON.stringify(date)} is not a date`, `${where}.LastUsedDate`);
+    if (!d) throw new ImportError(file, `LastUsedDate ${shown(date)} is not a date`, `${where}.LastUsedDate`);
     props['lastUsedAt'] = d;
   }
   // Never used: ServiceName and Region read 'N/A'.

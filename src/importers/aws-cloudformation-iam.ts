@@ -5,6 +5,7 @@ import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn } from './input.js';
+import { checkYamlNesting, YamlWalkBudget } from './yaml.js';
 import type { Importer } from './types.js';
 
 // CloudFormation templates (YAML with the short-form tags !Ref !Sub !GetAtt !If …, or JSON): the IAM resources
@@ -54,25 +55,28 @@ export const awsCloudFormationIam: Importer = {
 function parseYamlTemplate(file: string, text: string): unknown {
   // The short-form tags are left unresolved by the parser (a warning each) and read from the syntax tree below,
   // where they become the long form ({"Fn::Sub": …}) the JSON template format uses.
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: false });
+  checkYamlNesting(file, text);
+  const doc = parseDocument(text, { schema: 'core', prettyErrors: false, logLevel: 'error' });
   const error = doc.errors[0];
   if (error) {
     const { line, column } = lineColumn(text, error.pos[0]);
     throw new ImportError(file, `the template is not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, `line ${line}, column ${column}`);
   }
-  return toJs(doc, doc.contents);
+  // Aliases are followed by hand here: bounded, or a few lines of aliases expand exponentially (or forever).
+  return toJs(doc, doc.contents, new YamlWalkBudget(file, 100 * text.length + 1000), 0);
 }
 
-function toJs(doc: Document, node: unknown): Json {
+function toJs(doc: Document, node: unknown, budget: YamlWalkBudget, depth: number): Json {
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return toJs(doc, node.resolve(doc));
+  budget.step(depth);
+  if (isAlias(node)) return toJs(doc, node.resolve(doc), budget, depth + 1);
   let value: Json;
   if (isScalar(node)) value = (node.value ?? null) as Json;
   else if (isMap(node)) {
     const out: JsonObject = {};
-    for (const pair of node.items) out[String(isScalar(pair.key) ? pair.key.value : toJs(doc, pair.key))] = toJs(doc, pair.value);
+    for (const pair of node.items) out[String(isScalar(pair.key) ? pair.key.value : toJs(doc, pair.key, budget, depth + 1))] = toJs(doc, pair.value, budget, depth + 1);
     value = out;
-  } else if (isSeq(node)) value = node.items.map((item) => toJs(doc, item));
+  } else if (isSeq(node)) value = node.items.map((item) => toJs(doc, item, budget, depth + 1));
   else value = null;
   const tag = (node as YamlNode).tag;
   if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return value;
@@ -328,7 +332,7 @@ class TemplateReader {
       // A console password set by the template; its value is never kept.
       const id = ids.awsPassword(arn);
       const reset = login['PasswordResetRequired'];
-      this.fragment.nodes.push({ id, kind: 'aws_password', name: `${name} console password`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
+      this.fragment.nodes.push({ id, kind: 'aws_password', name: `console password of ${name}`, handles: [id], ...this.boundary(), props: { active: true, managedBy: 'user', ownerId: arn, userName: name, ...(typeof reset === 'boolean' ? { passwordResetRequired: reset } : {}) } });
       this.fragment.edges.push({ from: id, to: arn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user the template gives it to (LoginProfile)', at: at('LoginProfile') } } satisfies EdgeFact);
     }
     return this.principalNode(d, 'aws_user', arn, name, props);
@@ -382,7 +386,7 @@ class TemplateReader {
     const resolved = this.resolve(v, at);
     if (!Array.isArray(resolved)) return undefined;
     const out: Record<string, string> = {};
-    for (const t of resolved) if (isObject(t) && typeof t['Key'] === 'string') out[t['Key']] = String(t['Value'] ?? '');
+    for (const t of resolved) if (isObject(t) && typeof t['Key'] === 'string') out[t['Key']] = asText(t['Value'] ?? '');
     return Object.keys(out).length ? out : undefined;
   }
 
@@ -409,7 +413,7 @@ class TemplateReader {
     if (keys.length === 1) {
       const fn = keys[0]!;
       const arg = v[fn];
-      if (fn === 'Ref') return this.ref(String(arg));
+      if (fn === 'Ref') return this.ref(asText(arg));
       if (fn.startsWith('Fn::') || fn === 'Condition') return this.intrinsic(fn, arg, `${at}.${fn}`);
     }
     const out: JsonObject = {};
@@ -435,22 +439,22 @@ class TemplateReader {
     switch (fn) {
       case 'Fn::Sub': return this.sub(arg, at);
       case 'Fn::GetAtt': {
-        const parts = Array.isArray(arg) ? arg.map(String) : String(arg).split(/\.(.*)/s).filter(Boolean);
+        const parts = Array.isArray(arg) ? arg.map(asText) : asText(arg).split(/\.(.*)/s).filter(Boolean);
         const [res, attr] = [parts[0] ?? '', parts[1] ?? ''];
         return this.declared.get(res)?.attrs[attr] ?? this.placeholder(`${res}.${attr}`);
       }
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3) throw new ImportError(this.file, 'Fn::If takes [condition, value if true, value if false]', at);
-        const holds = this.conditions.get(String(arg[0]));
+        const holds = this.conditions.get(asText(arg[0]));
         if (holds === undefined) {
-          this.fragment.warnings.push({ message: `condition ${String(arg[0])} depends on parameters without defaults; its true branch is used`, location: at });
+          this.fragment.warnings.push({ message: `condition ${asText(arg[0])} depends on parameters without defaults; its true branch is used`, location: at });
         }
         return this.value(holds === false ? arg[2] : arg[1], at);
       }
       case 'Fn::Join': {
         if (!Array.isArray(arg) || arg.length !== 2) throw new ImportError(this.file, 'Fn::Join takes [delimiter, list]', at);
         const list = this.value(arg[1], at);
-        return Array.isArray(list) ? list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(String(arg[0])) : this.placeholder('Fn::Join');
+        return Array.isArray(list) ? list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(asText(arg[0])) : this.placeholder('Fn::Join');
       }
       case 'Fn::Select': {
         if (!Array.isArray(arg) || arg.length !== 2) throw new ImportError(this.file, 'Fn::Select takes [index, list]', at);
@@ -461,17 +465,17 @@ class TemplateReader {
       case 'Fn::Split': {
         if (!Array.isArray(arg) || arg.length !== 2) throw new ImportError(this.file, 'Fn::Split takes [delimiter, string]', at);
         const s = this.value(arg[1], at);
-        return typeof s === 'string' ? s.split(String(arg[0])) : this.placeholder('Fn::Split');
+        return typeof s === 'string' ? s.split(asText(arg[0])) : this.placeholder('Fn::Split');
       }
       case 'Fn::FindInMap': {
         const mappings = this.template['Mappings'];
         const keys = Array.isArray(arg) ? arg.map((k) => this.value(k, at)) : [];
         let cur: unknown = mappings;
         for (const k of keys) cur = isObject(cur) && typeof k === 'string' ? cur[k] : undefined;
-        return cur === undefined ? this.placeholder(`Fn::FindInMap:${keys.map(String).join('.')}`) : this.value(cur, at);
+        return cur === undefined ? this.placeholder(`Fn::FindInMap:${keys.map(asText).join('.')}`) : this.value(cur, at);
       }
       case 'Fn::Base64': return this.value(arg, at);
-      case 'Fn::ImportValue': return this.placeholder(`ImportValue:${String(this.value(arg, at))}`);
+      case 'Fn::ImportValue': return this.placeholder(`ImportValue:${asText(this.value(arg, at))}`);
       case 'Fn::Equals':
       case 'Fn::And':
       case 'Fn::Or':
@@ -521,7 +525,7 @@ class TemplateReader {
       return f ? this.evaluate(f, x[f], stack, all) : undefined;
     };
     switch (fn) {
-      case 'Condition': return this.condition(String(arg), all, stack);
+      case 'Condition': return this.condition(asText(arg), all, stack);
       case 'Fn::Not': return Array.isArray(arg) ? negate(sub(arg[0])) : undefined;
       case 'Fn::And': {
         const r = Array.isArray(arg) ? arg.map(sub) : [];
@@ -555,4 +559,13 @@ function pushTo(node: NodeFact, prop: string, value: Json): void {
   const list = Array.isArray(node.props[prop]) ? (node.props[prop] as Json[]) : [];
   if (!list.some((x) => JSON.stringify(x) === JSON.stringify(value))) list.push(value);
   node.props[prop] = list;
+}
+
+/** A template value as text in a name or a placeholder: scalars as written, anything else as short JSON (never "[object Object]"). */
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return '';
+  const json = JSON.stringify(v) ?? '';
+  return json.length > 100 ? `${json.slice(0, 100)}…` : json;
 }

@@ -3,7 +3,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { accountStubs, awsDate } from './aws-util.js';
-import { ImportError } from './errors.js';
+import { ImportError, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // The IAM credential report: the CSV (`aws iam get-credential-report --query Content --output text | base64 -d`,
@@ -50,7 +50,7 @@ export const awsCredentialReport: Importer = {
       const doc = input.json();
       if (!isObject(doc) || typeof doc['Content'] !== 'string') throw new ImportError(file, 'expected the get-credential-report output {"Content": …, "ReportFormat": "text/csv"}', '$.Content');
       const format = doc['ReportFormat'];
-      if (format !== undefined && format !== 'text/csv') throw new ImportError(file, `the report format is ${JSON.stringify(format)}; only text/csv reports exist`, '$.ReportFormat');
+      if (format !== undefined && format !== 'text/csv') throw new ImportError(file, `the report format is ${shown(format)}; only text/csv reports exist`, '$.ReportFormat');
       csv = reportText(file, doc['Content']);
       where = '$.Content, ';
     } else csv = input.text();
@@ -95,7 +95,7 @@ class Row {
     const v = this.get(column);
     if (NOTHING.has(v)) return undefined;
     const d = awsDate(v);
-    if (!d) throw new ImportError(this.file, `${column} holds ${JSON.stringify(v)}, not a date`, this.at);
+    if (!d) throw new ImportError(this.file, `${column} holds ${shown(v)}, not a date`, this.at);
     return d;
   }
 
@@ -104,9 +104,18 @@ class Row {
     if (v === 'true') return true;
     if (v === 'false') return false;
     if (NOTHING.has(v)) return undefined;
-    throw new ImportError(this.file, `${column} holds ${JSON.stringify(this.get(column))}; expected true, false or not_supported`, this.at);
+    throw new ImportError(this.file, `${column} holds ${shown(this.get(column))}; expected true, false or not_supported`, this.at);
   }
 }
+
+/** csv-parse's errors in words; its own messages quote the field they stopped at. */
+const CSV_WORDS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field goes on after its closing quote',
+  CSV_INVALID_OPENING_QUOTE: 'a quote opens in the middle of a field',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted field goes on after its closing quote',
+  CSV_MAX_RECORD_SIZE: 'a record is too large',
+};
 
 function readReport(file: string, csv: string, where: string): GraphFragment {
   let records: { record: string[]; info: { lines: number } }[];
@@ -118,7 +127,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     const fields = (Reflect.get(err, 'record') as unknown[] | undefined)?.length;
     const detail = err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
       ? `this row has ${fields ?? 'a different number of'} fields where the header has ${headerWidth(csv)} (truncated or damaged?)`
-      : `not valid CSV: ${err.message.replace(/ at line \d+.*$| on line \d+.*$/, '')}`;
+      : `not valid CSV: ${CSV_WORDS[err.code] ?? 'the text cannot be read as comma-separated values'}`;
     throw new ImportError(file, detail, `${where}line ${line ?? '?'}`);
   }
   const header = records[0]?.record.map((h) => h.trim().toLowerCase());
@@ -142,7 +151,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     const row = new Row(file, record, index, info.lines, `${where}line ${info.lines}`);
     const arn = row.get('arn');
     const account = arnAccount(arn);
-    if (!account || !/^arn:[\w-]+:iam::\d{12}:(root|user\/.+)$/.test(arn)) throw new ImportError(file, `the arn column holds ${JSON.stringify(arn)}, not a user's or root's ARN`, `${where}line ${row.line}`);
+    if (!account || !/^arn:[\w-]+:iam::\d{12}:(root|user\/.+)$/.test(arn)) throw new ImportError(file, `the arn column holds ${shown(arn)}, not a user's or root's ARN`, `${where}line ${row.line}`);
     const earlier = rows.get(arn);
     if (earlier) fragment.warnings.push({ message: `${arn} appears twice (lines ${earlier.row.line} and ${row.line}); the later row is used`, location: `${where}line ${row.line}` });
     // Delete first so the user keeps the place of its last row.
@@ -196,7 +205,7 @@ function readRow(row: Row, arn: string, account: string, fragment: GraphFragment
     else if (!NOTHING.has(next)) props['expiresAt'] = row.date('password_next_rotation')!;
     if (mfa !== undefined) props['mfaActive'] = mfa;
     const id = ids.awsPassword(arn);
-    fragment.nodes.push({ id, kind: 'aws_password', name: `${isRoot ? `root (${account})` : userName} console password`, handles: [id], boundary, props });
+    fragment.nodes.push({ id, kind: 'aws_password', name: `console password of ${isRoot ? `root (${account})` : userName}`, handles: [id], boundary, props });
     fragment.edges.push(authenticates(id, arn, at, 'console password'));
   }
 

@@ -2,11 +2,15 @@ import { isJsonObject } from '../model/fragment.js';
 import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
+import { parseEmbeddedJson } from './json-syntax.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { Importer } from './types.js';
 
 // `aws iam get-account-authorization-details`: {UserDetailList, GroupDetailList, RoleDetailList, Policies}, as the
 // CLI prints it (documents decoded), as the Query API returns it (documents URL-encoded strings), or several pages
 // concatenated (`--no-paginate` output saved page by page, with Marker/IsTruncated). Any list may be missing.
+
+const KIND_WORDS: Partial<Record<NodeFact['kind'], string>> = { aws_user: 'user', aws_group: 'group', aws_role: 'role', aws_managed_policy: 'customer managed policy' };
 
 const OWNER_TAGS = ['owner', 'Owner', 'OWNER', 'team', 'Team', 'contact', 'Contact'];
 
@@ -27,26 +31,46 @@ export const awsGaad: Importer = {
     const file = input.fileName;
     const pages = readPages(file, input.text(), () => input.json());
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
+    // The account ARNs do not name (hand-edited exports): --account, else the one most ARNs name.
     const account = ctx.options.account ?? accountOf(pages);
     if (!account) throw new ImportError(file, 'no account id found in any ARN; pass --account', '$');
-    const boundary = ids.awsAccount(account);
-    fragment.nodes.push({ id: boundary, kind: 'aws_account', name: account, handles: [account, boundary], props: { accountId: account } });
-    fragment.nodes.push({ id: ids.admin(boundary), kind: 'admin', name: `Admin of AWS account ${account}`, boundary });
+    // A merged export holds several accounts: each entity belongs to the account its own ARN names, and each
+    // account gets its boundary and admin node.
+    const perAccount = new Map<string, Map<string, number>>();
+    const boundaryOf = (arn: string): string => {
+      const acct = arnAccount(arn) ?? account;
+      const b = ids.awsAccount(acct);
+      if (!perAccount.has(acct)) {
+        perAccount.set(acct, new Map());
+        fragment.nodes.push({ id: b, kind: 'aws_account', name: acct, handles: [acct, b], props: { accountId: acct } });
+        fragment.nodes.push({ id: ids.admin(b), kind: 'admin', name: `Admin of AWS account ${acct}`, boundary: b });
+      }
+      return b;
+    };
     const seen = new Set<string>();
     const add = (n: NodeFact) => {
       // Pages of one export never repeat an entity; a concatenation of two exports may: keep the first.
       if (seen.has(n.id)) return;
       seen.add(n.id);
       fragment.nodes.push(n);
+      const tally = n.boundary ? perAccount.get(n.boundary.slice('aws:account:'.length)) : undefined;
+      const what = KIND_WORDS[n.kind];
+      if (tally && what) tally.set(what, (tally.get(what) ?? 0) + 1);
     };
     // ARNs in the file name the account; a hand-edited 'aws' account (CloudMapper's demo) is mapped to the file's.
     const fix = (arn: string) => (arnAccount(arn) || !/^arn:[^:]+:iam::[^:]*:(user|group|role|instance-profile)\//.test(arn) ? arn : arn.replace(/^(arn:[^:]+:iam::)[^:]*:/, `$1${account}:`));
 
-    // GroupList holds names only; the group's ARN (with its path) comes from GroupDetailList.
+    // GroupList holds names only; the group's ARN (with its path) comes from GroupDetailList, in the user's account.
     const groupArns = new Map<string, string>();
     for (const { doc } of pages) {
       const groups = doc['GroupDetailList'];
-      if (Array.isArray(groups)) for (const g of groups) if (isJsonObject(g) && typeof g['GroupName'] === 'string' && typeof g['Arn'] === 'string') groupArns.set(g['GroupName'], fix(g['Arn']));
+      if (Array.isArray(groups)) {
+        for (const g of groups) {
+          if (!isJsonObject(g) || typeof g['GroupName'] !== 'string' || typeof g['Arn'] !== 'string') continue;
+          const groupArn = fix(g['Arn']);
+          groupArns.set(`${arnAccount(groupArn) ?? account}/${g['GroupName']}`, groupArn);
+        }
+      }
     }
 
     // Attached policies the export does not describe (a filtered export): their permissions cannot be evaluated.
@@ -86,7 +110,7 @@ export const awsGaad: Importer = {
         if (!Array.isArray(v)) throw new ImportError(file, 'expected an array', where);
         return v;
       };
-      const boundaryOf = (o: JsonObject): string | undefined => {
+      const permissionsBoundaryOf = (o: JsonObject): string | undefined => {
         const pb = o['PermissionsBoundary'];
         return isJsonObject(pb) && typeof pb['PermissionsBoundaryArn'] === 'string' ? fix(pb['PermissionsBoundaryArn']) : undefined;
       };
@@ -97,12 +121,13 @@ export const awsGaad: Importer = {
         const name = str(u, 'UserName', w);
         const tags = tagsOf(u['Tags']);
         const groups = arr(u['GroupList'], `${w}.GroupList`).filter((g): g is string => typeof g === 'string');
-        const pb = boundaryOf(u);
+        const pb = permissionsBoundaryOf(u);
+        const userAccount = arnAccount(arn) ?? account;
         add({
           id: ids.awsArn(arn),
           kind: 'aws_user',
           name,
-          boundary,
+          boundary: boundaryOf(arn),
           handles: [arn, name, ...(opt(u, 'UserId') ? [opt(u, 'UserId')!] : [])],
           props: clean({
             userName: name,
@@ -111,7 +136,7 @@ export const awsGaad: Importer = {
             createdAt: isoDate(u['CreateDate']),
             tags,
             owner: ownerOf(tags),
-            accountId: account,
+            accountId: userAccount,
             permissionsBoundary: pb,
             inlinePolicies: inline(u, 'UserPolicyList', w),
             attachedPolicies: attached(u, w),
@@ -119,7 +144,11 @@ export const awsGaad: Importer = {
           }),
         });
         const partition = arn.split(':')[1] ?? 'aws';
-        for (const g of groups) fragment.edges.push({ from: arn, to: groupArns.get(g) ?? `arn:${partition}:iam::${account}:group/${g}`, kind: 'MEMBER_OF', props: { at: `${w}.GroupList` } });
+        // Outputs that name a user but not its path (CloudTrail sign-in events, list-access-keys) build its ARN
+        // without the path: the same user.
+        const plain = ids.awsUserArnWithoutPath(userAccount, name, partition);
+        if (plain !== arn) (fragment.aliases ??= []).push({ from: plain, to: ids.awsArn(arn) });
+        for (const g of groups) fragment.edges.push({ from: arn, to: groupArns.get(`${userAccount}/${g}`) ?? `arn:${partition}:iam::${userAccount}:group/${g}`, kind: 'MEMBER_OF', props: { at: `${w}.GroupList` } });
       });
 
       list('GroupDetailList').forEach((g, i) => {
@@ -130,7 +159,7 @@ export const awsGaad: Importer = {
           id: ids.awsArn(arn),
           kind: 'aws_group',
           name,
-          boundary,
+          boundary: boundaryOf(arn),
           handles: [arn, name, ...(opt(g, 'GroupId') ? [opt(g, 'GroupId')!] : [])],
           props: clean({ groupName: name, groupId: opt(g, 'GroupId'), path: opt(g, 'Path'), createdAt: isoDate(g['CreateDate']), inlinePolicies: inline(g, 'GroupPolicyList', w), attachedPolicies: attached(g, w) }),
         });
@@ -143,13 +172,13 @@ export const awsGaad: Importer = {
         const tags = tagsOf(r['Tags']);
         const lastUsed = isJsonObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
         const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isJsonObject);
-        const pb = boundaryOf(r);
+        const pb = permissionsBoundaryOf(r);
         const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
         add({
           id: ids.awsArn(arn),
           kind: 'aws_role',
           name,
-          boundary,
+          boundary: boundaryOf(arn),
           handles: [arn, name, ...(opt(r, 'RoleId') ? [opt(r, 'RoleId')!] : [])],
           props: clean({
             roleName: name,
@@ -158,7 +187,7 @@ export const awsGaad: Importer = {
             createdAt: isoDate(r['CreateDate']),
             tags,
             owner: ownerOf(tags),
-            accountId: account,
+            accountId: arnAccount(arn) ?? account,
             trustPolicy,
             inlinePolicies: inline(r, 'RolePolicyList', w),
             attachedPolicies: attached(r, w),
@@ -184,7 +213,7 @@ export const awsGaad: Importer = {
             id: ids.awsArn(ipArn),
             kind: 'aws_instance_profile',
             name: opt(ip, 'InstanceProfileName') ?? ipArn.split('/').pop()!,
-            boundary,
+            boundary: boundaryOf(ipArn),
             handles: [ipArn, ...(opt(ip, 'InstanceProfileId') ? [opt(ip, 'InstanceProfileId')!] : [])],
             props: { roles: roles.length ? roles : [arn] },
           });
@@ -212,7 +241,7 @@ export const awsGaad: Importer = {
           id: ids.awsArn(arn),
           kind: 'aws_managed_policy',
           name,
-          boundary: arnAccount(arn) ? boundary : undefined,
+          boundary: arnAccount(arn) ? boundaryOf(arn) : undefined,
           handles: [arn, ...(opt(pol, 'PolicyId') ? [opt(pol, 'PolicyId')!] : [])],
           props: clean({
             policyName: name,
@@ -233,6 +262,11 @@ export const awsGaad: Importer = {
         fragment.warnings.push({ message: 'the export is truncated (IsTruncated: true): entities after the last Marker are missing', location: at('IsTruncated') });
       }
     });
+    if (!perAccount.size) boundaryOf(`arn:aws:iam::${account}:root`);
+    if (perAccount.size > 1) {
+      const each = [...perAccount].map(([acct, tally]) => `${acct} (${[...tally].map(([what, n]) => `${n} ${n === 1 ? what : what.replace(/y$/, 'ie')}${n === 1 ? '' : 's'}`).join(', ')})`);
+      fragment.warnings.push({ message: `the export mixes ${perAccount.size} AWS accounts: ${each.join('; ')}. Each user, group, role and policy is filed under the account its own ARN names`, location: '$' });
+    }
     for (const [policyArn, where] of attachedAt) {
       if (seen.has(policyArn)) continue;
       fragment.warnings.push({ message: `policy ${policyArn} is attached but not in the export's Policies list: its permissions are not evaluated${policyArn.endsWith(':policy/AdministratorAccess') ? ' (AdministratorAccess is known by name and counted as * on *)' : ''}`, location: where });
@@ -292,6 +326,8 @@ function splitConcatenated(text: string): unknown[] | undefined {
     if (c === '"') inString = true;
     else if (c === '{') {
       if (depth++ === 0) start = i;
+      // Too deep to be pages of an export: the whole-file parse reports it with its place.
+      if (depth > DEFAULT_LIMITS.maxDepth) return undefined;
     } else if (c === '}') {
       if (--depth === 0) {
         try {
@@ -334,11 +370,9 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
         throw new ImportError(file, 'the policy document is neither JSON nor URL-encoded JSON', where);
       }
     }
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      throw new ImportError(file, 'the policy document is not valid JSON', where);
-    }
+    const parsed = parseEmbeddedJson(text);
+    if ('error' in parsed) throw new ImportError(file, `the policy document is not valid JSON: ${parsed.error}`, where);
+    doc = parsed.value;
   }
   if (!isJsonObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
   const st = doc['Statement'];

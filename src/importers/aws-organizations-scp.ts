@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { accountStubs, outputItems, policyDocument } from './aws-util.js';
-import { ImportError } from './errors.js';
+import { ImportError, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // AWS Organizations service control policies, as saved from the CLI:
@@ -101,7 +101,9 @@ function readListed(file: string, raw: unknown, at: (...m: (string | number)[]) 
   raw.forEach((summary, i) => {
     if (!isObject(summary)) throw new ImportError(file, 'expected a policy summary {Id, Arn, Name, Type, AwsManaged}', at(i));
     if (summary['Type'] !== undefined && summary['Type'] !== SCP_TYPE) {
-      fragment.warnings.push({ message: `${String(summary['Name'] ?? summary['Id'])} skipped: a ${String(summary['Type'])}, not a service control policy`, location: at(i) });
+      const type = summary['Type'];
+      const name = typeof summary['Name'] === 'string' ? summary['Name'] : shown(summary['Id']);
+      fragment.warnings.push({ message: `${name} skipped: ${typeof type === 'string' ? `a ${type}` : `its Type is ${shown(type)}`}, not a service control policy`, location: at(i) });
       return;
     }
     out.push(summaryNode(file, summary, (...m) => at(i, ...m)));
@@ -113,7 +115,7 @@ function readListed(file: string, raw: unknown, at: (...m: (string | number)[]) 
 function summaryNode(file: string, s: Record<string, unknown>, at: (...m: (string | number)[]) => string): NodeFact {
   const arn = s['Arn'];
   const id = s['Id'];
-  if (typeof arn !== 'string' || !/^arn:[\w-]+:organizations::(\d{12}|aws):policy\//.test(arn)) throw new ImportError(file, `Arn ${JSON.stringify(arn)} is not an Organizations policy ARN`, at('Arn'));
+  if (typeof arn !== 'string' || !/^arn:[\w-]+:organizations::(\d{12}|aws):policy\//.test(arn)) throw new ImportError(file, `Arn ${shown(arn)} is not an Organizations policy ARN`, at('Arn'));
   const name = typeof s['Name'] === 'string' ? s['Name'] : typeof id === 'string' ? id : arn;
   const management = arn.split(':')[4]!;
   const props: JsonObject = { policyName: name, awsManaged: s['AwsManaged'] === true || management === 'aws' };
@@ -138,7 +140,7 @@ function readTargets(file: string, raw: unknown, at: (...m: (string | number)[])
     const targetId = t['TargetId'];
     const type = t['Type'];
     if (typeof targetId !== 'string' || !targetId) throw new ImportError(file, 'a target needs its TargetId', at(i, 'TargetId'));
-    if (typeof type !== 'string' || !TARGET_TYPES.has(type)) throw new ImportError(file, `Type ${JSON.stringify(type)} is not ACCOUNT, ORGANIZATIONAL_UNIT or ROOT`, at(i, 'Type'));
+    if (typeof type !== 'string' || !TARGET_TYPES.has(type)) throw new ImportError(file, `Type ${shown(type)} is not ACCOUNT, ORGANIZATIONAL_UNIT or ROOT`, at(i, 'Type'));
     if (type === 'ACCOUNT') accounts.add(targetId);
     // arn:aws:organizations::<management account>:account/o-xxxx/<id>: names the organization.
     const m = typeof t['Arn'] === 'string' ? /^arn:[\w-]+:organizations::(\d{12}):\w+\/(o-[0-9a-z]+)\//.exec(t['Arn']) : null;

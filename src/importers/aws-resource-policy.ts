@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { accountOption, accountStubs, outputItems, policyDocument, type OutputItem } from './aws-util.js';
-import { ImportError } from './errors.js';
+import { ImportError, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // Resource policies as the CLI prints them:
@@ -10,6 +10,7 @@ import type { Importer } from './types.js';
 //   aws secretsmanager get-resource-policy --secret-id S  {ARN, Name, ResourcePolicy?: "<JSON>"}
 //   aws kms get-key-policy --key-id K [--policy-name default]   {Policy: "<JSON>", PolicyName?}   (the key is not named)
 //   aws kms describe-key --key-id K                       {KeyMetadata: {KeyId, Arn, AWSAccountId, …}}
+//   aws lambda get-policy --function-name F               {Policy: "<JSON>", RevisionId}  (the function is named by its statements)
 // one per file, several one after another, a JSON array of them, or objects that combine them
 // ({Bucket, Policy}, {KeyMetadata, Policy}).
 //
@@ -19,16 +20,20 @@ import type { Importer } from './types.js';
 
 export const awsResourcePolicy: Importer = {
   format: 'aws-resource-policy',
-  title: 'AWS resource policies (S3 bucket policy, Secrets Manager resource policy, KMS key policy)',
+  title: 'AWS resource policies (S3 bucket policy, Secrets Manager resource policy, KMS key policy, Lambda function policy)',
   provider: 'aws',
-  producedBy: 'aws s3api get-bucket-policy; aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key)',
+  producedBy: 'aws s3api get-bucket-policy; aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key); aws lambda get-policy',
   emits: [],
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
     if (/"ResourcePolicy"\s*:/.test(h) && /"ARN"\s*:\s*"arn:[\w-]+:secretsmanager:/.test(h)) return 0.95;
+    // get-resource-policy of a secret without a policy prints only its ARN and Name.
+    if (SECRET_WITHOUT_POLICY.test(h)) return 0.9;
     if (/"KeyMetadata"\s*:\s*\{/.test(h)) return 0.9;
     if (/^[\s[]*\{\s*("(Bucket|PolicyName)"\s*:\s*"[^"]*"\s*,\s*)?"Policy"\s*:\s*"/.test(h)) return 0.85;
+    // get-policy as the Lambda documentation prints it: the policy as an object.
+    if (/^[\s[]*\{\s*"Policy"\s*:\s*\{/.test(h) && /arn:[\w-]+:lambda:/.test(h)) return 0.85;
     return 0;
   },
   parse(input, ctx) {
@@ -60,6 +65,11 @@ export const awsResourcePolicy: Importer = {
       }
       const policy = policyDocument(file, value['Policy'], at('Policy'));
       const policyName = typeof value['PolicyName'] === 'string' ? value['PolicyName'] : undefined;
+      const fn = meta || value['Bucket'] !== undefined ? undefined : functionOf(file, policy, at('Policy'));
+      if (fn) {
+        push(fn);
+        continue;
+      }
       const bucket = typeof value['Bucket'] === 'string' ? value['Bucket'] : bucketOf(file, policy, at('Policy'));
       if (meta) {
         push(keyNode(meta, policy, policyName));
@@ -108,19 +118,23 @@ interface KeyMeta {
   props: JsonObject;
 }
 
+const SECRET_WITHOUT_POLICY = /^[\s[]*\{\s*"(ARN|Name)"\s*:\s*"[^"]*"\s*,\s*"(ARN|Name)"\s*:\s*"[^"]*"\s*\}/;
+
 function secretNode(file: string, v: Record<string, unknown>, at: Item['at']): NodeFact {
   const arn = v['ARN'] as string;
   const account = arnAccount(arn);
-  if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+/.test(arn) || !account) throw new ImportError(file, `ARN ${JSON.stringify(arn)} is not a Secrets Manager secret ARN`, at('ARN'));
+  if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+/.test(arn) || !account) throw new ImportError(file, `ARN ${shown(arn)} is not a Secrets Manager secret ARN`, at('ARN'));
   const name = typeof v['Name'] === 'string' ? v['Name'] : arn.split(':secret:')[1]!;
-  // No ResourcePolicy member: the secret has no resource policy (null), which is not the same as unknown.
-  const policy = v['ResourcePolicy'] === undefined || v['ResourcePolicy'] === null ? null : policyDocument(file, v['ResourcePolicy'], at('ResourcePolicy'));
-  return { id: ids.awsArn(arn), kind: 'aws_secret', name, handles: [arn, name], boundary: ids.awsAccount(account), props: { secretName: name, resourcePolicy: policy } };
+  // get-resource-policy without a ResourcePolicy member: the secret has no resource policy (null), which is not
+  // the same as unknown. Another output naming the secret (describe-secret) says nothing of its policy.
+  const onlyNamed = Object.keys(v).every((k) => k === 'ARN' || k === 'Name' || k === 'ResourcePolicy');
+  const policy = v['ResourcePolicy'] === undefined || v['ResourcePolicy'] === null ? (onlyNamed ? null : undefined) : policyDocument(file, v['ResourcePolicy'], at('ResourcePolicy'));
+  return { id: ids.awsArn(arn), kind: 'aws_secret', name, handles: [arn, name], boundary: ids.awsAccount(account), props: { secretName: name, ...(policy !== undefined ? { resourcePolicy: policy } : {}) } };
 }
 
 function readKeyMeta(file: string, m: Record<string, unknown>, at: Item['at']): KeyMeta {
   const arn = m['Arn'];
-  if (typeof arn !== 'string' || !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/.+/.test(arn)) throw new ImportError(file, `Arn ${JSON.stringify(arn)} is not a KMS key ARN`, at('Arn'));
+  if (typeof arn !== 'string' || !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/.+/.test(arn)) throw new ImportError(file, `Arn ${shown(arn)} is not a KMS key ARN`, at('Arn'));
   const meta = keyMetaFromArn(arn);
   for (const [field, prop] of [['KeyState', 'keyState'], ['KeyManager', 'keyManager'], ['Description', 'description'], ['KeyUsage', 'keyUsage'], ['KeySpec', 'keySpec'], ['Origin', 'origin'], ['MultiRegion', 'multiRegion'], ['Enabled', 'enabled']] as const) {
     const v = m[field];
@@ -171,4 +185,21 @@ function isKeyPolicy(policy: JsonObject): boolean {
 function keyArnIn(policy: JsonObject): string | undefined {
   for (const st of statements(policy)) for (const r of strings(st['Resource'])) if (/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(r)) return r;
   return undefined;
+}
+
+/** A Lambda function policy: its statements name one function (the ARN, perhaps with a qualifier). */
+function functionOf(file: string, policy: JsonObject, at: string): NodeFact | undefined {
+  const fns = new Set<string>();
+  for (const st of statements(policy)) {
+    for (const r of strings(st['Resource'])) {
+      const m = /^(arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+)/.exec(r);
+      if (m) fns.add(m[1]!);
+    }
+  }
+  if (!fns.size) return undefined;
+  if (fns.size > 1) throw new ImportError(file, `the policy names several functions (${[...fns].join(', ')}); a function policy is about one function`, at);
+  const arn = [...fns][0]!;
+  const name = arn.split(':')[6]!;
+  // A stub: the policy proves the function exists; list-functions or get-function describe it.
+  return { id: ids.awsArn(arn), kind: 'aws_lambda', name, handles: [arn, name], boundary: ids.awsAccount(arnAccount(arn)!), stub: true, props: { functionName: name, resourcePolicy: policy } };
 }

@@ -5,6 +5,8 @@ import type { JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
+import { parseEmbeddedJson } from './json-syntax.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { ImportInput } from './types.js';
 
 export const ACCOUNT_ID = /^\d{12}$/;
@@ -45,13 +47,9 @@ export function policyDocument(file: string, value: unknown, where: string): Jso
       throw new ImportError(file, 'the policy document is URL-encoded but cannot be decoded', where);
     }
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    const detail = (err as Error).message.replace(/^.*?JSON[^:]*:\s*/, '');
-    throw new ImportError(file, `the policy document is not valid JSON (${detail})`, where);
-  }
+  const parsed = parseEmbeddedJson(text);
+  if ('error' in parsed) throw new ImportError(file, `the policy document is not valid JSON: ${parsed.error}`, where);
+  const doc = parsed.value;
   if (!isObject(doc)) throw new ImportError(file, 'the policy document is not a JSON object', where);
   if (doc['Statement'] === undefined) throw new ImportError(file, 'the policy document has no "Statement"', where);
   return doc as JsonObject;
@@ -91,7 +89,10 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
         start = i;
         startLine = line;
       }
-      depth++;
+      if (++depth > DEFAULT_LIMITS.maxDepth) {
+        const { line, column } = lineColumn(text, i);
+        throw new ImportError(input.fileName, `invalid JSON: nested deeper than ${DEFAULT_LIMITS.maxDepth} levels`, `line ${line}, column ${column}`);
+      }
     } else if (c === '}' || c === ']') {
       if (depth === 0) {
         const { line, column } = lineColumn(text, i);

@@ -68,7 +68,7 @@ export const azureGraph: Importer = {
   },
 };
 
-function directoryObject(file: string, o: Record<string, unknown>, at: string, type: 'application' | 'servicePrincipal', tenant: string | undefined, ctx: ImportContext, fragment: GraphFragment, stubs: Map<string, NodeFact>, seenApps: Set<string>): void {
+export function directoryObject(file: string, o: Record<string, unknown>, at: string, type: 'application' | 'servicePrincipal', tenant: string | undefined, ctx: ImportContext, fragment: GraphFragment, stubs: Map<string, NodeFact>, seenApps: Set<string>): void {
   const objectId = str(o['id']) ?? str(o['objectId']);
   if (!objectId) throw new ImportError(file, 'a directory object needs its "id" (object id)', `${at}.id`);
   const appId = str(o['appId']);
@@ -76,7 +76,7 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
   const id = ids.azureObject(objectId);
   const boundary = tenant ? { boundary: ids.azureTenant(tenant) } : {};
   const spType = str(o['servicePrincipalType']);
-  const kind: NodeKind = type === 'application' ? 'azure_application' : spType === 'ManagedIdentity' ? 'azure_managed_identity' : 'azure_service_principal';
+  const kind: NodeKind = type === 'application' ? 'azure_application' : spType === 'ManagedIdentity' || spType === 'ManagedIdentities' ? 'azure_managed_identity' : 'azure_service_principal';
   const identifierUris = strings(o['identifierUris']);
   const spNames = strings(o['servicePrincipalNames']);
   const tags = strings(o['tags']);
@@ -174,7 +174,7 @@ function directoryObject(file: string, o: Record<string, unknown>, at: string, t
   if (Array.isArray(fics)) fics.forEach((f: unknown, j) => isObject(f) && federated(file, f, `${at}.federatedIdentityCredentials[${j}]`, id, fragment, stubs));
 }
 
-function federated(file: string, f: Record<string, unknown>, at: string, appNodeId: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
+export function federated(file: string, f: Record<string, unknown>, at: string, appNodeId: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
   const ficId = str(f['id']) ?? str(f['name']);
   const issuer = str(f['issuer']);
   const expression = isObject(f['claimsMatchingExpression']) ? str(f['claimsMatchingExpression']['value']) : undefined;

@@ -1,9 +1,11 @@
 import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
+import { ACCOUNT_ID } from './aws-util.js';
 import type { NodeKind } from '../model/kinds.js';
-import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
+import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
+import { parseEmbeddedJson } from './json-syntax.js';
 import { str } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
@@ -22,6 +24,7 @@ export const cloudtrail: Importer = {
   provider: 'aws',
   producedBy: 'CloudTrail S3 delivery (*.json.gz), aws cloudtrail lookup-events, EventBridge rules, CloudTrail Lake exports',
   emits: ['OBSERVED_USE', 'AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
@@ -33,11 +36,11 @@ export const cloudtrail: Importer = {
     if (/"digestStartTime"\s*:/.test(h) && /"logFiles"\s*:/.test(h)) return 0.9;
     return 0;
   },
-  *parse(input) {
+  async *parse(input) {
     const folder = new ActivityFolder(input.fileName);
     const actors = new Map<string, Actor | undefined>();
     let records = 0;
-    for (const { value, at } of entries(input)) {
+    for await (const { value, at } of entries(input)) {
       records++;
       readRecord(folder, actors, value, at);
     }
@@ -46,17 +49,56 @@ export const cloudtrail: Importer = {
   },
 };
 
-/** The raw entries of the file, whatever its shape, each with its place. */
-function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> {
-  const text = input.text();
-  if (looksJsonLines(text)) {
-    for (const row of input.jsonLines()) {
+/**
+ * The raw entries of the file, whatever its shape, each with its place. JSON-lines are streamed line by line; a large
+ * document is streamed record by record; memory then holds the folded edges, never the file.
+ */
+async function* entries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
+  if (await isJsonLines(input)) {
+    for await (const row of input.jsonLinesStream()) {
       if ('error' in row) yield { value: MALFORMED, at: `line ${row.line}` };
       else yield { value: row.value, at: `line ${row.line}` };
     }
     return;
   }
-  const root = input.json();
+  if (input.large) yield* streamedEntries(input);
+  else yield* documentEntries(input.fileName, input.json());
+}
+
+/** A document streamed: the records of `Records` or `Events` (or of a root array) one by one; other members kept. */
+async function* streamedEntries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
+  const members: Record<string, unknown> = {};
+  let listed = false;
+  let rootArray = false;
+  const choose = (path: (string | number)[], container: boolean, array: boolean) => {
+    if (path.length === 0) {
+      rootArray = array;
+      return 'descend' as const;
+    }
+    if (path.length === 1 && container && (path[0] === 'Records' || path[0] === 'Events')) {
+      listed = true;
+      return 'descend' as const;
+    }
+    return 'emit' as const;
+  };
+  for await (const v of input.jsonStream(choose)) {
+    const [first, index] = v.path;
+    if (v.path.length === 0) {
+      // The root was not an object or an array (nothing was walked into): the whole-document reader says so.
+      yield* documentEntries(input.fileName, v.value);
+      return;
+    }
+    if (typeof first === 'number') {
+      yield { value: v.value, at: jsonPath(first) };
+    } else if (v.path.length === 2 && typeof index === 'number') {
+      yield { value: v.value, at: `$.${first}[${index}]` };
+    } else members[first!] = v.value;
+  }
+  // A digest, a single record: what is left is small, and read as the whole document would be.
+  if (!rootArray && !listed) yield* documentEntries(input.fileName, members);
+}
+
+function* documentEntries(fileName: string, root: unknown): Iterable<{ value: unknown; at: string }> {
   if (Array.isArray(root)) {
     for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
   } else if (isObject(root) && Array.isArray(root['Records'])) {
@@ -70,7 +112,7 @@ function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> 
   } else if (isObject(root)) {
     yield { value: root, at: '$' };
   } else {
-    throw new ImportError(input.fileName, 'expected CloudTrail records: {"Records": […]}, {"Events": […]}, a record or an array of records', '$');
+    throw new ImportError(fileName, 'expected CloudTrail records: {"Records": […]}, {"Events": […]}, a record or an array of records', '$');
   }
 }
 
@@ -81,12 +123,10 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
   let record: unknown = raw;
   let where = at;
   if (isObject(record) && typeof record['CloudTrailEvent'] === 'string') {
-    try {
-      record = JSON.parse(record['CloudTrailEvent']) as unknown;
-      where = `${at}.CloudTrailEvent`;
-    } catch {
-      return folder.skip('CloudTrailEvent is not valid JSON', at);
-    }
+    const parsed = parseEmbeddedJson(record['CloudTrailEvent']);
+    if ('error' in parsed) return folder.skip(`CloudTrailEvent is not valid JSON: ${parsed.error}`, at);
+    record = parsed.value;
+    where = `${at}.CloudTrailEvent`;
   } else if (isObject(record) && isObject(record['detail']) && 'detail-type' in record) {
     record = record['detail'];
     where = `${at}.detail`;
@@ -114,7 +154,10 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
     actors.set(actorKey, actor);
     if (actor) folder.node(actor.node);
   }
-  if (!actor) return folder.skip(`userIdentity of type ${JSON.stringify(str(ui['type']) ?? 'unknown')} names no principal Blastmap models`, where);
+  if (!actor) {
+    if (str(ui['userName']) === 'HIDDEN_DUE_TO_SECURITY_REASONS') return folder.skip('a failed sign-in with a user name that is no user of the account (AWS hides it)', where);
+    return folder.skip(`userIdentity of type ${JSON.stringify(str(ui['type']) ?? 'unknown')} names no principal Blastmap models`, where);
+  }
   const event: ObservedEvent = {
     time,
     action,
@@ -253,8 +296,16 @@ function principalOf(ui: Record<string, unknown>): Actor | undefined {
   const ctx = isObject(ui['sessionContext']) ? ui['sessionContext'] : {};
   const issuer = isObject(ctx['sessionIssuer']) ? ctx['sessionIssuer'] : {};
   switch (type) {
-    case 'IAMUser':
-      return arn ? { node: stub(arn, 'aws_user'), account } : undefined;
+    case 'IAMUser': {
+      if (arn) return { node: stub(arn, 'aws_user'), account };
+      // Sign-in events (CheckMfa, a failed ConsoleLogin) name the user and account but give no ARN; the path is
+      // unknown, so the ARN is built without it (a GAAD or credential report aliases it to the real one).
+      // AWS hides a name typed at a failed sign-in that is no user of the account.
+      const userName = str(ui['userName']);
+      if (!userName || !account || !ACCOUNT_ID.test(account) || userName === 'HIDDEN_DUE_TO_SECURITY_REASONS') return undefined;
+      const userArn = ids.awsUserArnWithoutPath(account, userName);
+      return { node: { ...stub(userArn, 'aws_user'), handles: [userArn, userName] }, account };
+    }
     case 'Root': {
       const acct = account ?? (arn ? arnAccount(arn) : undefined);
       return acct ? { node: { id: ids.awsRoot(acct), kind: 'aws_root', name: `root of ${acct}`, handles: [ids.awsRoot(acct)], stub: true, boundary: ids.awsAccount(acct) }, account: acct } : undefined;

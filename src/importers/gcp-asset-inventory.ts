@@ -24,6 +24,7 @@ export const gcpAssetInventory: Importer = {
   provider: 'gcp',
   producedBy: 'gcloud asset export --content-type=resource|iam-policy (GCS JSON-lines); gcloud asset list --format=json; Asset API',
   emits: ['AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
     const typed = /"(asset_type|assetType)"\s*:\s*"[a-z0-9.-]+\.(googleapis\.com|k8s\.io)\//.test(probe.head) || /"(asset_type|assetType)"\s*:\s*"k8s\.io\//.test(probe.head);
     return typed && /"name"\s*:\s*"\/\/[a-z0-9.-]+\//.test(probe.head) ? 0.95 : 0;

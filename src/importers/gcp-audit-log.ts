@@ -12,6 +12,11 @@ import type { ImportInput, Importer } from './types.js';
 // methodName, serviceName, resourceName, requestMetadata: {callerIp, callerSuppliedUserAgent}, status}}.
 // Facts: principal → the resource the call named (OBSERVED_USE), and along an impersonation chain each service
 // account → the next (the delegation history is ordered from the original caller).
+// Some entries name the project by its number in resourceName (projects/123456789012/zones/…/instances/vm), others
+// (and Cloud Asset Inventory) by its id: with the entry's own project id (resource.labels.project_id, logName: the
+// log of a resource is written to its project) or a project the case knows, the number form is aliased to the id
+// form, so one VM is one node wherever the id form is stated; the project number is aliased to the project. An
+// entry without a resourceName (system events) shows who acted, not what was reached: counted and said.
 
 export const gcpAuditLog: Importer = {
   format: 'gcp-audit-log',
@@ -19,18 +24,43 @@ export const gcpAuditLog: Importer = {
   provider: 'gcp',
   producedBy: 'gcloud logging read --format=json, a Cloud Logging sink to GCS / BigQuery export as JSON',
   emits: ['OBSERVED_USE'],
+  readsCase: true,
+  jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
     if (/"protoPayload"\s*:/.test(h) && (/google\.cloud\.audit\.AuditLog/.test(h) || /cloudaudit\.googleapis\.com/.test(h))) return 0.95;
     return 0;
   },
-  *parse(input) {
+  *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
-    for (const { value, at } of entries(input)) readEntry(folder, value, at);
-    yield folder.fragment();
+    const projects = new ProjectNames(ctx.known?.gcpProjectIds());
+    for (const { value, at } of entries(input)) readEntry(folder, value, at, projects);
+    const fragment = folder.fragment();
+    fragment.aliases = projects.aliases();
+    yield fragment;
   },
 };
+
+/** Project number → project id, from the entries read (and the case); what used them becomes aliases. */
+class ProjectNames {
+  private readonly learned = new Map<string, string>();
+  private readonly resources = new Map<string, string>();
+  constructor(private readonly known: ReadonlyMap<string, string> | undefined) {}
+  learn(number: string, id: string): void {
+    if (!this.learned.has(number)) this.learned.set(number, id);
+  }
+  idOf(number: string): string | undefined {
+    return this.learned.get(number) ?? this.known?.get(number);
+  }
+  sameResource(numberForm: string, idForm: string): void {
+    this.resources.set(numberForm, idForm);
+  }
+  aliases(): { from: string; to: string }[] {
+    const projects = [...this.learned].flatMap(([n, id]) => [{ from: ids.gcpProject(n), to: ids.gcpProject(id) }, { from: ids.admin(ids.gcpProject(n)), to: ids.admin(ids.gcpProject(id)) }]);
+    return [...projects, ...[...this.resources].map(([from, to]) => ({ from, to }))];
+  }
+}
 
 const MALFORMED = Symbol('malformed');
 
@@ -48,7 +78,7 @@ function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> 
   else throw new ImportError(input.fileName, 'expected log entries: JSON-lines, an array of entries or {"entries": […]}', '$');
 }
 
-function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
+function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: ProjectNames): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   const payload = raw['protoPayload'];
@@ -107,8 +137,16 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string): void {
   }
   // A denied call shows who tried, not what they reached.
   if (failed) return folder.skip('the call failed or was denied (status code ≠ 0): no resource reached', at);
-  const resource = resourceNode(str(payload['resourceName']), str(payload['serviceName']), project);
+  const resourceName = str(payload['resourceName']);
+  if (!resourceName) return folder.skip('the entry names no resource (no resourceName, as system events): who acted is recorded, not what was reached', at);
+  const service = str(payload['serviceName']);
+  const resource = resourceNode(resourceName, service, project);
   if (!resource || resource.id === principal.id) return;
+  const idForm = idFormOf(resourceName, project, projects);
+  if (idForm) {
+    const same = resourceNode(idForm, service, project);
+    if (same && same.id !== resource.id) projects.sameResource(resource.id, same.id);
+  }
   // OBSERVED_USE is walked by attack paths: a call on a service account is becoming it only when it mints its
   // credentials (a key, a token, a signature); reading its policy is not.
   if (resource.kind === 'gcp_service_account' && !ACTS_AS.test(method)) return;
@@ -125,6 +163,19 @@ function memberNode(email: string, serviceAccount = /\.gserviceaccount\.com$/i.t
   }
   const member = `user:${email}`;
   return { id: ids.gcpMember(member), kind: 'gcp_user', name: email, handles: [email, member], stub: true };
+}
+
+/**
+ * A resource name that names its project by number, rewritten with the project's id (the entry's own project, or
+ * one the case knows); undefined when it names no project number or the id is not known.
+ */
+function idFormOf(name: string, project: string | undefined, projects: ProjectNames): string | undefined {
+  const m = /^((?:\/\/[^/]+\/)?projects\/)(\d+)(\/|$)/.exec(name);
+  if (!m) return undefined;
+  const number = m[2]!;
+  if (project && !/^\d+$/.test(project)) projects.learn(number, project);
+  const id = projects.idOf(number);
+  return id ? `${m[1]}${id}${m[3]}${name.slice(m[0].length)}` : undefined;
 }
 
 /** A resource by its name: a project, a service account, or any other resource by its full resource name. */

@@ -1,27 +1,33 @@
 import { isObject } from '../model/fragment.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ImportError, jsonPath } from './errors.js';
-import { leakFacts, num, str, type Finding } from './leaks.js';
+import { sarifFindings, sarifOfGitleaks } from './gitleaks-sarif.js';
+import { isZeroDate, leakFacts, num, str, type Finding } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
 
-// gitleaks reports, three shapes:
+// gitleaks reports, four shapes (and a clean scan: [] in JSON, null from older releases, a header-only CSV, a SARIF
+// log with no result):
 //  v8 JSON: an array of {RuleID, Description, StartLine, Match, Secret, File, SymlinkFile, Commit, Author, Email,
 //           Date, Message, Tags[], Fingerprint, Link?}
 //  v7 JSON: an array of {line, lineNumber, offender, commit, repo, repoURL, leakURL, rule, commitMessage, author,
 //           email, file, date, tags: "a, b"}
 //  CSV:     header RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine,EndLine,StartColumn,EndColumn,Author,Message,
 //           Date,Email,Fingerprint,Tags
+//  SARIF:   --report-format sarif (gitleaks-sarif.ts)
 // Secret, Match, offender and line hold the secret: they are read to fingerprint and identify it, never stored.
+// Dates: Go's zero time (0001-01-01T00:00:00Z, a finding outside git) means unknown.
 
 export const gitleaks: Importer = {
   format: 'gitleaks',
-  title: 'gitleaks report (v8 JSON, v7 JSON, CSV)',
+  title: 'gitleaks report (v8 JSON, v7 JSON, CSV, SARIF)',
   provider: 'generic',
-  producedBy: 'gitleaks detect/git/dir --report-format json|csv (v8), gitleaks --report (v7)',
+  producedBy: 'gitleaks detect/git/dir --report-format json|csv|sarif (v8), gitleaks --report (v7)',
   emits: ['EXPOSES', 'AUTHENTICATES_AS'],
   detect(probe) {
     const head = probe.head;
     if (probe.looksJson) {
+      const sarif = sarifOfGitleaks(head);
+      if (sarif) return sarif === 'gitleaks' ? 0.95 : 0.5;
       if (!head.trimStart().startsWith('[')) return 0;
       if (/"RuleID"\s*:/.test(head) && /"(Secret|Match|StartLine)"\s*:/.test(head)) return 0.95;
       if (/"offender"\s*:/.test(head) && /"rule"\s*:/.test(head) && /"lineNumber"\s*:/.test(head)) return 0.95;
@@ -33,18 +39,23 @@ export const gitleaks: Importer = {
   },
   parse(input) {
     const findings = probeIsJson(input) ? jsonFindings(input) : csvFindings(input);
-    return leakFacts(findings);
+    const fragment = leakFacts(findings);
+    if (!findings.length) fragment.warnings.push({ message: 'the report lists no findings (a clean scan): nothing to import' });
+    return fragment;
   },
 };
 
 function probeIsJson(input: ImportInput): boolean {
   const t = input.text().trimStart();
-  return t.startsWith('[') || t.startsWith('{');
+  return t.startsWith('[') || t.startsWith('{') || t.trimEnd() === 'null';
 }
 
 function jsonFindings(input: ImportInput): Finding[] {
   const file = input.fileName;
   const root = input.json();
+  // Older gitleaks releases print a clean scan as null (Go's nil slice).
+  if (root === null) return [];
+  if (isObject(root) && 'runs' in root) return sarifFindings(file, root, date);
   if (!Array.isArray(root)) throw new ImportError(file, 'expected a JSON array of gitleaks findings', '$');
   return root.map((raw: unknown, i) => {
     if (!isObject(raw)) throw new ImportError(file, 'expected a finding object', jsonPath(i));
@@ -128,9 +139,9 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** ISO dates as given; gitleaks also writes the commit date as MM-DD-YYYY. */
+/** ISO dates as given; gitleaks also writes the commit date as MM-DD-YYYY, and Go's zero time when there is none. */
 function date(d: string | undefined): string | undefined {
-  if (!d) return undefined;
+  if (!d || isZeroDate(d)) return undefined;
   const us = /^(\d{2})-(\d{2})-(\d{4})$/.exec(d);
   return us ? `${us[3]}-${us[1]}-${us[2]}` : d;
 }

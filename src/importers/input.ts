@@ -1,64 +1,179 @@
-import { gunzipSync } from 'node:zlib';
-import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
+// One file to import, read as little as its format needs: detection sees only the head; formats that read whole
+// (text(), json(), bytes) load it once, up to a limit; formats that stream (chunks(), jsonLinesStream(),
+// jsonStream()) never hold it. gzip is decompressed under a size and ratio cap. All limits: limits.ts.
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { ImportError } from './errors.js';
+import { checkGzipTrailer, gunzipChunks, gunzipWhole, isGzip } from './gzip.js';
+import { jsonLinesOfText, LineSplitter, type JsonLine } from './json-lines.js';
+import { streamJson, type JsonPathParts, type StreamChoice, type StreamedValue } from './json-stream.js';
+import { parseJsonText } from './json-syntax.js';
+import { DEFAULT_LIMITS, sizeText, type InputLimits } from './limits.js';
 import type { ImportInput, Probe } from './types.js';
 
-const PROBE_BYTES = 64 * 1024;
-const GZIP_MAGIC = [0x1f, 0x8b];
+export { lineColumn } from './json-syntax.js';
 
-/** Wraps the bytes of one file: gunzips, rejects empty and binary files, and decodes lazily. */
-export function createInput(fileName: string, raw: Buffer): ImportInput {
+const PROBE_BYTES = 64 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+type Source = { kind: 'memory'; data: Buffer } | { kind: 'file'; path: string; size: number };
+
+/** Wraps the bytes of one file held in memory: gunzips (within the limits), rejects empty and binary files. */
+export function createInput(fileName: string, raw: Buffer, limits: InputLimits = DEFAULT_LIMITS): ImportInput {
   if (raw.length === 0) throw new ImportError(fileName, 'the file is empty');
-  let bytes = raw;
-  if (raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) {
-    try {
-      bytes = gunzipSync(raw);
-    } catch (err) {
-      throw new ImportError(fileName, `the file looks gzip-compressed but cannot be decompressed (${(err as Error).message})`);
+  checkFileSize(fileName, raw.length, limits);
+  let data = raw;
+  if (isGzip(raw)) {
+    data = gunzipWhole(fileName, raw, limits);
+    if (data.length === 0) throw new ImportError(fileName, 'the file is empty once decompressed');
+  }
+  return new Input(fileName, { kind: 'memory', data }, data.subarray(0, PROBE_BYTES), false, limits);
+}
+
+/**
+ * A file on disk, opened for import: only its head is read now (decompressed when gzip). The rest is read when the
+ * importer asks, whole or streamed.
+ */
+export async function openInput(fileName: string, path: string, limits: InputLimits = DEFAULT_LIMITS): Promise<ImportInput> {
+  const size = statSync(path).size;
+  if (size === 0) throw new ImportError(fileName, 'the file is empty');
+  checkFileSize(fileName, size, limits);
+  const first = readRange(path, 0, Math.min(size, PROBE_BYTES));
+  if (!isGzip(first)) return new Input(fileName, { kind: 'file', path, size }, first, false, limits);
+  checkGzipTrailer(fileName, size, readRange(path, Math.max(0, size - 4), Math.min(4, size)), limits);
+  const head: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of gunzipChunks(fileName, createReadStream(path, { highWaterMark: PROBE_BYTES }), size, limits, PROBE_BYTES)) {
+    head.push(chunk);
+    got += chunk.length;
+  }
+  if (got === 0) throw new ImportError(fileName, 'the file is empty once decompressed');
+  return new Input(fileName, { kind: 'file', path, size }, Buffer.concat(head).subarray(0, PROBE_BYTES), true, limits);
+}
+
+function checkFileSize(fileName: string, size: number, limits: InputLimits): void {
+  if (size > limits.maxFileBytes) throw new ImportError(fileName, `the file is ${sizeText(size)}; Blastmap reads files up to ${sizeText(limits.maxFileBytes)}`);
+}
+
+function readRange(path: string, position: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, position);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class Input implements ImportInput {
+  private whole: Buffer | undefined;
+  private decoded: string | undefined;
+  private parsed: { value: unknown } | undefined;
+  readonly large: boolean;
+
+  constructor(
+    readonly fileName: string,
+    private readonly source: Source,
+    readonly head: Buffer,
+    private readonly gzip: boolean,
+    private readonly limits: InputLimits,
+  ) {
+    const binaryAt = findBinary(head);
+    if (binaryAt !== undefined) {
+      throw new ImportError(fileName, 'this is a binary file, not a text export (JSON, JSON-lines, CSV or YAML)', `byte ${binaryAt}`);
     }
-    if (bytes.length === 0) throw new ImportError(fileName, 'the file is empty once decompressed');
+    if (source.kind === 'memory') this.whole = source.data;
+    // A gzip file inflates: counted at ten times its size.
+    const size = source.kind === 'memory' ? source.data.length : source.size * (gzip ? 10 : 1);
+    this.large = size > limits.streamAboveBytes;
   }
-  const binaryAt = findBinary(bytes.subarray(0, PROBE_BYTES));
-  if (binaryAt !== undefined) {
-    throw new ImportError(fileName, 'this is a binary file, not a text export (JSON, JSON-lines, CSV or YAML)', `byte ${binaryAt}`);
+
+  /** The whole (decompressed) content, read once; refused above maxWholeBytes. */
+  get bytes(): Buffer {
+    if (this.whole) return this.whole;
+    const { path, size } = this.source as Extract<Source, { kind: 'file' }>;
+    if (!this.gzip && size > this.limits.maxWholeBytes) throw this.tooBigToReadWhole(size);
+    if (this.gzip && size > this.limits.maxWholeBytes) throw this.tooBigToReadWhole(size, true);
+    const raw = readFileSync(path);
+    this.whole = this.gzip ? gunzipWhole(this.fileName, raw, this.limits) : raw;
+    return this.whole;
   }
-  let text: string | undefined;
-  let parsed: { value: unknown } | undefined;
-  const input: ImportInput = {
-    fileName,
-    bytes,
-    text() {
-      text ??= stripBom(bytes.toString('utf8'));
-      return text;
-    },
-    json() {
-      parsed ??= { value: parseJson(fileName, input.text()) };
-      return parsed.value;
-    },
-    *jsonLines() {
-      const all = input.text();
-      let line = 0;
-      let start = 0;
-      while (start <= all.length) {
-        let end = all.indexOf('\n', start);
-        if (end === -1) end = all.length;
-        line++;
-        const row = all.slice(start, end).trim();
-        start = end + 1;
-        if (!row) continue;
-        try {
-          yield { line, value: JSON.parse(row) as unknown };
-        } catch (err) {
-          yield { line, error: (err as Error).message };
-        }
+
+  private tooBigToReadWhole(size: number, compressed = false): ImportError {
+    return new ImportError(
+      this.fileName,
+      `the file is ${sizeText(size)}${compressed ? ' compressed' : ''}: this format is read whole, up to ${sizeText(this.limits.maxWholeBytes)} (CloudTrail, OpenGraph and Kubernetes List files stream and may be larger); split the export into smaller files`,
+    );
+  }
+
+  text(): string {
+    this.decoded ??= stripBom(this.bytes.toString('utf8'));
+    return this.decoded;
+  }
+
+  json(): unknown {
+    this.parsed ??= { value: parseJsonText(this.fileName, this.text(), this.limits) };
+    return this.parsed.value;
+  }
+
+  jsonLines(): Iterable<JsonLine> {
+    // A plain file not yet loaded is read line by line from the disk; anything else from its text.
+    if (!this.whole && !this.gzip) return this.fileLines();
+    return jsonLinesOfText(this.text(), this.limits);
+  }
+
+  private *fileLines(): Iterable<JsonLine> {
+    const { path } = this.source as Extract<Source, { kind: 'file' }>;
+    const splitter = new LineSplitter(this.limits);
+    const out: JsonLine[] = [];
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(CHUNK_BYTES);
+      for (;;) {
+        const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+        if (n === 0) break;
+        // The splitter may keep pieces of a line across reads: give it a copy of this read.
+        splitter.push(Buffer.from(buf.subarray(0, n)), out);
+        yield* out;
+        out.length = 0;
       }
-    },
-  };
-  return input;
+    } finally {
+      closeSync(fd);
+    }
+    splitter.end(out);
+    yield* out;
+  }
+
+  async *chunks(): AsyncIterable<Buffer> {
+    if (this.whole) {
+      for (let at = 0; at < this.whole.length; at += CHUNK_BYTES) yield this.whole.subarray(at, at + CHUNK_BYTES);
+      return;
+    }
+    const { path, size } = this.source as Extract<Source, { kind: 'file' }>;
+    if (this.gzip) yield* gunzipChunks(this.fileName, createReadStream(path, { highWaterMark: CHUNK_BYTES }), size, this.limits);
+    else yield* Readable.from(createReadStream(path, { highWaterMark: CHUNK_BYTES })) as AsyncIterable<Buffer>;
+  }
+
+  async *jsonLinesStream(): AsyncIterable<JsonLine> {
+    const splitter = new LineSplitter(this.limits);
+    const out: JsonLine[] = [];
+    for await (const chunk of this.chunks()) {
+      splitter.push(chunk, out);
+      yield* out;
+      out.length = 0;
+    }
+    splitter.end(out);
+    yield* out;
+  }
+
+  jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue> {
+    return streamJson(this.fileName, this.chunks(), choose, this.limits);
+  }
 }
 
 export function probeOf(input: ImportInput): Probe {
-  const head = stripBom(input.bytes.subarray(0, PROBE_BYTES).toString('utf8'));
+  const head = stripBom(input.head.toString('utf8'));
   const trimmed = head.trimStart();
   return { fileName: input.fileName, head, looksJson: trimmed.startsWith('{') || trimmed.startsWith('[') };
 }
@@ -84,46 +199,7 @@ function stripBom(s: string): string {
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
 
-const JSON_ERROR_WORDS: Record<string, string> = {
-  InvalidSymbol: 'unexpected character',
-  ValueExpected: 'a value was expected',
-  ColonExpected: "':' was expected",
-  CommaExpected: "',' was expected",
-  CloseBraceExpected: "'}' was expected",
-  CloseBracketExpected: "']' was expected",
-  PropertyNameExpected: 'a property name was expected',
-  EndOfFileExpected: 'text after the end of the JSON value',
-  UnexpectedEndOfString: 'a string is not closed',
-  InvalidCommentToken: 'comments are not JSON',
-};
-
-/**
- * JSON.parse, and on failure a second, error-tolerant pass (jsonc-parser) that finds the offset
- * V8's message does not always give, reported as line and column.
- */
-export function parseJson(fileName: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    const errors: ParseError[] = [];
-    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
-    const offset = first?.offset ?? text.length;
-    const { line, column } = lineColumn(text, offset);
-    const code = first ? printParseErrorCode(first.error) : 'InvalidSymbol';
-    if (offset >= text.trimEnd().length) {
-      throw new ImportError(fileName, 'invalid JSON: the file ends in the middle of a value (truncated?)', `line ${line}, column ${column}`);
-    }
-    throw new ImportError(fileName, `invalid JSON: ${JSON_ERROR_WORDS[code] ?? code}`, `line ${line}, column ${column}`);
-  }
-}
-
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lastBreak = -1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lastBreak = i;
-  }
-  return { line, column: offset - lastBreak };
+/** JSON.parse within the default limits, a syntax error naming line and column (kept for importers that parse parts). */
+export function parseJson(fileName: string, text: string, limits: InputLimits = DEFAULT_LIMITS): unknown {
+  return parseJsonText(fileName, text, limits);
 }

@@ -1,12 +1,13 @@
 import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
-import type { Importer } from './types.js';
+import { HELM_MESSAGE, helmTemplateLine } from './templates.js';
+import type { ImportInput, Importer } from './types.js';
+import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
 // objects, and multi-document YAML manifests. Objects Blastmap does not model (ConfigMaps, Services…) are counted
@@ -39,11 +40,64 @@ export const kubernetes: Importer = {
   },
   parse(input, ctx) {
     const file = input.fileName;
-    const objects = readObjects(file, input.text());
-    const cluster = ctx.options.cluster?.trim() || clusterFromObjects(objects) || clusterFromFileName(file);
-    return new Builder(file, cluster).build(objects);
+    const build = (objects: Located[]) => {
+      const cluster = ctx.options.cluster?.trim() || clusterFromObjects(objects) || clusterFromFileName(file);
+      return new Builder(file, cluster).build(objects);
+    };
+    // A large `kubectl get -o json` List is streamed item by item, each slimmed to what the builder reads.
+    const json = /^\s*[[{]/.test(input.head.toString('utf8').replace(/^\ufeff/, ''));
+    if (input.large && json) return streamObjects(input).then(build);
+    return build(readObjects(file, input.text()));
   },
 };
+
+/** The objects of a JSON document read as a stream: a List's items (or a root array's elements) one at a time. */
+async function streamObjects(input: ImportInput): Promise<Located[]> {
+  const file = input.fileName;
+  const out: Located[] = [];
+  const members: Record<string, unknown> = {};
+  // kubectl prints a List's "kind" after its items: they wait (slimmed) until the root says what it is.
+  const items: unknown[] = [];
+  let rootArray = false;
+  let listed = false;
+  for await (const v of input.jsonStream((path, container, array) => {
+    if (path.length === 0) {
+      rootArray = array;
+      return 'descend';
+    }
+    if (path.length === 1 && path[0] === 'items' && array) {
+      listed = true;
+      return 'descend';
+    }
+    return 'emit';
+  })) {
+    if (v.path.length === 0) collect(file, v.value, '$', out);
+    else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
+    else if (v.path[0] === 'items' && v.path.length === 2) items.push(slim(v.value));
+    else members[v.path[0]!] = v.value;
+  }
+  if (!rootArray) collect(file, listed ? { ...members, items } : members, '$', out);
+  return out;
+}
+
+/** What the builder never reads, dropped as objects stream in: managed fields, kubectl's copy, secret values, the bodies of unmodelled kinds. */
+function slim(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const kind = typeof value['kind'] === 'string' ? value['kind'] : '';
+  const meta = value['metadata'];
+  if (isObject(meta)) {
+    delete meta['managedFields'];
+    if (isObject(meta['annotations'])) delete meta['annotations'][LAST_APPLIED];
+  }
+  if (kind === 'Secret') {
+    for (const key of ['data', 'stringData']) if (isObject(value[key])) value[key] = Object.fromEntries(Object.keys(value[key]).map((k) => [k, '']));
+  }
+  if (kind.endsWith('List') && Array.isArray(value['items'])) value['items'] = (value['items'] as unknown[]).map(slim);
+  else if (!KNOWN_KINDS.test(kind) && isObject(meta)) {
+    return { apiVersion: value['apiVersion'], kind: value['kind'], metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] } };
+  }
+  return value;
+}
 
 interface Located {
   obj: Record<string, unknown>;
@@ -60,7 +114,9 @@ function readObjects(file: string, text: string): Located[] {
     else collect(file, root, '$', out);
     return out;
   }
-  const docs = parseAllDocuments(text);
+  const helm = helmTemplateLine(text);
+  if (helm !== undefined) throw new ImportError(file, HELM_MESSAGE, `line ${helm}`);
+  const docs = parseYamlDocuments(file, text);
   const list = Array.isArray(docs) ? docs : [docs];
   // Lines are counted forward from the previous document: a manifest of thousands of documents stays linear.
   let counted = { offset: 0, line: 1 };
@@ -73,7 +129,7 @@ function readObjects(file: string, text: string): Located[] {
       const pos = err.linePos?.[0];
       throw new ImportError(file, `invalid YAML: ${err.message.split('\n')[0]}`, `document ${i + 1}, ${pos ? `line ${pos.line}, column ${pos.col}` : `line ${line}`}`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    const value: unknown = yamlDocumentToJs(file, doc, `document ${i + 1} (line ${line})`);
     if (value === null || value === undefined) return;
     collect(file, value, `document ${i + 1} (line ${line})`, out);
   });
@@ -115,6 +171,14 @@ function clusterFromObjects(objects: Located[]): string | undefined {
 export function clusterFromFileName(file: string): string {
   const stem = basename(file).replace(/(\.gz)?$/i, '').replace(/\.(json|ya?ml|txt)$/i, '');
   return stem.toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'cluster';
+}
+
+/**
+ * The graph facts of Kubernetes objects given as JSON objects with their places (other formats that carry
+ * Kubernetes objects — Terraform's kubernetes provider — convert to them and share this builder).
+ */
+export function kubernetesFragment(file: string, cluster: string, objects: { obj: Record<string, unknown>; at: string }[]): GraphFragment {
+  return new Builder(file, cluster).build(objects);
 }
 
 class Builder {
@@ -381,8 +445,15 @@ class Builder {
     props['tokenMounted'] = mounted;
     const images = [...new Set(containers.flatMap((c) => (typeof c['image'] === 'string' ? [c['image']] : [])))];
     if (images.length) props['images'] = images;
-    if (containers.some((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true)) props['privileged'] = true;
+    const privileged = containers.filter((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true);
+    if (privileged.length) {
+      props['privileged'] = true;
+      props['privilegedContainers'] = privileged.map((c) => (typeof c['name'] === 'string' ? c['name'] : '(unnamed)'));
+    }
     for (const k of ['hostPID', 'hostNetwork', 'hostIPC'] as const) if (spec[k] === true) props[k] = true;
+    // Host directories the pod mounts (a node escape when one is / or a container runtime's socket).
+    const hostPaths = (Array.isArray(spec['volumes']) ? spec['volumes'] : []).flatMap((v) => (isObject(v) && isObject(v['hostPath']) && typeof v['hostPath']['path'] === 'string' ? [v['hostPath']['path']] : []));
+    if (hostPaths.length) props['hostPaths'] = [...new Set(hostPaths)];
     if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
     const saId = this.saRef(ns, sa);
     // Edges of a big cluster are many: the record's place (`at`) is their evidence; a reason only where it adds to it.

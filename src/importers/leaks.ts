@@ -110,9 +110,13 @@ export function leakFacts(findings: Finding[]): GraphFragment {
     if (nodes.has(leakId)) continue;
     nodes.set(leakId, { id: leakId, kind: 'leak', name: `${f.rule} in ${where}`, handles: [leakId, secretFp], props });
 
+    let part: string | undefined;
     if (exposed.kind === 'secret' && AWS_SECRET_HINT.test(`${f.rule} ${f.description ?? ''} ${f.secrets.slice(1).join(' ')}`)) {
       const partner = findings.findIndex((g, j) => exposedBy[j]!.kind === 'aws' && g.file === f.file && g.commit === f.commit && Math.abs((g.line ?? -99) - (f.line ?? 99)) <= 5);
-      if (partner !== -1) exposed = exposedBy[partner]!;
+      if (partner !== -1) {
+        exposed = exposedBy[partner]!;
+        part = 'secret access key';
+      }
     }
     const credentialId = credentialFacts(f, exposed, secret, secretFp, nodes, fragment.edges);
     const evidence: Evidence = {
@@ -125,7 +129,8 @@ export function leakFacts(findings: Finding[]): GraphFragment {
       from: leakId,
       to: credentialId,
       kind: 'EXPOSES',
-      props: { reason: `exposes it in ${where}`, technique: `leaked ${f.rule}`, evidence: [evidence], at: f.at },
+      // The secret half of a key leaked beside its id: said, so a finding cites the id's leak first.
+      props: { reason: part ? `exposes its ${part} in ${where}` : `exposes it in ${where}`, technique: `leaked ${f.rule}`, evidence: [evidence], at: f.at, ...(part ? { part } : {}) },
     });
     if (!marks.has(credentialId)) {
       marks.set(credentialId, { nodeId: credentialId, mark: 'compromised', note: `exposed in ${where} (${f.scanner} ${f.rule}${f.verified ? ', verified' : ''})` });
@@ -232,6 +237,11 @@ function leakData(f: Finding): JsonObject {
     if (v !== undefined && v !== '') out[k] = v;
   }
   return out;
+}
+
+/** Go's zero time (0001-01-01 00:00:00 in any layout): the scanner had no date, not year 1. */
+export function isZeroDate(d: string): boolean {
+  return /^0001-01-01[T ]00:00:00/.test(d.trim());
 }
 
 /** Strings of an object, for the importers' field readers. */

@@ -2,8 +2,9 @@ import { isObject } from '../model/fragment.js';
 import type { GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
-import { ImportError, jsonPath } from './errors.js';
-import type { Importer } from './types.js';
+import { ImportError, jsonPath, shown } from './errors.js';
+import type { JsonPathParts, StreamChoice } from './json-stream.js';
+import type { ImportInput, Importer } from './types.js';
 
 // BloodHound OpenGraph: {metadata?: {source_kind}, graph: {nodes: [{id, kinds, properties}],
 // edges: [{kind, start: {value, match_by?, kind?}, end: {…}, properties?}]}}.
@@ -23,63 +24,126 @@ export const opengraph: Importer = {
     if (graph && shape) return /"kinds"\s*:/.test(probe.head) || /"match_by"/.test(probe.head) ? 0.95 : 0.8;
     return 0;
   },
-  *parse(input) {
-    const file = input.fileName;
-    const root = input.json();
-    if (!isObject(root)) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
-    const graph = root['graph'];
-    if (!isObject(graph)) throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
-    const metadata = isObject(root['metadata']) ? root['metadata'] : undefined;
-    const sourceKind = typeof metadata?.['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
-    const rawNodes = graph['nodes'] ?? [];
-    const rawEdges = graph['edges'] ?? [];
-    if (!Array.isArray(rawNodes)) throw new ImportError(file, 'expected an array', '$.graph.nodes');
-    if (!Array.isArray(rawEdges)) throw new ImportError(file, 'expected an array', '$.graph.edges');
-
-    const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
-    // Raw ids as the file spells them: strings parsed once hash once, which matters at a million edges.
-    const known = new Set<string>();
-    for (let i = 0; i < rawNodes.length; i++) {
-      const node = readNode(file, rawNodes[i], i, sourceKind);
-      fragment.nodes.push(node);
-      known.add(String((rawNodes[i] as Record<string, unknown>)['id']));
-      const kinds = node.props?.['kinds'] as string[];
-      const props = node.props ?? {};
-      if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
-        fragment.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
-      }
-    }
-
-    let byName: Map<string, NodeFact[]> | undefined;
-    const described = fragment.nodes;
-    const names = () => (byName ??= indexByName(described));
-    let chunk = fragment;
-    for (let i = 0; i < rawEdges.length; i++) {
-      if (chunk.edges.length === EDGE_CHUNK) {
-        yield chunk;
-        chunk = { nodes: [], edges: [], warnings: [] };
-      }
-      const raw: unknown = rawEdges[i];
-      if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
-      const kind = raw['kind'];
-      if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
-      const from = resolve(file, raw['start'], i, 'start', known, names, chunk);
-      const to = resolve(file, raw['end'], i, 'end', known, names, chunk);
-      if (!from || !to) continue;
-      // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
-      // which keeps million-edge graphs small.
-      const at = `$.graph.edges[${i}]`;
-      const extra = raw['properties'];
-      chunk.edges.push({
-        from,
-        to,
-        kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
-        props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
-      });
-    }
-    yield chunk;
+  parse(input) {
+    // A large file is streamed (two passes: the nodes, then the edges); memory holds the graph, not the file.
+    return input.large ? streamed(input) : fromDocument(input.fileName, input.json());
   },
 };
+
+/** What reading a file gathers as it goes: nodes (kept: edges may name them), and the chunk of edges being filled. */
+class GraphReader {
+  readonly nodes: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
+  // Raw ids as the file spells them: strings parsed once hash once, which matters at a million edges.
+  private readonly known = new Set<string>();
+  private byName: Map<string, NodeFact[]> | undefined;
+  chunk: GraphFragment = this.nodes;
+
+  constructor(private readonly file: string) {}
+
+  node(raw: unknown, i: number, sourceKind: string | undefined): void {
+    const node = readNode(this.file, raw, i, sourceKind);
+    this.nodes.nodes.push(node);
+    this.known.add(String((raw as Record<string, unknown>)['id']));
+    const kinds = node.props?.['kinds'] as string[];
+    const props = node.props ?? {};
+    if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
+      this.nodes.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
+    }
+  }
+
+  /** Adds edge i; returns a full chunk to write when this one is full. */
+  edge(raw: unknown, i: number): GraphFragment | undefined {
+    let full: GraphFragment | undefined;
+    if (this.chunk.edges.length === EDGE_CHUNK) {
+      full = this.chunk;
+      this.chunk = { nodes: [], edges: [], warnings: [] };
+    }
+    const file = this.file;
+    if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
+    const kind = raw['kind'];
+    if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
+    const names = () => (this.byName ??= indexByName(this.nodes.nodes));
+    const from = resolve(file, raw['start'], i, 'start', this.known, names, this.chunk);
+    const to = resolve(file, raw['end'], i, 'end', this.known, names, this.chunk);
+    if (!from || !to) return full;
+    // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
+    // which keeps million-edge graphs small.
+    const at = `$.graph.edges[${i}]`;
+    const extra = raw['properties'];
+    this.chunk.edges.push({
+      from,
+      to,
+      kind: MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE',
+      props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
+    });
+    return full;
+  }
+}
+
+function* fromDocument(file: string, root: unknown): Iterable<GraphFragment> {
+  if (!isObject(root)) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
+  const graph = root['graph'];
+  if (!isObject(graph)) throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
+  const metadata = isObject(root['metadata']) ? root['metadata'] : undefined;
+  const sourceKind = typeof metadata?.['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
+  const rawNodes = graph['nodes'] ?? [];
+  const rawEdges = graph['edges'] ?? [];
+  if (!Array.isArray(rawNodes)) throw new ImportError(file, 'expected an array', '$.graph.nodes');
+  if (!Array.isArray(rawEdges)) throw new ImportError(file, 'expected an array', '$.graph.edges');
+  const reader = new GraphReader(file);
+  for (let i = 0; i < rawNodes.length; i++) reader.node(rawNodes[i], i, sourceKind);
+  for (let i = 0; i < rawEdges.length; i++) {
+    const full = reader.edge(rawEdges[i], i);
+    if (full) yield full;
+  }
+  yield reader.chunk;
+}
+
+/** The same reading, streamed: a pass for the nodes (edges may name them), then one for the edges. */
+async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
+  const file = input.fileName;
+  const reader = new GraphReader(file);
+  let metadata: unknown;
+  let graph: 'none' | 'object' | 'other' = 'none';
+  let nodeCount = 0;
+  const shape = (path: JsonPathParts, container: boolean, array: boolean, walk: 'nodes' | 'edges'): StreamChoice => {
+    if (path.length === 0) {
+      if (!container || array) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
+      return 'descend';
+    }
+    if (path[0] === 'metadata' && path.length === 1) return walk === 'nodes' ? 'emit' : 'skip';
+    if (path[0] !== 'graph') return 'skip';
+    if (path.length === 1) {
+      graph = container && !array ? 'object' : 'other';
+      if (graph === 'other') throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
+      return 'descend';
+    }
+    if (path.length === 2 && (path[1] === 'nodes' || path[1] === 'edges')) {
+      if (!array) throw new ImportError(file, 'expected an array', `$.graph.${path[1]}`);
+      return path[1] === walk ? 'descend' : 'skip';
+    }
+    return path.length === 3 && path[1] === walk ? 'emit' : 'skip';
+  };
+  let sourceKind: string | undefined;
+  let beforeMetadata = 0;
+  for await (const v of input.jsonStream((p, c, a) => shape(p, c, a, 'nodes'))) {
+    if (v.path[0] === 'metadata') {
+      metadata = v.value;
+      sourceKind = isObject(metadata) && typeof metadata['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
+      continue;
+    }
+    reader.node(v.value, nodeCount++, sourceKind);
+    if (metadata === undefined) beforeMetadata++;
+  }
+  if (graph === 'none') throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
+  // Metadata written after the nodes: its source kind goes on the nodes read before it, as a whole read would put it.
+  if (sourceKind) for (const node of reader.nodes.nodes.slice(0, beforeMetadata)) node.props!['source_kind'] = sourceKind;
+  for await (const v of input.jsonStream((p, c, a) => shape(p, c, a, 'edges'))) {
+    const full = reader.edge(v.value, v.path[2] as number);
+    if (full) yield full;
+  }
+  yield reader.chunk;
+}
 
 /** Edges per fragment: large enough to amortise a write, small enough to die young in the garbage collector. */
 const EDGE_CHUNK = 50_000;
@@ -131,7 +195,7 @@ function resolve(
     }
     return ids.opengraph(rawId);
   }
-  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${JSON.stringify(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
+  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${shown(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
   const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));
   if (matches.length === 1) return matches[0]!.id;
   fragment.warnings.push({

@@ -2,7 +2,7 @@ import { isObject } from '../model/fragment.js';
 import type { EdgeFact, GraphFragment, JsonObject, MarkRequest, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, shown } from './errors.js';
 import type { Importer } from './types.js';
 
 // SharpHound collection files (BloodHound CE legacy JSON, version 5/6): {data: [objects], meta: {type, count,
@@ -45,7 +45,7 @@ export const sharphound: Importer = {
     const meta = isObject(root['meta']) ? root['meta'] : {};
     const type = typeof meta['type'] === 'string' ? meta['type'].toLowerCase() : undefined;
     const objectKind = type ? OBJECT_KINDS[type] : undefined;
-    if (!objectKind) throw new ImportError(file, `unknown or missing collection type ${JSON.stringify(meta['type'] ?? null)}; expected one of ${Object.keys(OBJECT_KINDS).join(', ')}`, '$.meta.type');
+    if (!objectKind) throw new ImportError(file, `unknown or missing collection type ${shown(meta['type'])}; expected one of ${Object.keys(OBJECT_KINDS).join(', ')}`, '$.meta.type');
     const data = root['data'];
 
     let fragment: GraphFragment = { nodes: [], edges: [], warnings: [], marks: [] };
@@ -173,7 +173,9 @@ function stubNode(sid: string, typeName: unknown): NodeFact {
 function epoch(value: unknown): string | null | undefined {
   if (typeof value !== 'number') return undefined;
   if (value <= 0) return null;
-  return new Date(value * 1000).toISOString();
+  const d = new Date(value * 1000);
+  // Past ±275,760 years (or NaN) a Date is invalid: not collected, rather than an engine error.
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 function forEachArray(value: unknown, fn: (item: unknown, index: number) => void): void {

@@ -1,26 +1,33 @@
 import { isObject } from '../model/fragment.js';
-import { ImportError } from './errors.js';
-import { leakFacts, num, str, type Finding } from './leaks.js';
+import { ImportError, jsonPath } from './errors.js';
+import { isZeroDate, leakFacts, num, str, type Finding } from './leaks.js';
+import { isV2Record, looksV2, v2Findings } from './trufflehog-v2.js';
 import type { Importer } from './types.js';
 
-// trufflehog v3 `--json`: one finding per line,
+// trufflehog v3 `--json`: one finding per line (or the same objects saved as a JSON array),
 //   {SourceMetadata: {Data: {<Source>: {repository, file, line, commit, email, timestamp, link, …}}}, SourceName,
 //    DetectorName, DetectorType, Verified, Raw, RawV2, Redacted, ExtraData: {account, arn, …} | null, …}
 // Raw and RawV2 are base64 in older releases (Go []byte) and plain strings in newer ones; both are secret
 // material, and so is Redacted for some detectors (a private key is "redacted" whole). None of them is stored.
+// trufflehog v2 (trufflehog-v2.ts) has its own JSON-lines shape. A clean run writes nothing (an empty file) or,
+// saved as an array, [].
 
 export const trufflehog: Importer = {
   format: 'trufflehog',
-  title: 'trufflehog v3 JSON-lines',
+  title: 'trufflehog JSON (v3 JSON-lines or array, v2 JSON-lines)',
   provider: 'generic',
-  producedBy: 'trufflehog git|github|filesystem|s3|docker|… --json',
+  producedBy: 'trufflehog git|github|filesystem|s3|docker|… --json (v3; saved as lines or as a JSON array); trufflehog --json (v2)',
   emits: ['EXPOSES', 'AUTHENTICATES_AS'],
+  jsonLines: true,
   detect(probe) {
-    if (!probe.head.trimStart().startsWith('{')) return 0;
-    return /"SourceMetadata"\s*:/.test(probe.head) && /"Detector(Name|Type)"\s*:/.test(probe.head) ? 0.95 : 0;
+    const start = probe.head.trimStart()[0];
+    if (start !== '{' && start !== '[') return 0;
+    if (/"SourceMetadata"\s*:/.test(probe.head) && /"Detector(Name|Type)"\s*:/.test(probe.head)) return 0.95;
+    return start === '{' && looksV2(probe.head) ? 0.95 : 0;
   },
   parse(input) {
     const file = input.fileName;
+    if (input.text().trimStart().startsWith('[')) return arrayReport(input.json(), file);
     const findings: Finding[] = [];
     const bad: number[] = [];
     let other = 0;
@@ -31,6 +38,10 @@ export const trufflehog: Importer = {
         continue;
       }
       const v = row.value;
+      if (isObject(v) && isV2Record(v)) {
+        findings.push(...v2Findings(v, `line ${row.line}`, file));
+        continue;
+      }
       if (!isObject(v) || !('DetectorName' in v || 'DetectorType' in v)) {
         // trufflehog prints its own log lines as JSON too when stderr is redirected into the report.
         other++;
@@ -42,9 +53,25 @@ export const trufflehog: Importer = {
     const fragment = leakFacts(findings);
     if (bad.length) fragment.warnings.push({ message: `${bad.length} line(s) are not valid JSON and were skipped`, location: `line ${bad.slice(0, 20).join(', ')}${bad.length > 20 ? ', …' : ''}` });
     if (other) fragment.warnings.push({ message: `${other} line(s) are not findings (no DetectorName) and were skipped` });
+    if (!findings.length && !bad.length) fragment.warnings.push({ message: 'the report lists no findings (a clean scan): nothing to import' });
     return fragment;
   },
 };
+
+/** v3 findings saved as one JSON array (jq -s, or a wrapper that collects the lines). */
+function arrayReport(root: unknown, file: string): ReturnType<typeof leakFacts> {
+  if (!Array.isArray(root)) throw new ImportError(file, 'expected a JSON array of trufflehog findings', '$');
+  const findings: Finding[] = [];
+  root.forEach((v, i) => {
+    const at = jsonPath(i);
+    if (!isObject(v)) throw new ImportError(file, 'expected a trufflehog finding object', at);
+    if (isV2Record(v)) findings.push(...v2Findings(v, at, file));
+    else findings.push(readFinding(v, at, file));
+  });
+  const fragment = leakFacts(findings);
+  if (!findings.length) fragment.warnings.push({ message: 'the report lists no findings (a clean scan): nothing to import' });
+  return fragment;
+}
 
 function readFinding(v: Record<string, unknown>, at: string, fileName: string): Finding {
   const detector = str(v['DetectorName']) ?? (v['DetectorType'] !== undefined ? `detector ${String(v['DetectorType'])}` : undefined);
@@ -105,7 +132,7 @@ function isPrintable(s: string): boolean {
 
 /** git's "2022-06-16 10:17:40 -0700 -0700" (Go's time format, zone twice) → ISO-8601 UTC. */
 function timestamp(t: string | undefined): string | undefined {
-  if (!t) return undefined;
+  if (!t || isZeroDate(t)) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})\s*([+-]\d{2}):?(\d{2})/.exec(t);
   if (m) {
     const d = new Date(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);

@@ -85,6 +85,31 @@ export interface GraphFragment {
   aliases?: { from: string; to: string }[];
   /** Marks the source asks for (a leak report marks the credentials it exposes compromised). */
   marks?: MarkRequest[];
+  /** What the file is as a whole (a Terraform plan and the state it changes); merged across a source's fragments. */
+  sourceMeta?: JsonObject;
+  /** Posture-scanner results (Prowler, ScoutSuite): findings of the source, matched to nodes after each import. */
+  results?: ScannerResult[];
+}
+
+/** One failed check of a posture scanner on one resource, as the scanner reported it. */
+export interface ScannerResult {
+  scanner: string;
+  checkId: string;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  /** The scanner's own status word (FAIL, danger, warning…). */
+  status: string;
+  title: string;
+  /** The resource as the scanner names it (shown when no node matches). */
+  resource: string;
+  /** Handles to match a node by, best first: ARNs, resource ids, emails, namespace/name. */
+  refs: string[];
+  summary: string;
+  remediation?: string;
+  provider?: string;
+  account?: string;
+  region?: string;
+  /** File and place of the result. */
+  at: string;
 }
 
 export function emptyFragment(): GraphFragment {

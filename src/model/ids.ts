@@ -30,6 +30,8 @@ export const ids = {
   gcpServiceAccount: (email: string) => `gcp:sa:${email.toLowerCase()}`,
   gcpKey: (keyId: string) => `gcp:key:${keyId}`,
   gcpMember: (member: string) => `gcp:member:${member}`,
+  /** An IAM role by its name: projects/P/roles/R, organizations/O/roles/R (custom), roles/R (predefined). */
+  gcpRole: (name: string) => `gcp:role:${name}`,
   /** Any other Cloud Asset Inventory asset, by its full resource name (//storage.googleapis.com/bucket). */
   gcpResource: (fullName: string) => `gcp:resource:${fullName}`,
   azureTenant: (tenantId: string) => `azure:tenant:${tenantId.toLowerCase()}`,
@@ -40,7 +42,11 @@ export const ids = {
   azureClientId: (appId: string) => `azure:appid:${appId.toLowerCase()}`,
   /** An ARM scope below a subscription (resource group, resource) or above it (management group), by its path. */
   azureResource: (scope: string) => `azure:resource:${scope.toLowerCase().replace(/(.)\/+$/, '$1')}`,
+  /** An Entra directory role in a tenant, by its role definition id (the template id for built-in roles: the same in every tenant). */
+  azureDirectoryRole: (tenantId: string, roleId: string) => `azure:dirrole:${tenantId.toLowerCase()}:${roleId.toLowerCase()}`,
   vaultPolicy: (name: string) => `vault:policy:${name}`,
+  /** Anyone on the internet, with no credentials (a resource policy with Principal "*", a public function URL). */
+  anyone: () => 'anyone',
   /** The one privileged-control node of a boundary. */
   admin: (boundaryId: string) => `admin:${boundaryId}`,
   leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,

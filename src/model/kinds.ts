@@ -41,6 +41,12 @@ export const NODE_KINDS = {
   aws_lambda: { label: 'Lambda function', description: 'A Lambda function, running with an execution role.', category: 'resource', provider: 'aws' },
   aws_managed_policy: { label: 'Managed policy', description: 'An AWS-managed or customer-managed IAM policy, with its versions.', category: 'resource', provider: 'aws' },
   aws_scp: { label: 'Service control policy', description: 'An Organizations SCP restricting accounts.', category: 'resource', provider: 'aws' },
+  aws_cfn_stack: { label: 'CloudFormation stack', description: 'A CloudFormation stack, possibly deployed by a service role.', category: 'resource', provider: 'aws' },
+  aws_codebuild_project: { label: 'CodeBuild project', description: 'A CodeBuild project, building with a service role.', category: 'resource', provider: 'aws' },
+  aws_sagemaker_notebook: { label: 'SageMaker notebook', description: 'A SageMaker notebook instance, running with an execution role.', category: 'resource', provider: 'aws' },
+  aws_ecs_task_definition: { label: 'ECS task definition', description: 'An ECS task definition revision: its tasks run with its task role.', category: 'resource', provider: 'aws' },
+  aws_glue_dev_endpoint: { label: 'Glue dev endpoint', description: 'A Glue development endpoint, running with a role.', category: 'resource', provider: 'aws' },
+  aws_resource: { label: 'AWS resource', description: 'Any other AWS resource named by a policy (a table, a queue, a parameter …), known by its ARN.', category: 'resource', provider: 'aws' },
   federated_subject: { label: 'Federated subject', description: 'An external workload identity (a GitHub repo/branch/environment, a SAML user) trusted by a provider.', category: 'identity', provider: 'generic' },
   // Kubernetes
   k8s_cluster: { label: 'Kubernetes cluster', description: 'A Kubernetes cluster.', category: 'boundary', provider: 'k8s' },
@@ -63,6 +69,7 @@ export const NODE_KINDS = {
   gcp_user: { label: 'Google user', description: 'A Google account named in an IAM policy.', category: 'identity', provider: 'gcp' },
   gcp_group: { label: 'Google group', description: 'A Google group named in an IAM policy.', category: 'group', provider: 'gcp' },
   gcp_resource: { label: 'GCP resource', description: 'A Google Cloud resource (bucket, dataset, key, topic …).', category: 'resource', provider: 'gcp' },
+  gcp_role: { label: 'GCP IAM role', description: 'A custom IAM role of a project or organization (or a predefined role described), with its permissions.', category: 'resource', provider: 'gcp' },
   // Azure
   azure_tenant: { label: 'Entra tenant', description: 'A Microsoft Entra ID tenant.', category: 'boundary', provider: 'azure' },
   azure_subscription: { label: 'Azure subscription', description: 'An Azure subscription.', category: 'boundary', provider: 'azure' },
@@ -75,9 +82,11 @@ export const NODE_KINDS = {
   azure_certificate: { label: 'Certificate', description: 'A key credential (certificate) of an app or service principal.', category: 'credential', provider: 'azure' },
   azure_federated_credential: { label: 'Federated credential', description: 'A workload-identity federation credential of an app.', category: 'credential', provider: 'azure' },
   azure_resource: { label: 'Azure resource', description: 'An Azure resource or resource group.', category: 'resource', provider: 'azure' },
+  azure_directory_role: { label: 'Entra role', description: 'An Entra ID directory role (Global Administrator, Application Administrator…); holders are bound to it by role assignments.', category: 'resource', provider: 'azure' },
   // HashiCorp Vault
   vault_policy: { label: 'Vault policy', description: 'A Vault ACL policy: the paths and capabilities a token holding it gets.', category: 'resource', provider: 'vault' },
   // Generic
+  anyone: { label: 'Anyone', description: 'Anyone on the internet, with no credentials: what a policy with Principal "*" (or a public function URL) lets in.', category: 'identity', provider: 'generic' },
   admin: { label: 'Admin', description: 'Full control of one boundary (admin of an account, cluster-admin, owner of a tenant or project).', category: 'admin', provider: 'generic' },
   secret_credential: { label: 'Secret', description: 'A credential known only from a leak (a GitHub token, a Slack token, a private key, a URI password).', category: 'credential', provider: 'generic' },
   leak: { label: 'Leak', description: 'A secret-scanner finding: where a credential was exposed.', category: 'evidence', provider: 'generic' },
@@ -118,6 +127,7 @@ export const EDGE_KINDS = {
   OBSERVED_USE: { description: 'Activity logs show the source using the target (first/last seen, count, actions).', verb: 'was seen using', traversable: true, origin: 'observed' },
   OWNS: { description: 'The identity is recorded as owner of the object (an app registration owner, a resource creator).', verb: 'owns', traversable: false, origin: 'imported' },
   FEDERATION_REFUSED: { description: 'The workload identity is configured for the cloud identity, but that identity does not trust it: no credentials can be obtained. Kept to show the misconfiguration.', verb: 'is refused by', traversable: false, origin: 'derived' },
+  USES_ROLE: { description: 'The resource runs with the role (a function\'s execution role, an instance\'s profile, a stack\'s service role). Whoever controls what it runs acts as the role: the techniques that give that control are CAN_ESCALATE edges.', verb: 'runs with', traversable: false, origin: 'imported' },
   OPENGRAPH_EDGE: { description: 'An attack edge declared by an OpenGraph source, kept with its original kind.', verb: 'has an edge to', traversable: true, origin: 'imported' },
 } as const satisfies Record<string, EdgeKindSpec>;
 export type EdgeKind = keyof typeof EDGE_KINDS;

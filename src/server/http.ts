@@ -8,14 +8,19 @@ import { existsSync, realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ApiErrorShape, ApiMethod, BlastmapApi } from '../api/contract.js';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ApiErrorShape, ApiMethod, BlastmapApi, CaseInfo, ImportResult, SourceInfo } from '../api/contract.js';
 import { ApiError, isApiErrorShape } from '../api/errors.js';
 import { isApiMethod, validateArg } from '../api/validate.js';
+import type { EngineImportRequest } from '../api/import.js';
+import { consume, receiveUpload, sweepStaleUploads, UploadError } from './upload.js';
 
 export const TOKEN_HEADER = 'x-blastmap-token';
 /** Uploads arrive base64-encoded inside JSON; 512 MiB is far beyond any export a browser should send. */
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** A client that sends nothing for this long while its request body is still coming is cut off (slow-body attacks). */
+export const DEFAULT_BODY_IDLE_MS = 30_000;
+
 
 export const CSP = [
   "default-src 'self'",
@@ -44,7 +49,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
@@ -73,6 +77,13 @@ export interface ServerOptions {
   /** Tests only; a launch makes its own. */
   token?: string;
   maxBodyBytes?: number;
+  /** Node's own limits stay: a request's headers within 60 s, the whole request within 5 minutes. */
+  bodyIdleTimeoutMs?: number;
+  /**
+   * Imports uploads the server has streamed to temporary files (the engine's importWithHooks). Without it, an
+   * importFiles body is read into memory and handed to api.importFiles.
+   */
+  uploads?: (request: EngineImportRequest) => Promise<ImportResult>;
 }
 
 export interface RunningServer {
@@ -84,6 +95,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a sent X-Blastmap-Token is the launch's token, in constant time: both sides are hashed to 32 bytes first, so
+ * timingSafeEqual compares equal lengths and the time taken says nothing about how much of the token was right (nor
+ * its length).
+ */
+export function tokenMatcher(token: string): (sent: string | string[] | undefined) => boolean {
+  const expected = createHash('sha256').update(token).digest();
+  return (sent) => typeof sent === 'string' && sent.length > 0 && timingSafeEqual(createHash('sha256').update(sent).digest(), expected);
+}
+
 /** A fresh token: 32 random bytes, hex. */
 export function newToken(): string {
   return randomBytes(32).toString('hex');
@@ -93,9 +114,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = options.token ?? newToken();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const rendererDir = resolve(options.rendererDir);
-  // Compared as digests so the comparison takes the same time whatever the length of what was sent.
-  const tokenDigest = createHash('sha256').update(token).digest();
+  const idleMs = options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_MS;
   let port = 0;
+  // Upload files of a server that was killed would otherwise stay in the temporary directory.
+  if (options.uploads) sweepStaleUploads();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -124,10 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return handleStatic(req, res, url.pathname);
   };
 
-  const tokenMatches = (sent: string | string[] | undefined): boolean => {
-    if (typeof sent !== 'string' || sent.length === 0) return false;
-    return timingSafeEqual(createHash('sha256').update(sent).digest(), tokenDigest);
-  };
+  const tokenMatches = tokenMatcher(token);
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
     // A page of another site cannot set this header without a CORS preflight, which we never grant.
@@ -149,7 +168,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       req.resume();
       return sendError(res, 415, { code: 'bad-input', message: 'API calls send Content-Type: application/json' });
     }
-    const body = await readBody(req, maxBody);
+    if (name === 'importFiles' && options.uploads) return handleUpload(req, res, options.uploads);
+    let body: Buffer | 'too-large';
+    try {
+      body = await readBody(req, maxBody, idleMs);
+    } catch (err) {
+      if (err instanceof UploadError) return refuseBody(res, err);
+      throw err;
+    }
     if (body === 'too-large') {
       res.setHeader('Connection', 'close');
       return sendError(res, 413, { code: 'bad-input', message: `request body larger than ${maxBody} bytes` });
@@ -165,11 +191,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const checked = validateArg(method, arg);
       refusePaths(method, checked);
       const result = await (options.api[method] as (a: unknown) => Promise<unknown>)(checked);
-      sendJson(res, 200, result ?? null);
+      sendJson(res, 200, withoutPaths(method, result) ?? null);
     } catch (err) {
-      const shape: ApiErrorShape =
-        err instanceof ApiError ? err.toJSON() : isApiErrorShape(err) ? { code: err.code, message: err.message } : { code: 'internal', message: (err as Error)?.message ?? String(err) };
-      sendError(res, STATUS_OF[shape.code] ?? 500, shape);
+      sendApiError(res, err);
+    }
+  };
+
+  /** importFiles with the body streamed: each file's base64 decoded into a temporary file as it arrives. */
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse, uploads: NonNullable<ServerOptions['uploads']>): Promise<void> => {
+    let upload: Awaited<ReturnType<typeof receiveUpload>>;
+    try {
+      upload = await receiveUpload(req, maxBody, idleMs);
+    } catch (err) {
+      if (err instanceof UploadError) return refuseBody(res, err);
+      throw err;
+    }
+    try {
+      const checked = validateArg('importFiles', upload.arg);
+      refusePaths('importFiles', checked);
+      const files = (checked.files as { name: string }[]).map((f, i) => ({ name: f.name, uploadedTo: upload.paths[i]! }));
+      const result = await uploads({ files, ...(checked.options ? { options: checked.options } : {}) });
+      sendJson(res, 200, withoutPaths('importFiles', result));
+    } catch (err) {
+      sendApiError(res, err);
+    } finally {
+      upload.dispose();
     }
   };
 
@@ -230,6 +276,8 @@ export async function loadStatic(rendererDir: string, pathname: string): Promise
   if (file === 'refused') return text(403, 'refused\n');
   if (isIndex && (!file || !existsSync(file))) return text(200, 'Blastmap: the renderer is not built.\nRun `npm run build:renderer`, then reload this page.\n');
   if (!file) return text(404, 'not found\n');
+  // Source maps describe our sources, which the page does not need: never served.
+  if (/\.map$/i.test(file)) return text(404, 'not found\n');
   let real: string;
   try {
     real = realpathSync(file);
@@ -244,8 +292,8 @@ export async function loadStatic(rendererDir: string, pathname: string): Promise
 
 /** Browser mode imports uploaded contents only: a page must not make the server read files by path. */
 function refusePaths(method: ApiMethod, arg: unknown): void {
-  if (method !== 'importFiles') return;
-  const files = (arg as { files: object[] }).files;
+  if (method !== 'importFiles' && method !== 'planImpact' && method !== 'compareCase') return;
+  const files = method === 'compareCase' ? [(arg as { other: object }).other] : (arg as { files: object[] }).files;
   if (files.some((f) => 'path' in f)) {
     throw new ApiError({ code: 'bad-input', message: 'browser mode imports file contents ({ name, contentBase64 }), not paths' });
   }
@@ -274,29 +322,55 @@ function isInside(root: string, full: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+async function readBody(req: IncomingMessage, limit: number, idleMs: number): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    return Promise.resolve('too-large');
+    return 'too-large';
   }
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => done(over ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', fail);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  await consume(req, idleMs, (chunk) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > limit) {
+      over = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
   });
+  return over ? 'too-large' : Buffer.concat(chunks);
+}
+
+/** A body that could not be read (too large, too slow, not JSON): answered, and the connection closed. */
+function refuseBody(res: ServerResponse, err: UploadError): void {
+  res.setHeader('Connection', 'close');
+  sendError(res, err.status, { code: 'bad-input', message: err.message });
+}
+
+function sendApiError(res: ServerResponse, err: unknown): void {
+  const shape: ApiErrorShape =
+    err instanceof ApiError ? err.toJSON() : isApiErrorShape(err) ? { code: err.code, message: err.message } : { code: 'internal', message: (err as Error)?.message ?? String(err) };
+  sendError(res, STATUS_OF[shape.code] ?? 500, shape);
+}
+
+/**
+ * The page learns file names, never where files are on this machine: the case's path and the sources' labels (the
+ * absolute path of each file imported from the command line) become their file names.
+ */
+function withoutPaths(method: ApiMethod, result: unknown): unknown {
+  const source = (s: SourceInfo): SourceInfo => ({ ...s, label: s.label.startsWith('upload:') ? s.label : basename(s.label) });
+  if (method === 'caseInfo') {
+    const info = result as CaseInfo;
+    return { ...info, path: basename(info.path), sources: info.sources.map(source) };
+  }
+  if (method === 'importFiles') {
+    const r = result as ImportResult;
+    return { ...r, sources: r.sources.map(source) };
+  }
+  return result;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -18,6 +18,8 @@ export interface ServeOptions {
   stopped?: Promise<void>;
   /** Opens a file:// URL in the browser (default: open / xdg-open / start). */
   launch?: (target: string) => void;
+  /** The case serve was asked for, when casePath is a decrypted copy of it (shown instead of the copy's path). */
+  displayPath?: string;
 }
 
 /** dist/renderer of this installation, from the bundled CLI (dist/blastmap.js) or from the sources. */
@@ -35,12 +37,18 @@ export async function serveCase(options: ServeOptions): Promise<void> {
   const created = !existsSync(options.casePath);
   // Imports run in a worker thread when the built worker is there (dist/), so the server answers meanwhile.
   const importWorker = importWorkerBeside(import.meta.url);
-  const engine = openEngine(options.casePath, { create: true, ...(importWorker ? { importWorker } : {}) });
+  const engine = openEngine(options.casePath, { create: true, ...(importWorker ? { importWorker } : {}), ...(options.displayPath ? { displayPath: options.displayPath } : {}) });
   let running: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    running = await startServer({ api: engine, rendererDir: options.rendererDir ?? defaultRendererDir(), ...(options.port !== undefined ? { port: options.port } : {}) });
+    running = await startServer({
+      api: engine,
+      rendererDir: options.rendererDir ?? defaultRendererDir(),
+      // Uploads are streamed to temporary files and imported from there, as the CLI imports a file.
+      uploads: (request) => engine.importWithHooks(request, {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
     if (created) options.err(`blastmap: ${options.casePath} did not exist; serving a new, empty case\n`);
-    options.out(`Blastmap is serving ${options.casePath} at ${running.url}\n`);
+    options.out(`Blastmap is serving ${options.displayPath ?? options.casePath} at ${running.url}\n`);
     const cleanupOpen = options.open ? openBrowser(running.url, options.launch ?? ((target) => launchBrowser(target, options.err))) : () => undefined;
     try {
       await (options.stopped ?? untilSignal());

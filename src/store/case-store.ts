@@ -1,24 +1,32 @@
 import type { Database as Db } from 'better-sqlite3';
-import type { GraphFragment, ImportWarning, MarkKind } from '../model/fragment.js';
+import type { GraphFragment, ImportWarning, JsonObject, MarkKind, ScannerResult } from '../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { AliasIndex } from './aliases.js';
 import { BulkIndexes } from './bulk-indexes.js';
 import { EdgeReader } from './edge-reader.js';
 import { EvidenceTable } from './evidence.js';
+import { ExportReader } from './export-reader.js';
 import { FactWriter } from './facts.js';
 import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
 import { WorkspaceTables } from './workspace.js';
 import { NodeReader } from './node-reader.js';
+import { caseFailure, isBusy, busyError } from './failures.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
+import { ScannerResultsTable } from './scanner-results.js';
 import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
+import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
 import { Sql } from './sql.js';
 import type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+import { beginWrite, checkpointIfFree, type WaitOptions } from './write-lock.js';
 
 export { CaseError, DERIVED_SOURCE } from './types.js';
+export { caseFailure } from './failures.js';
+export type { WaitOptions } from './write-lock.js';
 export type { FindingRow, MarkRow, SourceRow, StoredEdge, StoredNode } from './types.js';
+export type { StateSnapshotRow } from './state-snapshots.js';
 
 /**
  * One case file. Only src/store talks SQL. Writes happen inside the transaction the caller opens with
@@ -45,10 +53,17 @@ export class CaseStore {
   private readonly findingRows: FindingsTable;
   /** Saved views and containment checks (workspace.ts). */
   readonly workspace: WorkspaceTables;
+  private readonly stateSnapshots: StateSnapshotsTable;
+  private readonly scannerRows: ScannerResultsTable;
+  private readonly exportReader: ExportReader;
 
-  private constructor(path: string, db: Db) {
+  /** How long a writer waits for another process writing the case (OpenOptions.busyTimeoutMs). */
+  private readonly busyTimeoutMs: number;
+
+  private constructor(path: string, db: Db, busyTimeoutMs: number) {
     this.path = path;
     this.db = db;
+    this.busyTimeoutMs = busyTimeoutMs;
     this.sql = new Sql(db);
     this.aliasIndex = new AliasIndex(this.sql);
     this.searchIndex = new SearchIndex(this.sql);
@@ -62,11 +77,14 @@ export class CaseStore {
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
     this.workspace = new WorkspaceTables(this.sql);
+    this.stateSnapshots = new StateSnapshotsTable(this.sql);
+    this.scannerRows = new ScannerResultsTable(this.sql);
+    this.exportReader = new ExportReader(this.sql, this.aliasIndex);
   }
 
   /** Opens a case, creating it when `create` is set and the file does not exist. */
   static open(path: string, options: OpenOptions = {}): CaseStore {
-    return new CaseStore(path, openCaseDatabase(path, options));
+    return new CaseStore(path, openCaseDatabase(path, options), options.busyTimeoutMs ?? defaultBusyTimeoutMs());
   }
 
   get schemaVersion(): number {
@@ -75,18 +93,49 @@ export class CaseStore {
 
   close(): void {
     if (!this.db.open) return;
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A read-only handle cannot checkpoint; nothing to do.
-    }
+    // Never waits: a reader closing while another process writes must not stall (the writer checkpoints later).
+    checkpointIfFree(this.db);
     this.db.close();
+  }
+
+  /**
+   * PRAGMA data_version: changes when another connection (another process, an import worker) commits to the case.
+   * A long-lived reader compares it to know when what it caches is stale.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Runs reads that must agree with each other (a graph index and its stamp) on one committed state of the case. */
+  consistentRead<T>(read: () => T): T {
+    if (this.db.inTransaction) return read();
+    this.db.exec('BEGIN');
+    try {
+      return read();
+    } finally {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    }
   }
 
   // --- transactions -------------------------------------------------------------------------------
 
   begin(): void {
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw isBusy(err) ? busyError(this.path, 0) : (caseFailure(err, this.path) ?? err);
+    }
+    this.began();
+  }
+  /**
+   * Begins a write transaction, waiting (asynchronously, with `onWait` progress) while another process writes the
+   * case, up to the busy timeout; then a CaseError says the case is being written by another process.
+   */
+  async beginWhenFree(options: WaitOptions = {}): Promise<void> {
+    await beginWrite(this.db, this.path, this.busyTimeoutMs, options);
+    this.began();
+  }
+  private began(): void {
     this.searchIndex.begin();
     this.evidence.endTransaction();
   }
@@ -122,11 +171,11 @@ export class CaseStore {
   sourcesToReplace(label: string, sha256: string, format: string): number[] {
     return this.sourceRows.toReplace(label, sha256, format);
   }
-  addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings'>): number {
+  addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings' | 'meta'>): number {
     return this.sourceRows.add(row);
   }
-  finishSource(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[]): void {
-    this.sourceRows.finish(id, counts, warnings);
+  finishSource(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[], meta?: JsonObject): void {
+    this.sourceRows.finish(id, counts, warnings, meta);
   }
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
   deleteSource(id: number): Set<string> {
@@ -205,6 +254,10 @@ export class CaseStore {
   edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
     return this.edgeReader.edgesOfKind(kind);
   }
+  /** Edges of several kinds, in one scan. */
+  edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
+    return this.edgeReader.edgesOfKinds(kinds);
+  }
   /** Every edge an attacker can walk, in a compact form for graph indexes (props not parsed). */
   traversableEdges(): ReturnType<EdgeReader['traversableEdges']> {
     return this.edgeReader.traversableEdges();
@@ -265,6 +318,94 @@ export class CaseStore {
   findings(filter: { nodeId?: string } = {}): FindingRow[] {
     return this.findingRows.list(filter);
   }
+  /** Posture-scanner results a source brought (removed with it). */
+  addScannerResults(sourceId: number, results: readonly ScannerResult[]): void {
+    this.scannerRows.add(sourceId, results);
+  }
+  scannerResults(): IterableIterator<ScannerResult & { sourceId: number }> {
+    return this.scannerRows.all();
+  }
+  hasScannerResults(): boolean {
+    return this.scannerRows.count() > 0;
+  }
+  /** Every node's id and handles, props unread (for matching what outside reports name). */
+  nodeHandles(): IterableIterator<{ id: string; kind: string; stub: boolean; handles: string[] }> {
+    return this.scannerRows.handleRows();
+  }
+
+  // --- state snapshots and copies (blastmap diff, plan-impact) ------------------------------------
+
+  addStateSnapshot(row: Omit<StateSnapshotRow, 'id' | 'bytes'>, data: Uint8Array): number {
+    return this.stateSnapshots.add(row, data);
+  }
+  stateSnapshotList(): StateSnapshotRow[] {
+    return this.stateSnapshots.list();
+  }
+  stateSnapshotData(id: number): Buffer | undefined {
+    return this.stateSnapshots.data(id);
+  }
+  setSnapshotReplaced(id: number, replaced: StateSnapshotRow['replaced']): void {
+    this.stateSnapshots.setReplaced(id, replaced);
+  }
+  deleteStateSnapshot(id: number): void {
+    this.stateSnapshots.delete(id);
+  }
+  pruneAutoSnapshots(keep: number): number {
+    return this.stateSnapshots.pruneAuto(keep);
+  }
+  /** Credentials a source says are not active (`active: false` or AWS's `status: Inactive`), among nodes of the kinds. */
+  inactiveNodes(kinds: readonly NodeKind[]): string[] {
+    if (!kinds.length) return [];
+    return this.sql
+      .stmt(`SELECT id FROM nodes WHERE kind IN (${kinds.map(() => '?').join(',')}) AND (json_extract(props, '$.active') = 0 OR json_extract(props, '$.status') = 'Inactive')`)
+      .pluck()
+      .all(...kinds) as string[];
+  }
+  /** The boundaries a source describes: those of the nodes it states in full (not as references). */
+  sourceScope(sourceId: number): string[] {
+    const rows = this.sql
+      .stmt(
+        `SELECT boundary FROM nodes WHERE solo_source = ? AND stub = 0 AND boundary IS NOT NULL
+         UNION SELECT boundary FROM node_facts WHERE source_id = ? AND stub = 0 AND boundary IS NOT NULL`,
+      )
+      .pluck()
+      .all(sourceId, sourceId) as string[];
+    return rows.sort();
+  }
+  /** The technique of every edge that states one (by edge row id): what a state snapshot keeps of edge props. */
+  edgeTechniques(): Map<number, string> {
+    const out = new Map<number, string>();
+    const q = this.sql.stmt(`SELECT id, json_extract(props, '$.technique') FROM edges WHERE props LIKE '%"technique"%'`).raw(true);
+    for (const [id, t] of q.iterate() as Iterable<[number, unknown]>) if (typeof t === 'string') out.set(id, t);
+    return out;
+  }
+  /** A consistent copy of the case in another file (SQLite's online backup; the case stays usable meanwhile). */
+  async backupTo(path: string): Promise<void> {
+    await this.db.backup(path);
+  }
+
+  // --- whole-case reads for exports ----------------------------------------------------------------
+
+  /** Every node row in insertion order, one at a time. */
+  allNodes(): IterableIterator<StoredNode> {
+    return this.nodeReader.all();
+  }
+  /** Every edge in id order (aliases resolved, evidence filled in), one at a time. */
+  allEdges(): IterableIterator<StoredEdge> {
+    return this.edgeReader.all();
+  }
+  /** Ids edges name that no node row describes. */
+  danglingEndpoints(): string[] {
+    return this.exportReader.danglingEndpoints();
+  }
+  /** Counts for a report's limits: conditional and derived edges, stub nodes, external boundaries. */
+  exportStats(): ReturnType<ExportReader['stats']> {
+    return this.exportReader.stats();
+  }
+  /** A consistent, compact single-file copy of the case (VACUUM INTO); the target must not exist. */
+  copyTo(path: string): void {
+    this.exportReader.copyTo(path);
+  }
 
   // --- meta ---------------------------------------------------------------------------------------
 
@@ -274,4 +415,13 @@ export class CaseStore {
   setMeta(key: string, value: string): void {
     this.sql.stmt('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
+  deleteMeta(key: string): void {
+    this.sql.stmt('DELETE FROM meta WHERE key = ?').run(key);
+  }
+}
+
+/** BLASTMAP_BUSY_TIMEOUT_MS, else 30 s: how long a writer waits for another process writing the same case. */
+function defaultBusyTimeoutMs(): number {
+  const fromEnv = Number(process.env['BLASTMAP_BUSY_TIMEOUT_MS']);
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 30_000;
 }

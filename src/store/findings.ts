@@ -1,4 +1,4 @@
-import type { Evidence } from '../model/fragment.js';
+import type { Evidence, JsonObject } from '../model/fragment.js';
 import type { Sql } from './sql.js';
 import type { FindingRow } from './types.js';
 
@@ -8,8 +8,8 @@ export class FindingsTable {
 
   replace(findings: FindingRow[]): void {
     this.sql.stmt('DELETE FROM findings').run();
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const f of findings) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation);
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const f of findings) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, f.origin ? JSON.stringify(f.origin) : null);
   }
 
   list(filter: { nodeId?: string } = {}): FindingRow[] {
@@ -23,6 +23,7 @@ export class FindingsTable {
       summary: r['summary'] as string,
       evidence: JSON.parse(r['evidence'] as string) as Evidence[],
       remediation: r['remediation'] as string,
+      ...(typeof r['origin'] === 'string' ? { origin: JSON.parse(r['origin']) as JsonObject } : {}),
     }));
   }
 }

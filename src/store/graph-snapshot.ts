@@ -1,4 +1,5 @@
 import type { Sql } from './sql.js';
+import { writeIfFree } from './write-lock.js';
 
 /** The serialised graph index (`graph_snapshot`, migration 0002) and the stamp of what it was built from. */
 export class GraphSnapshotTable {
@@ -14,11 +15,20 @@ export class GraphSnapshotTable {
     return this.sql.stmt('SELECT stamp, data FROM graph_snapshot WHERE id = 1').get() as { stamp: string; data: Buffer } | undefined;
   }
 
-  /** Saves the serialised graph index; a read-only case keeps it in memory only. */
+  /**
+   * Saves the serialised graph index when it still describes the case and the write lock is free at once. A read-only
+   * case, or one another process is writing, keeps it in memory only: a query never waits for a lock to answer.
+   */
   save(stamp: string, data: Uint8Array): boolean {
     if (this.sql.db.readonly) return false;
-    this.sql.stmt('INSERT OR REPLACE INTO graph_snapshot (id, stamp, data) VALUES (1, ?, ?)').run(stamp, data);
-    return true;
+    let saved = false;
+    const written = writeIfFree(this.sql.db, () => {
+      // Another process may have committed since the index was built: then it is not this state's index.
+      if (this.stamp() !== stamp) return;
+      this.sql.stmt('INSERT OR REPLACE INTO graph_snapshot (id, stamp, data) VALUES (1, ?, ?)').run(stamp, data);
+      saved = true;
+    });
+    return written && saved;
   }
 
   drop(): void {

@@ -46,6 +46,12 @@ export class NodeReader {
     yield* this.sql.db.prepare('SELECT id, kind, name, boundary, stub FROM nodes').raw().iterate() as Iterable<[string, string, string, string | null, number]>;
   }
 
+  /** Every node row in insertion order (exports stream these). */
+  *all(): IterableIterator<StoredNode> {
+    const q = this.sql.db.prepare('SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes ORDER BY rowid');
+    for (const r of q.iterate() as Iterable<NodeRowRaw>) yield toNode(r);
+  }
+
   /** Exact handle or name match (case-insensitive). */
   byHandle(handle: string): StoredNode[] {
     const exact = this.node(handle);

@@ -15,6 +15,8 @@ export interface OpenOptions {
   migrations?: readonly Migration[];
   /** The better-sqlite3 addon to load instead of the default (Electron needs its own ABI build). */
   nativeBinding?: string;
+  /** How long a writer waits while another process writes the case (default BLASTMAP_BUSY_TIMEOUT_MS, else 30 s). */
+  busyTimeoutMs?: number;
 }
 
 /**

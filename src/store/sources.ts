@@ -17,15 +17,15 @@ export class SourcesTable {
     return (this.sql.stmt('SELECT id FROM sources WHERE label = ? OR (sha256 = ? AND format = ?)').all(label, sha256, format) as { id: number }[]).map((r) => r.id);
   }
 
-  add(row: Omit<SourceRow, 'id' | 'counts' | 'warnings'>): number {
+  add(row: Omit<SourceRow, 'id' | 'counts' | 'warnings' | 'meta'>): number {
     const info = this.sql
       .stmt('INSERT INTO sources (label, file_name, format, sha256, imported_at, options) VALUES (?, ?, ?, ?, ?, ?)')
       .run(row.label, row.fileName, row.format, row.sha256, row.importedAt, JSON.stringify(row.options));
     return Number(info.lastInsertRowid);
   }
 
-  finish(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[]): void {
-    this.sql.stmt('UPDATE sources SET counts = ?, warnings = ? WHERE id = ?').run(JSON.stringify(counts), JSON.stringify(warnings), id);
+  finish(id: number, counts: { nodes: number; edges: number }, warnings: ImportWarning[], meta: JsonObject = {}): void {
+    this.sql.stmt('UPDATE sources SET counts = ?, warnings = ?, meta = ? WHERE id = ?').run(JSON.stringify(counts), JSON.stringify(warnings), JSON.stringify(meta), id);
   }
 
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
@@ -40,6 +40,7 @@ export class SourcesTable {
     this.sql.stmt('DELETE FROM node_facts WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM node_aliases WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM edges WHERE source_id = ?').run(id);
+    this.sql.stmt('DELETE FROM scanner_results WHERE source_id = ?').run(id);
     this.sql.stmt('DELETE FROM sources WHERE id = ?').run(id);
     this.aliases.invalidate();
     return touched;
@@ -56,6 +57,7 @@ export class SourcesTable {
       options: JSON.parse(r['options'] as string) as JsonObject,
       counts: JSON.parse(r['counts'] as string) as { nodes: number; edges: number },
       warnings: JSON.parse(r['warnings'] as string) as ImportWarning[],
+      meta: JSON.parse((r['meta'] as string | undefined) ?? '{}') as JsonObject,
     }));
   }
 }

@@ -45,6 +45,8 @@ export interface SourceRow {
   options: JsonObject;
   counts: { nodes: number; edges: number };
   warnings: ImportWarning[];
+  /** What the importer said about the file as a whole (migration 0010); {} when nothing. */
+  meta: JsonObject;
 }
 
 export interface MarkRow {
@@ -66,4 +68,6 @@ export interface FindingRow {
   summary: string;
   evidence: Evidence[];
   remediation: string;
+  /** Findings made from a posture scanner's result: which scanner, check and resource (migration 0010). */
+  origin?: JsonObject;
 }

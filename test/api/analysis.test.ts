@@ -42,10 +42,17 @@ describe('analysis through the engine API', () => {
       ['ci-deployer', 2],
       ['deploy-prod', 3],
     ]);
-    expect(br.resources).toMatchObject([{ node: { name: 'prod-data' }, accessLevel: 'Write', via: 'arn:aws:iam::222222222222:role/deploy-prod' }]);
+    // deploy-prod has Write on prod-data, but it is also admin of the bucket's account: admin is the higher level.
+    expect(br.resources).toMatchObject([{ node: { name: 'prod-data' }, accessLevel: 'admin', via: ADMIN }]);
+    expect(br.resources[0]!.viaAdmin).toBeUndefined();
     expect(br.admins.map((a) => a.path)).toEqual([['leak:gitleaks:f1', 'aws:key:AKIAEXAMPLE', 'arn:aws:iam::222222222222:user/ci-deployer', 'arn:aws:iam::222222222222:role/deploy-prod', ADMIN]]);
-    expect(br.byBoundary).toEqual([expect.objectContaining({ boundary: expect.objectContaining({ id: ACCT }), identities: 2, resources: 1, credentials: 1, admin: true })]);
-    expect(br.byAccessLevel).toEqual({ Write: 1 });
+    expect(br.byBoundary).toEqual([expect.objectContaining({ boundary: expect.objectContaining({ id: ACCT }), identities: 2, resources: 1, credentials: 1, admin: true, viaAdmin: { identities: 0, resources: 0, credentials: 0 } })]);
+    expect(br.byAccessLevel).toEqual({ admin: 1 });
+    // Short of the admin node, the levels are the CAN_ACCESS ones, with the identity that has them.
+    const near = await engine.blastRadius({ from: 'leak:gitleaks:f1', maxDepth: 3 });
+    expect(near.resources).toMatchObject([{ node: { name: 'prod-data' }, accessLevel: 'Read', via: 'arn:aws:iam::222222222222:user/ci-deployer' }]);
+    expect(near.byBoundary).toEqual([expect.objectContaining({ admin: false, resources: 1 })]);
+    expect(near.byBoundary[0]!.viaAdmin).toBeUndefined();
     engine.close();
   });
 
@@ -107,7 +114,7 @@ describe('analysis through the engine API', () => {
     expect(text.out).toContain('[ ] Deactivate access key AKIAEXAMPLE of ci-deployer');
     expect(text.out).toContain('re-check: no path left after these cuts');
     const radius = await cli('blast-radius', 'leak:gitleaks:f1', '--case', path);
-    expect(radius.out).toContain('resource prod-data [aws_bucket]: Write via arn:aws:iam::222222222222:role/deploy-prod');
+    expect(radius.out).toContain(`resource prod-data [aws_bucket]: admin via ${ADMIN}`);
     const json = await cli('containment', 'AKIAEXAMPLE', '--case', path, '--json');
     expect((JSON.parse(json.out) as ContainmentPlan).pathsAfter).toBe(0);
     const observed = await cli('blast-radius', 'AKIAEXAMPLE', '--case', path, '--observed-only', '--json');

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   const only = values.only?.split(',').map((s) => s.trim());
   const areas = readdirSync(here)
-    .filter((f) => f.endsWith('.ts') && !['run.ts', 'synthetic.ts'].includes(f))
+    .filter((f) => f.endsWith('.ts') && !['run.ts', 'synthetic.ts', 'measure.ts'].includes(f))
     .map((f) => basename(f, '.ts'))
     .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
     .filter((a) => !only || only.includes(a));

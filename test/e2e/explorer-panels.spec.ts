@@ -28,7 +28,7 @@ test('blast radius: admin, high value and boundaries held in the counts; the exp
   await expect(page.getByTestId('blast-count-boundaries-admin')).toHaveText(`${br.byBoundary.filter((b) => b.admin).length}/${br.byBoundary.length}`);
   await expect(page.getByTestId('blast-panel')).toContainText(/Walked in (under 1|\d+) ms\./);
   await expect(page.getByTestId('blast-panel')).not.toContainText('level not stated');
-  await expect(page.getByTestId('blast-radius-export-slot')).toBeVisible();
+  await expect(page.getByTestId('blast-exports')).toBeVisible();
   await page.screenshot({ path: info.outputPath('blast-panel.png') });
 });
 
@@ -50,7 +50,7 @@ test('containment at CLI parity: every cut with its evidence and what it also re
     await expect(item.getByTestId('containment-also-removes')).toHaveCount(c.alsoRemoves?.length ?? 0);
   }
   await expect(page.getByTestId('containment-checklist')).toContainText(`Deactivate access key ${LEAKED} of ci-deployer`);
-  await expect(page.getByTestId('containment-export-slot')).toBeVisible();
+  await expect(page.getByTestId('containment-exports')).toBeVisible();
 
   // Checking a box: the cut is struck through on the canvas and the case keeps it.
   await cuts.first().getByTestId('containment-check').check();

@@ -81,7 +81,7 @@ test('blast radius: high value and boundaries held in the counts, every list com
   const last = [...expected.resources].sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name)).at(-1)!.node.name;
   await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await expect(list.getByText(last, { exact: true })).toBeVisible();
-  await expect(page.getByTestId('blast-radius-export-slot')).toBeVisible();
+  await expect(page.getByTestId('blast-exports')).toBeVisible();
   expect(overlapping(await blocks(page))).toEqual([]);
   await page.screenshot({ path: info.outputPath('estate-blast.png') });
 });

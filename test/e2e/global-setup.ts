@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_NEEDED, findChromium } from '../chromium.mjs';
 import { bigStar, estate20k } from './large-fixture';
 import { serve } from './serve';
 
@@ -15,6 +16,7 @@ function run(cmd: string, args: string[]): void {
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!findChromium()) throw new Error(CHROMIUM_NEEDED);
   if (!process.env['BLASTMAP_E2E_NO_BUILD']) {
     run(process.execPath, ['esbuild.config.mjs']);
     run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);

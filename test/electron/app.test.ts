@@ -1,5 +1,5 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -136,6 +136,13 @@ function paths(extra: Record<string, string> = {}) {
   return { rendererDir: tempDir(), preload: '/app/dist/electron/preload.cjs', nativeBinding: NODE_BINDING, demoAssets: join(ROOT, 'assets', 'demo'), userData: tempDir(), ...extra };
 }
 
+const PASS = 'a passphrase for the client case';
+function passphraseFile(): string {
+  const file = join(tempDir(), 'pass.txt');
+  writeFileSync(file, `${PASS}\n`);
+  return file;
+}
+
 const trustedEvent = (id: number) => ({ senderFrame: { url: 'app://blastmap/index.html', parent: null }, sender: { id } }) as unknown as IpcMainInvokeEvent;
 
 describe('Electron main process (electron mocked)', () => {
@@ -190,6 +197,22 @@ describe('Electron main process (electron mocked)', () => {
     expect(picked.value).toEqual([{ path: exportFile }]);
     const after = (await s.handlers.get('blastmap:importFiles')!(trustedEvent(id), { files: [{ path: exportFile }] })) as { ok: boolean };
     expect(after.ok).toBe(true);
+  });
+
+  it('compares with a case file only once the user picked it in the dialog', async () => {
+    const casePath = await seededCase();
+    const other = await seededCase();
+    await startApp({ argv: ['--case', casePath], paths: paths() });
+    const s = fake.state;
+    const id = s.windows[0]!.webContents.id;
+    const compare = () => s.handlers.get('blastmap:compareCase')!(trustedEvent(id), { other: { path: other } }) as Promise<{ ok: boolean; value?: { summary: unknown } }>;
+    expect((await compare()).ok).toBe(false);
+    s.openDialog = { canceled: false, filePaths: [other] };
+    const picked = (await s.handlers.get('blastmap-shell:pickCaseFile')!(trustedEvent(id), {})) as { value: unknown };
+    expect(picked.value).toEqual({ path: other });
+    const diff = await compare();
+    expect(diff.ok).toBe(true);
+    expect(diff.value?.summary).toMatchObject({ keysRotated: 0 });
   });
 
   it('remembers opened cases in recent.json and reopens the latest', async () => {
@@ -253,6 +276,48 @@ describe('Electron main process (electron mocked)', () => {
     expect(caseFromArgv(['/opt/Blastmap/blastmap', '/home/u/incident.blastmap'])).toBe('/home/u/incident.blastmap');
     expect(caseFromArgv(['/opt/Blastmap/blastmap', '--flag', '.'])).toBeUndefined();
     expect(caseFromArgv(['electron', '.'])).toBeUndefined();
+    expect(caseFromArgv(['/opt/Blastmap/blastmap', '/home/u/client.blastmap.enc'])).toBe('/home/u/client.blastmap.enc');
+  });
+
+  it('opens an encrypted case after the window gives its passphrase, from a private copy wiped on the next case', async () => {
+    const plain = await seededCase();
+    const enc = join(tempDir(), 'client.blastmap.enc');
+    expect((await cli('pack', '--case', plain, '--out', enc, '--passphrase-file', passphraseFile())).code).toBe(0);
+    const temp = tempDir();
+    const original = fake.electron.app.getPath;
+    fake.electron.app.getPath = (name: string) => (name === 'temp' ? temp : original(name));
+    try {
+      const assets = tempDir();
+      writeFileSync(join(assets, 'graph.json'), readFileSync(join(FIXTURES, 'bloodhound/opengraph-minimal.json')));
+      await startApp({ argv: ['/opt/Blastmap/blastmap', enc], paths: paths({ demoAssets: assets }) });
+      const s = fake.state;
+      const win = s.windows[0]!;
+      const sent: unknown[] = [];
+      win.webContents.send = (_channel: unknown, command: unknown) => sent.push(command);
+      const id = win.webContents.id;
+      const caseInfo = async () => ((await s.handlers.get('blastmap:caseInfo')!(trustedEvent(id), {})) as { value: { path: string; counts: { nodes: number } } }).value;
+      // Until unlocked, the demo case is open and the encrypted one waits.
+      expect((await caseInfo()).path).not.toBe(enc);
+      const unlock = s.handlers.get('blastmap-shell:unlockCase')!;
+      const wrong = (await unlock(trustedEvent(id), { passphrase: 'not the passphrase' })) as { ok: boolean; error: { message: string } };
+      expect(wrong.ok).toBe(false);
+      expect(wrong.error.message).toContain('wrong passphrase');
+      expect(readdirSync(temp)).toEqual([]);
+      const ok = (await unlock(trustedEvent(id), { passphrase: PASS })) as { ok: boolean; value: { path: string } };
+      expect(ok.ok).toBe(true);
+      expect(ok.value.path).toBe(enc);
+      expect((await caseInfo()).path).toBe(enc);
+      expect(readdirSync(temp)).toHaveLength(1);
+      // Opening another case wipes the decrypted copy.
+      s.appListeners.get('second-instance')!({}, ['/opt/Blastmap/blastmap', plain]);
+      await vi.waitFor(async () => expect((await caseInfo()).path).toBe(plain));
+      expect(readdirSync(temp)).toEqual([]);
+      // An encrypted case opened while running asks the window for its passphrase.
+      s.appListeners.get('second-instance')!({}, ['/opt/Blastmap/blastmap', enc]);
+      await vi.waitFor(() => expect(sent).toContain('unlock-case'));
+    } finally {
+      fake.electron.app.getPath = original;
+    }
   });
 
   it('opens a case double-clicked while the app runs, in the same window', async () => {

@@ -107,6 +107,15 @@ describe('IPC handlers', () => {
     expect(await call('importFiles', { files: [{ name: 'x.json', contentBase64: 'e30=' }] })).toMatchObject({ ok: true });
   });
 
+  it('compares with, and tests the impact of, only files the user picked', async () => {
+    const { call, calls } = setup(['/home/u/old.blastmap', '/home/u/plan.json']);
+    expect(await call('compareCase', { other: { path: '/home/u/other-client.blastmap' } })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('/home/u/other-client.blastmap') } });
+    expect(await call('planImpact', { files: [{ path: '/etc/shadow' }] })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(calls).toEqual([]);
+    expect(await call('compareCase', { other: { path: '/home/u/old.blastmap' }, otherIs: 'before' })).toMatchObject({ ok: true });
+    expect(await call('planImpact', { files: [{ path: '/home/u/plan.json' }] })).toMatchObject({ ok: true });
+  });
+
   it('sends engine errors as their ApiErrorShape and unknown errors as internal', async () => {
     const { call } = setup();
     expect(await call('node', { id: 'x' })).toEqual({ ok: false, error: { code: 'not-found', message: 'no node with id "x"' } });
@@ -119,6 +128,7 @@ describe('shell IPC handlers', () => {
     const { ipc, handlers, listeners } = fakeIpc();
     const granted: string[] = [];
     const opened: boolean[] = [];
+    const unlocked: string[] = [];
     registerShellHandlers(ipc, trusted, {
       pickImportFiles: async () => [{ path: '/picked.json' }],
       openCase: async (_e, { create }) => {
@@ -126,9 +136,14 @@ describe('shell IPC handlers', () => {
         return null;
       },
       recentCases: async () => ['/a.blastmap'],
+      pickCaseFile: async () => ({ path: '/picked.blastmap' }),
       grantDroppedPath: (_e, p) => granted.push(p),
+      unlockCase: async (_e, { passphrase }) => {
+        unlocked.push(passphrase);
+        return null;
+      },
     });
-    return { handlers, listeners, granted, opened };
+    return { handlers, listeners, granted, opened, unlocked };
   }
 
   it('validates arguments and checks the sender like the API', async () => {
@@ -140,6 +155,17 @@ describe('shell IPC handlers', () => {
     expect(opened).toEqual([true]);
     expect(await handlers.get(SHELL_CHANNELS.recentCases)!(event(), {})).toEqual({ ok: true, value: ['/a.blastmap'] });
     expect(await handlers.get(SHELL_CHANNELS.pickImportFiles)!(event(), { path: '/etc' })).toMatchObject({ ok: false });
+  });
+
+  it('takes a passphrase to unlock an encrypted case only as a bounded string from our page', async () => {
+    const { handlers, unlocked } = shellSetup();
+    const unlock = handlers.get(SHELL_CHANNELS.unlockCase)!;
+    expect(await unlock(event(), { passphrase: '' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event(), { passphrase: 'x'.repeat(2000) })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event(), { passphrase: 'pw', path: '/etc/shadow' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await unlock(event({ url: 'https://evil.example/' }), { passphrase: 'pw' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/refused/) } });
+    expect(await unlock(event(), { passphrase: 'a long passphrase' })).toEqual({ ok: true, value: null });
+    expect(unlocked).toEqual(['a long passphrase']);
   });
 
   it('accepts dropped paths only as absolute paths from our page', () => {

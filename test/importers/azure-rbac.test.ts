@@ -105,4 +105,12 @@ describe('Azure role assignments and definitions', () => {
     await expect(parseText('ra.json', { value: [{ id: 'x', properties: { roleDefinitionId: 'r', scope: '/' } }] })).rejects.toThrow(/ra\.json \(\$\.value\[0\]\.properties\.principalId\)/);
     await expect(parseText('defs.json', [{ id: '/providers/Microsoft.Authorization/roleDefinitions/x', roleName: 'R', assignableScopes: [], permissions: 'all' }])).rejects.toThrow(/\$\[0\]\.permissions/);
   });
+
+  it('resolves User Access Administrator by its built-in GUID without a definitions export', async () => {
+    const sub = '/subscriptions/00000000-aaaa-bbbb-cccc-000000000002';
+    const ra = writeJson('uaa.json', [{ id: `${sub}/uaa`, principalId: 'aaaa0000-0000-0000-0000-0000000000aa', principalType: 'ServicePrincipal', roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9`, scope: sub }]);
+    const c = await importCase([ra]);
+    expect(c.has('ADMIN_OF', 'azure:object:aaaa0000-0000-0000-0000-0000000000aa', `admin:azure:subscription:00000000-aaaa-bbbb-cccc-000000000002`)[0]?.props.reason).toMatch(/^User Access Administrator/);
+    c.engine.close();
+  });
 });

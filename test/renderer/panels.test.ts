@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../renderer/contract';
-import { queryFindings } from '../../renderer/panels/findings-table';
+import { focusable, queryFindings } from '../../renderer/panels/findings-table';
 import { shortcutFor, SHORTCUTS } from '../../renderer/shortcuts';
 import { bytesToBase64 } from '../../renderer/store/import-files';
 import { node } from './fixtures';
@@ -25,6 +25,16 @@ describe('findings table', () => {
     expect(queryFindings(all, { text: 'ci-deploy key', severity: 'all', sort: 'severity', descending: false }).map((f) => f.id)).toEqual(['2', '3']);
     expect(queryFindings(all, { text: 'leaked-credential', severity: 'critical', sort: 'title', descending: false }).map((f) => f.id)).toEqual(['2']);
     expect(queryFindings(all, { text: '', severity: 'medium', sort: 'title', descending: false })).toEqual([]);
+  });
+  it('lists a scanner\'s results with the rest, by scanner, and does not focus one whose resource is not in the case', () => {
+    const scanned: Finding = { ...finding('5', 'critical', 'Ensure MFA is enabled for the root account', 'x', 'prowler:iam_root_mfa_enabled'), nodeId: 'arn:aws:iam::111122223333:root', origin: { scanner: 'prowler', checkId: 'iam_root_mfa_enabled', status: 'FAIL', resource: 'arn:aws:iam::111122223333:root', matched: false } };
+    delete scanned.node;
+    const withScan = [...all, scanned];
+    expect(queryFindings(withScan, { text: 'prowler', severity: 'all', sort: 'severity', descending: false }).map((f) => f.id)).toEqual(['5']);
+    expect(queryFindings(withScan, { text: '', severity: 'critical', sort: 'node', descending: false }).map((f) => f.id)).toEqual(['5', '4', '2']);
+    expect(focusable(scanned)).toBe(false);
+    expect(focusable({ ...scanned, origin: { ...scanned.origin!, matched: true } })).toBe(true);
+    expect(focusable(all[0]!)).toBe(true);
   });
 });
 

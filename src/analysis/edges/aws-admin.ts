@@ -15,7 +15,7 @@ export const awsAdmin: EdgeRule = {
       const admin = ids.admin(ids.awsAccount(p.account));
       const notes = (model.notes.get(p.account) ?? []).map((summary) => ({ type: 'note', summary }));
       for (const g of grants) {
-        ctx.emitEdge({ from: id, to: admin, kind: 'ADMIN_OF', props: edgeProps(g.reason, g.technique, [...g.decision.evidence, ...notes], g.decision.conditions) });
+        ctx.emitEdge({ from: id, to: admin, kind: 'ADMIN_OF', props: edgeProps(g.reason, g.technique, [...g.decision.evidence, ...notes], g.decision.conditions, g.actions.length ? { actions: g.actions } : {}) });
       }
     }
   },

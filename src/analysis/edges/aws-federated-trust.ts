@@ -30,8 +30,9 @@ export const awsFederatedTrust: EdgeRule = {
         const provider = providerNode(ctx, t.value, saml);
         ctx.emitEdge({ from: role.id, to: provider.id, kind: 'TRUSTS', props: { reason: `The trust policy of role ${role.name} trusts the identity provider ${provider.issuer}.`, technique: 'trust-policy', evidence: [statementEvidence(t.statement)] } });
         const denies = statements.filter((d) => d.effect === 'Deny' && statementCoversAction(d, action) && denyNamesProvider(d, t.value));
-        for (const subject of subjectsOf(t.statement, provider.issuer, saml)) {
-          const denied = deniesOf(denies, subject, provider.issuer, saml);
+        const asOf = ctx.now.getTime();
+        for (const subject of subjectsOf(t.statement, provider.issuer, saml, asOf)) {
+          const denied = deniesOf(denies, subject, provider.issuer, saml, asOf);
           if (denied === 'all') continue;
           const id = ids.federatedSubject(provider.issuer, subject.subject);
           const props: JsonObject = { issuer: provider.issuer, subject: subject.subject, wildcard: subject.wildcard, ...subjectFacts(provider.issuer, subject.subject) };
@@ -74,7 +75,7 @@ interface Subject {
   audience: string;
 }
 
-function subjectsOf(s: Statement, issuer: string, saml: boolean): Subject[] {
+function subjectsOf(s: Statement, issuer: string, saml: boolean, asOf: number): Subject[] {
   const subKey = (saml ? 'saml:sub' : `${issuer}:sub`).toLowerCase();
   const audKey = (saml ? 'saml:aud' : `${issuer}:aud`).toLowerCase();
   const subjects: { value: string; like: boolean }[] = [];
@@ -88,7 +89,12 @@ function subjectsOf(s: Statement, issuer: string, saml: boolean): Subject[] {
         for (const v of values) subjects.push({ value: v, like: base === 'stringlike' });
       } else if (k === audKey) {
         if (issuer === 'token.actions.githubusercontent.com' && !values.includes('sts.amazonaws.com')) audience = ` The audience condition (${values.join(', ')}) is not the default sts.amazonaws.com: only workflows requesting that audience qualify.`;
-      } else if (!/:(amr|oaud|azp|sub)$/.test(k)) unknown.push(`${op} ${key} ${JSON.stringify(values.length === 1 ? values[0] : values)}`);
+      } else if (!/:(amr|oaud|azp|sub)$/.test(k)) {
+        // Decided when it can be offline (a date against the reference time): a clause that cannot hold closes the statement.
+        const r = evaluateCondition({ [op]: { [key]: values } }, { values: new Map(), asOf }, 'Allow');
+        if (r.result === 'false') return [];
+        if (r.result === 'unknown') unknown.push(`${op} ${key} ${JSON.stringify(values.length === 1 ? values[0] : values)}`);
+      }
       else if (k.endsWith(':sub')) unknown.push(`${op} ${key} ${JSON.stringify(values)}`);
     }
   }
@@ -116,7 +122,7 @@ interface Denied {
  * clauses that narrow a pattern or make it conditional. A pattern's subject is not one value, so a deny on the
  * subject only narrows it; an exact subject is decided.
  */
-function deniesOf(denies: Statement[], subject: Subject, issuer: string, saml: boolean): Denied | 'all' {
+function deniesOf(denies: Statement[], subject: Subject, issuer: string, saml: boolean, asOf: number): Denied | 'all' {
   const subKey = (saml ? 'saml:sub' : `${issuer}:sub`).toLowerCase();
   const out: Denied = { except: [], conditions: [], statements: [] };
   const values = new Map<string, string[] | null>();
@@ -124,7 +130,7 @@ function deniesOf(denies: Statement[], subject: Subject, issuer: string, saml: b
   for (const d of denies) {
     // A pattern has no one subject value: the deny's clauses on the subject narrow it; the others are decided.
     const [onSubject, rest] = subject.wildcard ? splitByKey(d.condition, subKey) : [undefined, d.condition];
-    const c = evaluateCondition(rest, { values }, 'Deny');
+    const c = evaluateCondition(rest, { values, asOf }, 'Deny');
     if (c.result === 'false') continue;
     if (c.result === 'true' && !onSubject) return 'all';
     if (onSubject) out.except.push(conditionText(onSubject));

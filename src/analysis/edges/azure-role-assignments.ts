@@ -16,7 +16,9 @@ export const azureRoleAssignments: EdgeRule = {
   emits: ['ADMIN_OF', 'CAN_ACCESS'],
   derive(ctx) {
     const holders: StoredNode[] = [];
-    for (const kind of ['azure_subscription', 'azure_resource'] as const) for (const n of ctx.nodesOfKind(kind)) if (Array.isArray(n.props['roleAssignments'])) holders.push(n);
+    // props.roleAssignmentsDeclared: what infrastructure code (Terraform) declares on a scope, beside the scope's listing.
+    const assignmentsOf = (n: StoredNode): unknown[] => [...(Array.isArray(n.props['roleAssignments']) ? n.props['roleAssignments'] : []), ...(Array.isArray(n.props['roleAssignmentsDeclared']) ? n.props['roleAssignmentsDeclared'] : [])];
+    for (const kind of ['azure_subscription', 'azure_resource'] as const) for (const n of ctx.nodesOfKind(kind)) if (assignmentsOf(n).length) holders.push(n);
     if (holders.length === 0) return;
 
     const definitions = new Map<string, RoleInfo & { at?: string }>();
@@ -36,7 +38,7 @@ export const azureRoleAssignments: EdgeRule = {
     };
 
     for (const holder of holders) {
-      for (const raw of holder.props['roleAssignments'] as unknown[]) {
+      for (const raw of assignmentsOf(holder)) {
         const a = raw as StoredAssignment;
         const role = resolve(a);
         const from = ctx.node(ids.azureObject(a.principalId))?.id;

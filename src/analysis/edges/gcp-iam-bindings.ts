@@ -1,13 +1,17 @@
 import type { EdgeProps, Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import type { NodeKind } from '../../model/kinds.js';
-import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, type Member, type StoredBinding } from '../../providers/gcp/iam.js';
+import { accessLevelOfRole, GCP_DANGEROUS_ROLES, parseMember, storedBindings, type Member, type RoleEffect, type StoredBinding } from '../../providers/gcp/iam.js';
+import { permissionEffect, type PermissionEffect } from '../../providers/gcp/role-permissions.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
 // GCP IAM bindings (props.iamBindings on organizations, folders, projects, service accounts and other assets)
 // → attack edges. Bindings on an organization or folder apply to every project below it (IAM inheritance).
-// Which roles matter is the GCP_DANGEROUS_ROLES table; resource-level bindings become CAN_ACCESS.
+// Which roles matter is the GCP_DANGEROUS_ROLES table; resource-level bindings become CAN_ACCESS. A custom role
+// (projects/P/roles/R, organizations/O/roles/R) — or a predefined role outside the table that the case describes —
+// grants what its permissions say (gcp_role nodes from gcloud iam roles describe); one whose permissions are not in
+// the case gives a conditional access at most.
 
 const HOLDERS: NodeKind[] = ['gcp_organization', 'gcp_folder', 'gcp_project', 'gcp_service_account', 'gcp_resource'];
 const CONTAINERS = new Set<NodeKind>(['gcp_organization', 'gcp_folder', 'gcp_project']);
@@ -22,8 +26,8 @@ export const gcpIamBindings: EdgeRule = {
     if (!model) return;
     for (const kind of HOLDERS) {
       for (const holder of model.all(kind)) {
-        const bindings = holder.props['iamBindings'];
-        if (!Array.isArray(bindings)) continue;
+        const bindings = storedBindings(holder.props);
+        if (!bindings.length) continue;
         for (const raw of bindings) {
           const binding = raw as unknown as StoredBinding;
           for (const memberText of binding.members) {
@@ -144,16 +148,47 @@ class Grant {
   }
 }
 
+type RoleAnswer = { known: RoleEffect; permissions?: PermissionEffect; evidence?: Evidence } | { unknown: string };
+
+/**
+ * What a role grants: the predefined table, else the permissions of the role as the case describes it (memoised per
+ * run), else, for a custom role, that it is unknown.
+ */
+function roleOf(ctx: DeriveContext, role: string): RoleAnswer | undefined {
+  const table = GCP_DANGEROUS_ROLES[role];
+  if (table) return { known: table };
+  return ctx.memo(`gcp-role:${role}`, (): RoleAnswer | undefined => {
+    const node = ctx.node(ids.gcpRole(role));
+    const perms = node && !node.stub && Array.isArray(node.props['permissions']) ? (node.props['permissions'] as string[]) : undefined;
+    if (perms) {
+      const effect = permissionEffect(role, perms);
+      const decisive = [effect.admin, effect.escalate?.why].filter(Boolean).join('; ');
+      const evidence: Evidence = {
+        type: 'iam-role',
+        summary: `role ${role} (${node!.name}) has ${perms.length} permission${perms.length === 1 ? '' : 's'}${decisive ? `: ${decisive}` : ''}`,
+        location: `${String(node!.props['sourceFile'] ?? '')} ${String(node!.props['at'] ?? '')}`.trim(),
+        data: { role, permissions: perms },
+      };
+      return { known: effect, permissions: effect, evidence };
+    }
+    if (!/^(projects|organizations)\//.test(role)) return undefined;
+    return { unknown: node ? `the permissions of custom role ${role} are not in the case (describe it: gcloud iam roles describe)` : `custom role ${role} is not in the case (import gcloud iam roles describe of it)` };
+  });
+}
+
 /** Organization, folder or project: admin of every project covered, its accounts, its services' resources. */
 function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   const { ctx, holder, from } = g;
-  const effect = GCP_DANGEROUS_ROLES[g.role];
+  const answer = roleOf(ctx, g.role);
+  const effect = answer && 'known' in answer ? answer.known : undefined;
+  const permissions = answer && 'known' in answer ? answer.permissions : undefined;
+  const roleEvidence = answer && 'known' in answer && answer.evidence ? [answer.evidence] : [];
   const scope = kind === 'gcp_project' ? [holder] : (model.projectsUnder.get(holder.id) ?? []);
   if (effect?.admin) {
     const why = `${g.member.raw} holds ${g.role} on ${holder.name}; ${effect.admin}`;
     const targets = kind === 'gcp_project' ? scope : [holder, ...scope];
     for (const t of targets) {
-      ctx.emitEdge({ from, to: model.adminOf(t), kind: 'ADMIN_OF', props: { reason: why, technique: g.role, evidence: [g.evidence(t)], ...g.conditional() } });
+      ctx.emitEdge({ from, to: model.adminOf(t), kind: 'ADMIN_OF', props: { reason: why, technique: g.role, evidence: [g.evidence(t), ...roleEvidence], ...g.conditional() } });
     }
   }
   if (effect?.escalate) {
@@ -168,18 +203,23 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
           props: {
             reason: `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`,
             technique: esc.technique,
-            evidence: [g.evidence(p)],
+            evidence: [g.evidence(p), ...roleEvidence],
             ...g.conditional(esc.needs, sa),
           },
         });
       }
     }
   }
-  const host = effect ? undefined : serviceHostOf(g.role);
-  if (!host) return;
+  // Service roles (roles/storage.objectViewer) by name; roles read from permissions, per service they cover.
+  const predefinedHost = effect ? undefined : serviceHostOf(g.role);
+  const hosts: [string, ReturnType<typeof accessLevelOfRole>][] = permissions ? [...permissions.hosts] : predefinedHost ? [[predefinedHost, accessLevelOfRole(g.role)]] : [];
+  if (!hosts.length) return;
   for (const p of scope) {
     for (const r of model.resourcesOf.get(p.id) ?? []) {
-      if (typeof r.props['assetType'] !== 'string' || !r.props['assetType'].startsWith(host)) continue;
+      const assetType = r.props['assetType'];
+      const hit = typeof assetType === 'string' ? hosts.find(([host]) => assetType.startsWith(host)) : undefined;
+      if (!hit) continue;
+      const [host, level] = hit;
       ctx.emitEdge({
         from,
         to: r.id,
@@ -187,7 +227,7 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
         props: {
           reason: `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`,
           technique: g.role,
-          accessLevel: accessLevelOfRole(g.role),
+          accessLevel: level,
           actions: [g.role],
           evidence: [g.evidence(p)],
           ...g.conditional(),
@@ -199,23 +239,29 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
 
 /** A binding on a service account's own policy: token creators, key admins and users can act as it. */
 function grantOnServiceAccount(g: Grant): void {
-  const esc = GCP_DANGEROUS_ROLES[g.role]?.escalate;
+  const answer = roleOf(g.ctx, g.role);
+  const esc = answer && 'known' in answer ? answer.known.escalate : undefined;
   if (!esc || g.holder.id === g.from) return;
+  const roleEvidence = answer && 'known' in answer && answer.evidence ? [answer.evidence] : [];
   g.ctx.emitEdge({
     from: g.from,
     to: g.holder.id,
     kind: 'CAN_ESCALATE',
-    props: { reason: `${esc.why}; the binding is on the service account's own IAM policy`, technique: esc.technique, evidence: [g.evidence()], ...g.conditional(esc.needs, g.holder) },
+    props: { reason: `${esc.why}; the binding is on the service account's own IAM policy`, technique: esc.technique, evidence: [g.evidence(), ...roleEvidence], ...g.conditional(esc.needs, g.holder) },
   });
 }
 
 /** A binding on a bucket, dataset, key, topic…: access at the role's level. */
 function grantOnResource(g: Grant): void {
+  const answer = roleOf(g.ctx, g.role);
+  const level = answer && 'known' in answer && answer.permissions ? answer.permissions.level : accessLevelOfRole(g.role);
+  if (!level) return;
+  const unknown = answer && 'unknown' in answer ? answer.unknown : undefined;
   g.ctx.emitEdge({
     from: g.from,
     to: g.holder.id,
     kind: 'CAN_ACCESS',
-    props: { reason: `${g.member.raw} holds ${g.role} on ${g.holder.name}`, technique: g.role, accessLevel: accessLevelOfRole(g.role), actions: [g.role], evidence: [g.evidence()], ...g.conditional() },
+    props: { reason: `${g.member.raw} holds ${g.role} on ${g.holder.name}`, technique: g.role, accessLevel: level, actions: [g.role], evidence: [g.evidence()], ...g.conditional(unknown) },
   });
 }
 

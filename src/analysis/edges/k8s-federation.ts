@@ -1,6 +1,7 @@
 import { isObject } from '../../model/fragment.js';
 import type { Evidence, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
+import { storedBindings } from '../../providers/gcp/iam.js';
 import { checkIrsaTrust, checkPodIdentityTrust } from '../../providers/k8s/irsa.js';
 import { saUserName } from '../../providers/k8s/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -118,10 +119,10 @@ function gke(ctx: DeriveContext, sa: StoredNode, email: string, ns: string, name
   const target = ctx.node(id);
   if (!target) ctx.emitNode({ id, kind: 'gcp_service_account', name: email, handles: [email], stub: true, props: { email } });
   const member = `.svc.id.goog[${ns}/${name}]`;
-  // The GCP importers store a resource's bindings as props.iamBindings (src/providers/gcp/iam.ts).
-  const stored = target?.props['iamBindings'];
+  // The GCP importers store a resource's bindings as props.iamBindings, Terraform's as iamBindingsDeclared.
+  const stored = target ? storedBindings(target.props) : [];
   const policy = target?.props['iamPolicy'];
-  const list = Array.isArray(stored) ? stored : isObject(policy) && Array.isArray(policy['bindings']) ? policy['bindings'] : undefined;
+  const list = stored.length ? stored : isObject(policy) && Array.isArray(policy['bindings']) ? policy['bindings'] : undefined;
   const bindings = list?.filter((b): b is JsonObject => isObject(b));
   if (!bindings) {
     ctx.emitEdge({ from: sa.id, to: id, kind: 'FEDERATES_TO', props: { reason: `GKE Workload Identity: the service account is annotated with ${email}`, technique: 'GKE Workload Identity', evidence: [ev], conditional: `the IAM policy of ${email} is not in the case: it must grant roles/iam.workloadIdentityUser to serviceAccount:<project>${member}` } });

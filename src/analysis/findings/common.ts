@@ -4,6 +4,7 @@ import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
 import type { FindingRule } from './types.js';
+import { Glob } from '../../model/glob.js';
 
 export type FindingContext = Parameters<FindingRule['run']>[0];
 
@@ -35,7 +36,10 @@ export function daysSince(value: Json | undefined, now: Date): number | undefine
 }
 
 export function label(n: StoredNode): string {
-  return `${NODE_KINDS[n.kind].label} ${n.name}`;
+  const kind = NODE_KINDS[n.kind].label;
+  // A name that already says what it is ("console password of alice") is not prefixed with its kind again.
+  if (n.name.toLowerCase().startsWith(kind.toLowerCase())) return `${kind}${n.name.slice(kind.length)}`;
+  return `${kind} ${n.name}`;
 }
 
 /** Evidence citing the node properties a finding rests on. */
@@ -166,7 +170,7 @@ export function asList(v: Json | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-const actionPatterns = new Map<string, RegExp | string>();
+const actionPatterns = new Map<string, Glob | string>();
 const MAX_PATTERNS = 50_000;
 
 /** Whether an IAM action pattern (with * and ?) grants the action. */
@@ -174,7 +178,7 @@ export function actionMatches(pattern: string, action: string): boolean {
   // Compiled once per pattern: finding rules test the same few patterns against every edge of every identity.
   let compiled = actionPatterns.get(pattern);
   if (compiled === undefined) {
-    compiled = /[*?]/.test(pattern) ? new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i') : pattern.toLowerCase();
+    compiled = /[*?]/.test(pattern) ? new Glob(pattern, { caseInsensitive: true }) : pattern.toLowerCase();
     if (actionPatterns.size >= MAX_PATTERNS) actionPatterns.clear();
     actionPatterns.set(pattern, compiled);
   }

@@ -14,7 +14,8 @@ export const identityNoOwner: FindingRule = {
     const out: FindingDraft[] = [];
     for (const n of nodesOf(ctx, WORKLOAD_IDENTITY_KINDS)) {
       // Provider-made identities have no human owner to record.
-      if (n.kind === 'aws_role' && String(n.props['path'] ?? '').startsWith('/aws-service-role/')) continue;
+      // IAM Identity Center's AWSReservedSSO_* roles are made from a permission set and cannot be tagged in IAM.
+      if (n.kind === 'aws_role' && /^\/aws-(service-role|reserved\/sso\.amazonaws\.com)\//.test(String(n.props['path'] ?? ''))) continue;
       if (n.kind === 'k8s_service_account' && (n.name === 'default' || !k8sAccountMatters(ctx, n))) continue;
       if (ownerOf(n)) continue;
       const tags = n.props['tags'];

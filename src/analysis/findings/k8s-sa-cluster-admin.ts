@@ -1,4 +1,4 @@
-import { adminPrincipals, edgeEvidence, label, nodesOf } from './common.js';
+import { adminPrincipals, edgeEvidence, label } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** A Kubernetes service account with cluster-admin: any pod that mounts its token owns the cluster. */
@@ -11,11 +11,13 @@ export const k8sSaClusterAdmin: FindingRule = {
   run(ctx) {
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];
-    for (const n of nodesOf(ctx, ['k8s_service_account'])) {
+    // Stubs too: an account known only from the binding that names it (an RBAC-only export) holds the same rights.
+    for (const n of ctx.nodesOfKind('k8s_service_account')) {
       const grants = admins.get(n.id);
       if (!grants) continue;
       const clusters = [...new Set(grants.map((g) => ctx.node(g.dst)?.name ?? g.dst))];
-      out.push({ nodeId: n.id, title: `${label(n)} has ${clusters.join(', ')}`, summary: `${label(n)} is admin-equivalent: ${clusters.join(', ')}.`, evidence: grants.flatMap((g) => edgeEvidence(g, ctx)) });
+      const known = n.stub ? ' (known only from the bindings that name it: its ServiceAccount object is not in the case)' : '';
+      out.push({ nodeId: n.id, title: `${label(n)} has ${clusters.join(', ')}`, summary: `${label(n)} is admin-equivalent: ${clusters.join(', ')}${known}.`, evidence: grants.flatMap((g) => edgeEvidence(g, ctx)) });
     }
     return out;
   },

@@ -35,6 +35,9 @@ export const oidcTrustNoSubject: FindingRule = {
     // Subjects with wildcards that the AWS importers resolved into federated_subject nodes.
     for (const subject of ctx.nodesOfKind('federated_subject')) {
       if (subject.props['wildcard'] !== true) continue;
+      // SAML federation (IAM Identity Center's AWSReservedSSO_* roles, Okta, ADFS) trusts the provider with only
+      // SAML:aud: the identity provider decides which user gets which role, so "any subject" is the normal trust.
+      if (String(subject.props['issuer'] ?? '').includes(':saml-provider/') && subject.props['subject'] === '*') continue;
       for (const e of ctx.out(subject.id, 'CAN_ASSUME')) {
         if (seen.has(e.dst)) continue;
         const role = ctx.node(e.dst);

@@ -77,13 +77,13 @@ export function deserializeIndex(buf: Uint8Array): GraphIndex | undefined {
  * the snapshot inside their transaction (CaseStore.clearDerived), so the first query after an import rebuilds it.
  */
 export function loadGraphIndex(store: CaseStore): { index: GraphIndex; from: 'snapshot' | 'built' } {
-  const stamp = store.graphStamp();
-  const saved = store.loadGraphSnapshot();
-  if (saved && saved.stamp === stamp) {
-    const index = deserializeIndex(saved.data);
-    if (index) return { index, from: 'snapshot' };
-  }
-  const index = buildGraphIndex(store);
-  store.saveGraphSnapshot(stamp, serializeIndex(index));
-  return { index, from: 'built' };
+  // One committed state of the case, though another process may commit meanwhile; the save never waits for a lock.
+  const { index, stamp, from } = store.consistentRead(() => {
+    const stamp = store.graphStamp();
+    const saved = store.loadGraphSnapshot();
+    const loaded = saved && saved.stamp === stamp ? deserializeIndex(saved.data) : undefined;
+    return loaded ? { index: loaded, stamp, from: 'snapshot' as const } : { index: buildGraphIndex(store), stamp, from: 'built' as const };
+  });
+  if (from === 'built') store.saveGraphSnapshot(stamp, serializeIndex(index));
+  return { index, from };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ImportProgress } from '../../api/import.js';
-import { type CliContext, progressLine } from '../shared.js';
+import { type CliContext, progressLine, waiting } from '../shared.js';
 
 export function registerImport(program: Command, cx: CliContext): void {
   const { io, json, withEngine, caseOption } = cx;
@@ -13,12 +13,18 @@ export function registerImport(program: Command, cx: CliContext): void {
     .option('--cluster <name>', 'Kubernetes imports: the cluster name')
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
     .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
+    .option('--supersede', 'also replace older exports of the same format and boundaries (a newer GAAD of the account, a newer kubectl export of the cluster)')
+    .option('--as-of <time>', "the case's reference time (ISO-8601) for date conditions and ages, kept for later imports; 'now' clears it")
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; supersede?: boolean; asOf?: string; json?: boolean }) => {
       await withEngine(opts.case, true, async (engine) => {
-        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}) };
-        const onProgress = io.errIsTty ? (p: ImportProgress) => io.err(`\r\x1b[K${progressLine(p)}`) : undefined;
-        const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options }, onProgress ? { onProgress, by: 'cli' } : { by: 'cli' });
+        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.supersede ? { supersede: true } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) };
+        // Progress on a terminal; elsewhere only the wait for another process writing the case is worth a line.
+        const onProgress = (p: ImportProgress) => {
+          if (io.errIsTty) io.err(`\r\x1b[K${progressLine(p)}`);
+          else if (p.phase === 'waiting') waiting(io, p.waitedMs ?? 0);
+        };
+        const result = await engine.importWithHooks({ files: files.map((path) => ({ path })), options }, { onProgress, by: 'cli' });
         if (io.errIsTty) io.err('\r\x1b[K');
         if (opts.json) return json(result);
         for (const s of result.sources) io.out(`imported ${s.fileName} as ${s.format}: ${s.counts.nodes} nodes, ${s.counts.edges} edges\n`);

@@ -11,7 +11,10 @@ import { statementsOf } from './policy.js';
 export const ADMIN_POLICY_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
 export interface AdminGrant {
+  /** The pathfinding.cloud id of the self-escalation (iam-007 …), or '*:*'. */
   technique: string;
+  /** The IAM actions it uses. */
+  actions: string[];
   reason: string;
   decision: Decision;
 }
@@ -42,8 +45,8 @@ export function isAdmin(ctx: DeriveContext, id: string): boolean {
 
 function grantsOf(model: AwsModel, p: Principal): AdminGrant[] {
   const grants: AdminGrant[] = [];
-  const add = (technique: string, reason: string, decision: Decision) => {
-    if (decision.verdict !== 'denied') grants.push({ technique, reason, decision });
+  const add = (technique: string, reason: string, decision: Decision, actions: string[] = []) => {
+    if (decision.verdict !== 'denied') grants.push({ technique, actions, reason, decision });
   };
   const who = `${p.kind === 'aws_user' ? 'user' : 'role'} ${p.name}`;
   add('*:*', `${who} is allowed every action on every resource (AdministratorAccess or equivalent).`, allOf(PROBES.map((a) => model.evaluate(p, a, '*'))));
@@ -52,34 +55,35 @@ function grantsOf(model: AwsModel, p: Principal): AdminGrant[] {
   // Rewriting its own policies only reaches past a permissions boundary that allows everything, or one it can remove.
   const unbounded = boundaryOpen(model, p);
   if (unbounded.verdict === 'denied') return grants;
-  const self = (technique: string, why: string, d: Decision) => add(technique, `${who} ${why}, which makes it administrator of its account.`, allOf([d, unbounded]));
+  // Self-escalations by their pathfinding.cloud id; the action is what the id stands for.
+  const self = (technique: string, why: string, d: Decision, action: string) => add(technique, `${who} ${why}, which makes it administrator of its account.`, allOf([d, unbounded]), [action]);
   const adminArn = { 'iam:policyarn': [ADMIN_POLICY_ARN] };
   if (p.kind === 'aws_user') {
-    self('iam:PutUserPolicy', 'can write an inline policy on itself', model.evaluate(p, 'iam:PutUserPolicy', p.arn));
-    self('iam:AttachUserPolicy', 'can attach AdministratorAccess to itself', model.evaluate(p, 'iam:AttachUserPolicy', p.arn, adminArn));
+    self('iam-007', 'can write an inline policy on itself', model.evaluate(p, 'iam:PutUserPolicy', p.arn), 'iam:PutUserPolicy');
+    self('iam-008', 'can attach AdministratorAccess to itself', model.evaluate(p, 'iam:AttachUserPolicy', p.arn, adminArn), 'iam:AttachUserPolicy');
     for (const g of p.groups) {
       const name = g.split('/').pop();
-      self('iam:PutGroupPolicy', `can write an inline policy on its group ${name}`, model.evaluate(p, 'iam:PutGroupPolicy', g));
-      self('iam:AttachGroupPolicy', `can attach AdministratorAccess to its group ${name}`, model.evaluate(p, 'iam:AttachGroupPolicy', g, adminArn));
+      self('iam-011', `can write an inline policy on its group ${name}`, model.evaluate(p, 'iam:PutGroupPolicy', g), 'iam:PutGroupPolicy');
+      self('iam-010', `can attach AdministratorAccess to its group ${name}`, model.evaluate(p, 'iam:AttachGroupPolicy', g, adminArn), 'iam:AttachGroupPolicy');
     }
     for (const [g, group] of model.groups) {
       if (p.groups.includes(g) || !grantsEverything(group.statements)) continue;
-      self('iam:AddUserToGroup', `can add itself to the group ${group.node.name}, which is allowed every action`, model.evaluate(p, 'iam:AddUserToGroup', g));
+      self('iam-013', `can add itself to the group ${group.node.name}, which is allowed every action`, model.evaluate(p, 'iam:AddUserToGroup', g), 'iam:AddUserToGroup');
     }
   } else {
-    self('iam:PutRolePolicy', 'can write an inline policy on itself', model.evaluate(p, 'iam:PutRolePolicy', p.arn));
-    self('iam:AttachRolePolicy', 'can attach AdministratorAccess to itself', model.evaluate(p, 'iam:AttachRolePolicy', p.arn, adminArn));
+    self('iam-005', 'can write an inline policy on itself', model.evaluate(p, 'iam:PutRolePolicy', p.arn), 'iam:PutRolePolicy');
+    self('iam-009', 'can attach AdministratorAccess to itself', model.evaluate(p, 'iam:AttachRolePolicy', p.arn, adminArn), 'iam:AttachRolePolicy');
   }
   const attached = new Set([...p.attachedPolicies, ...p.groups.flatMap((g) => (model.groups.get(g)?.node.props['attachedPolicies'] as string[] | undefined) ?? [])]);
   for (const arn of attached) {
     if (arn.includes(':iam::aws:policy/')) continue;
     const name = arn.split('/').pop();
-    self('iam:CreatePolicyVersion', `can publish a new default version of policy ${name}, which is attached to it`, model.evaluate(p, 'iam:CreatePolicyVersion', arn));
+    self('iam-001', `can publish a new default version of policy ${name}, which is attached to it`, model.evaluate(p, 'iam:CreatePolicyVersion', arn), 'iam:CreatePolicyVersion');
     const pol = model.policies.get(arn);
     const versions = Array.isArray(pol?.node.props['versions']) ? (pol.node.props['versions'] as Json[]) : [];
     const better = versions.find((v) => isJsonObject(v) && v['isDefault'] !== true && grantsEverything(statementsOf(v['document'], { label: '', location: arn, kind: 'identity' })));
     if (better && isJsonObject(better)) {
-      self('iam:SetDefaultPolicyVersion', `can make version ${String(better['versionId'])} of policy ${name} (attached to it, allowing everything) the default`, model.evaluate(p, 'iam:SetDefaultPolicyVersion', arn));
+      self('iam:SetDefaultPolicyVersion', `can make version ${String(better['versionId'])} of policy ${name} (attached to it, allowing everything) the default`, model.evaluate(p, 'iam:SetDefaultPolicyVersion', arn), 'iam:SetDefaultPolicyVersion');
     }
   }
   return grants;

@@ -62,3 +62,39 @@ function toLevel(level: string): AccessLevel {
   const parts = level.split(',').map((x) => x.trim());
   return ACCESS_LEVELS.find((l) => l !== 'Write' && parts.includes(l)) ?? 'Write';
 }
+
+export interface ResourceTypeInfo {
+  name: string;
+  /** The type's ARN format as a regular expression. */
+  arn: RegExp;
+}
+
+const resourceTypes = new Map<string, ResourceTypeInfo[]>();
+
+/** The resource types of a service with their ARN formats, from the same catalogue. */
+export function resourceTypesOf(service: string): ResourceTypeInfo[] {
+  const key = service.toLowerCase();
+  let list = resourceTypes.get(key);
+  if (!list) {
+    list = [];
+    if (/^[a-z0-9-]+$/.test(key) && allServices().includes(key)) {
+      const data = JSON.parse(readFileSync(join(root(), 'resourceTypes', `${key}.json`), 'utf8')) as Record<string, { key: string; arn: string }>;
+      for (const info of Object.values(data)) {
+        // ${Partition}, ${Region}, ${Account}, ${Name}: one ARN segment each (no ':' or '/'); a name that ends
+        // the ARN may hold '/' (SSM parameters, S3 keys).
+        const parts = info.arn.split(/(\$\{[^}]+\})/);
+        const last = parts.length - (parts[parts.length - 1] === '' ? 2 : 1);
+        const source = parts.map((part, i) => (part.startsWith('${') ? (i === last ? '.+' : '[^:/]*') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+        list.push({ name: info.key, arn: new RegExp(`^${source}$`) });
+      }
+    }
+    resourceTypes.set(key, list);
+  }
+  return list;
+}
+
+/** The resource types an ARN is of (several when formats overlap); [] when the catalogue has none matching. */
+export function resourceTypesOfArn(arn: string): string[] {
+  const service = arn.split(':')[2] ?? '';
+  return resourceTypesOf(service).filter((t) => t.arn.test(arn)).map((t) => t.name);
+}

@@ -26,6 +26,8 @@ export interface Principal {
   groups: string[];
   attachedPolicies: string[];
   vars: Variables;
+  /** The case's reference time (ms): aws:CurrentTime and aws:TokenIssueTime of this principal's requests. */
+  asOf: number;
 }
 
 export interface ScpLayer {
@@ -153,6 +155,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
         groups: groupArns,
         attachedPolicies: strings(node.props['attachedPolicies'] as Json),
         vars,
+        asOf: ctx.now.getTime(),
       });
     }
   }
@@ -266,7 +269,12 @@ export function substitute(pattern: string, vars: Variables): string | null | un
 }
 
 function inlineStatements(node: StoredNode, owner: string): Statement[] {
-  const list = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  // GAAD and templates list a principal's inline policies; outputs of one get-role-policy each store theirs under
+  // inlinePolicy:<name> (aws-iam-cli), so several files add up. A name listed both ways counts once.
+  const listed = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
+  const names = new Set(listed.map((p) => (isJsonObject(p) ? String(p['name'] ?? '') : '')));
+  const single = Object.entries(node.props).filter(([k]) => k.startsWith('inlinePolicy:') && !names.has(k.slice('inlinePolicy:'.length))).map(([, v]) => v);
+  const list = [...listed, ...single];
   return list.flatMap((pol) => {
     if (!isJsonObject(pol)) return [];
     const name = String(pol['name'] ?? '');
@@ -357,7 +365,7 @@ function buildContext(p: Principal, extra?: Record<string, string[] | null>): Re
   ]);
   if (p.kind === 'aws_role') values.delete('aws:userid');
   for (const [k, v] of Object.entries(extra ?? {})) values.set(k.toLowerCase(), v);
-  return { values, principalTags: p.tags };
+  return { values, principalTags: p.tags, asOf: p.asOf };
 }
 
 interface Match {

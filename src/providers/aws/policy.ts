@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../model/fragment.js';
 import type { Json, JsonObject } from '../../model/fragment.js';
+import { Glob } from '../../model/glob.js';
 
 // IAM policy language: statements normalised once, action/resource matching and condition evaluation with
 // three outcomes (true, false, unknown-offline). Matching follows the IAM reference: actions are case-insensitive,
@@ -84,12 +85,13 @@ export function strings(v: Json | undefined): string[] {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
-const globCache = new Map<string, RegExp>();
-function glob(pattern: string, flags: string): RegExp {
+const globCache = new Map<string, Glob>();
+function glob(pattern: string, flags: string): Glob {
   const key = `${flags}\n${pattern}`;
   let re = globCache.get(key);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+    // Not a RegExp: a policy of many wildcards would backtrack for minutes (model/glob.ts).
+    re = new Glob(pattern, { caseInsensitive: flags.includes('i') });
     globCache.set(key, re);
   }
   return re;
@@ -214,7 +216,16 @@ export interface RequestContext {
   values: Map<string, string[] | null>;
   /** Principal tags when the principal's tags are known (all of them: a missing tag is known absent). */
   principalTags?: Record<string, string>;
+  /**
+   * The case's reference time (ms since the epoch): the import time or the case's --as-of. An attacker's request
+   * is made then (aws:CurrentTime), with credentials it obtains then (aws:TokenIssueTime: a user's long-term key
+   * mints fresh ones with sts:GetSessionToken, a role's with AssumeRole), so date conditions on them are decided.
+   */
+  asOf?: number;
 }
+
+/** Condition keys that are a time an attacker's request carries: the reference time. */
+const REQUEST_TIMES = new Set(['aws:currenttime', 'aws:tokenissuetime']);
 
 const CALLER_CHOSEN = new Set([
   'sts:rolesessionname', 'sts:externalid', 'sts:sourceidentity', 'sts:transitivetagkeys',
@@ -243,6 +254,7 @@ export function evaluateCondition(block: ConditionBlock | undefined, ctx: Reques
         const tag = Object.entries(ctx.principalTags).find(([k]) => k.toLowerCase() === lower.slice('aws:principaltag/'.length));
         known = tag ? [tag[1]] : null;
       }
+      if (known === undefined && ctx.asOf !== undefined && REQUEST_TIMES.has(lower)) known = [new Date(ctx.asOf).toISOString()];
       if (known === undefined) {
         if (CALLER_CHOSEN.has(lower) || lower.startsWith('aws:requesttag/')) {
           out.chosen.push(text);
@@ -285,6 +297,20 @@ function applyOperator(rawOp: string, actual: string[] | null, expected: string[
     if (set === 'any') return 'false';
     return negated ? 'true' : 'false';
   }
+  if (base.startsWith('date')) {
+    // ISO-8601 or epoch seconds, as AWS accepts them; a value neither is undecidable.
+    const times = (list: string[]) => list.map((v) => (/^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v)));
+    const a = times(actual);
+    const e = times(expected);
+    if ([...a, ...e].some(Number.isNaN)) return 'unknown';
+    const cmp = dateOperator(base);
+    if (!cmp) return 'unknown';
+    const one = (t: number) => e.some((x) => cmp(t, x));
+    if (set === 'all') return a.every((t) => (negated ? !one(t) : one(t))) ? 'true' : 'false';
+    if (set === 'any') return a.some((t) => (negated ? !one(t) : one(t))) ? 'true' : 'false';
+    const hit = a.some(one);
+    return (negated ? !hit : hit) ? 'true' : 'false';
+  }
   const match = matcher(base);
   if (!match) return 'unknown';
   const one = (v: string) => expected.some((e) => match(v, e));
@@ -292,6 +318,24 @@ function applyOperator(rawOp: string, actual: string[] | null, expected: string[
   if (set === 'any') return actual.some((v) => (negated ? !one(v) : one(v))) ? 'true' : 'false';
   const hit = actual.some(one);
   return (negated ? !hit : hit) ? 'true' : 'false';
+}
+
+function dateOperator(op: string): ((actual: number, expected: number) => boolean) | undefined {
+  switch (op) {
+    case 'dateequals':
+    case 'datenotequals':
+      return (a, e) => a === e;
+    case 'datelessthan':
+      return (a, e) => a < e;
+    case 'datelessthanequals':
+      return (a, e) => a <= e;
+    case 'dategreaterthan':
+      return (a, e) => a > e;
+    case 'dategreaterthanequals':
+      return (a, e) => a >= e;
+    default:
+      return undefined;
+  }
 }
 
 function matcher(op: string): ((actual: string, expected: string) => boolean) | undefined {

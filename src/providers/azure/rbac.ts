@@ -1,4 +1,5 @@
 import type { AccessLevel } from '../../model/kinds.js';
+import { Glob } from '../../model/glob.js';
 
 // Azure RBAC knowledge shared by the ARM importer and the role-assignment rule.
 
@@ -39,11 +40,23 @@ export const BUILTIN_ROLES: Readonly<Record<string, RoleInfo>> = {
     permissions: perms(['*'], ['Microsoft.Authorization/*/Delete', 'Microsoft.Authorization/*/Write', 'Microsoft.Authorization/elevateAccess/Action', 'Microsoft.Blueprint/blueprintAssignments/write', 'Microsoft.Blueprint/blueprintAssignments/delete', 'Microsoft.Compute/galleries/share/action', 'Microsoft.Purview/consents/write', 'Microsoft.Purview/consents/delete', 'Microsoft.Resources/deploymentStacks/manageDenySetting/action', 'Microsoft.Subscription/cancel/action', 'Microsoft.Subscription/enable/action']),
   },
   'acdd72a7-3385-48ef-bd42-f606fba81ae7': { name: 'Reader', permissions: perms(['*/read']) },
-  '18d7d88d-d35e-4fb5-a5c3-7773c6a72d9d': { name: 'User Access Administrator', permissions: perms(['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*']) },
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': { name: 'User Access Administrator', permissions: perms(['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*']) },
   'f58310d9-a9f6-439a-9e8d-f62e7b41a168': {
     name: 'Role Based Access Control Administrator',
     permissions: perms(['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read', 'Microsoft.Support/*']),
   },
+  // Roles that reach compute identities and key vault contents (AzureHound lists assignments by role GUID only).
+  // Permissions abridged to the actions that matter here, as published in the built-in roles reference.
+  '9980e02c-c2be-4d73-94e8-173b1dc7cf3c': { name: 'Virtual Machine Contributor', permissions: perms(['Microsoft.Compute/virtualMachines/*', 'Microsoft.Compute/virtualMachineScaleSets/*', 'Microsoft.Compute/availabilitySets/*', 'Microsoft.Resources/deployments/*', '*/read']) },
+  'de139f84-1756-47ae-9be6-808fbbe84772': { name: 'Website Contributor', permissions: perms(['Microsoft.Web/sites/*', 'Microsoft.Web/serverFarms/join/action', 'Microsoft.Resources/deployments/*', '*/read']) },
+  '87a39d53-fc1b-424a-814c-f7e04687dc9e': { name: 'Logic App Contributor', permissions: perms(['Microsoft.Logic/*', 'Microsoft.Resources/deployments/*', '*/read']) },
+  'f353d9bd-d4a6-484e-a77a-8050b599b867': { name: 'Automation Contributor', permissions: perms(['Microsoft.Automation/automationAccounts/*', 'Microsoft.Resources/deployments/*', '*/read']) },
+  'ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8': { name: 'Azure Kubernetes Service Contributor Role', permissions: perms(['Microsoft.ContainerService/managedClusters/*', 'Microsoft.Resources/deployments/*', '*/read']) },
+  '1c0163c0-47e6-4577-8991-ea5c82e286e4': { name: 'Virtual Machine Administrator Login', permissions: [{ actions: ['Microsoft.Compute/virtualMachines/*/read'], notActions: [], dataActions: ['Microsoft.Compute/virtualMachines/login/action', 'Microsoft.Compute/virtualMachines/loginAsAdmin/action'], notDataActions: [] }] },
+  'f25e0fa2-a7c8-4377-a976-54943a77a395': { name: 'Key Vault Contributor', permissions: perms(['Microsoft.KeyVault/*', 'Microsoft.Resources/deployments/*', '*/read'], ['Microsoft.KeyVault/locations/deletedVaults/purge/action', 'Microsoft.KeyVault/hsmPools/*', 'Microsoft.KeyVault/managedHsms/*']) },
+  '00482a5a-887f-4fb3-b363-3b7fe8e74483': { name: 'Key Vault Administrator', permissions: [{ actions: ['Microsoft.KeyVault/*/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.Resources/deployments/*'], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/*'], notDataActions: [] }] },
+  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': { name: 'Key Vault Secrets Officer', permissions: [{ actions: ['Microsoft.KeyVault/*/read', 'Microsoft.Resources/deployments/*'], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/*'], notDataActions: [] }] },
+  '4633458b-17de-408a-b874-0445c86b69e6': { name: 'Key Vault Secrets User', permissions: [{ actions: [], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'], notDataActions: [] }] },
 };
 
 const BUILTIN_BY_NAME = new Map(Object.values(BUILTIN_ROLES).map((r) => [r.name.toLowerCase(), r]));
@@ -59,8 +72,7 @@ export function roleGuid(roleDefinitionId: string): string {
 
 /** ARM action patterns are case-insensitive and '*' matches any run of characters. */
 function matches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i');
-  return re.test(action);
+  return new Glob(pattern, { caseInsensitive: true, questionMark: false }).test(action);
 }
 
 export function allows(permissions: RolePermissions[], action: string): boolean {
@@ -74,9 +86,9 @@ export function canAssignRoles(permissions: RolePermissions[]): boolean {
 
 export function accessLevelOf(permissions: RolePermissions[]): AccessLevel {
   if (canAssignRoles(permissions)) return 'Permissions management';
-  const writes = permissions.some(
-    (p) => p.actions.some((a) => !/\/read$/i.test(a)) || p.dataActions.some((a) => !/\/read$/i.test(a)),
-  );
+  // Data-plane reads are actions too (Key Vault secrets/getSecret/action, …/readMetadata/action).
+  const reads = (a: string) => /\/read$/i.test(a) || /\/(get|read)[A-Za-z]*\/action$/i.test(a);
+  const writes = permissions.some((p) => p.actions.some((a) => !reads(a)) || p.dataActions.some((a) => !reads(a)));
   if (writes) return 'Write';
   return 'Read';
 }

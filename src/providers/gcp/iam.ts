@@ -15,6 +15,17 @@ export interface StoredBinding {
   at: string;
 }
 
+/**
+ * Every binding stored on a resource: its IAM policy (props.iamBindings, from an export of the whole policy) and the
+ * bindings infrastructure code declares on it without owning the policy (props.iamBindingsDeclared: Terraform's
+ * google_*_iam_member and _iam_binding), which add to the policy rather than replace it.
+ */
+export function storedBindings(props: Record<string, unknown>): unknown[] {
+  const full = props['iamBindings'];
+  const declared = props['iamBindingsDeclared'];
+  return [...(Array.isArray(full) ? full : []), ...(Array.isArray(declared) ? declared : [])];
+}
+
 export type MemberType = 'user' | 'serviceAccount' | 'group' | 'domain' | 'public' | 'convenience' | 'federated' | 'deleted';
 
 export interface Member {

@@ -1,5 +1,6 @@
 import { isObject } from '../../model/fragment.js';
 import type { Json } from '../../model/fragment.js';
+import { Glob } from '../../model/glob.js';
 
 // IRSA: the EKS pod-identity webhook gives a pod a projected token from the cluster's OIDC issuer (sub =
 // system:serviceaccount:<ns>:<name>, aud = sts.amazonaws.com unless the eks.amazonaws.com/audience annotation says
@@ -90,8 +91,8 @@ function compare(op: string, values: string[], actual: string): boolean | undefi
   }
 }
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+function glob(pattern: string): Glob {
+  return new Glob(pattern);
 }
 
 function actionMatches(action: unknown, notAction: unknown): boolean {

@@ -77,6 +77,8 @@ function tokenize(text: string): Token[] {
       tokens.push({ type: 'ident', text: text.slice(start, i), line, column: start - lineStart + 1 });
     } else if (/[0-9-]/.test(c)) {
       const start = i;
+      // The first character is taken as it is: a '-' alone must not stop the reader where it stands.
+      i++;
       while (i < text.length && /[\w.]/.test(text[i]!)) i++;
       tokens.push({ type: 'number', text: text.slice(start, i), line, column: start - lineStart + 1 });
     } else fail(`unexpected character ${JSON.stringify(c)}`);

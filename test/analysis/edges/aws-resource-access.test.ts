@@ -90,19 +90,19 @@ describe('aws-resource-access', () => {
     expect(c.edge(arn(A, 'user', 'u'), secret, 'CAN_ACCESS')).toBeUndefined();
   });
 
-  it('a Deny with NotPrincipal denies everyone not listed; a listed role needs its account listed too, and a boundary defeats the exception', async () => {
+  it('a Deny with NotPrincipal denies everyone not listed; a listed role needs a session and its account listed too, and a boundary defeats the exception', async () => {
     const reads = [doc(allow('s3:GetObject', `${bucket}/*`))];
     const roles = ['listed', 'listed-no-account', 'bounded', 'other'].map((name) => ({ name, trust: doc(), policies: reads, ...(name === 'bounded' ? { boundary: `arn:aws:iam::${A}:policy/limit` } : {}) }));
     const notPrincipalDeny = (listed: string[]): JsonObject => ({ Effect: 'Deny', NotPrincipal: { AWS: listed }, Action: 's3:*', Resource: [bucket, `${bucket}/*`] });
     const withAccount = await awsCase(
       [gaad(A, { roles, policies: [{ name: 'limit', document: doc(allow('s3:*')) }] })],
-      [resources({ bucketPolicy: doc(notPrincipalDeny([`arn:aws:iam::${A}:root`, arn(A, 'role', 'listed'), arn(A, 'role', 'bounded')])) })],
+      [resources({ bucketPolicy: doc(notPrincipalDeny([`arn:aws:iam::${A}:root`, arn(A, 'role', 'listed'), `arn:aws:sts::${A}:assumed-role/listed/app`, arn(A, 'role', 'bounded'), `arn:aws:sts::${A}:assumed-role/bounded/app`])) })],
     );
     expect(withAccount.edge(arn(A, 'role', 'listed'), bucket, 'CAN_ACCESS')?.conditional).toBe(false);
     expect(withAccount.edge(arn(A, 'role', 'other'), bucket, 'CAN_ACCESS')).toBeUndefined();
     expect(withAccount.edge(arn(A, 'role', 'bounded'), bucket, 'CAN_ACCESS')).toBeUndefined();
     // Without the account in NotPrincipal, AWS may deny the whole account first: the access is only conditional.
-    const noAccount = await awsCase([gaad(A, { roles })], [resources({ bucketPolicy: doc(notPrincipalDeny([arn(A, 'role', 'listed-no-account')])) })]);
+    const noAccount = await awsCase([gaad(A, { roles })], [resources({ bucketPolicy: doc(notPrincipalDeny([arn(A, 'role', 'listed-no-account'), `arn:aws:sts::${A}:assumed-role/listed-no-account/app`])) })]);
     const e = noAccount.edge(arn(A, 'role', 'listed-no-account'), bucket, 'CAN_ACCESS');
     expect(e?.conditional).toBe(true);
     expect(String(e?.props.conditional)).toContain(`not its account ${A}`);

@@ -3,6 +3,8 @@ import { awsGaad } from '../../../src/importers/aws-gaad.js';
 import { createInput } from '../../../src/importers/input.js';
 import type { GraphFragment, Json, JsonObject } from '../../../src/model/fragment.js';
 import type { EdgeKind } from '../../../src/model/kinds.js';
+import type { NodeKind } from '../../../src/model/kinds.js';
+import { inventoryMarker } from '../../../src/providers/aws/inventory.js';
 import { CaseStore, type StoredEdge } from '../../../src/store/case-store.js';
 import { parseAll, tempCase } from '../../helpers.js';
 
@@ -66,7 +68,8 @@ export interface RoleSpec {
   trust: Doc;
   policies?: Doc[];
   attached?: string[];
-  profile?: boolean;
+  /** An instance profile holding the role: true names it after the role, a string names it. */
+  profile?: boolean | string;
   boundary?: string;
   path?: string;
 }
@@ -81,6 +84,8 @@ export interface PolicySpec {
   /** Non-default older versions. */
   older?: Doc[];
 }
+
+const profileName = (r: RoleSpec) => (typeof r.profile === 'string' ? r.profile : r.name);
 
 /** A get-account-authorization-details document, as the AWS CLI prints it. */
 export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSpec[]; groups?: GroupSpec[]; policies?: PolicySpec[] }): JsonObject {
@@ -117,7 +122,7 @@ export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSp
       CreateDate: '2024-01-01T00:00:00Z',
       AssumeRolePolicyDocument: r.trust,
       InstanceProfileList: r.profile
-        ? [{ Path: '/', InstanceProfileName: r.name, InstanceProfileId: `AIPA${account}${i}`, Arn: arn(account, 'instance-profile', r.name), CreateDate: '2024-01-01T00:00:00Z', Roles: [{ Arn: arn(account, 'role', r.name), RoleName: r.name }] }]
+        ? [{ Path: '/', InstanceProfileName: profileName(r), InstanceProfileId: `AIPA${account}${i}`, Arn: arn(account, 'instance-profile', profileName(r)), CreateDate: '2024-01-01T00:00:00Z', Roles: [{ Arn: arn(account, 'role', r.name), RoleName: r.name }] }]
         : [],
       RolePolicyList: inline(r.policies),
       AttachedManagedPolicies: attached(r.attached),
@@ -143,3 +148,17 @@ export function gaad(account: string, spec: { users?: UserSpec[]; roles?: RoleSp
     })),
   };
 }
+
+/** An inventory of one resource kind in account A: the resource runs with the role; the account is marked inventoried. */
+export function inventory(kind: NodeKind, resourceArn: string, roleArn: string | undefined, account = A): GraphFragment {
+  const uses = roleArn ? [{ from: resourceArn, to: roleArn, kind: 'USES_ROLE' as const }] : [];
+  return {
+    nodes: [
+      { id: resourceArn, kind, name: resourceArn.split(/[:/]/).pop()!, boundary: `aws:account:${account}`, props: roleArn ? { role: roleArn } : {} },
+      { id: `aws:account:${account}`, kind: 'aws_account', name: account, stub: true, props: { accountId: account, [inventoryMarker(kind)]: true } },
+    ],
+    edges: uses,
+    warnings: [],
+  };
+}
+

@@ -1,0 +1,146 @@
+import type { Evidence } from '../../model/fragment.js';
+import { ACCESS_LEVELS, type AccessLevel, type NodeKind } from '../../model/kinds.js';
+import type { StoredNode } from '../../store/case-store.js';
+import { actionsOf, resourceTypesOfArn, type ActionInfo } from '../../providers/aws/catalog.js';
+import { edgeProps, kindWord } from '../../providers/aws/emit.js';
+import { accountOf, arnOf } from '../../providers/aws/inventory.js';
+import { awsModel, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { resourcePatternMatches, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
+import { principalNaming } from '../../providers/aws/principal-match.js';
+import { decideOnResource, resourcePolicyOf } from '../../providers/aws/resource-decision.js';
+import type { DeriveContext, EdgeRule } from './types.js';
+
+// Access to the other resources of the case (functions, instances, stacks, projects, notebooks, task
+// definitions, endpoints, and any resource a policy names: tables, queues, parameters …), at the highest access
+// level a principal holds on each. The actions tried are the catalogue's actions on the resource's type (read
+// from its ARN). Candidates are the principals whose grants name the resource, by its ARN or a pattern that
+// matches it, and those its resource policy names; a grant on every resource of a service ("*") is not drawn to
+// each one (it is the principal's reach over the whole service, and would multiply edges by every resource).
+
+const KINDS: NodeKind[] = ['aws_lambda', 'aws_instance', 'aws_cfn_stack', 'aws_codebuild_project', 'aws_sagemaker_notebook', 'aws_ecs_task_definition', 'aws_glue_dev_endpoint', 'aws_resource'];
+const POLICY_PROP: Partial<Record<NodeKind, string>> = { aws_lambda: 'resourcePolicy' };
+
+interface Naming {
+  literal: Map<string, Set<Principal>>;
+  /** Patterns (not "*") by service: each matched against the service's resources. */
+  patterns: Map<string, { pattern: string; p: Principal }[]>;
+}
+
+/** Who names what: one pass over every principal's allow statements. */
+function namingIndex(model: AwsModel): Naming {
+  const literal = new Map<string, Set<Principal>>();
+  const patterns = new Map<string, { pattern: string; p: Principal }[]>();
+  for (const p of model.principals) {
+    for (const s of p.identity) {
+      if (s.effect !== 'Allow' || !s.resources || s.notResource) continue;
+      for (const raw of s.resources) {
+        const r = raw.includes('${') ? substitute(raw, p.vars) : raw;
+        if (typeof r !== 'string' || r === '*' || !r.startsWith('arn:')) continue;
+        if (/[*?]/.test(r)) {
+          const service = r.split(':')[2] ?? '';
+          if (!service || /[*?]/.test(service)) continue;
+          const list = patterns.get(service) ?? [];
+          list.push({ pattern: r, p });
+          patterns.set(service, list);
+        } else {
+          let set = literal.get(r);
+          if (!set) literal.set(r, (set = new Set()));
+          set.add(p);
+        }
+      }
+    }
+  }
+  return { literal, patterns };
+}
+
+export const awsNamedResourceAccess: EdgeRule = {
+  id: 'aws-named-resource-access',
+  description: 'Access of IAM principals to the other AWS resources of the case (functions, instances, stacks, tables, queues, parameters …) that their grants name, at the highest access level.',
+  emits: ['CAN_ACCESS'],
+  derive(ctx) {
+    const model = awsModel(ctx);
+    let index: Naming | undefined;
+    for (const kind of KINDS) {
+      for (const node of ctx.nodesOfKind(kind)) {
+        const arn = arnOf(node);
+        const types = resourceTypesOfArn(arn);
+        if (!types.length) continue;
+        const service = arn.split(':')[2]!;
+        const actions = actionsOf(service).filter((a) => a.resourceTypes.some((t) => types.includes(t)));
+        if (!actions.length) continue;
+        index ??= namingIndex(model);
+        const candidates = new Set<Principal>(index.literal.get(arn) ?? []);
+        for (const { pattern, p } of index.patterns.get(service) ?? []) if (resourcePatternMatches(pattern, arn, p.vars) === true) candidates.add(p);
+        const prop = POLICY_PROP[kind];
+        const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
+        for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
+        // The resource's actions by access level, highest first: most principals stop at the first one allowed.
+        const levels = [...ACCESS_LEVELS].sort((x, y) => rank(y) - rank(x)).map((level) => ({ level, actions: actions.filter((x) => x.accessLevel === level) })).filter((l) => l.actions.length);
+        for (const p of candidates) access(ctx, model, node, arn, policy, p, levels);
+      }
+    }
+  },
+};
+
+const rank = (l: AccessLevel) => ACCESS_LEVELS.indexOf(l);
+
+/** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[]): void {
+  // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
+  const service = arn.split(':')[2]!;
+  const relevant = [
+    ...p.identity.filter((s) => s.effect === 'Allow' && touches(s, service) && coversArn(s, arn, p)),
+    ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
+  ];
+  if (!relevant.length) return;
+  const account = accountOf(node);
+  // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
+  let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
+  let budget = 8;
+  search: for (const { level, actions } of levels) {
+    for (const a of actions) {
+      if (!relevant.some((s) => statementCoversAction(s, a.action))) continue;
+      if (budget-- <= 0) break search;
+      const d = decideOnResource(model, p, a.action, { arn, account, policy, label: node.name });
+      if (d.verdict === 'denied') continue;
+      if (!best) best = { level, decision: d, actions: [a.action] };
+      else if (best.level === level) best.actions.push(a.action);
+      if (d.verdict === 'allowed') {
+        if (best.decision.verdict !== 'allowed') best = { level, decision: d, actions: [a.action] };
+        break search;
+      }
+    }
+  }
+  if (!best) return;
+  const evidence: Evidence[] = best.decision.evidence.slice(0, 12);
+  const cross = account !== undefined && account !== p.account;
+  ctx.emitEdge({
+    from: p.id,
+    to: node.id,
+    kind: 'CAN_ACCESS',
+    props: edgeProps(
+      `${kindWord(p.kind)} ${p.name} has ${best.level} access to ${node.name} (e.g. ${best.actions.join(', ')})${cross ? ', granted on both sides of the account boundary' : ''}.`,
+      `${arn.split(':')[2]}:${best.level}`,
+      evidence,
+      best.decision.conditions,
+      { accessLevel: best.level, actions: best.actions },
+    ),
+  });
+}
+
+/** Whether an allow statement can name an action of the service at all (before any resource is tested). */
+function touches(s: Statement, service: string): boolean {
+  let memo = touchMemo.get(s);
+  if (!memo) touchMemo.set(s, (memo = new Map()));
+  let v = memo.get(service);
+  if (v === undefined) memo.set(service, (v = s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a))));
+  return v;
+}
+const touchMemo = new WeakMap<Statement, Map<string, boolean>>();
+
+/** Resource match for one ARN without remembering it (each resource is asked about once per principal). */
+function coversArn(s: Statement, arn: string, p: Principal): boolean {
+  if (!s.resources) return true;
+  const hit = s.resources.some((r) => resourcePatternMatches(r, arn, p.vars) !== false);
+  return s.notResource ? !hit : hit;
+}

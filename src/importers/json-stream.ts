@@ -1,0 +1,325 @@
+// One JSON document read as a stream: the caller says which containers to walk into (the root, "Records", "items",
+// "graph.nodes"…), and every other value is handed over parsed, one at a time, with its JSON path and its line and
+// column. Memory holds one value, never the file, so a CloudTrail log or a Kubernetes List of any size can be read.
+// The structure walked into is checked here; each value is parsed by JSON.parse (native, fast). Nesting depth and
+// value size are capped while scanning, so a hostile file is refused with its place before anything recurses.
+// (stream-json builds the same thing from per-token objects, reports no positions and says it is not meant for
+// untrusted input; this scanner only needs to find where values start and end.)
+import { ImportError, jsonPath } from './errors.js';
+import { jsonSyntaxError, placeIn } from './json-syntax.js';
+import { sizeText, type InputLimits } from './limits.js';
+
+export type JsonPathParts = (string | number)[];
+
+/**
+ * What to do with the value at a path: walk into it (objects and arrays), hand it over parsed, pass over it, or (a
+ * string, of any length) hand its raw content, escapes as written, to the sink chunk by chunk.
+ */
+export type StreamChoice = 'descend' | 'emit' | 'skip' | 'sink';
+
+/** Where the content of strings chosen 'sink' goes, in pieces, without ever being held whole. */
+export interface StringSink {
+  chunk(path: JsonPathParts, raw: Buffer): void;
+  end(path: JsonPathParts): void;
+}
+
+export interface StreamedValue {
+  path: JsonPathParts;
+  value: unknown;
+  /** Where the value starts in the file. */
+  line: number;
+  column: number;
+}
+
+interface Frame {
+  array: boolean;
+  /** The key of the member being read (objects) or the index of the element (arrays). */
+  at: string | number;
+  /** What the next significant character may be. */
+  expect: 'first' | 'key' | 'colon' | 'value' | 'next';
+}
+
+const WS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
+const DELIM = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d]) DELIM[c] = 1;
+
+/** Push-style scanner: feed chunks, collect the values each chunk completes. */
+export class JsonStreamScanner {
+  private readonly frames: Frame[] = [];
+  private rootDone = false;
+  private rootStarted = false;
+  private line = 1;
+  private lineStart = 0;
+  private base = 0;
+  private bomChecked = false;
+  // A value (or key) being collected across chunks, or a string being poured into the sink.
+  private mode: 'structure' | 'key' | 'value' | 'sink' = 'structure';
+  private pieces: Buffer[] = [];
+  private size = 0;
+  private kind: 'container' | 'string' | 'scalar' = 'scalar';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private emit = true;
+  private start = { line: 1, column: 1 };
+  private path: JsonPathParts = [];
+
+  constructor(
+    private readonly fileName: string,
+    private readonly choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice,
+    private readonly limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
+    private readonly sink?: StringSink,
+  ) {}
+
+  push(chunk: Buffer, out: StreamedValue[]): void {
+    let i = 0;
+    if (!this.bomChecked) {
+      this.bomChecked = true;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    }
+    const n = chunk.length;
+    let from = i;
+    while (i < n) {
+      if (this.mode === 'structure') {
+        i = this.structure(chunk, i);
+        from = i;
+        continue;
+      }
+      if (this.mode === 'sink') {
+        // Past the opening quote on the first call; the content goes out as it comes, up to the closing quote.
+        const first = this.size === 0;
+        const begin = first ? i + 1 : i;
+        const end = this.stringEnd(chunk, begin, true);
+        const stop = end === -1 ? n : end - 1;
+        if (stop > begin) this.sink!.chunk(this.path, chunk.subarray(begin, stop));
+        this.size += stop - begin + (first ? 1 : 0);
+        if (end === -1) break;
+        i = end;
+        this.mode = 'structure';
+        this.sink!.end(this.path);
+        from = i;
+        continue;
+      }
+      // Collecting a key or a value: find where it ends in this chunk.
+      const end = this.mode === 'key' ? this.stringEnd(chunk, i) : this.valueEnd(chunk, i);
+      const stop = end === -1 ? n : end;
+      this.size += stop - from;
+      if (this.size > this.limits.maxLineBytes) {
+        throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+      }
+      this.pieces.push(chunk.subarray(from, stop));
+      if (end === -1) break;
+      i = end;
+      this.finish(out);
+      from = i;
+    }
+    this.base += n;
+  }
+
+  end(out: StreamedValue[]): void {
+    if (this.mode === 'value' && this.kind === 'scalar') this.finish(out);
+    if (this.rootDone && this.mode === 'structure' && this.frames.length === 0) return;
+    if (!this.rootStarted) throw new ImportError(this.fileName, 'invalid JSON: the file holds no value', this.where());
+    throw new ImportError(this.fileName, 'invalid JSON: the file ends in the middle of a value (truncated?)', this.where());
+  }
+
+  private where(offset = this.base): string {
+    return `line ${this.line}, column ${offset - this.lineStart + 1}`;
+  }
+
+  private fail(detail: string, chunkOffset: number): never {
+    throw new ImportError(this.fileName, `invalid JSON: ${detail}`, this.where(this.base + chunkOffset));
+  }
+
+  private newline(chunkOffset: number): void {
+    this.line++;
+    this.lineStart = this.base + chunkOffset + 1;
+  }
+
+  /** Reads structure (whitespace, punctuation) up to the start of a key or of a value not walked into. */
+  private structure(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (WS[c]) {
+        if (c === 0x0a) this.newline(i);
+        continue;
+      }
+      const top = this.frames[this.frames.length - 1];
+      if (!top) {
+        if (this.rootDone) this.fail('text after the end of the JSON value', i);
+        this.rootStarted = true;
+        return this.beginValue(chunk, i);
+      }
+      if (top.expect === 'first' || top.expect === 'next') {
+        if (c === (top.array ? 0x5d : 0x7d)) {
+          this.frames.pop();
+          continue;
+        }
+        if (top.expect === 'next') {
+          if (c !== 0x2c) this.fail(`'${top.array ? ']' : '}'}' or ',' was expected`, i);
+          if (top.array) (top.at as number)++;
+          top.expect = top.array ? 'value' : 'key';
+          continue;
+        }
+        top.expect = top.array ? 'value' : 'key';
+      }
+      if (top.expect === 'key') {
+        if (c !== 0x22) this.fail('a property name was expected', i);
+        this.mode = 'key';
+        this.path = this.pathHere();
+        this.pieces = [];
+        this.size = 0;
+        this.escaped = false;
+        this.start = { line: this.line, column: this.base + i - this.lineStart + 1 };
+        return i;
+      }
+      if (top.expect === 'colon') {
+        if (c !== 0x3a) this.fail("':' was expected", i);
+        top.expect = 'value';
+        continue;
+      }
+      return this.beginValue(chunk, i);
+    }
+    return i;
+  }
+
+  private pathHere(): JsonPathParts {
+    return this.frames.map((f) => f.at);
+  }
+
+  private beginValue(chunk: Buffer, i: number): number {
+    const c = chunk[i]!;
+    const path = this.pathHere();
+    const container = c === 0x7b || c === 0x5b;
+    const choice = this.choose(path, container, c === 0x5b);
+    const top = this.frames[this.frames.length - 1];
+    if (top) top.expect = 'next';
+    else this.rootDone = true;
+    if (container && choice === 'descend') {
+      if (this.frames.length + 1 > this.limits.maxDepth) this.fail(`nested deeper than ${this.limits.maxDepth} levels`, i);
+      this.frames.push({ array: c === 0x5b, at: c === 0x5b ? 0 : '', expect: 'first' });
+      return i + 1;
+    }
+    if (c === 0x5d || c === 0x7d || c === 0x2c || c === 0x3a) this.fail('a value was expected', i);
+    if (choice === 'sink' && c === 0x22 && this.sink) {
+      this.mode = 'sink';
+      this.path = path;
+      this.pieces = [];
+      this.size = 0;
+      this.escaped = false;
+      return i;
+    }
+    this.mode = 'value';
+    this.kind = container ? 'container' : c === 0x22 ? 'string' : 'scalar';
+    this.emit = choice !== 'skip';
+    this.path = path;
+    this.pieces = [];
+    this.size = 0;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.start = { line: this.line, column: this.base + i - this.lineStart + 1 };
+    return i;
+  }
+
+  /** Index just past the closing quote of the key (or sink string) being read, or -1 when the chunk ends first. */
+  private stringEnd(chunk: Buffer, i: number, started = false): number {
+    // The opening quote is at i on the first call.
+    if (!started && this.size === 0 && this.pieces.length === 0) i++;
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (this.escaped) this.escaped = false;
+      else if (c === 0x5c) this.escaped = true;
+      else if (c === 0x22) return i + 1;
+      else if (c === 0x0a) this.newline(i);
+    }
+    return -1;
+  }
+
+  /** Index just past the end of the value being collected, or -1 when the chunk ends first. */
+  private valueEnd(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    if (this.kind === 'scalar') {
+      for (; i < n; i++) if (DELIM[chunk[i]!]) return i;
+      return -1;
+    }
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        // Jump to the next quote or backslash: string content is most of an export's bytes.
+        const q = chunk.indexOf(0x22, i);
+        const b = chunk.indexOf(0x5c, i);
+        const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
+        if (next === -1) return -1;
+        i = next;
+        if (chunk[i] === 0x5c) this.escaped = true;
+        else {
+          this.inString = false;
+          if (this.kind === 'string') return i + 1;
+        }
+        continue;
+      }
+      if (c === 0x22) {
+        this.inString = true;
+        continue;
+      }
+      if (c === 0x0a) this.newline(i);
+      else if (c === 0x7b || c === 0x5b) {
+        if (++this.depth + this.frames.length > this.limits.maxDepth) this.fail(`nested deeper than ${this.limits.maxDepth} levels`, i);
+      } else if (c === 0x7d || c === 0x5d) {
+        if (--this.depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** A key or value is complete: parse it and hand it over (or note the key). */
+  private finish(out: StreamedValue[]): void {
+    const mode = this.mode;
+    this.mode = 'structure';
+    const text = (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString('utf8');
+    this.pieces = [];
+    if (mode === 'key') {
+      const top = this.frames[this.frames.length - 1]!;
+      top.at = this.parse(text) as string;
+      top.expect = 'colon';
+      return;
+    }
+    if (!this.emit) return;
+    out.push({ path: this.path, value: this.parse(text), line: this.start.line, column: this.start.column });
+  }
+
+  private parse(text: string): unknown {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      const { detail, offset } = jsonSyntaxError(text);
+      throw new ImportError(this.fileName, `invalid JSON: ${detail}`, placeIn(text, offset, this.start));
+    }
+  }
+}
+
+/** Streams a JSON document's values as `choose` selects them (see JsonStreamScanner). */
+export async function* streamJson(
+  fileName: string,
+  chunks: AsyncIterable<Buffer>,
+  choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice,
+  limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
+): AsyncIterable<StreamedValue> {
+  const scanner = new JsonStreamScanner(fileName, choose, limits);
+  const out: StreamedValue[] = [];
+  for await (const chunk of chunks) {
+    scanner.push(chunk, out);
+    for (const v of out) yield v;
+    out.length = 0;
+  }
+  scanner.end(out);
+  yield* out;
+}

@@ -1,0 +1,132 @@
+// JSON text checks shared by whole-file parsing, JSON-lines and streamed documents: nesting depth without
+// recursion, and syntax errors described in words with their line and column (never the engine's message).
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ImportError, SeveralJsonValuesError } from './errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
+
+/**
+ * The offset of the first '[' or '{' that opens a container nested deeper than `max` (strings skipped), or -1.
+ * A parser may be iterative, but the code that walks what it returns (importers, JSON.stringify when a value is
+ * stored) recurses: a file of a million '[' must be refused with its place instead of overflowing the stack.
+ * Linear, and fast on long strings: their content is skipped with indexOf.
+ */
+export function tooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  const n = text.length;
+  // Where the next line break is: a string ends there too (JSON strings hold none; this is where jsonc-parser, which
+  // describes syntax errors, ends one), so a broken quote cannot hide nesting from this count.
+  let newline = text.indexOf('\n');
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      if (newline !== -1 && newline < i) newline = text.indexOf('\n', i);
+      i = stringEnd(text, i, newline);
+      if (i === -1) return -1;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
+}
+
+/** The index of the quote that closes the string opened at `open` (or of the line break that ends it), -1 at the end. */
+function stringEnd(text: string, open: number, newline: number): number {
+  let at = open;
+  for (;;) {
+    at = text.indexOf('"', at + 1);
+    if (newline !== -1 && (at === -1 || newline < at)) return newline;
+    if (at === -1) return -1;
+    let backslashes = 0;
+    for (let j = at - 1; j > open && text.charCodeAt(j) === 0x5c; j--) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+}
+
+const JSON_ERROR_WORDS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'a number is not written as JSON writes numbers',
+  ValueExpected: 'a value was expected',
+  ColonExpected: "':' was expected",
+  CommaExpected: "',' was expected",
+  CloseBraceExpected: "'}' was expected",
+  CloseBracketExpected: "']' was expected",
+  PropertyNameExpected: 'a property name was expected',
+  EndOfFileExpected: 'text after the end of the JSON value',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfComment: 'a comment is not closed',
+  UnexpectedEndOfNumber: 'a number is not finished',
+  InvalidUnicode: 'an invalid \\u escape',
+  InvalidEscapeCharacter: 'an invalid escape in a string',
+  InvalidCharacter: 'a control character inside a string',
+  InvalidCommentToken: 'comments are not JSON',
+};
+
+/**
+ * What is wrong with a JSON text JSON.parse refused, in words, and where: a second, error-tolerant pass
+ * (jsonc-parser) finds the offset V8's message does not always give. Call it only on text within the depth limit.
+ */
+export function jsonSyntaxError(text: string): { detail: string; offset: number } {
+  const errors: ParseError[] = [];
+  try {
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // jsonc-parser recurses: on text nested deeper than a check before it saw, say less rather than overflow.
+    return { detail: 'not valid JSON (nested too deep to say where)', offset: errors[0]?.offset ?? 0 };
+  }
+  const first = errors[0];
+  const offset = first?.offset ?? text.length;
+  if (offset >= text.trimEnd().length) return { detail: 'the text ends in the middle of a value (truncated?)', offset };
+  const code = first ? printParseErrorCode(first.error) : 'InvalidSymbol';
+  return { detail: JSON_ERROR_WORDS[code] ?? 'not valid JSON here', offset };
+}
+
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lastBreak = -1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lastBreak = i;
+  }
+  return { line, column: offset - lastBreak };
+}
+
+/** Shifts a place inside a value to the file: the value starts at (line, column) of the file. */
+export function placeIn(text: string, offset: number, start: { line: number; column: number } = { line: 1, column: 1 }): string {
+  const at = lineColumn(text, offset);
+  return `line ${start.line + at.line - 1}, column ${at.line === 1 ? start.column + at.column - 1 : at.column}`;
+}
+
+/**
+ * JSON.parse with the limits: nesting deeper than allowed is refused first, and a syntax error becomes an
+ * ImportError naming line and column. `start` is where the text begins in its file (a line of JSON-lines, a record).
+ */
+export function parseJsonText(fileName: string, text: string, limits: Pick<InputLimits, 'maxDepth'> = DEFAULT_LIMITS, start?: { line: number; column: number }): unknown {
+  const deep = tooDeepAt(text, limits.maxDepth);
+  if (deep !== -1) throw new ImportError(fileName, `invalid JSON: nested deeper than ${limits.maxDepth} levels`, placeIn(text, deep, start));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const { detail, offset } = jsonSyntaxError(text);
+    // A complete value followed by another: JSON-lines or appended documents, which a one-document format is not.
+    if (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected'] && /^\s*[{[]/.test(text.slice(offset))) {
+      throw new SeveralJsonValuesError(fileName, placeIn(text, offset));
+    }
+    const whole = !start && detail.startsWith('the text ends') ? 'the file ends in the middle of a value (truncated?)' : detail;
+    throw new ImportError(fileName, `invalid JSON: ${whole}`, placeIn(text, offset, start));
+  }
+}
+
+/**
+ * JSON held inside a value (a policy document as a string, a CloudTrailEvent): parsed within the depth limit, or
+ * what is wrong with it in words and where (a character offset into the value), never the engine's message.
+ */
+export function parseEmbeddedJson(text: string, maxDepth: number = DEFAULT_LIMITS.maxDepth): { value: unknown } | { error: string } {
+  const deep = tooDeepAt(text, maxDepth);
+  if (deep !== -1) return { error: `nested deeper than ${maxDepth} levels (character ${deep + 1})` };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    const { detail, offset } = jsonSyntaxError(text);
+    return { error: `${detail} (character ${offset + 1})` };
+  }
+}

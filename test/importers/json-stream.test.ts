@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ImportError } from '../../src/importers/errors.js';
+import { JsonStreamScanner, type JsonPathParts, type StreamChoice, type StreamedValue } from '../../src/importers/json-stream.js';
+
+const LIMITS = { maxDepth: 50, maxLineBytes: 1 << 20 };
+
+function scan(text: string | Buffer, choose: (p: JsonPathParts, c: boolean) => StreamChoice, cuts: number[] = [], limits = LIMITS): StreamedValue[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const s = new JsonStreamScanner('f.json', choose, limits);
+  const out: StreamedValue[] = [];
+  let at = 0;
+  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length)].sort((a, b) => a - b)) {
+    s.push(bytes.subarray(at, cut), out);
+    at = cut;
+  }
+  s.push(bytes.subarray(at), out);
+  s.end(out);
+  return out;
+}
+
+const records = (p: JsonPathParts) => (p.length === 0 || (p.length === 1 && p[0] === 'Records') ? 'descend' : 'emit');
+
+function errorOf(fn: () => unknown): ImportError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ImportError) return err;
+    throw err;
+  }
+  throw new Error('no error');
+}
+
+describe('streamed JSON documents', () => {
+  it('hands over the records of a Records array one by one, with their paths and lines, and the other members', () => {
+    const text = '{"Records": [\n {"a": 1},\n {"b": "x\\"]}"}\n ], "Next": null, "n": -1.5e3}';
+    const out = scan(text, records);
+    expect(out.map((v) => [v.path, v.value, v.line])).toEqual([
+      [['Records', 0], { a: 1 }, 2],
+      [['Records', 1], { b: 'x"]}' }, 3],
+      [['Next'], null, 4],
+      [['n'], -1500, 4],
+    ]);
+  });
+
+  it('gives the same values however the bytes are cut into chunks', () => {
+    const value = fc.jsonValue({ maxDepth: 4 });
+    fc.assert(
+      fc.property(fc.record({ Records: fc.array(value, { maxLength: 6 }), other: value }), fc.array(fc.nat(400), { maxLength: 8 }), fc.boolean(), (doc, cuts, pretty) => {
+        const text = JSON.stringify(doc, null, pretty ? 2 : undefined);
+        const out = scan(text, records, cuts);
+        const expected = JSON.parse(text) as { Records: unknown[]; other: unknown };
+        expect(out.filter((v) => v.path[0] === 'Records').map((v) => v.value)).toEqual(expected.Records);
+        expect(out.find((v) => v.path[0] === 'other')?.value).toEqual(expected.other);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('walks into nested arrays it is told to, skips what it is told to, and reads a root array', () => {
+    const text = '{"metadata": {"k": 1}, "graph": {"nodes": [{"id": 1}, {"id": 2}], "edges": [{"e": 1}]}}';
+    const choose = (p: JsonPathParts): StreamChoice => (p.length === 0 || p[0] === 'graph' && p.length <= 2 ? 'descend' : p[1] === 'edges' ? 'skip' : 'emit');
+    expect(scan(text, choose).map((v) => jsonPathOf(v.path))).toEqual(['metadata', 'graph.nodes.0', 'graph.nodes.1']);
+    expect(scan(' [1, "two", [3]] ', () => 'descend').map((v) => v.value)).toEqual([1, 'two', 3]);
+  });
+
+  it('refuses broken structure with the line and column, and a truncated file as truncated', () => {
+    expect(errorOf(() => scan('{"Records": [\n  {"a": 1} {"b": 2}]}', records)).message).toBe("f.json (line 2, column 12): invalid JSON: ']' or ',' was expected");
+    expect(errorOf(() => scan('{"Records": [\n  {"a": 1},\n  {"b": tru}]}', records)).message).toMatch(/^f\.json \(line 3, column 9\): invalid JSON: /);
+    expect(errorOf(() => scan('{"Records": [{"a": 1}', records)).message).toMatch(/truncated/);
+    expect(errorOf(() => scan('{"Records": []} x', records)).message).toMatch(/text after the end/);
+    expect(errorOf(() => scan('   ', records)).message).toMatch(/holds no value/);
+  });
+
+  it('caps nesting depth and the size of one value while scanning', () => {
+    expect(errorOf(() => scan(`{"Records": [${'['.repeat(100_000)}`, records)).message).toMatch(/nested deeper than 50 levels/);
+    expect(errorOf(() => scan(`{"Records": ["${'x'.repeat(5000)}"]}`, records, [100, 2000], { maxDepth: 50, maxLineBytes: 1000 })).message).toBe('f.json ($.Records[0], starting at line 1, column 14): a value larger than 1000 bytes, more than one record of an export ever holds');
+  });
+});
+
+function jsonPathOf(p: JsonPathParts): string {
+  return p.join('.');
+}
+
+describe('strings poured into a sink', () => {
+  it('hands a long string over in pieces, however the chunks fall, and the rest as values', () => {
+    const content = 'QUJD'.repeat(5000) + 'a\\/b';
+    const text = `{"files": [{"name": "a.json", "contentBase64": "${content}"}, {"contentBase64": "", "name": "b"}], "options": {"x": 1}}`;
+    fc.assert(
+      fc.property(fc.array(fc.nat(text.length), { maxLength: 10 }), (cuts) => {
+        const got = new Map<string, string>();
+        const ends: string[] = [];
+        const sink = { chunk: (p: JsonPathParts, raw: Buffer) => got.set(String(p[1]), (got.get(String(p[1])) ?? '') + raw.toString()), end: (p: JsonPathParts) => ends.push(String(p[1])) };
+        const s = new JsonStreamScanner('body', (p) => (p.length < 3 && p[0] !== 'options' ? 'descend' : p[2] === 'contentBase64' ? 'sink' : 'emit'), LIMITS, sink);
+        const out: StreamedValue[] = [];
+        const bytes = Buffer.from(text);
+        let at = 0;
+        for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+          s.push(bytes.subarray(at, cut), out);
+          at = cut;
+        }
+        s.push(bytes.subarray(at), out);
+        s.end(out);
+        expect(got.get('0')).toBe(content);
+        expect(got.get('1') ?? '').toBe('');
+        expect(ends).toEqual(['0', '1']);
+        expect(out.map((v) => [v.path.join('.'), v.value])).toEqual([['files.0.name', 'a.json'], ['files.1.name', 'b'], ['options', { x: 1 }]]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
