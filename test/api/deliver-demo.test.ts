@@ -34,8 +34,12 @@ describe('inventory and triage on the demo case', () => {
     const rows = await engine.inventory({});
     const ci = row(rows, CI_USER);
     expect(ci).toMatchObject({ kindLabel: 'IAM user', owner: 'platform', ownerSource: 'field', boundary: { id: 'aws:account:111111111111' } });
-    // The credential-old finding says the key is 460 days old; the leak marked it compromised.
-    expect(ci.credentials).toMatchObject({ total: 1, active: 1, compromised: 1, oldestDays: 460, rotationOverdue: 1, neverUsed: 0 });
+    // The credential-old finding says how many days old the key is (the age grows with the case's date); the leak
+    // marked it compromised.
+    const old = (await engine.findings({ rule: 'credential-old' })).find((f) => f.nodeId === KEY);
+    const age = Number(/ is (\d+) days old$/.exec(old?.title ?? '')?.[1]);
+    expect(age).toBeGreaterThan(90);
+    expect(ci.credentials).toMatchObject({ total: 1, active: 1, compromised: 1, oldestDays: age, rotationOverdue: 1, neverUsed: 0 });
     expect(ci.tier).toBe('reaches-high-value');
     expect(ci.tierReason).toMatch(/^reaches Admin of AWS account 222222222222 in 3 steps$/);
     expect(ci.activity?.events).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli/main.js';
 import { cli, FIXTURES, ROOT } from '../helpers.js';
@@ -80,7 +80,8 @@ describe('pack, unpack and serve an encrypted case', () => {
       expect(m![1]).toBe(enc);
       expect(readdirSync(tmp).filter((d) => d.startsWith('blastmap-case-'))).toHaveLength(1);
       const info = await fetch(`http://127.0.0.1:${m![2]}/api/caseInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Blastmap-Token': m![3]! }, body: '{}' });
-      expect(((await info.json()) as { path: string }).path).toBe(enc);
+      // Browser mode tells the page the file's name only (no absolute path).
+      expect(((await info.json()) as { path: string }).path).toBe(basename(enc));
       expect(err).toContain('wiped when the server stops');
     } finally {
       child.kill('SIGTERM');
