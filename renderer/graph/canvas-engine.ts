@@ -99,6 +99,8 @@ export class CanvasEngine {
   private lastEstate = false;
   private lastOpen = new Set<string>();
   private viewportTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
+  private wholeFit = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -184,7 +186,13 @@ export class CanvasEngine {
       clearTimeout(this.viewportTimer);
       this.viewportTimer = setTimeout(() => this.viewportSettled(), 140);
     });
-    const resize = new ResizeObserver(() => cy.resize());
+    // A view fitted whole stays fitted when the stage changes size (a wider or narrower sidebar as the mode
+    // changes); once the user zooms or pans, the view is theirs.
+    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.wholeFit = false), { capture: true, passive: true });
+    const resize = new ResizeObserver(() => {
+      cy.resize();
+      if (this.wholeFit) this.fit();
+    });
     resize.observe(this.container);
     cy.one('destroy', () => resize.disconnect());
   }
@@ -585,12 +593,14 @@ export class CanvasEngine {
   fit(): void {
     if (this.cy.elements().empty()) return;
     this.cy.viewport(this.viewportFor());
+    this.wholeFit = true;
     this.updateLabels();
   }
 
   /** Shows `eles` whole (animated when asked), never zooming in past the fit cap. */
   fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false): void {
     if (eles.empty()) return;
+    this.wholeFit = false;
     const v = this.viewportFor(eles);
     if (animate) this.cy.animate(v, { duration: 250, complete: () => this.updateLabels() });
     else {
@@ -605,6 +615,7 @@ export class CanvasEngine {
    */
   showReadable(eles: cytoscape.Collection | cytoscape.NodeCollection): void {
     const { cy } = this;
+    this.wholeFit = false;
     const v = this.viewportFor(eles);
     const scale = labelState(cy).layoutScale;
     if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
@@ -629,6 +640,7 @@ export class CanvasEngine {
     const v = this.store.getState().pendingViewport;
     if (!v) return false;
     this.store.setState({ pendingViewport: null });
+    this.wholeFit = false;
     this.cy.viewport({ zoom: v.zoom, pan: { ...v.pan } });
     this.updateLabels();
     return true;

@@ -35,15 +35,20 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
     }
     if (stopped) return;
     if (!restored) {
-      // A case with compromised or exposed credentials opens on their ranking (unless the user already moved on).
+      // A case with compromised or exposed credentials opens on their ranking, unless the user already moved on (a
+      // mode picked or a node selected while the ranking was computed).
+      let moved = false;
+      const watch = store.subscribe((now, before) => {
+        if (now.mode !== before.mode || now.selectedId !== before.selectedId) moved = true;
+      });
       const triage = store
         .getState()
         .loadTriage()
         .then((rows) => {
-          const st = store.getState();
-          if (!stopped && rows.length > 0 && st.mode === 'explore' && !st.selectedId) st.setMode('triage');
+          if (!stopped && !moved && rows.length > 0 && store.getState().mode === 'explore') store.getState().setMode('triage');
         })
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(watch);
       await Promise.all([store.getState().loadOverview(), triage]);
     }
     if (stopped || !path || !storage) return;

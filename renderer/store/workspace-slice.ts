@@ -38,7 +38,8 @@ export interface WorkspaceSlice {
   saveView(name: string): Promise<void>;
   openView(name: string): Promise<void>;
   deleteView(name: string): Promise<void>;
-  viewState(): ViewState;
+  /** The canvas as JSON; `forSaving`: the mode kept is the analysis on the canvas (saved from the Explore panel). */
+  viewState(forSaving?: boolean): ViewState;
   applyViewState(state: ViewState): Promise<void>;
   setViewport(viewport: ViewState['viewport']): void;
 }
@@ -76,7 +77,7 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ set, get, a
 
   saveView: async (name) => {
     try {
-      const saved = await api.saveView({ name, state: get().viewState() as unknown as JsonObject });
+      const saved = await api.saveView({ name, state: get().viewState(true) as unknown as JsonObject });
       set({ savedViews: [...get().savedViews.filter((v) => v.name !== saved.name), saved].sort((a, b) => a.name.localeCompare(b.name)) });
       get().notify({ kind: 'info', text: `View “${saved.name}” saved in the case.` });
     } catch (err) {
@@ -103,8 +104,10 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ set, get, a
     }
   },
 
-  viewState: () => {
+  viewState: (forSaving = false) => {
     const s = get();
+    // Saved views are named from the Explore panel: what they keep is the analysis drawn (a route, a blast radius).
+    const mode = !forSaving || s.mode === 'blast' || s.mode === 'paths' ? s.mode : s.pathFrom && s.paths.length ? 'paths' : s.blast ? 'blast' : s.mode;
     const positions: ViewState['positions'] = {};
     for (const id of Object.keys(s.nodes)) {
       const p = s.positions.get(id);
@@ -112,7 +115,7 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ set, get, a
     }
     return {
       v: 1,
-      mode: s.mode,
+      mode,
       nodes: Object.keys(s.nodes),
       edges: Object.keys(s.edges),
       expanded: s.expanded,
@@ -123,7 +126,7 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ set, get, a
       positions,
       selected: s.selectedId,
       selectedEdge: s.selectedEdge,
-      blastFrom: s.mode === 'blast' && s.blast ? s.blast.origin.id : null,
+      blastFrom: mode === 'blast' && s.blast ? s.blast.origin.id : null,
       pathFrom: s.pathFrom?.id ?? null,
       pathTarget: s.pathTarget,
       highlightedPath: s.highlightedPath,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { canvasSettled, demoUrl, openApp } from './helpers';
+import { canvasSettled, openApp, openDemoExplore } from './helpers';
 import { serve } from './serve';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -19,7 +19,7 @@ function engine<T>(...args: string[]): T {
 
 test('the demo opens on its map: boxes with counts, trust between accounts, the start panel', async ({ page }, info) => {
   const findings = engine<{ severity: string; title: string }[]>('findings');
-  await openApp(page, 'light', demoUrl());
+  await openDemoExplore(page);
   await canvasSettled(page);
   const boxes = await page.getByTestId('graph-canvas').evaluate((el) => {
     type N = { id(): string; data(k: string): string };

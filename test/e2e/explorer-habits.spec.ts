@@ -1,7 +1,7 @@
 // Working habits (issue #15, item 8) on the demo case: the right-click menu, undo and redo, named views kept in the
 // case, the canvas and mode surviving a reload, `/` selecting the old search text.
 import { expect, test } from '@playwright/test';
-import { canvasSettled, demoUrl, nodePositions, openApp, screenPoint, searchAndPick } from './helpers';
+import { canvasSettled, demoUrl, nodePositions, openApp, screenPoint, searchAndPick, openDemoExplore } from './helpers';
 
 const LEAKED = 'AKIAQDEMO7CIDEPLOY42';
 const USER = 'arn:aws:iam::111111111111:user/ci-deployer';
@@ -91,8 +91,8 @@ test('a named view is kept in the case; the canvas and the mode survive a reload
   await expect(page.getByTestId('saved-view').filter({ hasText: name })).toBeVisible();
   await page.screenshot({ path: info.outputPath('saved-view.png') });
   const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await openApp(other, 'light', demoUrl());
-  await other.getByTestId('saved-view').filter({ hasText: name }).getByRole('button', { name }).click();
+  await openDemoExplore(other);
+  await other.getByTestId('saved-view').filter({ hasText: name }).getByRole('button', { name, exact: true }).click();
   await expect(other.getByTestId('path-item').nth(1)).toHaveAttribute('data-active', 'true');
   await canvasSettled(other);
   expect(await nodePositions(other)).toEqual(positions);

@@ -2,7 +2,7 @@
 // 11 px nor on top of one another, the same case gives the same picture, an expand or a filter moves nothing that
 // is drawn, a pick from search or the findings table is brought into view, hidden means not drawn.
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSettled, demoUrl, drawnLabels, nodePositions, openApp, overlappingLabels, searchAndPick } from './helpers';
+import { canvasSettled, demoUrl, drawnLabels, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore } from './helpers';
 
 const LEAKED = 'AKIAQDEMO7CIDEPLOY42';
 
@@ -22,7 +22,7 @@ async function checkLabels(page: Page): Promise<number> {
 }
 
 test('the first screen and the blast radius: readable labels at the fitted zoom; the same case gives the same picture', async ({ page, browser }, info) => {
-  await openApp(page, 'light', demoUrl());
+  await openDemoExplore(page);
   await expect(page.getByTestId('start-panel')).toBeVisible();
   await canvasSettled(page);
   expect(await checkLabels(page)).toBeGreaterThan(3);
@@ -93,7 +93,7 @@ test('a pick from search or from the findings table is brought into view with it
 });
 
 test('filters hold: a hidden kind is not drawn even when selected; hiding a provider takes its boxes and admins; counts say what is drawn', async ({ page }, info) => {
-  await openApp(page, 'light', demoUrl());
+  await openDemoExplore(page);
   await canvasSettled(page);
   const drawn = () =>
     page.getByTestId('graph-canvas').evaluate((el) => {

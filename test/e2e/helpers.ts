@@ -20,6 +20,16 @@ export async function openApp(page: Page, theme: 'light' | 'dark' = 'light', url
   await expect(page.getByTestId('case-counts')).toBeVisible();
 }
 
+/**
+ * Opens the demo case on the Explore panel: the demo holds a compromised key, so the app first opens on Triage
+ * (the map is on the canvas either way).
+ */
+export async function openDemoExplore(page: Page, theme: 'light' | 'dark' = 'light'): Promise<void> {
+  await openApp(page, theme, demoUrl());
+  await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('mode-explore').click();
+}
+
 /** Types into the search box and picks the suggestion whose text contains `pick`. */
 export async function searchAndPick(page: Page, text: string, pick: string): Promise<void> {
   await page.getByTestId('search-input').fill(text);
