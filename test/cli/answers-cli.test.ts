@@ -20,7 +20,7 @@ describe('JSON-lines files of a kind Blastmap does not read', () => {
     const falco = join(dir, 'falco-events.json');
     writeFileSync(falco, '{"hostname":"node-1","output":"Shell spawned in a container","priority":"Notice","rule":"Terminal shell in container","source":"syscall","time":"2026-11-20T10:00:00.000000000Z","output_fields":{"container.id":"3ad7b26ded6d","proc.name":"bash"}}\n{"hostname":"node-1","output":"Sensitive file opened","priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","time":"2026-11-20T10:00:05.000000000Z","output_fields":{"fd.name":"/etc/shadow"}}\n');
     const f = await cli('import', falco, '--case', join(dir, 'b.blastmap'));
-    expect(f.err).toMatch(/falco-events\.json: not a format Blastmap recognises \((it starts with|it is) .*\); it is JSON-lines \(one JSON value per line\), which Blastmap reads from /);
+    expect(f.err).toMatch(/falco-events\.json: not a format Blastmap recognises \(it is a JSON object with none of the members a known format has\); it is JSON-lines \(one JSON value per line\), which Blastmap reads from /);
   });
 });
 

@@ -80,7 +80,7 @@ describe('pack, unpack and serve an encrypted case', () => {
       expect(m![1]).toBe(enc);
       expect(readdirSync(tmp).filter((d) => d.startsWith('blastmap-case-'))).toHaveLength(1);
       const info = await fetch(`http://127.0.0.1:${m![2]}/api/caseInfo`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Blastmap-Token': m![3]! }, body: '{}' });
-      // Browser mode tells the page the file's name only (no absolute path).
+      // The page learns the encrypted file's name (never where it is, nor the decrypted copy).
       expect(((await info.json()) as { path: string }).path).toBe(basename(enc));
       expect(err).toContain('wiped when the server stops');
     } finally {

@@ -62,6 +62,9 @@ describe('browser mode notices what other processes change', () => {
   it('after a CLI import and mark while serving, every API method answers from the new state', async () => {
     const casePath = tempCase();
     expect((await cli('import', STORY, '--case', casePath)).code).toBe(0);
+    // The same first state in a case of its own, to compare the served case with.
+    const earlier = tempCase();
+    expect((await cli('import', STORY, '--case', earlier)).code).toBe(0);
     const { call } = await serveInProcess(casePath);
     const key = ((await call('search', { text: 'AKIAEXAMPLELEAKED001' })).json as unknown as { node: { id: string } }[])[0]!.node.id;
     // Warm every cache the engine keeps: the graph index, views, aliases.
@@ -92,6 +95,16 @@ describe('browser mode notices what other processes change', () => {
       paths: await call('paths', { from: newId, to: 'admin' }),
       findings: await call('findings', {}),
       containment: await call('containment', { from: newId }),
+      reachers: await call('reachers', { id: newId }),
+      inventory: await call('inventory', {}),
+      triage: await call('triage', {}),
+      exportTable: await call('exportTable', { table: 'nodes', format: 'csv' }),
+      report: await call('report', {}),
+      takeSnapshot: await call('takeSnapshot', { label: 'after the terminal' }),
+      snapshots: await call('snapshots', {}),
+      compareSnapshots: await call('compareSnapshots', { before: 'latest' }),
+      compareCase: await call('compareCase', { other: { name: 'earlier.blastmap', contentBase64: readFileSync(earlier).toString('base64') }, otherIs: 'before' }),
+      planImpact: await call('planImpact', { files: [{ name: 'again.json', contentBase64: readFileSync(MINIMAL).toString('base64') }] }),
       mark: await call('mark', { ids: [newId], mark: 'high-value' }),
       unmark: await call('unmark', { ids: [newId], mark: 'high-value' }),
       importFiles: await call('importFiles', { files: [{ name: 'again.json', contentBase64: readFileSync(MINIMAL).toString('base64') }] }),
@@ -106,6 +119,11 @@ describe('browser mode notices what other processes change', () => {
     expect(node.node.marks).toEqual(['compromised']);
     expect((answers['overview']!.json as unknown as { nodes: { id: string }[] }).nodes.map((n) => n.id)).toContain(key);
     expect((answers['blastRadius']!.json as unknown as { origin: { id: string } }).origin.id).toBe(newId);
+    // The compromised mark made in the terminal puts the key in triage; the new node is in the tables and the comparison.
+    expect((answers['triage']!.json as unknown as { node: { id: string } }[]).map((r) => r.node.id)).toContain(key);
+    expect(answers['exportTable']!.body).toContain('BOB');
+    expect(answers['compareCase']!.body).toContain(newId);
+    expect((answers['snapshots']!.json as unknown as { label?: string }[]).map((x) => x.label)).toContain('after the terminal');
     expect(answers['findings']!.json).toEqual(JSON.parse((await cli('findings', '--case', casePath, '--json')).out));
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-// Imports every file under the given directories (default: test/fixtures and ../shared/real-exports) alone into a
+// Imports every file under the given directories (default: test/fixtures, which holds the real exports too) alone into a
 // fresh temporary case, and sorts the outcomes: imported, refused with a clear error, or broken (a crash, an
 // internal error, a message that names no file or reads like a parser's stack, a library warning on the terminal,
 // or no answer within the time limit). Run: npx tsx test/tools/import-every-fixture.ts [dir…] [--json]
@@ -19,7 +19,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const dirs = args.filter((a) => !a.startsWith('--'));
-if (!dirs.length) dirs.push(join(ROOT, 'test', 'fixtures'), resolve(ROOT, '..', '..', 'shared', 'real-exports'));
+if (!dirs.length) dirs.push(join(ROOT, 'test', 'fixtures'));
 const TIME_LIMIT_MS = 60_000;
 
 // Messages that tell the user nothing about their file: a parser's or runtime's words leaking through.
