@@ -542,11 +542,10 @@ export class CanvasEngine {
     this.setBig(!managed);
     const zoomLabels = managed && cy.zoom() >= EDGE_LABEL_ZOOM;
     this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
-    cy.batch(() => {
-      cy.edges().forEach((e) => {
-        e.toggleClass('zoom-label', zoomLabels);
-      });
-    });
+    // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
+    // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
+    const change = cy.edges(zoomLabels ? ':not(.zoom-label)' : '.zoom-label');
+    if (change.nonempty()) cy.batch(() => change.toggleClass('zoom-label', zoomLabels));
     if (managed) declutter(cy);
     else if (cy.$('.label-hidden').nonempty()) cy.$('.label-hidden').removeClass('label-hidden');
   }
