@@ -66,6 +66,7 @@ class Base64ToFile {
   private carry = '';
   private escaped = false;
   private readonly fd: number;
+  private closed = false;
   bytes = 0;
 
   constructor(readonly path: string) {
@@ -91,15 +92,17 @@ class Base64ToFile {
   end(): void {
     if (this.carry) this.out(Buffer.from(this.carry, 'base64'));
     this.carry = '';
-    closeSync(this.fd);
+    this.close();
   }
 
+  /**
+   * Closes the file once. Never twice: by then the number may belong to another descriptor (an import worker's event
+   * loop opened one, and closing it under libuv aborted the whole server).
+   */
   close(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 
   private out(bytes: Buffer): void {

@@ -57,6 +57,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   return async () => {
     for (const { server } of servers) {
+      // A server that died during the tests has no exit left to wait for (the run would hang, not fail).
+      if (server.exitCode !== null || server.signalCode !== null) continue;
       server.kill('SIGTERM');
       await new Promise((done) => server.once('exit', done));
     }
