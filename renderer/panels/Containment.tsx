@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ContainmentCut, EdgeView } from '../contract';
 import { ContainmentExports } from '../components/AnalysisExports';
 import { NodeChip } from '../components/NodeChip';
-import { edgeSentence } from '../format';
+import { edgeLabel, edgeSentence } from '../format';
 import { useApp, useAppStore } from '../store';
 import { cutKey } from '../store/analysis-slice';
 import { edgeKey } from '../store/graph-slice';
@@ -72,7 +72,7 @@ function CutItem({ cut, done }: { cut: ContainmentCut; done: boolean }) {
       </div>
       <details className="cut-evidence" data-testid="containment-evidence">
         <summary>
-          Removes: {cut.edge.kind}
+          Removes: {edgeLabel(cut.edge)}
           {cut.alsoRemoves?.length ? `, and ${cut.alsoRemoves.length} more` : ''}
         </summary>
         <EdgeRecord edge={cut.edge} from={cut} />
