@@ -190,6 +190,11 @@ export function isoTime(v: unknown): string | undefined {
  * A first line longer than 4 MiB is a document on one line (records are at most a few hundred KiB).
  */
 export async function isJsonLines(input: ImportInput): Promise<boolean> {
+  // The head (64 KiB, already read) settles it unless the first line runs past it.
+  const head = input.head.toString('utf8');
+  const first = head.search(/\S/);
+  const newline = first === -1 ? -1 : head.indexOf('\n', first);
+  if (newline !== -1 && head.slice(newline).trim() !== '') return looksJsonLines(head);
   const pieces: Buffer[] = [];
   let size = 0;
   for await (const chunk of input.chunks()) {

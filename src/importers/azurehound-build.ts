@@ -71,23 +71,22 @@ export class AzureHoundBuilder {
     private readonly ctx: ImportContext,
   ) {}
 
+  private readonly tenantCounts = new Map<string, number>();
+
   build(records: HoundRecord[]): GraphFragment {
-    const tenantCounts = new Map<string, number>();
-    for (const r of records) this.learn(r, tenantCounts);
-    this.tenant = [...tenantCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-    for (const t of this.tenants) this.tenantNodes(t, false);
+    for (const r of records) this.learn(r);
+    this.startReading();
     for (const r of records) this.read(r);
-    this.finish();
-    return this.fragment;
+    return this.finished();
   }
 
-  // --- first pass ----------------------------------------------------------------------------------
+  // --- first pass (public, with startReading, read and finished, for a file streamed twice) -------------
 
-  private learn(r: HoundRecord, tenantCounts: Map<string, number>): void {
+  learn(r: HoundRecord): void {
     const d = r.data;
     const tenant = lower(str(d['tenantId']));
     if (tenant) {
-      tenantCounts.set(tenant, (tenantCounts.get(tenant) ?? 0) + 1);
+      this.tenantCounts.set(tenant, (this.tenantCounts.get(tenant) ?? 0) + 1);
       this.tenants.add(tenant);
     }
     const id = lower(str(d['id']));
@@ -109,7 +108,13 @@ export class AzureHoundBuilder {
 
   // --- second pass ---------------------------------------------------------------------------------
 
-  private read(r: HoundRecord): void {
+  /** Every record has been learnt: the second pass may start. */
+  startReading(): void {
+    this.tenant = [...this.tenantCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    for (const t of this.tenants) this.tenantNodes(t, false);
+  }
+
+  read(r: HoundRecord): void {
     const { kind, data: d, at } = r;
     if (ENTRA.has(kind)) return this.entra(kind, d, at);
     if (ARM.has(kind)) return this.arm(kind, d, at);
@@ -470,6 +475,12 @@ export class AzureHoundBuilder {
   }
 
   // --- wrapping up ---------------------------------------------------------------------------------
+
+  /** The second pass is over: the file's facts. */
+  finished(): GraphFragment {
+    this.finish();
+    return this.fragment;
+  }
 
   private finish(): void {
     // Subscriptions below each management group (descendants are listed per group, possibly nested).

@@ -1,7 +1,8 @@
 import { isObject } from '../model/fragment.js';
-import { looksJsonLines } from './activity.js';
+import { isJsonLines } from './activity.js';
 import { AzureHoundBuilder, type HoundRecord } from './azurehound-build.js';
 import { ImportError, jsonPath } from './errors.js';
+import type { StreamChoice } from './json-stream.js';
 import type { ImportInput, Importer } from './types.js';
 
 // AzureHound output (SpecterOps): what `azurehound list … -o file.json` writes — {"data": [{"kind": "AZApp", "data":
@@ -26,41 +27,98 @@ export const azureHound: Importer = {
     if (/"meta"\s*:\s*\{[^}]*"type"\s*:\s*"azure"/.test(h) && /"data"\s*:\s*\[/.test(h)) return 0.97;
     return 0;
   },
-  parse(input, ctx) {
+  async parse(input, ctx) {
     const builder = new AzureHoundBuilder(input.fileName, ctx);
-    return builder.build(records(input));
+    // JSON-lines and large documents are read twice (the builder learns every object first), one record at a time.
+    const streamed = (await isJsonLines(input)) ? () => lineRecords(input) : input.large ? () => streamedRecords(input) : undefined;
+    if (!streamed) return builder.build(records(input.fileName, input.json()));
+    for await (const r of streamed()) builder.learn(r);
+    builder.startReading();
+    for await (const r of streamed()) builder.read(r);
+    return builder.finished();
   },
 };
 
-/** The file's records, each with its place: `$.data[3]` in a file, `line 4` in console output. */
-function records(input: ImportInput): HoundRecord[] {
+/** Console output, one record per line: each with its place, `line 4` (or `line 4 $.data[2]`). */
+async function* lineRecords(input: ImportInput): AsyncIterable<HoundRecord> {
   const file = input.fileName;
-  const out: HoundRecord[] = [];
-  if (looksJsonLines(input.text())) {
-    for (const row of input.jsonLines()) {
-      const at = `line ${row.line}`;
-      if ('error' in row) throw new ImportError(file, `invalid JSON: ${row.error}`, at);
-      // A console capture may hold the file shape too (one document per line).
-      if (isObject(row.value) && Array.isArray(row.value['data']) && !('kind' in row.value)) out.push(...fromDocument(file, row.value, `${at} `));
-      else out.push(record(file, row.value, at));
-    }
-    return out;
+  for await (const row of input.jsonLinesStream()) {
+    const at = `line ${row.line}`;
+    if ('error' in row) throw new ImportError(file, `invalid JSON: ${row.error}`, at);
+    // A console capture may hold the file shape too (one document per line).
+    if (isObject(row.value) && Array.isArray(row.value['data']) && !('kind' in row.value)) yield* fromDocument(file, row.value, `${at} `);
+    else yield record(file, row.value, at);
   }
-  const doc = input.json();
+}
+
+/** The records of a document read whole, each with its place: `$.data[3]`. */
+function records(file: string, doc: unknown): HoundRecord[] {
   if (Array.isArray(doc)) return doc.map((r, i) => record(file, r, jsonPath(i)));
-  if (!isObject(doc)) throw new ImportError(file, 'expected an AzureHound file: {"data": [{"kind": "AZ…", "data": {…}}, …], "meta": {…}}', '$');
+  if (!isObject(doc)) throw new ImportError(file, NOT_HOUND, '$');
   if ('kind' in doc) return [record(file, doc, '$')];
   return fromDocument(file, doc, '');
 }
 
+const NOT_HOUND = 'expected an AzureHound file: {"data": [{"kind": "AZ…", "data": {…}}, …], "meta": {…}}';
+
+/**
+ * The same records streamed from `$.data` (or a root array), the other members kept. A bad record is reported
+ * after the whole document has been seen, so the file is refused for the reason the whole reading gives (the meta
+ * may come last).
+ */
+async function* streamedRecords(input: ImportInput): AsyncIterable<HoundRecord> {
+  const file = input.fileName;
+  const members: Record<string, unknown> = {};
+  const seen = { object: false };
+  let listed = false;
+  let bad: ImportError | undefined;
+  const choose = (path: (string | number)[], container: boolean, array: boolean): StreamChoice => {
+    if (path.length === 0) {
+      if (!container) return 'emit';
+      seen.object = !array;
+      return 'descend';
+    }
+    if (path.length === 1 && path[0] === 'data' && array) {
+      listed = true;
+      return 'descend';
+    }
+    return 'emit';
+  };
+  for await (const v of input.jsonStream(choose)) {
+    if (v.path.length === 0) return void records(file, v.value);
+    const [first, index] = v.path;
+    const element = typeof first === 'number' ? jsonPath(first) : listed && v.path.length === 2 && first === 'data' ? jsonPath('data', index!) : undefined;
+    if (element === undefined) members[first!] = v.value;
+    else if (!bad) {
+      try {
+        yield record(file, v.value, element);
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        bad = err;
+      }
+    }
+  }
+  if (seen.object) {
+    // What the whole reading checks before the records: the record at the root, the meta, "data" being a list.
+    if ('kind' in members) yield record(file, listed ? { ...members, data: [] } : members, '$');
+    else if (!listed) fromDocument(file, members, '');
+    else checkMeta(file, members, '');
+  }
+  if (bad) throw bad;
+}
+
 function fromDocument(file: string, doc: Record<string, unknown>, prefix: string): HoundRecord[] {
+  checkMeta(file, doc, prefix);
+  const data = doc['data'];
+  if (!Array.isArray(data)) throw new ImportError(file, 'expected "data" to be an array of {"kind", "data"} records', `${prefix}$.data`);
+  return data.map((r, i) => record(file, r, `${prefix}${jsonPath('data', i)}`));
+}
+
+function checkMeta(file: string, doc: Record<string, unknown>, prefix: string): void {
   const meta = doc['meta'];
   if (isObject(meta) && typeof meta['type'] === 'string' && meta['type'].toLowerCase() !== 'azure') {
     throw new ImportError(file, `meta.type is ${JSON.stringify(meta['type'])}: this is not an AzureHound (Azure) collection; SharpHound files are read as 'bloodhound-sharphound'`, `${prefix}$.meta.type`);
   }
-  const data = doc['data'];
-  if (!Array.isArray(data)) throw new ImportError(file, 'expected "data" to be an array of {"kind", "data"} records', `${prefix}$.data`);
-  return data.map((r, i) => record(file, r, `${prefix}${jsonPath('data', i)}`));
 }
 
 function record(file: string, raw: unknown, at: string): HoundRecord {

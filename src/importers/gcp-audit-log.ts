@@ -1,9 +1,10 @@
 import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
-import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
+import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
 import { str } from './leaks.js';
+import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import type { ImportInput, Importer } from './types.js';
 
 // GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`
@@ -32,10 +33,10 @@ export const gcpAuditLog: Importer = {
     if (/"protoPayload"\s*:/.test(h) && (/google\.cloud\.audit\.AuditLog/.test(h) || /cloudaudit\.googleapis\.com/.test(h))) return 0.95;
     return 0;
   },
-  *parse(input, ctx) {
+  async *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
     const projects = new ProjectNames(ctx.known?.gcpProjectIds());
-    for (const { value, at } of entries(input)) readEntry(folder, value, at, projects);
+    for await (const { value, at } of entries(input)) readEntry(folder, value, at, projects);
     const fragment = folder.fragment();
     fragment.aliases = projects.aliases();
     yield fragment;
@@ -64,18 +65,61 @@ class ProjectNames {
 
 const MALFORMED = Symbol('malformed');
 
-function* entries(input: ImportInput): Iterable<{ value: unknown; at: string }> {
-  if (looksJsonLines(input.text())) {
-    for (const row of input.jsonLines()) yield { value: 'error' in row ? MALFORMED : row.value, at: `line ${row.line}` };
+/**
+ * The entries of the file, each with its place. JSON-lines are streamed line by line; a large document (an array of
+ * entries, or {"entries": […]}) is streamed entry by entry, so memory holds the folded edges, never the file.
+ */
+async function* entries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
+  if (await isJsonLines(input)) {
+    for await (const row of input.jsonLinesStream()) yield { value: 'error' in row ? MALFORMED : row.value, at: `line ${row.line}` };
     return;
   }
-  const root = input.json();
+  if (input.large) return yield* streamedEntries(input);
+  yield* documentEntries(input.fileName, input.json());
+}
+
+function* documentEntries(file: string, root: unknown): Iterable<{ value: unknown; at: string }> {
   if (Array.isArray(root)) for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
   else if (isObject(root) && Array.isArray(root['entries'])) {
     const list = root['entries'] as unknown[];
     for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.entries[${i}]` };
   } else if (isObject(root)) yield { value: root, at: '$' };
-  else throw new ImportError(input.fileName, 'expected log entries: JSON-lines, an array of entries or {"entries": […]}', '$');
+  else throw new ImportError(file, NOT_ENTRIES, '$');
+}
+
+const NOT_ENTRIES = 'expected log entries: JSON-lines, an array of entries or {"entries": […]}';
+
+/**
+ * A large document, read as the whole reading reads it: a root array's elements, or the elements of a root object's
+ * "entries" array, one at a time; any other root object is one entry (kept whole: it is one entry's size).
+ */
+async function* streamedEntries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
+  let rootIsArray = false;
+  let entriesStreamed = false;
+  const members: Record<string, unknown> = {};
+  const choose = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
+    if (path.length === 0) {
+      rootIsArray = container && array;
+      return container ? 'descend' : 'emit';
+    }
+    if (rootIsArray) return 'emit';
+    if (path.length === 1 && path[0] === 'entries' && array) {
+      entriesStreamed = true;
+      return 'descend';
+    }
+    return 'emit';
+  };
+  for await (const v of input.jsonStream(choose)) {
+    if (v.path.length === 0) {
+      yield* documentEntries(input.fileName, v.value);
+      return;
+    }
+    if (rootIsArray) yield { value: v.value, at: jsonPath(v.path[0]!) };
+    else if (v.path.length === 2 && v.path[0] === 'entries') yield { value: v.value, at: `$.entries[${v.path[1]}]` };
+    else if (v.path.length === 1) members[v.path[0] as string] = v.value;
+  }
+  // A root object whose entries were not an array: one entry, as the whole reading takes it.
+  if (!rootIsArray && !entriesStreamed) yield* documentEntries(input.fileName, members);
 }
 
 function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: ProjectNames): void {

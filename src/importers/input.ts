@@ -5,7 +5,7 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync
 import { Readable } from 'node:stream';
 import { ImportError } from './errors.js';
 import { checkGzipTrailer, gunzipChunks, gunzipWhole, isGzip } from './gzip.js';
-import { jsonLinesOfText, LineSplitter, type JsonLine } from './json-lines.js';
+import { jsonLinesOfText, LineSplitter, parseJsonLine, type JsonLine } from './json-lines.js';
 import { streamJson, type JsonPathParts, type StreamChoice, type StreamedValue } from './json-stream.js';
 import { parseJsonText } from './json-syntax.js';
 import { DEFAULT_LIMITS, sizeText, type InputLimits } from './limits.js';
@@ -103,7 +103,7 @@ class Input implements ImportInput {
   private tooBigToReadWhole(size: number, compressed = false): ImportError {
     return new ImportError(
       this.fileName,
-      `the file is ${sizeText(size)}${compressed ? ' compressed' : ''}: this format is read whole, up to ${sizeText(this.limits.maxWholeBytes)} (CloudTrail, OpenGraph and Kubernetes List files stream and may be larger); split the export into smaller files`,
+      `the file is ${sizeText(size)}${compressed ? ' compressed' : ''}: this format is read whole, up to ${sizeText(this.limits.maxWholeBytes)} (CloudTrail, OpenGraph, Kubernetes List, AzureHound and Kubernetes audit-log files stream and may be larger); split the export into smaller files`,
     );
   }
 
@@ -155,8 +155,12 @@ class Input implements ImportInput {
     else yield* Readable.from(createReadStream(path, { highWaterMark: CHUNK_BYTES })) as AsyncIterable<Buffer>;
   }
 
-  async *jsonLinesStream(): AsyncIterable<JsonLine> {
-    const splitter = new LineSplitter(this.limits);
+  async *jsonLinesStream(jsonStart?: (line: string) => number): AsyncIterable<JsonLine> {
+    const parse = jsonStart && ((line: number, text: string) => {
+      const at = jsonStart(text);
+      return at === -1 ? undefined : parseJsonLine(line, text.slice(at), this.limits);
+    });
+    const splitter = new LineSplitter(this.limits, parse);
     const out: JsonLine[] = [];
     for await (const chunk of this.chunks()) {
       splitter.push(chunk, out);

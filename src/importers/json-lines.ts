@@ -46,7 +46,11 @@ export class LineSplitter {
   private line = 0;
   private overLong = false;
 
-  constructor(private readonly limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>) {}
+  /** `parse` reads one trimmed, non-empty line (JSON by default); undefined passes over the line. */
+  constructor(
+    private readonly limits: Pick<InputLimits, 'maxDepth' | 'maxLineBytes'>,
+    private readonly parse: (line: number, text: string) => JsonLine | undefined = (line, text) => parseJsonLine(line, text, limits),
+  ) {}
 
   push(chunk: Buffer, out: JsonLine[]): void {
     let start = 0;
@@ -82,7 +86,8 @@ export class LineSplitter {
     if (this.overLong) out.push(tooLong(this.line, this.limits));
     else if (this.pieces.length) {
       const text = (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString('utf8').trim();
-      if (text) out.push(parseJsonLine(this.line, text, this.limits));
+      const row = text ? this.parse(this.line, text) : undefined;
+      if (row) out.push(row);
     }
     this.pieces = [];
     this.size = 0;

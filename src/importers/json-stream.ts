@@ -64,6 +64,8 @@ export class JsonStreamScanner {
   private emit = true;
   private start = { line: 1, column: 1 };
   private path: JsonPathParts = [];
+  /** Where the next backslash of the chunk being read is (-1: none left; -2: not looked for yet). */
+  private backslash = -2;
 
   constructor(
     private readonly fileName: string,
@@ -73,6 +75,7 @@ export class JsonStreamScanner {
   ) {}
 
   push(chunk: Buffer, out: StreamedValue[]): void {
+    this.backslash = -2;
     let i = 0;
     if (!this.bomChecked) {
       this.bomChecked = true;
@@ -104,11 +107,15 @@ export class JsonStreamScanner {
       // Collecting a key or a value: find where it ends in this chunk.
       const end = this.mode === 'key' ? this.stringEnd(chunk, i) : this.valueEnd(chunk, i);
       const stop = end === -1 ? n : end;
-      this.size += stop - from;
-      if (this.size > this.limits.maxLineBytes) {
-        throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+      // A value passed over is never held: only what is kept counts against the cap (an OpenGraph node pass skips
+      // the whole edge list).
+      if (this.mode === 'key' || this.emit) {
+        this.size += stop - from;
+        if (this.size > this.limits.maxLineBytes) {
+          throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+        }
+        this.pieces.push(chunk.subarray(from, stop));
       }
-      this.pieces.push(chunk.subarray(from, stop));
       if (end === -1) break;
       i = end;
       this.finish(out);
@@ -253,9 +260,12 @@ export class JsonStreamScanner {
           this.escaped = false;
           continue;
         }
-        // Jump to the next quote or backslash: string content is most of an export's bytes.
+        // Jump to the next quote or backslash: string content is most of an export's bytes. The next backslash is
+        // remembered for the chunk: most exports have none, and looking for it afresh at every string would read
+        // the rest of the chunk each time.
         const q = chunk.indexOf(0x22, i);
-        const b = chunk.indexOf(0x5c, i);
+        if (this.backslash !== -1 && this.backslash < i) this.backslash = chunk.indexOf(0x5c, i);
+        const b = this.backslash;
         const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
         if (next === -1) return -1;
         i = next;
@@ -284,6 +294,7 @@ export class JsonStreamScanner {
   private finish(out: StreamedValue[]): void {
     const mode = this.mode;
     this.mode = 'structure';
+    if (mode === 'value' && !this.emit) return;
     const text = (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString('utf8');
     this.pieces = [];
     if (mode === 'key') {
@@ -292,7 +303,6 @@ export class JsonStreamScanner {
       top.expect = 'colon';
       return;
     }
-    if (!this.emit) return;
     out.push({ path: this.path, value: this.parse(text), line: this.start.line, column: this.start.column });
   }
 

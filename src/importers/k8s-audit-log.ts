@@ -2,8 +2,9 @@ import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { saUserName } from '../providers/k8s/rbac.js';
-import { ActivityFolder, isoTime, looksJsonLines, type ObservedEvent } from './activity.js';
+import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
+import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import { clusterFromFileName } from './kubernetes.js';
 import type { ImportInput, Importer } from './types.js';
 
@@ -39,10 +40,10 @@ export const k8sAuditLog: Importer = {
     if (/"kind"\s*:\s*"Event"/.test(h) && /"auditID"\s*:/.test(h) && /"stage"\s*:/.test(h)) return 0.97;
     return 0;
   },
-  *parse(input, ctx) {
+  async *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
     const reader = new AuditReader(folder, ctx.options.cluster?.trim() || undefined, input.fileName);
-    for (const { value, at, cluster } of events(input)) reader.read(value, at, cluster);
+    for await (const { value, at, cluster } of events(input)) reader.read(value, at, cluster);
     reader.finish();
     yield folder.fragment();
   },
@@ -56,30 +57,30 @@ interface Located {
   cluster?: string | undefined;
 }
 
-/** The audit events of the file in every shape, each with its place. */
-function* events(input: ImportInput): Iterable<Located> {
+/**
+ * The audit events of the file in every shape, each with its place. Lines are streamed one at a time; a large
+ * document is streamed event by event; memory then holds the folded edges, never the file.
+ */
+async function* events(input: ImportInput): AsyncIterable<Located> {
   const file = input.fileName;
-  const text = input.text();
   // An S3 export of CloudWatch Logs: "2024-05-02T10:11:12.345Z {…}" per line.
-  if (/^\s*\d{4}-\d\d-\d\dT[^ \n]+ \{/.test(text)) {
-    let line = 0;
-    for (const row of text.split('\n')) {
-      line++;
-      const brace = row.indexOf('{');
-      if (brace === -1) continue;
-      yield { value: parseOrMalformed(row.slice(brace)), at: `line ${line}` };
-    }
+  if (/^\s*\d{4}-\d\d-\d\dT[^ \n]+ \{/.test(input.head.toString('utf8'))) {
+    for await (const row of input.jsonLinesStream((line) => line.indexOf('{'))) yield { value: 'error' in row ? MALFORMED : row.value, at: `line ${row.line}` };
     return;
   }
-  if (looksJsonLines(text)) {
-    for (const row of input.jsonLines()) {
+  if (await isJsonLines(input)) {
+    for await (const row of input.jsonLinesStream()) {
       const at = `line ${row.line}`;
       if ('error' in row) yield { value: MALFORMED, at };
       else yield* unwrap(row.value, at);
     }
     return;
   }
-  const root = input.json();
+  if (input.large) return yield* streamedDocument(input);
+  yield* documentEvents(file, input.json());
+}
+
+function* documentEvents(file: string, root: unknown): Iterable<Located> {
   if (Array.isArray(root)) {
     for (let i = 0; i < root.length; i++) yield* unwrap(root[i], jsonPath(i));
     return;
@@ -88,31 +89,99 @@ function* events(input: ImportInput): Iterable<Located> {
   yield* unwrap(root, '$');
 }
 
+const LISTS = new Set(['items', 'events', 'logEvents', 'records']);
+type ListName = 'items' | 'events' | 'logEvents' | 'records';
+
+/**
+ * A large document streamed. A root array: its elements, one by one. An EventList whose kind comes before its items
+ * (as the API server writes webhook batches): its events, in one pass. Any other root object: a first pass keeps
+ * the members other than the event lists (whose elements it passes over), so the wrapper is told apart as the whole
+ * reading does (kind, logGroup may come after the list); a second pass reads that list's events one by one.
+ */
+async function* streamedDocument(input: ImportInput): AsyncIterable<Located> {
+  const file = input.fileName;
+  const members: Record<string, unknown> = {};
+  const lists = new Set<string>();
+  const state = { object: false, itemsBeforeKind: false };
+  let oneByOne = false;
+  const first = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
+    if (path.length === 0) {
+      state.object = container && !array;
+      return container ? 'descend' : 'emit';
+    }
+    if (!state.object) return 'emit';
+    if (path.length === 1 && array && LISTS.has(path[0] as string)) {
+      lists.add(path[0] as string);
+      return 'descend';
+    }
+    if (path.length === 1) return 'emit';
+    // The items, until one shows the kind did not come first (choices run ahead of the values, a chunk at a time).
+    return path[0] === 'items' && !state.itemsBeforeKind ? 'emit' : 'skip';
+  };
+  for await (const v of input.jsonStream(first)) {
+    if (v.path.length === 0) return yield* documentEvents(file, v.value);
+    if (!state.object) yield* unwrap(v.value, jsonPath(v.path[0]!));
+    else if (v.path.length === 1) members[v.path[0]!] = v.value;
+    else if (!state.itemsBeforeKind && members['kind'] === 'EventList') {
+      oneByOne = true;
+      yield* element('items', v.value, `$.items[${v.path[1]}]`, undefined);
+    } else state.itemsBeforeKind = true;
+  }
+  if (!state.object) return;
+  const skeleton: Record<string, unknown> = { ...members };
+  for (const name of lists) skeleton[name] = [];
+  const list = listOf(skeleton);
+  if (oneByOne) {
+    if (list !== 'items') throw new ImportError(file, 'the EventList names its kind twice (a second "kind" after its items)', '$.kind');
+    return;
+  }
+  if (!list) {
+    // Not a wrapper, yet holding a list: one value, read whole as the whole reading does (capped per value).
+    if (lists.size === 0) return yield* unwrap(skeleton, '$');
+    for await (const v of input.jsonStream((path) => (path.length === 0 ? 'emit' : 'skip'))) yield* unwrap(v.value, '$');
+    return;
+  }
+  const cluster = wrapperCluster(list, skeleton);
+  const second = (path: JsonPathParts): StreamChoice => (path.length === 0 || (path.length === 1 && path[0] === list) ? 'descend' : path.length === 2 && path[0] === list ? 'emit' : 'skip');
+  for await (const v of input.jsonStream(second)) {
+    if (v.path.length === 2) yield* element(list, v.value, `$.${list}[${v.path[1]}]`, cluster);
+  }
+}
+
+/** Which list of events a wrapper holds, told apart in this order. */
+function listOf(v: Record<string, unknown>): ListName | undefined {
+  // kubectl-style list: {"kind": "EventList", "items": […]} (webhook batches).
+  if (Array.isArray(v['items']) && v['kind'] === 'EventList') return 'items';
+  // CloudWatch Logs: filter-log-events / get-log-events {events: [{message}]}, a subscription {logGroup, logEvents}.
+  if (Array.isArray(v['events'])) return 'events';
+  if (Array.isArray(v['logEvents'])) return 'logEvents';
+  // AKS diagnostic settings (storage account / event hub): {records: [{category, resourceId, properties: {log}}]}.
+  if (Array.isArray(v['records'])) return 'records';
+  return undefined;
+}
+
+/** The cluster an EKS log group names. */
+function wrapperCluster(list: ListName, v: Record<string, unknown>): string | undefined {
+  if (list !== 'events' && list !== 'logEvents') return undefined;
+  const group = typeof v['logGroup'] === 'string' ? v['logGroup'] : undefined;
+  return group ? /^\/aws\/eks\/([^/]+)\/cluster$/.exec(group)?.[1] : undefined;
+}
+
+/** One element of a wrapper's list, at `where`. */
+function* element(list: ListName, e: unknown, where: string, cluster: string | undefined): Iterable<Located> {
+  if (list === 'items') return yield { value: e, at: where };
+  if (list === 'records') return yield* unwrap(e, where);
+  yield { value: isObject(e) && typeof e['message'] === 'string' ? parseOrMalformed(e['message']) : e, at: `${where}.message`, cluster };
+}
+
 /** One value of the file: an event, or a wrapper holding events. */
 function* unwrap(v: unknown, at: string): Iterable<Located> {
   if (!isObject(v)) return yield { value: v, at };
-  // kubectl-style list: {"kind": "EventList", "items": […]}.
-  if (Array.isArray(v['items']) && v['kind'] === 'EventList') {
-    for (let i = 0; i < v['items'].length; i++) yield { value: v['items'][i], at: `${at}.items[${i}]` };
-    return;
-  }
-  // CloudWatch Logs: filter-log-events / get-log-events {events: [{message}]}, a subscription {logGroup, logEvents}.
-  const cw = Array.isArray(v['events']) ? 'events' : Array.isArray(v['logEvents']) ? 'logEvents' : undefined;
-  if (cw) {
-    const group = typeof v['logGroup'] === 'string' ? v['logGroup'] : undefined;
-    const cluster = group ? /^\/aws\/eks\/([^/]+)\/cluster$/.exec(group)?.[1] : undefined;
-    const list = v[cw] as unknown[];
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i];
-      const where = `${at}.${cw}[${i}]`;
-      yield { value: isObject(e) && typeof e['message'] === 'string' ? parseOrMalformed(e['message']) : e, at: `${where}.message`, cluster };
-    }
-    return;
-  }
-  // AKS diagnostic settings (storage account / event hub): {records: [{category, resourceId, properties: {log}}]}.
-  if (Array.isArray(v['records'])) {
-    const list = v['records'] as unknown[];
-    for (let i = 0; i < list.length; i++) yield* unwrap(list[i], `${at}.records[${i}]`);
+  const list = listOf(v);
+  if (list) {
+    const cluster = wrapperCluster(list, v);
+    const items = v[list] as unknown[];
+    for (let i = 0; i < items.length; i++) yield* element(list, items[i], `${at}.${list}[${i}]`, cluster);
     return;
   }
   if (typeof v['category'] === 'string' && /^kube-audit/.test(v['category']) && isObject(v['properties'])) {

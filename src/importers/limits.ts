@@ -6,7 +6,8 @@ export interface InputLimits {
   maxFileBytes: number;
   /**
    * The largest file a format may read whole (text(), json(), bytes). JSON documents take several times their size
-   * in memory once parsed; formats that stream (CloudTrail, OpenGraph, Kubernetes Lists) go past this.
+   * in memory once parsed; formats that stream (CloudTrail, OpenGraph, Kubernetes Lists,
+   * AzureHound, Kubernetes audit logs) go past this.
    */
   maxWholeBytes: number;
   /** gzip: decompressed ÷ compressed size may not exceed this once the output passes gzipRatioFloorBytes. */
@@ -19,7 +20,7 @@ export interface InputLimits {
   maxLineBytes: number;
   /**
    * Above this size (on disk) a file is `large`: importers that can stream a JSON document (CloudTrail, OpenGraph,
-   * Kubernetes Lists) do, rather than parse it whole. JSON-lines always stream.
+   * Kubernetes Lists, AzureHound, Kubernetes audit logs) do, rather than parse it whole. JSON-lines always stream.
    */
   streamAboveBytes: number;
 }

@@ -97,8 +97,11 @@ export interface ImportInput {
   jsonLines(): Iterable<JsonLine>;
   /** The decompressed content in chunks, never held whole (gzip limits apply as it streams). */
   chunks(): AsyncIterable<Buffer>;
-  /** JSON-lines streamed: the rows of jsonLines(), one line in memory at a time. */
-  jsonLinesStream(): AsyncIterable<JsonLine>;
+  /**
+   * JSON-lines streamed: the rows of jsonLines(), one line in memory at a time. Lines with a prefix before their JSON
+   * (a timestamp): `jsonStart` says where the JSON of a line starts, -1 to pass over the line.
+   */
+  jsonLinesStream(jsonStart?: (line: string) => number): AsyncIterable<JsonLine>;
   /**
    * One JSON document streamed (json-stream.ts): `choose` says, for each value by its JSON path, whether to walk
    * into it (an object or array), hand it over parsed, or skip it. Memory holds one value at a time.

@@ -57,6 +57,19 @@ describe('streamed JSON documents', () => {
     );
   });
 
+  it('reads strings full of quotes and backslashes, in records before and after them, however the chunks fall', () => {
+    const str = fc.string({ unit: fc.constantFrom('a', '"', '\\', '/', '\n'), maxLength: 12 });
+    const rec = fc.record({ s: str, t: fc.array(str, { maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 8 }), fc.array(fc.nat(300), { maxLength: 10 }), (list, cuts) => {
+        const text = JSON.stringify({ Records: list, after: 'x' });
+        expect(scan(text, records, cuts).filter((v) => v.path[0] === 'Records').map((v) => v.value)).toEqual(list);
+        expect(scan(text, records, cuts).find((v) => v.path[0] === 'after')?.value).toBe('x');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('walks into nested arrays it is told to, skips what it is told to, and reads a root array', () => {
     const text = '{"metadata": {"k": 1}, "graph": {"nodes": [{"id": 1}, {"id": 2}], "edges": [{"e": 1}]}}';
     const choose = (p: JsonPathParts): StreamChoice => (p.length === 0 || p[0] === 'graph' && p.length <= 2 ? 'descend' : p[1] === 'edges' ? 'skip' : 'emit');
@@ -75,6 +88,14 @@ describe('streamed JSON documents', () => {
   it('caps nesting depth and the size of one value while scanning', () => {
     expect(errorOf(() => scan(`{"Records": [${'['.repeat(100_000)}`, records)).message).toMatch(/nested deeper than 50 levels/);
     expect(errorOf(() => scan(`{"Records": ["${'x'.repeat(5000)}"]}`, records, [100, 2000], { maxDepth: 50, maxLineBytes: 1000 })).message).toBe('f.json ($.Records[0], starting at line 1, column 14): a value larger than 1000 bytes, more than one record of an export ever holds');
+  });
+
+  it('passes over a skipped value of any size (it is never held), and still caps its nesting', () => {
+    const skipBig = (p: JsonPathParts) => (p.length === 0 ? 'descend' : p[0] === 'edges' ? 'skip' : 'emit');
+    const big = JSON.stringify({ edges: Array.from({ length: 200 }, (_, i) => ({ kind: 'X', start: { value: `n${i}` } })), nodes: [1] });
+    const small = { maxDepth: 50, maxLineBytes: 1000 };
+    expect(scan(big, skipBig, [100, 2000, 5000], small).map((v) => [v.path, v.value])).toEqual([[['nodes'], [1]]]);
+    expect(errorOf(() => scan(`{"edges": ${'['.repeat(100)}`, skipBig, [], small)).message).toMatch(/nested deeper than 50 levels/);
   });
 });
 

@@ -3,7 +3,6 @@
 // response, tells the page no absolute path, serves no source maps and compares the token in constant time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -15,27 +14,10 @@ import { startServer, tokenMatcher, type RunningServer } from '../../src/server/
 import { syntheticOpenGraph } from '../bench/synthetic.js';
 import { cli, FIXTURES, ROOT, tempCase, tempDir } from '../helpers.js';
 import { buildCli } from './build-cli.js';
+import { send, type Reply } from './send.js';
 
 const STORY = join(FIXTURES, 'bloodhound', 'opengraph-story.json');
 const MINIMAL = join(FIXTURES, 'bloodhound', 'opengraph-minimal.json');
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {}, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', fail);
-    req.end(opts.body);
-  });
-}
 
 let server: RunningServer | undefined;
 let engine: Engine | undefined;

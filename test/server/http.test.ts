@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
@@ -10,27 +9,10 @@ import { ApiError } from '../../src/api/errors.js';
 import { CSP, startServer, staticFile, type RunningServer } from '../../src/server/http.js';
 import { syntheticOpenGraph } from '../bench/synthetic.js';
 import { FIXTURES, tempCase, tempDir } from '../helpers.js';
+import { send, type Reply } from './send.js';
 
 const MINIMAL = join(FIXTURES, 'bloodhound/opengraph-minimal.json');
 const PAYLOAD = join(FIXTURES, 'bloodhound/opengraph-ui-test-payload.json');
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', fail);
-    req.end(opts.body);
-  });
-}
 
 let server: RunningServer | undefined;
 let engine: Engine | undefined;
