@@ -1,22 +1,17 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Toolbar } from './components/Toolbar';
 import { NoticeBar } from './components/NoticeBar';
 import { GraphCanvas } from './graph/GraphCanvas';
-import { BlastRadiusPanel } from './panels/BlastRadius';
+import { modeSpec } from './modes';
 import { DetailsPanel } from './panels/Details';
-import { ExplorePanel } from './panels/Explore';
-import { FindingsPanel } from './panels/Findings';
 import { HelpPanel } from './panels/Help';
-import { InventoryPanel } from './panels/Inventory';
-import { TriagePanel } from './panels/Triage';
 import { UnlockDialog } from './panels/UnlockDialog';
 import { ImportDialog } from './panels/ImportDialog';
 import { Legend } from './panels/Legend';
-import { PathsPanel } from './panels/Paths';
-import { ComparePanel } from './panels/Compare';
-import { shortcutFor } from './shortcuts';
+import { modifiedShortcutFor, shortcutFor } from './shortcuts';
 import { useApp, useAppStore } from './store';
+import { startSession } from './store/session';
 import type { Theme } from './store/ui-slice';
 
 const THEME_KEY = 'blastmap.theme';
@@ -24,21 +19,15 @@ const THEME_KEY = 'blastmap.theme';
 export function App() {
   const store = useAppStore();
   const { mode, theme, helpOpen, importOpen, unlockOpen } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, helpOpen: s.helpOpen, importOpen: s.importOpen, unlockOpen: s.unlockOpen })));
+  const [dropped, setDropped] = useState<File[]>([]);
+  const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
     const saved = readStored(THEME_KEY);
     const initial: Theme = saved === 'dark' || saved === 'light' ? saved : window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
     store.getState().setTheme(initial);
-    void store.getState().loadCase();
-    void store.getState().loadOverview();
-    // A case with compromised or exposed credentials opens on their ranking (unless the user already moved on).
-    void store
-      .getState()
-      .loadTriage()
-      .then((rows) => {
-        const st = store.getState();
-        if (rows.length > 0 && st.mode === 'explore' && !st.selectedId) st.setMode('triage');
-      });
+    // The case, then the canvas this browser last showed for it (a reload), else the estate overview (or triage).
+    return startSession(store, safeStorage());
   }, [store]);
 
   useEffect(() => {
@@ -52,7 +41,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
-      const sc = shortcutFor(ev);
+      const sc = modifiedShortcutFor(ev) ?? shortcutFor(ev);
       if (!sc) return;
       ev.preventDefault();
       sc.run(store);
@@ -61,19 +50,35 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
+  const spec = modeSpec(mode);
+  const Panel = spec?.Panel;
   return (
-    <div className={`app mode-${mode}`} data-testid="app" data-theme={theme}>
+    <div
+      className={`app mode-${mode}${spec?.wide ? ' wide-sidebar' : ''}${dragging ? ' dropping' : ''}`}
+      data-testid="app"
+      data-theme={theme}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        // Files dropped anywhere go to the import dialog, which shows them before importing.
+        setDropped(Array.from(e.dataTransfer.files));
+        store.getState().setImportOpen(true);
+      }}
+    >
       <Toolbar />
       <NoticeBar />
       <main className="workspace">
         <aside className="sidebar" data-testid={`sidebar-${mode}`}>
-          {mode === 'explore' && <ExplorePanel />}
-          {mode === 'blast' && <BlastRadiusPanel />}
-          {mode === 'paths' && <PathsPanel />}
-          {mode === 'findings' && <FindingsPanel />}
-          {mode === 'triage' && <TriagePanel />}
-          {mode === 'inventory' && <InventoryPanel />}
-          {mode === 'compare' && <ComparePanel />}
+          {Panel && <Panel />}
         </aside>
         <section className="stage">
           <GraphCanvas />
@@ -82,7 +87,7 @@ export function App() {
         <DetailsPanel />
       </main>
       {helpOpen && <HelpPanel />}
-      {importOpen && <ImportDialog />}
+      {importOpen && <ImportDialog initialFiles={dropped} onFilesTaken={() => setDropped([])} />}
       {unlockOpen && <UnlockDialog />}
     </div>
   );
@@ -91,6 +96,14 @@ export function App() {
 function readStored(key: string): string | null {
   try {
     return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
   } catch {
     return null;
   }

@@ -84,3 +84,39 @@ export function boundaryLabel(id: string): string {
   const m = /^(?:aws:account:|k8s:|gcp:(?:project|folder|organization):|azure:(?:tenant|subscription):)(.+)$/.exec(id);
   return m ? m[1]! : id;
 }
+
+/** "Bench_CanAssume" → "can assume", "AdminTo" → "admin to": an OpenGraph kind as words. */
+export function humanKind(kind: string): string {
+  return kind
+    .replace(/^[A-Za-z0-9]+_(?=[A-Z])/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
+}
+
+/** The short plain-word label an edge carries on the canvas: "can assume", "authenticates as", "write access". */
+export function edgeLabel(edge: Pick<EdgeView, 'kind' | 'technique' | 'accessLevel'>): string {
+  if (edge.kind === 'OPENGRAPH_EDGE') return edge.technique ? humanKind(edge.technique) : 'has an edge to';
+  if (edge.kind === 'ADMIN_OF') return 'admin of';
+  if (edge.kind === 'CAN_ACCESS' && edge.accessLevel) return `${edge.accessLevel.toLowerCase()} access`;
+  return edgeVerb(edge.kind);
+}
+
+/** The provider a boundary id belongs to, from its id scheme ("aws:account:…" → aws), or undefined. */
+export function providerOfBoundary(id: string): string | undefined {
+  const m = /^(aws|k8s|gcp|azure|vault|github|og)[:]/.exec(id);
+  if (!m) return undefined;
+  return m[1] === 'og' ? 'opengraph' : m[1];
+}
+
+/**
+ * An admin node as people see it: it belongs to its boundary's provider (the admin of an AWS account is AWS), not
+ * to the catch-all "generic" the model gives every admin node. Everything else is unchanged.
+ */
+export function withBoundaryProvider<T extends Pick<NodeSummary, 'category' | 'provider' | 'boundary'>>(n: T): T {
+  if (n.category !== 'admin' || !n.boundary) return n;
+  const provider = providerOfBoundary(n.boundary);
+  return provider && provider !== n.provider ? { ...n, provider: provider as NodeSummary['provider'] } : n;
+}

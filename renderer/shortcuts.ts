@@ -1,5 +1,6 @@
 // Keyboard shortcuts: one table, read by the key handler and by the help panel.
 import type { StoreApi } from 'zustand/vanilla';
+import { enterMode, MODES } from './modes';
 import type { AppState } from './store';
 
 export interface Shortcut {
@@ -10,52 +11,24 @@ export interface Shortcut {
 
 const selected = (store: StoreApi<AppState>) => store.getState().selectedId;
 
+/** Focuses the search box with its old text selected, so typing replaces it. */
+function focusSearch(): void {
+  const input = document.querySelector<HTMLInputElement>('[data-testid="search-input"]');
+  input?.focus();
+  input?.select();
+}
+
+const MODE_LABELS: Record<string, string> = {
+  blast: 'Blast radius of the selected node',
+  paths: 'Paths from the selected node to admin',
+  triage: 'Triage: compromised credentials, ranked',
+  inventory: 'Inventory of non-human identities',
+  compare: 'Compare with another case, a snapshot or a file to test',
+};
+
 export const SHORTCUTS: Shortcut[] = [
-  { keys: ['/'], label: 'Search (any ARN, key id, email, ns/name or name)', run: () => document.querySelector<HTMLInputElement>('[data-testid="search-input"]')?.focus() },
-  { keys: ['1'], label: 'Explore mode', run: (s) => s.getState().setMode('explore') },
-  {
-    keys: ['2'],
-    label: 'Blast radius of the selected node',
-    run: (s) => {
-      const id = selected(s);
-      if (id) void s.getState().runBlast(id);
-      else s.getState().setMode('blast');
-    },
-  },
-  {
-    keys: ['3'],
-    label: 'Paths from the selected node to admin',
-    run: (s) => {
-      const id = selected(s);
-      if (id) void s.getState().runPaths(id);
-      else s.getState().setMode('paths');
-    },
-  },
-  {
-    keys: ['4'],
-    label: 'Findings',
-    run: (s) => {
-      s.getState().setMode('findings');
-      if (!s.getState().findings) void s.getState().loadFindings();
-    },
-  },
-  {
-    keys: ['5'],
-    label: 'Triage: compromised credentials, ranked',
-    run: (s) => {
-      s.getState().setMode('triage');
-      if (!s.getState().triage) void s.getState().loadTriage();
-    },
-  },
-  {
-    keys: ['6'],
-    label: 'Inventory of non-human identities',
-    run: (s) => {
-      s.getState().setMode('inventory');
-      if (!s.getState().inventory) void s.getState().loadInventory();
-    },
-  },
-  { keys: ['7'], label: 'Compare with another case, a snapshot or a file to test', run: (s) => s.getState().setMode('compare') },
+  { keys: ['/'], label: 'Search (any ARN, key id, email, ns/name or name)', run: () => focusSearch() },
+  ...MODES.map((m) => ({ keys: [m.key], label: MODE_LABELS[m.id] ?? `${m.label} mode`, run: (s: StoreApi<AppState>) => enterMode(s, m.id, 'key') })),
   {
     keys: ['e'],
     label: 'Expand the selected node’s neighbours',
@@ -101,6 +74,20 @@ function toggleMark(s: StoreApi<AppState>, mark: 'compromised' | 'high-value') {
   if (!st.selectedId) return;
   const node = st.nodes[st.selectedId] ?? st.details?.node;
   void st.setMark(mark, !(node?.marks.includes(mark) ?? false));
+}
+
+/** Shortcuts with Ctrl (⌘ on a Mac): undo and redo of canvas changes. */
+export const MODIFIED_SHORTCUTS: (Shortcut & { match(ev: Pick<KeyboardEvent, 'key' | 'shiftKey'>): boolean })[] = [
+  { keys: ['Ctrl+Z'], label: 'Undo the last canvas change', match: (ev) => ev.key.toLowerCase() === 'z' && !ev.shiftKey, run: (s) => s.getState().undo() },
+  { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], label: 'Redo', match: (ev) => (ev.key.toLowerCase() === 'z' && ev.shiftKey) || ev.key.toLowerCase() === 'y', run: (s) => s.getState().redo() },
+];
+
+/** The Ctrl/⌘ shortcut for a key event, unless the user is typing in a field (where the browser's own undo works). */
+export function modifiedShortcutFor(ev: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'target'>): Shortcut | undefined {
+  if (!(ev.ctrlKey || ev.metaKey) || ev.altKey) return undefined;
+  const t = ev.target as { tagName?: string; isContentEditable?: boolean } | null;
+  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return undefined;
+  return MODIFIED_SHORTCUTS.find((s) => s.match(ev));
 }
 
 /** The shortcut for a key event, unless the user is typing in a field. */

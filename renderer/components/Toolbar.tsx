@@ -1,22 +1,14 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
 import { compactCount } from '../format';
-import type { Mode } from '../store/ui-slice';
+import { enterMode, MODES } from '../modes';
 import { Search } from '../panels/Search';
-
-const MODES: { mode: Mode; label: string; key: string }[] = [
-  { mode: 'explore', label: 'Explore', key: '1' },
-  { mode: 'blast', label: 'Blast radius', key: '2' },
-  { mode: 'paths', label: 'Paths', key: '3' },
-  { mode: 'findings', label: 'Findings', key: '4' },
-  { mode: 'triage', label: 'Triage', key: '5' },
-  { mode: 'inventory', label: 'Inventory', key: '6' },
-  { mode: 'compare', label: 'Compare', key: '7' },
-];
 
 export function Toolbar() {
   const store = useAppStore();
-  const { mode, theme, caseInfo, shellMode, caseError, exporting } = useApp(useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError, exporting: s.exporting })));
+  const { mode, theme, caseInfo, shellMode, caseError, canUndo, canRedo, exporting } = useApp(
+    useShallow((s) => ({ mode: s.mode, theme: s.theme, caseInfo: s.caseInfo, shellMode: s.shellMode, caseError: s.caseError, canUndo: s.past.length > 0, canRedo: s.future.length > 0, exporting: s.exporting })),
+  );
   const s = store.getState();
   const caseName = caseInfo ? caseInfo.path.split(/[\\/]/).pop() : caseError ? 'no case' : '…';
   const electron = shellMode === 'electron';
@@ -38,16 +30,13 @@ export function Toolbar() {
       <nav className="modes" aria-label="Modes">
         {MODES.map((m) => (
           <button
-            key={m.mode}
+            key={m.id}
             type="button"
-            className={`mode-tab${mode === m.mode ? ' active' : ''}`}
-            aria-pressed={mode === m.mode}
-            data-testid={`mode-${m.mode}`}
+            className={`mode-tab${mode === m.id ? ' active' : ''}`}
+            aria-pressed={mode === m.id}
+            data-testid={`mode-${m.id}`}
             title={`${m.label} (${m.key})`}
-            onClick={() => {
-              s.setMode(m.mode);
-              if (m.mode === 'findings' && !store.getState().findings) void s.loadFindings();
-            }}
+            onClick={() => enterMode(store, m.id, 'tab')}
           >
             {m.label}
           </button>
@@ -68,6 +57,12 @@ export function Toolbar() {
           Import
         </button>
         <span className="tool-sep" />
+        <button type="button" className="icon-button" onClick={() => s.undo()} disabled={!canUndo} data-testid="undo" title="Undo the last canvas change (Ctrl+Z)" aria-label="Undo">
+          ↶
+        </button>
+        <button type="button" className="icon-button" onClick={() => s.redo()} disabled={!canRedo} data-testid="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo">
+          ↷
+        </button>
         <button type="button" className="icon-button" onClick={() => s.sendCommand('zoom-out')} title="Zoom out (-)" aria-label="Zoom out">
           −
         </button>

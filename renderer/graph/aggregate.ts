@@ -1,12 +1,16 @@
 // What the canvas draws: the store's graph after filters, grouped into boundaries, and aggregated when it is
 // above the element budget (a hairball helps nobody and a huge one freezes the window). Pure: unit-tested.
-import type { NodeSummary } from '../contract';
-import { boundaryLabel, kindLabel } from '../format';
+import type { EstateOverview, NodeSummary } from '../contract';
+import { boundaryLabel, kindLabel, withBoundaryProvider } from '../format';
 import type { CanvasEdge } from '../store/graph-slice';
 import type { Filters } from '../store/ui-slice';
+import { boxTitle, trustLabel } from './estate-labels';
 
 /** Above this many elements (nodes + edges) the canvas aggregates unless the user asks for everything. */
 export const ELEMENT_BUDGET = 2000;
+
+/** The box of nodes outside every boundary, on the estate map only. */
+export const OUTSIDE_GROUP = 'grp:-';
 
 export interface VisNode {
   id: string;
@@ -20,8 +24,9 @@ export interface VisNode {
   /** Aggregate nodes: how many nodes they stand for, and their group key. */
   count?: number;
   group?: string;
-  /** Compound boundary group. */
+  /** Compound boundary box. It stands for its boundary node (`boundaryId`), which is not drawn inside it. */
   isGroup?: boolean;
+  boundaryId?: string;
 }
 
 export interface VisEdge {
@@ -34,6 +39,8 @@ export interface VisEdge {
   observed: boolean;
   traversable: boolean;
   count: number;
+  /** Cross-boundary trust of the estate map (one per pair of boxes). */
+  trust?: boolean;
 }
 
 export interface VisibleGraph {
@@ -42,6 +49,7 @@ export interface VisibleGraph {
   /** Elements in the store's graph after filters, before aggregation. */
   total: number;
   aggregated: boolean;
+  /** Nodes of the store's graph that the filters hide. */
   hiddenByFilters: number;
 }
 
@@ -49,11 +57,13 @@ export interface VisibleInput {
   nodes: Record<string, NodeSummary>;
   edges: Record<string, CanvasEdge>;
   filters: Filters;
-  /** Never filtered out or aggregated: the selection, the analysis origin, the highlighted path. */
+  /** Never aggregated: the selection, the analysis origin, the highlighted path. (Filters still hide them.) */
   pinned: Set<string>;
   openGroups: string[];
   renderAll: boolean;
   budget?: number;
+  /** The estate map: boxes labelled with their counts, the trust between them as one edge per pair. */
+  estate?: EstateOverview | null;
 }
 
 export function groupId(boundary: string): string {
@@ -65,39 +75,61 @@ export function aggregateKey(boundary: string | undefined, kind: string): string
 }
 
 export function visibleGraph(input: VisibleInput): VisibleGraph {
-  const { filters, pinned } = input;
+  const { filters, pinned, estate } = input;
   const budget = input.budget ?? ELEMENT_BUDGET;
   const hiddenKinds = new Set(filters.hiddenKinds);
   const hiddenProviders = new Set(filters.hiddenProviders);
   const hiddenBoundaries = new Set(filters.hiddenBoundaries);
-  const all = Object.values(input.nodes);
-  const shown = all.filter(
-    (n) => pinned.has(n.id) || !(hiddenKinds.has(n.kind) || hiddenProviders.has(n.provider) || hiddenBoundaries.has(boundaryOf(n) ?? '')),
-  );
-  const shownIds = new Set(shown.map((n) => n.id));
-  const edges = Object.values(input.edges).filter((e) => shownIds.has(e.from) && shownIds.has(e.to) && !(filters.hideConditional && e.conditional));
+  const all = Object.values(input.nodes).map(withBoundaryProvider);
+  // Whatever a filter hides is not drawn, selected or not.
+  const isHidden = (n: NodeSummary) => hiddenKinds.has(n.kind) || hiddenProviders.has(n.provider) || hiddenBoundaries.has(boundaryOf(n) ?? '');
+  const shown = all.filter((n) => !isHidden(n));
   const hiddenByFilters = all.length - shown.length;
-  const total = shown.length + edges.length;
 
+  // Boxes: one per boundary of a shown node, and one per shown boundary node (it is drawn as its box).
   const groups = new Map<string, VisNode>();
-  const parentOf = (n: NodeSummary): string | undefined => {
-    const b = boundaryOf(n);
-    if (!b) return undefined;
+  const boxOf = (b: string): string | undefined => {
+    const owner = input.nodes[b] ? withBoundaryProvider(input.nodes[b]) : undefined;
+    if (hiddenBoundaries.has(b) || (owner && isHidden(owner))) return undefined;
     const gid = groupId(b);
     if (!groups.has(gid)) {
-      const owner = input.nodes[b];
-      groups.set(gid, { id: gid, label: owner ? owner.name : boundaryLabel(b), kind: owner?.kind ?? 'boundary', category: 'group-box', provider: owner?.provider ?? 'generic', marks: [], stub: false, isGroup: true });
+      const counts = estate?.boundaries.find((x) => x.boundary.id === b);
+      const name = owner ? owner.name : boundaryLabel(b);
+      const kind = owner?.kind ?? counts?.boundary.kind ?? 'boundary';
+      groups.set(gid, {
+        id: gid,
+        label: counts ? boxTitle(kindLabel(kind), name, counts) : name,
+        kind,
+        category: 'group-box',
+        provider: owner?.provider ?? counts?.boundary.provider ?? 'generic',
+        marks: owner?.marks ?? [],
+        stub: false,
+        isGroup: true,
+        boundaryId: b,
+      });
     }
     return gid;
   };
+  // Boundary nodes are their boxes; their edges attach to the box.
+  const alias = new Map<string, string>();
+  const members = shown.filter((n) => {
+    if (n.category !== 'boundary') return true;
+    const gid = boxOf(n.id);
+    if (gid) alias.set(n.id, gid);
+    return false;
+  });
+  const memberIds = new Set(members.map((n) => n.id));
+  const drawable = (id: string) => memberIds.has(id) || alias.has(id);
+  const edges = Object.values(input.edges).filter((e) => drawable(e.from) && drawable(e.to) && !(filters.hideConditional && e.conditional));
+  const total = members.length + alias.size + edges.length;
 
   const aggregate = total > budget && !input.renderAll;
   const open = new Set(input.openGroups);
   const buckets = new Map<string, NodeSummary[]>();
   const keep: NodeSummary[] = [];
-  for (const n of shown) {
-    const key = aggregateKey(boundaryOf(n), n.kind);
-    if (!aggregate || pinned.has(n.id) || n.marks.length > 0 || n.category === 'admin' || n.category === 'boundary' || open.has(key)) keep.push(n);
+  for (const n of members) {
+    const key = aggregateKey(n.boundary, n.kind);
+    if (!aggregate || pinned.has(n.id) || n.marks.length > 0 || n.category === 'admin' || open.has(key)) keep.push(n);
     else {
       const list = buckets.get(key) ?? [];
       list.push(n);
@@ -106,15 +138,14 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
   }
 
   const nodes: VisNode[] = [];
-  const alias = new Map<string, string>();
-  for (const n of keep) nodes.push(toVis(n, parentOf(n)));
+  for (const n of keep) nodes.push(toVis(n, n.boundary ? boxOf(n.boundary) : undefined));
   for (const [key, list] of buckets) {
     if (list.length === 1) {
-      nodes.push(toVis(list[0]!, parentOf(list[0]!)));
+      nodes.push(toVis(list[0]!, list[0]!.boundary ? boxOf(list[0]!.boundary) : undefined));
       continue;
     }
     const first = list[0]!;
-    const parent = parentOf(first);
+    const parent = first.boundary ? boxOf(first.boundary) : undefined;
     nodes.push({
       id: key,
       label: `${list.length.toLocaleString('en-US')} × ${kindLabel(first.kind)}`,
@@ -143,12 +174,41 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const prev = visEdges.get(id);
     if (prev) {
       prev.count++;
-      prev.label = `${prev.count.toLocaleString('en-US')} edges`;
+      prev.label = e.label ? `${prev.count.toLocaleString('en-US')} × ${e.label}` : `${prev.count.toLocaleString('en-US')} reached`;
       prev.conditional = prev.conditional && e.conditional;
     } else visEdges.set(id, { id, source, target, kind: e.kind, label: e.label, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
   }
 
+  if (estate) addEstate(estate, input, groups, visEdges, boxOf);
   return { nodes: [...groups.values(), ...nodes], edges: [...visEdges.values()], total, aggregated: aggregate && buckets.size > 0 && [...buckets.values()].some((l) => l.length > 1), hiddenByFilters };
+}
+
+/** The estate map: every boundary as a labelled box (also those without drawn members), nodes outside as one box, trust per pair. */
+function addEstate(estate: EstateOverview, input: VisibleInput, groups: Map<string, VisNode>, edges: Map<string, VisEdge>, boxOf: (b: string) => string | undefined): void {
+  for (const b of estate.boundaries) boxOf(b.boundary.id);
+  if (estate.outside.nodes > 0) {
+    groups.set(OUTSIDE_GROUP, { id: OUTSIDE_GROUP, label: boxTitle('', 'Outside any boundary', estate.outside), kind: 'boundary', category: 'group-box', provider: 'generic', marks: [], stub: false, isGroup: true });
+  }
+  const names = new Map(estate.boundaries.map((b) => [b.boundary.id, b.boundary.name]));
+  for (const t of estate.trust) {
+    const source = t.from === null ? OUTSIDE_GROUP : groupId(t.from);
+    const target = t.to === null ? OUTSIDE_GROUP : groupId(t.to);
+    if (!groups.has(source) || !groups.has(target) || source === target) continue;
+    if (input.filters.hideConditional && t.conditional === t.edges) continue;
+    const id = `trust:${source}>${target}`;
+    edges.set(id, {
+      id,
+      source,
+      target,
+      kind: 'TRUST_SUMMARY',
+      label: trustLabel(t, t.from === null ? 'outside' : (names.get(t.from) ?? boundaryLabel(t.from))),
+      conditional: t.conditional === t.edges,
+      observed: t.observed === t.edges,
+      traversable: true,
+      count: t.edges,
+      trust: true,
+    });
+  }
 }
 
 /** The boundary a node is drawn in: its own for boundary nodes, so an account box holds its account node. */

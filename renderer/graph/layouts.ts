@@ -1,69 +1,35 @@
-import type { LayoutOptions } from 'cytoscape';
-import type { LayoutName } from '../store/ui-slice';
+// Layout algorithms of the canvas, as pure functions over sizes and ids (unit-tested; no Cytoscape here):
+// lanes for paths, grids for opened groups and big drawings, shelf packing of boundary boxes, the legend-aware
+// fit. Everything is deterministic: the same graph gives the same picture.
+import type { Position } from '../store/types';
 
-export interface Position {
-  x: number;
-  y: number;
+export type { Position };
+
+export interface Box {
+  x1: number;
+  y1: number;
+  w: number;
+  h: number;
 }
 
-/**
- * Rings around the node with most edges: ring d holds the nodes d steps away (undirected), spread evenly;
- * nodes in no ring (other components) go on an outer ring. Linear in nodes + edges.
- */
-export function ringPositions(nodeIds: string[], edges: { source: string; target: string }[], spacing = 34): Map<string, Position> {
-  const adj = new Map<string, string[]>();
-  for (const id of nodeIds) adj.set(id, []);
-  for (const e of edges) {
-    adj.get(e.source)?.push(e.target);
-    adj.get(e.target)?.push(e.source);
-  }
-  const out = new Map<string, Position>();
-  if (nodeIds.length === 0) return out;
-  let root = nodeIds[0]!;
-  for (const [id, list] of adj) if (list.length > adj.get(root)!.length) root = id;
-  const depth = new Map<string, number>([[root, 0]]);
-  const rings: string[][] = [[root]];
-  for (let d = 0; rings[d]?.length; d++) {
-    const next: string[] = [];
-    for (const id of rings[d]!) {
-      for (const m of adj.get(id) ?? []) {
-        if (depth.has(m)) continue;
-        depth.set(m, d + 1);
-        next.push(m);
-      }
-    }
-    if (next.length) rings.push(next);
-  }
-  const rest = nodeIds.filter((id) => !depth.has(id));
-  if (rest.length) rings.push(rest);
-  let radius = 0;
-  rings.forEach((ring, d) => {
-    if (d === 0 && ring.length === 1) {
-      out.set(ring[0]!, { x: 0, y: 0 });
-      return;
-    }
-    radius = Math.max(radius + spacing * 4, (ring.length * spacing) / (2 * Math.PI));
-    ring.forEach((id, i) => {
-      const a = (2 * Math.PI * i) / ring.length;
-      out.set(id, { x: radius * Math.cos(a), y: radius * Math.sin(a) });
-    });
-  });
-  return out;
-}
-
+/** Force layouts take seconds on the UI thread past this many elements; grids are used instead. */
 export const FORCE_LAYOUT_LIMIT = 1500;
 
-export interface FlowShape {
-  /** Nodes on the longest chain: dagre's rank count. */
-  ranks: number;
-  /** Most nodes sharing one rank. */
-  breadth: number;
+/**
+ * A node's room on the canvas with its label beside it (grids and lanes write labels to the right of the node):
+ * `w` × `h`, the node's centre `ax` from the left edge.
+ */
+export interface Footprint {
+  id: string;
+  w: number;
+  h: number;
+  ax: number;
 }
 
 /**
- * Each node's rank under longest-path layering, as dagre ranks: cycles are first broken by dropping the edges a
- * depth-first walk from the sources (then from anything left) finds going back up its own stack, so every kept
- * edge points to a higher rank.
+ * Each node's rank under longest-path layering: cycles are first broken by dropping the edges a depth-first
+ * walk from the sources (then from anything left) finds going back up its own stack, so every kept edge points
+ * to a higher rank.
  */
 export function flowRanks(nodeIds: string[], edges: { source: string; target: string }[]): Map<string, number> {
   const out = new Map<string, string[]>();
@@ -118,99 +84,262 @@ export function flowRanks(nodeIds: string[], edges: { source: string; target: st
   return rank;
 }
 
-/** The rank count and breadth dagre's layering gives a directed graph. */
-export function flowShape(nodeIds: string[], edges: { source: string; target: string }[]): FlowShape {
-  const perRank = new Map<number, number>();
-  for (const r of flowRanks(nodeIds, edges).values()) perRank.set(r, (perRank.get(r) ?? 0) + 1);
-  return { ranks: Math.max(0, ...perRank.keys()) + 1, breadth: Math.max(1, ...perRank.values()) };
+export interface LaneNode extends Footprint {
+  /** The boundary the node is drawn in ('' for none): each boundary is one column of the path view. */
+  lane: string;
+}
+
+export interface LaneOptions {
+  /** Vertical distance between ranks: room for the node and, between rows, the step's label. */
+  rowGap?: number;
+  /** Horizontal gap between two nodes of one rank in one lane, and between lanes (boxes need room for padding). */
+  colGap?: number;
+  laneGap?: number;
 }
 
 /**
- * "u left of v" for every edge from one rank to the next: fcose keeps boundary boxes apart (dagre does not) and,
- * held by these, still lets a multi-boundary path read left to right. Consistent by construction (ranks only grow).
+ * The path view: ranks top to bottom (a route reads down like the step list beside it), one column per boundary
+ * so boundary boxes never overlap, labels beside their nodes. Within a rank of a lane, nodes are ordered by the
+ * mean position of what leads to them, so routes stay straight; ties by id.
  */
-export function flowConstraints(nodeIds: string[], edges: { source: string; target: string }[], gap = 70): { left: string; right: string; gap: number }[] {
-  const rank = flowRanks(nodeIds, edges);
-  const seen = new Set<string>();
-  const out: { left: string; right: string; gap: number }[] = [];
+export function laneLayout(nodes: LaneNode[], edges: { source: string; target: string }[], opts: LaneOptions = {}): Map<string, Position> {
+  const rowGap = opts.rowGap ?? 86;
+  const colGap = opts.colGap ?? 36;
+  const laneGap = opts.laneGap ?? 80;
+  const ids = nodes.map((n) => n.id);
+  const rank = flowRanks(ids, edges);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const preds = new Map<string, string[]>();
   for (const e of edges) {
-    if (rank.get(e.target) !== (rank.get(e.source) ?? -2) + 1) continue;
-    const key = `${e.source}\n${e.target}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ left: e.source, right: e.target, gap });
+    if (!byId.has(e.source) || !byId.has(e.target) || e.source === e.target) continue;
+    const list = preds.get(e.target) ?? [];
+    list.push(e.source);
+    preds.set(e.target, list);
+  }
+  // Lanes in the order a route meets them.
+  const laneOrder = [...new Set([...nodes].sort((a, b) => rank.get(a.id)! - rank.get(b.id)! || a.id.localeCompare(b.id)).map((n) => n.lane))];
+  const cells = new Map<string, LaneNode[]>();
+  for (const n of nodes) {
+    const key = `${n.lane}\n${rank.get(n.id)}`;
+    const list = cells.get(key) ?? [];
+    list.push(n);
+    cells.set(key, list);
+  }
+  const maxRank = Math.max(0, ...rank.values());
+  // First pass: order each cell by its predecessors' order (ranks top down); second: measure lanes; third: place.
+  const order = new Map<string, number>();
+  for (let r = 0; r <= maxRank; r++) {
+    for (const [li, lane] of laneOrder.entries()) {
+      const cell = cells.get(`${lane}\n${r}`);
+      if (!cell) continue;
+      const bary = (n: LaneNode) => {
+        const ps = (preds.get(n.id) ?? []).map((p) => order.get(p)).filter((v): v is number => v !== undefined);
+        return ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : Infinity;
+      };
+      cell.sort((a, b) => bary(a) - bary(b) || a.id.localeCompare(b.id));
+      cell.forEach((n, i) => order.set(n.id, li * 10_000 + i));
+    }
+  }
+  const laneWidth = new Map<string, number>();
+  for (const lane of laneOrder) {
+    let w = 0;
+    for (let r = 0; r <= maxRank; r++) {
+      const cell = cells.get(`${lane}\n${r}`);
+      if (cell) w = Math.max(w, cell.reduce((a, n) => a + n.w, 0) + colGap * (cell.length - 1));
+    }
+    laneWidth.set(lane, w);
+  }
+  const out = new Map<string, Position>();
+  let x = 0;
+  for (const lane of laneOrder) {
+    for (let r = 0; r <= maxRank; r++) {
+      const cell = cells.get(`${lane}\n${r}`);
+      if (!cell) continue;
+      let cx = x;
+      for (const n of cell) {
+        out.set(n.id, { x: cx + n.ax, y: r * rowGap });
+        cx += n.w + colGap;
+      }
+    }
+    x += laneWidth.get(lane)! + laneGap;
   }
   return out;
 }
 
-/** Below this zoom node labels are too small to read (the stylesheet hides them a little further down). */
-export const READABLE_ZOOM = 0.75;
-
-// Room one node takes with its label beneath, and the gaps dagre is given (model units).
-const NODE_W = 120;
-const NODE_H = 45;
-const LR = { nodeSep: 28, rankSep: 90 };
-const TB = { nodeSep: 28, rankSep: 45 };
+export interface Grid {
+  /** Node centres, relative to the grid's top-left corner. */
+  positions: Map<string, Position>;
+  width: number;
+  height: number;
+}
 
 /**
- * Left to right reads as text, so paths go that way — unless that would shrink labels below readable and
- * top-down shows the graph clearly larger (a 12-step path across a narrow stage).
+ * Footprints in a grid whose width over height is about `aspect` (the stage's), in the order given (callers sort
+ * by kind, then name): columns as wide as the widest footprint, so labels beside nodes never overlap.
  */
-export function flowDirection(shape: FlowShape, width: number, height: number): 'LR' | 'TB' {
-  const lr = Math.min(width / (shape.ranks * (NODE_W + LR.rankSep)), height / (shape.breadth * (NODE_H + LR.nodeSep)));
-  const tb = Math.min(width / (shape.breadth * (NODE_W + TB.nodeSep)), height / (shape.ranks * (NODE_H + TB.rankSep)));
-  return lr < READABLE_ZOOM && tb > lr * 1.2 ? 'TB' : 'LR';
+export function gridOf(cells: Footprint[], aspect: number, gap = { x: 20, y: 12 }): Grid {
+  const positions = new Map<string, Position>();
+  if (!cells.length) return { positions, width: 0, height: 0 };
+  const colW = Math.max(...cells.map((c) => c.w)) + gap.x;
+  const rowH = Math.max(...cells.map((c) => c.h)) + gap.y;
+  const n = cells.length;
+  let best = 1;
+  let bestScore = Infinity;
+  for (let cols = 1; cols <= n; cols++) {
+    const rows = Math.ceil(n / cols);
+    const score = Math.abs(Math.log((cols * colW) / (rows * rowH) / aspect));
+    if (score < bestScore) {
+      best = cols;
+      bestScore = score;
+    }
+    if (cols * colW > rows * rowH * aspect * 4) break;
+  }
+  const cols = best;
+  cells.forEach((c, i) => positions.set(c.id, { x: (i % cols) * colW + c.ax, y: Math.floor(i / cols) * rowH + rowH / 2 }));
+  return { positions, width: cols * colW - gap.x, height: Math.ceil(n / cols) * rowH - gap.y };
 }
 
-/** How a path view flows: dagre's direction, or fcose held left to right when several boundaries are drawn. */
-export interface FlowPlan {
-  direction: 'LR' | 'TB';
-  /** Left-of constraints (flowConstraints): set when the graph spans several boundary boxes. */
-  constraints?: { left: string; right: string; gap: number }[];
+/**
+ * Rectangles placed in rows (tallest first), left to right; of every row width that puts 1…n boxes on the first
+ * row, the one whose drawing fits a stage of `aspect` (width over height) largest. Returns each top-left corner.
+ */
+export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60): Map<string, Position> {
+  if (!boxes.length) return new Map();
+  const sorted = [...boxes].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
+  const shelve = (rowWidth: number) => {
+    const out = new Map<string, Position>();
+    let x = 0;
+    let y = 0;
+    let rowH = 0;
+    let width = 0;
+    for (const b of sorted) {
+      if (x > 0 && x + b.w > rowWidth) {
+        x = 0;
+        y += rowH + gap;
+        rowH = 0;
+      }
+      out.set(b.id, { x, y });
+      x += b.w + gap;
+      width = Math.max(width, x - gap);
+      rowH = Math.max(rowH, b.h);
+    }
+    return { out, width, height: y + rowH };
+  };
+  const trials: { out: Map<string, Position>; scale: number; cols: number }[] = [];
+  let acc = 0;
+  for (const [i, b] of sorted.entries()) {
+    acc += b.w + (acc ? gap : 0);
+    const t = shelve(acc + 0.5);
+    trials.push({ out: t.out, scale: Math.min(aspect / Math.max(t.width, 1), 1 / Math.max(t.height, 1)), cols: i + 1 });
+  }
+  // Nearly as large and squarer is better: edges between boxes of one long column run through the boxes between.
+  const bestScale = Math.max(...trials.map((t) => t.scale));
+  const good = trials.filter((t) => t.scale >= bestScale * 0.9);
+  const off = (t: { cols: number }) => Math.abs(Math.log(t.cols / Math.sqrt(sorted.length)));
+  const squarest = good.reduce((a, b) => (off(b) < off(a) ? b : a));
+  return squarest.out;
 }
 
-/** fcose for wandering (compound-aware force layout), dagre for paths (see flowDirection and FlowPlan). */
-export function layoutOptions(name: LayoutName, elementCount: number, animate: boolean, positions?: Map<string, Position>, flow: FlowPlan = { direction: 'LR' }): LayoutOptions {
-  if (name === 'dagre' && flow.constraints) {
-    return { ...forceOptions(elementCount, false), relativePlacementConstraint: flow.constraints } as unknown as LayoutOptions;
-  }
-  if (name === 'dagre') {
-    return { name: 'dagre', rankDir: flow.direction, ...(flow.direction === 'LR' ? LR : TB), edgeSep: 12, fit: true, padding: 40, animate: false } as unknown as LayoutOptions;
-  }
-  // Force layouts (and even concentric, which measures every label) take seconds on the UI thread past this
-  // size; rings by distance from the best-connected node are computed in linear time instead.
-  if (elementCount > FORCE_LAYOUT_LIMIT && positions) {
-    return { name: 'preset', positions: (n: { id(): string }) => positions.get(n.id()) ?? { x: 0, y: 0 }, fit: true, padding: 30, animate: false } as unknown as LayoutOptions;
-  }
-  return forceOptions(elementCount, animate) as unknown as LayoutOptions;
+export interface BoxedNode extends Footprint {
+  /** The box (boundary) it is drawn in, or null. */
+  box: string | null;
 }
 
-function forceOptions(elementCount: number, animate: boolean): Record<string, unknown> {
+export interface BoxedLayout {
+  /** Node centres. */
+  positions: Map<string, Position>;
+  /** Boxes without members (drawn as plain nodes): their centres. */
+  emptyBoxes: Map<string, Position>;
+}
+
+/**
+ * Big drawings and the estate map: each box's members in a grid (in the order given, so kinds stay together),
+ * the boxes packed in rows, nodes outside any box as one more block. Linear in the node count.
+ */
+export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: number; gap?: number; title?: Map<string, { w: number; h: number }>; boxes?: string[] } = {}): BoxedLayout {
+  const pad = opts.pad ?? 24;
+  const byBox = new Map<string, BoxedNode[]>();
+  for (const b of opts.boxes ?? []) byBox.set(b, []);
+  for (const n of nodes) {
+    const key = n.box ?? '';
+    const list = byBox.get(key) ?? [];
+    list.push(n);
+    byBox.set(key, list);
+  }
+  const grids = new Map<string, Grid>();
+  const rects: { id: string; w: number; h: number }[] = [];
+  for (const [box, list] of byBox) {
+    const grid = gridOf(list, aspect);
+    grids.set(box, grid);
+    const title = opts.title?.get(box) ?? { w: 0, h: 0 };
+    const framed = box !== '';
+    rects.push({ id: box, w: Math.max(grid.width, title.w) + (framed ? 2 * pad : 0), h: grid.height + (framed ? 2 * pad + title.h : 0) });
+  }
+  const corners = packBoxes(rects, aspect, opts.gap);
+  const positions = new Map<string, Position>();
+  const emptyBoxes = new Map<string, Position>();
+  for (const r of rects) {
+    const corner = corners.get(r.id)!;
+    const grid = grids.get(r.id)!;
+    if (grid.positions.size === 0) {
+      emptyBoxes.set(r.id, { x: corner.x + r.w / 2, y: corner.y + r.h / 2 });
+      continue;
+    }
+    const framed = r.id !== '';
+    const title = opts.title?.get(r.id) ?? { w: 0, h: 0 };
+    const ox = corner.x + (framed ? pad : 0) + (r.w - (framed ? 2 * pad : 0) - grid.width) / 2;
+    const oy = corner.y + (framed ? pad + title.h : 0);
+    for (const [id, p] of grid.positions) positions.set(id, { x: ox + p.x, y: oy + p.y });
+  }
+  return { positions, emptyBoxes };
+}
+
+/** Mulberry32: a small seeded generator, so force layouts that draw random numbers give the same picture every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs `fn` with Math.random seeded from `key` (a synchronous layout run), then puts Math.random back. */
+export function withSeed<T>(key: string, fn: () => T): T {
+  let seed = 2166136261;
+  for (let i = 0; i < key.length; i++) seed = Math.imul(seed ^ key.charCodeAt(i), 16777619);
+  const original = Math.random;
+  Math.random = seededRandom(seed);
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
+/** fcose options for a compound-aware force layout of `elementCount` elements, without animation (deterministic). */
+export function forceOptions(elementCount: number): Record<string, unknown> {
   const big = elementCount > 600;
   return {
     name: 'fcose',
     quality: big ? 'draft' : 'default',
     randomize: true,
-    animate: animate && !big,
-    animationDuration: 350,
-    fit: true,
+    animate: false,
+    fit: false,
     padding: 40,
     nodeDimensionsIncludeLabels: true,
-    idealEdgeLength: 90,
-    nodeRepulsion: 6500,
+    idealEdgeLength: 110,
+    nodeRepulsion: 9000,
     nestingFactor: 0.6,
     gravity: 0.3,
     packComponents: true,
     tile: true,
+    tilingPaddingVertical: 30,
+    tilingPaddingHorizontal: 30,
     numIter: big ? 1200 : 2500,
   };
-}
-
-export interface Box {
-  x1: number;
-  y1: number;
-  w: number;
-  h: number;
 }
 
 /**

@@ -29,6 +29,10 @@ export const COMPROMISED_COLOR = '#dc2626';
 export const HIGH_VALUE_COLOR = '#eab308';
 export const PATH_COLOR = '#db2777';
 export const CONDITIONAL_COLOR = '#d97706';
+/** Activity-log (CloudTrail) edges: what was seen happening. */
+export const OBSERVED_COLOR = '#0891b2';
+/** A containment cut marked done. */
+export const CUT_COLOR = '#64748b';
 
 export interface ThemeColors {
   background: string;

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EdgeView, Json, NodeDetails, NodeSummary } from '../contract';
 import { NodeChip } from '../components/NodeChip';
-import { age, boundaryLabel, kindLabel, lastUsed, propText } from '../format';
-import { useApp, useAppStore } from '../store';
+import { age, boundaryLabel, kindLabel, lastUsed, propText, withBoundaryProvider } from '../format';
+import { useApp, useAppStore, type AppState } from '../store';
 import { EdgeExplanation } from './Evidence';
 import { ReachersButton, ReachersSection } from './Reachers';
 
@@ -26,12 +26,25 @@ export function DetailsPanel() {
   );
 }
 
+/** An edge's end as the panels know it: on the canvas, or named by a containment cut or a path step. */
+function endpoint(s: AppState, id: string): NodeSummary | undefined {
+  if (s.nodes[id]) return s.nodes[id];
+  for (const c of s.containment?.cuts ?? []) for (const n of [c.from, c.to]) if (n.id === id) return n;
+  for (const p of s.paths) for (const st of p.steps) for (const n of [st.from, st.to]) if (n.id === id) return n;
+  return undefined;
+}
+
 function EdgeDetails({ edgeKey }: { edgeKey: string }) {
-  const { view, nodes, edge } = useApp(useShallow((s) => ({ view: s.edgeViews[edgeKey] as EdgeView | undefined, nodes: s.nodes, edge: s.edges[edgeKey] })));
+  const { view, edge, from, to } = useApp(
+    useShallow((s) => {
+      const v = s.edgeViews[edgeKey] as EdgeView | undefined;
+      const e = s.edges[edgeKey];
+      const ends = v ?? e;
+      return { view: v, edge: e, from: ends ? endpoint(s, ends.from) : undefined, to: ends ? endpoint(s, ends.to) : undefined };
+    }),
+  );
   const select = useApp((s) => s.select);
-  if (!edge) return <p className="muted">This edge is no longer on the canvas.</p>;
-  const from = nodes[edge.from];
-  const to = nodes[edge.to];
+  if (!edge && !view) return <p className="muted">This edge is no longer on the canvas.</p>;
   if (!from || !to) return null;
   if (!view) {
     return (
@@ -62,7 +75,7 @@ function NodeDetailsView({ details }: { details: NodeDetails }) {
   return (
     <div className="node-details">
       <div className={`kind-line kind-${node.category}`}>
-        {kindLabel(node.kind)} · {node.provider}
+        {kindLabel(node.kind)} · {withBoundaryProvider(node).provider}
         {node.stub && <span className="badge" title="Only referenced by another object; no source describes it">reference only</span>}
       </div>
       <h2 className="details-name" data-testid="details-name">

@@ -1,4 +1,4 @@
-import { SHORTCUTS } from '../shortcuts';
+import { MODIFIED_SHORTCUTS, SHORTCUTS } from '../shortcuts';
 import { useAppStore } from '../store';
 import { Modal } from '../components/Modal';
 
@@ -8,7 +8,7 @@ export function HelpPanel() {
     <Modal title="Keyboard shortcuts" testId="help-panel" onClose={() => store.getState().setHelpOpen(false)}>
       <table className="shortcuts">
         <tbody>
-          {SHORTCUTS.map((s) => (
+          {[...SHORTCUTS, ...MODIFIED_SHORTCUTS].map((s) => (
             <tr key={s.keys.join()}>
               <td>
                 {s.keys.map((k) => (
@@ -23,7 +23,9 @@ export function HelpPanel() {
       <h3>Mouse</h3>
       <ul className="plain">
         <li>Click a node or an edge: details and evidence. Double-click a node: expand its neighbours.</li>
-        <li>Click a grouped “N × kind” node: open the group. Drag to pan, wheel to zoom.</li>
+        <li>Right-click a node or an edge: blast radius, paths, expand by edge kind, hide, mark, copy its id or ARN.</li>
+        <li>Click a grouped “N × kind” node: open the group. Click a box: its boundary. Drag to pan, wheel to zoom.</li>
+        <li>Drop export files anywhere on the window to import them.</li>
       </ul>
     </Modal>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ImportRequest } from '../contract';
 import { Modal } from '../components/Modal';
@@ -7,10 +7,17 @@ import { useApp, useAppStore } from '../store';
 
 const PHASES = { reading: 'Reading', parsing: 'Parsing', writing: 'Writing', deriving: 'Deriving paths and findings', indexing: 'Building the graph index', done: 'Done', waiting: 'Waiting for another process writing the case' } as const;
 
-export function ImportDialog() {
+export function ImportDialog({ initialFiles = [], onFilesTaken }: { initialFiles?: File[]; onFilesTaken?: () => void } = {}) {
   const store = useAppStore();
   const { state, formats, shellMode } = useApp(useShallow((s) => ({ state: s.importState, formats: s.formats, shellMode: s.shellMode })));
-  const [files, setFiles] = useState<File[]>([]);
+  const [files, setFilesState] = useState<File[]>(initialFiles);
+  // Dropped files are handed over once; the window forgets them.
+  const taken = useRef(onFilesTaken);
+  // Picking other files starts afresh: an earlier error or result no longer describes them.
+  const setFiles = (next: File[]) => {
+    setFilesState(next);
+    if (!store.getState().importState.running) store.getState().resetImport();
+  };
   const [format, setFormat] = useState('');
   const [cluster, setCluster] = useState('');
   const [account, setAccount] = useState('');
@@ -21,6 +28,7 @@ export function ImportDialog() {
   useEffect(() => {
     void store.getState().loadFormats();
     store.getState().resetImport();
+    taken.current?.();
   }, [store]);
 
   const options = (): NonNullable<ImportRequest['options']> => ({
@@ -60,14 +68,27 @@ export function ImportDialog() {
           setFiles([...files, ...Array.from(e.dataTransfer.files)]);
         }}
       >
-        <input type="file" multiple data-testid="import-file-input" onChange={(e) => setFiles([...files, ...Array.from(e.target.files ?? [])])} disabled={state.running} />
+        <input
+          type="file"
+          multiple
+          data-testid="import-file-input"
+          onChange={(e) => {
+            setFiles([...files, ...Array.from(e.target.files ?? [])]);
+            // The same file can be picked again after it was removed.
+            e.target.value = '';
+          }}
+          disabled={state.running}
+        />
         <span>Drop files here or click to choose</span>
       </label>
       {files.length > 0 && (
         <ul className="plain file-list" data-testid="import-files">
           {files.map((f, i) => (
             <li key={`${f.name}-${i}`}>
-              {f.name} <span className="muted small">{(f.size / 1024).toFixed(1)} KB</span>
+              <span className="file-name">{f.name}</span> <span className="muted small">{(f.size / 1024).toFixed(1)} KB</span>
+              <button type="button" className="icon-button remove-file" aria-label={`Remove ${f.name}`} data-testid="import-remove-file" disabled={state.running} onClick={() => setFiles(files.filter((_, j) => j !== i))}>
+                ×
+              </button>
             </li>
           ))}
         </ul>
@@ -157,7 +178,12 @@ export function ImportDialog() {
                 Choose files…
               </button>
             )}
-            <button type="button" className="primary" disabled={files.length === 0 || reading} onClick={() => void start().then(() => setFiles([]))} data-testid="import-start">
+            <button type="button" className="primary" disabled={files.length === 0 || reading} onClick={() =>
+                void start().then(() => {
+                  // A failed import keeps its files, to try again with other options or without the bad one.
+                  if (store.getState().importState.result) setFilesState([]);
+                })
+              } data-testid="import-start">
               {reading ? 'Reading files…' : `Import ${files.length ? plural(files.length, 'file') : ''}`}
             </button>
           </>

@@ -1,27 +1,75 @@
 import { useState } from 'react';
-import { NODE_CATEGORIES } from '../contract';
-import { ADMIN_COLOR, CATEGORY_SHAPES, COMPROMISED_COLOR, CONDITIONAL_COLOR, HIGH_VALUE_COLOR, PATH_COLOR, PROVIDER_COLORS } from '../graph/palette';
+import { useShallow } from 'zustand/react/shallow';
+import { legendEntries, POLY, type LegendEntry, type Symbol } from '../graph/legend-entries';
 import { useApp } from '../store';
 
-const CATEGORY_TITLES: Record<string, string> = {
-  identity: 'Identity',
-  credential: 'Credential',
-  resource: 'Resource',
-  group: 'Group',
-  boundary: 'Boundary',
-  admin: 'Admin of a boundary',
-  evidence: 'Leak / evidence',
-};
+/** A legend symbol drawn as the exports draw it (same data), as a small inline SVG. */
+function SymbolIcon({ sym }: { sym: Symbol }) {
+  const x = 11;
+  const y = 8;
+  let body;
+  if (sym.type === 'line') {
+    body = (
+      <>
+        <line x1={x - 10} y1={y} x2={x + 10} y2={y} stroke={sym.color} strokeWidth={sym.width} strokeDasharray={sym.dash} strokeLinecap="round" />
+        {sym.tee && <line x1={x} y1={y - 5} x2={x} y2={y + 5} stroke={sym.color} strokeWidth={2.5} />}
+      </>
+    );
+  } else {
+    const r = 6;
+    const stroke = sym.border ? { stroke: sym.border.color, strokeWidth: sym.border.double ? 1.2 : sym.border.width } : {};
+    const pts = POLY[sym.shape];
+    body = (
+      <>
+        {sym.shape === 'ellipse' ? (
+          <circle cx={x} cy={y} r={r} fill={sym.fill} {...stroke} />
+        ) : sym.shape === 'round-rectangle' || !pts ? (
+          <rect x={x - r} y={y - r} width={2 * r} height={2 * r} rx={3} fill={sym.fill} {...stroke} />
+        ) : (
+          <polygon points={Array.from({ length: pts.length / 2 }, (_, i) => `${(x + pts[2 * i]! * r).toFixed(1)},${(y + pts[2 * i + 1]! * r).toFixed(1)}`).join(' ')} fill={sym.fill} {...stroke} />
+        )}
+        {sym.border?.double && <circle cx={x} cy={y} r={r + 2.6} fill="none" stroke={sym.border.color} strokeWidth={1.2} />}
+      </>
+    );
+  }
+  return (
+    <svg width="22" height="16" viewBox="0 0 22 16" aria-hidden="true" className="legend-symbol">
+      {body}
+    </svg>
+  );
+}
 
-/** What shapes, colours and line styles mean. Built from the same tables as the canvas stylesheet. */
+/** What shapes, colours, line styles and rings mean. Built from the same entries as the exports' legend. */
+const OPEN_KEY = 'blastmap.legend';
+
+/** Open until the user closes it; this browser remembers the choice. */
+function initiallyOpen(): boolean {
+  try {
+    return localStorage.getItem(OPEN_KEY) !== 'closed';
+  } catch {
+    return true;
+  }
+}
+
 export function Legend() {
-  const [open, setOpen] = useState(true);
-  const providers = useApp((s) => {
-    const seen = new Set<string>();
-    for (const n of Object.values(s.nodes)) seen.add(n.provider);
-    return [...seen].sort().join(',');
-  });
-  const shown = providers ? providers.split(',') : Object.keys(PROVIDER_COLORS);
+  const [open, setOpenState] = useState(initiallyOpen);
+  const setOpen = (next: boolean) => {
+    setOpenState(next);
+    try {
+      localStorage.setItem(OPEN_KEY, next ? 'open' : 'closed');
+    } catch {
+      // Storage refused: the choice lasts for this page.
+    }
+  };
+  const { providers, theme } = useApp(
+    useShallow((s) => {
+      const seen = new Set<string>();
+      for (const n of Object.values(s.nodes)) seen.add(n.provider);
+      return { providers: [...seen].sort().join(','), theme: s.theme };
+    }),
+  );
+  const entries = legendEntries(undefined, theme, providers ? { providers: new Set(providers.split(',')) } : {});
+  const col = (group: LegendEntry['group'][]) => entries.filter((e) => group.includes(e.group));
   return (
     <div className={`legend${open ? '' : ' closed'}`} data-testid="legend">
       <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
@@ -29,42 +77,16 @@ export function Legend() {
       </button>
       {open && (
         <div className="legend-body">
-          <div className="legend-col">
-            {Object.keys(NODE_CATEGORIES).map((c) => (
-              <div key={c} className="legend-item" title={NODE_CATEGORIES[c as keyof typeof NODE_CATEGORIES]}>
-                <span className={`shape shape-${CATEGORY_SHAPES[c]}`} style={c === 'admin' ? { backgroundColor: ADMIN_COLOR } : undefined} aria-hidden="true" />
-                {CATEGORY_TITLES[c] ?? c}
-              </div>
-            ))}
-          </div>
-          <div className="legend-col">
-            {shown.map((p) => (
-              <div key={p} className="legend-item">
-                <span className="swatch" style={{ backgroundColor: PROVIDER_COLORS[p] ?? PROVIDER_COLORS['generic'] }} aria-hidden="true" />
-                {p}
-              </div>
-            ))}
-          </div>
-          <div className="legend-col">
-            <div className="legend-item">
-              <span className="line" aria-hidden="true" /> grants access
+          {[col(['shape']), col(['provider']), col(['edge']), col(['mark'])].map((list, i) => (
+            <div key={i} className="legend-col">
+              {list.map((e) => (
+                <div key={e.id} className="legend-item" data-testid={`legend-${e.id}`}>
+                  <SymbolIcon sym={e.sym} />
+                  {e.label}
+                </div>
+              ))}
             </div>
-            <div className="legend-item">
-              <span className="line line-dashed" aria-hidden="true" /> statement only
-            </div>
-            <div className="legend-item">
-              <span className="line line-dotted" style={{ borderColor: CONDITIONAL_COLOR }} aria-hidden="true" /> conditional
-            </div>
-            <div className="legend-item">
-              <span className="line" style={{ borderColor: PATH_COLOR, borderTopWidth: 3 }} aria-hidden="true" /> on the path
-            </div>
-            <div className="legend-item">
-              <span className="ring" style={{ borderColor: COMPROMISED_COLOR }} aria-hidden="true" /> compromised
-            </div>
-            <div className="legend-item">
-              <span className="ring" style={{ borderColor: HIGH_VALUE_COLOR }} aria-hidden="true" /> high value
-            </div>
-          </div>
+          ))}
         </div>
       )}
     </div>

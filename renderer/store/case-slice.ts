@@ -40,6 +40,19 @@ export const createCaseSlice: SliceCreator<CaseSlice> = ({ set, get, api, shell 
     await get().loadCase();
     await get().loadOverview();
   };
+  /**
+   * After an import the canvas stays as the user left it (an overview is refreshed with the new counts); analyses
+   * on screen were computed before it, and say so.
+   */
+  const afterImport = async () => {
+    await get().loadCase();
+    const s = get();
+    if (s.estateShown || Object.keys(s.nodes).length === 0) await get().loadOverview();
+    else {
+      set({ findings: null });
+      if (s.blast || s.paths.length || s.containment) get().notify({ kind: 'info', text: 'Imported. The analysis on screen was computed before this import: run it again to include the new data.' });
+    }
+  };
   return {
     caseInfo: null,
     caseError: null,
@@ -89,7 +102,7 @@ export const createCaseSlice: SliceCreator<CaseSlice> = ({ set, get, api, shell 
       try {
         const result = await api.importFiles({ files, ...(options && Object.keys(options).length ? { options } : {}) });
         set({ importState: { ...IDLE, result } });
-        await reloadAll();
+        await afterImport();
       } catch (err) {
         const error = toErrorShape(err);
         set({ importState: { ...IDLE, error, cancelled: error.code === 'cancelled' } });

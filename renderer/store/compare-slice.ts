@@ -40,7 +40,7 @@ export interface CompareSlice {
 export const createCompareSlice: SliceCreator<CompareSlice> = ({ set, get, api, shell }) => {
   /** Runs one comparison and draws it: the union graph of both states around the changes, on one layout. */
   const run = async (source: CompareSource, call: () => Promise<{ diff: CaseDiff; impact: CompareSlice['compareImpact'] }>) => {
-    set({ compareLoading: true, compareError: null, compareSource: source, compareFocus: null, mode: 'compare', layout: 'fcose' });
+    set({ compareLoading: true, compareError: null, compareSource: source, compareFocus: null, mode: 'compare', layout: 'force' });
     try {
       const { diff, impact } = await call();
       const g = compareGraph(diff);

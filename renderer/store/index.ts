@@ -7,10 +7,12 @@ import { createCaseSlice } from './case-slice';
 import { createCompareSlice } from './compare-slice';
 import { createDeliverSlice } from './deliver-slice';
 import { createGraphSlice } from './graph-slice';
+import { createHistorySlice } from './history-slice';
 import { createReachersSlice } from './reachers-slice';
 import { createSelectionSlice } from './selection-slice';
 import type { AppState, SliceDeps } from './types';
 import { createUiSlice } from './ui-slice';
+import { createWorkspaceSlice } from './workspace-slice';
 
 export type { AppState } from './types';
 
@@ -24,6 +26,8 @@ export function createAppStore(bridge: RendererBridge): StoreApi<AppState> {
       ...createSelectionSlice(deps),
       ...createAnalysisSlice(deps),
       ...createUiSlice(deps),
+      ...createHistorySlice(deps),
+      ...createWorkspaceSlice(deps),
       ...createCompareSlice(deps),
       ...createReachersSlice(deps),
       ...createDeliverSlice(deps),

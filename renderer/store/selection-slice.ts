@@ -11,11 +11,12 @@ export interface SelectionSlice {
   detailsError: string | null;
   select(id: string | null): Promise<void>;
   selectEdge(key: string | null): void;
-  /** Put a node on the canvas with its neighbours, select it and centre on it. */
+  /** Put a node on the canvas with its neighbours, select it and fit the view to it and its neighbours. */
   focus(id: string): Promise<void>;
-  setMark(mark: MarkKind, on: boolean, note?: string): Promise<void>;
+  /** Marks or unmarks the selected node, or `id` when given (the right-click menu). */
+  setMark(mark: MarkKind, on: boolean, note?: string, id?: string): Promise<void>;
   /** Details of another node (credential rows of an identity), without selecting it. */
-  fetchDetails(id: string): Promise<NodeDetails>;
+  fetchDetails(id: string, edgeLimit?: number): Promise<NodeDetails>;
   /** Suggestions for the search box. */
   searchNodes(text: string): Promise<SearchHit[]>;
   /** Exactly one node for a pasted handle, or candidates. */
@@ -41,7 +42,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = ({ set, get, a
     }
   },
 
-  fetchDetails: (id) => api.node({ id, edgeLimit: 20 }),
+  fetchDetails: (id, edgeLimit = 20) => api.node({ id, edgeLimit }),
   searchNodes: (text) => api.search({ text, limit: 12 }),
   resolveRef: (ref) => api.resolve({ ref }),
 
@@ -54,8 +55,8 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = ({ set, get, a
     get().sendCommand('center-selection');
   },
 
-  setMark: async (mark, on, note) => {
-    const id = get().selectedId;
+  setMark: async (mark, on, note, target) => {
+    const id = target ?? get().selectedId;
     if (!id) return;
     try {
       if (on) await api.mark({ ids: [id], mark, ...(note ? { note } : {}), by: 'user' });
@@ -65,7 +66,7 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = ({ set, get, a
         const marks = on ? [...new Set([...node.marks, mark])] : node.marks.filter((m) => m !== mark);
         set({ nodes: { ...get().nodes, [id]: { ...node, marks } } });
       }
-      await get().select(id);
+      if (get().selectedId === id) await get().select(id);
     } catch (err) {
       get().notify({ kind: 'error', text: describeError(toErrorShape(err)) });
     }

@@ -1,8 +1,14 @@
 import type { SliceCreator } from './types';
 
-export type Mode = 'explore' | 'blast' | 'paths' | 'findings' | 'triage' | 'inventory' | 'compare';
+/**
+ * A mode of the explorer: one entry of the mode registry (renderer/modes.tsx), which gives its tab, key and panel.
+ * A string so that a new mode is one registry line; the built-in ones are named in BUILTIN_MODES.
+ */
+export type Mode = string;
+export const BUILTIN_MODES = ['explore', 'blast', 'paths', 'findings', 'triage', 'inventory', 'compare'] as const;
 export type Theme = 'light' | 'dark';
-export type LayoutName = 'fcose' | 'dagre';
+/** 'force' lays a graph out by its edges (grids past the force-layout size); 'lanes' is the path view (layouts.ts). */
+export type LayoutName = 'force' | 'lanes';
 export type FilterDimension = 'kind' | 'provider' | 'boundary';
 
 export interface Filters {
@@ -34,7 +40,6 @@ export interface UiSlice {
   setMode(mode: Mode): void;
   setTheme(theme: Theme): void;
   toggleTheme(): void;
-  setLayout(layout: LayoutName): void;
   toggleHidden(dimension: FilterDimension, value: string): void;
   setHideConditional(hide: boolean): void;
   resetFilters(): void;
@@ -49,27 +54,43 @@ export const NO_FILTERS: Filters = { hiddenKinds: [], hiddenProviders: [], hidde
 
 const KEYS: Record<FilterDimension, keyof Omit<Filters, 'hideConditional'>> = { kind: 'hiddenKinds', provider: 'hiddenProviders', boundary: 'hiddenBoundaries' };
 
+/** The layout a mode draws with: paths read in lanes, everything else by its edges. */
+export function layoutOf(mode: Mode): LayoutName {
+  return mode === 'paths' ? 'lanes' : 'force';
+}
+
 export const createUiSlice: SliceCreator<UiSlice> = ({ set, get }) => ({
   mode: 'explore',
   theme: 'light',
-  layout: 'fcose',
+  layout: 'force',
   filters: NO_FILTERS,
   helpOpen: false,
   importOpen: false,
   filtersOpen: false,
   notice: null,
   command: null,
-  setMode: (mode) => set({ mode, layout: mode === 'paths' ? 'dagre' : get().layout === 'dagre' && get().mode === 'paths' ? 'fcose' : get().layout }),
+  setMode: (mode) => {
+    const layout = layoutOf(mode);
+    // Entering the path view lays out what is drawn in lanes; leaving it keeps the picture (nothing jumps).
+    if (layout === 'lanes' && get().layout !== 'lanes') set({ mode, layout, graphSeq: get().graphSeq + 1, layoutIntent: 'full' });
+    else set({ mode, layout: layout === 'force' && get().layout === 'lanes' ? 'force' : layout });
+  },
   setTheme: (theme) => set({ theme }),
   toggleTheme: () => set({ theme: get().theme === 'dark' ? 'light' : 'dark' }),
-  setLayout: (layout) => set({ layout, command: { type: 'relayout', seq: (get().command?.seq ?? 0) + 1 } }),
   toggleHidden: (dimension, value) => {
+    get().remember();
     const key = KEYS[dimension];
     const list = get().filters[key];
     set({ filters: { ...get().filters, [key]: list.includes(value) ? list.filter((v) => v !== value) : [...list, value] } });
   },
-  setHideConditional: (hide) => set({ filters: { ...get().filters, hideConditional: hide } }),
-  resetFilters: () => set({ filters: NO_FILTERS }),
+  setHideConditional: (hide) => {
+    get().remember();
+    set({ filters: { ...get().filters, hideConditional: hide } });
+  },
+  resetFilters: () => {
+    get().remember();
+    set({ filters: NO_FILTERS });
+  },
   setHelpOpen: (helpOpen) => set({ helpOpen }),
   setImportOpen: (importOpen) => set({ importOpen }),
   setFiltersOpen: (filtersOpen) => set({ filtersOpen }),

@@ -55,6 +55,18 @@ export function cutCost(kind: EdgeKind, fromKind: NodeKind | undefined): number 
 interface End {
   name: string;
   kind: string;
+  id?: string;
+}
+
+/**
+ * An access key as a responder types it into the console: its key id when the node has one. A credential-report
+ * slot is named "<user> access key 1"; "Deactivate access key <user> access key 1 of <user>" says it three times.
+ */
+function accessKeyLabel(key: End, user: End): string {
+  const keyId = key.id ? /^aws:key:(A[A-Z0-9]{15,})$/.exec(key.id)?.[1] : undefined;
+  if (keyId) return `access key ${keyId} of ${user.name}`;
+  if (/access key/i.test(key.name)) return key.name.includes(user.name) ? key.name : `${key.name} of ${user.name}`;
+  return `access key ${key.name} of ${user.name}`;
 }
 
 /** The checklist line for cutting one edge, from its kind, its two ends and its props. */
@@ -65,7 +77,7 @@ export function cutAction(kind: EdgeKind, from: End, to: End, props: EdgeProps):
     case 'AUTHENTICATES_AS':
       switch (from.kind) {
         case 'aws_access_key':
-          return `Deactivate access key ${from.name} of ${to.name}`;
+          return `Deactivate ${accessKeyLabel(from, to)}`;
         case 'aws_password':
           return `Delete the console password (login profile) of ${to.name}`;
         case 'k8s_sa_token':

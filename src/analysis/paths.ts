@@ -15,6 +15,13 @@ export interface PathOptions extends TraversalFilter {
    * next query with the same targets and no filter.
    */
   targetKey?: string;
+  /**
+   * Rank routes rather than edge sequences: two paths through the same nodes that differ only in which parallel
+   * edge joins a pair (AUTHENTICATES_AS and OBSERVED_USE from a key to its user) are one route. The edge kept for a
+   * step is the one an edge-sequence search prefers (unconditional, then first in the case); the others are the
+   * step's alternatives (see parallelSteps).
+   */
+  routes?: boolean;
 }
 
 /** Per index: reusable search arrays, and distances to recent target sets. */
@@ -213,14 +220,15 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
   if (!first) return [];
   const found: (FoundPath & { dev: number })[] = [{ ...first, dev: 0 }];
   const candidates: (FoundPath & { dev: number })[] = [];
-  const keys = new Set<string>([signature(index, first.edges)]);
+  const routes = opts.routes ?? false;
+  const keys = new Set<string>([signature(index, first.edges, routes)]);
   while (found.length < k) {
     const prev = found[found.length - 1]!;
     for (let i = prev.dev; i < prev.nodes.length - 1; i++) {
       const spur = prev.nodes[i]!;
       const blockedEdges = new Set(removed);
       for (const p of found) {
-        if (p.edges.length > i && sharesRoot(p, prev, i)) for (const e of parallelEdges(index, spur, p.edges[i]!)) blockedEdges.add(e);
+        if (p.edges.length > i && sharesRoot(p, prev, i)) for (const e of parallelEdges(index, spur, p.edges[i]!, routes)) blockedEdges.add(e);
       }
       // The root's nodes may not be revisited: the path stays loopless.
       ws.blockStamp++;
@@ -233,7 +241,7 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
         conditionalSteps: countConditional(index, prev.edges, i) + tail.conditionalSteps,
         dev: i,
       };
-      const key = signature(index, path.edges);
+      const key = signature(index, path.edges, routes);
       if (keys.has(key)) continue;
       keys.add(key);
       candidates.push(path);
@@ -242,22 +250,47 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
     candidates.sort(comparePaths);
     found.push(candidates.shift()!);
   }
-  return found.map(({ nodes, edges, conditionalSteps }) => ({ nodes, edges, conditionalSteps }));
+  const out = found.map(({ nodes, edges, conditionalSteps }) => ({ nodes, edges, conditionalSteps }));
+  if (routes) for (const p of out) p.edges = p.edges.map((e, i) => representative(index, p.nodes[i]!, e, mask, removed));
+  return out;
+}
+
+/**
+ * The edge a route shows for a step: unconditional first (the search already minimised conditional steps, so this
+ * never adds one), then a permission over an observation (it says what the step allows), then case order.
+ */
+function representative(index: GraphIndex, from: number, e: number, mask: Uint8Array | null, removed: ReadonlySet<number>): number {
+  const { edgeKind } = index.d;
+  const rank = (k: number) => (index.isConditional(k) ? 2 : 0) + (edgeKind[k] === index.observedKind ? 1 : 0);
+  let best = e;
+  for (const k of parallelEdges(index, from, e, true)) {
+    if ((mask !== null && mask[k] === 0) || removed.has(k)) continue;
+    if (rank(k) < rank(best) || (rank(k) === rank(best) && k < best)) best = k;
+  }
+  return best;
 }
 
 /**
  * Two sources stating the same step (a key listed by list-access-keys and by the credential report) are one step to
  * a responder: a path is its nodes and step kinds, and blocking a step at a spur blocks its parallel copies too.
  */
-function parallelEdges(index: GraphIndex, from: number, e: number): number[] {
+function parallelEdges(index: GraphIndex, from: number, e: number, anyKind = false): number[] {
   const { offsets, targets, edgeKind } = index.d;
   const out: number[] = [];
-  for (let k = offsets[from]!; k < offsets[from + 1]!; k++) if (targets[k] === targets[e] && edgeKind[k] === edgeKind[e]) out.push(k);
+  for (let k = offsets[from]!; k < offsets[from + 1]!; k++) if (targets[k] === targets[e] && (anyKind || edgeKind[k] === edgeKind[e])) out.push(k);
   return out;
 }
 
-function signature(index: GraphIndex, edges: number[]): string {
-  return edges.map((e) => `${index.d.targets[e]}:${index.d.edgeKind[e]}`).join(',');
+/**
+ * The other edges that could take a route's step from `from` to the target of `e` (any kind), within the same
+ * traversal filter (its edgeMask): what a route lists as the step's alternatives.
+ */
+export function parallelSteps(index: GraphIndex, from: number, e: number, mask: Uint8Array | null): number[] {
+  return parallelEdges(index, from, e, true).filter((k) => k !== e && (mask === null || mask[k] !== 0));
+}
+
+function signature(index: GraphIndex, edges: number[], routes = false): string {
+  return edges.map((e) => (routes ? `${index.d.targets[e]}` : `${index.d.targets[e]}:${index.d.edgeKind[e]}`)).join(',');
 }
 
 function sharesRoot(p: FoundPath, root: FoundPath, i: number): boolean {

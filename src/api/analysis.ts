@@ -4,7 +4,8 @@
 import { accessOf, blastRadius, conditionalOf, depthOf, parentOf, routeTo, summarize, viaAdminOf } from '../analysis/blast-radius.js';
 import { cutAction, cutCost, planContainment } from '../analysis/containment.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
-import { kShortestPaths, type FoundPath } from '../analysis/paths.js';
+import { edgeMask } from '../analysis/index/filter.js';
+import { kShortestPaths, parallelSteps, type FoundPath } from '../analysis/paths.js';
 import { ACCESS_LEVELS, NODE_KINDS } from '../model/kinds.js';
 import type { CaseStore } from '../store/case-store.js';
 import type { AttackPath, BlastRadius, BoundaryCount, ContainmentPlan, NodeSummary, ReachedNode, ReachedResource, TraversalOptions } from './contract.js';
@@ -59,8 +60,28 @@ export class AnalysisViews {
         resources.push({ ...reached, ...(level >= 0 ? { accessLevel: level === ACCESS_LEVELS.length ? 'admin' : ACCESS_LEVELS[level]! } : {}), ...(via >= 0 ? { via: ix.id(via) } : {}) });
       }
     }
-    const byBoundary: BoundaryCount[] = s.byBoundary.map((b) => ({ boundary: this.summary(b.boundary), identities: b.identities, resources: b.resources, credentials: b.credentials, admin: b.admin, ...(b.admin ? { viaAdmin: b.viaAdmin } : {}) }));
-    return { origin: this.summary(origin), identities: highValueFirst(identities), credentials: highValueFirst(credentials), resources: highValueFirst(resources), admins, byBoundary, byAccessLevel: s.byAccessLevel, elapsedMs: performance.now() - started };
+    const highValue = this.highValueReached(r, origin);
+    const hvPerBoundary = new Map<string, number>();
+    for (const h of highValue) if (h.node.boundary) hvPerBoundary.set(h.node.boundary, (hvPerBoundary.get(h.node.boundary) ?? 0) + 1);
+    const byBoundary: BoundaryCount[] = s.byBoundary.map((b) => {
+      const boundary = this.summary(b.boundary);
+      const hv = hvPerBoundary.get(boundary.id) ?? 0;
+      return { boundary, identities: b.identities, resources: b.resources, credentials: b.credentials, admin: b.admin, ...(b.admin ? { viaAdmin: b.viaAdmin } : {}), ...(hv ? { highValue: hv } : {}) };
+    });
+    return { origin: this.summary(origin), identities: highValueFirst(identities), credentials: highValueFirst(credentials), resources: highValueFirst(resources), admins, highValue, byBoundary, byAccessLevel: s.byAccessLevel, elapsedMs: performance.now() - started };
+  }
+
+  /** Nodes marked high value that the walk reached (any category: a tier-zero group, a bucket, a role), nearest first. */
+  private highValueReached(r: ReturnType<typeof blastRadius>, origin: number): ReachedNode[] {
+    const ix = this.index;
+    const out: ReachedNode[] = [];
+    for (const id of this.views.markedIds('high-value')) {
+      const v = ix.indexOf(id);
+      if (v < 0 || v === origin || depthOf(r, v) < 0) continue;
+      const admin = viaAdminOf(ix, r, v);
+      out.push({ node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) });
+    }
+    return out.sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name));
   }
 
   /** A predicate over node indexes for 'admin', 'high-value' or one node id. */
@@ -81,11 +102,17 @@ export class AnalysisViews {
   paths(from: string, to: string, opts: TraversalOptions & { k?: number }): AttackPath[] {
     const origin = this.nodeIndex(from);
     const targetKey = to === 'high-value' ? `high-value:${this.views.markedIds('high-value').sort().join('\n')}` : to;
-    return kShortestPaths(this.index, origin, this.targetPredicate(to), { ...opts, targetKey }).map((p) => this.attackPath(p));
+    // Routes, not edge sequences: a step joined by several edges is listed once, with the others as alternatives.
+    const mask = edgeMask(this.index, opts);
+    return kShortestPaths(this.index, origin, this.targetPredicate(to), { ...opts, targetKey, routes: true }).map((p) => this.attackPath(p, mask));
   }
 
-  attackPath(p: FoundPath): AttackPath {
-    const steps = p.edges.map((e, i) => ({ edge: this.edgeView(e), from: this.summary(p.nodes[i]!), to: this.summary(p.nodes[i + 1]!) }));
+  /** A found path in the contract's shape; with `alternatives`, each step lists the other edges joining its pair. */
+  attackPath(p: FoundPath, alternatives?: Uint8Array | null): AttackPath {
+    const steps = p.edges.map((e, i) => {
+      const others = alternatives === undefined ? [] : parallelSteps(this.index, p.nodes[i]!, e, alternatives);
+      return { edge: this.edgeView(e), from: this.summary(p.nodes[i]!), to: this.summary(p.nodes[i + 1]!), ...(others.length ? { alternatives: others.map((k) => this.edgeView(k)) } : {}) };
+    });
     return { steps, conditional: p.conditionalSteps > 0, cost: steps.length };
   }
 

@@ -165,6 +165,11 @@ export interface PathStep {
   edge: EdgeView;
   from: NodeSummary;
   to: NodeSummary;
+  /**
+   * Other edges joining the same two nodes (another source's statement, observed use beside a permission): paths
+   * are ranked as routes, so a step that several edges can take is one step with the others listed here.
+   */
+  alternatives?: EdgeView[];
 }
 
 export interface AttackPath {
@@ -232,6 +237,8 @@ export interface BoundaryCount {
   resources: number;
   credentials: number;
   admin: boolean;
+  /** Nodes marked high value reached in this boundary (absent when none). */
+  highValue?: number;
   /** Of those counts, what is reached only through the boundary's admin node (present when admin is true). */
   viaAdmin?: { identities: number; resources: number; credentials: number };
 }
@@ -242,6 +249,8 @@ export interface BlastRadius {
   credentials: ReachedNode[];
   resources: ReachedResource[];
   admins: ReachedNode[];
+  /** Reached nodes marked high value (tier-zero groups, crown-jewel buckets…), whatever their category, nearest first. */
+  highValue?: ReachedNode[];
   byBoundary: BoundaryCount[];
   byAccessLevel: Partial<Record<ReachedAccessLevel, number>>;
   elapsedMs: number;
@@ -300,6 +309,67 @@ export interface Subgraph {
   nodes: NodeSummary[];
   edges: EdgeView[];
   truncated: boolean;
+}
+
+/** What lives in a boundary (or outside every boundary): nodes by category, who holds admin, findings by severity. */
+export interface EstateCounts {
+  /** Nodes drawn inside it (the boundary node itself excluded). */
+  nodes: number;
+  identities: number;
+  credentials: number;
+  resources: number;
+  groups: number;
+  /** Principals holding admin of the boundary (a direct ADMIN_OF to its admin node). */
+  admins: number;
+  findings: Partial<Record<Severity, number>>;
+}
+
+export interface EstateBoundary extends EstateCounts {
+  boundary: NodeSummary;
+}
+
+/** Traversable edges from one boundary into another, aggregated ("12 roles of B trust A"); null is outside any. */
+export interface EstateTrust {
+  from: string | null;
+  to: string | null;
+  edges: number;
+  /** Distinct nodes the edges leave from, and reach. */
+  sources: number;
+  targets: number;
+  targetKinds: Partial<Record<NodeKind, number>>;
+  edgeKinds: Partial<Record<EdgeKind, number>>;
+  conditional: number;
+  observed: number;
+}
+
+/** The first screen: the estate as boundaries, the trust between them, what is marked and the worst findings. */
+export interface EstateOverview {
+  boundaries: EstateBoundary[];
+  /** Nodes that belong to no boundary (OpenGraph objects, leaks…). */
+  outside: EstateCounts;
+  trust: EstateTrust[];
+  /** Marked nodes (compromised, high value), at most `markedLimit`. */
+  marked: NodeSummary[];
+  /** The most severe findings, at most `findingLimit`. */
+  topFindings: Finding[];
+  elapsedMs: number;
+}
+
+/** A named view of the explorer, kept in the case; `state` is the renderer's own JSON. */
+export interface SavedView {
+  name: string;
+  state: JsonObject;
+  savedAt: string;
+}
+
+/** The state of one box of a containment checklist, kept in the case. */
+export interface ContainmentCheck {
+  origin: string;
+  /** The cut's step: "<from id> <edge kind> <to id>" (stable across imports, unlike edge row ids). */
+  cut: string;
+  checked: boolean;
+  by: string;
+  at: string;
 }
 
 export interface ApiErrorShape {
@@ -446,6 +516,14 @@ export interface BlastmapApi {
   paths(arg: { from: string; to: string | 'admin' | 'high-value'; k?: number } & TraversalOptions): Promise<AttackPath[]>;
   findings(arg: { severity?: Severity; rule?: string }): Promise<Finding[]>;
   containment(arg: { from: string; targets?: string[] } & TraversalOptions): Promise<ContainmentPlan>;
+  /** The estate overview for the explorer's first screen. */
+  estate(arg: { markedLimit?: number; findingLimit?: number }): Promise<EstateOverview>;
+  savedViews(arg: Record<string, never>): Promise<SavedView[]>;
+  /** Saves (or replaces) a named view. */
+  saveView(arg: { name: string; state: JsonObject }): Promise<SavedView>;
+  deleteView(arg: { name: string }): Promise<{ removed: number }>;
+  containmentChecks(arg: { origin: string }): Promise<ContainmentCheck[]>;
+  setContainmentCheck(arg: { origin: string; cut: string; checked: boolean; by?: string }): Promise<ContainmentCheck>;
   /** Compares the open case with another case file (read-only; an upload is read from a private temporary copy). */
   compareCase(arg: CompareCaseRequest): Promise<CaseDiff>;
   /** The graph states this case keeps (taken before re-imports replaced sources, or on request). */
@@ -489,6 +567,12 @@ export const API_METHODS = [
   'paths',
   'findings',
   'containment',
+  'estate',
+  'savedViews',
+  'saveView',
+  'deleteView',
+  'containmentChecks',
+  'setContainmentCheck',
   'compareCase',
   'snapshots',
   'takeSnapshot',

@@ -9,9 +9,10 @@ import { caseFailure, CaseError, CaseStore, type StoredEdge } from '../store/cas
 import { AnalysisViews } from './analysis.js';
 import { CompareService } from './compare/service.js';
 import { Deliver, type GraphFormat } from './deliver.js';
-import type { BlastmapApi, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, Severity, Subgraph } from './contract.js';
+import type { BlastmapApi, ContainmentCheck, ExportTableRequest, Finding, ImportProgressView, ImportResult, NodeSummary, ObservedActivity, SavedView, Severity, Subgraph } from './contract.js';
 import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
+import { estateOverview } from './estate.js';
 import { AS_OF_META, runImport, type EngineImportRequest, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { findingOf, sourceInfo, Views } from './views.js';
@@ -327,6 +328,22 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     compareSnapshots: (arg) => serial(() => compare.compareSnapshots(arg)),
     planImpact: (arg) => serial(() => compare.planImpact(arg)),
     reachers: ({ id, limit, ...opts }) => serial(() => reachersView(analyse(), requireNode(id).id, opts, limit)),
+    estate: (opts) =>
+      serial(() => {
+        const a = analyse();
+        return estateOverview({ store, views, index: index!, summary: (v) => a.summary(v), finding: findingView }, opts);
+      }),
+
+    savedViews: () => serial(() => store.workspace.views().map(savedView)),
+
+    // Workspace writes wait for another writer like marks do.
+    saveView: ({ name, state }) => serial(() => write(() => savedView(store.workspace.saveView(name.trim(), JSON.stringify(state), new Date().toISOString())))),
+
+    deleteView: ({ name }) => serial(() => write(() => ({ removed: store.workspace.deleteView(name.trim()) }))),
+
+    containmentChecks: ({ origin }) => serial((): ContainmentCheck[] => store.workspace.checks(store.canonical(origin))),
+
+    setContainmentCheck: ({ origin, cut, checked, by }) => serial(() => write((): ContainmentCheck => store.workspace.setCheck(store.canonical(origin), cut, checked, by ?? 'user', new Date().toISOString()))),
   };
   return engine;
 }
@@ -358,6 +375,10 @@ function observedActivity(out: StoredEdge[], inn: StoredEdge[], views: Views, si
     }
   }
   return [...merged.values()].sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+}
+
+function savedView(row: { name: string; state: string; savedAt: string }): SavedView {
+  return { name: row.name, state: JSON.parse(row.state) as SavedView['state'], savedAt: row.savedAt };
 }
 
 function dedupeEdges<T extends { id: number }>(edges: T[]): T[] {

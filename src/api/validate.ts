@@ -10,6 +10,7 @@ const nodeId = z.string().min(1).max(4096);
 const ids = z.array(nodeId).min(1).max(100_000);
 const isoTime = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO date');
 const markKind = z.enum(['compromised', 'high-value']);
+const viewName = z.string().trim().min(1).max(200);
 const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
 const traversal = {
@@ -69,6 +70,13 @@ const SCHEMAS = {
   paths: z.object({ from: nodeId, to: nodeId, k: z.number().int().min(1).max(100).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
   findings: z.object({ severity: severity.optional(), rule: z.string().max(200).optional() }).strict(),
   containment: z.object({ from: nodeId, targets: z.array(nodeId).max(10_000).optional(), ...traversal }).strict().refine(windowInOrder, windowMessage),
+  estate: z.object({ markedLimit: z.number().int().min(0).max(100_000).optional(), findingLimit: z.number().int().min(0).max(10_000).optional() }).strict(),
+  savedViews: empty,
+  // A view's state is the renderer's JSON (ids, filters, positions); a megabyte-sized cap keeps a case sane.
+  saveView: z.object({ name: viewName, state: z.record(z.string(), z.json()).refine((v) => JSON.stringify(v).length <= 8_000_000, 'a saved view holds at most 8 MB') }).strict(),
+  deleteView: z.object({ name: viewName }).strict(),
+  containmentChecks: z.object({ origin: nodeId }).strict(),
+  setContainmentCheck: z.object({ origin: nodeId, cut: z.string().min(1).max(10_000), checked: z.boolean(), by: z.string().max(200).optional() }).strict(),
   compareCase: z.object({ other: importFile, otherIs: z.enum(['before', 'after']).optional(), limits }).strict(),
   snapshots: empty,
   takeSnapshot: z.object({ label: z.string().max(1000).optional() }).strict(),

@@ -44,6 +44,7 @@ export function formatBlastRadius(br: BlastRadius): string {
   }
   for (const [level, n] of Object.entries(br.byAccessLevel)) lines.push(`  ${level === 'admin' ? 'resources held as admin of their boundary' : level}: ${n}`);
   for (const a of br.admins) lines.push(`  admin: ${label(a.node)} in ${a.depth} step(s)${a.conditional ? ' (conditional)' : ''}`);
+  for (const h of br.highValue ?? []) lines.push(`  high value: ${label(h.node)} in ${h.depth} step(s)${h.viaAdmin ? ' (through the admin node)' : ''}${h.conditional ? ' (conditional)' : ''}`);
   // High-value resources first, then by access level (admin of the boundary above any CAN_ACCESS level), nearest first.
   const hv = (r: { node: NodeSummary }) => (r.node.marks.includes('high-value') ? 0 : 1);
   const resources = [...br.resources].sort((a, b) => hv(a) - hv(b) || ACCESS_RANK.indexOf(b.accessLevel ?? '') - ACCESS_RANK.indexOf(a.accessLevel ?? '') || a.depth - b.depth);
@@ -67,6 +68,7 @@ export function formatPaths(paths: AttackPath[]): string {
       lines.push(`  ${label(s.from)}\n    —${s.edge.kind}${s.edge.technique ? ` (${s.edge.technique})` : ''}→ ${label(s.to)}`);
       lines.push(`      why: ${s.edge.reason}${s.edge.conditional ? ` [if ${s.edge.conditional}]` : ''}`);
       for (const ev of s.edge.evidence.slice(0, 3)) lines.push(`      evidence: ${ev.summary}${ev.location ? ` (${ev.location})` : ''}`);
+      for (const alt of s.alternatives ?? []) lines.push(`      or ${alt.kind}${alt.technique ? ` (${alt.technique})` : ''}: ${alt.reason}${alt.conditional ? ` [if ${alt.conditional}]` : ''}`);
     }
   });
   return `${lines.join('\n')}\n`;

@@ -13,6 +13,7 @@ import { FindingsTable } from './findings.js';
 import { GraphSnapshotTable } from './graph-snapshot.js';
 import { MarksTable } from './marks.js';
 import { EdgeKinds, NodeIds } from './node-ids.js';
+import { WorkspaceTables } from './workspace.js';
 import { NodeReader } from './node-reader.js';
 import { caseFailure, isBusy, busyError } from './failures.js';
 import { openCaseDatabase, type OpenOptions } from './open.js';
@@ -58,6 +59,8 @@ export class CaseStore {
   private readonly edgeKinds: EdgeKinds;
   private readonly changeLog = new ChangeLog();
   private readonly derivedTable: DerivedTable;
+  /** Saved views and containment checks (workspace.ts). */
+  readonly workspace: WorkspaceTables;
   private readonly stateSnapshots: StateSnapshotsTable;
   private readonly scannerRows: ScannerResultsTable;
   private readonly exportReader: ExportReader;
@@ -84,6 +87,7 @@ export class CaseStore {
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
     this.derivedTable = new DerivedTable(this.sql, this.nids, this.edgeKinds, this.evidence, this.facts, this.searchIndex, this.changeLog);
+    this.workspace = new WorkspaceTables(this.sql);
     this.stateSnapshots = new StateSnapshotsTable(this.sql);
     this.scannerRows = new ScannerResultsTable(this.sql);
     this.exportReader = new ExportReader(this.sql, this.aliasIndex);

@@ -46,8 +46,9 @@ test('demo case: leaked key → blast radius → path to production admin → le
   await expect(toProd).toContainText('deploy-prod');
   await expect(toProd).toContainText('ops-automation');
   const canvas = page.getByTestId('graph-canvas');
-  if ((await toProd.getAttribute('aria-pressed')) !== 'true') await toProd.click();
-  await expect(toProd).toHaveAttribute('aria-pressed', 'true');
+  const toggle = toProd.getByTestId('path-toggle');
+  if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   await expect(canvas).not.toHaveAttribute('data-highlighted-edges', '0');
   await settle(page);
   await page.screenshot({ path: info.outputPath('demo-2-path-to-admin.png') });

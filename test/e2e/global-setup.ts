@@ -1,11 +1,12 @@
 // Builds what browser mode serves, makes a case from the e2e fixtures and serves it for the whole run.
 // The server's URL (with its one-launch token) reaches the tests through BLASTMAP_URL.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_NEEDED, findChromium } from '../chromium.mjs';
-import { bigStar } from './large-fixture';
+import { bigStar, estate20k } from './large-fixture';
+import { serve } from './serve';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -45,6 +46,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env['BLASTMAP_DEMO_URL'] = servers[1]!.url;
   process.env['BLASTMAP_DEMO_CASE'] = demoPath;
 
+  // A 20,000-node estate for the scale checks (the explorer's first canvas, opened groups, drawing everything).
+  const estatePath = join(dir, 'estate-20k.blastmap');
+  const estateJson = join(dir, 'estate-20k.json');
+  writeFileSync(estateJson, JSON.stringify(estate20k()));
+  run(process.execPath, ['dist/blastmap.js', 'import', '--case', estatePath, estateJson]);
+  servers.push(await serve(estatePath));
+  process.env['BLASTMAP_20K_URL'] = servers[2]!.url;
+  process.env['BLASTMAP_20K_CASE'] = estatePath;
+
   return async () => {
     for (const { server } of servers) {
       // A server that died during the tests has no exit left to wait for (the run would hang, not fail).
@@ -54,23 +64,4 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-}
-
-/** Starts `blastmap serve` on a free port and waits for the URL it prints. */
-async function serve(casePath: string): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, ['dist/blastmap.js', 'serve', '--case', casePath, '--port', '0', '--no-open'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`blastmap serve printed no URL within 20 s: ${out}`)), 20_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`blastmap serve exited with ${code}: ${out}`)));
-  });
-  return { server, url };
 }

@@ -20,15 +20,123 @@ export async function openApp(page: Page, theme: 'light' | 'dark' = 'light', url
   await expect(page.getByTestId('case-counts')).toBeVisible();
 }
 
+/**
+ * Opens the demo case on the Explore panel: the demo holds a compromised key, so the app first opens on Triage
+ * (the map is on the canvas either way).
+ */
+export async function openDemoExplore(page: Page, theme: 'light' | 'dark' = 'light'): Promise<void> {
+  await openApp(page, theme, demoUrl());
+  await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('mode-explore').click();
+}
+
 /** Types into the search box and picks the suggestion whose text contains `pick`. */
 export async function searchAndPick(page: Page, text: string, pick: string): Promise<void> {
   await page.getByTestId('search-input').fill(text);
   const suggestion = page.getByTestId('search-suggestion').filter({ hasText: pick }).first();
-  await expect(suggestion).toBeVisible();
+  // The first query of a big case waits for its graph index to load behind the first screen's.
+  await expect(suggestion).toBeVisible({ timeout: 30_000 });
   await suggestion.click();
 }
 
 export async function settle(page: Page): Promise<void> {
   // Layouts animate for ~350 ms; screenshots wait for them.
   await page.waitForTimeout(900);
+}
+
+/** The server of the generated 20,000-node estate (large-fixture.ts estate20k), started by the global setup. */
+export function estateUrl(): string {
+  const url = process.env['BLASTMAP_20K_URL'];
+  if (!url) throw new Error('BLASTMAP_20K_URL is not set: run through playwright.config.ts');
+  return url;
+}
+
+export interface DrawnLabel {
+  id: string;
+  text: string;
+  /** On-screen font size in pixels. */
+  px: number;
+  /** The label's box on screen (Cytoscape's own measure of it). */
+  box: { x1: number; y1: number; x2: number; y2: number };
+  onPath: boolean;
+}
+
+/**
+ * Every label Cytoscape draws right now, measured by Cytoscape: text, on-screen size and box. A label is drawn when
+ * it has text, is not hidden (text-opacity 0), its element is visible and Cytoscape's minimum zoomed size lets it.
+ */
+export async function drawnLabels(page: Page): Promise<DrawnLabel[]> {
+  return page.getByTestId('graph-canvas').evaluate((el) => {
+    type Style = { value?: unknown; pfValue?: number; strValue?: string };
+    type Ele = {
+      id(): string;
+      visible(): boolean;
+      hasClass(c: string): boolean;
+      pstyle(n: string): Style;
+      boundingBox(o: object): { x1: number; y1: number; x2: number; y2: number };
+    };
+    const cy = (el as unknown as { cy: { zoom(): number; pan(): { x: number; y: number }; elements(): { toArray(): Ele[] } } }).cy;
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    const texture = Math.pow(2, Math.ceil(Math.log2(zoom)));
+    const out: DrawnLabel[] = [];
+    for (const e of cy.elements().toArray()) {
+      const text = e.pstyle('label').strValue ?? '';
+      if (!text || !e.visible() || Number(e.pstyle('text-opacity').value) === 0) continue;
+      const font = e.pstyle('font-size').pfValue ?? 0;
+      if (font * texture < (e.pstyle('min-zoomed-font-size').pfValue ?? 0)) continue;
+      const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false });
+      out.push({ id: e.id(), text, px: font * zoom, box: { x1: b.x1 * zoom + pan.x, y1: b.y1 * zoom + pan.y, x2: b.x2 * zoom + pan.x, y2: b.y2 * zoom + pan.y }, onPath: e.hasClass('on-path') });
+    }
+    return out;
+  });
+}
+
+/** Pairs of drawn labels whose boxes overlap on screen by more than `tolerance` pixels each way. */
+export function overlappingLabels(labels: DrawnLabel[], tolerance = 1): [string, string][] {
+  const out: [string, string][] = [];
+  const sorted = [...labels].sort((a, b) => a.box.x1 - b.box.x1);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
+    for (let j = i + 1; j < sorted.length; j++) {
+      const b = sorted[j]!;
+      if (b.box.x1 >= a.box.x2 - tolerance) break;
+      if (a.box.x1 < b.box.x2 - tolerance && b.box.x1 < a.box.x2 - tolerance && a.box.y1 < b.box.y2 - tolerance && b.box.y1 < a.box.y2 - tolerance) out.push([a.text, b.text]);
+    }
+  }
+  return out;
+}
+
+/** Model positions of the drawn nodes (boxes excluded), rounded to a tenth. */
+export async function nodePositions(page: Page): Promise<Record<string, { x: number; y: number }>> {
+  return page.getByTestId('graph-canvas').evaluate((el) => {
+    type N = { id(): string; isParent(): boolean; hasClass(c: string): boolean; position(): { x: number; y: number } };
+    const cy = (el as unknown as { cy: { nodes(): { toArray(): N[] } } }).cy;
+    const out: Record<string, { x: number; y: number }> = {};
+    for (const n of cy.nodes().toArray()) {
+      if (n.isParent() || n.hasClass('group')) continue;
+      const p = n.position();
+      out[n.id()] = { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
+    }
+    return out;
+  });
+}
+
+/** Where an element is on the page (for clicks): a node's centre, an edge's midpoint. */
+export async function screenPoint(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const canvas = page.getByTestId('graph-canvas');
+  const box = (await canvas.boundingBox())!;
+  const p = await canvas.evaluate((el, eid) => {
+    type E = { isNode(): boolean; renderedPosition(): { x: number; y: number }; renderedMidpoint(): { x: number; y: number }; empty(): boolean };
+    const e = (el as unknown as { cy: { getElementById(i: string): E } }).cy.getElementById(eid);
+    if (e.empty()) throw new Error(`${eid} is not drawn`);
+    return e.isNode() ? e.renderedPosition() : e.renderedMidpoint();
+  }, id);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
+/** Waits until the canvas has laid out what the store asked for (no layout or placement pending). */
+export async function canvasSettled(page: Page): Promise<void> {
+  await page.waitForTimeout(250);
+  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
 }

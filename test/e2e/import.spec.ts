@@ -25,8 +25,19 @@ test('a bad file is refused with its location; a good file imports', async ({ pa
   await page.screenshot({ path: info.outputPath('import-error.png') });
   await expect(page.getByTestId('case-counts')).toHaveText(before ?? '');
 
+  // The Format select stays inside the dialog however long the format titles are.
+  const dialogBox = (await dialog.boundingBox())!;
+  const selectBox = (await page.getByTestId('import-format').boundingBox())!;
+  expect(selectBox.x + selectBox.width).toBeLessThanOrEqual(dialogBox.x + dialogBox.width);
+
+  // Picking other files clears the old error; a file can be taken off the list on its own.
   const good = readFileSync(join(ROOT, 'test/fixtures/bloodhound/opengraph-minimal.json'));
   await page.getByTestId('import-file-input').setInputFiles({ name: 'opengraph-minimal.json', mimeType: 'application/json', buffer: good });
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByTestId('import-files')).toContainText('broken-opengraph.json');
+  await page.getByRole('button', { name: 'Remove broken-opengraph.json' }).click();
+  await expect(page.getByTestId('import-files')).not.toContainText('broken-opengraph.json');
+  await expect(page.getByTestId('import-files')).toContainText('opengraph-minimal.json');
   await page.getByTestId('import-start').click();
   await expect(page.getByTestId('import-result')).toContainText('opengraph-minimal.json as bloodhound-opengraph: 2 nodes, 1 edge');
   await expect(page.getByTestId('case-counts')).not.toHaveText(before ?? '');

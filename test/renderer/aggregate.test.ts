@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateKey, groupId, visibleGraph, type VisibleInput } from '../../renderer/graph/aggregate';
+import { aggregateKey, groupId, OUTSIDE_GROUP, visibleGraph, type VisibleInput } from '../../renderer/graph/aggregate';
 import { canvasEdge, type CanvasEdge } from '../../renderer/store/graph-slice';
 import { NO_FILTERS } from '../../renderer/store/ui-slice';
 import type { NodeSummary } from '../../renderer/contract';
@@ -21,16 +21,34 @@ function star(n: number): { nodes: NodeSummary[]; edges: CanvasEdge[] } {
 }
 
 describe('visibleGraph', () => {
-  it('draws everything under the budget, inside one box per boundary', () => {
+  it('draws everything under the budget, inside one box per boundary; the box stands for its boundary node', () => {
     const { nodes, edges } = star(5);
     const v = visibleGraph(input(nodes, edges));
     expect(v.aggregated).toBe(false);
     const box = v.nodes.find((n) => n.id === groupId(ACCT));
-    expect(box).toMatchObject({ isGroup: true, label: 'prod' });
-    // The account node sits in its own box, like everything whose boundary it is.
+    expect(box).toMatchObject({ isGroup: true, label: 'prod', boundaryId: ACCT });
+    // The account node is not drawn inside its own box (the box repeating its title was noise).
+    expect(v.nodes.map((n) => n.id)).not.toContain(ACCT);
     expect(v.nodes.filter((n) => !n.isGroup).every((n) => n.parent === groupId(ACCT))).toBe(true);
-    expect(v.nodes.filter((n) => !n.isGroup)).toHaveLength(8);
+    expect(v.nodes.filter((n) => !n.isGroup)).toHaveLength(7);
     expect(v.edges).toHaveLength(6);
+  });
+
+  it('attaches the edges of a boundary node to its box', () => {
+    const role = node('role', { boundary: ACCT });
+    const v = visibleGraph(input([account, role], [canvasEdge(edge('role', ACCT))]));
+    expect(v.edges).toMatchObject([{ source: 'role', target: groupId(ACCT) }]);
+  });
+
+  it('gives an admin node the provider of its boundary, so hiding a provider hides its admin too', () => {
+    const cluster = node('k8s:prod', { kind: 'k8s_cluster', category: 'boundary', provider: 'k8s', name: 'prod' });
+    const clusterAdmin = node('admin:k8s:prod', { kind: 'admin', category: 'admin', provider: 'generic', boundary: 'k8s:prod' });
+    const all = [cluster, clusterAdmin, admin, account];
+    const shown = visibleGraph(input(all, []));
+    expect(shown.nodes.find((n) => n.id === 'admin:k8s:prod')?.provider).toBe('k8s');
+    const hidden = visibleGraph(input(all, [], { filters: { ...NO_FILTERS, hiddenProviders: ['k8s'] } }));
+    // Neither the cluster's box nor its admin star is left behind.
+    expect(hidden.nodes.map((n) => n.id).sort()).toEqual([`admin:${ACCT}`, groupId(ACCT)]);
   });
 
   it('above the budget folds each boundary and kind into one count node and bundles their edges', () => {
@@ -40,10 +58,10 @@ describe('visibleGraph', () => {
     expect(v.total).toBe(33 + 31);
     const agg = v.nodes.find((n) => n.id === aggregateKey(ACCT, 'aws_bucket'));
     expect(agg).toMatchObject({ count: 30, label: '30 × S3 bucket', parent: groupId(ACCT) });
-    // The admin node, the boundary and unbucketable singletons stay themselves.
-    expect(v.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([ACCT, `admin:${ACCT}`, 'hub']));
+    // The admin node, the boundary's box and unbucketable singletons stay themselves.
+    expect(v.nodes.map((n) => n.id)).toEqual(expect.arrayContaining([groupId(ACCT), `admin:${ACCT}`, 'hub']));
     const bundled = v.edges.find((e) => e.target === agg!.id);
-    expect(bundled).toMatchObject({ source: 'hub', count: 30, label: '30 edges' });
+    expect(bundled).toMatchObject({ source: 'hub', count: 30, label: '30 × has an edge to' });
     expect(v.edges).toHaveLength(2);
   });
 
@@ -60,18 +78,50 @@ describe('visibleGraph', () => {
     expect(visibleGraph(input(nodes, edges, { budget: 20, renderAll: true })).aggregated).toBe(false);
   });
 
-  it('filters kinds, providers, boundaries and conditional edges, but never a pinned node', () => {
+  it('filters kinds, providers, boundaries and conditional edges, pinned (selected) nodes included', () => {
     const k8s = node('sa', { kind: 'k8s_service_account', provider: 'k8s', boundary: 'k8s:cluster:prod' });
     const role = node('role', { boundary: ACCT });
     const edges = [canvasEdge(edge('sa', 'role', { conditional: 'aws:SourceIp in 10.0.0.0/8' })), canvasEdge(edge('role', ACCT))];
     const all = [account, k8s, role];
     const ids = (f: Partial<VisibleInput>) => visibleGraph(input(all, edges, f)).nodes.filter((n) => !n.isGroup).map((n) => n.id).sort();
-    expect(ids({ filters: { ...NO_FILTERS, hiddenProviders: ['k8s'] } })).toEqual([ACCT, 'role']);
-    expect(ids({ filters: { ...NO_FILTERS, hiddenKinds: ['aws_role'] } })).toEqual([ACCT, 'sa']);
+    expect(ids({ filters: { ...NO_FILTERS, hiddenProviders: ['k8s'] } })).toEqual(['role']);
+    expect(ids({ filters: { ...NO_FILTERS, hiddenKinds: ['aws_role'] } })).toEqual(['sa']);
     expect(ids({ filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] } })).toEqual(['sa']);
-    expect(ids({ filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] }, pinned: new Set(['role']) })).toEqual(['role', 'sa']);
+    // Whatever is hidden is not drawn, selected or not.
+    expect(ids({ filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] }, pinned: new Set(['role']) })).toEqual(['sa']);
     const v = visibleGraph(input(all, edges, { filters: { ...NO_FILTERS, hideConditional: true } }));
     expect(v.edges.map((e) => e.source)).toEqual(['role']);
+    expect(v.edges[0]!.target).toBe(groupId(ACCT));
     expect(visibleGraph(input(all, edges, { filters: { ...NO_FILTERS, hiddenKinds: ['aws_role'] } })).hiddenByFilters).toBe(1);
+  });
+});
+
+describe('estate map', () => {
+  const counts = { nodes: 3, identities: 2, credentials: 1, resources: 0, groups: 0, admins: 1, findings: { critical: 1 } };
+  const prod = node('aws:account:222222222222', { kind: 'aws_account', category: 'boundary', name: '222222222222' });
+  const estate = {
+    boundaries: [
+      { boundary: account, ...counts },
+      { boundary: prod, ...counts, identities: 12 },
+    ],
+    outside: { nodes: 4, identities: 0, credentials: 0, resources: 4, groups: 0, admins: 0, findings: {} },
+    trust: [{ from: ACCT, to: prod.id, edges: 12, sources: 2, targets: 12, targetKinds: { aws_role: 12 }, edgeKinds: { CAN_ASSUME: 12 }, conditional: 0, observed: 0 }],
+    marked: [],
+    topFindings: [],
+    elapsedMs: 1,
+  };
+
+  it('draws every boundary as a box with its counts, even without members, the rest as one box, and trust as one edge per pair', () => {
+    const v = visibleGraph(input([account], [], { estate }));
+    const box = v.nodes.find((n) => n.id === groupId(prod.id))!;
+    expect(box.label).toBe('AWS account 222222222222\n12 identities · 1 credential\n1 admin · 1 critical');
+    expect(v.nodes.find((n) => n.id === OUTSIDE_GROUP)?.label).toContain('4 resources');
+    expect(v.edges).toEqual([expect.objectContaining({ source: groupId(ACCT), target: groupId(prod.id), trust: true, label: '12 IAM roles trust prod' })]);
+  });
+
+  it('leaves out the boxes and trust a filter hides', () => {
+    const v = visibleGraph(input([account], [], { estate, filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] } }));
+    expect(v.nodes.map((n) => n.id)).not.toContain(groupId(ACCT));
+    expect(v.edges).toEqual([]);
   });
 });

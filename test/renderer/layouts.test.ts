@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitClearOf, flowConstraints, flowDirection, flowShape, type Box } from '../../renderer/graph/layouts';
+import { boxedGrid, fitClearOf, flowRanks, gridOf, laneLayout, packBoxes, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
+import { overlaps, placeNew, separate, type Rect } from '../../renderer/graph/placement';
 
 // Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
 function rendered(bb: Box, v: { zoom: number; pan: { x: number; y: number } }) {
@@ -50,34 +51,143 @@ const arrows = (...pairs: string[]) =>
     return { source, target };
   });
 
-describe('flowShape and flowDirection (which way a path view flows)', () => {
-  const chain = (n: number) => ({ nodes: Array.from({ length: n }, (_, i) => `n${i}`), edges: Array.from({ length: n - 1 }, (_, i) => ({ source: `n${i}`, target: `n${i + 1}` })) });
+const rectAt = (f: Footprint, p: { x: number; y: number }): Rect => ({ x1: p.x - f.ax, y1: p.y - f.h / 2, x2: p.x - f.ax + f.w, y2: p.y + f.h / 2 });
+const fp = (id: string, w = 120, h = 28): Footprint => ({ id, w, h, ax: 13 });
 
-  it('ranks a chain by its length and a fan by its breadth; a cycle does not hang it', () => {
-    const c = chain(12);
-    expect(flowShape(c.nodes, c.edges)).toEqual({ ranks: 12, breadth: 1 });
-    const fan = { nodes: ['o', 'a', 'b', 'c', 'admin'], edges: ['a', 'b', 'c'].flatMap((x) => [{ source: 'o', target: x }, { source: x, target: 'admin' }]) };
-    expect(flowShape(fan.nodes, fan.edges)).toEqual({ ranks: 3, breadth: 3 });
-    const cyclic = flowShape(['a', 'b'], [{ source: 'a', target: 'b' }, { source: 'b', target: 'a' }]);
-    expect(cyclic.ranks).toBeGreaterThanOrEqual(1);
+function noOverlap(rects: Rect[]): boolean {
+  for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) if (overlaps(rects[i]!, rects[j]!)) return false;
+  return true;
+}
+
+describe('flowRanks (ranks of a path view)', () => {
+  it('ranks a chain by position and breaks a cycle instead of hanging', () => {
+    const r = flowRanks(['a', 'b', 'c'], arrows('a>b', 'b>c', 'c>a'));
+    expect([r.get('a'), r.get('b'), r.get('c')]).toEqual([0, 1, 2]);
+  });
+});
+
+describe('laneLayout (the path view)', () => {
+  const nodes: LaneNode[] = [
+    { ...fp('key'), lane: 'dev' },
+    { ...fp('user'), lane: 'dev' },
+    { ...fp('deploy'), lane: 'prod' },
+    { ...fp('ops'), lane: 'prod' },
+    { ...fp('admin', 200, 40), lane: 'prod' },
+    { ...fp('other'), lane: 'dev' },
+  ];
+  const edges = arrows('key>user', 'user>deploy', 'deploy>ops', 'ops>admin', 'user>other', 'other>admin');
+  const pos = laneLayout(nodes, edges);
+
+  it('reads top-down: each step one rank lower', () => {
+    expect(pos.get('key')!.y).toBeLessThan(pos.get('user')!.y);
+    expect(pos.get('user')!.y).toBeLessThan(pos.get('deploy')!.y);
+    expect(pos.get('ops')!.y).toBeLessThan(pos.get('admin')!.y);
   });
 
-  it('keeps short paths left to right and turns a long chain in a tall stage top-down', () => {
-    const short = chain(4);
-    expect(flowDirection(flowShape(short.nodes, short.edges), 700, 800)).toBe('LR');
-    const long = chain(12);
-    expect(flowDirection(flowShape(long.nodes, long.edges), 700, 800)).toBe('TB');
-    // A very wide, short stage keeps even a long chain left to right.
-    expect(flowDirection(flowShape(long.nodes, long.edges), 3000, 300)).toBe('LR');
+  it('gives each boundary a column of its own, so boxes never overlap, and no two footprints touch', () => {
+    const span = (lane: string) => {
+      const xs = nodes.filter((n) => n.lane === lane).map((n) => rectAt(n, pos.get(n.id)!));
+      return { x1: Math.min(...xs.map((r) => r.x1)), x2: Math.max(...xs.map((r) => r.x2)) };
+    };
+    expect(span('dev').x2).toBeLessThan(span('prod').x1);
+    expect(noOverlap(nodes.map((n) => rectAt(n, pos.get(n.id)!)))).toBe(true);
   });
 
-  it('holds each edge to the next rank left to right, once, and never against a cycle', () => {
-    const nodes = ['key', 'user', 'role', 'admin', 'x'];
-    // Twice user>role; key>role skips a rank (no constraint, the chain already orders it).
-    const edges = arrows('key>user', 'user>role', 'user>role', 'role>admin', 'key>role', 'x>x');
-    expect(flowConstraints(nodes, edges).map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<admin']);
-    // A role that can also act back on the user (a cycle) must not turn the path around.
-    const loop = flowConstraints(['key', 'user', 'role', 'ops', 'admin'], arrows('key>user', 'user>role', 'role>user', 'role>ops', 'ops>admin', 'admin>ops'));
-    expect(loop.map((c) => `${c.left}<${c.right}`)).toEqual(['key<user', 'user<role', 'role<ops', 'ops<admin']);
+  it('is deterministic', () => {
+    expect([...laneLayout([...nodes].reverse(), [...edges].reverse())].sort()).toEqual([...pos].sort());
+  });
+});
+
+describe('grids and boxes (opened groups, big drawings, the estate map)', () => {
+  it('lays 400 labelled nodes out in a grid about as wide as the stage is, without overlap', () => {
+    const cells = Array.from({ length: 400 }, (_, i) => fp(`n${i}`, 100 + (i % 7) * 10, 24));
+    const g = gridOf(cells, 1.2);
+    expect(g.width / g.height).toBeGreaterThan(0.8);
+    expect(g.width / g.height).toBeLessThan(1.8);
+    expect(noOverlap(cells.map((c) => rectAt(c, g.positions.get(c.id)!)))).toBe(true);
+  });
+
+  it('packs boxes without overlap, squarer than one long column', () => {
+    const boxes = [
+      { id: 'a', w: 400, h: 200 },
+      { id: 'b', w: 420, h: 150 },
+      { id: 'c', w: 350, h: 150 },
+      { id: 'd', w: 230, h: 90 },
+    ];
+    const at = packBoxes(boxes, 1.1);
+    const rects = boxes.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h }));
+    expect(noOverlap(rects)).toBe(true);
+    expect(new Set(boxes.map((b) => at.get(b.id)!.x)).size).toBeGreaterThan(1);
+  });
+
+  it("puts each box's members inside its own area and empty boxes on their own", () => {
+    const nodes: BoxedNode[] = [
+      { ...fp('a1'), box: 'A' },
+      { ...fp('a2'), box: 'A' },
+      { ...fp('b1'), box: 'B' },
+      { ...fp('free'), box: null },
+    ];
+    const l = boxedGrid(nodes, 1, { boxes: ['A', 'B', 'C'], title: new Map([['C', { w: 200, h: 40 }]]) });
+    expect(l.positions.size).toBe(4);
+    expect(l.emptyBoxes.has('C')).toBe(true);
+    const a = ['a1', 'a2'].map((id) => l.positions.get(id)!);
+    const b = l.positions.get('b1')!;
+    const aBox = { x1: Math.min(...a.map((p) => p.x)) - 13, x2: Math.max(...a.map((p) => p.x)) + 107, y1: Math.min(...a.map((p) => p.y)) - 14, y2: Math.max(...a.map((p) => p.y)) + 14 };
+    expect(overlaps(aBox, rectAt(fp('b1'), b))).toBe(false);
+  });
+});
+
+describe('placeNew (an expand keeps what is drawn where it is)', () => {
+  const drawn = [
+    { id: 'hub', rect: rectAt(fp('hub'), { x: 0, y: 0 }), at: { x: 0, y: 0 }, box: 'A' },
+    { id: 'x', rect: rectAt(fp('x'), { x: 0, y: 60 }), at: { x: 0, y: 60 }, box: 'A' },
+  ];
+  const boxes = new Map<string, Rect>([
+    ['A', { x1: -40, y1: -40, x2: 150, y2: 100 }],
+    ['B', { x1: 300, y1: -40, x2: 600, y2: 100 }],
+  ]);
+
+  it('places new nodes near what they link to, clear of every drawn footprint and of other boxes', () => {
+    const add = Array.from({ length: 12 }, (_, i) => ({ ...fp(`n${i}`), box: 'A', anchors: ['hub'] }));
+    const placed = placeNew({ drawn, boxes, add });
+    const rects = add.map((n) => rectAt(n, placed.get(n.id)!));
+    expect(noOverlap([...rects, ...drawn.map((d) => d.rect)])).toBe(true);
+    for (const r of rects) expect(overlaps(r, boxes.get('B')!)).toBe(false);
+    // Near: within a few rings of the anchor.
+    for (const n of add) expect(Math.hypot(placed.get(n.id)!.x, placed.get(n.id)!.y)).toBeLessThan(700);
+  });
+
+  it('is deterministic', () => {
+    const add = [{ ...fp('n'), anchors: ['x'] }];
+    expect(placeNew({ drawn, boxes, add })).toEqual(placeNew({ drawn, boxes, add }));
+  });
+});
+
+describe('separate (boxes never overlap)', () => {
+  it('pulls overlapping units apart and never moves a fixed one', () => {
+    const units = [
+      { id: 'grid', rect: { x1: 0, y1: 0, x2: 500, y2: 400 }, fixed: true },
+      { id: 'a', rect: { x1: 100, y1: 100, x2: 200, y2: 150 } },
+      { id: 'b', rect: { x1: 450, y1: 350, x2: 700, y2: 500 } },
+      { id: 'c', rect: { x1: 120, y1: 120, x2: 220, y2: 170 } },
+    ];
+    const shifts = separate(units, 10);
+    expect(shifts.has('grid')).toBe(false);
+    const moved = units.map((u) => {
+      const d = shifts.get(u.id) ?? { x: 0, y: 0 };
+      return { x1: u.rect.x1 + d.x, y1: u.rect.y1 + d.y, x2: u.rect.x2 + d.x, y2: u.rect.y2 + d.y };
+    });
+    expect(noOverlap(moved)).toBe(true);
+  });
+});
+
+describe('withSeed (force layouts give the same picture every run)', () => {
+  it('makes Math.random repeat for the same key and restores it', () => {
+    const original = Math.random;
+    const a = withSeed('graph-1', () => [Math.random(), Math.random()]);
+    const b = withSeed('graph-1', () => [Math.random(), Math.random()]);
+    expect(a).toEqual(b);
+    expect(withSeed('graph-2', () => Math.random())).not.toBe(a[0]);
+    expect(Math.random).toBe(original);
   });
 });

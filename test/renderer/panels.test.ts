@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../renderer/contract';
-import { ringPositions } from '../../renderer/graph/layouts';
 import { focusable, queryFindings } from '../../renderer/panels/findings-table';
 import { shortcutFor, SHORTCUTS } from '../../renderer/shortcuts';
 import { bytesToBase64 } from '../../renderer/store/import-files';
@@ -36,25 +35,6 @@ describe('findings table', () => {
     expect(focusable(scanned)).toBe(false);
     expect(focusable({ ...scanned, origin: { ...scanned.origin!, matched: true } })).toBe(true);
     expect(focusable(all[0]!)).toBe(true);
-  });
-});
-
-describe('ring layout for big graphs', () => {
-  it('puts the best-connected node in the middle and each further step on a wider ring', () => {
-    const ids = ['a', 'hub', 'b', 'c', 'far', 'lonely'];
-    const edges = [
-      { source: 'hub', target: 'a' },
-      { source: 'hub', target: 'b' },
-      { source: 'c', target: 'hub' },
-      { source: 'a', target: 'far' },
-    ];
-    const pos = ringPositions(ids, edges);
-    const r = (id: string) => Math.hypot(pos.get(id)!.x, pos.get(id)!.y);
-    expect(pos.get('hub')).toEqual({ x: 0, y: 0 });
-    expect(r('a')).toBeCloseTo(r('b'));
-    expect(r('far')).toBeGreaterThan(r('a'));
-    expect(r('lonely')).toBeGreaterThan(r('far'));
-    expect(new Set([...pos.values()].map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`)).size).toBe(ids.length);
   });
 });
 

@@ -52,7 +52,8 @@ describe('analysis slice', () => {
     await store.getState().runBlast('key');
     const s = store.getState();
     expect(s.mode).toBe('blast');
-    expect(s.layout).toBe('fcose');
+    expect(s.layout).toBe('force');
+    expect(s.layoutIntent).toBe('full');
     expect(Object.keys(s.nodes).sort()).toEqual(['acct', 'admin:acct', 'bucket', 'key', 'role', 'user']);
     expect(Object.keys(s.edges).sort()).toEqual([e1, e2, e3, e4].map((e) => edgeKey(e.id)).sort());
     expect(s.edgeViews[edgeKey(e3.id)]).toEqual(e3);
@@ -88,17 +89,40 @@ describe('analysis slice', () => {
     expect(paths.mock.calls.map(([a]) => a.to).sort()).toEqual(['admin', 'high-value']);
     const s = store.getState();
     expect(s.paths).toEqual([toHv, toAdmin]);
-    expect(s.layout).toBe('dagre');
+    expect(s.layout).toBe('lanes');
     expect(s.highlightedPath).toBe(0);
     expect([...s.highlightedElements().edges]).toEqual([edgeKey(e1.id), edgeKey(e5.id)]);
     s.highlightPath(1);
     expect(store.getState().highlightedElements().nodes).toEqual(new Set(['key', 'user', 'role', 'admin:acct']));
   });
 
-  it('rankPaths prefers unconditional routes of the same length', () => {
-    const cond = path([key, edge('key', 'user', { conditional: 'MFA present' }), user]);
+  it('rankPaths prefers unconditional routes of the same length, and lists a route (its nodes) once', () => {
+    const cond = path([key, edge('key', 'role', { conditional: 'MFA present' }), role]);
     const plain = path([key, e1, user]);
-    expect(rankPaths([[cond], [plain, plain]], 10)).toEqual([plain, cond]);
+    const sameRoute = path([key, edge('key', 'user', { kind: 'OBSERVED_USE' }), user]);
+    expect(rankPaths([[cond], [plain, sameRoute, plain]], 10)).toEqual([plain, cond]);
+  });
+
+  it('a step of a path selects its edge and keeps that path highlighted; undo brings the canvas back', async () => {
+    const toAdmin = path([key, e1, user], [user, e2, role], [role, e3, admin]);
+    const other = path([key, e1, user], [user, e4, bucket]);
+    const store = storeWith({ paths: (async () => [toAdmin, other]) as unknown as BlastmapApi['paths'] });
+    store.setState({ nodes: { key }, graphSeq: 1 });
+    await store.getState().runPaths('key', 'admin');
+    // Shortest first: the two-step route to the bucket, then the route to admin.
+    expect(store.getState().paths).toEqual([other, toAdmin]);
+    store.getState().selectStep(0, edgeKey(e4.id));
+    let s = store.getState();
+    expect(s.highlightedPath).toBe(0);
+    expect(s.selectedEdge).toBe(edgeKey(e4.id));
+    expect(s.highlightedElements().edges.has(edgeKey(e4.id))).toBe(true);
+    // The canvas before the paths came back, and the paths again after a redo.
+    s.undo();
+    s = store.getState();
+    expect(Object.keys(s.nodes)).toEqual(['key']);
+    expect(s.layoutIntent).toBe('restore');
+    s.redo();
+    expect(Object.keys(store.getState().nodes).sort()).toEqual(['admin:acct', 'bucket', 'key', 'role', 'user']);
   });
 });
 
@@ -172,16 +196,29 @@ describe('case slice', () => {
     }
   });
 
-  it('after a successful import reloads the case and the overview and drops stale analyses', async () => {
+  it('after a successful import reloads the case; an empty canvas becomes the estate overview', async () => {
     const result = { sources: [], warnings: [], counts: { nodes: 1, edges: 0, derivedEdges: 0, findings: 0, marks: 0 }, elapsedMs: 3 };
     const caseInfo = vi.fn(async () => ({ path: '/c.blastmap', schemaVersion: 1, sources: [], counts: result.counts }));
     const overview = vi.fn(async () => ({ nodes: [acct], edges: [], truncated: false }));
-    const store = storeWith({ importFiles: async () => result, importProgress: async () => null, caseInfo, overview });
-    store.setState({ findings: [], mode: 'findings' });
+    const estate = vi.fn(async () => ({ boundaries: [], outside: { nodes: 0, identities: 0, credentials: 0, resources: 0, groups: 0, admins: 0, findings: {} }, trust: [], marked: [], topFindings: [], elapsedMs: 0 }));
+    const store = storeWith({ importFiles: async () => result, importProgress: async () => null, caseInfo, overview, estate });
     await store.getState().importFiles([{ path: '/x.json' }]);
     expect(caseInfo).toHaveBeenCalled();
     expect(Object.keys(store.getState().nodes)).toEqual(['acct']);
-    expect(store.getState()).toMatchObject({ findings: null, mode: 'explore', importState: { result } });
+    expect(store.getState()).toMatchObject({ estateShown: true, mode: 'explore', importState: { result } });
+  });
+
+  it('after a successful import keeps the canvas the user built (and says the analysis predates the import)', async () => {
+    const result = { sources: [], warnings: [], counts: { nodes: 9, edges: 0, derivedEdges: 0, findings: 0, marks: 0 }, elapsedMs: 3 };
+    const caseInfo = vi.fn(async () => ({ path: '/c.blastmap', schemaVersion: 1, sources: [], counts: result.counts }));
+    const overview = vi.fn();
+    const store = storeWith({ importFiles: async () => result, importProgress: async () => null, caseInfo, overview });
+    store.setState({ nodes: { key, user }, mode: 'blast', blast: blastOf(0), findings: [] });
+    await store.getState().importFiles([{ path: '/x.json' }]);
+    expect(overview).not.toHaveBeenCalled();
+    expect(Object.keys(store.getState().nodes)).toEqual(['key', 'user']);
+    expect(store.getState()).toMatchObject({ mode: 'blast', findings: null });
+    expect(store.getState().notice?.text).toMatch(/before this import/);
   });
 
   it('Electron: the native picker\'s paths are imported with the chosen options', async () => {

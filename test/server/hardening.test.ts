@@ -90,6 +90,13 @@ describe('browser mode notices what other processes change', () => {
       mark: await call('mark', { ids: [newId], mark: 'high-value' }),
       unmark: await call('unmark', { ids: [newId], mark: 'high-value' }),
       importFiles: await call('importFiles', { files: [{ name: 'again.json', contentBase64: readFileSync(MINIMAL).toString('base64') }] }),
+      // The explorer's workspace: saved views and containment checks, kept in the case.
+      estate: await call('estate', {}),
+      saveView: await call('saveView', { name: 'from the browser', state: { v: 1 } }),
+      savedViews: await call('savedViews', {}),
+      deleteView: await call('deleteView', { name: 'no such view' }),
+      setContainmentCheck: await call('setContainmentCheck', { origin: newId, cut: `${newId} CAN_ASSUME x`, checked: true }),
+      containmentChecks: await call('containmentChecks', { origin: newId }),
     };
     expect(Object.keys(answers).sort()).toEqual([...API_METHODS].sort());
     for (const [m, r] of Object.entries(answers)) expect(r.status, `${m}: ${r.body}`).toBe(200);
@@ -107,6 +114,11 @@ describe('browser mode notices what other processes change', () => {
     expect(answers['compareCase']!.body).toContain(newId);
     expect((answers['snapshots']!.json as unknown as { label?: string }[]).map((x) => x.label)).toContain('after the terminal');
     expect(answers['findings']!.json).toEqual(JSON.parse((await cli('findings', '--case', casePath, '--json')).out));
+    expect((answers['savedViews']!.json as unknown as { name: string }[]).map((v) => v.name)).toContain('from the browser');
+    expect(answers['containmentChecks']!.json).toEqual([expect.objectContaining({ origin: newId, checked: true })]);
+    // The estate counts what the terminal's import added, as a fresh CLI reads it.
+    const fresh = JSON.parse((await cli('estate', '--case', casePath, '--json')).out) as { boundaries: unknown; outside: unknown; trust: unknown };
+    expect(answers['estate']!.json).toMatchObject({ boundaries: fresh.boundaries, outside: fresh.outside, trust: fresh.trust });
   }, 60_000);
 });
 

@@ -3,6 +3,7 @@ import type { CliContext } from '../shared.js';
 import { registerBlastRadius } from './blast-radius.js';
 import { registerContainment } from './containment.js';
 import { registerDemo } from './demo.js';
+import { registerEstate } from './estate.js';
 import { registerDiff } from './diff.js';
 import { registerFindings } from './findings.js';
 import { registerFormats } from './formats.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly ((program: Command, cx: CliContext) => void)[] =
   registerReachers,
   registerFindings,
   registerServe,
+  registerEstate,
   registerDiff,
   registerPlanImpact,
   registerSnapshot,

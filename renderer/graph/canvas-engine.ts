@@ -1,0 +1,693 @@
+// The canvas behind GraphCanvas.tsx: owns the Cytoscape instance, patches the visible graph into it, places what
+// changed (a full layout only when asked for; otherwise drawn nodes stay put and new ones are placed beside what
+// they link to), keeps labels readable, and turns gestures into store calls. The store never sees Cytoscape.
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import type { StoreApi } from 'zustand/vanilla';
+import type { AppState } from '../store';
+import type { LayoutIntent } from '../store/graph-slice';
+import type { LayoutName } from '../store/ui-slice';
+import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
+import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_LABEL_ZOOM, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
+import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
+import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
+import { stylesheet } from './stylesheet';
+
+cytoscape.use(fcose);
+
+export const MAX_FIT_ZOOM = 1.4;
+/** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
+const MASS_PLACEMENT = 400;
+
+export interface SyncInput {
+  visible: VisibleGraph;
+  graphSeq: number;
+  intent: LayoutIntent;
+  layout: LayoutName;
+  openGroups: string[];
+  /** Kinds of categories sort a box's grid so kinds stay together. */
+  estateShown: boolean;
+}
+
+export interface Highlight {
+  selectedId: string | null;
+  selectedEdge: string | null;
+  originId: string | null;
+  path: { nodes: Set<string>; edges: Set<string>; alternatives: Set<string> };
+  /** Edge keys of containment cuts marked done. */
+  cutsDone: Set<string>;
+}
+
+export interface MenuRequest {
+  type: 'node' | 'edge';
+  id: string;
+  x: number;
+  y: number;
+}
+
+const CATEGORY_ORDER = ['admin', 'identity', 'group', 'credential', 'resource', 'evidence', 'boundary'];
+
+function nodeClasses(n: VisNode): string[] {
+  const out: string[] = [];
+  if (n.isGroup) out.push('group');
+  if (n.count !== undefined) out.push('aggregate');
+  else if (!n.isGroup) out.push('side-label');
+  if (n.stub) out.push('stub');
+  for (const m of n.marks) out.push(m);
+  return out;
+}
+
+function edgeClasses(e: VisEdge): string[] {
+  const out: string[] = [];
+  if (!e.traversable) out.push('not-traversable');
+  if (e.conditional) out.push('conditional');
+  if (e.observed) out.push('observed');
+  if (e.kind === 'REACHES') out.push('reach');
+  if (e.trust) out.push('trust');
+  else if (e.count > 1) out.push('aggregate');
+  return out;
+}
+
+/** A node's room with its label beside it, at the label size the layout plans for (labels.ts layoutScale). */
+function footprintOf(n: NodeSingular): Footprint {
+  const s = labelState(n.cy()).layoutScale;
+  if (n.hasClass('group')) {
+    const t = titleSize(String(n.data('label') ?? ''), s);
+    return { id: n.id(), w: t.w, h: t.h, ax: t.w / 2 };
+  }
+  if (n.hasClass('aggregate')) {
+    const w = textWidth(String(n.data('label') ?? ''), NODE_FONT, true) * s + 24;
+    return { id: n.id(), w, h: Math.max(26, NODE_FONT * s + 14), ax: w / 2 };
+  }
+  const size = n.hasClass('origin') ? 40 : n.data('category') === 'admin' ? 34 : n.data('category') === 'credential' ? 22 : 26;
+  return sideFootprint(n.id(), String(n.data('label') ?? ''), size, n.data('category') === 'admin', s);
+}
+
+function rectOf(f: Footprint, at: Position): Rect {
+  return { x1: at.x - f.ax, y1: at.y - f.h / 2, x2: at.x - f.ax + f.w, y2: at.y + f.h / 2 };
+}
+
+/** A box's title lines measured at `scale` times the base font (drawn above the box, or inside an empty one). */
+function titleSize(label: string, scale = 1): { w: number; h: number } {
+  return boxTitleSize(label, scale);
+}
+
+export class CanvasEngine {
+  readonly cy: Core;
+  private lastSeq = -1;
+  private lastLayout: LayoutName | null = null;
+  private lastEstate = false;
+  private lastOpen = new Set<string>();
+  private viewportTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
+  private wholeFit = false;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly store: StoreApi<AppState>,
+    private readonly onMenu: (m: MenuRequest | null) => void,
+  ) {
+    const cy = cytoscape({
+      container,
+      style: stylesheet(store.getState().theme),
+      minZoom: 0.02,
+      maxZoom: 4,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      selectionType: 'single',
+      textureOnViewport: false,
+      hideEdgesOnViewport: false,
+      pixelRatio: 1,
+    });
+    this.cy = cy;
+    // Tests and the renderer bench read Cytoscape's own geometry from here.
+    Object.defineProperty(container, 'cy', { value: cy, configurable: true });
+    this.wire();
+  }
+
+  destroy(): void {
+    clearTimeout(this.viewportTimer);
+    this.cy.destroy();
+  }
+
+  setTheme(theme: AppState['theme']): void {
+    this.cy.style(stylesheet(theme));
+  }
+
+  private wire(): void {
+    const { cy, store } = this;
+    cy.on('tap', 'node', (ev) => {
+      const n = ev.target as NodeSingular;
+      const s = store.getState();
+      this.onMenu(null);
+      if (n.hasClass('group')) {
+        const b = n.data('boundaryId') as string | null;
+        if (b) void s.select(b);
+        return;
+      }
+      if (n.hasClass('aggregate')) {
+        s.openGroup(String(n.data('group')));
+        return;
+      }
+      void s.select(n.id());
+    });
+    cy.on('dbltap', 'node', (ev) => {
+      const n = ev.target as NodeSingular;
+      if (n.hasClass('group') || n.hasClass('aggregate')) return;
+      void store.getState().expand(n.id());
+    });
+    cy.on('tap', 'edge', (ev) => {
+      this.onMenu(null);
+      const id = ev.target.id() as string;
+      // Real edges and reach-tree steps have details; aggregate and estate edges stand for many.
+      if (/^(e\d+|t:)/.test(id)) store.getState().selectEdge(id);
+    });
+    cy.on('tap', (ev) => {
+      if (ev.target === cy) {
+        this.onMenu(null);
+        void store.getState().select(null);
+      }
+    });
+    cy.on('cxttap', 'node, edge', (ev) => {
+      const t = ev.target;
+      if (t.isNode() && (t.hasClass('group') || t.hasClass('aggregate'))) return;
+      if (t.isEdge() && !/^(e\d+|t:)/.test(t.id())) return;
+      const p = ev.renderedPosition ?? { x: 0, y: 0 };
+      this.onMenu({ type: t.isNode() ? 'node' : 'edge', id: t.id(), x: p.x, y: p.y });
+    });
+    cy.on('cxttap', (ev) => {
+      if (ev.target === cy) this.onMenu(null);
+    });
+    cy.on('mouseover', 'edge', (ev) => ev.target.addClass('show-label'));
+    cy.on('mouseout', 'edge', (ev) => ev.target.removeClass('show-label'));
+    cy.on('dragfree', 'node', () => this.remember());
+    cy.on('viewport', () => {
+      this.onMenu(null);
+      clearTimeout(this.viewportTimer);
+      this.viewportTimer = setTimeout(() => this.viewportSettled(), 140);
+    });
+    // A view fitted whole stays fitted when the stage changes size (a wider or narrower sidebar as the mode
+    // changes); once the user zooms or pans, the view is theirs.
+    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.wholeFit = false), { capture: true, passive: true });
+    const resize = new ResizeObserver(() => {
+      cy.resize();
+      if (this.wholeFit) this.fit();
+    });
+    resize.observe(this.container);
+    cy.one('destroy', () => resize.disconnect());
+  }
+
+  private viewportSettled(): void {
+    this.updateLabels();
+    this.store.getState().setViewport({ zoom: this.cy.zoom(), pan: { ...this.cy.pan() } });
+  }
+
+  /** Patches the visible graph into Cytoscape and places what needs placing. */
+  sync(input: SyncInput): void {
+    const { cy } = this;
+    const memory = this.store.getState().positions;
+    const wantNodes = new Map(input.visible.nodes.map((n) => [n.id, n]));
+    const wantEdges = new Map(input.visible.edges.map((e) => [e.id, e]));
+    const fresh: string[] = [];
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        if (!wantEdges.has(e.id())) e.remove();
+      });
+      cy.nodes().forEach((n) => {
+        if (!wantNodes.has(n.id())) n.remove();
+      });
+      // Groups first: a child needs its parent to exist.
+      const ordered = [...input.visible.nodes].sort((a, b) => Number(Boolean(b.isGroup)) - Number(Boolean(a.isGroup)));
+      for (const n of ordered) {
+        const existing = cy.getElementById(n.id);
+        const data = { id: n.id, label: n.label, kind: n.kind, category: n.category, provider: n.provider, group: n.group ?? null, count: n.count ?? null, boundaryId: n.boundaryId ?? null };
+        if (existing.nonempty()) {
+          existing.data({ label: n.label, count: data.count });
+          existing.classes([...nodeClasses(n), ...keptClasses(existing)]);
+          const parent = n.parent && cy.getElementById(n.parent).nonempty() ? n.parent : null;
+          if ((existing.data('parent') ?? null) !== parent) existing.move({ parent });
+          continue;
+        }
+        const parent = n.parent && cy.getElementById(n.parent).nonempty() ? n.parent : undefined;
+        const known = memory.get(n.id);
+        cy.add({ group: 'nodes', data: parent ? { ...data, parent } : data, classes: nodeClasses(n), ...(known ? { position: { ...known } } : {}) });
+        if (!known && !n.isGroup) fresh.push(n.id);
+      }
+      for (const e of input.visible.edges) {
+        const existing = cy.getElementById(e.id);
+        if (existing.nonempty()) {
+          existing.data({ label: e.label, count: e.count });
+          existing.classes([...edgeClasses(e), ...keptClasses(existing)]);
+        } else {
+          const def: ElementDefinition = { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count }, classes: edgeClasses(e) };
+          cy.add(def);
+        }
+      }
+      cy.nodes('.group').forEach((g) => {
+        g.toggleClass('empty-box', !g.isParent());
+      });
+    });
+    const seqChanged = this.lastSeq !== input.graphSeq;
+    // Entering or leaving the estate map changes what boxes say (and so their size): lay out afresh.
+    const layoutChanged = this.lastLayout !== input.layout || this.lastEstate !== input.estateShown;
+    this.lastSeq = input.graphSeq;
+    this.lastLayout = input.layout;
+    this.lastEstate = input.estateShown;
+    const opened = input.openGroups.filter((g) => !this.lastOpen.has(g));
+    this.lastOpen = new Set(input.openGroups);
+
+    const total = drawnNodes(cy).length;
+    // A drawing that is mostly new (everything drawn after the count nodes, a first load) is laid out afresh:
+    // placing thousands of nodes one by one around the few already there helps nobody and takes seconds.
+    const mostlyFresh = fresh.length > 0 && (fresh.length === total || (fresh.length > MASS_PLACEMENT && fresh.length > 2 * (total - fresh.length)));
+    if ((seqChanged && input.intent === 'full') || layoutChanged || mostlyFresh) this.fullLayout(input);
+    else if (fresh.length) {
+      if (opened.length) this.openGroupsInGrid(opened, fresh);
+      // Grid members of an opened group are placed (and remembered, and shown) already.
+      const rest = fresh.filter((id) => !memory.has(id));
+      this.placeFresh(rest);
+      if (!opened.length) this.revealFresh(rest);
+    } else if (seqChanged && input.intent === 'restore') this.applyPendingViewport();
+    this.remember();
+    this.updateLabels();
+    this.store.getState().setDrawn({ nodes: drawnNodes(cy).length, edges: cy.edges().length, boxes: cy.nodes('.group').length });
+  }
+
+  /**
+   * Lays everything out afresh, as the mode and size say, then fits. Labels keep a readable size on screen, so the
+   * layout is made with labels as large as they will be at the zoom it fits to: laid out at scale 1, fitted, and
+   * again at the scale that zoom needs, until the two agree (at most three rounds; force layouts two).
+   */
+  fullLayout(input: Pick<SyncInput, 'layout' | 'estateShown'>): void {
+    const { cy } = this;
+    const nodes = drawnNodes(cy);
+    if (nodes.empty() && cy.nodes().empty()) return;
+    const managed = cy.elements().length <= DECLUTTER_LIMIT;
+    const aspect = this.stageAspect();
+    const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty();
+    const place = (scale: number) => {
+      this.setLabelScale(scale, managed, scale);
+      const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : this.gridLayout(aspect, scale);
+      cy.batch(() => {
+        for (const [id, p] of positions) cy.getElementById(id).position(p);
+      });
+      this.separateTopLevel(new Set(), scale);
+    };
+    let scale = 1;
+    let converged = !managed;
+    for (let round = 0; round < (managed ? (force ? 2 : 4) : 1); round++) {
+      place(scale);
+      if (!managed) break;
+      const zoom = this.viewportFor().zoom;
+      // Converged: at the zoom that fits the drawing, labels of the planned size are readable.
+      if (NODE_FONT * scale * zoom >= MIN_LABEL_PX * 0.98) {
+        converged = true;
+        break;
+      }
+      const next = scaleFor(zoom);
+      if (next <= scale * 1.001) break;
+      scale = next;
+    }
+    // Labels that keep growing with the drawing never fit readably: lay out compactly at their model size instead,
+    // and show the start of it at the zoom where they are readable.
+    if (!converged && scale > 1) place(1);
+    if (this.applyPendingViewport()) return;
+    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead.
+    if (managed) this.showReadable(cy.elements());
+    else this.fit();
+  }
+
+  private laneLayout(scale: number): Map<string, Position> {
+    const { cy } = this;
+    const nodes: LaneNode[] = drawnNodes(cy)
+      .map((n) => ({ ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '' }));
+    const edges = cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() }));
+    // Room between rows for a step's label, and between lanes for the boxes' padding.
+    const out = laneLayout(nodes, edges, { rowGap: 50 + 36 * scale, colGap: 30 * scale, laneGap: 60 + 30 * scale });
+    // Boxes without members on a path view (a boundary node the path names) go to the right of the lanes.
+    let x = Math.max(0, ...[...out.values()].map((p) => p.x)) + 300;
+    cy.nodes('.group.empty-box').forEach((g) => {
+      out.set(g.id(), { x, y: 0 });
+      x += titleSize(String(g.data('label')), scale).w + 60;
+    });
+    return out;
+  }
+
+  private forceLayout(): Map<string, Position> {
+    const { cy } = this;
+    const key = cy
+      .nodes()
+      .map((n) => n.id())
+      .sort()
+      .join('\n');
+    // fcose draws random numbers: seeded by what is drawn, the same graph gives the same picture.
+    withSeed(key, () => cy.layout(forceOptions(cy.elements().length) as unknown as cytoscape.LayoutOptions).run());
+    const out = new Map<string, Position>();
+    drawnNodes(cy).forEach((n) => {
+        out.set(n.id(), { ...n.position() });
+      });
+    cy.nodes('.group.empty-box').forEach((g) => {
+      out.set(g.id(), { ...g.position() });
+    });
+    return out;
+  }
+
+  /** Each box's members in a grid by kind, boxes packed in rows; empty boxes as cards (the estate map). */
+  private gridLayout(aspect: number, scale: number): Map<string, Position> {
+    const { cy } = this;
+    const rank = (n: NodeSingular) => {
+      const c = CATEGORY_ORDER.indexOf(String(n.data('category')));
+      return c < 0 ? CATEGORY_ORDER.length : c;
+    };
+    const sorted = drawnNodes(cy)
+      .toArray()
+      .map((n) => n as NodeSingular)
+      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label'))) || a.id().localeCompare(b.id()));
+    const nodes: BoxedNode[] = sorted.map((n) => ({ ...footprintOf(n), box: (n.parent().first().id() as string | undefined) ?? null }));
+    const titles = new Map<string, { w: number; h: number }>();
+    const boxes: string[] = [];
+    cy.nodes('.group').forEach((g) => {
+      boxes.push(g.id());
+      titles.set(g.id(), titleSize(String(g.data('label')), scale));
+    });
+    // Gaps between boxes hold the labels of the edges between them.
+    const layout = boxedGrid(nodes, aspect, { title: titles, boxes, gap: 70 * scale });
+    const out = new Map(layout.positions);
+    for (const [id, p] of layout.emptyBoxes) if (id) out.set(id, p);
+    return out;
+  }
+
+  /** New members of opened aggregate groups: a grid by name where the group's count node was. */
+  private openGroupsInGrid(opened: string[], fresh: string[]): void {
+    const { cy } = this;
+    const memory = this.store.getState().positions;
+    const nodes = this.store.getState().nodes;
+    const aspect = this.stageAspect();
+    for (const key of opened) {
+      const members = fresh
+        .map((id) => cy.getElementById(id) as NodeSingular)
+        .filter((n) => n.nonempty() && aggregateKey(nodes[n.id()]?.boundary, String(n.data('kind'))) === key)
+        .sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label')), 'en', { numeric: true }) || a.id().localeCompare(b.id()));
+      if (!members.length) continue;
+      const at = memory.get(key) ?? { x: 0, y: 0 };
+      // Labels at their model size: the group is shown readable (the whole of it when it fits, else its start).
+      this.setLabelScale(labelState(cy).layoutScale, labelState(cy).managed, labelState(cy).layoutScale);
+      const grid = gridOf(members.map(footprintOf), aspect, { x: 16, y: 6 });
+      const x0 = at.x - grid.width / 2;
+      const y0 = at.y - grid.height / 2;
+      cy.batch(() => {
+        for (const m of members) {
+          const p = grid.positions.get(m.id())!;
+          m.position({ x: x0 + p.x, y: y0 + p.y });
+          memory.set(m.id(), m.position());
+        }
+      });
+      const ids = new Set(members.map((m) => m.id()));
+      // Whatever the grid now covers moves aside: first inside the group's box, then the boxes around it.
+      this.separateWithin(members[0]!.parent().first().id() as string | undefined, ids);
+      this.separateTopLevel(ids);
+      this.showReadable(byIds(cy, ids));
+    }
+  }
+
+  private placeFresh(ids: string[]): void {
+    const { cy } = this;
+    if (!ids.length) return;
+    this.setLabelScale(labelState(cy).layoutScale);
+    const memory = this.store.getState().positions;
+    const freshSet = new Set(ids);
+    const drawn: { id: string; rect: Rect; box?: string; at: Position }[] = [];
+    drawnNodes(cy).forEach((n) => {
+        if (freshSet.has(n.id())) return;
+        const at = n.position();
+        const box = n.parent().first().id() as string | undefined;
+        drawn.push({ id: n.id(), rect: rectOf(footprintOf(n), at), ...(box ? { box } : {}), at: { ...at } });
+      });
+    const boxes = new Map<string, Rect>();
+    cy.nodes('.group').forEach((g) => {
+      if (!g.isParent() && memory.get(g.id()) === undefined) return;
+      boxes.set(g.id(), g.isParent() ? boxRect(g) : rectOfNode(g));
+    });
+    const add: NewNode[] = ids
+      .map((id) => cy.getElementById(id) as NodeSingular)
+      .filter((n) => n.nonempty())
+      .sort((a, b) => b.degree(false) - a.degree(false) || a.id().localeCompare(b.id()))
+      .map((n) => {
+        const box = n.parent().first().id() as string | undefined;
+        // Drawn neighbours first; a node linked only to new ones goes by those placed before it.
+        const around = n.neighborhood('node').map((m) => m.id());
+        const drawnAround = around.filter((m) => !freshSet.has(m));
+        return { ...footprintOf(n), ...(box ? { box } : {}), anchors: drawnAround.length ? drawnAround : around };
+      });
+    const placed = placeNew({ drawn, boxes, add });
+    cy.batch(() => {
+      for (const [id, p] of placed) cy.getElementById(id).position(p);
+    });
+  }
+
+  /** After an expand: when new nodes fall outside the view, bring them in (with what they hang on). */
+  private revealFresh(fresh: string[]): void {
+    const { cy } = this;
+    const eles = byIds(cy, new Set(fresh));
+    if (eles.empty()) return;
+    const ext = cy.extent();
+    const bb = eles.boundingBox({ includeLabels: false });
+    if (bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2) return;
+    this.fitTo(eles.union(eles.neighborhood('node')), true);
+  }
+
+  /** Pulls apart what overlaps at the top level: boxes (with their members) and nodes outside any box. */
+  private separateTopLevel(fixed: Set<string>, scale = labelState(this.cy).layoutScale): void {
+    const { cy } = this;
+    const units: Unit[] = [];
+    const members = new Map<string, cytoscape.NodeCollection>();
+    cy.nodes()
+      .orphans()
+      .forEach((n) => {
+        const inner = n.isParent() ? (n.descendants().filter((m) => !m.hasClass('group')) as unknown as cytoscape.NodeCollection) : n.union(n);
+        const bb = n.isParent() ? boxRect(n) : rectOfNode(n);
+        members.set(n.id(), inner);
+        units.push({ id: n.id(), rect: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 }, fixed: inner.toArray().some((m) => fixed.has(m.id())) });
+      });
+    this.applyShifts(separate(units, 30 * scale), members);
+  }
+
+  /** Pulls apart the members of one box (or the top level) that a grid of `fixed` nodes now covers. */
+  private separateWithin(parent: string | undefined, fixed: Set<string>): void {
+    const { cy } = this;
+    const siblings = parent ? cy.getElementById(parent).children() : cy.nodes().orphans();
+    const units: Unit[] = [];
+    const members = new Map<string, cytoscape.NodeCollection>();
+    let grid: Rect | null = null;
+    siblings.forEach((n) => {
+      if (fixed.has(n.id())) {
+        const r = rectOfNode(n);
+        grid = grid ? { x1: Math.min(grid.x1, r.x1), y1: Math.min(grid.y1, r.y1), x2: Math.max(grid.x2, r.x2), y2: Math.max(grid.y2, r.y2) } : r;
+        return;
+      }
+      const bb = n.isParent() ? boxRect(n) : rectOfNode(n);
+      members.set(n.id(), n.isParent() ? (n.descendants().filter((m) => !m.hasClass('group')) as unknown as cytoscape.NodeCollection) : n.union(n));
+      units.push({ id: n.id(), rect: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 } });
+    });
+    if (!grid) return;
+    units.push({ id: '\u0000grid', rect: grid, fixed: true });
+    this.applyShifts(separate(units, 24), members);
+  }
+
+  private applyShifts(shifts: Map<string, Position>, members: Map<string, cytoscape.NodeCollection>): void {
+    if (!shifts.size) return;
+    this.cy.batch(() => {
+      for (const [id, d] of shifts) {
+        members.get(id)?.forEach((m) => {
+          const p = m.position();
+          m.position({ x: p.x + d.x, y: p.y + d.y });
+        });
+      }
+    });
+  }
+
+  /** Writes where every node stands into the store's memory. */
+  remember(): void {
+    const memory = this.store.getState().positions;
+    this.cy.nodes().forEach((n) => {
+      if (n.isParent()) return;
+      memory.set(n.id(), { ...n.position() });
+    });
+  }
+
+  private setLabelScale(scale: number, managed = labelState(this.cy).managed, layoutScale = labelState(this.cy).layoutScale): void {
+    const state = labelState(this.cy);
+    if (Math.abs(scale - state.scale) <= 0.01 && managed === state.managed && layoutScale === state.layoutScale) return;
+    state.scale = scale;
+    state.managed = managed;
+    state.layoutScale = layoutScale;
+    this.cy.style().update();
+  }
+
+  /**
+   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges) and, while
+   * the view moves, a texture of the last frame rather than every element — so a zoom or pan step stays short.
+   */
+  private setBig(big: boolean): void {
+    const renderer = (this.cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer();
+    renderer.textureOnViewport = big;
+    const change = this.cy.edges(big ? ':not(.big)' : '.big');
+    if (change.nonempty()) this.cy.batch(() => change.toggleClass('big', big));
+  }
+
+  /** Label sizes for this zoom, edge labels when zoomed in, and no two labels on top of each other. */
+  updateLabels(): void {
+    const { cy } = this;
+    const managed = cy.elements().length <= DECLUTTER_LIMIT;
+    this.setBig(!managed);
+    const zoomLabels = managed && cy.zoom() >= EDGE_LABEL_ZOOM;
+    this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
+    // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
+    // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
+    const change = cy.edges(zoomLabels ? ':not(.zoom-label)' : '.zoom-label');
+    if (change.nonempty()) cy.batch(() => change.toggleClass('zoom-label', zoomLabels));
+    if (managed) declutter(cy);
+    else if (cy.$('.label-hidden').nonempty()) cy.$('.label-hidden').removeClass('label-hidden');
+  }
+
+  highlight(h: Highlight): void {
+    const { cy } = this;
+    cy.batch(() => {
+      cy.elements('.on-path, .on-path-alt, .faded, .origin, .cut-done').removeClass('on-path on-path-alt faded origin cut-done');
+      cy.$(':selected').unselect();
+      if (h.selectedId) cy.getElementById(h.selectedId).select();
+      if (h.selectedEdge) cy.getElementById(h.selectedEdge).select();
+      if (h.originId) cy.getElementById(h.originId).addClass('origin');
+      for (const id of h.cutsDone) cy.getElementById(id).addClass('cut-done');
+      if (h.path.nodes.size) {
+        cy.elements().not('.group').addClass('faded');
+        for (const id of h.path.nodes) cy.getElementById(id).removeClass('faded').addClass('on-path');
+        for (const id of h.path.edges) cy.getElementById(id).removeClass('faded').addClass('on-path');
+        for (const id of h.path.alternatives) cy.getElementById(id).removeClass('faded').addClass('on-path-alt');
+      }
+    });
+    this.updateLabels();
+  }
+
+  /** Width over height of the part of the stage a fit uses: above the legend (it floats bottom-left). */
+  private stageAspect(): number {
+    const o = this.overlay();
+    const h = Math.max(1, this.cy.height() - o.height);
+    return Math.max(0.5, Math.min(3, this.cy.width() / h));
+  }
+
+  /** Where the legend floats over the stage (bottom-left): fits keep clear of it. */
+  private overlay(): { width: number; height: number } {
+    const legend = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]');
+    return legend ? { width: legend.offsetWidth + 20, height: legend.offsetHeight + 20 } : { width: 0, height: 0 };
+  }
+
+  /** The viewport showing `eles` (everything by default) clear of the legend. */
+  viewportFor(eles: cytoscape.Collection | cytoscape.NodeCollection = this.cy.elements(), maxZoom = MAX_FIT_ZOOM): { zoom: number; pan: Position } {
+    const bb = eles.boundingBox({ includeLabels: true });
+    const { zoom, pan } = fitClearOf({ x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h }, this.cy.width(), this.cy.height(), this.overlay(), 30, maxZoom);
+    return { zoom: Math.max(this.cy.minZoom(), zoom), pan };
+  }
+
+  fit(): void {
+    if (this.cy.elements().empty()) return;
+    this.cy.viewport(this.viewportFor());
+    this.wholeFit = true;
+    this.updateLabels();
+  }
+
+  /** Shows `eles` whole (animated when asked), never zooming in past the fit cap. */
+  fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false): void {
+    if (eles.empty()) return;
+    this.wholeFit = false;
+    const v = this.viewportFor(eles);
+    if (animate) this.cy.animate(v, { duration: 250, complete: () => this.updateLabels() });
+    else {
+      this.cy.viewport(v);
+      this.updateLabels();
+    }
+  }
+
+  /**
+   * Shows `eles` whole when their labels stay readable at that zoom; otherwise at the zoom where they are readable,
+   * from their top-left corner (the start of a grid), so the user pans rather than squints.
+   */
+  showReadable(eles: cytoscape.Collection | cytoscape.NodeCollection): void {
+    const { cy } = this;
+    this.wholeFit = false;
+    const v = this.viewportFor(eles);
+    const scale = labelState(cy).layoutScale;
+    if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
+      cy.viewport(v);
+      this.updateLabels();
+      return;
+    }
+    const zoom = (MIN_LABEL_PX + 1) / (NODE_FONT * scale);
+    const bb = eles.boundingBox({ includeLabels: true });
+    const o = this.overlay();
+    const pad = 30;
+    // The aggregation banner floats over the top of the stage: start below it.
+    const banner = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="aggregate-banner"]');
+    const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
+    const x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
+    const y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
+    cy.viewport({ zoom, pan: { x, y } });
+    this.updateLabels();
+  }
+
+  private applyPendingViewport(): boolean {
+    const v = this.store.getState().pendingViewport;
+    if (!v) return false;
+    this.store.setState({ pendingViewport: null });
+    this.wholeFit = false;
+    this.cy.viewport({ zoom: v.zoom, pan: { ...v.pan } });
+    this.updateLabels();
+    return true;
+  }
+
+  /** The selection with what it links to, shown whole (a pick from search or the findings table). */
+  focusSelection(): void {
+    const id = this.store.getState().selectedId;
+    const n = id ? this.cy.getElementById(id) : this.cy.collection();
+    if (n.empty()) return;
+    this.fitTo(n.closedNeighborhood(), true);
+  }
+}
+
+/** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
+function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
+}
+
+/** The drawn nodes with these ids. */
+function byIds(cy: Core, ids: Set<string>): cytoscape.NodeCollection {
+  return cy.nodes().filter((n) => ids.has(n.id())) as unknown as cytoscape.NodeCollection;
+}
+
+/** Every node but the boundary boxes. */
+export function drawnNodes(cy: Core): cytoscape.NodeCollection {
+  return cy.nodes().filter((n) => !n.hasClass('group')) as unknown as cytoscape.NodeCollection;
+}
+
+/**
+ * A box's extent from its members' footprints, its padding and its title above — computed here rather than read
+ * from Cytoscape, whose compound bounds lag behind positions set in the same batch.
+ */
+function boxRect(g: NodeSingular): Rect {
+  const pad = 24;
+  let r: Rect | null = null;
+  g.descendants().forEach((m) => {
+    if (m.isParent()) return;
+    const f = rectOfNode(m as NodeSingular);
+    r = r ? { x1: Math.min(r.x1, f.x1), y1: Math.min(r.y1, f.y1), x2: Math.max(r.x2, f.x2), y2: Math.max(r.y2, f.y2) } : f;
+  });
+  const inner: Rect = r ?? rectOfNode(g);
+  const title = titleSize(String(g.data('label') ?? ''), labelState(g.cy()).layoutScale);
+  const cx = (inner.x1 + inner.x2) / 2;
+  return { x1: Math.min(inner.x1 - pad, cx - title.w / 2), y1: inner.y1 - pad - title.h, x2: Math.max(inner.x2 + pad, cx + title.w / 2), y2: inner.y2 + pad };
+}
+
+function rectOfNode(n: NodeSingular): Rect {
+  const f = footprintOf(n);
+  return rectOf(f, n.position());
+}

@@ -1,0 +1,45 @@
+// Words of the estate map: a boundary box's title with its counts, and the label of the trust between two boxes.
+import type { EstateCounts, EstateTrust, Severity } from '../contract';
+import { kindLabel } from '../format';
+
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function count(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
+}
+
+/**
+ * "AWS account 222222222222" over "12 identities · 3 credentials · 8 resources" over "2 admins · 1 critical · 3 high":
+ * what a boundary holds, on its box. The kind is left out when the name already says it.
+ */
+export function boxTitle(kind: string, name: string, c: EstateCounts): string {
+  const title = kind && !name.toLowerCase().includes(kind.toLowerCase()) ? `${kind} ${name}` : name;
+  const what = [
+    c.identities ? count(c.identities, 'identity', 'identities') : '',
+    c.credentials ? count(c.credentials, 'credential') : '',
+    c.resources ? count(c.resources, 'resource') : '',
+    c.groups ? count(c.groups, 'group') : '',
+  ].filter(Boolean);
+  const risk = [c.admins ? count(c.admins, 'admin') : '', ...SEVERITIES.filter((s) => c.findings[s]).map((s) => `${(c.findings[s] ?? 0).toLocaleString('en-US')} ${s}`)].filter(Boolean);
+  return [title, what.length ? what.join(' · ') : 'no nodes inside', ...(risk.length ? [risk.join(' · ')] : [])].join('\n');
+}
+
+/** Lower-case plural of a node kind's label: "aws_role" → "IAM roles" stays readable as "12 IAM roles". */
+function kindWords(kind: string, n: number): string {
+  const label = kindLabel(kind);
+  // "IAM role" and "OpenGraph domain" keep their capitals; "Service account" reads "service account".
+  const words = /^[A-Z][a-z]+\b/.test(label) && !/^[A-Z][a-z]+[A-Z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+  return n === 1 ? words : /s$/.test(words) ? words : `${words}s`;
+}
+
+/**
+ * One edge per pair of boxes: "12 IAM roles trust 444455556666" when the edges are trust (assume, federate), else
+ * "5 S3 buckets reachable from prod-eks". Names what is reached, in the box the edge points to.
+ */
+export function trustLabel(t: EstateTrust, sourceName: string): string {
+  const kinds = Object.entries(t.targetKinds).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  const [top, topCount = 0] = kinds[0] ?? ['', 0];
+  const what = kinds.length === 1 && top ? `${t.targets.toLocaleString('en-US')} ${kindWords(top, topCount)}` : count(t.targets, 'node');
+  const trust = (t.edgeKinds.CAN_ASSUME ?? 0) + (t.edgeKinds.FEDERATES_TO ?? 0);
+  return trust * 2 >= t.edges ? `${what} trust ${sourceName}` : `${what} reachable from ${sourceName}`;
+}

@@ -1,0 +1,183 @@
+// Labels a responder can read: never drawn below MIN_LABEL_PX on screen, never on top of one another. Below a zoom
+// of 1 labels keep their on-screen size (up to MAX_LABEL_SCALE times their size on the model), and where two would
+// collide the less important one is hidden (text-opacity 0) — the selection, the path, marks and admins first.
+import type { Core, EdgeSingular, NodeSingular, SingularElementArgument } from 'cytoscape';
+import type { Footprint } from './layouts';
+import { RectIndex, type Rect } from './placement';
+
+/** A computed style value as Cytoscape gives it (pstyle is not in its type declarations for every element type). */
+export interface StyleValue {
+  value?: unknown;
+  pfValue?: number;
+  strValue?: string;
+}
+export function pstyle(ele: unknown, name: string): StyleValue {
+  return (ele as { pstyle(n: string): StyleValue }).pstyle(name);
+}
+
+export const MIN_LABEL_PX = 11;
+export const NODE_FONT = 12;
+export const EDGE_FONT = 11;
+/** How far labels may grow on the model to stay readable when zoomed out. */
+export const MAX_LABEL_SCALE = 2.6;
+/** Edge labels appear everywhere from this zoom (elsewhere: on the path, the selection and under the pointer). */
+export const EDGE_LABEL_ZOOM = 1.25;
+/** Above this many drawn elements labels are neither rescaled nor decluttered (it would cost a frame per zoom). */
+export const DECLUTTER_LIMIT = 3000;
+
+export interface LabelState {
+  /** Model font sizes are multiplied by this. */
+  scale: number;
+  /**
+   * Labels are sized and decluttered here (up to DECLUTTER_LIMIT elements). Past it they keep their model size and
+   * Cytoscape's min-zoomed-font-size hides them when small.
+   */
+  managed: boolean;
+  /**
+   * The scale the last full layout planned room for: it laid labels out at this size (the size they have at the
+   * zoom it fitted to), so nothing overlaps there. Boxes hold their members' labels up to a little beyond it.
+   */
+  layoutScale: number;
+}
+
+const states = new WeakMap<Core, LabelState>();
+
+export function labelState(cy: Core): LabelState {
+  let s = states.get(cy);
+  if (!s) states.set(cy, (s = { scale: 1, managed: true, layoutScale: 1 }));
+  return s;
+}
+
+/** The scale that keeps a label of `font` model units at least MIN_LABEL_PX + 1 on screen, within MAX_LABEL_SCALE. */
+export function scaleFor(zoom: number, font = NODE_FONT): number {
+  return Math.min(MAX_LABEL_SCALE, Math.max(1, (MIN_LABEL_PX + 1) / (font * zoom)));
+}
+
+/**
+ * Cytoscape draws a label only when its size at the texture level (zoom rounded up to a power of two) reaches
+ * min-zoomed-font-size, which lets labels down to half that through: the minimum it is given is twice ours.
+ */
+export const MIN_ZOOMED_FONT = 2 * MIN_LABEL_PX;
+
+/** On-screen size of an element's label in pixels. */
+export function labelPx(ele: SingularElementArgument, zoom: number): number {
+  return (pstyle(ele, 'font-size').pfValue ?? 0) * zoom;
+}
+
+/** Whether Cytoscape draws this element's label at all (a label, not hidden, big enough at this zoom). */
+export function labelDrawn(ele: SingularElementArgument, zoom: number): boolean {
+  const label = pstyle(ele, 'label').strValue ?? '';
+  if (!label || ele.hasClass('label-hidden') || !ele.visible()) return false;
+  if (Number(pstyle(ele, 'text-opacity').value) === 0) return false;
+  const min = pstyle(ele, 'min-zoomed-font-size').pfValue ?? 0;
+  const textureScale = Math.pow(2, Math.ceil(Math.log2(zoom * (window.devicePixelRatio || 1)))) / (window.devicePixelRatio || 1);
+  return labelPx(ele, textureScale) >= min && labelPx(ele, zoom) >= MIN_LABEL_PX;
+}
+
+/** The main label's box in model coordinates (Cytoscape's own measure). */
+export function labelBox(ele: SingularElementArgument): Rect {
+  const bb = ele.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false } as never);
+  return { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 };
+}
+
+function priority(ele: SingularElementArgument): number {
+  if (ele.selected()) return 100;
+  if (ele.isNode()) {
+    const n = ele as NodeSingular;
+    if (n.hasClass('group')) return 95;
+    if (n.hasClass('origin')) return 90;
+    if (n.hasClass('on-path')) return 80;
+    if (n.hasClass('compromised') || n.hasClass('high-value')) return 70;
+    if (n.data('category') === 'admin') return 65;
+    if (n.hasClass('aggregate')) return 60;
+    if (n.hasClass('faded')) return 5;
+    return 20 + Math.min(20, n.degree(false));
+  }
+  const e = ele as EdgeSingular;
+  if (e.hasClass('on-path')) return 75;
+  if (e.hasClass('trust')) return 62;
+  if (e.hasClass('aggregate')) return 12;
+  return 10;
+}
+
+/**
+ * Hides the labels that would be too small or would overlap a more important one, shows the others. Returns how
+ * many are hidden. Boxes' titles are obstacles like any label. Run after a layout and at the end of a zoom or pan.
+ */
+export function declutter(cy: Core, zoom = cy.zoom()): number {
+  const candidates: { ele: SingularElementArgument; rect: Rect; p: number }[] = [];
+  const hide: SingularElementArgument[] = [];
+  cy.elements().forEach((ele) => {
+    const label = pstyle(ele, 'label').strValue ?? '';
+    if (!label || !ele.visible()) return;
+    if (labelPx(ele, zoom) < MIN_LABEL_PX) {
+      hide.push(ele);
+      return;
+    }
+    candidates.push({ ele, rect: labelBox(ele), p: priority(ele) });
+  });
+  candidates.sort((a, b) => b.p - a.p || a.ele.id().localeCompare(b.ele.id()));
+  const index = new RectIndex(Math.max(40, 160 / zoom));
+  // Node bodies are obstacles too: a label is never written over another node.
+  const bodies = new RectIndex(Math.max(40, 160 / zoom));
+  cy.nodes().forEach((n) => {
+    if (n.isParent() || !n.visible()) return;
+    const p = n.position();
+    const w = n.width() / 2;
+    const h = n.height() / 2;
+    bodies.add(n.id(), { x1: p.x - w, y1: p.y - h, x2: p.x + w, y2: p.y + h });
+  });
+  // A gap of 2 screen pixels between labels.
+  const gap = 2 / zoom;
+  const show: SingularElementArgument[] = [];
+  for (const c of candidates) {
+    const own = c.ele.id();
+    const onEdge = c.ele.isEdge() ? [c.ele.data('source') as string, c.ele.data('target') as string] : [];
+    // Box titles and count nodes carry their text inside or over their own body; the body test is for the others.
+    const overBody = !c.ele.hasClass('group') && !c.ele.hasClass('aggregate') && bodies.query(c.rect).some((b) => b.id !== own && !onEdge.includes(b.id));
+    if (overBody || index.query(c.rect, gap).length) hide.push(c.ele);
+    else {
+      index.add(own, c.rect);
+      show.push(c.ele);
+    }
+  }
+  cy.batch(() => {
+    for (const e of show) if (e.hasClass('label-hidden')) e.removeClass('label-hidden');
+    for (const e of hide) if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
+  });
+  return hide.length;
+}
+
+/** Text width in pixels of `text` at `font` (cached per font and text; a canvas measures like Cytoscape does). */
+const widths = new Map<string, number>();
+let ctx: CanvasRenderingContext2D | null | undefined;
+export function textWidth(text: string, font: number, bold = false): number {
+  const key = `${bold ? 'b' : ''}${font}\n${text}`;
+  const hit = widths.get(key);
+  if (hit !== undefined) return hit;
+  if (ctx === undefined) ctx = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d') : null;
+  let w = text.length * font * 0.58;
+  if (ctx) {
+    ctx.font = `${bold ? 'bold ' : ''}${font}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    w = ctx.measureText(text).width;
+  }
+  if (widths.size > 50_000) widths.clear();
+  widths.set(key, w);
+  return w;
+}
+
+/** Widest label drawn beside a node in grids and lanes (longer names end in an ellipsis). */
+export const SIDE_LABEL_MAX = 220;
+
+/** A node with its label to its right: its footprint with labels at `scale` times their model size. */
+export function sideFootprint(id: string, label: string, size: number, bold = false, scale = 1): Footprint {
+  const lines = label.split('\n');
+  const w = Math.min(SIDE_LABEL_MAX, Math.max(...lines.map((l) => textWidth(l, NODE_FONT, bold))));
+  return { id, w: size + (8 + w + 4) * scale, h: Math.max(size, lines.length * NODE_FONT * 1.3 * scale) + 4, ax: size / 2 };
+}
+
+/** A box's title (several lines, bold, a point larger than node labels) at `scale`, with room around it. */
+export function boxTitleSize(label: string, scale = 1): { w: number; h: number } {
+  const lines = label.split('\n');
+  return { w: Math.max(...lines.map((l) => textWidth(l, NODE_FONT + 1, true))) * scale + 28, h: lines.length * (NODE_FONT + 1) * 1.3 * scale + 20 };
+}

@@ -1,0 +1,132 @@
+// Readable at every zoom (issue #15, item 2) and filters that hold (item 7), on the demo case: labels never below
+// 11 px nor on top of one another, the same case gives the same picture, an expand or a filter moves nothing that
+// is drawn, a pick from search or the findings table is brought into view, hidden means not drawn.
+import { expect, test, type Page } from '@playwright/test';
+import { canvasSettled, demoUrl, drawnLabels, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore } from './helpers';
+
+const LEAKED = 'AKIAQDEMO7CIDEPLOY42';
+
+async function blastOfLeakedKey(page: Page): Promise<void> {
+  await openApp(page, 'light', demoUrl());
+  await searchAndPick(page, LEAKED, LEAKED);
+  await page.getByTestId('action-blast').click();
+  await expect(page.getByTestId('blast-count-identities')).not.toHaveText('0');
+  await canvasSettled(page);
+}
+
+async function checkLabels(page: Page): Promise<number> {
+  const labels = await drawnLabels(page);
+  for (const l of labels) expect(l.px, `${l.text} is ${l.px.toFixed(1)} px on screen`).toBeGreaterThanOrEqual(11);
+  expect(overlappingLabels(labels)).toEqual([]);
+  return labels.length;
+}
+
+test('the first screen and the blast radius: readable labels at the fitted zoom; the same case gives the same picture', async ({ page, browser }, info) => {
+  await openDemoExplore(page);
+  await expect(page.getByTestId('start-panel')).toBeVisible();
+  await canvasSettled(page);
+  expect(await checkLabels(page)).toBeGreaterThan(3);
+  await page.screenshot({ path: info.outputPath('first-screen-labels.png') });
+
+  await searchAndPick(page, LEAKED, LEAKED);
+  await page.getByTestId('action-blast').click();
+  await expect(page.getByTestId('blast-count-identities')).not.toHaveText('0');
+  await canvasSettled(page);
+  expect(await checkLabels(page)).toBeGreaterThan(5);
+  const first = await nodePositions(page);
+  await page.screenshot({ path: info.outputPath('blast-labels.png') });
+
+  // Another window, the same analysis: the same positions.
+  const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await blastOfLeakedKey(other);
+  expect(await nodePositions(other)).toEqual(first);
+  await other.close();
+});
+
+test('an expand places the new neighbours and moves nothing that was drawn; so does a filter undone', async ({ page }, info) => {
+  await blastOfLeakedKey(page);
+  const before = await nodePositions(page);
+  // Expand the production role: its other neighbours join the drawing.
+  await page.getByTestId('search-input').fill('ops-automation');
+  await page.getByTestId('search-suggestion').filter({ hasText: 'ops-automation' }).first().click();
+  await expect(page.getByTestId('details-name')).toHaveText('ops-automation');
+  await canvasSettled(page);
+  const after = await nodePositions(page);
+  expect(Object.keys(after).length).toBeGreaterThan(Object.keys(before).length);
+  for (const [id, p] of Object.entries(before)) expect(after[id], id).toEqual(p);
+  await page.screenshot({ path: info.outputPath('after-expand.png') });
+  expect(await checkLabels(page)).toBeGreaterThan(5);
+
+  // Hide a kind and show it again: the nodes come back where they were.
+  await page.getByTestId('mode-explore').click();
+  const kind = page.getByTestId('filter-kind').locator('label').filter({ hasText: 'IAM role' }).locator('input');
+  await kind.uncheck();
+  await canvasSettled(page);
+  await kind.check();
+  await canvasSettled(page);
+  expect(await nodePositions(page)).toEqual(after);
+});
+
+test('a pick from search or from the findings table is brought into view with its neighbours', async ({ page }) => {
+  await openApp(page, 'light', demoUrl());
+  const inView = (id: string) =>
+    page.getByTestId('graph-canvas').evaluate((el, nid) => {
+      type N = { empty(): boolean; renderedBoundingBox(o: object): { x1: number; y1: number; x2: number; y2: number } };
+      const cy = (el as unknown as { cy: { getElementById(i: string): N; width(): number; height(): number } }).cy;
+      const n = cy.getElementById(nid);
+      if (n.empty()) return false;
+      const b = n.renderedBoundingBox({ includeLabels: false });
+      return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= cy.width() && b.y2 <= cy.height();
+    }, id);
+  await searchAndPick(page, 'nw-build-artifacts', 'nw-build-artifacts');
+  await canvasSettled(page);
+  await page.waitForTimeout(400);
+  expect(await inView('arn:aws:s3:::nw-build-artifacts')).toBe(true);
+
+  await page.getByTestId('mode-findings').click();
+  const row = page.getByTestId('finding-row').filter({ hasText: 'legacy-admin' }).first();
+  await row.click();
+  await canvasSettled(page);
+  await page.waitForTimeout(400);
+  const selected = await page.getByTestId('graph-canvas').evaluate((el) => (el as unknown as { cy: { $(s: string): { id(): string } } }).cy.$('node:selected').id());
+  expect(await inView(selected)).toBe(true);
+});
+
+test('filters hold: a hidden kind is not drawn even when selected; hiding a provider takes its boxes and admins; counts say what is drawn', async ({ page }, info) => {
+  await openDemoExplore(page);
+  await canvasSettled(page);
+  const drawn = () =>
+    page.getByTestId('graph-canvas').evaluate((el) => {
+      const cy = (el as unknown as { cy: { nodes(): { toArray(): { id(): string }[] } } }).cy;
+      return { ids: cy.nodes().toArray().map((n) => n.id()) };
+    });
+  // The first screen shows the cluster's box and its admin star; hiding k8s hides both.
+  expect((await drawn()).ids).toEqual(expect.arrayContaining(['grp:k8s:prod-eks', 'admin:k8s:prod-eks']));
+  await page.getByTestId('filter-provider').locator('label').filter({ hasText: 'k8s' }).locator('input').uncheck();
+  await canvasSettled(page);
+  const noK8s = (await drawn()).ids;
+  expect(noK8s).not.toContain('grp:k8s:prod-eks');
+  expect(noK8s).not.toContain('admin:k8s:prod-eks');
+  await page.screenshot({ path: info.outputPath('filter-k8s-hidden.png') });
+  await page.getByTestId('filter-provider').locator('label').filter({ hasText: 'k8s' }).locator('input').check();
+
+  // Select the leaked key, then hide its kind: it goes from the canvas although it is selected.
+  await searchAndPick(page, LEAKED, LEAKED);
+  await canvasSettled(page);
+  const keyId = 'aws:key:AKIAQDEMO7CIDEPLOY42';
+  expect((await drawn()).ids).toContain(keyId);
+  await page.getByTestId('mode-explore').click();
+  await page.getByTestId('filter-kind').locator('label').filter({ hasText: 'Access key' }).locator('input').uncheck();
+  await canvasSettled(page);
+  expect((await drawn()).ids).not.toContain(keyId);
+  // The panel counts what the canvas draws.
+  const counts = await page.getByTestId('graph-canvas').evaluate((el) => ({ nodes: Number((el as HTMLElement).dataset['renderedNodes']), edges: Number((el as HTMLElement).dataset['renderedEdges']) }));
+  await expect(page.getByTestId('explore-counts')).toContainText(`${counts.nodes} nodes, ${counts.edges} edges`);
+  const real = await page.getByTestId('graph-canvas').evaluate((el) => {
+    type C = { length: number; filter(f: (n: { hasClass(c: string): boolean }) => boolean): { length: number } };
+    const cy = (el as unknown as { cy: { nodes(): C; edges(): C } }).cy;
+    return { nodes: cy.nodes().filter((n) => !n.hasClass('group')).length, edges: cy.edges().length };
+  });
+  expect(real).toEqual(counts);
+  await page.getByTestId('filter-kind').locator('label').filter({ hasText: 'Access key' }).locator('input').check();
+});
