@@ -105,7 +105,11 @@ export function need(file: string, v: Record<string, unknown>, key: string, at: 
 
 /** A date as the CLI prints it: ISO text, or seconds since the epoch (older CLI versions, CodeBuild). */
 export function when(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v * 1000).toISOString();
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // Past ±275,760 years a Date is invalid (found by the fuzzer: toISOString throws): such a number is no date.
+    const d = new Date(v * 1000);
+    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  }
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
     const t = Date.parse(v.replace(/(\.\d{3})\d+/, '$1').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
     return Number.isNaN(t) ? undefined : new Date(t).toISOString();
