@@ -589,9 +589,18 @@ export class CanvasEngine {
     return { zoom: Math.max(this.cy.minZoom(), zoom), pan };
   }
 
+  /**
+   * Sets the view, first stopping a fit still animating (a pick's): left running, it would end on its own target,
+   * computed before a layout moved the nodes, and undo the view just set.
+   */
+  private setViewport(v: { zoom: number; pan: Position }): void {
+    this.cy.stop(true);
+    this.cy.viewport(v);
+  }
+
   fit(): void {
     if (this.cy.elements().empty()) return;
-    this.cy.viewport(this.viewportFor());
+    this.setViewport(this.viewportFor());
     this.wholeFit = true;
     this.updateLabels();
   }
@@ -601,9 +610,11 @@ export class CanvasEngine {
     if (eles.empty()) return;
     this.wholeFit = false;
     const v = this.viewportFor(eles);
-    if (animate) this.cy.animate(v, { duration: 250, complete: () => this.updateLabels() });
-    else {
-      this.cy.viewport(v);
+    if (animate) {
+      this.cy.stop(true);
+      this.cy.animate(v, { duration: 250, complete: () => this.updateLabels() });
+    } else {
+      this.setViewport(v);
       this.updateLabels();
     }
   }
@@ -618,7 +629,7 @@ export class CanvasEngine {
     const v = this.viewportFor(eles);
     const scale = labelState(cy).layoutScale;
     if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
-      cy.viewport(v);
+      this.setViewport(v);
       this.updateLabels();
       return;
     }
@@ -631,7 +642,7 @@ export class CanvasEngine {
     const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
     const x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
     const y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
-    cy.viewport({ zoom, pan: { x, y } });
+    this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
   }
 
@@ -640,7 +651,7 @@ export class CanvasEngine {
     if (!v) return false;
     this.store.setState({ pendingViewport: null });
     this.wholeFit = false;
-    this.cy.viewport({ zoom: v.zoom, pan: { ...v.pan } });
+    this.setViewport({ zoom: v.zoom, pan: { ...v.pan } });
     this.updateLabels();
     return true;
   }
