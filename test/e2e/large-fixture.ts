@@ -1,4 +1,5 @@
 // Large OpenGraph graphs for the e2e suite, generated (deterministically) at setup time.
+import { rng } from '../bench/synthetic';
 
 /** The element budget: one hub reaching `n` service users, each holding one bucket. */
 export function bigStar(n: number): unknown {
@@ -11,18 +12,6 @@ export function bigStar(n: number): unknown {
     edges.push({ kind: 'CanRead', start: { value: `big-svc-${i}` }, end: { value: `big-bucket-${i}` } });
   }
   return { metadata: { source_kind: 'Big' }, graph: { nodes, edges } };
-}
-
-/** mulberry32: the same estate on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const ESTATE_HUB = 'svc-ci-runner';
