@@ -144,15 +144,18 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
   const { offsets, targets } = index.d;
   const mask = edgeMask(index, opts);
 
-  // 1. Forward: what the origin reaches (paths end at targets, so targets are not expanded).
+  // 1. Forward: what the origin reaches (paths end at targets, so targets are not expanded). Typed arrays
+  // throughout: at 10M edges the part reached can hold a million edges.
   const local = new Int32Array(index.n).fill(-1);
   const nodes: number[] = [origin];
   local[origin] = 0;
+  let scanned = 0;
   for (let h = 0; h < nodes.length; h++) {
     const u = nodes[h]!;
     if (u !== origin && isTarget(u)) continue;
     for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
       if (mask !== null && mask[e] === 0) continue;
+      scanned++;
       const v = targets[e]!;
       if (local[v] === -1) {
         local[v] = nodes.length;
@@ -160,33 +163,35 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
       }
     }
   }
-  // 2. Backward over those edges: keep only nodes from which a target is reachable.
   const L = nodes.length;
-  const edgesFrom: number[] = [];
+  const expanded = (i: number) => i === 0 || !isTarget(nodes[i]!);
+  // 2. Backward over those edges: keep only nodes from which a target is reachable.
+  const revFrom = new Int32Array(scanned);
+  const revNext = new Int32Array(scanned);
   const revHead = new Int32Array(L).fill(-1);
-  const revNext: number[] = [];
+  let r = 0;
   for (let i = 0; i < L; i++) {
+    if (!expanded(i)) continue;
     const u = nodes[i]!;
-    if (u !== origin && isTarget(u)) continue;
     for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
       if (mask !== null && mask[e] === 0) continue;
       const j = local[targets[e]!]!;
-      revNext.push(revHead[j]!);
-      revHead[j] = edgesFrom.length;
-      edgesFrom.push(e);
+      revFrom[r] = i;
+      revNext[r] = revHead[j]!;
+      revHead[j] = r++;
     }
   }
   const useful = new Uint8Array(L);
   const stack: number[] = [];
-  for (let i = 0; i < L; i++) {
-    if (nodes[i] === origin || !isTarget(nodes[i]!)) continue;
+  for (let i = 1; i < L; i++) {
+    if (expanded(i)) continue;
     useful[i] = 1;
     stack.push(i);
   }
   while (stack.length) {
     const j = stack.pop()!;
-    for (let r = revHead[j]!; r !== -1; r = revNext[r]!) {
-      const i = local[index.sourceOf(edgesFrom[r]!)]!;
+    for (let q = revHead[j]!; q !== -1; q = revNext[q]!) {
+      const i = revFrom[q]!;
       if (!useful[i]) {
         useful[i] = 1;
         stack.push(i);
@@ -194,27 +199,41 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
     }
   }
 
-  // 3. Flow network: one arc per step (u → v) with the cost of the actions that remove every edge of it, every
-  // target → sink uncuttable.
+  // 3. Flow network: one arc per step (u → v, its parallel edges together) with the cost of the actions that remove
+  // every edge of it, every target → sink uncuttable. A node's edges are contiguous, so a step's edges are grouped
+  // with a mark per v rather than a map keyed by the pair.
+  const stepFrom: number[] = [];
+  const stepTo: number[] = [];
+  const stepEdges: number[][] = [];
+  const markedBy = new Int32Array(L).fill(-1);
+  const stepOf = new Int32Array(L);
+  for (let i = 0; i < L; i++) {
+    if (!useful[i] || !expanded(i)) continue;
+    const u = nodes[i]!;
+    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+      if (mask !== null && mask[e] === 0) continue;
+      const j = local[targets[e]!]!;
+      if (!useful[j]) continue;
+      if (markedBy[j] === i) stepEdges[stepOf[j]!]!.push(e);
+      else {
+        markedBy[j] = i;
+        stepOf[j] = stepFrom.length;
+        stepFrom.push(i);
+        stepTo.push(j);
+        stepEdges.push([e]);
+      }
+    }
+  }
+  let targetCount = 0;
+  for (let i = 1; i < L; i++) if (useful[i] && !expanded(i)) targetCount++;
   const sink = L;
-  const flow = new FlowNetwork(L + 1);
-  const steps = new Map<number, number[]>();
-  for (const e of edgesFrom) {
-    const u = local[index.sourceOf(e)]!;
-    const v = local[targets[e]!]!;
-    if (!useful[u] || !useful[v]) continue;
-    const key = u * (L + 1) + v;
-    const list = steps.get(key);
-    if (list) list.push(e);
-    else steps.set(key, [e]);
-  }
+  const flow = new FlowNetwork(L + 1, stepFrom.length + targetCount);
   const arcs: { arc: number; actions: number[][]; cost: number }[] = [];
-  for (const [key, edges] of steps) {
-    const u = Math.floor(key / (L + 1));
-    const { actions, cost } = stepActions(index, nodes[u]!, edges);
-    arcs.push({ arc: flow.add(u, key % (L + 1), cost), actions, cost });
+  for (let k = 0; k < stepFrom.length; k++) {
+    const { actions, cost } = stepActions(index, nodes[stepFrom[k]!]!, stepEdges[k]!);
+    arcs.push({ arc: flow.add(stepFrom[k]!, stepTo[k]!, cost), actions, cost });
   }
-  for (let i = 0; i < L; i++) if (useful[i] && nodes[i] !== origin && isTarget(nodes[i]!)) flow.add(i, sink, INF);
+  for (let i = 1; i < L; i++) if (useful[i] && !expanded(i)) flow.add(i, sink, INF);
   const cost = flow.maxFlow(0, sink);
   const sourceSide = flow.residualReach(0);
   const chosen: number[][] = [];
@@ -235,6 +254,7 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
  */
 function stepActions(index: GraphIndex, u: number, edges: number[]): { actions: number[][]; cost: number } {
   const fromKind = index.kindOf(u);
+  if (edges.length === 1) return { actions: [edges], cost: cutCost(index.edgeKindOf(edges[0]!), fromKind) };
   if (index.categoryOf(u) === 'credential') {
     const lead = edges.find((e) => index.edgeKindOf(e) === 'AUTHENTICATES_AS') ?? edges[0]!;
     return { actions: [[lead, ...edges.filter((e) => e !== lead)]], cost: cutCost(index.edgeKindOf(lead), fromKind) };
@@ -255,27 +275,39 @@ function stepActions(index: GraphIndex, u: number, edges: number[]): { actions: 
   return { actions, cost: actions.reduce((sum, a) => sum + cutCost(index.edgeKindOf(a[0]!), fromKind), 0) };
 }
 
-/** Dinic's algorithm over an arc list (arc i and i^1 are a pair). */
+/** Dinic's algorithm over an arc list (arc i and i^1 are a pair), in typed arrays sized for the arcs to come. */
 class FlowNetwork {
-  readonly from: number[] = [];
-  readonly to: number[] = [];
-  private readonly cap: number[] = [];
-  private readonly next: number[] = [];
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  private readonly cap: Float64Array;
+  private readonly next: Int32Array;
   private readonly head: Int32Array;
-  constructor(readonly size: number) {
+  private arcs = 0;
+  constructor(
+    readonly size: number,
+    pairs: number,
+  ) {
     this.head = new Int32Array(size).fill(-1);
+    this.from = new Int32Array(2 * pairs);
+    this.to = new Int32Array(2 * pairs);
+    this.cap = new Float64Array(2 * pairs);
+    this.next = new Int32Array(2 * pairs);
   }
 
   add(u: number, v: number, capacity: number): number {
-    const arc = this.to.length;
-    for (const [a, b, c] of [[u, v, capacity], [v, u, 0]] as const) {
-      this.from.push(a);
-      this.to.push(b);
-      this.cap.push(c);
-      this.next.push(this.head[a]!);
-      this.head[a] = this.to.length - 1;
-    }
+    const arc = this.arcs;
+    this.put(u, v, capacity);
+    this.put(v, u, 0);
     return arc;
+  }
+
+  private put(a: number, b: number, c: number): void {
+    const i = this.arcs++;
+    this.from[i] = a;
+    this.to[i] = b;
+    this.cap[i] = c;
+    this.next[i] = this.head[a]!;
+    this.head[a] = i;
   }
 
   maxFlow(s: number, t: number): number {
