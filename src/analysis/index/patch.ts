@@ -10,11 +10,12 @@ import { StringTable } from './strings.js';
 
 /**
  * The index of the case as it is now: `prev` (the index of the case before the open transaction) patched with the
- * transaction's changes, or built afresh when the changes were too large to list or moved edges between ids
- * (aliases).
+ * transaction's changes, or built afresh when the changes were too large to list or moved edges of the index before
+ * between ids (aliases; an index with no edges has none to move, so a first import with aliases is patched too,
+ * which spares reading ten million edges back from the case).
  */
 export function updateGraphIndex(store: CaseStore, prev: GraphIndex | undefined, journal: Journal): GraphIndex {
-  if (!prev || journal.edgesOverflow || journal.aliasesChanged || !sameKinds(prev)) return buildGraphIndex(store);
+  if (!prev || journal.edgesOverflow || (journal.aliasesChanged && prev.m > 0) || !sameKinds(prev)) return buildGraphIndex(store);
   const d = prev.d;
   const n = Math.max(prev.n, store.maxNodeNumber() + 1);
   const nodeKindCode = new Map(d.nodeKinds.map((k, i) => [k, i]));
