@@ -7,7 +7,7 @@ import type { EdgeProps } from '../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
 import { edgeMask, type TraversalFilter } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
-import { kShortestPaths, type FoundPath } from './paths.js';
+import { FAR, kShortestPaths, type FoundPath } from './paths.js';
 
 /** What each kind of cut costs, in rough units of operational pain. */
 export const CUT_COSTS = {
@@ -139,8 +139,6 @@ const INF = 1e12;
  */
 export function planContainment(index: GraphIndex, origin: number, isTarget: (v: number) => boolean, opts: TraversalFilter & { pathLimit?: number } = {}): CutPlan {
   const limit = opts.pathLimit ?? 50;
-  const before = kShortestPaths(index, origin, isTarget, { ...opts, k: limit });
-  if (!before.length) return { cuts: [], covers: [], cost: 0, before, after: [] };
   const { offsets, targets } = index.d;
   const mask = edgeMask(index, opts);
 
@@ -167,6 +165,7 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
   const expanded = (i: number) => i === 0 || !isTarget(nodes[i]!);
   // 2. Backward over those edges: keep only nodes from which a target is reachable.
   const revFrom = new Int32Array(scanned);
+  const revEdge = new Int32Array(scanned);
   const revNext = new Int32Array(scanned);
   const revHead = new Int32Array(L).fill(-1);
   let r = 0;
@@ -177,6 +176,7 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
       if (mask !== null && mask[e] === 0) continue;
       const j = local[targets[e]!]!;
       revFrom[r] = i;
+      revEdge[r] = e;
       revNext[r] = revHead[j]!;
       revHead[j] = r++;
     }
@@ -198,6 +198,33 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
       }
     }
   }
+
+  // Every route from the origin stays in this part, so the paths before and after the cut are searched with
+  // distances to the targets worked out over it, not over the whole graph (a second each at 10M edges).
+  const distances = (removed: ReadonlySet<number>): Int32Array => {
+    const h = new Int32Array(index.n).fill(FAR);
+    const queue = new Int32Array(L);
+    let tail = 0;
+    for (let i = 1; i < L; i++) {
+      if (expanded(i)) continue;
+      h[nodes[i]!] = 0;
+      queue[tail++] = i;
+    }
+    for (let head = 0; head < tail; head++) {
+      const j = queue[head]!;
+      const next = h[nodes[j]!]! + 1;
+      for (let q = revHead[j]!; q !== -1; q = revNext[q]!) {
+        if (removed.size && removed.has(revEdge[q]!)) continue;
+        const i = revFrom[q]!;
+        if (h[nodes[i]!] !== FAR) continue;
+        h[nodes[i]!] = next;
+        queue[tail++] = i;
+      }
+    }
+    return h;
+  };
+  const before = kShortestPaths(index, origin, isTarget, { ...opts, k: limit, distances: distances(new Set()) });
+  if (!before.length) return { cuts: [], covers: [], cost: 0, before, after: [] };
 
   // 3. Flow network: one arc per step (u → v, its parallel edges together) with the cost of the actions that remove
   // every edge of it, every target → sink uncuttable. A node's edges are contiguous, so a step's edges are grouped
@@ -242,7 +269,7 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
   }
   chosen.sort((a, b) => a[0]! - b[0]!);
   const removed = new Set(chosen.flat());
-  const after = kShortestPaths(index, origin, isTarget, { ...opts, k: limit, removed });
+  const after = kShortestPaths(index, origin, isTarget, { ...opts, k: limit, removed, distances: distances(removed) });
   return { cuts: chosen.map((c) => c[0]!), covers: chosen, cost, before, after };
 }
 

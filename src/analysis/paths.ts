@@ -22,6 +22,11 @@ export interface PathOptions extends TraversalFilter {
    * step's alternatives (see parallelSteps).
    */
   routes?: boolean;
+  /**
+   * Fewest steps from each node to the nearest target under this query's filter and removals (FAR: none), when the
+   * caller has them: containment works them out over the part of the graph its origin reaches.
+   */
+  distances?: Int32Array;
 }
 
 /** Per index: reusable search arrays, and distances to recent target sets. */
@@ -155,7 +160,8 @@ function boundedShortest(index: GraphIndex, ws: Workspace, source: number, isTar
   return pruned ? 'pruned' : null;
 }
 
-const FAR = 0x3fffffff;
+/** No route to a target (a distance). */
+export const FAR = 0x3fffffff;
 
 /**
  * Fewest steps from every node to the nearest target, walking in-edges back from all targets at once (targets
@@ -207,7 +213,7 @@ export function kShortestPaths(index: GraphIndex, source: number, isTarget: (v: 
   // A fresh block stamp: nothing a previous query blocked is blocked now.
   ws.blockStamp++;
   const key = opts.targetKey !== undefined && mask === null && removed.size === 0 ? opts.targetKey : undefined;
-  let h = key !== undefined ? cache.distances.get(key) : undefined;
+  let h = opts.distances ?? (key !== undefined ? cache.distances.get(key) : undefined);
   if (!h) {
     h = stepsToTarget(index, isTarget, mask, removed);
     if (key !== undefined) {
