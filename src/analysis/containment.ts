@@ -162,7 +162,10 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
     }
   }
   const L = nodes.length;
-  const expanded = (i: number) => i === 0 || !isTarget(nodes[i]!);
+  // Whether each node of the part is expanded (the origin, and every node that is not a target), asked once.
+  const open = new Uint8Array(L);
+  for (let i = 0; i < L; i++) open[i] = i === 0 || !isTarget(nodes[i]!) ? 1 : 0;
+  const expanded = (i: number) => open[i] === 1;
   // 2. Backward over those edges: keep only nodes from which a target is reachable.
   const revFrom = new Int32Array(scanned);
   const revEdge = new Int32Array(scanned);
@@ -229,9 +232,12 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
   // 3. Flow network: one arc per step (u → v, its parallel edges together) with the cost of the actions that remove
   // every edge of it, every target → sink uncuttable. A node's edges are contiguous, so a step's edges are grouped
   // with a mark per v rather than a map keyed by the pair.
+  // Steps hold their first edge; the few with parallel edges keep the rest aside. Costs are worked out for every
+  // step, the actions (which edges each removes) only for the steps cut.
   const stepFrom: number[] = [];
   const stepTo: number[] = [];
-  const stepEdges: number[][] = [];
+  const stepFirst: number[] = [];
+  const parallel = new Map<number, number[]>();
   const markedBy = new Int32Array(L).fill(-1);
   const stepOf = new Int32Array(L);
   for (let i = 0; i < L; i++) {
@@ -241,31 +247,38 @@ export function planContainment(index: GraphIndex, origin: number, isTarget: (v:
       if (mask !== null && mask[e] === 0) continue;
       const j = local[targets[e]!]!;
       if (!useful[j]) continue;
-      if (markedBy[j] === i) stepEdges[stepOf[j]!]!.push(e);
-      else {
+      if (markedBy[j] === i) {
+        const k = stepOf[j]!;
+        const more = parallel.get(k);
+        if (more) more.push(e);
+        else parallel.set(k, [stepFirst[k]!, e]);
+      } else {
         markedBy[j] = i;
         stepOf[j] = stepFrom.length;
         stepFrom.push(i);
         stepTo.push(j);
-        stepEdges.push([e]);
+        stepFirst.push(e);
       }
     }
   }
+  const edgesOfStep = (k: number): number[] => parallel.get(k) ?? [stepFirst[k]!];
   let targetCount = 0;
   for (let i = 1; i < L; i++) if (useful[i] && !expanded(i)) targetCount++;
   const sink = L;
   const flow = new FlowNetwork(L + 1, stepFrom.length + targetCount);
-  const arcs: { arc: number; actions: number[][]; cost: number }[] = [];
+  const arcOf = new Int32Array(stepFrom.length);
   for (let k = 0; k < stepFrom.length; k++) {
-    const { actions, cost } = stepActions(index, nodes[stepFrom[k]!]!, stepEdges[k]!);
-    arcs.push({ arc: flow.add(stepFrom[k]!, stepTo[k]!, cost), actions, cost });
+    const u = nodes[stepFrom[k]!]!;
+    const cost = parallel.has(k) ? stepActions(index, u, edgesOfStep(k)).cost : cutCost(index.edgeKindOf(stepFirst[k]!), index.kindOf(u));
+    arcOf[k] = flow.add(stepFrom[k]!, stepTo[k]!, cost);
   }
   for (let i = 1; i < L; i++) if (useful[i] && !expanded(i)) flow.add(i, sink, INF);
   const cost = flow.maxFlow(0, sink);
   const sourceSide = flow.residualReach(0);
   const chosen: number[][] = [];
-  for (const a of arcs) {
-    if (sourceSide[flow.from[a.arc]!] && !sourceSide[flow.to[a.arc]!]) chosen.push(...a.actions);
+  for (let k = 0; k < stepFrom.length; k++) {
+    const arc = arcOf[k]!;
+    if (sourceSide[flow.from[arc]!] && !sourceSide[flow.to[arc]!]) chosen.push(...stepActions(index, nodes[stepFrom[k]!]!, edgesOfStep(k)).actions);
   }
   chosen.sort((a, b) => a[0]! - b[0]!);
   const removed = new Set(chosen.flat());
