@@ -154,11 +154,40 @@ export function resourcePatternMatches(pattern: string, arn: string, vars?: Vari
     if (p.includes('[*]') || p.includes('[?]')) p = p.replace(/\[\*\]/g, '*').replace(/\[\?\]/g, '?');
   }
   if (p === '*') return true;
-  const ps = splitArn(p);
-  const as = splitArn(arn);
+  const ps = arnPattern(p);
+  const as = arnParts(arn);
   if (!ps || !as) return glob(p, '').test(arn);
-  for (let i = 0; i < 6; i++) if (!glob(ps[i]!, '').test(as[i]!)) return false;
+  // A segment without a wildcard matches only itself (what the glob would answer, without running it).
+  for (let i = 0; i < 6; i++) {
+    const seg = ps[i]!;
+    if (typeof seg === 'string' ? seg !== as[i] : !seg.test(as[i]!)) return false;
+  }
   return true;
+}
+
+// Rules ask about the same patterns and ARNs again and again (a quota-size account: hundreds of thousands of
+// times): each is split once, and a pattern's segments are compiled once. Bounded: cleared when full.
+const arnSplits = new Map<string, string[] | undefined>();
+const arnPatterns = new Map<string, (string | Glob)[] | undefined>();
+const SPLITS_KEPT = 50_000;
+
+function arnParts(arn: string): string[] | undefined {
+  let parts = arnSplits.get(arn);
+  if (parts === undefined && !arnSplits.has(arn)) {
+    if (arnSplits.size >= SPLITS_KEPT) arnSplits.clear();
+    arnSplits.set(arn, (parts = splitArn(arn)));
+  }
+  return parts;
+}
+
+function arnPattern(pattern: string): (string | Glob)[] | undefined {
+  let segs = arnPatterns.get(pattern);
+  if (segs === undefined && !arnPatterns.has(pattern)) {
+    if (arnPatterns.size >= SPLITS_KEPT) arnPatterns.clear();
+    segs = splitArn(pattern)?.map((seg) => (seg.includes('*') || seg.includes('?') ? glob(seg, '') : seg));
+    arnPatterns.set(pattern, segs);
+  }
+  return segs;
 }
 
 function splitArn(s: string): string[] | undefined {
