@@ -85,14 +85,16 @@ export function strings(v: Json | undefined): string[] {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
-const globCache = new Map<string, Glob>();
-function glob(pattern: string, flags: string): Glob {
-  const key = `${flags}\n${pattern}`;
-  let re = globCache.get(key);
+// One cache per flag set, keyed by the pattern itself: a key built per call (flags + pattern) was a new string to
+// allocate and hash on every match, and matches run hundreds of thousands of times.
+const globCaches = { i: new Map<string, Glob>(), '': new Map<string, Glob>() };
+function glob(pattern: string, flags: 'i' | ''): Glob {
+  const cache = globCaches[flags];
+  let re = cache.get(pattern);
   if (!re) {
     // Not a RegExp: a policy of many wildcards would backtrack for minutes (model/glob.ts).
-    re = new Glob(pattern, { caseInsensitive: flags.includes('i') });
-    globCache.set(key, re);
+    re = new Glob(pattern, { caseInsensitive: flags === 'i' });
+    cache.set(pattern, re);
   }
   return re;
 }
