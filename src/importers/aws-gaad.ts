@@ -383,11 +383,21 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
 /** ISO-8601 in UTC from the shapes exports use: 'Z', '+00:00', a space for 'T', no zone (UTC), millis. */
 export function isoDate(v: Json | undefined): string | undefined {
   if (typeof v !== 'string' || !v) return undefined;
+  // An export repeats a handful of dates (one per batch of roles created together) tens of thousands of times, and
+  // Date parsing is the slow part: each text is parsed once (the answer depends on the text alone).
+  const seen = isoDates.get(v);
+  if (seen !== undefined || isoDates.has(v)) return seen;
   let s = v.trim().replace(' ', 'T');
   if (!/(Z|[+-]\d\d:?\d\d)$/.test(s)) s += 'Z';
   const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
+  const iso = Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace('.000Z', 'Z');
+  if (isoDates.size >= ISO_DATES_KEPT) isoDates.clear();
+  isoDates.set(v, iso);
+  return iso;
 }
+const isoDates = new Map<string, string | undefined>();
+/** Enough for the distinct dates of any export; a file of all-different dates just parses each. */
+const ISO_DATES_KEPT = 10_000;
 
 function tagsOf(v: Json | undefined): Record<string, string> | undefined {
   if (!Array.isArray(v)) return undefined;

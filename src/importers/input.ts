@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { ImportError } from './errors.js';
 import { checkGzipTrailer, gunzipChunks, gunzipWhole, isGzip } from './gzip.js';
 import { jsonLinesOfText, LineSplitter, parseJsonLine, type JsonLine } from './json-lines.js';
-import { streamJson, type JsonPathParts, type StreamChoice, type StreamedValue } from './json-stream.js';
+import { streamJson, streamJsonBatches, type JsonPathParts, type StreamChoice, type StreamedValue } from './json-stream.js';
 import { parseJsonText } from './json-syntax.js';
 import { DEFAULT_LIMITS, sizeText, type InputLimits } from './limits.js';
 import type { ImportInput, Probe } from './types.js';
@@ -173,6 +173,10 @@ class Input implements ImportInput {
 
   jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue> {
     return streamJson(this.fileName, this.chunks(), choose, this.limits);
+  }
+
+  jsonStreamBatches(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue[]> {
+    return streamJsonBatches(this.fileName, this.chunks(), choose, this.limits);
   }
 }
 

@@ -60,7 +60,8 @@ async function streamObjects(input: ImportInput): Promise<Located[]> {
   const items: unknown[] = [];
   let rootArray = false;
   let listed = false;
-  for await (const v of input.jsonStream((path, container, array) => {
+  // Values an array at a time (those each chunk read completes): a promise per value is a cost of its own.
+  for await (const batch of input.jsonStreamBatches((path, container, array) => {
     if (path.length === 0) {
       rootArray = array;
       return 'descend';
@@ -71,10 +72,12 @@ async function streamObjects(input: ImportInput): Promise<Located[]> {
     }
     return 'emit';
   })) {
-    if (v.path.length === 0) collect(file, v.value, '$', out);
-    else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
-    else if (v.path[0] === 'items' && v.path.length === 2) items.push(slim(v.value));
-    else members[v.path[0]!] = v.value;
+    for (const v of batch) {
+      if (v.path.length === 0) collect(file, v.value, '$', out);
+      else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
+      else if (v.path[0] === 'items' && v.path.length === 2) items.push(slim(v.value));
+      else members[v.path[0]!] = v.value;
+    }
   }
   if (!rootArray) collect(file, listed ? { ...members, items } : members, '$', out);
   return out;

@@ -131,21 +131,26 @@ async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
   };
   let sourceKind: string | undefined;
   let beforeMetadata = 0;
-  for await (const v of input.jsonStream((p, c, a) => shape(p, c, a, 'nodes'))) {
-    if (v.path[0] === 'metadata') {
-      metadata = v.value;
-      sourceKind = isObject(metadata) && typeof metadata['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
-      continue;
+  // Values an array at a time: a million edges handed over one by one would cost a promise each.
+  for await (const batch of input.jsonStreamBatches((p, c, a) => shape(p, c, a, 'nodes'))) {
+    for (const v of batch) {
+      if (v.path[0] === 'metadata') {
+        metadata = v.value;
+        sourceKind = isObject(metadata) && typeof metadata['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
+        continue;
+      }
+      reader.node(v.value, nodeCount++, sourceKind);
+      if (metadata === undefined) beforeMetadata++;
     }
-    reader.node(v.value, nodeCount++, sourceKind);
-    if (metadata === undefined) beforeMetadata++;
   }
   if (graph === 'none') throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
   // Metadata written after the nodes: its source kind goes on the nodes read before it, as a whole read would put it.
   if (sourceKind) for (const node of reader.nodes.nodes.slice(0, beforeMetadata)) node.props!['source_kind'] = sourceKind;
-  for await (const v of input.jsonStream((p, c, a) => shape(p, c, a, 'edges'))) {
-    const full = reader.edge(v.value, v.path[2] as number);
-    if (full) yield full;
+  for await (const batch of input.jsonStreamBatches((p, c, a) => shape(p, c, a, 'edges'))) {
+    for (const v of batch) {
+      const full = reader.edge(v.value, v.path[2] as number);
+      if (full) yield full;
+    }
   }
   yield reader.chunk;
 }

@@ -107,4 +107,6 @@ export interface ImportInput {
    * into it (an object or array), hand it over parsed, or skip it. Memory holds one value at a time.
    */
   jsonStream(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue>;
+  /** The same values, an array at a time (those each chunk read completes): for formats with millions of small values. */
+  jsonStreamBatches(choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice): AsyncIterable<StreamedValue[]>;
 }

@@ -58,6 +58,18 @@ export const ids = {
 
 /** The account id inside an ARN, or undefined for ARNs without one (AWS-managed policies). */
 export function arnAccount(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length >= 6 && /^\d{12}$/.test(parts[4] ?? '') ? parts[4] : undefined;
+  // Called for every ARN an import or a rule looks at (a GAAD at quota: hundreds of thousands of times), so the
+  // fifth field is found by scanning rather than split(':') and a RegExp: the same answer, no arrays.
+  let start = -1;
+  for (let k = 0; k < 4; k++) {
+    start = arn.indexOf(':', start + 1);
+    if (start === -1) return undefined;
+  }
+  const end = arn.indexOf(':', start + 1);
+  if (end - start !== 13) return undefined;
+  for (let i = start + 1; i < end; i++) {
+    const c = arn.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return arn.slice(start + 1, end);
 }

@@ -118,27 +118,37 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
   const file = join(opts.dir, 'gaad.json');
   writeFileSync(file, JSON.stringify(syntheticGaad(size, size, size), null, 2));
   const text = readFileSync(file, 'utf8');
-  const parseStart = performance.now();
-  JSON.parse(text);
-  const parseMs = performance.now() - parseStart;
-
-  const engine = openEngine(join(opts.dir, 'aws.blastmap'), { create: true });
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const result = await engine.importFiles({ files: [{ path: file }] });
-  const importMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  engine.close();
+  // Three rounds (one in --quick), each JSON.parse next to an import; the median import by wall time, with its CPU.
+  const runs = opts.quick ? 1 : 3;
+  const parses: number[] = [];
+  const imports: { wallMs: number; cpuMs: number; derivedEdges: number }[] = [];
+  for (let run = 0; run < runs; run++) {
+    const parseStart = performance.now();
+    JSON.parse(text);
+    parses.push(performance.now() - parseStart);
+    const engine = openEngine(join(opts.dir, `aws-${run}.blastmap`), { create: true });
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const result = await engine.importFiles({ files: [{ path: file }] });
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    engine.close();
+    imports.push({ wallMs, cpuMs: (used.user + used.system) / 1000, derivedEdges: result.counts.derivedEdges });
+  }
+  const parseMs = [...parses].sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const median = [...imports].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs / 2)]!;
+  const importMs = median.wallMs;
   return {
     aws_principals: size * 2,
     aws_policies: size,
     aws_file_mb: Number((text.length / 1e6).toFixed(1)),
     aws_json_parse_ms: Math.round(parseMs),
-    /** Import + evaluation + every AWS edge rule + commit (target ≤ 10 s at 5,000/5,000/5,000). */
+    /** Import + evaluation + every AWS edge rule + commit, median of the runs (target ≤ 10 s at 5,000/5,000/5,000). */
     aws_import_derive_ms: Math.round(importMs),
-    /** CPU time of the same import (user + system): the figure to read on a machine shared with other work. */
-    aws_import_derive_cpu_ms: Math.round((used.user + used.system) / 1000),
-    aws_derived_edges: result.counts.derivedEdges,
+    /** CPU time of the same import (user + system): the figure to read on a machine shared with other work (target ≤ 3 s). */
+    aws_import_derive_cpu_ms: Math.round(median.cpuMs),
+    aws_derived_edges: median.derivedEdges,
+    aws_quota_runs: runs,
     /** How many times the raw JSON.parse of the same file the whole import takes. */
     aws_import_vs_parse_ratio: Number((importMs / parseMs).toFixed(1)),
   };

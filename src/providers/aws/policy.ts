@@ -85,14 +85,16 @@ export function strings(v: Json | undefined): string[] {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
-const globCache = new Map<string, Glob>();
-function glob(pattern: string, flags: string): Glob {
-  const key = `${flags}\n${pattern}`;
-  let re = globCache.get(key);
+// One cache per flag set, keyed by the pattern itself: a key built per call (flags + pattern) was a new string to
+// allocate and hash on every match, and matches run hundreds of thousands of times.
+const globCaches = { i: new Map<string, Glob>(), '': new Map<string, Glob>() };
+function glob(pattern: string, flags: 'i' | ''): Glob {
+  const cache = globCaches[flags];
+  let re = cache.get(pattern);
   if (!re) {
     // Not a RegExp: a policy of many wildcards would backtrack for minutes (model/glob.ts).
-    re = new Glob(pattern, { caseInsensitive: flags.includes('i') });
-    globCache.set(key, re);
+    re = new Glob(pattern, { caseInsensitive: flags === 'i' });
+    cache.set(pattern, re);
   }
   return re;
 }
@@ -154,11 +156,40 @@ export function resourcePatternMatches(pattern: string, arn: string, vars?: Vari
     if (p.includes('[*]') || p.includes('[?]')) p = p.replace(/\[\*\]/g, '*').replace(/\[\?\]/g, '?');
   }
   if (p === '*') return true;
-  const ps = splitArn(p);
-  const as = splitArn(arn);
+  const ps = arnPattern(p);
+  const as = arnParts(arn);
   if (!ps || !as) return glob(p, '').test(arn);
-  for (let i = 0; i < 6; i++) if (!glob(ps[i]!, '').test(as[i]!)) return false;
+  // A segment without a wildcard matches only itself (what the glob would answer, without running it).
+  for (let i = 0; i < 6; i++) {
+    const seg = ps[i]!;
+    if (typeof seg === 'string' ? seg !== as[i] : !seg.test(as[i]!)) return false;
+  }
   return true;
+}
+
+// Rules ask about the same patterns and ARNs again and again (a quota-size account: hundreds of thousands of
+// times): each is split once, and a pattern's segments are compiled once. Bounded: cleared when full.
+const arnSplits = new Map<string, string[] | undefined>();
+const arnPatterns = new Map<string, (string | Glob)[] | undefined>();
+const SPLITS_KEPT = 50_000;
+
+function arnParts(arn: string): string[] | undefined {
+  let parts = arnSplits.get(arn);
+  if (parts === undefined && !arnSplits.has(arn)) {
+    if (arnSplits.size >= SPLITS_KEPT) arnSplits.clear();
+    arnSplits.set(arn, (parts = splitArn(arn)));
+  }
+  return parts;
+}
+
+function arnPattern(pattern: string): (string | Glob)[] | undefined {
+  let segs = arnPatterns.get(pattern);
+  if (segs === undefined && !arnPatterns.has(pattern)) {
+    if (arnPatterns.size >= SPLITS_KEPT) arnPatterns.clear();
+    segs = splitArn(pattern)?.map((seg) => (seg.includes('*') || seg.includes('?') ? glob(seg, '') : seg));
+    arnPatterns.set(pattern, segs);
+  }
+  return segs;
 }
 
 function splitArn(s: string): string[] | undefined {
