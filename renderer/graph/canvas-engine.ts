@@ -525,13 +525,15 @@ export class CanvasEngine {
   }
 
   /**
-   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges) and, while
-   * the view moves, a texture of the last frame rather than every element — so a zoom or pan step stays short.
+   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges). While the
+   * view moves, Cytoscape's layered texture cache (bitmaps of the drawing per zoom level, on by default) redraws a
+   * step from a few layers rather than every element — as long as no element's style changes: a restyle of every
+   * edge at each settle threw those layers away and made each step a full draw. (The texture of the last frame,
+   * textureOnViewport, is off: its first frame of each gesture is a full draw into a texture, slower than the layers.)
    */
   private setBig(big: boolean): void {
-    const renderer = (this.cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer();
-    renderer.textureOnViewport = big;
-    const change = this.cy.edges(big ? ':not(.big)' : '.big');
+    // Cytoscape has no :not() selector (it warns and matches every edge): filter by class instead.
+    const change = big ? this.cy.edges().not('.big') : this.cy.edges('.big');
     if (change.nonempty()) this.cy.batch(() => change.toggleClass('big', big));
   }
 
@@ -544,7 +546,7 @@ export class CanvasEngine {
     this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
     // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
     // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
-    const change = cy.edges(zoomLabels ? ':not(.zoom-label)' : '.zoom-label');
+    const change = zoomLabels ? cy.edges().not('.zoom-label') : cy.edges('.zoom-label');
     if (change.nonempty()) cy.batch(() => change.toggleClass('zoom-label', zoomLabels));
     if (managed) declutter(cy);
     else if (cy.$('.label-hidden').nonempty()) cy.$('.label-hidden').removeClass('label-hidden');
