@@ -101,15 +101,17 @@ export class CanvasEngine {
   private viewportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
   private wholeFit = false;
+  private theme: AppState['theme'];
 
   constructor(
     private readonly container: HTMLElement,
     private readonly store: StoreApi<AppState>,
     private readonly onMenu: (m: MenuRequest | null) => void,
   ) {
+    this.theme = store.getState().theme;
     const cy = cytoscape({
       container,
-      style: stylesheet(store.getState().theme),
+      style: stylesheet(this.theme),
       minZoom: 0.02,
       maxZoom: 4,
       wheelSensitivity: 0.3,
@@ -131,6 +133,9 @@ export class CanvasEngine {
   }
 
   setTheme(theme: AppState['theme']): void {
+    // The stylesheet is parsed anew for every element: only when the theme changes (not on the first effect).
+    if (theme === this.theme) return;
+    this.theme = theme;
     this.cy.style(stylesheet(theme));
   }
 
