@@ -1,17 +1,36 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+// The app's chunk (renderer/boot.tsx, loaded by the small entry after it has asked for the first screen's data) is
+// fetched beside the entry, not after it has run.
+function preloadBoot(): Plugin {
+  return {
+    name: 'blastmap-preload-boot',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'boot');
+        return boot ? [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${boot.fileName}` }, injectTo: 'head' }] : [];
+      },
+    },
+  };
+}
 
 // The renderer is served from file:// (Electron) and from the browser-mode server: relative asset paths,
 // no inline scripts (the CSP forbids them), nothing fetched from the network.
 export default defineConfig({
   root: fileURLToPath(new URL('./renderer', import.meta.url)),
   base: './',
-  plugins: [react()],
+  plugins: [react(), preloadBoot()],
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     modulePreload: { polyfill: false },
+    // One stylesheet, linked from the page: a stylesheet of the app's chunk would hold the chunk back until it loaded
+    // (behind the first screen's data on the server).
+    cssCodeSplit: false,
     chunkSizeWarningLimit: 2000,
     // Maps are written for debugging but not linked from the bundles, and never served (src/server/http.ts).
     sourcemap: 'hidden',

@@ -1,16 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
+// The page's entry: a small script that asks the engine for the first screen's data at once, then loads the app
+// (React, Cytoscape, the panels: most of the bundle), so the engine answers while the browser parses the app.
 import { getBridge } from './bridge';
-import { AppStoreContext, createAppStore } from './store';
+import { primeBridge } from './bridge/prime';
+import { FIRST_SCREEN_CALLS } from './store/first-screen';
 import './styles.css';
 
-const store = createAppStore(getBridge());
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <AppStoreContext.Provider value={store}>
-      <App />
-    </AppStoreContext.Provider>
-  </StrictMode>,
-);
+const bridge = primeBridge(getBridge(), FIRST_SCREEN_CALLS);
+void import('./boot').then((m) => m.boot(bridge));

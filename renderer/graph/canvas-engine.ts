@@ -101,15 +101,17 @@ export class CanvasEngine {
   private viewportTimer: ReturnType<typeof setTimeout> | undefined;
   /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
   private wholeFit = false;
+  private theme: AppState['theme'];
 
   constructor(
     private readonly container: HTMLElement,
     private readonly store: StoreApi<AppState>,
     private readonly onMenu: (m: MenuRequest | null) => void,
   ) {
+    this.theme = store.getState().theme;
     const cy = cytoscape({
       container,
-      style: stylesheet(store.getState().theme),
+      style: stylesheet(this.theme),
       minZoom: 0.02,
       maxZoom: 4,
       wheelSensitivity: 0.3,
@@ -131,6 +133,9 @@ export class CanvasEngine {
   }
 
   setTheme(theme: AppState['theme']): void {
+    // The stylesheet is parsed anew for every element: only when the theme changes (not on the first effect).
+    if (theme === this.theme) return;
+    this.theme = theme;
     this.cy.style(stylesheet(theme));
   }
 
@@ -525,13 +530,15 @@ export class CanvasEngine {
   }
 
   /**
-   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges) and, while
-   * the view moves, a texture of the last frame rather than every element — so a zoom or pan step stays short.
+   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges). While the
+   * view moves, Cytoscape's layered texture cache (bitmaps of the drawing per zoom level, on by default) redraws a
+   * step from a few layers rather than every element — as long as no element's style changes: a restyle of every
+   * edge at each settle threw those layers away and made each step a full draw. (The texture of the last frame,
+   * textureOnViewport, is off: its first frame of each gesture is a full draw into a texture, slower than the layers.)
    */
   private setBig(big: boolean): void {
-    const renderer = (this.cy as unknown as { renderer(): { textureOnViewport: boolean } }).renderer();
-    renderer.textureOnViewport = big;
-    const change = this.cy.edges(big ? ':not(.big)' : '.big');
+    // Cytoscape has no :not() selector (it warns and matches every edge): filter by class instead.
+    const change = big ? this.cy.edges().not('.big') : this.cy.edges('.big');
     if (change.nonempty()) this.cy.batch(() => change.toggleClass('big', big));
   }
 
@@ -544,7 +551,7 @@ export class CanvasEngine {
     this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
     // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
     // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
-    const change = cy.edges(zoomLabels ? ':not(.zoom-label)' : '.zoom-label');
+    const change = zoomLabels ? cy.edges().not('.zoom-label') : cy.edges('.zoom-label');
     if (change.nonempty()) cy.batch(() => change.toggleClass('zoom-label', zoomLabels));
     if (managed) declutter(cy);
     else if (cy.$('.label-hidden').nonempty()) cy.$('.label-hidden').removeClass('label-hidden');

@@ -2,6 +2,7 @@ import { EDGE_KINDS, type EdgeView, type EstateOverview, type NodeSummary, type 
 import { edgeLabel, withBoundaryProvider } from '../format';
 import { toErrorShape, describeError } from './errors';
 import type { Position, SliceCreator } from './types';
+import { OVERVIEW_LIMIT } from './first-screen';
 
 /** An edge as the canvas draws it: a real edge of the case, or a step of a blast-radius tree. */
 export interface CanvasEdge {
@@ -132,7 +133,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ set, get, api }) =>
         get().remember();
         const pending = prefetched;
       prefetched = undefined;
-      const [estate, sub] = await (pending ?? Promise.all([api.estate({}), api.overview({ limit: 500 })]));
+      const [estate, sub] = await (pending ?? Promise.all([api.estate({}), api.overview({ limit: OVERVIEW_LIMIT })]));
         // The boundaries are the boxes (a box stands for its boundary node); admins and marked nodes go inside.
         set({ estate });
         get().addSubgraph(sub, { replace: true });
@@ -143,7 +144,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = ({ set, get, api }) =>
     },
 
     prefetchOverview: () => {
-      prefetched ??= Promise.all([api.estate({}), api.overview({ limit: 500 })]);
+      prefetched ??= Promise.all([api.estate({}), api.overview({ limit: OVERVIEW_LIMIT })]);
       // Unused (a restored session): its failure is nobody's concern.
       prefetched.catch(() => undefined);
     },

@@ -45,6 +45,21 @@ test('above the budget the canvas aggregates per boundary and kind, and draws ev
   expect(labels.length).toBeGreaterThan(5);
   for (const l of labels) expect(l.px).toBeGreaterThanOrEqual(11);
   await page.screenshot({ path: info.outputPath('render-all-zoomed.png'), timeout: 60_000 });
+
+  // A wheel zoom and its settle restyle nothing: a restyle of every edge would throw away the layered textures
+  // Cytoscape draws the next steps from (each step then a full draw of 4,800 elements).
+  await page.evaluate(() => {
+    const w = window as unknown as { __styled: number };
+    w.__styled = 0;
+    const cy = (document.querySelector('[data-testid="graph-canvas"]') as unknown as { cy: { on(e: string, f: () => void): void } }).cy;
+    cy.on('style', () => w.__styled++);
+  });
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 240);
+  await page.waitForTimeout(400);
+  await canvasSettled(page);
+  expect(await page.evaluate(() => (window as unknown as { __styled: number }).__styled)).toBeLessThan(50);
 });
 
 test('a narrow window: the toolbar keeps its tools on screen and the counts give way', async ({ page }) => {
