@@ -9,9 +9,11 @@ import type { JsonObject } from '../../src/model/fragment.js';
 import { CaseStore } from '../../src/store/case-store.js';
 import { tempCase } from '../helpers.js';
 import { allow, arn, doc, gaad, trust, type RoleSpec, type UserSpec } from '../providers/aws/aws-case.js';
+import { armFile, armSpec, entraFile, entraSpec } from './derive-incremental-azure.js';
 
 // Incremental derivation must land where a full one does. Random sequences of imports (AWS accounts, credential
-// reports and access keys that alias each other, Kubernetes clusters, an OpenGraph tenant, a leak report; each file
+// reports and access keys that alias each other, function inventories and their URLs, Kubernetes clusters, an Entra tenant and its Azure subscription
+// (AzureHound, two files), an OpenGraph tenant, a leak report; each file
 // re-imported with new content replacing the old) go into two cases: one derives incrementally, the other runs
 // every rule over the whole case after each import. After every import both cases hold the same derived edges,
 // nodes and findings.
@@ -85,6 +87,15 @@ function functionsFile(a: number, roles: number[]): string {
   });
 }
 
+// Function URLs (aws lambda list-function-url-configs): a function with AuthType NONE is open to anyone.
+const functionUrls = fc.array(fc.record({ fn: fc.nat(2), open: fc.boolean() }), { maxLength: 2 });
+function functionUrlsFile(a: number, urls: { fn: number; open: boolean }[]): string {
+  const account = ACCOUNTS[a]!;
+  return JSON.stringify({
+    FunctionUrlConfigs: urls.map((u) => ({ FunctionUrl: `https://f${u.fn}.lambda-url.us-east-1.on.aws/`, FunctionArn: `arn:aws:lambda:us-east-1:${account}:function:f${u.fn}`, AuthType: u.open ? 'NONE' : 'AWS_IAM', CreationTime: '2026-01-01T00:00:00Z' })),
+  });
+}
+
 // --- Kubernetes -----------------------------------------------------------------------------------------------------
 
 const RULES = [
@@ -108,10 +119,10 @@ const k8sCluster = fc.record({
   namespaces: fc.array(fc.constantFrom('none', 'privileged', 'baseline'), { minLength: 1, maxLength: 2 }),
   accounts: fc.array(fc.record({ ns: fc.nat(1), name: fc.nat(2), irsa: fc.option(fc.nat(2), { nil: undefined }) }), { maxLength: 4 }),
   bindings: fc.array(fc.record({ cluster: fc.boolean(), ns: fc.nat(1), rule: fc.nat(RULES.length - 1), subject: fc.nat(4) }), { maxLength: 4 }),
-  pods: fc.array(fc.record({ ns: fc.nat(1), sa: fc.nat(2) }), { maxLength: 3 }),
+  pods: fc.array(fc.record({ ns: fc.nat(1), sa: fc.nat(2), privileged: fc.boolean() }), { maxLength: 3 }),
   token: fc.boolean(),
 });
-type K8sSpec = { namespaces: string[]; accounts: { ns: number; name: number; irsa: number | undefined }[]; bindings: { cluster: boolean; ns: number; rule: number; subject: number }[]; pods: { ns: number; sa: number }[]; token: boolean };
+type K8sSpec = { namespaces: string[]; accounts: { ns: number; name: number; irsa: number | undefined }[]; bindings: { cluster: boolean; ns: number; rule: number; subject: number }[]; pods: { ns: number; sa: number; privileged: boolean }[]; token: boolean };
 function clusterFile(spec: K8sSpec): object {
   const nsName = (i: number) => `ns${i % spec.namespaces.length}`;
   const items: object[] = [];
@@ -132,7 +143,7 @@ function clusterFile(spec: K8sSpec): object {
       subjects: [pick(SUBJECTS(ns), b.subject)],
     });
   });
-  spec.pods.forEach((p, i) => items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod${i}`, namespace: nsName(p.ns) }, spec: { serviceAccountName: `sa${p.sa}`, containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Running' } }));
+  spec.pods.forEach((p, i) => items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod${i}`, namespace: nsName(p.ns) }, spec: { serviceAccountName: `sa${p.sa}`, containers: [{ name: 'c', image: 'busybox', ...(p.privileged ? { securityContext: { privileged: true } } : {}) }] }, status: { phase: 'Running' } }));
   if (spec.token) items.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'sa0-token', namespace: 'ns0', annotations: { 'kubernetes.io/service-account.name': 'sa0' } } });
   return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
 }
@@ -165,8 +176,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.tuple(fc.nat(1), credentials).map(([a, users]) => ({ name: `report-${a}.csv`, content: reportFile(a, users), options: {} })),
   fc.tuple(fc.nat(1), credentials).map(([a, users]) => ({ name: `keys-${a}.json`, content: keysFile(a, users), options: { account: ACCOUNTS[a]! } })),
   fc.tuple(fc.nat(1), functions).map(([a, roles]) => ({ name: `functions-${a}.json`, content: functionsFile(a, roles), options: {} })),
+  fc.tuple(fc.nat(1), functionUrls).map(([a, urls]) => ({ name: `function-urls-${a}.json`, content: functionUrlsFile(a, urls), options: {} })),
   fc.tuple(fc.nat(1), k8sCluster).map(([c, spec]) => ({ name: `cluster-${CLUSTERS[c]}.json`, content: JSON.stringify(clusterFile(spec)), options: {} })),
   openGraph.map((edges) => ({ name: 'tenant.json', content: openGraphFile(edges), options: {} })),
+  entraSpec.map((spec) => ({ name: 'azurehound-entra.json', content: entraFile(spec), options: {} })),
+  armSpec.map((spec) => ({ name: 'azurehound-arm.json', content: armFile(spec), options: {} })),
   fc.array(fc.record({ a: fc.nat(1), u: fc.nat(3), k: fc.nat(1) }), { minLength: 1, maxLength: 3 }).map((exposed) => ({ name: 'gitleaks.json', content: leaksFile(exposed), options: {} })),
 ).chain((s) => fc.nat(2).map((day) => ({ ...s, day })));
 
@@ -195,6 +209,8 @@ describe('incremental derivation', () => {
   it('lands where a full derivation does, after any sequence of imports', async () => {
     let incrementalRuns = 0;
     let skipped = 0;
+    // What the full case came to hold over all runs: the generators must reach every rule checked here.
+    const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 7 }), async (steps) => {
         const inc = CaseStore.open(tempCase(), { create: true });
@@ -207,7 +223,10 @@ describe('incremental derivation', () => {
               incrementalRuns++;
               skipped += EDGE_RULES.length + FINDING_RULES.length - r.ran.length;
             }
-            expect(derivedState(inc)).toEqual(derivedState(full));
+            const state = derivedState(full);
+            expect(derivedState(inc)).toEqual(state);
+            for (const f of full.findings()) seen.add(f.rule);
+            for (const e of state.edges) seen.add(String((JSON.parse(e) as [string, string, string, boolean, { technique?: string }])[4].technique).split(':')[0]!);
           }
         } finally {
           inc.close();
@@ -219,5 +238,7 @@ describe('incremental derivation', () => {
     // The property is about the incremental path: most imports after the first must have taken it.
     expect(incrementalRuns).toBeGreaterThan(40);
     expect(skipped).toBeGreaterThan(0);
+    const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials'];
+    expect(expected.filter((x) => !seen.has(x))).toEqual([]);
   }, 600_000);
 });

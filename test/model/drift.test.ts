@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDGE_RULES } from '../../src/analysis/edges/index.js';
+import { FINDING_RULES } from '../../src/analysis/findings/index.js';
 import { IMPORTERS } from '../../src/importers/index.js';
 import { EDGE_KINDS, NODE_CATEGORIES, NODE_KINDS } from '../../src/model/kinds.js';
 
@@ -14,6 +15,11 @@ describe('schema drift', () => {
     for (const kind of [...IMPORTERS.flatMap((i) => i.emits), ...EDGE_RULES.flatMap((r) => r.emits)]) {
       expect(Object.keys(EDGE_KINDS)).toContain(kind);
     }
+  });
+
+  it('every rule declares what it reads, so an import re-runs only the rules whose inputs changed', () => {
+    const undeclared = [...EDGE_RULES, ...FINDING_RULES].filter((r) => !r.reads).map((r) => r.id);
+    expect(undeclared).toEqual([]);
   });
 
   it('node kinds have a known category and a description', () => {

@@ -1,3 +1,4 @@
+import { kindsOfProviders, reads } from '../reads.js';
 import type { Evidence } from '../../model/fragment.js';
 import { directoryRoleCapability, entraRoleName } from '../../providers/azure/entra.js';
 import { emitCredentialEscalation, entraModel, type EntraModel } from '../../providers/azure/tenant.js';
@@ -23,6 +24,9 @@ export const azureEntraRoles: EdgeRule = {
   id: 'azure-entra-roles',
   description: 'Entra directory roles: Global Administrator, Privileged Role Administrator and password-reset-of-admins roles are admin of the tenant; Application and Cloud Application Administrators can add credentials to applications and service principals',
   emits: ['ADMIN_OF', 'CAN_ESCALATE'],
+  // The holders, the roles and the Entra model (tenants, applications, service principals, managed identities); the
+  // tenant's admin node when a source stated it.
+  reads: reads({ nodes: [...kindsOfProviders('azure'), 'admin'], edges: ['HAS_ROLE'], edgeEnds: { HAS_ROLE: { to: ['azure_directory_role'] } } }),
   derive(ctx) {
     const edges = [...ctx.edgesOfKind('HAS_ROLE')].filter((e) => e.dst.startsWith('azure:dirrole:'));
     if (!edges.length) return;

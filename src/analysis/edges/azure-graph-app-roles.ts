@@ -1,6 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
 import { GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from '../../providers/azure/entra.js';
 import { emitCredentialEscalation, entraModel } from '../../providers/azure/tenant.js';
+import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // Microsoft Graph application permissions (app role assignments to Microsoft Graph's service principal, HAS_ROLE
@@ -12,6 +13,8 @@ export const azureGraphAppRoles: EdgeRule = {
   id: 'azure-graph-app-roles',
   description: 'Microsoft Graph application permissions: RoleManagement.ReadWrite.Directory and AppRoleAssignment.ReadWrite.All are admin of the tenant; Application.ReadWrite.All can add credentials to every application',
   emits: ['ADMIN_OF', 'CAN_ESCALATE'],
+  // App role assignments point at the resource application's service principal (an Entra object, or its stub).
+  reads: reads({ nodes: [...kindsOfProviders('azure'), 'admin'], edges: ['HAS_ROLE'], edgeEnds: { HAS_ROLE: { to: kindsOfProviders('azure') } } }),
   derive(ctx) {
     const edges = [...ctx.edgesOfKind('HAS_ROLE')].filter((e) => typeof e.props['appRoleId'] === 'string');
     if (!edges.length) return;

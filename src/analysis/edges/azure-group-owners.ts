@@ -1,3 +1,4 @@
+import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // Owners of an Entra group can add members to it, themselves included (role-assignable groups too): they hold
@@ -7,6 +8,8 @@ export const azureGroupOwners: EdgeRule = {
   id: 'azure-group-owners',
   description: 'Entra group owners can add themselves to the group and receive its roles and permissions',
   emits: ['MEMBER_OF'],
+  // The owners' names are in the evidence: any Entra object may own a group.
+  reads: reads({ nodes: kindsOfProviders('azure'), edges: ['OWNS'], edgeEnds: { OWNS: { to: ['azure_group'] } } }),
   derive(ctx) {
     for (const e of ctx.edgesOfKind('OWNS')) {
       if (!e.dst.startsWith('azure:object:')) continue;

@@ -1,6 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import { vaultAccess, type VaultPermissions } from '../../providers/azure/entra.js';
+import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // Key vault access policies (props.accessPolicies on a vault's node, from AzureHound) → CAN_ACCESS from the principal
@@ -11,6 +12,8 @@ export const azureKeyVaultAccess: EdgeRule = {
   id: 'azure-key-vault-access',
   description: 'Azure key vault access policies: the principal can read (get) or change (set, import, delete) the vault\'s secrets, keys and certificates',
   emits: ['CAN_ACCESS'],
+  // The vaults' access policies and the Entra objects they name.
+  reads: reads({ nodes: kindsOfProviders('azure') }),
   derive(ctx) {
     for (const vault of ctx.nodesOfKind('azure_resource')) {
       const policies = vault.props['accessPolicies'];

@@ -2,6 +2,7 @@ import type { Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import { RUN_CODE_ACTIONS } from '../../providers/azure/entra.js';
 import { allows, subscriptionOf } from '../../providers/azure/rbac.js';
+import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
 // Azure resources that run as managed identities (props.managedIdentities on VMs, scale sets, function and web apps,
@@ -14,6 +15,9 @@ export const azureManagedIdentity: EdgeRule = {
   id: 'azure-managed-identity',
   description: 'Azure managed identities: principals whose role lets them run code in a VM, app, logic app, automation account, registry or AKS cluster can act as the identities it runs with',
   emits: ['CAN_ESCALATE'],
+  // The resources' identities, and the grants (azure-role-assignments' CAN_ACCESS) on them, their resource groups
+  // and subscriptions.
+  reads: reads({ nodes: kindsOfProviders('azure'), edges: ['CAN_ACCESS'], edgeEnds: { CAN_ACCESS: { to: ['azure_resource', 'azure_subscription'] } } }),
   derive(ctx) {
     for (const res of ctx.nodesOfKind('azure_resource')) {
       const identities = res.props['managedIdentities'];

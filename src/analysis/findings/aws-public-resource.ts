@@ -1,5 +1,6 @@
 import { ids } from '../../model/ids.js';
-import { adminPrincipals, edgeEvidence, label } from './common.js';
+import { kindsOf, kindsOfProviders, reads } from '../reads.js';
+import { adminPrincipals, edgeEvidence, label, MEMBERS_OF_RULED_GROUPS } from './common.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
 
 /** Resources anyone can reach with no credentials (Principal "*", a public function URL), and public functions' roles. */
@@ -8,6 +9,12 @@ export const awsPublicResource: FindingRule = {
   title: 'AWS resource open to anyone',
   severity: 'high',
   description: 'A resource policy with Principal "*" (or a Lambda function URL with AuthType NONE) lets anyone, with no credentials, act on the resource: critical for write, permissions-management or wildcard access and for a public function running with an admin role, high for read.',
+  // What the public-access rule gives anyone (AWS resources and the roles public functions run as), and who is admin.
+  reads: reads({
+    nodes: ['anyone', 'admin', ...kindsOfProviders('aws'), ...kindsOf(['identity', 'group'])],
+    edges: ['CAN_ACCESS', 'CAN_ESCALATE', 'ADMIN_OF', 'MEMBER_OF'],
+    edgeEnds: { CAN_ACCESS: { from: ['anyone'] }, CAN_ESCALATE: { from: ['anyone'] }, ...MEMBERS_OF_RULED_GROUPS },
+  }),
   remediation: 'Remove Principal "*" from the resource policy (name the accounts or principals that need access, or restrict it with aws:PrincipalOrgID); keep S3 Block Public Access on; give function URLs AuthType AWS_IAM, and run public functions with a role that can do only what they must.',
   run(ctx) {
     const out: FindingDraft[] = [];

@@ -1,5 +1,6 @@
 import type { NodeKind } from '../../model/kinds.js';
-import { adminPrincipals, edgeEvidence, label, nodesOf } from './common.js';
+import { kindsOf, reads } from '../reads.js';
+import { adminPrincipals, edgeEvidence, label, MEMBERS_OF_RULED_GROUPS, nodesOf } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 // Compute resources of an inventory (instances, functions, task definitions, projects, notebooks, endpoints,
@@ -13,6 +14,12 @@ export const awsResourceAdminRole: FindingRule = {
   title: 'Compute resource running with an admin role',
   severity: 'high',
   description: 'An EC2 instance, Lambda function, ECS task definition, CodeBuild project, SageMaker notebook, Glue endpoint or CloudFormation stack (from an inventory) runs with an admin-equivalent role (an instance profile, an execution or service role).',
+  // The compute resources, the roles (and instance profiles) they run with, and who is admin.
+  reads: reads({
+    nodes: [...KINDS, 'aws_role', 'aws_instance_profile', 'admin', ...kindsOf(['identity', 'group'])],
+    edges: ['USES_ROLE', 'ADMIN_OF', 'MEMBER_OF'],
+    edgeEnds: { USES_ROLE: { from: KINDS }, ...MEMBERS_OF_RULED_GROUPS },
+  }),
   remediation: 'Give the resource a role with only what its workload calls (IAM Access Analyzer can generate one from CloudTrail); require IMDSv2 on instances; restrict who can run code on it (SSM, Instance Connect, function and build updates).',
   run(ctx) {
     const admins = adminPrincipals(ctx);

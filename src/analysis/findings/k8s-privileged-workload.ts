@@ -1,4 +1,5 @@
 import type { StoredNode } from '../../store/case-store.js';
+import { reads } from '../reads.js';
 import { label, nodesOf, propsEvidence } from './common.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
 
@@ -38,6 +39,8 @@ export const k8sPrivilegedWorkload: FindingRule = {
   title: 'Kubernetes workload that can escape to its node',
   severity: 'high',
   description: 'A pod or workload whose spec asks for a privileged container, hostPID, hostNetwork, hostIPC, or a hostPath mount of / or a container runtime socket: whoever controls it controls the node, and every pod token there.',
+  // Each pod's and workload's own spec; a pod's controller is in its cluster, so a cluster is judged on its own.
+  reads: reads({ nodes: ['k8s_workload', 'k8s_pod'], perBoundary: {} }),
   remediation: 'Drop the setting (run unprivileged, without host namespaces, mount only the files needed read-only); enforce Pod Security "baseline" or "restricted" on the namespace (pod-security.kubernetes.io/enforce). Node agents that truly need it (CNI, CSI, log shippers) belong in a namespace of their own that only administrators can deploy to.',
   run(ctx) {
     const out: FindingDraft[] = [];
