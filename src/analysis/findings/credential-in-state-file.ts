@@ -1,3 +1,4 @@
+import { reads } from '../reads.js';
 import { isActive, KEY_KINDS, label, nodesOf } from './common.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -11,6 +12,8 @@ export const credentialInStateFile: FindingRule = {
   title: 'Key secret held in clear in a Terraform state',
   severity: 'high',
   description: 'An active key whose secret the imported Terraform state (or plan) holds in clear.',
+  // Each key's own props: a key is judged alone.
+  reads: reads({ nodes: KEY_KINDS, perBoundary: {} }),
   remediation: 'Rotate the key and keep its successor out of state: create keys outside Terraform or with pgp_key (encrypted_secret), or move to short-lived credentials; restrict and encrypt the state backend, and find where copies of the state went.',
   run(ctx) {
     const out: FindingDraft[] = [];
