@@ -128,45 +128,86 @@ const ADMIN_PARENT = -2;
 function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, flags: Uint8Array, depth: Int32Array, parentEdge: Int32Array, accessVia: Int32Array, adminBySlot: Int32Array, maxDepth: number): number {
   let tail = walked;
   const kindOf = index.d.nodeKind;
-  let any = false;
+  const taken: number[] = [];
   for (let i = 0; i < tail; i++) {
     const a = queue[i]!;
     if (kindOf[a] !== index.adminKind) continue;
     const slot = index.boundarySlot[a]!;
     if (slot < 0 || adminBySlot[slot]! >= 0) continue;
     adminBySlot[slot] = a;
-    any = true;
+    taken.push(slot);
   }
-  if (!any) return tail;
-  const { categoryCode, boundarySlot } = index;
-  for (let v = 0; v < flags.length; v++) {
-    const slot = boundarySlot[v]!;
-    if (slot < 0) continue;
+  if (!taken.length) return tail;
+  const { offsets, members } = boundaryMembers(index);
+  const { categoryCode } = index;
+  const rootHeld = rootHeldNodes(index);
+  for (const slot of taken) {
     const a = adminBySlot[slot]!;
-    if (a < 0 || a === v) continue;
-    const cat = categoryCode[kindOf[v]!]!;
-    if (cat !== IDENTITY && cat !== GROUP && cat !== CREDENTIAL && cat !== RESOURCE) continue;
-    // An AWS account's admin does not control its root user, nor the root user's password and keys.
-    if (ROOT_USER.test(index.d.ids.get(v))) continue;
-    const fv = flags[v]!;
-    if (fv === 0) {
-      if (depth[a]! >= maxDepth + 1) continue;
-      flags[v] = VIA_ADMIN | REACHED | (flags[a]! & COND);
-      depth[v] = depth[a]! + 1;
-      parentEdge[v] = ADMIN_PARENT;
-      queue[tail++] = v;
-    }
-    if (cat === RESOURCE && flags[v] !== 0) {
-      flags[v] = (flags[v]! & ~ACCESS_BITS) | (ADMIN_LEVEL << 2);
-      accessVia[v] = a;
+    for (let i = offsets[slot]!, end = offsets[slot + 1]!; i < end; i++) {
+      const v = members[i]!;
+      if (a === v) continue;
+      const cat = categoryCode[kindOf[v]!]!;
+      if (cat !== IDENTITY && cat !== GROUP && cat !== CREDENTIAL && cat !== RESOURCE) continue;
+      // An AWS account's admin does not control its root user, nor the root user's password and keys.
+      if (rootHeld[v] === 1) continue;
+      const fv = flags[v]!;
+      if (fv === 0) {
+        if (depth[a]! >= maxDepth + 1) continue;
+        flags[v] = VIA_ADMIN | REACHED | (flags[a]! & COND);
+        depth[v] = depth[a]! + 1;
+        parentEdge[v] = ADMIN_PARENT;
+        queue[tail++] = v;
+      }
+      if (cat === RESOURCE && flags[v] !== 0) {
+        flags[v] = (flags[v]! & ~ACCESS_BITS) | (ADMIN_LEVEL << 2);
+        accessVia[v] = a;
+      }
     }
   }
+  // Listed in index order, whichever boundary brought them.
+  if (taken.length > 1) queue.subarray(walked, tail).sort();
   return tail;
 }
 
 const ACCESS_BITS = 0b11100;
 /** The root user of an AWS account and the credentials named after it (aws:password:…:root, key slots). */
 const ROOT_USER = /^(aws:(password|keyslot):)?arn:aws[a-z-]*:iam::\d{12}:root(:\d)?$/;
+
+// Built once per index and kept with it: the walk reads them for every boundary whose admin it reaches, and at ten
+// million edges a scan of every node (decoding ids to test them) cost more than the walk itself.
+const boundaryLists = new WeakMap<GraphIndex, { offsets: Int32Array; members: Int32Array }>();
+const rootHeldLists = new WeakMap<GraphIndex, Uint8Array>();
+
+/** The nodes of each boundary slot, in index order: members[offsets[s]] .. members[offsets[s + 1]]. */
+function boundaryMembers(index: GraphIndex): { offsets: Int32Array; members: Int32Array } {
+  let lists = boundaryLists.get(index);
+  if (lists) return lists;
+  const slots = index.boundarySlot;
+  const offsets = new Int32Array(index.boundaries.length + 1);
+  for (let v = 0; v < index.n; v++) if (slots[v]! >= 0) offsets[slots[v]! + 1]!++;
+  for (let s = 0; s < index.boundaries.length; s++) offsets[s + 1]! += offsets[s]!;
+  const fill = offsets.slice(0, -1);
+  const members = new Int32Array(offsets[index.boundaries.length]!);
+  for (let v = 0; v < index.n; v++) if (slots[v]! >= 0) members[fill[slots[v]!]!++] = v;
+  boundaryLists.set(index, (lists = { offsets, members }));
+  return lists;
+}
+
+/** 1 for the nodes an account's admin does not control (its root user and the root user's credentials). */
+function rootHeldNodes(index: GraphIndex): Uint8Array {
+  let held = rootHeldLists.get(index);
+  if (held) return held;
+  held = new Uint8Array(index.n);
+  const { bytes, offsets } = index.d.ids;
+  // Such an id ends in ":root" or ":root:<digit>": only those few are decoded and tested.
+  const endsRoot = (end: number) => end >= 5 && bytes[end - 5] === 58 && bytes[end - 4] === 114 && bytes[end - 3] === 111 && bytes[end - 2] === 111 && bytes[end - 1] === 116;
+  for (let v = 0; v < index.n; v++) {
+    const end = offsets[v + 1]!;
+    if ((endsRoot(end) || (end >= 2 && bytes[end - 2] === 58 && endsRoot(end - 2))) && ROOT_USER.test(index.d.ids.get(v))) held[v] = 1;
+  }
+  rootHeldLists.set(index, held);
+  return held;
+}
 
 // The BFS queue is only read inside one call (the result keeps a copy of the reached part): one per index, reused,
 // spares a walk an n-sized allocation whose release the garbage collector pays for later.

@@ -25,8 +25,16 @@ export function reads(...parts: Partial<RuleReads>[]): RuleReads {
   const edges = new Set<EdgeKind>();
   const at = new Set<NodeKind>();
   const out: RuleReads = { nodes: [], edges: [] };
+  // A kind one part reads everywhere is read everywhere, whatever another part restricts it to.
+  const everywhere = new Set<NodeKind>();
+  const within = new Map<NodeKind, Set<string>>();
   for (const p of parts) {
-    for (const k of p.nodes ?? []) nodes.add(k);
+    for (const k of p.nodes ?? []) {
+      nodes.add(k);
+      const prefixes = p.nodesWithin?.[k];
+      if (!prefixes) everywhere.add(k);
+      else for (const prefix of prefixes) (within.get(k) ?? within.set(k, new Set()).get(k)!).add(prefix);
+    }
     for (const k of p.edges ?? []) edges.add(k);
     for (const k of p.edgesAt ?? []) at.add(k);
     if (p.now === true) out.now = true;
@@ -35,6 +43,8 @@ export function reads(...parts: Partial<RuleReads>[]): RuleReads {
     if (p.perBoundary) out.perBoundary = { across: [...(out.perBoundary?.across ?? []), ...(p.perBoundary.across ?? [])] };
   }
   out.nodes = [...nodes];
+  const restricted = [...within].filter(([k]) => !everywhere.has(k));
+  if (restricted.length) out.nodesWithin = Object.fromEntries(restricted.map(([k, prefixes]) => [k, [...prefixes]]));
   out.edges = [...edges];
   if (at.size) out.edgesAt = [...at];
   return out;

@@ -90,7 +90,15 @@ export function planFor(reads: RuleReads | undefined, changes: ChangeSet, nowCha
   const hit: (Set<string> | 'all')[] = [];
   for (const k of reads.nodes) {
     const c = changes.nodes.get(k);
-    if (c) hit.push(c);
+    if (!c) continue;
+    const within = reads.nodesWithin?.[k];
+    if (!within || c === 'all') {
+      hit.push(c);
+      continue;
+    }
+    // '' (a node in no boundary) may be anywhere: it counts.
+    const inside = new Set([...c].filter((s) => s === '' || within.some((prefix) => s.startsWith(prefix))));
+    if (inside.size) hit.push(inside);
   }
   for (const k of reads.edges) {
     const c = changes.edges.get(k);

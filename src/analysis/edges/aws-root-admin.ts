@@ -1,5 +1,6 @@
 import { arnAccount, ids } from '../../model/ids.js';
 import { reads } from '../reads.js';
+import { AWS_ACCOUNT_PREFIX } from '../../providers/aws/emit.js';
 import type { EdgeRule } from './types.js';
 
 // The root user controls its account whatever IAM says: no identity policy, boundary or resource policy limits it.
@@ -10,7 +11,7 @@ export const awsRootAdmin: EdgeRule = {
   id: 'aws-root-admin',
   description: 'The root user of an AWS account (from the credential report) → admin of its account.',
   emits: ['ADMIN_OF'],
-  reads: reads({ nodes: ['aws_scp', 'aws_root', 'admin'] }),
+  reads: reads({ nodes: ['aws_scp', 'aws_root', 'admin'], nodesWithin: { admin: [AWS_ACCOUNT_PREFIX] } }),
   derive(ctx) {
     const scps = [...ctx.nodesOfKind('aws_scp')].length > 0;
     for (const root of ctx.nodesOfKind('aws_root')) {

@@ -39,6 +39,12 @@ export interface RuleReads {
    * leaving IAM users, not an Entra tenant's): a change to other edges of that kind does not re-run the rule.
    */
   edgeEnds?: Partial<Record<EdgeKind, { from?: readonly NodeKind[]; to?: readonly NodeKind[] }>>;
+  /**
+   * For some node kinds, only the nodes inside boundaries whose ids start with one of these prefixes matter (the AWS
+   * rules read the admin nodes of AWS accounts, not a cluster's or a tenant's): a change to other nodes of that kind
+   * does not re-run the rule.
+   */
+  nodesWithin?: Partial<Record<NodeKind, readonly string[]>>;
   /** Edges of any kind leaving or entering nodes of these kinds (ctx.out(id) / ctx.in(id) without a kind). */
   edgesAt?: readonly NodeKind[];
   /**

@@ -4,9 +4,14 @@ import { arnAccount, ids } from '../../model/ids.js';
 
 // Small helpers the AWS rules share: edge props in one shape, and nodes for principals outside the case.
 
+/** Boundary ids of AWS accounts (ids.awsAccount), in the case and external. */
+export const AWS_ACCOUNT_PREFIX = ids.awsAccount('');
+
 /** What ensureAccount / ensurePrincipal / ensureService look up (a rule using them declares these). */
 export const AWS_EMIT_READS: Partial<RuleReads> = {
   nodes: ['aws_account', 'aws_external_account', 'admin', 'aws_user', 'aws_role', 'aws_root', 'aws_group', 'aws_service', 'aws_identity_provider', 'federated_subject'],
+  // The admin nodes of AWS accounts only: a cluster's or a tenant's coming or going does not concern the AWS rules.
+  nodesWithin: { admin: [AWS_ACCOUNT_PREFIX] },
 };
 
 export function edgeProps(reason: string, technique: string, evidence: Evidence[], conditions: string[], extra: Partial<EdgeProps> = {}): EdgeProps {
