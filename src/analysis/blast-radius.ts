@@ -22,11 +22,15 @@ export interface BlastResult {
    * walk to one random read per edge, like a plain BFS. Read with conditionalOf and accessOf.
    */
   flags: Uint8Array;
-  /** Per node index: depth + 1, 0 = not reached. Read both with depthOf and conditionalOf. */
-  depth: Int32Array;
-  /** Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). */
+  /**
+   * Per node index: the CSR edge index used to reach it (-1 for the origin; meaningless when not reached). A node's
+   * depth is the length of that chain (depthOf): the walk keeps no depth per node, one write less per node reached.
+   */
   parentEdge: Int32Array;
-  /** Per node: the node whose CAN_ACCESS edge gave that level (the admin node for level admin). */
+  /**
+   * Per node: the node whose CAN_ACCESS edge gave that level (the admin node for level admin). Empty when no node got
+   * a level (allocated on first use): read it only where accessOf says there is a level.
+   */
   accessVia: Int32Array;
   /** Per boundary slot: the admin node reached for that boundary, or -1. */
   adminBySlot: Int32Array;
@@ -61,24 +65,29 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
   const n = index.n;
   const maxDepth = opts.maxDepth ?? Infinity;
   const mask = edgeMask(index, opts);
-  // Zero-filled arrays only (fresh memory is already zero).
+  // Zero-filled arrays only (fresh memory is already zero). The walk allocates what a plain BFS does (a byte and an
+  // int per node): at ten million edges, every array more costs page faults and garbage collections.
   const flags = new Uint8Array(n);
-  const depth = new Int32Array(n);
   const parentEdge = new Int32Array(n);
-  const accessVia = new Int32Array(n);
+  let accessVia = NO_ACCESS;
+  // Depth + 1 of the nodes first reached by a conditional route (allocated when one is): a later unconditional route of
+  // the same depth replaces it.
+  let condDepth = NO_ACCESS;
   const queue = scratchQueue(index);
   let head = 0;
   let tail = 0;
   flags[origin] = REACHED;
-  depth[origin] = 1;
   if (maxDepth >= 1) queue[tail++] = origin;
   // BFS order: the queue holds one level after another, so the depth of u follows from where the level ends.
+  // levels[d] is where depth d starts in the queue.
+  const levels = [0];
   let childDepth = 1;
   let levelEnd = tail;
   while (head < tail) {
     if (head === levelEnd) {
       childDepth++;
       levelEnd = tail;
+      levels.push(head);
       if (childDepth > maxDepth) break;
     }
     const u = queue[head++]!;
@@ -92,10 +101,13 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
       let nf = fv;
       if (fv === 0) {
         nf = REACHED | c;
-        depth[v] = childDepth + 1;
         parentEdge[v] = e;
         queue[tail++] = v;
-      } else if (c === 0 && (fv & COND) !== 0 && depth[v] === childDepth + 1) {
+        if (c !== 0) {
+          if (condDepth === NO_ACCESS) condDepth = new Int32Array(n);
+          condDepth[v] = childDepth + 1;
+        }
+      } else if (c === 0 && (fv & COND) !== 0 && condDepth[v] === childDepth + 1) {
         // Same depth, but this route needs no condition: prefer it (v's children are not expanded yet).
         nf = fv & ~COND;
         parentEdge[v] = e;
@@ -103,6 +115,7 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
       const level = ie >> 1;
       if (level > nf >> 2) {
         nf = (nf & 3) | (level << 2);
+        if (accessVia === NO_ACCESS) accessVia = new Int32Array(n);
         accessVia[v] = u;
       }
       if (nf !== fv) flags[v] = nf;
@@ -110,9 +123,11 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
   }
   parentEdge[origin] = -1;
   const adminBySlot = new Int32Array(index.boundaries.length).fill(-1);
-  tail = takeBoundaries(index, queue, tail, flags, depth, parentEdge, accessVia, adminBySlot, maxDepth);
-  return { origin, reached: tail ? queue.slice(1, tail) : new Int32Array(0), flags, depth, parentEdge, accessVia, adminBySlot };
+  const taken = takeBoundaries(index, queue, tail, levels, flags, parentEdge, accessVia, adminBySlot, maxDepth);
+  return { origin, reached: taken.tail ? queue.slice(1, taken.tail) : new Int32Array(0), flags, parentEdge, accessVia: taken.accessVia, adminBySlot };
 }
+
+const NO_ACCESS = new Int32Array(0);
 
 const REACHED = 1;
 const COND = 2;
@@ -125,24 +140,33 @@ const ADMIN_PARENT = -2;
  * appended to the queue one step past that admin node (nearest admin first, within max depth), and every
  * resource inside gets access level admin, held by the admin node.
  */
-function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, flags: Uint8Array, depth: Int32Array, parentEdge: Int32Array, accessVia: Int32Array, adminBySlot: Int32Array, maxDepth: number): number {
+function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, levels: number[], flags: Uint8Array, parentEdge: Int32Array, accessVia: Int32Array, adminBySlot: Int32Array, maxDepth: number): { tail: number; accessVia: Int32Array } {
   let tail = walked;
   const kindOf = index.d.nodeKind;
   const taken: number[] = [];
+  // Per taken slot, the depth of its admin node (where it sits in the queue says which level it was found at).
+  const adminDepth: number[] = [];
+  let d = 0;
   for (let i = 0; i < tail; i++) {
+    while (d + 1 < levels.length && levels[d + 1]! <= i) d++;
     const a = queue[i]!;
     if (kindOf[a] !== index.adminKind) continue;
     const slot = index.boundarySlot[a]!;
     if (slot < 0 || adminBySlot[slot]! >= 0) continue;
     adminBySlot[slot] = a;
     taken.push(slot);
+    adminDepth.push(d);
   }
-  if (!taken.length) return tail;
+  if (!taken.length) return { tail, accessVia };
+  if (accessVia === NO_ACCESS) accessVia = new Int32Array(flags.length);
   const { offsets, members } = boundaryMembers(index);
   const { categoryCode } = index;
   const rootHeld = rootHeldNodes(index);
-  for (const slot of taken) {
+  for (let t = 0; t < taken.length; t++) {
+    const slot = taken[t]!;
     const a = adminBySlot[slot]!;
+    // Past max depth, the admin node is listed but what it controls is not.
+    const full = adminDepth[t]! >= maxDepth;
     for (let i = offsets[slot]!, end = offsets[slot + 1]!; i < end; i++) {
       const v = members[i]!;
       if (a === v) continue;
@@ -152,9 +176,8 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, fl
       if (rootHeld[v] === 1) continue;
       const fv = flags[v]!;
       if (fv === 0) {
-        if (depth[a]! >= maxDepth + 1) continue;
+        if (full) continue;
         flags[v] = VIA_ADMIN | REACHED | (flags[a]! & COND);
-        depth[v] = depth[a]! + 1;
         parentEdge[v] = ADMIN_PARENT;
         queue[tail++] = v;
       }
@@ -166,7 +189,7 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, fl
   }
   // Listed in index order, whichever boundary brought them.
   if (taken.length > 1) queue.subarray(walked, tail).sort();
-  return tail;
+  return { tail, accessVia };
 }
 
 const ACCESS_BITS = 0b11100;
@@ -223,9 +246,12 @@ export function conditionalOf(r: BlastResult, v: number): boolean {
   return (r.flags[v]! & COND) !== 0;
 }
 
-/** Steps from the origin to v, or -1 when the walk did not reach it. */
-export function depthOf(r: BlastResult, v: number): number {
-  return r.depth[v]! - 1;
+/** Steps from the origin to v (the length of its route), or -1 when the walk did not reach it. */
+export function depthOf(index: GraphIndex, r: BlastResult, v: number): number {
+  if ((r.flags[v]! & REACHED) === 0) return -1;
+  let d = 0;
+  for (let x = v; x !== r.origin; x = parentOf(index, r, x)) d++;
+  return d;
 }
 
 /** Index in ACCESS_LEVELS of the highest access level on v, ACCESS_LEVELS.length for admin, or -1. */

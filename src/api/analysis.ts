@@ -48,7 +48,8 @@ export class AnalysisViews {
     const admins: ReachedNode[] = [];
     for (const v of r.reached) {
       const admin = viaAdminOf(ix, r, v);
-      const reached: ReachedNode = { node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) };
+      const route = routeTo(ix, r, v);
+      const reached: ReachedNode = { node: this.summary(v), depth: route.length - 1, path: route.map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) };
       const cat = reached.node.category;
       if (cat === 'identity' || cat === 'group') identities.push(reached);
       else if (cat === 'credential') credentials.push(reached);
@@ -77,9 +78,10 @@ export class AnalysisViews {
     const out: ReachedNode[] = [];
     for (const id of this.views.markedIds('high-value')) {
       const v = ix.indexOf(id);
-      if (v < 0 || v === origin || depthOf(r, v) < 0) continue;
+      if (v < 0 || v === origin || depthOf(ix, r, v) < 0) continue;
       const admin = viaAdminOf(ix, r, v);
-      out.push({ node: this.summary(v), depth: depthOf(r, v), path: routeTo(ix, r, v).map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) });
+      const route = routeTo(ix, r, v);
+      out.push({ node: this.summary(v), depth: route.length - 1, path: route.map((x) => ix.id(x)), conditional: conditionalOf(r, v), ...(admin >= 0 ? { viaAdmin: ix.id(admin) } : {}) });
     }
     return out.sort((a, b) => a.depth - b.depth || a.node.name.localeCompare(b.node.name));
   }
