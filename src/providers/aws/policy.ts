@@ -278,7 +278,8 @@ export function evaluateCondition(block: ConditionBlock | undefined, ctx: Reques
   if (!block) return out;
   for (const [op, keys] of Object.entries(block)) {
     for (const [key, expected] of Object.entries(keys)) {
-      const text = `${op} ${key} ${expected.length === 1 ? JSON.stringify(expected[0]) : JSON.stringify(expected)}`;
+      // The clause as text only when it is kept (undecided or caller-chosen): most clauses are decided.
+      const text = () => `${op} ${key} ${expected.length === 1 ? JSON.stringify(expected[0]) : JSON.stringify(expected)}`;
       const lower = key.toLowerCase();
       let known: string[] | null | undefined = ctx.values.get(lower);
       if (known === undefined && lower.startsWith('aws:principaltag/') && ctx.principalTags) {
@@ -288,16 +289,16 @@ export function evaluateCondition(block: ConditionBlock | undefined, ctx: Reques
       if (known === undefined && ctx.asOf !== undefined && REQUEST_TIMES.has(lower)) known = [new Date(ctx.asOf).toISOString()];
       if (known === undefined) {
         if (CALLER_CHOSEN.has(lower) || lower.startsWith('aws:requesttag/')) {
-          out.chosen.push(text);
+          out.chosen.push(text());
           if (effect === 'Deny') return { ...out, result: 'false' };
           continue;
         }
-        out.unknown.push(text);
+        out.unknown.push(text());
         continue;
       }
       const r = applyOperator(op, known, expected);
       if (r === 'false') return { ...out, result: 'false' };
-      if (r === 'unknown') out.unknown.push(text);
+      if (r === 'unknown') out.unknown.push(text());
     }
   }
   if (out.unknown.length) out.result = 'unknown';
