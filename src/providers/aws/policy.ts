@@ -108,12 +108,28 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 
 // Statements of a managed policy are shared by every principal it is attached to, and rules ask the same few
 // actions and resources again and again: each statement remembers its answers.
-const actionMemo = new WeakMap<Statement, Map<string, boolean>>();
-const resourceMemo = new WeakMap<Statement, Map<string, boolean | 'unknown'>>();
+// The answers live on the statement itself, under a symbol and not enumerable: a WeakMap lookup per call was
+// most of the cost of a call (millions per quota-size account), and a copy of a statement ({ ...s }) or a
+// comparison of two never sees them.
+interface StatementMemo {
+  actions: Map<string, boolean>;
+  resources?: Map<string, boolean | 'unknown'>;
+  /** Whether the resource patterns are free of policy variables (answers do not depend on the principal). */
+  cacheable?: boolean;
+}
+const MEMO = Symbol('statement memo');
+type Memoised = Statement & { [MEMO]?: StatementMemo };
+function memoOf(s: Statement): StatementMemo {
+  let memo = (s as Memoised)[MEMO];
+  if (!memo) {
+    memo = { actions: new Map() };
+    Object.defineProperty(s, MEMO, { value: memo, enumerable: false });
+  }
+  return memo;
+}
 
 export function statementCoversAction(s: Statement, action: string): boolean {
-  let memo = actionMemo.get(s);
-  if (!memo) actionMemo.set(s, (memo = new Map()));
+  const memo = memoOf(s).actions;
   let v = memo.get(action);
   if (v === undefined) {
     const hit = s.actions.some((p) => actionPatternMatches(p, action));
@@ -208,10 +224,10 @@ export function statementCoversResource(s: Statement, resource: string | undefin
     if (!s.notResource) return s.effect === 'Allow' ? s.resources.length > 0 : s.resources.includes('*');
     return !s.resources.includes('*');
   }
-  const cacheable = !s.resources.some((r) => r.includes('${'));
+  const record = memoOf(s);
+  const cacheable = (record.cacheable ??= !s.resources.some((r) => r.includes('${')));
   if (cacheable) {
-    let memo = resourceMemo.get(s);
-    if (!memo) resourceMemo.set(s, (memo = new Map()));
+    const memo = (record.resources ??= new Map());
     let v = memo.get(resource);
     if (v === undefined) memo.set(resource, (v = coversResource(s, s.resources, resource, vars)));
     return v;
