@@ -70,16 +70,14 @@ export const awsNamedResourceAccess: EdgeRule = {
         const types = resourceTypesOfArn(arn);
         if (!types.length) continue;
         const service = arn.split(':')[2]!;
-        const actions = actionsOf(service).filter((a) => a.resourceTypes.some((t) => types.includes(t)));
-        if (!actions.length) continue;
+        const levels = levelsOf(service, types);
+        if (!levels.length) continue;
         index ??= namingIndex(model);
         const candidates = new Set<Principal>(index.literal.get(arn) ?? []);
         for (const { pattern, p } of index.patterns.get(service) ?? []) if (resourcePatternMatches(pattern, arn, p.vars) === true) candidates.add(p);
         const prop = POLICY_PROP[kind];
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
-        // The resource's actions by access level, highest first: most principals stop at the first one allowed.
-        const levels = [...ACCESS_LEVELS].sort((x, y) => rank(y) - rank(x)).map((level) => ({ level, actions: actions.filter((x) => x.accessLevel === level) })).filter((l) => l.actions.length);
         for (const p of candidates) access(ctx, model, node, arn, policy, p, levels);
       }
     }
@@ -87,6 +85,22 @@ export const awsNamedResourceAccess: EdgeRule = {
 };
 
 const rank = (l: AccessLevel) => ACCESS_LEVELS.indexOf(l);
+
+/**
+ * The actions on resources of these types by access level, highest first (most principals stop at the first one
+ * allowed); none when the catalogue has no action on them. The same for every resource of a type: worked out once.
+ */
+function levelsOf(service: string, types: string[]): { level: AccessLevel; actions: ActionInfo[] }[] {
+  const key = `${service}\n${types.join('\n')}`;
+  let levels = levelMemo.get(key);
+  if (!levels) {
+    const actions = actionsOf(service).filter((a) => a.resourceTypes.some((t) => types.includes(t)));
+    levels = [...ACCESS_LEVELS].sort((x, y) => rank(y) - rank(x)).map((level) => ({ level, actions: actions.filter((x) => x.accessLevel === level) })).filter((l) => l.actions.length);
+    levelMemo.set(key, levels);
+  }
+  return levels;
+}
+const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
 function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[]): void {

@@ -44,9 +44,11 @@ export const segregationOfDuties: FindingRule = {
       if (!n || n.stub || !IDENTITY_KINDS.has(n.kind)) continue;
       const caps = edges.map((e) => capability(ctx, e));
       for (const rule of SOD_RULES) {
+        // Side b only when side a holds: its tests may read the target nodes (tags, names), one lookup per edge.
         const a = caps.filter((c) => rule.a.test(c));
+        if (!a.length) continue;
         const b = caps.filter((c) => rule.b.test(c));
-        if (!a.length || !b.length) continue;
+        if (!b.length) continue;
         const evidence: Evidence[] = [...a.slice(0, 3), ...b.slice(0, 3)].flatMap((c) => edgeEvidence(c.edge, ctx));
         out.push({
           nodeId: n.id,

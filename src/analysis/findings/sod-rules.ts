@@ -72,7 +72,8 @@ export const SOD_RULES: readonly SodRule[] = [
     a: anyAction('change IAM', ['iam:CreatePolicyVersion', 'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy', 'iam:CreateAccessKey', 'iam:UpdateAssumeRolePolicy', 'iam:CreateRole', 'iam:AddUserToGroup', 'iam:CreateLoginProfile']),
     b: {
       label: 'read production data',
-      test: (c) => c.kind === 'CAN_ACCESS' && isProduction(c.target, c.targetId) && (readsData.test(c) || c.props.accessLevel === 'Read'),
+      // The target node is read last: most capabilities are not reads of data at all.
+      test: (c) => c.kind === 'CAN_ACCESS' && (readsData.test(c) || c.props.accessLevel === 'Read') && isProduction(c.target, c.targetId),
     },
     why: 'whoever can change IAM can grant themselves anything, so read access to production data is no longer controlled by anyone else',
   },

@@ -173,13 +173,29 @@ function buildModel(ctx: DeriveContext): AwsModel {
   // Principals by the services their allow statements name ('*' for wildcards and NotAction): the first cut
   // of principalsFor, so an action is only tested against principals that could have it.
   const byService = new Map<string, Set<Principal>>();
+  // The same by statement: a statement (shared by every principal its policy or group reaches) is tested once
+  // per action, and its holders are read back, instead of every principal's statements being walked per action.
+  const statementsByService = new Map<string, Set<Statement>>();
+  const holders = new Map<Statement, Principal[]>();
+  const servicesOf = new Map<Statement, string[]>();
   for (const p of principals) {
     for (const st of p.identity) {
       if (st.effect !== 'Allow') continue;
-      const services = st.notAction ? ['*'] : st.actions.map((a) => {
-        const svc = a.split(':')[0] ?? '*';
-        return /[*?]/.test(svc) ? '*' : svc;
-      });
+      let held = holders.get(st);
+      let services = servicesOf.get(st);
+      if (!held || !services) {
+        holders.set(st, (held = []));
+        servicesOf.set(st, (services = st.notAction ? ['*'] : st.actions.map((a) => {
+          const svc = a.split(':')[0] ?? '*';
+          return /[*?]/.test(svc) ? '*' : svc;
+        })));
+        for (const svc of services) {
+          let set = statementsByService.get(svc);
+          if (!set) statementsByService.set(svc, (set = new Set()));
+          set.add(st);
+        }
+      }
+      if (held.at(-1) !== p) held.push(p);
       for (const svc of services) {
         let set = byService.get(svc);
         if (!set) byService.set(svc, (set = new Set()));
@@ -193,15 +209,23 @@ function buildModel(ctx: DeriveContext): AwsModel {
     let list = actionIndex.get(key);
     if (!list) {
       const svc = key.split(':')[0] ?? '';
-      const pool = new Set([...(byService.get(svc) ?? []), ...(byService.get('*') ?? [])]);
-      // Statements are shared by every principal a policy is attached to: test each once.
-      const verdicts = new Map<Statement, boolean>();
-      const covers = (s: Statement) => {
-        let v = verdicts.get(s);
-        if (v === undefined) verdicts.set(s, (v = s.effect === 'Allow' && statementCoversAction(s, action)));
-        return v;
-      };
-      list = [...pool].filter((p) => p.identity.some(covers));
+      // A statement that can cover an action of svc names svc or a wildcard service: it is in one of these two.
+      const covering = new Set<Principal>();
+      for (const bucket of [statementsByService.get(svc), statementsByService.get('*')]) {
+        for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of holders.get(s)!) covering.add(p);
+      }
+      // In the order of the service index (the principals of svc, then those of wildcard services), as before.
+      list = [];
+      if (covering.size) {
+        const seen = new Set<Principal>();
+        for (const bucket of [byService.get(svc), byService.get('*')]) {
+          for (const p of bucket ?? []) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            if (covering.has(p)) list.push(p);
+          }
+        }
+      }
       actionIndex.set(key, list);
     }
     return list;

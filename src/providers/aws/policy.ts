@@ -108,12 +108,28 @@ export function actionPatternMatches(pattern: string, action: string): boolean {
 
 // Statements of a managed policy are shared by every principal it is attached to, and rules ask the same few
 // actions and resources again and again: each statement remembers its answers.
-const actionMemo = new WeakMap<Statement, Map<string, boolean>>();
-const resourceMemo = new WeakMap<Statement, Map<string, boolean | 'unknown'>>();
+// The answers live on the statement itself, under a symbol and not enumerable: a WeakMap lookup per call was
+// most of the cost of a call (millions per quota-size account), and a copy of a statement ({ ...s }) or a
+// comparison of two never sees them.
+interface StatementMemo {
+  actions: Map<string, boolean>;
+  resources?: Map<string, boolean | 'unknown'>;
+  /** Whether the resource patterns are free of policy variables (answers do not depend on the principal). */
+  cacheable?: boolean;
+}
+const MEMO = Symbol('statement memo');
+type Memoised = Statement & { [MEMO]?: StatementMemo };
+function memoOf(s: Statement): StatementMemo {
+  let memo = (s as Memoised)[MEMO];
+  if (!memo) {
+    memo = { actions: new Map() };
+    Object.defineProperty(s, MEMO, { value: memo, enumerable: false });
+  }
+  return memo;
+}
 
 export function statementCoversAction(s: Statement, action: string): boolean {
-  let memo = actionMemo.get(s);
-  if (!memo) actionMemo.set(s, (memo = new Map()));
+  const memo = memoOf(s).actions;
   let v = memo.get(action);
   if (v === undefined) {
     const hit = s.actions.some((p) => actionPatternMatches(p, action));
@@ -208,10 +224,10 @@ export function statementCoversResource(s: Statement, resource: string | undefin
     if (!s.notResource) return s.effect === 'Allow' ? s.resources.length > 0 : s.resources.includes('*');
     return !s.resources.includes('*');
   }
-  const cacheable = !s.resources.some((r) => r.includes('${'));
+  const record = memoOf(s);
+  const cacheable = (record.cacheable ??= !s.resources.some((r) => r.includes('${')));
   if (cacheable) {
-    let memo = resourceMemo.get(s);
-    if (!memo) resourceMemo.set(s, (memo = new Map()));
+    const memo = (record.resources ??= new Map());
     let v = memo.get(resource);
     if (v === undefined) memo.set(resource, (v = coversResource(s, s.resources, resource, vars)));
     return v;
@@ -278,7 +294,8 @@ export function evaluateCondition(block: ConditionBlock | undefined, ctx: Reques
   if (!block) return out;
   for (const [op, keys] of Object.entries(block)) {
     for (const [key, expected] of Object.entries(keys)) {
-      const text = `${op} ${key} ${expected.length === 1 ? JSON.stringify(expected[0]) : JSON.stringify(expected)}`;
+      // The clause as text only when it is kept (undecided or caller-chosen): most clauses are decided.
+      const text = () => `${op} ${key} ${expected.length === 1 ? JSON.stringify(expected[0]) : JSON.stringify(expected)}`;
       const lower = key.toLowerCase();
       let known: string[] | null | undefined = ctx.values.get(lower);
       if (known === undefined && lower.startsWith('aws:principaltag/') && ctx.principalTags) {
@@ -288,16 +305,16 @@ export function evaluateCondition(block: ConditionBlock | undefined, ctx: Reques
       if (known === undefined && ctx.asOf !== undefined && REQUEST_TIMES.has(lower)) known = [new Date(ctx.asOf).toISOString()];
       if (known === undefined) {
         if (CALLER_CHOSEN.has(lower) || lower.startsWith('aws:requesttag/')) {
-          out.chosen.push(text);
+          out.chosen.push(text());
           if (effect === 'Deny') return { ...out, result: 'false' };
           continue;
         }
-        out.unknown.push(text);
+        out.unknown.push(text());
         continue;
       }
       const r = applyOperator(op, known, expected);
       if (r === 'false') return { ...out, result: 'false' };
-      if (r === 'unknown') out.unknown.push(text);
+      if (r === 'unknown') out.unknown.push(text());
     }
   }
   if (out.unknown.length) out.result = 'unknown';
