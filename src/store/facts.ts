@@ -146,13 +146,12 @@ export class FactWriter {
       list.push(alias);
       aliasesOf.set(canonical, list);
     }
-    const factsOf = this.factsReader(all.size);
+    const factsOf = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
     // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
-    const rowOf = this.rowReader(all.size);
+    const rowOf = this.sql.stmt('SELECT solo_source, kind, boundary FROM nodes WHERE id = ?');
     const journal = this.changes.journal;
     const del = (id: string) => {
       if (rowOf.get(id) === undefined) return;
-      rowOf.delete(id);
       for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     };
     const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
@@ -174,8 +173,8 @@ export class FactWriter {
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
     for (const id of canonicalIds) {
-      const facts = factsOf(id);
-      for (const alias of aliasesOf.get(id) ?? []) facts.push(...factsOf(alias));
+      const facts = factsOf.all(id) as FactRowRaw[];
+      for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
       if (facts.length === 0) {
         if (!isSolo(id)) del(id);
         continue;
@@ -188,40 +187,6 @@ export class FactWriter {
       const m = mergeFactRows(id, facts);
       write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources);
     }
-  }
-
-  /**
-   * The facts of an id, stubs first then in source order. Past a few thousand ids, and when they are a good share of
-   * what node_facts holds, the table is read in one ordered pass rather than a query per id (a credential report
-   * with its access keys re-merges every user and key).
-   */
-  private factsReader(ids: number): (id: string) => FactRowRaw[] {
-    const one = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
-    if (ids < BULK_MATERIALIZE || ids * 4 < this.count('node_facts')) return (id) => one.all(id) as FactRowRaw[];
-    const byId = new Map<string, FactRowRaw[]>();
-    for (const f of this.sql.stmt('SELECT * FROM node_facts ORDER BY node_id, stub DESC, source_id ASC').iterate() as Iterable<FactRowRaw>) {
-      const list = byId.get(f.node_id);
-      if (list) list.push(f);
-      else byId.set(f.node_id, [f]);
-    }
-    // A fresh array each time: the caller appends the aliases' facts to it.
-    return (id) => [...(byId.get(id) ?? [])];
-  }
-
-  /**
-   * The row of an id before this materialisation changes it. Each id is looked at before it is written or deleted
-   * and not after, so a large batch reads the rows once, in one pass, as they stand.
-   */
-  private rowReader(ids: number): { get(id: string): { solo_source: number | null; kind: string; boundary: string | null } | undefined; delete(id: string): unknown } {
-    const one = this.sql.stmt('SELECT solo_source, kind, boundary FROM nodes WHERE id = ?');
-    if (ids < BULK_MATERIALIZE || ids * 4 < this.count('nodes')) return { get: (id) => one.get(id) as { solo_source: number | null; kind: string; boundary: string | null } | undefined, delete: () => undefined };
-    const rows = new Map<string, { solo_source: number | null; kind: string; boundary: string | null }>();
-    for (const [id, solo, kind, boundary] of this.sql.stmt('SELECT id, solo_source, kind, boundary FROM nodes').raw().iterate() as Iterable<[string, number | null, string, string | null]>) rows.set(id, { solo_source: solo, kind, boundary });
-    return rows;
-  }
-
-  private count(table: 'nodes' | 'node_facts'): number {
-    return this.sql.stmt(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   }
 
   /** The merged view of a node from its facts other than those of one source (a derived node's, say), if any. */
@@ -263,9 +228,6 @@ export class FactWriter {
       .run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
   }
 }
-
-/** Ids to materialise past which the facts and rows are read in one pass (see factsReader). */
-const BULK_MATERIALIZE = 5_000;
 
 /**
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description

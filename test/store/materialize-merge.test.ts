@@ -21,9 +21,9 @@ async function imported(list: ReturnType<typeof users>): Promise<CaseStore> {
 }
 
 describe('materialising many merged nodes at once', () => {
-  it('gives every node the row a small import of the same user gives it (the facts read in one pass, not per id)', async () => {
-    // 2,600 users: their key slots, keys and rendezvous ids make well over the few thousand ids past which the
-    // facts and rows are read in one pass; an import of a handful of them reads them id by id.
+  it('gives every node the row an import of that user alone gives it (alias links and aliased ids kept per import)', async () => {
+    // 2,600 users: their key slots, keys and rendezvous ids merge through thousands of aliases, whose links the
+    // store builds once and reuses across the import's fragments and materialisations.
     const list = users(2600);
     const big = await imported(list);
     for (const i of [0, 1, 2, 3, 5, 10, 2599]) {
