@@ -55,6 +55,7 @@ export class FactWriter {
       if (!aliased.has(n.id)) {
         const nid = this.nids.nid(n.id);
         if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
+          this.noSolo.delete(n.id);
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
           journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
@@ -207,8 +208,22 @@ export class FactWriter {
     return { has: (id) => known.has(id) || own.has(id) };
   }
 
+  /**
+   * Ids known, in the open write transaction, to have no solo row (moved to node_facts, or never written): the
+   * check is not asked again. A credential report and its keys ask it about every key, slot and rendezvous id two
+   * or three times (as a node, as an alias's end), and nearly always of an id that has no row at all.
+   */
+  private readonly noSolo = new Set<string>();
+
+  /** A write transaction begins (or ended): what was known of solo rows is forgotten. */
+  begin(): void {
+    this.noSolo.clear();
+  }
+
   /** A node about to gain a second statement: its solo row becomes the fact of the source that stated it. */
   private factsFromSolo(id: string): void {
+    if (this.noSolo.has(id)) return;
+    this.noSolo.add(id);
     const moved = this.sql
       .stmt(
         `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
