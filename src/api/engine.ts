@@ -417,9 +417,7 @@ export function importInWorker(script: string | URL, job: ImportJob, hooks: Impo
         else if (heard) reject(new ApiError({ code: 'internal', message: `the import worker ${why}; nothing was changed` }));
         else here().then(resolve, reject);
       });
-    // A larger young generation: an import allocates millions of short-lived objects (parsed values, facts,
-    // rows), and with V8's default 16 MB semi-spaces it spends a fifth of its time in scavenges.
-    const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: IMPORT_YOUNG_GENERATION_MB } });
+    const worker = new Worker(script, { workerData: job });
     hooks.signal?.addEventListener('abort', cancel);
     worker.on('message', (m: WorkerMessage) => {
       heard = true;
@@ -431,9 +429,6 @@ export function importInWorker(script: string | URL, job: ImportJob, hooks: Impo
     worker.on('exit', (code) => failed(`stopped (exit code ${code}) before it answered`));
   });
 }
-
-/** The import worker's young generation (three semi-spaces' worth: 32 MB semi-spaces). */
-const IMPORT_YOUNG_GENERATION_MB = 96;
 
 /** The import worker built next to a bundle (dist/import-worker.js beside dist/blastmap.js), when there is one. */
 export function importWorkerBeside(moduleUrl: string): URL | undefined {
