@@ -12,10 +12,11 @@ import { sizeText, type InputLimits } from './limits.js';
 export type JsonPathParts = (string | number)[];
 
 /**
- * What to do with the value at a path: walk into it (objects and arrays), hand it over parsed, pass over it, or (a
- * string, of any length) hand its raw content, escapes as written, to the sink chunk by chunk.
+ * What to do with the value at a path: walk into it (objects and arrays), hand it over parsed, pass over it, (a
+ * string, of any length) hand its raw content, escapes as written, to the sink chunk by chunk, or stop reading: the
+ * caller wants nothing further in the document (the rest is neither read nor checked; another pass must be).
  */
-export type StreamChoice = 'descend' | 'emit' | 'skip' | 'sink';
+export type StreamChoice = 'descend' | 'emit' | 'skip' | 'sink' | 'stop';
 
 /** Where the content of strings chosen 'sink' goes, in pieces, without ever being held whole. */
 export interface StringSink {
@@ -66,6 +67,8 @@ export class JsonStreamScanner {
   private path: JsonPathParts = [];
   /** Where the next backslash of the chunk being read is (-1: none left; -2: not looked for yet). */
   private backslash = -2;
+  /** The caller chose 'stop': nothing more is read. */
+  stopped = false;
 
   constructor(
     private readonly fileName: string,
@@ -205,6 +208,10 @@ export class JsonStreamScanner {
     const path = this.pathHere();
     const container = c === 0x7b || c === 0x5b;
     const choice = this.choose(path, container, c === 0x5b);
+    if (choice === 'stop') {
+      this.stopped = true;
+      return chunk.length;
+    }
     const top = this.frames[this.frames.length - 1];
     if (top) top.expect = 'next';
     else this.rootDone = true;
@@ -346,6 +353,8 @@ export async function* streamJsonBatches(
     const out: StreamedValue[] = [];
     scanner.push(chunk, out);
     if (out.length) yield out;
+    // Leaving the loop closes the file.
+    if (scanner.stopped) return;
   }
   const out: StreamedValue[] = [];
   scanner.end(out);

@@ -111,7 +111,20 @@ async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
   let metadata: unknown;
   let graph: 'none' | 'object' | 'other' = 'none';
   let nodeCount = 0;
+  // The node pass is over once the node list and the metadata have been read: the edge list (most of the file) is
+  // then not scanned twice. The edge pass reads the whole document, so it still checks every byte of it.
+  let nodesRead = false;
+  let metadataRead = false;
   const shape = (path: JsonPathParts, container: boolean, array: boolean, walk: 'nodes' | 'edges'): StreamChoice => {
+    if (walk === 'nodes' && nodesRead && metadataRead && !(path[0] === 'graph' && path[1] === 'nodes')) return 'stop';
+    const choice = shapeOf(path, container, array, walk);
+    if (walk === 'nodes' && choice !== 'skip' && path.length <= 2) {
+      if (path[0] === 'metadata') metadataRead = true;
+      else if (path[1] === 'nodes') nodesRead = true;
+    }
+    return choice;
+  };
+  const shapeOf = (path: JsonPathParts, container: boolean, array: boolean, walk: 'nodes' | 'edges'): StreamChoice => {
     if (path.length === 0) {
       if (!container || array) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
       return 'descend';

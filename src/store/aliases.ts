@@ -62,18 +62,33 @@ export class AliasIndex {
     return this.map().get(id) ?? id;
   }
 
-  /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
-  components(ids: Iterable<string>): Set<string> {
+  /** Every id a declared alias names (either end), built once per declared map. */
+  named(): ReadonlySet<string> {
+    return this.linksOf().named;
+  }
+
+  /** Both directions of every declared link, built once per declared map (an import asks several times). */
+  private linksOf(): { from: Map<string, string>; links: Map<string, string[]>; named: Set<string> } {
+    const raw = this.raw();
+    if (this.linked?.from === raw) return this.linked;
     const links = new Map<string, string[]>();
     const link = (a: string, b: string) => {
       const list = links.get(a);
       if (list) list.push(b);
       else links.set(a, [b]);
     };
-    for (const [a, b] of this.raw()) {
+    for (const [a, b] of raw) {
       link(a, b);
       link(b, a);
     }
+    this.linked = { from: raw, links, named: new Set(links.keys()) };
+    return this.linked;
+  }
+  private linked: { from: Map<string, string>; links: Map<string, string[]>; named: Set<string> } | undefined;
+
+  /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
+  components(ids: Iterable<string>): Set<string> {
+    const { links } = this.linksOf();
     const out = new Set<string>();
     const queue = [...ids].filter((id) => links.has(id));
     while (queue.length) {

@@ -147,6 +147,7 @@ export class CaseStore {
     this.began();
   }
   private began(): void {
+    this.facts.begin();
     this.searchIndex.begin();
     this.evidence.endTransaction();
     this.nids.begin();
@@ -156,6 +157,7 @@ export class CaseStore {
   commit(): void {
     this.searchIndex.flush();
     this.db.exec('COMMIT');
+    this.facts.begin();
     this.evidence.endTransaction();
     this.aliasIndex.invalidate();
     this.searchIndex.end();
@@ -165,6 +167,7 @@ export class CaseStore {
   }
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.facts.begin();
     this.searchIndex.end();
     this.evidence.forget();
     this.aliasIndex.invalidate();

@@ -55,6 +55,7 @@ export class FactWriter {
       if (!aliased.has(n.id)) {
         const nid = this.nids.nid(n.id);
         if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
+          this.noSolo.delete(n.id);
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
           journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
@@ -199,15 +200,30 @@ export class FactWriter {
   }
 
   /** Ids named by any alias, known or declared by this fragment: their facts must be kept to be merged. */
-  private aliasedIds(fragment: GraphFragment): Set<string> {
-    const out = new Set<string>();
-    for (const [alias, canonical] of this.aliases.raw()) out.add(alias).add(canonical);
-    for (const a of fragment.aliases ?? []) out.add(a.from).add(a.to);
-    return out;
+  private aliasedIds(fragment: GraphFragment): { has(id: string): boolean } {
+    const known = this.aliases.named();
+    if (!fragment.aliases?.length) return known;
+    const own = new Set<string>();
+    for (const a of fragment.aliases) own.add(a.from).add(a.to);
+    return { has: (id) => known.has(id) || own.has(id) };
+  }
+
+  /**
+   * Ids known, in the open write transaction, to have no solo row (moved to node_facts, or never written): the
+   * check is not asked again. A credential report and its keys ask it about every key, slot and rendezvous id two
+   * or three times (as a node, as an alias's end), and nearly always of an id that has no row at all.
+   */
+  private readonly noSolo = new Set<string>();
+
+  /** A write transaction begins (or ended): what was known of solo rows is forgotten. */
+  begin(): void {
+    this.noSolo.clear();
   }
 
   /** A node about to gain a second statement: its solo row becomes the fact of the source that stated it. */
   private factsFromSolo(id: string): void {
+    if (this.noSolo.has(id)) return;
+    this.noSolo.add(id);
     const moved = this.sql
       .stmt(
         `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)

@@ -130,4 +130,17 @@ describe('strings poured into a sink', () => {
       { numRuns: 200 },
     );
   });
+  it("stops where the caller says 'stop': nothing after is read, not even a syntax error", async () => {
+    const { streamJsonBatches } = await import('../../src/importers/json-stream.js');
+    const text = '{"meta": {"k": 1}, "list": [1, 2], "rest": [3, 4 oops';
+    const choose = (p: JsonPathParts): StreamChoice => (p.length === 0 ? 'descend' : p[0] === 'rest' ? 'stop' : 'emit');
+    const chunks = async function* () {
+      for (let i = 0; i < text.length; i += 7) yield Buffer.from(text.slice(i, i + 7));
+    };
+    const seen: unknown[] = [];
+    for await (const batch of streamJsonBatches('f.json', chunks(), choose, LIMITS)) for (const v of batch) seen.push(v.value);
+    expect(seen).toEqual([{ k: 1 }, [1, 2]]);
+    // Without the stop the same text is refused.
+    expect(() => scan(text, (p) => (p.length === 0 ? 'descend' : 'emit'))).toThrow(/invalid JSON/);
+  });
 });

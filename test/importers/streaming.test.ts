@@ -100,9 +100,19 @@ describe('streamed reading gives what whole reading gives', () => {
       JSON.stringify({ nodes: [] }),
       JSON.stringify([graph]),
       JSON.stringify({ graph: { nodes: [{ id: 'a' }], edges: [] } }),
+      // Metadata first: the node pass ends after the nodes; what follows is still read, and refused, by the edge pass.
+      JSON.stringify({ metadata: { source_kind: 'Test' }, graph: { nodes: graph.nodes, edges: graph.edges } }),
+      JSON.stringify({ metadata: { source_kind: 'Test' }, graph: { nodes: graph.nodes, edges: {} } }),
     ]) {
       const { whole, streamed } = await both(opengraph, write(text));
       expect(streamed, text.slice(0, 80)).toEqual(whole);
+    }
+    // Broken after the nodes: refused with a place either way (the streamed scan words a syntax error its own way).
+    const metadataFirst = JSON.stringify({ metadata: { source_kind: 'Test' }, graph: { nodes: graph.nodes, edges: graph.edges } });
+    for (const text of [`${metadataFirst.slice(0, -3)} oops`, `${metadataFirst} trailing`]) {
+      const { whole, streamed } = await both(opengraph, write(text));
+      expect(whole).toMatchObject({ error: expect.stringMatching(/^invalid JSON/), located: true });
+      expect(streamed, text.slice(-20)).toMatchObject({ error: expect.stringMatching(/^invalid JSON/), located: true });
     }
   });
 
