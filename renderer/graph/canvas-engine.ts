@@ -233,8 +233,9 @@ export class CanvasEngine {
       return;
     }
     this.patch(input);
-    // The force layout's code is fetched once the first canvas is drawn (when the browser is idle).
-    if (!forceLayoutSettled()) idle(() => void loadForceLayout());
+    // The force layout's code is fetched from the first sync on (the empty canvas of the app's first render, before the
+    // first screen's data lands), so a pick made right after the first screen finds it there.
+    if (!forceLayoutSettled()) void loadForceLayout();
   }
 
   private patch(input: SyncInput): void {
@@ -707,12 +708,6 @@ export class CanvasEngine {
 function mayForce(input: SyncInput): boolean {
   const n = input.visible.nodes.length;
   return input.layout !== 'lanes' && !input.estateShown && n > 0 && n + input.visible.edges.length <= FORCE_LAYOUT_LIMIT;
-}
-
-/** Runs `fn` when the browser is idle (soon at the latest). */
-function idle(fn: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1500 });
-  else setTimeout(fn, 200);
 }
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
