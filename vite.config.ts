@@ -2,8 +2,8 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
-// The app's chunk (renderer/boot.tsx, loaded by the small entry after it has asked for the first screen's data) is
-// fetched beside the entry, not after it has run.
+// The app's chunk (renderer/boot.tsx, loaded by the small entry after it has asked for the first screen's data) and
+// the chunks it imports are fetched beside the entry, not after it has run.
 function preloadBoot(): Plugin {
   return {
     name: 'blastmap-preload-boot',
@@ -11,8 +11,13 @@ function preloadBoot(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        const boot = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'boot');
-        return boot ? [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${boot.fileName}` }, injectTo: 'head' }] : [];
+        const bundle = ctx.bundle ?? {};
+        const boot = Object.values(bundle).find((c) => c.type === 'chunk' && c.name === 'boot');
+        if (!boot || boot.type !== 'chunk') return [];
+        // The chunks it imports statically too (shared with the lazily loaded panels): else they are found only once
+        // the app's chunk is parsed, one more round trip before it can run.
+        const files = [boot.fileName, ...boot.imports];
+        return files.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` }, injectTo: 'head' as const }));
       },
     },
   };

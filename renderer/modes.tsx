@@ -1,15 +1,29 @@
 // The explorer's modes as data: each is a tab in the toolbar, a key, and the panel it shows in the sidebar.
 // Adding a mode is one entry here (its id is a plain string in the store).
-import type { ComponentType } from 'react';
+// Only the Explore panel is in the app's first chunk: the others are chunks of their own, loaded when their mode is
+// first shown (the first canvas does not wait for code it does not draw).
+import { lazy, Suspense, type ComponentType } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
-import { BlastRadiusPanel } from './panels/BlastRadius';
-import { ComparePanel } from './panels/Compare';
 import { ExplorePanel } from './panels/Explore';
-import { FindingsPanel } from './panels/Findings';
-import { InventoryPanel } from './panels/Inventory';
-import { PathsPanel } from './panels/Paths';
-import { TriagePanel } from './panels/Triage';
 import type { AppState } from './store';
+
+function lazyPanel(load: () => Promise<ComponentType>): ComponentType {
+  const Lazy = lazy(async () => ({ default: await load() }));
+  return function LazyPanel() {
+    return (
+      <Suspense fallback={<p className="muted panel-loading">Loading…</p>}>
+        <Lazy />
+      </Suspense>
+    );
+  };
+}
+
+const BlastRadiusPanel = lazyPanel(async () => (await import('./panels/BlastRadius')).BlastRadiusPanel);
+const PathsPanel = lazyPanel(async () => (await import('./panels/Paths')).PathsPanel);
+const FindingsPanel = lazyPanel(async () => (await import('./panels/Findings')).FindingsPanel);
+const TriagePanel = lazyPanel(async () => (await import('./panels/Triage')).TriagePanel);
+const InventoryPanel = lazyPanel(async () => (await import('./panels/Inventory')).InventoryPanel);
+const ComparePanel = lazyPanel(async () => (await import('./panels/Compare')).ComparePanel);
 
 export interface ModeSpec {
   id: string;

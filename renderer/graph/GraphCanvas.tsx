@@ -25,6 +25,8 @@ export function GraphCanvas() {
   const cyRef = useRef<Core | null>(null);
   const lastCommand = useRef(0);
   const [menu, setMenu] = useState<MenuRequest | null>(null);
+  // Bumped when a sync that waited for the force layout's code lands: the compare classes are put on again.
+  const [lateSyncs, setLateSyncs] = useState(0);
 
   const { nodes, edges, filters, openGroups, renderAll, graphSeq, layoutIntent, theme, layout, selectedId, selectedEdge, mode, blast, highlightedPath, paths, command, estate, estateShown, containment, checks, caseInfo, drawn } = useApp(
     useShallow((s) => ({
@@ -68,7 +70,7 @@ export function GraphCanvas() {
   // Create once.
   useEffect(() => {
     if (!container.current) return;
-    engine.current = new CanvasEngine(container.current, store, setMenu);
+    engine.current = new CanvasEngine(container.current, store, setMenu, () => setLateSyncs((n) => n + 1));
     cyRef.current = engine.current.cy;
     return () => {
       engine.current?.destroy();
@@ -91,7 +93,8 @@ export function GraphCanvas() {
     engine.current?.highlight({ selectedId, selectedEdge, originId: mode === 'blast' && blast ? blast.origin.id : null, path: highlighted, cutsDone });
   }, [visible, selectedId, selectedEdge, mode, blast, highlighted, cutsDone]);
 
-  useCompareClasses(cyRef, visible);
+  const drawnKey = useMemo(() => ({ visible, lateSyncs }), [visible, lateSyncs]);
+  useCompareClasses(cyRef, drawnKey);
 
   // Commands from the toolbar, menus and shortcuts.
   useEffect(() => {

@@ -2,7 +2,6 @@
 // changed (a full layout only when asked for; otherwise drawn nodes stay put and new ones are placed beside what
 // they link to), keeps labels readable, and turns gestures into store calls. The store never sees Cytoscape.
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
-import fcose from 'cytoscape-fcose';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppState } from '../store';
 import type { LayoutIntent } from '../store/graph-slice';
@@ -10,10 +9,9 @@ import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
 import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_LABEL_ZOOM, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
 import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
+import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
 import { stylesheet } from './stylesheet';
-
-cytoscape.use(fcose);
 
 export const MAX_FIT_ZOOM = 1.4;
 /** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
@@ -102,11 +100,17 @@ export class CanvasEngine {
   /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
   private wholeFit = false;
   private theme: AppState['theme'];
+  /** The latest sync waiting for the force layout's code (force-loader.ts); later syncs replace it. */
+  private waiting: SyncInput | null = null;
+  private destroyed = false;
+  private lastHighlight: Highlight | null = null;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly store: StoreApi<AppState>,
     private readonly onMenu: (m: MenuRequest | null) => void,
+    /** Called after a sync that waited for the force layout: what was put on the elements since is put again. */
+    private readonly onLateSync: () => void = () => undefined,
   ) {
     this.theme = store.getState().theme;
     const cy = cytoscape({
@@ -120,6 +124,8 @@ export class CanvasEngine {
       textureOnViewport: false,
       hideEdgesOnViewport: false,
       pixelRatio: 1,
+      // Nothing to place yet (elements come with the first sync): skips the default grid layout's run.
+      layout: { name: 'null' },
     });
     this.cy = cy;
     // Tests and the renderer bench read Cytoscape's own geometry from here.
@@ -128,6 +134,7 @@ export class CanvasEngine {
   }
 
   destroy(): void {
+    this.destroyed = true;
     clearTimeout(this.viewportTimer);
     this.cy.destroy();
   }
@@ -209,6 +216,29 @@ export class CanvasEngine {
 
   /** Patches the visible graph into Cytoscape and places what needs placing. */
   sync(input: SyncInput): void {
+    // A drawing that may need the force layout waits for its code (fetched after the first canvas); syncs meanwhile
+    // replace the waiting one, so they are applied in order, the latest last.
+    if (this.waiting || (!forceLayoutSettled() && mayForce(input))) {
+      const first = !this.waiting;
+      this.waiting = input;
+      if (first)
+        void loadForceLayout().then(() => {
+          const next = this.waiting;
+          this.waiting = null;
+          if (!next || this.destroyed) return;
+          this.sync(next);
+          if (this.lastHighlight) this.highlight(this.lastHighlight);
+          this.onLateSync();
+        });
+      return;
+    }
+    this.patch(input);
+    // The force layout's code is fetched from the first sync on (the empty canvas of the app's first render, before the
+    // first screen's data lands), so a pick made right after the first screen finds it there.
+    if (!forceLayoutSettled()) void loadForceLayout();
+  }
+
+  private patch(input: SyncInput): void {
     const { cy } = this;
     const memory = this.store.getState().positions;
     const wantNodes = new Map(input.visible.nodes.map((n) => [n.id, n]));
@@ -289,7 +319,8 @@ export class CanvasEngine {
     if (nodes.empty() && cy.nodes().empty()) return;
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
     const aspect = this.stageAspect();
-    const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty();
+    // Without the force layout's code (it failed to load, or a relayout asked for before it came) the grid is used.
+    const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
     const place = (scale: number) => {
       this.setLabelScale(scale, managed, scale);
       const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : this.gridLayout(aspect, scale);
@@ -559,6 +590,7 @@ export class CanvasEngine {
 
   highlight(h: Highlight): void {
     const { cy } = this;
+    this.lastHighlight = h;
     cy.batch(() => {
       cy.elements('.on-path, .on-path-alt, .faded, .origin, .cut-done').removeClass('on-path on-path-alt faded origin cut-done');
       cy.$(':selected').unselect();
@@ -670,6 +702,12 @@ export class CanvasEngine {
     if (n.empty()) return;
     this.fitTo(n.closedNeighborhood(), true);
   }
+}
+
+/** The sync may lay out with fcose (fullLayout's rule, counted on the visible graph before it is patched in). */
+function mayForce(input: SyncInput): boolean {
+  const n = input.visible.nodes.length;
+  return input.layout !== 'lanes' && !input.estateShown && n > 0 && n + input.visible.edges.length <= FORCE_LAYOUT_LIMIT;
 }
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */

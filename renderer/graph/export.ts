@@ -220,9 +220,11 @@ export function viewSvg(cy: Core, s: AppState, now: Date = new Date()): { svg: s
     const cards = cy.nodes('.group').filter((g) => !g.isParent());
     const body = [
       ...groups.map(groupSvg),
-      ...cy.edges().map(edgeSvg),
+      ...cy.edges().filter((e) => !e.hasClass('trust')).map(edgeSvg),
       ...cards.map(nodeSvg),
       ...cy.nodes().not('.group').map(nodeSvg),
+      // Trust between boxes is drawn over every box, as on the canvas (z-compound-depth: top).
+      ...cy.edges('.trust').map(edgeSvg),
       ...cy
         .elements()
         .filter((e) => !e.hasClass('label-hidden') && Boolean((st(e, 'label').strValue ?? '') !== ''))

@@ -19,9 +19,11 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
     await s.loadCase();
     if (stopped) return;
     void s.loadSavedViews();
-    const path = store.getState().caseInfo?.path;
+    const info = store.getState().caseInfo;
+    // Keyed by the case's id: two cases of the same file name do not share a canvas.
+    const key = info?.path ? sessionKey(info) : null;
     let restored = false;
-    const raw = path ? read(storage, sessionKey(path)) : null;
+    const raw = key ? read(storage, key) : null;
     if (raw) {
       try {
         const state: unknown = JSON.parse(raw);
@@ -51,7 +53,7 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
         .finally(watch);
       await Promise.all([store.getState().loadOverview(), triage]);
     }
-    if (stopped || !path || !storage) return;
+    if (stopped || !key || !storage) return;
     unsubscribe = store.subscribe((now, before) => {
       const changed =
         now.graphSeq !== before.graphSeq ||
@@ -67,7 +69,7 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
       clearTimeout(timer);
       timer = setTimeout(() => {
         try {
-          storage.setItem(sessionKey(path), JSON.stringify(store.getState().viewState()));
+          storage.setItem(key, JSON.stringify(store.getState().viewState()));
         } catch {
           // Storage full or refused: the canvas then lasts for this page only.
         }

@@ -1,6 +1,6 @@
 // Named saved views (kept in the case through the engine) and the canvas kept across a reload (this browser's
 // storage, per case). Both are the same JSON: what is on the canvas, where, in which mode, with which analysis.
-import type { JsonObject, SavedView } from '../contract';
+import type { CaseInfo, JsonObject, SavedView } from '../contract';
 import { describeError, toErrorShape } from './errors';
 import { canvasEdge, type CanvasEdge } from './graph-slice';
 import type { PathTarget } from './analysis-slice';
@@ -44,9 +44,12 @@ export interface WorkspaceSlice {
   setViewport(viewport: ViewState['viewport']): void;
 }
 
-/** The key under which this browser keeps the canvas of a case across reloads. */
-export function sessionKey(casePath: string): string {
-  return `blastmap.session:${casePath}`;
+/**
+ * The key under which this browser keeps the canvas of a case across reloads: the case's id (browser mode shows only
+ * the file name as its path, and two cases may share one), else its path.
+ */
+export function sessionKey(info: Pick<CaseInfo, 'path' | 'id'>): string {
+  return info.id ? `blastmap.session:id:${info.id}` : `blastmap.session:${info.path}`;
 }
 
 export function isViewState(v: unknown): v is ViewState {

@@ -107,6 +107,8 @@ export interface ObservedActivity {
 
 export interface CaseInfo {
   path: string;
+  /** Tells this case from another of the same file name (a hash of where its file is; src/api/case-id.ts). */
+  id?: string;
   schemaVersion: number;
   sources: SourceInfo[];
   counts: { nodes: number; edges: number; derivedEdges: number; findings: number; marks: number };

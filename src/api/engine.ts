@@ -13,6 +13,7 @@ import type { BlastmapApi, ContainmentCheck, ExportTableRequest, Finding, Import
 import type { TextSink } from '../export/sink.js';
 import { ApiError } from './errors.js';
 import { estateOverview } from './estate.js';
+import { caseId } from './case-id.js';
 import { AS_OF_META, runImport, type EngineImportRequest, type ImportHooks } from './import.js';
 import type { ImportJob, WorkerMessage } from './import-worker.js';
 import { findingOf, sourceInfo, Views } from './views.js';
@@ -138,7 +139,8 @@ export function createEngine(store: CaseStore, options: Pick<EngineOptions, 'imp
     caseInfo: () =>
       serial(() => {
         const asOf = store.getMeta(AS_OF_META);
-        return { path: options.displayPath ?? store.path, schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
+        const path = options.displayPath ?? store.path;
+        return { path, id: caseId(path), schemaVersion: store.schemaVersion, sources: store.sources().map(sourceInfo), counts: store.counts(), ...(asOf ? { asOf } : {}) };
       }),
 
     formats: () => serial(() => IMPORTERS.map((i) => ({ format: i.format, title: i.title, provider: i.provider, producedBy: i.producedBy }))),

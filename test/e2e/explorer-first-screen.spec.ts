@@ -39,6 +39,45 @@ test('the demo opens on its map: boxes with counts, trust between accounts, the 
   expect(devToProd).toHaveLength(1);
   expect(devToProd[0]!.label).toMatch(/^\d+ IAM roles? trust 111111111111$/);
 
+  // Trust arrows are never hidden behind a box they cross: in Cytoscape's own drawing order each is drawn after every
+  // box its line passes over (the demo's 111→222 arrow crosses the prod-eks cluster box).
+  const hidden = await page.getByTestId('graph-canvas').evaluate((el) => {
+    type P = { x: number; y: number };
+    type BB = { x1: number; y1: number; x2: number; y2: number };
+    type E = { id(): string; isNode(): boolean; hasClass(c: string): boolean; data(k: string): string; boundingBox(o?: object): BB; sourceEndpoint(): P; targetEndpoint(): P };
+    const cy = (el as unknown as { cy: { edges(s: string): { toArray(): E[] }; nodes(s: string): { toArray(): E[] }; renderer(): { getCachedZSortedEles(force?: boolean): E[] } } }).cy;
+    const order = cy.renderer().getCachedZSortedEles(true).map((e) => e.id());
+    // Where the segment a→b enters the box, if it does (Liang–Barsky clipping).
+    const crosses = (a: P, b: P, r: BB) => {
+      let t0 = 0;
+      let t1 = 1;
+      const d = { x: b.x - a.x, y: b.y - a.y };
+      for (const [p, q] of [[-d.x, a.x - r.x1], [d.x, r.x2 - a.x], [-d.y, a.y - r.y1], [d.y, r.y2 - a.y]] as [number, number][]) {
+        if (p === 0) {
+          if (q < 0) return false;
+          continue;
+        }
+        const t = q / p;
+        if (p < 0) t0 = Math.max(t0, t);
+        else t1 = Math.min(t1, t);
+      }
+      return t0 < t1;
+    };
+    const out: string[] = [];
+    let crossings = 0;
+    for (const e of cy.edges('.trust').toArray()) {
+      for (const box of cy.nodes('.group').toArray()) {
+        if (box.id() === e.data('source') || box.id() === e.data('target')) continue;
+        if (!crosses(e.sourceEndpoint(), e.targetEndpoint(), box.boundingBox({ includeLabels: false }))) continue;
+        crossings++;
+        if (order.indexOf(e.id()) < order.indexOf(box.id())) out.push(`${e.id()} under ${box.id()}`);
+      }
+    }
+    return { out, crossings };
+  });
+  info.annotations.push({ type: 'trust arrows crossing a box', description: String(hidden.crossings) });
+  expect(hidden.out).toEqual([]);
+
   const start = page.getByTestId('start-panel');
   await expect(start.getByTestId('start-compromised')).toContainText('ci-deployer access key 1');
   await expect(start.getByTestId('start-findings')).toContainText(findings[0]!.title);
