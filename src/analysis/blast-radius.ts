@@ -69,10 +69,10 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
   // int per node): at ten million edges, every array more costs page faults and garbage collections.
   const flags = new Uint8Array(n);
   const parentEdge = new Int32Array(n);
-  let accessVia = NO_ACCESS;
+  let accessVia = NOT_ALLOCATED;
   // Depth + 1 of the nodes first reached by a conditional route (allocated when one is): a later unconditional route of
   // the same depth replaces it.
-  let condDepth = NO_ACCESS;
+  let condDepth = NOT_ALLOCATED;
   const queue = scratchQueue(index);
   let head = 0;
   let tail = 0;
@@ -104,7 +104,7 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
         parentEdge[v] = e;
         queue[tail++] = v;
         if (c !== 0) {
-          if (condDepth === NO_ACCESS) condDepth = new Int32Array(n);
+          if (condDepth === NOT_ALLOCATED) condDepth = new Int32Array(n);
           condDepth[v] = childDepth + 1;
         }
       } else if (c === 0 && (fv & COND) !== 0 && condDepth[v] === childDepth + 1) {
@@ -115,7 +115,7 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
       const level = ie >> 1;
       if (level > nf >> 2) {
         nf = (nf & 3) | (level << 2);
-        if (accessVia === NO_ACCESS) accessVia = new Int32Array(n);
+        if (accessVia === NOT_ALLOCATED) accessVia = new Int32Array(n);
         accessVia[v] = u;
       }
       if (nf !== fv) flags[v] = nf;
@@ -127,7 +127,8 @@ export function blastRadius(index: GraphIndex, origin: number, opts: BlastOption
   return { origin, reached: taken.tail ? queue.slice(1, taken.tail) : new Int32Array(0), flags, parentEdge, accessVia: taken.accessVia, adminBySlot };
 }
 
-const NO_ACCESS = new Int32Array(0);
+/** Stands for a per-node array not allocated yet (accessVia, condDepth): nothing has needed it. */
+const NOT_ALLOCATED = new Int32Array(0);
 
 const REACHED = 1;
 const COND = 2;
@@ -158,7 +159,7 @@ function takeBoundaries(index: GraphIndex, queue: Int32Array, walked: number, le
     adminDepth.push(d);
   }
   if (!taken.length) return { tail, accessVia };
-  if (accessVia === NO_ACCESS) accessVia = new Int32Array(flags.length);
+  if (accessVia === NOT_ALLOCATED) accessVia = new Int32Array(flags.length);
   const { offsets, members } = boundaryMembers(index);
   const { categoryCode } = index;
   const rootHeld = rootHeldNodes(index);

@@ -33,7 +33,11 @@ export function reads(...parts: Partial<RuleReads>[]): RuleReads {
       nodes.add(k);
       const prefixes = p.nodesWithin?.[k];
       if (!prefixes) everywhere.add(k);
-      else for (const prefix of prefixes) (within.get(k) ?? within.set(k, new Set()).get(k)!).add(prefix);
+      else {
+        const set = within.get(k) ?? new Set<string>();
+        for (const prefix of prefixes) set.add(prefix);
+        within.set(k, set);
+      }
     }
     for (const k of p.edges ?? []) edges.add(k);
     for (const k of p.edgesAt ?? []) at.add(k);
