@@ -202,8 +202,12 @@ export class CanvasEngine {
     // changes); once the user zooms or pans, the view is theirs.
     for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.wholeFit = false), { capture: true, passive: true });
     const resize = new ResizeObserver(() => {
+      // Cytoscape keeps the size it measured last until resize(): the change is known here.
+      const before = { w: cy.width(), h: cy.height() };
       cy.resize();
       if (this.wholeFit) this.fit();
+      // A view the user (or a pick) chose keeps its centre where it was, not its top-left corner.
+      else if (cy.width() !== before.w || cy.height() !== before.h) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
     });
     resize.observe(this.container);
     cy.one('destroy', () => resize.disconnect());
@@ -406,8 +410,18 @@ export class CanvasEngine {
       boxes.push(g.id());
       titles.set(g.id(), titleSize(String(g.data('label')), scale));
     });
+    // Boxes an edge joins (a box itself, or the box of a member; '' for nodes outside any): packed so that the line
+    // between them does not run over a third box.
+    const boxOf = (n: NodeSingular) => (n.hasClass('group') ? n.id() : ((n.parent().first().id() as string | undefined) ?? ''));
+    const links: [string, string][] = [];
+    cy.edges().forEach((e) => {
+      if (e.style('display') === 'none') return;
+      const a = boxOf(e.source());
+      const b = boxOf(e.target());
+      if (a !== b) links.push([a, b]);
+    });
     // Gaps between boxes hold the labels of the edges between them.
-    const layout = boxedGrid(nodes, aspect, { title: titles, boxes, gap: 70 * scale });
+    const layout = boxedGrid(nodes, aspect, { title: titles, boxes, gap: 70 * scale, links });
     const out = new Map(layout.positions);
     for (const [id, p] of layout.emptyBoxes) if (id) out.set(id, p);
     return out;
@@ -462,7 +476,9 @@ export class CanvasEngine {
     const boxes = new Map<string, Rect>();
     cy.nodes('.group').forEach((g) => {
       if (!g.isParent() && memory.get(g.id()) === undefined) return;
-      boxes.set(g.id(), g.isParent() ? boxRect(g) : rectOfNode(g));
+      // A box as its drawn members make it: the new ones are not placed yet (a box of new members only is made by them).
+      const rect = g.isParent() ? boxRect(g, freshSet) : rectOfNode(g);
+      if (rect) boxes.set(g.id(), rect);
     });
     const add: NewNode[] = ids
       .map((id) => cy.getElementById(id) as NodeSingular)
@@ -639,15 +655,27 @@ export class CanvasEngine {
 
   fit(): void {
     if (this.cy.elements().empty()) return;
+    this.labelsAsLaidOut();
     this.setViewport(this.viewportFor());
     this.wholeFit = true;
     this.updateLabels();
+  }
+
+  /**
+   * Labels back at the size the layout planned them, before a fit measures the drawing. Labels grow as the view
+   * zooms out (to stay readable): measured at that size, a refit (the stage narrowed by a wide panel, then widened
+   * again) would zoom out further and grow them again, until titles ran over each other.
+   */
+  private labelsAsLaidOut(): void {
+    const state = labelState(this.cy);
+    this.setLabelScale(state.layoutScale, state.managed, state.layoutScale);
   }
 
   /** Shows `eles` whole (animated when asked), never zooming in past the fit cap. */
   fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false): void {
     if (eles.empty()) return;
     this.wholeFit = false;
+    this.labelsAsLaidOut();
     const v = this.viewportFor(eles);
     if (animate) {
       this.cy.stop(true);
@@ -729,14 +757,17 @@ export function drawnNodes(cy: Core): cytoscape.NodeCollection {
  * A box's extent from its members' footprints, its padding and its title above — computed here rather than read
  * from Cytoscape, whose compound bounds lag behind positions set in the same batch.
  */
-function boxRect(g: NodeSingular): Rect {
+function boxRect(g: NodeSingular): Rect;
+function boxRect(g: NodeSingular, skip: ReadonlySet<string>): Rect | null;
+function boxRect(g: NodeSingular, skip?: ReadonlySet<string>): Rect | null {
   const pad = 24;
   let r: Rect | null = null;
   g.descendants().forEach((m) => {
-    if (m.isParent()) return;
+    if (m.isParent() || skip?.has(m.id())) return;
     const f = rectOfNode(m as NodeSingular);
     r = r ? { x1: Math.min(r.x1, f.x1), y1: Math.min(r.y1, f.y1), x2: Math.max(r.x2, f.x2), y2: Math.max(r.y2, f.y2) } : f;
   });
+  if (!r && skip) return null;
   const inner: Rect = r ?? rectOfNode(g);
   const title = titleSize(String(g.data('label') ?? ''), labelState(g.cy()).layoutScale);
   const cx = (inner.x1 + inner.x2) / 2;

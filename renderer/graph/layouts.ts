@@ -200,19 +200,67 @@ export function gridOf(cells: Footprint[], aspect: number, gap = { x: 20, y: 12 
 }
 
 /**
- * Rectangles placed in rows (tallest first), left to right; of every row width that puts 1…n boxes on the first
- * row, the one whose drawing fits a stage of `aspect` (width over height) largest. Returns each top-left corner.
+ * Rectangles placed in rows, left to right; of every row width that puts 1…n boxes on the first row, the one whose
+ * drawing fits a stage of `aspect` (width over height) largest, nearly as large and squarer preferred. With `links`
+ * (pairs of boxes an edge joins), the order of the boxes and the row width are chosen first so that no straight
+ * line between linked boxes runs over a third box (at most half the size lost for it): the estate map's trust
+ * arrows then never cross a box they do not join. Returns each top-left corner.
  */
-export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60): Map<string, Position> {
+export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60, links: readonly (readonly [string, string])[] = []): Map<string, Position> {
   if (!boxes.length) return new Map();
   const sorted = [...boxes].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
+  const pairs = linkedPairs(sorted, links);
+  let candidates = packings(sorted, aspect, gap, pairs);
+  if (pairs.length) {
+    for (const order of boxOrders(sorted, pairs, aspect, gap)) candidates = candidates.concat(packings(order, aspect, gap, pairs));
+    const bestScale = Math.max(...candidates.map((t) => t.scale));
+    const large = candidates.filter((t) => t.scale >= bestScale * 0.5);
+    const fewest = Math.min(...large.map((t) => t.crossings));
+    candidates = large.filter((t) => t.crossings === fewest);
+  }
+  // Nearly as large and squarer is better: edges between boxes of one long column run through the boxes between.
+  const bestScale = Math.max(...candidates.map((t) => t.scale));
+  const good = candidates.filter((t) => t.scale >= bestScale * 0.9);
+  const off = (t: { cols: number }) => Math.abs(Math.log(t.cols / Math.sqrt(sorted.length)));
+  // Ties keep the first found (the size order), so the same boxes give the same picture.
+  const squarest = good.reduce((a, b) => (off(b) < off(a) - 1e-9 || (Math.abs(off(b) - off(a)) <= 1e-9 && b.scale > a.scale + 1e-12) ? b : a));
+  return squarest.out;
+}
+
+interface Packing {
+  out: Map<string, Position>;
+  scale: number;
+  cols: number;
+  /** Lines between linked boxes' centres that run over another box. */
+  crossings: number;
+}
+
+/** Distinct pairs of different boxes, by index into `boxes`; links naming other ids are left out. */
+function linkedPairs(boxes: { id: string }[], links: readonly (readonly [string, string])[]): [number, number][] {
+  const index = new Map(boxes.map((b, i) => [b.id, i]));
+  const seen = new Set<string>();
+  const out: [number, number][] = [];
+  for (const [a, b] of links) {
+    const i = index.get(a);
+    const j = index.get(b);
+    if (i === undefined || j === undefined || i === j) continue;
+    const key = i < j ? `${i} ${j}` : `${j} ${i}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(i < j ? [i, j] : [j, i]);
+  }
+  return out;
+}
+
+/** Every shelf packing of the boxes in this order (1…n on the first row), with its scale and crossings. */
+function packings<T extends { id: string; w: number; h: number }>(order: T[], aspect: number, gap: number, pairs: [number, number][]): Packing[] {
   const shelve = (rowWidth: number) => {
     const out = new Map<string, Position>();
     let x = 0;
     let y = 0;
     let rowH = 0;
     let width = 0;
-    for (const b of sorted) {
+    for (const b of order) {
       if (x > 0 && x + b.w > rowWidth) {
         x = 0;
         y += rowH + gap;
@@ -225,19 +273,90 @@ export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect:
     }
     return { out, width, height: y + rowH };
   };
-  const trials: { out: Map<string, Position>; scale: number; cols: number }[] = [];
+  const out: Packing[] = [];
   let acc = 0;
-  for (const [i, b] of sorted.entries()) {
+  for (const [i, b] of order.entries()) {
     acc += b.w + (acc ? gap : 0);
     const t = shelve(acc + 0.5);
-    trials.push({ out: t.out, scale: Math.min(aspect / Math.max(t.width, 1), 1 / Math.max(t.height, 1)), cols: i + 1 });
+    out.push({ out: t.out, scale: Math.min(aspect / Math.max(t.width, 1), 1 / Math.max(t.height, 1)), cols: i + 1, crossings: pairs.length ? crossingsOf(order, t.out, pairs) : 0 });
   }
-  // Nearly as large and squarer is better: edges between boxes of one long column run through the boxes between.
-  const bestScale = Math.max(...trials.map((t) => t.scale));
-  const good = trials.filter((t) => t.scale >= bestScale * 0.9);
-  const off = (t: { cols: number }) => Math.abs(Math.log(t.cols / Math.sqrt(sorted.length)));
-  const squarest = good.reduce((a, b) => (off(b) < off(a) ? b : a));
-  return squarest.out;
+  return out;
+}
+
+/** `pairs` index the boxes in size order; `order` is some order of the same boxes. */
+function crossingsOf(order: { id: string; w: number; h: number }[], at: Map<string, Position>, pairs: [number, number][]): number {
+  const bySize = [...order].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
+  const rects = bySize.map((b) => {
+    const p = at.get(b.id)!;
+    return { x1: p.x, y1: p.y, x2: p.x + b.w, y2: p.y + b.h };
+  });
+  const centre = (r: { x1: number; y1: number; x2: number; y2: number }) => ({ x: (r.x1 + r.x2) / 2, y: (r.y1 + r.y2) / 2 });
+  let n = 0;
+  for (const [i, j] of pairs) {
+    const a = centre(rects[i]!);
+    const b = centre(rects[j]!);
+    for (const [k, r] of rects.entries()) if (k !== i && k !== j && segmentMeetsRect(a, b, r)) n++;
+  }
+  return n;
+}
+
+/** Whether the segment a→b passes over the rectangle (Liang–Barsky clipping). */
+export function segmentMeetsRect(a: Position, b: Position, r: { x1: number; y1: number; x2: number; y2: number }): boolean {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  for (const [p, q] of [
+    [-dx, a.x - r.x1],
+    [dx, r.x2 - a.x],
+    [-dy, a.y - r.y1],
+    [dy, r.y2 - a.y],
+  ] as [number, number][]) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+  }
+  return t0 < t1;
+}
+
+/**
+ * Orders of the boxes worth trying for linked boxes: every order of up to six boxes; for more, the size order
+ * improved by swapping pairs while a swap lowers the crossings of its best packing (bounded, deterministic).
+ */
+function boxOrders<T extends { id: string; w: number; h: number }>(sorted: T[], pairs: [number, number][], aspect: number, gap: number): T[][] {
+  if (sorted.length <= 6) return permutations(sorted);
+  if (sorted.length > 24) return [];
+  const cost = (order: T[]) => Math.min(...packings(order, aspect, gap, pairs).map((p) => p.crossings));
+  let best = [...sorted];
+  let bestCost = cost(best);
+  for (let pass = 0; pass < 3 && bestCost > 0; pass++) {
+    let improved = false;
+    for (let i = 0; i < best.length && bestCost > 0; i++) {
+      for (let j = i + 1; j < best.length && bestCost > 0; j++) {
+        const next = [...best];
+        [next[i], next[j]] = [next[j]!, next[i]!];
+        const c = cost(next);
+        if (c < bestCost) {
+          best = next;
+          bestCost = c;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return [best];
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  const out: T[][] = [];
+  for (const [i, first] of items.entries()) for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) out.push([first, ...rest]);
+  return out;
 }
 
 export interface BoxedNode extends Footprint {
@@ -256,7 +375,7 @@ export interface BoxedLayout {
  * Big drawings and the estate map: each box's members in a grid (in the order given, so kinds stay together),
  * the boxes packed in rows, nodes outside any box as one more block. Linear in the node count.
  */
-export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: number; gap?: number; title?: Map<string, { w: number; h: number }>; boxes?: string[] } = {}): BoxedLayout {
+export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: number; gap?: number; title?: Map<string, { w: number; h: number }>; boxes?: string[]; links?: readonly (readonly [string, string])[] } = {}): BoxedLayout {
   const pad = opts.pad ?? 24;
   const byBox = new Map<string, BoxedNode[]>();
   for (const b of opts.boxes ?? []) byBox.set(b, []);
@@ -275,7 +394,7 @@ export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: numb
     const framed = box !== '';
     rects.push({ id: box, w: Math.max(grid.width, title.w) + (framed ? 2 * pad : 0), h: grid.height + (framed ? 2 * pad + title.h : 0) });
   }
-  const corners = packBoxes(rects, aspect, opts.gap);
+  const corners = packBoxes(rects, aspect, opts.gap, opts.links);
   const positions = new Map<string, Position>();
   const emptyBoxes = new Map<string, Position>();
   for (const r of rects) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxedGrid, fitClearOf, flowRanks, gridOf, laneLayout, packBoxes, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
+import { boxedGrid, fitClearOf, flowRanks, gridOf, laneLayout, packBoxes, segmentMeetsRect, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
 import { overlaps, placeNew, separate, type Rect } from '../../renderer/graph/placement';
 
 // Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
@@ -118,6 +118,60 @@ describe('grids and boxes (opened groups, big drawings, the estate map)', () => 
     const rects = boxes.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h }));
     expect(noOverlap(rects)).toBe(true);
     expect(new Set(boxes.map((b) => at.get(b.id)!.x)).size).toBeGreaterThan(1);
+  });
+
+  // The demo's estate map: three boundaries and the card of what is outside any, on a stage a little taller than wide.
+  const estate = [
+    { id: 'acct-111', w: 350, h: 140 },
+    { id: 'cluster', w: 370, h: 110 },
+    { id: 'acct-222', w: 290, h: 150 },
+    { id: 'outside', w: 160, h: 40 },
+  ];
+  const trust: [string, string][] = [
+    ['outside', 'acct-111'],
+    ['outside', 'acct-222'],
+    ['acct-111', 'acct-222'],
+    ['cluster', 'acct-111'],
+  ];
+  const crossingsIn = (at: Map<string, { x: number; y: number }>, links: [string, string][]) => {
+    const rect = (id: string) => {
+      const b = estate.find((e) => e.id === id)!;
+      const p = at.get(id)!;
+      return { x1: p.x, y1: p.y, x2: p.x + b.w, y2: p.y + b.h };
+    };
+    const centre = (id: string) => {
+      const r = rect(id);
+      return { x: (r.x1 + r.x2) / 2, y: (r.y1 + r.y2) / 2 };
+    };
+    return links.flatMap(([a, b]) => estate.filter((e) => e.id !== a && e.id !== b && segmentMeetsRect(centre(a), centre(b), rect(e.id))).map((e) => `${a}→${b} over ${e.id}`));
+  };
+
+  it('packs linked boxes so that no line between two of them runs over a third', () => {
+    // Without the links the boxes go in one column, and the lines between its ends cross the boxes between them.
+    expect(crossingsIn(packBoxes(estate, 0.9, 70), trust).length).toBeGreaterThan(0);
+    const at = packBoxes(estate, 0.9, 70, trust);
+    expect(crossingsIn(at, trust)).toEqual([]);
+    expect(noOverlap(estate.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h })))).toBe(true);
+    // The same boxes and links give the same picture, whatever order they come in.
+    expect([...packBoxes([...estate].reverse(), 0.9, 70, [...trust].reverse())].sort()).toEqual([...at].sort());
+  });
+
+  it('keeps many linked boxes apart and reduces crossings by reordering them', () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({ id: `b${i}`, w: 200 + (i % 3) * 40, h: 80 + (i % 2) * 30 }));
+    const chain: [string, string][] = many.slice(1).map((b, i) => [many[i]!.id, b.id]);
+    chain.push(['b0', 'b8'], ['b2', 'b6']);
+    const at = packBoxes(many, 1.4, 60, chain);
+    const rects = many.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h }));
+    expect(noOverlap(rects)).toBe(true);
+    const count = (pos: Map<string, { x: number; y: number }>) =>
+      chain.reduce((n, [a, b]) => {
+        const c = (id: string) => {
+          const box = many.find((m) => m.id === id)!;
+          return { x: pos.get(id)!.x + box.w / 2, y: pos.get(id)!.y + box.h / 2 };
+        };
+        return n + many.filter((m) => m.id !== a && m.id !== b && segmentMeetsRect(c(a), c(b), { x1: pos.get(m.id)!.x, y1: pos.get(m.id)!.y, x2: pos.get(m.id)!.x + m.w, y2: pos.get(m.id)!.y + m.h })).length;
+      }, 0);
+    expect(count(at)).toBeLessThanOrEqual(count(packBoxes(many, 1.4, 60)));
   });
 
   it("puts each box's members inside its own area and empty boxes on their own", () => {
