@@ -7,7 +7,7 @@ import type { AppState } from '../store';
 import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
-import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_LABEL_ZOOM, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
+import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
 import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
@@ -83,6 +83,16 @@ function footprintOf(n: NodeSingular): Footprint {
 
 function rectOf(f: Footprint, at: Position): Rect {
   return { x1: at.x - f.ax, y1: at.y - f.h / 2, x2: at.x - f.ax + f.w, y2: at.y + f.h / 2 };
+}
+
+/**
+ * The label scale at a zoom: what keeps labels readable, except that labels already readable at the size the layout
+ * planned stay at that size (grown further, they would run past the room the layout left them).
+ */
+function labelScaleAt(zoom: number, planned: number): number {
+  const need = scaleFor(zoom);
+  // The smallest font (edge labels) decides whether the planned size is readable.
+  return need > planned && EDGE_FONT * planned * zoom >= MIN_LABEL_PX ? planned : need;
 }
 
 /** A box's title lines measured at `scale` times the base font (drawn above the box, or inside an empty one). */
@@ -595,7 +605,7 @@ export class CanvasEngine {
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
     this.setBig(!managed);
     const zoomLabels = managed && cy.zoom() >= EDGE_LABEL_ZOOM;
-    this.setLabelScale(managed ? scaleFor(cy.zoom()) : 1, managed);
+    this.setLabelScale(managed ? labelScaleAt(cy.zoom(), labelState(cy).layoutScale) : 1, managed);
     // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
     // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
     const change = zoomLabels ? cy.edges().not('.zoom-label') : cy.edges('.zoom-label');

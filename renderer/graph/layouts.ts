@@ -203,8 +203,9 @@ export function gridOf(cells: Footprint[], aspect: number, gap = { x: 20, y: 12 
  * Rectangles placed in rows, left to right; of every row width that puts 1…n boxes on the first row, the one whose
  * drawing fits a stage of `aspect` (width over height) largest, nearly as large and squarer preferred. With `links`
  * (pairs of boxes an edge joins), the order of the boxes and the row width are chosen first so that no straight
- * line between linked boxes runs over a third box (at most half the size lost for it): the estate map's trust
- * arrows then never cross a box they do not join. Returns each top-left corner.
+ * line between linked boxes runs over a third box, then so that fewest of those lines cross each other (at most
+ * half the size lost for it): the estate map's trust arrows then never cross a box they do not join, and their
+ * labels do not meet where two arrows cross. Returns each top-left corner.
  */
 export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60, links: readonly (readonly [string, string])[] = []): Map<string, Position> {
   if (!boxes.length) return new Map();
@@ -216,7 +217,10 @@ export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect:
     const bestScale = Math.max(...candidates.map((t) => t.scale));
     const large = candidates.filter((t) => t.scale >= bestScale * 0.5);
     const fewest = Math.min(...large.map((t) => t.crossings));
-    candidates = large.filter((t) => t.crossings === fewest);
+    const clear = large.filter((t) => t.crossings === fewest);
+    // Then lines that cross each other (their labels would meet where they cross).
+    const fewestCrossed = Math.min(...clear.map((t) => t.linesCrossed));
+    candidates = clear.filter((t) => t.linesCrossed === fewestCrossed);
   }
   // Nearly as large and squarer is better: edges between boxes of one long column run through the boxes between.
   const bestScale = Math.max(...candidates.map((t) => t.scale));
@@ -233,6 +237,8 @@ interface Packing {
   cols: number;
   /** Lines between linked boxes' centres that run over another box. */
   crossings: number;
+  /** Pairs of those lines (with no box in common) that cross each other. */
+  linesCrossed: number;
 }
 
 /** Distinct pairs of different boxes, by index into `boxes`; links naming other ids are left out. */
@@ -278,26 +284,42 @@ function packings<T extends { id: string; w: number; h: number }>(order: T[], as
   for (const [i, b] of order.entries()) {
     acc += b.w + (acc ? gap : 0);
     const t = shelve(acc + 0.5);
-    out.push({ out: t.out, scale: Math.min(aspect / Math.max(t.width, 1), 1 / Math.max(t.height, 1)), cols: i + 1, crossings: pairs.length ? crossingsOf(order, t.out, pairs) : 0 });
+    const crossed = pairs.length ? crossingsOf(order, t.out, pairs) : { boxes: 0, lines: 0 };
+    out.push({ out: t.out, scale: Math.min(aspect / Math.max(t.width, 1), 1 / Math.max(t.height, 1)), cols: i + 1, crossings: crossed.boxes, linesCrossed: crossed.lines });
   }
   return out;
 }
 
 /** `pairs` index the boxes in size order; `order` is some order of the same boxes. */
-function crossingsOf(order: { id: string; w: number; h: number }[], at: Map<string, Position>, pairs: [number, number][]): number {
+function crossingsOf(order: { id: string; w: number; h: number }[], at: Map<string, Position>, pairs: [number, number][]): { boxes: number; lines: number } {
   const bySize = [...order].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
   const rects = bySize.map((b) => {
     const p = at.get(b.id)!;
     return { x1: p.x, y1: p.y, x2: p.x + b.w, y2: p.y + b.h };
   });
   const centre = (r: { x1: number; y1: number; x2: number; y2: number }) => ({ x: (r.x1 + r.x2) / 2, y: (r.y1 + r.y2) / 2 });
-  let n = 0;
+  let boxes = 0;
   for (const [i, j] of pairs) {
     const a = centre(rects[i]!);
     const b = centre(rects[j]!);
-    for (const [k, r] of rects.entries()) if (k !== i && k !== j && segmentMeetsRect(a, b, r)) n++;
+    for (const [k, r] of rects.entries()) if (k !== i && k !== j && segmentMeetsRect(a, b, r)) boxes++;
   }
-  return n;
+  let lines = 0;
+  for (let p = 0; p < pairs.length; p++) {
+    for (let q = p + 1; q < pairs.length; q++) {
+      const [i, j] = pairs[p]!;
+      const [k, l] = pairs[q]!;
+      if (i === k || i === l || j === k || j === l) continue;
+      if (segmentsCross(centre(rects[i]!), centre(rects[j]!), centre(rects[k]!), centre(rects[l]!))) lines++;
+    }
+  }
+  return { boxes, lines };
+}
+
+/** Whether segments ab and cd cross at a point inside both. */
+function segmentsCross(a: Position, b: Position, c: Position, d: Position): boolean {
+  const side = (p: Position, q: Position, r: Position) => Math.sign((q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x));
+  return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
 }
 
 /** Whether the segment a→b passes over the rectangle (Liang–Barsky clipping). */
@@ -330,7 +352,7 @@ export function segmentMeetsRect(a: Position, b: Position, r: { x1: number; y1: 
 function boxOrders<T extends { id: string; w: number; h: number }>(sorted: T[], pairs: [number, number][], aspect: number, gap: number): T[][] {
   if (sorted.length <= 6) return permutations(sorted);
   if (sorted.length > 24) return [];
-  const cost = (order: T[]) => Math.min(...packings(order, aspect, gap, pairs).map((p) => p.crossings));
+  const cost = (order: T[]) => Math.min(...packings(order, aspect, gap, pairs).map((p) => p.crossings * 1000 + p.linesCrossed));
   let best = [...sorted];
   let bestCost = cost(best);
   for (let pass = 0; pass < 3 && bestCost > 0; pass++) {
