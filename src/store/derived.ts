@@ -188,8 +188,17 @@ export class DerivedTable {
   /** Every finding of a run of all rules (the table emptied first). */
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
+    const insert = (values: unknown[]) => this.sql.stmt(`INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES ${findingValues(values.length / FINDING_COLUMNS)}`).run(values);
+    const values: unknown[] = [];
+    for (const { row: f, scope } of rows) {
+      values.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+      if (values.length === ROW_BATCH * FINDING_COLUMNS) {
+        insert(values);
+        values.length = 0;
+      }
+    }
+    if (values.length) insert(values);
   }
 
   /** The findings made from posture-scanner results (those with an origin) replaced by `rows`. */
@@ -326,6 +335,8 @@ const ROW_BATCH = 64;
 const ROW_COLUMNS = 11;
 const rowValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)').join(', ');
 const ROW_BATCH_VALUES = rowValues(ROW_BATCH);
+const FINDING_COLUMNS = 10;
+const findingValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
 
 /** Evidence pieces as stored JSON compares them: the same pieces, the same text. */
 export function evidenceJson(evidence: readonly Evidence[] | undefined): string {
