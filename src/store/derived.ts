@@ -66,6 +66,9 @@ export class DerivedTable {
     private readonly changes: ChangeLog,
   ) {}
 
+  /** Inside writeAll: edge rows not inserted yet (ROW_COLUMNS values each), and the id the next one gets. */
+  private batch: { values: (string | number | null)[]; next: number } | undefined;
+
   private scopeNid(scope: string): number {
     return scope ? this.nids.nid(scope) : 0;
   }
@@ -79,9 +82,21 @@ export class DerivedTable {
 
   // --- writing everything (a run of every rule) --------------------------------------------------------------
 
-  /** Writes every derived edge of a run of all rules (after clearDerived). */
+  /**
+   * Writes every derived edge of a run of all rules (after clearDerived). Tens of thousands of rows: they and their
+   * evidence pieces go in by batches of rows per statement, numbered as SQLite would number them one by one.
+   */
   writeAll(rows: Iterable<DerivedRow>): void {
-    for (const row of rows) this.insertRow(row);
+    const next = ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0) + 1;
+    this.batch = { values: [], next };
+    try {
+      this.evidence.bulk(() => {
+        for (const row of rows) this.insertRow(row);
+        this.flushRows();
+      });
+    } finally {
+      this.batch = undefined;
+    }
   }
 
   /** Writes every rule's node claims of a run of all rules; returns the node ids to materialise. */
@@ -173,8 +188,17 @@ export class DerivedTable {
   /** Every finding of a run of all rules (the table emptied first). */
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
+    const insert = (values: unknown[]) => this.sql.stmt(`INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES ${findingValues(values.length / FINDING_COLUMNS)}`).run(values);
+    const values: unknown[] = [];
+    for (const { row: f, scope } of rows) {
+      values.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+      if (values.length === ROW_BATCH * FINDING_COLUMNS) {
+        insert(values);
+        values.length = 0;
+      }
+    }
+    if (values.length) insert(values);
   }
 
   /** The findings made from posture-scanner results (those with an origin) replaced by `rows`. */
@@ -232,14 +256,30 @@ export class DerivedTable {
     const refs = single ? this.evidence.refs(p.evidence!, owner.rule, scope) : null;
     const firstSeen = p.firstSeen ?? null;
     const lastSeen = p.lastSeen ?? null;
-    const id = this.sql
-      .stmt('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)')
-      .run(src, dst, code, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs, owner.rule, scope).lastInsertRowid as number;
+    const conditional = p.conditional ? 1 : 0;
+    let id: number;
+    if (this.batch) {
+      id = this.batch.next++;
+      this.batch.values.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
+      if (this.batch.values.length === ROW_BATCH * ROW_COLUMNS) this.flushRows();
+    } else {
+      id = this.sql
+        .stmt('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)')
+        .run(src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope).lastInsertRowid as number;
+    }
     this.changes.journal.edgeAdded(id, src, dst, code, Boolean(p.conditional), firstSeen, lastSeen, typeof p.accessLevel === 'string' ? p.accessLevel : null);
     if (parts.length > 1) {
       const ins = this.sql.stmt('INSERT INTO derived_parts (edge_id, rule, scope, props) VALUES (?, ?, ?, ?)');
       for (const part of parts) ins.run(id, part.rule, this.scopeNid(part.scope), JSON.stringify(part.props));
     }
+  }
+
+  private flushRows(): void {
+    const values = this.batch!.values;
+    if (!values.length) return;
+    const rows = values.length / ROW_COLUMNS;
+    this.sql.stmt(`INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES ${rows === ROW_BATCH ? ROW_BATCH_VALUES : rowValues(rows)}`).run(values);
+    values.length = 0;
   }
 
   /** The derived row with the same key as `edge`, with its owner and props (evidence expanded). */
@@ -289,6 +329,14 @@ export class DerivedTable {
     if (this.sql.stmt('DELETE FROM node_facts WHERE node_id = ? AND source_id = ?').run(id, DERIVED_SOURCE).changes) touched.add(id);
   }
 }
+
+/** Derived edge rows per INSERT in writeAll, and the values each row binds. */
+const ROW_BATCH = 64;
+const ROW_COLUMNS = 11;
+const rowValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+const ROW_BATCH_VALUES = rowValues(ROW_BATCH);
+const FINDING_COLUMNS = 10;
+const findingValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
 
 /** Evidence pieces as stored JSON compares them: the same pieces, the same text. */
 export function evidenceJson(evidence: readonly Evidence[] | undefined): string {

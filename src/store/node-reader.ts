@@ -30,9 +30,10 @@ export class NodeReader {
 
   *nodesOfKind(kind: NodeKind): IterableIterator<StoredNode> {
     // Rows as arrays: a derivation reads every pod of a cluster, and a column object per row costs a third of it.
-    const q = this.sql.stmt('SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true);
-    for (const [id, k, name, stub, boundary, handles, props, sources] of q.iterate(kind) as Iterable<[string, string, string, number, string | null, string, string, string]>) {
-      yield toNode({ id, kind: k, name, stub, boundary, handles, props, sources });
+    // The kind is the one asked for: not read back as a string per row.
+    const q = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true);
+    for (const [id, name, stub, boundary, handles, props, sources] of q.iterate(kind) as Iterable<[string, string, number, string | null, string, string, string]>) {
+      yield toNode({ id, kind, name, stub, boundary, handles, props, sources });
     }
   }
 

@@ -1,7 +1,7 @@
 // The context derivation rules read through (DeriveContext): the case's stored facts, what earlier rules derived in
 // this run, and where emissions go. One object serves a run over the whole case or over some scopes (boundaries),
 // rule after rule; it records what each rule emits, merged by edge key, with the scope each output belongs to.
-import type { EdgeFact, GraphFragment, NodeFact } from '../../model/fragment.js';
+import type { EdgeFact, EdgeProps, GraphFragment, NodeFact } from '../../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import { scopeOf } from '../../store/change-log.js';
 import { edgeKey, mergeParts, type DerivedPart } from '../../store/derived.js';
@@ -257,26 +257,37 @@ export class RunContext {
       return;
     }
     this.edges.set(key, { edge, parts: [part] });
-    // Views read through to the emitted edge, so evidence merged later is seen by later rules.
-    const view: DerivedOrStoredEdge = {
-      src: edge.from,
-      dst: edge.to,
-      kind: edge.kind,
-      get props() {
-        return edge.props ?? {};
-      },
-      get conditional() {
-        return Boolean(edge.props?.conditional);
-      },
-      derived: true,
-    };
-    for (const [index, k] of [[this.outIndex, edge.from], [this.inIndex, edge.to]] as const) {
-      const list = index.get(k);
-      if (list) list.push(view);
-      else index.set(k, [view]);
-    }
-    const list = this.byKind.get(edge.kind);
-    if (list) list.push(view);
-    else this.byKind.set(edge.kind, [view]);
+    const view = new EmittedView(edge);
+    push(this.outIndex, edge.from, view);
+    push(this.inIndex, edge.to, view);
+    push(this.byKind, edge.kind, view);
+  }
+}
+
+function push<K>(index: Map<K, DerivedOrStoredEdge[]>, key: K, view: DerivedOrStoredEdge): void {
+  const list = index.get(key);
+  if (list) list.push(view);
+  else index.set(key, [view]);
+}
+
+/**
+ * An emitted edge as later rules read it: through to the edge, so evidence merged later is seen. Getters on the
+ * class, not on each object: a run emits tens of thousands.
+ */
+class EmittedView implements DerivedOrStoredEdge {
+  readonly derived = true;
+  readonly src: string;
+  readonly dst: string;
+  readonly kind: EdgeKind;
+  constructor(private readonly edge: EdgeFact) {
+    this.src = edge.from;
+    this.dst = edge.to;
+    this.kind = edge.kind;
+  }
+  get props(): EdgeProps {
+    return this.edge.props ?? {};
+  }
+  get conditional(): boolean {
+    return Boolean(this.edge.props?.conditional);
   }
 }

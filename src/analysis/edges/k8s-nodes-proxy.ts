@@ -26,8 +26,8 @@ export const k8sNodesProxy: EdgeRule = {
             if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
             const nodeName = typeof r.node.props['nodeName'] === 'string' ? r.node.props['nodeName'] : undefined;
             if (g.names && (!nodeName || !g.names.includes(nodeName))) continue;
-            const make = () => ({ reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' });
-            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', make, evidence, action, runnerEvidence(r));
+            // The props inline, not in a named const: the test and bench loader wraps a named closure (once per pod) to keep its name.
+            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', () => ({ reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' }), evidence, action, runnerEvidence(r));
           }
         }
       }

@@ -15,15 +15,16 @@ interface Entry {
  * reaching thousands of targets costs one emit each, not a growing evidence array merged on every statement.
  */
 export class EdgeCollector {
-  // Keyed by kind+family, then from, then to: tens of thousands of lookups without building a key string each.
-  private readonly index = new Map<string, Map<string, Map<string, Entry>>>();
+  // Keyed by kind, family, from, then to: hundreds of thousands of lookups without building a key string each.
+  private readonly index = new Map<string, Map<string, Map<string, Map<string, Entry>>>>();
   /** Entries in the order they were first made (the order edges are emitted in). */
   private readonly entries: Entry[] = [];
 
   private entry(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps): Entry {
-    const group = `${kind}\n${family}`;
-    let byFrom = this.index.get(group);
-    if (!byFrom) this.index.set(group, (byFrom = new Map()));
+    let byFamily = this.index.get(kind);
+    if (!byFamily) this.index.set(kind, (byFamily = new Map()));
+    let byFrom = byFamily.get(family);
+    if (!byFrom) byFamily.set(family, (byFrom = new Map()));
     let byTo = byFrom.get(from);
     if (!byTo) byFrom.set(from, (byTo = new Map()));
     let found = byTo.get(to);

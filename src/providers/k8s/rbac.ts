@@ -65,6 +65,9 @@ export interface Binding {
   /** The RoleBinding's namespace; undefined = cluster-wide. */
   namespace?: string;
   location?: string;
+  /** Evidence of the binding, and of each of its rules' grants (filled by grantEvidence, once). */
+  evidence?: Evidence;
+  grantEvidence?: Map<RoleRule, Evidence[]>;
 }
 
 export interface Runner {
@@ -75,6 +78,8 @@ export interface Runner {
   running: boolean;
   namespace: string;
   at?: string;
+  /** Its evidence (filled by runnerEvidence, once). */
+  evidence?: Evidence;
 }
 
 export interface ClusterModel {
@@ -321,17 +326,22 @@ export function grants(model: RbacModel, req: Request): Grant[] {
   const out: Grant[] = [];
   const nameless = req.verb === 'create' && !req.subresource;
   for (const c of model.clusters.values()) {
-    // Which rules of which roles match: computed once per role, not per binding.
-    const matching = new Map<string, RoleRule[]>();
-    for (const b of c.bindings) {
+    // Which rules of which roles match: computed once per role, and only the bindings of roles with a match are
+    // visited (tens of thousands of bindings, a few dozen requests), in binding order.
+    const hits: number[] = [];
+    const matching = new Map<RoleInfo, RoleRule[]>();
+    for (const [role, indexes] of bindingsByRole(c)) {
+      const rules = role.rules.filter((rr) => ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length));
+      if (!rules.length) continue;
+      matching.set(role, rules);
+      for (const i of indexes) hits.push(i);
+    }
+    hits.sort((a, b) => a - b);
+    for (const i of hits) {
+      const b = c.bindings[i]!;
       if (req.clusterScoped && b.namespace !== undefined) continue;
       if (model.clusterAdmins.has(b.subject)) continue;
-      let rules = matching.get(b.role.id);
-      if (!rules) {
-        rules = b.role.rules.filter((rr) => ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length));
-        matching.set(b.role.id, rules);
-      }
-      for (const rr of rules) {
+      for (const rr of matching.get(b.role)!) {
         out.push({
           subject: b.subject,
           cluster: c,
@@ -346,6 +356,23 @@ export function grants(model: RbacModel, req: Request): Grant[] {
   }
   model.cache.set(key, out);
   return out;
+}
+
+const byRoleCache = new WeakMap<ClusterModel, Map<RoleInfo, number[]>>();
+
+/** A cluster's bindings (their indexes, in order) by the role they bind. */
+function bindingsByRole(c: ClusterModel): Map<RoleInfo, number[]> {
+  let byRole = byRoleCache.get(c);
+  if (!byRole) {
+    byRole = new Map();
+    c.bindings.forEach((b, i) => {
+      const list = byRole!.get(b.role);
+      if (list) list.push(i);
+      else byRole!.set(b.role, [i]);
+    });
+    byRoleCache.set(c, byRole);
+  }
+  return byRole;
 }
 
 /** The namespaces a grant covers among those given. */
@@ -363,17 +390,13 @@ export function scopeText(grant: Grant): string {
   return grant.namespace !== undefined ? `${names} in namespace ${grant.namespace}` : `${names} in every namespace`;
 }
 
-const evidenceCache = new WeakMap<Binding, Map<RoleRule, Evidence[]>>();
-const runnerCache = new WeakMap<Runner, Evidence>();
-const bindingCache = new WeakMap<Binding, Evidence>();
-
 /**
  * The binding and the rule that make a grant, as evidence. The same objects come back for the same binding and
- * rule, so edges reached several ways keep one copy.
+ * rule, so edges reached several ways keep one copy (kept on the binding: a cluster has tens of thousands, and a
+ * WeakMap of them costs every garbage collection).
  */
 export function grantEvidence(grant: Grant): Evidence[] {
-  let byRule = evidenceCache.get(grant.binding);
-  if (!byRule) evidenceCache.set(grant.binding, (byRule = new Map()));
+  const byRule = (grant.binding.grantEvidence ??= new Map());
   let out = byRule.get(grant.rule);
   if (!out) byRule.set(grant.rule, (out = buildGrantEvidence(grant)));
   return out;
@@ -391,15 +414,14 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
   const r = rr.rule;
   const ruleText = `verbs [${r.verbs.join(', ')}] on resources [${r.resources.join(', ')}] in apiGroups [${r.apiGroups.map((g) => (g === '' ? '""' : g)).join(', ')}]${r.resourceNames.length ? ` named [${r.resourceNames.join(', ')}]` : ''}`;
   // One binding object per binding, shared by its rules' evidence, so an edge made by two rules lists it once.
-  let bindingEvidence = bindingCache.get(b);
+  let bindingEvidence = b.evidence;
   if (!bindingEvidence) {
-    bindingEvidence = {
+    bindingEvidence = b.evidence = {
       type: 'binding',
       summary: `${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
       ...(b.location ? { location: b.location } : {}),
       data: { kind: b.kind, name: b.name, ...(b.namespace !== undefined ? { namespace: b.namespace } : {}), roleRef: { kind: role.kind, name: role.name } },
     };
-    bindingCache.set(b, bindingEvidence);
   }
   const out: Evidence[] = [
     bindingEvidence,
@@ -414,9 +436,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
 }
 
 export function runnerEvidence(r: Runner): Evidence {
-  let ev = runnerCache.get(r);
-  if (!ev) runnerCache.set(r, (ev = buildRunnerEvidence(r)));
-  return ev;
+  return (r.evidence ??= buildRunnerEvidence(r));
 }
 
 function buildRunnerEvidence(r: Runner): Evidence {
