@@ -58,6 +58,18 @@ export default tseslint.config(
     },
   },
   {
+    // A page function that returns a Cytoscape call made for chaining (cy.fit(), ele.addClass(…)) hands the Core or a
+    // collection to Playwright, which serializes its whole object graph: gigabytes on a big drawing (it crashed the
+    // renderer bench's page). Write the call as a statement in a block body.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name=/^(evaluate|waitForFunction)$/] > ArrowFunctionExpression[body.type='CallExpression'][body.callee.property.name=/^(fit|center|viewport|reset|resize|animate|batch|add|remove|addClass|removeClass|toggleClass|select|unselect|layout|run|mount|destroy|panBy|zoom|pan)$/][body.arguments.length>0], CallExpression[callee.property.name=/^(evaluate|waitForFunction)$/] > ArrowFunctionExpression[body.type='CallExpression'][body.callee.property.name=/^(fit|center|reset|resize|batch|unselect|run|destroy)$/]",
+        message: 'This page function returns what a chaining Cytoscape call returns (the Core or a collection): Playwright would serialize it whole. Use a block body.',
+      }],
+    },
+  },
+  {
     files: ['electron/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
