@@ -64,6 +64,7 @@ export const awsNamedResourceAccess: EdgeRule = {
   derive(ctx) {
     const model = awsModel(ctx);
     let index: Naming | undefined;
+    const touching = new Map<Principal, Map<string, Statement[]>>();
     for (const kind of KINDS) {
       for (const node of ctx.nodesOfKind(kind)) {
         const arn = arnOf(node);
@@ -74,11 +75,18 @@ export const awsNamedResourceAccess: EdgeRule = {
         if (!levels.length) continue;
         index ??= namingIndex(model);
         const candidates = new Set<Principal>(index.literal.get(arn) ?? []);
-        for (const { pattern, p } of index.patterns.get(service) ?? []) if (resourcePatternMatches(pattern, arn, p.vars) === true) candidates.add(p);
+        // One pattern is held by every principal its policy reaches: matched once per resource (variables are
+        // substituted already), its holders added in the order they were listed.
+        const matched = new Map<string, boolean>();
+        for (const { pattern, p } of index.patterns.get(service) ?? []) {
+          let hit = matched.get(pattern);
+          if (hit === undefined) matched.set(pattern, (hit = resourcePatternMatches(pattern, arn, p.vars) === true));
+          if (hit) candidates.add(p);
+        }
         const prop = POLICY_PROP[kind];
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
-        for (const p of candidates) access(ctx, model, node, arn, policy, p, levels);
+        for (const p of candidates) access(ctx, model, node, arn, policy, p, levels, allowsOn(touching, p, service));
       }
     }
   },
@@ -103,11 +111,10 @@ function levelsOf(service: string, types: string[]): { level: AccessLevel; actio
 const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
-function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[]): void {
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
-  const service = arn.split(':')[2]!;
   const relevant = [
-    ...p.identity.filter((s) => s.effect === 'Allow' && touches(s, service) && coversArn(s, arn, p)),
+    ...allows.filter((s) => coversArn(s, arn, p)),
     ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
   ];
   if (!relevant.length) return;
@@ -144,6 +151,15 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
       { accessLevel: best.level, actions: best.actions },
     ),
   });
+}
+
+/** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
+function allowsOn(memo: Map<Principal, Map<string, Statement[]>>, p: Principal, service: string): Statement[] {
+  let byService = memo.get(p);
+  if (!byService) memo.set(p, (byService = new Map()));
+  let list = byService.get(service);
+  if (!list) byService.set(service, (list = p.identity.filter((s) => s.effect === 'Allow' && touches(s, service))));
+  return list;
 }
 
 /** Whether an allow statement can name an action of the service at all (before any resource is tested). */

@@ -95,6 +95,15 @@ export function resourceTypesOf(service: string): ResourceTypeInfo[] {
 
 /** The resource types an ARN is of (several when formats overlap); [] when the catalogue has none matching. */
 export function resourceTypesOfArn(arn: string): string[] {
-  const service = arn.split(':')[2] ?? '';
-  return resourceTypesOf(service).filter((t) => t.arn.test(arn)).map((t) => t.name);
+  // Asked for every ARN a policy names and again for each resource node; a service has up to ~60 formats.
+  let types = typesOfArn.get(arn);
+  if (!types) {
+    const service = arn.split(':')[2] ?? '';
+    types = resourceTypesOf(service).filter((t) => t.arn.test(arn)).map((t) => t.name);
+    if (typesOfArn.size >= TYPES_KEPT) typesOfArn.clear();
+    typesOfArn.set(arn, types);
+  }
+  return types;
 }
+const typesOfArn = new Map<string, string[]>();
+const TYPES_KEPT = 50_000;
