@@ -401,6 +401,45 @@ function buildContext(p: Principal, extra?: Record<string, string[] | null>): Re
   return { values, principalTags: p.tags, asOf: p.asOf };
 }
 
+/** The lower-cased service of an action ('s3' of 's3:GetObject'; the whole action when it has no ':'). */
+function serviceOf(action: string): string {
+  let svc = services.get(action);
+  if (svc === undefined) {
+    const i = action.indexOf(':');
+    svc = (i === -1 ? action : action.slice(0, i)).toLowerCase();
+    if (services.size >= SERVICES_KEPT) services.clear();
+    services.set(action, svc);
+  }
+  return svc;
+}
+const services = new Map<string, string>();
+const SERVICES_KEPT = 50_000;
+
+/**
+ * Whether a statement can cover some action of the service: a NotAction, or an action pattern whose part before
+ * the first ':' is the service or has a wildcard (a part without one must equal the action's service to match).
+ */
+function mayCoverService(s: Statement, svc: string): boolean {
+  if (s.notAction) return true;
+  for (const a of s.actions) {
+    const i = a.indexOf(':');
+    const part = i === -1 ? a : a.slice(0, i);
+    if (part === svc || part.includes('*') || part.includes('?')) return true;
+  }
+  return false;
+}
+
+/** The statements of a list that can cover an action of the service, in their order: cut once per list and service. */
+function forService(statements: readonly Statement[], svc: string): readonly Statement[] {
+  let memo = serviceCuts.get(statements);
+  if (!memo) serviceCuts.set(statements, (memo = new Map()));
+  let cut = memo.get(svc);
+  if (!cut) memo.set(svc, (cut = statements.length ? statements.filter((s) => mayCoverService(s, svc)) : NONE));
+  return cut;
+}
+const NONE: readonly Statement[] = [];
+const serviceCuts = new WeakMap<readonly Statement[], Map<string, readonly Statement[]>>();
+
 interface Match {
   statement: Statement;
   unknown: string[];
@@ -415,7 +454,8 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
     if (r === false) continue;
     const c = evaluateCondition(s.condition, ctx, effect);
     if (c.result === 'false') continue;
-    const unknown = [...c.unknown, ...(r === 'unknown' ? [`the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : [])];
+    // Read only, never changed: the condition's own list unless the resource adds a clause.
+    const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
     out.push({ statement: s, unknown });
   }
   return out;
@@ -443,18 +483,23 @@ function allowFrom(statements: readonly Statement[], action: string, resource: s
 function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts: EvaluateOptions = {}): Decision {
   const ctx = requestContext(p, extra);
   const scpLayers = model.scps.get(p.account) ?? [];
-  const boundary = Array.isArray(p.boundary) ? p.boundary : [];
+  const svc = serviceOf(action);
+  // Only the statements that can name an action of this service are walked (the same answers: the others
+  // cannot cover the action), each list cut once per service and shared by every call after.
+  const identity = forService(p.identity, svc);
+  const boundary = Array.isArray(p.boundary) ? forService(p.boundary, svc) : NONE;
   const conditions: string[] = [];
   const evidence: Evidence[] = [];
 
-  for (const set of [p.identity, boundary, ...scpLayers.map((l) => l.statements)]) {
+  for (let i = -2; i < scpLayers.length; i++) {
+    const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
     for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
       conditions.push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
       evidence.push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
-  const allow = allowFrom(p.identity, action, resource, ctx, p.vars);
+  const allow = allowFrom(identity, action, resource, ctx, p.vars);
   if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
     evidence.unshift(statementEvidence(allow.statement));
@@ -466,13 +511,13 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
   if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
   else if (checkBoundary && Array.isArray(p.boundary)) {
-    const b = allowFrom(p.boundary, action, resource, ctx, p.vars);
+    const b = allowFrom(boundary, action, resource, ctx, p.vars);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));
     conditions.push(...b.unknown);
   }
   for (const layer of scpLayers) {
-    const s = allowFrom(layer.statements, action, resource, ctx, p.vars);
+    const s = allowFrom(forService(layer.statements, svc), action, resource, ctx, p.vars);
     if (!s) return { verdict: 'denied', conditions: [], evidence: [{ type: 'scp-statement', summary: `no SCP attached at the ${layer.label} level allows ${action} for account ${p.account}`, location: layer.label }] };
     evidence.push(statementEvidence(s.statement));
     conditions.push(...s.unknown);
