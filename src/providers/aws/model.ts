@@ -203,6 +203,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
       }
     }
   }
+  const order = new Map(principals.map((p, i) => [p, i]));
   const actionIndex = new Map<string, Principal[]>();
   const principalsFor = (action: string): Principal[] => {
     const key = action.toLowerCase();
@@ -214,18 +215,12 @@ function buildModel(ctx: DeriveContext): AwsModel {
       for (const bucket of [statementsByService.get(svc), statementsByService.get('*')]) {
         for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of holders.get(s)!) covering.add(p);
       }
-      // In the order of the service index (the principals of svc, then those of wildcard services), as before.
-      list = [];
-      if (covering.size) {
-        const seen = new Set<Principal>();
-        for (const bucket of [byService.get(svc), byService.get('*')]) {
-          for (const p of bucket ?? []) {
-            if (seen.has(p)) continue;
-            seen.add(p);
-            if (covering.has(p)) list.push(p);
-          }
-        }
-      }
+      // In the order of the service index, as before: the principals of svc, then those only of wildcard services,
+      // each in the model's order (the order the index was filled in). Sorting the few covering principals costs
+      // less than walking the index, which holds every principal with any statement of the service.
+      const ofService = byService.get(svc);
+      const rank = (p: Principal) => (ofService?.has(p) ? 0 : principals.length) + order.get(p)!;
+      list = [...covering].sort((a, b) => rank(a) - rank(b));
       actionIndex.set(key, list);
     }
     return list;
@@ -461,7 +456,20 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
   return out;
 }
 
+/**
+ * The evidence piece citing a statement. Without a note it depends on the statement alone: built once and shared
+ * (frozen) by every decision and edge citing it — thousands for a managed policy attached widely — which also lets
+ * the evidence table recognise it by identity instead of serialising it again.
+ */
 export function statementEvidence(s: Statement, note?: string): Evidence {
+  if (note !== undefined) return buildEvidence(s, note);
+  let ev = evidenceMemo.get(s);
+  if (!ev) evidenceMemo.set(s, (ev = Object.freeze(buildEvidence(s))));
+  return ev;
+}
+const evidenceMemo = new WeakMap<Statement, Evidence>();
+
+function buildEvidence(s: Statement, note?: string): Evidence {
   const what = s.notAction ? `every action except ${s.actionsAsWritten.join(', ')}` : s.actionsAsWritten.join(', ');
   const on = s.resources ? `${s.notResource ? 'every resource except ' : ''}${s.resources.join(', ')}` : '';
   const cond = s.condition ? ` when ${Object.entries(s.condition).flatMap(([op, ks]) => Object.entries(ks).map(([k, v]) => `${op} ${k} ${JSON.stringify(v.length === 1 ? v[0] : v)}`)).join(' and ')}` : '';
