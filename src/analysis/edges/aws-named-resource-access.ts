@@ -7,7 +7,7 @@ import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, resourceTypesOfArn, type ActionInfo } from '../../providers/aws/catalog.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import { accountOf, arnOf } from '../../providers/aws/inventory.js';
-import { awsModel, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { awsModel, statementsForService, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { resourcePatternMatches, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { principalNaming } from '../../providers/aws/principal-match.js';
 import { decideOnResource, resourcePolicyOf } from '../../providers/aws/resource-decision.js';
@@ -158,19 +158,15 @@ function allowsOn(memo: Map<Principal, Map<string, Statement[]>>, p: Principal, 
   let byService = memo.get(p);
   if (!byService) memo.set(p, (byService = new Map()));
   let list = byService.get(service);
-  if (!list) byService.set(service, (list = p.identity.filter((s) => s.effect === 'Allow' && touches(s, service))));
+  // From the statements the model already cut for the service (a superset of those touching it), not every statement.
+  if (!list) byService.set(service, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
   return list;
 }
 
 /** Whether an allow statement can name an action of the service at all (before any resource is tested). */
 function touches(s: Statement, service: string): boolean {
-  let memo = touchMemo.get(s);
-  if (!memo) touchMemo.set(s, (memo = new Map()));
-  let v = memo.get(service);
-  if (v === undefined) memo.set(service, (v = s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a))));
-  return v;
+  return s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a));
 }
-const touchMemo = new WeakMap<Statement, Map<string, boolean>>();
 
 /** Resource match for one ARN without remembering it (each resource is asked about once per principal). */
 function coversArn(s: Statement, arn: string, p: Principal): boolean {

@@ -425,6 +425,10 @@ function mayCoverService(s: Statement, svc: string): boolean {
 }
 
 /** The statements of a list that can cover an action of the service, in their order: cut once per list and service. */
+export function statementsForService(statements: readonly Statement[], service: string): readonly Statement[] {
+  return forService(statements, service.toLowerCase());
+}
+
 function forService(statements: readonly Statement[], svc: string): readonly Statement[] {
   let memo = serviceCuts.get(statements);
   if (!memo) serviceCuts.set(statements, (memo = new Map()));
