@@ -64,7 +64,7 @@ export const awsNamedResourceAccess: EdgeRule = {
   derive(ctx) {
     const model = awsModel(ctx);
     let index: Naming | undefined;
-    const touching = new Map<Principal, Map<string, Statement[]>>();
+    const touching = new Map<Principal, Map<string, readonly Statement[]>>();
     for (const kind of KINDS) {
       for (const node of ctx.nodesOfKind(kind)) {
         const arn = arnOf(node);
@@ -86,7 +86,8 @@ export const awsNamedResourceAccess: EdgeRule = {
         const prop = POLICY_PROP[kind];
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
-        for (const p of candidates) access(ctx, model, node, arn, policy, p, levels, allowsOn(touching, p, service));
+        const account = accountOf(node);
+        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(touching, p, service));
       }
     }
   },
@@ -111,14 +112,13 @@ function levelsOf(service: string, types: string[]): { level: AccessLevel; actio
 const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
-function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: Statement[]): void {
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
   const relevant = [
     ...allows.filter((s) => coversArn(s, arn, p)),
     ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
   ];
   if (!relevant.length) return;
-  const account = accountOf(node);
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
@@ -154,7 +154,7 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
 }
 
 /** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
-function allowsOn(memo: Map<Principal, Map<string, Statement[]>>, p: Principal, service: string): Statement[] {
+function allowsOn(memo: Map<Principal, Map<string, readonly Statement[]>>, p: Principal, service: string): readonly Statement[] {
   let byService = memo.get(p);
   if (!byService) memo.set(p, (byService = new Map()));
   let list = byService.get(service);
