@@ -268,7 +268,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
 /** The ARNs P's allow statements for the action name literally, or 'any' when a pattern is wider. */
 function literalResources(p: Principal, action: string): Set<string> | 'any' {
   const literal = new Set<string>();
-  for (const st of p.identity) {
+  for (const st of forService(p.identity, serviceOf(action))) {
     if (st.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
     if (!st.resources || st.notResource) return 'any';
     for (const pattern of st.resources) {

@@ -6,7 +6,7 @@ import type { NodeKind } from '../../model/kinds.js';
 import { isAdmin } from './admin.js';
 import { AWS_EMIT_READS, edgeProps, kindWord } from './emit.js';
 import { accountOf, arnOf, inventoryOf, isInventoried, type InventoriedResource } from './inventory.js';
-import { AWS_MODEL_READS, allOf, awsModel, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from './model.js';
+import { AWS_MODEL_READS, allOf, awsModel, statementEvidence, statementsForService, substitute, type AwsModel, type Decision, type Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, type Statement } from './policy.js';
 import { decideOnResource, resourcePolicyOf } from './resource-decision.js';
 import { trustedServices, trustOf, trustsService } from './trust.js';
@@ -89,7 +89,8 @@ function namedResources(p: Principal, action: string, arn: RegExp): { named: str
   const named = new Set<string>();
   const accounts = new Set<string>();
   let any = false;
-  for (const s of p.identity) {
+  // Only the statements that can name an action of its service (the model's cut), in their order.
+  for (const s of statementsForService(p.identity, action.split(':')[0] ?? '')) {
     if (s.effect !== 'Allow' || !statementCoversAction(s, action)) continue;
     if (!s.resources || s.notResource) {
       any = true;
@@ -129,7 +130,7 @@ export function deriveServiceTechniques(ctx: DeriveContext, techniques: readonly
     if (!targets.length && !inventoryTied) continue;
     const first = t.passRole ? model.principalsFor('iam:PassRole') : model.principalsFor(t.actions[0]!);
     const candidates = t.actions.reduce<Principal[]>((acc, a) => {
-      const set = new Set(model.principalsFor(a));
+      const set = principalSet(model.principalsFor(a));
       return acc.filter((p) => set.has(p));
     }, first);
     // The roles it may reach, by id: the same for every candidate (built once per technique, not per principal).
@@ -142,6 +143,14 @@ export function deriveServiceTechniques(ctx: DeriveContext, techniques: readonly
     }
   }
 }
+
+/** principalsFor's answer as a set, made once per answer (the model keeps each): techniques share their actions. */
+function principalSet(list: Principal[]): ReadonlySet<Principal> {
+  let set = principalSets.get(list);
+  if (!set) principalSets.set(list, (set = new Set(list)));
+  return set;
+}
+const principalSets = new WeakMap<Principal[], Set<Principal>>();
 
 /** Actions that name a new resource (the caller picks it): one decision each, on "any". */
 function freeSteps(model: AwsModel, p: Principal, t: ServiceTechnique): Decision[] | undefined {
