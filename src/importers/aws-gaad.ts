@@ -415,7 +415,11 @@ function ownerOf(tags: Record<string, string> | undefined): string | undefined {
 /** Drops undefined members so props stay JSON. */
 function clean(o: Record<string, Json | Record<string, string> | undefined>): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v as Json;
+  // for…in, not Object.entries: the same keys in the same order, without an array of pairs per entity.
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v as Json;
+  }
   return out;
 }
 

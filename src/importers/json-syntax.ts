@@ -86,23 +86,69 @@ export function placeIn(text: string, offset: number, start: { line: number; col
 }
 
 /**
- * JSON.parse with the limits: nesting deeper than allowed is refused first, and a syntax error becomes an
+ * Whether a parsed value nests containers deeper than `max` (the root container is level 1), without recursion.
+ * For text JSON.parse accepted this answers what tooDeepAt would, but walks the values instead of every character:
+ * a 20 MB export has a few hundred thousand containers and twenty million characters, most of them inside strings.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length) {
+    const v = stack.pop()!;
+    const d = depths.pop()!;
+    if (d > max) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === 'object') {
+          stack.push(c);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        const c: unknown = (v as Record<string, unknown>)[k];
+        if (c !== null && typeof c === 'object') {
+          stack.push(c);
+          depths.push(d + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** JSON.parse refusing nesting deeper than `max`; undefined when the text is not valid JSON (the caller says why). */
+function parseWithinDepth(text: string, max: number): { value: unknown } | { deepAt: number } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    // Nesting first, as before: what is wrong is said only of text within the limit (jsonSyntaxError recurses).
+    const deep = tooDeepAt(text, max);
+    return deep === -1 ? undefined : { deepAt: deep };
+  }
+  // Parsed: the depth is checked on the value (the character scan runs only to find the place of a refusal).
+  if (nestedDeeperThan(value, max)) return { deepAt: Math.max(0, tooDeepAt(text, max)) };
+  return { value };
+}
+
+/**
+ * JSON.parse with the limits: nesting deeper than allowed is refused with its place, and a syntax error becomes an
  * ImportError naming line and column. `start` is where the text begins in its file (a line of JSON-lines, a record).
  */
 export function parseJsonText(fileName: string, text: string, limits: Pick<InputLimits, 'maxDepth'> = DEFAULT_LIMITS, start?: { line: number; column: number }): unknown {
-  const deep = tooDeepAt(text, limits.maxDepth);
-  if (deep !== -1) throw new ImportError(fileName, `invalid JSON: nested deeper than ${limits.maxDepth} levels`, placeIn(text, deep, start));
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    const { detail, offset } = jsonSyntaxError(text);
-    // A complete value followed by another: JSON-lines or appended documents, which a one-document format is not.
-    if (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected'] && /^\s*[{[]/.test(text.slice(offset))) {
-      throw new SeveralJsonValuesError(fileName, placeIn(text, offset));
-    }
-    const whole = !start && detail.startsWith('the text ends') ? 'the file ends in the middle of a value (truncated?)' : detail;
-    throw new ImportError(fileName, `invalid JSON: ${whole}`, placeIn(text, offset, start));
+  const parsed = parseWithinDepth(text, limits.maxDepth);
+  if (parsed && 'value' in parsed) return parsed.value;
+  if (parsed) throw new ImportError(fileName, `invalid JSON: nested deeper than ${limits.maxDepth} levels`, placeIn(text, parsed.deepAt, start));
+  const { detail, offset } = jsonSyntaxError(text);
+  // A complete value followed by another: JSON-lines or appended documents, which a one-document format is not.
+  if (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected'] && /^\s*[{[]/.test(text.slice(offset))) {
+    throw new SeveralJsonValuesError(fileName, placeIn(text, offset));
   }
+  const whole = !start && detail.startsWith('the text ends') ? 'the file ends in the middle of a value (truncated?)' : detail;
+  throw new ImportError(fileName, `invalid JSON: ${whole}`, placeIn(text, offset, start));
 }
 
 /**
@@ -110,12 +156,9 @@ export function parseJsonText(fileName: string, text: string, limits: Pick<Input
  * what is wrong with it in words and where (a character offset into the value), never the engine's message.
  */
 export function parseEmbeddedJson(text: string, maxDepth: number = DEFAULT_LIMITS.maxDepth): { value: unknown } | { error: string } {
-  const deep = tooDeepAt(text, maxDepth);
-  if (deep !== -1) return { error: `nested deeper than ${maxDepth} levels (character ${deep + 1})` };
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    const { detail, offset } = jsonSyntaxError(text);
-    return { error: `${detail} (character ${offset + 1})` };
-  }
+  const parsed = parseWithinDepth(text, maxDepth);
+  if (parsed && 'value' in parsed) return parsed;
+  if (parsed) return { error: `nested deeper than ${maxDepth} levels (character ${parsed.deepAt + 1})` };
+  const { detail, offset } = jsonSyntaxError(text);
+  return { error: `${detail} (character ${offset + 1})` };
 }

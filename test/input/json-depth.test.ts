@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tooDeepAt } from '../../src/importers/json-syntax.js';
+import { nestedDeeperThan, parseEmbeddedJson, parseJsonText, tooDeepAt } from '../../src/importers/json-syntax.js';
 
 /** The nesting of a parsed value, walked without the code under test (containers count one level each). */
 function depthOf(value: unknown): number {
@@ -39,3 +39,27 @@ describe('tooDeepAt: the nesting check before JSON.parse', () => {
     expect(tooDeepAt('{"a": "open\\\n[[[[', 3)).toBe(15);
   });
 });
+
+describe('nestedDeeperThan: the nesting check after JSON.parse', () => {
+  it('agrees with the depth of the value for any JSON value', () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(json, fc.integer({ min: 0, max: 6 }), (value, max) => {
+        expect(nestedDeeperThan(value, max)).toBe(depthOf(value) > max);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('valid JSON too deep is still refused with the place of the bracket that passes the limit', () => {
+    const text = `{"a": ${'['.repeat(250)}1${']'.repeat(250)}}`;
+    expect(() => parseJsonText('deep.json', text)).toThrow('deep.json (line 1, column 206): invalid JSON: nested deeper than 200 levels');
+    expect(parseEmbeddedJson(text)).toEqual({ error: 'nested deeper than 200 levels (character 206)' });
+    // A hundred thousand levels, closed: JSON.parse may accept it; it must be refused all the same, not walked recursively.
+    const huge = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(parseEmbeddedJson(huge)).toEqual({ error: 'nested deeper than 200 levels (character 201)' });
+  });
+});
+

@@ -7,7 +7,7 @@ import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf, resourceTypesOfArn, type ActionInfo } from '../../providers/aws/catalog.js';
 import { edgeProps, kindWord } from '../../providers/aws/emit.js';
 import { accountOf, arnOf } from '../../providers/aws/inventory.js';
-import { awsModel, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
+import { awsModel, statementsForService, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { resourcePatternMatches, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { principalNaming } from '../../providers/aws/principal-match.js';
 import { decideOnResource, resourcePolicyOf } from '../../providers/aws/resource-decision.js';
@@ -64,6 +64,7 @@ export const awsNamedResourceAccess: EdgeRule = {
   derive(ctx) {
     const model = awsModel(ctx);
     let index: Naming | undefined;
+    const touching = new Map<Principal, Map<string, readonly Statement[]>>();
     for (const kind of KINDS) {
       for (const node of ctx.nodesOfKind(kind)) {
         const arn = arnOf(node);
@@ -74,11 +75,19 @@ export const awsNamedResourceAccess: EdgeRule = {
         if (!levels.length) continue;
         index ??= namingIndex(model);
         const candidates = new Set<Principal>(index.literal.get(arn) ?? []);
-        for (const { pattern, p } of index.patterns.get(service) ?? []) if (resourcePatternMatches(pattern, arn, p.vars) === true) candidates.add(p);
+        // One pattern is held by every principal its policy reaches: matched once per resource (variables are
+        // substituted already), its holders added in the order they were listed.
+        const matched = new Map<string, boolean>();
+        for (const { pattern, p } of index.patterns.get(service) ?? []) {
+          let hit = matched.get(pattern);
+          if (hit === undefined) matched.set(pattern, (hit = resourcePatternMatches(pattern, arn, p.vars) === true));
+          if (hit) candidates.add(p);
+        }
         const prop = POLICY_PROP[kind];
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
-        for (const p of candidates) access(ctx, model, node, arn, policy, p, levels);
+        const account = accountOf(node);
+        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(touching, p, service));
       }
     }
   },
@@ -103,15 +112,13 @@ function levelsOf(service: string, types: string[]): { level: AccessLevel; actio
 const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
-function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[]): void {
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
-  const service = arn.split(':')[2]!;
   const relevant = [
-    ...p.identity.filter((s) => s.effect === 'Allow' && touches(s, service) && coversArn(s, arn, p)),
+    ...allows.filter((s) => coversArn(s, arn, p)),
     ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
   ];
   if (!relevant.length) return;
-  const account = accountOf(node);
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
@@ -146,15 +153,20 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
   });
 }
 
+/** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
+function allowsOn(memo: Map<Principal, Map<string, readonly Statement[]>>, p: Principal, service: string): readonly Statement[] {
+  let byService = memo.get(p);
+  if (!byService) memo.set(p, (byService = new Map()));
+  let list = byService.get(service);
+  // From the statements the model already cut for the service (a superset of those touching it), not every statement.
+  if (!list) byService.set(service, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
+  return list;
+}
+
 /** Whether an allow statement can name an action of the service at all (before any resource is tested). */
 function touches(s: Statement, service: string): boolean {
-  let memo = touchMemo.get(s);
-  if (!memo) touchMemo.set(s, (memo = new Map()));
-  let v = memo.get(service);
-  if (v === undefined) memo.set(service, (v = s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a))));
-  return v;
+  return s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a));
 }
-const touchMemo = new WeakMap<Statement, Map<string, boolean>>();
 
 /** Resource match for one ARN without remembering it (each resource is asked about once per principal). */
 function coversArn(s: Statement, arn: string, p: Principal): boolean {

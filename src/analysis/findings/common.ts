@@ -20,6 +20,7 @@ export const WORKLOAD_IDENTITY_KINDS: readonly NodeKind[] = ['aws_user', 'aws_ro
 
 /** Membership edges the finding rules follow: into the groups of cloud providers and clusters (not OpenGraph groups, which hold no derived rights). */
 export const MEMBERS_OF_RULED_GROUPS: NonNullable<RuleReads['edgeEnds']> = { MEMBER_OF: { to: ['aws_group', 'gcp_group', 'azure_group', 'k8s_group'] } };
+const RULED_GROUP_KINDS: ReadonlySet<NodeKind> = new Set(MEMBERS_OF_RULED_GROUPS['MEMBER_OF']!.to);
 
 export function* nodesOf(ctx: FindingContext, kinds: readonly NodeKind[]): Iterable<StoredNode> {
   for (const k of kinds) for (const n of ctx.nodesOfKind(k)) if (!n.stub) yield n;
@@ -127,14 +128,21 @@ export function effectiveEdges(ctx: FindingContext, kinds: readonly EdgeKind[]):
       }
     }
     const out = new Map<string, DerivedOrStoredEdge[]>([...own].map(([id, list]) => [id, [...list]]));
+    // Only groups of the kinds the rules follow have members (MEMBERS_OF_RULED_GROUPS): most holders are users,
+    // roles and service accounts, and asking each of them for members was a query per identity.
+    const isGroup = (id: string) => {
+      const kind = ctx.node(id)?.kind;
+      return kind !== undefined && RULED_GROUP_KINDS.has(kind);
+    };
     for (const [holder, list] of own) {
+      if (!isGroup(holder)) continue;
       const seen = new Set<string>([holder]);
       const members = [holder];
       while (members.length) {
         for (const m of membersOf(ctx, members.pop()!)) {
           if (seen.has(m)) continue;
           seen.add(m);
-          members.push(m);
+          if (isGroup(m)) members.push(m);
           const mine = out.get(m);
           if (mine) mine.push(...list);
           else out.set(m, [...list]);

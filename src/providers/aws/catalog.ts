@@ -67,6 +67,8 @@ export interface ResourceTypeInfo {
   name: string;
   /** The type's ARN format as a regular expression. */
   arn: RegExp;
+  /** The literal text its resource part (after the fifth ':') starts with; '' when none. */
+  prefix: string;
 }
 
 const resourceTypes = new Map<string, ResourceTypeInfo[]>();
@@ -85,7 +87,11 @@ export function resourceTypesOf(service: string): ResourceTypeInfo[] {
         const parts = info.arn.split(/(\$\{[^}]+\})/);
         const last = parts.length - (parts[parts.length - 1] === '' ? 2 : 1);
         const source = parts.map((part, i) => (part.startsWith('${') ? (i === last ? '.+' : '[^:/]*') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-        list.push({ name: info.key, arn: new RegExp(`^${source}$`) });
+        // The literal start of the resource part (after the fifth ':'), which any ARN of the type begins with:
+        // checked before the expression (a service has up to ~60 types, and most ARNs are of none or one).
+        const resource = info.arn.split(':').slice(5).join(':');
+        const prefix = resource.includes('${') ? resource.slice(0, resource.indexOf('${')) : resource;
+        list.push({ name: info.key, arn: new RegExp(`^${source}$`), prefix });
       }
     }
     resourceTypes.set(key, list);
@@ -95,6 +101,16 @@ export function resourceTypesOf(service: string): ResourceTypeInfo[] {
 
 /** The resource types an ARN is of (several when formats overlap); [] when the catalogue has none matching. */
 export function resourceTypesOfArn(arn: string): string[] {
-  const service = arn.split(':')[2] ?? '';
-  return resourceTypesOf(service).filter((t) => t.arn.test(arn)).map((t) => t.name);
+  // Asked for every ARN a policy names and again for each resource node; a service has up to ~60 formats.
+  let types = typesOfArn.get(arn);
+  if (!types) {
+    const parts = arn.split(':');
+    const rest = parts.slice(5).join(':');
+    types = resourceTypesOf(parts[2] ?? '').filter((t) => rest.startsWith(t.prefix) && t.arn.test(arn)).map((t) => t.name);
+    if (typesOfArn.size >= TYPES_KEPT) typesOfArn.clear();
+    typesOfArn.set(arn, types);
+  }
+  return types;
 }
+const typesOfArn = new Map<string, string[]>();
+const TYPES_KEPT = 50_000;

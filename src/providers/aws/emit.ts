@@ -20,6 +20,13 @@ export function edgeProps(reason: string, technique: string, evidence: Evidence[
 }
 
 function dedupe(evidence: Evidence[]): Evidence[] {
+  // An edge cites a handful of pieces: compared pairwise (the same object, or the same place and summary) instead of
+  // a key string built per piece per edge.
+  if (evidence.length <= 16) {
+    const out: Evidence[] = [];
+    for (const e of evidence) if (!out.some((k) => k === e || ((k.location ?? '') === (e.location ?? '') && k.summary === e.summary))) out.push(e);
+    return out;
+  }
   const seen = new Set<string>();
   return evidence.filter((e) => {
     const key = `${e.location ?? ''}\n${e.summary}`;

@@ -203,6 +203,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
       }
     }
   }
+  const order = new Map(principals.map((p, i) => [p, i]));
   const actionIndex = new Map<string, Principal[]>();
   const principalsFor = (action: string): Principal[] => {
     const key = action.toLowerCase();
@@ -214,18 +215,12 @@ function buildModel(ctx: DeriveContext): AwsModel {
       for (const bucket of [statementsByService.get(svc), statementsByService.get('*')]) {
         for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of holders.get(s)!) covering.add(p);
       }
-      // In the order of the service index (the principals of svc, then those of wildcard services), as before.
-      list = [];
-      if (covering.size) {
-        const seen = new Set<Principal>();
-        for (const bucket of [byService.get(svc), byService.get('*')]) {
-          for (const p of bucket ?? []) {
-            if (seen.has(p)) continue;
-            seen.add(p);
-            if (covering.has(p)) list.push(p);
-          }
-        }
-      }
+      // In the order of the service index, as before: the principals of svc, then those only of wildcard services,
+      // each in the model's order (the order the index was filled in). Sorting the few covering principals costs
+      // less than walking the index, which holds every principal with any statement of the service.
+      const ofService = byService.get(svc);
+      const rank = (p: Principal) => (ofService?.has(p) ? 0 : principals.length) + order.get(p)!;
+      list = [...covering].sort((a, b) => rank(a) - rank(b));
       actionIndex.set(key, list);
     }
     return list;
@@ -273,7 +268,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
 /** The ARNs P's allow statements for the action name literally, or 'any' when a pattern is wider. */
 function literalResources(p: Principal, action: string): Set<string> | 'any' {
   const literal = new Set<string>();
-  for (const st of p.identity) {
+  for (const st of forService(p.identity, serviceOf(action))) {
     if (st.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
     if (!st.resources || st.notResource) return 'any';
     for (const pattern of st.resources) {
@@ -401,6 +396,49 @@ function buildContext(p: Principal, extra?: Record<string, string[] | null>): Re
   return { values, principalTags: p.tags, asOf: p.asOf };
 }
 
+/** The lower-cased service of an action ('s3' of 's3:GetObject'; the whole action when it has no ':'). */
+function serviceOf(action: string): string {
+  let svc = services.get(action);
+  if (svc === undefined) {
+    const i = action.indexOf(':');
+    svc = (i === -1 ? action : action.slice(0, i)).toLowerCase();
+    if (services.size >= SERVICES_KEPT) services.clear();
+    services.set(action, svc);
+  }
+  return svc;
+}
+const services = new Map<string, string>();
+const SERVICES_KEPT = 50_000;
+
+/**
+ * Whether a statement can cover some action of the service: a NotAction, or an action pattern whose part before
+ * the first ':' is the service or has a wildcard (a part without one must equal the action's service to match).
+ */
+function mayCoverService(s: Statement, svc: string): boolean {
+  if (s.notAction) return true;
+  for (const a of s.actions) {
+    const i = a.indexOf(':');
+    const part = i === -1 ? a : a.slice(0, i);
+    if (part === svc || part.includes('*') || part.includes('?')) return true;
+  }
+  return false;
+}
+
+/** The statements of a list that can cover an action of the service, in their order: cut once per list and service. */
+export function statementsForService(statements: readonly Statement[], service: string): readonly Statement[] {
+  return forService(statements, service.toLowerCase());
+}
+
+function forService(statements: readonly Statement[], svc: string): readonly Statement[] {
+  let memo = serviceCuts.get(statements);
+  if (!memo) serviceCuts.set(statements, (memo = new Map()));
+  let cut = memo.get(svc);
+  if (!cut) memo.set(svc, (cut = statements.length ? statements.filter((s) => mayCoverService(s, svc)) : NONE));
+  return cut;
+}
+const NONE: readonly Statement[] = [];
+const serviceCuts = new WeakMap<readonly Statement[], Map<string, readonly Statement[]>>();
+
 interface Match {
   statement: Statement;
   unknown: string[];
@@ -415,13 +453,27 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
     if (r === false) continue;
     const c = evaluateCondition(s.condition, ctx, effect);
     if (c.result === 'false') continue;
-    const unknown = [...c.unknown, ...(r === 'unknown' ? [`the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : [])];
+    // Read only, never changed: the condition's own list unless the resource adds a clause.
+    const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
     out.push({ statement: s, unknown });
   }
   return out;
 }
 
+/**
+ * The evidence piece citing a statement. Without a note it depends on the statement alone: built once and shared
+ * (frozen) by every decision and edge citing it — thousands for a managed policy attached widely — which also lets
+ * the evidence table recognise it by identity instead of serialising it again.
+ */
 export function statementEvidence(s: Statement, note?: string): Evidence {
+  if (note !== undefined) return buildEvidence(s, note);
+  let ev = evidenceMemo.get(s);
+  if (!ev) evidenceMemo.set(s, (ev = Object.freeze(buildEvidence(s))));
+  return ev;
+}
+const evidenceMemo = new WeakMap<Statement, Evidence>();
+
+function buildEvidence(s: Statement, note?: string): Evidence {
   const what = s.notAction ? `every action except ${s.actionsAsWritten.join(', ')}` : s.actionsAsWritten.join(', ');
   const on = s.resources ? `${s.notResource ? 'every resource except ' : ''}${s.resources.join(', ')}` : '';
   const cond = s.condition ? ` when ${Object.entries(s.condition).flatMap(([op, ks]) => Object.entries(ks).map(([k, v]) => `${op} ${k} ${JSON.stringify(v.length === 1 ? v[0] : v)}`)).join(' and ')}` : '';
@@ -443,18 +495,23 @@ function allowFrom(statements: readonly Statement[], action: string, resource: s
 function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts: EvaluateOptions = {}): Decision {
   const ctx = requestContext(p, extra);
   const scpLayers = model.scps.get(p.account) ?? [];
-  const boundary = Array.isArray(p.boundary) ? p.boundary : [];
+  const svc = serviceOf(action);
+  // Only the statements that can name an action of this service are walked (the same answers: the others
+  // cannot cover the action), each list cut once per service and shared by every call after.
+  const identity = forService(p.identity, svc);
+  const boundary = Array.isArray(p.boundary) ? forService(p.boundary, svc) : NONE;
   const conditions: string[] = [];
   const evidence: Evidence[] = [];
 
-  for (const set of [p.identity, boundary, ...scpLayers.map((l) => l.statements)]) {
+  for (let i = -2; i < scpLayers.length; i++) {
+    const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
     for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
       conditions.push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
       evidence.push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
-  const allow = allowFrom(p.identity, action, resource, ctx, p.vars);
+  const allow = allowFrom(identity, action, resource, ctx, p.vars);
   if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
     evidence.unshift(statementEvidence(allow.statement));
@@ -466,13 +523,13 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
   if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
   else if (checkBoundary && Array.isArray(p.boundary)) {
-    const b = allowFrom(p.boundary, action, resource, ctx, p.vars);
+    const b = allowFrom(boundary, action, resource, ctx, p.vars);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));
     conditions.push(...b.unknown);
   }
   for (const layer of scpLayers) {
-    const s = allowFrom(layer.statements, action, resource, ctx, p.vars);
+    const s = allowFrom(forService(layer.statements, svc), action, resource, ctx, p.vars);
     if (!s) return { verdict: 'denied', conditions: [], evidence: [{ type: 'scp-statement', summary: `no SCP attached at the ${layer.label} level allows ${action} for account ${p.account}`, location: layer.label }] };
     evidence.push(statementEvidence(s.statement));
     conditions.push(...s.unknown);

@@ -289,9 +289,12 @@ export interface ConditionResult {
   chosen: string[];
 }
 
+/** The answer for a statement without conditions, shared (most statements have none): callers only read it. */
+const NO_CONDITION: ConditionResult = Object.freeze({ result: 'true', unknown: Object.freeze([]) as unknown as string[], chosen: Object.freeze([]) as unknown as string[] });
+
 export function evaluateCondition(block: ConditionBlock | undefined, ctx: RequestContext, effect: 'Allow' | 'Deny'): ConditionResult {
+  if (!block) return NO_CONDITION;
   const out: ConditionResult = { result: 'true', unknown: [], chosen: [] };
-  if (!block) return out;
   for (const [op, keys] of Object.entries(block)) {
     for (const [key, expected] of Object.entries(keys)) {
       // The clause as text only when it is kept (undecided or caller-chosen): most clauses are decided.

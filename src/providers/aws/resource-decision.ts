@@ -71,7 +71,8 @@ export function decideOnResource(model: AwsModel, p: Principal, action: string, 
       const viaPolicy = model.evaluate(p, action, r.arn, undefined, { grantedByResource: true });
       if (viaPolicy.verdict !== 'denied') return withPolicy(viaPolicy, direct);
     }
-    if (identity.verdict === 'denied') return identity;
+    // No resource policy said anything: the identity decision as it is (most calls), without copying it.
+    if (identity.verdict === 'denied' || (!conditions.length && !evidence.length)) return identity;
     const all = [...identity.conditions, ...conditions];
     return { verdict: all.length ? 'conditional' : 'allowed', conditions: all, evidence: [...identity.evidence, ...evidence] };
   }

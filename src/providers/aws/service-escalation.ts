@@ -6,10 +6,10 @@ import type { NodeKind } from '../../model/kinds.js';
 import { isAdmin } from './admin.js';
 import { AWS_EMIT_READS, edgeProps, kindWord } from './emit.js';
 import { accountOf, arnOf, inventoryOf, isInventoried, type InventoriedResource } from './inventory.js';
-import { AWS_MODEL_READS, allOf, awsModel, statementEvidence, substitute, type AwsModel, type Decision, type Principal } from './model.js';
+import { AWS_MODEL_READS, allOf, awsModel, statementEvidence, statementsForService, substitute, type AwsModel, type Decision, type Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, type Statement } from './policy.js';
 import { decideOnResource, resourcePolicyOf } from './resource-decision.js';
-import { trustOf, trustsService } from './trust.js';
+import { trustedServices, trustOf, trustsService } from './trust.js';
 
 /** What the technique families read: the AWS model, any AWS node (resources named by ARN, inventories) and USES_ROLE. */
 export const SERVICE_ESCALATION_READS: RuleReads = reads(AWS_MODEL_READS, AWS_EMIT_READS, { nodes: kindsOfProviders('aws'), edges: ['USES_ROLE'] });
@@ -63,15 +63,21 @@ interface Target {
   trust?: Statement;
 }
 
-/** Roles trusting the service principal, once per run. */
+/** Roles trusting the service principal: every role's trust policy read once per run, for every service at once. */
 function trustingRoles(ctx: DeriveContext, model: AwsModel, service: string): Target[] {
-  return ctx.memo(`aws:trusting:${service}`, () =>
-    model.principals.flatMap((role) => {
-      if (role.kind !== 'aws_role') return [];
-      const trust = trustsService(trustOf(ctx, role), service);
-      return trust ? [{ role, trust }] : [];
-    }),
-  );
+  const byService = ctx.memo('aws:trusting', () => {
+    const index = new Map<string, Target[]>();
+    for (const role of model.principals) {
+      if (role.kind !== 'aws_role') continue;
+      for (const [svc, trust] of trustedServices(trustOf(ctx, role))) {
+        let list = index.get(svc);
+        if (!list) index.set(svc, (list = []));
+        list.push({ role, trust });
+      }
+    }
+    return index;
+  });
+  return byService.get(service) ?? [];
 }
 
 function profilesOf(role: Principal): string[] {
@@ -83,7 +89,8 @@ function namedResources(p: Principal, action: string, arn: RegExp): { named: str
   const named = new Set<string>();
   const accounts = new Set<string>();
   let any = false;
-  for (const s of p.identity) {
+  // Only the statements that can name an action of its service (the model's cut), in their order.
+  for (const s of statementsForService(p.identity, action.split(':')[0] ?? '')) {
     if (s.effect !== 'Allow' || !statementCoversAction(s, action)) continue;
     if (!s.resources || s.notResource) {
       any = true;
@@ -123,16 +130,27 @@ export function deriveServiceTechniques(ctx: DeriveContext, techniques: readonly
     if (!targets.length && !inventoryTied) continue;
     const first = t.passRole ? model.principalsFor('iam:PassRole') : model.principalsFor(t.actions[0]!);
     const candidates = t.actions.reduce<Principal[]>((acc, a) => {
-      const set = new Set(model.principalsFor(a));
+      const set = principalSet(model.principalsFor(a));
       return acc.filter((p) => set.has(p));
     }, first);
+    // The roles it may reach, by id: the same for every candidate (built once per technique, not per principal).
+    const ids = targets.map((x) => ({ id: x.role.id }));
+    const pool: TargetPool = { ids, idsById: new Map(ids.map((x) => [x.id, x])), byId: new Map(targets.map((x) => [x.role.id, x])) };
     for (const p of candidates) {
       if (isAdmin(ctx, p.id)) continue;
       if (t.existing) existingTechnique(ctx, model, t, t.existing, p, targets);
-      else newResourceTechnique(ctx, model, t, p, targets);
+      else newResourceTechnique(ctx, model, t, p, pool);
     }
   }
 }
+
+/** principalsFor's answer as a set, made once per answer (the model keeps each): techniques share their actions. */
+function principalSet(list: Principal[]): ReadonlySet<Principal> {
+  let set = principalSets.get(list);
+  if (!set) principalSets.set(list, (set = new Set(list)));
+  return set;
+}
+const principalSets = new WeakMap<Principal[], Set<Principal>>();
 
 /** Actions that name a new resource (the caller picks it): one decision each, on "any". */
 function freeSteps(model: AwsModel, p: Principal, t: ServiceTechnique): Decision[] | undefined {
@@ -149,14 +167,18 @@ function passDecision(model: AwsModel, p: Principal, t: ServiceTechnique, role: 
   return d.verdict === 'denied' ? undefined : d;
 }
 
-function newResourceTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique, p: Principal, targets: Target[]): void {
+interface TargetPool {
+  ids: { id: string }[];
+  idsById: Map<string, { id: string }>;
+  byId: Map<string, Target>;
+}
+
+function newResourceTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique, p: Principal, pool: TargetPool): void {
   const steps = freeSteps(model, p, t);
   if (!steps) return;
-  const pool = targets.map((x) => ({ id: x.role.id }));
-  const reachable = t.passRole ? model.candidateTargets(p, 'iam:PassRole', pool, new Map(pool.map((x) => [x.id, x]))) : pool;
-  const byId = new Map(targets.map((x) => [x.role.id, x]));
+  const reachable = t.passRole ? model.candidateTargets(p, 'iam:PassRole', pool.ids, pool.idsById) : pool.ids;
   for (const { id } of reachable) {
-    const target = byId.get(id)!;
+    const target = pool.byId.get(id)!;
     if (target.role.id === p.id || target.role.account !== p.account) continue;
     const pass = passDecision(model, p, t, target.role);
     if (!pass) continue;

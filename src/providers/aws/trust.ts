@@ -28,7 +28,19 @@ export function trustOf(ctx: DeriveContext, role: Principal): Statement[] {
 
 export const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'] as const;
 
-export function trustedPrincipals(statements: Statement[]): Trusted[] {
+/**
+ * The principals a trust policy names, in statement order. Remembered per statements array (trustOf's, one per
+ * role and run): every technique family asks each role whether it trusts its service, and can-assume and the
+ * federated rule read the same list again. Callers must not change the array.
+ */
+export function trustedPrincipals(statements: Statement[]): readonly Trusted[] {
+  let out = trustedMemo.get(statements);
+  if (!out) trustedMemo.set(statements, (out = readTrusted(statements)));
+  return out;
+}
+const trustedMemo = new WeakMap<Statement[], Trusted[]>();
+
+function readTrusted(statements: Statement[]): Trusted[] {
   const out: Trusted[] = [];
   for (const s of statements) {
     if (s.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => statementCoversAction(s, a))) continue;
@@ -56,6 +68,24 @@ export function trustedPrincipals(statements: Statement[]): Trusted[] {
 
 /** Whether some trust statement lets the service assume the role (PassRole targets must trust it). */
 export function trustsService(statements: Statement[], service: string): Statement | undefined {
-  return trustedPrincipals(statements).find((t) => t.kind === 'service' && t.value === service && !t.statement.condition)?.statement
-    ?? trustedPrincipals(statements).find((t) => t.kind === 'service' && t.value === service)?.statement;
+  return trustedServices(statements).get(service);
 }
+
+/**
+ * Per service principal the trust policy names, the statement that lets it assume the role: the first without a
+ * condition, else the first. Remembered like trustedPrincipals.
+ */
+export function trustedServices(statements: Statement[]): ReadonlyMap<string, Statement> {
+  let out = servicesMemo.get(statements);
+  if (!out) {
+    out = new Map();
+    for (const t of trustedPrincipals(statements)) {
+      if (t.kind !== 'service') continue;
+      const prev = out.get(t.value);
+      if (!prev || (prev.condition && !t.statement.condition)) out.set(t.value, t.statement);
+    }
+    servicesMemo.set(statements, out);
+  }
+  return out;
+}
+const servicesMemo = new WeakMap<Statement[], Map<string, Statement>>();
