@@ -40,6 +40,8 @@ export class RunContext {
   readonly edges = new Map<string, RunEdge>();
   /** Node claims emitted, in order: every rule's (the first for an id is the node's fact). */
   readonly claims: { rule: string; rank: number; scope: string; fact: NodeFact }[] = [];
+  /** The claims above by rule and node id (a rule emitting 20,000 stubs must not scan every claim for each). */
+  private readonly claimKeys = new Set<string>();
   /** Memo keys asked for, with the rank of the rule that asked first. */
   readonly memoFirst = new Map<string, number>();
 
@@ -89,6 +91,7 @@ export class RunContext {
     if (this.opts.overlay === 'rule') {
       this.edges.clear();
       this.claims.length = 0;
+      this.claimKeys.clear();
       this.emittedNodes.clear();
       this.outIndex.clear();
       this.inIndex.clear();
@@ -234,7 +237,9 @@ export class RunContext {
 
   private emitNode(node: NodeFact): void {
     // Every rule's claim is kept; the first one is the node's fact (later emissions of the same id change nothing).
-    if (this.claims.some((c) => c.fact.id === node.id && c.rule === this.rule)) return;
+    const key = `${this.rule}\n${node.id}`;
+    if (this.claimKeys.has(key)) return;
+    this.claimKeys.add(key);
     this.claims.push({ rule: this.rule, rank: this.ruleRank, scope: scopeOf(node.id, node.kind, node.boundary ?? null), fact: node });
     if (!this.emittedNodes.has(node.id)) this.emittedNodes.set(node.id, { fact: node, rank: this.ruleRank });
   }
