@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { segmentMeetsRect } from '../../renderer/graph/layouts';
 import { canvasSettled, openApp, openDemoExplore } from './helpers';
 import { serve } from './serve';
 
@@ -44,52 +45,36 @@ test('the demo opens on its map: boxes with counts, trust between accounts, the 
 
   // Trust arrows do not cross boxes they do not join (the boxes are packed around the links), and one that ever did
   // would not be hidden: in Cytoscape's own drawing order each is drawn after every box its line passes over.
-  const hidden = await page.getByTestId('graph-canvas').evaluate((el) => {
+  const drawn = await page.getByTestId('graph-canvas').evaluate((el) => {
     type P = { x: number; y: number };
     type BB = { x1: number; y1: number; x2: number; y2: number };
-    type E = { id(): string; isNode(): boolean; hasClass(c: string): boolean; data(k: string): string; boundingBox(o?: object): BB; sourceEndpoint(): P; targetEndpoint(): P };
+    type E = { id(): string; hasClass(c: string): boolean; data(k: string): string; boundingBox(o?: object): BB; sourceEndpoint(): P; targetEndpoint(): P };
     const cy = (el as unknown as { cy: { edges(s: string): { toArray(): E[] }; nodes(s: string): { toArray(): E[] }; renderer(): { getCachedZSortedEles(force?: boolean): E[] } } }).cy;
-    const order = cy.renderer().getCachedZSortedEles(true).map((e) => e.id());
-    // Where the segment a→b enters the box, if it does (Liang–Barsky clipping).
-    const crosses = (a: P, b: P, r: BB) => {
-      let t0 = 0;
-      let t1 = 1;
-      const d = { x: b.x - a.x, y: b.y - a.y };
-      for (const [p, q] of [[-d.x, a.x - r.x1], [d.x, r.x2 - a.x], [-d.y, a.y - r.y1], [d.y, r.y2 - a.y]] as [number, number][]) {
-        if (p === 0) {
-          if (q < 0) return false;
-          continue;
-        }
-        const t = q / p;
-        if (p < 0) t0 = Math.max(t0, t);
-        else t1 = Math.min(t1, t);
-      }
-      return t0 < t1;
+    const box = (b: BB) => ({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+    return {
+      order: cy.renderer().getCachedZSortedEles(true).map((e) => e.id()),
+      arrows: cy.edges('.trust').toArray().map((e) => ({ id: e.id(), source: e.data('source'), target: e.data('target'), from: { ...e.sourceEndpoint() }, to: { ...e.targetEndpoint() } })),
+      boxes: cy.nodes('.group').toArray().map((g) => ({
+        id: g.id(),
+        card: g.hasClass('empty-box'),
+        body: box(g.boundingBox({ includeLabels: false })),
+        title: box(g.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false })),
+      })),
     };
-    const out: string[] = [];
-    let crossings = 0;
-    // No arrow runs through a box's title (its label, drawn above the box): arrows end where they meet it.
-    const throughTitles: string[] = [];
-    for (const e of cy.edges('.trust').toArray()) {
-      // Cards (boxes with nothing drawn in them) hold their title inside.
-      for (const box of cy.nodes('.group').toArray().filter((b) => !b.hasClass('empty-box'))) {
-        const t = box.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
-        if (t.x2 - t.x1 < 14 || t.y2 - t.y1 < 14) continue;
-        // Inset by the title's background padding, which Cytoscape's label bounds include and its line ends do not.
-        const inner = { x1: t.x1 + 6, y1: t.y1 + 6, x2: t.x2 - 6, y2: t.y2 - 6 };
-        if (crosses(e.sourceEndpoint(), e.targetEndpoint(), inner)) throughTitles.push(`${e.id()} through the title of ${box.id()}`);
-      }
-    }
-    for (const e of cy.edges('.trust').toArray()) {
-      for (const box of cy.nodes('.group').toArray()) {
-        if (box.id() === e.data('source') || box.id() === e.data('target')) continue;
-        if (!crosses(e.sourceEndpoint(), e.targetEndpoint(), box.boundingBox({ includeLabels: false }))) continue;
-        crossings++;
-        if (order.indexOf(e.id()) < order.indexOf(box.id())) out.push(`${e.id()} under ${box.id()}`);
-      }
-    }
-    return { out, crossings, throughTitles };
   });
+  const hidden = { out: [] as string[], crossings: 0, throughTitles: [] as string[] };
+  for (const e of drawn.arrows) {
+    for (const box of drawn.boxes) {
+      // No arrow runs through a box's title (its label, drawn above the box): arrows end where they meet it. Cards
+      // (boxes with nothing drawn in them) hold their title inside. The title's bounds are inset by its background
+      // padding, which Cytoscape's label bounds include and its line ends do not.
+      const t = box.title;
+      if (!box.card && t.x2 - t.x1 >= 14 && t.y2 - t.y1 >= 14 && segmentMeetsRect(e.from, e.to, { x1: t.x1 + 6, y1: t.y1 + 6, x2: t.x2 - 6, y2: t.y2 - 6 })) hidden.throughTitles.push(`${e.id} through the title of ${box.id}`);
+      if (box.id === e.source || box.id === e.target || !segmentMeetsRect(e.from, e.to, box.body)) continue;
+      hidden.crossings++;
+      if (drawn.order.indexOf(e.id) < drawn.order.indexOf(box.id)) hidden.out.push(`${e.id} under ${box.id}`);
+    }
+  }
   info.annotations.push({ type: 'trust arrows crossing a box', description: String(hidden.crossings) });
   expect(hidden.crossings).toBe(0);
   expect(hidden.throughTitles).toEqual([]);
