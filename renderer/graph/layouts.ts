@@ -210,7 +210,9 @@ export function gridOf(cells: Footprint[], aspect: number, gap = { x: 20, y: 12 
 export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60, links: readonly (readonly [string, string])[] = []): Map<string, Position> {
   if (!boxes.length) return new Map();
   const sorted = [...boxes].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
-  const pairs = linkedPairs(sorted, links);
+  // Crossings are counted for maps of a size one reads box by box; a bigger one is packed by size alone (counting
+  // would cost every row width × every pair × every box).
+  const pairs = sorted.length <= MAX_LINKED_BOXES ? linkedPairs(sorted, links) : [];
   let candidates = packings(sorted, aspect, gap, pairs);
   if (pairs.length) {
     for (const order of boxOrders(sorted, pairs, aspect, gap)) candidates = candidates.concat(packings(order, aspect, gap, pairs));
@@ -230,6 +232,8 @@ export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect:
   const squarest = good.reduce((a, b) => (off(b) < off(a) - 1e-9 || (Math.abs(off(b) - off(a)) <= 1e-9 && b.scale > a.scale + 1e-12) ? b : a));
   return squarest.out;
 }
+
+const MAX_LINKED_BOXES = 40;
 
 interface Packing {
   out: Map<string, Position>;
@@ -346,12 +350,14 @@ export function segmentMeetsRect(a: Position, b: Position, r: { x1: number; y1: 
 }
 
 /**
- * Orders of the boxes worth trying for linked boxes: every order of up to six boxes; for more, the size order
- * improved by swapping pairs while a swap lowers the crossings of its best packing (bounded, deterministic).
+ * Orders of the boxes worth trying for linked boxes: every order of up to six boxes; for up to twelve (and forty
+ * links), the size order improved by swapping pairs while a swap lowers the crossings of its best packing; beyond,
+ * only the size order (deterministic).
  */
 function boxOrders<T extends { id: string; w: number; h: number }>(sorted: T[], pairs: [number, number][], aspect: number, gap: number): T[][] {
   if (sorted.length <= 6) return permutations(sorted);
-  if (sorted.length > 24) return [];
+  // Each try packs every row width and checks every pair of lines: bounded so that a big map stays quick.
+  if (sorted.length > 12 || pairs.length > 40) return [];
   const cost = (order: T[]) => Math.min(...packings(order, aspect, gap, pairs).map((p) => p.crossings * 1000 + p.linesCrossed));
   let best = [...sorted];
   let bestCost = cost(best);

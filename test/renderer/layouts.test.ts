@@ -174,6 +174,14 @@ describe('grids and boxes (opened groups, big drawings, the estate map)', () => 
     expect(count(at)).toBeLessThanOrEqual(count(packBoxes(many, 1.4, 60)));
   });
 
+  it('packs a map of a thousand linked boxes by size alone, without overlap', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, w: 180 + (i % 7) * 20, h: 60 + (i % 3) * 20 }));
+    const links: [string, string][] = many.map((b, i) => [b.id, many[(i * 37 + 11) % many.length]!.id]);
+    // Counting crossings for every row width here would take minutes (past the test's time limit); by size alone, ms.
+    const at = packBoxes(many, 1.6, 60, links);
+    expect(noOverlap(many.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h })))).toBe(true);
+  });
+
   it("puts each box's members inside its own area and empty boxes on their own", () => {
     const nodes: BoxedNode[] = [
       { ...fp('a1'), box: 'A' },
