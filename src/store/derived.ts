@@ -5,7 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { FactWriter } from './facts.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
 import type { SearchIndex } from './search-index.js';
-import type { Sql } from './sql.js';
+import { RowBatch, type Sql } from './sql.js';
 import { DERIVED_SOURCE, type FindingRow } from './types.js';
 
 /** One rule's statement of a derived edge: its props (evidence included) and the scope it was derived in. */
@@ -66,8 +66,8 @@ export class DerivedTable {
     private readonly changes: ChangeLog,
   ) {}
 
-  /** Inside writeAll: edge rows not inserted yet (ROW_COLUMNS values each), and the id the next one gets. */
-  private batch: { values: (string | number | null)[]; next: number } | undefined;
+  /** Inside writeAll: edge rows not inserted yet, and the id the next one gets. */
+  private batch: { rows: RowBatch; next: number } | undefined;
 
   private scopeNid(scope: string): number {
     return scope ? this.nids.nid(scope) : 0;
@@ -88,11 +88,12 @@ export class DerivedTable {
    */
   writeAll(rows: Iterable<DerivedRow>): void {
     const next = ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0) + 1;
-    this.batch = { values: [], next };
+    const batch = { rows: new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope)', '(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)'), next };
+    this.batch = batch;
     try {
       this.evidence.bulk(() => {
         for (const row of rows) this.insertRow(row);
-        this.flushRows();
+        batch.rows.flush();
       });
     } finally {
       this.batch = undefined;
@@ -189,16 +190,9 @@ export class DerivedTable {
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
     // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
-    const insert = (values: unknown[]) => this.sql.stmt(`INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES ${findingValues(values.length / FINDING_COLUMNS)}`).run(values);
-    const values: unknown[] = [];
-    for (const { row: f, scope } of rows) {
-      values.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
-      if (values.length === ROW_BATCH * FINDING_COLUMNS) {
-        insert(values);
-        values.length = 0;
-      }
-    }
-    if (values.length) insert(values);
+    const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const { row: f, scope } of rows) batch.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    batch.flush();
   }
 
   /** The findings made from posture-scanner results (those with an origin) replaced by `rows`. */
@@ -260,8 +254,7 @@ export class DerivedTable {
     let id: number;
     if (this.batch) {
       id = this.batch.next++;
-      this.batch.values.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
-      if (this.batch.values.length === ROW_BATCH * ROW_COLUMNS) this.flushRows();
+      this.batch.rows.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
     } else {
       id = this.sql
         .stmt('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)')
@@ -272,14 +265,6 @@ export class DerivedTable {
       const ins = this.sql.stmt('INSERT INTO derived_parts (edge_id, rule, scope, props) VALUES (?, ?, ?, ?)');
       for (const part of parts) ins.run(id, part.rule, this.scopeNid(part.scope), JSON.stringify(part.props));
     }
-  }
-
-  private flushRows(): void {
-    const values = this.batch!.values;
-    if (!values.length) return;
-    const rows = values.length / ROW_COLUMNS;
-    this.sql.stmt(`INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES ${rows === ROW_BATCH ? ROW_BATCH_VALUES : rowValues(rows)}`).run(values);
-    values.length = 0;
   }
 
   /** The derived row with the same key as `edge`, with its owner and props (evidence expanded). */
@@ -329,14 +314,6 @@ export class DerivedTable {
     if (this.sql.stmt('DELETE FROM node_facts WHERE node_id = ? AND source_id = ?').run(id, DERIVED_SOURCE).changes) touched.add(id);
   }
 }
-
-/** Derived edge rows per INSERT in writeAll, and the values each row binds. */
-const ROW_BATCH = 64;
-const ROW_COLUMNS = 11;
-const rowValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-const ROW_BATCH_VALUES = rowValues(ROW_BATCH);
-const FINDING_COLUMNS = 10;
-const findingValues = (rows: number) => Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
 
 /** Evidence pieces as stored JSON compares them: the same pieces, the same text. */
 export function evidenceJson(evidence: readonly Evidence[] | undefined): string {

@@ -1,6 +1,6 @@
 import type { Evidence } from '../model/fragment.js';
 import { deepFreeze } from './rows.js';
-import type { Sql } from './sql.js';
+import { RowBatch, type Sql } from './sql.js';
 import { CaseError } from './types.js';
 
 /**
@@ -22,8 +22,8 @@ export class EvidenceTable {
   private readonly json = new Map<object, string>();
   /** Rows read, parsed and frozen (every edge citing a piece shares it). */
   private readonly read = new Map<number, Evidence>();
-  /** Inside bulk(): rows not inserted yet (id, json, rule, scope: four values each), and the id the next one gets. */
-  private pending: { rows: (string | number | null)[]; next: number } | undefined;
+  /** Inside bulk(): rows not inserted yet, and the id the next one gets. */
+  private pending: { rows: RowBatch; next: number } | undefined;
 
   constructor(private readonly sql: Sql, private readonly casePath: string) {}
 
@@ -54,10 +54,11 @@ export class EvidenceTable {
   bulk(write: () => void): void {
     if (this.pending) return write();
     const next = ((this.sql.stmt('SELECT max(id) FROM evidence').pluck().get() as number | null) ?? 0) + 1;
-    this.pending = { rows: [], next };
+    const pending = { rows: new RowBatch(this.sql, 'INSERT INTO evidence (id, json, rule, scope)', '(?, ?, ?, ?)'), next };
+    this.pending = pending;
     try {
       write();
-      this.flush();
+      pending.rows.flush();
     } finally {
       this.pending = undefined;
     }
@@ -68,15 +69,7 @@ export class EvidenceTable {
     if (!pending) return Number(this.sql.stmt('INSERT INTO evidence (json, rule, scope) VALUES (?, ?, ?)').run(json, rule, scope).lastInsertRowid);
     const id = pending.next++;
     pending.rows.push(id, json, rule, scope);
-    if (pending.rows.length === BATCH * 4) this.flush();
     return id;
-  }
-
-  private flush(): void {
-    const rows = this.pending!.rows;
-    if (rows.length === BATCH * 4) this.sql.stmt(`INSERT INTO evidence (id, json, rule, scope) VALUES ${BATCH_VALUES}`).run(rows);
-    else if (rows.length) this.sql.stmt(`INSERT INTO evidence (id, json, rule, scope) VALUES ${Array(rows.length / 4).fill('(?, ?, ?, ?)').join(', ')}`).run(rows);
-    rows.length = 0;
   }
 
   /** The pieces a `edges.evidence` list names, read once per connection and shared frozen. */
@@ -121,7 +114,3 @@ export class EvidenceTable {
     return piece;
   }
 }
-
-/** Rows per INSERT in bulk(): one statement step for many rows (a third less than one each). */
-const BATCH = 64;
-const BATCH_VALUES = Array(BATCH).fill('(?, ?, ?, ?)').join(', ');

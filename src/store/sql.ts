@@ -20,3 +20,35 @@ export class Sql {
     this.stmts.clear();
   }
 }
+
+/**
+ * Rows inserted several per statement (one statement step for many rows, a third less work than one each): `push`
+ * one row's values, `flush` what is left at the end. `row` is one row's VALUES tuple, e.g. `(?, ?, NULL, ?)`.
+ */
+export class RowBatch {
+  private readonly values: unknown[] = [];
+  private readonly perRow: number;
+  private readonly full: string;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly insert: string,
+    private readonly row: string,
+    private readonly rows = 64,
+  ) {
+    this.perRow = row.split('?').length - 1;
+    this.full = `${insert} VALUES ${Array(rows).fill(row).join(', ')}`;
+  }
+
+  push(...values: unknown[]): void {
+    for (const v of values) this.values.push(v);
+    if (this.values.length === this.rows * this.perRow) this.flush();
+  }
+
+  flush(): void {
+    const n = this.values.length / this.perRow;
+    if (n === 0) return;
+    this.sql.stmt(n === this.rows ? this.full : `${this.insert} VALUES ${Array(n).fill(this.row).join(', ')}`).run(this.values);
+    this.values.length = 0;
+  }
+}
