@@ -39,6 +39,8 @@ class GraphReader {
   // Edge kinds repeat: each is mapped once.
   private readonly kinds = new Map<string, 'MEMBER_OF' | 'OPENGRAPH_EDGE'>();
   private byName: Map<string, NodeFact[]> | undefined;
+  /** Nodes by name, built on the first edge that matches by name (made once: a closure per edge costs a million). */
+  private readonly names = (): Map<string, NodeFact[]> => (this.byName ??= indexByName(this.nodes.nodes));
   chunk: GraphFragment = this.nodes;
 
   constructor(private readonly file: string) {}
@@ -65,9 +67,8 @@ class GraphReader {
     if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
     const kind = raw['kind'];
     if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
-    const names = () => (this.byName ??= indexByName(this.nodes.nodes));
-    const from = resolve(file, raw['start'], i, 'start', this.known, names, this.chunk);
-    const to = resolve(file, raw['end'], i, 'end', this.known, names, this.chunk);
+    const from = resolve(file, raw['start'], i, 'start', this.known, this.names, this.chunk);
+    const to = resolve(file, raw['end'], i, 'end', this.known, this.names, this.chunk);
     if (!from || !to) return full;
     // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
     // which keeps million-edge graphs small.

@@ -70,6 +70,37 @@ describe('streamed JSON documents', () => {
     );
   });
 
+  it('gives every element its own path, line and column, whether the chunk holds it with its neighbours or alone', () => {
+    // Elements read whole from one chunk are parsed together; each must still carry its own place.
+    const rec = fc.record({ a: fc.integer(), s: fc.string({ maxLength: 6 }) });
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 10 }), fc.array(fc.nat(300), { maxLength: 6 }), fc.array(fc.constantFrom(' ', '\n', '\t'), { maxLength: 10 }), (list, cuts, gaps) => {
+        let text = '{"Records": [';
+        const expected = list.map((value, i) => {
+          text += `${i ? ',' : ''}${gaps[i] ?? ''}`;
+          const line = text.split('\n').length;
+          const column = text.length - text.lastIndexOf('\n');
+          text += JSON.stringify(value);
+          return { path: ['Records', i], value, line, column };
+        });
+        text += ']}';
+        expect(scan(text, records, cuts).map(({ path, value, line, column }) => ({ path, value, line, column }))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports a malformed element at its own place, before any fault further on, and keeps the elements around a skipped one apart', () => {
+    const text = '{"Records": [{"a": 1}, {"a": 2},\n {"a": tru}, {"a": 4}] x';
+    const err = errorOf(() => scan(text, records));
+    expect(err.message).toContain('invalid JSON');
+    // The bad literal, not the stray text after the document, although both are on line 2.
+    expect(err.location).toBe('line 2, column 8');
+    // The second element is passed over: its neighbours are handed over, and nothing of it.
+    const skipSecond = (p: JsonPathParts): StreamChoice => (p.length < 2 ? 'descend' : p[1] === 1 ? 'skip' : 'emit');
+    expect(scan('{"Records": [{"a": 1}, {"b": 2}, {"c": 3}, 4]}', skipSecond).map((v) => [v.path[1], v.value])).toEqual([[0, { a: 1 }], [2, { c: 3 }], [3, 4]]);
+  });
+
   it('walks into nested arrays it is told to, skips what it is told to, and reads a root array', () => {
     const text = '{"metadata": {"k": 1}, "graph": {"nodes": [{"id": 1}, {"id": 2}], "edges": [{"e": 1}]}}';
     const choose = (p: JsonPathParts): StreamChoice => (p.length === 0 || p[0] === 'graph' && p.length <= 2 ? 'descend' : p[1] === 'edges' ? 'skip' : 'emit');
