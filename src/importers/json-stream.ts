@@ -1,8 +1,9 @@
 // One JSON document read as a stream: the caller says which containers to walk into (the root, "Records", "items",
-// "graph.nodes"…), and every other value is handed over parsed, one at a time, with its JSON path and its line and
-// column. Memory holds one value, never the file, so a CloudTrail log or a Kubernetes List of any size can be read.
-// The structure walked into is checked here; values are parsed by JSON.parse (native, fast), neighbours in one call. Nesting depth and
-// value size are capped while scanning, so a hostile file is refused with its place before anything recurses.
+// "graph.nodes"…), and every other value is handed over parsed, with its JSON path and its line and column. Memory
+// holds one chunk's values, never the file, so a CloudTrail log or a Kubernetes List of any size can be read. The
+// structure walked into is checked here; values are parsed by JSON.parse (native, fast), neighbours in one call.
+// Nesting depth and value size are capped while scanning, so a hostile file is refused with its place before
+// anything recurses.
 // (stream-json builds the same thing from per-token objects, reports no positions and says it is not meant for
 // untrusted input; this scanner only needs to find where values start and end.)
 import { ImportError, jsonPath } from './errors.js';
