@@ -131,7 +131,17 @@ class Grant {
     return this.binding.role;
   }
 
+  /** Pieces by the node they are cited for: one object per binding and project, shared by every edge it supports. */
+  private pieces: Map<StoredNode | undefined, Evidence> | undefined;
+
   evidence(inheritedBy?: StoredNode): Evidence {
+    const key = inheritedBy === this.holder ? undefined : inheritedBy;
+    let piece = (this.pieces ??= new Map()).get(key);
+    if (!piece) this.pieces.set(key, (piece = this.piece(key)));
+    return piece;
+  }
+
+  private piece(inheritedBy: StoredNode | undefined): Evidence {
     const b = this.binding;
     return {
       type: 'iam-binding',
@@ -145,8 +155,20 @@ class Grant {
   conditional(needs?: string, target?: StoredNode): Pick<EdgeProps, 'conditional'> {
     // A disabled account issues no tokens until someone re-enables it.
     const disabled = target?.props['disabled'] === true ? `${target.name} is disabled` : undefined;
+    if (!disabled) return this.unlessDisabled(needs);
     const text = [this.binding.condition, needs, disabled].filter(Boolean).join('; ');
     return text ? { conditional: text } : {};
+  }
+
+  /** conditional() for targets that are not disabled, worked out once per `needs` (a grant reaches many targets). */
+  private plain: Map<string | undefined, Pick<EdgeProps, 'conditional'>> | undefined;
+  private unlessDisabled(needs: string | undefined): Pick<EdgeProps, 'conditional'> {
+    let c = (this.plain ??= new Map()).get(needs);
+    if (!c) {
+      const text = [this.binding.condition, needs].filter(Boolean).join('; ');
+      this.plain.set(needs, (c = text ? { conditional: text } : {}));
+    }
+    return c;
   }
 }
 
@@ -189,23 +211,29 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   if (effect?.admin) {
     const why = `${g.member.raw} holds ${g.role} on ${holder.name}; ${effect.admin}`;
     const targets = kind === 'gcp_project' ? scope : [holder, ...scope];
+    const conditional = g.conditional();
     for (const t of targets) {
-      ctx.emitEdge({ from, to: model.adminOf(t), kind: 'ADMIN_OF', props: { reason: why, technique: g.role, evidence: [g.evidence(t), ...roleEvidence], ...g.conditional() } });
+      ctx.emitEdge({ from, to: model.adminOf(t), kind: 'ADMIN_OF', props: { reason: why, technique: g.role, evidence: [g.evidence(t), ...roleEvidence], ...conditional } });
     }
   }
   if (effect?.escalate) {
     const esc = effect.escalate;
     for (const p of scope) {
-      for (const sa of model.accountsOf.get(p.id) ?? []) {
+      const accounts = model.accountsOf.get(p.id);
+      if (!accounts) continue;
+      // The same reason and binding piece for every account of the project.
+      const reason = `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`;
+      const piece = g.evidence(p);
+      for (const sa of accounts) {
         if (sa.id === from) continue;
         ctx.emitEdge({
           from,
           to: sa.id,
           kind: 'CAN_ESCALATE',
           props: {
-            reason: `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`,
+            reason,
             technique: esc.technique,
-            evidence: [g.evidence(p), ...roleEvidence],
+            evidence: [piece, ...roleEvidence],
             ...g.conditional(esc.needs, sa),
           },
         });
@@ -216,23 +244,31 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   const predefinedHost = effect ? undefined : serviceHostOf(g.role);
   const hosts: [string, ReturnType<typeof accessLevelOfRole>][] = permissions ? [...permissions.hosts] : predefinedHost ? [[predefinedHost, accessLevelOfRole(g.role)]] : [];
   if (!hosts.length) return;
+  const conditional = g.conditional();
   for (const p of scope) {
-    for (const r of model.resourcesOf.get(p.id) ?? []) {
+    const resources = model.resourcesOf.get(p.id);
+    if (!resources) continue;
+    // Per project: one reason per service and one binding piece, for every resource of it.
+    const reasons = new Map<string, string>();
+    const piece = g.evidence(p);
+    for (const r of resources) {
       const assetType = r.props['assetType'];
-      const hit = typeof assetType === 'string' ? hosts.find(([host]) => assetType.startsWith(host)) : undefined;
+      const hit = typeof assetType === 'string' ? hostOf(hosts, assetType) : undefined;
       if (!hit) continue;
       const [host, level] = hit;
+      let reason = reasons.get(host);
+      if (reason === undefined) reasons.set(host, (reason = `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`));
       ctx.emitEdge({
         from,
         to: r.id,
         kind: 'CAN_ACCESS',
         props: {
-          reason: `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`,
+          reason,
           technique: g.role,
           accessLevel: level,
           actions: [g.role],
-          evidence: [g.evidence(p)],
-          ...g.conditional(),
+          evidence: [piece],
+          ...conditional,
         },
       });
     }
@@ -307,6 +343,12 @@ function serviceHostOf(role: string): string | undefined {
   const svc = /^roles\/([a-z0-9]+)\.[A-Za-z0-9.]+$/.exec(role)?.[1];
   if (!svc || NOT_RESOURCE_ROLES.has(svc)) return undefined;
   return SERVICE_HOSTS[svc] ?? `${svc}.googleapis.com/`;
+}
+
+/** The first service host an asset type belongs to, with the access level granted there. */
+function hostOf<T>(hosts: readonly [string, T][], assetType: string): [string, T] | undefined {
+  for (const hit of hosts) if (assetType.startsWith(hit[0])) return hit;
+  return undefined;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
