@@ -3,6 +3,8 @@ import { deepFreeze } from './rows.js';
 import { RowBatch, type Sql } from './sql.js';
 import { CaseError } from './types.js';
 
+type PiecesWritten = { byObject: Map<object, number>; byJson: Map<string, number> };
+
 /**
  * The `evidence` table (migration 0003): evidence pieces of derived edges, stored once and cited by id from
  * `edges.evidence`. One RoleBinding that allows creating pods reaches every account of its namespace with the same
@@ -14,7 +16,7 @@ export class EvidenceTable {
    * share them) and by JSON, to their row id. Plain maps, emptied when the transaction ends: the pieces live that
    * long anyway, and a weak map of a hundred thousand costs every garbage collection.
    */
-  private written = new Map<string, { byObject: Map<object, number>; byJson: Map<string, number> }>();
+  private written = new Map<string, PiecesWritten>();
   /**
    * The JSON of pieces stringified in this transaction, by object: rules share piece objects (a pod's evidence is
    * cited by every rule that reaches its account), and each rule and scope stores its own row of it.
@@ -29,22 +31,38 @@ export class EvidenceTable {
 
   /** The row ids of a derived edge's pieces, writing the pieces not stored yet in this transaction (for that rule and scope). */
   refs(evidence: readonly Evidence[], rule: string | null = null, scope: number | null = null): string {
-    const key = `${rule ?? ''}\n${scope ?? ''}`;
-    let ids = this.written.get(key);
-    if (!ids) this.written.set(key, (ids = { byObject: new Map(), byJson: new Map() }));
+    const ids = this.idsOf(rule, scope);
+    if (evidence.length === 1) return String(this.idOf(evidence[0]!, ids, rule, scope));
     let refs = '';
     for (const piece of evidence) {
-      let id = ids.byObject.get(piece);
-      if (id === undefined) {
-        let json = this.json.get(piece);
-        if (json === undefined) this.json.set(piece, (json = JSON.stringify(piece)));
-        id = ids.byJson.get(json);
-        if (id === undefined) ids.byJson.set(json, (id = this.insert(json, rule, scope)));
-        ids.byObject.set(piece, id);
-      }
+      const id = this.idOf(piece, ids, rule, scope);
       refs = refs ? `${refs},${id}` : String(id);
     }
     return refs;
+  }
+
+  /** The pieces written for a rule and scope (the last asked kept at hand: a run asks for the same one edge after edge). */
+  private last: { rule: string | null; scope: number | null; ids: PiecesWritten } | undefined;
+  private idsOf(rule: string | null, scope: number | null): PiecesWritten {
+    const last = this.last;
+    if (last && last.rule === rule && last.scope === scope) return last.ids;
+    const key = `${rule ?? ''}\n${scope ?? ''}`;
+    let ids = this.written.get(key);
+    if (!ids) this.written.set(key, (ids = { byObject: new Map(), byJson: new Map() }));
+    this.last = { rule, scope, ids };
+    return ids;
+  }
+
+  private idOf(piece: Evidence, ids: PiecesWritten, rule: string | null, scope: number | null): number {
+    let id = ids.byObject.get(piece);
+    if (id === undefined) {
+      let json = this.json.get(piece);
+      if (json === undefined) this.json.set(piece, (json = JSON.stringify(piece)));
+      id = ids.byJson.get(json);
+      if (id === undefined) ids.byJson.set(json, (id = this.insert(json, rule, scope)));
+      ids.byObject.set(piece, id);
+    }
+    return id;
   }
 
   /**
@@ -81,6 +99,7 @@ export class EvidenceTable {
   clear(): void {
     this.sql.stmt('DELETE FROM evidence').run();
     this.written.clear();
+    this.last = undefined;
     this.json.clear();
     this.read.clear();
   }
@@ -88,12 +107,14 @@ export class EvidenceTable {
   /** Forgets what was written in the transaction that ended. */
   endTransaction(): void {
     this.written.clear();
+    this.last = undefined;
     this.json.clear();
   }
 
   /** Forgets everything cached (a rollback, or another connection wrote the case). */
   forget(): void {
     this.written.clear();
+    this.last = undefined;
     this.json.clear();
     this.read.clear();
   }
@@ -101,6 +122,7 @@ export class EvidenceTable {
   /** A rule's pieces were deleted: what this transaction wrote for it cannot be cited any more, and their ids may be handed out again. */
   forgetRule(rule: string): void {
     for (const key of this.written.keys()) if (key.startsWith(`${rule}\n`)) this.written.delete(key);
+    this.last = undefined;
     this.read.clear();
   }
 
