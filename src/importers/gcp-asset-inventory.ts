@@ -5,7 +5,7 @@ import type { NodeKind } from '../model/kinds.js';
 import { memberStub, nodeIdOfAssetName, parseServiceAccountName, readBindings } from '../providers/gcp/iam.js';
 import { ImportError, jsonPath } from './errors.js';
 import { keyEdge, keyNodes } from './gcp-iam.js';
-import type { Importer } from './types.js';
+import type { ImportInput, Importer } from './types.js';
 
 // Cloud Asset Inventory exports: `gcloud asset export --content-type=resource|iam-policy` written to GCS
 // (JSON-lines, snake_case: asset_type, iam_policy), and the same assets as a JSON array or from the REST API
@@ -31,18 +31,9 @@ export const gcpAssetInventory: Importer = {
   },
   *parse(input, ctx) {
     const file = input.fileName;
-    const records: { value: unknown; at: string }[] = [];
-    if (input.text().trimStart().startsWith('[')) {
-      const doc = input.json();
-      if (!Array.isArray(doc)) throw new ImportError(file, 'expected an array of assets', '$');
-      doc.forEach((value: unknown, i) => records.push({ value, at: jsonPath(i) }));
-    } else {
-      for (const row of input.jsonLines()) {
-        if ('error' in row) throw new ImportError(file, `invalid JSON: ${row.error}`, `line ${row.line}`);
-        records.push({ value: row.value, at: `line ${row.line}` });
-      }
-    }
-
+    // Assets are read as their lines are parsed: a parsed line is garbage by the next one, instead of every line
+    // of the file held (and promoted to the old generation) until the last is parsed.
+    const records = (input.text().trimStart().startsWith('[') ? arrayRecords(input) : lineRecords(input))[Symbol.iterator]();
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], aliases: [] };
     const nodes = new Map<string, NodeFact>();
     const projects = new Set<string>();
@@ -54,7 +45,13 @@ export const gcpAssetInventory: Importer = {
       nodes.set(n.id, { ...prev, ...(prev.stub ? n : {}), stub: Boolean(prev.stub && n.stub), props: { ...prev.props, ...n.props }, handles: [...new Set([...(prev.handles ?? []), ...(n.handles ?? [])])] });
     };
 
-    for (const { value, at } of records) {
+    const parentIds = new Map<string, string>();
+    const idOfParent = (parentName: string): string => {
+      let id = parentIds.get(parentName);
+      if (id === undefined) parentIds.set(parentName, (id = nodeIdOfAssetName(parentName)));
+      return id;
+    };
+    const readAsset = ({ value, at }: AssetRecord): void => {
       if (!isObject(value)) throw new ImportError(file, 'expected an asset object', at);
       const name = value['name'];
       const type = value['asset_type'] ?? value['assetType'];
@@ -80,11 +77,11 @@ export const gcpAssetInventory: Importer = {
         for (const n of keyFacts) put(n);
         fragment.edges.push(keyEdge(keyFacts[0]!, account, where, ctx.now));
         if (account !== parsed.account) fragment.aliases!.push({ from: ids.gcpServiceAccount(parsed.account), to: ids.gcpServiceAccount(account) });
-        continue;
+        return;
       }
       const id = nodeIdOfAssetName(name);
       node = assetNode(type, name, id, data, described);
-      if (parentName) node.props!['parent'] = nodeIdOfAssetName(parentName);
+      if (parentName) node.props!['parent'] = idOfParent(parentName);
       if (ancestors.length) node.props!['ancestors'] = ancestors.map(nodeIdOfAssetName);
       node.props!['at'] = where;
 
@@ -129,59 +126,108 @@ export const gcpAssetInventory: Importer = {
         node.props!['iamBindings'] = bindings as unknown as Json[];
       }
       put(node);
+    };
+    const bad = (err: unknown): never => {
+      // A line that is not JSON is reported before any asset's problem, wherever it is in the file: read the rest.
+      for (let r = records.next(); !r.done; r = records.next());
+      throw err;
+    };
+    for (let r = records.next(); !r.done; r = records.next()) {
+      try {
+        readAsset(r.value);
+      } catch (err) {
+        bad(err);
+      }
     }
     fragment.nodes.push(...nodes.values());
     yield fragment;
   },
 };
 
+interface AssetRecord {
+  value: unknown;
+  at: string;
+}
+
+function* arrayRecords(input: ImportInput): Iterable<AssetRecord> {
+  const doc = input.json();
+  if (!Array.isArray(doc)) throw new ImportError(input.fileName, 'expected an array of assets', '$');
+  for (let i = 0; i < doc.length; i++) yield { value: doc[i] as unknown, at: jsonPath(i) };
+}
+
+function* lineRecords(input: ImportInput): Iterable<AssetRecord> {
+  for (const row of input.jsonLines()) {
+    if ('error' in row) throw new ImportError(input.fileName, `invalid JSON: ${row.error}`, `line ${row.line}`);
+    yield { value: row.value, at: `line ${row.line}` };
+  }
+}
+
 const NODE_BOUNDARY_KINDS = new Set<NodeKind>(['gcp_organization', 'gcp_folder', 'gcp_project']);
 
 function assetNode(type: string, name: string, id: string, data: Record<string, unknown> | undefined, described: boolean): NodeFact {
-  const stub = described ? {} : { stub: true };
-  const s = (k: string) => (data && typeof data[k] === 'string' && data[k] ? (data[k] as string) : undefined);
-  const short = name.replace(/^\/\/[^/]+\//, '');
-  const last = short.split('/').pop() ?? short;
+  // Built key by key, in the order the props have always had (62,000 assets: no closures or spread copies per asset).
+  const slash = name.startsWith('//') ? name.indexOf('/', 2) : -1;
+  const short = slash > 2 ? name.slice(slash + 1) : name;
+  const last = short.slice(short.lastIndexOf('/') + 1);
   const props: JsonObject = { assetType: type, assetName: name };
+  let node: NodeFact;
   switch (type) {
     case ORG:
-      return { id, kind: 'gcp_organization', name: s('displayName') ?? short, handles: [short, name], props: { ...props, ...(s('displayName') ? { displayName: s('displayName')! } : {}) }, ...stub };
-    case FOLDER:
-      return { id, kind: 'gcp_folder', name: s('displayName') ?? short, handles: [short, name], props: { ...props, ...(s('displayName') ? { displayName: s('displayName')! } : {}) }, ...stub };
+    case FOLDER: {
+      const displayName = text(data, 'displayName');
+      if (displayName) props['displayName'] = displayName;
+      node = { id, kind: type === ORG ? 'gcp_organization' : 'gcp_folder', name: displayName ?? short, handles: [short, name], props };
+      break;
+    }
     case PROJECT: {
-      const projectId = s('projectId');
+      const projectId = text(data, 'projectId');
       const number = data?.['projectNumber'] !== undefined ? String(data['projectNumber']) : last;
-      return {
-        id,
-        kind: 'gcp_project',
-        name: projectId ?? `project ${number}`,
-        handles: [...new Set([projectId, number, name, s('name')].filter((h): h is string => Boolean(h)))],
-        props: { ...props, projectNumber: number, ...(projectId ? { projectId, displayName: s('name') ?? projectId } : {}) },
-        ...stub,
-      };
+      const displayName = text(data, 'name');
+      props['projectNumber'] = number;
+      if (projectId) {
+        props['projectId'] = projectId;
+        props['displayName'] = displayName ?? projectId;
+      }
+      node = { id, kind: 'gcp_project', name: projectId ?? `project ${number}`, handles: handlesOf(projectId, number, name, displayName), props };
+      break;
     }
     case SA: {
-      const email = s('email')?.toLowerCase();
-      const projectId = s('projectId');
-      return {
-        id,
-        kind: 'gcp_service_account',
-        name: email ?? `service account ${last}`,
-        handles: [...new Set([email, s('uniqueId'), s('oauth2ClientId'), last].filter((h): h is string => Boolean(h)))],
-        props: {
-          ...props,
-          ...(email ? { email } : {}),
-          ...(s('uniqueId') ? { uniqueId: s('uniqueId')! } : {}),
-          ...(s('displayName') ? { displayName: s('displayName')! } : {}),
-          ...(projectId ? { projectId, accountId: projectId } : {}),
-          ...(data ? { disabled: data['disabled'] === true } : {}),
-        },
-        ...stub,
-      };
+      const email = text(data, 'email')?.toLowerCase();
+      const projectId = text(data, 'projectId');
+      const uniqueId = text(data, 'uniqueId');
+      const displayName = text(data, 'displayName');
+      if (email) props['email'] = email;
+      if (uniqueId) props['uniqueId'] = uniqueId;
+      if (displayName) props['displayName'] = displayName;
+      if (projectId) {
+        props['projectId'] = projectId;
+        props['accountId'] = projectId;
+      }
+      if (data) props['disabled'] = data['disabled'] === true;
+      node = { id, kind: 'gcp_service_account', name: email ?? `service account ${last}`, handles: handlesOf(email, uniqueId, text(data, 'oauth2ClientId'), last), props };
+      break;
     }
-    default:
-      return { id, kind: 'gcp_resource', name: `${last} (${type.split('/').pop()})`, handles: [name, short], props: { ...props, ...(data && s('displayName') ? { displayName: s('displayName')! } : {}) }, ...stub };
+    default: {
+      const displayName = text(data, 'displayName');
+      if (displayName) props['displayName'] = displayName;
+      node = { id, kind: 'gcp_resource', name: `${last} (${type.slice(type.lastIndexOf('/') + 1)})`, handles: [name, short], props };
+    }
   }
+  if (!described) node.stub = true;
+  return node;
+}
+
+/** A non-empty string field of the asset's data. */
+function text(data: Record<string, unknown> | undefined, key: string): string | undefined {
+  const v = data?.[key];
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** The handles given, without the empty ones and repeats, in order. */
+function handlesOf(...handles: (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const h of handles) if (h && !out.includes(h)) out.push(h);
+  return out;
 }
 
 /** The project a resource lives in: its ancestors when exported, else its parent when that is a project. */

@@ -96,15 +96,19 @@ export function parseServiceAccountName(name: string): { project?: string; accou
   return { ...(project ? { project } : {}), account: decodeURIComponent(m[2]!), ...(m[3] ? { keyId: m[3] } : {}) };
 }
 
+const CRM = '//cloudresourcemanager.googleapis.com/';
+
 /** Node id for a Cloud Asset Inventory full resource name (or a short "projects/123" ancestor). */
 export function nodeIdOfAssetName(name: string): string {
-  const short = name.replace(/^\/\/cloudresourcemanager\.googleapis\.com\//, '');
-  let m = /^projects\/([^/]+)$/.exec(short);
-  if (m) return ids.gcpProject(m[1]!);
-  m = /^folders\/([^/]+)$/.exec(short);
-  if (m) return ids.gcpFolder(m[1]!);
-  m = /^organizations\/([^/]+)$/.exec(short);
-  if (m) return ids.gcpOrganization(m[1]!);
+  const short = name.startsWith(CRM) ? name.slice(CRM.length) : name;
+  // "projects/X", "folders/X", "organizations/X": one slash, something after it.
+  const slash = short.indexOf('/');
+  if (slash > 0 && slash < short.length - 1 && short.indexOf('/', slash + 1) === -1) {
+    const head = short.slice(0, slash);
+    if (head === 'projects') return ids.gcpProject(short.slice(slash + 1));
+    if (head === 'folders') return ids.gcpFolder(short.slice(slash + 1));
+    if (head === 'organizations') return ids.gcpOrganization(short.slice(slash + 1));
+  }
   if (name.startsWith('//iam.googleapis.com/')) {
     const sa = parseServiceAccountName(name.slice('//iam.googleapis.com/'.length));
     if (sa && !sa.keyId) return ids.gcpServiceAccount(sa.account);
