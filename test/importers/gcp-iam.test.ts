@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/api/engine.js';
 import type { ImportRequest } from '../../src/api/contract.js';
+import { gcpAssetInventory } from '../../src/importers/gcp-asset-inventory.js';
 import { gcpIamPolicy, gcpServiceAccountKeys, gcpServiceAccounts } from '../../src/importers/gcp-iam.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
@@ -100,6 +101,16 @@ describe('GCP IAM listings', () => {
     await expect(parseText(gcpServiceAccountKeys, 'keys.json', JSON.stringify({ keys: [{ name: 'projects/p/serviceAccounts/a@p.iam.gserviceaccount.com/keys/1' }, { validAfterTime: 'x' }] }))).rejects.toThrow(/keys\.json \(\$\.keys\[1\]\.name\)/);
     await expect(parseText(gcpServiceAccounts, 'sa.json', JSON.stringify({ accounts: [{ uniqueId: '1' }] }))).rejects.toThrow(/\$\.accounts\[0\]\.email/);
     await expect(parseText(gcpIamPolicy, 'p.json', JSON.stringify({ bindings: { role: 'roles/owner' } }), { project: 'p' })).rejects.toThrow(/\$\.bindings/);
+  });
+
+  it('reports a Cloud Asset Inventory line that is not JSON before an earlier asset it cannot read (assets are read as lines are parsed)', async () => {
+    const asset = (name: string) => JSON.stringify({ name, asset_type: 'storage.googleapis.com/Bucket', resource: { data: { name: 'b' } } });
+    const lines = [asset('//storage.googleapis.com/a'), asset('no-full-name'), asset('//storage.googleapis.com/c'), '{"name": ', asset('//storage.googleapis.com/d')];
+    await expect(parseText(gcpAssetInventory, 'assets.jsonl', lines.join('\n'))).rejects.toThrow(/assets\.jsonl \(line 4\).*invalid JSON/);
+    // Without the broken line, the asset's own problem, at its line.
+    await expect(parseText(gcpAssetInventory, 'assets.jsonl', lines.filter((_, i) => i !== 3).join('\n'))).rejects.toThrow(/assets\.jsonl \(line 2 \.name\)/);
+    const fine = await parseText(gcpAssetInventory, 'assets.jsonl', [lines[0], lines[2], lines[4]].join('\n'));
+    expect(fine.nodes.map((n) => n.id)).toEqual(['gcp:resource://storage.googleapis.com/a', 'gcp:resource://storage.googleapis.com/c', 'gcp:resource://storage.googleapis.com/d']);
   });
 });
 
