@@ -97,6 +97,7 @@ export class DerivedTable {
       });
     } finally {
       this.batch = undefined;
+      this.lastProps = undefined;
     }
   }
 
@@ -246,7 +247,8 @@ export class DerivedTable {
     // A row of one rule keeps its evidence in the evidence table (pieces shared by its edges, dropped with them);
     // a shared row keeps it inline, since its parts come and go with different rules.
     const single = parts.length === 1 && Array.isArray(p.evidence) && p.evidence.length > 0;
-    const props = single ? JSON.stringify({ ...p, evidence: undefined }) : JSON.stringify(p);
+    // Inside writeAll nothing changes the props written, so a run of rows may share one JSON.
+    const props = single ? (this.batch ? this.propsJson(p) : JSON.stringify({ ...p, evidence: undefined })) : JSON.stringify(p);
     const refs = single ? this.evidence.refs(p.evidence!, owner.rule, scope) : null;
     const firstSeen = p.firstSeen ?? null;
     const lastSeen = p.lastSeen ?? null;
@@ -265,6 +267,19 @@ export class DerivedTable {
       const ins = this.sql.stmt('INSERT INTO derived_parts (edge_id, rule, scope, props) VALUES (?, ?, ?, ?)');
       for (const part of parts) ins.run(id, part.rule, this.scopeNid(part.scope), JSON.stringify(part.props));
     }
+  }
+
+  /** The props and JSON (evidence left out) of the last row written: a rule's edges come in runs that differ only by their evidence. */
+  private lastProps: { props: EdgeProps; keys: string[]; json: string } | undefined;
+
+  /** JSON of props without their evidence; the last row's when every other value is the same (===) in the same key order. */
+  private propsJson(p: EdgeProps): string {
+    const keys = Object.keys(p);
+    const last = this.lastProps;
+    if (last && sameButEvidence(last.props, last.keys, p, keys)) return last.json;
+    const json = JSON.stringify({ ...p, evidence: undefined });
+    this.lastProps = { props: p, keys, json };
+    return json;
   }
 
   /** The derived row with the same key as `edge`, with its owner and props (evidence expanded). */
@@ -313,6 +328,20 @@ export class DerivedTable {
     for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ? AND solo_source = ?', id, DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     if (this.sql.stmt('DELETE FROM node_facts WHERE node_id = ? AND source_id = ?').run(id, DERIVED_SOURCE).changes) touched.add(id);
   }
+}
+
+/**
+ * Whether two props objects have the same keys in the same order and the same values (===) but for `evidence`. Values
+ * are strings, numbers, booleans or objects a rule shares between edges: nothing changes them while rows are written.
+ */
+function sameButEvidence(a: EdgeProps, aKeys: readonly string[], b: EdgeProps, bKeys: readonly string[]): boolean {
+  if (a === b) return true;
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const k = aKeys[i]!;
+    if (k !== bKeys[i] || (k !== 'evidence' && a[k] !== b[k])) return false;
+  }
+  return true;
 }
 
 /** Evidence pieces as stored JSON compares them: the same pieces, the same text. */

@@ -245,6 +245,7 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   const hosts: [string, ReturnType<typeof accessLevelOfRole>][] = permissions ? [...permissions.hosts] : predefinedHost ? [[predefinedHost, accessLevelOfRole(g.role)]] : [];
   if (!hosts.length) return;
   const conditional = g.conditional();
+  const actions = [g.role];
   for (const p of scope) {
     const resources = model.resourcesOf.get(p.id);
     if (!resources) continue;
@@ -266,7 +267,7 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
           reason,
           technique: g.role,
           accessLevel: level,
-          actions: [g.role],
+          actions,
           evidence: [piece],
           ...conditional,
         },
