@@ -58,6 +58,38 @@ describe('case store', () => {
     store.close();
   });
 
+  it('writes a full run of many derived rows with the edge indexes built after them, back as the migrations define them', () => {
+    const path = tempCase();
+    const store = CaseStore.open(path, { create: true });
+    const indexes = () => {
+      const db = new Database(path, { readonly: true });
+      const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'edge_rows' ORDER BY name").all();
+      db.close();
+      return rows;
+    };
+    const fresh = indexes();
+    expect(fresh.map((r) => (r as { name: string }).name)).toEqual(['edge_rows_dst', 'edge_rows_kind', 'edge_rows_rule', 'edge_rows_src']);
+    // Above the bulk threshold, in an empty case: one evidence piece per ten edges, one props JSON per run of ten.
+    const pieces = Array.from({ length: 2_500 }, (_, i) => ({ type: 'test', summary: `binding ${i}` }));
+    const reasons = Array.from({ length: 2_500 }, (_, i) => `grant ${i}`);
+    const rows = Array.from({ length: 25_000 }, (_, i) => {
+      const props = { reason: reasons[Math.floor(i / 10)]!, technique: 't', evidence: [pieces[Math.floor(i / 10)]!] };
+      return { edge: { from: `og:from-${i % 7}`, to: `og:to-${i}`, kind: 'CAN_ACCESS' as const, props }, parts: [{ rule: 'bulk-rule', scope: '', props }] };
+    });
+    store.begin();
+    store.writeDerivedAll(rows);
+    store.commit();
+    expect(indexes()).toEqual(fresh);
+    const out = store.edgesOf('og:from-3', 'out', 100_000);
+    expect(out).toHaveLength(rows.filter((r) => r.edge.from === 'og:from-3').length);
+    const e = out.find((x) => x.dst === 'og:to-12344')!;
+    expect(e).toMatchObject({ kind: 'CAN_ACCESS', derived: true, props: { reason: 'grant 1234', technique: 't', evidence: [{ type: 'test', summary: 'binding 1234' }] } });
+    // Each row with its own run's props, though runs share one JSON.
+    for (const x of out) expect(x.props['reason']).toBe(`grant ${Math.floor(Number(x.dst.slice('og:to-'.length)) / 10)}`);
+    expect(store.derivedOutputs('bulk-rule', null).edges.size).toBe(25_000);
+    store.close();
+  });
+
   it('merges facts about one node from several sources, a full description over a stub', () => {
     const store = CaseStore.open(tempCase(), { create: true });
     write(store, 'trust.json', { nodes: [{ ...roleA, name: 'stub-name', stub: true, props: { seenIn: 'trust' } }], edges: [], warnings: [] });
