@@ -25,19 +25,25 @@ export class EvidenceTable {
   /** Rows read, parsed and frozen (every edge citing a piece shares it). */
   private readonly read = new Map<number, Evidence>();
   /** Inside bulk(): rows not inserted yet, and the id the next one gets. */
-  private pending: { rows: RowBatch; next: number } | undefined;
+  private pending: { rows: RowBatch; next: number; lastList?: { evidence: readonly Evidence[]; ids: PiecesWritten; refs: string } } | undefined;
 
   constructor(private readonly sql: Sql, private readonly casePath: string) {}
 
   /** The row ids of a derived edge's pieces, writing the pieces not stored yet in this transaction (for that rule and scope). */
   refs(evidence: readonly Evidence[], rule: string | null = null, scope: number | null = null): string {
     const ids = this.idsOf(rule, scope);
-    if (evidence.length === 1) return String(this.idOf(evidence[0]!, ids, rule, scope));
+    // Inside bulk(), where nothing changes the lists written: a list shared by a run of edges (a grant's), cited again.
+    const same = this.pending?.lastList;
+    if (same && same.evidence === evidence && same.ids === ids) return same.refs;
     let refs = '';
-    for (const piece of evidence) {
-      const id = this.idOf(piece, ids, rule, scope);
-      refs = refs ? `${refs},${id}` : String(id);
+    if (evidence.length === 1) refs = String(this.idOf(evidence[0]!, ids, rule, scope));
+    else {
+      for (const piece of evidence) {
+        const id = this.idOf(piece, ids, rule, scope);
+        refs = refs ? `${refs},${id}` : String(id);
+      }
     }
+    if (this.pending) this.pending.lastList = { evidence, ids, refs };
     return refs;
   }
 

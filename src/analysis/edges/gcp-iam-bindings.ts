@@ -221,9 +221,9 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
     for (const p of scope) {
       const accounts = model.accountsOf.get(p.id);
       if (!accounts) continue;
-      // The same reason and binding piece for every account of the project.
+      // The same reason and evidence for every account of the project (lists are never changed once emitted).
       const reason = `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`;
-      const piece = g.evidence(p);
+      const evidence = [g.evidence(p), ...roleEvidence];
       for (const sa of accounts) {
         if (sa.id === from) continue;
         ctx.emitEdge({
@@ -233,7 +233,7 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
           props: {
             reason,
             technique: esc.technique,
-            evidence: [piece, ...roleEvidence],
+            evidence,
             ...g.conditional(esc.needs, sa),
           },
         });
@@ -249,9 +249,9 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   for (const p of scope) {
     const resources = model.resourcesOf.get(p.id);
     if (!resources) continue;
-    // Per project: one reason per service and one binding piece, for every resource of it.
+    // Per project: one reason per service and one evidence list, for every resource of it.
     const reasons = new Map<string, string>();
-    const piece = g.evidence(p);
+    const evidence = [g.evidence(p)];
     for (const r of resources) {
       const assetType = r.props['assetType'];
       const hit = typeof assetType === 'string' ? hostOf(hosts, assetType) : undefined;
@@ -268,7 +268,7 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
           technique: g.role,
           accessLevel: level,
           actions,
-          evidence: [piece],
+          evidence,
           ...conditional,
         },
       });
