@@ -72,8 +72,11 @@ describe('case store', () => {
     // Above the bulk threshold, in an empty case: one evidence piece per ten edges, one props JSON per run of ten.
     const pieces = Array.from({ length: 2_500 }, (_, i) => ({ type: 'test', summary: `binding ${i}` }));
     const reasons = Array.from({ length: 2_500 }, (_, i) => `grant ${i}`);
+    const lists = pieces.map((p) => [p]);
     const rows = Array.from({ length: 25_000 }, (_, i) => {
-      const props = { reason: reasons[Math.floor(i / 10)]!, technique: 't', evidence: [pieces[Math.floor(i / 10)]!] };
+      // Half the runs share their evidence list, as a rule's grant does; the others give each edge its own.
+      const run = Math.floor(i / 10);
+      const props = { reason: reasons[run]!, technique: 't', evidence: run % 2 ? lists[run]! : [pieces[run]!] };
       return { edge: { from: `og:from-${i % 7}`, to: `og:to-${i}`, kind: 'CAN_ACCESS' as const, props }, parts: [{ rule: 'bulk-rule', scope: '', props }] };
     });
     store.begin();
@@ -84,8 +87,12 @@ describe('case store', () => {
     expect(out).toHaveLength(rows.filter((r) => r.edge.from === 'og:from-3').length);
     const e = out.find((x) => x.dst === 'og:to-12344')!;
     expect(e).toMatchObject({ kind: 'CAN_ACCESS', derived: true, props: { reason: 'grant 1234', technique: 't', evidence: [{ type: 'test', summary: 'binding 1234' }] } });
-    // Each row with its own run's props, though runs share one JSON.
-    for (const x of out) expect(x.props['reason']).toBe(`grant ${Math.floor(Number(x.dst.slice('og:to-'.length)) / 10)}`);
+    // Each row with its own run's props and evidence, though runs share one JSON and one list.
+    for (const x of out) {
+      const run = Math.floor(Number(x.dst.slice('og:to-'.length)) / 10);
+      expect(x.props['reason']).toBe(`grant ${run}`);
+      expect(x.props.evidence).toEqual([{ type: 'test', summary: `binding ${run}` }]);
+    }
     expect(store.derivedOutputs('bulk-rule', null).edges.size).toBe(25_000);
     store.close();
   });
