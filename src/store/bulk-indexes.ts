@@ -6,7 +6,6 @@ const BULK_INDEXES = {
     edge_rows_src: 'CREATE INDEX edge_rows_src ON edge_rows(src)',
     edge_rows_dst: 'CREATE INDEX edge_rows_dst ON edge_rows(dst)',
     edge_rows_kind: 'CREATE INDEX edge_rows_kind ON edge_rows(kind)',
-    edge_rows_rule: 'CREATE INDEX edge_rows_rule ON edge_rows(rule, scope) WHERE derived = 1',
   },
   nodes: {
     nodes_kind: 'CREATE INDEX nodes_kind ON nodes(kind)',
@@ -25,12 +24,10 @@ export class BulkIndexes {
 
   constructor(private readonly sql: Sql) {}
 
-  /** Drops the table's indexes; false when they were suspended already (by someone else, who restores them). */
-  suspend(table: BulkTable): boolean {
-    if (this.suspended.has(table)) return false;
+  suspend(table: BulkTable): void {
+    if (this.suspended.has(table)) return;
     for (const name of Object.keys(BULK_INDEXES[table])) this.sql.db.exec(`DROP INDEX IF EXISTS ${name}`);
     this.suspended.add(table);
-    return true;
   }
 
   restore(table: BulkTable): void {

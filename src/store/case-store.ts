@@ -372,12 +372,7 @@ export class CaseStore {
   // --- what derivation rules made, by rule and scope (see DerivedTable) ----------------------------------------
 
   writeDerivedAll(rows: Iterable<DerivedRow>): void {
-    // Many more rows than the case holds (a first import): the edge indexes are built once after them, not row by row.
-    const bulk = Array.isArray(rows) && rows.length >= BULK_DERIVED_ROWS && rows.length > ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0);
-    const suspended = bulk && this.bulk.suspend('edges');
     this.derivedTable.writeAll(rows);
-    // (After an error the rollback brings the indexes back.)
-    if (suspended) this.bulk.restore('edges');
   }
   writeDerivedClaims(claims: Iterable<NodeClaim>, touched: Set<string>): void {
     this.derivedTable.writeAllClaims(claims, touched);
@@ -560,9 +555,6 @@ export class CaseStore {
     this.sql.stmt('DELETE FROM meta WHERE key = ?').run(key);
   }
 }
-
-/** Derived rows written by a full run above which (and above the edge rows the case holds) the edge indexes are rebuilt after them. */
-const BULK_DERIVED_ROWS = 20_000;
 
 /** BLASTMAP_BUSY_TIMEOUT_MS, else 30 s: how long a writer waits for another process writing the same case. */
 function defaultBusyTimeoutMs(): number {

@@ -58,18 +58,9 @@ describe('case store', () => {
     store.close();
   });
 
-  it('writes a full run of many derived rows with the edge indexes built after them, back as the migrations define them', () => {
-    const path = tempCase();
-    const store = CaseStore.open(path, { create: true });
-    const indexes = () => {
-      const db = new Database(path, { readonly: true });
-      const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'edge_rows' ORDER BY name").all();
-      db.close();
-      return rows;
-    };
-    const fresh = indexes();
-    expect(fresh.map((r) => (r as { name: string }).name)).toEqual(['edge_rows_dst', 'edge_rows_kind', 'edge_rows_rule', 'edge_rows_src']);
-    // Above the bulk threshold, in an empty case: one evidence piece per ten edges, one props JSON per run of ten.
+  it('writes a full run of many derived rows, runs of them sharing props and evidence lists, each row as it was given', () => {
+    const store = CaseStore.open(tempCase(), { create: true });
+    // One evidence piece and one reason per run of ten edges.
     const pieces = Array.from({ length: 2_500 }, (_, i) => ({ type: 'test', summary: `binding ${i}` }));
     const reasons = Array.from({ length: 2_500 }, (_, i) => `grant ${i}`);
     const lists = pieces.map((p) => [p]);
@@ -82,7 +73,6 @@ describe('case store', () => {
     store.begin();
     store.writeDerivedAll(rows);
     store.commit();
-    expect(indexes()).toEqual(fresh);
     const out = store.edgesOf('og:from-3', 'out', 100_000);
     expect(out).toHaveLength(rows.filter((r) => r.edge.from === 'og:from-3').length);
     const e = out.find((x) => x.dst === 'og:to-12344')!;
