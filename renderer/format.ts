@@ -62,14 +62,35 @@ export function propText(value: Json): string {
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
+  return `${groupDigits(n)} ${n === 1 ? word : many}`;
 }
 
-const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+// Counts are written without Intl where they can be: a page's first Intl number format loads ICU's data, tens of
+// milliseconds on the first screen's path (the toolbar's counts, the estate map's labels). Both give what
+// toLocaleString('en-US') and Intl's compact notation give (test/renderer/format.test.ts compares them).
+
+/** "12,345": a count with en-US digit grouping. */
+export function groupDigits(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0 || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const s = String(n);
+  let out = s.slice(0, ((s.length - 1) % 3) + 1);
+  for (let i = out.length; i < s.length; i += 3) out += `,${s.slice(i, i + 3)}`;
+  return out;
+}
+
+let compact: Intl.NumberFormat | undefined;
+const COMPACT_UNITS = ['K', 'M', 'B', 'T'];
 
 /** A count for a narrow cell: exact below 10,000, then 20.4K, 1.2M (the exact figure goes in a title). */
 export function compactCount(n: number): string {
-  return n < 10_000 ? n.toLocaleString('en-US') : COMPACT.format(n);
+  if (n < 10_000) return groupDigits(n);
+  if (!Number.isSafeInteger(n) || n >= 1e12) return (compact ??= new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })).format(n);
+  // Thousands, millions, billions: tenths of the unit, rounded half up; a count that rounds to 1,000 of a unit is
+  // 1 of the next ("999.95K" is "1M"). n / 10^k is exact at the halves (integers below 10^12).
+  let unit = Math.floor((String(n).length - 1) / 3) - 1;
+  let tenths = Math.round(n / 10 ** (unit * 3 + 2));
+  if (tenths >= 10_000) tenths = Math.round(n / 10 ** (++unit * 3 + 2));
+  return `${Math.floor(tenths / 10)}${tenths % 10 ? `.${tenths % 10}` : ''}${COMPACT_UNITS[unit]}`;
 }
 
 export function truncate(text: string, max: number): string {

@@ -5,5 +5,11 @@ import { primeBridge } from './bridge/prime';
 import { FIRST_SCREEN_CALLS } from './store/first-screen';
 import './styles.css';
 
-const bridge = primeBridge(getBridge(), FIRST_SCREEN_CALLS);
+// The token leaves the address bar (and goes to sessionStorage) once the first requests are on their way.
+const keep: (() => void)[] = [];
+const bridge = primeBridge(
+  getBridge((k) => keep.push(k)),
+  FIRST_SCREEN_CALLS,
+);
 void import('./boot').then((m) => m.boot(bridge));
+for (const k of keep) k();

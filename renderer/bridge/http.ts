@@ -15,24 +15,31 @@ export class ApiCallError extends Error {
 export interface TokenSources {
   location: Pick<Location, 'hash' | 'pathname' | 'search'>;
   history: Pick<History, 'replaceState' | 'state'>;
-  storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** Asked for only when needed: the page's first look at sessionStorage costs a round trip to the browser. */
+  storage: () => Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
-/** Reads the token from `#token=…` (then clears the fragment) or from sessionStorage after a reload. */
-export function takeToken(src: TokenSources): string | null {
+/**
+ * Reads the token from `#token=…` or from sessionStorage after a reload. The fragment is cleared and the token kept
+ * for a reload through `later` (at once by default): the page's entry asks for the first screen's data before it
+ * spends tens of milliseconds on the history and storage calls of a fresh page.
+ */
+export function takeToken(src: TokenSources, later: (keep: () => void) => void = (keep) => keep()): string | null {
   const params = new URLSearchParams(src.location.hash.replace(/^#/, ''));
   const fromHash = params.get('token');
   if (fromHash) {
-    src.history.replaceState(src.history.state, '', src.location.pathname + src.location.search);
-    try {
-      src.storage?.setItem(TOKEN_KEY, fromHash);
-    } catch {
-      // Storage can be disabled; the token then lives for this page only.
-    }
+    later(() => {
+      src.history.replaceState(src.history.state, '', src.location.pathname + src.location.search);
+      try {
+        src.storage()?.setItem(TOKEN_KEY, fromHash);
+      } catch {
+        // Storage can be disabled; the token then lives for this page only.
+      }
+    });
     return fromHash;
   }
   try {
-    return src.storage?.getItem(TOKEN_KEY) ?? null;
+    return src.storage()?.getItem(TOKEN_KEY) ?? null;
   } catch {
     return null;
   }

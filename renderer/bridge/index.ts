@@ -7,10 +7,13 @@ declare global {
   }
 }
 
-/** The Electron preload's bridge when present, else the browser-mode HTTP bridge. */
-export function getBridge(): RendererBridge {
+/**
+ * The Electron preload's bridge when present, else the browser-mode HTTP bridge. `later` runs what can wait until
+ * the first requests are sent (clearing the token from the address bar, keeping it for a reload).
+ */
+export function getBridge(later?: (keep: () => void) => void): RendererBridge {
   if (window.blastmap) return window.blastmap;
-  const token = takeToken({ location: window.location, history: window.history, storage: sessionStorageOrNull() });
+  const token = takeToken({ location: window.location, history: window.history, storage: sessionStorageOrNull }, later);
   return createHttpBridge(token ?? '');
 }
 

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore } from '../store';
-import { compactCount } from '../format';
+import { compactCount, groupDigits } from '../format';
 import { enterMode, MODES } from '../modes';
 import { Search } from '../panels/Search';
 
@@ -21,7 +21,7 @@ export function Toolbar() {
           {caseName}
         </span>
         {caseInfo && (
-          <span className="case-counts" data-testid="case-counts" title={countsText(caseInfo.counts, (n) => n.toLocaleString('en-US'))}>
+          <span className="case-counts" data-testid="case-counts" title={countsText(caseInfo.counts, groupDigits)}>
             {countsText(caseInfo.counts, compactCount)}
           </span>
         )}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ContextMenu } from '../components/ContextMenu';
-import { plural } from '../format';
+import { groupDigits, plural } from '../format';
 import type { MenuTarget } from '../menu/actions';
 import { useApp, useAppStore } from '../store';
 import type { Core } from 'cytoscape';
@@ -147,7 +147,7 @@ export function GraphCanvas() {
         <div className="canvas-banner" data-testid="aggregate-banner" role="status">
           {plural(visible.total, 'element')} is above the drawing budget, so nodes are grouped per boundary and kind. Click a group to open it.
           <button type="button" onClick={() => store.getState().setRenderAll(true)} data-testid="render-all">
-            Draw all {visible.total.toLocaleString('en-US')} anyway
+            Draw all {groupDigits(visible.total)} anyway
           </button>
         </div>
       )}

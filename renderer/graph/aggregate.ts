@@ -1,7 +1,7 @@
 // What the canvas draws: the store's graph after filters, grouped into boundaries, and aggregated when it is
 // above the element budget (a hairball helps nobody and a huge one freezes the window). Pure: unit-tested.
 import type { EstateOverview, NodeSummary } from '../contract';
-import { boundaryLabel, kindLabel, withBoundaryProvider } from '../format';
+import { boundaryLabel, groupDigits, kindLabel, withBoundaryProvider } from '../format';
 import type { CanvasEdge } from '../store/graph-slice';
 import type { Filters } from '../store/ui-slice';
 import { boxTitle, trustLabel } from './estate-labels';
@@ -148,7 +148,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const parent = first.boundary ? boxOf(first.boundary) : undefined;
     nodes.push({
       id: key,
-      label: `${list.length.toLocaleString('en-US')} × ${kindLabel(first.kind)}`,
+      label: `${groupDigits(list.length)} × ${kindLabel(first.kind)}`,
       kind: first.kind,
       category: first.category,
       provider: first.provider,
@@ -174,7 +174,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     const prev = visEdges.get(id);
     if (prev) {
       prev.count++;
-      prev.label = e.label ? `${prev.count.toLocaleString('en-US')} × ${e.label}` : `${prev.count.toLocaleString('en-US')} reached`;
+      prev.label = e.label ? `${groupDigits(prev.count)} × ${e.label}` : `${groupDigits(prev.count)} reached`;
       prev.conditional = prev.conditional && e.conditional;
     } else visEdges.set(id, { id, source, target, kind: e.kind, label: e.label, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
   }

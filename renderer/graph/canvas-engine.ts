@@ -114,6 +114,8 @@ export class CanvasEngine {
   private waiting: SyncInput | null = null;
   private destroyed = false;
   private lastHighlight: Highlight | null = null;
+  /** The force layout's code is asked for after the next frame drawn (sync). */
+  private forceQueued = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -247,9 +249,12 @@ export class CanvasEngine {
       return;
     }
     this.patch(input);
-    // The force layout's code is fetched from the first sync on (the empty canvas of the app's first render, before the
-    // first screen's data lands), so a pick made right after the first screen finds it there.
-    if (!forceLayoutSettled()) void loadForceLayout();
+    // The force layout's code is fetched once the first drawing is on the screen (the first screen does not need it,
+    // and its fetch and parse would hold that drawing back), so a pick made right after the first screen finds it there.
+    if (!this.forceQueued && !forceLayoutSettled() && this.cy.nodes().nonempty()) {
+      this.forceQueued = true;
+      this.cy.one('render', () => setTimeout(() => void loadForceLayout(), 0));
+    }
   }
 
   private patch(input: SyncInput): void {

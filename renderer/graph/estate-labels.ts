@@ -1,11 +1,11 @@
 // Words of the estate map: a boundary box's title with its counts, and the label of the trust between two boxes.
 import type { EstateCounts, EstateTrust, Severity } from '../contract';
-import { kindLabel } from '../format';
+import { groupDigits, kindLabel } from '../format';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 function count(n: number, word: string, many = `${word}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
+  return `${groupDigits(n)} ${n === 1 ? word : many}`;
 }
 
 /**
@@ -20,7 +20,7 @@ export function boxTitle(kind: string, name: string, c: EstateCounts): string {
     c.resources ? count(c.resources, 'resource') : '',
     c.groups ? count(c.groups, 'group') : '',
   ].filter(Boolean);
-  const risk = [c.admins ? count(c.admins, 'admin') : '', ...SEVERITIES.filter((s) => c.findings[s]).map((s) => `${(c.findings[s] ?? 0).toLocaleString('en-US')} ${s}`)].filter(Boolean);
+  const risk = [c.admins ? count(c.admins, 'admin') : '', ...SEVERITIES.filter((s) => c.findings[s]).map((s) => `${groupDigits(c.findings[s] ?? 0)} ${s}`)].filter(Boolean);
   return [title, what.length ? what.join(' · ') : 'no nodes inside', ...(risk.length ? [risk.join(' · ')] : [])].join('\n');
 }
 
@@ -39,7 +39,7 @@ function kindWords(kind: string, n: number): string {
 export function trustLabel(t: EstateTrust, sourceName: string): string {
   const kinds = Object.entries(t.targetKinds).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
   const [top, topCount = 0] = kinds[0] ?? ['', 0];
-  const what = kinds.length === 1 && top ? `${t.targets.toLocaleString('en-US')} ${kindWords(top, topCount)}` : count(t.targets, 'node');
+  const what = kinds.length === 1 && top ? `${groupDigits(t.targets)} ${kindWords(top, topCount)}` : count(t.targets, 'node');
   const trust = (t.edgeKinds.CAN_ASSUME ?? 0) + (t.edgeKinds.FEDERATES_TO ?? 0);
   return trust * 2 >= t.edges ? `${what} trust ${sourceName}` : `${what} reachable from ${sourceName}`;
 }

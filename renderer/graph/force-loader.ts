@@ -1,6 +1,6 @@
 // The force layout (cytoscape-fcose with layout-base and cose-base, an eighth of the app's code) is not needed by the
-// first screen (the estate map is a grid): it is a chunk of its own, fetched from the canvas's first (empty) sync on,
-// beside the first screen's data, and awaited by a drawing that needs it (canvas-engine.ts defers that sync).
+// first screen (the estate map is a grid): it is a chunk of its own, fetched once the canvas has drawn its first
+// elements, and awaited by a drawing that needs it before then (canvas-engine.ts defers that sync).
 import cytoscape from 'cytoscape';
 
 let state: 'idle' | 'loading' | 'ready' | 'failed' = 'idle';

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { NodeChip } from '../components/NodeChip';
+import { groupDigits } from '../format';
 import { useApp, useAppStore } from '../store';
 import { Filters } from './Filters';
 import { SavedViews } from './SavedViews';
@@ -16,9 +17,9 @@ export function ExplorePanel() {
       {estateShown && caseInfo && caseInfo.counts.nodes > 0 && <StartPanel />}
       <p className="muted small">Click a node for its details, double-click to expand its neighbours, right-click for more. Boundaries (accounts, clusters, tenants) are the boxes.</p>
       <div className="muted small" data-testid="explore-counts">
-        Drawn: {drawn.boxes ? `${drawn.boxes.toLocaleString('en-US')} boxes, ` : ''}
-        {drawn.nodes.toLocaleString('en-US')} nodes, {drawn.edges.toLocaleString('en-US')} edges
-        {total !== drawn.nodes ? ` (of ${total.toLocaleString('en-US')} loaded)` : ''}
+        Drawn: {drawn.boxes ? `${groupDigits(drawn.boxes)} boxes, ` : ''}
+        {groupDigits(drawn.nodes)} nodes, {groupDigits(drawn.edges)} edges
+        {total !== drawn.nodes ? ` (of ${groupDigits(total)} loaded)` : ''}
         {truncated ? ' · limited: more exist' : ''}
       </div>
       <div className="actions">

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TriageRow } from '../contract';
 import { ExportButtons } from '../components/ExportButtons';
-import { kindLabel, relativeTime } from '../format';
+import { groupDigits, kindLabel, relativeTime } from '../format';
 import { useApp, useAppStore } from '../store';
 import { queryTriage, type TriageQuery } from './deliver-tables';
 
@@ -39,7 +39,7 @@ export function TriagePanel() {
       </div>
       <div className="list-status">
         <span className="muted small" data-testid="triage-count">
-          {loading ? 'Ranking…' : `${shown.length.toLocaleString('en-US')} of ${(rows?.length ?? 0).toLocaleString('en-US')} credentials`}
+          {loading ? 'Ranking…' : `${groupDigits(shown.length)} of ${groupDigits(rows?.length ?? 0)} credentials`}
         </span>
         <ExportButtons request={{ table: 'triage', ...(hideConditional ? { includeConditional: false } : {}) }} testId="triage-export" />
       </div>
@@ -82,7 +82,7 @@ function TriageCard({ row: r, top, height }: { row: TriageRow; top: number; heig
         <span className="triage-name ellipsis">{r.node.name}</span>
         <span className="muted small">{kindLabel(r.node.kind)}</span>
         <span className="triage-score" data-testid="triage-score">
-          {r.score.toLocaleString('en-US')}
+          {groupDigits(r.score)}
         </span>
       </div>
       <div className="muted small ellipsis">

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { age, boundaryLabel, compactCount, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
+import { age, boundaryLabel, compactCount, groupDigits, edgeSentence, kindLabel, lastUsed, plural, relativeTime, truncate } from '../../renderer/format';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -46,6 +47,29 @@ describe('renderer formatters', () => {
     expect(compactCount(9_999)).toBe('9,999');
     expect(compactCount(20_399)).toBe('20.4K');
     expect(compactCount(1_250_000)).toBe('1.3M');
+  });
+
+  // The formatters avoid Intl (its first use costs the first screen tens of milliseconds): Intl is the reference.
+  it('writes counts as toLocaleString and Intl compact notation do', () => {
+    const intlCompact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+    const reference = (n: number) => (n < 10_000 ? n.toLocaleString('en-US') : intlCompact.format(n));
+    const edges = [0, 7, 999, 1_000, 9_999, 10_000, 10_049, 10_050, 99_949, 99_950, 99_999, 100_000, 999_949, 999_950, 999_999, 1_049_999, 1_050_000, 999_949_999, 999_950_000, 999_949_999_999, 999_950_000_000, 1e12, 2 ** 53 - 1, 2 ** 53, 1e21, -5, -0, 1.5, 12_345.678, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const n of edges) {
+      expect(groupDigits(n), String(n)).toBe(n.toLocaleString('en-US'));
+      expect(compactCount(n), String(n)).toBe(reference(n));
+    }
+    // Every size from units to trillions, and the halves where rounding turns (…50, …950).
+    const count = fc.oneof(
+      fc.integer({ min: 0, max: 12 }).chain((e) => fc.integer({ min: 0, max: 10 ** e })),
+      fc.tuple(fc.integer({ min: 2, max: 11 }), fc.integer({ min: 1, max: 9_999 }), fc.integer({ min: -2, max: 2 })).map(([e, m, d]) => Math.max(0, m * 10 ** e + 5 * 10 ** (e - 1) + d)),
+    );
+    fc.assert(
+      fc.property(count, (n) => {
+        expect(groupDigits(n)).toBe(n.toLocaleString('en-US'));
+        expect(compactCount(n)).toBe(reference(n));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('names a boundary without its id scheme when its node is not loaded', () => {

@@ -7,7 +7,7 @@ function sources(hash: string, stored: string | null = null) {
   const src: TokenSources = {
     location: { hash, pathname: '/', search: '' },
     history: { replaceState, state: null },
-    storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
+    storage: () => ({ getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) }),
   };
   return { src, storage, replaceState };
 }
@@ -23,7 +23,18 @@ describe('browser-mode token', () => {
   it('after a reload (no fragment) uses the kept token; with neither there is none', () => {
     expect(takeToken(sources('', 'kept').src)).toBe('kept');
     expect(takeToken(sources('').src)).toBeNull();
-    expect(takeToken({ ...sources('').src, storage: null })).toBeNull();
+    expect(takeToken({ ...sources('').src, storage: () => null })).toBeNull();
+  });
+
+  it('clears the fragment and keeps the token only when told to, after the first requests', () => {
+    const { src, storage, replaceState } = sources('#token=abc123');
+    const later: (() => void)[] = [];
+    expect(takeToken(src, (keep) => later.push(keep))).toBe('abc123');
+    expect(replaceState).not.toHaveBeenCalled();
+    expect(storage.has('blastmap.token')).toBe(false);
+    for (const keep of later) keep();
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/');
+    expect(storage.get('blastmap.token')).toBe('abc123');
   });
 });
 
