@@ -7,7 +7,7 @@ import type { AppState } from '../store';
 import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
-import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
+import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
 import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
@@ -90,7 +90,9 @@ function rectOf(f: Footprint, at: Position): Rect {
  * planned stay at that size (grown further, they would run past the room the layout left them).
  */
 function labelScaleAt(zoom: number, planned: number): number {
-  const need = scaleFor(zoom);
+  // Node labels a pixel over the minimum, and edge labels (a smaller font) a quarter of one: exactly at the minimum,
+  // a product of floating-point scales and zooms falls below it as often as not, and every trust arrow loses its label.
+  const need = Math.max(scaleFor(zoom), Math.min(MAX_LABEL_SCALE, (MIN_LABEL_PX + 0.25) / (EDGE_FONT * zoom)));
   // The smallest font (edge labels) decides whether the planned size is readable.
   return need > planned && EDGE_FONT * planned * zoom >= MIN_LABEL_PX ? planned : need;
 }
@@ -293,7 +295,7 @@ export class CanvasEngine {
           existing.data({ label: e.label, count: e.count });
           existing.classes([...edgeClasses(e), ...keptClasses(existing)]);
         } else {
-          const def: ElementDefinition = { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count }, classes: edgeClasses(e) };
+          const def: ElementDefinition = { group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label, kind: e.kind, count: e.count, labelShiftX: 0, labelShiftY: 0 }, classes: edgeClasses(e) };
           cy.add(def);
         }
       }

@@ -130,23 +130,63 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
   // A gap of 2 screen pixels between labels.
   const gap = 2 / zoom;
   const show: SingularElementArgument[] = [];
+  // Trust labels slid along their arrow (text-margin), as drawn now and as decided here.
+  const ownShift = new Map<string, { x: number; y: number }>();
+  cy.edges('.trust').forEach((e) => {
+    const x = Number(e.data('labelShiftX') ?? 0);
+    const y = Number(e.data('labelShiftY') ?? 0);
+    if (x || y) ownShift.set(e.id(), { x, y });
+  });
+  const shift: [EdgeSingular, { x: number; y: number } | undefined][] = [];
   for (const c of candidates) {
     const own = c.ele.id();
     const onEdge = c.ele.isEdge() ? [c.ele.data('source') as string, c.ele.data('target') as string] : [];
     // Box titles and count nodes carry their text inside or over their own body; the body test is for the others.
-    const overBody = !c.ele.hasClass('group') && !c.ele.hasClass('aggregate') && bodies.query(c.rect).some((b) => b.id !== own && !onEdge.includes(b.id));
-    if (overBody || index.query(c.rect, gap).length) hide.push(c.ele);
+    const free = (r: Rect) => !index.query(r, gap).length && (c.ele.hasClass('group') || c.ele.hasClass('aggregate') || !bodies.query(r).some((b) => b.id !== own && !onEdge.includes(b.id)));
+    // A trust arrow's label that meets a box title or another label at the arrow's middle may slide along the arrow
+    // toward either end to where it is free: between two boxes side by side the middle is where their titles are.
+    const slides = c.ele.isEdge() && c.ele.hasClass('trust') ? slideOffsets(c.ele as EdgeSingular) : [];
+    const kept = slides.length ? (ownShift.get(own) ?? { x: 0, y: 0 }) : { x: 0, y: 0 };
+    const base = { x1: c.rect.x1 - kept.x, y1: c.rect.y1 - kept.y, x2: c.rect.x2 - kept.x, y2: c.rect.y2 - kept.y };
+    const at = [{ x: 0, y: 0 }, ...slides].map((d) => ({ d, r: { x1: base.x1 + d.x, y1: base.y1 + d.y, x2: base.x2 + d.x, y2: base.y2 + d.y } })).find((o) => free(o.r));
+    if (slides.length) shift.push([c.ele as EdgeSingular, at && (at.d.x || at.d.y) ? at.d : undefined]);
+    if (!at) hide.push(c.ele);
     else {
-      index.add(own, c.rect);
+      index.add(own, at.r);
       show.push(c.ele);
     }
   }
   cy.batch(() => {
+    for (const [e, d] of shift) {
+      if (d) e.data({ labelShiftX: d.x, labelShiftY: d.y });
+      else if (ownShift.has(e.id())) e.data({ labelShiftX: 0, labelShiftY: 0 });
+    }
     for (const e of show) if (e.hasClass('label-hidden')) e.removeClass('label-hidden');
     for (const e of hide) if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
   });
   return hide.length;
 }
+
+/** Where a trust arrow's label may go instead of the middle: further along toward either end, nearest first (model units). */
+function slideOffsets(e: EdgeSingular): { x: number; y: number }[] {
+  const a = e.sourceEndpoint();
+  const b = e.targetEndpoint();
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  if (!Number.isFinite(dx) || !Number.isFinite(dy) || (!dx && !dy)) return [];
+  const along = SLIDES.flatMap((f) => [{ x: -f * dx, y: -f * dy }, { x: f * dx, y: f * dy }]);
+  // Then beside the arrow (half the label's height and a little off it), at the middle and along: on a short arrow
+  // between a card and a box, every place on the line meets one of their titles.
+  const len = Math.hypot(dx, dy);
+  const bb = labelBox(e);
+  const off = (bb.y2 - bb.y1) / 2 + 4;
+  const n = { x: (-dy / len) * off, y: (dx / len) * off };
+  const beside = [{ x: 0, y: 0 }, ...along].flatMap((d) => [{ x: d.x + n.x, y: d.y + n.y }, { x: d.x - n.x, y: d.y - n.y }]);
+  return [...along, ...beside];
+}
+
+/** How far along its arrow (as a share of the arrow's length, from the middle) a trust label may slide. */
+const SLIDES = [0.2, 0.3, 0.38];
 
 /** Text width in pixels of `text` at `font` (cached per font and text; a canvas measures like Cytoscape does). */
 const widths = new Map<string, number>();

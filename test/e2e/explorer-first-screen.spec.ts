@@ -38,6 +38,9 @@ test('the demo opens on its map: boxes with counts, trust between accounts, the 
   // Every box's title is shown: the map is laid out with its titles at the size they are drawn, so none is hidden
   // for running into another (the demo opens on Triage, whose narrow stage widens as Explore opens).
   expect(await page.getByTestId('graph-canvas').evaluate((el) => (el as unknown as { cy: { nodes(s: string): { length: number } } }).cy.nodes('.group.label-hidden').length)).toBe(0);
+  // And every trust arrow says what it carries: a label that meets a title at the arrow's middle slides along it.
+  // ("1 access key reachable from outside" ran into the 111… title between the two boxes side by side.)
+  expect(await page.getByTestId('graph-canvas').evaluate((el) => (el as unknown as { cy: { edges(s: string): { map<T>(f: (e: { data(k: string): unknown }) => T): T[] } } }).cy.edges('.trust.label-hidden').map((e) => e.data('label')))).toEqual([]);
   // Trust across accounts: one edge for the pair, labelled with what it is.
   const devToProd = boxes.trust.filter((t) => t.from === 'grp:aws:account:111111111111' && t.to === 'grp:aws:account:222222222222');
   expect(devToProd).toHaveLength(1);
