@@ -258,6 +258,13 @@ export class CaseStore {
   node(id: string): StoredNode | undefined {
     return this.nodeReader.node(id);
   }
+  /** node() and nodesOfKind() for derivation rules: props parsed when read (see RuleNode). */
+  ruleNode(id: string): StoredNode | undefined {
+    return this.nodeReader.ruleNode(id);
+  }
+  ruleNodesOfKind(kind: NodeKind): StoredNode[] {
+    return this.nodeReader.ruleNodesOfKind(kind);
+  }
   nodes(idList: readonly string[]): Map<string, StoredNode> {
     return this.nodeReader.nodes(idList);
   }
