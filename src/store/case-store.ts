@@ -324,6 +324,10 @@ export class CaseStore {
   nodeNumbers(from = 0): IterableIterator<[nid: number, id: string]> {
     return this.sql.db.prepare('SELECT nid, id FROM node_ids WHERE nid >= ?').raw().iterate(from) as IterableIterator<[number, string]>;
   }
+  /** [number, id] of the numbers from `from` up to (not including) `to`, in one call. */
+  nodeNumbersBetween(from: number, to: number): [nid: number, id: string][] {
+    return this.sql.stmt('SELECT nid, id FROM node_ids WHERE nid >= ? AND nid < ?').raw(true).all(from, to) as [number, string][];
+  }
   /** The id a node number stands for. */
   nodeIdOfNumber(nid: number): string | undefined {
     return this.nids.idOf(nid);

@@ -53,8 +53,10 @@ export function updateGraphIndex(store: CaseStore, prev: GraphIndex | undefined,
       }
     }
   }
+  // The ids of the new numbers, read in slices (a row at a time costs a call into SQLite each; all at once, the
+  // memory of a first import of millions).
   const newIds = new Map<number, string>();
-  if (n > prev.n) for (const [nid, id] of store.nodeNumbers(prev.n)) newIds.set(nid, id);
+  for (let from = prev.n; from < n; from += 16_384) for (const [nid, id] of store.nodeNumbersBetween(from, Math.min(n, from + 16_384))) newIds.set(nid, id);
 
   // Edges added, traversable ones only, grouped by source (a stable counting sort: ids stay increasing).
   const edgeKindCode = new Map<string, number>(d.edgeKinds.map((k, i) => [k, i]));
