@@ -4,7 +4,7 @@
 // declares the node and edge kinds it reads (RuleReads); what the import changed is in the store's change log; a
 // rule that runs again replaces exactly what it made, and what it changed becomes a change for the rules after it.
 // A rule that works boundary by boundary runs again only for the boundaries whose inputs changed.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { GraphFragment } from '../model/fragment.js';
 import type { EdgeKind } from '../model/kinds.js';
 import { scopeOf } from '../store/change-log.js';
@@ -77,7 +77,8 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
   const findings: { row: FindingRow; scope: string }[] = [];
   for (const rule of findingRules) {
     rc.begin(rule.id, rank(rule.id));
-    for (const draft of rule.run(rc.ctx)) findings.push({ row: findingRow(rule, draft), scope: rule.reads?.perBoundary ? store.scopeOfNode(draft.nodeId) : '' });
+    // The store holds no derived node yet: the scope as it holds the node (read by the rules, so mostly cached).
+    for (const draft of rule.run(rc.ctx)) findings.push({ row: findingRow(rule, draft), scope: rule.reads?.perBoundary ? rc.storedScopeOf(draft.nodeId) : '' });
   }
   const perBoundary = new Set(rules.filter((r) => r.reads?.perBoundary).map((r) => r.id));
   const rows: DerivedRow[] = [];
@@ -223,9 +224,12 @@ function noteNodeChanges(changes: ChangeSet, old: Map<string, string>, claims: r
   for (const [id, json] of old) if (!now.has(id)) note(JSON.parse(json) as NodeClaim['fact']);
 }
 
+/** One-shot hashing where Node has it (20.12): a hash object per finding costs more than the hash. */
+const sha256Hex: (text: string) => string = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
   return {
-    id: `${rule.id}:${createHash('sha256').update(`${draft.nodeId}\n${draft.title}`).digest('hex').slice(0, 16)}`,
+    id: `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`,
     rule: rule.id,
     severity: draft.severity ?? rule.severity,
     nodeId: draft.nodeId,
@@ -238,7 +242,7 @@ function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
 
 /** What the stored outputs were made by: the rules, their order, their code and what they declare reading. */
 function digestOf(rules: readonly EdgeRule[], findingRules: readonly FindingRule[]): string {
-  const h = createHash('sha256');
+  const h = crypto.createHash('sha256');
   h.update(String(REVISION));
   const reads = (r: RuleReads | undefined) => JSON.stringify(r ?? null);
   for (const r of rules) h.update(`\0edge ${r.id} ${reads(r.reads)}\n${r.derive.toString()}`);

@@ -192,6 +192,10 @@ class Builder {
   private readonly fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
   private readonly skipped = new Map<string, number>();
   private readonly serviceAccountAutomount = new Map<string, boolean>();
+  /** Service-account ids by namespace and name (saRef). */
+  private readonly saIds = new Map<string, Map<string, string>>();
+  /** Namespace ids by name (namespaceRef). */
+  private readonly nsIds = new Map<string, string>();
 
   constructor(
     private readonly file: string,
@@ -269,11 +273,21 @@ class Builder {
   }
 
   private namespaceRef(ns: string): string {
-    return this.stub(ids.k8sNamespace(this.cluster, ns), () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
+    const known = this.nsIds.get(ns);
+    if (known !== undefined) return known;
+    const id = ids.k8sNamespace(this.cluster, ns);
+    this.nsIds.set(ns, id);
+    return this.stub(id, () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
   }
 
   private saRef(ns: string, name: string): string {
+    // Pods name the same few accounts: the same id string each time (hashed once, here and where it is numbered).
+    let byName = this.saIds.get(ns);
+    if (!byName) this.saIds.set(ns, (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return known;
     const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
+    byName.set(name, id);
     return this.stub(id, () => {
       this.namespaceRef(ns);
       return { kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], props: { namespace: ns, serviceAccount: name } };

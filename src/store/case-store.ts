@@ -258,6 +258,13 @@ export class CaseStore {
   node(id: string): StoredNode | undefined {
     return this.nodeReader.node(id);
   }
+  /** node() and nodesOfKind() for derivation rules: props parsed when read (see RuleNode). */
+  ruleNode(id: string): StoredNode | undefined {
+    return this.nodeReader.ruleNode(id);
+  }
+  ruleNodesOfKind(kind: NodeKind): StoredNode[] {
+    return this.nodeReader.ruleNodesOfKind(kind);
+  }
   nodes(idList: readonly string[]): Map<string, StoredNode> {
     return this.nodeReader.nodes(idList);
   }
@@ -316,6 +323,10 @@ export class CaseStore {
   /** Every [number, id], from a number on. */
   nodeNumbers(from = 0): IterableIterator<[nid: number, id: string]> {
     return this.sql.db.prepare('SELECT nid, id FROM node_ids WHERE nid >= ?').raw().iterate(from) as IterableIterator<[number, string]>;
+  }
+  /** [number, id] of the numbers from `from` up to (not including) `to`, in one call. */
+  nodeNumbersBetween(from: number, to: number): [nid: number, id: string][] {
+    return this.sql.stmt('SELECT nid, id FROM node_ids WHERE nid >= ? AND nid < ?').raw(true).all(from, to) as [number, string][];
   }
   /** The id a node number stands for. */
   nodeIdOfNumber(nid: number): string | undefined {

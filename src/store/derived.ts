@@ -183,17 +183,27 @@ export class DerivedTable {
   /** Findings of one rule in some scopes (null: all) replaced by `rows` (each with its scope). */
   replaceFindings(rule: string, scopes: readonly string[] | null, rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt(`DELETE FROM findings WHERE rule = ?${this.scopeSql(scopes)}`).run(rule);
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const shared = new SharedRemediations(this.sql);
+    for (const { row: f, scope } of rows) {
+      const isShared = shared.share(f);
+      ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    }
+    shared.write();
   }
 
   /** Every finding of a run of all rules (the table emptied first). */
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
     // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
-    const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const { row: f, scope } of rows) batch.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const shared = new SharedRemediations(this.sql);
+    for (const { row: f, scope } of rows) {
+      const isShared = shared.share(f);
+      batch.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+    }
     batch.flush();
+    shared.write();
   }
 
   /** The findings made from posture-scanner results (those with an origin) replaced by `rows`. */
@@ -342,6 +352,31 @@ function sameButEvidence(a: EdgeProps, aKeys: readonly string[], b: EdgeProps, b
     if (k !== bKeys[i] || (k !== 'evidence' && a[k] !== b[k])) return false;
   }
   return true;
+}
+
+/**
+ * The remediation texts of posture rules, stored once per rule (migration 0014): a finding of a rule (not of a
+ * scanner) whose text is its rule's is stored without it. The first finding of a rule in a write names the text.
+ */
+class SharedRemediations {
+  private readonly texts = new Map<string, string>();
+  constructor(private readonly sql: Sql) {}
+
+  /** Whether the finding's remediation is its rule's shared text (then stored once, by write()). */
+  share(f: FindingRow): boolean {
+    if (f.origin) return false;
+    const text = this.texts.get(f.rule);
+    if (text === undefined) {
+      this.texts.set(f.rule, f.remediation);
+      return true;
+    }
+    return text === f.remediation;
+  }
+
+  write(): void {
+    const put = this.sql.stmt('INSERT OR REPLACE INTO finding_remediations (rule, text) VALUES (?, ?)');
+    for (const [rule, text] of this.texts) put.run(rule, text);
+  }
 }
 
 /** Evidence pieces as stored JSON compares them: the same pieces, the same text. */

@@ -13,6 +13,8 @@ const TRAVERSABLE_KINDS = (Object.keys(EDGE_KINDS) as EdgeKind[]).filter((k) => 
 const SELECT_EDGE = `SELECT e.id, s.id AS src, d.id AS dst, e.kind, e.source_id, e.derived, e.conditional, e.first_seen, e.last_seen, e.props, e.evidence, e.rule
   FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst`;
 
+/** SELECT_EDGE's columns as an array. */
+type EdgeRowArray = [id: number, src: string, dst: string, kind: number, sourceId: number | null, derived: number, conditional: number, firstSeen: string | null, lastSeen: string | null, props: string, evidence: string | null, rule: string | null];
 type EdgeRowCoded = Omit<EdgeRowRaw, 'kind'> & { kind: number; rule: string | null };
 
 /** Reads edges with their endpoints resolved through aliases and their shared evidence filled in. */
@@ -50,7 +52,9 @@ export class EdgeReader {
   *edgesOfKind(kind: EdgeKind): IterableIterator<StoredEdge> {
     const code = this.kinds.find(kind);
     if (code === undefined) return;
-    for (const row of this.sql.stmt(`${SELECT_EDGE} WHERE e.kind = ?`).iterate(code) as Iterable<EdgeRowCoded>) yield this.toEdge(row);
+    // Rows as arrays, and the kind the one asked for: a derivation reads every binding of a cluster.
+    const q = this.sql.stmt(`${SELECT_EDGE} WHERE e.kind = ?`).raw(true);
+    for (const r of q.iterate(code) as Iterable<EdgeRowArray>) yield this.arrayToEdge(r, kind);
   }
 
   /**
@@ -145,6 +149,24 @@ export class EdgeReader {
         props: r[10] === null ? props : { ...props, evidence: this.evidence.pieces(r[10]) },
       };
     }
+  }
+
+  private arrayToEdge(r: EdgeRowArray, kind: EdgeKind): StoredEdge {
+    const aliases = this.aliases.map();
+    const props = JSON.parse(r[9]) as EdgeProps;
+    return {
+      id: r[0],
+      src: aliases.get(r[1]) ?? r[1],
+      dst: aliases.get(r[2]) ?? r[2],
+      kind,
+      sourceId: r[4],
+      derived: r[5] === 1,
+      conditional: r[6] === 1,
+      firstSeen: r[7],
+      lastSeen: r[8],
+      props: r[10] === null ? props : { ...props, evidence: this.evidence.pieces(r[10]) },
+      ...(r[11] !== null && r[5] === 1 ? { rule: r[11] } : {}),
+    };
   }
 
   private toEdge(r: EdgeRowCoded): StoredEdge {

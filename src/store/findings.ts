@@ -13,7 +13,9 @@ export class FindingsTable {
   }
 
   list(filter: { nodeId?: string } = {}): FindingRow[] {
-    const rows = filter.nodeId ? this.sql.stmt('SELECT * FROM findings WHERE node_id = ?').all(filter.nodeId) : this.sql.stmt('SELECT * FROM findings').all();
+    // A rule's own findings read its remediation from finding_remediations (stored once per rule, migration 0014).
+    const select = 'SELECT f.*, r.text AS shared_text FROM findings f LEFT JOIN finding_remediations r ON f.shared_remediation = 1 AND r.rule = f.rule';
+    const rows = filter.nodeId ? this.sql.stmt(`${select} WHERE f.node_id = ?`).all(filter.nodeId) : this.sql.stmt(select).all();
     return (rows as Record<string, unknown>[]).map((r) => ({
       id: r['id'] as string,
       rule: r['rule'] as string,
@@ -22,7 +24,7 @@ export class FindingsTable {
       title: r['title'] as string,
       summary: r['summary'] as string,
       evidence: JSON.parse(r['evidence'] as string) as Evidence[],
-      remediation: r['remediation'] as string,
+      remediation: (r['shared_remediation'] === 1 ? (r['shared_text'] as string | null) ?? '' : r['remediation']) as string,
       ...(typeof r['origin'] === 'string' ? { origin: JSON.parse(r['origin']) as JsonObject } : {}),
     }));
   }

@@ -4,6 +4,49 @@ import { toNode, type NodeRowRaw } from './rows.js';
 import { ftsQuote, type SearchIndex } from './search-index.js';
 import type { Sql } from './sql.js';
 import type { StoredNode } from './types.js';
+import type { JsonObject } from '../model/fragment.js';
+
+/**
+ * A node row for derivation rules: handles, props and sources parsed on first read. Rules read the props of some
+ * nodes only (a holder's kind, a target's name): parsing every policy document they never look at was a third of
+ * reading the rows. Kept inside a derivation (getters do not travel through JSON or a spread).
+ */
+export class RuleNode implements StoredNode {
+  constructor(
+    readonly id: string,
+    readonly kind: NodeKind,
+    readonly name: string,
+    readonly stub: boolean,
+    readonly boundary: string | null,
+    private h: string | string[],
+    private p: string | JsonObject,
+    private s: string | number[],
+  ) {}
+  get handles(): string[] {
+    const h = this.h;
+    return typeof h === 'string' ? (this.h = h ? h.split('\n') : []) : h;
+  }
+  set handles(v: string[]) {
+    this.h = v;
+  }
+  get props(): JsonObject {
+    const p = this.p;
+    return typeof p === 'string' ? (this.p = JSON.parse(p) as JsonObject) : p;
+  }
+  set props(v: JsonObject) {
+    this.p = v;
+  }
+  get sources(): number[] {
+    const s = this.s;
+    return typeof s === 'string' ? (this.s = JSON.parse(s) as number[]) : s;
+  }
+  set sources(v: number[]) {
+    this.s = v;
+  }
+}
+
+type RuleRow = [id: string, kind: NodeKind, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string];
+const ruleNode = (r: RuleRow) => new RuleNode(r[0], r[1], r[2], r[3] === 1, r[4], r[5], r[6], r[7]);
 
 /** Reads merged node rows: by id (aliases resolved), by kind, by handle, and by search text. */
 export class NodeReader {
@@ -16,6 +59,24 @@ export class NodeReader {
   node(id: string): StoredNode | undefined {
     const row = this.sql.stmt('SELECT * FROM nodes WHERE id = ?').get(this.aliases.canonical(id)) as NodeRowRaw | undefined;
     return row ? toNode(row) : undefined;
+  }
+
+  /** As node(), for derivation rules (props parsed when read). */
+  ruleNode(id: string): StoredNode | undefined {
+    const row = this.sql.stmt('SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes WHERE id = ?').raw(true).get(this.aliases.canonical(id)) as RuleRow | undefined;
+    return row ? ruleNode(row) : undefined;
+  }
+
+  /** As nodesOfKind(), for derivation rules (props parsed when read), all at once: the rules keep them all. */
+  ruleNodesOfKind(kind: NodeKind): StoredNode[] {
+    // The kind is the one asked for: not read back as a string per row.
+    const rows = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true).all(kind) as [string, string, number, string | null, string, string, string][];
+    const out: StoredNode[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], r[5], r[6]);
+    }
+    return out;
   }
 
   nodes(idList: readonly string[]): Map<string, StoredNode> {

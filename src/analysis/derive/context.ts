@@ -118,6 +118,12 @@ export class RunContext {
     return n ? scopeOf(n.id, n.kind, n.boundary) : '';
   }
 
+  /** The scope of a node as the store holds it (not what rules emitted): '' when it has no row. */
+  storedScopeOf(id: string): string {
+    const n = this.storedNode(id);
+    return n ? scopeOf(n.id, n.kind, n.boundary) : '';
+  }
+
   /** What the current rule emitted, for a fragment (its node claims and merged edges). */
   fragment(): GraphFragment {
     return { nodes: this.claims.map((c) => c.fact), edges: [...this.edges.values()].map((e) => e.edge), warnings: [] };
@@ -151,7 +157,7 @@ export class RunContext {
 
   private storedNode(id: string): StoredNode | undefined {
     let stored = this.storedNodes.get(id);
-    if (stored === undefined) this.storedNodes.set(id, (stored = this.visibleNode(this.store.node(id)) ?? null));
+    if (stored === undefined) this.storedNodes.set(id, (stored = this.visibleNode(this.store.ruleNode(id)) ?? null));
     return stored ?? undefined;
   }
 
@@ -165,11 +171,13 @@ export class RunContext {
   private *nodesOfKind(kind: NodeKind): Iterable<StoredNode> {
     let stored = this.storedByKind.get(kind);
     if (!stored) {
-      const rows = this.opts.scopes ? this.store.nodesOfKindIn(kind, [...this.opts.scopes]) : this.store.nodesOfKind(kind);
+      const rows = this.opts.scopes ? this.store.nodesOfKindIn(kind, [...this.opts.scopes]) : this.store.ruleNodesOfKind(kind);
       stored = [];
       for (const n of rows) {
         const v = this.visibleNode(n);
         if (v) stored.push(v);
+        // By id too: rules look up the nodes they listed (a holder's kind, a finding's scope) without a query.
+        if (!this.storedNodes.has(n.id)) this.storedNodes.set(n.id, v ?? null);
       }
       this.storedByKind.set(kind, stored);
     }
@@ -220,10 +228,11 @@ export class RunContext {
 
   /** A stored node as the current rule may see it: a derived fact only if a rule before it claims the node. */
   private visibleNode(n: StoredNode | undefined): StoredNode | undefined {
-    if (!n || !n.sources.includes(DERIVED_SOURCE)) return n;
+    if (!n) return n;
+    // The claims first: a node no rule claims has no derived fact, and its sources need not be parsed.
     this.claimRanks ??= this.firstClaimRanks();
     const first = this.claimRanks.get(n.id);
-    if (first === undefined || first < this.visibleBelow) return n;
+    if (first === undefined || first < this.visibleBelow || !n.sources.includes(DERIVED_SOURCE)) return n;
     return n.sources.length > 1 ? this.store.nodeWithoutDerived(n.id) : undefined;
   }
 

@@ -6,7 +6,7 @@ import { ACCESS_LEVELS, EDGE_KINDS, NODE_KINDS, type EdgeKind } from '../../mode
 import type { Journal } from '../../store/change-log.js';
 import type { CaseStore } from '../../store/case-store.js';
 import { buildGraphIndex, CONDITIONAL, GraphIndex, UNKNOWN_KIND, type GraphIndexData } from './graph-index.js';
-import { StringTable } from './strings.js';
+import { StringTable, StringTableBuilder } from './strings.js';
 
 /**
  * The index of the case as it is now: `prev` (the index of the case before the open transaction) patched with the
@@ -53,8 +53,10 @@ export function updateGraphIndex(store: CaseStore, prev: GraphIndex | undefined,
       }
     }
   }
+  // The ids of the new numbers, read in slices (a row at a time costs a call into SQLite each; all at once, the
+  // memory of a first import of millions).
   const newIds = new Map<number, string>();
-  if (n > prev.n) for (const [nid, id] of store.nodeNumbers(prev.n)) newIds.set(nid, id);
+  for (let from = prev.n; from < n; from += 16_384) for (const [nid, id] of store.nodeNumbersBetween(from, Math.min(n, from + 16_384))) newIds.set(nid, id);
 
   // Edges added, traversable ones only, grouped by source (a stable counting sort: ids stay increasing).
   const edgeKindCode = new Map<string, number>(d.edgeKinds.map((k, i) => [k, i]));
@@ -220,18 +222,20 @@ function epochSeconds(iso: string | null, round: (x: number) => number): number 
 /** A string table of `n` entries: the old one's bytes, with some entries replaced or added. */
 function patchStrings(old: StringTable, n: number, changed: Map<number, string>): StringTable {
   if (!changed.size && n === old.length) return old;
+  if (old.length === 0) {
+    // A first import: every entry is new, encoded in batches (not a buffer per string).
+    const builder = new StringTableBuilder(n);
+    for (const [i, s] of changed) if (i < n) builder.set(i, s);
+    return builder.build();
+  }
   const offsets = new Uint32Array(n + 1);
-  const encoded = new Map<number, Buffer>();
   let size = 0;
   for (let i = 0; i < n; i++) {
     const s = changed.get(i);
-    if (s !== undefined) {
-      const b = Buffer.from(s, 'utf8');
-      encoded.set(i, b);
-      size += b.length;
-    } else if (i < old.length) size += old.offsets[i + 1]! - old.offsets[i]!;
+    if (s !== undefined) size += Buffer.byteLength(s, 'utf8');
+    else if (i < old.length) size += old.offsets[i + 1]! - old.offsets[i]!;
   }
-  const bytes = new Uint8Array(size);
+  const bytes = Buffer.alloc(size);
   let at = 0;
   // Runs of unchanged entries are copied in one piece.
   let runStart = -1;
@@ -245,17 +249,14 @@ function patchStrings(old: StringTable, n: number, changed: Map<number, string>)
     runStart = -1;
   };
   for (let i = 0; i < n; i++) {
-    const b = encoded.get(i);
-    if (b === undefined && i < old.length) {
+    const s = changed.get(i);
+    if (s === undefined && i < old.length) {
       if (runStart < 0) runStart = i;
       continue;
     }
     flush(i);
     offsets[i] = at;
-    if (b) {
-      bytes.set(b, at);
-      at += b.length;
-    }
+    if (s) at += bytes.write(s, at, 'utf8');
   }
   flush(Math.min(n, old.length));
   offsets[n] = at;
