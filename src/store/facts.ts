@@ -5,6 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
+import { FactMirror, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import { RowBatch, type Sql } from './sql.js';
@@ -62,6 +63,7 @@ export class FactWriter {
          boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
     );
     const moves: string[] = [];
+    const mirror = this.mirrorFor(sourceId);
     this.snapshot.touch();
     const journal = this.changes.journal;
     const nids = this.nids;
@@ -75,10 +77,14 @@ export class FactWriter {
       // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
       if (n.boundary) nids.nid(n.boundary);
       if (!aliased.has(n.id)) {
-        const fresh = nids.isNew(n.id);
+        // With the mirror, whether the id has a row is known (and then the insert would do nothing).
+        const fresh = mirror ? !mirror.hasRow(n.id) : nids.isNew(n.id);
         const nid = nids.nid(n.id);
-        if (fresh) newSolos.push(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId);
-        if (fresh || insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1) {
+        if (fresh) {
+          newSolos.push(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId);
+          mirror?.solo({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
+        }
+        if (fresh || (!mirror && insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
           this.noSolo.delete(n.id);
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
@@ -88,6 +94,7 @@ export class FactWriter {
       }
       this.factsFromSolo(n.id, moves);
       facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
       if (aliased.has(n.id)) {
@@ -145,6 +152,7 @@ export class FactWriter {
 
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
+    this.mirror = null;
     const touched = new Set<string>();
     const journal = this.changes.journal;
     for (const [nid, kind, boundary, id] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id });
@@ -181,17 +189,29 @@ export class FactWriter {
       wanted.add(id);
       for (const alias of this.aliases.aliasesOf(id)) wanted.add(alias);
     }
-    const list = JSON.stringify([...wanted]);
     const factsById = new Map<string, FactRowRaw[]>();
-    for (const f of this.sql.stmt('SELECT * FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?)) ORDER BY stub DESC, source_id ASC').iterate(list) as Iterable<FactRowRaw>) {
-      const group = factsById.get(f.node_id);
-      if (group) group.push(f);
-      else factsById.set(f.node_id, [f]);
-    }
-    type Row = { solo_source: number | null; kind: string; boundary: string | null };
-    const rows = new Map<string, Row>();
-    for (const r of this.sql.stmt('SELECT id, solo_source, kind, boundary FROM nodes WHERE id IN (SELECT value FROM json_each(?))').iterate(list) as Iterable<Row & { id: string }>) {
-      rows.set(r.id, { solo_source: r.solo_source, kind: r.kind, boundary: r.boundary });
+    const rows = new Map<string, RowState>();
+    const mirror = this.mirror;
+    // The mirror serves this materialisation only (it is not kept up with the merged rows).
+    this.mirror = null;
+    const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
+    if (mirror && mirror.holds(counts())) {
+      for (const id of wanted) {
+        const facts = mirror.factsOf(id);
+        if (facts) factsById.set(id, facts);
+        const row = mirror.row(id);
+        if (row) rows.set(id, row);
+      }
+    } else {
+      const list = JSON.stringify([...wanted]);
+      for (const f of this.sql.stmt('SELECT * FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?)) ORDER BY stub DESC, source_id ASC').iterate(list) as Iterable<FactRowRaw>) {
+        const group = factsById.get(f.node_id);
+        if (group) group.push(f);
+        else factsById.set(f.node_id, [f]);
+      }
+      for (const r of this.sql.stmt('SELECT id, solo_source, kind, boundary FROM nodes WHERE id IN (SELECT value FROM json_each(?))').iterate(list) as Iterable<RowState & { id: string }>) {
+        rows.set(r.id, { solo_source: r.solo_source, kind: r.kind, boundary: r.boundary });
+      }
     }
     const journal = this.changes.journal;
     // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
@@ -274,6 +294,29 @@ export class FactWriter {
   /** A write transaction begins (or ended): what was known of solo rows is forgotten. */
   begin(): void {
     this.noSolo.clear();
+    this.mirror = undefined;
+  }
+
+  /** The mirror of this transaction's writes (undefined until its first fragment, null when not kept). */
+  private mirror: FactMirror | null | undefined;
+
+  /**
+   * Rows or facts are deleted behind the mirror (a source dropped): it is not kept for the rest of the transaction.
+   * (Derived facts and rows, deleted by rule in derived.ts, exist only after a derived write, which ends it too.)
+   */
+  endMirror(): void {
+    this.mirror = null;
+  }
+
+  /** The mirror for a fragment's writes: kept from the first fragment of a transaction into a case with no nodes and no facts. */
+  private mirrorFor(sourceId: number): FactMirror | undefined {
+    // Derived facts are deleted by rule elsewhere (derived.ts): their writes end the mirror.
+    if (sourceId === DERIVED_SOURCE) this.mirror = null;
+    if (this.mirror === undefined) {
+      const empty = this.sql.stmt('SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM node_facts)').pluck().get() === 1;
+      this.mirror = empty ? new FactMirror() : null;
+    }
+    return this.mirror ?? undefined;
   }
 
   /**
@@ -283,7 +326,7 @@ export class FactWriter {
   private factsFromSolo(id: string, moves: string[]): void {
     if (this.noSolo.has(id)) return;
     this.noSolo.add(id);
-    if (!this.nids.isNew(id)) moves.push(id);
+    if (this.mirror ? this.mirror.isSolo(id) : !this.nids.isNew(id)) moves.push(id);
   }
 
   /**
@@ -292,6 +335,7 @@ export class FactWriter {
    */
   private moveSolos(ids: string[]): void {
     if (!ids.length) return;
+    if (this.mirror) for (const id of ids) this.mirror.move(id);
     const list = JSON.stringify(ids);
     this.sql
       .stmt(
