@@ -117,18 +117,40 @@ const CSV_WORDS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a record is too large',
 };
 
+/**
+ * The records of a report as IAM writes it (no quotes, \n line ends), split directly as csv-parse would with the
+ * options readReport gives it; undefined for anything else (csv-parse reads it, and words what is wrong).
+ */
+function plainRecords(csv: string): { record: string[]; info: { lines: number } }[] | undefined {
+  if (csv.includes('"') || csv.includes('\r')) return undefined;
+  const lines = (csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv).split('\n');
+  const out: { record: string[]; info: { lines: number } }[] = [];
+  let width = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const record = line.split(',');
+    if (width === -1) width = record.length;
+    else if (record.length !== width) return undefined;
+    out.push({ record, info: { lines: i + 1 } });
+  }
+  return out;
+}
+
 function readReport(file: string, csv: string, where: string): GraphFragment {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(csv, { info: true, skip_empty_lines: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    const line = Reflect.get(err, 'lines') as number | undefined;
-    const fields = (Reflect.get(err, 'record') as unknown[] | undefined)?.length;
-    const detail = err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
-      ? `this row has ${fields ?? 'a different number of'} fields where the header has ${headerWidth(csv)} (truncated or damaged?)`
-      : `not valid CSV: ${CSV_WORDS[err.code] ?? 'the text cannot be read as comma-separated values'}`;
-    throw new ImportError(file, detail, `${where}line ${line ?? '?'}`);
+  let records: { record: string[]; info: { lines: number } }[] | undefined = plainRecords(csv);
+  if (!records) {
+    try {
+      records = parseCsv(csv, { info: true, skip_empty_lines: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    } catch (err) {
+      if (!(err instanceof CsvError)) throw err;
+      const line = Reflect.get(err, 'lines') as number | undefined;
+      const fields = (Reflect.get(err, 'record') as unknown[] | undefined)?.length;
+      const detail = err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
+        ? `this row has ${fields ?? 'a different number of'} fields where the header has ${headerWidth(csv)} (truncated or damaged?)`
+        : `not valid CSV: ${CSV_WORDS[err.code] ?? 'the text cannot be read as comma-separated values'}`;
+      throw new ImportError(file, detail, `${where}line ${line ?? '?'}`);
+    }
   }
   const header = records[0]?.record.map((h) => h.trim().toLowerCase());
   if (!header) throw new ImportError(file, 'the report is empty', `${where}line 1`);

@@ -36,8 +36,7 @@ export class AliasIndex {
   map(): Map<string, string> {
     if (!this.effective) {
       const raw = this.raw();
-      const stated = this.sql.stmt('SELECT 1 FROM node_facts WHERE node_id = ? LIMIT 1').pluck();
-      const map = new Map<string, string>();
+      const ends = new Map<string, string>();
       for (const alias of raw.keys()) {
         let end = alias;
         const seen = new Set<string>([alias]);
@@ -45,8 +44,12 @@ export class AliasIndex {
           end = next;
           seen.add(end);
         }
-        if (end !== alias && stated.get(end) !== undefined) map.set(alias, end);
+        if (end !== alias) ends.set(alias, end);
       }
+      // Which chain ends some source states, asked once for them all (an import can declare tens of thousands).
+      const stated = new Set(this.sql.stmt('SELECT DISTINCT node_id FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify([...new Set(ends.values())])) as string[]);
+      const map = new Map<string, string>();
+      for (const [alias, end] of ends) if (stated.has(end)) map.set(alias, end);
       this.effective = map;
     }
     return this.effective;

@@ -211,6 +211,7 @@ export class CaseStore {
   /** Removes a source's rows; returns the node ids whose merged view must be rebuilt. */
   deleteSource(id: number): Set<string> {
     this.snapshot.touch();
+    this.facts.endMirror();
     return this.sourceRows.delete(id);
   }
   sources(): SourceRow[] {

@@ -5,9 +5,10 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
+import { FactMirror, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
-import type { Sql } from './sql.js';
+import { RowBatch, type Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
 
 /**
@@ -33,6 +34,10 @@ export class FactWriter {
    * fragment are merged first. Adds the node ids touched (to materialise) to `touched`.
    */
   writeFragment(sourceId: number, fragment: GraphFragment, touched: Set<string>, derived = false): { nodes: number; edges: number } {
+    return this.nids.batched(() => this.write(sourceId, fragment, touched, derived));
+  }
+
+  private write(sourceId: number, fragment: GraphFragment, touched: Set<string>, derived: boolean): { nodes: number; edges: number } {
     const merged = new Map<string, NodeFact>();
     for (const n of fragment.nodes) {
       if (!isNodeKind(n.kind)) throw new Error(`unknown node kind '${String(n.kind)}' for ${n.id}`);
@@ -44,26 +49,52 @@ export class FactWriter {
       `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`,
     );
+    // Ids the case has never numbered cannot conflict: their rows go in several per statement.
+    const newSolos = new RowBatch(this.sql, 'INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // Each source's facts, several per statement: ids are unique within the fragment, so no two rows of one
+    // statement meet. Solo rows becoming facts are moved after them (see moveSolos), which keeps a source's newer
+    // statement of its own node.
+    const facts = new RowBatch(
+      this.sql,
+      'INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)',
+      '(?, ?, ?, ?, ?, ?, ?, ?)',
+      64,
+      `ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
+         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+    );
+    const moves: string[] = [];
+    const mirror = this.mirrorFor(sourceId);
     this.snapshot.touch();
     const journal = this.changes.journal;
+    const nids = this.nids;
+    const sources = `[${sourceId}]`;
     for (const n of merged.values()) {
       const handles = uniqueHandles(n).join('\n');
       const props = JSON.stringify(n.props ?? {});
+      const stub = n.stub ? 1 : 0;
+      const boundary = n.boundary ?? null;
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
       // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
-      if (n.boundary) this.nids.nid(n.boundary);
+      if (n.boundary) nids.nid(n.boundary);
       if (!aliased.has(n.id)) {
-        const nid = this.nids.nid(n.id);
-        if (insertSolo.run(nid, n.id, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props, `[${sourceId}]`, sourceId).changes === 1) {
+        // With the mirror, whether the id has a row is known (and then the insert would do nothing).
+        const fresh = mirror ? !mirror.hasRow(n.id) : nids.isNew(n.id);
+        const nid = nids.nid(n.id);
+        if (fresh) {
+          newSolos.push(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId);
+          mirror?.solo({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
+        }
+        if (fresh || (!mirror && insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
           this.noSolo.delete(n.id);
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
-          journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary: n.boundary ?? null, stub: n.stub ? 1 : 0 }, null);
+          journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary, stub }, null);
           continue;
         }
       }
-      this.factsFromSolo(n.id);
-      this.upsertFact(sourceId, n, handles, props);
+      this.factsFromSolo(n.id, moves);
+      facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
       if (aliased.has(n.id)) {
@@ -71,10 +102,11 @@ export class FactWriter {
         journal.aliasesChanged = true;
       }
     }
-    const insertEdge = this.sql.stmt(
-      'INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const nids = this.nids;
+    newSolos.flush();
+    facts.flush();
+    // Several rows per statement, numbered here as SQLite would (one past the largest id) for the change log.
+    const insertEdges = new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    let nextEdge = fragment.edges.length ? ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0) + 1 : 0;
     // Kinds repeat: checked and numbered once per fragment (and runs of one kind look up nothing).
     const codes = new Map<string, number>();
     let lastKind = '';
@@ -97,14 +129,16 @@ export class FactWriter {
       const dst = nids.nid(e.to);
       const firstSeen = p.firstSeen ?? null;
       const lastSeen = p.lastSeen ?? null;
-      const id = insertEdge.run(src, dst, code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs).lastInsertRowid as number;
+      const id = nextEdge++;
+      insertEdges.push(id, src, dst, code, derived ? null : sourceId, derived ? 1 : 0, p.conditional ? 1 : 0, firstSeen, lastSeen, props, refs);
       journal.edgeAdded(id, src, dst, code, Boolean(p.conditional), firstSeen, lastSeen, typeof p.accessLevel === 'string' ? p.accessLevel : null);
     }
+    insertEdges.flush();
     if (fragment.aliases?.length) {
       const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
       for (const a of fragment.aliases) {
-        this.factsFromSolo(a.from);
-        this.factsFromSolo(a.to);
+        this.factsFromSolo(a.from, moves);
+        this.factsFromSolo(a.to, moves);
         insertAlias.run(a.from, a.to, sourceId);
         touched.add(a.from);
         touched.add(a.to);
@@ -112,11 +146,13 @@ export class FactWriter {
       journal.aliasesChanged = true;
       this.aliases.invalidate();
     }
+    this.moveSolos(moves);
     return { nodes: merged.size, edges: fragment.edges.length };
   }
 
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
+    this.mirror = null;
     const touched = new Set<string>();
     const journal = this.changes.journal;
     for (const [nid, kind, boundary, id] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id });
@@ -135,49 +171,88 @@ export class FactWriter {
    * is copied in SQL; nodes stated by several, or aliased, are merged here.
    */
   materialize(touched: Iterable<string>): void {
-    const aliases = this.aliases.map();
-    const canonicalIds = new Set<string>();
-    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    this.snapshot.touch();
     const all = new Set(touched);
+    if (all.size) this.nids.batched(() => this.merge(all));
+  }
+
+  /** materialize, for the ids touched (not empty). */
+  private merge(all: Set<string>): void {
+    const aliases = this.aliases.map();
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
     for (const id of this.aliases.components(all)) all.add(id);
+    const canonicalIds = new Set<string>();
     for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
-    const aliasesOf = new Map<string, string[]>();
-    for (const [alias, canonical] of aliases) {
-      const list = aliasesOf.get(canonical) ?? [];
-      list.push(alias);
-      aliasesOf.set(canonical, list);
+    // The facts and rows of every id concerned, read in one statement each (not a query per id).
+    const wanted = new Set(all);
+    for (const id of canonicalIds) {
+      wanted.add(id);
+      for (const alias of this.aliases.aliasesOf(id)) wanted.add(alias);
     }
-    const factsOf = this.sql.stmt('SELECT * FROM node_facts WHERE node_id = ? ORDER BY stub DESC, source_id ASC');
-    // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
-    const rowOf = this.sql.stmt('SELECT solo_source, kind, boundary FROM nodes WHERE id = ?');
+    const factsById = new Map<string, FactRowRaw[]>();
+    const rows = new Map<string, RowState>();
+    const mirror = this.mirror;
+    // The mirror serves this materialisation only (it is not kept up with the merged rows).
+    this.mirror = null;
+    const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
+    if (mirror && mirror.holds(counts())) {
+      for (const id of wanted) {
+        const facts = mirror.factsOf(id);
+        if (facts) factsById.set(id, facts);
+        const row = mirror.row(id);
+        if (row) rows.set(id, row);
+      }
+    } else {
+      const list = JSON.stringify([...wanted]);
+      for (const f of this.sql.stmt('SELECT * FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?)) ORDER BY stub DESC, source_id ASC').iterate(list) as Iterable<FactRowRaw>) {
+        const group = factsById.get(f.node_id);
+        if (group) group.push(f);
+        else factsById.set(f.node_id, [f]);
+      }
+      for (const r of this.sql.stmt('SELECT id, solo_source, kind, boundary FROM nodes WHERE id IN (SELECT value FROM json_each(?))').iterate(list) as Iterable<RowState & { id: string }>) {
+        rows.set(r.id, { solo_source: r.solo_source, kind: r.kind, boundary: r.boundary });
+      }
+    }
     const journal = this.changes.journal;
+    // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
     const del = (id: string) => {
-      if (rowOf.get(id) === undefined) return;
+      if (!rows.has(id)) return;
+      rows.delete(id);
       for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     };
-    const isSolo = (id: string) => (rowOf.get(id) as { solo_source: number | null } | undefined)?.solo_source != null;
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
     // alias came into effect in this change, so only the ids touched (with their alias chains) are looked at.
     for (const id of all) if (aliases.has(id)) del(id);
-    this.snapshot.touch();
-    const upsert = this.sql.stmt(
-      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-       ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
-         handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL
-       RETURNING rowid`,
+    // Several rows per statement (each id once). A row's rowid is its id's number, whether inserted or updated:
+    // every row of nodes is written here or in writeFragment, always under that number.
+    const upserts = new RowBatch(
+      this.sql,
+      'INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source)',
+      '(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+      64,
+      `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
+         handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
     const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string) => {
-      const before = rowOf.get(id) as { kind: string; boundary: string | null } | undefined;
+      const before = rows.get(id);
       const nid = this.nids.nid(id);
       if (boundary) this.nids.nid(boundary);
-      this.search.written(upsert.pluck().get(nid, id, kind, name, stub, boundary, handles, props, sources) as number);
+      upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
+      this.search.written(nid);
+      rows.set(id, { solo_source: null, kind, boundary });
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
+    const none: FactRowRaw[] = [];
     for (const id of canonicalIds) {
-      const facts = factsOf.all(id) as FactRowRaw[];
-      for (const alias of aliasesOf.get(id) ?? []) facts.push(...(factsOf.all(alias) as FactRowRaw[]));
+      const own = factsById.get(id) ?? none;
+      const aliasIds = this.aliases.aliasesOf(id);
+      let facts = own;
+      if (aliasIds.length) {
+        facts = [...own];
+        for (const alias of aliasIds) for (const f of factsById.get(alias) ?? none) facts.push(f);
+      }
       if (facts.length === 0) {
-        if (!isSolo(id)) del(id);
+        if (rows.get(id)?.solo_source == null) del(id);
         continue;
       }
       if (facts.length === 1) {
@@ -188,6 +263,7 @@ export class FactWriter {
       const m = mergeFactRows(id, facts);
       write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources);
     }
+    upserts.flush();
   }
 
   /** The merged view of a node from its facts other than those of one source (a derived node's, say), if any. */
@@ -218,29 +294,56 @@ export class FactWriter {
   /** A write transaction begins (or ended): what was known of solo rows is forgotten. */
   begin(): void {
     this.noSolo.clear();
+    this.mirror = undefined;
   }
 
-  /** A node about to gain a second statement: its solo row becomes the fact of the source that stated it. */
-  private factsFromSolo(id: string): void {
+  /** The mirror of this transaction's writes (undefined until its first fragment, null when not kept). */
+  private mirror: FactMirror | null | undefined;
+
+  /**
+   * Rows or facts are deleted behind the mirror (a source dropped): it is not kept for the rest of the transaction.
+   * (Derived facts and rows, deleted by rule in derived.ts, exist only after a derived write, which ends it too.)
+   */
+  endMirror(): void {
+    this.mirror = null;
+  }
+
+  /** The mirror for a fragment's writes: kept from the first fragment of a transaction into a case with no nodes and no facts. */
+  private mirrorFor(sourceId: number): FactMirror | undefined {
+    // Derived facts are deleted by rule elsewhere (derived.ts): their writes end the mirror.
+    if (sourceId === DERIVED_SOURCE) this.mirror = null;
+    if (this.mirror === undefined) {
+      const empty = this.sql.stmt('SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM node_facts)').pluck().get() === 1;
+      this.mirror = empty ? new FactMirror() : null;
+    }
+    return this.mirror ?? undefined;
+  }
+
+  /**
+   * A node about to gain a second statement: its solo row is to become the fact of the source that stated it
+   * (`moves`, done by moveSolos). An id never numbered has no row to move.
+   */
+  private factsFromSolo(id: string, moves: string[]): void {
     if (this.noSolo.has(id)) return;
     this.noSolo.add(id);
-    const moved = this.sql
-      .stmt(
-        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
-       SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id = ? AND solo_source IS NOT NULL`,
-      )
-      .run(id);
-    if (moved.changes) this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id = ?').run(id);
+    if (this.mirror ? this.mirror.isSolo(id) : !this.nids.isNew(id)) moves.push(id);
   }
 
-  private upsertFact(sourceId: number, n: NodeFact, handles: string, props: string): void {
+  /**
+   * Solo rows become their source's facts, in one statement for the fragment. A fact the same source wrote in this
+   * fragment is kept (it is the newer statement); the ids are all materialised after, from their facts.
+   */
+  private moveSolos(ids: string[]): void {
+    if (!ids.length) return;
+    if (this.mirror) for (const id of ids) this.mirror.move(id);
+    const list = JSON.stringify(ids);
     this.sql
       .stmt(
-        `INSERT INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(node_id, source_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub,
-         boundary = excluded.boundary, handles = excluded.handles, props = excluded.props`,
+        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+         SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
       )
-      .run(n.id, sourceId, n.kind, n.name, n.stub ? 1 : 0, n.boundary ?? null, handles, props);
+      .run(list);
+    this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL').run(list);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EdgeKind } from '../model/kinds.js';
-import type { Sql } from './sql.js';
+import { RowBatch, type Sql } from './sql.js';
 
 /**
  * The case's numbering of ids (`node_ids`, migration 0012): every id a node or an edge names gets a number once,
@@ -15,7 +15,28 @@ export class NodeIds {
   /** Numbers of committed ids, for reads outside transactions: a few thousand at most. */
   private readonly cache = new Map<string, number>();
 
+  /** Rows of new numbers not yet written, inside `batched`. */
+  private pending: RowBatch | undefined;
+
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Runs `fn` with the rows of the numbers it hands out written several per statement, at the latest when it returns
+   * (a fragment's nodes and edges number tens of thousands of ids). `fn` must not read node_ids in SQL itself.
+   */
+  batched<T>(fn: () => T): T {
+    if (this.pending) return fn();
+    const pending = (this.pending = new RowBatch(this.sql, 'INSERT INTO node_ids (nid, id)', '(?, ?)', 256));
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      // After a failure nothing more is written: SQLite may have rolled the transaction back already (a full disk).
+      this.pending = undefined;
+    }
+    pending.flush();
+    return result;
+  }
 
   begin(): void {
     const max = (this.sql.stmt('SELECT max(nid) FROM node_ids').pluck().get() as number | null) ?? 0;
@@ -52,10 +73,20 @@ export class NodeIds {
     }
     if (nid === undefined) {
       nid = tx.next++;
-      this.sql.stmt('INSERT INTO node_ids (nid, id) VALUES (?, ?)').run(nid, id);
+      if (this.pending) this.pending.push(nid, id);
+      else this.sql.stmt('INSERT INTO node_ids (nid, id) VALUES (?, ?)').run(nid, id);
     }
     tx.known.set(id, nid);
     return nid;
+  }
+
+  /**
+   * Whether an id is surely unnumbered, known without asking SQLite (the case was empty when the transaction began,
+   * or every id was read): then no row has it either. False when it would take a query to tell.
+   */
+  isNew(id: string): boolean {
+    const tx = this.tx;
+    return tx !== undefined && tx.complete && !tx.known.has(id);
   }
 
   /** The number of an id the case names, or undefined. */
@@ -74,15 +105,18 @@ export class NodeIds {
 
   /** The id a number stands for. */
   idOf(nid: number): string | undefined {
+    this.pending?.flush();
     return this.sql.stmt('SELECT id FROM node_ids WHERE nid = ?').pluck().get(nid) as string | undefined;
   }
 
   private select(id: string): number | undefined {
+    this.pending?.flush();
     return this.sql.stmt('SELECT nid FROM node_ids WHERE id = ?').pluck().get(id) as number | undefined;
   }
 
   /** A large load: one pass over every known id beats a query for each of the rest. */
   private loadAll(): void {
+    this.pending?.flush();
     const tx = this.tx!;
     for (const [nid, id] of this.sql.stmt('SELECT nid, id FROM node_ids').raw().iterate() as Iterable<[number, string]>) tx.known.set(id, nid);
     tx.complete = true;

@@ -23,7 +23,8 @@ export class Sql {
 
 /**
  * Rows inserted several per statement (one statement step for many rows, a third less work than one each): `push`
- * one row's values, `flush` what is left at the end. `row` is one row's VALUES tuple, e.g. `(?, ?, NULL, ?)`.
+ * one row's values, `flush` what is left at the end. `row` is one row's VALUES tuple, e.g. `(?, ?, NULL, ?)`;
+ * `tail` follows the VALUES (an ON CONFLICT clause).
  */
 export class RowBatch {
   private readonly values: unknown[] = [];
@@ -35,9 +36,10 @@ export class RowBatch {
     private readonly insert: string,
     private readonly row: string,
     private readonly rows = 64,
+    private readonly tail = '',
   ) {
     this.perRow = row.split('?').length - 1;
-    this.full = `${insert} VALUES ${Array(rows).fill(row).join(', ')}`;
+    this.full = `${insert} VALUES ${Array(rows).fill(row).join(', ')} ${tail}`;
   }
 
   push(...values: unknown[]): void {
@@ -48,7 +50,7 @@ export class RowBatch {
   flush(): void {
     const n = this.values.length / this.perRow;
     if (n === 0) return;
-    this.sql.stmt(n === this.rows ? this.full : `${this.insert} VALUES ${Array(n).fill(this.row).join(', ')}`).run(this.values);
+    this.sql.stmt(n === this.rows ? this.full : `${this.insert} VALUES ${Array(n).fill(this.row).join(', ')} ${this.tail}`).run(this.values);
     this.values.length = 0;
   }
 }

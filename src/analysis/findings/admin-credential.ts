@@ -13,6 +13,8 @@ export const adminCredential: FindingRule = {
   run(ctx) {
     const admins = adminPrincipals(ctx);
     const out: FindingDraft[] = [];
+    // No admin-equivalent principal (no policies imported, say): no credential can be one's.
+    if (admins.size === 0) return out;
     for (const n of nodesOf(ctx, CREDENTIAL_KINDS)) {
       if (!isActive(n)) continue;
       for (const h of holders(ctx, n.id)) {

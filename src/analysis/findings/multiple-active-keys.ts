@@ -1,6 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
 import { reads, kindsOf } from '../reads.js';
 import { holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence, CREDENTIAL_KINDS } from './common.js';
+import type { StoredNode } from '../../store/case-store.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
 /** More than one active key per identity: rotation left an old key behind, or a key is shared out of band. */
@@ -12,22 +13,23 @@ export const multipleActiveKeys: FindingRule = {
   remediation: 'Find which key each consumer uses (last-used data), move them to one key, and deactivate and delete the others.',
   reads: reads({ nodes: [...CREDENTIAL_KINDS, ...kindsOf(['identity'])], edges: ['AUTHENTICATES_AS'] }),
   run(ctx) {
-    const byHolder = new Map<string, { keys: string[]; evidence: Evidence[] }>();
+    const byHolder = new Map<string, StoredNode[]>();
     for (const n of nodesOf(ctx, KEY_KINDS)) {
       if (!isActive(n) || n.props['managedBy'] === 'system') continue;
       for (const h of holders(ctx, n.id)) {
-        const entry = byHolder.get(h) ?? { keys: [], evidence: [] };
-        entry.keys.push(n.name);
-        entry.evidence.push(propsEvidence(n, ['active', 'createdAt', 'lastUsedAt']));
-        byHolder.set(h, entry);
+        const keys = byHolder.get(h);
+        if (keys) keys.push(n);
+        else byHolder.set(h, [n]);
       }
     }
     const out: FindingDraft[] = [];
-    for (const [id, { keys, evidence }] of byHolder) {
+    for (const [id, keys] of byHolder) {
       if (keys.length < 2) continue;
       const holder = ctx.node(id);
       const name = holder ? label(holder) : id;
-      out.push({ nodeId: id, title: `${name} has ${keys.length} active keys`, summary: `${name} has ${keys.length} active keys: ${keys.join(', ')}.`, evidence });
+      // Evidence only for the holders reported (most hold one key).
+      const evidence: Evidence[] = keys.map((n) => propsEvidence(n, ['active', 'createdAt', 'lastUsedAt']));
+      out.push({ nodeId: id, title: `${name} has ${keys.length} active keys`, summary: `${name} has ${keys.length} active keys: ${keys.map((n) => n.name).join(', ')}.`, evidence });
     }
     return out;
   },
