@@ -351,13 +351,14 @@ export class JsonStreamScanner {
     if (mode === 'value' && !this.emit) return;
     const text = whole ?? (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString('utf8');
     this.pieces = [];
+    // Values read before this key or value are parsed first: one of them may be the first error in the file.
+    this.flushBatch(out);
     if (mode === 'key') {
       const top = this.frames[this.frames.length - 1]!;
       top.at = this.parse(text, this.start) as string;
       top.expect = 'colon';
       return;
     }
-    this.flushBatch(out);
     out.push({ path: this.path, value: this.parse(text, this.start), line: this.start.line, column: this.start.column });
   }
 

@@ -96,6 +96,8 @@ describe('streamed JSON documents', () => {
     expect(err.message).toContain('invalid JSON');
     // The bad literal, not the stray text after the document, although both are on line 2.
     expect(err.location).toBe('line 2, column 8');
+    // Nor a bad property name after the array.
+    expect(errorOf(() => scan('{"Records": [{"a": 1}, {"a": tru}], "b\\q": 1}', records)).location).toBe('line 1, column 30');
     // The second element is passed over: its neighbours are handed over, and nothing of it.
     const skipSecond = (p: JsonPathParts): StreamChoice => (p.length < 2 ? 'descend' : p[1] === 1 ? 'skip' : 'emit');
     expect(scan('{"Records": [{"a": 1}, {"b": 2}, {"c": 3}, 4]}', skipSecond).map((v) => [v.path[1], v.value])).toEqual([[0, { a: 1 }], [2, { c: 3 }], [3, 4]]);
