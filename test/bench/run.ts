@@ -22,7 +22,7 @@ type BenchModule = { bench?: (opts: BenchOptions) => Promise<Record<string, numb
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Modules that are not areas (helpers), and areas that take minutes and run only when named with --only. */
-const HELPERS = ['run.ts', 'synthetic.ts', 'measure.ts', 'scale-estate.ts'];
+const HELPERS = ['run.ts', 'synthetic.ts', 'measure.ts', 'scale-estate.ts', 'raw-output.ts'];
 const OPT_IN = ['scale'];
 
 async function main(): Promise<void> {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   }
   const only = values.only?.split(',').map((s) => s.trim());
   const areas = readdirSync(here)
-    .filter((f) => f.endsWith('.ts') && !HELPERS.includes(f))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !HELPERS.includes(f))
     .map((f) => basename(f, '.ts'))
     .sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)))
     .filter((a) => (only ? only.includes(a) : !OPT_IN.includes(a)));
