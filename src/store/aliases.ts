@@ -57,7 +57,12 @@ export class AliasIndex {
 
   /** alias id → canonical id, as declared by sources (one link each). */
   raw(): Map<string, string> {
-    this.declared ??= new Map((this.sql.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    if (!this.declared) {
+      // Rows as arrays, straight into the map (tens of thousands after a credential report and its keys).
+      const declared = new Map<string, string>();
+      for (const [alias, canonical] of this.sql.stmt('SELECT alias, canonical FROM node_aliases').raw(true).iterate() as Iterable<[string, string]>) declared.set(alias, canonical);
+      this.declared = declared;
+    }
     return this.declared;
   }
 
