@@ -72,8 +72,17 @@ export class AliasIndex {
 
   /** Every id a declared alias names (either end), built once per declared map. */
   named(): ReadonlySet<string> {
-    return this.linksOf().named;
+    const raw = this.raw();
+    if (this.linked?.from === raw) return this.linked.named;
+    // Without the links (a set is all a fragment's write asks for; materialize builds the links it walks).
+    if (this.namedOnly?.from !== raw) {
+      const named = new Set<string>();
+      for (const [a, b] of raw) named.add(a).add(b);
+      this.namedOnly = { from: raw, named };
+    }
+    return this.namedOnly.named;
   }
+  private namedOnly: { from: Map<string, string>; named: Set<string> } | undefined;
 
   /** Both directions of every declared link, built once per declared map (an import asks several times). */
   private linksOf(): { from: Map<string, string>; links: Map<string, string[]>; named: Set<string> } {

@@ -69,7 +69,7 @@ export class FactWriter {
     const nids = this.nids;
     const sources = `[${sourceId}]`;
     for (const n of merged.values()) {
-      const handles = uniqueHandles(n).join('\n');
+      const handles = handleText(n);
       const props = JSON.stringify(n.props ?? {});
       const stub = n.stub ? 1 : 0;
       const boundary = n.boundary ?? null;
@@ -356,6 +356,21 @@ export class FactWriter {
   }
 }
 
+/** uniqueHandles(n).join('\n') without the set and the array for the few handles a node has. */
+function handleText(n: NodeFact): string {
+  const list = n.handles;
+  if (!list?.length) return n.id;
+  if (list.length > 8) return uniqueHandles(n).join('\n');
+  let text = n.id;
+  outer: for (let i = 0; i < list.length; i++) {
+    const h = list[i]!;
+    if (!h || h === n.id) continue;
+    for (let j = 0; j < i; j++) if (list[j] === h) continue outer;
+    text += `\n${h}`;
+  }
+  return text;
+}
+
 /**
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
@@ -368,6 +383,8 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
   const props: JsonObject = {};
   const handles = new Set<string>([id]);
   const allStubs = facts.every((g) => g.stub === 1);
+  // The sources, ascending and each once (a few: kept sorted as they come rather than sorted after).
+  const sources: number[] = [];
   for (const f of facts) {
     if (!f.stub || allStubs) {
       kind = f.kind;
@@ -377,7 +394,9 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
     Object.assign(props, JSON.parse(f.props) as JsonObject);
     for (const h of f.handles.split('\n')) if (h) handles.add(h);
     handles.add(f.node_id);
+    let at = sources.length;
+    while (at > 0 && sources[at - 1]! > f.source_id) at--;
+    if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);
   }
-  const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: JSON.stringify(sources) };
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: `[${sources.join(',')}]` };
 }
