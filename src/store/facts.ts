@@ -333,9 +333,14 @@ export class FactWriter {
    * (`moves`, done by moveSolos). An id never numbered has no row to move.
    */
   private factsFromSolo(id: string, moves: string[]): void {
+    // The mirror knows without a cache (an id it has moved is no longer solo; one listed twice is moved once).
+    if (this.mirror) {
+      if (this.mirror.isSolo(id)) moves.push(id);
+      return;
+    }
     if (this.noSolo.has(id)) return;
     this.noSolo.add(id);
-    if (this.mirror ? this.mirror.isSolo(id) : !this.nids.isNew(id)) moves.push(id);
+    if (!this.nids.isNew(id)) moves.push(id);
   }
 
   /**
