@@ -57,7 +57,12 @@ export class AliasIndex {
 
   /** alias id → canonical id, as declared by sources (one link each). */
   raw(): Map<string, string> {
-    this.declared ??= new Map((this.sql.stmt('SELECT alias, canonical FROM node_aliases').all() as { alias: string; canonical: string }[]).map((r) => [r.alias, r.canonical]));
+    if (!this.declared) {
+      // Rows as arrays, straight into the map (tens of thousands after a credential report and its keys).
+      const declared = new Map<string, string>();
+      for (const [alias, canonical] of this.sql.stmt('SELECT alias, canonical FROM node_aliases').raw(true).iterate() as Iterable<[string, string]>) declared.set(alias, canonical);
+      this.declared = declared;
+    }
     return this.declared;
   }
 
@@ -67,8 +72,17 @@ export class AliasIndex {
 
   /** Every id a declared alias names (either end), built once per declared map. */
   named(): ReadonlySet<string> {
-    return this.linksOf().named;
+    const raw = this.raw();
+    if (this.linked?.from === raw) return this.linked.named;
+    // Without the links (a set is all a fragment's write asks for; materialize builds the links it walks).
+    if (this.namedOnly?.from !== raw) {
+      const named = new Set<string>();
+      for (const [a, b] of raw) named.add(a).add(b);
+      this.namedOnly = { from: raw, named };
+    }
+    return this.namedOnly.named;
   }
+  private namedOnly: { from: Map<string, string>; named: Set<string> } | undefined;
 
   /** Both directions of every declared link, built once per declared map (an import asks several times). */
   private linksOf(): { from: Map<string, string>; links: Map<string, string[]>; named: Set<string> } {

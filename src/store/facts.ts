@@ -5,7 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
-import { FactMirror, type RowState } from './fact-mirror.js';
+import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import { RowBatch, type Sql } from './sql.js';
@@ -69,7 +69,7 @@ export class FactWriter {
     const nids = this.nids;
     const sources = `[${sourceId}]`;
     for (const n of merged.values()) {
-      const handles = uniqueHandles(n).join('\n');
+      const handles = handleText(n);
       const props = JSON.stringify(n.props ?? {});
       const stub = n.stub ? 1 : 0;
       const boundary = n.boundary ?? null;
@@ -135,14 +135,16 @@ export class FactWriter {
     }
     insertEdges.flush();
     if (fragment.aliases?.length) {
-      const insertAlias = this.sql.stmt('INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id) VALUES (?, ?, ?)');
+      // Several per statement; a later row of one statement replaces an earlier one with the same key, as one by one.
+      const insertAlias = new RowBatch(this.sql, 'INSERT OR REPLACE INTO node_aliases (alias, canonical, source_id)', '(?, ?, ?)');
       for (const a of fragment.aliases) {
         this.factsFromSolo(a.from, moves);
         this.factsFromSolo(a.to, moves);
-        insertAlias.run(a.from, a.to, sourceId);
+        insertAlias.push(a.from, a.to, sourceId);
         touched.add(a.from);
         touched.add(a.to);
       }
+      insertAlias.flush();
       journal.aliasesChanged = true;
       this.aliases.invalidate();
     }
@@ -183,26 +185,25 @@ export class FactWriter {
     for (const id of this.aliases.components(all)) all.add(id);
     const canonicalIds = new Set<string>();
     for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
-    // The facts and rows of every id concerned, read in one statement each (not a query per id).
-    const wanted = new Set(all);
-    for (const id of canonicalIds) {
-      wanted.add(id);
-      for (const alias of this.aliases.aliasesOf(id)) wanted.add(alias);
-    }
-    const factsById = new Map<string, FactRowRaw[]>();
-    const rows = new Map<string, RowState>();
     const mirror = this.mirror;
     // The mirror serves this materialisation only (it is not kept up with the merged rows).
     this.mirror = null;
     const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
+    let factsOf: (id: string) => FactRowRaw[] | undefined;
+    let rowOf: (id: string) => RowState | undefined;
     if (mirror && mirror.holds(counts())) {
-      for (const id of wanted) {
-        const facts = mirror.factsOf(id);
-        if (facts) factsById.set(id, facts);
-        const row = mirror.row(id);
-        if (row) rows.set(id, row);
-      }
+      // Asked of the mirror as they are needed.
+      factsOf = (id) => mirror.factsOf(id);
+      rowOf = (id) => mirror.row(id);
     } else {
+      // The facts and rows of every id concerned, read in one statement each (not a query per id).
+      const wanted = new Set(all);
+      for (const id of canonicalIds) {
+        wanted.add(id);
+        for (const alias of this.aliases.aliasesOf(id)) wanted.add(alias);
+      }
+      const factsById = new Map<string, FactRowRaw[]>();
+      const stored = new Map<string, RowState>();
       const list = JSON.stringify([...wanted]);
       for (const f of this.sql.stmt('SELECT * FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?)) ORDER BY stub DESC, source_id ASC').iterate(list) as Iterable<FactRowRaw>) {
         const group = factsById.get(f.node_id);
@@ -210,14 +211,22 @@ export class FactWriter {
         else factsById.set(f.node_id, [f]);
       }
       for (const r of this.sql.stmt('SELECT id, solo_source, kind, boundary FROM nodes WHERE id IN (SELECT value FROM json_each(?))').iterate(list) as Iterable<RowState & { id: string }>) {
-        rows.set(r.id, { solo_source: r.solo_source, kind: r.kind, boundary: r.boundary });
+        stored.set(r.id, { solo_source: r.solo_source, kind: r.kind, boundary: r.boundary });
       }
+      factsOf = (id) => factsById.get(id);
+      rowOf = (id) => stored.get(id);
     }
+    // Rows written (their state) or deleted (null) here, over those read.
+    const changed = new Map<string, RowState | null>();
+    const rowState = (id: string): RowState | undefined => {
+      const row = changed.get(id);
+      return row === undefined ? rowOf(id) : row ?? undefined;
+    };
     const journal = this.changes.journal;
     // Deleting a row also deletes its search entries: skip ids that have no row (rendezvous ids never do).
     const del = (id: string) => {
-      if (!rows.has(id)) return;
-      rows.delete(id);
+      if (!rowState(id)) return;
+      changed.set(id, null);
       for (const [nid, kind, boundary, nodeId] of this.search.deleteNodes('id = ?', id)) journal.nodeDeleted(nid, { kind, boundary, id: nodeId });
     };
     // Aliases are merged into their canonical node; their own rows must go. An alias row can only exist if its
@@ -234,25 +243,25 @@ export class FactWriter {
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
     const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string) => {
-      const before = rows.get(id);
+      const before = rowState(id);
       const nid = this.nids.nid(id);
       if (boundary) this.nids.nid(boundary);
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
-      rows.set(id, { solo_source: null, kind, boundary });
+      changed.set(id, { solo_source: null, kind, boundary });
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
     const none: FactRowRaw[] = [];
     for (const id of canonicalIds) {
-      const own = factsById.get(id) ?? none;
+      const own = factsOf(id) ?? none;
       const aliasIds = this.aliases.aliasesOf(id);
       let facts = own;
       if (aliasIds.length) {
         facts = [...own];
-        for (const alias of aliasIds) for (const f of factsById.get(alias) ?? none) facts.push(f);
+        for (const alias of aliasIds) for (const f of factsOf(alias) ?? none) facts.push(f);
       }
       if (facts.length === 0) {
-        if (rows.get(id)?.solo_source == null) del(id);
+        if (rowState(id)?.solo_source == null) del(id);
         continue;
       }
       if (facts.length === 1) {
@@ -324,9 +333,14 @@ export class FactWriter {
    * (`moves`, done by moveSolos). An id never numbered has no row to move.
    */
   private factsFromSolo(id: string, moves: string[]): void {
+    // The mirror knows without a cache (an id it has moved is no longer solo; one listed twice is moved once).
+    if (this.mirror) {
+      if (this.mirror.isSolo(id)) moves.push(id);
+      return;
+    }
     if (this.noSolo.has(id)) return;
     this.noSolo.add(id);
-    if (this.mirror ? this.mirror.isSolo(id) : !this.nids.isNew(id)) moves.push(id);
+    if (!this.nids.isNew(id)) moves.push(id);
   }
 
   /**
@@ -347,18 +361,35 @@ export class FactWriter {
   }
 }
 
+/** uniqueHandles(n).join('\n') without the set and the array for the few handles a node has. */
+function handleText(n: NodeFact): string {
+  const list = n.handles;
+  if (!list?.length) return n.id;
+  if (list.length > 8) return uniqueHandles(n).join('\n');
+  let text = n.id;
+  outer: for (let i = 0; i < list.length; i++) {
+    const h = list[i]!;
+    if (!h || h === n.id) continue;
+    for (let j = 0; j < i; j++) if (list[j] === h) continue outer;
+    text += `\n${h}`;
+  }
+  return text;
+}
+
 /**
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
  */
 function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string } {
-  facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
+  sortFacts(facts);
   let kind = facts[0]!.kind;
   let name = facts[0]!.name;
   let boundary = facts[0]!.boundary;
   const props: JsonObject = {};
   const handles = new Set<string>([id]);
   const allStubs = facts.every((g) => g.stub === 1);
+  // The sources, ascending and each once (a few: kept sorted as they come rather than sorted after).
+  const sources: number[] = [];
   for (const f of facts) {
     if (!f.stub || allStubs) {
       kind = f.kind;
@@ -368,7 +399,9 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
     Object.assign(props, JSON.parse(f.props) as JsonObject);
     for (const h of f.handles.split('\n')) if (h) handles.add(h);
     handles.add(f.node_id);
+    let at = sources.length;
+    while (at > 0 && sources[at - 1]! > f.source_id) at--;
+    if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);
   }
-  const sources = [...new Set(facts.map((f) => f.source_id))].sort((a, b) => a - b);
-  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: JSON.stringify(sources) };
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: `[${sources.join(',')}]` };
 }
