@@ -48,6 +48,12 @@ export interface EdgeWorker {
   stop(): void;
 }
 
+let running = 0;
+/** Edge workers started and not yet ended (tests check that an abandoned reading leaves none behind). */
+export function edgeWorkersRunning(): number {
+  return running;
+}
+
 /** The worker's script: built beside the bundle (dist/opengraph-edges.js), or the source when run from it. */
 function script(): { url: URL; source: boolean } | undefined {
   const built = new URL('./opengraph-edges.js', import.meta.url);
@@ -72,6 +78,8 @@ export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
   } catch {
     return undefined;
   }
+  running++;
+  worker.once('exit', () => running--);
   const queue: EdgeMessage[] = [];
   let waiting: ((m: EdgeMessage) => void) | undefined;
   let ready = false;
