@@ -46,13 +46,25 @@ class GraphReader {
 
   constructor(private readonly file: string) {}
 
+  // What a node's kinds say (its node kind, whether they declare it high value), worked out once per list of kinds:
+  // a few lists name most of a large graph's nodes, and each costs several regular expressions.
+  private readonly oneKind = new Map<string, KindsInfo>();
+  private readonly manyKinds = new Map<string, KindsInfo>();
+  private readonly kindsInfo = (kinds: string[]): KindsInfo => {
+    const cache = kinds.length === 1 ? this.oneKind : this.manyKinds;
+    const key = kinds.length === 1 ? kinds[0]! : JSON.stringify(kinds);
+    let info = cache.get(key);
+    if (info === undefined) cache.set(key, (info = { kind: mapNodeKind(kinds), highValue: kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) }));
+    return info;
+  };
+
   node(raw: unknown, i: number, sourceKind: string | undefined): void {
-    const node = readNode(this.file, raw, i, sourceKind);
+    const node = readNode(this.file, raw, i, sourceKind, this.kindsInfo);
     this.nodes.nodes.push(node);
     this.known.set(String((raw as Record<string, unknown>)['id']), node.id);
     const kinds = node.props?.['kinds'] as string[];
     const props = node.props ?? {};
-    if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
+    if (this.kindsInfo(kinds).highValue || props['highvalue'] === true || props['isTierZero'] === true) {
       this.nodes.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
     }
   }
@@ -236,7 +248,12 @@ const EDGE_CHUNK = 50_000;
 
 const MEMBER_OF = /(^|_)MemberOf$/i;
 
-function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined): NodeFact {
+interface KindsInfo {
+  kind: NodeKind;
+  highValue: boolean;
+}
+
+function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined, kindsInfo: (kinds: string[]) => KindsInfo): NodeFact {
   if (!isObject(raw)) throw new ImportError(file, 'expected a node object', jsonPath('graph', 'nodes', i));
   const id = raw['id'];
   if (typeof id !== 'string' && typeof id !== 'number') throw new ImportError(file, 'a node needs a string "id"', jsonPath('graph', 'nodes', i, 'id'));
@@ -248,7 +265,7 @@ function readNode(file: string, raw: unknown, i: number, sourceKind: string | un
   if (!isObject(props)) throw new ImportError(file, 'expected "properties" to be an object', jsonPath('graph', 'nodes', i, 'properties'));
   return {
     id: ids.opengraph(String(id)),
-    kind: mapNodeKind(kinds as string[]),
+    kind: kindsInfo(kinds as string[]).kind,
     name: firstString(props, ['name', 'displayname', 'objectid']) ?? String(id),
     handles: handlesOf(String(id), props),
     props: { ...(props as JsonObject), kinds: kinds as string[], ...(sourceKind ? { source_kind: sourceKind } : {}) },
