@@ -17,10 +17,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.a
 
 async function buildAll() {
   // The import worker sits beside the CLI: `blastmap serve` imports in a worker thread (src/api/import-worker.ts).
-  await build({ ...nodeBundle, entryPoints: { blastmap: 'src/cli/bin.ts', 'import-worker': 'src/api/import-worker.ts' }, outdir: 'dist', target: 'node20' });
+  // So does the OpenGraph edge reader, a worker the import starts (src/importers/opengraph-edges.ts), found beside
+  // whichever bundle runs the import.
+  await build({ ...nodeBundle, entryPoints: { blastmap: 'src/cli/bin.ts', 'import-worker': 'src/api/import-worker.ts', 'opengraph-edges': 'src/importers/opengraph-edges.ts' }, outdir: 'dist', target: 'node20' });
 
   // Electron main; imports run in the worker built beside it.
-  await build({ ...nodeBundle, entryPoints: { main: 'electron/main.ts', 'import-worker': 'src/api/import-worker.ts' }, outdir: 'dist/electron', target: 'node22', external: [...external, 'electron'] });
+  await build({ ...nodeBundle, entryPoints: { main: 'electron/main.ts', 'import-worker': 'src/api/import-worker.ts', 'opengraph-edges': 'src/importers/opengraph-edges.ts' }, outdir: 'dist/electron', target: 'node22', external: [...external, 'electron'] });
 
   // The preload runs sandboxed: CommonJS, with nothing to require but 'electron', so everything else is bundled.
   await build({

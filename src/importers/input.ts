@@ -71,6 +71,7 @@ class Input implements ImportInput {
   private decoded: string | undefined;
   private parsed: { value: unknown } | undefined;
   readonly large: boolean;
+  readonly file?: { path: string; limits: InputLimits };
 
   constructor(
     readonly fileName: string,
@@ -84,6 +85,7 @@ class Input implements ImportInput {
       throw new ImportError(fileName, 'this is a binary file, not a text export (JSON, JSON-lines, CSV or YAML)', `byte ${binaryAt}`);
     }
     if (source.kind === 'memory') this.whole = source.data;
+    else this.file = { path: source.path, limits: this.limits };
     // A gzip file inflates: counted at ten times its size.
     const size = source.kind === 'memory' ? source.data.length : source.size * (gzip ? 10 : 1);
     this.large = size > limits.streamAboveBytes;

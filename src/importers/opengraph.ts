@@ -4,6 +4,7 @@ import { ids } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ImportError, jsonPath, shown } from './errors.js';
 import type { JsonPathParts, StreamChoice } from './json-stream.js';
+import { errorFrom, startEdgeWorker, type EdgeWorker } from './opengraph-edge-worker.js';
 import type { ImportInput, Importer } from './types.js';
 
 // BloodHound OpenGraph: {metadata?: {source_kind}, graph: {nodes: [{id, kinds, properties}],
@@ -45,44 +46,59 @@ class GraphReader {
 
   constructor(private readonly file: string) {}
 
+  // What a node's kinds say (its node kind, whether they declare it high value), worked out once per list of kinds:
+  // a few lists name most of a large graph's nodes, and each costs several regular expressions.
+  private readonly oneKind = new Map<string, KindsInfo>();
+  private readonly manyKinds = new Map<string, KindsInfo>();
+  private readonly kindsInfo = (kinds: string[]): KindsInfo => {
+    const cache = kinds.length === 1 ? this.oneKind : this.manyKinds;
+    const key = kinds.length === 1 ? kinds[0]! : JSON.stringify(kinds);
+    let info = cache.get(key);
+    if (info === undefined) cache.set(key, (info = { kind: mapNodeKind(kinds), highValue: kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) }));
+    return info;
+  };
+
   node(raw: unknown, i: number, sourceKind: string | undefined): void {
-    const node = readNode(this.file, raw, i, sourceKind);
+    const node = readNode(this.file, raw, i, sourceKind, this.kindsInfo);
     this.nodes.nodes.push(node);
     this.known.set(String((raw as Record<string, unknown>)['id']), node.id);
     const kinds = node.props?.['kinds'] as string[];
     const props = node.props ?? {};
-    if (kinds.some((k) => /highvalue|tierzero|tier_zero/i.test(k)) || props['highvalue'] === true || props['isTierZero'] === true) {
+    if (this.kindsInfo(kinds).highValue || props['highvalue'] === true || props['isTierZero'] === true) {
       this.nodes.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
     }
   }
 
   /** Adds edge i; returns a full chunk to write when this one is full. */
   edge(raw: unknown, i: number): GraphFragment | undefined {
-    let full: GraphFragment | undefined;
-    if (this.chunk.edges.length === EDGE_CHUNK) {
-      full = this.chunk;
-      this.chunk = { nodes: [], edges: [], warnings: [] };
-    }
-    const file = this.file;
-    if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
-    const kind = raw['kind'];
-    if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
-    const from = resolve(file, raw['start'], i, 'start', this.known, this.names, this.chunk);
-    const to = resolve(file, raw['end'], i, 'end', this.known, this.names, this.chunk);
-    if (!from || !to) return full;
+    const full = this.next();
+    const { kind, start, end, extra } = edgeParts(this.file, raw, i);
+    this.add(i, kind, this.end(start, i, 'start'), this.end(end, i, 'end'), extra);
+    return full;
+  }
+
+  /** Starts a new chunk when this one is full, returning the full one. */
+  next(): GraphFragment | undefined {
+    if (this.chunk.edges.length < EDGE_CHUNK) return undefined;
+    const full = this.chunk;
+    this.chunk = { nodes: [], edges: [], warnings: [] };
+    return full;
+  }
+
+  /** One end of edge i as a node id (a stub, a warning go in the current chunk); undefined: the edge is skipped. */
+  end(end: EdgeEnd, i: number, side: 'start' | 'end'): string | undefined {
+    return resolve(end, i, side, this.known, this.names, this.chunk);
+  }
+
+  /** Adds edge i, its ends resolved (next() called first); an edge with an end unresolved is skipped. */
+  add(i: number, kind: string, from: string | undefined, to: string | undefined, extra: JsonObject | undefined): void {
+    if (!from || !to) return;
     // The edge record itself is the evidence: its place in the file (`at`) is kept rather than a copy,
     // which keeps million-edge graphs small.
     const at = `$.graph.edges[${i}]`;
-    const extra = raw['properties'];
     let mapped = this.kinds.get(kind);
     if (mapped === undefined) this.kinds.set(kind, (mapped = MEMBER_OF.test(kind) ? 'MEMBER_OF' : 'OPENGRAPH_EDGE'));
-    this.chunk.edges.push({
-      from,
-      to,
-      kind: mapped,
-      props: isObject(extra) ? { ...(extra as JsonObject), technique: kind, at } : { technique: kind, at },
-    });
-    return full;
+    this.chunk.edges.push({ from, to, kind: mapped, props: extra ? { ...extra, technique: kind, at } : { technique: kind, at } });
   }
 }
 
@@ -105,27 +121,14 @@ function* fromDocument(file: string, root: unknown): Iterable<GraphFragment> {
   yield reader.chunk;
 }
 
-/** The same reading, streamed: a pass for the nodes (edges may name them), then one for the edges. */
-async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
-  const file = input.fileName;
-  const reader = new GraphReader(file);
-  let metadata: unknown;
+/**
+ * Which values of an OpenGraph document a pass reads (json-stream's `choose`): the node pass walks "graph.nodes" and
+ * hands over "metadata", the edge pass walks "graph.edges". Checks the shape on the way (errors name the place);
+ * `graph` says what "graph" was once it has been seen.
+ */
+export function graphShape(file: string, walk: 'nodes' | 'edges'): { choose: (path: JsonPathParts, container: boolean, array: boolean) => StreamChoice; graph: () => 'none' | 'object' | 'other' } {
   let graph: 'none' | 'object' | 'other' = 'none';
-  let nodeCount = 0;
-  // The node pass is over once the node list and the metadata have been read: the edge list (most of the file) is
-  // then not scanned twice. The edge pass reads the whole document, so it still checks every byte of it.
-  let nodesRead = false;
-  let metadataRead = false;
-  const shape = (path: JsonPathParts, container: boolean, array: boolean, walk: 'nodes' | 'edges'): StreamChoice => {
-    if (walk === 'nodes' && nodesRead && metadataRead && !(path[0] === 'graph' && path[1] === 'nodes')) return 'stop';
-    const choice = shapeOf(path, container, array, walk);
-    if (walk === 'nodes' && choice !== 'skip' && path.length <= 2) {
-      if (path[0] === 'metadata') metadataRead = true;
-      else if (path[1] === 'nodes') nodesRead = true;
-    }
-    return choice;
-  };
-  const shapeOf = (path: JsonPathParts, container: boolean, array: boolean, walk: 'nodes' | 'edges'): StreamChoice => {
+  const choose = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
     if (path.length === 0) {
       if (!container || array) throw new ImportError(file, 'expected a JSON object with a "graph" member', '$');
       return 'descend';
@@ -143,30 +146,101 @@ async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
     }
     return path.length === 3 && path[1] === walk ? 'emit' : 'skip';
   };
-  let sourceKind: string | undefined;
-  let beforeMetadata = 0;
-  // Values an array at a time: a million edges handed over one by one would cost a promise each.
-  for await (const batch of input.jsonStreamBatches((p, c, a) => shape(p, c, a, 'nodes'))) {
-    for (const v of batch) {
-      if (v.path[0] === 'metadata') {
-        metadata = v.value;
-        sourceKind = isObject(metadata) && typeof metadata['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
-        continue;
+  return { choose, graph: () => graph };
+}
+
+/**
+ * The same reading, streamed: a pass for the nodes (edges may name them), then one for the edges. The edge pass
+ * (most of the file) is read and checked in a worker thread when it can be (opengraph-edges.ts), at the same time as
+ * the node pass here and then the writes of the edges: it hands over the edges in the same order, with the same
+ * first error, and this thread resolves and adds them as the reading here would.
+ */
+async function* streamed(input: ImportInput): AsyncIterable<GraphFragment> {
+  const file = input.fileName;
+  const reader = new GraphReader(file);
+  const edgeWorker = startEdgeWorker(input);
+  try {
+    let metadata: unknown;
+    let nodeCount = 0;
+    // The node pass is over once the node list and the metadata have been read: the edge list (most of the file) is
+    // then not scanned twice. The edge pass reads the whole document, so it still checks every byte of it.
+    let nodesRead = false;
+    let metadataRead = false;
+    const nodeShape = graphShape(file, 'nodes');
+    const shape = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
+      if (nodesRead && metadataRead && !(path[0] === 'graph' && path[1] === 'nodes')) return 'stop';
+      const choice = nodeShape.choose(path, container, array);
+      if (choice !== 'skip' && path.length <= 2) {
+        if (path[0] === 'metadata') metadataRead = true;
+        else if (path[1] === 'nodes') nodesRead = true;
       }
-      reader.node(v.value, nodeCount++, sourceKind);
-      if (metadata === undefined) beforeMetadata++;
+      return choice;
+    };
+    let sourceKind: string | undefined;
+    let beforeMetadata = 0;
+    // Values an array at a time: a million edges handed over one by one would cost a promise each.
+    for await (const batch of input.jsonStreamBatches(shape)) {
+      for (const v of batch) {
+        if (v.path[0] === 'metadata') {
+          metadata = v.value;
+          sourceKind = isObject(metadata) && typeof metadata['source_kind'] === 'string' ? metadata['source_kind'] : undefined;
+          continue;
+        }
+        reader.node(v.value, nodeCount++, sourceKind);
+        if (metadata === undefined) beforeMetadata++;
+      }
     }
+    if (nodeShape.graph() === 'none') throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
+    // Metadata written after the nodes: its source kind goes on the nodes read before it, as a whole read would put it.
+    if (sourceKind) for (const node of reader.nodes.nodes.slice(0, beforeMetadata)) node.props!['source_kind'] = sourceKind;
+    if (edgeWorker && (await edgeWorker.started())) yield* edgesFrom(edgeWorker, reader);
+    else {
+      for await (const batch of input.jsonStreamBatches(graphShape(file, 'edges').choose)) {
+        for (const v of batch) {
+          const full = reader.edge(v.value, v.path[2] as number);
+          if (full) yield full;
+        }
+      }
+    }
+    yield reader.chunk;
+  } finally {
+    edgeWorker?.stop();
   }
-  if (graph === 'none') throw new ImportError(file, 'expected "graph" to be an object with "nodes" and "edges"', '$.graph');
-  // Metadata written after the nodes: its source kind goes on the nodes read before it, as a whole read would put it.
-  if (sourceKind) for (const node of reader.nodes.nodes.slice(0, beforeMetadata)) node.props!['source_kind'] = sourceKind;
-  for await (const batch of input.jsonStreamBatches((p, c, a) => shape(p, c, a, 'edges'))) {
-    for (const v of batch) {
-      const full = reader.edge(v.value, v.path[2] as number);
+}
+
+/**
+ * The edges the worker read, added to the reader in order (full chunks yielded as they fill). Each distinct end is resolved once: an end named
+ * by id always resolves the same way, and a name that matched once always will (one that did not is resolved again
+ * at every edge naming it, for its warning).
+ */
+async function* edgesFrom(worker: EdgeWorker, reader: GraphReader): AsyncGenerator<GraphFragment, void, undefined> {
+  const kinds: string[] = [];
+  const ends: EdgeEnd[] = [];
+  const resolved: (string | undefined)[] = [];
+  const endOf = (k: number, i: number, side: 'start' | 'end'): string | undefined => {
+    const known = resolved[k];
+    if (known !== undefined) return known;
+    const id = reader.end(ends[k]!, i, side);
+    if (id !== undefined) resolved[k] = id;
+    return id;
+  };
+  for (;;) {
+    const m = await worker.next();
+    if (m.type === 'end') return;
+    if (m.type === 'error') throw errorFrom(m.error);
+    for (const k of m.kinds) kinds.push(k);
+    for (const [value, matchBy, kind] of m.ends) ends.push({ value, match_by: matchBy, kind: kind ?? undefined });
+    const { index, kind, start, end, extraAt, extras } = m;
+    let x = 0;
+    for (let e = 0; e < index.length; e++) {
+      const i = index[e]!;
+      const full = reader.next();
+      let extra: JsonObject | undefined;
+      if (x < extraAt.length && extraAt[x] === e) extra = JSON.parse(extras[x++]!) as JsonObject;
+      reader.add(i, kinds[kind[e]!]!, endOf(start[e]!, i, 'start'), endOf(end[e]!, i, 'end'), extra);
       if (full) yield full;
     }
   }
-  yield reader.chunk;
 }
 
 /** Edges per fragment: large enough to amortise a write, small enough to die young in the garbage collector. */
@@ -174,7 +248,12 @@ const EDGE_CHUNK = 50_000;
 
 const MEMBER_OF = /(^|_)MemberOf$/i;
 
-function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined): NodeFact {
+interface KindsInfo {
+  kind: NodeKind;
+  highValue: boolean;
+}
+
+function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined, kindsInfo: (kinds: string[]) => KindsInfo): NodeFact {
   if (!isObject(raw)) throw new ImportError(file, 'expected a node object', jsonPath('graph', 'nodes', i));
   const id = raw['id'];
   if (typeof id !== 'string' && typeof id !== 'number') throw new ImportError(file, 'a node needs a string "id"', jsonPath('graph', 'nodes', i, 'id'));
@@ -186,31 +265,54 @@ function readNode(file: string, raw: unknown, i: number, sourceKind: string | un
   if (!isObject(props)) throw new ImportError(file, 'expected "properties" to be an object', jsonPath('graph', 'nodes', i, 'properties'));
   return {
     id: ids.opengraph(String(id)),
-    kind: mapNodeKind(kinds as string[]),
+    kind: kindsInfo(kinds as string[]).kind,
     name: firstString(props, ['name', 'displayname', 'objectid']) ?? String(id),
     handles: handlesOf(String(id), props),
     props: { ...(props as JsonObject), kinds: kinds as string[], ...(sourceKind ? { source_kind: sourceKind } : {}) },
   };
 }
 
+/** One end of an edge as the file states it, checked: what resolve() needs (also what the edge worker sends). */
+export interface EdgeEnd {
+  value: string | number;
+  match_by: 'id' | 'name';
+  kind: string | undefined;
+}
+
+/** Checks one end of an edge (errors name its place) and returns what it states. */
+export function edgeEnd(file: string, raw: unknown, edgeIndex: number, side: 'start' | 'end'): EdgeEnd {
+  if (!isObject(raw)) throw new ImportError(file, 'an edge end needs {"value": …, "match_by": "id" | "name"}', jsonPath('graph', 'edges', edgeIndex, side));
+  const value = raw['value'];
+  if (typeof value !== 'string' && typeof value !== 'number') throw new ImportError(file, 'an edge end needs a "value"', jsonPath('graph', 'edges', edgeIndex, side, 'value'));
+  const matchBy = raw['match_by'] ?? 'id';
+  if (matchBy !== 'id' && matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${shown(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
+  return { value, match_by: matchBy, kind: typeof raw['kind'] === 'string' ? raw['kind'] : undefined };
+}
+
+/** Checks an edge as edge() does, in the same order (so the same first error), and returns its parts. */
+export function edgeParts(file: string, raw: unknown, i: number): { kind: string; start: EdgeEnd; end: EdgeEnd; extra: JsonObject | undefined } {
+  if (!isObject(raw)) throw new ImportError(file, 'expected an edge object', jsonPath('graph', 'edges', i));
+  const kind = raw['kind'];
+  if (typeof kind !== 'string' || !kind) throw new ImportError(file, 'an edge needs a string "kind"', `${jsonPath('graph', 'edges', i)}.kind`);
+  const start = edgeEnd(file, raw['start'], i, 'start');
+  const end = edgeEnd(file, raw['end'], i, 'end');
+  const extra = raw['properties'];
+  return { kind, start, end, extra: isObject(extra) ? (extra as JsonObject) : undefined };
+}
+
 /**
- * Resolves one end of an edge to a node id. An id reference may name a node of another file (kept as a
- * stub here); a name reference must match exactly one node of this file, else the edge is skipped with a warning.
+ * Resolves one end of an edge (checked by edgeEnd) to a node id. An id reference may name a node of another file
+ * (kept as a stub here); a name reference must match exactly one node of this file, else the edge is skipped with a
+ * warning.
  */
 function resolve(
-  file: string,
-  raw: unknown,
+  { value, match_by: matchBy, kind }: EdgeEnd,
   edgeIndex: number,
   side: 'start' | 'end',
   known: Map<string, string>,
   names: () => Map<string, NodeFact[]>,
   fragment: GraphFragment,
 ): string | undefined {
-  if (!isObject(raw)) throw new ImportError(file, 'an edge end needs {"value": …, "match_by": "id" | "name"}', jsonPath('graph', 'edges', edgeIndex, side));
-  const value = raw['value'];
-  if (typeof value !== 'string' && typeof value !== 'number') throw new ImportError(file, 'an edge end needs a "value"', jsonPath('graph', 'edges', edgeIndex, side, 'value'));
-  const matchBy = raw['match_by'] ?? 'id';
-  const kind = typeof raw['kind'] === 'string' ? raw['kind'] : undefined;
   if (matchBy === 'id') {
     const rawId = String(value);
     let id = known.get(rawId);
@@ -220,7 +322,6 @@ function resolve(
     }
     return id;
   }
-  if (matchBy !== 'name') throw new ImportError(file, `"match_by" must be "id" or "name", not ${shown(matchBy)}`, jsonPath('graph', 'edges', edgeIndex, side, 'match_by'));
   const matches = (names().get(String(value).toLowerCase()) ?? []).filter((n) => !kind || (n.props?.['kinds'] as string[]).includes(kind));
   if (matches.length === 1) return matches[0]!.id;
   fragment.warnings.push({

@@ -2,6 +2,7 @@ import type { GraphFragment } from '../model/fragment.js';
 import type { EdgeKind, Provider } from '../model/kinds.js';
 import type { JsonLine } from './json-lines.js';
 import type { JsonPathParts, StreamChoice, StreamedValue } from './json-stream.js';
+import type { InputLimits } from './limits.js';
 
 /** Options a user may pass with an import. */
 export interface ImportOptions {
@@ -85,6 +86,8 @@ export interface ImportInput {
   readonly head: Buffer;
   /** Large enough (limits.streamAboveBytes, on disk) that an importer able to stream a JSON document should. */
   readonly large: boolean;
+  /** A file on disk (not held in memory): where it is and its limits, for a worker thread to read it itself. */
+  readonly file?: { path: string; limits: InputLimits };
   /** UTF-8 text, BOM removed. */
   text(): string;
   /** Parsed JSON; a syntax error (or nesting past the depth limit) becomes an ImportError naming line and column. */

@@ -1,0 +1,57 @@
+// Worker thread: reads the edge list of an OpenGraph file (opengraph.ts's edge pass) and posts the edges in the
+// order of the file, each checked as the thread reading it itself would (the same first error, at the same place),
+// as numbers into tables of the distinct kinds and ends (opengraph-edge-worker.ts). The thread that started it
+// resolves the ends and writes the edges meanwhile; it stops this one on an error or a cancel.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openInput } from './input.js';
+import { errorShape, type EdgeBatch, type EdgeJob, type EdgeMessage } from './opengraph-edge-worker.js';
+import { edgeParts, graphShape, type EdgeEnd } from './opengraph.js';
+
+async function main(port: NonNullable<typeof parentPort>, job: EdgeJob): Promise<void> {
+  const post = (m: EdgeMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  post({ type: 'ready' });
+  const file = job.fileName;
+  const kindCodes = new Map<string, number>();
+  const endCodes = new Map<string, number>();
+  const code = (e: EdgeEnd, fresh: EdgeBatch['ends']): number => {
+    // The end's parts, told apart: a number and a string of the same digits name the same id but are shown apart.
+    const key = `${e.match_by === 'id' ? 'i' : 'n'}${typeof e.value === 'number' ? 'n' : 's'}${e.kind === undefined ? '-' : `${e.kind.length}:${e.kind}`}|${e.value}`;
+    let c = endCodes.get(key);
+    if (c === undefined) {
+      endCodes.set(key, (c = endCodes.size));
+      fresh.push([e.value, e.match_by, e.kind ?? null]);
+    }
+    return c;
+  };
+  try {
+    const input = await openInput(file, job.path, job.limits);
+    for await (const values of input.jsonStreamBatches(graphShape(file, 'edges').choose)) {
+      const n = values.length;
+      const batch: EdgeBatch = { type: 'edges', kinds: [], ends: [], index: new Uint32Array(n), kind: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), extraAt: [], extras: [] };
+      for (let e = 0; e < n; e++) {
+        const v = values[e]!;
+        const i = v.path[2] as number;
+        const { kind, start, end, extra } = edgeParts(file, v.value, i);
+        let k = kindCodes.get(kind);
+        if (k === undefined) {
+          kindCodes.set(kind, (k = kindCodes.size));
+          batch.kinds.push(kind);
+        }
+        batch.index[e] = i;
+        batch.kind[e] = k;
+        batch.start[e] = code(start, batch.ends);
+        batch.end[e] = code(end, batch.ends);
+        if (extra) {
+          batch.extraAt.push(e);
+          batch.extras.push(JSON.stringify(extra));
+        }
+      }
+      post(batch, [batch.index.buffer, batch.kind.buffer, batch.start.buffer, batch.end.buffer] as ArrayBuffer[]);
+    }
+    post({ type: 'end' });
+  } catch (err) {
+    post({ type: 'error', error: errorShape(err) });
+  }
+}
+
+if (parentPort) void main(parentPort, workerData as EdgeJob);
