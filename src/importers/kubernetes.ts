@@ -160,8 +160,17 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
 
 /** Appends to a JSON path; YAML locations ("document 2 (line 14)") get the path after a colon. */
 function join(at: string, ...parts: (string | number)[]): string {
-  const tail = jsonPath(...parts).slice(1);
+  let tail = '';
+  for (const part of parts) tail += typeof part === 'number' ? `[${part}]` : namePath(part);
   return at.startsWith('$') ? `${at}${tail}` : `${at}: $${tail}`;
+}
+
+/** The path step of a property name (the few names this file joins, each worked out once: a pod or binding joins one). */
+const NAME_PATHS = new Map<string, string>();
+function namePath(name: string): string {
+  let step = NAME_PATHS.get(name);
+  if (step === undefined) NAME_PATHS.set(name, (step = jsonPath(name).slice(1)));
+  return step;
 }
 
 /** Old API servers filled metadata.clusterName; most exports do not say which cluster they come from. */
@@ -199,6 +208,9 @@ class Builder {
   private readonly saIds = new Map<string, Map<string, string>>();
   /** Namespace ids by name (namespaceRef). */
   private readonly nsIds = new Map<string, string>();
+  /** Role ids by namespace and name, ClusterRole ids by name (roleRef). */
+  private readonly roleIds = new Map<string, Map<string, string>>();
+  private readonly clusterRoleIds = new Map<string, string>();
 
   constructor(
     private readonly file: string,
@@ -276,6 +288,17 @@ class Builder {
     const id = ids.k8sNamespace(this.cluster, ns);
     this.nsIds.set(ns, id);
     return this.stub(id, () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
+  }
+
+  /** A role a binding names: one id string per role (thousands of bindings name the same few), its stub made once. */
+  private roleRef(ns: string | undefined, kind: 'Role' | 'ClusterRole', name: string, make: () => Omit<NodeFact, 'id'>): string {
+    let byName = kind === 'ClusterRole' ? this.clusterRoleIds : this.roleIds.get(ns ?? '');
+    if (!byName) this.roleIds.set(ns ?? '', (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return known;
+    const id = this.stub(ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), make);
+    byName.set(name, id);
+    return id;
   }
 
   private saRef(ns: string, name: string): string {
@@ -369,7 +392,7 @@ class Builder {
     const roleNs = ref['kind'] === 'Role' ? ns : undefined;
     const roleName = ref['name'];
     const refKind = ref['kind'];
-    const roleId = this.stub(ids.k8sObject(this.cluster, roleNs, refKind.toLowerCase(), roleName), () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
+    const roleId = this.roleRef(roleNs, refKind, roleName, () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
     const subjects = o.obj['subjects'] ?? [];
     if (!Array.isArray(subjects)) throw new ImportError(this.file, `expected "subjects" to be an array in ${kind} ${name}`, join(o.at, 'subjects'));
     const where = ns ? `RoleBinding ${ns}/${name}` : `ClusterRoleBinding ${name}`;
