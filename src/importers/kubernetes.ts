@@ -280,8 +280,6 @@ class Builder {
     return ids.k8sObject(this.cluster, ns, String(obj['kind']).toLowerCase(), String(meta['name']));
   }
 
-
-
   private namespaceRef(ns: string): string {
     const known = this.nsIds.get(ns);
     if (known !== undefined) return known;
@@ -314,8 +312,6 @@ class Builder {
       return { kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name)], props: { namespace: ns, serviceAccount: name } };
     });
   }
-
-
 
   private namespace(o: Located): void {
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
@@ -437,10 +433,6 @@ class Builder {
     this.fragment.warnings.push({ message: `subject kind ${JSON.stringify(kind)} is not ServiceAccount, User or Group; skipped`, location: at });
     return undefined;
   }
-
-
-
-
 
   /** Adds the RUNS_AS edge shared by pods and workloads (their props filled by runsAsProps). */
   private runsAs(id: string, props: JsonObject, r: RunsAs): void {
