@@ -1,6 +1,6 @@
 import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
-import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import type { EdgeFact, EdgeProps, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -17,6 +17,7 @@ import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 const KNOWN_KINDS = /^(ServiceAccount|Secret|Role|ClusterRole|RoleBinding|ClusterRoleBinding|Pod|Deployment|DaemonSet|StatefulSet|ReplicaSet|ReplicationController|Job|CronJob|Namespace|List)$/;
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const ANNOTATION_PROPS = Object.entries(K8S_ANNOTATIONS);
 
 export const kubernetes: Importer = {
   format: 'kubernetes',
@@ -75,7 +76,7 @@ async function streamObjects(input: ImportInput): Promise<Located[]> {
     for (const v of batch) {
       if (v.path.length === 0) collect(file, v.value, '$', out);
       else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
-      else if (v.path[0] === 'items' && v.path.length === 2) items.push(slim(v.value));
+      else if (v.path[0] === 'items' && v.path.length === 2) items.push(v.path[1] === items.length ? streamedItem(file, slim(v.value), `$.items[${items.length}]`) : slim(v.value));
       else members[v.path[0]!] = v.value;
     }
   }
@@ -147,7 +148,9 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value['items']))) {
     const items = value['items'];
     if (!Array.isArray(items)) throw new ImportError(file, `expected "items" to be an array in a ${kind}`, join(at, 'items'));
-    items.forEach((item, i) => collect(file, item, join(at, 'items', i), out));
+    // join(at, 'items', i) is the prefix plus [i]: built once, not per item.
+    const prefix = join(at, 'items');
+    items.forEach((item, i) => collect(file, item, `${prefix}[${i}]`, out));
     return;
   }
   const meta = value['metadata'];
@@ -157,8 +160,17 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
 
 /** Appends to a JSON path; YAML locations ("document 2 (line 14)") get the path after a colon. */
 function join(at: string, ...parts: (string | number)[]): string {
-  const tail = jsonPath(...parts).slice(1);
+  let tail = '';
+  for (const part of parts) tail += typeof part === 'number' ? `[${part}]` : namePath(part);
   return at.startsWith('$') ? `${at}${tail}` : `${at}: $${tail}`;
+}
+
+/** The path step of a property name (the few names this file joins, each worked out once: a pod or binding joins one). */
+const NAME_PATHS = new Map<string, string>();
+function namePath(name: string): string {
+  let step = NAME_PATHS.get(name);
+  if (step === undefined) NAME_PATHS.set(name, (step = jsonPath(name).slice(1)));
+  return step;
 }
 
 /** Old API servers filled metadata.clusterName; most exports do not say which cluster they come from. */
@@ -196,6 +208,9 @@ class Builder {
   private readonly saIds = new Map<string, Map<string, string>>();
   /** Namespace ids by name (namespaceRef). */
   private readonly nsIds = new Map<string, string>();
+  /** Role ids by namespace and name, ClusterRole ids by name (roleRef). */
+  private readonly roleIds = new Map<string, Map<string, string>>();
+  private readonly clusterRoleIds = new Map<string, string>();
 
   constructor(
     private readonly file: string,
@@ -243,7 +258,7 @@ class Builder {
       this.fragment.warnings.push({ message: `objects of kinds Blastmap does not model were skipped: ${list}` });
     }
     for (const [id, stub] of this.stubs) if (!this.nodes.has(id)) this.fragment.nodes.push(stub);
-    this.fragment.nodes.push(...this.nodes.values());
+    for (const node of this.nodes.values()) this.fragment.nodes.push(node);
     this.fragment.edges = this.edges;
     return this.fragment;
   }
@@ -265,19 +280,23 @@ class Builder {
     return ids.k8sObject(this.cluster, ns, String(obj['kind']).toLowerCase(), String(meta['name']));
   }
 
-  private nsOf(o: Located): string {
-    const ns = (o.obj['metadata'] as Record<string, unknown>)['namespace'];
-    if (typeof ns === 'string' && ns) return ns;
-    // Manifests often leave the namespace to `kubectl apply -n`; the default namespace is what they land in without it.
-    return 'default';
-  }
-
   private namespaceRef(ns: string): string {
     const known = this.nsIds.get(ns);
     if (known !== undefined) return known;
     const id = ids.k8sNamespace(this.cluster, ns);
     this.nsIds.set(ns, id);
     return this.stub(id, () => ({ kind: 'k8s_namespace', name: ns, handles: [ns], props: { namespace: ns } }));
+  }
+
+  /** A role a binding names: one id string per role (thousands of bindings name the same few), its stub made once. */
+  private roleRef(ns: string | undefined, kind: 'Role' | 'ClusterRole', name: string, make: () => Omit<NodeFact, 'id'>): string {
+    let byName = kind === 'ClusterRole' ? this.clusterRoleIds : this.roleIds.get(ns ?? '');
+    if (!byName) this.roleIds.set(ns ?? '', (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return known;
+    const id = this.stub(ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), make);
+    byName.set(name, id);
+    return id;
   }
 
   private saRef(ns: string, name: string): string {
@@ -294,39 +313,22 @@ class Builder {
     });
   }
 
-  private base(o: Located): JsonObject {
-    const meta = o.obj['metadata'] as Record<string, unknown>;
-    const props: JsonObject = { objectKind: String(o.obj['kind']), at: o.at, sourceFile: this.file };
-    if (typeof meta['uid'] === 'string') props['uid'] = meta['uid'];
-    if (typeof meta['creationTimestamp'] === 'string') props['createdAt'] = meta['creationTimestamp'];
-    const labels = stringMap(meta['labels']);
-    if (labels) props['labels'] = labels;
-    const annotations = stringMap(meta['annotations']);
-    if (annotations) {
-      delete annotations[LAST_APPLIED];
-      if (Object.keys(annotations).length) props['annotations'] = annotations;
-    }
-    const owner = annotations?.['owner'] ?? labels?.['owner'] ?? annotations?.['team'] ?? labels?.['team'] ?? annotations?.['contact'];
-    if (owner) props['owner'] = owner;
-    return props;
-  }
-
   private namespace(o: Located): void {
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
-    this.add({ id: ids.k8sNamespace(this.cluster, name), kind: 'k8s_namespace', name, handles: [name], props: { ...this.base(o), namespace: name } });
+    this.add({ id: ids.k8sNamespace(this.cluster, name), kind: 'k8s_namespace', name, handles: [name], props: { ...baseProps(this.file, o), namespace: name } });
   }
 
   private serviceAccount(o: Located): void {
-    const ns = this.nsOf(o);
+    const ns = nsOf(o);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
-    const props: JsonObject = { ...this.base(o), namespace: ns, serviceAccount: name };
+    const props: JsonObject = { ...baseProps(this.file, o), namespace: ns, serviceAccount: name };
     const automount = o.obj['automountServiceAccountToken'];
     if (typeof automount === 'boolean') {
       props['automountServiceAccountToken'] = automount;
       this.serviceAccountAutomount.set(`${ns}/${name}`, automount);
     }
-    const annotations = (props['annotations'] ?? {}) as Record<string, string>;
-    for (const [key, prop] of Object.entries(K8S_ANNOTATIONS)) if (annotations[key]) props[prop] = annotations[key];
+    const annotations = props['annotations'] as Record<string, string> | undefined;
+    if (annotations) for (const [key, prop] of ANNOTATION_PROPS) if (annotations[key]) props[prop] = annotations[key];
     const secrets = Array.isArray(o.obj['secrets']) ? (o.obj['secrets'] as unknown[]).flatMap((s) => (isObject(s) && typeof s['name'] === 'string' ? [s['name']] : [])) : [];
     if (secrets.length) props['secrets'] = secrets;
     this.namespaceRef(ns);
@@ -335,12 +337,12 @@ class Builder {
   }
 
   private secret(o: Located): void {
-    const ns = this.nsOf(o);
+    const ns = nsOf(o);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
     const type = typeof o.obj['type'] === 'string' ? o.obj['type'] : 'Opaque';
     // Key names only: the values are never read into the case.
     const keys = [...new Set([...Object.keys(isObject(o.obj['data']) ? o.obj['data'] : {}), ...Object.keys(isObject(o.obj['stringData']) ? o.obj['stringData'] : {})])].sort();
-    const props: JsonObject = { ...this.base(o), namespace: ns, type, keys };
+    const props: JsonObject = { ...baseProps(this.file, o), namespace: ns, type, keys };
     const id = ids.k8sObject(this.cluster, ns, 'secret', name);
     this.namespaceRef(ns);
     if (type === 'kubernetes.io/service-account-token') {
@@ -361,13 +363,13 @@ class Builder {
   private role(o: Located): void {
     const kind = String(o.obj['kind']);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
-    const ns = kind === 'Role' ? this.nsOf(o) : undefined;
+    const ns = kind === 'Role' ? nsOf(o) : undefined;
     const rules = o.obj['rules'] ?? [];
     if (!Array.isArray(rules)) throw new ImportError(this.file, `expected "rules" to be an array in ${kind} ${name}`, join(o.at, 'rules'));
     rules.forEach((r, i) => {
       if (!isObject(r) || !Array.isArray(r['verbs'])) throw new ImportError(this.file, `a policy rule needs "verbs" (an array) in ${kind} ${name}`, join(o.at, 'rules', i));
     });
-    const props: JsonObject = { ...this.base(o), roleKind: kind, rules: rules as Json[] };
+    const props: JsonObject = { ...baseProps(this.file, o), roleKind: kind, rules: rules as Json[] };
     if (ns) props['namespace'] = ns;
     if (isObject(o.obj['aggregationRule'])) props['aggregationRule'] = o.obj['aggregationRule'] as JsonObject;
     if (ns) this.namespaceRef(ns);
@@ -377,7 +379,7 @@ class Builder {
   private binding(o: Located): void {
     const kind = String(o.obj['kind']);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
-    const ns = kind === 'RoleBinding' ? this.nsOf(o) : undefined;
+    const ns = kind === 'RoleBinding' ? nsOf(o) : undefined;
     const ref = o.obj['roleRef'];
     if (!isObject(ref) || typeof ref['name'] !== 'string' || (ref['kind'] !== 'Role' && ref['kind'] !== 'ClusterRole')) {
       throw new ImportError(this.file, `${kind} ${name} needs "roleRef" with kind Role or ClusterRole and a name`, join(o.at, 'roleRef'));
@@ -386,7 +388,7 @@ class Builder {
     const roleNs = ref['kind'] === 'Role' ? ns : undefined;
     const roleName = ref['name'];
     const refKind = ref['kind'];
-    const roleId = this.stub(ids.k8sObject(this.cluster, roleNs, refKind.toLowerCase(), roleName), () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
+    const roleId = this.roleRef(roleNs, refKind, roleName, () => ({ kind: 'k8s_role', name: roleNs ? `${roleNs}/${roleName}` : roleName, props: { roleKind: refKind, ...(roleNs ? { namespace: roleNs } : {}) } }));
     const subjects = o.obj['subjects'] ?? [];
     if (!Array.isArray(subjects)) throw new ImportError(this.file, `expected "subjects" to be an array in ${kind} ${name}`, join(o.at, 'subjects'));
     const where = ns ? `RoleBinding ${ns}/${name}` : `ClusterRoleBinding ${name}`;
@@ -432,93 +434,50 @@ class Builder {
     return undefined;
   }
 
-  /** The pod spec of a workload (CronJob: its job template's). */
-  private podSpec(o: Located): { spec: Record<string, unknown>; at: string } | undefined {
-    const kind = String(o.obj['kind']);
-    const spec = o.obj['spec'];
-    if (!isObject(spec)) return undefined;
-    if (kind === 'Pod') return { spec, at: join(o.at, 'spec') };
-    if (kind === 'CronJob') {
-      const job = spec['jobTemplate'];
-      const tmpl = isObject(job) && isObject(job['spec']) ? job['spec']['template'] : undefined;
-      return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'jobTemplate', 'spec', 'template', 'spec') } : undefined;
-    }
-    const tmpl = spec['template'];
-    return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'template', 'spec') } : undefined;
-  }
-
-  /** Adds the props and the RUNS_AS edge shared by pods and workloads. */
-  private runsAs(o: Located, id: string, props: JsonObject): void {
-    const ns = this.nsOf(o);
-    const found = this.podSpec(o);
-    const spec = found?.spec ?? {};
-    const explicit = typeof spec['serviceAccountName'] === 'string' && spec['serviceAccountName'] ? spec['serviceAccountName'] : typeof spec['serviceAccount'] === 'string' && spec['serviceAccount'] ? spec['serviceAccount'] : undefined;
-    const sa = explicit ?? 'default';
-    const podSetting = typeof spec['automountServiceAccountToken'] === 'boolean' ? spec['automountServiceAccountToken'] : undefined;
-    const mounted = podSetting ?? this.serviceAccountAutomount.get(`${ns}/${sa}`) ?? true;
-    const containers = [...(Array.isArray(spec['initContainers']) ? spec['initContainers'] : []), ...(Array.isArray(spec['containers']) ? spec['containers'] : [])].filter(isObject);
-    props['namespace'] = ns;
-    props['serviceAccount'] = sa;
+  /** Adds the RUNS_AS edge shared by pods and workloads (their props filled by runsAsProps). */
+  private runsAs(id: string, props: JsonObject, r: RunsAs): void {
+    const { ns, sa } = r;
+    // Most accounts leave automount unset: no key to build for each pod then.
+    const mounted = r.podSetting ?? (this.serviceAccountAutomount.size ? this.serviceAccountAutomount.get(`${ns}/${sa}`) : undefined) ?? true;
     props['tokenMounted'] = mounted;
-    const images = [...new Set(containers.flatMap((c) => (typeof c['image'] === 'string' ? [c['image']] : [])))];
-    if (images.length) props['images'] = images;
-    const privileged = containers.filter((c) => isObject(c['securityContext']) && c['securityContext']['privileged'] === true);
-    if (privileged.length) {
-      props['privileged'] = true;
-      props['privilegedContainers'] = privileged.map((c) => (typeof c['name'] === 'string' ? c['name'] : '(unnamed)'));
-    }
-    for (const k of ['hostPID', 'hostNetwork', 'hostIPC'] as const) if (spec[k] === true) props[k] = true;
-    // Host directories the pod mounts (a node escape when one is / or a container runtime's socket).
-    const hostPaths = (Array.isArray(spec['volumes']) ? spec['volumes'] : []).flatMap((v) => (isObject(v) && isObject(v['hostPath']) && typeof v['hostPath']['path'] === 'string' ? [v['hostPath']['path']] : []));
-    if (hostPaths.length) props['hostPaths'] = [...new Set(hostPaths)];
-    if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
     const saId = this.saRef(ns, sa);
     // Edges of a big cluster are many: the record's place (`at`) is their evidence; a reason only where it adds to it.
-    this.edges.push({
-      from: id,
-      to: saId,
-      kind: 'RUNS_AS',
-      props: {
-        ...(explicit ? {} : { reason: 'names no service account, so it runs as "default"' }),
-        at: found?.at ?? o.at,
-        tokenMounted: mounted,
-        // Without a mounted token, controlling the pod does not hand over the service account's credentials.
-        ...(mounted ? {} : { conditional: 'the service-account token is not mounted (automountServiceAccountToken: false)' }),
-      },
-    });
+    const edgeProps: EdgeProps = r.explicit ? { at: r.at, tokenMounted: mounted } : { reason: 'names no service account, so it runs as "default"', at: r.at, tokenMounted: mounted };
+    // Without a mounted token, controlling the pod does not hand over the service account's credentials.
+    if (!mounted) edgeProps.conditional = 'the service-account token is not mounted (automountServiceAccountToken: false)';
+    this.edges.push({ from: id, to: saId, kind: 'RUNS_AS', props: edgeProps });
   }
 
   private workload(o: Located): void {
     const kind = String(o.obj['kind']);
-    const ns = this.nsOf(o);
+    const ns = nsOf(o);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
     const id = ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name);
-    const props = this.base(o);
+    const props = baseProps(this.file, o);
     props['workloadKind'] = kind;
-    this.runsAs(o, id, props);
+    this.runsAs(id, props, runsAsProps(o, props));
     this.add({ id, kind: 'k8s_workload', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
   }
 
   private pod(o: Located, workloads: Map<string, Located>): void {
-    const ns = this.nsOf(o);
-    const meta = o.obj['metadata'] as Record<string, unknown>;
-    const name = String(meta['name']);
+    // Streamed pods come digested (see streamedItem); the same reading otherwise.
+    const { name, owners, props, runs } = (o.obj as { [DIGEST]?: PodDigest })[DIGEST] ?? digestPod(this.file, o);
+    const ns = runs.ns;
     const id = ids.k8sObject(this.cluster, ns, 'pod', name);
-    const props = this.base(o);
-    this.runsAs(o, id, props);
-    const status = o.obj['status'];
-    if (isObject(status) && typeof status['phase'] === 'string') props['phase'] = status['phase'];
-    const owner = this.controller(meta, ns, workloads, props['labels'] as Record<string, string> | undefined);
+    this.runsAs(id, props, runs);
+    // A file of pods alone (no workloads) has no controller to find.
+    const owner = workloads.size ? this.controller(owners, ns, workloads, props['labels'] as Record<string, string> | undefined) : undefined;
     if (owner) {
       props['controlledBy'] = owner;
       this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
     }
-    this.add({ id, kind: 'k8s_pod', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+    const nsName = `${ns}/${name}`;
+    this.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props });
   }
 
   /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
-  private controller(meta: Record<string, unknown>, ns: string, workloads: Map<string, Located>, labels: Record<string, string> = {}): string | undefined {
-    const refs = Array.isArray(meta['ownerReferences']) ? meta['ownerReferences'].filter(isObject) : [];
+  private controller(owners: unknown, ns: string, workloads: Map<string, Located>, labels: Record<string, string> = {}): string | undefined {
+    const refs = Array.isArray(owners) ? owners.filter(isObject) : [];
     const ref = refs.find((r) => r['controller'] === true) ?? refs[0];
     if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') return undefined;
     const direct = ids.k8sObject(this.cluster, ns, ref['kind'].toLowerCase(), ref['name']);
@@ -537,10 +496,148 @@ class Builder {
   }
 }
 
-function stringMap(v: unknown): Record<string, string> | undefined {
+/** The pod spec of a workload (CronJob: its job template's). */
+function podSpec(o: Located): { spec: Record<string, unknown>; at: string } | undefined {
+  const kind = String(o.obj['kind']);
+  const spec = o.obj['spec'];
+  if (!isObject(spec)) return undefined;
+  if (kind === 'Pod') return { spec, at: join(o.at, 'spec') };
+  if (kind === 'CronJob') {
+    const job = spec['jobTemplate'];
+    const tmpl = isObject(job) && isObject(job['spec']) ? job['spec']['template'] : undefined;
+    return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'jobTemplate', 'spec', 'template', 'spec') } : undefined;
+  }
+  const tmpl = spec['template'];
+  return isObject(tmpl) && isObject(tmpl['spec']) ? { spec: tmpl['spec'], at: join(o.at, 'spec', 'template', 'spec') } : undefined;
+}
+
+/** What a pod or workload runs as, read from its spec (the token setting of its account is known only at the end). */
+interface RunsAs {
+  ns: string;
+  sa: string;
+  explicit: boolean;
+  podSetting: boolean | undefined;
+  /** The spec's place: the RUNS_AS edge's evidence. */
+  at: string;
+}
+
+/**
+ * Fills the props a pod spec gives (tokenMounted holds its place until the account's setting is known) and says
+ * what the pod runs as. Reads nothing else of the file: streamed pods are read this way as they come.
+ */
+function runsAsProps(o: Located, props: JsonObject): RunsAs {
+  const ns = nsOf(o);
+  const found = podSpec(o);
+  const spec = found?.spec ?? {};
+  const explicit = typeof spec['serviceAccountName'] === 'string' && spec['serviceAccountName'] ? spec['serviceAccountName'] : typeof spec['serviceAccount'] === 'string' && spec['serviceAccount'] ? spec['serviceAccount'] : undefined;
+  const sa = explicit ?? 'default';
+  const podSetting = typeof spec['automountServiceAccountToken'] === 'boolean' ? spec['automountServiceAccountToken'] : undefined;
+  // Plain loops, not spreads, flatMaps and Sets: this runs once per pod of a cluster (tens of thousands).
+  const init = spec['initContainers'];
+  const main = spec['containers'];
+  const containers: Record<string, unknown>[] = [];
+  if (Array.isArray(init)) for (const c of init) if (isObject(c)) containers.push(c);
+  if (Array.isArray(main)) for (const c of main) if (isObject(c)) containers.push(c);
+  props['namespace'] = ns;
+  props['serviceAccount'] = sa;
+  props['tokenMounted'] = podSetting ?? true;
+  const images: string[] = [];
+  let privileged: string[] | undefined;
+  for (const c of containers) {
+    const image = c['image'];
+    if (typeof image === 'string' && !images.includes(image)) images.push(image);
+    const security = c['securityContext'];
+    if (isObject(security) && security['privileged'] === true) (privileged ??= []).push(typeof c['name'] === 'string' ? c['name'] : '(unnamed)');
+  }
+  if (images.length) props['images'] = images;
+  if (privileged) {
+    props['privileged'] = true;
+    props['privilegedContainers'] = privileged;
+  }
+  if (spec['hostPID'] === true) props['hostPID'] = true;
+  if (spec['hostNetwork'] === true) props['hostNetwork'] = true;
+  if (spec['hostIPC'] === true) props['hostIPC'] = true;
+  // Host directories the pod mounts (a node escape when one is / or a container runtime's socket).
+  const volumes = spec['volumes'];
+  if (Array.isArray(volumes)) {
+    const hostPaths: string[] = [];
+    for (const v of volumes) {
+      const hostPath = isObject(v) ? v['hostPath'] : undefined;
+      if (isObject(hostPath) && typeof hostPath['path'] === 'string' && !hostPaths.includes(hostPath['path'])) hostPaths.push(hostPath['path']);
+    }
+    if (hostPaths.length) props['hostPaths'] = hostPaths;
+  }
+  if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
+  return { ns, sa, explicit: explicit !== undefined, podSetting, at: found?.at ?? o.at };
+}
+
+/** A pod as the builder takes it: its props (but tokenMounted's value and controlledBy) and what it runs as. */
+interface PodDigest {
+  name: string;
+  /** metadata.ownerReferences: the workload that controls the pod is looked up at the end. */
+  owners: unknown;
+  props: JsonObject;
+  runs: RunsAs;
+}
+
+function digestPod(file: string, o: Located): PodDigest {
+  const meta = o.obj['metadata'] as Record<string, unknown>;
+  const props = baseProps(file, o);
+  const runs = runsAsProps(o, props);
+  const status = o.obj['status'];
+  if (isObject(status) && typeof status['phase'] === 'string') props['phase'] = status['phase'];
+  return { name: String(meta['name']), owners: meta['ownerReferences'], props, runs };
+}
+
+/** The digest of a streamed pod, on the small object that stands in for it. */
+const DIGEST = Symbol('pod digest');
+
+/**
+ * A List item as it streams in: a pod is read into its digest at once and only a stub of it stays (what reading
+ * the whole list looks at), so tens of thousands of pod documents are dropped young instead of kept to the end.
+ */
+function streamedItem(file: string, value: unknown, at: string): unknown {
+  if (!isObject(value) || value['kind'] !== 'Pod') return value;
+  const meta = value['metadata'];
+  if (!isObject(meta) || typeof meta['name'] !== 'string' || !meta['name']) return value;
+  const digest = digestPod(file, { obj: value, at });
+  return { kind: 'Pod', metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] }, [DIGEST]: digest };
+}
+
+function baseProps(file: string, o: Located): JsonObject {
+  const meta = o.obj['metadata'] as Record<string, unknown>;
+  const props: JsonObject = { objectKind: String(o.obj['kind']), at: o.at, sourceFile: file };
+  if (typeof meta['uid'] === 'string') props['uid'] = meta['uid'];
+  if (typeof meta['creationTimestamp'] === 'string') props['createdAt'] = meta['creationTimestamp'];
+  const labels = stringMap(meta['labels']);
+  if (labels) props['labels'] = labels;
+  const annotations = stringMap(meta['annotations'], LAST_APPLIED);
+  if (annotations && !isEmpty(annotations)) props['annotations'] = annotations;
+  const owner = annotations?.['owner'] ?? labels?.['owner'] ?? annotations?.['team'] ?? labels?.['team'] ?? annotations?.['contact'];
+  if (owner) props['owner'] = owner;
+  return props;
+}
+
+function nsOf(o: Located): string {
+  const ns = (o.obj['metadata'] as Record<string, unknown>)['namespace'];
+  if (typeof ns === 'string' && ns) return ns;
+  // Manifests often leave the namespace to `kubectl apply -n`; the default namespace is what they land in without it.
+  return 'default';
+}
+
+/** The string values of an object (but `skip`); for…in, not Object.entries: no pair array per key of 50,000 pods. */
+function stringMap(v: unknown, skip?: string): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
+  for (const k in v) {
+    const val = v[k];
+    if (typeof val === 'string' && k !== skip) out[k] = val;
+  }
   return out;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 

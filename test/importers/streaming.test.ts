@@ -133,6 +133,37 @@ describe('streamed reading gives what whole reading gives', () => {
       expect(streamed, text.slice(0, 80)).toEqual(whole);
     }
   });
+
+  it('for pods read as they stream, before the accounts and workloads they name', async () => {
+    // Pods are read into their props as the List streams; the account's automount setting, the deployment that
+    // controls them and the cluster named in metadata come later in the file and must still count.
+    const pod = (name: string, spec: object, meta: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'prod', labels: { app: 'web', 'pod-template-hash': '5d8f' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-5d8f', controller: true }], ...meta }, spec, status: { phase: 'Running' } });
+    const pods = [
+      pod('web-5d8f-a', { serviceAccountName: 'quiet', nodeName: 'n1', containers: [{ name: 'app', image: 'web:1', securityContext: { privileged: true } }, { name: 'side', image: 'web:1' }], volumes: [{ hostPath: { path: '/' } }, { hostPath: { path: '/' } }] }, { clusterName: 'from-meta' }),
+      pod('web-5d8f-b', { initContainers: [{ name: 'init', image: 'busybox' }], containers: [{ image: 'web:2' }], hostPID: true, automountServiceAccountToken: true }),
+      pod('plain', { serviceAccount: 'quiet' }, { ownerReferences: [{ kind: 'Job', name: 'backup-28000' }], annotations: { owner: 'team-a' } }),
+    ];
+    const later = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'quiet', namespace: 'prod' }, automountServiceAccountToken: false },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' }, spec: { template: { spec: { serviceAccountName: 'quiet' } } } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'backup', namespace: 'prod' }, spec: { jobTemplate: { spec: { template: { spec: {} } } } } },
+    ];
+    for (const [text, options] of [
+      [JSON.stringify({ apiVersion: 'v1', items: [...pods, ...later], kind: 'List' }), {}],
+      [JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: pods }), { cluster: 'c' }],
+      [JSON.stringify({ kind: 'List', items: [...pods, { kind: 'Pod', metadata: { namespace: 'prod' } }] }), { cluster: 'c' }],
+    ] as const) {
+      const { whole, streamed } = await both(kubernetes, write(text), options);
+      // As JSON: the props' key order is what the case stores.
+      expect(JSON.stringify(streamed), text.slice(0, 80)).toBe(JSON.stringify(whole));
+    }
+    const { whole } = await both(kubernetes, write(JSON.stringify({ kind: 'List', items: [...pods, ...later] })));
+    const nodes = 'nodes' in whole ? whole.nodes : [];
+    const a = nodes.find((n) => n.id.endsWith('/pod/web-5d8f-a'));
+    expect(a?.props).toMatchObject({ tokenMounted: false, controlledBy: expect.stringMatching(/\/deployment\/web$/), privilegedContainers: ['app'], images: ['web:1'], hostPaths: ['/'] });
+    expect(a?.id).toMatch(/^k8s:from-meta\//);
+    expect(nodes.find((n) => n.id.endsWith('/pod/web-5d8f-b'))?.props).toMatchObject({ tokenMounted: true, images: ['busybox', 'web:2'], hostPID: true });
+  });
 });
 
 describe('files past the whole-read limit', () => {

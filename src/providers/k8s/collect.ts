@@ -20,13 +20,24 @@ export class EdgeCollector {
   /** Entries in the order they were first made (the order edges are emitted in). */
   private readonly entries: Entry[] = [];
 
-  private entry(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps): Entry {
+  /** The targets of the last (kind, family, from) asked: a loop over a grant's pods asks for the same one each time. */
+  private last: { kind: EdgeKind; family: string; from: string; byTo: Map<string, Entry> } | undefined;
+
+  private targets(kind: EdgeKind, from: string, family: string): Map<string, Entry> {
+    const last = this.last;
+    if (last && last.from === from && last.family === family && last.kind === kind) return last.byTo;
     let byFamily = this.index.get(kind);
     if (!byFamily) this.index.set(kind, (byFamily = new Map()));
     let byFrom = byFamily.get(family);
     if (!byFrom) byFamily.set(family, (byFrom = new Map()));
     let byTo = byFrom.get(from);
     if (!byTo) byFrom.set(from, (byTo = new Map()));
+    this.last = { kind, family, from, byTo };
+    return byTo;
+  }
+
+  private entry(kind: EdgeKind, from: string, to: string, family: string, make: () => EdgeProps): Entry {
+    const byTo = this.targets(kind, from, family);
     let found = byTo.get(to);
     if (!found) {
       found = { edge: { kind, from, to, props: make() }, evidence: [], actions: [] };

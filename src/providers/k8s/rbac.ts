@@ -223,6 +223,17 @@ function buildModel(ctx: DeriveContext): RbacModel {
   for (const g of ctx.nodesOfKind('k8s_group')) clusterOf(g)?.groups.push(g);
   // The importer writes the account a pod or workload runs as (and whether its token is mounted) on the node as
   // well as on its RUNS_AS edge; reading the props saves reading every RUNS_AS edge back.
+  // Tens of thousands of pods run as a few accounts per namespace: one id string per account, not one per pod.
+  const saIds = new Map<ClusterModel, Map<string, Map<string, string>>>();
+  const saId = (c: ClusterModel, ns: string, account: string) => {
+    let byNs = saIds.get(c);
+    if (!byNs) saIds.set(c, (byNs = new Map()));
+    let byName = byNs.get(ns);
+    if (!byName) byNs.set(ns, (byName = new Map()));
+    let id = byName.get(account);
+    if (id === undefined) byName.set(account, (id = ids.k8sObject(c.name, ns, 'serviceaccount', account)));
+    return id;
+  };
   for (const kind of ['k8s_pod', 'k8s_workload'] as const) {
     for (const n of ctx.nodesOfKind(kind)) {
       const c = clusterOf(n);
@@ -230,7 +241,7 @@ function buildModel(ctx: DeriveContext): RbacModel {
       if (!c || typeof account !== 'string') continue;
       const ns = nsOf(n);
       const phase = n.props['phase'];
-      const runner: Runner = { node: n, sa: ids.k8sObject(c.name, ns, 'serviceaccount', account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
+      const runner: Runner = { node: n, sa: saId(c, ns, account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
       if (typeof n.props['at'] === 'string') runner.at = `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim();
       push(c.runners, ns, runner);
     }
@@ -442,7 +453,7 @@ export function runnerEvidence(r: Runner): Evidence {
 function buildRunnerEvidence(r: Runner): Evidence {
   return {
     type: 'workload',
-    summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.split('/').pop() ?? ''}${r.tokenMounted ? ' with its token mounted' : ''}`,
+    summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
     ...(r.at ? { location: r.at } : {}),
   };
 }
