@@ -141,17 +141,17 @@ const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
 function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
-  const relevant = [
-    ...allows.filter((s) => coversArn(s, arn, p)),
-    ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
-  ];
-  if (!relevant.length) return;
+  // Plain loops, no closures: this runs for every principal a resource's grants name, over dozens of actions each.
+  let relevant: Statement[] | undefined;
+  for (const s of allows) if (coversArn(s, arn, p)) (relevant ??= []).push(s);
+  if (policy) for (const s of policy) if (s.effect === 'Allow' && principalNaming(s, p)) (relevant ??= []).push(s);
+  if (!relevant) return;
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
   search: for (const { level, actions } of levels) {
     for (const a of actions) {
-      if (!relevant.some((s) => statementCoversAction(s, a.action))) continue;
+      if (!coversAction(relevant, a.action)) continue;
       if (budget-- <= 0) break search;
       const d = decideOnResource(model, p, a.action, { arn, account, policy, label: node.name });
       if (d.verdict === 'denied') continue;
@@ -195,9 +195,20 @@ function touches(s: Statement, service: string): boolean {
   return s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a));
 }
 
+function coversAction(statements: readonly Statement[], action: string): boolean {
+  for (const s of statements) if (statementCoversAction(s, action)) return true;
+  return false;
+}
+
 /** Resource match for one ARN without remembering it (each resource is asked about once per principal). */
 function coversArn(s: Statement, arn: string, p: Principal): boolean {
   if (!s.resources) return true;
-  const hit = s.resources.some((r) => resourcePatternMatches(r, arn, p.vars) !== false);
+  let hit = false;
+  for (const r of s.resources) {
+    if (resourcePatternMatches(r, arn, p.vars) !== false) {
+      hit = true;
+      break;
+    }
+  }
   return s.notResource ? !hit : hit;
 }

@@ -81,7 +81,15 @@ function conditionOf(v: Json | undefined): ConditionBlock | undefined {
 
 export function strings(v: Json | undefined): string[] {
   if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map(String);
+  if (Array.isArray(v)) {
+    // One array, not a filter and a map: called for every action, resource and condition list of every statement.
+    const out: string[] = [];
+    for (const x of v) {
+      if (typeof x === 'string') out.push(x);
+      else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
+    }
+    return out;
+  }
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
