@@ -149,11 +149,12 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
+  const side = { arn, account, policy, label: node.name };
   search: for (const { level, actions } of levels) {
     for (const a of actions) {
       if (!coversAction(relevant, a.action)) continue;
       if (budget-- <= 0) break search;
-      const d = decideOnResource(model, p, a.action, { arn, account, policy, label: node.name });
+      const d = decideOnResource(model, p, a.action, side);
       if (d.verdict === 'denied') continue;
       if (!best) best = { level, decision: d, actions: [a.action] };
       else if (best.level === level) best.actions.push(a.action);
