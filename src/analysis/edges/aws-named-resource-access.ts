@@ -193,8 +193,12 @@ function allowsOn(memo: Map<Principal, Map<string, readonly Statement[]>>, p: Pr
 
 /** Whether an allow statement can name an action of the service at all (before any resource is tested). */
 function touches(s: Statement, service: string): boolean {
-  return s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a));
+  if (s.notAction) return true;
+  const prefix = `${service}:`;
+  for (const a of s.actions) if (a === '*' || a.startsWith(prefix) || WILDCARD_SERVICE.test(a)) return true;
+  return false;
 }
+const WILDCARD_SERVICE = /^[^:]*[*?][^:]*:/;
 
 function coversAction(statements: readonly Statement[], action: string): boolean {
   for (const s of statements) if (statementCoversAction(s, action)) return true;

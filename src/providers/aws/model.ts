@@ -191,7 +191,8 @@ function buildModel(ctx: DeriveContext): AwsModel {
         distinct.push({ statement: st, first: p });
         if (st.effect === 'Allow') {
           const services = st.notAction ? ['*'] : st.actions.map((a) => {
-            const svc = a.split(':')[0] ?? '*';
+            const i = a.indexOf(':');
+            const svc = i === -1 ? a : a.slice(0, i);
             return /[*?]/.test(svc) ? '*' : svc;
           });
           for (const svc of services) {

@@ -124,6 +124,8 @@ interface StatementMemo {
   resources?: Map<string, boolean | 'unknown'>;
   /** Whether the resource patterns are free of policy variables (answers do not depend on the principal). */
   cacheable?: boolean;
+  /** Whether a resource pattern is '*' (it covers every resource: nothing to match or remember). */
+  anyResource?: boolean;
 }
 const MEMO = Symbol('statement memo');
 type Memoised = Statement & { [MEMO]?: StatementMemo };
@@ -233,6 +235,9 @@ export function statementCoversResource(s: Statement, resource: string | undefin
     return !s.resources.includes('*');
   }
   const record = memoOf(s);
+  // A '*' among the patterns decides at once (the first match wins whatever the others say): remembering it per
+  // resource only filled a map per wildcard statement with every ARN asked about.
+  if ((record.anyResource ??= s.resources.includes('*'))) return !s.notResource;
   const cacheable = (record.cacheable ??= !s.resources.some((r) => r.includes('${')));
   if (cacheable) {
     const memo = (record.resources ??= new Map());
