@@ -525,27 +525,31 @@ function allowFrom(statements: readonly Statement[], action: string, resource: s
   return allows.find((m) => !m.unknown.length) ?? allows[0];
 }
 
-function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts: EvaluateOptions = {}): Decision {
+function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, options?: EvaluateOptions): Decision {
+  // Nothing allocated before the answer is known to need it: most calls are denied at once (no allow applies).
+  const opts = options ?? NO_OPTIONS;
   const ctx = requestContext(p, extra);
-  const scpLayers = model.scps.get(p.account) ?? [];
+  const scpLayers = model.scps.get(p.account) ?? NO_LAYERS;
   const svc = serviceOf(action);
   // Only the statements that can name an action of this service are walked (the same answers: the others
   // cannot cover the action), each list cut once per service and shared by every call after.
   const identity = forService(p.identity, svc);
   const boundary = Array.isArray(p.boundary) ? forService(p.boundary, svc) : NONE;
-  const conditions: string[] = [];
-  const evidence: Evidence[] = [];
+  let undecidedDenies: string[] | undefined;
+  let denyEvidence: Evidence[] | undefined;
 
   for (let i = -2; i < scpLayers.length; i++) {
     const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
     for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
-      conditions.push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
-      evidence.push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
+      (undecidedDenies ??= []).push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
+      (denyEvidence ??= []).push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
   const allow = allowFrom(identity, action, resource, ctx, p.vars);
   if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
+  const conditions: string[] = undecidedDenies ?? [];
+  const evidence: Evidence[] = denyEvidence ?? [];
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
     evidence.unshift(statementEvidence(allow.statement));
     conditions.push(...allow.unknown);
@@ -569,6 +573,9 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   }
   return { verdict: conditions.length ? 'conditional' : 'allowed', conditions, evidence };
 }
+
+const NO_OPTIONS: EvaluateOptions = Object.freeze({});
+const NO_LAYERS: readonly ScpLayer[] = Object.freeze([]);
 
 /** Combines decisions that must all hold (several actions of one technique). */
 export function allOf(decisions: Decision[]): Decision {
