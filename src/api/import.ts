@@ -104,7 +104,10 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
   const asOf = referenceTime(store, options.asOf, now);
 
   const prepared: Prepared[] = [];
-  for (const [index, file] of req.files.entries()) {
+  // Each file is opened, and later imported, in a function of its own: what it held (the input, its parsed document,
+  // the importer's fragments) is let go when it returns, instead of staying referenced from this frame while the
+  // case is derived, indexed and committed (tens of MB that every garbage collection would walk).
+  const prepareOne = async (index: number, file: ImportFile | UploadedFile): Promise<void> => {
     checkCancelled(hooks.signal);
     const opened = await openImportFile(file, hooks.limits);
     hooks.onProgress?.({ file: opened.name, index, total: req.files.length, phase: 'reading', nodes: 0, edges: 0 });
@@ -117,7 +120,8 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     } catch (err) {
       throw toApiError(err, opened.name);
     }
-  }
+  };
+  for (const [index, file] of req.files.entries()) await prepareOne(index, file);
 
   const siblings = prepared.filter((p) => p.importer !== EMPTY_PENDING).map((p) => p.importer.format);
   for (const p of prepared) {
@@ -165,7 +169,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     const versionBefore = store.graphStamp();
     let edgesIncoming = 0;
     let nodesIncoming = 0;
-    for (const [index, p] of prepared.entries()) {
+    const importOne = async (index: number, p: Prepared): Promise<void> => {
       checkCancelled(hooks.signal);
       const input = await forItsTurn(p, hooks.limits);
       p.input = undefined;
@@ -219,7 +223,8 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
       for (const id of alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) drop(id);
       for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });
       for (const m of marks) store.addMark(m.nodeId, m.mark, m.note, hooks.by ?? `import of ${input.fileName}`, now.toISOString(), sourceId);
-    }
+    };
+    for (const [index, p] of prepared.entries()) await importOne(index, p);
     store.restoreEdgeIndexes();
     store.restoreNodeIndexes();
     store.materialize(touched);

@@ -226,13 +226,15 @@ export const awsGaad: Importer = {
         const name = str(pol, 'PolicyName', w);
         const defaultVersionId = opt(pol, 'DefaultVersionId');
         const versions = arr(pol['PolicyVersionList'], `${w}.PolicyVersionList`).map((v, k) => {
-          const vw = `${w}.PolicyVersionList[${k}]`;
-          if (!isJsonObject(v)) throw new ImportError(file, 'expected a policy version object', vw);
+          // The place of a version is spelled out only for an error (a policy has a few versions, an export thousands of policies).
+          const vw = () => `${w}.PolicyVersionList[${k}]`;
+          if (!isJsonObject(v)) throw new ImportError(file, 'expected a policy version object', vw());
+          const doc = v['Document'];
           return clean({
             versionId: opt(v, 'VersionId'),
             isDefault: v['IsDefaultVersion'] === true || (defaultVersionId !== undefined && v['VersionId'] === defaultVersionId),
             createdAt: isoDate(v['CreateDate']),
-            document: policyDocument(file, v['Document'], `${vw}.Document`),
+            document: isDecodedDocument(doc) ? doc : policyDocument(file, doc, `${vw()}.Document`),
           });
         });
         const def = versions.find((v) => v['isDefault'] === true);
@@ -378,6 +380,13 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
   const st = doc['Statement'];
   if (st !== undefined && !isJsonObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${where}.Statement`);
   return doc as JsonObject;
+}
+
+/** A document as the CLI prints it (decoded, its Statement absent, an object or an array): what policyDocument returns unchanged. */
+function isDecodedDocument(doc: Json | undefined): doc is JsonObject {
+  if (!isJsonObject(doc)) return false;
+  const st = doc['Statement'];
+  return st === undefined || Array.isArray(st) || isJsonObject(st);
 }
 
 /** ISO-8601 in UTC from the shapes exports use: 'Z', '+00:00', a space for 'T', no zone (UTC), millis. */

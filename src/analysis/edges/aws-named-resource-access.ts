@@ -24,36 +24,71 @@ const KINDS: NodeKind[] = ['aws_lambda', 'aws_instance', 'aws_cfn_stack', 'aws_c
 const POLICY_PROP: Partial<Record<NodeKind, string>> = { aws_lambda: 'resourcePolicy' };
 
 interface Naming {
-  literal: Map<string, Set<Principal>>;
-  /** Patterns (not "*") by service: each matched against the service's resources. */
-  patterns: Map<string, { pattern: string; p: Principal }[]>;
+  /** Literal ARNs: the statements naming each (their holders name it), and the principals naming it through a policy variable. */
+  literal: Map<string, { statements: Statement[]; principals: Principal[] }>;
+  /** Patterns (not "*") by service: each matched against the service's resources, with who holds it. */
+  patterns: Map<string, { pattern: string; statement?: Statement; p?: Principal }[]>;
 }
 
-/** Who names what: one pass over every principal's allow statements. */
+/**
+ * Who names what: one pass over the model's statements, each read once however many principals hold it (a
+ * statement with a policy variable is read per holder, with the holder's values in).
+ */
 function namingIndex(model: AwsModel): Naming {
-  const literal = new Map<string, Set<Principal>>();
-  const patterns = new Map<string, { pattern: string; p: Principal }[]>();
-  for (const p of model.principals) {
-    for (const s of p.identity) {
-      if (s.effect !== 'Allow' || !s.resources || s.notResource) continue;
-      for (const raw of s.resources) {
-        const r = raw.includes('${') ? substitute(raw, p.vars) : raw;
-        if (typeof r !== 'string' || r === '*' || !r.startsWith('arn:')) continue;
-        if (/[*?]/.test(r)) {
-          const service = r.split(':')[2] ?? '';
-          if (!service || /[*?]/.test(service)) continue;
-          const list = patterns.get(service) ?? [];
-          list.push({ pattern: r, p });
-          patterns.set(service, list);
-        } else {
-          let set = literal.get(r);
-          if (!set) literal.set(r, (set = new Set()));
-          set.add(p);
-        }
-      }
+  const literal: Naming['literal'] = new Map();
+  const patterns: Naming['patterns'] = new Map();
+  const add = (r: string | null | undefined, statement: Statement | undefined, p: Principal | undefined) => {
+    if (typeof r !== 'string' || r === '*' || !r.startsWith('arn:')) return;
+    if (/[*?]/.test(r)) {
+      const service = r.split(':')[2] ?? '';
+      if (!service || /[*?]/.test(service)) return;
+      const list = patterns.get(service) ?? [];
+      list.push({ pattern: r, statement, p });
+      patterns.set(service, list);
+    } else {
+      let entry = literal.get(r);
+      if (!entry) literal.set(r, (entry = { statements: [], principals: [] }));
+      if (statement) entry.statements.push(statement);
+      else entry.principals.push(p!);
+    }
+  };
+  for (const { statement: s } of model.statements) {
+    if (s.effect !== 'Allow' || !s.resources || s.notResource) continue;
+    for (const raw of s.resources) {
+      if (!raw.includes('${')) add(raw, s, undefined);
+      else for (const p of model.holdersOf(s)) add(substitute(raw, p.vars), undefined, p);
     }
   }
   return { literal, patterns };
+}
+
+/**
+ * The principals whose grants name the resource: those naming its ARN, then those with a pattern matching it, each
+ * part in the model's order.
+ */
+function namers(model: AwsModel, index: Naming, arn: string, service: string): Set<Principal> {
+  const byOrder = (a: Principal, b: Principal) => model.orderOf(a) - model.orderOf(b);
+  const entry = index.literal.get(arn);
+  const named = new Set<Principal>();
+  if (entry) {
+    const list: Principal[] = [...entry.principals];
+    for (const s of entry.statements) list.push(...model.holdersOf(s));
+    for (const p of list.sort(byOrder)) named.add(p);
+  }
+  // One pattern is held by every principal its policy reaches: matched once per resource (variables are
+  // substituted already).
+  const matched = new Map<string, boolean>();
+  let more: Principal[] | undefined;
+  for (const { pattern, statement, p } of index.patterns.get(service) ?? []) {
+    let hit = matched.get(pattern);
+    if (hit === undefined) matched.set(pattern, (hit = resourcePatternMatches(pattern, arn, p?.vars) === true));
+    if (!hit) continue;
+    more ??= [];
+    if (statement) more.push(...model.holdersOf(statement));
+    else more.push(p!);
+  }
+  if (more) for (const p of more.sort(byOrder)) named.add(p);
+  return named;
 }
 
 export const awsNamedResourceAccess: EdgeRule = {
@@ -74,15 +109,7 @@ export const awsNamedResourceAccess: EdgeRule = {
         const levels = levelsOf(service, types);
         if (!levels.length) continue;
         index ??= namingIndex(model);
-        const candidates = new Set<Principal>(index.literal.get(arn) ?? []);
-        // One pattern is held by every principal its policy reaches: matched once per resource (variables are
-        // substituted already), its holders added in the order they were listed.
-        const matched = new Map<string, boolean>();
-        for (const { pattern, p } of index.patterns.get(service) ?? []) {
-          let hit = matched.get(pattern);
-          if (hit === undefined) matched.set(pattern, (hit = resourcePatternMatches(pattern, arn, p.vars) === true));
-          if (hit) candidates.add(p);
-        }
+        const candidates = namers(model, index, arn, service);
         const prop = POLICY_PROP[kind];
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
@@ -114,19 +141,20 @@ const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
 function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
-  const relevant = [
-    ...allows.filter((s) => coversArn(s, arn, p)),
-    ...(policy ?? []).filter((s) => s.effect === 'Allow' && principalNaming(s, p)),
-  ];
-  if (!relevant.length) return;
+  // Plain loops, no closures: this runs for every principal a resource's grants name, over dozens of actions each.
+  let relevant: Statement[] | undefined;
+  for (const s of allows) if (coversArn(s, arn, p)) (relevant ??= []).push(s);
+  if (policy) for (const s of policy) if (s.effect === 'Allow' && principalNaming(s, p)) (relevant ??= []).push(s);
+  if (!relevant) return;
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
+  const side = { arn, account, policy, label: node.name };
   search: for (const { level, actions } of levels) {
     for (const a of actions) {
-      if (!relevant.some((s) => statementCoversAction(s, a.action))) continue;
+      if (!coversAction(relevant, a.action)) continue;
       if (budget-- <= 0) break search;
-      const d = decideOnResource(model, p, a.action, { arn, account, policy, label: node.name });
+      const d = decideOnResource(model, p, a.action, side);
       if (d.verdict === 'denied') continue;
       if (!best) best = { level, decision: d, actions: [a.action] };
       else if (best.level === level) best.actions.push(a.action);
@@ -165,12 +193,27 @@ function allowsOn(memo: Map<Principal, Map<string, readonly Statement[]>>, p: Pr
 
 /** Whether an allow statement can name an action of the service at all (before any resource is tested). */
 function touches(s: Statement, service: string): boolean {
-  return s.notAction || s.actions.some((a) => a === '*' || a.startsWith(`${service}:`) || /^[^:]*[*?][^:]*:/.test(a));
+  if (s.notAction) return true;
+  const prefix = `${service}:`;
+  for (const a of s.actions) if (a === '*' || a.startsWith(prefix) || WILDCARD_SERVICE.test(a)) return true;
+  return false;
+}
+const WILDCARD_SERVICE = /^[^:]*[*?][^:]*:/;
+
+function coversAction(statements: readonly Statement[], action: string): boolean {
+  for (const s of statements) if (statementCoversAction(s, action)) return true;
+  return false;
 }
 
 /** Resource match for one ARN without remembering it (each resource is asked about once per principal). */
 function coversArn(s: Statement, arn: string, p: Principal): boolean {
   if (!s.resources) return true;
-  const hit = s.resources.some((r) => resourcePatternMatches(r, arn, p.vars) !== false);
+  let hit = false;
+  for (const r of s.resources) {
+    if (resourcePatternMatches(r, arn, p.vars) !== false) {
+      hit = true;
+      break;
+    }
+  }
   return s.notResource ? !hit : hit;
 }

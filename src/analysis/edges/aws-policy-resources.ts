@@ -34,14 +34,12 @@ export const awsPolicyResources: EdgeRule = {
         if (account) entry.accounts.add(account);
       }
     };
-    // Statements are shared by every principal a managed policy is attached to: each is read once.
+    // Statements are shared by every principal a managed policy is attached to: each is read once (the model lists
+    // each once, with the first principal holding it).
     const seen = new Set<Statement>();
-    for (const p of model.principals) {
-      for (const s of p.identity) {
-        if (seen.has(s)) continue;
-        seen.add(s);
-        note(s, p.account);
-      }
+    for (const { statement: s, first } of model.statements) {
+      seen.add(s);
+      note(s, first.account);
     }
     // Managed policies attached to no one still say which resources exist.
     for (const { node, statements } of model.policies.values()) {

@@ -59,6 +59,12 @@ export interface AwsModel {
   accounts: Set<string>;
   /** Principals whose identity statements may allow the action (an index, before resources and conditions). */
   principalsFor(action: string): Principal[];
+  /** Every identity statement once (statements are shared by the principals a policy reaches), in the order first met, with the principal met first. */
+  statements: readonly { statement: Statement; first: Principal }[];
+  /** The principals an allow statement is an identity statement of, in the model's order (none for other statements). */
+  holdersOf(s: Statement): readonly Principal[];
+  /** A principal's place in `principals`. */
+  orderOf(p: Principal): number;
   /**
    * The targets among `pool` that P's allow statements for the action can name: all of them when a pattern has
    * a wildcard or variable, else only the ARNs written out. Evaluation still decides each.
@@ -170,40 +176,48 @@ function buildModel(ctx: DeriveContext): AwsModel {
   }
   const byId = new Map(principals.map((p) => [p.id, p]));
 
-  // Principals by the services their allow statements name ('*' for wildcards and NotAction): the first cut
-  // of principalsFor, so an action is only tested against principals that could have it.
-  const byService = new Map<string, Set<Principal>>();
-  // The same by statement: a statement (shared by every principal its policy or group reaches) is tested once
-  // per action, and its holders are read back, instead of every principal's statements being walked per action.
+  // One pass over every principal's statements, each distinct statement (shared by every principal its policy or
+  // group reaches) met once: its allow holders, the services it names ('*' for wildcards and NotAction) and the
+  // statements by service. An action is then tested once per statement that could cover it, and its holders read
+  // back, instead of every principal's statements being walked per action.
   const statementsByService = new Map<string, Set<Statement>>();
-  const holders = new Map<Statement, Principal[]>();
-  const servicesOf = new Map<Statement, string[]>();
+  const infos = new Map<Statement, StatementInfo>();
+  const distinct: { statement: Statement; first: Principal }[] = [];
   for (const p of principals) {
     for (const st of p.identity) {
-      if (st.effect !== 'Allow') continue;
-      let held = holders.get(st);
-      let services = servicesOf.get(st);
-      if (!held || !services) {
-        holders.set(st, (held = []));
-        servicesOf.set(st, (services = st.notAction ? ['*'] : st.actions.map((a) => {
-          const svc = a.split(':')[0] ?? '*';
-          return /[*?]/.test(svc) ? '*' : svc;
-        })));
-        for (const svc of services) {
-          let set = statementsByService.get(svc);
-          if (!set) statementsByService.set(svc, (set = new Set()));
-          set.add(st);
+      let info = infos.get(st);
+      if (!info) {
+        infos.set(st, (info = { holders: [] }));
+        distinct.push({ statement: st, first: p });
+        if (st.effect === 'Allow') {
+          const services = st.notAction ? ['*'] : st.actions.map((a) => {
+            const i = a.indexOf(':');
+            const svc = i === -1 ? a : a.slice(0, i);
+            return /[*?]/.test(svc) ? '*' : svc;
+          });
+          for (const svc of services) {
+            let set = statementsByService.get(svc);
+            if (!set) statementsByService.set(svc, (set = new Set()));
+            set.add(st);
+          }
         }
       }
-      if (held.at(-1) !== p) held.push(p);
-      for (const svc of services) {
-        let set = byService.get(svc);
-        if (!set) byService.set(svc, (set = new Set()));
-        set.add(p);
-      }
+      if (st.effect === 'Allow' && info.holders.at(-1) !== p) info.holders.push(p);
     }
   }
   const order = new Map(principals.map((p, i) => [p, i]));
+  // Principals by service: those holding an allow statement that names it (or a wildcard service). Made when a
+  // service is first asked about, from its statements' holders: the same set as one filled principal by principal.
+  const byService = new Map<string, Set<Principal>>();
+  const ofService = (svc: string): Set<Principal> => {
+    let set = byService.get(svc);
+    if (!set) {
+      set = new Set();
+      for (const st of statementsByService.get(svc) ?? []) for (const p of infos.get(st)!.holders) set.add(p);
+      byService.set(svc, set);
+    }
+    return set;
+  };
   const actionIndex = new Map<string, Principal[]>();
   const principalsFor = (action: string): Principal[] => {
     const key = action.toLowerCase();
@@ -213,13 +227,12 @@ function buildModel(ctx: DeriveContext): AwsModel {
       // A statement that can cover an action of svc names svc or a wildcard service: it is in one of these two.
       const covering = new Set<Principal>();
       for (const bucket of [statementsByService.get(svc), statementsByService.get('*')]) {
-        for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of holders.get(s)!) covering.add(p);
+        for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of infos.get(s)!.holders) covering.add(p);
       }
-      // In the order of the service index, as before: the principals of svc, then those only of wildcard services,
-      // each in the model's order (the order the index was filled in). Sorting the few covering principals costs
-      // less than walking the index, which holds every principal with any statement of the service.
-      const ofService = byService.get(svc);
-      const rank = (p: Principal) => (ofService?.has(p) ? 0 : principals.length) + order.get(p)!;
+      // The principals of svc first, then those only of wildcard services, each in the model's order. Sorting the
+      // few covering principals costs less than walking the index, which holds every principal with any statement of the service.
+      const named = statementsByService.has(svc) ? ofService(svc) : undefined;
+      const rank = (p: Principal) => (named?.has(p) ? 0 : principals.length) + order.get(p)!;
       list = [...covering].sort((a, b) => rank(a) - rank(b));
       actionIndex.set(key, list);
     }
@@ -236,6 +249,9 @@ function buildModel(ctx: DeriveContext): AwsModel {
     notes,
     accounts,
     principalsFor,
+    statements: distinct,
+    holdersOf: (s) => infos.get(s)?.holders ?? NO_PRINCIPALS,
+    orderOf: (p) => order.get(p) ?? -1,
     candidateTargets(p, action, pool, index) {
       const named = literalResources(p, action);
       if (named === 'any') return [...pool];
@@ -264,6 +280,12 @@ function buildModel(ctx: DeriveContext): AwsModel {
   };
   return model;
 }
+
+interface StatementInfo {
+  /** The principals holding it, in the model's order, when it allows (none for a deny). */
+  holders: Principal[];
+}
+const NO_PRINCIPALS: readonly Principal[] = Object.freeze([]);
 
 /** The ARNs P's allow statements for the action name literally, or 'any' when a pattern is wider. */
 function literalResources(p: Principal, action: string): Set<string> | 'any' {
@@ -300,9 +322,18 @@ function inlineStatements(node: StoredNode, owner: string): Statement[] {
   // GAAD and templates list a principal's inline policies; outputs of one get-role-policy each store theirs under
   // inlinePolicy:<name> (aws-iam-cli), so several files add up. A name listed both ways counts once.
   const listed = Array.isArray(node.props['inlinePolicies']) ? (node.props['inlinePolicies'] as Json[]) : [];
-  const names = new Set(listed.map((p) => (isJsonObject(p) ? String(p['name'] ?? '') : '')));
-  const single = Object.entries(node.props).filter(([k]) => k.startsWith('inlinePolicy:') && !names.has(k.slice('inlinePolicy:'.length))).map(([, v]) => v);
-  const list = [...listed, ...single];
+  let names: Set<string> | undefined;
+  // for…in, not Object.entries: most principals have no such key, and a pair array per prop per principal adds up.
+  let list = listed;
+  for (const k in node.props) {
+    if (!k.startsWith('inlinePolicy:')) continue;
+    names ??= new Set(listed.map((p) => (isJsonObject(p) ? String(p['name'] ?? '') : '')));
+    if (!names.has(k.slice('inlinePolicy:'.length))) {
+      if (list === listed) list = [...listed];
+      list.push(node.props[k]!);
+    }
+  }
+  if (!list.length) return [];
   return list.flatMap((pol) => {
     if (!isJsonObject(pol)) return [];
     const name = String(pol['name'] ?? '');
@@ -445,8 +476,9 @@ interface Match {
 }
 
 /** Statements of one set that apply to the request: decided, or undecidable with the clauses that are. */
-function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): Match[] {
-  const out: Match[] = [];
+function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): readonly Match[] {
+  // Most calls match nothing (a deny pass, a principal without the grant): the shared empty list then, callers only read it.
+  let out: Match[] | undefined;
   for (const s of statements) {
     if (s.effect !== effect || !statementCoversAction(s, action)) continue;
     const r = statementCoversResource(s, resource, vars);
@@ -455,10 +487,11 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
     if (c.result === 'false') continue;
     // Read only, never changed: the condition's own list unless the resource adds a clause.
     const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
-    out.push({ statement: s, unknown });
+    (out ??= []).push({ statement: s, unknown });
   }
-  return out;
+  return out ?? NO_MATCH;
 }
+const NO_MATCH: readonly Match[] = Object.freeze([]);
 
 /**
  * The evidence piece citing a statement. Without a note it depends on the statement alone: built once and shared
@@ -492,27 +525,31 @@ function allowFrom(statements: readonly Statement[], action: string, resource: s
   return allows.find((m) => !m.unknown.length) ?? allows[0];
 }
 
-function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, opts: EvaluateOptions = {}): Decision {
+function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, options?: EvaluateOptions): Decision {
+  // Nothing allocated before the answer is known to need it: most calls are denied at once (no allow applies).
+  const opts = options ?? NO_OPTIONS;
   const ctx = requestContext(p, extra);
-  const scpLayers = model.scps.get(p.account) ?? [];
+  const scpLayers = model.scps.get(p.account) ?? NO_LAYERS;
   const svc = serviceOf(action);
   // Only the statements that can name an action of this service are walked (the same answers: the others
   // cannot cover the action), each list cut once per service and shared by every call after.
   const identity = forService(p.identity, svc);
   const boundary = Array.isArray(p.boundary) ? forService(p.boundary, svc) : NONE;
-  const conditions: string[] = [];
-  const evidence: Evidence[] = [];
+  let undecidedDenies: string[] | undefined;
+  let denyEvidence: Evidence[] | undefined;
 
   for (let i = -2; i < scpLayers.length; i++) {
     const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
     for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
-      conditions.push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
-      evidence.push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
+      (undecidedDenies ??= []).push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
+      (denyEvidence ??= []).push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
   const allow = allowFrom(identity, action, resource, ctx, p.vars);
   if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
+  const conditions: string[] = undecidedDenies ?? [];
+  const evidence: Evidence[] = denyEvidence ?? [];
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
     evidence.unshift(statementEvidence(allow.statement));
     conditions.push(...allow.unknown);
@@ -536,6 +573,9 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   }
   return { verdict: conditions.length ? 'conditional' : 'allowed', conditions, evidence };
 }
+
+const NO_OPTIONS: EvaluateOptions = Object.freeze({});
+const NO_LAYERS: readonly ScpLayer[] = Object.freeze([]);
 
 /** Combines decisions that must all hold (several actions of one technique). */
 export function allOf(decisions: Decision[]): Decision {

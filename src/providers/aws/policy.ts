@@ -81,7 +81,15 @@ function conditionOf(v: Json | undefined): ConditionBlock | undefined {
 
 export function strings(v: Json | undefined): string[] {
   if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.filter((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean').map(String);
+  if (Array.isArray(v)) {
+    // One array, not a filter and a map: called for every action, resource and condition list of every statement.
+    const out: string[] = [];
+    for (const x of v) {
+      if (typeof x === 'string') out.push(x);
+      else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
+    }
+    return out;
+  }
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [String(v)] : [];
 }
 
@@ -116,6 +124,8 @@ interface StatementMemo {
   resources?: Map<string, boolean | 'unknown'>;
   /** Whether the resource patterns are free of policy variables (answers do not depend on the principal). */
   cacheable?: boolean;
+  /** Whether a resource pattern is '*' (it covers every resource: nothing to match or remember). */
+  anyResource?: boolean;
 }
 const MEMO = Symbol('statement memo');
 type Memoised = Statement & { [MEMO]?: StatementMemo };
@@ -225,6 +235,9 @@ export function statementCoversResource(s: Statement, resource: string | undefin
     return !s.resources.includes('*');
   }
   const record = memoOf(s);
+  // A '*' among the patterns decides at once (the first match wins whatever the others say): remembering it per
+  // resource only filled a map per wildcard statement with every ARN asked about.
+  if ((record.anyResource ??= s.resources.includes('*'))) return !s.notResource;
   const cacheable = (record.cacheable ??= !s.resources.some((r) => r.includes('${')));
   if (cacheable) {
     const memo = (record.resources ??= new Map());
