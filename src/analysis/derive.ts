@@ -43,6 +43,20 @@ export interface DeriveResult {
   ran: { rule: string; scopes: string[] | '*' }[];
 }
 
+/**
+ * The node kinds the rules read (an import keeps the props objects of these nodes for derivation to read back,
+ * store/props-memo.ts); undefined when a rule declares nothing (it may read any).
+ */
+export function nodeKindsRead(rules: readonly EdgeRule[] = EDGE_RULES, findingRules: readonly FindingRule[] = FINDING_RULES): ReadonlySet<string> | undefined {
+  const kinds = new Set<string>();
+  for (const r of [...rules, ...findingRules]) {
+    if (!r.reads) return undefined;
+    for (const k of r.reads.nodes) kinds.add(k);
+    for (const k of Object.keys(r.reads.nodesWithin ?? {})) kinds.add(k);
+  }
+  return kinds;
+}
+
 /** Recomputes what is derived from the imported facts, in the caller's transaction. */
 export function recomputeDerived(store: CaseStore, now: Date, rules: readonly EdgeRule[] = EDGE_RULES, findingRules: readonly FindingRule[] = FINDING_RULES, opts: DeriveOptions = {}): DeriveResult {
   const ranks = new Map<string, number>([...rules.map((r, i): [string, number] => [r.id, i]), ...findingRules.map((r, i): [string, number] => [r.id, rules.length + i])]);

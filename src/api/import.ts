@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
-import { recomputeDerived, type DeriveResult } from '../analysis/derive.js';
+import { nodeKindsRead, recomputeDerived, type DeriveResult } from '../analysis/derive.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
 import { serializeIndex, snapshotAt } from '../analysis/index/snapshot.js';
@@ -147,6 +147,8 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     checkCancelled(hooks.signal);
     throw toApiError(err, undefined, store.path);
   }
+  // Derivation reads these nodes back: the store keeps their props objects rather than parse them again.
+  store.keepPropsOf(nodeKindsRead());
   try {
     let snapshot: ReturnType<typeof snapshotBeforeReplacing>;
     const gone: SourceRow[] = [];

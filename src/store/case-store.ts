@@ -22,6 +22,7 @@ import { SearchIndex } from './search-index.js';
 import { SourcesTable } from './sources.js';
 import { StateSnapshotsTable, type StateSnapshotRow } from './state-snapshots.js';
 import { Sql } from './sql.js';
+import { PropsMemo } from './props-memo.js';
 import { toNode } from './rows.js';
 import { beginWrite, checkpointIfFree, type WaitOptions } from './write-lock.js';
 import { DERIVED_SOURCE, type FindingRow, type MarkRow, type SourceRow, type StoredEdge, type StoredNode } from './types.js';
@@ -52,6 +53,8 @@ export class CaseStore {
   private readonly facts: FactWriter;
   private readonly sourceRows: SourcesTable;
   private readonly nodeReader: NodeReader;
+  /** Props objects of the open transaction's node rows, for derivation to read back without a parse. */
+  private readonly propsMemo = new PropsMemo();
   private readonly edgeReader: EdgeReader;
   private readonly marks: MarksTable;
   private readonly findingRows: FindingsTable;
@@ -80,9 +83,9 @@ export class CaseStore {
     this.evidence = new EvidenceTable(this.sql, path);
     this.snapshot = new GraphSnapshotTable(this.sql);
     this.bulk = new BulkIndexes(this.sql);
-    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog);
+    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog, this.propsMemo);
     this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex, this.changeLog);
-    this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex);
+    this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex, this.propsMemo);
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
     this.marks = new MarksTable(this.sql);
     this.findingRows = new FindingsTable(this.sql);
@@ -107,6 +110,7 @@ export class CaseStore {
     // Never waits: a reader closing while another process writes must not stall (the writer checkpoints later).
     checkpointIfFree(this.db);
     this.db.close();
+    this.propsMemo.clear();
   }
 
   /**
@@ -201,6 +205,10 @@ export class CaseStore {
   /** Sources a new import of (label, content) replaces: the same label, or the same content in the same format. */
   sourcesToReplace(label: string, sha256: string, format: string): number[] {
     return this.sourceRows.toReplace(label, sha256, format);
+  }
+  /** Node kinds whose props objects the open transaction keeps for derivation to read back (undefined: all). */
+  keepPropsOf(kinds: ReadonlySet<string> | undefined): void {
+    this.propsMemo.kinds = kinds;
   }
   addSource(row: Omit<SourceRow, 'id' | 'counts' | 'warnings' | 'meta'>): number {
     return this.sourceRows.add(row);

@@ -8,6 +8,7 @@ import type { EdgeKinds, NodeIds } from './node-ids.js';
 import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
+import type { PropsMemo } from './props-memo.js';
 import { RowBatch, type Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
 
@@ -27,6 +28,7 @@ export class FactWriter {
     private readonly nids: NodeIds,
     private readonly kinds: EdgeKinds,
     private readonly changes: ChangeLog,
+    private readonly propsMemo: PropsMemo,
   ) {}
 
   /**
@@ -86,6 +88,9 @@ export class FactWriter {
         }
         if (fresh || (!mirror && insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
           this.noSolo.delete(n.id);
+          // Derivation reads this node back: it may take the object rather than parse the text again.
+          // (Not rules' own nodes: what a rule emitted stays its own.)
+          if (n.props && sourceId !== DERIVED_SOURCE) this.propsMemo.wrote(n.id, n.kind, props, n.props);
           // A row under a number the case had before (an id edges named) is not covered by the bulk search upkeep.
           this.search.written(nid);
           journal.nodeWritten(nid, n.id, { kind: n.kind, name: n.name, boundary, stub }, null);
@@ -242,8 +247,10 @@ export class FactWriter {
       `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
-    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string) => {
+    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject) => {
       const before = rowState(id);
+      if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject);
+      else this.propsMemo.forget(id);
       const nid = this.nids.nid(id);
       if (boundary) this.nids.nid(boundary);
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
@@ -270,7 +277,7 @@ export class FactWriter {
         continue;
       }
       const m = mergeFactRows(id, facts);
-      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources);
+      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources, m.propsObject);
     }
     upserts.flush();
   }
@@ -303,6 +310,7 @@ export class FactWriter {
   /** A write transaction begins (or ended): what was known of solo rows is forgotten. */
   begin(): void {
     this.noSolo.clear();
+    this.propsMemo.clear();
     this.mirror = undefined;
   }
 
@@ -380,7 +388,7 @@ function handleText(n: NodeFact): string {
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
  */
-function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string } {
+function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
   sortFacts(facts);
   let kind = facts[0]!.kind;
   let name = facts[0]!.name;
@@ -403,5 +411,5 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
     while (at > 0 && sources[at - 1]! > f.source_id) at--;
     if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);
   }
-  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), sources: `[${sources.join(',')}]` };
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), propsObject: props, sources: `[${sources.join(',')}]` };
 }

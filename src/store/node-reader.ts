@@ -2,6 +2,7 @@ import { NODE_KINDS, type NodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
 import { toNode, type NodeRowRaw } from './rows.js';
 import { ftsQuote, type SearchIndex } from './search-index.js';
+import type { PropsMemo } from './props-memo.js';
 import type { Sql } from './sql.js';
 import type { StoredNode } from './types.js';
 import type { JsonObject } from '../model/fragment.js';
@@ -46,7 +47,6 @@ export class RuleNode implements StoredNode {
 }
 
 type RuleRow = [id: string, kind: NodeKind, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string];
-const ruleNode = (r: RuleRow) => new RuleNode(r[0], r[1], r[2], r[3] === 1, r[4], r[5], r[6], r[7]);
 
 /** Reads merged node rows: by id (aliases resolved), by kind, by handle, and by search text. */
 export class NodeReader {
@@ -54,6 +54,7 @@ export class NodeReader {
     private readonly sql: Sql,
     private readonly aliases: AliasIndex,
     private readonly index: SearchIndex,
+    private readonly propsMemo: PropsMemo,
   ) {}
 
   node(id: string): StoredNode | undefined {
@@ -64,7 +65,8 @@ export class NodeReader {
   /** As node(), for derivation rules (props parsed when read). */
   ruleNode(id: string): StoredNode | undefined {
     const row = this.sql.stmt('SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes WHERE id = ?').raw(true).get(this.aliases.canonical(id)) as RuleRow | undefined;
-    return row ? ruleNode(row) : undefined;
+    // Props this transaction wrote from an object are that object (see PropsMemo), not parsed again.
+    return row ? new RuleNode(row[0], row[1], row[2], row[3] === 1, row[4], row[5], this.propsMemo.take(row[0], row[6]) ?? row[6], row[7]) : undefined;
   }
 
   /** As nodesOfKind(), for derivation rules (props parsed when read), all at once: the rules keep them all. */
@@ -72,9 +74,10 @@ export class NodeReader {
     // The kind is the one asked for: not read back as a string per row.
     const rows = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true).all(kind) as [string, string, number, string | null, string, string, string][];
     const out: StoredNode[] = new Array(rows.length);
+    const memo = this.propsMemo;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      out[i] = new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], r[5], r[6]);
+      out[i] = new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], memo.take(r[0], r[5]) ?? r[5], r[6]);
     }
     return out;
   }
