@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runImport } from '../../src/api/import.js';
 import { CaseStore } from '../../src/store/case-store.js';
+import type { JsonObject } from '../../src/model/fragment.js';
 import { PropsMemo } from '../../src/store/props-memo.js';
 import { syntheticGaad } from '../bench/aws.js';
 import { syntheticCluster } from '../bench/k8s.js';
@@ -21,7 +22,8 @@ describe('PropsMemo', () => {
         const memo = new PropsMemo();
         memo.kinds = undefined;
         const json = JSON.stringify(props);
-        memo.wrote('n', 'k', json, props);
+        // Any value, JSON or not: the memo must refuse what JSON would not give back.
+        memo.wrote('n', 'k', json, props as JsonObject);
         const kept = memo.take('n', json);
         if (kept !== undefined) expect(JSON.parse(json)).toStrictEqual(kept);
       }),
