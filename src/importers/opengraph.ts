@@ -59,12 +59,12 @@ class GraphReader {
   };
 
   node(raw: unknown, i: number, sourceKind: string | undefined): void {
-    const node = readNode(this.file, raw, i, sourceKind, this.kindsInfo);
+    const { node, highValue } = readNode(this.file, raw, i, sourceKind, this.kindsInfo);
     this.nodes.nodes.push(node);
     this.known.set(String((raw as Record<string, unknown>)['id']), node.id);
     const kinds = node.props?.['kinds'] as string[];
     const props = node.props ?? {};
-    if (this.kindsInfo(kinds).highValue || props['highvalue'] === true || props['isTierZero'] === true) {
+    if (highValue || props['highvalue'] === true || props['isTierZero'] === true) {
       this.nodes.marks!.push({ nodeId: node.id, mark: 'high-value', note: `declared high value by the OpenGraph source (kinds: ${kinds.join(', ')})` } satisfies MarkRequest);
     }
   }
@@ -253,7 +253,8 @@ interface KindsInfo {
   highValue: boolean;
 }
 
-function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined, kindsInfo: (kinds: string[]) => KindsInfo): NodeFact {
+/** A node as stated, checked (errors name the place), with whether its kinds declare it high value. */
+function readNode(file: string, raw: unknown, i: number, sourceKind: string | undefined, kindsInfo: (kinds: string[]) => KindsInfo): { node: NodeFact; highValue: boolean } {
   if (!isObject(raw)) throw new ImportError(file, 'expected a node object', jsonPath('graph', 'nodes', i));
   const id = raw['id'];
   if (typeof id !== 'string' && typeof id !== 'number') throw new ImportError(file, 'a node needs a string "id"', jsonPath('graph', 'nodes', i, 'id'));
@@ -263,13 +264,15 @@ function readNode(file: string, raw: unknown, i: number, sourceKind: string | un
   }
   const props = raw['properties'] === undefined ? {} : raw['properties'];
   if (!isObject(props)) throw new ImportError(file, 'expected "properties" to be an object', jsonPath('graph', 'nodes', i, 'properties'));
-  return {
+  const info = kindsInfo(kinds as string[]);
+  const node: NodeFact = {
     id: ids.opengraph(String(id)),
-    kind: kindsInfo(kinds as string[]).kind,
+    kind: info.kind,
     name: firstString(props, ['name', 'displayname', 'objectid']) ?? String(id),
     handles: handlesOf(String(id), props),
     props: { ...(props as JsonObject), kinds: kinds as string[], ...(sourceKind ? { source_kind: sourceKind } : {}) },
   };
+  return { node, highValue: info.highValue };
 }
 
 /** One end of an edge as the file states it, checked: what resolve() needs (also what the edge worker sends). */
