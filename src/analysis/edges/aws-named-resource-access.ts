@@ -67,13 +67,12 @@ function namingIndex(model: AwsModel): Naming {
  * part in the model's order.
  */
 function namers(model: AwsModel, index: Naming, arn: string, service: string): Set<Principal> {
-  const byOrder = (a: Principal, b: Principal) => model.orderOf(a) - model.orderOf(b);
   const entry = index.literal.get(arn);
   const named = new Set<Principal>();
   if (entry) {
     const list: Principal[] = [...entry.principals];
     for (const s of entry.statements) list.push(...model.holdersOf(s));
-    for (const p of list.sort(byOrder)) named.add(p);
+    addInOrder(model, list, named);
   }
   // One pattern is held by every principal its policy reaches: matched once per resource (variables are
   // substituted already).
@@ -87,8 +86,16 @@ function namers(model: AwsModel, index: Naming, arn: string, service: string): S
     if (statement) more.push(...model.holdersOf(statement));
     else more.push(p!);
   }
-  if (more) for (const p of more.sort(byOrder)) named.add(p);
+  if (more) addInOrder(model, more, named);
   return named;
+}
+
+/** Adds the principals to the set in the model's order: their places sorted as numbers, not compared by lookups. */
+function addInOrder(model: AwsModel, list: readonly Principal[], into: Set<Principal>): void {
+  const places = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) places[i] = model.orderOf(list[i]!);
+  places.sort();
+  for (const i of places) into.add(model.principals[i]!);
 }
 
 export const awsNamedResourceAccess: EdgeRule = {

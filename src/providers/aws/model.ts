@@ -3,7 +3,7 @@ import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import type { StoredNode } from '../../store/case-store.js';
-import { evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type PolicyRef, type RequestContext, type Statement, type Variables } from './policy.js';
+import { actionPatternMatches, evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, strings, type PolicyRef, type RequestContext, type Statement, type Variables } from './policy.js';
 
 // The evaluated AWS model of a case, built once per derivation run (ctx.memo) and shared by every AWS rule:
 // per principal, the statements that apply to it (its own inline and managed policies, its groups'), its
@@ -181,6 +181,9 @@ function buildModel(ctx: DeriveContext): AwsModel {
   // statements by service. An action is then tested once per statement that could cover it, and its holders read
   // back, instead of every principal's statements being walked per action.
   const statementsByService = new Map<string, Set<Statement>>();
+  // The allow statements of each service by action pattern (NotAction and wildcard-service patterns are in '*'):
+  // an action is matched against the few patterns of its service, not against every statement naming the service.
+  const byPattern = new Map<string, Map<string, Statement[]>>();
   const infos = new Map<Statement, StatementInfo>();
   const distinct: { statement: Statement; first: Principal }[] = [];
   for (const p of principals) {
@@ -199,6 +202,17 @@ function buildModel(ctx: DeriveContext): AwsModel {
             let set = statementsByService.get(svc);
             if (!set) statementsByService.set(svc, (set = new Set()));
             set.add(st);
+          }
+          if (!st.notAction) {
+            for (const [i, svc] of services.entries()) {
+              if (svc === '*') continue;
+              let patterns = byPattern.get(svc);
+              if (!patterns) byPattern.set(svc, (patterns = new Map()));
+              const pattern = st.actions[i]!;
+              const list = patterns.get(pattern);
+              if (!list) patterns.set(pattern, [st]);
+              else if (list.at(-1) !== st) list.push(st);
+            }
           }
         }
       }
@@ -224,16 +238,24 @@ function buildModel(ctx: DeriveContext): AwsModel {
     let list = actionIndex.get(key);
     if (!list) {
       const svc = key.split(':')[0] ?? '';
-      // A statement that can cover an action of svc names svc or a wildcard service: it is in one of these two.
+      // A statement that can cover an action of svc names svc or a wildcard service: it holds a pattern of svc that
+      // matches the action (each pattern tested once), or it is among the '*' statements, each tested whole.
       const covering = new Set<Principal>();
-      for (const bucket of [statementsByService.get(svc), statementsByService.get('*')]) {
-        for (const s of bucket ?? []) if (statementCoversAction(s, action)) for (const p of infos.get(s)!.holders) covering.add(p);
+      for (const [pattern, list] of byPattern.get(svc) ?? []) {
+        if (!actionPatternMatches(pattern, action)) continue;
+        for (const s of list) for (const p of infos.get(s)!.holders) covering.add(p);
       }
+      for (const s of statementsByService.get('*') ?? []) if (statementCoversAction(s, action)) for (const p of infos.get(s)!.holders) covering.add(p);
       // The principals of svc first, then those only of wildcard services, each in the model's order. Sorting the
       // few covering principals costs less than walking the index, which holds every principal with any statement of the service.
+      // Each principal's rank is unique: the ranks are sorted as numbers (no comparator, no lookups per comparison).
       const named = statementsByService.has(svc) ? ofService(svc) : undefined;
-      const rank = (p: Principal) => (named?.has(p) ? 0 : principals.length) + order.get(p)!;
-      list = [...covering].sort((a, b) => rank(a) - rank(b));
+      const n = principals.length;
+      const ranks = new Float64Array(covering.size);
+      let i = 0;
+      for (const p of covering) ranks[i++] = (named?.has(p) ? 0 : n) + order.get(p)!;
+      ranks.sort();
+      list = Array.from(ranks, (r) => principals[r >= n ? r - n : r]!);
       actionIndex.set(key, list);
     }
     return list;
