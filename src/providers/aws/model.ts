@@ -104,10 +104,14 @@ function buildModel(ctx: DeriveContext): AwsModel {
   }
   const groupsByName = new Map<string, string>();
   const groups = new Map<string, { node: StoredNode; statements: Statement[]; members: string[] }>();
+  // Identity statements come in blocks, each one list of statements: a principal's or group's inline policies, a
+  // managed policy's statements (shared by everyone it is attached to). A statement belongs to one block only.
+  const groupBlocks = new Map<string, readonly Statement[][]>();
   for (const node of ctx.nodesOfKind('aws_group')) {
     const name = String(node.props['groupName'] ?? node.name);
-    const statements = [...inlineStatements(node, `group ${name}`), ...managedStatements(node, policies, `group ${name}`)];
-    groups.set(node.id, { node, statements, members: [] });
+    const blocks = blocksOf(node, policies, `group ${name}`);
+    groups.set(node.id, { node, statements: blocks.flat(), members: [] });
+    groupBlocks.set(node.id, blocks);
     groupsByName.set(`${arnAccount(node.id) ?? ''}/${name}`, node.id);
   }
 
@@ -116,6 +120,8 @@ function buildModel(ctx: DeriveContext): AwsModel {
   const { scps, notes } = scpLayers(ctx, accounts);
 
   const principals: Principal[] = [];
+  /** Each principal's identity blocks, by its place in `principals`. */
+  const principalBlocks: Statement[][][] = [];
   for (const kind of ['aws_user', 'aws_role'] as const) {
     for (const node of ctx.nodesOfKind(kind)) {
       if (node.stub) continue;
@@ -133,12 +139,15 @@ function buildModel(ctx: DeriveContext): AwsModel {
         // Sources that state membership only as edges (no props.groups): read the edges.
         if (!names.length) for (const e of ctx.out(node.id, 'MEMBER_OF')) if (groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
       }
-      const identity = [...inlineStatements(node, label), ...managedStatements(node, policies, label)];
+      // Its own blocks, then each group's: the statements in the order they always came in.
+      const blocks = blocksOf(node, policies, label);
       for (const g of groupArns) {
-        const group = groups.get(g)!;
-        group.members.push(node.id);
-        identity.push(...group.statements);
+        groups.get(g)!.members.push(node.id);
+        for (const b of groupBlocks.get(g)!) blocks.push(b);
       }
+      const identity: Statement[] = [];
+      for (const b of blocks) for (const st of b) identity.push(st);
+      principalBlocks.push(blocks);
       const boundaryArn = typeof node.props['permissionsBoundary'] === 'string' ? node.props['permissionsBoundary'] : undefined;
       const boundaryPolicy = boundaryArn ? policies.get(boundaryArn) : undefined;
       const tags = isJsonObject(node.props['tags']) ? (node.props['tags'] as Record<string, string>) : undefined;
@@ -186,11 +195,19 @@ function buildModel(ctx: DeriveContext): AwsModel {
   const byPattern = new Map<string, Map<string, Statement[]>>();
   const infos = new Map<Statement, StatementInfo>();
   const distinct: { statement: Statement; first: Principal }[] = [];
-  for (const p of principals) {
-    for (const st of p.identity) {
-      let info = infos.get(st);
-      if (!info) {
-        infos.set(st, (info = { holders: [] }));
+  // Walked block by block: a block's allow statements have the same holders (one list, shared), and its statements
+  // are met first together, in their order, when the block is.
+  const blockHolders = new Map<readonly Statement[], Principal[]>();
+  for (const [place, p] of principals.entries()) {
+    for (const block of principalBlocks[place]!) {
+      let holders = blockHolders.get(block);
+      if (holders) {
+        if (holders.at(-1) !== p) holders.push(p);
+        continue;
+      }
+      blockHolders.set(block, (holders = [p]));
+      for (const st of block) {
+        infos.set(st, { holders: st.effect === 'Allow' ? holders : [] });
         distinct.push({ statement: st, first: p });
         if (st.effect === 'Allow') {
           const services = st.notAction ? ['*'] : st.actions.map((a) => {
@@ -216,7 +233,6 @@ function buildModel(ctx: DeriveContext): AwsModel {
           }
         }
       }
-      if (st.effect === 'Allow' && info.holders.at(-1) !== p) info.holders.push(p);
     }
   }
   const order = new Map(principals.map((p, i) => [p, i]));
@@ -364,14 +380,16 @@ function inlineStatements(node: StoredNode, owner: string): Statement[] {
   });
 }
 
-function managedStatements(node: StoredNode, policies: Map<string, { statements: Statement[] }>, owner: string): Statement[] {
-  const out: Statement[] = [];
+/** A principal's or group's identity blocks: its inline policies' statements, then each attached policy's (none empty). */
+function blocksOf(node: StoredNode, policies: Map<string, { statements: Statement[] }>, owner: string): Statement[][] {
+  const blocks: Statement[][] = [];
+  const inline = inlineStatements(node, owner);
+  if (inline.length) blocks.push(inline);
   for (const arn of strings(node.props['attachedPolicies'] as Json)) {
-    const pol = policies.get(arn);
-    if (pol) out.push(...pol.statements);
-    else out.push(...missingPolicy(arn, owner));
+    const block = policies.get(arn)?.statements ?? missingPolicy(arn, owner);
+    if (block.length) blocks.push(block);
   }
-  return out;
+  return blocks;
 }
 
 // A managed policy attached but absent from the case (another file, or AWS-managed and not exported): AWS
