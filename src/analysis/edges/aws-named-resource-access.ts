@@ -106,7 +106,7 @@ export const awsNamedResourceAccess: EdgeRule = {
   derive(ctx) {
     const model = awsModel(ctx);
     let index: Naming | undefined;
-    const touching = new Map<Principal, Map<string, readonly Statement[]>>();
+    const touching = new Map<string, Map<Principal, readonly Statement[]>>();
     for (const kind of KINDS) {
       for (const node of ctx.nodesOfKind(kind)) {
         const arn = arnOf(node);
@@ -121,7 +121,9 @@ export const awsNamedResourceAccess: EdgeRule = {
         const policy = prop ? resourcePolicyOf(node.props[prop] as never, node.name, `${node.id} ${prop}`) : undefined;
         for (const s of policy ?? []) if (s.effect === 'Allow') for (const p of model.principals) if (principalNaming(s, p)) candidates.add(p);
         const account = accountOf(node);
-        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(touching, p, service));
+        let onService = touching.get(service);
+        if (!onService) touching.set(service, (onService = new Map()));
+        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(onService, p, service));
       }
     }
   },
@@ -189,12 +191,10 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
 }
 
 /** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
-function allowsOn(memo: Map<Principal, Map<string, readonly Statement[]>>, p: Principal, service: string): readonly Statement[] {
-  let byService = memo.get(p);
-  if (!byService) memo.set(p, (byService = new Map()));
-  let list = byService.get(service);
+function allowsOn(onService: Map<Principal, readonly Statement[]>, p: Principal, service: string): readonly Statement[] {
+  let list = onService.get(p);
   // From the statements the model already cut for the service (a superset of those touching it), not every statement.
-  if (!list) byService.set(service, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
+  if (!list) onService.set(p, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
   return list;
 }
 

@@ -161,6 +161,9 @@ export type Variables = Map<string, string | null>;
  * the resource part, where * spans '/' and ':'. 'unknown' when a policy variable has no known value.
  */
 export function resourcePatternMatches(pattern: string, arn: string, vars?: Variables): boolean | 'unknown' {
+  // A pattern without a wildcard or a variable matches only the same text (what the segments or the glob would
+  // answer): most patterns name one resource, and most are asked about many others.
+  if (!pattern.includes('*') && !pattern.includes('?') && !pattern.includes('${')) return pattern === arn;
   let p = pattern;
   if (p.includes('${')) {
     let unknown = false;
