@@ -37,11 +37,15 @@ export const awsGaad: Importer = {
     // A merged export holds several accounts: each entity belongs to the account its own ARN names, and each
     // account gets its boundary and admin node.
     const perAccount = new Map<string, Map<string, number>>();
+    // The same tallies by boundary id, which every entity carries.
+    const perBoundary = new Map<string, Map<string, number>>();
     const boundaryOf = (arn: string): string => {
       const acct = arnAccount(arn) ?? account;
       const b = ids.awsAccount(acct);
       if (!perAccount.has(acct)) {
-        perAccount.set(acct, new Map());
+        const tally = new Map<string, number>();
+        perAccount.set(acct, tally);
+        perBoundary.set(b, tally);
         fragment.nodes.push({ id: b, kind: 'aws_account', name: acct, handles: [acct, b], props: { accountId: acct } });
         fragment.nodes.push({ id: ids.admin(b), kind: 'admin', name: `Admin of AWS account ${acct}`, boundary: b });
       }
@@ -53,7 +57,7 @@ export const awsGaad: Importer = {
       if (seen.has(n.id)) return;
       seen.add(n.id);
       fragment.nodes.push(n);
-      const tally = n.boundary ? perAccount.get(n.boundary.slice('aws:account:'.length)) : undefined;
+      const tally = n.boundary ? perBoundary.get(n.boundary) : undefined;
       const what = KIND_WORDS[n.kind];
       if (tally && what) tally.set(what, (tally.get(what) ?? 0) + 1);
     };
@@ -86,28 +90,30 @@ export const awsGaad: Importer = {
         });
         return v as JsonObject[];
       };
-      const str = (o: JsonObject, key: string, where: string): string => {
+      // Places are spelled out only for an error or a warning (an export holds tens of thousands of entities).
+      const str = (o: JsonObject, key: string, where: Where): string => {
         const v = o[key];
-        if (typeof v !== 'string' || !v) throw new ImportError(file, `"${key}" must be a non-empty string`, `${where}.${key}`);
+        if (typeof v !== 'string' || !v) throw new ImportError(file, `"${key}" must be a non-empty string`, `${place(where)}.${key}`);
         return v;
       };
       const opt = (o: JsonObject, key: string): string | undefined => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
-      const inline = (o: JsonObject, key: string, where: string): Json[] =>
-        arr(o[key], `${where}.${key}`).map((pol, i) => {
-          const w = `${where}.${key}[${i}]`;
-          if (!isJsonObject(pol)) throw new ImportError(file, 'expected an inline policy object', w);
-          return { name: str(pol, 'PolicyName', w), document: policyDocument(file, pol['PolicyDocument'], `${w}.PolicyDocument`) };
+      const inline = (o: JsonObject, key: string, where: Where): Json[] =>
+        arr(o[key], () => `${place(where)}.${key}`).map((pol, i) => {
+          const w = () => `${place(where)}.${key}[${i}]`;
+          if (!isJsonObject(pol)) throw new ImportError(file, 'expected an inline policy object', w());
+          return { name: str(pol, 'PolicyName', w), document: policyDocument(file, pol['PolicyDocument'], () => `${w()}.PolicyDocument`) };
         });
-      const attached = (o: JsonObject, where: string): Json[] =>
-        arr(o['AttachedManagedPolicies'], `${where}.AttachedManagedPolicies`).map((a, i) => {
-          if (!isJsonObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', `${where}.AttachedManagedPolicies[${i}]`);
-          const policyArn = fix(str(a, 'PolicyArn', `${where}.AttachedManagedPolicies[${i}]`));
-          if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, `${where}.AttachedManagedPolicies[${i}]`);
+      const attached = (o: JsonObject, where: Where): Json[] =>
+        arr(o['AttachedManagedPolicies'], () => `${place(where)}.AttachedManagedPolicies`).map((a, i) => {
+          const w = () => `${place(where)}.AttachedManagedPolicies[${i}]`;
+          if (!isJsonObject(a)) throw new ImportError(file, 'expected {PolicyName, PolicyArn}', w());
+          const policyArn = fix(str(a, 'PolicyArn', w));
+          if (!attachedAt.has(policyArn)) attachedAt.set(policyArn, w());
           return policyArn;
         });
-      const arr = (v: Json | undefined, where: string): Json[] => {
+      const arr = (v: Json | undefined, where: Where): Json[] => {
         if (v === undefined || v === null) return [];
-        if (!Array.isArray(v)) throw new ImportError(file, 'expected an array', where);
+        if (!Array.isArray(v)) throw new ImportError(file, 'expected an array', place(where));
         return v;
       };
       const permissionsBoundaryOf = (o: JsonObject): string | undefined => {
@@ -152,7 +158,7 @@ export const awsGaad: Importer = {
       });
 
       list('GroupDetailList').forEach((g, i) => {
-        const w = at('GroupDetailList', i);
+        const w = () => at('GroupDetailList', i);
         const arn = fix(str(g, 'Arn', w));
         const name = str(g, 'GroupName', w);
         add({
@@ -166,14 +172,14 @@ export const awsGaad: Importer = {
       });
 
       list('RoleDetailList').forEach((r, i) => {
-        const w = at('RoleDetailList', i);
+        const w = () => at('RoleDetailList', i);
         const arn = fix(str(r, 'Arn', w));
         const name = str(r, 'RoleName', w);
         const tags = tagsOf(r['Tags']);
         const lastUsed = isJsonObject(r['RoleLastUsed']) ? r['RoleLastUsed'] : undefined;
-        const profiles = arr(r['InstanceProfileList'], `${w}.InstanceProfileList`).filter(isJsonObject);
+        const profiles = arr(r['InstanceProfileList'], () => `${w()}.InstanceProfileList`).filter(isJsonObject);
         const pb = permissionsBoundaryOf(r);
-        const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], `${w}.AssumeRolePolicyDocument`);
+        const trustPolicy = r['AssumeRolePolicyDocument'] === undefined ? undefined : policyDocument(file, r['AssumeRolePolicyDocument'], () => `${w()}.AssumeRolePolicyDocument`);
         add({
           id: ids.awsArn(arn),
           kind: 'aws_role',
@@ -200,12 +206,12 @@ export const awsGaad: Importer = {
           }),
         });
         deletedPrincipals(trustPolicy).forEach((uid) =>
-          fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w}.AssumeRolePolicyDocument` }),
+          fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w()}.AssumeRolePolicyDocument` }),
         );
         profiles.forEach((ip, k) => {
           const ipArn = typeof ip['Arn'] === 'string' ? fix(ip['Arn']) : undefined;
-          if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w}.InstanceProfileList[${k}].Arn`);
-          const roles = arr(ip['Roles'], `${w}.InstanceProfileList[${k}].Roles`)
+          if (!ipArn) throw new ImportError(file, '"Arn" must be a non-empty string', `${w()}.InstanceProfileList[${k}].Arn`);
+          const roles = arr(ip['Roles'], () => `${w()}.InstanceProfileList[${k}].Roles`)
             .filter(isJsonObject)
             .map((x) => (typeof x['Arn'] === 'string' ? fix(x['Arn']) : ''))
             .filter(Boolean);
@@ -221,24 +227,23 @@ export const awsGaad: Importer = {
       });
 
       list('Policies').forEach((pol, i) => {
-        const w = at('Policies', i);
+        const w = () => at('Policies', i);
         const arn = fix(str(pol, 'Arn', w));
         const name = str(pol, 'PolicyName', w);
         const defaultVersionId = opt(pol, 'DefaultVersionId');
-        const versions = arr(pol['PolicyVersionList'], `${w}.PolicyVersionList`).map((v, k) => {
-          // The place of a version is spelled out only for an error (a policy has a few versions, an export thousands of policies).
-          const vw = () => `${w}.PolicyVersionList[${k}]`;
+        const versions = arr(pol['PolicyVersionList'], () => `${w()}.PolicyVersionList`).map((v, k) => {
+          const vw = () => `${w()}.PolicyVersionList[${k}]`;
           if (!isJsonObject(v)) throw new ImportError(file, 'expected a policy version object', vw());
           const doc = v['Document'];
           return clean({
             versionId: opt(v, 'VersionId'),
             isDefault: v['IsDefaultVersion'] === true || (defaultVersionId !== undefined && v['VersionId'] === defaultVersionId),
             createdAt: isoDate(v['CreateDate']),
-            document: isDecodedDocument(doc) ? doc : policyDocument(file, doc, `${vw()}.Document`),
+            document: isDecodedDocument(doc) ? doc : policyDocument(file, doc, () => `${vw()}.Document`),
           });
         });
         const def = versions.find((v) => v['isDefault'] === true);
-        if (!def) fragment.warnings.push({ message: `policy ${name} has no default version in the export; its permissions are unknown`, location: w });
+        if (!def) fragment.warnings.push({ message: `policy ${name} has no default version in the export; its permissions are unknown`, location: w() });
         add({
           id: ids.awsArn(arn),
           kind: 'aws_managed_policy',
@@ -360,8 +365,12 @@ function accountOf(pages: Page[]): string | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/** Where in the file, spelled out when asked (for an error). */
+type Where = string | (() => string);
+const place = (where: Where): string => (typeof where === 'string' ? where : where());
+
 /** A policy document as stored: decoded JSON; URL-encoded strings (the Query API's form) are decoded first. */
-export function policyDocument(file: string, raw: Json | undefined, where: string): JsonObject {
+export function policyDocument(file: string, raw: Json | undefined, where: Where): JsonObject {
   let doc: unknown = raw;
   if (typeof raw === 'string') {
     let text = raw;
@@ -369,16 +378,16 @@ export function policyDocument(file: string, raw: Json | undefined, where: strin
       try {
         text = decodeURIComponent(raw.replace(/\+/g, '%20'));
       } catch {
-        throw new ImportError(file, 'the policy document is neither JSON nor URL-encoded JSON', where);
+        throw new ImportError(file, 'the policy document is neither JSON nor URL-encoded JSON', place(where));
       }
     }
     const parsed = parseEmbeddedJson(text);
-    if ('error' in parsed) throw new ImportError(file, `the policy document is not valid JSON: ${parsed.error}`, where);
+    if ('error' in parsed) throw new ImportError(file, `the policy document is not valid JSON: ${parsed.error}`, place(where));
     doc = parsed.value;
   }
-  if (!isJsonObject(doc)) throw new ImportError(file, 'expected a policy document object', where);
+  if (!isJsonObject(doc)) throw new ImportError(file, 'expected a policy document object', place(where));
   const st = doc['Statement'];
-  if (st !== undefined && !isJsonObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${where}.Statement`);
+  if (st !== undefined && !isJsonObject(st) && !Array.isArray(st)) throw new ImportError(file, '"Statement" must be an object or an array', `${place(where)}.Statement`);
   return doc as JsonObject;
 }
 

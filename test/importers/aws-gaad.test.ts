@@ -98,6 +98,17 @@ describe('aws-gaad importer', () => {
     expect(f.warnings).toEqual([{ message: "policy arn:aws:iam::123456789012:policy/Gone is attached but not in the export's Policies list: its permissions are not evaluated", location: '$.UserDetailList[0].AttachedManagedPolicies[0]' }]);
   });
 
+  it('places the warnings of roles, groups and policies', async () => {
+    const f = await parseText(
+      JSON.stringify({
+        GroupDetailList: [{ GroupName: 'g', Arn: 'arn:aws:iam::123456789012:group/g', AttachedManagedPolicies: [{ PolicyName: 'GoneG', PolicyArn: 'arn:aws:iam::123456789012:policy/GoneG' }] }],
+        RoleDetailList: [{ RoleName: 'r', Arn: 'arn:aws:iam::123456789012:role/r', AttachedManagedPolicies: [{ PolicyName: 'GoneR', PolicyArn: 'arn:aws:iam::123456789012:policy/GoneR' }] }],
+        Policies: [{ PolicyName: 'p', Arn: 'arn:aws:iam::123456789012:policy/p', PolicyVersionList: [{ Document: { Statement: [] }, VersionId: 'v1', IsDefaultVersion: false }] }],
+      }),
+    );
+    expect(f.warnings.map((w) => w.location)).toEqual(['$.Policies[0]', '$.GroupDetailList[0].AttachedManagedPolicies[0]', '$.RoleDetailList[0].AttachedManagedPolicies[0]']);
+  });
+
   it('parses dates in the shapes exports use', () => {
     expect(isoDate('2019-01-01T00:00:00Z')).toBe('2019-01-01T00:00:00Z');
     expect(isoDate('2018-10-19T21:45:27+00:00')).toBe('2018-10-19T21:45:27Z');
@@ -130,6 +141,12 @@ describe('aws-gaad importer', () => {
     expect((await bad('{"UserDetailList": [{"Arn": "arn:aws:iam::123456789012:user/a"}]}')).location).toBe('$.UserDetailList[0].UserName');
     const e = await bad('{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": "%7Bnot"}]}]}');
     expect(e.location).toBe('$.RoleDetailList[0].RolePolicyList[0].PolicyDocument');
+    // Places spelled out only on error still name the entity, its list and the item.
+    expect((await bad('{"GroupDetailList": [{"Arn": "arn:aws:iam::123456789012:group/g"}]}')).location).toBe('$.GroupDetailList[0].GroupName');
+    expect((await bad('{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "AttachedManagedPolicies": [{"PolicyName": "p"}]}]}')).location).toBe('$.RoleDetailList[0].AttachedManagedPolicies[0].PolicyArn');
+    expect((await bad('{"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", "InstanceProfileList": [{"Roles": []}]}]}')).location).toBe('$.RoleDetailList[0].InstanceProfileList[0].Arn');
+    expect((await bad('{"Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "PolicyVersionList": [{"Document": "%7Bnot", "IsDefaultVersion": true}]}]}')).location).toBe('$.Policies[0].PolicyVersionList[0].Document');
+    expect((await bad('{"Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "PolicyVersionList": {}}]}')).location).toBe('$.Policies[0].PolicyVersionList');
     expect((await bad('[1, 2]')).location).toBe('$');
     expect((await bad('{"UserDetailList": []}')).detail).toMatch(/--account/);
   });
