@@ -84,8 +84,30 @@ function profilesOf(role: Principal): string[] {
   return Array.isArray(role.node.props['instanceProfiles']) ? (role.node.props['instanceProfiles'] as string[]) : [];
 }
 
+interface Grants {
+  named: string[];
+  any: boolean;
+  accounts: Set<string>;
+}
+
+/**
+ * namedResources, remembered per principal, action and resource pattern: techniques of a family share their first
+ * action on the resource (three Lambda techniques start with lambda:UpdateFunctionCode), and each asks thousands of
+ * principals. Callers only read the answer.
+ */
+function grantsOf(p: Principal, action: string, arn: RegExp): Grants {
+  let mine = grantsMemo.get(p);
+  if (!mine) grantsMemo.set(p, (mine = new Map()));
+  let byAction = mine.get(arn);
+  if (!byAction) mine.set(arn, (byAction = new Map()));
+  let grants = byAction.get(action);
+  if (!grants) byAction.set(action, (grants = namedResources(p, action, arn)));
+  return grants;
+}
+const grantsMemo = new WeakMap<Principal, Map<RegExp, Map<string, Grants>>>();
+
 /** The resources P's allow statements for the action name: literal ARNs matching the kind, and whether a pattern could match any. */
-function namedResources(p: Principal, action: string, arn: RegExp): { named: string[]; any: boolean; accounts: Set<string> } {
+function namedResources(p: Principal, action: string, arn: RegExp): Grants {
   const named = new Set<string>();
   const accounts = new Set<string>();
   let any = false;
@@ -154,10 +176,20 @@ const principalSets = new WeakMap<Principal[], Set<Principal>>();
 
 /** Actions that name a new resource (the caller picks it): one decision each, on "any". */
 function freeSteps(model: AwsModel, p: Principal, t: ServiceTechnique): Decision[] | undefined {
-  const onResource = new Set(t.existing?.onResource.map((a) => a.toLowerCase()) ?? []);
-  const steps = t.actions.filter((a) => !onResource.has(a.toLowerCase())).map((a) => model.evaluate(p, a, undefined));
+  const steps = freeActions(t).map((a) => model.evaluate(p, a, undefined));
   return steps.some((d) => d.verdict === 'denied') ? undefined : steps;
 }
+
+/** The technique's actions not on an existing resource, worked out once per technique (not per principal). */
+function freeActions(t: ServiceTechnique): readonly string[] {
+  let actions = freeMemo.get(t);
+  if (!actions) {
+    const onResource = new Set(t.existing?.onResource.map((a) => a.toLowerCase()) ?? []);
+    freeMemo.set(t, (actions = t.actions.filter((a) => !onResource.has(a.toLowerCase()))));
+  }
+  return actions;
+}
+const freeMemo = new WeakMap<ServiceTechnique, readonly string[]>();
 
 function passDecision(model: AwsModel, p: Principal, t: ServiceTechnique, role: Principal): Decision | undefined {
   if (!t.passRole) return { verdict: 'allowed', conditions: [], evidence: [] };
@@ -189,7 +221,7 @@ function newResourceTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTec
 function existingTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechnique, ex: ExistingResource, p: Principal, targets: Target[]): void {
   const steps = freeSteps(model, p, t);
   if (!steps) return;
-  const grants = ex.onResource.length ? namedResources(p, ex.onResource[0]!, ex.arn) : { named: [], any: true, accounts: new Set<string>() };
+  const grants = ex.onResource.length ? grantsOf(p, ex.onResource[0]!, ex.arn) : { named: [], any: true, accounts: new Set<string>() };
   if (!grants.any && !grants.named.length) return;
   const accounts = new Set([p.account, ...grants.accounts]);
   const known = ex.kind ? inventoryOf(ctx, ex.kind) : undefined;
