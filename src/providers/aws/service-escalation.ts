@@ -176,9 +176,22 @@ const principalSets = new WeakMap<Principal[], Set<Principal>>();
 
 /** Actions that name a new resource (the caller picks it): one decision each, on "any". */
 function freeSteps(model: AwsModel, p: Principal, t: ServiceTechnique): Decision[] | undefined {
-  const steps = freeActions(t).map((a) => model.evaluate(p, a, undefined));
+  const steps = freeActions(t).map((a) => onAny(model, p, a));
   return steps.some((d) => d.verdict === 'denied') ? undefined : steps;
 }
+
+/**
+ * P's decision for an action on a resource it picks, remembered per principal and action: the techniques of a family
+ * ask again for the actions they share. Decisions are only read here (combined into new ones by allOf).
+ */
+function onAny(model: AwsModel, p: Principal, action: string): Decision {
+  let mine = anyMemo.get(p);
+  if (!mine) anyMemo.set(p, (mine = new Map()));
+  let d = mine.get(action);
+  if (!d) mine.set(action, (d = model.evaluate(p, action, undefined)));
+  return d;
+}
+const anyMemo = new WeakMap<Principal, Map<string, Decision>>();
 
 /** The technique's actions not on an existing resource, worked out once per technique (not per principal). */
 function freeActions(t: ServiceTechnique): readonly string[] {
@@ -240,7 +253,7 @@ function existingTechnique(ctx: DeriveContext, model: AwsModel, t: ServiceTechni
     for (const arn of tried) {
       const node = arn ? ctx.node(arn) : undefined;
       const onRes = ex.onResource.map((a) =>
-        arn ? decideOnResource(model, p, a, { arn, account, policy: node && ex.policyProp ? resourcePolicyOf(node.props[ex.policyProp] as never, node.name, `${node.id} ${ex.policyProp}`) : undefined, label: `${ex.what} ${node?.name ?? arn}` }) : model.evaluate(p, a, undefined),
+        arn ? decideOnResource(model, p, a, { arn, account, policy: node && ex.policyProp ? resourcePolicyOf(node.props[ex.policyProp] as never, node.name, `${node.id} ${ex.policyProp}`) : undefined, label: `${ex.what} ${node?.name ?? arn}` }) : onAny(model, p, a),
       );
       if (onRes.some((x) => x.verdict === 'denied')) continue;
       const candidate = allOf([...steps, ...onRes]);
