@@ -1,4 +1,5 @@
 import type { EdgeFact, EdgeProps, Evidence, NodeFact } from '../model/fragment.js';
+import type { Statement } from 'better-sqlite3';
 import { isEdgeKind, type EdgeKind } from '../model/kinds.js';
 import type { ChangeLog } from './change-log.js';
 import type { EvidenceTable } from './evidence.js';
@@ -148,10 +149,10 @@ export class DerivedTable {
     // Edges: the rule's own rows go, its parts of shared rows come out (and those rows are put back together).
     const shared = this.sharedIds();
     const own = this.sql.stmt(`SELECT id FROM edge_rows WHERE derived = 1 AND rule = ?${where}`).pluck().all(rule) as number[];
-    const del = this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind');
-    for (const id of own) if (!shared.has(id)) journal.edgesRemoved(del.raw().all(id) as [number, number, number, number][]);
-    this.sql.stmt(`DELETE FROM evidence WHERE rule = ?${where}`).run(rule);
-    this.evidence.forgetRule(rule);
+    const del = this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind, evidence');
+    const lists: (string | null)[] = [];
+    for (const id of own) if (!shared.has(id)) journal.edgesRemoved(this.deleteRow(del, id, lists));
+    this.evidence.release(lists);
     const partsOf = this.sql.stmt(`SELECT edge_id FROM derived_parts WHERE rule = ?${where}`).pluck().all(rule) as number[];
     for (const edgeId of partsOf) {
       this.sql.stmt('DELETE FROM derived_parts WHERE edge_id = ? AND rule = ?').run(edgeId, rule);
@@ -259,7 +260,7 @@ export class DerivedTable {
     const single = parts.length === 1 && Array.isArray(p.evidence) && p.evidence.length > 0;
     // Inside writeAll nothing changes the props written, so a run of rows may share one JSON.
     const props = single ? (this.batch ? this.propsJson(p) : JSON.stringify({ ...p, evidence: undefined })) : JSON.stringify(p);
-    const refs = single ? this.evidence.refs(p.evidence!, owner.rule, scope) : null;
+    const refs = single ? this.evidence.refs(p.evidence!) : null;
     const firstSeen = p.firstSeen ?? null;
     const lastSeen = p.lastSeen ?? null;
     const conditional = p.conditional ? 1 : 0;
@@ -314,10 +315,19 @@ export class DerivedTable {
     const row = this.sql.stmt('SELECT e.id, s.id AS src, d.id AS dst, e.kind FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst WHERE e.id = ?').get(edgeId) as { src: string; dst: string; kind: number } | undefined;
     const parts = this.parts(edgeId).sort((a, b) => rank(a.rule) - rank(b.rule));
     this.sql.stmt('DELETE FROM derived_parts WHERE edge_id = ?').run(edgeId);
-    this.changes.journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind').raw().all(edgeId) as [number, number, number, number][]);
+    const lists: (string | null)[] = [];
+    this.changes.journal.edgesRemoved(this.deleteRow(this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind, evidence'), edgeId, lists));
+    this.evidence.release(lists);
     if (!row || parts.length === 0) return;
     const kind = this.kinds.kindOf(row.kind);
     this.insertRow({ edge: { from: row.src, to: row.dst, kind, props: mergeParts(parts) }, parts });
+  }
+
+  /** Deletes a row (with `stmt`, which returns it and its evidence list), adding its evidence list to `lists` (to release). */
+  private deleteRow(stmt: Statement, id: number, lists: (string | null)[]): [number, number, number, number][] {
+    const rows = stmt.raw().all(id) as [number, number, number, number, string | null][];
+    for (const r of rows) lists.push(r[4]);
+    return rows.map((r) => [r[0], r[1], r[2], r[3]]);
   }
 
   /** Each node's derived fact is its first claim in rule order (none: the fact goes). */
