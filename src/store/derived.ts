@@ -68,7 +68,7 @@ export class DerivedTable {
   ) {}
 
   /** Inside writeAll: edge rows not inserted yet, and the id the next one gets. */
-  private batch: { rows: RowBatch; next: number } | undefined;
+  private batch: { rows: RowBatch; next: number; from: string | undefined; src: number; scope: string | undefined; scopeNid: number } | undefined;
 
   private scopeNid(scope: string): number {
     return scope ? this.nids.nid(scope) : 0;
@@ -89,7 +89,7 @@ export class DerivedTable {
    */
   writeAll(rows: Iterable<DerivedRow>): void {
     const next = ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0) + 1;
-    const batch = { rows: new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope)', '(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)'), next };
+    const batch = { rows: new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope)', '(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)'), next, from: undefined, src: 0, scope: undefined, scopeNid: 0 };
     this.batch = batch;
     try {
       this.evidence.bulk(() => {
@@ -250,10 +250,28 @@ export class DerivedTable {
     const { edge, parts } = row;
     if (!isEdgeKind(edge.kind)) throw new Error(`unknown edge kind '${String(edge.kind)}' from ${edge.from}`);
     const code = this.kinds.code(edge.kind);
-    const src = this.nids.nid(edge.from);
+    const batch = this.batch;
+    // Inside writeAll a run of rows often leaves one node (a grant's subject, the nodes of a cluster) in one scope: numbered once.
+    let src: number;
+    if (batch && batch.from === edge.from) src = batch.src;
+    else {
+      src = this.nids.nid(edge.from);
+      if (batch) {
+        batch.from = edge.from;
+        batch.src = src;
+      }
+    }
     const dst = this.nids.nid(edge.to);
     const owner = parts[0]!;
-    const scope = this.scopeNid(owner.scope);
+    let scope: number;
+    if (batch && batch.scope === owner.scope) scope = batch.scopeNid;
+    else {
+      scope = this.scopeNid(owner.scope);
+      if (batch) {
+        batch.scope = owner.scope;
+        batch.scopeNid = scope;
+      }
+    }
     const p = edge.props ?? {};
     // A row of one rule keeps its evidence in the evidence table (pieces shared by its edges, dropped with them);
     // a shared row keeps it inline, since its parts come and go with different rules.
@@ -265,9 +283,9 @@ export class DerivedTable {
     const lastSeen = p.lastSeen ?? null;
     const conditional = p.conditional ? 1 : 0;
     let id: number;
-    if (this.batch) {
-      id = this.batch.next++;
-      this.batch.rows.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
+    if (batch) {
+      id = batch.next++;
+      batch.rows.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
     } else {
       id = this.sql
         .stmt('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)')
