@@ -1,4 +1,5 @@
 import type { EdgeFact, EdgeProps, Evidence, NodeFact } from '../model/fragment.js';
+import type { Statement } from 'better-sqlite3';
 import { isEdgeKind, type EdgeKind } from '../model/kinds.js';
 import type { ChangeLog } from './change-log.js';
 import type { EvidenceTable } from './evidence.js';
@@ -67,7 +68,7 @@ export class DerivedTable {
   ) {}
 
   /** Inside writeAll: edge rows not inserted yet, and the id the next one gets. */
-  private batch: { rows: RowBatch; next: number } | undefined;
+  private batch: { rows: RowBatch; next: number; from: string | undefined; src: number; scope: string | undefined; scopeNid: number } | undefined;
 
   private scopeNid(scope: string): number {
     return scope ? this.nids.nid(scope) : 0;
@@ -88,7 +89,7 @@ export class DerivedTable {
    */
   writeAll(rows: Iterable<DerivedRow>): void {
     const next = ((this.sql.stmt('SELECT max(id) FROM edge_rows').pluck().get() as number | null) ?? 0) + 1;
-    const batch = { rows: new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope)', '(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)'), next };
+    const batch = { rows: new RowBatch(this.sql, 'INSERT INTO edge_rows (id, src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope)', '(?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)'), next, from: undefined, src: 0, scope: undefined, scopeNid: 0 };
     this.batch = batch;
     try {
       this.evidence.bulk(() => {
@@ -148,10 +149,10 @@ export class DerivedTable {
     // Edges: the rule's own rows go, its parts of shared rows come out (and those rows are put back together).
     const shared = this.sharedIds();
     const own = this.sql.stmt(`SELECT id FROM edge_rows WHERE derived = 1 AND rule = ?${where}`).pluck().all(rule) as number[];
-    const del = this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind');
-    for (const id of own) if (!shared.has(id)) journal.edgesRemoved(del.raw().all(id) as [number, number, number, number][]);
-    this.sql.stmt(`DELETE FROM evidence WHERE rule = ?${where}`).run(rule);
-    this.evidence.forgetRule(rule);
+    const del = this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind, evidence');
+    const lists: (string | null)[] = [];
+    for (const id of own) if (!shared.has(id)) journal.edgesRemoved(this.deleteRow(del, id, lists));
+    this.evidence.release(lists);
     const partsOf = this.sql.stmt(`SELECT edge_id FROM derived_parts WHERE rule = ?${where}`).pluck().all(rule) as number[];
     for (const edgeId of partsOf) {
       this.sql.stmt('DELETE FROM derived_parts WHERE edge_id = ? AND rule = ?').run(edgeId, rule);
@@ -249,24 +250,42 @@ export class DerivedTable {
     const { edge, parts } = row;
     if (!isEdgeKind(edge.kind)) throw new Error(`unknown edge kind '${String(edge.kind)}' from ${edge.from}`);
     const code = this.kinds.code(edge.kind);
-    const src = this.nids.nid(edge.from);
+    const batch = this.batch;
+    // Inside writeAll a run of rows often leaves one node (a grant's subject, the nodes of a cluster) in one scope: numbered once.
+    let src: number;
+    if (batch && batch.from === edge.from) src = batch.src;
+    else {
+      src = this.nids.nid(edge.from);
+      if (batch) {
+        batch.from = edge.from;
+        batch.src = src;
+      }
+    }
     const dst = this.nids.nid(edge.to);
     const owner = parts[0]!;
-    const scope = this.scopeNid(owner.scope);
+    let scope: number;
+    if (batch && batch.scope === owner.scope) scope = batch.scopeNid;
+    else {
+      scope = this.scopeNid(owner.scope);
+      if (batch) {
+        batch.scope = owner.scope;
+        batch.scopeNid = scope;
+      }
+    }
     const p = edge.props ?? {};
     // A row of one rule keeps its evidence in the evidence table (pieces shared by its edges, dropped with them);
     // a shared row keeps it inline, since its parts come and go with different rules.
     const single = parts.length === 1 && Array.isArray(p.evidence) && p.evidence.length > 0;
     // Inside writeAll nothing changes the props written, so a run of rows may share one JSON.
     const props = single ? (this.batch ? this.propsJson(p) : JSON.stringify({ ...p, evidence: undefined })) : JSON.stringify(p);
-    const refs = single ? this.evidence.refs(p.evidence!, owner.rule, scope) : null;
+    const refs = single ? this.evidence.refs(p.evidence!) : null;
     const firstSeen = p.firstSeen ?? null;
     const lastSeen = p.lastSeen ?? null;
     const conditional = p.conditional ? 1 : 0;
     let id: number;
-    if (this.batch) {
-      id = this.batch.next++;
-      this.batch.rows.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
+    if (batch) {
+      id = batch.next++;
+      batch.rows.push(id, src, dst, code, conditional, firstSeen, lastSeen, props, refs, owner.rule, scope);
     } else {
       id = this.sql
         .stmt('INSERT INTO edge_rows (src, dst, kind, source_id, derived, conditional, first_seen, last_seen, props, evidence, rule, scope) VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, ?)')
@@ -314,10 +333,19 @@ export class DerivedTable {
     const row = this.sql.stmt('SELECT e.id, s.id AS src, d.id AS dst, e.kind FROM edge_rows e JOIN node_ids s ON s.nid = e.src JOIN node_ids d ON d.nid = e.dst WHERE e.id = ?').get(edgeId) as { src: string; dst: string; kind: number } | undefined;
     const parts = this.parts(edgeId).sort((a, b) => rank(a.rule) - rank(b.rule));
     this.sql.stmt('DELETE FROM derived_parts WHERE edge_id = ?').run(edgeId);
-    this.changes.journal.edgesRemoved(this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind').raw().all(edgeId) as [number, number, number, number][]);
+    const lists: (string | null)[] = [];
+    this.changes.journal.edgesRemoved(this.deleteRow(this.sql.stmt('DELETE FROM edge_rows WHERE id = ? RETURNING id, src, dst, kind, evidence'), edgeId, lists));
+    this.evidence.release(lists);
     if (!row || parts.length === 0) return;
     const kind = this.kinds.kindOf(row.kind);
     this.insertRow({ edge: { from: row.src, to: row.dst, kind, props: mergeParts(parts) }, parts });
+  }
+
+  /** Deletes a row (with `stmt`, which returns it and its evidence list), adding its evidence list to `lists` (to release). */
+  private deleteRow(stmt: Statement, id: number, lists: (string | null)[]): [number, number, number, number][] {
+    const rows = stmt.raw().all(id) as [number, number, number, number, string | null][];
+    for (const r of rows) lists.push(r[4]);
+    return rows.map((r) => [r[0], r[1], r[2], r[3]]);
   }
 
   /** Each node's derived fact is its first claim in rule order (none: the fact goes). */

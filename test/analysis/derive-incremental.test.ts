@@ -8,6 +8,7 @@ import { runImport } from '../../src/api/import.js';
 import type { JsonObject } from '../../src/model/fragment.js';
 import { CaseStore } from '../../src/store/case-store.js';
 import { tempCase } from '../helpers.js';
+import { evidenceMiscounted } from '../store/evidence-check.js';
 import { allow, arn, doc, gaad, trust, type RoleSpec, type UserSpec } from '../providers/aws/aws-case.js';
 import { armFile, armSpec, entraFile, entraSpec } from './derive-incremental-azure.js';
 
@@ -214,7 +215,8 @@ describe('incremental derivation', () => {
     const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials'];
     const unseen = () => expected.filter((x) => !seen.has(x));
     const property = fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 7 }), async (steps) => {
-      const inc = CaseStore.open(tempCase(), { create: true });
+      const incPath = tempCase();
+      const inc = CaseStore.open(incPath, { create: true });
       const full = CaseStore.open(tempCase(), { create: true });
       try {
         for (const s of steps) {
@@ -226,6 +228,8 @@ describe('incremental derivation', () => {
           }
           const state = derivedState(full);
           expect(derivedState(inc)).toEqual(state);
+          // Evidence pieces are released with the rows citing them: none left over, none miscounted.
+          expect(evidenceMiscounted(incPath)).toEqual({ miscounted: [], missing: [] });
           for (const f of full.findings()) seen.add(f.rule);
           for (const e of state.edges) seen.add(String((JSON.parse(e) as [string, string, string, boolean, { technique?: string }])[4].technique).split(':')[0]!);
         }
