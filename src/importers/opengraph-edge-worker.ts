@@ -63,6 +63,12 @@ function script(): { url: URL; source: boolean } | undefined {
   return existsSync(fileURLToPath(source)) ? { url: source, source: true } : undefined;
 }
 
+/**
+ * The worker's heap: a young generation larger than a new thread's, so that the edges it parses (garbage once
+ * posted) are collected in fewer scavenges, with less copied from one to the next (a tenth of the thread's time).
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 /** Starts reading the edges of a file on disk in a worker; undefined when the input is not a file or there is no worker. */
 export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
   const file = input.file;
@@ -73,8 +79,8 @@ export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
   try {
     // From the sources (tests, tsx), the worker registers tsx's loader first: a worker does not inherit it (Node 20).
     worker = where.source
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(where.url.href)}); })`, { eval: true, workerData: job })
-      : new Worker(where.url, { workerData: job });
+      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(where.url.href)}); })`, { eval: true, workerData: job, resourceLimits: LIMITS })
+      : new Worker(where.url, { workerData: job, resourceLimits: LIMITS });
   } catch {
     return undefined;
   }

@@ -12,15 +12,32 @@ async function main(port: NonNullable<typeof parentPort>, job: EdgeJob): Promise
   post({ type: 'ready' });
   const file = job.fileName;
   const kindCodes = new Map<string, number>();
-  const endCodes = new Map<string, number>();
+  // Ends matched by id with no kind (nearly all) are keyed by their value itself, a string and a number apart (they
+  // name the same id but are shown apart); other ends by a key of their parts. A key made for each of two million
+  // ends cost this thread more than parsing them.
+  const byString = new Map<string, number>();
+  const byNumber = new Map<number, number>();
+  const byParts = new Map<string, number>();
+  let ends = 0;
   const code = (e: EdgeEnd, fresh: EdgeBatch['ends']): number => {
-    // The end's parts, told apart: a number and a string of the same digits name the same id but are shown apart.
-    const key = `${e.match_by === 'id' ? 'i' : 'n'}${typeof e.value === 'number' ? 'n' : 's'}${e.kind === undefined ? '-' : `${e.kind.length}:${e.kind}`}|${e.value}`;
-    let c = endCodes.get(key);
-    if (c === undefined) {
-      endCodes.set(key, (c = endCodes.size));
-      fresh.push([e.value, e.match_by, e.kind ?? null]);
+    const plain = e.match_by === 'id' && e.kind === undefined;
+    const value = e.value;
+    let c: number | undefined;
+    if (plain && typeof value === 'string') {
+      c = byString.get(value);
+      if (c === undefined) byString.set(value, (c = ends++));
+      else return c;
+    } else if (plain) {
+      c = byNumber.get(value as number);
+      if (c === undefined) byNumber.set(value as number, (c = ends++));
+      else return c;
+    } else {
+      const key = `${e.match_by === 'id' ? 'i' : 'n'}${typeof value === 'number' ? 'n' : 's'}${e.kind === undefined ? '-' : `${e.kind.length}:${e.kind}`}|${value}`;
+      c = byParts.get(key);
+      if (c === undefined) byParts.set(key, (c = ends++));
+      else return c;
     }
+    fresh.push([value, e.match_by, e.kind ?? null]);
     return c;
   };
   try {
