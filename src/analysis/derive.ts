@@ -251,6 +251,7 @@ function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
     summary: draft.summary,
     evidence: draft.evidence,
     remediation: rule.remediation,
+    ...(draft.form ? { form: draft.form } : {}),
   };
 }
 

@@ -3,7 +3,8 @@ import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
-import type { FindingRule } from './types.js';
+import type { FindingDraft, FindingRule, Severity } from './types.js';
+import { citedProps, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
 import { Glob } from '../../model/glob.js';
 
 export type FindingContext = Parameters<FindingRule['run']>[0];
@@ -47,11 +48,26 @@ export function label(n: StoredNode): string {
 }
 
 /** Evidence citing the node properties a finding rests on. */
-export function propsEvidence(n: StoredNode, keys: string[]): Evidence {
+export function propsEvidence(n: StoredNode, keys: readonly string[]): Evidence {
   const data: JsonObject = {};
   for (const k of keys) if (k in n.props) data[k] = n.props[k] ?? null;
   const shown = keys.map((k) => `${k}: ${k in n.props ? JSON.stringify(n.props[k]) : 'not stated'}`).join(', ');
   return { type: 'node-props', summary: `${label(n)} — ${shown}`, data };
+}
+
+/**
+ * A finding whose text a form makes from the node's cited props (`keys`): stored as the form, its text built again
+ * when read. A cited prop that is not JSON keeps the text stored instead, with propsEvidence as before.
+ */
+export function formed(n: StoredNode, keys: readonly string[], make: (data: JsonObject) => FindingForm, severity?: Severity): FindingDraft {
+  const data = citedProps(n.props, keys);
+  if (!data) {
+    const lenient: JsonObject = {};
+    for (const k of keys) if (k in n.props) lenient[k] = n.props[k] ?? null;
+    return { nodeId: n.id, ...renderFindingForm(make(lenient)), evidence: [propsEvidence(n, keys)], ...(severity ? { severity } : {}) };
+  }
+  const form = make(data);
+  return { nodeId: n.id, ...renderFindingForm(form), form, ...(severity ? { severity } : {}) };
 }
 
 /** An edge's own evidence, or a line naming it when it has none. */
