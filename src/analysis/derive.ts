@@ -242,17 +242,13 @@ function noteNodeChanges(changes: ChangeSet, old: Map<string, string>, claims: r
 const sha256Hex: (text: string) => string = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
-  return {
-    id: `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`,
-    rule: rule.id,
-    severity: draft.severity ?? rule.severity,
-    nodeId: draft.nodeId,
-    title: draft.title,
-    summary: draft.summary,
-    evidence: draft.evidence,
-    remediation: rule.remediation,
-    ...(draft.form ? { form: draft.form } : {}),
-  };
+  const id = `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`;
+  const severity = draft.severity ?? rule.severity;
+  // A finding made from a form is stored as the form: its summary and evidence are built only if asked for.
+  if (draft.form) {
+    return { id, rule: rule.id, severity, nodeId: draft.nodeId, title: draft.title, get summary() { return draft.summary; }, get evidence() { return draft.evidence; }, remediation: rule.remediation, form: draft.form };
+  }
+  return { id, rule: rule.id, severity, nodeId: draft.nodeId, title: draft.title, summary: draft.summary, evidence: draft.evidence, remediation: rule.remediation };
 }
 
 /** What the stored outputs were made by: the rules, their order, their code and what they declare reading. */

@@ -24,41 +24,71 @@ export function propsPiece(label: string, keys: readonly string[], data: JsonObj
   return { type: 'node-props', summary: `${label} — ${shown}`, data };
 }
 
-const FORMS: Record<string, (a: readonly Json[]) => FindingText> = {
+/** A form's title (what a finding's id is made from) and the rest of its text, built apart so the rest can wait. */
+interface Form {
+  title(a: readonly Json[]): string;
+  body(a: readonly Json[]): Omit<FindingText, 'title'>;
+}
+
+const FORMS: Record<string, Form> = {
   // [label, days since created or null, cited props]
-  'credential-never-used': ([label, age, data]) => ({
-    title: `${label as string} has never been used`,
-    summary: `${label as string} is active and has no recorded use${age !== null ? ` in the ${age as number} days since it was created` : ''}.`,
-    evidence: [propsPiece(label as string, UNUSED_KEYS, data as JsonObject)],
-  }),
+  'credential-never-used': {
+    title: ([label]) => `${label as string} has never been used`,
+    body: ([label, age, data]) => ({
+      summary: `${label as string} is active and has no recorded use${age !== null ? ` in the ${age as number} days since it was created` : ''}.`,
+      evidence: [propsPiece(label as string, UNUSED_KEYS, data as JsonObject)],
+    }),
+  },
   // [label, days since last use, cited props (lastUsedAt among them)]
-  'credential-idle': ([label, idle, data]) => ({
-    title: `${label as string} unused for ${idle as number} days`,
-    summary: `${label as string} is active but was last used ${idle as number} days ago (${String((data as JsonObject)['lastUsedAt'])}).`,
-    evidence: [propsPiece(label as string, UNUSED_KEYS, data as JsonObject)],
-  }),
+  'credential-idle': {
+    title: ([label, idle]) => `${label as string} unused for ${idle as number} days`,
+    body: ([label, idle, data]) => ({
+      summary: `${label as string} is active but was last used ${idle as number} days ago (${String((data as JsonObject)['lastUsedAt'])}).`,
+      evidence: [propsPiece(label as string, UNUSED_KEYS, data as JsonObject)],
+    }),
+  },
   // [label, age in days, whether the age is since the last rotation, cited props]
-  'credential-old': ([label, age, rotated, data]) => ({
-    title: `${label as string} is ${age as number} days old`,
-    summary: `${label as string} is active and was ${rotated ? 'last rotated' : 'created'} ${age as number} days ago.`,
-    evidence: [propsPiece(label as string, OLD_KEYS, data as JsonObject)],
-  }),
+  'credential-old': {
+    title: ([label, age]) => `${label as string} is ${age as number} days old`,
+    body: ([label, age, rotated, data]) => ({
+      summary: `${label as string} is active and was ${rotated ? 'last rotated' : 'created'} ${age as number} days ago.`,
+      evidence: [propsPiece(label as string, OLD_KEYS, data as JsonObject)],
+    }),
+  },
   // [holder's label, [key label, key name, cited props] per key]
-  'multiple-active-keys': ([holder, keys]) => {
-    const list = keys as [string, string, JsonObject][];
-    return {
-      title: `${holder as string} has ${list.length} active keys`,
-      summary: `${holder as string} has ${list.length} active keys: ${list.map((k) => k[1]).join(', ')}.`,
-      evidence: list.map(([label, , data]) => propsPiece(label, ACTIVE_KEYS, data)),
-    };
+  'multiple-active-keys': {
+    title: ([holder, keys]) => `${holder as string} has ${(keys as Json[]).length} active keys`,
+    body: ([holder, keys]) => {
+      const list = keys as [string, string, JsonObject][];
+      return {
+        summary: `${holder as string} has ${list.length} active keys: ${list.map((k) => k[1]).join(', ')}.`,
+        evidence: list.map(([label, , data]) => propsPiece(label, ACTIVE_KEYS, data)),
+      };
+    },
   },
 };
 
-/** The text of a finding stored as a form; throws on a form this version does not know. */
+function formOf(form: FindingForm): Form {
+  const f = FORMS[form[0]];
+  if (!f) throw new Error(`unknown finding form '${form[0]}'`);
+  return f;
+}
+
+/** The title of a finding stored as a form; throws on a form this version does not know. */
+export function formTitle(form: FindingForm): string {
+  return formOf(form).title(form.slice(1));
+}
+
+/** The summary and evidence of a finding stored as a form. */
+export function formBody(form: FindingForm): Omit<FindingText, 'title'> {
+  return formOf(form).body(form.slice(1));
+}
+
+/** The text of a finding stored as a form. */
 export function renderFindingForm(form: FindingForm): FindingText {
-  const render = FORMS[form[0]];
-  if (!render) throw new Error(`unknown finding form '${form[0]}'`);
-  return render(form.slice(1));
+  const f = formOf(form);
+  const args = form.slice(1);
+  return { title: f.title(args), ...f.body(args) };
 }
 
 /** The cited props of `keys` a node states, or undefined when one is not JSON (the finding then keeps its text). */

@@ -4,7 +4,7 @@ import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
-import { citedProps, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
+import { citedProps, formBody, formTitle, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
 import { Glob } from '../../model/glob.js';
 
 export type FindingContext = Parameters<FindingRule['run']>[0];
@@ -66,8 +66,31 @@ export function formed(n: StoredNode, keys: readonly string[], make: (data: Json
     for (const k of keys) if (k in n.props) lenient[k] = n.props[k] ?? null;
     return { nodeId: n.id, ...renderFindingForm(make(lenient)), evidence: [propsEvidence(n, keys)], ...(severity ? { severity } : {}) };
   }
-  const form = make(data);
-  return { nodeId: n.id, ...renderFindingForm(form), form, ...(severity ? { severity } : {}) };
+  return new FormedDraft(n.id, make(data), severity);
+}
+
+/**
+ * A draft made from a form: its title now (its id is made from it), its summary and evidence when asked (the store
+ * keeps the form, so an import never builds them: tens of thousands of strings and objects for a large account).
+ */
+export class FormedDraft implements FindingDraft {
+  readonly title: string;
+  readonly severity?: Severity;
+  private body: { summary: string; evidence: Evidence[] } | undefined;
+  constructor(
+    readonly nodeId: string,
+    readonly form: FindingForm,
+    severity?: Severity,
+  ) {
+    this.title = formTitle(form);
+    if (severity) this.severity = severity;
+  }
+  get summary(): string {
+    return (this.body ??= formBody(this.form)).summary;
+  }
+  get evidence(): Evidence[] {
+    return (this.body ??= formBody(this.form)).evidence;
+  }
 }
 
 /** An edge's own evidence, or a line naming it when it has none. */

@@ -1,12 +1,9 @@
 import type { Evidence } from '../../model/fragment.js';
 import { reads, kindsOf } from '../reads.js';
-import { holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence, CREDENTIAL_KINDS } from './common.js';
+import { FormedDraft, holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence, CREDENTIAL_KINDS } from './common.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { FindingDraft, FindingRule } from './types.js';
-import { ACTIVE_KEYS, citedProps, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
-
-/** A finding stored as its form (see model/finding-forms). */
-const formFinding = (form: FindingForm) => ({ ...renderFindingForm(form), form });
+import { ACTIVE_KEYS, citedProps } from '../../model/finding-forms.js';
 
 /** More than one active key per identity: rotation left an old key behind, or a key is shared out of band. */
 export const multipleActiveKeys: FindingRule = {
@@ -34,7 +31,7 @@ export const multipleActiveKeys: FindingRule = {
       // Evidence only for the holders reported (most hold one key).
       const cited = keys.map((n) => citedProps(n.props, ACTIVE_KEYS));
       if (cited.every((c) => c !== undefined)) {
-        out.push({ nodeId: id, ...formFinding(['multiple-active-keys', name, keys.map((n, i) => [label(n), n.name, cited[i]!])]) });
+        out.push(new FormedDraft(id, ['multiple-active-keys', name, keys.map((n, i) => [label(n), n.name, cited[i]!])]));
         continue;
       }
       const evidence: Evidence[] = keys.map((n) => propsEvidence(n, ACTIVE_KEYS));
