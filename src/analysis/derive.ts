@@ -16,6 +16,7 @@ import { canonicalJson } from './derive/json.js';
 import { EDGE_RULES } from './edges/index.js';
 import type { DeriveContext, EdgeRule, RuleReads } from './edges/types.js';
 import { FINDING_RULES } from './findings/index.js';
+import { FormedRow } from './findings/common.js';
 import type { FindingDraft, FindingRule } from './findings/types.js';
 import { scannerFindings } from './scanner-findings.js';
 
@@ -246,7 +247,7 @@ function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
   const severity = draft.severity ?? rule.severity;
   // A finding made from a form is stored as the form: its summary and evidence are built only if asked for.
   if (draft.form) {
-    return { id, rule: rule.id, severity, nodeId: draft.nodeId, title: draft.title, get summary() { return draft.summary; }, get evidence() { return draft.evidence; }, remediation: rule.remediation, form: draft.form };
+    return new FormedRow(id, rule.id, severity, draft, rule.remediation, draft.form);
   }
   return { id, rule: rule.id, severity, nodeId: draft.nodeId, title: draft.title, summary: draft.summary, evidence: draft.evidence, remediation: rule.remediation };
 }

@@ -1,7 +1,7 @@
 // Shared reading helpers for finding rules: credential state, ages, holders and admin-equivalence.
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import type { StoredNode } from '../../store/case-store.js';
+import type { FindingRow, StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
 import { citedProps, formBody, formTitle, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
@@ -90,6 +90,29 @@ export class FormedDraft implements FindingDraft {
   }
   get evidence(): Evidence[] {
     return (this.body ??= formBody(this.form)).evidence;
+  }
+}
+
+/** The stored row of a formed finding: its summary and evidence asked of the draft only if read (the store keeps the form). */
+export class FormedRow implements FindingRow {
+  readonly nodeId: string;
+  readonly title: string;
+  constructor(
+    readonly id: string,
+    readonly rule: string,
+    readonly severity: string,
+    private readonly draft: FindingDraft,
+    readonly remediation: string,
+    readonly form: FindingForm,
+  ) {
+    this.nodeId = draft.nodeId;
+    this.title = draft.title;
+  }
+  get summary(): string {
+    return this.draft.summary;
+  }
+  get evidence(): Evidence[] {
+    return this.draft.evidence;
   }
 }
 
