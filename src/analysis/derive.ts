@@ -16,6 +16,7 @@ import { canonicalJson } from './derive/json.js';
 import { EDGE_RULES } from './edges/index.js';
 import type { DeriveContext, EdgeRule, RuleReads } from './edges/types.js';
 import { FINDING_RULES } from './findings/index.js';
+import { FormedRow } from './findings/common.js';
 import type { FindingDraft, FindingRule } from './findings/types.js';
 import { scannerFindings } from './scanner-findings.js';
 
@@ -242,16 +243,13 @@ function noteNodeChanges(changes: ChangeSet, old: Map<string, string>, claims: r
 const sha256Hex: (text: string) => string = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
-  return {
-    id: `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`,
-    rule: rule.id,
-    severity: draft.severity ?? rule.severity,
-    nodeId: draft.nodeId,
-    title: draft.title,
-    summary: draft.summary,
-    evidence: draft.evidence,
-    remediation: rule.remediation,
-  };
+  const id = `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`;
+  const severity = draft.severity ?? rule.severity;
+  // A finding made from a form is stored as the form: its summary and evidence are built only if asked for.
+  if (draft.form) {
+    return new FormedRow(id, rule.id, severity, draft, rule.remediation, draft.form);
+  }
+  return { id, rule: rule.id, severity, nodeId: draft.nodeId, title: draft.title, summary: draft.summary, evidence: draft.evidence, remediation: rule.remediation };
 }
 
 /** What the stored outputs were made by: the rules, their order, their code and what they declare reading. */

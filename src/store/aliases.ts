@@ -37,12 +37,19 @@ export class AliasIndex {
     if (!this.effective) {
       const raw = this.raw();
       const ends = new Map<string, string>();
+      // The ids walked from one alias, in one array reused for all (chains are a link or two; a set per alias
+      // of tens of thousands was a large share of an import's materialisation). A long chain falls back to a set.
+      const path: string[] = [];
       for (const alias of raw.keys()) {
         let end = alias;
-        const seen = new Set<string>([alias]);
-        for (let next = raw.get(end); next !== undefined && !seen.has(next); next = raw.get(end)) {
+        path.length = 0;
+        path.push(alias);
+        let seen: Set<string> | undefined;
+        for (let next = raw.get(end); next !== undefined; next = raw.get(end)) {
+          if (seen ? seen.has(next) : path.includes(next)) break;
           end = next;
-          seen.add(end);
+          if (seen) seen.add(end);
+          else if (path.push(end) > 16) seen = new Set(path);
         }
         if (end !== alias) ends.set(alias, end);
       }

@@ -4,6 +4,7 @@ import { isEdgeKind, type EdgeKind } from '../model/kinds.js';
 import type { ChangeLog } from './change-log.js';
 import type { EvidenceTable } from './evidence.js';
 import type { FactWriter } from './facts.js';
+import { findingText } from './findings.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
 import type { SearchIndex } from './search-index.js';
 import { RowBatch, type Sql } from './sql.js';
@@ -184,11 +185,11 @@ export class DerivedTable {
   /** Findings of one rule in some scopes (null: all) replaced by `rows` (each with its scope). */
   replaceFindings(rule: string, scopes: readonly string[] | null, rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt(`DELETE FROM findings WHERE rule = ?${this.scopeSql(scopes)}`).run(rule);
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const shared = new SharedRemediations(this.sql);
     for (const { row: f, scope } of rows) {
       const isShared = shared.share(f);
-      ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+      ins.run(f.id, f.rule, f.severity, f.nodeId, ...findingText(f), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null, f.form ? JSON.stringify(f.form) : null);
     }
     shared.write();
   }
@@ -197,11 +198,12 @@ export class DerivedTable {
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
     // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
-    const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin, form)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const shared = new SharedRemediations(this.sql);
     for (const { row: f, scope } of rows) {
       const isShared = shared.share(f);
-      batch.push(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null);
+      // A finding made from a form stores the form, not its text (migration 0015).
+      batch.push(f.id, f.rule, f.severity, f.nodeId, ...findingText(f), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null, f.form ? JSON.stringify(f.form) : null);
     }
     batch.flush();
     shared.write();
@@ -213,8 +215,8 @@ export class DerivedTable {
     this.replaceFindingsRows(rows);
   }
   private replaceFindingsRows(rows: readonly FindingRow[]): void {
-    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)');
-    for (const f of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, f.title, f.summary, JSON.stringify(f.evidence), f.remediation, f.origin ? JSON.stringify(f.origin) : null);
+    const ins = this.sql.stmt('INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, scope, origin, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)');
+    for (const f of rows) ins.run(f.id, f.rule, f.severity, f.nodeId, ...findingText(f), f.remediation, f.origin ? JSON.stringify(f.origin) : null, f.form ? JSON.stringify(f.form) : null);
   }
 
   // --- what a rule running now may see -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { EdgeProps, Evidence, ImportWarning, JsonObject, MarkKind } from '../model/fragment.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
+import type { FindingForm } from '../model/finding-forms.js';
 
 /** node_facts.source_id of nodes made by derivation rules. */
 export const DERIVED_SOURCE = 0;
@@ -72,4 +73,6 @@ export interface FindingRow {
   remediation: string;
   /** Findings made from a posture scanner's result: which scanner, check and resource (migration 0010). */
   origin?: JsonObject;
+  /** Written only: what the text was made from, stored instead of it (migration 0015); rows read back hold the text. */
+  form?: FindingForm;
 }

@@ -1,9 +1,10 @@
 // Shared reading helpers for finding rules: credential state, ages, holders and admin-equivalence.
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
-import type { StoredNode } from '../../store/case-store.js';
+import type { FindingRow, StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
-import type { FindingRule } from './types.js';
+import type { FindingDraft, FindingRule, Severity } from './types.js';
+import { citedProps, formBody, formTitle, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
 import { Glob } from '../../model/glob.js';
 
 export type FindingContext = Parameters<FindingRule['run']>[0];
@@ -47,11 +48,72 @@ export function label(n: StoredNode): string {
 }
 
 /** Evidence citing the node properties a finding rests on. */
-export function propsEvidence(n: StoredNode, keys: string[]): Evidence {
+export function propsEvidence(n: StoredNode, keys: readonly string[]): Evidence {
   const data: JsonObject = {};
   for (const k of keys) if (k in n.props) data[k] = n.props[k] ?? null;
   const shown = keys.map((k) => `${k}: ${k in n.props ? JSON.stringify(n.props[k]) : 'not stated'}`).join(', ');
   return { type: 'node-props', summary: `${label(n)} — ${shown}`, data };
+}
+
+/**
+ * A finding whose text a form makes from the node's cited props (`keys`): stored as the form, its text built again
+ * when read. A cited prop that is not JSON keeps the text stored instead, with propsEvidence as before.
+ */
+export function formed(n: StoredNode, keys: readonly string[], make: (data: JsonObject) => FindingForm, severity?: Severity): FindingDraft {
+  const data = citedProps(n.props, keys);
+  if (!data) {
+    const lenient: JsonObject = {};
+    for (const k of keys) if (k in n.props) lenient[k] = n.props[k] ?? null;
+    return { nodeId: n.id, ...renderFindingForm(make(lenient)), evidence: [propsEvidence(n, keys)], ...(severity ? { severity } : {}) };
+  }
+  return new FormedDraft(n.id, make(data), severity);
+}
+
+/**
+ * A draft made from a form: its title now (its id is made from it), its summary and evidence when asked (the store
+ * keeps the form, so an import never builds them: tens of thousands of strings and objects for a large account).
+ */
+export class FormedDraft implements FindingDraft {
+  readonly title: string;
+  readonly severity?: Severity;
+  private body: { summary: string; evidence: Evidence[] } | undefined;
+  constructor(
+    readonly nodeId: string,
+    readonly form: FindingForm,
+    severity?: Severity,
+  ) {
+    this.title = formTitle(form);
+    if (severity) this.severity = severity;
+  }
+  get summary(): string {
+    return (this.body ??= formBody(this.form)).summary;
+  }
+  get evidence(): Evidence[] {
+    return (this.body ??= formBody(this.form)).evidence;
+  }
+}
+
+/** The stored row of a formed finding: its summary and evidence asked of the draft only if read (the store keeps the form). */
+export class FormedRow implements FindingRow {
+  readonly nodeId: string;
+  readonly title: string;
+  constructor(
+    readonly id: string,
+    readonly rule: string,
+    readonly severity: string,
+    private readonly draft: FindingDraft,
+    readonly remediation: string,
+    readonly form: FindingForm,
+  ) {
+    this.nodeId = draft.nodeId;
+    this.title = draft.title;
+  }
+  get summary(): string {
+    return this.draft.summary;
+  }
+  get evidence(): Evidence[] {
+    return this.draft.evidence;
+  }
 }
 
 /** An edge's own evidence, or a line naming it when it has none. */

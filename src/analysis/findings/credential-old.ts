@@ -1,4 +1,5 @@
-import { CREDENTIAL_KINDS, daysSince, isActive, label, nodesOf, propsEvidence, STALE_DAYS } from './common.js';
+import { CREDENTIAL_KINDS, daysSince, formed, isActive, label, nodesOf, STALE_DAYS } from './common.js';
+import { OLD_KEYS } from '../../model/finding-forms.js';
 import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -19,12 +20,7 @@ export const credentialOld: FindingRule = {
       const rotated = n.props['lastRotatedAt'];
       const age = daysSince(typeof rotated === 'string' ? rotated : n.props['createdAt'], ctx.now);
       if (age === undefined || age < STALE_DAYS) continue;
-      out.push({
-        nodeId: n.id,
-        title: `${label(n)} is ${age} days old`,
-        summary: `${label(n)} is active and was ${typeof rotated === 'string' ? 'last rotated' : 'created'} ${age} days ago.`,
-        evidence: [propsEvidence(n, ['active', 'createdAt', 'lastRotatedAt', 'managedBy'])],
-      });
+      out.push(formed(n, OLD_KEYS, (data) => ['credential-old', label(n), age, typeof rotated === 'string', data]));
     }
     return out;
   },

@@ -1,4 +1,5 @@
-import { CREDENTIAL_KINDS, daysSince, isActive, label, nodesOf, propsEvidence, STALE_DAYS } from './common.js';
+import { CREDENTIAL_KINDS, daysSince, formed, isActive, label, nodesOf, STALE_DAYS } from './common.js';
+import { UNUSED_KEYS } from '../../model/finding-forms.js';
 import { reads } from '../reads.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -15,22 +16,13 @@ export const credentialUnused: FindingRule = {
     for (const n of nodesOf(ctx, CREDENTIAL_KINDS)) {
       if (!isActive(n) || !('lastUsedAt' in n.props)) continue;
       const age = daysSince(n.props['createdAt'], ctx.now);
-      const evidence = [propsEvidence(n, ['active', 'createdAt', 'lastUsedAt', 'lastUsedService'])];
       if (n.props['lastUsedAt'] === null) {
-        out.push({
-          nodeId: n.id,
-          title: `${label(n)} has never been used`,
-          summary: `${label(n)} is active and has no recorded use${age !== undefined ? ` in the ${age} days since it was created` : ''}.`,
-          evidence,
-          // A key created days ago may simply not be deployed yet.
-          ...(age !== undefined && age < STALE_DAYS ? { severity: 'low' as const } : {}),
-        });
+        // A key created days ago may simply not be deployed yet.
+        out.push(formed(n, UNUSED_KEYS, (data) => ['credential-never-used', label(n), age ?? null, data], age !== undefined && age < STALE_DAYS ? 'low' : undefined));
         continue;
       }
       const idle = daysSince(n.props['lastUsedAt'], ctx.now);
-      if (idle !== undefined && idle >= STALE_DAYS) {
-        out.push({ nodeId: n.id, title: `${label(n)} unused for ${idle} days`, summary: `${label(n)} is active but was last used ${idle} days ago (${String(n.props['lastUsedAt'])}).`, evidence });
-      }
+      if (idle !== undefined && idle >= STALE_DAYS) out.push(formed(n, UNUSED_KEYS, (data) => ['credential-idle', label(n), idle, data]));
     }
     return out;
   },

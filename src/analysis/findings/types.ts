@@ -1,4 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
+import type { FindingForm } from '../../model/finding-forms.js';
 import type { DeriveContext, RuleReads } from '../edges/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -10,6 +11,8 @@ export interface FindingDraft {
   evidence: Evidence[];
   /** Overrides the rule's severity for this finding. */
   severity?: Severity;
+  /** What title, summary and evidence were made from (model/finding-forms): the store keeps this instead of the text. */
+  form?: FindingForm;
 }
 
 /** One posture rule per file: src/analysis/findings/<rule>.ts, listed in index.ts. */
