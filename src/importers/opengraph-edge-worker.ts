@@ -13,6 +13,8 @@ export interface EdgeJob {
   fileName: string;
   path: string;
   limits: InputLimits;
+  /** Edges the worker may post ahead of those the importing thread took. */
+  ahead: number;
 }
 
 /** Edges read from one chunk of the file: edge e is index[e], of kinds[kind[e]], from ends[start[e]] to ends[end[e]]. */
@@ -39,6 +41,12 @@ export interface ErrorShape {
 }
 
 export type EdgeMessage = { type: 'ready' } | EdgeBatch | { type: 'end' } | { type: 'error'; error: ErrorShape };
+/** From the importing thread: it took a batch of this many edges off the queue. */
+export interface TakenMessage {
+  edges: number;
+}
+/** Edges the worker may post ahead of those taken by default: enough to keep both threads busy, ~50 MB at most. */
+export const EDGES_AHEAD = 500_000;
 
 export interface EdgeWorker {
   /** Whether the worker runs (false: it could not start; the caller reads the edges itself). */
@@ -46,6 +54,8 @@ export interface EdgeWorker {
   /** The next batch, the end, or the error that ended the reading (in the file's order). */
   next(): Promise<EdgeBatch | { type: 'end' } | { type: 'error'; error: ErrorShape }>;
   stop(): void;
+  /** Edges posted by the worker and not yet taken by next(). */
+  buffered(): number;
 }
 
 let running = 0;
@@ -70,11 +80,11 @@ function script(): { url: URL; source: boolean } | undefined {
 const LIMITS = { maxYoungGenerationSizeMb: 64 };
 
 /** Starts reading the edges of a file on disk in a worker; undefined when the input is not a file or there is no worker. */
-export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
+export function startEdgeWorker(input: ImportInput, ahead = EDGES_AHEAD): EdgeWorker | undefined {
   const file = input.file;
   const where = file && script();
   if (!file || !where) return undefined;
-  const job: EdgeJob = { fileName: input.fileName, path: file.path, limits: { ...file.limits } };
+  const job: EdgeJob = { fileName: input.fileName, path: file.path, limits: { ...file.limits }, ahead };
   let worker: Worker;
   try {
     // From the sources (tests, tsx), the worker registers tsx's loader first: a worker does not inherit it (Node 20).
@@ -90,8 +100,10 @@ export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
   let waiting: ((m: EdgeMessage) => void) | undefined;
   let ready = false;
   let over = false;
+  let buffered = 0;
   const deliver = (m: EdgeMessage) => {
     if (over) return;
+    if (m.type === 'edges') buffered += m.index.length;
     if (m.type === 'ready') ready = true;
     if (m.type === 'end' || m.type === 'error') over = true;
     if (waiting) {
@@ -121,8 +133,13 @@ export function startEdgeWorker(input: ImportInput): EdgeWorker | undefined {
       })),
     next: async () => {
       const m = await take();
+      if (m.type === 'edges') {
+        buffered -= m.index.length;
+        worker.postMessage({ edges: m.index.length } satisfies TakenMessage);
+      }
       return m.type === 'ready' ? { type: 'error', error: { name: 'Error', message: 'the OpenGraph edge reader said ready twice' } } : m;
     },
+    buffered: () => buffered,
     stop: () => {
       over = true;
       worker.removeAllListeners('message');

@@ -4,11 +4,25 @@
 // resolves the ends and writes the edges meanwhile; it stops this one on an error or a cancel.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openInput } from './input.js';
-import { errorShape, type EdgeBatch, type EdgeJob, type EdgeMessage } from './opengraph-edge-worker.js';
+import { errorShape, type EdgeBatch, type EdgeJob, type EdgeMessage, type TakenMessage } from './opengraph-edge-worker.js';
 import { edgeParts, graphShape, type EdgeEnd } from './opengraph.js';
 
 async function main(port: NonNullable<typeof parentPort>, job: EdgeJob): Promise<void> {
   const post = (m: EdgeMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  // Edges posted and not yet taken by the importing thread, which says how many it took: past job.ahead this
+  // thread waits, so a file read faster than it is written (the nodes pass takes minutes at 2M nodes) is not held
+  // in memory as a queue of parsed edges.
+  let ahead = 0;
+  let wake: (() => void) | undefined;
+  const took = (m: TakenMessage) => {
+    ahead -= m.edges;
+    if (wake && ahead < job.ahead) {
+      const w = wake;
+      wake = undefined;
+      w();
+    }
+  };
+  port.on('message', took);
   post({ type: 'ready' });
   const file = job.fileName;
   const kindCodes = new Map<string, number>();
@@ -63,11 +77,16 @@ async function main(port: NonNullable<typeof parentPort>, job: EdgeJob): Promise
           batch.extras.push(JSON.stringify(extra));
         }
       }
+      while (ahead >= job.ahead) await new Promise<void>((resolve) => (wake = resolve));
+      ahead += n;
       post(batch, [batch.index.buffer, batch.kind.buffer, batch.start.buffer, batch.end.buffer] as ArrayBuffer[]);
     }
     post({ type: 'end' });
   } catch (err) {
     post({ type: 'error', error: errorShape(err) });
+  } finally {
+    // Listening keeps this thread alive; once the reading is over nothing more is waited for.
+    port.off('message', took);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { FactRowRaw, MirroredFact } from './rows.js';
+import type { FactRowRaw } from './rows.js';
 
 /** What materialize needs to know of an id's row in `nodes`. */
 export interface RowState {
@@ -15,12 +15,12 @@ export interface RowState {
  * ever holds a superset of the tables, so equal counts mean equal contents.
  */
 export class FactMirror {
-  private readonly facts = new Map<string, MirroredFact[]>();
-  private readonly rows = new Map<string, RowState & { solo: MirroredFact }>();
+  private readonly facts = new Map<string, FactRowRaw[]>();
+  private readonly rows = new Map<string, RowState & { solo: FactRowRaw }>();
   private factCount = 0;
 
   /** A solo row written (the fact of its one source). */
-  solo(fact: MirroredFact): void {
+  solo(fact: FactRowRaw): void {
     this.rows.set(fact.node_id, { solo_source: fact.source_id, kind: fact.kind, boundary: fact.boundary, solo: fact });
   }
 
@@ -33,7 +33,7 @@ export class FactMirror {
   }
 
   /** A source's fact written over any earlier one of the same source (the upsert). */
-  upsert(fact: MirroredFact): void {
+  upsert(fact: FactRowRaw): void {
     const list = this.facts.get(fact.node_id);
     if (!list) {
       this.facts.set(fact.node_id, [fact]);
@@ -64,7 +64,7 @@ export class FactMirror {
   }
 
   /** An id's facts in the order materialize reads them: stubs first, then by source. */
-  factsOf(id: string): MirroredFact[] | undefined {
+  factsOf(id: string): FactRowRaw[] | undefined {
     const list = this.facts.get(id);
     return list && sortFacts([...list]);
   }
@@ -84,7 +84,7 @@ export class FactMirror {
  * Stubs first, then by source; stable (facts that tie keep their order). An insertion sort in place: a node has a few
  * facts, and Array#sort allocated scratch space on each of the tens of thousands of calls of a large import.
  */
-export function sortFacts<F extends FactRowRaw>(facts: F[]): F[] {
+export function sortFacts(facts: FactRowRaw[]): FactRowRaw[] {
   // A node many sources state (an account every file names) is sorted the usual way.
   if (facts.length > 16) return facts.sort((a, b) => b.stub - a.stub || a.source_id - b.source_id);
   for (let i = 1; i < facts.length; i++) {

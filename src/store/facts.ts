@@ -6,9 +6,9 @@ import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
 import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
-import { mergeFacts, uniqueHandles, type FactRowRaw, type MirroredFact, type NodeRowRaw } from './rows.js';
+import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
-import { jsonExact, type PropsMemo } from './props-memo.js';
+import type { PropsMemo } from './props-memo.js';
 import { RowBatch, type Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
 
@@ -84,7 +84,7 @@ export class FactWriter {
         const nid = nids.nid(n.id);
         if (fresh) {
           newSolos.push(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId);
-          mirror?.solo({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, parsed: parsedOf(n) });
+          mirror?.solo({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
         }
         if (fresh || (!mirror && insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
           this.noSolo.delete(n.id);
@@ -99,7 +99,7 @@ export class FactWriter {
       }
       this.factsFromSolo(n.id, moves);
       facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
-      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, parsed: parsedOf(n) });
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
       if (aliased.has(n.id)) {
@@ -374,11 +374,6 @@ export class FactWriter {
   }
 }
 
-/** The fact's props object when its JSON text gives it back exactly (then a merge need not parse the text). */
-function parsedOf(n: NodeFact): JsonObject | undefined {
-  return n.props && jsonExact(n.props) ? n.props : undefined;
-}
-
 /** uniqueHandles(n).join('\n') without the set and the array for the few handles a node has. */
 function handleText(n: NodeFact): string {
   const list = n.handles;
@@ -414,8 +409,7 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
       name = f.name;
       boundary = f.boundary ?? boundary;
     } else if (!boundary) boundary = f.boundary;
-    // A fact the mirror kept with its props object is not parsed again (the object is only read, never changed).
-    Object.assign(props, (f as Partial<MirroredFact>).parsed ?? (JSON.parse(f.props) as JsonObject));
+    Object.assign(props, JSON.parse(f.props) as JsonObject);
     for (const h of f.handles.split('\n')) if (h) handles.add(h);
     handles.add(f.node_id);
     let at = sources.length;

@@ -6,8 +6,6 @@ import type { MarkRow, StoredNode } from './types.js';
 export interface NodeRowRaw { id: string; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; sources: string }
 export interface EdgeRowRaw { id: number; src: string; dst: string; kind: string; source_id: number | null; derived: number; conditional: number; first_seen: string | null; last_seen: string | null; props: string; evidence: string | null }
 export interface FactRowRaw { node_id: string; source_id: number; kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string }
-/** A fact as the fact mirror keeps it: with the object its props text was made of, when JSON gives that object back exactly. */
-export interface MirroredFact extends FactRowRaw { parsed: JsonObject | undefined }
 
 export function toNode(r: NodeRowRaw): StoredNode {
   return {

@@ -124,4 +124,39 @@ describe('OpenGraph edges read in a worker', () => {
     expect(read.fragments.flatMap((f) => f.edges).length).toBeGreaterThan(100_000);
     await expect.poll(() => edgeWorkersRunning()).toBe(0);
   });
+
+  it('runs ahead of the importing thread by at most the edges it is allowed, and still gives them all in order', async () => {
+    const path = join(tempDir(), 'ahead.json');
+    const graph = richGraph(60_000);
+    writeFileSync(path, JSON.stringify({ graph }));
+    /** How far ahead a worker got while nothing was taken, and the edges' file positions read through it. */
+    const read = async (ahead: number) => {
+      const worker = startEdgeWorker(await openInput('ahead.json', path, STREAM), ahead)!;
+      expect(await worker.started()).toBe(true);
+      // Nothing taken: the worker reads until it is told to wait (or to the end).
+      let last = -1;
+      for (let quiet = 0; quiet < 5; quiet++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (worker.buffered() !== last) quiet = 0;
+        last = worker.buffered();
+      }
+      const index: number[] = [];
+      let largest = 0;
+      for (let m = await worker.next(); m.type === 'edges'; m = await worker.next()) {
+        largest = Math.max(largest, m.index.length);
+        index.push(...m.index);
+      }
+      worker.stop();
+      return { early: last, largest, index };
+    };
+    const bounded = await read(5_000);
+    expect(bounded.index).toEqual(graph.edges.map((_, i) => i));
+    // It stops once past its allowance: at most one batch over it.
+    expect(bounded.early).toBeGreaterThan(0);
+    expect(bounded.early).toBeLessThan(5_000 + bounded.largest);
+    expect(bounded.early).toBeLessThan(60_000);
+    // Unbounded, the same file is read to its end before anything is taken.
+    expect((await read(Number.POSITIVE_INFINITY)).early).toBe(60_000);
+    await expect.poll(() => edgeWorkersRunning()).toBe(0);
+  });
 });
