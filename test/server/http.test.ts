@@ -231,8 +231,9 @@ describe('browser-mode server: the API', () => {
 
   it('with the real engine, reports progress during a long upload import and cancels it, leaving the case unchanged', async () => {
     const { call } = await setup({ seed: false });
-    // Three chunks of the OpenGraph importer (50k edges each): the import pauses between them.
-    const estate = Buffer.from(JSON.stringify({ graph: syntheticOpenGraph(20_000, 110_000) })).toString('base64');
+    // Eight chunks of the OpenGraph importer (50k edges each): the import pauses between them, so a cancel sent once
+    // the progress shows lands mid-import. (With three, a faster import was done before the cancel arrived.)
+    const estate = Buffer.from(JSON.stringify({ graph: syntheticOpenGraph(40_000, 400_000) })).toString('base64');
     const importing = call('importFiles', { files: [{ name: 'estate.json', contentBase64: estate }] });
     let progress: { file: string; phase: string } | null = null;
     while (!progress) {
