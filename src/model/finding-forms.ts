@@ -91,14 +91,9 @@ export function renderFindingForm(form: FindingForm): FindingText {
   return { title: f.title(args), ...f.body(args) };
 }
 
-/** The cited props of `keys` a node states, or undefined when one is not JSON (the finding then keeps its text). */
-export function citedProps(props: Readonly<Record<string, Json | undefined>>, keys: readonly string[]): JsonObject | undefined {
+/** The cited props of `keys` a node states (undefined, which props read from a case never hold, as null). */
+export function citedProps(props: Readonly<Record<string, Json | undefined>>, keys: readonly string[]): JsonObject {
   const data: JsonObject = {};
-  for (const k of keys) {
-    if (!(k in props)) continue;
-    const v = props[k];
-    if (v === undefined) return undefined;
-    data[k] = v;
-  }
+  for (const k of keys) if (k in props) data[k] = props[k] ?? null;
   return data;
 }

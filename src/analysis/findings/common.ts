@@ -4,7 +4,7 @@ import { NODE_KINDS, type EdgeKind, type NodeKind } from '../../model/kinds.js';
 import type { FindingRow, StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge, RuleReads } from '../edges/types.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
-import { citedProps, formBody, formTitle, renderFindingForm, type FindingForm } from '../../model/finding-forms.js';
+import { citedProps, formBody, formTitle, propsPiece, type FindingForm } from '../../model/finding-forms.js';
 import { Glob } from '../../model/glob.js';
 
 export type FindingContext = Parameters<FindingRule['run']>[0];
@@ -49,24 +49,12 @@ export function label(n: StoredNode): string {
 
 /** Evidence citing the node properties a finding rests on. */
 export function propsEvidence(n: StoredNode, keys: readonly string[]): Evidence {
-  const data: JsonObject = {};
-  for (const k of keys) if (k in n.props) data[k] = n.props[k] ?? null;
-  const shown = keys.map((k) => `${k}: ${k in n.props ? JSON.stringify(n.props[k]) : 'not stated'}`).join(', ');
-  return { type: 'node-props', summary: `${label(n)} — ${shown}`, data };
+  return propsPiece(label(n), keys, citedProps(n.props, keys));
 }
 
-/**
- * A finding whose text a form makes from the node's cited props (`keys`): stored as the form, its text built again
- * when read. A cited prop that is not JSON keeps the text stored instead, with propsEvidence as before.
- */
+/** A finding whose text a form makes from the node's cited props (`keys`): stored as the form, its text built again when read. */
 export function formed(n: StoredNode, keys: readonly string[], make: (data: JsonObject) => FindingForm, severity?: Severity): FindingDraft {
-  const data = citedProps(n.props, keys);
-  if (!data) {
-    const lenient: JsonObject = {};
-    for (const k of keys) if (k in n.props) lenient[k] = n.props[k] ?? null;
-    return { nodeId: n.id, ...renderFindingForm(make(lenient)), evidence: [propsEvidence(n, keys)], ...(severity ? { severity } : {}) };
-  }
-  return new FormedDraft(n.id, make(data), severity);
+  return new FormedDraft(n.id, make(citedProps(n.props, keys)), severity);
 }
 
 /**

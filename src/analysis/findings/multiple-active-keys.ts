@@ -1,6 +1,5 @@
-import type { Evidence } from '../../model/fragment.js';
 import { reads, kindsOf } from '../reads.js';
-import { FormedDraft, holders, isActive, KEY_KINDS, label, nodesOf, propsEvidence, CREDENTIAL_KINDS } from './common.js';
+import { FormedDraft, holders, isActive, KEY_KINDS, label, nodesOf, CREDENTIAL_KINDS } from './common.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { FindingDraft, FindingRule } from './types.js';
 import { ACTIVE_KEYS, citedProps } from '../../model/finding-forms.js';
@@ -29,13 +28,7 @@ export const multipleActiveKeys: FindingRule = {
       const holder = ctx.node(id);
       const name = holder ? label(holder) : id;
       // Evidence only for the holders reported (most hold one key).
-      const cited = keys.map((n) => citedProps(n.props, ACTIVE_KEYS));
-      if (cited.every((c) => c !== undefined)) {
-        out.push(new FormedDraft(id, ['multiple-active-keys', name, keys.map((n, i) => [label(n), n.name, cited[i]!])]));
-        continue;
-      }
-      const evidence: Evidence[] = keys.map((n) => propsEvidence(n, ACTIVE_KEYS));
-      out.push({ nodeId: id, title: `${name} has ${keys.length} active keys`, summary: `${name} has ${keys.length} active keys: ${keys.map((n) => n.name).join(', ')}.`, evidence });
+      out.push(new FormedDraft(id, ['multiple-active-keys', name, keys.map((n) => [label(n), n.name, citedProps(n.props, ACTIVE_KEYS)])]));
     }
     return out;
   },
