@@ -228,8 +228,9 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     };
     for (const [index, p] of prepared.entries()) await importOne(index, p);
     store.restoreEdgeIndexes();
-    store.restoreNodeIndexes();
+    // After the merged rows are written (materialize reads nodes by id only): their indexes are built once.
     store.materialize(touched);
+    store.restoreNodeIndexes();
     await breathe();
     checkCancelled(hooks.signal);
     hooks.onProgress?.({ file: '', index: prepared.length, total: prepared.length, phase: 'deriving', nodes: 0, edges: 0 });

@@ -7,9 +7,12 @@ const BULK_INDEXES = {
     edge_rows_dst: 'CREATE INDEX edge_rows_dst ON edge_rows(dst)',
     edge_rows_kind: 'CREATE INDEX edge_rows_kind ON edge_rows(kind)',
   },
+  // The node tables: nodes' secondary indexes, and node_facts by source (read only to delete or scope a source).
   nodes: {
     nodes_kind: 'CREATE INDEX nodes_kind ON nodes(kind)',
     nodes_boundary: 'CREATE INDEX nodes_boundary ON nodes(boundary)',
+    nodes_solo: 'CREATE INDEX nodes_solo ON nodes(solo_source) WHERE solo_source IS NOT NULL',
+    node_facts_source: 'CREATE INDEX node_facts_source ON node_facts(source_id)',
   },
 } as const;
 
