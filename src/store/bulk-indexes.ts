@@ -14,6 +14,12 @@ const BULK_INDEXES = {
     nodes_solo: 'CREATE INDEX nodes_solo ON nodes(solo_source) WHERE solo_source IS NOT NULL',
     node_facts_source: 'CREATE INDEX node_facts_source ON node_facts(source_id)',
   },
+  // Findings of a run of all rules (migration 0017: the id index is an ordinary unique index).
+  findings: {
+    findings_id: 'CREATE UNIQUE INDEX findings_id ON findings(id)',
+    findings_node: 'CREATE INDEX findings_node ON findings(node_id)',
+    findings_rule: 'CREATE INDEX findings_rule ON findings(rule, scope)',
+  },
 } as const;
 
 export type BulkTable = keyof typeof BULK_INDEXES;

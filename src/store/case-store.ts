@@ -41,6 +41,9 @@ export type { StateSnapshotRow } from './state-snapshots.js';
  * the merged view (facts.ts), aliases (aliases.ts), search (search-index.ts), shared evidence (evidence.ts),
  * reads (node-reader.ts, edge-reader.ts), marks, findings, the graph snapshot, and bulk-load indexes.
  */
+/** From how many findings a run of all rules writes them with their indexes built after (see BulkIndexes). */
+const BULK_FINDINGS = 5_000;
+
 export class CaseStore {
   readonly path: string;
   private readonly db: Db;
@@ -407,7 +410,11 @@ export class CaseStore {
     this.derivedTable.replaceFindings(rule, scopes, rows);
   }
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
+    // Every row is new (the table is emptied first): many are written faster with the indexes built after.
+    const bulk = rows.length >= BULK_FINDINGS;
+    if (bulk) this.bulk.suspend('findings');
     this.derivedTable.replaceAllFindings(rows);
+    if (bulk) this.bulk.restore('findings');
   }
   /** The findings made from posture-scanner results replaced (they are matched to nodes again after every import). */
   replaceScannerFindings(rows: readonly FindingRow[]): void {

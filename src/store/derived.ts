@@ -197,13 +197,21 @@ export class DerivedTable {
   /** Every finding of a run of all rules (the table emptied first). */
   replaceAllFindings(rows: readonly { row: FindingRow; scope: string }[]): void {
     this.sql.stmt('DELETE FROM findings').run();
-    // Tens of thousands in a large case: several rows per statement (a later row with the same id still replaces an earlier one).
+    // Tens of thousands in a large case: several rows per statement.
     const batch = new RowBatch(this.sql, 'INSERT OR REPLACE INTO findings (id, rule, severity, node_id, title, summary, evidence, remediation, shared_remediation, scope, origin, form)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const shared = new SharedRemediations(this.sql);
-    for (const { row: f, scope } of rows) {
+    // Each id's last row only, as INSERT OR REPLACE would leave them (in the order written): the unique index on
+    // id may be suspended while they are written (CaseStore.replaceAllFindings).
+    const last = new Map<string, number>();
+    for (let i = 0; i < rows.length; i++) last.set(rows[i]!.row.id, i);
+    const replaced = last.size < rows.length;
+    for (let i = 0; i < rows.length; i++) {
+      const { row: f, scope } = rows[i]!;
       const isShared = shared.share(f);
+      const scopeNid = this.scopeNid(scope);
+      if (replaced && last.get(f.id) !== i) continue;
       // A finding made from a form stores the form, not its text (migration 0015).
-      batch.push(f.id, f.rule, f.severity, f.nodeId, ...findingText(f), isShared ? '' : f.remediation, isShared ? 1 : 0, this.scopeNid(scope), f.origin ? JSON.stringify(f.origin) : null, f.form ? JSON.stringify(f.form) : null);
+      batch.push(f.id, f.rule, f.severity, f.nodeId, ...findingText(f), isShared ? '' : f.remediation, isShared ? 1 : 0, scopeNid, f.origin ? JSON.stringify(f.origin) : null, f.form ? JSON.stringify(f.form) : null);
     }
     batch.flush();
     shared.write();
