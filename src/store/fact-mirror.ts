@@ -32,6 +32,11 @@ export class FactMirror {
     return (this.rows.get(id)?.solo_source ?? null) !== null;
   }
 
+  /** Whether some source states the id (has a fact of it). */
+  hasFacts(id: string): boolean {
+    return this.facts.has(id);
+  }
+
   /** A source's fact written over any earlier one of the same source (the upsert). */
   upsert(fact: FactRowRaw): void {
     const list = this.facts.get(fact.node_id);

@@ -190,18 +190,21 @@ export class FactWriter {
 
   /** materialize, for the ids touched (not empty). */
   private merge(all: Set<string>): void {
-    const aliases = this.aliases.map();
-    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
-    for (const id of this.aliases.components(all)) all.add(id);
-    const canonicalIds = new Set<string>();
-    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     const mirror = this.mirror;
     // The mirror serves this materialisation only (it is not kept up with the merged rows).
     this.mirror = null;
     const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
+    const mirrored = mirror && mirror.holds(counts()) ? mirror : undefined;
+    // The mirror knows which ids have facts (which aliases are in effect) without asking the table.
+    const aliases = this.aliases.map(mirrored && ((id) => mirrored.hasFacts(id)));
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    this.aliases.close(all);
+    const canonicalIds = new Set<string>();
+    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     let factsOf: (id: string) => FactRowRaw[] | undefined;
     let rowOf: (id: string) => RowState | undefined;
-    if (mirror && mirror.holds(counts())) {
+    if (mirrored) {
+      const mirror = mirrored;
       // Asked of the mirror as they are needed.
       factsOf = (id) => mirror.factsOf(id);
       rowOf = (id) => mirror.row(id);

@@ -115,16 +115,29 @@ export function edgeEvidence(e: DerivedOrStoredEdge, ctx: FindingContext): Evide
 /** The identities a credential authenticates as (once each: two sources may state the same edge). */
 export function holders(ctx: FindingContext, credentialId: string): string[] {
   // One pass over the AUTHENTICATES_AS edges instead of a query per credential (an estate has tens of thousands).
+  // A list per credential in the order first met, each holder once (a credential has one or two: no set for each).
   const byCredential = ctx.memo('findings:holders', () => {
-    const map = new Map<string, Set<string>>();
+    const map = new Map<string, string[]>();
+    // The holders of a credential that has many, as a set too (looking through a long list for each is quadratic).
+    const many = new Map<string, Set<string>>();
     for (const e of ctx.edgesOfKind('AUTHENTICATES_AS')) {
-      const set = map.get(e.src);
-      if (set) set.add(e.dst);
-      else map.set(e.src, new Set([e.dst]));
+      const list = map.get(e.src);
+      if (!list) map.set(e.src, [e.dst]);
+      else if (list.length < 16) {
+        if (!list.includes(e.dst)) list.push(e.dst);
+      } else {
+        let set = many.get(e.src);
+        if (!set) many.set(e.src, (set = new Set(list)));
+        if (!set.has(e.dst)) {
+          set.add(e.dst);
+          list.push(e.dst);
+        }
+      }
     }
     return map;
   });
-  return [...(byCredential.get(credentialId) ?? [])];
+  const list = byCredential.get(credentialId);
+  return list ? [...list] : [];
 }
 
 /**
