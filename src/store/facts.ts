@@ -365,14 +365,23 @@ export class FactWriter {
    */
   private moveSolos(ids: string[]): void {
     if (!ids.length) return;
-    if (this.mirror) for (const id of ids) this.mirror.move(id);
     const list = JSON.stringify(ids);
-    this.sql
-      .stmt(
-        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
-         SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
-      )
-      .run(list);
+    if (this.mirror) {
+      // The mirror holds the solo rows as written: their facts go in as values, without reading the rows back.
+      const facts = new RowBatch(this.sql, 'INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)', '(?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const id of ids) {
+        const f = this.mirror.move(id);
+        if (f) facts.push(f.node_id, f.source_id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props);
+      }
+      facts.flush();
+    } else {
+      this.sql
+        .stmt(
+          `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+           SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
+        )
+        .run(list);
+    }
     this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL').run(list);
   }
 }
