@@ -33,7 +33,11 @@ export class AliasIndex {
     this.effective = undefined;
   }
 
-  map(): Map<string, string> {
+  /**
+   * `stated`, when the caller knows which ids some source states (a write transaction's mirror of its facts), answers
+   * that instead of a query over the chains' ends. Only used when the map is built.
+   */
+  map(stated?: (id: string) => boolean): Map<string, string> {
     if (!this.effective) {
       const raw = this.raw();
       const ends = new Map<string, string>();
@@ -53,10 +57,14 @@ export class AliasIndex {
         }
         if (end !== alias) ends.set(alias, end);
       }
-      // Which chain ends some source states, asked once for them all (an import can declare tens of thousands).
-      const stated = new Set(this.sql.stmt('SELECT DISTINCT node_id FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify([...new Set(ends.values())])) as string[]);
+      let isStated = stated;
+      if (!isStated) {
+        // Which chain ends some source states, asked once for them all (an import can declare tens of thousands).
+        const known = new Set(this.sql.stmt('SELECT DISTINCT node_id FROM node_facts WHERE node_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify([...new Set(ends.values())])) as string[]);
+        isStated = (id) => known.has(id);
+      }
       const map = new Map<string, string>();
-      for (const [alias, end] of ends) if (stated.has(end)) map.set(alias, end);
+      for (const [alias, end] of ends) if (isStated(end)) map.set(alias, end);
       this.effective = map;
     }
     return this.effective;
@@ -109,6 +117,25 @@ export class AliasIndex {
     return this.linked;
   }
   private linked: { from: Map<string, string>; links: Map<string, string[]>; named: Set<string> } | undefined;
+
+  /**
+   * Adds to `ids` every id linked to one of them by declared aliases (components, in place). An import's touched ids
+   * usually hold both ends of every link already (it wrote them all): one look at each link tells, without building
+   * the links both ways and walking them.
+   */
+  close(ids: Set<string>): void {
+    if (this.linked?.from !== this.raw()) {
+      let open = false;
+      for (const [a, b] of this.raw()) {
+        if (ids.has(a) !== ids.has(b)) {
+          open = true;
+          break;
+        }
+      }
+      if (!open) return;
+    }
+    for (const id of this.components(ids)) ids.add(id);
+  }
 
   /** Every id linked by declared aliases to one of `ids`, whether or not the link is in effect now. */
   components(ids: Iterable<string>): Set<string> {

@@ -306,6 +306,10 @@ export class CaseStore {
     return this.edgeReader.edgesOfKind(kind);
   }
   /** Edges of several kinds, in one scan. */
+  /** The ends of a kind's edges (see EdgeReader.edgeEndsOfKind). */
+  edgeEndsOfKind(kind: EdgeKind): IterableIterator<[src: string, dst: string] | StoredEdge> {
+    return this.edgeReader.edgeEndsOfKind(kind);
+  }
   edgesOfKinds(kinds: readonly EdgeKind[]): IterableIterator<StoredEdge> {
     return this.edgeReader.edgesOfKinds(kinds);
   }

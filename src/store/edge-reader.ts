@@ -59,6 +59,21 @@ export class EdgeReader {
   }
 
   /**
+   * The ends of a kind's edges, aliases resolved, in edgesOfKind's order (the same query): a stated edge as its two
+   * ids, without building the edge or parsing its props; a derived one in full (who may see it depends on its rule).
+   */
+  *edgeEndsOfKind(kind: EdgeKind): IterableIterator<[src: string, dst: string] | StoredEdge> {
+    const code = this.kinds.find(kind);
+    if (code === undefined) return;
+    const aliases = this.aliases.map();
+    const q = this.sql.stmt(`${SELECT_EDGE} WHERE e.kind = ?`).raw(true);
+    for (const r of q.iterate(code) as Iterable<EdgeRowArray>) {
+      if (r[5] === 1) yield this.arrayToEdge(r, kind);
+      else yield [aliases.get(r[1]) ?? r[1], aliases.get(r[2]) ?? r[2]];
+    }
+  }
+
+  /**
    * Edges of a kind with an end in some scopes. Through the ends' nodes when the case has no aliases (then a few
    * clusters of a large case cost what they hold); else every edge of the kind, filtered.
    */

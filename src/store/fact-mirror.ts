@@ -32,6 +32,11 @@ export class FactMirror {
     return (this.rows.get(id)?.solo_source ?? null) !== null;
   }
 
+  /** Whether some source states the id (has a fact of it). */
+  hasFacts(id: string): boolean {
+    return this.facts.has(id);
+  }
+
   /** A source's fact written over any earlier one of the same source (the upsert). */
   upsert(fact: FactRowRaw): void {
     const list = this.facts.get(fact.node_id);
@@ -48,19 +53,26 @@ export class FactMirror {
     }
   }
 
-  /** A solo row becoming its source's fact (kept out when that source already has a fact of the id). */
-  move(id: string): void {
+  /**
+   * A solo row becoming its source's fact (kept out when that source already has a fact of the id): the fact to
+   * write, if any.
+   */
+  move(id: string): FactRowRaw | undefined {
     const row = this.rows.get(id);
-    if (!row || row.solo_source === null) return;
+    if (!row || row.solo_source === null) return undefined;
     const list = this.facts.get(id);
+    let moved: FactRowRaw | undefined;
     if (!list) {
       this.facts.set(id, [row.solo]);
       this.factCount++;
+      moved = row.solo;
     } else if (!list.some((f) => f.source_id === row.solo_source)) {
       list.push(row.solo);
       this.factCount++;
+      moved = row.solo;
     }
     row.solo_source = null;
+    return moved;
   }
 
   /** An id's facts in the order materialize reads them: stubs first, then by source. */

@@ -190,18 +190,21 @@ export class FactWriter {
 
   /** materialize, for the ids touched (not empty). */
   private merge(all: Set<string>): void {
-    const aliases = this.aliases.map();
-    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
-    for (const id of this.aliases.components(all)) all.add(id);
-    const canonicalIds = new Set<string>();
-    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     const mirror = this.mirror;
     // The mirror serves this materialisation only (it is not kept up with the merged rows).
     this.mirror = null;
     const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
+    const mirrored = mirror && mirror.holds(counts()) ? mirror : undefined;
+    // The mirror knows which ids have facts (which aliases are in effect) without asking the table.
+    const aliases = this.aliases.map(mirrored && ((id) => mirrored.hasFacts(id)));
+    // An alias that comes into or out of effect changes the merged rows of every id along its chain.
+    this.aliases.close(all);
+    const canonicalIds = new Set<string>();
+    for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
     let factsOf: (id: string) => FactRowRaw[] | undefined;
     let rowOf: (id: string) => RowState | undefined;
-    if (mirror && mirror.holds(counts())) {
+    if (mirrored) {
+      const mirror = mirrored;
       // Asked of the mirror as they are needed.
       factsOf = (id) => mirror.factsOf(id);
       rowOf = (id) => mirror.row(id);
@@ -362,14 +365,23 @@ export class FactWriter {
    */
   private moveSolos(ids: string[]): void {
     if (!ids.length) return;
-    if (this.mirror) for (const id of ids) this.mirror.move(id);
     const list = JSON.stringify(ids);
-    this.sql
-      .stmt(
-        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
-         SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
-      )
-      .run(list);
+    if (this.mirror) {
+      // The mirror holds the solo rows as written: their facts go in as values, without reading the rows back.
+      const facts = new RowBatch(this.sql, 'INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)', '(?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const id of ids) {
+        const f = this.mirror.move(id);
+        if (f) facts.push(f.node_id, f.source_id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props);
+      }
+      facts.flush();
+    } else {
+      this.sql
+        .stmt(
+          `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+           SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
+        )
+        .run(list);
+    }
     this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL').run(list);
   }
 }

@@ -6,6 +6,7 @@ import { credentialOld } from '../../src/analysis/findings/credential-old.js';
 import { credentialUnused } from '../../src/analysis/findings/credential-unused.js';
 import { gcpKeyNoExpiry } from '../../src/analysis/findings/gcp-key-no-expiry.js';
 import { identityNoOwner } from '../../src/analysis/findings/identity-no-owner.js';
+import { holders } from '../../src/analysis/findings/common.js';
 import { FINDING_RULES } from '../../src/analysis/findings/index.js';
 import { k8sAnonymousAccess } from '../../src/analysis/findings/k8s-anonymous-access.js';
 import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
@@ -84,6 +85,37 @@ describe('finding rules', () => {
       ],
     );
     expect(out.map((f) => [f.nodeId, f.title, f.summary])).toEqual([[USER, 'IAM user ci has 2 active keys', 'IAM user ci has 2 active keys: A1, A2.']]);
+  });
+
+  it('holders: the ends the context reads without whole edges are edgesOfKind\'s, in its order (emitted edges too)', () => {
+    const other = 'arn:aws:iam::111111111111:user/other';
+    const s = scenario(
+      [user, { id: other, kind: 'aws_user', name: 'other' }, key('A1', { active: true }), key('A2', { active: true })],
+      [
+        ['aws:key:A2', other, 'AUTHENTICATES_AS', { reason: 'second' }],
+        ['aws:key:A1', USER, 'AUTHENTICATES_AS'],
+        ['aws:key:A2', USER, 'AUTHENTICATES_AS'],
+        ['aws:key:A1', USER, 'MEMBER_OF'],
+      ],
+    );
+    const { ctx } = deriveContext(s.store, NOW);
+    ctx.emitEdge({ from: 'aws:key:A1', to: other, kind: 'AUTHENTICATES_AS', props: { reason: 'emitted' } });
+    const whole = [...ctx.edgesOfKind('AUTHENTICATES_AS')].map((e) => [e.src, e.dst]);
+    expect(whole).toEqual([
+      ['aws:key:A2', other],
+      ['aws:key:A1', USER],
+      ['aws:key:A2', USER],
+      ['aws:key:A1', other],
+    ]);
+    expect([...ctx.edgeEndsOfKind!('AUTHENTICATES_AS')]).toEqual(whole);
+    // Holders read through the ends, or through whole edges where a context has no ends to give: the same lists.
+    const { ctx: fresh } = deriveContext(s.store, NOW);
+    fresh.emitEdge({ from: 'aws:key:A1', to: other, kind: 'AUTHENTICATES_AS', props: { reason: 'emitted' } });
+    const { edgeEndsOfKind: _ends, ...plain } = fresh;
+    expect(holders(fresh, 'aws:key:A1')).toEqual([USER, other]);
+    expect(holders({ ...plain, memo: (_k, f) => f() }, 'aws:key:A1')).toEqual([USER, other]);
+    expect(holders(fresh, 'aws:key:A2')).toEqual([other, USER]);
+    s.store.close();
   });
 
   it('admin-credential: keys of admins, including through a group; not of others', () => {

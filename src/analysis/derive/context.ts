@@ -75,6 +75,7 @@ export class RunContext {
       node: (id) => this.node(id),
       nodesOfKind: (kind) => this.nodesOfKind(kind),
       edgesOfKind: (kind) => this.edgesOfKind(kind),
+      edgeEndsOfKind: (kind) => this.edgeEndsOfKind(kind),
       out: (id, kind) => this.adjacent(id, 'out', kind),
       in: (id, kind) => this.adjacent(id, 'in', kind),
       emitNode: (node) => this.emitNode(node),
@@ -198,6 +199,22 @@ export class RunContext {
     }
     yield* stored;
     for (const e of this.byKind.get(kind) ?? []) if (this.ownVisible || this.opts.overlay === 'run') yield e;
+  }
+
+  /** edgesOfKind's ends; stated edges not read in full unless they already were (or the run is scoped). */
+  private *edgeEndsOfKind(kind: EdgeKind): Iterable<[string, string]> {
+    if (this.opts.scopes || this.storedEdgesByKind.has(kind)) {
+      for (const e of this.edgesOfKind(kind)) yield [e.src, e.dst];
+      return;
+    }
+    for (const r of this.store.edgeEndsOfKind(kind)) {
+      if (Array.isArray(r)) yield r;
+      else {
+        const v = this.visibleEdge(r);
+        if (v) yield [v.src, v.dst];
+      }
+    }
+    for (const e of this.byKind.get(kind) ?? []) if (this.ownVisible || this.opts.overlay === 'run') yield [e.src, e.dst];
   }
 
   private adjacent(id: string, dir: 'out' | 'in', kind?: EdgeKind): DerivedOrStoredEdge[] {

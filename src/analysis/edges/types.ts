@@ -11,6 +11,8 @@ export interface DeriveContext {
   node(id: string): StoredNode | undefined;
   nodesOfKind(kind: NodeKind): Iterable<StoredNode>;
   edgesOfKind(kind: EdgeKind): Iterable<DerivedOrStoredEdge>;
+  /** The ends of edgesOfKind's edges, in its order, without their props (a rule that wants only who links to whom). */
+  edgeEndsOfKind?(kind: EdgeKind): Iterable<[src: string, dst: string]>;
   /** Edges leaving / entering a node, optionally of one kind. */
   out(id: string, kind?: EdgeKind): DerivedOrStoredEdge[];
   in(id: string, kind?: EdgeKind): DerivedOrStoredEdge[];

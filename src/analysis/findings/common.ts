@@ -115,16 +115,33 @@ export function edgeEvidence(e: DerivedOrStoredEdge, ctx: FindingContext): Evide
 /** The identities a credential authenticates as (once each: two sources may state the same edge). */
 export function holders(ctx: FindingContext, credentialId: string): string[] {
   // One pass over the AUTHENTICATES_AS edges instead of a query per credential (an estate has tens of thousands).
+  // A list per credential in the order first met, each holder once (a credential has one or two: no set for each).
   const byCredential = ctx.memo('findings:holders', () => {
-    const map = new Map<string, Set<string>>();
-    for (const e of ctx.edgesOfKind('AUTHENTICATES_AS')) {
-      const set = map.get(e.src);
-      if (set) set.add(e.dst);
-      else map.set(e.src, new Set([e.dst]));
+    const map = new Map<string, string[]>();
+    // The holders of a credential that has many, as a set too (looking through a long list for each is quadratic).
+    const many = new Map<string, Set<string>>();
+    // Only the ends: a credential import's holders were most of its findings' time when read as whole edges.
+    const ends = ctx.edgeEndsOfKind ? ctx.edgeEndsOfKind('AUTHENTICATES_AS') : (function* () {
+      for (const e of ctx.edgesOfKind('AUTHENTICATES_AS')) yield [e.src, e.dst] as const;
+    })();
+    for (const [src, dst] of ends) {
+      const list = map.get(src);
+      if (!list) map.set(src, [dst]);
+      else if (list.length < 16) {
+        if (!list.includes(dst)) list.push(dst);
+      } else {
+        let set = many.get(src);
+        if (!set) many.set(src, (set = new Set(list)));
+        if (!set.has(dst)) {
+          set.add(dst);
+          list.push(dst);
+        }
+      }
     }
     return map;
   });
-  return [...(byCredential.get(credentialId) ?? [])];
+  const list = byCredential.get(credentialId);
+  return list ? [...list] : [];
 }
 
 /**
