@@ -5,6 +5,9 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migrations/types.js';
 import { CaseError } from './types.js';
 
+/** The page size of a new case file (older cases keep theirs); the benches' raw baselines use it too. */
+export const CASE_PAGE_SIZE = 16_384;
+
 /** 'BMAP' — marks a SQLite file as a Blastmap case. */
 const APPLICATION_ID = 0x424d4150;
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -49,7 +52,7 @@ export function openCaseDatabase(path: string, options: OpenOptions): Db {
       // A new case gets 16 KiB pages (SQLite's default is 4): an import writes tens of MB in one transaction, and
       // larger pages mean fewer b-tree pages to fill and fewer WAL frames to write and checkpoint (a 70k-node
       // Kubernetes import's commit costs half the CPU). Only settable before the first table; older cases keep theirs.
-      if (tables === 0) db.pragma('page_size = 16384');
+      if (tables === 0) db.pragma(`page_size = ${CASE_PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEngine } from '../../src/api/engine.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { CASE_PAGE_SIZE } from '../../src/store/open.js';
 import { measure, type Run } from './measure.js';
 import type { BenchOptions } from './run.js';
 
@@ -82,6 +83,7 @@ export async function bench(opts: BenchOptions): Promise<Record<string, number>>
 /** The merged result written directly: users, keys, passwords and their AUTHENTICATES_AS edges. */
 function rawInsert(list: User[], path: string): Run {
   const db = new Database(path);
+  db.pragma(`page_size = ${CASE_PAGE_SIZE}`); // as a new case has it
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');

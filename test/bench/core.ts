@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEngine } from '../../src/api/engine.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { CASE_PAGE_SIZE } from '../../src/store/open.js';
 import { syntheticOpenGraph, type SyntheticGraph } from './synthetic.js';
 import type { BenchOptions } from './run.js';
 
@@ -81,6 +82,7 @@ async function timedAsync(fn: () => Promise<unknown>): Promise<Timed> {
 
 function rawCaseInsert(graph: SyntheticGraph, path: string): Timed {
   const db = new Database(path);
+  db.pragma(`page_size = ${CASE_PAGE_SIZE}`); // as a new case has it
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');

@@ -6,6 +6,7 @@
 // by the store's code alone.
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { CASE_PAGE_SIZE } from '../../src/store/open.js';
 import type { Run } from './measure.js';
 
 type Row = unknown[];
@@ -45,6 +46,7 @@ export function readOutput(casePath: string): Output & { rows: number } {
 /** Writes `output` into a new case file at `path`; the write is timed from the first insert to the commit. */
 export function rawWrite(output: Output, path: string): Run {
   const db = new Database(path);
+  db.pragma(`page_size = ${CASE_PAGE_SIZE}`); // as a new case has it
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
