@@ -333,7 +333,12 @@ class Builder {
     if (secrets.length) props['secrets'] = secrets;
     this.namespaceRef(ns);
     const uid = typeof props['uid'] === 'string' ? [props['uid']] : [];
-    this.add({ id: ids.k8sObject(this.cluster, ns, 'serviceaccount', name), kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
+    const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
+    // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
+    let byName = this.saIds.get(ns);
+    if (!byName) this.saIds.set(ns, (byName = new Map()));
+    byName.set(name, id);
+    this.add({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
   }
 
   private secret(o: Located): void {
