@@ -234,15 +234,25 @@ function buildModel(ctx: DeriveContext): RbacModel {
     if (id === undefined) byName.set(account, (id = ids.k8sObject(c.name, ns, 'serviceaccount', account)));
     return id;
   };
+  // Nearly every pod of a cluster is in the same one: its boundary (a new string per row read) is compared, not hashed.
+  let lastBoundary: string | null = null;
+  let lastCluster: ClusterModel | undefined;
   for (const kind of ['k8s_pod', 'k8s_workload'] as const) {
     for (const n of ctx.nodesOfKind(kind)) {
-      const c = clusterOf(n);
-      const account = n.props['serviceAccount'];
+      if (n.boundary !== lastBoundary) {
+        lastBoundary = n.boundary;
+        lastCluster = clusterOf(n);
+      }
+      const c = lastCluster;
+      // The props object once per pod (a getter on rule nodes), not once per field.
+      const p = n.props;
+      const account = p['serviceAccount'];
       if (!c || typeof account !== 'string') continue;
-      const ns = nsOf(n);
-      const phase = n.props['phase'];
-      const runner: Runner = { node: n, sa: saId(c, ns, account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
-      if (typeof n.props['at'] === 'string') runner.at = `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim();
+      const ns = typeof p['namespace'] === 'string' ? p['namespace'] : '';
+      const phase = p['phase'];
+      const runner: Runner = { node: n, sa: saId(c, ns, account), tokenMounted: p['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
+      const at = p['at'];
+      if (typeof at === 'string') runner.at = `${String(p['sourceFile'] ?? '')} ${at}`.trim();
       push(c.runners, ns, runner);
     }
   }
