@@ -203,8 +203,11 @@ function buildModel(ctx: DeriveContext): RbacModel {
       role: info,
       kind: p['bindingKind'] === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding',
       name: typeof p['binding'] === 'string' ? p['binding'] : '?',
-      ...(p['bindingKind'] === 'RoleBinding' && typeof p['namespace'] === 'string' ? { namespace: p['namespace'] } : {}),
-      ...(typeof p.at === 'string' ? { location: `${String(p['sourceFile'] ?? '')} ${p.at}`.trim() } : {}),
+      // Every field in the literal, set or not (tens of thousands of bindings; the evidence is filled later).
+      namespace: p['bindingKind'] === 'RoleBinding' && typeof p['namespace'] === 'string' ? p['namespace'] : undefined,
+      location: typeof p.at === 'string' ? `${String(p['sourceFile'] ?? '')} ${p.at}`.trim() : undefined,
+      evidence: undefined,
+      grantEvidence: undefined,
     });
   }
   for (const sa of ctx.nodesOfKind('k8s_service_account')) {
@@ -250,9 +253,17 @@ function buildModel(ctx: DeriveContext): RbacModel {
       if (!c || typeof account !== 'string') continue;
       const ns = typeof p['namespace'] === 'string' ? p['namespace'] : '';
       const phase = p['phase'];
-      const runner: Runner = { node: n, sa: saId(c, ns, account), tokenMounted: p['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
       const at = p['at'];
-      if (typeof at === 'string') runner.at = `${String(p['sourceFile'] ?? '')} ${at}`.trim();
+      // Every field in the literal (at and evidence too, filled or not): no object grows a property store later.
+      const runner: Runner = {
+        node: n,
+        sa: saId(c, ns, account),
+        tokenMounted: p['tokenMounted'] !== false,
+        running: phase === undefined || phase === 'Running',
+        namespace: ns,
+        at: typeof at === 'string' ? `${String(p['sourceFile'] ?? '')} ${at}`.trim() : undefined,
+        evidence: undefined,
+      };
       push(c.runners, ns, runner);
     }
   }
