@@ -46,6 +46,18 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 const DELIM = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d]) DELIM[c] = 1;
 
+/** Outside strings, what a byte inside a value is: 1 a quote, 2 a newline, 3 an opening bracket, 4 a closing one. */
+const VALUE_STOP = new Uint8Array(256);
+VALUE_STOP[0x22] = 1;
+VALUE_STOP[0x0a] = 2;
+VALUE_STOP[0x7b] = VALUE_STOP[0x5b] = 3;
+VALUE_STOP[0x7d] = VALUE_STOP[0x5d] = 4;
+/** Inside strings, the bytes that end the plain run: a quote or a backslash. */
+const STRING_STOP = new Uint8Array(256);
+STRING_STOP[0x22] = STRING_STOP[0x5c] = 1;
+/** Bytes of a string read one by one before indexOf takes over (a call costs about as much as this many bytes). */
+const SHORT_STRING = 48;
+
 /** Whether bytes [from, to) of a chunk hold one comma and whitespace only: two neighbouring elements of an array. */
 function onlyComma(chunk: Buffer, from: number, to: number): boolean {
   let commas = 0;
@@ -75,7 +87,9 @@ export class JsonStreamScanner {
   private inString = false;
   private escaped = false;
   private emit = true;
-  private start = { line: 1, column: 1 };
+  /** Where the key or value being read starts (numbers, not an object: one is read per value). */
+  private startLine = 1;
+  private startColumn = 1;
   private path: JsonPathParts = [];
   /** Where the next backslash of the chunk being read is (-1: none left; -2: not looked for yet). */
   private backslash = -2;
@@ -148,7 +162,7 @@ export class JsonStreamScanner {
         this.size += stop - from;
         if (this.size > this.limits.maxLineBytes) {
           this.flushBatch(out);
-          throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.start.line}, column ${this.start.column}`);
+          throw new ImportError(this.fileName, `${this.mode === 'key' ? 'a property name' : 'a value'} larger than ${sizeText(this.limits.maxLineBytes)}, more than one record of an export ever holds`, `${jsonPath(...this.path)}, starting at line ${this.startLine}, column ${this.startColumn}`);
         }
         // A value that starts and ends in this chunk (nearly all) is read straight from it: no Buffer view made
         // per value, which a million small edges would pay for in allocation and garbage collection.
@@ -229,7 +243,8 @@ export class JsonStreamScanner {
         this.pieces = [];
         this.size = 0;
         this.escaped = false;
-        this.start = { line: this.line, column: this.base + i - this.lineStart + 1 };
+        this.startLine = this.line;
+        this.startColumn = this.base + i - this.lineStart + 1;
         return i;
       }
       if (top.expect === 'colon') {
@@ -281,7 +296,8 @@ export class JsonStreamScanner {
     this.depth = 0;
     this.inString = false;
     this.escaped = false;
-    this.start = { line: this.line, column: this.base + i - this.lineStart + 1 };
+    this.startLine = this.line;
+    this.startColumn = this.base + i - this.lineStart + 1;
     return i;
   }
 
@@ -307,41 +323,63 @@ export class JsonStreamScanner {
       for (; i < n; i++) if (DELIM[chunk[i]!]) return i;
       return -1;
     }
-    for (; i < n; i++) {
-      const c = chunk[i]!;
-      if (this.inString) {
-        if (this.escaped) {
-          this.escaped = false;
+    // Every byte of the file passes here: the state lives in locals (written back when the value or the chunk
+    // ends), and one table look-up tells the few bytes that matter outside strings from the rest.
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    const deepest = this.limits.maxDepth - this.frames.length;
+    const stringOnly = this.kind === 'string';
+    let end = -1;
+    while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
           continue;
         }
-        // Jump to the next quote or backslash: string content is most of an export's bytes. The next backslash is
-        // remembered for the chunk: most exports have none, and looking for it afresh at every string would read
-        // the rest of the chunk each time.
-        const q = chunk.indexOf(0x22, i);
-        if (this.backslash !== -1 && this.backslash < i) this.backslash = chunk.indexOf(0x5c, i);
-        const b = this.backslash;
-        const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
-        if (next === -1) return -1;
-        i = next;
-        if (chunk[i] === 0x5c) this.escaped = true;
+        // Most strings (keys, names) are short: read here up to a quote or backslash. A longer one is jumped
+        // through by indexOf; the next backslash is remembered for the chunk: most exports have none, and looking
+        // for it afresh at every string would read the rest of the chunk each time.
+        const limit = i + SHORT_STRING < n ? i + SHORT_STRING : n;
+        let j = i;
+        while (j < limit && !STRING_STOP[chunk[j]!]) j++;
+        // The chunk ends inside the string: the next one goes on with it.
+        if (j === n) break;
+        if (j === limit) {
+          const q = chunk.indexOf(0x22, j);
+          if (this.backslash !== -1 && this.backslash < j) this.backslash = chunk.indexOf(0x5c, j);
+          const b = this.backslash;
+          j = q === -1 ? b : b === -1 ? q : Math.min(q, b);
+          if (j === -1) break;
+        }
+        i = j + 1;
+        if (chunk[j] === 0x5c) escaped = true;
         else {
-          this.inString = false;
-          if (this.kind === 'string') return i + 1;
+          inString = false;
+          if (stringOnly) {
+            end = i;
+            break;
+          }
         }
         continue;
       }
-      if (c === 0x22) {
-        this.inString = true;
-        continue;
-      }
-      if (c === 0x0a) this.newline(i);
-      else if (c === 0x7b || c === 0x5b) {
-        if (++this.depth + this.frames.length > this.limits.maxDepth) this.fail(`nested deeper than ${this.limits.maxDepth} levels`, i);
-      } else if (c === 0x7d || c === 0x5d) {
-        if (--this.depth === 0) return i + 1;
+      const k = VALUE_STOP[chunk[i]!]!;
+      i++;
+      if (k === 0) continue;
+      if (k === 1) inString = true;
+      else if (k === 2) this.newline(i - 1);
+      else if (k === 3) {
+        if (++depth > deepest) this.fail(`nested deeper than ${this.limits.maxDepth} levels`, i - 1);
+      } else if (--depth === 0) {
+        end = i;
+        break;
       }
     }
-    return -1;
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    return end;
   }
 
   /** A key or value is complete: parse it and hand it over (or note the key). */
@@ -355,17 +393,17 @@ export class JsonStreamScanner {
     this.flushBatch(out);
     if (mode === 'key') {
       const top = this.frames[this.frames.length - 1]!;
-      top.at = this.parse(text, this.start) as string;
+      top.at = this.parse(text, this.startLine, this.startColumn) as string;
       top.expect = 'colon';
       return;
     }
-    out.push({ path: this.path, value: this.parse(text, this.start), line: this.start.line, column: this.start.column });
+    out.push({ path: this.path, value: this.parse(text, this.startLine, this.startColumn), line: this.startLine, column: this.startColumn });
   }
 
   /** A value read whole from the chunk: joins the batch when it is the next element of the batch's array. */
   private defer(chunk: Buffer, from: number, to: number, out: StreamedValue[]): void {
     if (!this.emit) return;
-    const value = { path: this.path, line: this.start.line, column: this.start.column, from, to };
+    const value = { path: this.path, line: this.startLine, column: this.startColumn, from, to };
     const b = this.batch;
     if (b && b.chunk === chunk && onlyComma(chunk, b.to, from)) {
       b.values.push(value);
@@ -397,15 +435,15 @@ export class JsonStreamScanner {
       }
       return;
     }
-    for (const v of values) out.push({ path: v.path, value: this.parse(chunk.toString('utf8', v.from, v.to), v), line: v.line, column: v.column });
+    for (const v of values) out.push({ path: v.path, value: this.parse(chunk.toString('utf8', v.from, v.to), v.line, v.column), line: v.line, column: v.column });
   }
 
-  private parse(text: string, start: { line: number; column: number }): unknown {
+  private parse(text: string, line: number, column: number): unknown {
     try {
       return JSON.parse(text) as unknown;
     } catch {
       const { detail, offset } = jsonSyntaxError(text);
-      throw new ImportError(this.fileName, `invalid JSON: ${detail}`, placeIn(text, offset, start));
+      throw new ImportError(this.fileName, `invalid JSON: ${detail}`, placeIn(text, offset, { line, column }));
     }
   }
 }

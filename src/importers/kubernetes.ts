@@ -14,7 +14,10 @@ import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 // in one warning. Secret values never enter the case: `data`, `stringData` and the last-applied annotation (which
 // repeats them) are dropped before anything is stored; only the key names are kept.
 
-const KNOWN_KINDS = /^(ServiceAccount|Secret|Role|ClusterRole|RoleBinding|ClusterRoleBinding|Pod|Deployment|DaemonSet|StatefulSet|ReplicaSet|ReplicationController|Job|CronJob|Namespace|List)$/;
+const KNOWN_KIND_NAMES = ['ServiceAccount', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Namespace', 'List'];
+const KNOWN_KINDS = new RegExp(`^(${KNOWN_KIND_NAMES.join('|')})$`);
+/** The same names, for the check of every streamed item (a look-up, not a regular expression run per object). */
+const KNOWN_KIND_SET = new Set(KNOWN_KIND_NAMES);
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ANNOTATION_PROPS = Object.entries(K8S_ANNOTATIONS);
@@ -76,7 +79,7 @@ async function streamObjects(input: ImportInput): Promise<Located[]> {
     for (const v of batch) {
       if (v.path.length === 0) collect(file, v.value, '$', out);
       else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
-      else if (v.path[0] === 'items' && v.path.length === 2) items.push(v.path[1] === items.length ? streamedItem(file, slim(v.value), `$.items[${items.length}]`) : slim(v.value));
+      else if (v.path[0] === 'items' && v.path.length === 2) items.push(v.path[1] === items.length ? streamedItem(file, slim(v.value), items.length) : slim(v.value));
       else members[v.path[0]!] = v.value;
     }
   }
@@ -97,7 +100,7 @@ function slim(value: unknown): unknown {
     for (const key of ['data', 'stringData']) if (isObject(value[key])) value[key] = Object.fromEntries(Object.keys(value[key]).map((k) => [k, '']));
   }
   if (kind.endsWith('List') && Array.isArray(value['items'])) value['items'] = (value['items'] as unknown[]).map(slim);
-  else if (!KNOWN_KINDS.test(kind) && isObject(meta)) {
+  else if (!KNOWN_KIND_SET.has(kind) && isObject(meta)) {
     return { apiVersion: value['apiVersion'], kind: value['kind'], metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] } };
   }
   return value;
@@ -321,7 +324,10 @@ class Builder {
   private serviceAccount(o: Located): void {
     const ns = nsOf(o);
     const name = String((o.obj['metadata'] as Record<string, unknown>)['name']);
-    const props: JsonObject = { ...baseProps(this.file, o), namespace: ns, serviceAccount: name };
+    // Filled in place (the keys in the same order as a spread copy would give): one object per account, not two.
+    const props = baseProps(this.file, o);
+    props['namespace'] = ns;
+    props['serviceAccount'] = name;
     const automount = o.obj['automountServiceAccountToken'];
     if (typeof automount === 'boolean') {
       props['automountServiceAccountToken'] = automount;
@@ -333,7 +339,12 @@ class Builder {
     if (secrets.length) props['secrets'] = secrets;
     this.namespaceRef(ns);
     const uid = typeof props['uid'] === 'string' ? [props['uid']] : [];
-    this.add({ id: ids.k8sObject(this.cluster, ns, 'serviceaccount', name), kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
+    const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
+    // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
+    let byName = this.saIds.get(ns);
+    if (!byName) this.saIds.set(ns, (byName = new Map()));
+    byName.set(name, id);
+    this.add({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
   }
 
   private secret(o: Located): void {
@@ -596,11 +607,12 @@ const DIGEST = Symbol('pod digest');
  * A List item as it streams in: a pod is read into its digest at once and only a stub of it stays (what reading
  * the whole list looks at), so tens of thousands of pod documents are dropped young instead of kept to the end.
  */
-function streamedItem(file: string, value: unknown, at: string): unknown {
+function streamedItem(file: string, value: unknown, index: number): unknown {
   if (!isObject(value) || value['kind'] !== 'Pod') return value;
   const meta = value['metadata'];
   if (!isObject(meta) || typeof meta['name'] !== 'string' || !meta['name']) return value;
-  const digest = digestPod(file, { obj: value, at });
+  // Its place (as collect() names it) made for pods only: other items are placed when the List is read.
+  const digest = digestPod(file, { obj: value, at: `$.items[${index}]` });
   return { kind: 'Pod', metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] }, [DIGEST]: digest };
 }
 

@@ -49,14 +49,27 @@ function knownNamespaces(ctx: DeriveContext, c: ClusterModel): string[] {
   });
 }
 
+/**
+ * admission() once per namespace (thousands of grants name the same namespaces), each caller given its own evidence
+ * object: an edge reached by several grants lists each grant's piece, as when every call built its own.
+ */
+function admissionOnce(ctx: DeriveContext, known: Map<string, Admission>): (c: ClusterModel, ns: string) => Admission {
+  return (c, ns) => {
+    const key = `${c.id}\n${ns}`;
+    let a = known.get(key);
+    if (!a) known.set(key, (a = admission(ctx, c, ns)));
+    return a.allows ? { ...a, evidence: { ...a.evidence } } : a;
+  };
+}
+
 /** The namespaces a grant lets its holder create pods in, with what admission says there (the most open first). */
-function namespacesOf(ctx: DeriveContext, g: Grant): { ns: string; admission: Admission & { allows: true } }[] {
+function namespacesOf(ctx: DeriveContext, g: Grant, admit: (c: ClusterModel, ns: string) => Admission): { ns: string; admission: Admission & { allows: true } }[] {
   let names = g.namespace !== undefined ? [g.namespace] : knownNamespaces(ctx, g.cluster);
   // A patch limited to named workloads escapes only where such a workload exists (its pods run in its namespace).
   if (g.names) names = names.filter((ns) => namedWorkloadExists(g.cluster.runners.get(ns) ?? [], g.request.resource, g.names!));
   const out: { ns: string; admission: Admission & { allows: true } }[] = [];
   for (const ns of names) {
-    const a = admission(ctx, g.cluster, ns);
+    const a = admit(g.cluster, ns);
     if (a.allows) out.push({ ns, admission: a });
   }
   return out.sort((a, b) => Number(a.admission.conditional !== undefined) - Number(b.admission.conditional !== undefined));
@@ -71,10 +84,11 @@ export const k8sNodeEscape: EdgeRule = {
     const model = rbacModel(ctx);
     const out = new EdgeCollector();
     const escaped = new Set<ClusterModel>();
+    const admit = admissionOnce(ctx, new Map());
     for (const req of POD_CREATORS) {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
-        const open = namespacesOf(ctx, g);
+        const open = namespacesOf(ctx, g, admit);
         const best = open[0];
         if (!best) continue;
         const nodes = clusterNodesId(g.cluster.name);

@@ -21,11 +21,13 @@ export const identityNoOwner: FindingRule = {
       if (n.kind === 'k8s_service_account' && (n.name === 'default' || !k8sAccountMatters(ctx, n))) continue;
       if (ownerOf(n)) continue;
       const tags = n.props['tags'];
+      // Worked out once: a large cluster has thousands of accounts to report.
+      const name = label(n);
       out.push({
         nodeId: n.id,
-        title: `${label(n)} has no owner`,
-        summary: `${label(n)} records no owner (no owner field, and no owner, team or contact tag).`,
-        evidence: [{ type: 'node-props', summary: `${label(n)} tags: ${tags && typeof tags === 'object' ? JSON.stringify(tags) : 'none'}`, data: { tags: tags ?? null } }],
+        title: `${name} has no owner`,
+        summary: `${name} records no owner (no owner field, and no owner, team or contact tag).`,
+        evidence: [{ type: 'node-props', summary: `${name} tags: ${tags && typeof tags === 'object' ? JSON.stringify(tags) : 'none'}`, data: { tags: tags ?? null } }],
       });
     }
     return out;
@@ -40,7 +42,8 @@ const RIGHTS: readonly EdgeKind[] = ['HAS_ROLE', 'ADMIN_OF', 'CAN_ACCESS', 'CAN_
  * identity.
  */
 function k8sAccountMatters(ctx: FindingContext, n: StoredNode): boolean {
-  if (['awsRoleArn', 'gcpServiceAccount', 'azureClientId'].some((k) => typeof n.props[k] === 'string')) return true;
+  const p = n.props;
+  if (typeof p['awsRoleArn'] === 'string' || typeof p['gcpServiceAccount'] === 'string' || typeof p['azureClientId'] === 'string') return true;
   const holders = ctx.memo('findings:k8s-accounts-with-rights', () => {
     const set = new Set<string>();
     for (const kind of RIGHTS) for (const e of ctx.edgesOfKind(kind)) set.add(e.src);

@@ -38,13 +38,19 @@ function anyAction(label: string, actions: string[]): CapabilityTest {
     if (hit === undefined) known.set(pattern, (hit = /[*?]/.test(pattern) ? actions.some((a) => actionMatches(pattern, a)) : exact.has(pattern.toLowerCase())));
     return hit;
   };
+  // Techniques are few ("nodes/proxy", "create pods"…) and an identity of a large cluster holds thousands of edges:
+  // each technique is split and matched once.
+  const byTechnique = new Map<string, boolean>();
   return {
     label,
     test: (c) => {
       const granted = Array.isArray(c.props.actions) ? c.props.actions : [];
       if (granted.some((g) => typeof g === 'string' && grants(g))) return true;
+      if (c.kind !== 'CAN_ESCALATE') return false;
       const technique = typeof c.props.technique === 'string' ? c.props.technique : '';
-      return c.kind === 'CAN_ESCALATE' && technique.split('+').some(grants);
+      let hit = byTechnique.get(technique);
+      if (hit === undefined) byTechnique.set(technique, (hit = technique.split('+').some(grants)));
+      return hit;
     },
   };
 }

@@ -203,8 +203,11 @@ function buildModel(ctx: DeriveContext): RbacModel {
       role: info,
       kind: p['bindingKind'] === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding',
       name: typeof p['binding'] === 'string' ? p['binding'] : '?',
-      ...(p['bindingKind'] === 'RoleBinding' && typeof p['namespace'] === 'string' ? { namespace: p['namespace'] } : {}),
-      ...(typeof p.at === 'string' ? { location: `${String(p['sourceFile'] ?? '')} ${p.at}`.trim() } : {}),
+      // Every field in the literal, set or not (tens of thousands of bindings; the evidence is filled later).
+      namespace: p['bindingKind'] === 'RoleBinding' && typeof p['namespace'] === 'string' ? p['namespace'] : undefined,
+      location: typeof p.at === 'string' ? `${String(p['sourceFile'] ?? '')} ${p.at}`.trim() : undefined,
+      evidence: undefined,
+      grantEvidence: undefined,
     });
   }
   for (const sa of ctx.nodesOfKind('k8s_service_account')) {
@@ -234,15 +237,33 @@ function buildModel(ctx: DeriveContext): RbacModel {
     if (id === undefined) byName.set(account, (id = ids.k8sObject(c.name, ns, 'serviceaccount', account)));
     return id;
   };
+  // Nearly every pod of a cluster is in the same one: its boundary (a new string per row read) is compared, not hashed.
+  let lastBoundary: string | null = null;
+  let lastCluster: ClusterModel | undefined;
   for (const kind of ['k8s_pod', 'k8s_workload'] as const) {
     for (const n of ctx.nodesOfKind(kind)) {
-      const c = clusterOf(n);
-      const account = n.props['serviceAccount'];
+      if (n.boundary !== lastBoundary) {
+        lastBoundary = n.boundary;
+        lastCluster = clusterOf(n);
+      }
+      const c = lastCluster;
+      // The props object once per pod (a getter on rule nodes), not once per field.
+      const p = n.props;
+      const account = p['serviceAccount'];
       if (!c || typeof account !== 'string') continue;
-      const ns = nsOf(n);
-      const phase = n.props['phase'];
-      const runner: Runner = { node: n, sa: saId(c, ns, account), tokenMounted: n.props['tokenMounted'] !== false, running: phase === undefined || phase === 'Running', namespace: ns };
-      if (typeof n.props['at'] === 'string') runner.at = `${String(n.props['sourceFile'] ?? '')} ${n.props['at']}`.trim();
+      const ns = typeof p['namespace'] === 'string' ? p['namespace'] : '';
+      const phase = p['phase'];
+      const at = p['at'];
+      // Every field in the literal (at and evidence too, filled or not): no object grows a property store later.
+      const runner: Runner = {
+        node: n,
+        sa: saId(c, ns, account),
+        tokenMounted: p['tokenMounted'] !== false,
+        running: phase === undefined || phase === 'Running',
+        namespace: ns,
+        at: typeof at === 'string' ? `${String(p['sourceFile'] ?? '')} ${at}`.trim() : undefined,
+        evidence: undefined,
+      };
       push(c.runners, ns, runner);
     }
   }
@@ -342,8 +363,10 @@ export function grants(model: RbacModel, req: Request): Grant[] {
     const hits: number[] = [];
     const matching = new Map<RoleInfo, RoleRule[]>();
     for (const [role, indexes] of bindingsByRole(c)) {
-      const rules = role.rules.filter((rr) => ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length));
-      if (!rules.length) continue;
+      // A loop, not filter(): thousands of roles (one per namespace) asked dozens of requests, few matching.
+      let rules: RoleRule[] | undefined;
+      for (const rr of role.rules) if (ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length)) (rules ??= []).push(rr);
+      if (!rules) continue;
       matching.set(role, rules);
       for (const i of indexes) hits.push(i);
     }
@@ -451,11 +474,13 @@ export function runnerEvidence(r: Runner): Evidence {
 }
 
 function buildRunnerEvidence(r: Runner): Evidence {
-  return {
+  const evidence: Evidence = {
     type: 'workload',
     summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
-    ...(r.at ? { location: r.at } : {}),
   };
+  // Set, not spread from a passing object: one piece per pod of the cluster.
+  if (r.at) evidence.location = r.at;
+  return evidence;
 }
 
 
