@@ -123,7 +123,7 @@ export const awsNamedResourceAccess: EdgeRule = {
         const account = accountOf(node);
         let onService = touching.get(service);
         if (!onService) touching.set(service, (onService = new Map()));
-        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(onService, p, service));
+        for (const p of candidates) access(ctx, model, node, arn, service, account, policy, p, levels, allowsOn(onService, p, service));
       }
     }
   },
@@ -148,7 +148,7 @@ function levelsOf(service: string, types: string[]): { level: AccessLevel; actio
 const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
-function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, service: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
   // Plain loops, no closures: this runs for every principal a resource's grants name, over dozens of actions each.
   let relevant: Statement[] | undefined;
@@ -182,7 +182,7 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
     kind: 'CAN_ACCESS',
     props: edgeProps(
       `${kindWord(p.kind)} ${p.name} has ${best.level} access to ${node.name} (e.g. ${best.actions.join(', ')})${cross ? ', granted on both sides of the account boundary' : ''}.`,
-      `${arn.split(':')[2]}:${best.level}`,
+      `${service}:${best.level}`,
       evidence,
       best.decision.conditions,
       { accessLevel: best.level, actions: best.actions },
