@@ -193,15 +193,20 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
 /** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
 function allowsOn(onService: Map<Principal, readonly Statement[]>, p: Principal, service: string): readonly Statement[] {
   let list = onService.get(p);
-  // From the statements the model already cut for the service (a superset of those touching it), not every statement.
-  if (!list) onService.set(p, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
+  if (!list) {
+    // From the statements the model already cut for the service (a superset of those touching it), not every statement.
+    const cut = statementsForService(p.identity, service);
+    const prefix = `${service}:`;
+    const out: Statement[] = [];
+    for (let i = 0; i < cut.length; i++) if (cut[i]!.effect === 'Allow' && touches(cut[i]!, prefix)) out.push(cut[i]!);
+    onService.set(p, (list = out));
+  }
   return list;
 }
 
-/** Whether an allow statement can name an action of the service at all (before any resource is tested). */
-function touches(s: Statement, service: string): boolean {
+/** Whether an allow statement can name an action of the service (its prefix, 's3:') at all (before any resource is tested). */
+function touches(s: Statement, prefix: string): boolean {
   if (s.notAction) return true;
-  const prefix = `${service}:`;
   for (const a of s.actions) if (a === '*' || a.startsWith(prefix) || WILDCARD_SERVICE.test(a)) return true;
   return false;
 }

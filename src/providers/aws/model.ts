@@ -572,15 +572,15 @@ interface Match {
 }
 
 /** Statements of one set that apply to the request: decided, or undecidable with the clauses that are. */
-function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, ctx: ContextSource, vars: Variables): readonly Match[] {
+function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, p: Principal, extra: Record<string, string[] | null> | undefined): readonly Match[] {
   // Most calls match nothing (a deny pass, a principal without the grant): the shared empty list then, callers only read it.
   let out: Match[] | undefined;
   for (const s of statements) {
     if (s.effect !== effect || !statementCoversAction(s, action)) continue;
-    const r = statementCoversResource(s, resource, vars);
+    const r = statementCoversResource(s, resource, p.vars);
     if (r === false) continue;
-    // Without a condition the context is not read: a lazy one is not made for it.
-    const c = evaluateCondition(s.condition, ctx instanceof LazyContext ? (s.condition ? ctx.get() : NO_CONTEXT) : ctx, effect);
+    // The request context only for a statement with a condition (most have none): made then, not per call.
+    const c = evaluateCondition(s.condition, s.condition ? requestContext(p, extra) : NO_CONTEXT, effect);
     if (c.result === 'false') continue;
     // Read only, never changed: the condition's own list unless the resource adds a clause.
     const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
@@ -590,19 +590,13 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
 }
 const NO_MATCH: readonly Match[] = Object.freeze([]);
 
-/** requestContext(p, extra), made on first use (a call with extra keys builds a context of its own). */
-class LazyContext {
-  private ctx: RequestContext | undefined;
-  constructor(
-    private readonly p: Principal,
-    private readonly extra: Record<string, string[] | null> | undefined,
-  ) {}
-  get(): RequestContext {
-    return (this.ctx ??= requestContext(this.p, this.extra));
-  }
-}
-type ContextSource = RequestContext | LazyContext;
+/** What a condition-free statement is evaluated in (evaluateCondition does not read it then). */
 const NO_CONTEXT: RequestContext = Object.freeze({ values: new Map<string, string[] | null>() });
+
+/** The request context a statement's condition is evaluated in: P's, made (once per principal) only for a statement with a condition. */
+export function contextFor(s: Statement, p: Principal): RequestContext {
+  return s.condition ? requestContext(p) : NO_CONTEXT;
+}
 
 /**
  * The evidence piece citing a statement. Without a note it depends on the statement alone: built once and shared
@@ -631,16 +625,14 @@ function buildEvidence(s: Statement, note?: string): Evidence {
 }
 
 /** Allow from one policy set: the best matching allow (unconditional first), or undefined if none applies. */
-function allowFrom(statements: readonly Statement[], action: string, resource: string | undefined, ctx: ContextSource, vars: Variables): Match | undefined {
-  const allows = matching(statements, 'Allow', action, resource, ctx, vars);
+function allowFrom(statements: readonly Statement[], action: string, resource: string | undefined, p: Principal, extra: Record<string, string[] | null> | undefined): Match | undefined {
+  const allows = matching(statements, 'Allow', action, resource, p, extra);
   return allows.find((m) => !m.unknown.length) ?? allows[0];
 }
 
 function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, options?: EvaluateOptions): Decision {
   // Nothing allocated before the answer is known to need it: most calls are denied at once (no allow applies).
   const opts = options ?? NO_OPTIONS;
-  // A context with extra keys is made when a statement that applies has a condition (most calls: never).
-  const ctx: ContextSource = extra ? new LazyContext(p, extra) : requestContext(p);
   const scpLayers = model.scps.get(p.account) ?? NO_LAYERS;
   const svc = serviceOf(action);
   // Only the statements that can name an action of this service are walked (the same answers: the others
@@ -652,13 +644,13 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
 
   for (let i = -2; i < scpLayers.length; i++) {
     const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
-    for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
+    for (const d of matching(set, 'Deny', action, resource, p, extra)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
       (undecidedDenies ??= []).push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
       (denyEvidence ??= []).push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
-  const allow = allowFrom(identity, action, resource, ctx, p.vars);
+  const allow = allowFrom(identity, action, resource, p, extra);
   if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
   const conditions: string[] = undecidedDenies ?? [];
   const evidence: Evidence[] = denyEvidence ?? [];
@@ -672,13 +664,13 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
   if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
   else if (checkBoundary && Array.isArray(p.boundary)) {
-    const b = allowFrom(boundary, action, resource, ctx, p.vars);
+    const b = allowFrom(boundary, action, resource, p, extra);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));
     conditions.push(...b.unknown);
   }
   for (const layer of scpLayers) {
-    const s = allowFrom(forService(layer.statements, svc), action, resource, ctx, p.vars);
+    const s = allowFrom(forService(layer.statements, svc), action, resource, p, extra);
     if (!s) return { verdict: 'denied', conditions: [], evidence: [{ type: 'scp-statement', summary: `no SCP attached at the ${layer.label} level allows ${action} for account ${p.account}`, location: layer.label }] };
     evidence.push(statementEvidence(s.statement));
     conditions.push(...s.unknown);
