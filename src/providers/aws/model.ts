@@ -651,7 +651,7 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
     }
   }
   const allow = allowFrom(identity, action, resource, p, extra);
-  if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
+  if (!allow && !opts.grantedByResource) return NOT_ALLOWED;
   const conditions: string[] = undecidedDenies ?? [];
   const evidence: Evidence[] = denyEvidence ?? [];
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
@@ -679,6 +679,8 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
 }
 
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
+/** The answer when no statement allows (most calls): one shared, frozen decision; callers only read decisions. */
+const NOT_ALLOWED: Decision = Object.freeze({ verdict: 'denied', conditions: Object.freeze([]) as unknown as string[], evidence: Object.freeze([]) as unknown as Evidence[] });
 const NO_LAYERS: readonly ScpLayer[] = Object.freeze([]);
 
 /** Combines decisions that must all hold (several actions of one technique). */
