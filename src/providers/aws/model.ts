@@ -543,10 +543,15 @@ const SERVICES_KEPT = 50_000;
  */
 function mayCoverService(s: Statement, svc: string): boolean {
   if (s.notAction) return true;
+  // The part is read in place (no string cut per action: this runs for every statement of every principal cut).
   for (const a of s.actions) {
     const i = a.indexOf(':');
-    const part = i === -1 ? a : a.slice(0, i);
-    if (part === svc || part.includes('*') || part.includes('?')) return true;
+    const end = i === -1 ? a.length : i;
+    if (end === svc.length && a.startsWith(svc)) return true;
+    const star = a.indexOf('*');
+    if (star !== -1 && star < end) return true;
+    const mark = a.indexOf('?');
+    if (mark !== -1 && mark < end) return true;
   }
   return false;
 }
