@@ -168,31 +168,7 @@ export class RunContext {
     return own && this.canSee(own.rank) ? asStored(own.fact) : undefined;
   }
 
-  // An iterable, not a generator: rules walk every node of a kind (tens of thousands), and a generator step is a
-  // resumption and a result object the optimiser cannot remove. Read when iterated, as the generator was: the
-  // stored nodes, then what rules emitted, looked at as the walk gets there.
-  private nodesOfKind(kind: NodeKind): Iterable<StoredNode> {
-    return { [Symbol.iterator]: () => this.kindWalk(kind) };
-  }
-
-  private kindWalk(kind: NodeKind): Iterator<StoredNode> {
-    const stored = this.storedOfKind(kind);
-    let i = 0;
-    let emitted: Iterator<{ fact: NodeFact; rank: number }> | undefined;
-    return {
-      next: (): IteratorResult<StoredNode> => {
-        if (i < stored.length) return { value: stored[i++]!, done: false };
-        emitted ??= this.emittedNodes.values();
-        for (let e = emitted.next(); !e.done; e = emitted.next()) {
-          const { fact, rank } = e.value;
-          if (fact.kind === kind && this.canSee(rank) && !this.storedNode(fact.id)) return { value: asStored(fact), done: false };
-        }
-        return { value: undefined, done: true };
-      },
-    };
-  }
-
-  private storedOfKind(kind: NodeKind): StoredNode[] {
+  private *nodesOfKind(kind: NodeKind): Iterable<StoredNode> {
     let stored = this.storedByKind.get(kind);
     if (!stored) {
       const rows = this.opts.scopes ? this.store.nodesOfKindIn(kind, [...this.opts.scopes]) : this.store.ruleNodesOfKind(kind);
@@ -205,7 +181,8 @@ export class RunContext {
       }
       this.storedByKind.set(kind, stored);
     }
-    return stored;
+    yield* stored;
+    for (const { fact, rank } of this.emittedNodes.values()) if (fact.kind === kind && this.canSee(rank) && !this.storedNode(fact.id)) yield asStored(fact);
   }
 
   private *edgesOfKind(kind: EdgeKind): Iterable<DerivedOrStoredEdge> {
