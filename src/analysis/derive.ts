@@ -98,7 +98,8 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
   const perBoundary = new Set(rules.filter((r) => r.reads?.perBoundary).map((r) => r.id));
   const rows: DerivedRow[] = [];
   for (const e of rc.edges.values()) {
-    const scope = perBoundary.size ? rc.scopeOfId(e.edge.from) : '';
+    // A scope only for a row a per-boundary rule has a part in: the other parts are stored without one.
+    const scope = perBoundary.size && hasPartOf(e.parts, perBoundary) ? rc.scopeOfId(e.edge.from) : '';
     rows.push({ edge: e.edge, parts: e.parts.map((p) => ({ rule: p.rule, scope: perBoundary.has(p.rule) ? scope : '', props: p.props })) });
   }
   store.writeDerivedAll(rows);
@@ -107,6 +108,11 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
   for (const row of scannerFindings(store)) findings.push({ row, scope: '' });
   store.replaceAllFindings(findings);
   return { ran: [...rules, ...findingRules].map((r) => ({ rule: r.id, scopes: '*' })), memoRanks: [...rc.memoFirst] };
+}
+
+function hasPartOf(parts: readonly { rule: string }[], rules: ReadonlySet<string>): boolean {
+  for (const p of parts) if (rules.has(p.rule)) return true;
+  return false;
 }
 
 /**

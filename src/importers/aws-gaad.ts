@@ -149,7 +149,7 @@ export const awsGaad: Importer = {
             groups,
           }),
         });
-        const partition = arn.split(':')[1] ?? 'aws';
+        const partition = partitionOf(arn);
         // Outputs that name a user but not its path (CloudTrail sign-in events, list-access-keys) build its ARN
         // without the path: the same user.
         const plain = ids.awsUserArnWithoutPath(userAccount, name, partition);
@@ -363,6 +363,14 @@ function accountOf(pages: Page[]): string | undefined {
     }
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** The partition of an ARN (its second field), 'aws' when it has none: without an array of its fields per user. */
+function partitionOf(arn: string): string {
+  const a = arn.indexOf(':');
+  if (a === -1) return 'aws';
+  const b = arn.indexOf(':', a + 1);
+  return arn.slice(a + 1, b === -1 ? undefined : b);
 }
 
 /** Where in the file, spelled out when asked (for an error). */

@@ -274,8 +274,10 @@ export class RunContext {
     // One edge per (kind, from, to, technique): a second statement adds evidence, not a row.
     const key = edgeKey(edge.kind, edge.from, edge.to, edge.props?.technique);
     const prev = this.edges.get(key);
-    const part = { rule: this.rule, rank: this.ruleRank, scope: '', props: { ...(edge.props ?? {}) } };
     if (prev) {
+      // The first part shares the edge's props (below): copied before they change.
+      const first = prev.parts[0]!;
+      if (first.props === prev.edge.props) first.props = { ...first.props };
       const props = (prev.edge.props ??= {});
       props.evidence = [...(props.evidence ?? []), ...(edge.props?.evidence ?? [])];
       // An unconditional grant beats a conditional one for the same step.
@@ -284,10 +286,11 @@ export class RunContext {
       if (mine) {
         mine.props.evidence = [...(mine.props.evidence ?? []), ...(edge.props?.evidence ?? [])];
         if (!edge.props?.conditional) delete mine.props.conditional;
-      } else prev.parts.push(part);
+      } else prev.parts.push({ rule: this.rule, rank: this.ruleRank, scope: '', props: { ...(edge.props ?? {}) } });
       return;
     }
-    this.edges.set(key, { edge, parts: [part] });
+    // Most edges are emitted once: the part shares the edge's props, copied only if a later emission merges in.
+    this.edges.set(key, { edge, parts: [{ rule: this.rule, rank: this.ruleRank, scope: '', props: edge.props ?? {} }] });
     const view = new EmittedView(edge);
     push(this.outIndex, edge.from, view);
     push(this.inIndex, edge.to, view);

@@ -1,6 +1,6 @@
 import { ids } from '../../model/ids.js';
 import { reads } from '../reads.js';
-import { awsModel, requestContext, statementEvidence, type AwsModel, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { awsModel, contextFor, statementEvidence, type AwsModel, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount, ensurePrincipal, ensureService, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { denyCovers } from '../../providers/aws/principal-match.js';
@@ -59,15 +59,14 @@ function emitTrusts(ctx: DeriveContext, model: AwsModel, role: Principal, t: Tru
 
 /** The trust statement's own conditions and the trust policy's denies, for this caller. */
 function trustSide(p: Principal, t: Trusted, denies: Statement[]): { ok: boolean; conditions: string[]; chosen: string[] } {
-  const rc = requestContext(p);
-  const c = evaluateCondition(t.statement.condition, rc, 'Allow');
+  const c = evaluateCondition(t.statement.condition, contextFor(t.statement, p), 'Allow');
   if (c.result === 'false') return { ok: false, conditions: [], chosen: [] };
   const conditions = [...c.unknown];
   for (const d of denies) {
     if (!statementCoversAction(d, 'sts:AssumeRole')) continue;
     const covers = denyCovers(d, p);
     if (!covers.applies) continue;
-    const dc = evaluateCondition(d.condition, rc, 'Deny');
+    const dc = evaluateCondition(d.condition, contextFor(d, p), 'Deny');
     if (dc.result === 'false') continue;
     const unknown = [...(covers.unless ? [covers.unless] : []), ...dc.unknown];
     if (!unknown.length) return { ok: false, conditions: [], chosen: [] };

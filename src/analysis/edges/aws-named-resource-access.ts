@@ -10,7 +10,7 @@ import { accountOf, arnOf } from '../../providers/aws/inventory.js';
 import { awsModel, statementsForService, substitute, type AwsModel, type Decision, type Principal } from '../../providers/aws/model.js';
 import { resourcePatternMatches, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { principalNaming } from '../../providers/aws/principal-match.js';
-import { decideOnResource, resourcePolicyOf } from '../../providers/aws/resource-decision.js';
+import { decideOnResource, resourcePolicyOf, type ResourceSide } from '../../providers/aws/resource-decision.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 
 // Access to the other resources of the case (functions, instances, stacks, projects, notebooks, task
@@ -123,7 +123,9 @@ export const awsNamedResourceAccess: EdgeRule = {
         const account = accountOf(node);
         let onService = touching.get(service);
         if (!onService) touching.set(service, (onService = new Map()));
-        for (const p of candidates) access(ctx, model, node, arn, account, policy, p, levels, allowsOn(onService, p, service));
+        // What access() needs of the resource, once per resource (not per principal).
+        const side: ResourceSide = { arn, account, policy, label: node.name };
+        for (const p of candidates) access(ctx, model, node, side, service, p, levels, allowsOn(onService, p, service));
       }
     }
   },
@@ -148,7 +150,8 @@ function levelsOf(service: string, types: string[]): { level: AccessLevel; actio
 const levelMemo = new Map<string, { level: AccessLevel; actions: ActionInfo[] }[]>();
 
 /** The highest level P holds on the resource: levels tried from the top, the first action allowed outright wins. */
-function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: string, account: string | undefined, policy: Statement[] | null | undefined, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
+function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, side: ResourceSide, service: string, p: Principal, levels: { level: AccessLevel; actions: ActionInfo[] }[], allows: readonly Statement[]): void {
+  const { arn, account, policy } = side;
   // The allows that can reach this resource at all: those naming it (or everything), and the policy's for P.
   // Plain loops, no closures: this runs for every principal a resource's grants name, over dozens of actions each.
   let relevant: Statement[] | undefined;
@@ -158,7 +161,6 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
   // Evaluations are what cost here: a few per principal and resource, not one per action of the service.
   let best: { level: AccessLevel; decision: Decision; actions: string[] } | undefined;
   let budget = 8;
-  const side = { arn, account, policy, label: node.name };
   search: for (const { level, actions } of levels) {
     for (const a of actions) {
       if (!coversAction(relevant, a.action)) continue;
@@ -182,7 +184,7 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
     kind: 'CAN_ACCESS',
     props: edgeProps(
       `${kindWord(p.kind)} ${p.name} has ${best.level} access to ${node.name} (e.g. ${best.actions.join(', ')})${cross ? ', granted on both sides of the account boundary' : ''}.`,
-      `${arn.split(':')[2]}:${best.level}`,
+      `${service}:${best.level}`,
       evidence,
       best.decision.conditions,
       { accessLevel: best.level, actions: best.actions },
@@ -193,15 +195,20 @@ function access(ctx: DeriveContext, model: AwsModel, node: StoredNode, arn: stri
 /** P's allow statements that can name an action of the service, worked out once per principal and service (not per resource). */
 function allowsOn(onService: Map<Principal, readonly Statement[]>, p: Principal, service: string): readonly Statement[] {
   let list = onService.get(p);
-  // From the statements the model already cut for the service (a superset of those touching it), not every statement.
-  if (!list) onService.set(p, (list = statementsForService(p.identity, service).filter((s) => s.effect === 'Allow' && touches(s, service))));
+  if (!list) {
+    // From the statements the model already cut for the service (a superset of those touching it), not every statement.
+    const cut = statementsForService(p.identity, service);
+    const prefix = `${service}:`;
+    const out: Statement[] = [];
+    for (let i = 0; i < cut.length; i++) if (cut[i]!.effect === 'Allow' && touches(cut[i]!, prefix)) out.push(cut[i]!);
+    onService.set(p, (list = out));
+  }
   return list;
 }
 
-/** Whether an allow statement can name an action of the service at all (before any resource is tested). */
-function touches(s: Statement, service: string): boolean {
+/** Whether an allow statement can name an action of the service (its prefix, 's3:') at all (before any resource is tested). */
+function touches(s: Statement, prefix: string): boolean {
   if (s.notAction) return true;
-  const prefix = `${service}:`;
   for (const a of s.actions) if (a === '*' || a.startsWith(prefix) || WILDCARD_SERVICE.test(a)) return true;
   return false;
 }

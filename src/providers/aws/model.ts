@@ -122,120 +122,48 @@ function buildModel(ctx: DeriveContext): AwsModel {
   const principals: Principal[] = [];
   /** Each principal's identity blocks, by its place in `principals`. */
   const principalBlocks: Statement[][][] = [];
+  const asOf = ctx.now.getTime();
+  // The loops over every principal and statement run once per derivation, mostly before the optimising compiler
+  // has this function: their bodies are functions of their own (optimised as such), with indexed loops (no
+  // iterator result per step).
   for (const kind of ['aws_user', 'aws_role'] as const) {
     for (const node of ctx.nodesOfKind(kind)) {
-      if (node.stub) continue;
-      const account = arnAccount(node.id);
-      if (!account) continue;
-      const name = String(node.props[kind === 'aws_user' ? 'userName' : 'roleName'] ?? node.name);
-      const label = `${kind === 'aws_user' ? 'user' : 'role'} ${name}`;
-      const groupArns: string[] = [];
-      if (kind === 'aws_user') {
-        const names = strings(node.props['groups'] as Json);
-        for (const g of names) {
-          const arn = groupsByName.get(`${account}/${g}`);
-          if (arn) groupArns.push(arn);
-        }
-        // Sources that state membership only as edges (no props.groups): read the edges.
-        if (!names.length) for (const e of ctx.out(node.id, 'MEMBER_OF')) if (groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
-      }
-      // Its own blocks, then each group's: the statements in the order they always came in.
-      const blocks = blocksOf(node, policies, label);
-      for (const g of groupArns) {
-        groups.get(g)!.members.push(node.id);
-        for (const b of groupBlocks.get(g)!) blocks.push(b);
-      }
-      const identity: Statement[] = [];
-      for (const b of blocks) for (const st of b) identity.push(st);
+      const blocks: Statement[][] = [];
+      const p = principalOf(ctx, node, kind, { policies, groups, groupsByName, groupBlocks }, asOf, blocks);
+      if (!p) continue;
+      principals.push(p);
       principalBlocks.push(blocks);
-      const boundaryArn = typeof node.props['permissionsBoundary'] === 'string' ? node.props['permissionsBoundary'] : undefined;
-      const boundaryPolicy = boundaryArn ? policies.get(boundaryArn) : undefined;
-      const tags = isJsonObject(node.props['tags']) ? (node.props['tags'] as Record<string, string>) : undefined;
-      const userId = String(node.props[kind === 'aws_user' ? 'userId' : 'roleId'] ?? '') || undefined;
-      const vars: Variables = new Map([
-        ['aws:principalaccount', account],
-        ['aws:principalarn', node.id],
-      ]);
-      if (kind === 'aws_user') {
-        vars.set('aws:username', name);
-        if (userId) vars.set('aws:userid', userId);
-      } else vars.set('aws:username', null);
-      if (tags) {
-        vars.set('aws:principaltag/*', null);
-        for (const [k, v] of Object.entries(tags)) vars.set(`aws:principaltag/${k.toLowerCase()}`, v);
-      }
-      principals.push({
-        id: node.id,
-        arn: node.id,
-        kind,
-        name,
-        account,
-        node,
-        userId,
-        tags,
-        identity,
-        boundary: boundaryArn ? (boundaryPolicy ? boundaryPolicy.statements.map((s) => ({ ...s, ref: { ...s.ref, kind: 'boundary' as const, label: `permissions boundary ${s.ref.label.replace(/^managed policy /, '')}` } })) : 'missing') : undefined,
-        boundaryArn,
-        groups: groupArns,
-        attachedPolicies: strings(node.props['attachedPolicies'] as Json),
-        vars,
-        asOf: ctx.now.getTime(),
-      });
     }
   }
-  const byId = new Map(principals.map((p) => [p.id, p]));
+  const byId = new Map<string, Principal>();
+  for (let i = 0; i < principals.length; i++) byId.set(principals[i]!.id, principals[i]!);
 
   // One pass over every principal's statements, each distinct statement (shared by every principal its policy or
   // group reaches) met once: its allow holders, the services it names ('*' for wildcards and NotAction) and the
   // statements by service. An action is then tested once per statement that could cover it, and its holders read
   // back, instead of every principal's statements being walked per action.
-  const statementsByService = new Map<string, Set<Statement>>();
-  // The allow statements of each service by action pattern (NotAction and wildcard-service patterns are in '*'):
-  // an action is matched against the few patterns of its service, not against every statement naming the service.
-  const byPattern = new Map<string, Map<string, Statement[]>>();
-  const infos = new Map<Statement, StatementInfo>();
-  const distinct: { statement: Statement; first: Principal }[] = [];
+  const index: StatementIndex = {
+    statementsByService: new Map(),
+    byPattern: new Map(),
+    holders: new Map(),
+    distinct: [],
+    blockHolders: new Map(),
+  };
+  const { statementsByService, byPattern, holders: infos, distinct } = index;
   // Walked block by block: a block's allow statements have the same holders (one list, shared), and its statements
   // are met first together, in their order, when the block is.
-  const blockHolders = new Map<readonly Statement[], Principal[]>();
-  for (const [place, p] of principals.entries()) {
-    for (const block of principalBlocks[place]!) {
-      let holders = blockHolders.get(block);
-      if (holders) {
-        if (holders.at(-1) !== p) holders.push(p);
-        continue;
-      }
-      blockHolders.set(block, (holders = [p]));
-      for (const st of block) {
-        infos.set(st, { holders: st.effect === 'Allow' ? holders : [] });
-        distinct.push({ statement: st, first: p });
-        if (st.effect === 'Allow') {
-          const services = st.notAction ? ['*'] : st.actions.map((a) => {
-            const i = a.indexOf(':');
-            const svc = i === -1 ? a : a.slice(0, i);
-            return /[*?]/.test(svc) ? '*' : svc;
-          });
-          for (const svc of services) {
-            let set = statementsByService.get(svc);
-            if (!set) statementsByService.set(svc, (set = new Set()));
-            set.add(st);
-          }
-          if (!st.notAction) {
-            for (const [i, svc] of services.entries()) {
-              if (svc === '*') continue;
-              let patterns = byPattern.get(svc);
-              if (!patterns) byPattern.set(svc, (patterns = new Map()));
-              const pattern = st.actions[i]!;
-              const list = patterns.get(pattern);
-              if (!list) patterns.set(pattern, [st]);
-              else if (list.at(-1) !== st) list.push(st);
-            }
-          }
-        }
-      }
+  for (let place = 0; place < principals.length; place++) {
+    const p = principals[place]!;
+    const blocks = principalBlocks[place]!;
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b]!;
+      const holders = index.blockHolders.get(block);
+      if (!holders) indexBlock(index, block, p);
+      else if (holders[holders.length - 1] !== p) holders.push(p);
     }
   }
-  const order = new Map(principals.map((p, i) => [p, i]));
+  const order = new Map<Principal, number>();
+  for (let i = 0; i < principals.length; i++) order.set(principals[i]!, i);
   // Principals by service: those holding an allow statement that names it (or a wildcard service). Made when a
   // service is first asked about, from its statements' holders: the same set as one filled principal by principal.
   const byService = new Map<string, Set<Principal>>();
@@ -243,7 +171,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
     let set = byService.get(svc);
     if (!set) {
       set = new Set();
-      for (const st of statementsByService.get(svc) ?? []) for (const p of infos.get(st)!.holders) set.add(p);
+      for (const st of statementsByService.get(svc) ?? []) for (const p of infos.get(st)!) set.add(p);
       byService.set(svc, set);
     }
     return set;
@@ -259,9 +187,9 @@ function buildModel(ctx: DeriveContext): AwsModel {
       const covering = new Set<Principal>();
       for (const [pattern, list] of byPattern.get(svc) ?? []) {
         if (!actionPatternMatches(pattern, action)) continue;
-        for (const s of list) for (const p of infos.get(s)!.holders) covering.add(p);
+        for (const s of list) for (const p of infos.get(s)!) covering.add(p);
       }
-      for (const s of statementsByService.get('*') ?? []) if (statementCoversAction(s, action)) for (const p of infos.get(s)!.holders) covering.add(p);
+      for (const s of statementsByService.get('*') ?? []) if (statementCoversAction(s, action)) for (const p of infos.get(s)!) covering.add(p);
       // The principals of svc first, then those only of wildcard services, each in the model's order. Sorting the
       // few covering principals costs less than walking the index, which holds every principal with any statement of the service.
       // Each principal's rank is unique: the ranks are sorted as numbers (no comparator, no lookups per comparison).
@@ -288,7 +216,7 @@ function buildModel(ctx: DeriveContext): AwsModel {
     accounts,
     principalsFor,
     statements: distinct,
-    holdersOf: (s) => infos.get(s)?.holders ?? NO_PRINCIPALS,
+    holdersOf: (s) => infos.get(s) ?? NO_PRINCIPALS,
     orderOf: (p) => order.get(p) ?? -1,
     candidateTargets(p, action, pool, index) {
       const named = literalResources(p, action);
@@ -319,9 +247,132 @@ function buildModel(ctx: DeriveContext): AwsModel {
   return model;
 }
 
-interface StatementInfo {
-  /** The principals holding it, in the model's order, when it allows (none for a deny). */
-  holders: Principal[];
+interface StatementIndex {
+  /** Identity allow statements by the services they name ('*': wildcard services and NotAction). */
+  statementsByService: Map<string, Set<Statement>>;
+  /** The allow statements of each service by action pattern (NotAction and wildcard-service patterns are in '*'). */
+  byPattern: Map<string, Map<string, Statement[]>>;
+  /** Per distinct identity statement, the principals holding it, in the model's order, when it allows (none for a deny). */
+  holders: Map<Statement, Principal[]>;
+  distinct: { statement: Statement; first: Principal }[];
+  /** Per block met, its holders (shared by its allow statements). */
+  blockHolders: Map<readonly Statement[], Principal[]>;
+}
+
+/** A block met for the first time (with P, its first holder): its statements indexed, in their order. */
+function indexBlock(index: StatementIndex, block: readonly Statement[], p: Principal): void {
+  const holders = [p];
+  index.blockHolders.set(block, holders);
+  for (let i = 0; i < block.length; i++) {
+    const st = block[i]!;
+    const allow = st.effect === 'Allow';
+    index.holders.set(st, allow ? holders : []);
+    index.distinct.push({ statement: st, first: p });
+    if (!allow) continue;
+    if (st.notAction) {
+      addStatement(index.statementsByService, '*', st);
+      continue;
+    }
+    const actions = st.actions;
+    for (let j = 0; j < actions.length; j++) addStatement(index.statementsByService, serviceOfPattern(actions[j]!), st);
+    for (let j = 0; j < actions.length; j++) {
+      const pattern = actions[j]!;
+      const svc = serviceOfPattern(pattern);
+      if (svc === '*') continue;
+      let patterns = index.byPattern.get(svc);
+      if (!patterns) index.byPattern.set(svc, (patterns = new Map()));
+      const list = patterns.get(pattern);
+      if (!list) patterns.set(pattern, [st]);
+      else if (list[list.length - 1] !== st) list.push(st);
+    }
+  }
+}
+
+/** The service part of a lower-cased action pattern ('*' when it has a wildcard). */
+function serviceOfPattern(a: string): string {
+  const i = a.indexOf(':');
+  const svc = i === -1 ? a : a.slice(0, i);
+  return svc.includes('*') || svc.includes('?') ? '*' : svc;
+}
+
+function addStatement(map: Map<string, Set<Statement>>, svc: string, st: Statement): void {
+  let set = map.get(svc);
+  if (!set) map.set(svc, (set = new Set()));
+  set.add(st);
+}
+
+interface ModelParts {
+  policies: Map<string, { statements: Statement[] }>;
+  groups: Map<string, { members: string[] }>;
+  groupsByName: Map<string, string>;
+  groupBlocks: Map<string, readonly Statement[][]>;
+}
+
+/** A user or role of the case as the model holds it (undefined for stubs and ARNs without an account); its identity blocks go to `blocks`. */
+function principalOf(ctx: DeriveContext, node: StoredNode, kind: 'aws_user' | 'aws_role', parts: ModelParts, asOf: number, blocks: Statement[][]): Principal | undefined {
+  if (node.stub) return undefined;
+  const account = arnAccount(node.id);
+  if (!account) return undefined;
+  const props = node.props;
+  const user = kind === 'aws_user';
+  const name = String(props[user ? 'userName' : 'roleName'] ?? node.name);
+  const label = `${user ? 'user' : 'role'} ${name}`;
+  const groupArns: string[] = [];
+  if (user) {
+    const names = strings(props['groups'] as Json);
+    for (let i = 0; i < names.length; i++) {
+      const arn = parts.groupsByName.get(`${account}/${names[i]}`);
+      if (arn) groupArns.push(arn);
+    }
+    // Sources that state membership only as edges (no props.groups): read the edges.
+    if (!names.length) for (const e of ctx.out(node.id, 'MEMBER_OF')) if (parts.groups.has(e.dst) && !groupArns.includes(e.dst)) groupArns.push(e.dst);
+  }
+  const attachedPolicies = strings(props['attachedPolicies'] as Json);
+  // Its own blocks, then each group's: the statements in the order they always came in.
+  addBlocks(node, parts.policies, label, attachedPolicies, blocks);
+  for (let i = 0; i < groupArns.length; i++) {
+    const g = groupArns[i]!;
+    parts.groups.get(g)!.members.push(node.id);
+    const own = parts.groupBlocks.get(g)!;
+    for (let j = 0; j < own.length; j++) blocks.push(own[j]!);
+  }
+  const identity: Statement[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    for (let j = 0; j < b.length; j++) identity.push(b[j]!);
+  }
+  const boundaryArn = typeof props['permissionsBoundary'] === 'string' ? props['permissionsBoundary'] : undefined;
+  const boundaryPolicy = boundaryArn ? parts.policies.get(boundaryArn) : undefined;
+  const tags = isJsonObject(props['tags']) ? (props['tags'] as Record<string, string>) : undefined;
+  const userId = String(props[user ? 'userId' : 'roleId'] ?? '') || undefined;
+  const vars: Variables = new Map();
+  vars.set('aws:principalaccount', account);
+  vars.set('aws:principalarn', node.id);
+  if (user) {
+    vars.set('aws:username', name);
+    if (userId) vars.set('aws:userid', userId);
+  } else vars.set('aws:username', null);
+  if (tags) {
+    vars.set('aws:principaltag/*', null);
+    for (const k of Object.keys(tags)) vars.set(`aws:principaltag/${k.toLowerCase()}`, tags[k]!);
+  }
+  return {
+    id: node.id,
+    arn: node.id,
+    kind,
+    name,
+    account,
+    node,
+    userId,
+    tags,
+    identity,
+    boundary: boundaryArn ? (boundaryPolicy ? boundaryPolicy.statements.map((s) => ({ ...s, ref: { ...s.ref, kind: 'boundary' as const, label: `permissions boundary ${s.ref.label.replace(/^managed policy /, '')}` } })) : 'missing') : undefined,
+    boundaryArn,
+    groups: groupArns,
+    attachedPolicies,
+    vars,
+    asOf,
+  };
 }
 const NO_PRINCIPALS: readonly Principal[] = Object.freeze([]);
 
@@ -383,13 +434,18 @@ function inlineStatements(node: StoredNode, owner: string): Statement[] {
 /** A principal's or group's identity blocks: its inline policies' statements, then each attached policy's (none empty). */
 function blocksOf(node: StoredNode, policies: Map<string, { statements: Statement[] }>, owner: string): Statement[][] {
   const blocks: Statement[][] = [];
+  addBlocks(node, policies, owner, strings(node.props['attachedPolicies'] as Json), blocks);
+  return blocks;
+}
+
+function addBlocks(node: StoredNode, policies: Map<string, { statements: Statement[] }>, owner: string, attached: readonly string[], blocks: Statement[][]): void {
   const inline = inlineStatements(node, owner);
   if (inline.length) blocks.push(inline);
-  for (const arn of strings(node.props['attachedPolicies'] as Json)) {
+  for (let i = 0; i < attached.length; i++) {
+    const arn = attached[i]!;
     const block = policies.get(arn)?.statements ?? missingPolicy(arn, owner);
     if (block.length) blocks.push(block);
   }
-  return blocks;
 }
 
 // A managed policy attached but absent from the case (another file, or AWS-managed and not exported): AWS
@@ -487,10 +543,15 @@ const SERVICES_KEPT = 50_000;
  */
 function mayCoverService(s: Statement, svc: string): boolean {
   if (s.notAction) return true;
+  // The part is read in place (no string cut per action: this runs for every statement of every principal cut).
   for (const a of s.actions) {
     const i = a.indexOf(':');
-    const part = i === -1 ? a : a.slice(0, i);
-    if (part === svc || part.includes('*') || part.includes('?')) return true;
+    const end = i === -1 ? a.length : i;
+    if (end === svc.length && a.startsWith(svc)) return true;
+    const star = a.indexOf('*');
+    if (star !== -1 && star < end) return true;
+    const mark = a.indexOf('?');
+    if (mark !== -1 && mark < end) return true;
   }
   return false;
 }
@@ -516,14 +577,15 @@ interface Match {
 }
 
 /** Statements of one set that apply to the request: decided, or undecidable with the clauses that are. */
-function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): readonly Match[] {
+function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, p: Principal, extra: Record<string, string[] | null> | undefined): readonly Match[] {
   // Most calls match nothing (a deny pass, a principal without the grant): the shared empty list then, callers only read it.
   let out: Match[] | undefined;
   for (const s of statements) {
     if (s.effect !== effect || !statementCoversAction(s, action)) continue;
-    const r = statementCoversResource(s, resource, vars);
+    const r = statementCoversResource(s, resource, p.vars);
     if (r === false) continue;
-    const c = evaluateCondition(s.condition, ctx, effect);
+    // The request context only for a statement with a condition (most have none): made then, not per call.
+    const c = evaluateCondition(s.condition, s.condition ? requestContext(p, extra) : NO_CONTEXT, effect);
     if (c.result === 'false') continue;
     // Read only, never changed: the condition's own list unless the resource adds a clause.
     const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
@@ -532,6 +594,14 @@ function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', ac
   return out ?? NO_MATCH;
 }
 const NO_MATCH: readonly Match[] = Object.freeze([]);
+
+/** What a condition-free statement is evaluated in (evaluateCondition does not read it then). */
+const NO_CONTEXT: RequestContext = Object.freeze({ values: new Map<string, string[] | null>() });
+
+/** The request context a statement's condition is evaluated in: P's, made (once per principal) only for a statement with a condition. */
+export function contextFor(s: Statement, p: Principal): RequestContext {
+  return s.condition ? requestContext(p) : NO_CONTEXT;
+}
 
 /**
  * The evidence piece citing a statement. Without a note it depends on the statement alone: built once and shared
@@ -560,15 +630,14 @@ function buildEvidence(s: Statement, note?: string): Evidence {
 }
 
 /** Allow from one policy set: the best matching allow (unconditional first), or undefined if none applies. */
-function allowFrom(statements: readonly Statement[], action: string, resource: string | undefined, ctx: RequestContext, vars: Variables): Match | undefined {
-  const allows = matching(statements, 'Allow', action, resource, ctx, vars);
+function allowFrom(statements: readonly Statement[], action: string, resource: string | undefined, p: Principal, extra: Record<string, string[] | null> | undefined): Match | undefined {
+  const allows = matching(statements, 'Allow', action, resource, p, extra);
   return allows.find((m) => !m.unknown.length) ?? allows[0];
 }
 
 function evaluate(model: AwsModel, p: Principal, action: string, resource: string | undefined, extra?: Record<string, string[] | null>, options?: EvaluateOptions): Decision {
   // Nothing allocated before the answer is known to need it: most calls are denied at once (no allow applies).
   const opts = options ?? NO_OPTIONS;
-  const ctx = requestContext(p, extra);
   const scpLayers = model.scps.get(p.account) ?? NO_LAYERS;
   const svc = serviceOf(action);
   // Only the statements that can name an action of this service are walked (the same answers: the others
@@ -580,14 +649,14 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
 
   for (let i = -2; i < scpLayers.length; i++) {
     const set = i === -2 ? identity : i === -1 ? boundary : forService(scpLayers[i]!.statements, svc);
-    for (const d of matching(set, 'Deny', action, resource, ctx, p.vars)) {
+    for (const d of matching(set, 'Deny', action, resource, p, extra)) {
       if (!d.unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(d.statement)], explicitDeny: true };
       (undecidedDenies ??= []).push(`not denied by ${d.statement.ref.label} (${d.unknown.join(' and ')})`);
       (denyEvidence ??= []).push(statementEvidence(d.statement, 'deny with a condition that cannot be decided offline'));
     }
   }
-  const allow = allowFrom(identity, action, resource, ctx, p.vars);
-  if (!allow && !opts.grantedByResource) return { verdict: 'denied', conditions: [], evidence: [] };
+  const allow = allowFrom(identity, action, resource, p, extra);
+  if (!allow && !opts.grantedByResource) return NOT_ALLOWED;
   const conditions: string[] = undecidedDenies ?? [];
   const evidence: Evidence[] = denyEvidence ?? [];
   if (allow && (allow.unknown.length === 0 || !opts.grantedByResource)) {
@@ -600,13 +669,13 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
   const checkBoundary = !opts.grantedByResource || p.kind === 'aws_role';
   if (checkBoundary && p.boundary === 'missing') conditions.push(`permissions boundary ${p.boundaryArn} (not in the case) allows ${action}`);
   else if (checkBoundary && Array.isArray(p.boundary)) {
-    const b = allowFrom(boundary, action, resource, ctx, p.vars);
+    const b = allowFrom(boundary, action, resource, p, extra);
     if (!b) return { verdict: 'denied', conditions: [], evidence: [{ type: 'policy-statement', summary: `the permissions boundary ${p.boundaryArn} does not allow ${action}`, location: p.boundaryArn }] };
     evidence.push(statementEvidence(b.statement));
     conditions.push(...b.unknown);
   }
   for (const layer of scpLayers) {
-    const s = allowFrom(forService(layer.statements, svc), action, resource, ctx, p.vars);
+    const s = allowFrom(forService(layer.statements, svc), action, resource, p, extra);
     if (!s) return { verdict: 'denied', conditions: [], evidence: [{ type: 'scp-statement', summary: `no SCP attached at the ${layer.label} level allows ${action} for account ${p.account}`, location: layer.label }] };
     evidence.push(statementEvidence(s.statement));
     conditions.push(...s.unknown);
@@ -615,6 +684,8 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
 }
 
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
+/** The answer when no statement allows (most calls): one shared, frozen decision; callers only read decisions. */
+const NOT_ALLOWED: Decision = Object.freeze({ verdict: 'denied', conditions: Object.freeze([]) as unknown as string[], evidence: Object.freeze([]) as unknown as Evidence[] });
 const NO_LAYERS: readonly ScpLayer[] = Object.freeze([]);
 
 /** Combines decisions that must all hold (several actions of one technique). */

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../../model/fragment.js';
 import type { Evidence, Json } from '../../model/fragment.js';
-import { requestContext, statementEvidence, type AwsModel, type Decision, type Principal } from './model.js';
+import { contextFor, statementEvidence, type AwsModel, type Decision, type Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, type Statement } from './policy.js';
 import { notPrincipalDenies, principalNaming } from './principal-match.js';
 
@@ -28,7 +28,6 @@ export function resourcePolicyOf(doc: Json | undefined, label: string, location:
 
 export function decideOnResource(model: AwsModel, p: Principal, action: string, r: ResourceSide): Decision {
   const sameAccount = r.account === undefined || r.account === p.account;
-  const rc = requestContext(p);
   const conditions: string[] = [];
   const evidence: Evidence[] = [];
   let direct: Statement | undefined;
@@ -39,7 +38,7 @@ export function decideOnResource(model: AwsModel, p: Principal, action: string, 
       if (s.effect !== 'Deny') continue;
       const np = notPrincipalDenies(s, p);
       if (!np.applies) continue;
-      const c = evaluateCondition(s.condition, rc, 'Deny');
+      const c = evaluateCondition(s.condition, contextFor(s, p), 'Deny');
       if (c.result === 'false') continue;
       const unknown = [...(np.unless ? [np.unless] : []), ...c.unknown];
       if (!unknown.length) return { verdict: 'denied', conditions: [], evidence: [statementEvidence(s)], explicitDeny: true };
@@ -48,7 +47,7 @@ export function decideOnResource(model: AwsModel, p: Principal, action: string, 
     }
     const how = principalNaming(s, p);
     if (!how) continue;
-    const c = evaluateCondition(s.condition, rc, s.effect);
+    const c = evaluateCondition(s.condition, contextFor(s, p), s.effect);
     if (c.result === 'false') continue;
     if (s.effect === 'Deny') {
       if (c.result === 'true') return { verdict: 'denied', conditions: [], evidence: [statementEvidence(s)], explicitDeny: true };
@@ -61,7 +60,7 @@ export function decideOnResource(model: AwsModel, p: Principal, action: string, 
   }
   const withPolicy = (d: Decision, s: Statement): Decision => {
     if (d.verdict === 'denied') return d;
-    const unknown = evaluateCondition(s.condition, rc, 'Allow').unknown;
+    const unknown = evaluateCondition(s.condition, contextFor(s, p), 'Allow').unknown;
     const all = [...d.conditions, ...conditions, ...unknown];
     return { verdict: all.length ? 'conditional' : 'allowed', conditions: all, evidence: [...d.evidence, statementEvidence(s), ...evidence] };
   };
