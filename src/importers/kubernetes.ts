@@ -14,10 +14,7 @@ import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 // in one warning. Secret values never enter the case: `data`, `stringData` and the last-applied annotation (which
 // repeats them) are dropped before anything is stored; only the key names are kept.
 
-const KNOWN_KIND_NAMES = ['ServiceAccount', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Namespace', 'List'];
-const KNOWN_KINDS = new RegExp(`^(${KNOWN_KIND_NAMES.join('|')})$`);
-/** The same names, for the check of every streamed item (a look-up, not a regular expression run per object). */
-const KNOWN_KIND_SET = new Set(KNOWN_KIND_NAMES);
+const KNOWN_KINDS = new Set(['ServiceAccount', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Namespace', 'List']);
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ANNOTATION_PROPS = Object.entries(K8S_ANNOTATIONS);
@@ -33,14 +30,14 @@ export const kubernetes: Importer = {
     if (probe.looksJson) {
       if (!/"apiVersion"\s*:/.test(head)) return 0;
       const kinds = [...head.matchAll(/"kind"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]!);
-      if (kinds.some((k) => KNOWN_KINDS.test(k) && k !== 'List')) return 0.95;
+      if (kinds.some((k) => KNOWN_KINDS.has(k) && k !== 'List')) return 0.95;
       // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
       return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
     }
     if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
     // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
     const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
-    return kinds.some((k) => KNOWN_KINDS.test(k)) ? 0.9 : 0;
+    return kinds.some((k) => KNOWN_KINDS.has(k)) ? 0.9 : 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
@@ -100,7 +97,7 @@ function slim(value: unknown): unknown {
     for (const key of ['data', 'stringData']) if (isObject(value[key])) value[key] = Object.fromEntries(Object.keys(value[key]).map((k) => [k, '']));
   }
   if (kind.endsWith('List') && Array.isArray(value['items'])) value['items'] = (value['items'] as unknown[]).map(slim);
-  else if (!KNOWN_KIND_SET.has(kind) && isObject(meta)) {
+  else if (!KNOWN_KINDS.has(kind) && isObject(meta)) {
     return { apiVersion: value['apiVersion'], kind: value['kind'], metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] } };
   }
   return value;
@@ -302,10 +299,16 @@ class Builder {
     return id;
   }
 
-  private saRef(ns: string, name: string): string {
-    // Pods name the same few accounts: the same id string each time (hashed once, here and where it is numbered).
+  /** The service-account ids of a namespace, by name. */
+  private saIdsIn(ns: string): Map<string, string> {
     let byName = this.saIds.get(ns);
     if (!byName) this.saIds.set(ns, (byName = new Map()));
+    return byName;
+  }
+
+  private saRef(ns: string, name: string): string {
+    // Pods name the same few accounts: the same id string each time (hashed once, here and where it is numbered).
+    const byName = this.saIdsIn(ns);
     const known = byName.get(name);
     if (known !== undefined) return known;
     const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
@@ -341,9 +344,7 @@ class Builder {
     const uid = typeof props['uid'] === 'string' ? [props['uid']] : [];
     const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
     // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
-    let byName = this.saIds.get(ns);
-    if (!byName) this.saIds.set(ns, (byName = new Map()));
-    byName.set(name, id);
+    this.saIdsIn(ns).set(name, id);
     this.add({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
   }
 

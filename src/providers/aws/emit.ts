@@ -14,7 +14,7 @@ export const AWS_EMIT_READS: Partial<RuleReads> = {
   nodesWithin: { admin: [AWS_ACCOUNT_PREFIX] },
 };
 
-export function edgeProps(reason: string, technique: string, evidence: Evidence[], conditions: string[], extra?: Partial<EdgeProps>): EdgeProps {
+export function edgeProps(reason: string, technique: string, evidence: readonly Evidence[], conditions: readonly string[], extra?: Partial<EdgeProps>): EdgeProps {
   // Built in place, in the same key order as a spread would give (the stored JSON is the same): tens of thousands of
   // edges at quota size, most with no condition or one, so no set and no empty object per edge.
   const unique = conditions.length < 2 ? conditions : [...new Set(conditions)];
@@ -24,7 +24,7 @@ export function edgeProps(reason: string, technique: string, evidence: Evidence[
   return props;
 }
 
-function dedupe(evidence: Evidence[]): Evidence[] {
+function dedupe(evidence: readonly Evidence[]): Evidence[] {
   // An edge cites a handful of pieces: compared pairwise (the same object, or the same place and summary) instead of
   // a key string built per piece per edge.
   if (evidence.length <= 16) {

@@ -40,9 +40,9 @@ export type Verdict = 'allowed' | 'conditional' | 'denied';
 export interface Decision {
   verdict: Verdict;
   /** Conditions that could not be decided offline (for 'conditional'). */
-  conditions: string[];
+  conditions: readonly string[];
   /** The statements that decide: the allow(s), or the explicit deny. */
-  evidence: Evidence[];
+  evidence: readonly Evidence[];
   /** Explicit deny (as opposed to no allow). */
   explicitDeny?: boolean;
 }
@@ -580,12 +580,13 @@ interface Match {
 function matching(statements: readonly Statement[], effect: 'Allow' | 'Deny', action: string, resource: string | undefined, p: Principal, extra: Record<string, string[] | null> | undefined): readonly Match[] {
   // Most calls match nothing (a deny pass, a principal without the grant): the shared empty list then, callers only read it.
   let out: Match[] | undefined;
+  // The request context only for a statement with a condition (most have none): made at the first, once per call.
+  let ctx: RequestContext | undefined;
   for (const s of statements) {
     if (s.effect !== effect || !statementCoversAction(s, action)) continue;
     const r = statementCoversResource(s, resource, p.vars);
     if (r === false) continue;
-    // The request context only for a statement with a condition (most have none): made then, not per call.
-    const c = evaluateCondition(s.condition, s.condition ? requestContext(p, extra) : NO_CONTEXT, effect);
+    const c = evaluateCondition(s.condition, s.condition ? (ctx ??= requestContext(p, extra)) : NO_CONTEXT, effect);
     if (c.result === 'false') continue;
     // Read only, never changed: the condition's own list unless the resource adds a clause.
     const unknown = r === 'unknown' ? [...c.unknown, `the resource ${resource} matches a policy variable of ${JSON.stringify(s.resources)}`] : c.unknown;
@@ -684,8 +685,8 @@ function evaluate(model: AwsModel, p: Principal, action: string, resource: strin
 }
 
 const NO_OPTIONS: EvaluateOptions = Object.freeze({});
-/** The answer when no statement allows (most calls): one shared, frozen decision; callers only read decisions. */
-const NOT_ALLOWED: Decision = Object.freeze({ verdict: 'denied', conditions: Object.freeze([]) as unknown as string[], evidence: Object.freeze([]) as unknown as Evidence[] });
+/** The answer when no statement allows (most calls): one shared, frozen decision (a decision's lists are read only). */
+const NOT_ALLOWED: Decision = Object.freeze({ verdict: 'denied', conditions: Object.freeze([]), evidence: Object.freeze([]) });
 const NO_LAYERS: readonly ScpLayer[] = Object.freeze([]);
 
 /** Combines decisions that must all hold (several actions of one technique). */

@@ -164,7 +164,8 @@ function buildModel(ctx: DeriveContext): RbacModel {
     if (list) list.push(value);
     else map.set(key, [value]);
   };
-  const nsOf = (n: StoredNode) => (typeof n.props['namespace'] === 'string' ? n.props['namespace'] : '');
+  const namespaceIn = (p: Record<string, unknown>) => (typeof p['namespace'] === 'string' ? p['namespace'] : '');
+  const nsOf = (n: StoredNode) => namespaceIn(n.props);
 
   for (const r of ctx.nodesOfKind('k8s_role')) {
     const c = clusterOf(r);
@@ -251,7 +252,7 @@ function buildModel(ctx: DeriveContext): RbacModel {
       const p = n.props;
       const account = p['serviceAccount'];
       if (!c || typeof account !== 'string') continue;
-      const ns = typeof p['namespace'] === 'string' ? p['namespace'] : '';
+      const ns = namespaceIn(p);
       const phase = p['phase'];
       const at = p['at'];
       // Every field in the literal (at and evidence too, filled or not): no object grows a property store later.
