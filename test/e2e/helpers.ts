@@ -40,8 +40,9 @@ export async function searchAndPick(page: Page, text: string, pick: string): Pro
 }
 
 export async function settle(page: Page): Promise<void> {
-  // Layouts animate for ~350 ms; screenshots wait for them.
+  // Layouts animate for ~350 ms; screenshots wait for them, and for the canvas to stop moving on a loaded machine.
   await page.waitForTimeout(900);
+  if ((await page.getByTestId('graph-canvas').count()) > 0) await canvasSettled(page);
 }
 
 /** The server of the generated 20,000-node estate (large-fixture.ts estate20k), started by the global setup. */
@@ -135,8 +136,37 @@ export async function screenPoint(page: Page, id: string): Promise<{ x: number; 
   return { x: box.x + p.x, y: box.y + p.y };
 }
 
-/** Waits until the canvas has laid out what the store asked for (no layout or placement pending). */
+/**
+ * Waits until the canvas has laid out what the store asked for: no viewport animation running, and the viewport,
+ * the drawn nodes and their positions unchanged for 300 ms. A fixed wait was not enough on a loaded machine, where a
+ * pick's neighbours arrive and its fit animation starts later than usual.
+ */
 export async function canvasSettled(page: Page): Promise<void> {
   await page.waitForTimeout(250);
-  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+  await page.getByTestId('graph-canvas').evaluate(
+    (el) =>
+      new Promise<void>((resolve, reject) => {
+        type Cy = { animated(): boolean; zoom(): number; pan(): { x: number; y: number }; nodes(): { map<T>(f: (n: { id(): string; position(): { x: number; y: number } }) => T): T[] } };
+        const cy = (el as unknown as { cy: Cy }).cy;
+        const sign = (): string => {
+          const p = cy.pan();
+          return `${cy.zoom()}|${p.x}|${p.y}|${cy.nodes().map((n) => `${n.id()}@${n.position().x},${n.position().y}`).join(';')}`;
+        };
+        const started = performance.now();
+        let last = sign();
+        let since = performance.now();
+        const tick = (): void => {
+          const now = performance.now();
+          const s = sign();
+          if (s !== last || cy.animated()) {
+            last = s;
+            since = now;
+          }
+          if (now - since >= 300) return resolve();
+          if (now - started > 15_000) return reject(new Error('the canvas did not settle within 15 s'));
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
 }
