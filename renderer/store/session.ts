@@ -8,10 +8,26 @@ import { isViewState, sessionKey } from './workspace-slice';
 /** How long the canvas must be still before it is written down. */
 const SAVE_DELAY_MS = 400;
 
-export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, 'getItem' | 'setItem'> | null): () => void {
+/**
+ * Keeps the view of the opened case in `storage`. `page` is what says the page is going away (a reload, a closed
+ * window): a change still waiting for its quiet spell is written down then, not lost.
+ */
+export function startSession(
+  store: StoreApi<AppState>,
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+  page: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null = typeof window === 'undefined' ? null : window,
+): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe: (() => void) | undefined;
+  let save: (() => void) | undefined;
+  const saveNow = (): void => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    save?.();
+  };
+  page?.addEventListener('pagehide', saveNow);
   void (async () => {
     const s = store.getState();
     // The first screen's data is asked for at once, beside the case's (the engine answers them in turn).
@@ -54,6 +70,13 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
       await Promise.all([store.getState().loadOverview(), triage]);
     }
     if (stopped || !key || !storage) return;
+    save = () => {
+      try {
+        storage.setItem(key, JSON.stringify(store.getState().viewState()));
+      } catch {
+        // Storage full or refused: the canvas then lasts for this page only.
+      }
+    };
     unsubscribe = store.subscribe((now, before) => {
       const changed =
         now.graphSeq !== before.graphSeq ||
@@ -68,17 +91,15 @@ export function startSession(store: StoreApi<AppState>, storage: Pick<Storage, '
       if (!changed) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        try {
-          storage.setItem(key, JSON.stringify(store.getState().viewState()));
-        } catch {
-          // Storage full or refused: the canvas then lasts for this page only.
-        }
+        timer = undefined;
+        save?.();
       }, SAVE_DELAY_MS);
     });
   })();
   return () => {
     stopped = true;
     clearTimeout(timer);
+    page?.removeEventListener('pagehide', saveNow);
     unsubscribe?.();
   };
 }

@@ -75,8 +75,7 @@ test('a named view is kept in the case; the canvas and the mode survive a reload
   await canvasSettled(page);
   const positions = await nodePositions(page);
 
-  // A reload: the same canvas, mode and highlighted route.
-  await page.waitForTimeout(700);
+  // A reload at once: the same canvas, mode and highlighted route (what waited to be saved is saved as the page goes).
   await page.reload();
   await expect(page.getByTestId('path-item').nth(1)).toHaveAttribute('data-active', 'true');
   await expect(page.getByTestId('mode-paths')).toHaveAttribute('aria-pressed', 'true');

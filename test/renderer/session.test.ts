@@ -61,4 +61,18 @@ describe('the canvas kept across reloads', () => {
     expect(Object.keys(b.getState().nodes)).not.toContain('node-of-a');
     stopB();
   });
+
+  it('a change made just before the page goes away is written down then, not lost with the quiet spell', async () => {
+    const storage = memoryStorage();
+    const page = new EventTarget();
+    const a = open(info('cccc'), 'node-of-c');
+    const stop = startSession(a, storage, page);
+    await until(() => Object.keys(a.getState().nodes).includes('node-of-c'));
+    a.getState().setMode('inventory');
+    page.dispatchEvent(new Event('pagehide'));
+    // Read at once: the delayed write has not had its 400 ms.
+    const saved = JSON.parse(storage.getItem(storage.keys()[0]!) ?? 'null') as { mode?: string } | null;
+    expect(saved?.mode).toBe('inventory');
+    stop();
+  });
 });
