@@ -106,6 +106,9 @@ export function GraphCanvas() {
       case 'fit':
         e.fit();
         break;
+      case 'fit-readable':
+        e.wholeReadable();
+        break;
       case 'zoom-in':
       case 'zoom-out': {
         const factor = command.type === 'zoom-in' ? 1.25 : 0.8;

@@ -109,8 +109,12 @@ export class CanvasEngine {
   private lastEstate = false;
   private lastOpen = new Set<string>();
   private viewportTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The view shows the whole graph as fit() placed it (no user zoom or pan since). */
-  private wholeFit = false;
+  /**
+   * The view the canvas chose for the whole drawing, applied again when the stage changes size (a wider or narrower
+   * sidebar as the mode changes) until the user zooms or pans: all of it (fit), or all of it where its labels stay
+   * readable and else its readable start (wholeReadable).
+   */
+  private follow: 'fit' | 'readable' | null = null;
   private theme: AppState['theme'];
   /** The latest sync waiting for the force layout's code (force-loader.ts); later syncs replace it. */
   private waiting: SyncInput | null = null;
@@ -214,12 +218,13 @@ export class CanvasEngine {
     });
     // A view fitted whole stays fitted when the stage changes size (a wider or narrower sidebar as the mode
     // changes); once the user zooms or pans, the view is theirs.
-    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.wholeFit = false), { capture: true, passive: true });
+    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.follow = null), { capture: true, passive: true });
     const resize = new ResizeObserver(() => {
       // Cytoscape keeps the size it measured last until resize(): the change is known here.
       const before = { w: cy.width(), h: cy.height() };
       cy.resize();
-      if (this.wholeFit) this.fit();
+      if (this.follow === 'fit') this.fit();
+      else if (this.follow === 'readable') this.wholeReadable();
       // A view the user (or a pick) chose keeps its centre where it was, not its top-left corner.
       else if (cy.width() !== before.w || cy.height() !== before.h) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
     });
@@ -370,7 +375,7 @@ export class CanvasEngine {
     if (!converged && scale > 1) place(1);
     if (this.applyPendingViewport()) return;
     // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead.
-    if (managed) this.showReadable(cy.elements());
+    if (managed) this.wholeReadable();
     else this.fit();
   }
 
@@ -674,8 +679,20 @@ export class CanvasEngine {
     if (this.cy.elements().empty()) return;
     this.labelsAsLaidOut();
     this.setViewport(this.viewportFor());
-    this.wholeFit = true;
+    this.follow = 'fit';
     this.updateLabels();
+  }
+
+  /**
+   * The whole drawing where its labels are readable at the size the layout planned, else its readable start: what a
+   * layout ends on, and what a narrow stage (Triage, Inventory) shows, where a fit would shrink the map until its
+   * labels, grown to stay readable, ran over each other and past the stage's edges.
+   */
+  wholeReadable(): void {
+    if (this.cy.elements().empty()) return;
+    this.labelsAsLaidOut();
+    this.showReadable(this.cy.elements());
+    this.follow = 'readable';
   }
 
   /**
@@ -691,7 +708,7 @@ export class CanvasEngine {
   /** Shows `eles` whole (animated when asked), never zooming in past the fit cap. */
   fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false): void {
     if (eles.empty()) return;
-    this.wholeFit = false;
+    this.follow = null;
     this.labelsAsLaidOut();
     const v = this.viewportFor(eles);
     if (animate) {
@@ -709,7 +726,7 @@ export class CanvasEngine {
    */
   showReadable(eles: cytoscape.Collection | cytoscape.NodeCollection): void {
     const { cy } = this;
-    this.wholeFit = false;
+    this.follow = null;
     const v = this.viewportFor(eles);
     const scale = labelState(cy).layoutScale;
     if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
@@ -724,8 +741,21 @@ export class CanvasEngine {
     // The aggregation banner floats over the top of the stage: start below it.
     const banner = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="aggregate-banner"]');
     const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
-    const x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
-    const y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
+    let x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
+    let y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
+    // The selection (a blast radius's origin, a picked node) is where the user starts reading: a start that leaves
+    // it off the stage is moved to show it in the middle of what the legend leaves free.
+    const anchor = this.store.getState().selectedId;
+    const a = anchor ? cy.getElementById(anchor) : cy.collection();
+    if (a.nonempty() && a.isNode() && eles.contains(a)) {
+      const p = a.position();
+      const at = { x: p.x * zoom + x, y: p.y * zoom + y };
+      const bottom = cy.height() - o.height - pad;
+      if (at.x < pad || at.x > cy.width() - pad || at.y < top || at.y > bottom) {
+        x = cy.width() / 2 - p.x * zoom;
+        y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
+      }
+    }
     this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
   }
@@ -734,7 +764,7 @@ export class CanvasEngine {
     const v = this.store.getState().pendingViewport;
     if (!v) return false;
     this.store.setState({ pendingViewport: null });
-    this.wholeFit = false;
+    this.follow = null;
     this.setViewport({ zoom: v.zoom, pan: { ...v.pan } });
     this.updateLabels();
     return true;

@@ -24,8 +24,8 @@ export function InventoryPanel() {
   const [q, setQ] = useState<InventoryQuery>({ text: '', tier: 'all', group: 'boundary', sort: 'tier', descending: false });
   useEffect(() => {
     if (!store.getState().inventory && !store.getState().inventoryLoading) void store.getState().loadInventory();
-    // This panel is wider than the others: once the stage has shrunk, fit the graph to it again.
-    const refit = setTimeout(() => store.getState().sendCommand('fit'), 80);
+    // This panel is wider than the others: once the stage has shrunk, show the graph in it again, readable.
+    const refit = setTimeout(() => store.getState().sendCommand('fit-readable'), 80);
     return () => clearTimeout(refit);
   }, [store]);
   const items = useMemo(() => queryInventory(rows ?? [], q), [rows, q]);

@@ -42,13 +42,18 @@ function SymbolIcon({ sym }: { sym: Symbol }) {
 /** What shapes, colours, line styles and rings mean. Built from the same entries as the exports' legend. */
 const OPEN_KEY = 'blastmap.legend';
 
-/** Open until the user closes it; this browser remembers the choice. */
+/** Below this window height the open legend would cover a third of the canvas or more: it starts closed. */
+const ROOM_FOR_LEGEND_PX = 800;
+
+/** The user's last choice, which this browser remembers; without one, open where the window has room for it. */
 function initiallyOpen(): boolean {
+  let saved: string | null = null;
   try {
-    return localStorage.getItem(OPEN_KEY) !== 'closed';
+    saved = localStorage.getItem(OPEN_KEY);
   } catch {
-    return true;
+    // Storage refused: no remembered choice.
   }
+  return saved ? saved !== 'closed' : window.innerHeight >= ROOM_FOR_LEGEND_PX;
 }
 
 export function Legend() {

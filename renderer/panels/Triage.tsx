@@ -17,8 +17,8 @@ export function TriagePanel() {
   const [q, setQ] = useState<TriageQuery>({ text: '', onlyActive: false, onlyAdmin: false });
   useEffect(() => {
     if (!store.getState().triage && !store.getState().triageLoading) void store.getState().loadTriage();
-    // This panel is wider than the others: once the stage has shrunk, fit the graph to it again.
-    const refit = setTimeout(() => store.getState().sendCommand('fit'), 80);
+    // This panel is wider than the others: once the stage has shrunk, show the graph in it again, readable.
+    const refit = setTimeout(() => store.getState().sendCommand('fit-readable'), 80);
     return () => clearTimeout(refit);
   }, [store]);
   const shown = useMemo(() => queryTriage(rows ?? [], q), [rows, q]);

@@ -20,7 +20,7 @@ export interface Filters {
 }
 
 /** Requests to the canvas, which owns Cytoscape; `seq` makes a repeated request distinct. */
-export type CanvasCommand = { type: 'fit' | 'zoom-in' | 'zoom-out' | 'relayout' | 'export-png' | 'export-svg' | 'center-selection'; seq: number };
+export type CanvasCommand = { type: 'fit' | 'fit-readable' | 'zoom-in' | 'zoom-out' | 'relayout' | 'export-png' | 'export-svg' | 'center-selection'; seq: number };
 
 export interface Notice {
   kind: 'error' | 'info';

@@ -43,6 +43,55 @@ test('the first screen and the blast radius: readable labels at the fitted zoom;
   await other.close();
 });
 
+test('the demo opens on Triage: its narrower stage shows the map readable from its start, no label cut off at the top or left edge', async ({ page }, info) => {
+  await openApp(page, 'light', demoUrl());
+  await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+  await canvasSettled(page);
+  expect(await checkLabels(page)).toBeGreaterThan(3);
+  // A fit to this stage shrank the map until its labels, grown to stay readable, ran past the stage's edges.
+  for (const l of await drawnLabels(page)) {
+    expect(l.box.x1, `${l.text} starts left of the stage`).toBeGreaterThanOrEqual(0);
+    expect(l.box.y1, `${l.text} starts above the stage`).toBeGreaterThanOrEqual(0);
+  }
+  await page.screenshot({ path: info.outputPath('triage-first-screen.png') });
+  // Back on Explore, the wider stage shows the whole map again.
+  await page.getByTestId('mode-explore').click();
+  await canvasSettled(page);
+  const boxes = await page.getByTestId('graph-canvas').evaluate((el) => (el as unknown as { cy: { nodes(s: string): { length: number } } }).cy.nodes('.group').length);
+  const titles = (await drawnLabels(page)).filter((l) => l.id.startsWith('grp:'));
+  expect(titles).toHaveLength(boxes);
+});
+
+test('a blast radius too big to show readable whole starts at its origin, clear of the legend', async ({ page }) => {
+  await blastOfLeakedKey(page);
+  const seen = await page.getByTestId('graph-canvas').evaluate((el) => {
+    type N = { renderedPosition(): { x: number; y: number }; empty(): boolean };
+    const cy = (el as unknown as { cy: { $(s: string): N; width(): number; height(): number } }).cy;
+    const origin = cy.$('node:selected');
+    return origin.empty() ? null : { at: origin.renderedPosition(), w: cy.width(), h: cy.height() };
+  });
+  expect(seen).not.toBeNull();
+  const legend = (await page.getByTestId('legend').boundingBox())!;
+  const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
+  const at = { x: canvas.x + seen!.at.x, y: canvas.y + seen!.at.y };
+  expect(seen!.at.x).toBeGreaterThan(0);
+  expect(seen!.at.x).toBeLessThan(seen!.w);
+  expect(seen!.at.y).toBeGreaterThan(0);
+  // Not under the legend (bottom left of the stage).
+  expect(at.y < legend.y || at.x > legend.x + legend.width).toBe(true);
+});
+
+test('on a laptop-sized window the legend starts closed, and stays as the user leaves it', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openApp(page, 'light', demoUrl());
+  const toggle = page.getByTestId('legend').getByRole('button');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await page.reload();
+  await expect(page.getByTestId('legend').getByRole('button')).toHaveAttribute('aria-expanded', 'true');
+});
+
 test('an expand places the new neighbours and moves nothing that was drawn; so does a filter undone', async ({ page }, info) => {
   await blastOfLeakedKey(page);
   const before = await nodePositions(page);
