@@ -275,9 +275,13 @@ export class RunContext {
     const key = edgeKey(edge.kind, edge.from, edge.to, edge.props?.technique);
     const prev = this.edges.get(key);
     if (prev) {
-      // The first part shares the edge's props (below): copied before they change.
+      // The first part shares the edge's props (below), and a rule may share one props object between edges (a
+      // grant's, for every resource it reaches): both are copied before they change, never the object emitted.
       const first = prev.parts[0]!;
-      if (first.props === prev.edge.props) first.props = { ...first.props };
+      if (first.props === prev.edge.props) {
+        first.props = { ...first.props };
+        prev.edge.props = { ...prev.edge.props };
+      }
       const props = (prev.edge.props ??= {});
       props.evidence = [...(props.evidence ?? []), ...(edge.props?.evidence ?? [])];
       // An unconditional grant beats a conditional one for the same step.

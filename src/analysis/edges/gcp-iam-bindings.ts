@@ -26,6 +26,8 @@ export const gcpIamBindings: EdgeRule = {
   derive(ctx) {
     const model = buildModel(ctx);
     if (!model) return;
+    // A member is named by many bindings (a group on every project): parsed once, one object shared (read only).
+    const members = new Map<string, Member | undefined>();
     for (const kind of HOLDERS) {
       for (const holder of model.all(kind)) {
         const bindings = storedBindings(holder.props);
@@ -33,7 +35,8 @@ export const gcpIamBindings: EdgeRule = {
         for (const raw of bindings) {
           const binding = raw as unknown as StoredBinding;
           for (const memberText of binding.members) {
-            const member = parseMember(memberText);
+            let member = members.get(memberText);
+            if (member === undefined && !members.has(memberText)) members.set(memberText, (member = parseMember(memberText)));
             if (!member?.id) continue;
             const grant = new Grant(ctx, model.canonical(member.id), member, binding, holder);
             if (CONTAINERS.has(kind)) grantOnContainer(model, grant, kind);
@@ -221,22 +224,16 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
     for (const p of scope) {
       const accounts = model.accountsOf.get(p.id);
       if (!accounts) continue;
-      // The same reason and evidence for every account of the project (lists are never changed once emitted).
+      // The same props for every account of the project that is not disabled (emitted props are never changed).
       const reason = `${esc.why}, granted on ${holder.name}${p === holder ? '' : ` and inherited by ${p.name}`}, so it can act as every service account of ${p.name}`;
       const evidence = [g.evidence(p), ...roleEvidence];
+      let shared: EdgeProps | undefined;
       for (const sa of accounts) {
         if (sa.id === from) continue;
-        ctx.emitEdge({
-          from,
-          to: sa.id,
-          kind: 'CAN_ESCALATE',
-          props: {
-            reason,
-            technique: esc.technique,
-            evidence,
-            ...g.conditional(esc.needs, sa),
-          },
-        });
+        const disabled = sa.props['disabled'] === true;
+        const props = !disabled && shared ? shared : { reason, technique: esc.technique, evidence, ...g.conditional(esc.needs, sa) };
+        if (!disabled) shared = props;
+        ctx.emitEdge({ from, to: sa.id, kind: 'CAN_ESCALATE', props });
       }
     }
   }
@@ -249,29 +246,20 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
   for (const p of scope) {
     const resources = model.resourcesOf.get(p.id);
     if (!resources) continue;
-    // Per project: one reason per service and one evidence list, for every resource of it.
-    const reasons = new Map<string, string>();
-    const evidence = [g.evidence(p)];
+    // Per project: one props object per service (its reason, the evidence list), for every resource of it.
+    const byHost = new Map<string, EdgeProps>();
+    let evidence: Evidence[] | undefined;
     for (const r of resources) {
       const assetType = r.props['assetType'];
       const hit = typeof assetType === 'string' ? hostOf(hosts, assetType) : undefined;
       if (!hit) continue;
       const [host, level] = hit;
-      let reason = reasons.get(host);
-      if (reason === undefined) reasons.set(host, (reason = `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`));
-      ctx.emitEdge({
-        from,
-        to: r.id,
-        kind: 'CAN_ACCESS',
-        props: {
-          reason,
-          technique: g.role,
-          accessLevel: level,
-          actions,
-          evidence,
-          ...conditional,
-        },
-      });
+      let props = byHost.get(host);
+      if (props === undefined) {
+        const reason = `${g.member.raw} holds ${g.role} on ${holder.name}, which applies to every ${host.replace(/\/$/, '')} resource in ${p.name}`;
+        byHost.set(host, (props = { reason, technique: g.role, accessLevel: level, actions, evidence: (evidence ??= [g.evidence(p)]), ...conditional }));
+      }
+      ctx.emitEdge({ from, to: r.id, kind: 'CAN_ACCESS', props });
     }
   }
 }

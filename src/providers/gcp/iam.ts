@@ -20,11 +20,14 @@ export interface StoredBinding {
  * bindings infrastructure code declares on it without owning the policy (props.iamBindingsDeclared: Terraform's
  * google_*_iam_member and _iam_binding), which add to the policy rather than replace it.
  */
-export function storedBindings(props: Record<string, unknown>): unknown[] {
+export function storedBindings(props: Record<string, unknown>): readonly unknown[] {
   const full = props['iamBindings'];
   const declared = props['iamBindingsDeclared'];
-  return [...(Array.isArray(full) ? full : []), ...(Array.isArray(declared) ? declared : [])];
+  // The list itself when there is one (read only): the rule asks this of every node of an organization, most with none.
+  if (!Array.isArray(declared)) return Array.isArray(full) ? full : NO_BINDINGS;
+  return Array.isArray(full) ? [...full, ...declared] : declared;
 }
+const NO_BINDINGS: readonly unknown[] = Object.freeze([]);
 
 export type MemberType = 'user' | 'serviceAccount' | 'group' | 'domain' | 'public' | 'convenience' | 'federated' | 'deleted';
 
