@@ -5,7 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
-import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
+import { FactMirror, sortFacts, type MirroredFact, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import type { PropsMemo } from './props-memo.js';
@@ -99,7 +99,9 @@ export class FactWriter {
       }
       this.factsFromSolo(n.id, moves);
       facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
-      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
+      // A fact keeps what its text was made from, for the merge to come (a solo row does not: most nodes of a large
+      // import are, and holding their objects to the merge cost a 2M-node import a GB).
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, object: n.props, list: n.handles ?? [] });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
       if (aliased.has(n.id)) {
@@ -201,7 +203,7 @@ export class FactWriter {
     this.aliases.close(all);
     const canonicalIds = new Set<string>();
     for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
-    let factsOf: (id: string) => FactRowRaw[] | undefined;
+    let factsOf: (id: string) => MirroredFact[] | undefined;
     let rowOf: (id: string) => RowState | undefined;
     if (mirrored) {
       const mirror = mirrored;
@@ -266,7 +268,7 @@ export class FactWriter {
       changed.set(id, { solo_source: null, kind, boundary });
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
-    const none: FactRowRaw[] = [];
+    const none: MirroredFact[] = [];
     for (const id of canonicalIds) {
       const own = factsOf(id) ?? none;
       const aliasIds = this.aliases.aliasesOf(id);
@@ -405,7 +407,7 @@ function handleText(n: NodeFact): string {
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
  */
-function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
+function mergeFactRows(id: string, facts: MirroredFact[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
   sortFacts(facts);
   let kind = facts[0]!.kind;
   let name = facts[0]!.name;
@@ -421,9 +423,28 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
       name = f.name;
       boundary = f.boundary ?? boundary;
     } else if (!boundary) boundary = f.boundary;
-    Object.assign(props, JSON.parse(f.props) as JsonObject);
-    for (const h of f.handles.split('\n')) if (h) handles.add(h);
-    handles.add(f.node_id);
+    const object = f.object;
+    if (object) {
+      // As Object.assign of JSON.parse(f.props) (f.props is JSON.stringify(object)): members the text leaves out skipped.
+      for (const key in object) {
+        const value = object[key];
+        if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') props[key] = value;
+      }
+    } else Object.assign(props, JSON.parse(f.props) as JsonObject);
+    const list = f.list;
+    if (list) {
+      // The same handles in the same order as the text's (the node id, then the list's as the text splits them).
+      handles.add(f.node_id);
+      for (const h of list) {
+        if (!h) continue;
+        if (h.includes('\n')) {
+          for (const part of h.split('\n')) if (part) handles.add(part);
+        } else handles.add(h);
+      }
+    } else {
+      for (const h of f.handles.split('\n')) if (h) handles.add(h);
+      handles.add(f.node_id);
+    }
     let at = sources.length;
     while (at > 0 && sources[at - 1]! > f.source_id) at--;
     if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);
