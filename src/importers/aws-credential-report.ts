@@ -181,7 +181,9 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     rows.set(arn, { row, account });
     accounts.add(account);
   }
-  for (const [arn, { row, account }] of rows) readRow(row, arn, account, fragment);
+  // One boundary id per account, shared by its rows' nodes (the store numbers it once).
+  const boundaries = new Map([...accounts].map((a) => [a, ids.awsAccount(a)]));
+  for (const [arn, { row, account }] of rows) readRow(row, arn, account, boundaries.get(account)!, fragment);
   for (const account of accounts) fragment.nodes.push(...accountStubs(account));
   return fragment;
 }
@@ -191,10 +193,9 @@ function headerWidth(csv: string): number {
   return (csv.slice(0, csv.indexOf('\n') === -1 ? undefined : csv.indexOf('\n')).match(/,/g)?.length ?? 0) + 1;
 }
 
-function readRow(row: Row, arn: string, account: string, fragment: GraphFragment): void {
+function readRow(row: Row, arn: string, account: string, boundary: string, fragment: GraphFragment): void {
   const at = row.at;
 
-  const boundary = ids.awsAccount(account);
   const isRoot = row.get('user') === ROOT;
   const userName = isRoot ? ROOT : row.get('user');
   const mfa = row.flag('mfa_active');

@@ -70,6 +70,7 @@ export class FactWriter {
     const journal = this.changes.journal;
     const nids = this.nids;
     const sources = `[${sourceId}]`;
+    let lastBoundary: string | null = null;
     for (const n of merged.values()) {
       const handles = handleText(n);
       const props = JSON.stringify(n.props ?? {});
@@ -77,8 +78,13 @@ export class FactWriter {
       const boundary = n.boundary ?? null;
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
       // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
-      if (n.boundary) nids.nid(n.boundary);
-      if (!aliased.has(n.id)) {
+      // (Nearly every node of a file names the same one: numbered once in a row.)
+      if (boundary && boundary !== lastBoundary) {
+        nids.nid(boundary);
+        lastBoundary = boundary;
+      }
+      const isAliased = aliased.has(n.id);
+      if (!isAliased) {
         // With the mirror, whether the id has a row is known (and then the insert would do nothing).
         const fresh = mirror ? !mirror.hasRow(n.id) : nids.isNew(n.id);
         const nid = nids.nid(n.id);
@@ -104,7 +110,7 @@ export class FactWriter {
       mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, object: n.props, list: n.handles ?? [] });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
-      if (aliased.has(n.id)) {
+      if (isAliased) {
         this.aliases.invalidateEffective();
         journal.aliasesChanged = true;
       }
@@ -257,12 +263,16 @@ export class FactWriter {
       `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
+    let lastBoundary: string | null = null;
     const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject) => {
       const before = rowState(id);
       if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject);
       else this.propsMemo.forget(id);
       const nid = this.nids.nid(id);
-      if (boundary) this.nids.nid(boundary);
+      if (boundary && boundary !== lastBoundary) {
+        this.nids.nid(boundary);
+        lastBoundary = boundary;
+      }
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
       changed.set(id, { solo_source: null, kind, boundary });
