@@ -83,10 +83,13 @@ export class FactMirror {
     return moved;
   }
 
-  /** An id's facts in the order materialize reads them: stubs first, then by source. */
+  /**
+   * An id's facts in the order materialize reads them: stubs first, then by source. Sorted in place, not copied (the
+   * mirror serves one materialisation, and the order of an id's facts means nothing to the mirror itself).
+   */
   factsOf(id: string): MirroredFact[] | undefined {
     const list = this.facts.get(id);
-    return list && sortFacts([...list]);
+    return list && sortFacts(list);
   }
 
   row(id: string): RowState | undefined {

@@ -237,7 +237,7 @@ export class FactWriter {
       factsOf = (id) => factsById.get(id);
       rowOf = (id) => stored.get(id);
     }
-    // Rows written (their state) or deleted (null) here, over those read.
+    // Rows deleted here (null), over those read.
     const changed = new Map<string, RowState | null>();
     const rowState = (id: string): RowState | undefined => {
       const row = changed.get(id);
@@ -275,7 +275,7 @@ export class FactWriter {
       }
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
-      changed.set(id, { solo_source: null, kind, boundary });
+      // (Not kept in `changed`: each canonical id is written once, after every delete, so none asks for it again.)
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
     const none: MirroredFact[] = [];
