@@ -1,6 +1,7 @@
 import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, EdgeProps, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import { flat } from '../model/flat.js';
 import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -153,7 +154,7 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
     if (!Array.isArray(items)) throw new ImportError(file, `expected "items" to be an array in a ${kind}`, join(at, 'items'));
     // join(at, 'items', i) is the prefix plus [i]: built once, not per item.
     const prefix = join(at, 'items');
-    items.forEach((item, i) => collect(file, item, `${prefix}[${i}]`, out));
+    items.forEach((item, i) => collect(file, item, flat`${prefix}[${i}]`, out));
     return;
   }
   const meta = value['metadata'];
@@ -165,7 +166,7 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
 function join(at: string, ...parts: (string | number)[]): string {
   let tail = '';
   for (const part of parts) tail += typeof part === 'number' ? `[${part}]` : namePath(part);
-  return at.startsWith('$') ? `${at}${tail}` : `${at}: $${tail}`;
+  return at.startsWith('$') ? flat`${at}${tail}` : `${at}: $${tail}`;
 }
 
 /** The path step of a property name (the few names this file joins, each worked out once: a pod or binding joins one). */
@@ -353,7 +354,8 @@ class Builder {
     const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
     // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
     this.saIdsIn(ns).set(name, id);
-    this.add({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
+    const nsName = flat`${ns}/${name}`;
+    this.add({ id, kind: 'k8s_service_account', name: nsName, handles: [nsName, saUserName(ns, name), ...uid], props });
   }
 
   private secret(o: Located): void {
@@ -374,9 +376,9 @@ class Builder {
         props['ownerId'] = this.saRef(ns, sa);
         this.edges.push({ from: id, to: this.saRef(ns, sa), kind: 'AUTHENTICATES_AS', props: { reason: `the secret holds a long-lived token of service account ${ns}/${sa}`, at: o.at } });
       } else this.fragment.warnings.push({ message: `service-account token secret ${ns}/${name} does not name its service account`, location: o.at });
-      this.add({ id, kind: 'k8s_sa_token', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+      this.add({ id, kind: 'k8s_sa_token', name: flat`${ns}/${name}`, handles: [flat`${ns}/${name}`], props });
     } else {
-      this.add({ id, kind: 'k8s_secret', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+      this.add({ id, kind: 'k8s_secret', name: flat`${ns}/${name}`, handles: [flat`${ns}/${name}`], props });
     }
   }
 
@@ -393,7 +395,7 @@ class Builder {
     if (ns) props['namespace'] = ns;
     if (isObject(o.obj['aggregationRule'])) props['aggregationRule'] = o.obj['aggregationRule'] as JsonObject;
     if (ns) this.namespaceRef(ns);
-    this.add({ id: ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), kind: 'k8s_role', name: ns ? `${ns}/${name}` : name, handles: ns ? [`${ns}/${name}`] : [name], props });
+    this.add({ id: ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), kind: 'k8s_role', name: ns ? flat`${ns}/${name}` : name, handles: ns ? [flat`${ns}/${name}`] : [name], props });
   }
 
   private binding(o: Located): void {
@@ -422,7 +424,7 @@ class Builder {
         to: roleId,
         kind: 'HAS_ROLE',
         props: {
-          reason: `${where} binds ${ref['kind']} ${roleName}`,
+          reason: flat`${where} binds ${refKind} ${roleName}`,
           bindingKind: kind,
           binding: name,
           ...(ns ? { namespace: ns } : {}),
@@ -476,7 +478,8 @@ class Builder {
     const props = baseProps(this.file, o);
     props['workloadKind'] = kind;
     this.runsAs(id, props, runsAsProps(o, props));
-    this.add({ id, kind: 'k8s_workload', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+    const nsName = flat`${ns}/${name}`;
+    this.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props });
   }
 
   private pod(o: Located, workloads: Map<string, Located>): void {
@@ -491,7 +494,7 @@ class Builder {
       props['controlledBy'] = owner;
       this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
     }
-    const nsName = `${ns}/${name}`;
+    const nsName = flat`${ns}/${name}`;
     this.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props });
   }
 
@@ -642,7 +645,7 @@ function streamedItem(file: string, value: unknown, index: number): unknown {
   const meta = value['metadata'];
   if (!isObject(meta) || typeof meta['name'] !== 'string' || !meta['name']) return value;
   // Its place (as collect() names it) made for pods only: other items are placed when the List is read.
-  const digest = digestPod(file, { obj: value, at: `$.items[${index}]` });
+  const digest = digestPod(file, { obj: value, at: flat`$.items[${index}]` });
   return { kind: 'Pod', metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] }, [DIGEST]: digest };
 }
 

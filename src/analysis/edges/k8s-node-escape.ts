@@ -1,4 +1,5 @@
 import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { ids } from '../../model/ids.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
@@ -79,7 +80,7 @@ const NO_EVIDENCE: readonly Evidence[] = [];
 
 /** The props of a node's way to a pod's account (the pod runs on a named node). */
 function tokenOnNode(r: Runner): EdgeProps & { technique: string; reason: string } {
-  return { reason: `root on node ${String(r.node.props['nodeName'])} reads the token of pod ${r.node.name} (service account ${saName(r.sa)}) from the kubelet's pod volumes`, technique: 'token on node' };
+  return { reason: flat`root on node ${String(r.node.props['nodeName'])} reads the token of pod ${r.node.name} (service account ${saName(r.sa)}) from the kubelet's pod volumes`, technique: 'token on node' };
 }
 
 export const k8sNodeEscape: EdgeRule = {

@@ -1,4 +1,5 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
@@ -24,7 +25,7 @@ export const k8sNodesProxy: EdgeRule = {
         // Made once per grant, given the pod: not a closure per pod.
         const make = (r: Runner) => {
           const nodeName = nodeNameOf(r);
-          return { reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' };
+          return { reason: flat`can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' };
         };
         for (const list of g.cluster.runners.values()) {
           // Indexed: this loop runs once per grant over every pod, mostly before it is optimised.

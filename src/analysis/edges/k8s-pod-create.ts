@@ -1,4 +1,5 @@
 import type { Evidence } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
 import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
@@ -45,7 +46,7 @@ export const k8sPodCreate: EdgeRule = {
         // any account can still be named in their template, so the names restrict which objects, not which accounts.
         const evidence = grantEvidence(g);
         // Made once per grant, given the account: not a closure per account.
-        const make = (sa: StoredNode) => ({ reason: `can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique });
+        const make = (sa: StoredNode) => ({ reason: flat`can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique });
         const accounts = inScope(g, g.cluster.serviceAccounts);
         for (let i = 0; i < accounts.length; i++) {
           const sa = accounts[i]!;
@@ -59,7 +60,7 @@ export const k8sPodCreate: EdgeRule = {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
-        const make = (r: Runner) => ({ reason: `can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' });
+        const make = (r: Runner) => ({ reason: flat`can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' });
         const runners = inScope(g, g.cluster.runners);
         for (let i = 0; i < runners.length; i++) {
           const r = runners[i]!;

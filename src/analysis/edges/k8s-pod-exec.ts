@@ -1,4 +1,5 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
@@ -34,7 +35,7 @@ export const k8sPodExec: EdgeRule = {
         const evidence = grantEvidence(g);
         const make = (r: Runner) => {
           const isPod = r.node.kind === 'k8s_pod';
-          return { reason: `can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique };
+          return { reason: flat`can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique };
         };
         for (const r of inScope(g, g.cluster.runners)) {
           if (!r.tokenMounted || !r.running) continue;

@@ -79,7 +79,8 @@ export class EdgeCollector {
       // Props objects are made for this edge alone (make() runs once per entry): filled in place, not copied.
       const props = (edge.props ??= {});
       props.evidence = evidence;
-      if (actions.length) props.actions = actions.sort();
+      // One action is sorted already (sort() allocates even then: tens of thousands of edges have one).
+      if (actions.length) props.actions = actions.length > 1 ? actions.sort() : actions;
       ctx.emitEdge(edge);
     }
   }

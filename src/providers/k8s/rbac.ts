@@ -1,4 +1,5 @@
 import { isObject } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
@@ -21,7 +22,7 @@ export const K8S_ANNOTATIONS = {
 
 /** The user name the API server gives a service account's token. */
 export function saUserName(ns: string, name: string): string {
-  return `system:serviceaccount:${ns}:${name}`;
+  return flat`system:serviceaccount:${ns}:${name}`;
 }
 
 export interface PolicyRule {
@@ -478,7 +479,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
   if (!bindingEvidence) {
     bindingEvidence = b.evidence = {
       type: 'binding',
-      summary: `${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
+      summary: flat`${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
       ...(b.location ? { location: b.location } : {}),
       data: { kind: b.kind, name: b.name, ...(b.namespace !== undefined ? { namespace: b.namespace } : {}), roleRef: { kind: role.kind, name: role.name } },
     };
@@ -487,7 +488,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
     bindingEvidence,
     {
       type: 'rbac-rule',
-      summary: `${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
+      summary: flat`${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
       ...(ruleRole.location ? { location: `${ruleRole.location}.rules[${rr.index}]` } : {}),
       data: r.raw,
     },
@@ -502,7 +503,7 @@ export function runnerEvidence(r: Runner): Evidence {
 function buildRunnerEvidence(r: Runner): Evidence {
   const evidence: Evidence = {
     type: 'workload',
-    summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
+    summary: flat`${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
   };
   // Set, not spread from a passing object: one piece per pod of the cluster.
   if (r.at) evidence.location = r.at;
