@@ -88,7 +88,7 @@ export class EdgeCollector {
 
 /** Evidence objects are built once per grant and per workload, so identity is enough to drop repeats. */
 function merge(entry: Entry, evidence: readonly Evidence[], more: Evidence | undefined, action: string | undefined): void {
-  if (action && !entry.actions.includes(action)) entry.actions.push(action);
+  if (action && !entry.actions.includes(action)) entry.actions = append(entry.actions, action);
   // Lists are not changed once handed over: the one merged last has nothing left to add.
   if (entry.last !== evidence) {
     for (let i = 0; i < evidence.length; i++) addEvidence(entry, evidence[i]!);
@@ -99,10 +99,26 @@ function merge(entry: Entry, evidence: readonly Evidence[], more: Evidence | und
 
 const copyProps = (props: EdgeProps): EdgeProps => ({ ...props });
 
+/**
+ * `list` with `x` added. A short list is copied into one of its exact length: pushed onto, an array of a few
+ * items holds room for 17, and tens of thousands of edges keep theirs (evidence, actions) to the end of the run.
+ */
+function append<T>(list: T[], x: T): T[] {
+  const n = list.length;
+  if (n >= 8) {
+    list.push(x);
+    return list;
+  }
+  const out = new Array<T>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = list[i]!;
+  out[n] = x;
+  return out;
+}
+
 function addEvidence(entry: Entry, e: Evidence): void {
   // A service account run by thousands of pods gathers as many pieces: past a few, look them up in a Set.
   if (entry.seen ? entry.seen.has(e) : entry.evidence.includes(e)) return;
-  entry.evidence.push(e);
+  entry.evidence = append(entry.evidence, e);
   if (entry.seen) entry.seen.add(e);
   else if (entry.evidence.length > 16) entry.seen = new Set(entry.evidence);
 }
