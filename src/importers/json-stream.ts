@@ -423,7 +423,7 @@ export class JsonStreamScanner {
     let parsed: unknown;
     if (values.length > 1) {
       try {
-        parsed = JSON.parse(`[${chunk.toString('utf8', b.from, b.to)}]`) as unknown;
+        parsed = JSON.parse(arrayText(chunk, b.from, b.to)) as unknown;
       } catch {
         // One of them is malformed: parsed one by one below, the first bad one is reported at its own place.
       }
@@ -447,6 +447,33 @@ export class JsonStreamScanner {
     }
   }
 }
+
+/**
+ * Bytes [from, to) of a chunk (neighbouring elements of an array) as the text of one array. The separators on either
+ * side (whitespace, a comma or the array's own bracket) are turned into brackets while the text is decoded, and put
+ * back: "[" + text + "]" would be a string made of pieces, which JSON.parse copies whole again (a megabyte per chunk).
+ */
+function arrayText(chunk: Buffer, from: number, to: number): string {
+  const before = from - 1;
+  if (before < 0 || to >= chunk.length || !OPENS[chunk[before]!] || !CLOSES[chunk[to]!]) return `[${chunk.toString('utf8', from, to)}]`;
+  const open = chunk[before]!;
+  const close = chunk[to]!;
+  chunk[before] = 0x5b;
+  chunk[to] = 0x5d;
+  try {
+    return chunk.toString('utf8', before, to + 1);
+  } finally {
+    chunk[before] = open;
+    chunk[to] = close;
+  }
+}
+
+/** What may stand just before and just after a run of array elements: whitespace, a comma, or the array's bracket. */
+const OPENS = new Uint8Array(256);
+const CLOSES = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c]) OPENS[c] = CLOSES[c] = 1;
+OPENS[0x5b] = 1;
+CLOSES[0x5d] = 1;
 
 /** Streams a JSON document's values as `choose` selects them (see JsonStreamScanner). */
 export async function* streamJson(

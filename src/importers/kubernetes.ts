@@ -1,6 +1,7 @@
 import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, EdgeProps, GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import { flat } from '../model/flat.js';
 import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -73,7 +74,10 @@ async function streamObjects(input: ImportInput): Promise<Located[]> {
     }
     return 'emit';
   })) {
-    for (const v of batch) {
+    // Indexed loops here and in build(): each runs once over tens of thousands of objects, and a for…of that is not
+    // optimised yet allocates an iterator result per element.
+    for (let k = 0; k < batch.length; k++) {
+      const v = batch[k]!;
       if (v.path.length === 0) collect(file, v.value, '$', out);
       else if (typeof v.path[0] === 'number') collect(file, slim(v.value), jsonPath(v.path[0]), out);
       else if (v.path[0] === 'items' && v.path.length === 2) items.push(v.path[1] === items.length ? streamedItem(file, slim(v.value), items.length) : slim(v.value));
@@ -150,7 +154,7 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
     if (!Array.isArray(items)) throw new ImportError(file, `expected "items" to be an array in a ${kind}`, join(at, 'items'));
     // join(at, 'items', i) is the prefix plus [i]: built once, not per item.
     const prefix = join(at, 'items');
-    items.forEach((item, i) => collect(file, item, `${prefix}[${i}]`, out));
+    items.forEach((item, i) => collect(file, item, flat`${prefix}[${i}]`, out));
     return;
   }
   const meta = value['metadata'];
@@ -162,7 +166,7 @@ function collect(file: string, value: unknown, at: string, out: Located[]): void
 function join(at: string, ...parts: (string | number)[]): string {
   let tail = '';
   for (const part of parts) tail += typeof part === 'number' ? `[${part}]` : namePath(part);
-  return at.startsWith('$') ? `${at}${tail}` : `${at}: $${tail}`;
+  return at.startsWith('$') ? flat`${at}${tail}` : `${at}: $${tail}`;
 }
 
 /** The path step of a property name (the few names this file joins, each worked out once: a pod or binding joins one). */
@@ -175,8 +179,8 @@ function namePath(name: string): string {
 
 /** Old API servers filled metadata.clusterName; most exports do not say which cluster they come from. */
 function clusterFromObjects(objects: Located[]): string | undefined {
-  for (const { obj } of objects) {
-    const name = (obj['metadata'] as Record<string, unknown>)['clusterName'];
+  for (let i = 0; i < objects.length; i++) {
+    const name = (objects[i]!.obj['metadata'] as Record<string, unknown>)['clusterName'];
     if (typeof name === 'string' && name) return name;
   }
   return undefined;
@@ -223,10 +227,12 @@ class Builder {
     this.add({ id: this.clusterId, kind: 'k8s_cluster', name: this.cluster, handles: [this.cluster], props: { cluster: this.cluster } });
     this.add({ id: ids.admin(this.clusterId), kind: 'admin', name: `cluster-admin of ${this.cluster}`, boundary: this.clusterId, props: {} });
     // Service accounts first: pods read their automount setting.
-    for (const o of objects) if (o.obj['kind'] === 'ServiceAccount') this.serviceAccount(o);
+    const n = objects.length;
+    for (let i = 0; i < n; i++) if (objects[i]!.obj['kind'] === 'ServiceAccount') this.serviceAccount(objects[i]!);
     const workloads = new Map<string, Located>();
-    for (const o of objects) if (WORKLOAD_KINDS.has(String(o.obj['kind']))) workloads.set(this.objId(o.obj), o);
-    for (const o of objects) {
+    for (let i = 0; i < n; i++) if (WORKLOAD_KINDS.has(String(objects[i]!.obj['kind']))) workloads.set(this.objId(objects[i]!.obj), objects[i]!);
+    for (let i = 0; i < n; i++) {
+      const o = objects[i]!;
       const kind = String(o.obj['kind']);
       switch (kind) {
         case 'ServiceAccount':
@@ -257,8 +263,11 @@ class Builder {
       const list = [...this.skipped].map(([k, n]) => `${n} ${k}`).join(', ');
       this.fragment.warnings.push({ message: `objects of kinds Blastmap does not model were skipped: ${list}` });
     }
-    for (const [id, stub] of this.stubs) if (!this.nodes.has(id)) this.fragment.nodes.push(stub);
-    for (const node of this.nodes.values()) this.fragment.nodes.push(node);
+    const nodes = this.fragment.nodes;
+    this.stubs.forEach((stub, id) => {
+      if (!this.nodes.has(id)) nodes.push(stub);
+    });
+    this.nodes.forEach((node) => nodes.push(node));
     this.fragment.edges = this.edges;
     return this.fragment;
   }
@@ -345,7 +354,8 @@ class Builder {
     const id = ids.k8sObject(this.cluster, ns, 'serviceaccount', name);
     // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
     this.saIdsIn(ns).set(name, id);
-    this.add({ id, kind: 'k8s_service_account', name: `${ns}/${name}`, handles: [`${ns}/${name}`, saUserName(ns, name), ...uid], props });
+    const nsName = flat`${ns}/${name}`;
+    this.add({ id, kind: 'k8s_service_account', name: nsName, handles: [nsName, saUserName(ns, name), ...uid], props });
   }
 
   private secret(o: Located): void {
@@ -366,9 +376,9 @@ class Builder {
         props['ownerId'] = this.saRef(ns, sa);
         this.edges.push({ from: id, to: this.saRef(ns, sa), kind: 'AUTHENTICATES_AS', props: { reason: `the secret holds a long-lived token of service account ${ns}/${sa}`, at: o.at } });
       } else this.fragment.warnings.push({ message: `service-account token secret ${ns}/${name} does not name its service account`, location: o.at });
-      this.add({ id, kind: 'k8s_sa_token', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+      this.add({ id, kind: 'k8s_sa_token', name: flat`${ns}/${name}`, handles: [flat`${ns}/${name}`], props });
     } else {
-      this.add({ id, kind: 'k8s_secret', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+      this.add({ id, kind: 'k8s_secret', name: flat`${ns}/${name}`, handles: [flat`${ns}/${name}`], props });
     }
   }
 
@@ -385,7 +395,7 @@ class Builder {
     if (ns) props['namespace'] = ns;
     if (isObject(o.obj['aggregationRule'])) props['aggregationRule'] = o.obj['aggregationRule'] as JsonObject;
     if (ns) this.namespaceRef(ns);
-    this.add({ id: ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), kind: 'k8s_role', name: ns ? `${ns}/${name}` : name, handles: ns ? [`${ns}/${name}`] : [name], props });
+    this.add({ id: ids.k8sObject(this.cluster, ns, kind.toLowerCase(), name), kind: 'k8s_role', name: ns ? flat`${ns}/${name}` : name, handles: ns ? [flat`${ns}/${name}`] : [name], props });
   }
 
   private binding(o: Located): void {
@@ -414,7 +424,7 @@ class Builder {
         to: roleId,
         kind: 'HAS_ROLE',
         props: {
-          reason: `${where} binds ${ref['kind']} ${roleName}`,
+          reason: flat`${where} binds ${refKind} ${roleName}`,
           bindingKind: kind,
           binding: name,
           ...(ns ? { namespace: ns } : {}),
@@ -468,40 +478,39 @@ class Builder {
     const props = baseProps(this.file, o);
     props['workloadKind'] = kind;
     this.runsAs(id, props, runsAsProps(o, props));
-    this.add({ id, kind: 'k8s_workload', name: `${ns}/${name}`, handles: [`${ns}/${name}`], props });
+    const nsName = flat`${ns}/${name}`;
+    this.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props });
   }
 
   private pod(o: Located, workloads: Map<string, Located>): void {
     // Streamed pods come digested (see streamedItem); the same reading otherwise.
-    const { name, owners, props, runs } = (o.obj as { [DIGEST]?: PodDigest })[DIGEST] ?? digestPod(this.file, o);
+    const { name, owner: ref, props, runs } = (o.obj as { [DIGEST]?: PodDigest })[DIGEST] ?? digestPod(this.file, o);
     const ns = runs.ns;
     const id = ids.k8sObject(this.cluster, ns, 'pod', name);
     this.runsAs(id, props, runs);
     // A file of pods alone (no workloads) has no controller to find.
-    const owner = workloads.size ? this.controller(owners, ns, workloads, props['labels'] as Record<string, string> | undefined) : undefined;
+    const owner = workloads.size ? this.controller(ref, ns, workloads, props['labels'] as Record<string, string> | undefined) : undefined;
     if (owner) {
       props['controlledBy'] = owner;
       this.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
     }
-    const nsName = `${ns}/${name}`;
+    const nsName = flat`${ns}/${name}`;
     this.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props });
   }
 
   /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
-  private controller(owners: unknown, ns: string, workloads: Map<string, Located>, labels: Record<string, string> = {}): string | undefined {
-    const refs = Array.isArray(owners) ? owners.filter(isObject) : [];
-    const ref = refs.find((r) => r['controller'] === true) ?? refs[0];
-    if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') return undefined;
-    const direct = ids.k8sObject(this.cluster, ns, ref['kind'].toLowerCase(), ref['name']);
+  private controller(ref: OwnerRef | undefined, ns: string, workloads: Map<string, Located>, labels: Record<string, string> = {}): string | undefined {
+    if (!ref) return undefined;
+    const direct = ids.k8sObject(this.cluster, ns, ref.kind.toLowerCase(), ref.name);
     if (workloads.has(direct)) return direct;
-    if (ref['kind'] === 'ReplicaSet') {
+    if (ref.kind === 'ReplicaSet') {
       const hash = labels['pod-template-hash'];
-      const deployment = hash && ref['name'].endsWith(`-${hash}`) ? ref['name'].slice(0, -hash.length - 1) : ref['name'].replace(/-[a-z0-9]+$/, '');
+      const deployment = hash && ref.name.endsWith(`-${hash}`) ? ref.name.slice(0, -hash.length - 1) : ref.name.replace(/-[a-z0-9]+$/, '');
       const id = ids.k8sObject(this.cluster, ns, 'deployment', deployment);
       return workloads.has(id) ? id : undefined;
     }
-    if (ref['kind'] === 'Job') {
-      const id = ids.k8sObject(this.cluster, ns, 'cronjob', ref['name'].replace(/-\d+$/, ''));
+    if (ref.kind === 'Job') {
+      const id = ids.k8sObject(this.cluster, ns, 'cronjob', ref.name.replace(/-\d+$/, ''));
       return workloads.has(id) ? id : undefined;
     }
     return undefined;
@@ -583,11 +592,17 @@ function runsAsProps(o: Located, props: JsonObject): RunsAs {
   return { ns, sa, explicit: explicit !== undefined, podSetting, at: found?.at ?? o.at };
 }
 
+/** The owner reference that names a pod's controller (its kind and name only). */
+interface OwnerRef {
+  kind: string;
+  name: string;
+}
+
 /** A pod as the builder takes it: its props (but tokenMounted's value and controlledBy) and what it runs as. */
 interface PodDigest {
   name: string;
-  /** metadata.ownerReferences: the workload that controls the pod is looked up at the end. */
-  owners: unknown;
+  /** Of metadata.ownerReferences, the controller's (else the first): the workload is looked up at the end. */
+  owner: OwnerRef | undefined;
   props: JsonObject;
   runs: RunsAs;
 }
@@ -598,7 +613,24 @@ function digestPod(file: string, o: Located): PodDigest {
   const runs = runsAsProps(o, props);
   const status = o.obj['status'];
   if (isObject(status) && typeof status['phase'] === 'string') props['phase'] = status['phase'];
-  return { name: String(meta['name']), owners: meta['ownerReferences'], props, runs };
+  return { name: String(meta['name']), owner: ownerRef(meta['ownerReferences']), props, runs };
+}
+
+/** The reference kept of ownerReferences (not the parsed list: tens of thousands of streamed pods wait for the end). */
+function ownerRef(owners: unknown): OwnerRef | undefined {
+  if (!Array.isArray(owners)) return undefined;
+  // The first controller, else the first reference (objects only).
+  let ref: Record<string, unknown> | undefined;
+  for (const r of owners) {
+    if (!isObject(r)) continue;
+    ref ??= r;
+    if (r['controller'] === true) {
+      ref = r;
+      break;
+    }
+  }
+  if (!ref || typeof ref['kind'] !== 'string' || typeof ref['name'] !== 'string') return undefined;
+  return { kind: ref['kind'], name: ref['name'] };
 }
 
 /** The digest of a streamed pod, on the small object that stands in for it. */
@@ -613,7 +645,7 @@ function streamedItem(file: string, value: unknown, index: number): unknown {
   const meta = value['metadata'];
   if (!isObject(meta) || typeof meta['name'] !== 'string' || !meta['name']) return value;
   // Its place (as collect() names it) made for pods only: other items are placed when the List is read.
-  const digest = digestPod(file, { obj: value, at: `$.items[${index}]` });
+  const digest = digestPod(file, { obj: value, at: flat`$.items[${index}]` });
   return { kind: 'Pod', metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] }, [DIGEST]: digest };
 }
 

@@ -1,6 +1,8 @@
 // Canonical node ids. One helper per provider keeps every importer and rule agreeing on the same id
 // for the same thing, which is what lets sources merge.
 
+import { flat } from './flat.js';
+
 export const ids = {
   awsAccount: (accountId: string) => `aws:account:${accountId}`,
   /** Users, roles, groups, policies, instance profiles, buckets…: their ARN is their id. */
@@ -20,10 +22,11 @@ export const ids = {
   /** The root user of an account. */
   awsRoot: (accountId: string) => `arn:aws:iam::${accountId}:root`,
   k8sCluster: (cluster: string) => `k8s:${cluster}`,
-  k8sNamespace: (cluster: string, ns: string) => `k8s:${cluster}/${ns}`,
+  k8sNamespace: (cluster: string, ns: string) => flat`k8s:${cluster}/${ns}`,
   /** Namespaced object: `k8s:<cluster>/<ns>/<kind>/<name>`; cluster-scoped objects use '_' as namespace. */
   k8sObject: (cluster: string, ns: string | undefined, kind: string, name: string) =>
-    `k8s:${cluster}/${ns ?? '_'}/${kind}/${name}`,
+    // Flat (see flat()): a large cluster has one for every object.
+    flat`k8s:${cluster}/${ns ?? '_'}/${kind}/${name}`,
   gcpProject: (projectId: string) => `gcp:project:${projectId}`,
   gcpOrganization: (orgId: string) => `gcp:organization:${orgId}`,
   gcpFolder: (folderId: string) => `gcp:folder:${folderId}`,

@@ -1,5 +1,6 @@
 import type { EdgeFact, EdgeProps, Evidence, NodeFact } from '../model/fragment.js';
 import type { Statement } from 'better-sqlite3';
+import { flat } from '../model/flat.js';
 import { isEdgeKind, type EdgeKind } from '../model/kinds.js';
 import type { ChangeLog } from './change-log.js';
 import type { EvidenceTable } from './evidence.js';
@@ -37,7 +38,8 @@ export interface RuleOutputs {
   nodes: Map<string, string>;
 }
 
-export const edgeKey = (kind: string, from: string, to: string, technique: unknown) => `${kind}\n${from}\n${to}\n${typeof technique === 'string' ? technique : ''}`;
+// Flat (see flat()): a derivation keeps one per derived edge, tens of thousands, as map keys.
+export const edgeKey = (kind: string, from: string, to: string, technique: unknown) => flat`${kind}\n${from}\n${to}\n${typeof technique === 'string' ? technique : ''}`;
 
 /** The same merge emitEdge makes: the first part's props, every part's evidence, conditional only if all are. */
 export function mergeParts(parts: readonly { props: EdgeProps }[]): EdgeProps {

@@ -72,13 +72,10 @@ export class NodeReader {
   /** As nodesOfKind(), for derivation rules (props parsed when read), all at once: the rules keep them all. */
   ruleNodesOfKind(kind: NodeKind): StoredNode[] {
     // The kind is the one asked for: not read back as a string per row.
-    const rows = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true).all(kind) as [string, string, number, string | null, string, string, string][];
-    const out: StoredNode[] = new Array(rows.length);
+    const rows = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true).iterate(kind) as Iterable<[string, string, number, string | null, string, string, string]>;
+    const out: StoredNode[] = [];
     const memo = this.propsMemo;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      out[i] = new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], memo.take(r[0], r[5]) ?? r[5], r[6]);
-    }
+    for (const r of rows) out.push(new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], memo.take(r[0], r[5]) ?? r[5], r[6]));
     return out;
   }
 

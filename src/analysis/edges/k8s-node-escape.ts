@@ -1,8 +1,9 @@
-import type { Evidence } from '../../model/fragment.js';
+import type { EdgeProps, Evidence } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { ids } from '../../model/ids.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, scopeText, type ClusterModel, type Grant, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, scopeText, type ClusterModel, type Grant, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
 import { namedWorkloadExists, POD_CREATORS } from './k8s-pod-create.js';
 import type { DeriveContext, EdgeRule } from './types.js';
@@ -75,6 +76,13 @@ function namespacesOf(ctx: DeriveContext, g: Grant, admit: (c: ClusterModel, ns:
   return out.sort((a, b) => Number(a.admission.conditional !== undefined) - Number(b.admission.conditional !== undefined));
 }
 
+const NO_EVIDENCE: readonly Evidence[] = [];
+
+/** The props of a node's way to a pod's account (the pod runs on a named node). */
+function tokenOnNode(r: Runner): EdgeProps & { technique: string; reason: string } {
+  return { reason: flat`root on node ${String(r.node.props['nodeName'])} reads the token of pod ${r.node.name} (service account ${saName(r.sa)}) from the kubelet's pod volumes`, technique: 'token on node' };
+}
+
 export const k8sNodeEscape: EdgeRule = {
   id: 'k8s-node-escape',
   description: 'Pod creators in namespaces that admit privileged pods become root on the cluster nodes, which read the tokens of the pods running there.',
@@ -106,11 +114,11 @@ export const k8sNodeEscape: EdgeRule = {
       const nodes = clusterNodesId(c.name);
       if (!ctx.node(nodes)) ctx.emitNode({ id: nodes, kind: 'k8s_node', name: `nodes of ${c.name}`, handles: [`${c.name} nodes`], props: { cluster: c.name }, boundary: c.id, stub: true });
       for (const list of c.runners.values()) {
-        for (const r of list) {
-          const nodeName = r.node.props['nodeName'];
-          if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running || typeof nodeName !== 'string') continue;
-          // The props inline, not in a named const: the test and bench loader wraps a named closure (once per pod) to keep its name.
-          out.addWith('CAN_ESCALATE', nodes, r.sa, 'node token', () => ({ reason: `root on node ${nodeName} reads the token of pod ${r.node.name} (service account ${saName(r.sa)}) from the kubelet's pod volumes`, technique: 'token on node' }), [], undefined, runnerEvidence(r));
+        // Indexed: this loop runs once over every pod, mostly before it is optimised.
+        for (let i = 0; i < list.length; i++) {
+          const r = list[i]!;
+          if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running || typeof r.node.props['nodeName'] !== 'string') continue;
+          out.addWith('CAN_ESCALATE', nodes, r.sa, 'node token', tokenOnNode, r, NO_EVIDENCE, undefined, runnerEvidence(r));
         }
       }
     }

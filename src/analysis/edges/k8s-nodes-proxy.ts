@@ -1,6 +1,7 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
-import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, rbacModel, runnerEvidence, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import { saName } from './k8s-pod-exec.js';
 import type { EdgeRule } from './types.js';
 
@@ -21,13 +22,21 @@ export const k8sNodesProxy: EdgeRule = {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
+        // Made once per grant, given the pod: not a closure per pod.
+        const make = (r: Runner) => {
+          const nodeName = nodeNameOf(r);
+          return { reason: flat`can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' };
+        };
         for (const list of g.cluster.runners.values()) {
-          for (const r of list) {
+          // Indexed: this loop runs once per grant over every pod, mostly before it is optimised.
+          for (let i = 0; i < list.length; i++) {
+            const r = list[i]!;
             if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
-            const nodeName = typeof r.node.props['nodeName'] === 'string' ? r.node.props['nodeName'] : undefined;
-            if (g.names && (!nodeName || !g.names.includes(nodeName))) continue;
-            // The props inline, not in a named const: the test and bench loader wraps a named closure (once per pod) to keep its name.
-            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', () => ({ reason: `can ${action}${g.names ? ` on node ${nodeName}` : ' on every node'}: the kubelet runs commands in pod ${r.node.name}${nodeName ? ` (on ${nodeName})` : ''} and reads the token of service account ${saName(r.sa)}`, technique: 'nodes/proxy' }), evidence, action, runnerEvidence(r));
+            if (g.names) {
+              const nodeName = nodeNameOf(r);
+              if (!nodeName || !g.names.includes(nodeName)) continue;
+            }
+            out.addWith('CAN_ESCALATE', g.subject, r.sa, 'nodes/proxy', make, r, evidence, action, runnerEvidence(r));
           }
         }
       }
@@ -35,3 +44,8 @@ export const k8sNodesProxy: EdgeRule = {
     out.emit(ctx);
   },
 };
+
+function nodeNameOf(r: Runner): string | undefined {
+  const nodeName = r.node.props['nodeName'];
+  return typeof nodeName === 'string' ? nodeName : undefined;
+}

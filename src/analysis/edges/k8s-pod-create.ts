@@ -1,7 +1,9 @@
 import type { Evidence } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
 import { EdgeCollector } from '../../providers/k8s/collect.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import type { StoredNode } from '../../store/case-store.js';
 import type { EdgeRule } from './types.js';
 
 // Whoever can create a pod in a namespace can name any service account of that namespace in its spec and mount
@@ -43,9 +45,13 @@ export const k8sPodCreate: EdgeRule = {
         // A patch limited to named workloads reaches only the namespace's accounts through those workloads;
         // any account can still be named in their template, so the names restrict which objects, not which accounts.
         const evidence = grantEvidence(g);
-        for (const sa of inScope(g, g.cluster.serviceAccounts)) {
+        // Made once per grant, given the account: not a closure per account.
+        const make = (sa: StoredNode) => ({ reason: flat`can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique });
+        const accounts = inScope(g, g.cluster.serviceAccounts);
+        for (let i = 0; i < accounts.length; i++) {
+          const sa = accounts[i]!;
           if (g.names && !namedWorkloadExists(g.cluster.runners.get(String(sa.props['namespace'])) ?? [], req.resource, g.names)) continue;
-          out.addWith('CAN_ESCALATE', g.subject, sa.id, 'run pods', () => ({ reason: `can ${action}${scopeText(g)} and so run a pod as service account ${sa.name}`, technique: req.technique }), evidence, action);
+          out.addWith('CAN_ESCALATE', g.subject, sa.id, 'run pods', make, sa, evidence, action);
         }
       }
     }
@@ -54,11 +60,14 @@ export const k8sPodCreate: EdgeRule = {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
-        for (const r of inScope(g, g.cluster.runners)) {
+        const make = (r: Runner) => ({ reason: flat`can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' });
+        const runners = inScope(g, g.cluster.runners);
+        for (let i = 0; i < runners.length; i++) {
+          const r = runners[i]!;
           if (r.node.kind !== 'k8s_pod' || !r.tokenMounted || !r.running) continue;
           if (g.names && !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1))) continue;
           const ev: Evidence[] = [...evidence, runnerEvidence(r)];
-          out.addWith('CAN_ESCALATE', g.subject, r.sa, 'patch pods', () => ({ reason: `can ${action}${scopeText(g)}: replacing a container image of pod ${r.node.name} runs code with its service account token`, technique: 'patch pods' }), ev, action);
+          out.addWith('CAN_ESCALATE', g.subject, r.sa, 'patch pods', make, r, ev, action);
         }
       }
     }

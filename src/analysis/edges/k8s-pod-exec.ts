@@ -1,6 +1,7 @@
 import { EdgeCollector } from '../../providers/k8s/collect.js';
+import { flat } from '../../model/flat.js';
 import { reads } from '../reads.js';
-import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
+import { describeRequest, grantEvidence, grants, inScope, rbacModel, runnerEvidence, scopeText, type Request, type Runner, K8S_MODEL_READS } from '../../providers/k8s/rbac.js';
 import type { EdgeRule } from './types.js';
 
 // Exec, attach or an ephemeral debug container in a running pod reaches the service-account token mounted in it.
@@ -32,12 +33,16 @@ export const k8sPodExec: EdgeRule = {
       const action = describeRequest(req);
       for (const g of grants(model, req)) {
         const evidence = grantEvidence(g);
+        const make = (r: Runner) => {
+          const isPod = r.node.kind === 'k8s_pod';
+          return { reason: flat`can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique };
+        };
         for (const r of inScope(g, g.cluster.runners)) {
           if (!r.tokenMounted || !r.running) continue;
           const isPod = r.node.kind === 'k8s_pod';
           if (!isPod && !RUNNING_WORKLOADS.has(String(r.node.props['objectKind']))) continue;
           if (g.names && (!isPod || !g.names.includes(r.node.name.slice(r.node.name.indexOf('/') + 1)))) continue;
-          out.addWith('CAN_ESCALATE', g.subject, r.sa, req.technique, () => ({ reason: `can ${action}${scopeText(g)}: inside ${isPod ? `pod ${r.node.name}` : `the pods of ${String(r.node.props['objectKind'])} ${r.node.name}`} it reads the mounted token of service account ${saName(r.sa)}`, technique: req.technique }), evidence, action, runnerEvidence(r));
+          out.addWith('CAN_ESCALATE', g.subject, r.sa, req.technique, make, r, evidence, action, runnerEvidence(r));
         }
       }
     }

@@ -1,4 +1,5 @@
 import { isObject } from '../../model/fragment.js';
+import { flat } from '../../model/flat.js';
 import type { DeriveContext, RuleReads } from '../../analysis/edges/types.js';
 import type { Evidence, Json, JsonObject } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
@@ -21,7 +22,7 @@ export const K8S_ANNOTATIONS = {
 
 /** The user name the API server gives a service account's token. */
 export function saUserName(ns: string, name: string): string {
-  return `system:serviceaccount:${ns}:${name}`;
+  return flat`system:serviceaccount:${ns}:${name}`;
 }
 
 export interface PolicyRule {
@@ -361,22 +362,40 @@ export function grants(model: RbacModel, req: Request): Grant[] {
   for (const c of model.clusters.values()) {
     // Which rules of which roles match: computed once per role, and only the bindings of roles with a match are
     // visited (tens of thousands of bindings, a few dozen requests), in binding order.
-    const hits: number[] = [];
     const matching = new Map<RoleInfo, RoleRule[]>();
-    for (const [role, indexes] of bindingsByRole(c)) {
+    const { roles, indexes } = bindingsByRole(c);
+    // The bindings of the roles with a match, each role's in order: merged and sorted only when several roles match.
+    let hits: number[] | undefined;
+    let several = false;
+    for (let k = 0; k < roles.length; k++) {
+      const role = roles[k]!;
       // A loop, not filter(): thousands of roles (one per namespace) asked dozens of requests, few matching.
       let rules: RoleRule[] | undefined;
-      for (const rr of role.rules) if (ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length)) (rules ??= []).push(rr);
+      const own = role.rules;
+      for (let r = 0; r < own.length; r++) {
+        const rr = own[r]!;
+        if (ruleMatches(rr.rule, req) && !(nameless && rr.rule.resourceNames.length)) (rules ??= []).push(rr);
+      }
       if (!rules) continue;
       matching.set(role, rules);
-      for (const i of indexes) hits.push(i);
+      if (!hits) hits = indexes[k]!;
+      else {
+        if (!several) hits = [...hits];
+        several = true;
+        const more = indexes[k]!;
+        for (let j = 0; j < more.length; j++) hits.push(more[j]!);
+      }
     }
-    hits.sort((a, b) => a - b);
-    for (const i of hits) {
-      const b = c.bindings[i]!;
+    if (!hits) continue;
+    if (several) hits.sort((a, b) => a - b);
+    // Indexed loops: grants() runs a few dozen times, over tens of thousands of bindings, mostly not optimised yet.
+    for (let h = 0; h < hits.length; h++) {
+      const b = c.bindings[hits[h]!]!;
       if (req.clusterScoped && b.namespace !== undefined) continue;
       if (model.clusterAdmins.has(b.subject)) continue;
-      for (const rr of matching.get(b.role)!) {
+      const rules = matching.get(b.role)!;
+      for (let r = 0; r < rules.length; r++) {
+        const rr = rules[r]!;
         out.push({
           subject: b.subject,
           cluster: c,
@@ -393,21 +412,28 @@ export function grants(model: RbacModel, req: Request): Grant[] {
   return out;
 }
 
-const byRoleCache = new WeakMap<ClusterModel, Map<RoleInfo, number[]>>();
+/** A cluster's bound roles (in order of their first binding) and, for each, the indexes of its bindings in order. */
+interface BoundRoles {
+  roles: RoleInfo[];
+  indexes: number[][];
+}
 
-/** A cluster's bindings (their indexes, in order) by the role they bind. */
-function bindingsByRole(c: ClusterModel): Map<RoleInfo, number[]> {
-  let byRole = byRoleCache.get(c);
-  if (!byRole) {
-    byRole = new Map();
+const byRoleCache = new WeakMap<ClusterModel, BoundRoles>();
+
+/** A cluster's bindings (their indexes, in order) by the role they bind: arrays, walked for every request. */
+function bindingsByRole(c: ClusterModel): BoundRoles {
+  let bound = byRoleCache.get(c);
+  if (!bound) {
+    const byRole = new Map<RoleInfo, number[]>();
     c.bindings.forEach((b, i) => {
-      const list = byRole!.get(b.role);
+      const list = byRole.get(b.role);
       if (list) list.push(i);
-      else byRole!.set(b.role, [i]);
+      else byRole.set(b.role, [i]);
     });
-    byRoleCache.set(c, byRole);
+    bound = { roles: [...byRole.keys()], indexes: [...byRole.values()] };
+    byRoleCache.set(c, bound);
   }
-  return byRole;
+  return bound;
 }
 
 /** The namespaces a grant covers among those given. */
@@ -453,7 +479,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
   if (!bindingEvidence) {
     bindingEvidence = b.evidence = {
       type: 'binding',
-      summary: `${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
+      summary: flat`${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
       ...(b.location ? { location: b.location } : {}),
       data: { kind: b.kind, name: b.name, ...(b.namespace !== undefined ? { namespace: b.namespace } : {}), roleRef: { kind: role.kind, name: role.name } },
     };
@@ -462,7 +488,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
     bindingEvidence,
     {
       type: 'rbac-rule',
-      summary: `${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
+      summary: flat`${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
       ...(ruleRole.location ? { location: `${ruleRole.location}.rules[${rr.index}]` } : {}),
       data: r.raw,
     },
@@ -477,7 +503,7 @@ export function runnerEvidence(r: Runner): Evidence {
 function buildRunnerEvidence(r: Runner): Evidence {
   const evidence: Evidence = {
     type: 'workload',
-    summary: `${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
+    summary: flat`${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
   };
   // Set, not spread from a passing object: one piece per pod of the cluster.
   if (r.at) evidence.location = r.at;
