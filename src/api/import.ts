@@ -194,6 +194,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
         options: { ...options },
       });
       sourceIds.push(sourceId);
+      const sourceTouched = new Set<string>();
       const counts = { nodes: 0, edges: 0 };
       const fileWarnings: ImportWarning[] = p.note ? [{ message: p.note }] : [];
       const marks: MarkRequest[] = [];
@@ -205,8 +206,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
           nodesIncoming += fragment.nodes.length;
           if (edgesIncoming >= BULK_ROWS && edgesIncoming > before.edges) store.suspendEdgeIndexes();
           if (nodesIncoming >= BULK_ROWS && nodesIncoming > before.nodes) store.suspendNodeIndexes();
-          // Straight into the import's set (the order ids are first added in is the same as through a set per file).
-          const written = store.writeFragment(sourceId, fragment, touched);
+          const written = store.writeFragment(sourceId, fragment, sourceTouched);
           counts.nodes += written.nodes;
           counts.edges += written.edges;
           fileWarnings.push(...fragment.warnings);
@@ -220,6 +220,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
         if (err instanceof SeveralJsonValuesError) throw severalValues(err, p.importer);
         throw toApiError(err, input.fileName, store.path);
       }
+      for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings, meta);
       for (const id of alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) drop(id);
       for (const w of fileWarnings) warnings.push({ file: input.fileName, ...w });

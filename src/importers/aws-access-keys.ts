@@ -91,15 +91,13 @@ export const awsAccessKeys: Importer = {
     }
 
     const users = new Map<string, NodeFact>();
-    // One boundary id shared by the users' nodes (the store numbers it once).
-    const boundary = account === undefined ? undefined : ids.awsAccount(account);
     for (const { node: key, at: place } of keys.values()) {
       fragment.nodes.push(key);
       const userName = key.props!['userName'] as string;
       const acct = account!;
       const userArn = ids.awsUserArnWithoutPath(acct, userName);
       if (!users.has(userArn)) {
-        users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary, stub: true, props: { userName, accountId: acct } });
+        users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary: ids.awsAccount(acct), stub: true, props: { userName, accountId: acct } });
       }
       fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user it belongs to (list-access-keys)', at: place } });
       const created = key.props!['createdAt'];

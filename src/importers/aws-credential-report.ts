@@ -181,9 +181,7 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     rows.set(arn, { row, account });
     accounts.add(account);
   }
-  // One boundary id per account, shared by its rows' nodes (the store numbers it once).
-  const boundaries = new Map([...accounts].map((a) => [a, ids.awsAccount(a)]));
-  for (const [arn, { row, account }] of rows) readRow(row, arn, account, boundaries.get(account)!, fragment);
+  for (const [arn, { row, account }] of rows) readRow(row, arn, account, fragment);
   for (const account of accounts) fragment.nodes.push(...accountStubs(account));
   return fragment;
 }
@@ -193,9 +191,10 @@ function headerWidth(csv: string): number {
   return (csv.slice(0, csv.indexOf('\n') === -1 ? undefined : csv.indexOf('\n')).match(/,/g)?.length ?? 0) + 1;
 }
 
-function readRow(row: Row, arn: string, account: string, boundary: string, fragment: GraphFragment): void {
+function readRow(row: Row, arn: string, account: string, fragment: GraphFragment): void {
   const at = row.at;
 
+  const boundary = ids.awsAccount(account);
   const isRoot = row.get('user') === ROOT;
   const userName = isRoot ? ROOT : row.get('user');
   const mfa = row.flag('mfa_active');
@@ -233,13 +232,13 @@ function readRow(row: Row, arn: string, account: string, boundary: string, fragm
     if (mfa !== undefined) props['mfaActive'] = mfa;
     const id = ids.awsPassword(arn);
     fragment.nodes.push({ id, kind: 'aws_password', name: `console password of ${isRoot ? `root (${account})` : userName}`, handles: [id], boundary, props });
-    fragment.edges.push(authenticates(id, arn, at, PASSWORD_REASON));
+    fragment.edges.push(authenticates(id, arn, at, 'console password'));
   }
 
   for (const slot of [1, 2] as const) {
-    const c = SLOT_COLUMNS[slot - 1]!;
-    const active = row.flag(c.active);
-    const rotated = row.date(c.rotated);
+    const p = `access_key_${slot}_`;
+    const active = row.flag(`${p}active`);
+    const rotated = row.date(`${p}last_rotated`);
     // An empty slot reads false with N/A dates; a deactivated key keeps its creation date.
     if (!active && !rotated) continue;
     const id = ids.awsKeySlot(arn, slot);
@@ -249,31 +248,19 @@ function readRow(row: Row, arn: string, account: string, boundary: string, fragm
       props['createdAt'] = rotated;
       props['lastRotatedAt'] = rotated;
     }
-    const lastUsed = row.date(c.usedDate);
+    const lastUsed = row.date(`${p}last_used_date`);
     props['lastUsedAt'] = lastUsed ?? null;
-    const region = row.text(c.usedRegion);
-    const service = row.text(c.usedService);
+    const region = row.text(`${p}last_used_region`);
+    const service = row.text(`${p}last_used_service`);
     if (region) props['lastUsedRegion'] = region;
     if (service) props['lastUsedService'] = service;
     const node: NodeFact = { id, kind: 'aws_access_key', name: `${isRoot ? 'root' : userName} access key ${slot}`, handles: [id], boundary, props };
     fragment.nodes.push(node);
-    fragment.edges.push(authenticates(id, arn, at, c.reason));
+    fragment.edges.push(authenticates(id, arn, at, `access key ${slot}`));
     if (rotated && !isRoot) fragment.aliases!.push({ from: id, to: ids.awsKeyRendezvous(account, userName, rotated) });
   }
 }
 
-function authenticates(from: string, arn: string, at: string, reason: string): EdgeFact {
-  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason, at } };
+function authenticates(from: string, arn: string, at: string, what: string): EdgeFact {
+  return { from, to: ids.awsArn(arn), kind: 'AUTHENTICATES_AS', props: { reason: `authenticates as the identity it belongs to (credential report: ${what})`, at } };
 }
-
-const reasonFor = (what: string) => `authenticates as the identity it belongs to (credential report: ${what})`;
-const PASSWORD_REASON = reasonFor('console password');
-/** Each key slot's column names and edge reason, made once (not as strings per row: a report has tens of thousands). */
-const SLOT_COLUMNS = ([1, 2] as const).map((n) => ({
-  active: `access_key_${n}_active`,
-  rotated: `access_key_${n}_last_rotated`,
-  usedDate: `access_key_${n}_last_used_date`,
-  usedRegion: `access_key_${n}_last_used_region`,
-  usedService: `access_key_${n}_last_used_service`,
-  reason: reasonFor(`access key ${n}`),
-}));

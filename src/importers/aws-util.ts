@@ -90,17 +90,16 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
   // Lines counted as we go: values can number in the thousands (one per user).
   let line = 1;
   let startLine = 1;
-  // By character code (no one-character string each): a file of one output per user is megabytes.
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 10) line++;
+    const c = text[i]!;
+    if (c === '\n') line++;
     if (inString) {
-      if (code === 92) i++; // a backslash: the next character is escaped
-      else if (code === 34) inString = false;
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
       continue;
     }
-    if (code === 34) inString = true;
-    else if (code === 123 || code === 91) {
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
       if (depth === 0) {
         start = i;
         startLine = line;
@@ -109,17 +108,17 @@ export function jsonValues(input: ImportInput): { value: unknown; line: number }
         const { line, column } = lineColumn(text, i);
         throw new ImportError(input.fileName, `invalid JSON: nested deeper than ${DEFAULT_LIMITS.maxDepth} levels`, `line ${line}, column ${column}`);
       }
-    } else if (code === 125 || code === 93) {
+    } else if (c === '}' || c === ']') {
       if (depth === 0) {
         const { line, column } = lineColumn(text, i);
-        throw new ImportError(input.fileName, `invalid JSON: unexpected '${text[i]!}'`, `line ${line}, column ${column}`);
+        throw new ImportError(input.fileName, `invalid JSON: unexpected '${c}'`, `line ${line}, column ${column}`);
       }
       depth--;
       if (depth === 0 && start >= 0) {
         out.push({ value: parseSlice(input.fileName, text, start, i + 1), line: startLine });
         start = -1;
       }
-    } else if (depth === 0 && code !== 32 && code !== 10 && code !== 13 && code !== 9 && !/\s/.test(text[i]!)) {
+    } else if (depth === 0 && !/\s/.test(c)) {
       const { line, column } = lineColumn(text, i);
       throw new ImportError(input.fileName, 'invalid JSON: expected an object or an array', `line ${line}, column ${column}`);
     }

@@ -73,10 +73,9 @@ export class AliasIndex {
   /** alias id → canonical id, as declared by sources (one link each). */
   raw(): Map<string, string> {
     if (!this.declared) {
-      // Rows as arrays, straight into the map (tens of thousands after a credential report and its keys), read in one
-      // call: stepping an iterator costs a call into SQLite per row.
+      // Rows as arrays, straight into the map (tens of thousands after a credential report and its keys).
       const declared = new Map<string, string>();
-      for (const [alias, canonical] of this.sql.stmt('SELECT alias, canonical FROM node_aliases').raw(true).all() as [string, string][]) declared.set(alias, canonical);
+      for (const [alias, canonical] of this.sql.stmt('SELECT alias, canonical FROM node_aliases').raw(true).iterate() as Iterable<[string, string]>) declared.set(alias, canonical);
       this.declared = declared;
     }
     return this.declared;

@@ -1,12 +1,4 @@
-import type { JsonObject } from '../model/fragment.js';
 import type { FactRowRaw } from './rows.js';
-
-/**
- * A fact as written, with what its text was made from: the props object (props is JSON.stringify of it) and the
- * handles list (handles is the node id then these, each once, empties left out). Merging reads them instead of
- * parsing the text back.
- */
-export type MirroredFact = FactRowRaw & { object?: JsonObject | undefined; list?: readonly string[] | undefined };
 
 /** What materialize needs to know of an id's row in `nodes`. */
 export interface RowState {
@@ -23,12 +15,12 @@ export interface RowState {
  * ever holds a superset of the tables, so equal counts mean equal contents.
  */
 export class FactMirror {
-  private readonly facts = new Map<string, MirroredFact[]>();
-  private readonly rows = new Map<string, RowState & { solo: MirroredFact }>();
+  private readonly facts = new Map<string, FactRowRaw[]>();
+  private readonly rows = new Map<string, RowState & { solo: FactRowRaw }>();
   private factCount = 0;
 
   /** A solo row written (the fact of its one source). */
-  solo(fact: MirroredFact): void {
+  solo(fact: FactRowRaw): void {
     this.rows.set(fact.node_id, { solo_source: fact.source_id, kind: fact.kind, boundary: fact.boundary, solo: fact });
   }
 
@@ -46,7 +38,7 @@ export class FactMirror {
   }
 
   /** A source's fact written over any earlier one of the same source (the upsert). */
-  upsert(fact: MirroredFact): void {
+  upsert(fact: FactRowRaw): void {
     const list = this.facts.get(fact.node_id);
     if (!list) {
       this.facts.set(fact.node_id, [fact]);
@@ -65,11 +57,11 @@ export class FactMirror {
    * A solo row becoming its source's fact (kept out when that source already has a fact of the id): the fact to
    * write, if any.
    */
-  move(id: string): MirroredFact | undefined {
+  move(id: string): FactRowRaw | undefined {
     const row = this.rows.get(id);
     if (!row || row.solo_source === null) return undefined;
     const list = this.facts.get(id);
-    let moved: MirroredFact | undefined;
+    let moved: FactRowRaw | undefined;
     if (!list) {
       this.facts.set(id, [row.solo]);
       this.factCount++;
@@ -83,13 +75,10 @@ export class FactMirror {
     return moved;
   }
 
-  /**
-   * An id's facts in the order materialize reads them: stubs first, then by source. Sorted in place, not copied (the
-   * mirror serves one materialisation, and the order of an id's facts means nothing to the mirror itself).
-   */
-  factsOf(id: string): MirroredFact[] | undefined {
+  /** An id's facts in the order materialize reads them: stubs first, then by source. */
+  factsOf(id: string): FactRowRaw[] | undefined {
     const list = this.facts.get(id);
-    return list && sortFacts(list);
+    return list && sortFacts([...list]);
   }
 
   row(id: string): RowState | undefined {

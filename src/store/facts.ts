@@ -5,7 +5,7 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
-import { FactMirror, sortFacts, type MirroredFact, type RowState } from './fact-mirror.js';
+import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
 import type { PropsMemo } from './props-memo.js';
@@ -70,7 +70,6 @@ export class FactWriter {
     const journal = this.changes.journal;
     const nids = this.nids;
     const sources = `[${sourceId}]`;
-    let lastBoundary: string | null = null;
     for (const n of merged.values()) {
       const handles = handleText(n);
       const props = JSON.stringify(n.props ?? {});
@@ -78,13 +77,8 @@ export class FactWriter {
       const boundary = n.boundary ?? null;
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
       // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
-      // (Nearly every node of a file names the same one: numbered once in a row.)
-      if (boundary && boundary !== lastBoundary) {
-        nids.nid(boundary);
-        lastBoundary = boundary;
-      }
-      const isAliased = aliased.has(n.id);
-      if (!isAliased) {
+      if (n.boundary) nids.nid(n.boundary);
+      if (!aliased.has(n.id)) {
         // With the mirror, whether the id has a row is known (and then the insert would do nothing).
         const fresh = mirror ? !mirror.hasRow(n.id) : nids.isNew(n.id);
         const nid = nids.nid(n.id);
@@ -105,12 +99,10 @@ export class FactWriter {
       }
       this.factsFromSolo(n.id, moves);
       facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
-      // A fact keeps what its text was made from, for the merge to come (a solo row does not: most nodes of a large
-      // import are, and holding their objects to the merge cost a 2M-node import a GB).
-      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, object: n.props, list: n.handles ?? [] });
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
-      if (isAliased) {
+      if (aliased.has(n.id)) {
         this.aliases.invalidateEffective();
         journal.aliasesChanged = true;
       }
@@ -209,7 +201,7 @@ export class FactWriter {
     this.aliases.close(all);
     const canonicalIds = new Set<string>();
     for (const id of all) canonicalIds.add(aliases.get(id) ?? id);
-    let factsOf: (id: string) => MirroredFact[] | undefined;
+    let factsOf: (id: string) => FactRowRaw[] | undefined;
     let rowOf: (id: string) => RowState | undefined;
     if (mirrored) {
       const mirror = mirrored;
@@ -237,7 +229,7 @@ export class FactWriter {
       factsOf = (id) => factsById.get(id);
       rowOf = (id) => stored.get(id);
     }
-    // Rows deleted here (null), over those read.
+    // Rows written (their state) or deleted (null) here, over those read.
     const changed = new Map<string, RowState | null>();
     const rowState = (id: string): RowState | undefined => {
       const row = changed.get(id);
@@ -263,22 +255,18 @@ export class FactWriter {
       `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
-    let lastBoundary: string | null = null;
     const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject) => {
       const before = rowState(id);
       if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject);
       else this.propsMemo.forget(id);
       const nid = this.nids.nid(id);
-      if (boundary && boundary !== lastBoundary) {
-        this.nids.nid(boundary);
-        lastBoundary = boundary;
-      }
+      if (boundary) this.nids.nid(boundary);
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
-      // (Not kept in `changed`: each canonical id is written once, after every delete, so none asks for it again.)
+      changed.set(id, { solo_source: null, kind, boundary });
       journal.nodeWritten(nid, id, { kind, name, boundary, stub }, before ? { kind: before.kind, boundary: before.boundary } : null);
     };
-    const none: MirroredFact[] = [];
+    const none: FactRowRaw[] = [];
     for (const id of canonicalIds) {
       const own = factsOf(id) ?? none;
       const aliasIds = this.aliases.aliasesOf(id);
@@ -417,7 +405,7 @@ function handleText(n: NodeFact): string {
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
  */
-function mergeFactRows(id: string, facts: MirroredFact[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
+function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
   sortFacts(facts);
   let kind = facts[0]!.kind;
   let name = facts[0]!.name;
@@ -433,28 +421,9 @@ function mergeFactRows(id: string, facts: MirroredFact[]): { kind: string; name:
       name = f.name;
       boundary = f.boundary ?? boundary;
     } else if (!boundary) boundary = f.boundary;
-    const object = f.object;
-    if (object) {
-      // As Object.assign of JSON.parse(f.props) (f.props is JSON.stringify(object)): members the text leaves out skipped.
-      for (const key in object) {
-        const value = object[key];
-        if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') props[key] = value;
-      }
-    } else Object.assign(props, JSON.parse(f.props) as JsonObject);
-    const list = f.list;
-    if (list) {
-      // The same handles in the same order as the text's (the node id, then the list's as the text splits them).
-      handles.add(f.node_id);
-      for (const h of list) {
-        if (!h) continue;
-        if (h.includes('\n')) {
-          for (const part of h.split('\n')) if (part) handles.add(part);
-        } else handles.add(h);
-      }
-    } else {
-      for (const h of f.handles.split('\n')) if (h) handles.add(h);
-      handles.add(f.node_id);
-    }
+    Object.assign(props, JSON.parse(f.props) as JsonObject);
+    for (const h of f.handles.split('\n')) if (h) handles.add(h);
+    handles.add(f.node_id);
     let at = sources.length;
     while (at > 0 && sources[at - 1]! > f.source_id) at--;
     if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { runImport } from '../../src/api/import.js';
 import { CaseStore } from '../../src/store/case-store.js';
 import { credentialFiles, users } from '../bench/aws-import.js';
-import type { GraphFragment } from '../../src/model/fragment.js';
 import { FIXTURES, tempCase, tempDir } from '../helpers.js';
 
 const ACCOUNT = '123456789012';
@@ -75,58 +74,4 @@ describe('merging an import into an empty case from memory', () => {
     // Passwords are stated by the report alone: solo rows, no facts.
     expect((twice.facts as { node_id: string }[]).some((f) => f.node_id.startsWith('aws:password:'))).toBe(false);
   }, 60_000);
-});
-
-describe('merging from memory with the objects the facts were made from', () => {
-  /** Merged rows after two sources state the same nodes (one through an alias), with or without another node first. */
-  function merged(withOther: boolean): unknown[] {
-    const path = tempCase();
-    const store = CaseStore.open(path, { create: true });
-    const write = (label: string, fragment: GraphFragment) => {
-      store.begin();
-      const touched = new Set<string>();
-      const source = store.addSource({ label, fileName: label, format: 'test', sha256: label, importedAt: '2026-01-01T00:00:00Z', options: {} });
-      store.writeFragment(source, fragment, touched);
-      return touched;
-    };
-    if (withOther) {
-      store.materialize(write('other', { nodes: [{ id: 'other', kind: 'aws_user', name: 'other' }], edges: [], warnings: [] }));
-      store.commit();
-    }
-    // In one transaction, as an import of two files: the first (into an empty case) keeps the mirror.
-    const touched = write('one', {
-      nodes: [
-        // A member the text leaves out (undefined) must not hide the other source's value; a handle holding a line
-        // break is two handles in the text.
-        { id: 'u', kind: 'aws_user', name: 'u', stub: true, handles: ['u', 'first\nsecond', '', 'x'], props: { a: 1, b: 'one', nested: { k: [1, 2] } } },
-        { id: 'slot', kind: 'aws_access_key', name: 'slot', handles: ['slot', 'h'], props: { c: true } },
-      ],
-      edges: [],
-      warnings: [],
-      aliases: [{ from: 'slot', to: 'key' }],
-    });
-    const source2 = store.addSource({ label: 'two', fileName: 'two', format: 'test', sha256: 'two', importedAt: '2026-01-01T00:00:00Z', options: {} });
-    store.writeFragment(source2, {
-      nodes: [
-        { id: 'u', kind: 'aws_user', name: 'u2', handles: ['x', 'second', 'y'], props: { b: undefined, d: null, a: 2 } as never },
-        { id: 'key', kind: 'aws_access_key', name: 'key', handles: ['k\n\nl'], props: { c: false, e: 'e' } },
-      ],
-      edges: [],
-      warnings: [],
-    }, touched);
-    store.materialize(touched);
-    store.commit();
-    store.close();
-    const db = new Database(path, { readonly: true });
-    const rows = db.prepare("SELECT id, kind, name, stub, boundary, handles, props, sources FROM nodes WHERE id <> 'other' ORDER BY id").all();
-    db.close();
-    return rows.map((r) => ({ ...(r as object), sources: JSON.stringify((JSON.parse((r as { sources: string }).sources) as number[]).map((s) => s - (withOther ? 1 : 0))) }));
-  }
-
-  it('leaves the rows a merge of the facts read back leaves', () => {
-    const fromMemory = merged(false);
-    expect(fromMemory).toEqual(merged(true));
-    expect(fromMemory).toContainEqual(expect.objectContaining({ id: 'u', name: 'u2', handles: 'u\nfirst\nsecond\nx\ny', props: '{"a":2,"b":"one","nested":{"k":[1,2]},"d":null}' }));
-    expect(fromMemory).toContainEqual(expect.objectContaining({ id: 'key', handles: 'key\nslot\nh\nk\nl', props: '{"c":false,"e":"e"}' }));
-  });
 });
