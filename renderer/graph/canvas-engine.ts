@@ -216,8 +216,8 @@ export class CanvasEngine {
       clearTimeout(this.viewportTimer);
       this.viewportTimer = setTimeout(() => this.viewportSettled(), 140);
     });
-    // A view fitted whole stays fitted when the stage changes size (a wider or narrower sidebar as the mode
-    // changes); once the user zooms or pans, the view is theirs.
+    // The view the canvas chose (follow) is chosen again when the stage changes size (a wider or narrower sidebar
+    // as the mode changes); once the user zooms or pans, the view is theirs.
     for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.follow = null), { capture: true, passive: true });
     const resize = new ResizeObserver(() => {
       // Cytoscape keeps the size it measured last until resize(): the change is known here.
