@@ -229,6 +229,9 @@ export class CanvasEngine {
       else if (cy.width() !== before.w || cy.height() !== before.h) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
     });
     resize.observe(this.container);
+    // The legend opening or closing changes the room a fit keeps clear of it.
+    const legend = this.container.closest('.stage')?.querySelector('[data-testid="legend"]');
+    if (legend) resize.observe(legend);
     cy.one('destroy', () => resize.disconnect());
   }
 

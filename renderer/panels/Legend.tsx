@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { legendEntries, POLY, type LegendEntry, type Symbol } from '../graph/legend-entries';
 import { useApp } from '../store';
@@ -42,24 +42,46 @@ function SymbolIcon({ sym }: { sym: Symbol }) {
 /** What shapes, colours, line styles and rings mean. Built from the same entries as the exports' legend. */
 const OPEN_KEY = 'blastmap.legend';
 
-/** Below this window height the open legend would cover a third of the canvas or more: it starts closed. */
-const ROOM_FOR_LEGEND_PX = 800;
+/**
+ * The stage an open legend leaves enough of: below it (a low window, or the narrow stage beside Triage's, Findings'
+ * and Inventory's wide lists) the open legend covers 40 % of the canvas or more.
+ */
+const ROOM_FOR_LEGEND = { width: 600, height: 700 };
 
-/** The user's last choice, which this browser remembers; without one, open where the window has room for it. */
-function initiallyOpen(): boolean {
-  let saved: string | null = null;
+function rememberedChoice(): boolean | null {
   try {
-    saved = localStorage.getItem(OPEN_KEY);
+    const saved = localStorage.getItem(OPEN_KEY);
+    return saved ? saved !== 'closed' : null;
   } catch {
     // Storage refused: no remembered choice.
+    return null;
   }
-  return saved ? saved !== 'closed' : window.innerHeight >= ROOM_FOR_LEGEND_PX;
 }
 
+function hasRoom(stage: HTMLElement | null | undefined): boolean {
+  if (!stage) return window.innerHeight >= ROOM_FOR_LEGEND.height + 100;
+  return stage.clientWidth >= ROOM_FOR_LEGEND.width && stage.clientHeight >= ROOM_FOR_LEGEND.height;
+}
+
+/** Open as the user last left it (this browser remembers); without a choice, open only where the stage has room. */
 export function Legend() {
-  const [open, setOpenState] = useState(initiallyOpen);
+  const [choice, setChoice] = useState(rememberedChoice);
+  const [room, setRoom] = useState(() => hasRoom(null));
+  const box = useRef<HTMLDivElement>(null);
+  // Measured before the first paint and on every change of the stage's size (a mode with a wider list, a resized
+  // window), so a legend without a choice never shows over a stage too small for it.
+  useLayoutEffect(() => {
+    const stage = box.current?.parentElement;
+    if (!stage) return;
+    const measure = () => setRoom(hasRoom(stage));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(stage);
+    return () => observer.disconnect();
+  }, []);
+  const open = choice ?? room;
   const setOpen = (next: boolean) => {
-    setOpenState(next);
+    setChoice(next);
     try {
       localStorage.setItem(OPEN_KEY, next ? 'open' : 'closed');
     } catch {
@@ -76,7 +98,7 @@ export function Legend() {
   const entries = legendEntries(undefined, theme, providers ? { providers: new Set(providers.split(',')) } : {});
   const col = (group: LegendEntry['group'][]) => entries.filter((e) => group.includes(e.group));
   return (
-    <div className={`legend${open ? '' : ' closed'}`} data-testid="legend">
+    <div ref={box} className={`legend${open ? '' : ' closed'}`} data-testid="legend">
       <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
         Legend {open ? '▾' : '▸'}
       </button>

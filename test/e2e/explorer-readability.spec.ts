@@ -92,6 +92,30 @@ test('on a laptop-sized window the legend starts closed, and stays as the user l
   await expect(page.getByTestId('legend').getByRole('button')).toHaveAttribute('aria-expanded', 'true');
 });
 
+test('without a remembered choice the legend opens only where the stage has room for it', async ({ page }) => {
+  const toggle = page.getByTestId('legend').getByRole('button');
+  const share = async () => {
+    const legend = (await page.getByTestId('legend').boundingBox())!;
+    const stage = (await page.getByTestId('graph-canvas').boundingBox())!;
+    return (legend.width * legend.height) / (stage.width * stage.height);
+  };
+  // The demo opens on Triage: its list leaves a narrow stage, which the open legend would cover by 40 % or more.
+  await openApp(page, 'light', demoUrl());
+  await expect(page.getByTestId('mode-triage')).toHaveAttribute('aria-pressed', 'true');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  expect(await share()).toBeLessThan(0.05);
+  // Explore's stage is wide enough: the legend opens, over less than a third of it.
+  await page.getByTestId('mode-explore').click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  expect(await share()).toBeLessThan(0.33);
+  await page.getByTestId('mode-findings').click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  // Once the user opens it, it stays open wherever they go.
+  await toggle.click();
+  await page.getByTestId('mode-triage').click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+});
+
 test('an expand places the new neighbours and moves nothing that was drawn; so does a filter undone', async ({ page }, info) => {
   await blastOfLeakedKey(page);
   const before = await nodePositions(page);
