@@ -162,10 +162,18 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
   }
 
   const visEdges = new Map<string, VisEdge>();
+  const pairLabels = new Map<string, Set<string>>();
+  const parentOf = new Map(nodes.map((n) => [n.id, n.parent]));
   for (const e of edges) {
     const source = alias.get(e.from) ?? e.from;
     const target = alias.get(e.to) ?? e.to;
-    if (source === target && source !== e.from) continue;
+    if (source === target && (source !== e.from || estate)) continue;
+    if (estate) {
+      // A member's edge to the box it is drawn in (its own boundary's node) would run from inside the box to its
+      // border; the box's title already says what the boundary holds.
+      if (parentOf.get(source) !== target && parentOf.get(target) !== source) addToPair(visEdges, pairLabels, source, target, e);
+      continue;
+    }
     if (source === e.from && target === e.to) {
       visEdges.set(e.key, { id: e.key, source, target, kind: e.kind, label: e.label, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
       continue;
@@ -181,6 +189,31 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
 
   if (estate) addEstate(estate, input, groups, visEdges, boxOf);
   return { nodes: [...groups.values(), ...nodes], edges: [...visEdges.values()], total, aggregated: aggregate && buckets.size > 0 && [...buckets.values()].some((l) => l.length > 1), hiddenByFilters };
+}
+
+/**
+ * On the estate map the edges between two drawn nodes are one edge, whatever their kinds, and a node's rights over
+ * itself (and a member's over its own box) are left out: the few nodes drawn in a box (an Active Directory domain's tier-zero groups) hold a dozen
+ * rights over one another and over themselves, which fanned out as curves over the nodes and said nothing about
+ * reach. The label names the rights (the two first and how many more); expanding a node shows each edge.
+ */
+function addToPair(edges: Map<string, VisEdge>, labels: Map<string, Set<string>>, source: string, target: string, e: CanvasEdge): void {
+  const id = `pair-e:${source}>${target}`;
+  const prev = edges.get(id);
+  const names = labels.get(id) ?? new Set<string>();
+  labels.set(id, names);
+  if (e.label) names.add(e.label);
+  if (!prev) {
+    edges.set(id, { id, source, target, kind: e.kind, label: e.label, conditional: e.conditional, observed: e.observed, traversable: e.traversable, count: 1 });
+    return;
+  }
+  prev.count++;
+  prev.conditional = prev.conditional && e.conditional;
+  prev.observed = prev.observed && e.observed;
+  prev.traversable = prev.traversable || e.traversable;
+  const list = [...names];
+  const more = list.length > 2 ? ` +${list.length - 2}` : '';
+  prev.label = list.length ? `${groupDigits(prev.count)} edges: ${list.slice(0, 2).join(', ')}${more}` : `${groupDigits(prev.count)} edges`;
 }
 
 /** The estate map: every boundary as a labelled box (also those without drawn members), nodes outside as one box, trust per pair. */

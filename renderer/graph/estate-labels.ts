@@ -21,7 +21,9 @@ export function boxTitle(kind: string, name: string, c: EstateCounts): string {
     c.groups ? count(c.groups, 'group') : '',
   ].filter(Boolean);
   const risk = [c.admins ? count(c.admins, 'admin') : '', ...SEVERITIES.filter((s) => c.findings[s]).map((s) => `${groupDigits(c.findings[s] ?? 0)} ${s}`)].filter(Boolean);
-  return [title, what.length ? what.join(' · ') : 'no nodes inside', ...(risk.length ? [risk.join(' · ')] : [])].join('\n');
+  // A box holding only its admin node says "1 admin", not "no nodes inside" above the admin drawn in it.
+  const held = what.length ? [what.join(' · ')] : risk.length ? [] : ['no nodes inside'];
+  return [title, ...held, ...(risk.length ? [risk.join(' · ')] : [])].join('\n');
 }
 
 /** Lower-case plural of a node kind's label: "aws_role" → "IAM roles" stays readable as "12 IAM roles". */

@@ -119,6 +119,35 @@ describe('estate map', () => {
     expect(v.edges).toEqual([expect.objectContaining({ source: groupId(ACCT), target: groupId(prod.id), trust: true, label: '12 IAM roles trust prod' })]);
   });
 
+  it('draws the edges between two nodes as one, whatever their kinds, and leaves out the rights of a node over itself or over its own box', () => {
+    const domainAdmins = node('da', { boundary: ACCT, name: 'DOMAIN ADMINS' });
+    const dc = node('dc', { boundary: ACCT, name: 'DC01' });
+    const rights = ['GenericAll', 'WriteDacl', 'WriteOwner', 'Owns'].map((kind, i) => ({ ...canvasEdge(edge('da', 'dc')), key: `e${i}`, label: kind }));
+    const self = { ...canvasEdge(edge('da', 'da')), key: 'e9', label: 'WriteDacl' };
+    const back = { ...canvasEdge(edge('dc', 'da', { kind: 'MEMBER_OF' })), key: 'e10', label: 'member of' };
+    const toOwnBox = { ...canvasEdge(edge('da', ACCT)), key: 'e11', label: 'GenericAll' };
+    const v = visibleGraph(input([account, domainAdmins, dc], [...rights, self, back, toOwnBox], { estate }));
+    const drawn = v.edges.filter((e) => !e.trust);
+    expect(drawn.map((e) => [e.source, e.target, e.count])).toEqual([
+      ['da', 'dc', 4],
+      ['dc', 'da', 1],
+    ]);
+    expect(drawn[0]!.label).toBe('4 edges: GenericAll, WriteDacl +2');
+    expect(drawn[1]!.label).toBe('member of');
+    // Outside the estate map each edge stays itself (it can be selected for its evidence), the loop too.
+    expect(visibleGraph(input([account, domainAdmins, dc], [...rights, self, back, toOwnBox])).edges).toHaveLength(7);
+  });
+
+  it('a box holding only its admin node counts the admin, and says an empty box is empty', () => {
+    const none = { nodes: 0, identities: 0, credentials: 0, resources: 0, groups: 0, admins: 0, findings: {} };
+    const org = node('gcp:organization:1', { kind: 'gcp_organization', category: 'boundary', name: 'example.org' });
+    const folder = node('gcp:folder:2', { kind: 'gcp_folder', category: 'boundary', name: 'Folder 2' });
+    const only = { ...estate, boundaries: [{ boundary: org, ...none, nodes: 1, admins: 1 }, { boundary: folder, ...none }], trust: [] };
+    const v = visibleGraph(input([], [], { estate: only }));
+    expect(v.nodes.find((n) => n.id === groupId(org.id))!.label.split('\n').slice(1)).toEqual(['1 admin']);
+    expect(v.nodes.find((n) => n.id === groupId(folder.id))!.label.split('\n').slice(1)).toEqual(['no nodes inside']);
+  });
+
   it('leaves out the boxes and trust a filter hides', () => {
     const v = visibleGraph(input([account], [], { estate, filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] } }));
     expect(v.nodes.map((n) => n.id)).not.toContain(groupId(ACCT));
