@@ -407,6 +407,7 @@ export class CanvasEngine {
       .join('\n');
     // fcose draws random numbers: seeded by what is drawn, the same graph gives the same picture.
     withSeed(key, () => cy.layout(forceOptions(cy.elements().length) as unknown as cytoscape.LayoutOptions).run());
+    this.separateBodies();
     const out = new Map<string, Position>();
     drawnNodes(cy).forEach((n) => {
         out.set(n.id(), { ...n.position() });
@@ -415,6 +416,25 @@ export class CanvasEngine {
       out.set(g.id(), { ...g.position() });
     });
     return out;
+  }
+
+  /**
+   * Pulls apart the node shapes a force layout left on top of one another, box by box: nodes alike in their edges (a
+   * cluster's controllers, each bound to the same roles) are pushed equally and end up close, even stacked.
+   */
+  private separateBodies(): void {
+    const byBox = new Map<string, Unit[]>();
+    const members = new Map<string, cytoscape.NodeCollection>();
+    drawnNodes(this.cy).forEach((n) => {
+      const box = (n.parent().first().id() as string | undefined) ?? '';
+      const size = n.hasClass('origin') ? 40 : 30;
+      const p = n.position();
+      const units = byBox.get(box) ?? [];
+      units.push({ id: n.id(), rect: { x1: p.x - size / 2, y1: p.y - size / 2, x2: p.x + size / 2, y2: p.y + size / 2 } });
+      byBox.set(box, units);
+      members.set(n.id(), n.union(n));
+    });
+    for (const units of byBox.values()) if (units.length > 1) this.applyShifts(separate(units, 12), members);
   }
 
   /** Each box's members in a grid by kind, boxes packed in rows; empty boxes as cards (the estate map). */

@@ -471,7 +471,7 @@ export function forceOptions(elementCount: number): Record<string, unknown> {
   const big = elementCount > 600;
   return {
     name: 'fcose',
-    quality: big ? 'draft' : 'default',
+    quality: 'default',
     randomize: true,
     animate: false,
     fit: false,
