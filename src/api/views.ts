@@ -1,3 +1,4 @@
+import { boundaryOfId } from '../model/ids.js';
 import { edgeSpec, NODE_KINDS } from '../model/kinds.js';
 import type { Evidence, MarkKind } from '../model/fragment.js';
 import type { CaseStore, FindingRow, SourceRow, StoredEdge, StoredNode } from '../store/case-store.js';
@@ -40,7 +41,8 @@ export class Views {
       category: spec.category,
       provider: spec.provider,
       name: n.name,
-      ...(n.boundary ? { boundary: n.boundary } : {}),
+      // Through the aliases, as the graph index has it: a project named by its number is its id's box.
+      ...(n.boundary ? { boundary: this.store.canonical(n.boundary) } : {}),
       stub: n.stub,
       marks: this.marksOf(n.id),
     };
@@ -50,6 +52,8 @@ export class Views {
   summaryOf(id: string): NodeSummary {
     const n = this.store.node(id);
     if (n) return this.summary(n);
+    const boundary = boundaryOfId(id);
+    if (boundary) return { id, kind: boundary.kind, category: 'boundary', provider: NODE_KINDS[boundary.kind].provider, name: boundary.name, stub: true, marks: this.marksOf(id) };
     return { id, kind: 'og_object', category: 'resource', provider: 'generic', name: id, stub: true, marks: this.marksOf(id) };
   }
 

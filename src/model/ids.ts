@@ -76,3 +76,15 @@ export function arnAccount(arn: string): string | undefined {
   }
   return arn.slice(start + 1, end);
 }
+
+/**
+ * The kind and short name of a boundary known only by its id (no export described it: an account whose GAAD is not
+ * in the case, a project named by number): "aws:account:123…" is an AWS account "123…". Undefined for other ids.
+ */
+export function boundaryOfId(id: string): { kind: 'aws_account' | 'gcp_project' | 'gcp_folder' | 'gcp_organization' | 'azure_tenant' | 'azure_subscription' | 'k8s_cluster'; name: string } | undefined {
+  const m = /^(aws:account|gcp:project|gcp:folder|gcp:organization|azure:tenant|azure:subscription):(.+)$/.exec(id);
+  if (m) return { kind: m[1]!.replace(':', '_') as 'aws_account', name: m[2]! };
+  // k8s:<cluster> is a cluster; k8s:<cluster>/… are its namespaces and objects.
+  const k = /^k8s:([^/]+)$/.exec(id);
+  return k ? { kind: 'k8s_cluster', name: k[1]! } : undefined;
+}

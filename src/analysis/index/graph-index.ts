@@ -224,7 +224,8 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
   const nodeKind = new Uint8Array(n);
   const stub = new Uint8Array(n).fill(1);
   const boundary = new Int32Array(n).fill(-1);
-  // Few distinct boundaries: each looked up once.
+  // Few distinct boundaries: each looked up once, through the aliases (a GCP project named by its number in one
+  // export and by its id in another is one boundary).
   const boundaryOf = new Map<string, number>();
   for (const [nid, kind, name, b, isStub] of store.graphNodes()) {
     names.set(nid, name);
@@ -232,7 +233,7 @@ export function buildGraphIndex(store: CaseStore): GraphIndex {
     stub[nid] = isStub;
     if (b !== null) {
       let bv = boundaryOf.get(b);
-      if (bv === undefined) boundaryOf.set(b, (bv = store.nodeNumber(b) ?? -1));
+      if (bv === undefined) boundaryOf.set(b, (bv = store.nodeNumber(store.canonical(b)) ?? -1));
       boundary[nid] = bv;
     }
   }

@@ -36,7 +36,7 @@ export function updateGraphIndex(store: CaseStore, prev: GraphIndex | undefined,
     if (b === null) boundary[nid] = -1;
     else {
       let bv = boundaryOf.get(b);
-      if (bv === undefined) boundaryOf.set(b, (bv = store.nodeNumber(b) ?? -1));
+      if (bv === undefined) boundaryOf.set(b, (bv = store.nodeNumber(store.canonical(b)) ?? -1));
       boundary[nid] = bv;
     }
   };
