@@ -7,7 +7,8 @@ import { StringTable } from './strings.js';
 
 const MAGIC = 0x49474d42; // 'BMGI'
 /** Bump when the layout or the meaning of a code changes: an older snapshot is then rebuilt, not misread. */
-const VERSION = 3;
+// 4: boundaries read through the aliases.
+const VERSION = 4;
 
 type TypedArray = Uint8Array | Int8Array | Int32Array | Uint32Array;
 type ArrayField = 'nodeKind' | 'boundary' | 'stub' | 'offsets' | 'targets' | 'edgeId' | 'edgeKind' | 'edgeFlags' | 'access' | 'timed' | 'timedFirst' | 'timedLast';
