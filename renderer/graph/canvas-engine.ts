@@ -793,7 +793,7 @@ function mayForce(input: SyncInput): boolean {
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
 function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
-  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
 }
 
 /** The drawn nodes with these ids. */
