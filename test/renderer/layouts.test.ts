@@ -231,6 +231,19 @@ describe('grids and boxes (opened groups, big drawings, the estate map)', () => 
       expect(at.get('mgmt')!.y).toBe(at.get('ci')!.y);
     });
 
+    it('a mostly-star (16 of 20 boxes linked to the hub, a few links between others): hub lines clear, far fewer lines over boxes than rows', () => {
+      const boxes = [{ id: 'hub', w: 380, h: 60 }, ...Array.from({ length: 20 }, (_, i) => ({ id: `acct-${i}`, w: 220 + (i % 4) * 40, h: 60 + (i % 3) * 40 }))];
+      const hubLinks: [string, string][] = boxes.slice(1, 17).map((b) => ['hub', b.id]);
+      const links: [string, string][] = [...hubLinks, ['acct-3', 'acct-4'], ['acct-10', 'acct-11'], ['acct-17', 'acct-18'], ['acct-2', 'acct-12']];
+      expect(hubsOf(boxes, links)).toEqual(['hub']);
+      const at = packBoxes(boxes, 0.9, 70, links);
+      expect(noOverlap(rectsOf(boxes, at))).toBe(true);
+      expect(linesOverBoxes(boxes, at, hubLinks)).toBe(0);
+      // Only the line across the ring (acct-2 to acct-12) is not steered: it may pass the hub.
+      expect(linesOverBoxes(boxes, at, links)).toBeLessThanOrEqual(1);
+      expect(linesOverBoxes(boxes, packBoxes(boxes, 0.9, 70), links)).toBeGreaterThan(10);
+    });
+
     it('keeps the rows when there is no hub, or when the rows already leave every line clear', () => {
       // No box linked to half the others: a chain, and the demo's estate (4 boxes, solved by the rows).
       const chain = Array.from({ length: 14 }, (_, i) => ({ id: `c${i}`, w: 200 + (i % 4) * 30, h: 70 + (i % 3) * 20 }));
