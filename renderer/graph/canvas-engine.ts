@@ -115,6 +115,8 @@ export class CanvasEngine {
    * readable and else its readable start (wholeReadable).
    */
   private follow: 'fit' | 'readable' | null = null;
+  /** The box the last grid layout put the others around (a star's hub): a readable start shows it, not a corner. */
+  private layoutHub: string | null = null;
   private theme: AppState['theme'];
   /** The latest sync waiting for the force layout's code (force-loader.ts); later syncs replace it. */
   private waiting: SyncInput | null = null;
@@ -350,6 +352,7 @@ export class CanvasEngine {
     const aspect = this.stageAspect();
     // Without the force layout's code (it failed to load, or a relayout asked for before it came) the grid is used.
     const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
+    this.layoutHub = null;
     const place = (scale: number) => {
       this.setLabelScale(scale, managed, scale);
       const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : this.gridLayout(aspect, scale);
@@ -467,6 +470,8 @@ export class CanvasEngine {
     });
     // Gaps between boxes hold the labels of the edges between them.
     const layout = boxedGrid(nodes, aspect, { title: titles, boxes, gap: 70 * scale, links });
+    // ('' is the block of nodes outside any box: no element to start from.)
+    this.layoutHub = layout.hub || null;
     const out = new Map(layout.positions);
     for (const [id, p] of layout.emptyBoxes) if (id) out.set(id, p);
     return out;
@@ -766,9 +771,10 @@ export class CanvasEngine {
     const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
     let x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
     let y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
-    // The selection (a blast radius's origin, a picked node) is where the user starts reading: a start that leaves
-    // it off the stage is moved to show it in the middle of what the legend leaves free.
-    const anchor = this.store.getState().selectedId;
+    // The selection (a blast radius's origin, a picked node) is where the user starts reading, else the hub of a
+    // star (the top left of a ring is empty): a start that leaves it off the stage is moved to show it in the
+    // middle of what the legend leaves free.
+    const anchor = this.store.getState().selectedId ?? this.layoutHub;
     const a = anchor ? cy.getElementById(anchor) : cy.collection();
     if (a.nonempty() && a.isNode() && eles.contains(a)) {
       const p = a.position();
@@ -810,7 +816,7 @@ function mayForce(input: SyncInput): boolean {
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
 function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
-  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
 }
 
 /** The drawn nodes with these ids. */

@@ -80,6 +80,8 @@ export function labelBox(ele: SingularElementArgument): Rect {
   return { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 };
 }
 
+const TRUST_PRIORITY = 62;
+
 function priority(ele: SingularElementArgument): number {
   if (ele.selected()) return 100;
   if (ele.isNode()) {
@@ -95,7 +97,7 @@ function priority(ele: SingularElementArgument): number {
   }
   const e = ele as EdgeSingular;
   if (e.hasClass('on-path')) return 75;
-  if (e.hasClass('trust')) return 62;
+  if (e.hasClass('trust')) return TRUST_PRIORITY;
   if (e.hasClass('aggregate')) return 12;
   return 10;
 }
@@ -138,7 +140,16 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
     if (x || y) ownShift.set(e.id(), { x, y });
   });
   const shift: [EdgeSingular, { x: number; y: number } | undefined][] = [];
+  let endsSet = false;
   for (const c of candidates) {
+    // Box titles come first: once they are decided, arrows whose box's title is hidden end at the box, not at
+    // that unseen title (zoomed out, titles grow past their card, and two grown ones side by side turned the arrow
+    // between them round); the arrows' labels are then measured where they now are.
+    if (!endsSet && c.p <= TRUST_PRIORITY && !c.ele.hasClass('group')) {
+      endsSet = true;
+      endAtHiddenTitles(cy, hide);
+    }
+    if (c.ele.isEdge() && c.ele.hasClass('trust') && endsSet) c.rect = labelBox(c.ele);
     const own = c.ele.id();
     const onEdge = c.ele.isEdge() ? [c.ele.data('source') as string, c.ele.data('target') as string] : [];
     // Box titles and count nodes carry their text inside or over their own body; the body test is for the others.
@@ -156,6 +167,7 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
       show.push(c.ele);
     }
   }
+  if (!endsSet) endAtHiddenTitles(cy, hide);
   cy.batch(() => {
     for (const [e, d] of shift) {
       if (d) e.data({ labelShiftX: d.x, labelShiftY: d.y });
@@ -165,6 +177,19 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
     for (const e of hide) if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
   });
   return hide.length;
+}
+
+/** Trust arrows end at the box itself where the box's title is hidden (`hidden`: the labels hidden so far). */
+function endAtHiddenTitles(cy: Core, hidden: SingularElementArgument[]): void {
+  const unseen = new Set(hidden.filter((e) => e.isNode() && e.hasClass('group')).map((e) => e.id()));
+  cy.batch(() => {
+    cy.edges('.trust').forEach((e) => {
+      const from = unseen.has(e.data('source') as string);
+      const to = unseen.has(e.data('target') as string);
+      if (e.hasClass('from-body') !== from) e.toggleClass('from-body', from);
+      if (e.hasClass('to-body') !== to) e.toggleClass('to-body', to);
+    });
+  });
 }
 
 /** Where a trust arrow's label may go instead of the middle: further along toward either end, nearest first (model units). */

@@ -2,6 +2,9 @@
 // lanes for paths, grids for opened groups and big drawings, shelf packing of boundary boxes, the legend-aware
 // fit. Everything is deterministic: the same graph gives the same picture.
 import type { Position } from '../store/types';
+import { hubArrangement, hubsOf, segmentMeetsRect } from './hub-boxes';
+
+export { segmentMeetsRect };
 
 export type { Position };
 
@@ -205,9 +208,69 @@ export function gridOf(cells: Footprint[], aspect: number, gap = { x: 20, y: 12 
  * (pairs of boxes an edge joins), the order of the boxes and the row width are chosen first so that no straight
  * line between linked boxes runs over a third box, then so that fewest of those lines cross each other (at most
  * half the size lost for it): the estate map's trust arrows then never cross a box they do not join, and their
- * labels do not meet where two arrows cross. Returns each top-left corner.
+ * labels do not meet where two arrows cross. When one box is linked to most others (a star: hub-boxes.ts) and the
+ * rows leave a line over a third box, the boxes go around that hub instead, if that is not much smaller (HUB_MIN_SCALE).
+ * Returns each top-left corner.
  */
 export function packBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60, links: readonly (readonly [string, string])[] = []): Map<string, Position> {
+  return arrangeBoxes(boxes, aspect, gap, links).corners;
+}
+
+/** packBoxes, saying which box the others were put around (null for rows): where reading the map starts. */
+export function arrangeBoxes(boxes: { id: string; w: number; h: number }[], aspect: number, gap = 60, links: readonly (readonly [string, string])[] = []): { corners: Map<string, Position>; hub: string | null } {
+  const rows = { corners: shelfPack(boxes, aspect, gap, links), hub: null };
+  const hubs = links.length ? hubsOf(boxes, links) : [];
+  if (!hubs.length) return rows;
+  const before = linesOverBoxes(boxes, rows.corners, links);
+  if (before === 0) return rows;
+  const around = hubArrangement(boxes, aspect, gap, links);
+  if (!around || linesOverBoxes(boxes, around, links) >= before || fitScale(boxes, around, aspect) < HUB_MIN_SCALE * fitScale(boxes, rows.corners, aspect)) return rows;
+  return { corners: around, hub: hubs[0]! };
+}
+
+/**
+ * The size a star's arrangement around its hub may give up against the rows: a ring of 40 boxes with room for every
+ * line from its middle is about half as large as the same boxes packed tight (their lines then over dozens of
+ * boxes), and a drawing too small to read whole is shown readable from its start anyway (canvas `wholeReadable`).
+ */
+const HUB_MIN_SCALE = 0.45;
+
+/** How large a drawing of the boxes at these corners fits a stage of `aspect` (1 = the stage's height). */
+export function fitScale(boxes: { id: string; w: number; h: number }[], at: Map<string, Position>, aspect: number): number {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const b of boxes) {
+    const p = at.get(b.id)!;
+    x1 = Math.min(x1, p.x);
+    y1 = Math.min(y1, p.y);
+    x2 = Math.max(x2, p.x + b.w);
+    y2 = Math.max(y2, p.y + b.h);
+  }
+  return Math.min(aspect / Math.max(x2 - x1, 1), 1 / Math.max(y2 - y1, 1));
+}
+
+/** Lines between linked boxes' centres (each pair once) that run over a third box, counted per box run over. */
+export function linesOverBoxes(boxes: { id: string; w: number; h: number }[], at: Map<string, Position>, links: readonly (readonly [string, string])[]): number {
+  const rects = new Map(boxes.map((b) => [b.id, { x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h }]));
+  const centre = (id: string) => {
+    const r = rects.get(id)!;
+    return { x: (r.x1 + r.x2) / 2, y: (r.y1 + r.y2) / 2 };
+  };
+  const seen = new Set<string>();
+  let n = 0;
+  for (const [a, b] of links) {
+    const key = a < b ? `${a}\n${b}` : `${b}\n${a}`;
+    if (a === b || !rects.has(a) || !rects.has(b) || seen.has(key)) continue;
+    seen.add(key);
+    for (const [id, r] of rects) if (id !== a && id !== b && segmentMeetsRect(centre(a), centre(b), r)) n++;
+  }
+  return n;
+}
+
+/** packBoxes without the hub: shelves only. */
+function shelfPack(boxes: { id: string; w: number; h: number }[], aspect: number, gap: number, links: readonly (readonly [string, string])[]): Map<string, Position> {
   if (!boxes.length) return new Map();
   const sorted = [...boxes].sort((a, b) => b.h - a.h || b.w - a.w || a.id.localeCompare(b.id));
   // Crossings are counted for maps of a size one reads box by box; a bigger one is packed by size alone (counting
@@ -326,29 +389,6 @@ function segmentsCross(a: Position, b: Position, c: Position, d: Position): bool
   return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
 }
 
-/** Whether the segment a→b passes over the rectangle (Liang–Barsky clipping). */
-export function segmentMeetsRect(a: Position, b: Position, r: { x1: number; y1: number; x2: number; y2: number }): boolean {
-  let t0 = 0;
-  let t1 = 1;
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  for (const [p, q] of [
-    [-dx, a.x - r.x1],
-    [dx, r.x2 - a.x],
-    [-dy, a.y - r.y1],
-    [dy, r.y2 - a.y],
-  ] as [number, number][]) {
-    if (p === 0) {
-      if (q < 0) return false;
-      continue;
-    }
-    const t = q / p;
-    if (p < 0) t0 = Math.max(t0, t);
-    else t1 = Math.min(t1, t);
-  }
-  return t0 < t1;
-}
-
 /**
  * Orders of the boxes worth trying for linked boxes: every order of up to six boxes; for up to twelve (and forty
  * links), the size order improved by swapping pairs while a swap lowers the crossings of its best packing; beyond,
@@ -397,6 +437,8 @@ export interface BoxedLayout {
   positions: Map<string, Position>;
   /** Boxes without members (drawn as plain nodes): their centres. */
   emptyBoxes: Map<string, Position>;
+  /** The box the others were put around (a star's hub, in the middle of the drawing), else null. */
+  hub: string | null;
 }
 
 /**
@@ -422,7 +464,7 @@ export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: numb
     const framed = box !== '';
     rects.push({ id: box, w: Math.max(grid.width, title.w) + (framed ? 2 * pad : 0), h: grid.height + (framed ? 2 * pad + title.h : 0) });
   }
-  const corners = packBoxes(rects, aspect, opts.gap, opts.links);
+  const { corners, hub } = arrangeBoxes(rects, aspect, opts.gap, opts.links);
   const positions = new Map<string, Position>();
   const emptyBoxes = new Map<string, Position>();
   for (const r of rects) {
@@ -438,7 +480,7 @@ export function boxedGrid(nodes: BoxedNode[], aspect: number, opts: { pad?: numb
     const oy = corner.y + (framed ? pad + title.h : 0);
     for (const [id, p] of grid.positions) positions.set(id, { x: ox + p.x, y: oy + p.y });
   }
-  return { positions, emptyBoxes };
+  return { positions, emptyBoxes, hub };
 }
 
 /** Mulberry32: a small seeded generator, so force layouts that draw random numbers give the same picture every run. */

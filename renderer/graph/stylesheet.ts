@@ -129,6 +129,9 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge.aggregate', style: { width: 'mapData(count, 1, 100, 2, 8)' as unknown as number, label: 'data(label)' } },
     // Trust arrows end where they meet a box or its title (drawn above the box), so no arrow runs through a title.
     { selector: 'edge.trust', style: { width: 'mapData(count, 1, 50, 2.5, 8)' as unknown as number, label: 'data(label)', 'line-color': c.groupText, 'target-arrow-color': c.groupText, 'arrow-scale': 1.2, 'font-weight': 'bold', 'z-compound-depth': 'top', 'source-endpoint': 'outside-to-node-or-label', 'target-endpoint': 'outside-to-node-or-label', 'text-margin-x': 'data(labelShiftX)' as unknown as number, 'text-margin-y': 'data(labelShiftY)' as unknown as number } },
+    // A box whose title is hidden (zoomed out, the title grown past its card): its arrows end at the box (labels.ts).
+    { selector: 'edge.trust.from-body', style: { 'source-endpoint': 'outside-to-node' } },
+    { selector: 'edge.trust.to-body', style: { 'target-endpoint': 'outside-to-node' } },
     { selector: 'edge.show-label, edge:selected, edge.zoom-label', style: { label: 'data(label)' } },
     { selector: 'node:selected', style: { 'overlay-color': c.selection, 'overlay-opacity': 0.18, 'overlay-padding': 6, 'border-color': c.selection, 'border-width': 3 } },
     { selector: 'edge:selected', style: { 'line-color': c.selection, 'target-arrow-color': c.selection, width: 3.5, 'z-index': 20 } },

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSettled, drawnLabels, estateUrl, openApp, overlappingLabels, searchAndPick } from './helpers';
+import { segmentMeetsRect } from '../../renderer/graph/layouts';
+import { canvasSettled, drawnLabels, estateUrl, mapGeometry, openApp, overlappingLabels, searchAndPick, type DrawnLabel } from './helpers';
 import { ESTATE_GROUPS, ESTATE_HUB } from './large-fixture';
 
 // Drawing thousands of elements takes seconds of CPU on a shared machine.
@@ -63,6 +64,55 @@ test('the first canvas of a 20k-node case comes quickly, and its labels are read
   for (const l of labels) expect(l.px).toBeGreaterThanOrEqual(11);
   expect(overlappingLabels(labels)).toEqual([]);
   await page.screenshot({ path: info.outputPath('estate-first-screen.png') });
+});
+
+/** Trust arrows over a box they do not join, and arrow labels over a box's title, as drawn now. */
+async function mapClashes(page: Page): Promise<{ arrowsOverBoxes: string[]; labelsOverTitles: string[]; labels: DrawnLabel[] }> {
+  const map = await mapGeometry(page);
+  const arrowsOverBoxes = map.arrows.flatMap((e) => map.boxes.filter((b) => b.id !== e.source && b.id !== e.target && segmentMeetsRect(e.from, e.to, b.body)).map((b) => `${e.id} over ${b.id}`));
+  const labels = await drawnLabels(page);
+  const titles = labels.filter((l) => map.boxes.some((b) => b.id === l.id));
+  const arrowLabels = labels.filter((l) => map.arrows.some((e) => e.id === l.id));
+  const meets = (a: DrawnLabel['box'], b: DrawnLabel['box']) => a.x1 < b.x2 - 1 && b.x1 < a.x2 - 1 && a.y1 < b.y2 - 1 && b.y1 < a.y2 - 1;
+  const labelsOverTitles = arrowLabels.flatMap((a) => titles.filter((t) => meets(a.box, t.box)).map((t) => `${a.text} (${a.id}) over the title of ${t.id}`));
+  return { arrowsOverBoxes, labelsOverTitles, labels };
+}
+
+test('the estate map of 20 domains all reached from outside: the boxes around that hub, no arrow over a box, no label over a title', async ({ page }, info) => {
+  await openApp(page, 'light', estateUrl());
+  await expect(page.getByTestId('graph-canvas')).not.toHaveAttribute('data-rendered-boxes', '0', { timeout: 30_000 });
+  await canvasSettled(page);
+  const map = await mapGeometry(page);
+  // Every domain is linked to the box of what is outside any boundary: a star of 20 arrows.
+  expect(map.arrows.length).toBe(20);
+  expect(new Set(map.arrows.map((e) => e.source))).toEqual(new Set(['grp:-']));
+  const first = await mapClashes(page);
+  expect(first.arrowsOverBoxes).toEqual([]);
+  expect(first.labelsOverTitles).toEqual([]);
+  // The map is too big to read whole at this size: its readable start is the hub with its arrows, not an empty corner.
+  expect(first.labels.map((l) => l.id)).toContain('grp:-');
+  expect(first.labels.filter((l) => l.id.startsWith('trust:')).length).toBeGreaterThan(0);
+  await page.screenshot({ path: info.outputPath('estate-map-start.png') });
+  // The whole map: still no arrow over a box; labels too small to read are hidden, the rest clear of the titles.
+  await page.getByTestId('fit').click();
+  await canvasSettled(page);
+  const whole = await mapClashes(page);
+  expect(whole.arrowsOverBoxes).toEqual([]);
+  // Zoomed out, titles are hidden and their arrows end at the boxes: none is turned round by two grown titles.
+  const drawn = await mapGeometry(page);
+  const centre = (id: string) => {
+    const b = drawn.boxes.find((x) => x.id === id)!.body;
+    return { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 };
+  };
+  const turned = drawn.arrows.filter((e) => {
+    const s = centre(e.source);
+    const t = centre(e.target);
+    return (e.to.x - e.from.x) * (t.x - s.x) + (e.to.y - e.from.y) * (t.y - s.y) <= 0;
+  });
+  expect(turned.map((e) => e.id)).toEqual([]);
+  expect(whole.labelsOverTitles).toEqual([]);
+  expect(overlappingLabels(whole.labels)).toEqual([]);
+  await page.screenshot({ path: info.outputPath('estate-map-whole.png') });
 });
 
 test('blast radius: high value and boundaries held in the counts, every list complete, groups never overlapping', async ({ page }, info) => {

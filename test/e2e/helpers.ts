@@ -170,3 +170,36 @@ export async function canvasSettled(page: Page): Promise<void> {
       }),
   );
 }
+
+export interface MapGeometry {
+  /** Trust arrows between boxes, from where they leave their source to where they meet their target (model). */
+  arrows: { id: string; source: string; target: string; from: { x: number; y: number }; to: { x: number; y: number } }[];
+  /** Boxes: their body, and their title's box (for a card, inside the body). */
+  boxes: { id: string; card: boolean; body: { x1: number; y1: number; x2: number; y2: number }; title: { x1: number; y1: number; x2: number; y2: number } }[];
+}
+
+/** The estate map's boxes and trust arrows as Cytoscape drew them, in model coordinates. */
+export async function mapGeometry(page: Page): Promise<MapGeometry> {
+  return page.getByTestId('graph-canvas').evaluate((el) => {
+    type P = { x: number; y: number };
+    type BB = { x1: number; y1: number; x2: number; y2: number };
+    type E = { id(): string; hasClass(c: string): boolean; data(k: string): string; boundingBox(o?: object): BB; sourceEndpoint(): P; targetEndpoint(): P };
+    const cy = (el as unknown as { cy: { edges(s: string): { toArray(): E[] }; nodes(s: string): { toArray(): E[] } } }).cy;
+    const box = (b: BB) => ({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+    return {
+      arrows: cy
+        .edges('.trust')
+        .toArray()
+        .map((e) => ({ id: e.id(), source: e.data('source'), target: e.data('target'), from: { ...e.sourceEndpoint() }, to: { ...e.targetEndpoint() } })),
+      boxes: cy
+        .nodes('.group')
+        .toArray()
+        .map((g) => ({
+          id: g.id(),
+          card: g.hasClass('empty-box'),
+          body: box(g.boundingBox({ includeLabels: false })),
+          title: box(g.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false })),
+        })),
+    };
+  });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boxedGrid, fitClearOf, flowRanks, gridOf, laneLayout, packBoxes, segmentMeetsRect, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
+import { boxedGrid, fitClearOf, fitScale, flowRanks, gridOf, laneLayout, linesOverBoxes, packBoxes, segmentMeetsRect, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
+import { hubArrangement, hubsOf } from '../../renderer/graph/hub-boxes';
 import { overlaps, placeNew, separate, type Rect } from '../../renderer/graph/placement';
 
 // Where a fitted drawing lands on the canvas: its rendered box, to compare with the legend's corner.
@@ -180,6 +181,90 @@ describe('grids and boxes (opened groups, big drawings, the estate map)', () => 
     // Counting crossings for every row width here would take minutes (past the test's time limit); by size alone, ms.
     const at = packBoxes(many, 1.6, 60, links);
     expect(noOverlap(many.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h })))).toBe(true);
+  });
+
+  describe('a star: one box linked to most others (the management account every member trusts)', () => {
+    // Boxes of varied sizes (flat cards, a few tall boxes holding member grids), from a fixed generator.
+    const star = (n: number, seed: number) => {
+      let s = seed;
+      const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const boxes = [{ id: 'hub', w: 380, h: 60 }, ...Array.from({ length: n }, (_, i) => ({ id: `acct-${i}`, w: Math.round(160 + r() * 300), h: Math.round(50 + r() * (r() < 0.3 ? 300 : 60)) }))];
+      return { boxes, links: boxes.slice(1).map((b) => (Number(b.id.slice(5)) % 2 ? [b.id, 'hub'] : ['hub', b.id]) as [string, string]) };
+    };
+    const rectsOf = (boxes: { id: string; w: number; h: number }[], at: Map<string, { x: number; y: number }>) => boxes.map((b) => ({ x1: at.get(b.id)!.x, y1: at.get(b.id)!.y, x2: at.get(b.id)!.x + b.w, y2: at.get(b.id)!.y + b.h }));
+
+    for (const n of [20, 40]) {
+      for (const aspect of [0.9, 1.6]) {
+        it(`puts ${n} spokes around the hub at aspect ${aspect}: every line clear of third boxes, no overlap, at least 0.45 of the tightest rows' size`, () => {
+          const { boxes, links } = star(n, n * 7 + 1);
+          // The rows alone: packed tight, the hub's lines run over many boxes (the bug).
+          const rows = packBoxes(boxes, aspect, 70);
+          expect(linesOverBoxes(boxes, rows, links)).toBeGreaterThan(10);
+          const at = packBoxes(boxes, aspect, 70, links);
+          expect(linesOverBoxes(boxes, at, links)).toBe(0);
+          expect(noOverlap(rectsOf(boxes, at))).toBe(true);
+          // Boxes keep the gap between them (the room of the arrows' labels), hub in the middle of the drawing.
+          const grown = rectsOf(boxes, at).map((r) => ({ x1: r.x1 - 34, y1: r.y1 - 34, x2: r.x2 + 34, y2: r.y2 + 34 }));
+          expect(noOverlap(grown)).toBe(true);
+          const all = rectsOf(boxes, at);
+          const hub = all[0]!;
+          const mid = { x: (Math.min(...all.map((r) => r.x1)) + Math.max(...all.map((r) => r.x2))) / 2, y: (Math.min(...all.map((r) => r.y1)) + Math.max(...all.map((r) => r.y2))) / 2 };
+          expect(Math.abs((hub.x1 + hub.x2) / 2 - mid.x)).toBeLessThan(250);
+          expect(Math.abs((hub.y1 + hub.y2) / 2 - mid.y)).toBeLessThan(250);
+          // The size it gives up for that, against the tightest packing (lines ignored): a ring of 40 needs half.
+          expect(fitScale(boxes, at, aspect)).toBeGreaterThanOrEqual(0.45 * fitScale(boxes, rows, aspect));
+          // The same boxes and links in another order give the same picture.
+          expect([...packBoxes([...boxes].reverse(), aspect, 70, [...links].reverse().map(([a, b]) => [b, a] as [string, string]))].sort()).toEqual([...at].sort());
+        });
+      }
+    }
+
+    it('puts two hubs side by side in the middle, the lines of both clear of third boxes', () => {
+      const boxes = [{ id: 'mgmt', w: 380, h: 60 }, { id: 'ci', w: 300, h: 60 }, ...Array.from({ length: 16 }, (_, i) => ({ id: `member-${i}`, w: 200 + (i % 5) * 40, h: 60 + (i % 3) * 30 }))];
+      const links: [string, string][] = boxes.slice(2).flatMap((b) => [['mgmt', b.id], [b.id, 'ci']] as [string, string][]);
+      links.push(['ci', 'mgmt']);
+      expect(hubsOf(boxes, links)).toEqual(['mgmt', 'ci']);
+      const at = packBoxes(boxes, 1.3, 70, links);
+      expect(linesOverBoxes(boxes, packBoxes(boxes, 1.3, 70), links)).toBeGreaterThan(10);
+      expect(linesOverBoxes(boxes, at, links)).toBe(0);
+      expect(noOverlap(rectsOf(boxes, at))).toBe(true);
+      expect(at.get('mgmt')!.y).toBe(at.get('ci')!.y);
+    });
+
+    it('a mostly-star (16 of 20 boxes linked to the hub, a few links between others): hub lines clear, far fewer lines over boxes than rows', () => {
+      const boxes = [{ id: 'hub', w: 380, h: 60 }, ...Array.from({ length: 20 }, (_, i) => ({ id: `acct-${i}`, w: 220 + (i % 4) * 40, h: 60 + (i % 3) * 40 }))];
+      const hubLinks: [string, string][] = boxes.slice(1, 17).map((b) => ['hub', b.id]);
+      const links: [string, string][] = [...hubLinks, ['acct-3', 'acct-4'], ['acct-10', 'acct-11'], ['acct-17', 'acct-18'], ['acct-2', 'acct-12']];
+      expect(hubsOf(boxes, links)).toEqual(['hub']);
+      const at = packBoxes(boxes, 0.9, 70, links);
+      expect(noOverlap(rectsOf(boxes, at))).toBe(true);
+      expect(linesOverBoxes(boxes, at, hubLinks)).toBe(0);
+      // Only the line across the ring (acct-2 to acct-12) is not steered: it may pass the hub.
+      expect(linesOverBoxes(boxes, at, links)).toBeLessThanOrEqual(1);
+      expect(linesOverBoxes(boxes, packBoxes(boxes, 0.9, 70), links)).toBeGreaterThan(10);
+    });
+
+    it('keeps the rows when there is no hub, or when the rows already leave every line clear', () => {
+      // No box linked to half the others: a chain, and the demo's estate (4 boxes, solved by the rows).
+      const chain = Array.from({ length: 14 }, (_, i) => ({ id: `c${i}`, w: 200 + (i % 4) * 30, h: 70 + (i % 3) * 20 }));
+      const chainLinks: [string, string][] = chain.slice(1).map((b, i) => [chain[i]!.id, b.id]);
+      expect(hubsOf(chain, chainLinks)).toEqual([]);
+      expect(hubArrangement(chain, 1.2, 70, chainLinks)).toBeNull();
+      const fewLinks: [string, string][] = [['c0', 'c1'], ['c0', 'c2'], ['c0', 'c3'], ['c5', 'c9']];
+      expect(hubsOf(chain, fewLinks)).toEqual([]);
+      // Exactly what the rows gave before there was a hub arrangement (corners from the code before it).
+      const corners = (list: [string, number, number][]) => new Map(list.map(([id, x, y]) => [id, { x, y }]));
+      expect(packBoxes(chain, 1.2, 70, chainLinks)).toEqual(
+        corners([
+          ['c11', 0, 0], ['c2', 360, 0], ['c5', 690, 0], ['c8', 990, 0], ['c7', 1260, 0],
+          ['c10', 0, 180], ['c1', 330, 180], ['c13', 630, 180], ['c4', 930, 180], ['c3', 1200, 180],
+          ['c6', 0, 340], ['c9', 330, 340], ['c0', 630, 340], ['c12', 900, 340],
+        ]),
+      );
+      // The demo's estate has a hub (acct-111, linked to the three others) but its rows already leave every line clear.
+      expect(hubsOf(estate, trust)).toEqual(['acct-111']);
+      expect(packBoxes(estate, 0.9, 70, trust)).toEqual(corners([['acct-222', 0, 0], ['outside', 360, 0], ['acct-111', 0, 220], ['cluster', 0, 430]]));
+    });
   });
 
   it("puts each box's members inside its own area and empty boxes on their own", () => {
