@@ -137,15 +137,18 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     }
   }
 
+  // On the estate map what is in no boundary is drawn in the box that counts it ("Outside any boundary").
+  const outsideBox = estate && estate.outside.nodes > 0 ? OUTSIDE_GROUP : undefined;
+  const homeOf = (n: NodeSummary) => (n.boundary ? boxOf(n.boundary) : outsideBox);
   const nodes: VisNode[] = [];
-  for (const n of keep) nodes.push(toVis(n, n.boundary ? boxOf(n.boundary) : undefined));
+  for (const n of keep) nodes.push(toVis(n, homeOf(n)));
   for (const [key, list] of buckets) {
     if (list.length === 1) {
-      nodes.push(toVis(list[0]!, list[0]!.boundary ? boxOf(list[0]!.boundary) : undefined));
+      nodes.push(toVis(list[0]!, homeOf(list[0]!)));
       continue;
     }
     const first = list[0]!;
-    const parent = first.boundary ? boxOf(first.boundary) : undefined;
+    const parent = homeOf(first);
     nodes.push({
       id: key,
       label: `${groupDigits(list.length)} × ${kindLabel(first.kind)}`,

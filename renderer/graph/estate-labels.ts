@@ -13,7 +13,11 @@ function count(n: number, word: string, many = `${word}s`): string {
  * what a boundary holds, on its box. The kind is left out when the name already says it.
  */
 export function boxTitle(kind: string, name: string, c: EstateCounts): string {
-  const title = kind && !name.toLowerCase().includes(kind.toLowerCase()) ? `${kind} ${name}` : name;
+  // A name that starts with the kind's noun ("subscription 9b2f…", named so when no export gave it a display name)
+  // takes the kind's words instead: "Azure subscription 9b2f…", not "Azure subscription subscription 9b2f…".
+  const noun = kind.split(' ').pop() ?? '';
+  const bare = noun && name.toLowerCase().startsWith(`${noun.toLowerCase()} `) ? name.slice(noun.length + 1) : name;
+  const title = kind && !name.toLowerCase().includes(kind.toLowerCase()) ? `${kind} ${bare}` : name;
   const what = [
     c.identities ? count(c.identities, 'identity', 'identities') : '',
     c.credentials ? count(c.credentials, 'credential') : '',

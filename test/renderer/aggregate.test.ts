@@ -148,6 +148,21 @@ describe('estate map', () => {
     expect(v.nodes.find((n) => n.id === groupId(folder.id))!.label.split('\n').slice(1)).toEqual(['no nodes inside']);
   });
 
+  it('titles a box whose name starts with its kind without saying the kind twice', () => {
+    const sub = node('azure:subscription:9b2f', { kind: 'azure_subscription', category: 'boundary', name: 'subscription 9b2f' });
+    const v = visibleGraph(input([sub], [], { estate: { ...estate, boundaries: [{ boundary: sub, ...counts }], trust: [] } }));
+    expect(v.nodes.find((n) => n.id === groupId(sub.id))!.label.split('\n')[0]).toBe('Azure subscription 9b2f');
+  });
+
+  it('draws a node in no boundary inside the box that counts it', () => {
+    const leaked = node('secret:abc', { kind: 'secret_credential', category: 'credential', marks: ['compromised'] });
+    const v = visibleGraph(input([account, leaked], [], { estate }));
+    expect(v.nodes.find((n) => n.id === 'secret:abc')?.parent).toBe(OUTSIDE_GROUP);
+    expect(v.nodes.some((n) => n.id === OUTSIDE_GROUP)).toBe(true);
+    // Outside the estate map there is no such box.
+    expect(visibleGraph(input([account, leaked], [])).nodes.find((n) => n.id === 'secret:abc')?.parent).toBeUndefined();
+  });
+
   it('leaves out the boxes and trust a filter hides', () => {
     const v = visibleGraph(input([account], [], { estate, filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] } }));
     expect(v.nodes.map((n) => n.id)).not.toContain(groupId(ACCT));
