@@ -137,9 +137,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
     }
   }
 
-  // On the estate map what is in no boundary is drawn in the box that counts it ("Outside any boundary").
-  const outsideBox = estate && estate.outside.nodes > 0 ? OUTSIDE_GROUP : undefined;
-  const homeOf = (n: NodeSummary) => (n.boundary ? boxOf(n.boundary) : outsideBox);
+  const homeOf = (n: NodeSummary) => (n.boundary ? boxOf(n.boundary) : undefined);
   const nodes: VisNode[] = [];
   for (const n of keep) nodes.push(toVis(n, homeOf(n)));
   for (const [key, list] of buckets) {

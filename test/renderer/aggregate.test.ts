@@ -154,15 +154,6 @@ describe('estate map', () => {
     expect(v.nodes.find((n) => n.id === groupId(sub.id))!.label.split('\n')[0]).toBe('Azure subscription 9b2f');
   });
 
-  it('draws a node in no boundary inside the box that counts it', () => {
-    const leaked = node('secret:abc', { kind: 'secret_credential', category: 'credential', marks: ['compromised'] });
-    const v = visibleGraph(input([account, leaked], [], { estate }));
-    expect(v.nodes.find((n) => n.id === 'secret:abc')?.parent).toBe(OUTSIDE_GROUP);
-    expect(v.nodes.some((n) => n.id === OUTSIDE_GROUP)).toBe(true);
-    // Outside the estate map there is no such box.
-    expect(visibleGraph(input([account, leaked], [])).nodes.find((n) => n.id === 'secret:abc')?.parent).toBeUndefined();
-  });
-
   it('leaves out the boxes and trust a filter hides', () => {
     const v = visibleGraph(input([account], [], { estate, filters: { ...NO_FILTERS, hiddenBoundaries: [ACCT] } }));
     expect(v.nodes.map((n) => n.id)).not.toContain(groupId(ACCT));
