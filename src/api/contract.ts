@@ -443,7 +443,7 @@ export interface TriageRow {
   status: 'active' | 'inactive' | 'unknown';
   /** Last use a source records (null: never used). */
   lastUsedAt?: string | null;
-  /** When it was first exposed: the earliest leak date (commit date), else when it was marked compromised. */
+  /** When it was first exposed: the earliest leak date (commit date), else when a person marked it compromised (a scanner's leak without a date leaves it unknown). */
   exposedAt?: string;
   /** Use that activity logs show after it was exposed. */
   usedAfterExposure?: { firstSeen?: string; lastSeen: string; events: number; actions: string[] };

@@ -34,7 +34,9 @@ export function buildTriage(store: CaseStore, views: Views, analysis: AnalysisVi
     const n = store.node(m.nodeId);
     if (!n || n.kind === 'leak') continue;
     candidates.set(n.id, n);
-    if (!exposed.has(n.id)) {
+    // A person's mark is when they learned of it. A scanner's mark is when its report was imported, not when the
+    // secret was exposed: a leak with no date (a gitleaks finding outside git) leaves the exposure time unknown.
+    if (!exposed.has(n.id) && m.sourceId === null) {
       const at = Date.parse(m.at);
       if (!Number.isNaN(at)) exposed.set(n.id, at);
     }
