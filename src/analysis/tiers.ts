@@ -60,17 +60,22 @@ export interface Tiers {
 
 const WRITE_FROM = ACCESS_LEVELS.indexOf('Tagging');
 
+/** Who holds ADMIN_OF a boundary, directly or through (nested) group membership, over the usable edges. */
+export function adminTier(index: GraphIndex, usable: (e: number) => boolean = () => true): BackReach {
+  const adminOf = index.d.edgeKinds.indexOf('ADMIN_OF');
+  const memberOf = index.d.edgeKinds.indexOf('MEMBER_OF');
+  return reachBack(
+    index,
+    index.adminNodes().map((v) => ({ node: v, root: v, steps: 0 })),
+    (e) => usable(e) && (index.d.edgeKind[e] === adminOf || index.d.edgeKind[e] === memberOf),
+  );
+}
+
 export function computeTiers(index: GraphIndex, highValue: readonly number[], filter: TraversalFilter = {}): Tiers {
   const mask = edgeMask(index, filter);
   const usable = mask === null ? () => true : (e: number) => mask[e] === 1;
-  const adminOf = index.d.edgeKinds.indexOf('ADMIN_OF');
-  const memberOf = index.d.edgeKinds.indexOf('MEMBER_OF');
   const admins = index.adminNodes();
-  const admin = reachBack(
-    index,
-    admins.map((v) => ({ node: v, root: v, steps: 0 })),
-    (e) => usable(e) && (index.d.edgeKind[e] === adminOf || index.d.edgeKind[e] === memberOf),
-  );
+  const admin = adminTier(index, usable);
   const crown = reachBack(index, [...admins, ...highValue].map((v) => ({ node: v, root: v, steps: 0 })), usable);
   const grants = (write: boolean): Seed[] => {
     const out: Seed[] = [];

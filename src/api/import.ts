@@ -5,6 +5,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { nodeKindsRead, recomputeDerived, type DeriveResult } from '../analysis/derive.js';
+import { escalationFindings, ESCALATION_RULE } from '../analysis/escalation.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
 import { serializeIndex, snapshotAt } from '../analysis/index/snapshot.js';
@@ -247,6 +248,8 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     const previous = before.nodes === 0 && before.edges === 0 ? emptyGraphIndex() : hooks.previousIndex?.stamp === versionBefore ? hooks.previousIndex : snapshotAt(store, versionBefore);
     index = updateGraphIndex(store, previous, store.changes());
     index.stamp = store.graphStamp();
+    // The findings that need the whole graph, on the index just built (findings are not part of the graph).
+    store.replaceRuleFindings(ESCALATION_RULE.id, null, escalationFindings(index).map((row) => ({ row, scope: '' })));
     // The snapshot names the sources actually replaced (or goes, when none was).
     if (snapshot) settleSnapshot(store, snapshot, gone);
     store.saveGraphSnapshot(index.stamp, serializeIndex(index));

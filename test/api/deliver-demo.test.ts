@@ -43,10 +43,12 @@ describe('inventory and triage on the demo case', () => {
     expect(ci.tier).toBe('reaches-high-value');
     expect(ci.tierReason).toMatch(/^reaches Admin of AWS account 222222222222 in 3 steps$/);
     expect(ci.activity?.events).toBeGreaterThan(0);
-    expect(ci.findings).toEqual({ critical: 1, medium: 1 });
+    // The leak (critical) and the key's age (medium) on its key; on the user, that it can become production admin.
+    expect(ci.findings).toEqual({ critical: 1, high: 1, medium: 1 });
     const findings = await engine.findings({});
     const onKey = findings.filter((f) => f.nodeId === KEY || f.nodeId === CI_USER);
-    expect(onKey.length).toBe(2);
+    expect(onKey.length).toBe(3);
+    expect(findings.find((f) => f.nodeId === CI_USER)?.title).toBe('IAM user ci-deployer can become Admin of AWS account 222222222222 in 3 steps');
 
     expect(row(rows, 'arn:aws:iam::111111111111:user/dana.ops').tier).toBe('admin');
     expect(rows.find((r) => r.node.name === 'kube-system/legacy-admin')!.tier).toBe('admin');

@@ -88,7 +88,10 @@ describe('blastmap plan-impact', () => {
     expect(r.code).toBe(3);
     expect(r.out).toContain('**After:** the case after importing kubectl-prod-eks-new-bindings.json');
     expect(r.out).toMatch(/- replaces kubectl-prod-eks\.json \(kubernetes, imported [^)]+\): same format \(kubernetes\) and scope \(k8s:prod-eks\)/);
-    expect(r.out).toMatch(/Gate: \d+ new origin–admin path\(s\), 1 new critical and 1 new high finding\(s\)\./);
+    // New: the account made cluster-admin (critical), its token (high), and two accounts that can now become it
+    // over that account: ci/deployer creates pods in its namespace, prometheus one step further (escalation-to-admin).
+    expect(r.out).toMatch(/Gate: \d+ new origin–admin path\(s\), 1 new critical and 3 new high finding\(s\)\./);
+    expect(r.out).toMatch(/\| high \| Service account ci\/deployer can become cluster-admin of prod-eks in 2 steps \| ci\/deployer \| escalation-to-admin \|/);
     const json = await cli('plan-impact', NEW_BINDINGS, '--case', before, '--cluster', 'prod-eks', '--replace', 'same-file', '--json');
     expect(json.code).toBe(0);
     const p = JSON.parse(json.out) as PlanImpact;

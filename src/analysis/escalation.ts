@@ -1,0 +1,84 @@
+// The finding PMapper and BloodHound lead with: an identity that is not admin of any boundary but can become one,
+// over steps the case shows (assume a role, escalate through a technique, act as a workload's identity). It needs
+// the whole graph, so it is computed on the graph index once an import has built it — two walks back from the admin
+// nodes over typed arrays — instead of as a derivation rule reading the case node by node.
+import crypto from 'node:crypto';
+import { EDGE_KINDS, NODE_KINDS, type NodeKind } from '../model/kinds.js';
+import type { FindingRow } from '../store/types.js';
+import { edgeMask } from './index/filter.js';
+import type { GraphIndex } from './index/graph-index.js';
+import { adminTier, reachBack, UNREACHED, type BackReach } from './tiers.js';
+
+export const ESCALATION_RULE = {
+  id: 'escalation-to-admin',
+  title: 'Identity that can become admin',
+  severity: 'high',
+  description: 'An identity that is not admin-equivalent but reaches the admin node of a boundary over the steps the case shows: assuming a role, a privilege-escalation technique, a workload acting as its identity.',
+  remediation: 'Cut the first step of each route (`blastmap paths <identity> --to admin`, or Plan containment in the app): remove the permission or the trust it uses, or the admin rights of the identity it leads to.',
+} as const;
+
+/**
+ * Identities reported elsewhere or through others: an AWS service principal and an identity provider (the roles
+ * they can assume are), anyone on the internet (aws-public-resource), pods, workloads and a cluster's nodes (they run
+ * as a service account, which is reported; a pod per replica would repeat it).
+ */
+const NOT_SUBJECTS: ReadonlySet<NodeKind> = new Set(['aws_service', 'aws_identity_provider', 'anyone', 'k8s_pod', 'k8s_workload', 'k8s_node']);
+
+/** The rule's findings over an index: one per identity that can become admin (high; medium when only conditionally). */
+export function escalationFindings(index: GraphIndex): FindingRow[] {
+  const admins = index.adminNodes();
+  if (!admins.length) return [];
+  const seeds = admins.map((v) => ({ node: v, root: v, steps: 0 }));
+  const definiteMask = edgeMask(index, { includeConditional: false });
+  const definite = reachBack(index, seeds, definiteMask ? (e) => definiteMask[e] === 1 : () => true);
+  const possible = reachBack(index, seeds, () => true);
+  // Admin already (ADMIN_OF, directly or through groups): what it holds is admin-credential's and the others' to say.
+  const held = adminTier(index);
+  const out: FindingRow[] = [];
+  for (let v = 0; v < index.n; v++) {
+    const kind = index.kindOf(v);
+    if (!kind || NODE_KINDS[kind].category !== 'identity' || NOT_SUBJECTS.has(kind) || held.steps[v] !== UNREACHED) continue;
+    const sure = definite.steps[v] !== UNREACHED;
+    const reach = sure ? definite : possible;
+    if (reach.steps[v] === UNREACHED) continue;
+    out.push(finding(index, v, reach, sure, definiteMask));
+  }
+  return out;
+}
+
+function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, definiteMask: Uint8Array | null): FindingRow {
+  const steps = reach.steps[v]!;
+  const admin = reach.root[v]!;
+  const who = `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
+  const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
+  const first = firstStep(index, v, reach, sure ? definiteMask : null);
+  const how = first ? `Its first step: it ${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}.` : '';
+  const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
+  const id = `${ESCALATION_RULE.id}:${crypto.createHash('sha256').update(`${index.id(v)}\n${title}`).digest('hex').slice(0, 16)}`;
+  return {
+    id,
+    rule: ESCALATION_RULE.id,
+    severity: sure ? ESCALATION_RULE.severity : 'medium',
+    nodeId: index.id(v),
+    title,
+    summary,
+    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps } }],
+    remediation: ESCALATION_RULE.remediation,
+  };
+}
+
+/** An edge out of `v` one step nearer to the same admin node, over the edges the walk used. */
+function firstStep(index: GraphIndex, v: number, reach: BackReach, mask: Uint8Array | null): { edge: number; next: number } | null {
+  const { offsets, targets } = index.d;
+  // A permission says more than an observation of the same step (both usually lead the same way).
+  const observed = index.d.edgeKinds.indexOf('OBSERVED_USE');
+  let seen: { edge: number; next: number } | null = null;
+  for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+    if (mask && mask[e] !== 1) continue;
+    const u = targets[e]!;
+    if (reach.steps[u] !== reach.steps[v]! - 1 || reach.root[u] !== reach.root[v]) continue;
+    if (index.d.edgeKind[e] !== observed) return { edge: e, next: u };
+    seen ??= { edge: e, next: u };
+  }
+  return seen;
+}
