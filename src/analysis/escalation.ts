@@ -24,8 +24,11 @@ export const ESCALATION_RULE = {
  */
 const NOT_SUBJECTS: ReadonlySet<NodeKind> = new Set(['aws_service', 'aws_identity_provider', 'anyone', 'k8s_pod', 'k8s_workload', 'k8s_node']);
 
-/** The rule's findings over an index: one per identity that can become admin (high; medium when only conditionally). */
-export function escalationFindings(index: GraphIndex): FindingRow[] {
+/**
+ * The rule's findings over an index: one per identity that can become admin (high; medium when only conditionally).
+ * `techniqueOf` names the technique an edge uses (read from the case for the first step of each finding only).
+ */
+export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) => string | undefined = () => undefined): FindingRow[] {
   const admins = index.adminNodes();
   if (!admins.length) return [];
   const seeds = admins.map((v) => ({ node: v, root: v, steps: 0 }));
@@ -41,18 +44,20 @@ export function escalationFindings(index: GraphIndex): FindingRow[] {
     const sure = definite.steps[v] !== UNREACHED;
     const reach = sure ? definite : possible;
     if (reach.steps[v] === UNREACHED) continue;
-    out.push(finding(index, v, reach, sure, definiteMask));
+    out.push(finding(index, v, reach, sure, definiteMask, techniqueOf));
   }
   return out;
 }
 
-function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, definiteMask: Uint8Array | null): FindingRow {
+function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, definiteMask: Uint8Array | null, techniqueOf: (e: number) => string | undefined): FindingRow {
   const steps = reach.steps[v]!;
   const admin = reach.root[v]!;
   const who = `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
   const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
   const first = firstStep(index, v, reach, sure ? definiteMask : null);
-  const how = first ? `Its first step: it ${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}.` : '';
+  const technique = first ? techniqueOf(first.edge) : undefined;
+  const step = first ? `${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}${technique ? ` (${technique})` : ''}` : '';
+  const how = first ? `Its first step: it ${step}.` : '';
   const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
   const id = `${ESCALATION_RULE.id}:${crypto.createHash('sha256').update(`${index.id(v)}\n${title}`).digest('hex').slice(0, 16)}`;
   return {
@@ -62,7 +67,7 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
     nodeId: index.id(v),
     title,
     summary,
-    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps } }],
+    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${step}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps } }],
     remediation: ESCALATION_RULE.remediation,
   };
 }

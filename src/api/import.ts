@@ -249,7 +249,11 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
     index = updateGraphIndex(store, previous, store.changes());
     index.stamp = store.graphStamp();
     // The findings that need the whole graph, on the index just built (findings are not part of the graph).
-    store.replaceRuleFindings(ESCALATION_RULE.id, null, escalationFindings(index).map((row) => ({ row, scope: '' })));
+    const techniqueOf = (e: number) => {
+      const t = store.edge(index.d.edgeId[e]!)?.props['technique'];
+      return typeof t === 'string' ? t : undefined;
+    };
+    store.replaceRuleFindings(ESCALATION_RULE.id, null, escalationFindings(index, techniqueOf).map((row) => ({ row, scope: '' })));
     // The snapshot names the sources actually replaced (or goes, when none was).
     if (snapshot) settleSnapshot(store, snapshot, gone);
     store.saveGraphSnapshot(index.stamp, serializeIndex(index));

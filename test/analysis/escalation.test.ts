@@ -38,7 +38,8 @@ describe('escalation-to-admin on the Cloudsplaining test account', () => {
     expect(f!.severity).toBe('high');
     expect(f!.title).toContain(`Admin of AWS account ${ACCOUNT}`);
     expect(f!.title).toContain('2 steps');
-    expect(f!.summary).toMatch(/can escalate to (obama|userwithlotsofpermissions)/);
+    // The technique of the first step: iam-002, creating an access key for another user.
+    expect(f!.summary).toMatch(/Its first step: it can escalate to (obama|userwithlotsofpermissions) \(iam-002\)\./);
   });
 
   it('reports roles whose route needs a condition as medium', () => {
