@@ -248,8 +248,13 @@ function noteNodeChanges(changes: ChangeSet, old: Map<string, string>, claims: r
 /** One-shot hashing where Node has it (20.12): a hash object per finding costs more than the hash. */
 const sha256Hex: (text: string) => string = typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
+/** A finding's id: the same finding (rule, node, title) keeps it from one import to the next. */
+export function findingId(rule: string, nodeId: string, title: string): string {
+  return `${rule}:${sha256Hex(`${nodeId}\n${title}`).slice(0, 16)}`;
+}
+
 function findingRow(rule: FindingRule, draft: FindingDraft): FindingRow {
-  const id = `${rule.id}:${sha256Hex(`${draft.nodeId}\n${draft.title}`).slice(0, 16)}`;
+  const id = findingId(rule.id, draft.nodeId, draft.title);
   const severity = draft.severity ?? rule.severity;
   // A finding made from a form is stored as the form: its summary and evidence are built only if asked for.
   if (draft.form) {

@@ -2,9 +2,9 @@
 // over steps the case shows (assume a role, escalate through a technique, act as a workload's identity). It needs
 // the whole graph, so it is computed on the graph index once an import has built it — two walks back from the admin
 // nodes over typed arrays — instead of as a derivation rule reading the case node by node.
-import crypto from 'node:crypto';
 import { EDGE_KINDS, NODE_KINDS, type NodeKind } from '../model/kinds.js';
 import type { FindingRow } from '../store/types.js';
+import { findingId } from './derive.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
 import { adminTier, reachBack, UNREACHED, type BackReach } from './tiers.js';
@@ -59,9 +59,8 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
   const step = first ? `${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}${technique ? ` (${technique})` : ''}` : '';
   const how = first ? `Its first step: it ${step}.` : '';
   const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
-  const id = `${ESCALATION_RULE.id}:${crypto.createHash('sha256').update(`${index.id(v)}\n${title}`).digest('hex').slice(0, 16)}`;
   return {
-    id,
+    id: findingId(ESCALATION_RULE.id, index.id(v), title),
     rule: ESCALATION_RULE.id,
     severity: sure ? ESCALATION_RULE.severity : 'medium',
     nodeId: index.id(v),

@@ -77,13 +77,26 @@ export function arnAccount(arn: string): string | undefined {
   return arn.slice(start + 1, end);
 }
 
+/** The id schemes of boundaries (ids above), by prefix. */
+const BOUNDARY_SCHEMES = {
+  'aws:account:': 'aws_account',
+  'gcp:project:': 'gcp_project',
+  'gcp:folder:': 'gcp_folder',
+  'gcp:organization:': 'gcp_organization',
+  'azure:tenant:': 'azure_tenant',
+  'azure:subscription:': 'azure_subscription',
+} as const;
+
+type BoundaryKind = (typeof BOUNDARY_SCHEMES)[keyof typeof BOUNDARY_SCHEMES] | 'k8s_cluster';
+
 /**
  * The kind and short name of a boundary known only by its id (no export described it: an account whose GAAD is not
  * in the case, a project named by number): "aws:account:123…" is an AWS account "123…". Undefined for other ids.
  */
-export function boundaryOfId(id: string): { kind: 'aws_account' | 'gcp_project' | 'gcp_folder' | 'gcp_organization' | 'azure_tenant' | 'azure_subscription' | 'k8s_cluster'; name: string } | undefined {
-  const m = /^(aws:account|gcp:project|gcp:folder|gcp:organization|azure:tenant|azure:subscription):(.+)$/.exec(id);
-  if (m) return { kind: m[1]!.replace(':', '_') as 'aws_account', name: m[2]! };
+export function boundaryOfId(id: string): { kind: BoundaryKind; name: string } | undefined {
+  for (const [prefix, kind] of Object.entries(BOUNDARY_SCHEMES)) {
+    if (id.startsWith(prefix) && id.length > prefix.length) return { kind, name: id.slice(prefix.length) };
+  }
   // k8s:<cluster> is a cluster; k8s:<cluster>/… are its namespaces and objects.
   const k = /^k8s:([^/]+)$/.exec(id);
   return k ? { kind: 'k8s_cluster', name: k[1]! } : undefined;
