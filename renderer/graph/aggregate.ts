@@ -164,7 +164,7 @@ export function visibleGraph(input: VisibleInput): VisibleGraph {
 
   const visEdges = new Map<string, VisEdge>();
   const pairLabels = new Map<string, Set<string>>();
-  const parentOf = new Map(nodes.map((n) => [n.id, n.parent]));
+  const parentOf = new Map(estate ? nodes.map((n) => [n.id, n.parent]) : []);
   for (const e of edges) {
     const source = alias.get(e.from) ?? e.from;
     const target = alias.get(e.to) ?? e.to;

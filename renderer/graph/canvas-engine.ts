@@ -77,8 +77,12 @@ function footprintOf(n: NodeSingular): Footprint {
     const w = textWidth(String(n.data('label') ?? ''), NODE_FONT, true) * s + 24;
     return { id: n.id(), w, h: Math.max(26, NODE_FONT * s + 14), ax: w / 2 };
   }
-  const size = n.hasClass('origin') ? 40 : n.data('category') === 'admin' ? 34 : n.data('category') === 'credential' ? 22 : 26;
-  return sideFootprint(n.id(), String(n.data('label') ?? ''), size, n.data('category') === 'admin', s);
+  return sideFootprint(n.id(), String(n.data('label') ?? ''), bodySize(n), n.data('category') === 'admin', s);
+}
+
+/** The drawn shape's side (stylesheet sizes): the origin of an analysis is drawn largest. */
+function bodySize(n: NodeSingular): number {
+  return n.hasClass('origin') ? 40 : n.data('category') === 'admin' ? 34 : n.data('category') === 'credential' ? 22 : 26;
 }
 
 function rectOf(f: Footprint, at: Position): Rect {
@@ -232,7 +236,7 @@ export class CanvasEngine {
     });
     resize.observe(this.container);
     // The legend opening or closing changes the room a fit keeps clear of it.
-    const legend = this.container.closest('.stage')?.querySelector('[data-testid="legend"]');
+    const legend = this.legend();
     if (legend) resize.observe(legend);
     cy.one('destroy', () => resize.disconnect());
   }
@@ -430,7 +434,7 @@ export class CanvasEngine {
     const members = new Map<string, cytoscape.NodeCollection>();
     drawnNodes(this.cy).forEach((n) => {
       const box = (n.parent().first().id() as string | undefined) ?? '';
-      const size = n.hasClass('origin') ? 40 : 30;
+      const size = bodySize(n);
       const p = n.position();
       const units = byBox.get(box) ?? [];
       units.push({ id: n.id(), rect: { x1: p.x - size / 2, y1: p.y - size / 2, x2: p.x + size / 2, y2: p.y + size / 2 } });
@@ -683,8 +687,12 @@ export class CanvasEngine {
 
   /** Where the legend floats over the stage (bottom-left): fits keep clear of it. */
   private overlay(): { width: number; height: number } {
-    const legend = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]');
+    const legend = this.legend();
     return legend ? { width: legend.offsetWidth + 20, height: legend.offsetHeight + 20 } : { width: 0, height: 0 };
+  }
+
+  private legend(): HTMLElement | null {
+    return this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]') ?? null;
   }
 
   /** The viewport showing `eles` (everything by default) clear of the legend. */

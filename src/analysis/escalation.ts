@@ -9,11 +9,10 @@ import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
 import { adminTier, reachBack, UNREACHED, type BackReach } from './tiers.js';
 
+/** An identity that is not admin-equivalent but reaches the admin node of a boundary over the steps the case shows. */
 export const ESCALATION_RULE = {
   id: 'escalation-to-admin',
-  title: 'Identity that can become admin',
   severity: 'high',
-  description: 'An identity that is not admin-equivalent but reaches the admin node of a boundary over the steps the case shows: assuming a role, a privilege-escalation technique, a workload acting as its identity.',
   remediation: 'Cut the first step of each route (`blastmap paths <identity> --to admin`, or Plan containment in the app): remove the permission or the trust it uses, or the admin rights of the identity it leads to.',
 } as const;
 
