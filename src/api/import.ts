@@ -5,6 +5,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { scopeReplacements } from '../analysis/compare/replace-rule.js';
 import { settleSnapshot, snapshotBeforeReplacing } from '../analysis/compare/snapshot.js';
 import { nodeKindsRead, recomputeDerived, type DeriveResult } from '../analysis/derive.js';
+import { crossBoundaryFindings, CROSS_BOUNDARY_RULE } from '../analysis/cross-boundary.js';
 import { escalationFindings, ESCALATION_RULE } from '../analysis/escalation.js';
 import type { GraphIndex } from '../analysis/index/graph-index.js';
 import { emptyGraphIndex, updateGraphIndex } from '../analysis/index/patch.js';
@@ -254,6 +255,7 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
       return typeof t === 'string' ? t : undefined;
     };
     store.replaceRuleFindings(ESCALATION_RULE.id, null, escalationFindings(index, techniqueOf).map((row) => ({ row, scope: '' })));
+    store.replaceRuleFindings(CROSS_BOUNDARY_RULE.id, null, crossBoundaryFindings(index, techniqueOf).map((row) => ({ row, scope: '' })));
     // The snapshot names the sources actually replaced (or goes, when none was).
     if (snapshot) settleSnapshot(store, snapshot, gone);
     store.saveGraphSnapshot(index.stamp, serializeIndex(index));
