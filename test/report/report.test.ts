@@ -98,3 +98,35 @@ describe('the report', () => {
     expect(out.html.indexOf('id="s-diff"')).toBeLessThan(out.html.indexOf('id="s-findings"'));
   });
 });
+
+describe('the report on who can become admin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blastmap-report-routes-'));
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = openEngine(join(dir, 'routes.blastmap'), { create: true });
+    // Two accounts: tools' admin CI role is trusted by name by a prod admin role; prod's break-glass role trusts the
+    // tools account with MFA; a non-admin CodeBuild role in tools reaches nothing.
+    await engine.importFiles({ files: [{ path: join(FIXTURES, 'aws', 'gaad-tools-and-prod-admin-routes.json') }] });
+  });
+  afterAll(() => {
+    engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names, in the summary, the admins that can leave their boundary, with the route findings’ titles', async () => {
+    const { text } = await engine.report({});
+    const summary = text.slice(text.indexOf('id="s-summary"'), text.indexOf('id="s-findings"'));
+    expect(summary).toContain('Who can become admin');
+    expect(summary).toContain('2 admins can become admin of a boundary they do not hold');
+    const found = await engine.findings({ rule: 'admin-crosses-boundary' });
+    expect(found).toHaveLength(2);
+    for (const f of found) expect(summary).toContain(`<li>${f.title}.</li>`);
+    // No identity here becomes admin from outside admin: that half is not claimed.
+    expect(summary).not.toContain('that are not admin can become admin');
+  });
+
+  it('leaves it out of a report of the compromised credentials only', async () => {
+    const { text } = await engine.report({ only: 'compromised' });
+    expect(text).not.toContain('Who can become admin');
+  });
+});

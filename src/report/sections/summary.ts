@@ -42,5 +42,22 @@ ${
       })}</ol>`
     : html`<p>${compromised ? 'No compromised credential reaches an admin or high-value node.' : 'No credential in this case is marked compromised or exposed by a scanner.'}</p>`
 }
+${routesToAdmin(d)}
 ${d.only === 'compromised' ? '' : html`<h3>Findings by severity</h3>${barChart(bySeverity.map(({ s, n }) => ({ label: s, value: n, color: SEVERITY_COLOR[s]! })), { title: 'Findings by severity' })}`}`;
+}
+
+/** The findings that answer "who can become admin" (escalation-to-admin, admin-crosses-boundary), a few each, highest severity first. */
+const ROUTE_RULES = [
+  { rule: 'escalation-to-admin', says: (n: number) => `${plural(n, 'identity', 'identities')} that ${n === 1 ? 'is' : 'are'} not admin can become admin of a boundary` },
+  { rule: 'admin-crosses-boundary', says: (n: number) => `${plural(n, 'admin')} can become admin of a boundary ${n === 1 ? 'it does' : 'they do'} not hold` },
+];
+const LISTED = 5;
+
+function routesToAdmin(d: ReportData): Html | string {
+  if (d.only === 'compromised') return '';
+  const groups = ROUTE_RULES.map((r) => ({ ...r, found: d.findings.filter((f) => f.rule === r.rule).sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)) })).filter((g) => g.found.length);
+  if (!groups.length) return '';
+  return html`<h3>Who can become admin</h3>${groups.map(
+    (g) => html`<p><strong>${g.says(g.found.length)}</strong> (finding ${g.rule}${g.found.length > LISTED ? `; the first ${LISTED} listed, every one under Findings` : ''}):</p><ul>${g.found.slice(0, LISTED).map((f) => html`<li>${f.title}.</li>`)}</ul>`,
+  )}`;
 }
