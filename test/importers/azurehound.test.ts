@@ -118,6 +118,31 @@ describe('AzureHound', () => {
     c.engine.close();
   });
 
+  it("gives the tenant's admins the subscriptions of the tenant (Global Administrator's elevate access)", async () => {
+    const c = await importCase([FILE]);
+    // The subscription record states the tenant: one step from the tenant's admin node to the subscription's owner.
+    const [elevate] = c.has('CAN_ESCALATE', GA, `admin:${SUB}`);
+    expect(elevate?.props).toMatchObject({ technique: 'Entra elevate access (Microsoft.Authorization/elevateAccess/Action)' });
+    expect(elevate?.props.reason).toMatch(/User Access Administrator at the root scope/);
+    // A Global Administrator (TIER0-OPS holds the role) now reaches the subscription's resources, as admin.
+    const blast = await c.engine.blastRadius({ from: obj(10) });
+    expect(blast.admins.map((a) => a.node.id)).toEqual(expect.arrayContaining([GA, `admin:${SUB}`]));
+    expect(blast.resources.map((r) => r.node.id)).toContain('azure:resource:/subscriptions/4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87/resourcegroups/rg-prod/providers/microsoft.keyvault/vaults/kv-prod');
+    // Said once, on the tenant's admin node.
+    const [finding] = await c.engine.findings({ rule: 'admin-crosses-boundary' });
+    expect(finding).toMatchObject({ nodeId: GA, severity: 'high' });
+    c.engine.close();
+  });
+
+  it('does not give a tenant admin a subscription whose tenant no export states', async () => {
+    // ARM role assignments name subscriptions by id only; with the AzureHound tenant beside them, only the
+    // subscription AzureHound describes is reached.
+    const c = await importCase([FILE, join(FIXTURES, 'real-exports', 'azure', 'arm-rest-roleassignments-list-c7n.json')]);
+    const elevations = c.edges('CAN_ESCALATE').filter((e) => e.src === GA);
+    expect(elevations.map((e) => e.dst)).toEqual([`admin:${SUB}`]);
+    c.engine.close();
+  });
+
   it('merges with an az ad sp list export of the same tenant', async () => {
     const sp = [{ id: '00000015-1111-4222-8333-000000000015', appId: 'a1b2c3d4-0000-4000-8000-000000000020', displayName: 'payroll-sync', servicePrincipalType: 'Application', accountEnabled: true, servicePrincipalNames: ['a1b2c3d4-0000-4000-8000-000000000020'], tags: ['owner:payroll-team'] }];
     const graph = writeText('sp-list.json', JSON.stringify(sp));

@@ -21,6 +21,7 @@ import { awsPublicAccess } from './aws-public-access.js';
 import { awsResourceAccess } from './aws-resource-access.js';
 import { awsRootAdmin } from './aws-root-admin.js';
 import { azureAppLinks } from './azure-app-links.js';
+import { azureElevateAccess } from './azure-elevate-access.js';
 import { azureEntraRoles } from './azure-entra-roles.js';
 import { azureGraphAppRoles } from './azure-graph-app-roles.js';
 import { azureGroupOwners } from './azure-group-owners.js';
@@ -78,6 +79,7 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   k8sNodeEscape,
   k8sFederation,
   azureEntraRoles,
+  azureElevateAccess,
   azureGraphAppRoles,
   azureKeyVaultAccess,
   azureManagedIdentity,
