@@ -1,4 +1,5 @@
 import type { EdgeRule } from './types.js';
+import { adminExits } from './admin-exits.js';
 import { awsAdmin } from './aws-admin.js';
 import { awsCanAssume } from './aws-can-assume.js';
 import { awsEscalateIam } from './aws-escalate-iam.js';
@@ -84,4 +85,6 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   azureKeyVaultAccess,
   azureManagedIdentity,
   azureGroupOwners,
+  // Last: it reads the ways out of a boundary the rules above draw (federation, cross-account assume, admins).
+  adminExits,
 ];

@@ -148,6 +148,9 @@ describe('the demo cluster prod-eks with the production account roles', () => {
       // the tokens of the running pods are.
       '_/node/* -> monitoring/serviceaccount/prometheus',
       '_/node/* -> payments/serviceaccount/payments-api',
+      // cluster-admin may run a pod as each federated account (admin-exits): not as etl, whose role refuses it.
+      'admin:k8s:prod-eks -> payments/serviceaccount/payments-api',
+      'admin:k8s:prod-eks -> reporting/serviceaccount/report-builder',
       'ci/serviceaccount/deployer -> _/node/*',
       'ci/serviceaccount/deployer -> payments/serviceaccount/default',
       'ci/serviceaccount/deployer -> payments/serviceaccount/payments-api',

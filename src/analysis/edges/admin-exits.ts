@@ -1,0 +1,54 @@
+import type { Evidence } from '../../model/fragment.js';
+import { arnAccount, ids } from '../../model/ids.js';
+import { reads } from '../reads.js';
+import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
+
+// The admin of a boundary can act as any identity inside it: cluster-admin runs a pod as any service account and
+// reads its token; an AWS account's admin rewrites any role's trust policy, or creates an access key for any user.
+// Reaching an admin node lists what the boundary holds, but the walks do not go on from its members (paths follow
+// real edges). So for the members that have a way out of the boundary — a service account federated to a cloud
+// identity, an AWS principal allowed to assume a role of another account — the admin node gets an edge to them, and
+// what an admin reaches goes on past the boundary: a leaked cluster-admin token reaches the AWS roles of the
+// cluster's IRSA service accounts; the admin of a tools account, the prod role that trusts one of its roles by name.
+// Only the members with a way out: an edge to every member would add nothing the admin node does not already give.
+
+export const adminExits: EdgeRule = {
+  id: 'admin-exits',
+  description: "A boundary's admin can act as its identities: its admin node can escalate to those with a way out of the boundary (a service account federated to a cloud identity, an AWS principal that can assume another account's role)",
+  emits: ['CAN_ESCALATE'],
+  reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user'], edges: ['FEDERATES_TO', 'CAN_ASSUME'] }),
+  derive(ctx) {
+    // Each member once, with the first way out seen (its evidence says why the edge is there).
+    const exits = new Map<string, { admin: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
+    const add = (member: string, admin: string, technique: string, reason: string, exit: DerivedOrStoredEdge) => {
+      if (exits.has(member) || !ctx.node(admin)) return;
+      exits.set(member, { admin, technique, reason, exit });
+    };
+    for (const e of ctx.edgesOfKind('FEDERATES_TO')) {
+      if (!e.src.startsWith('k8s:')) continue;
+      const sa = ctx.node(e.src);
+      if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
+      add(sa.id, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace('k8s:cluster:', '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
+    }
+    const assumes = [...ctx.edgesOfKind('CAN_ASSUME')];
+    // What an admin node assumes itself (a role trusting its account's root) needs no member to get there.
+    const direct = new Set(assumes.filter((e) => e.src.startsWith('admin:')).map((e) => `${e.src}\n${e.dst}`));
+    for (const e of assumes) {
+      const from = arnAccount(e.src);
+      const to = arnAccount(e.dst);
+      if (!from || !to || from === to || e.src.endsWith(':root')) continue;
+      const admin = ids.admin(ids.awsAccount(from));
+      if (direct.has(`${admin}\n${e.dst}`)) continue;
+      const principal = ctx.node(e.src);
+      if (principal?.kind === 'aws_role') {
+        add(principal.id, admin, "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", `An admin of AWS account ${from} can let itself assume role ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+      } else if (principal?.kind === 'aws_user') {
+        add(principal.id, admin, 'account admin: creates an access key for the user (iam:CreateAccessKey)', `An admin of AWS account ${from} can create an access key for user ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+      }
+    }
+    for (const [member, x] of exits) {
+      const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${member} ${x.exit.kind === 'FEDERATES_TO' ? 'federates to' : 'can assume'} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
+      ctx.emitEdge({ from: x.admin, to: member, kind: 'CAN_ESCALATE', props: { reason: x.reason, technique: x.technique, evidence } });
+    }
+  },
+};

@@ -1,0 +1,65 @@
+// admin-exits: the admin node of a boundary can act as the members that have a way out of it. On the demo's
+// exports (what they say: prod-eks's payments-api and report-builder service accounts are IRSA-federated to
+// payments-irsa and reporting-irsa, whose trust accepts them; analytics/etl is annotated for payments-irsa, whose
+// trust refuses it; dev's ci-deployer user may assume prod's deploy-prod, which can escalate to ops-automation, admin
+// of prod; prod's admin node already assumes OrganizationAccountAccessRole itself, its root being trusted) and on a
+// two-account GAAD where prod's admin role trusts tools' ci-runner by name.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine, type Engine } from '../../../src/api/engine.js';
+import { buildDemoCase } from '../../../src/demo.js';
+import { FIXTURES } from '../../helpers.js';
+
+const DEMO = join(import.meta.dirname, '..', '..', '..', 'assets', 'demo');
+const k8s = (ns: string, name: string) => `k8s:prod-eks/${ns}/serviceaccount/${name}`;
+
+describe('admin-exits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blastmap-admin-exits-'));
+  let demo: Engine;
+  beforeAll(async () => {
+    // As `blastmap demo` builds it (the kubectl export named cluster prod-eks).
+    await buildDemoCase(join(dir, 'demo.blastmap'), DEMO);
+    demo = openEngine(join(dir, 'demo.blastmap'), {});
+  });
+  afterAll(() => {
+    demo.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const exitsOf = (engine: Engine, admin: string) => [...engine.store.edgesOfKind('CAN_ESCALATE')].filter((e) => e.src === admin).map((e) => [e.dst, e.props.technique]).sort();
+
+  it('lets cluster-admin run pods as the federated service accounts only, not the refused one', () => {
+    expect(exitsOf(demo, 'admin:k8s:prod-eks')).toEqual([
+      [k8s('payments', 'payments-api'), 'cluster-admin: runs a pod as the service account'],
+      [k8s('reporting', 'report-builder'), 'cluster-admin: runs a pod as the service account'],
+    ]);
+  });
+
+  it('takes a leaked cluster-admin token past the cluster, to the AWS roles of its IRSA service accounts', async () => {
+    const blast = await demo.blastRadius({ from: k8s('kube-system', 'legacy-admin') });
+    const ids = blast.identities.map((r) => r.node.id);
+    expect(ids).toContain('arn:aws:iam::222222222222:role/payments-irsa');
+    expect(ids).toContain('arn:aws:iam::222222222222:role/reporting-irsa');
+    const [path] = await demo.paths({ from: k8s('kube-system', 'legacy-admin'), to: 'arn:aws:iam::222222222222:role/reporting-irsa', k: 1 });
+    expect(path!.steps.map((s) => s.edge.kind)).toEqual(['ADMIN_OF', 'CAN_ESCALATE', 'FEDERATES_TO']);
+  });
+
+  it("gives an account's admin its principals that can leave the account, unless it assumes the same role itself", async () => {
+    // dev's ci-deployer may assume prod's deploy-prod: dev's admin can create a key for it.
+    expect(exitsOf(demo, 'admin:aws:account:111111111111')).toEqual([['arn:aws:iam::111111111111:user/ci-deployer', 'account admin: creates an access key for the user (iam:CreateAccessKey)']]);
+    // prod's admin roles may assume dev's OrganizationAccountAccessRole, which prod's admin node assumes directly.
+    expect(exitsOf(demo, 'admin:aws:account:222222222222')).toEqual([]);
+    // So whoever is admin of dev can become admin of prod: a key for ci-deployer, deploy-prod, ops-automation.
+    const cross = (await demo.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === 'admin:aws:account:111111111111');
+    expect(cross?.title).toBe('Whoever is Admin of AWS account 111111111111 can become Admin of AWS account 222222222222 in 4 steps');
+  });
+
+  it('gives the tools account admin the CI role a prod admin role trusts by name', async () => {
+    const engine = openEngine(join(dir, 'tools.blastmap'), { create: true });
+    await engine.importFiles({ files: [{ path: join(FIXTURES, 'aws', 'gaad-tools-and-prod-admin-routes.json') }] });
+    expect(exitsOf(engine, 'admin:aws:account:333333333333')).toEqual([['arn:aws:iam::333333333333:role/ci-runner', "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)"]]);
+    engine.close();
+  });
+});
