@@ -19,16 +19,16 @@ export const adminExits: EdgeRule = {
   reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user'], edges: ['FEDERATES_TO', 'CAN_ASSUME'] }),
   derive(ctx) {
     // Each member once, with the first way out seen (its evidence says why the edge is there).
-    const exits = new Map<string, { admin: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
-    const add = (member: string, admin: string, technique: string, reason: string, exit: DerivedOrStoredEdge) => {
+    const exits = new Map<string, { admin: string; name: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
+    const add = (member: string, name: string, admin: string, technique: string, reason: string, exit: DerivedOrStoredEdge) => {
       if (exits.has(member) || !ctx.node(admin)) return;
-      exits.set(member, { admin, technique, reason, exit });
+      exits.set(member, { admin, name, technique, reason, exit });
     };
     for (const e of ctx.edgesOfKind('FEDERATES_TO')) {
       if (!e.src.startsWith('k8s:')) continue;
       const sa = ctx.node(e.src);
       if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
-      add(sa.id, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace('k8s:cluster:', '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
+      add(sa.id, sa.name, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
     }
     const assumes = [...ctx.edgesOfKind('CAN_ASSUME')];
     // What an admin node assumes itself (a role trusting its account's root) needs no member to get there.
@@ -41,13 +41,13 @@ export const adminExits: EdgeRule = {
       if (direct.has(`${admin}\n${e.dst}`)) continue;
       const principal = ctx.node(e.src);
       if (principal?.kind === 'aws_role') {
-        add(principal.id, admin, "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", `An admin of AWS account ${from} can let itself assume role ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+        add(principal.id, principal.name, admin, "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", `An admin of AWS account ${from} can let itself assume role ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
       } else if (principal?.kind === 'aws_user') {
-        add(principal.id, admin, 'account admin: creates an access key for the user (iam:CreateAccessKey)', `An admin of AWS account ${from} can create an access key for user ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+        add(principal.id, principal.name, admin, 'account admin: creates an access key for the user (iam:CreateAccessKey)', `An admin of AWS account ${from} can create an access key for user ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
       }
     }
     for (const [member, x] of exits) {
-      const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${member} ${x.exit.kind === 'FEDERATES_TO' ? 'federates to' : 'can assume'} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
+      const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${x.exit.kind === 'FEDERATES_TO' ? 'federates to' : 'can assume'} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
       ctx.emitEdge({ from: x.admin, to: member, kind: 'CAN_ESCALATE', props: { reason: x.reason, technique: x.technique, evidence } });
     }
   },
