@@ -4,9 +4,11 @@
 // escalation-to-admin: walks back from every admin node, each node keeping the few nearest admin nodes that reach it
 // (not just the nearest, which for an admin is the one it holds), and not walking on past another admin node: what
 // an admin node leads to is reported once, on it, rather than again for each of its holders.
-import { EDGE_KINDS, NODE_KINDS, type NodeKind } from '../model/kinds.js';
+import { NODE_KINDS } from '../model/kinds.js';
 import type { FindingRow } from '../store/types.js';
 import { findingId } from './derive.js';
+// The same subjects as escalation-to-admin (what acts through a reported identity is not one).
+import { NOT_SUBJECTS, stepText } from './escalation.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
 import { adminTier, UNREACHED } from './tiers.js';
@@ -16,9 +18,6 @@ export const CROSS_BOUNDARY_RULE = {
   severity: 'high',
   remediation: 'Cut the step that leaves the boundary (`blastmap paths <identity> --to admin`): narrow the trust policy, binding or federation that lets it in, or the admin rights of the identity it leads to. An admin of one boundary should not be an admin of another by a side door.',
 } as const;
-
-/** As escalation-to-admin: these act through identities that are reported (or are not identities one holds). */
-const NOT_SUBJECTS: ReadonlySet<NodeKind> = new Set(['aws_service', 'aws_identity_provider', 'anyone', 'k8s_pod', 'k8s_workload', 'k8s_node']);
 
 /**
  * Admin nodes each node keeps. An identity holding more boundaries than this, all nearer than one it does not hold,
@@ -228,8 +227,7 @@ function finding(index: GraphIndex, v: number, holds: Set<number>, route: Route,
   const who = adminNode ? `Whoever is ${index.name(v)}` : `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
   const held = adminNode ? '' : `, ${heldNames.length === 1 ? heldNames[0]! : `admin of ${heldNames.length} boundaries`},`;
   const title = `${who}${held} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
-  const technique = first ? techniqueOf(first.edge) : undefined;
-  const step = first ? `${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}${technique ? ` (${technique})` : ''}` : '';
+  const step = first ? stepText(index, first, techniqueOf) : '';
   const also = route.others.length ? ` It also reaches ${route.others.map((a) => index.name(a)).join(', ')}.` : '';
   const holder = adminNode ? 'An admin of this boundary' : `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)} holds ${heldNames.join(', ')}; it`;
   const summary = `${holder} ${sure ? 'can' : 'may'} become ${index.name(admin)} as well, which it does not hold: ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${first ? `The first: it ${step}.` : ''}${also} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to "${index.id(admin)}".`;

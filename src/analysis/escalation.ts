@@ -21,7 +21,7 @@ export const ESCALATION_RULE = {
  * they can assume are), anyone on the internet (aws-public-resource), pods, workloads and a cluster's nodes (they run
  * as a service account, which is reported; a pod per replica would repeat it).
  */
-const NOT_SUBJECTS: ReadonlySet<NodeKind> = new Set(['aws_service', 'aws_identity_provider', 'anyone', 'k8s_pod', 'k8s_workload', 'k8s_node']);
+export const NOT_SUBJECTS: ReadonlySet<NodeKind> = new Set(['aws_service', 'aws_identity_provider', 'anyone', 'k8s_pod', 'k8s_workload', 'k8s_node']);
 
 /**
  * The rule's findings over an index: one per identity that can become admin (high; medium when only conditionally).
@@ -54,8 +54,7 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
   const who = `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
   const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
   const first = firstStep(index, v, reach, sure ? definiteMask : null);
-  const technique = first ? techniqueOf(first.edge) : undefined;
-  const step = first ? `${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}${technique ? ` (${technique})` : ''}` : '';
+  const step = first ? stepText(index, first, techniqueOf) : '';
   const how = first ? `Its first step: it ${step}.` : '';
   const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
   return {
@@ -68,6 +67,12 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
     evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${step}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps } }],
     remediation: ESCALATION_RULE.remediation,
   };
+}
+
+/** A route's first step in words: "can assume deploy-prod (sts:AssumeRole)". */
+export function stepText(index: GraphIndex, first: { edge: number; next: number }, techniqueOf: (e: number) => string | undefined): string {
+  const technique = techniqueOf(first.edge);
+  return `${EDGE_KINDS[index.edgeKindOf(first.edge)].verb} ${index.name(first.next)}${technique ? ` (${technique})` : ''}`;
 }
 
 /** An edge out of `v` one step nearer to the same admin node, over the edges the walk used. */
