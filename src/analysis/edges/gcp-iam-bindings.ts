@@ -28,6 +28,8 @@ export const gcpIamBindings: EdgeRule = {
     if (!model) return;
     // A member is named by many bindings (a group on every project): parsed once, one object shared (read only).
     const members = new Map<string, Member | undefined>();
+    // Service accounts granted something outside their own project (their project's admin can act as them).
+    const exits = new Map<string, Grant>();
     for (const kind of HOLDERS) {
       for (const holder of model.all(kind)) {
         const bindings = storedBindings(holder.props);
@@ -42,11 +44,29 @@ export const gcpIamBindings: EdgeRule = {
             if (CONTAINERS.has(kind)) grantOnContainer(model, grant, kind);
             else if (kind === 'gcp_service_account') grantOnServiceAccount(grant);
             else grantOnResource(grant);
+            if (member.kind === 'gcp_service_account') noteWayOut(model, grant, kind, exits);
           }
         }
       }
     }
     linkConvenienceMembers(ctx, model);
+    // What admin-exits does for the other providers, here where the grants are read: a project's admin can act as
+    // its service accounts, so one granted something in another project takes that admin out of the project.
+    for (const [sa, g] of exits) {
+      const home = model.projectOf(sa);
+      const admin = home ? model.knownAdmin(home) : undefined;
+      if (!admin) continue;
+      ctx.emitEdge({
+        from: admin.id,
+        to: sa,
+        kind: 'CAN_ESCALATE',
+        props: {
+          reason: `An admin of ${admin.project.name} can grant itself roles/iam.serviceAccountTokenCreator on ${g.member.name}, a service account of that project, and act as it; it holds ${g.role} on ${g.holder.name}, outside the project.`,
+          technique: 'project admin: acts as the service account (iam.serviceAccounts.getAccessToken)',
+          evidence: [g.evidence()],
+        },
+      });
+    }
   },
 };
 
@@ -59,6 +79,10 @@ interface GcpModel {
   accountsOf: Map<string, StoredNode[]>;
   resourcesOf: Map<string, StoredNode[]>;
   adminOf(boundary: StoredNode): string;
+  /** The project a service account or resource belongs to (canonical id), if the case says. */
+  projectOf(id: string): string | undefined;
+  /** The admin node of a project, if this run or the case has one. */
+  knownAdmin(projectId: string): { id: string; project: StoredNode } | undefined;
 }
 
 function buildModel(ctx: DeriveContext): GcpModel | undefined {
@@ -117,7 +141,23 @@ function buildModel(ctx: DeriveContext): GcpModel | undefined {
     }
     return id;
   };
-  return { all, canonical, projectsUnder, accountsOf, resourcesOf, adminOf };
+  let home: Map<string, string> | undefined;
+  const projectOf = (id: string): string | undefined => {
+    if (!home) {
+      home = new Map();
+      for (const [project, list] of accountsOf) for (const n of list) home.set(n.id, project);
+      for (const [project, list] of resourcesOf) for (const n of list) home.set(n.id, project);
+    }
+    return home.get(id);
+  };
+  let projectNodes: Map<string, StoredNode> | undefined;
+  const knownAdmin = (projectId: string) => {
+    projectNodes ??= new Map(projects.map((p) => [p.id, p]));
+    const project = projectNodes.get(projectId);
+    const id = ids.admin(projectId);
+    return project && (admins.has(id) || ctx.node(id)) ? { id, project } : undefined;
+  };
+  return { all, canonical, projectsUnder, accountsOf, resourcesOf, adminOf, projectOf, knownAdmin };
 }
 
 /** One member's role on one holder: what every edge it makes says about itself. */
@@ -262,6 +302,29 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
       ctx.emitEdge({ from, to: r.id, kind: 'CAN_ACCESS', props });
     }
   }
+}
+
+/**
+ * Remembers (its first) grant of a service account that gives something outside the service account's own project:
+ * a role that is admin, escalates or reaches a service's resources, on another project, on an organization or folder
+ * above other projects, or on another project's service account or resource.
+ */
+function noteWayOut(model: GcpModel, g: Grant, kind: NodeKind, exits: Map<string, Grant>): void {
+  if (exits.has(g.from)) return;
+  const home = model.projectOf(g.from);
+  if (!home) return;
+  let away: boolean;
+  if (kind === 'gcp_project') away = g.holder.id !== home;
+  else if (kind === 'gcp_organization' || kind === 'gcp_folder') away = (model.projectsUnder.get(g.holder.id) ?? []).some((p) => p.id !== home);
+  else {
+    const there = model.projectOf(g.holder.id);
+    away = there !== undefined && there !== home;
+  }
+  if (!away) return;
+  const answer = roleOf(g.ctx, g.role);
+  const known = answer && 'known' in answer ? answer : undefined;
+  const gives = Boolean(known?.known.admin || known?.known.escalate || known?.permissions?.level || known?.permissions?.hosts.size || accessLevelOfRole(g.role) || serviceHostOf(g.role));
+  if (gives) exits.set(g.from, g);
 }
 
 /** A binding on a service account's own policy: token creators, key admins and users can act as it. */

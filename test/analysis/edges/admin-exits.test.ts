@@ -3,7 +3,9 @@
 // payments-irsa and reporting-irsa, whose trust accepts them; analytics/etl is annotated for payments-irsa, whose
 // trust refuses it; dev's ci-deployer user may assume prod's deploy-prod, which can escalate to ops-automation, admin
 // of prod; prod's admin node already assumes OrganizationAccountAccessRole itself, its root being trusted) and on a
-// two-account GAAD where prod's admin role trusts tools' ci-runner by name.
+// two-account GAAD where prod's admin role trusts tools' ci-runner by name, and on a Cloud Asset Inventory export of
+// three projects (ci-tools' deployer service account is owner of payments-prod; its linter only a browser there;
+// sandbox's notebook account may read payments-prod's ledger bucket).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +62,22 @@ describe('admin-exits', () => {
     const engine = openEngine(join(dir, 'tools.blastmap'), { create: true });
     await engine.importFiles({ files: [{ path: join(FIXTURES, 'aws', 'gaad-tools-and-prod-admin-routes.json') }] });
     expect(exitsOf(engine, 'admin:aws:account:333333333333')).toEqual([['arn:aws:iam::333333333333:role/ci-runner', "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)"]]);
+    engine.close();
+  });
+
+  it("gives a GCP project's admin its service accounts granted something in another project", async () => {
+    const engine = openEngine(join(dir, 'gcp.blastmap'), { create: true });
+    await engine.importFiles({ files: ['cai-resources-ci-tools-payments-sandbox.jsonl', 'cai-iam-policies-ci-tools-payments-sandbox.jsonl'].map((f) => ({ path: join(FIXTURES, 'gcp', f) })) });
+    const act = 'project admin: acts as the service account (iam.serviceAccounts.getAccessToken)';
+    expect(exitsOf(engine, 'admin:gcp:project:ci-tools')).toEqual([
+      ['gcp:sa:deployer@ci-tools.iam.gserviceaccount.com', act],
+      ['gcp:sa:linter@ci-tools.iam.gserviceaccount.com', act],
+    ]);
+    expect(exitsOf(engine, 'admin:gcp:project:sandbox')).toEqual([['gcp:sa:notebook@sandbox.iam.gserviceaccount.com', act]]);
+    // payments-prod's accounts are granted nothing elsewhere.
+    expect(exitsOf(engine, 'admin:gcp:project:payments-prod')).toEqual([]);
+    const cross = await engine.findings({ rule: 'admin-crosses-boundary' });
+    expect(cross.map((f) => f.title)).toEqual(['Whoever is Admin of ci-tools can become Admin of payments-prod in 2 steps']);
     engine.close();
   });
 });
