@@ -53,7 +53,7 @@ export const gcpIamBindings: EdgeRule = {
     // What admin-exits does for the other providers, here where the grants are read: a project's admin can act as
     // its service accounts, so one granted something in another project takes that admin out of the project.
     for (const [sa, g] of exits) {
-      const home = model.projectOf(sa);
+      const home = model.accountProject(sa);
       const admin = home ? model.knownAdmin(home) : undefined;
       if (!admin) continue;
       ctx.emitEdge({
@@ -80,7 +80,9 @@ interface GcpModel {
   resourcesOf: Map<string, StoredNode[]>;
   adminOf(boundary: StoredNode): string;
   /** The project a service account or resource belongs to (canonical id), if the case says. */
-  projectOf(id: string): string | undefined;
+  projectOf(node: StoredNode): string | undefined;
+  /** The project of a service account named by id. */
+  accountProject(id: string): string | undefined;
   /** The admin node of a project, if this run or the case has one. */
   knownAdmin(projectId: string): { id: string; project: StoredNode } | undefined;
 }
@@ -141,12 +143,21 @@ function buildModel(ctx: DeriveContext): GcpModel | undefined {
     }
     return id;
   };
+  // Service accounts only (a resource says its project in its boundary; the few without one are looked up).
   let home: Map<string, string> | undefined;
-  const projectOf = (id: string): string | undefined => {
+  let homeOfResources: Map<string, string> | undefined;
+  const projectOf = (node: StoredNode): string | undefined => {
+    if (node.kind === 'gcp_resource') {
+      if (node.boundary) return canonical(node.boundary);
+      homeOfResources ??= new Map([...resourcesOf].flatMap(([project, list]) => list.map((n): [string, string] => [n.id, project])));
+      return homeOfResources.get(node.id);
+    }
+    return accountProject(node.id);
+  };
+  const accountProject = (id: string): string | undefined => {
     if (!home) {
       home = new Map();
       for (const [project, list] of accountsOf) for (const n of list) home.set(n.id, project);
-      for (const [project, list] of resourcesOf) for (const n of list) home.set(n.id, project);
     }
     return home.get(id);
   };
@@ -157,7 +168,7 @@ function buildModel(ctx: DeriveContext): GcpModel | undefined {
     const id = ids.admin(projectId);
     return project && (admins.has(id) || ctx.node(id)) ? { id, project } : undefined;
   };
-  return { all, canonical, projectsUnder, accountsOf, resourcesOf, adminOf, projectOf, knownAdmin };
+  return { all, canonical, projectsUnder, accountsOf, resourcesOf, adminOf, projectOf, accountProject, knownAdmin };
 }
 
 /** One member's role on one holder: what every edge it makes says about itself. */
@@ -311,13 +322,13 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
  */
 function noteWayOut(model: GcpModel, g: Grant, kind: NodeKind, exits: Map<string, Grant>): void {
   if (exits.has(g.from)) return;
-  const home = model.projectOf(g.from);
+  const home = model.accountProject(g.from);
   if (!home) return;
   let away: boolean;
   if (kind === 'gcp_project') away = g.holder.id !== home;
   else if (kind === 'gcp_organization' || kind === 'gcp_folder') away = (model.projectsUnder.get(g.holder.id) ?? []).some((p) => p.id !== home);
   else {
-    const there = model.projectOf(g.holder.id);
+    const there = model.projectOf(g.holder);
     away = there !== undefined && there !== home;
   }
   if (!away) return;
