@@ -1,4 +1,13 @@
+import type { JsonObject } from '../model/fragment.js';
 import type { FactRowRaw } from './rows.js';
+
+/**
+ * A fact as written, with the props object its text was made of when JSON gives it back exactly (see jsonExact):
+ * materialize merges from it instead of parsing the text again. Solo rows keep their text only (ARCHITECTURE.md).
+ */
+export interface MirroredFact extends FactRowRaw {
+  readonly object?: JsonObject | undefined;
+}
 
 /** What materialize needs to know of an id's row in `nodes`. */
 export interface RowState {
@@ -15,12 +24,12 @@ export interface RowState {
  * ever holds a superset of the tables, so equal counts mean equal contents.
  */
 export class FactMirror {
-  private readonly facts = new Map<string, FactRowRaw[]>();
-  private readonly rows = new Map<string, RowState & { solo: FactRowRaw }>();
+  private readonly facts = new Map<string, MirroredFact[]>();
+  private readonly rows = new Map<string, RowState & { solo: MirroredFact }>();
   private factCount = 0;
 
   /** A solo row written (the fact of its one source). */
-  solo(fact: FactRowRaw): void {
+  solo(fact: MirroredFact): void {
     this.rows.set(fact.node_id, { solo_source: fact.source_id, kind: fact.kind, boundary: fact.boundary, solo: fact });
   }
 
@@ -38,7 +47,7 @@ export class FactMirror {
   }
 
   /** A source's fact written over any earlier one of the same source (the upsert). */
-  upsert(fact: FactRowRaw): void {
+  upsert(fact: MirroredFact): void {
     const list = this.facts.get(fact.node_id);
     if (!list) {
       this.facts.set(fact.node_id, [fact]);
@@ -57,11 +66,11 @@ export class FactMirror {
    * A solo row becoming its source's fact (kept out when that source already has a fact of the id): the fact to
    * write, if any.
    */
-  move(id: string): FactRowRaw | undefined {
+  move(id: string): MirroredFact | undefined {
     const row = this.rows.get(id);
     if (!row || row.solo_source === null) return undefined;
     const list = this.facts.get(id);
-    let moved: FactRowRaw | undefined;
+    let moved: MirroredFact | undefined;
     if (!list) {
       this.facts.set(id, [row.solo]);
       this.factCount++;
@@ -76,7 +85,7 @@ export class FactMirror {
   }
 
   /** An id's facts in the order materialize reads them: stubs first, then by source. */
-  factsOf(id: string): FactRowRaw[] | undefined {
+  factsOf(id: string): MirroredFact[] | undefined {
     const list = this.facts.get(id);
     return list && sortFacts([...list]);
   }

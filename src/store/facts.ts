@@ -5,10 +5,10 @@ import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
 import type { EdgeKinds, NodeIds } from './node-ids.js';
-import { FactMirror, sortFacts, type RowState } from './fact-mirror.js';
+import { FactMirror, sortFacts, type MirroredFact, type RowState } from './fact-mirror.js';
 import { mergeFacts, uniqueHandles, type FactRowRaw, type NodeRowRaw } from './rows.js';
 import type { SearchIndex } from './search-index.js';
-import type { PropsMemo } from './props-memo.js';
+import { jsonExact, type PropsMemo } from './props-memo.js';
 import { RowBatch, type Sql } from './sql.js';
 import { DERIVED_SOURCE } from './types.js';
 
@@ -99,7 +99,7 @@ export class FactWriter {
       }
       this.factsFromSolo(n.id, moves);
       facts.push(n.id, sourceId, n.kind, n.name, stub, boundary, handles, props);
-      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
+      mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, object: exactProps(n.props) });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
       if (aliased.has(n.id)) {
@@ -281,7 +281,7 @@ export class FactWriter {
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`);
+        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`, (f as MirroredFact).object);
         continue;
       }
       const m = mergeFactRows(id, facts);
@@ -386,6 +386,11 @@ export class FactWriter {
   }
 }
 
+/** A mirrored fact's props object, when its JSON text gives it back exactly. */
+function exactProps(props: JsonObject | undefined): JsonObject | undefined {
+  return props && jsonExact(props) ? props : undefined;
+}
+
 /** uniqueHandles(n).join('\n') without the set and the array for the few handles a node has. */
 function handleText(n: NodeFact): string {
   const list = n.handles;
@@ -421,7 +426,8 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
       name = f.name;
       boundary = f.boundary ?? boundary;
     } else if (!boundary) boundary = f.boundary;
-    Object.assign(props, JSON.parse(f.props) as JsonObject);
+    // A fact this transaction wrote brings the object its text was made of (the same keys and values a parse gives).
+    Object.assign(props, (f as MirroredFact).object ?? (JSON.parse(f.props) as JsonObject));
     for (const h of f.handles.split('\n')) if (h) handles.add(h);
     handles.add(f.node_id);
     let at = sources.length;

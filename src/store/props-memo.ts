@@ -50,7 +50,7 @@ interface PropsEntry {
 const MIN_JSON = 2;
 
 /** Whether JSON.parse(JSON.stringify(v)) gives back v exactly (same keys, values and prototypes). */
-function jsonExact(v: unknown): boolean {
+export function jsonExact(v: unknown): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':

@@ -75,3 +75,39 @@ describe('merging an import into an empty case from memory', () => {
     expect((twice.facts as { node_id: string }[]).some((f) => f.node_id.startsWith('aws:password:'))).toBe(false);
   }, 60_000);
 });
+
+describe('merging the props of facts written in the same transaction', () => {
+  /** Two sources stating one node (the second with `second` as props), written and merged in one transaction. */
+  function merged(second: Record<string, unknown>, caseHoldsOthers: boolean): unknown {
+    const store = CaseStore.open(tempCase(), { create: true });
+    const source = (label: string) => store.addSource({ label, fileName: label, format: 'test', sha256: label, importedAt: '2026-01-01T00:00:00Z', options: {} });
+    if (caseHoldsOthers) {
+      store.begin();
+      const touched = new Set<string>();
+      store.writeFragment(source('other'), { nodes: [{ id: 'other', kind: 'aws_role', name: 'other' }], edges: [], warnings: [] }, touched);
+      store.materialize(touched);
+      store.commit();
+    }
+    store.begin();
+    const touched = new Set<string>();
+    const id = 'arn:aws:iam::111111111111:user/u';
+    store.writeFragment(source('a'), { nodes: [{ id, kind: 'aws_user', name: 'u', props: { kept: 'a', nested: { n: 1 }, list: [1, 2] } }], edges: [], warnings: [] }, touched);
+    store.writeFragment(source('b'), { nodes: [{ id, kind: 'aws_user', name: 'u', stub: true, props: second as never }], edges: [], warnings: [] }, touched);
+    store.materialize(touched);
+    store.commit();
+    const props = store.node(id)?.props;
+    store.close();
+    return props;
+  }
+
+  it('gives what merging the stored text gives, also when a props object does not survive JSON unchanged', () => {
+    // From memory (an empty case) and read back (a case holding other nodes): an undefined value must not hide
+    // the first source's value, as its parsed text (which has no such key) does not.
+    for (const second of [{ extra: true, nested: { m: 2 } }, { kept: undefined, extra: 1 }, { list: [undefined, 3], extra: Number.NaN }]) {
+      const fromMemory = merged(second, false);
+      expect(fromMemory).toEqual(merged(second, true));
+      expect(JSON.stringify(fromMemory)).toBe(JSON.stringify(merged(second, true)));
+    }
+    expect(merged({ kept: undefined, extra: 1 }, false)).toEqual({ kept: 'a', nested: { n: 1 }, list: [1, 2], extra: 1 });
+  });
+});
