@@ -13,9 +13,9 @@ import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
 // objects, and multi-document YAML manifests. Objects Blastmap does not model (ConfigMaps, Services…) are counted
-// in one warning; of ConfigMaps only EKS's kube-system/aws-auth is read (its IAM mappings: see eks-auth.ts), no
-// other ConfigMap's data is kept. Secret values never enter the case: `data`, `stringData` and the last-applied annotation (which
-// repeats them) are dropped before anything is stored; only the key names are kept.
+// in one warning; of ConfigMaps only EKS's kube-system/aws-auth is read (its IAM mappings: see eks-auth.ts), and no
+// other ConfigMap's data is kept. Secret values never enter the case: `data`, `stringData` and the last-applied
+// annotation (which repeats them) are dropped before anything is stored; only the key names are kept.
 
 const KNOWN_KINDS = new Set(['ServiceAccount', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Namespace', 'List']);
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);

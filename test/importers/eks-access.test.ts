@@ -189,6 +189,10 @@ describe('IAM into EKS: paths and blast radius', () => {
     const br = await engine.blastRadius({ from: 'aws:key:AKIAEXAMPLECIBOT0001' });
     expect(br.admins.map((a) => a.path)).toContainEqual(['aws:key:AKIAEXAMPLECIBOT0001', `arn:aws:iam::${ACCT}:user/ci-bot`, OPS_FULL, `k8s:shop-eks/_/user/ops:{{SessionName}}`, 'k8s:shop-eks/_/group/system:masters', ADMIN]);
     expect(br.byBoundary.find((b) => b.boundary.id === 'k8s:shop-eks')).toMatchObject({ admin: true });
+    // Cutting the mapping is the cluster-side fix, said in EKS's terms.
+    const plan = await engine.containment({ from: OPS_FULL, targets: [ADMIN] });
+    expect(plan.pathsAfter).toBe(0);
+    expect(plan.cuts.map((c) => c.action)).toEqual(['Remove group system:masters from the aws-auth ConfigMap entry that maps ops:{{SessionName}}']);
     engine.close();
   });
 
@@ -210,6 +214,7 @@ describe('IAM into EKS: paths and blast radius', () => {
     expect(bob!.steps.map((s) => [s.edge.kind, s.to.id])).toEqual([['ADMIN_OF', ADMIN]]);
     expect(bob!.steps[0]!.edge).toMatchObject({ technique: 'EKS access policy' });
     expect(bob!.steps[0]!.edge.evidence[0]).toMatchObject({ type: 'eks-access-policy' });
+    expect((await engine.containment({ from: `arn:aws:iam::${ACCT}:user/bob` })).cuts.map((c) => c.action)).toEqual(['Disassociate EKS access policy AmazonEKSClusterAdminPolicy from bob (cluster-admin of shop-eks)']);
     engine.close();
   });
 
