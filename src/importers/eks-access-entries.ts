@@ -157,7 +157,7 @@ class Builder {
       }
       if (!namespaces.length) this.fragment.warnings.push({ message: `access policy ${name} of ${arn} is namespace-scoped but names no namespace: it grants nothing`, location: `${place}.accessScope` });
       for (const ns of namespaces as string[]) {
-        // EKS allows a trailing * in a namespace name (a prefix): kept as written, it matches only that name here.
+        if (ns.includes('*')) this.fragment.warnings.push({ message: `access policy ${name} of ${arn} is scoped to namespace pattern ${ns}: kept as written, it matches only a namespace of that exact name here`, location: `${place}.accessScope.namespaces` });
         this.node({ id: ids.k8sNamespace(cluster.name, ns), kind: 'k8s_namespace', name: ns, handles: [ns], stub: true, boundary: cluster.id, props: { namespace: ns } });
         this.edges.push({ from: principal.id, to: roleId, kind: 'HAS_ROLE', props: { reason: `EKS access policy ${name} is associated with ${arn} in namespace ${ns}`, bindingKind: 'RoleBinding', namespace: ns, ...common } });
       }
