@@ -94,11 +94,16 @@ export function cutAction(kind: EdgeKind, from: End, to: End, props: EdgeProps):
           return `Revoke credential ${from.name} of ${to.name}`;
       }
     case 'MEMBER_OF':
+      if (props.technique === 'EKS aws-auth ConfigMap') return `Remove group ${to.name} from the aws-auth ConfigMap entry that maps ${from.name}`;
+      if (props.technique === 'EKS access entry') return `Remove ${to.name} from the Kubernetes groups of the EKS access entry of ${from.name}`;
       return `Remove ${from.name} from group ${to.name}`;
     case 'CAN_ASSUME':
       if (from.kind === 'federated_subject') return `Remove ${from.name} from the trust policy of ${to.name} (or restrict its subject condition)`;
       return `Remove ${from.name} from the trust policy of ${to.name}`;
     case 'FEDERATES_TO':
+      // EKS mapping an IAM identity into a cluster: the fix is on the cluster side.
+      if (props.technique === 'EKS aws-auth ConfigMap') return `Remove the mapping of ${from.name} (Kubernetes user ${to.name}) from the aws-auth ConfigMap`;
+      if (props.technique === 'EKS access entry') return `Delete the EKS access entry of ${from.name} (Kubernetes user ${to.name})`;
       return `Remove the workload-identity link from ${from.name} to ${to.name}`;
     case 'CAN_ESCALATE':
       return `Remove the grants that let ${from.name} take over ${to.name}${props.technique ? ` (${props.technique})` : ''}`;
@@ -107,6 +112,7 @@ export function cutAction(kind: EdgeKind, from: End, to: End, props: EdgeProps):
     case 'CAN_READ_CREDENTIAL':
       return `Remove ${from.name}'s permission to read ${to.name}`;
     case 'ADMIN_OF':
+      if (props.technique === 'EKS access policy') return `Disassociate EKS access policy AmazonEKSClusterAdminPolicy from ${from.name} (${to.name})`;
       return `Remove the admin-equivalent rights of ${from.name} (${to.name})`;
     case 'RUNS_AS':
       return `Run ${from.name} as a dedicated identity instead of ${to.name}`;

@@ -205,6 +205,9 @@ export const awsGaad: Importer = {
             maxSessionDuration: typeof r['MaxSessionDuration'] === 'number' ? r['MaxSessionDuration'] : undefined,
           }),
         });
+        // EKS's aws-auth ConfigMap names a role by its ARN without the IAM path: the same role.
+        const plainRole = `arn:${partitionOf(arn)}:iam::${arnAccount(arn) ?? account}:role/${name}`;
+        if (plainRole !== arn) (fragment.aliases ??= []).push({ from: plainRole, to: ids.awsArn(arn) });
         deletedPrincipals(trustPolicy).forEach((uid) =>
           fragment.warnings.push({ message: `the trust policy of role ${name} names ${uid}, the unique id of a deleted principal: it matches nobody until rewritten`, location: `${w()}.AssumeRolePolicyDocument` }),
         );

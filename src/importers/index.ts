@@ -17,6 +17,7 @@ import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
 import { azureHound } from './azurehound.js';
 import { cloudtrail } from './cloudtrail.js';
+import { eksAccessEntries } from './eks-access-entries.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
 import { gcpAuditLog } from './gcp-audit-log.js';
@@ -56,6 +57,7 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAuditLog,
   kubernetes,
   eksPodIdentity,
+  eksAccessEntries,
   azureHound,
   terraform,
   k8sAuditLog,

@@ -6,14 +6,16 @@ import { ids } from '../model/ids.js';
 import { K8S_ANNOTATIONS, saUserName } from '../providers/k8s/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import { lineColumn, parseJson } from './input.js';
+import { AWS_AUTH, awsAuthData, iamPrincipalStub, isAwsAuth, readAwsAuth } from './eks-auth.js';
 import { HELM_MESSAGE, helmTemplateLine } from './templates.js';
 import type { ImportInput, Importer } from './types.js';
 import { parseYamlDocuments, yamlDocumentToJs } from './yaml.js';
 
 // What `kubectl get … -o json` prints (a List of one kind or of mixed kinds, or a single object), a JSON array of
 // objects, and multi-document YAML manifests. Objects Blastmap does not model (ConfigMaps, Services…) are counted
-// in one warning. Secret values never enter the case: `data`, `stringData` and the last-applied annotation (which
-// repeats them) are dropped before anything is stored; only the key names are kept.
+// in one warning; of ConfigMaps only EKS's kube-system/aws-auth is read (its IAM mappings: see eks-auth.ts), and no
+// other ConfigMap's data is kept. Secret values never enter the case: `data`, `stringData` and the last-applied
+// annotation (which repeats them) are dropped before anything is stored; only the key names are kept.
 
 const KNOWN_KINDS = new Set(['ServiceAccount', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Namespace', 'List']);
 const WORKLOAD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
@@ -25,20 +27,22 @@ export const kubernetes: Importer = {
   title: 'Kubernetes objects (kubectl get -o json/yaml, manifests)',
   provider: 'k8s',
   producedBy: 'kubectl get ns,sa,secrets,roles,rolebindings,clusterroles,clusterrolebindings,pods,deployments,daemonsets,statefulsets,jobs,cronjobs -A -o json; YAML manifests',
-  emits: ['AUTHENTICATES_AS', 'RUNS_AS', 'HAS_ROLE', 'OWNS'],
+  emits: ['AUTHENTICATES_AS', 'RUNS_AS', 'HAS_ROLE', 'OWNS', 'FEDERATES_TO', 'MEMBER_OF'],
   detect(probe) {
     const head = probe.head;
     if (probe.looksJson) {
       if (!/"apiVersion"\s*:/.test(head)) return 0;
       const kinds = [...head.matchAll(/"kind"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]!);
       if (kinds.some((k) => KNOWN_KINDS.has(k) && k !== 'List')) return 0.95;
+      // `kubectl get configmap aws-auth -n kube-system -o json`.
+      if (kinds.includes('ConfigMap') && /"name"\s*:\s*"aws-auth"/.test(head)) return 0.95;
       // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
       return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
     }
     if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
     // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
     const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
-    return kinds.some((k) => KNOWN_KINDS.has(k)) ? 0.9 : 0;
+    return kinds.some((k) => KNOWN_KINDS.has(k)) || (kinds.includes('ConfigMap') && /^\s*name:\s*["']?aws-auth\b/m.test(head)) ? 0.9 : 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
@@ -101,7 +105,9 @@ function slim(value: unknown): unknown {
     for (const key of ['data', 'stringData']) if (isObject(value[key])) value[key] = Object.fromEntries(Object.keys(value[key]).map((k) => [k, '']));
   }
   if (kind.endsWith('List') && Array.isArray(value['items'])) value['items'] = (value['items'] as unknown[]).map(slim);
-  else if (!KNOWN_KINDS.has(kind) && isObject(meta)) {
+  else if (kind === 'ConfigMap' && isAwsAuth(value) && isObject(meta)) {
+    return { apiVersion: value['apiVersion'], kind, metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] }, data: awsAuthData(value) };
+  } else if (!KNOWN_KINDS.has(kind) && isObject(meta)) {
     return { apiVersion: value['apiVersion'], kind: value['kind'], metadata: { name: meta['name'], namespace: meta['namespace'], clusterName: meta['clusterName'] } };
   }
   return value;
@@ -253,6 +259,10 @@ class Builder {
           break;
         case 'Pod':
           this.pod(o, workloads);
+          break;
+        case 'ConfigMap':
+          if (isAwsAuth(o.obj)) this.awsAuth(o);
+          else this.skipped.set(kind, (this.skipped.get(kind) ?? 0) + 1);
           break;
         default:
           if (WORKLOAD_KINDS.has(kind)) this.workload(o);
@@ -454,6 +464,39 @@ class Builder {
     if (kind === 'Group') return this.stub(ids.k8sObject(this.cluster, undefined, 'group', name), () => ({ kind: 'k8s_group', name, handles: [name], props: { group: name } }));
     this.fragment.warnings.push({ message: `subject kind ${JSON.stringify(kind)} is not ServiceAccount, User or Group; skipped`, location: at });
     return undefined;
+  }
+
+  /**
+   * EKS's aws-auth ConfigMap: each IAM role or user it maps FEDERATES_TO the Kubernetes user it becomes (the username
+   * as written, templates such as {{SessionName}} kept), which is a MEMBER_OF each group it names; RBAC rules do the
+   * rest (system:masters is cluster-admin: k8s-admin). Only the mappings are kept, never the ConfigMap's data.
+   */
+  private awsAuth(o: Located): void {
+    const auth = readAwsAuth(this.file, o.obj['data'], join(o.at, 'data'));
+    this.fragment.warnings.push(...auth.warnings);
+    const where = `ConfigMap ${AWS_AUTH.namespace}/${AWS_AUTH.name}`;
+    for (const m of auth.mappings) {
+      const principal = m.arn;
+      this.stub(principal, () => iamPrincipalStub(principal, m.principalKind));
+      const user = this.subject('User', m.username, undefined, m.at)!;
+      const place = { configMap: `${AWS_AUTH.namespace}/${AWS_AUTH.name}`, key: m.key, index: m.index, at: m.at, sourceFile: this.file };
+      const what = m.principalKind === 'aws_role' ? 'role' : 'user';
+      this.edges.push({ from: principal, to: user, kind: 'FEDERATES_TO', props: { reason: `${where} maps IAM ${what} ${principal} to Kubernetes user ${m.username}`, technique: 'EKS aws-auth ConfigMap', ...place } });
+      for (const g of m.groups) {
+        const group = this.subject('Group', g, undefined, m.at)!;
+        this.edges.push({ from: user, to: group, kind: 'MEMBER_OF', props: { reason: `${where} puts the user ${m.username} of IAM ${what} ${principal} in group ${g}`, technique: 'EKS aws-auth ConfigMap', ...place } });
+      }
+    }
+    if (auth.accounts.length) {
+      // Every IAM principal of these accounts signs in as its own ARN with no group but system:authenticated: the
+      // principals are not known here, so the accounts are recorded on the cluster rather than drawn (see README).
+      const cluster = this.nodes.get(this.clusterId)!;
+      cluster.props = { ...cluster.props, awsAuthMappedAccounts: auth.accounts };
+      this.fragment.warnings.push({
+        message: `aws-auth mapAccounts lets every IAM user and role of account${auth.accounts.length > 1 ? 's' : ''} ${auth.accounts.join(', ')} sign in to cluster ${this.cluster} as its own ARN, with only the group system:authenticated; not drawn as edges (recorded on the cluster as awsAuthMappedAccounts): check what system:authenticated is bound to`,
+        location: join(o.at, 'data', 'mapAccounts'),
+      });
+    }
   }
 
   /** Adds the RUNS_AS edge shared by pods and workloads (their props filled by runsAsProps). */

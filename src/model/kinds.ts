@@ -116,7 +116,7 @@ export const EDGE_KINDS = {
   MEMBER_OF: { description: 'The identity is a member of the group and receives its permissions.', verb: 'is a member of', traversable: true, origin: 'any' },
   CAN_ASSUME: { description: 'The principal can assume the role (trust policy and, where AWS requires it, an identity-policy allow; web identity or SAML).', verb: 'can assume', traversable: true, origin: 'derived' },
   TRUSTS: { description: 'The role trust policy names the principal (the raw statement; whether it can assume is CAN_ASSUME).', verb: 'trusts', traversable: false, origin: 'any' },
-  FEDERATES_TO: { description: 'The workload identity is federated to a cloud identity (IRSA, Pod Identity, GKE or Azure workload identity).', verb: 'federates to', traversable: true, origin: 'any' },
+  FEDERATES_TO: { description: 'The workload identity is federated to a cloud identity (IRSA, Pod Identity, GKE or Azure workload identity), or the cloud identity is mapped into a cluster as the Kubernetes user (EKS aws-auth ConfigMap, EKS access entry).', verb: 'federates to', traversable: true, origin: 'any' },
   CAN_ESCALATE: { description: 'The identity can take over the other identity through a privilege-escalation technique (props.technique).', verb: 'can escalate to', traversable: true, origin: 'derived' },
   ADMIN_OF: { description: 'The identity has admin-equivalent rights over the boundary.', verb: 'is', traversable: true, origin: 'derived' },
   CAN_ACCESS: { description: 'The identity can act on the resource, at the access level given (props.accessLevel).', verb: 'can access', traversable: true, origin: 'derived' },

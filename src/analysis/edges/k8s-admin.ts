@@ -28,8 +28,10 @@ export const k8sAdmin: EdgeRule = {
             to: c.adminId,
             kind: 'ADMIN_OF',
             props: {
-              reason: `${b.kind} ${b.name} gives it ClusterRole ${b.role.name}, which allows every verb on every resource: cluster-admin of ${c.name}`,
-              technique: 'cluster-admin',
+              reason: b.role.accessPolicy
+                ? `EKS access policy ${b.role.name} is associated with it at cluster scope, which allows every verb on every resource: cluster-admin of ${c.name}`
+                : `${b.kind} ${b.name} gives it ClusterRole ${b.role.name}, which allows every verb on every resource: cluster-admin of ${c.name}`,
+              technique: b.role.accessPolicy ? 'EKS access policy' : 'cluster-admin',
               evidence: grantEvidence({ subject: b.subject, cluster: c, binding: b, rule: rr, request: { verb: '*', group: '*', resource: '*' } }),
             },
           });

@@ -56,6 +56,8 @@ export interface RoleInfo {
   /** Not in the case: a well-known built-in role's rules are assumed. */
   builtIn: boolean;
   aggregationRule?: JsonObject;
+  /** An EKS access policy (its ARN) read as a ClusterRole: its bindings are the policy's associations. */
+  accessPolicy?: string;
 }
 
 export interface Binding {
@@ -187,6 +189,7 @@ function buildModel(ctx: DeriveContext): RbacModel {
       ...(typeof r.props['at'] === 'string' ? { location: `${String(r.props['sourceFile'] ?? '')} ${r.props['at']}`.trim() } : {}),
       builtIn,
       ...(isObject(r.props['aggregationRule']) ? { aggregationRule: r.props['aggregationRule'] } : {}),
+      ...(typeof r.props['eksAccessPolicy'] === 'string' ? { accessPolicy: r.props['eksAccessPolicy'] } : {}),
     };
     info.rules = info.own.map((rule, index) => ({ rule, role: info, index }));
     c.roles.set(r.id, info);
@@ -477,7 +480,7 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
   // One binding object per binding, shared by its rules' evidence, so an edge made by two rules lists it once.
   let bindingEvidence = b.evidence;
   if (!bindingEvidence) {
-    bindingEvidence = b.evidence = {
+    bindingEvidence = b.evidence = role.accessPolicy ? accessPolicyEvidence(b) : {
       type: 'binding',
       summary: flat`${bindingName} binds ${roleName}${b.namespace !== undefined ? ` in namespace ${b.namespace}` : ' cluster-wide'}`,
       ...(b.location ? { location: b.location } : {}),
@@ -488,12 +491,23 @@ function buildGrantEvidence(grant: Grant): Evidence[] {
     bindingEvidence,
     {
       type: 'rbac-rule',
-      summary: flat`${ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
+      summary: flat`${ruleRole.accessPolicy ? `EKS access policy ${ruleRole.name}` : ruleRoleName} rule ${rr.index + 1}${via} allows ${ruleText}${ruleRole.builtIn ? ' (built-in definition: the role itself is not in the case)' : ''}`,
       ...(ruleRole.location ? { location: `${ruleRole.location}.rules[${rr.index}]` } : {}),
       data: r.raw,
     },
   ];
   return out;
+}
+
+/** An EKS access policy association (read as a binding of the policy): said in EKS's words. */
+function accessPolicyEvidence(b: Binding): Evidence {
+  const scope = b.namespace !== undefined ? `in namespace ${b.namespace}` : 'at cluster scope';
+  return {
+    type: 'eks-access-policy',
+    summary: `EKS access policy ${b.role.name} is associated with the principal ${scope} (EKS authorizes it before RBAC)`,
+    ...(b.location ? { location: b.location } : {}),
+    data: { policyArn: b.role.accessPolicy ?? b.role.name, accessScope: b.namespace !== undefined ? { type: 'namespace', namespaces: [b.namespace] } : { type: 'cluster' } },
+  };
 }
 
 export function runnerEvidence(r: Runner): Evidence {

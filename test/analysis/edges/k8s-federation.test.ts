@@ -141,7 +141,13 @@ describe('the demo cluster prod-eks with the production account roles', () => {
       roles.nodes.push({ id: r.Arn, kind: 'aws_role', name: r.RoleName, boundary: 'aws:account:222222222222', props: { roleName: r.RoleName, trustPolicy: doc as never } });
     }
     const c = await k8sCase({ 'kubectl-prod-eks.json': readFileSync(join(ROOT, 'assets/demo/kubectl-prod-eks.json'), 'utf8') }, { cluster: 'prod-eks' }, roles);
-    expect(c.edges('FEDERATES_TO').map((e) => `${e.src.split('/').pop()} -> ${e.dst.split('/').pop()}${e.conditional ? ' (conditional)' : ''}`).sort()).toEqual(['payments-api -> payments-irsa', 'report-builder -> reporting-irsa']);
+    expect(c.edges('FEDERATES_TO').map((e) => `${e.src.split('/').pop()} -> ${e.dst.split('/').pop()}${e.conditional ? ' (conditional)' : ''}`).sort()).toEqual([
+      // The aws-auth ConfigMap maps the node role and the GitHub Actions deploy role into the cluster.
+      'gha-deploy-platform -> gha-deploy:{{SessionName}}',
+      'payments-api -> payments-irsa',
+      'prod-eks-node -> system:node:{{EC2PrivateDNSName}}',
+      'report-builder -> reporting-irsa',
+    ]);
     expect(c.edges('FEDERATION_REFUSED').map((e) => `${e.src.split('/').pop()} -> ${e.dst.split('/').pop()}`)).toEqual(['etl -> payments-irsa']);
     expect(c.pairs('CAN_ESCALATE')).toEqual([
       // Pod creators in a namespace without Pod Security enforcement may escape to the nodes (conditional), where
