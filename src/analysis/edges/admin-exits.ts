@@ -7,9 +7,10 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 // reads its token; an AWS account's admin rewrites any role's trust policy, or creates an access key for any user.
 // Reaching an admin node lists what the boundary holds, but the walks do not go on from its members (paths follow
 // real edges). So for the members that have a way out of the boundary — a service account federated to a cloud
-// identity, an AWS principal allowed to assume a role of another account — the admin node gets an edge to them, and
-// what an admin reaches goes on past the boundary: a leaked cluster-admin token reaches the AWS roles of the
-// cluster's IRSA service accounts; the admin of a tools account, the prod role that trusts one of its roles by name.
+// identity, an AWS principal allowed to assume a role of another account or mapped into an EKS cluster — the admin
+// node gets an edge to them, and what an admin reaches goes on past the boundary: a leaked cluster-admin token reaches
+// the AWS roles of the cluster's IRSA service accounts; the admin of a tools account, the prod role that trusts one of
+// its roles by name; the admin of an account, the clusters its roles are mapped into.
 // Only the members with a way out: an edge to every member would add nothing the admin node does not already give.
 
 export const adminExits: EdgeRule = {
@@ -24,11 +25,21 @@ export const adminExits: EdgeRule = {
       if (exits.has(member) || !ctx.node(admin)) return;
       exits.set(member, { admin, name, technique, reason, exit });
     };
-    for (const e of ctx.edgesOfKind('FEDERATES_TO')) {
-      if (!e.src.startsWith('k8s:')) continue;
-      const sa = ctx.node(e.src);
-      if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
-      add(sa.id, sa.name, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
+    const takeOver = { aws_role: "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", aws_user: 'account admin: creates an access key for the user (iam:CreateAccessKey)' } as const;
+    // Collected first: the loop reads nodes, and a store iterator must not be re-entered.
+    for (const e of [...ctx.edgesOfKind('FEDERATES_TO')]) {
+      if (e.src.startsWith('k8s:')) {
+        const sa = ctx.node(e.src);
+        if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
+        add(sa.id, sa.name, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
+        continue;
+      }
+      // An IAM role or user EKS maps into a cluster (aws-auth, access entries).
+      const account = arnAccount(e.src);
+      if (!account || e.src.endsWith(':root')) continue;
+      const principal = ctx.node(e.src);
+      if (principal?.kind !== 'aws_role' && principal?.kind !== 'aws_user') continue;
+      add(principal.id, principal.name, ids.admin(ids.awsAccount(account)), takeOver[principal.kind], `An admin of AWS account ${account} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which EKS maps into a cluster as ${e.dst}.`, e);
     }
     const assumes = [...ctx.edgesOfKind('CAN_ASSUME')];
     // What an admin node assumes itself (a role trusting its account's root) needs no member to get there.
@@ -40,10 +51,8 @@ export const adminExits: EdgeRule = {
       const admin = ids.admin(ids.awsAccount(from));
       if (direct.has(`${admin}\n${e.dst}`)) continue;
       const principal = ctx.node(e.src);
-      if (principal?.kind === 'aws_role') {
-        add(principal.id, principal.name, admin, "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", `An admin of AWS account ${from} can let itself assume role ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
-      } else if (principal?.kind === 'aws_user') {
-        add(principal.id, principal.name, admin, 'account admin: creates an access key for the user (iam:CreateAccessKey)', `An admin of AWS account ${from} can create an access key for user ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+      if (principal?.kind === 'aws_role' || principal?.kind === 'aws_user') {
+        add(principal.id, principal.name, admin, takeOver[principal.kind], `An admin of AWS account ${from} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
       }
     }
     for (const [member, x] of exits) {

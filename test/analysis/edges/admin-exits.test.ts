@@ -2,7 +2,8 @@
 // exports (what they say: prod-eks's payments-api and report-builder service accounts are IRSA-federated to
 // payments-irsa and reporting-irsa, whose trust accepts them; analytics/etl is annotated for payments-irsa, whose
 // trust refuses it; dev's ci-deployer user may assume prod's deploy-prod, which can escalate to ops-automation, admin
-// of prod; prod's admin node already assumes OrganizationAccountAccessRole itself, its root being trusted) and on a
+// of prod; prod's admin node already assumes OrganizationAccountAccessRole itself, its root being trusted; the
+// cluster's aws-auth maps prod's gha-deploy-platform role to system:masters and its node role to system:nodes) and on a
 // two-account GAAD where prod's admin role trusts tools' ci-runner by name, and on a Cloud Asset Inventory export of
 // three projects (ci-tools' deployer service account is owner of payments-prod; its linter only a browser there;
 // sandbox's notebook account may read payments-prod's ledger bucket).
@@ -51,8 +52,15 @@ describe('admin-exits', () => {
   it("gives an account's admin its principals that can leave the account, unless it assumes the same role itself", async () => {
     // dev's ci-deployer may assume prod's deploy-prod: dev's admin can create a key for it.
     expect(exitsOf(demo, 'admin:aws:account:111111111111')).toEqual([['arn:aws:iam::111111111111:user/ci-deployer', 'account admin: creates an access key for the user (iam:CreateAccessKey)']]);
-    // prod's admin roles may assume dev's OrganizationAccountAccessRole, which prod's admin node assumes directly.
-    expect(exitsOf(demo, 'admin:aws:account:222222222222')).toEqual([]);
+    // prod's admin roles may assume dev's OrganizationAccountAccessRole, which prod's admin node assumes directly: not
+    // a way out of theirs. prod-eks's aws-auth maps the GitHub deploy role and the node role into the cluster: those are.
+    const rewrite = "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)";
+    expect(exitsOf(demo, 'admin:aws:account:222222222222')).toEqual([
+      ['arn:aws:iam::222222222222:role/gha-deploy-platform', rewrite],
+      ['arn:aws:iam::222222222222:role/prod-eks-node', rewrite],
+    ]);
+    const [toCluster] = await demo.paths({ from: 'admin:aws:account:222222222222', to: 'admin:k8s:prod-eks', k: 1 });
+    expect(toCluster!.steps.map((s) => s.edge.kind)).toEqual(['CAN_ESCALATE', 'FEDERATES_TO', 'MEMBER_OF', 'ADMIN_OF']);
     // So whoever is admin of dev can become admin of prod: a key for ci-deployer, deploy-prod, ops-automation.
     const cross = (await demo.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === 'admin:aws:account:111111111111');
     expect(cross?.title).toBe('Whoever is Admin of AWS account 111111111111 can become Admin of AWS account 222222222222 in 4 steps');
