@@ -11,6 +11,7 @@ import { findingId } from './derive.js';
 import { NOT_SUBJECTS, stepText } from './escalation.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
+import { KEPT, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
 import { adminTier, UNREACHED } from './tiers.js';
 
 export const CROSS_BOUNDARY_RULE = {
@@ -18,19 +19,6 @@ export const CROSS_BOUNDARY_RULE = {
   severity: 'high',
   remediation: 'Cut the step that leaves the boundary (`blastmap paths <identity> --to admin`): narrow the trust policy, binding or federation that lets it in, or the admin rights of the identity it leads to. An admin of one boundary should not be an admin of another by a side door.',
 } as const;
-
-/**
- * Admin nodes each node keeps. An identity holding more boundaries than this, all nearer than one it does not hold,
- * is searched forward from instead (rare: an organization-wide admin).
- */
-const KEPT = 4;
-
-/** The nearest admin nodes that can be reached from each node (up to KEPT), with the steps to each. */
-interface AdminReach {
-  /** Per node, KEPT slots: an admin node index, -1 when empty; nearest first. */
-  roots: Int32Array;
-  steps: Int32Array;
-}
 
 /**
  * One finding per admin node or admin identity that can become admin of a boundary it does not hold; high, or medium
@@ -71,52 +59,6 @@ export function crossBoundaryFindings(index: GraphIndex, techniqueOf: (e: number
     }
   }
   return [...routes].sort((a, b) => a[0] - b[0]).map(([v, { route, sure }]) => finding(index, v, holds(v), route, sure, techniqueOf));
-}
-
-/**
- * Breadth-first over in-edges from every admin node at once, a node taking each admin node that reaches it until it
- * holds KEPT of them; an admin node takes what reaches it but is not walked past.
- */
-function reachAdmins(index: GraphIndex, admins: number[], isAdmin: Uint8Array, follow: (e: number) => boolean): AdminReach {
-  const { offsets, sources, edges } = index.reverse();
-  const roots = new Int32Array(index.n * KEPT).fill(-1);
-  const steps = new Int32Array(index.n * KEPT).fill(UNREACHED);
-  // A queue of slots (node * KEPT + slot), at most KEPT per node.
-  const queue = new Int32Array(index.n * KEPT);
-  let tail = 0;
-  for (const a of admins) {
-    roots[a * KEPT] = a;
-    steps[a * KEPT] = 0;
-    queue[tail++] = a * KEPT;
-  }
-  for (let head = 0; head < tail; head++) {
-    const slot = queue[head]!;
-    const v = (slot / KEPT) | 0;
-    const root = roots[slot]!;
-    const next = steps[slot]! + 1;
-    for (let k = offsets[v]!; k < offsets[v + 1]!; k++) {
-      if (!follow(edges[k]!)) continue;
-      const u = sources[k]!;
-      const base = u * KEPT;
-      let free = -1;
-      for (let i = 0; i < KEPT; i++) {
-        const r = roots[base + i]!;
-        if (r === root) {
-          free = -2;
-          break;
-        }
-        if (r === -1) {
-          free = i;
-          break;
-        }
-      }
-      if (free < 0) continue;
-      roots[base + free] = root;
-      steps[base + free] = next;
-      if (isAdmin[u] !== 1) queue[tail++] = base + free;
-    }
-  }
-  return { roots, steps };
 }
 
 /** The admin nodes an identity holds: ADMIN_OF, directly or through the groups it is a member of. */
@@ -165,13 +107,6 @@ function unheld(index: GraphIndex, v: number, holds: Set<number>, covered: (admi
     return { admin, steps: reach.steps[v * KEPT + nearest!]!, others: rest.map((i) => reach.roots[v * KEPT + i]!), first: firstStep(index, v, admin, reach, isAdmin, follow) };
   }
   return full ? searchForward(index, v, holds, covered, isAdmin, follow, budget) : undefined;
-}
-
-/** The admin nodes kept for a node. */
-function slotsOf(reach: AdminReach, v: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < KEPT; i++) if (reach.roots[v * KEPT + i] !== -1) out.push(reach.roots[v * KEPT + i]!);
-  return out;
 }
 
 /** An edge out of `v` one step nearer to `admin` in the walk (not through another admin node, as the walk went). */

@@ -7,6 +7,7 @@ import type { FindingRow } from '../store/types.js';
 import { findingId } from './derive.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
+import { reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
 import { adminTier, reachBack, UNREACHED, type BackReach } from './tiers.js';
 
 /** An identity that is not admin-equivalent but reaches the admin node of a boundary over the steps the case shows. */
@@ -36,6 +37,14 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
   const possible = reachBack(index, seeds, () => true);
   // Admin already (ADMIN_OF, directly or through groups): what it holds is admin-credential's and the others' to say.
   const held = adminTier(index);
+  // The other admin nodes each can reach (a few, over any edge), named beside the nearest: an AWS role that is also
+  // mapped into a cluster can become admin of both.
+  let also: AdminReach | undefined;
+  if (admins.length > 1) {
+    const isAdmin = new Uint8Array(index.n);
+    for (const a of admins) isAdmin[a] = 1;
+    also = reachAdmins(index, admins, isAdmin, () => true);
+  }
   const out: FindingRow[] = [];
   for (let v = 0; v < index.n; v++) {
     const kind = index.kindOf(v);
@@ -43,19 +52,20 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
     const sure = definite.steps[v] !== UNREACHED;
     const reach = sure ? definite : possible;
     if (reach.steps[v] === UNREACHED) continue;
-    out.push(finding(index, v, reach, sure, definiteMask, techniqueOf));
+    const others = also ? slotsOf(also, v).filter((a) => a !== reach.root[v]) : [];
+    out.push(finding(index, v, reach, sure, definiteMask, techniqueOf, others));
   }
   return out;
 }
 
-function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, definiteMask: Uint8Array | null, techniqueOf: (e: number) => string | undefined): FindingRow {
+function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, definiteMask: Uint8Array | null, techniqueOf: (e: number) => string | undefined, others: number[]): FindingRow {
   const steps = reach.steps[v]!;
   const admin = reach.root[v]!;
   const who = `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
   const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
   const first = firstStep(index, v, reach, sure ? definiteMask : null);
   const step = first ? stepText(index, first, techniqueOf) : '';
-  const how = first ? `Its first step: it ${step}.` : '';
+  const how = `${first ? `Its first step: it ${step}.` : ''}${others.length ? ` It can also become ${others.map((a) => index.name(a)).join(', ')}.` : ''}`;
   const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
   return {
     id: findingId(ESCALATION_RULE.id, index.id(v), title),

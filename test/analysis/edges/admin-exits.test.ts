@@ -61,6 +61,11 @@ describe('admin-exits', () => {
     ]);
     const [toCluster] = await demo.paths({ from: 'admin:aws:account:222222222222', to: 'admin:k8s:prod-eks', k: 1 });
     expect(toCluster!.steps.map((s) => s.edge.kind)).toEqual(['CAN_ESCALATE', 'FEDERATES_TO', 'MEMBER_OF', 'ADMIN_OF']);
+    // gha-deploy-platform itself is not admin of prod, but can become it (lambda-001) and, mapped to system:masters,
+    // cluster-admin of prod-eks: its escalation finding names both.
+    const [esc] = (await demo.findings({ rule: 'escalation-to-admin' })).filter((f) => f.nodeId === 'arn:aws:iam::222222222222:role/gha-deploy-platform');
+    expect(esc!.title).toContain('can become Admin of AWS account 222222222222 in 2 steps');
+    expect(esc!.summary).toMatch(/It can also become [^.]*cluster-admin of prod-eks/);
     // So whoever is admin of dev can become admin of prod: a key for ci-deployer, deploy-prod, ops-automation.
     const cross = (await demo.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === 'admin:aws:account:111111111111');
     expect(cross?.title).toBe('Whoever is Admin of AWS account 111111111111 can become Admin of AWS account 222222222222 in 4 steps');
