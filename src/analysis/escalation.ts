@@ -39,12 +39,16 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
   const held = adminTier(index);
   // The other admin nodes each can reach (a few, over any edge), named beside the nearest: an AWS role that is also
   // mapped into a cluster can become admin of both.
-  let also: AdminReach | undefined;
-  if (admins.length > 1) {
-    const isAdmin = new Uint8Array(index.n);
-    for (const a of admins) isAdmin[a] = 1;
-    also = reachAdmins(index, admins, isAdmin, () => true);
-  }
+  // Walked when the first finding needs it (most cases with many admin nodes have few escalations).
+  let also: AdminReach | null | undefined = admins.length > 1 ? undefined : null;
+  const alsoReach = (): AdminReach | null => {
+    if (also === undefined) {
+      const isAdmin = new Uint8Array(index.n);
+      for (const a of admins) isAdmin[a] = 1;
+      also = reachAdmins(index, admins, isAdmin, () => true);
+    }
+    return also;
+  };
   const out: FindingRow[] = [];
   for (let v = 0; v < index.n; v++) {
     const kind = index.kindOf(v);
@@ -52,7 +56,8 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
     const sure = definite.steps[v] !== UNREACHED;
     const reach = sure ? definite : possible;
     if (reach.steps[v] === UNREACHED) continue;
-    const others = also ? slotsOf(also, v).filter((a) => a !== reach.root[v]) : [];
+    const known = alsoReach();
+    const others = known ? slotsOf(known, v).filter((a) => a !== reach.root[v]) : [];
     out.push(finding(index, v, reach, sure, definiteMask, techniqueOf, others));
   }
   return out;
