@@ -154,6 +154,9 @@ describe('the demo cluster prod-eks with the production account roles', () => {
       // the tokens of the running pods are.
       '_/node/* -> monitoring/serviceaccount/prometheus',
       '_/node/* -> payments/serviceaccount/payments-api',
+      // prod's admin may act as the roles aws-auth maps into the cluster (admin-exits).
+      'admin:aws:account:222222222222 -> arn:aws:iam::222222222222:role/gha-deploy-platform',
+      'admin:aws:account:222222222222 -> arn:aws:iam::222222222222:role/prod-eks-node',
       // cluster-admin may run a pod as each federated account (admin-exits): not as etl, whose role refuses it.
       'admin:k8s:prod-eks -> payments/serviceaccount/payments-api',
       'admin:k8s:prod-eks -> reporting/serviceaccount/report-builder',
