@@ -22,7 +22,8 @@ export const adminExits: EdgeRule = {
     // Each member once, with the first way out seen (its evidence says why the edge is there).
     const exits = new Map<string, { admin: string; name: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
     const add = (member: string, name: string, admin: string, technique: string, reason: string, exit: DerivedOrStoredEdge) => {
-      if (exits.has(member) || !ctx.node(admin)) return;
+      // A service-linked role's trust policy cannot be changed (IAM refuses: UnmodifiableEntity).
+      if (exits.has(member) || member.includes(':role/aws-service-role/') || !ctx.node(admin)) return;
       exits.set(member, { admin, name, technique, reason, exit });
     };
     const takeOver = { aws_role: "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", aws_user: 'account admin: creates an access key for the user (iam:CreateAccessKey)' } as const;
