@@ -15,6 +15,8 @@ import { layeredLayout, reachTree, type LayerNode } from './reach-layers';
 import { stylesheet } from './stylesheet';
 
 export const MAX_FIT_ZOOM = 1.4;
+/** The zoom a readable start of a drawing past DECLUTTER_LIMIT shows (where Cytoscape draws its labels). */
+const UNMANAGED_LABEL_ZOOM = 1.1;
 /** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
 const MASS_PLACEMENT = 400;
 
@@ -395,8 +397,9 @@ export class CanvasEngine {
     // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set.
     performance.measure('blastmap:layout', { start: started, detail: { layout: layered ? 'bands' : force ? 'force' : input.layout === 'lanes' ? 'lanes' : 'grid', elements: cy.elements().length } });
     if (this.applyPendingViewport()) return;
-    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead.
-    if (managed) this.wholeReadable();
+    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead (a banded blast
+    // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
+    if (managed || this.banded) this.wholeReadable();
     else this.fit();
   }
 
@@ -432,7 +435,7 @@ export class CanvasEngine {
    */
   private markReach(origin: string): { band: Map<string, number>; parent: Map<string, string> } {
     const { cy } = this;
-    const order = this.byKind(drawnNodes(cy)).map((n) => n.id());
+    const order = this.byKind(drawnNodes(cy), true).map((n) => n.id());
     const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(), traversable: !e.hasClass('not-traversable') }));
     const tree = reachTree(origin, order, edges);
     const via = new Set(tree.via.values());
@@ -459,7 +462,7 @@ export class CanvasEngine {
   /** The blast radius in bands by hops from its origin, one column of bands per boundary (reach-layers.ts). */
   private bandLayout(reach: { band: Map<string, number>; parent: Map<string, string> }, aspect: number, scale: number): Map<string, Position> {
     const { cy } = this;
-    const nodes: LayerNode[] = this.byKind(drawnNodes(cy)).map((n) => {
+    const nodes: LayerNode[] = this.byKind(drawnNodes(cy), true).map((n) => {
       const parent = reach.parent.get(n.id());
       return { ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '', band: reach.band.get(n.id()) ?? 0, ...(parent !== undefined ? { parent } : {}) };
     });
@@ -473,8 +476,8 @@ export class CanvasEngine {
     return out;
   }
 
-  /** Nodes by category, kind, then label (grids keep kinds together, in a stable order). */
-  private byKind(nodes: cytoscape.NodeCollection): NodeSingular[] {
+  /** Nodes by category, kind, then label (grids keep kinds together, in a stable order); numbers in names by value. */
+  private byKind(nodes: cytoscape.NodeCollection, numeric = false): NodeSingular[] {
     const rank = (n: NodeSingular) => {
       const c = CATEGORY_ORDER.indexOf(String(n.data('category')));
       return c < 0 ? CATEGORY_ORDER.length : c;
@@ -482,7 +485,7 @@ export class CanvasEngine {
     return nodes
       .toArray()
       .map((n) => n as NodeSingular)
-      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label'))) || a.id().localeCompare(b.id()));
+      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label')), 'en', { numeric }) || a.id().localeCompare(b.id()));
   }
 
   private forceLayout(): Map<string, Position> {
@@ -851,7 +854,9 @@ export class CanvasEngine {
       this.updateLabels();
       return;
     }
-    const zoom = (MIN_LABEL_PX + 1) / (NODE_FONT * scale);
+    // Past the labels' management Cytoscape draws a label only from twice our minimum at its texture level (zoom
+    // rounded up to a power of two, labels.ts MIN_ZOOMED_FONT): above zoom 1 for 12-unit labels.
+    const zoom = Math.max((MIN_LABEL_PX + 1) / (NODE_FONT * scale), labelState(cy).managed ? 0 : UNMANAGED_LABEL_ZOOM);
     const bb = eles.boundingBox({ includeLabels: true });
     const o = this.overlay();
     const pad = 30;
