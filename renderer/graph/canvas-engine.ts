@@ -8,7 +8,7 @@ import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
 import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
-import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
+import { BAND_LAYOUT_MIN, boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
 import { layeredLayout, reachTree, type LayerNode } from './reach-layers';
@@ -359,10 +359,10 @@ export class CanvasEngine {
     if (nodes.empty() && cy.nodes().empty()) return;
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
     const aspect = this.stageAspect();
+    // A blast radius of some size is drawn in bands by hops from its origin.
+    const origin = input.layout !== 'lanes' && !input.estateShown ? this.blastOrigin() : null;
     // Without the force layout's code (it failed to load, or a relayout asked for before it came) the grid is used.
-    const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
-    // A blast radius too big for the force layout is drawn in bands by hops from its origin.
-    const origin = !force && input.layout !== 'lanes' && !input.estateShown ? this.blastOrigin() : null;
+    const force = !origin && input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
     this.layoutHub = origin;
     this.banded = origin !== null;
     const started = performance.now();
@@ -419,11 +419,11 @@ export class CanvasEngine {
     return out;
   }
 
-  /** The blast radius's origin when one is drawn (Blast radius mode) on a drawing above the force layout's limit. */
+  /** The blast radius's origin when one is drawn (Blast radius mode) on a drawing of more than BAND_LAYOUT_MIN elements. */
   private blastOrigin(): string | null {
     const { cy } = this;
     const s = this.store.getState();
-    if (s.mode !== 'blast' || !s.blast || cy.elements().length <= FORCE_LAYOUT_LIMIT) return null;
+    if (s.mode !== 'blast' || !s.blast || cy.elements().length <= BAND_LAYOUT_MIN) return null;
     const n = cy.getElementById(s.blast.origin.id);
     return n.nonempty() && n.isNode() && !n.hasClass('group') ? n.id() : null;
   }

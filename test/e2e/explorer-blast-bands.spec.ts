@@ -167,13 +167,19 @@ test('a blast radius above the force limit reads from the origin outwards: bands
 
   // A faint edge is still there to pick: picked, it is drawn plainly with its label, and the details explain it.
   const pick = faint.find((e) => e.source === g.origin) ?? faint[0]!;
-  await page.getByTestId('graph-canvas').evaluate((el, id) => (el as unknown as { cy: { getElementById(i: string): { emit(e: string): void } } }).cy.getElementById(id).emit('tap'), pick.id);
+  await page.getByTestId('graph-canvas').evaluate((el, id) => {
+    // (Nothing returned: emit returns the element, which would be serialised back with all of Cytoscape behind it.)
+    (el as unknown as { cy: { getElementById(i: string): { emit(e: string): void } } }).cy.getElementById(id).emit('tap');
+  }, pick.id);
   await expect(page.getByTestId('edge-details')).toBeVisible();
   const picked = (await read()).edges.find((e) => e.id === pick.id)!;
   expect(picked.opacity).toBe(1);
   expect(picked.label).not.toBe('');
   // And the origin's details list its edges, faint ones included.
-  await page.getByTestId('graph-canvas').evaluate((el, id) => (el as unknown as { cy: { getElementById(i: string): { emit(e: string): void } } }).cy.getElementById(id).emit('tap'), g.origin);
+  await page.getByTestId('graph-canvas').evaluate((el, id) => {
+    // (Nothing returned: emit returns the element, which would be serialised back with all of Cytoscape behind it.)
+    (el as unknown as { cy: { getElementById(i: string): { emit(e: string): void } } }).cy.getElementById(id).emit('tap');
+  }, g.origin);
   const listed = page.getByTestId('details-edges-out');
   await expect(listed).toBeVisible();
   const target = byId.get(faint.find((e) => e.source === g.origin)?.target ?? '')?.label;
