@@ -394,7 +394,9 @@ export class CanvasEngine {
     // Labels that keep growing with the drawing never fit readably: lay out compactly at their model size instead,
     // and show the start of it at the zoom where they are readable.
     if (!converged && scale > 1) place(1);
-    // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set.
+    // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set. Only
+    // the last is kept (a long session would pile them up).
+    performance.clearMeasures('blastmap:layout');
     performance.measure('blastmap:layout', { start: started, detail: { layout: layered ? 'bands' : force ? 'force' : input.layout === 'lanes' ? 'lanes' : 'grid', elements: cy.elements().length } });
     if (this.applyPendingViewport()) return;
     // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead (a banded blast
