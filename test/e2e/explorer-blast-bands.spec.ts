@@ -19,9 +19,11 @@ test.setTimeout(120_000);
 
 let server: ChildProcess | undefined;
 let url = '';
-const dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-bhce-'));
+// Made in beforeAll: at the top level every process that loads the spec (the runner lists it too) would make one.
+let dir = '';
 
 test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-bhce-'));
   const casePath = join(dir, 'bhce.blastmap');
   const files = readdirSync(BLOODHOUND).filter((f) => f.startsWith('bhce-ad-sample-phantom-corp-')).map((f) => join(BLOODHOUND, f));
   const r = spawnSync(process.execPath, ['dist/blastmap.js', 'import', '--case', casePath, ...files], { cwd: ROOT, encoding: 'utf8' });
@@ -32,7 +34,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   server?.kill('SIGTERM');
   if (server) await new Promise((done) => server!.once('exit', done));
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Geometry {

@@ -20,9 +20,11 @@ test.setTimeout(120_000);
 
 let server: ChildProcess | undefined;
 let url = '';
-const dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-kind-'));
+// Made in beforeAll: at the top level every process that loads the spec (the runner lists it too) would make one.
+let dir = '';
 
 test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-kind-'));
   const casePath = join(dir, 'kind.blastmap');
   const files = readdirSync(KUBE).filter((f) => f.startsWith('kind-cluster-')).map((f) => join(KUBE, f));
   const r = spawnSync(process.execPath, ['dist/blastmap.js', 'import', '--case', casePath, '--cluster', 'kind', ...files], { cwd: ROOT, encoding: 'utf8' });
@@ -33,7 +35,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   server?.kill('SIGTERM');
   if (server) await new Promise((done) => server!.once('exit', done));
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a blast radius of a few hundred elements: no node drawn on another, in bands or by fcose', async ({ page }, info) => {
