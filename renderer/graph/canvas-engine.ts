@@ -8,12 +8,15 @@ import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
 import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
-import { boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
+import { BAND_LAYOUT_MIN, boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
+import { layeredLayout, reachTree, type LayerNode } from './reach-layers';
 import { stylesheet } from './stylesheet';
 
 export const MAX_FIT_ZOOM = 1.4;
+/** The zoom a readable start of a drawing past DECLUTTER_LIMIT shows (where Cytoscape draws its labels). */
+const UNMANAGED_LABEL_ZOOM = 1.1;
 /** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
 const MASS_PLACEMENT = 400;
 
@@ -119,8 +122,10 @@ export class CanvasEngine {
    * readable and else its readable start (wholeReadable).
    */
   private follow: 'fit' | 'readable' | null = null;
-  /** The box the last grid layout put the others around (a star's hub): a readable start shows it, not a corner. */
+  /** The box the last grid layout put the others around (a star's hub), or a banded blast radius's origin: a readable start shows it, not a corner. */
   private layoutHub: string | null = null;
+  /** The last full layout drew a blast radius in bands (reach-layers.ts). */
+  private banded = false;
   private theme: AppState['theme'];
   /** The latest sync waiting for the force layout's code (force-loader.ts); later syncs replace it. */
   private waiting: SyncInput | null = null;
@@ -354,12 +359,18 @@ export class CanvasEngine {
     if (nodes.empty() && cy.nodes().empty()) return;
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
     const aspect = this.stageAspect();
+    // A blast radius of some size is drawn in bands by hops from its origin.
+    const origin = input.layout !== 'lanes' && !input.estateShown ? this.blastOrigin() : null;
     // Without the force layout's code (it failed to load, or a relayout asked for before it came) the grid is used.
-    const force = input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
-    this.layoutHub = null;
+    const force = !origin && input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
+    this.layoutHub = origin;
+    this.banded = origin !== null;
+    const started = performance.now();
+    const layered = origin ? this.markReach(origin) : null;
+    if (!origin) this.clearReach();
     const place = (scale: number) => {
       this.setLabelScale(scale, managed, scale);
-      const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : this.gridLayout(aspect, scale);
+      const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : layered ? this.bandLayout(layered, aspect, scale) : this.gridLayout(aspect, scale);
       cy.batch(() => {
         for (const [id, p] of positions) cy.getElementById(id).position(p);
       });
@@ -383,9 +394,14 @@ export class CanvasEngine {
     // Labels that keep growing with the drawing never fit readably: lay out compactly at their model size instead,
     // and show the start of it at the zoom where they are readable.
     if (!converged && scale > 1) place(1);
+    // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set. Only
+    // the last is kept (a long session would pile them up).
+    performance.clearMeasures('blastmap:layout');
+    performance.measure('blastmap:layout', { start: started, detail: { layout: layered ? 'bands' : force ? 'force' : input.layout === 'lanes' ? 'lanes' : 'grid', elements: cy.elements().length } });
     if (this.applyPendingViewport()) return;
-    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead.
-    if (managed) this.wholeReadable();
+    // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead (a banded blast
+    // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
+    if (managed || this.banded) this.wholeReadable();
     else this.fit();
   }
 
@@ -403,6 +419,75 @@ export class CanvasEngine {
       x += titleSize(String(g.data('label')), scale).w + 60;
     });
     return out;
+  }
+
+  /** The blast radius's origin when one is drawn (Blast radius mode) on a drawing of more than BAND_LAYOUT_MIN elements. */
+  private blastOrigin(): string | null {
+    const { cy } = this;
+    const s = this.store.getState();
+    if (s.mode !== 'blast' || !s.blast || cy.elements().length <= BAND_LAYOUT_MIN) return null;
+    const n = cy.getElementById(s.blast.origin.id);
+    return n.nonempty() && n.isNode() && !n.hasClass('group') ? n.id() : null;
+  }
+
+  /**
+   * Each node's band (hops from the origin; nodes no drawn edge reaches from it in a band after the last) and the one
+   * edge it is reached by, drawn plainly (reach-via); every other edge is drawn faint, without its label, still there
+   * to pick and listed in the details.
+   */
+  private markReach(origin: string): { band: Map<string, number>; parent: Map<string, string> } {
+    const { cy } = this;
+    const order = this.byKind(drawnNodes(cy), true).map((n) => n.id());
+    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(), traversable: !e.hasClass('not-traversable') }));
+    const tree = reachTree(origin, order, edges);
+    const via = new Set(tree.via.values());
+    const last = Math.max(0, ...tree.hop.values()) + 1;
+    // The origin is drawn larger (its highlight, set after the layout): laid out at that size.
+    cy.getElementById(origin).addClass('origin');
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        const plain = via.has(e.id());
+        if (e.hasClass('reach-via') !== plain) e.toggleClass('reach-via', plain);
+        if (e.hasClass('faint') === plain) e.toggleClass('faint', !plain);
+      });
+    });
+    const parent = new Map<string, string>();
+    for (const [id, edge] of tree.via) parent.set(id, cy.getElementById(edge).source().id());
+    return { band: new Map(order.map((id) => [id, tree.hop.get(id) ?? last])), parent };
+  }
+
+  private clearReach(): void {
+    const marked = this.cy.edges('.faint, .reach-via');
+    if (marked.nonempty()) this.cy.batch(() => marked.removeClass('faint reach-via'));
+  }
+
+  /** The blast radius in bands by hops from its origin, one column of bands per boundary (reach-layers.ts). */
+  private bandLayout(reach: { band: Map<string, number>; parent: Map<string, string> }, aspect: number, scale: number): Map<string, Position> {
+    const { cy } = this;
+    const nodes: LayerNode[] = this.byKind(drawnNodes(cy), true).map((n) => {
+      const parent = reach.parent.get(n.id());
+      return { ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '', band: reach.band.get(n.id()) ?? 0, ...(parent !== undefined ? { parent } : {}) };
+    });
+    // Room between bands for the reach edges to fan out and a box's title; between columns for the boxes' padding.
+    const out = layeredLayout(nodes, aspect, { colGap: 24 * scale, rowGap: 8 * scale, laneGap: 60 + 30 * scale, bandGap: 70 + 40 * scale });
+    let x = Math.max(0, ...[...out.values()].map((p) => p.x)) + 300;
+    cy.nodes('.group.empty-box').forEach((g) => {
+      out.set(g.id(), { x, y: 0 });
+      x += titleSize(String(g.data('label')), scale).w + 60;
+    });
+    return out;
+  }
+
+  /** Nodes by category, kind, then label (grids keep kinds together, in a stable order); numbers in names by value. */
+  private byKind(nodes: cytoscape.NodeCollection, numeric = false): NodeSingular[] {
+    const rank = (n: NodeSingular) => {
+      const c = CATEGORY_ORDER.indexOf(String(n.data('category')));
+      return c < 0 ? CATEGORY_ORDER.length : c;
+    };
+    return nodes
+      .toArray()
+      .map((n) => n as NodeSingular)
+      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label')), 'en', { numeric }) || a.id().localeCompare(b.id()));
   }
 
   private forceLayout(): Map<string, Position> {
@@ -447,14 +532,7 @@ export class CanvasEngine {
   /** Each box's members in a grid by kind, boxes packed in rows; empty boxes as cards (the estate map). */
   private gridLayout(aspect: number, scale: number): Map<string, Position> {
     const { cy } = this;
-    const rank = (n: NodeSingular) => {
-      const c = CATEGORY_ORDER.indexOf(String(n.data('category')));
-      return c < 0 ? CATEGORY_ORDER.length : c;
-    };
-    const sorted = drawnNodes(cy)
-      .toArray()
-      .map((n) => n as NodeSingular)
-      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label'))) || a.id().localeCompare(b.id()));
+    const sorted = this.byKind(drawnNodes(cy));
     const nodes: BoxedNode[] = sorted.map((n) => ({ ...footprintOf(n), box: (n.parent().first().id() as string | undefined) ?? null }));
     const titles = new Map<string, { w: number; h: number }>();
     const boxes: string[] = [];
@@ -695,8 +773,16 @@ export class CanvasEngine {
     return this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]') ?? null;
   }
 
+  /**
+   * What a fit measures: every element, or in a banded blast radius its nodes only, whose edges all run between
+   * them unlabelled (measuring 1,400 curves with their labels took 150 ms a round, most of that layout's time).
+   */
+  private whole(): cytoscape.Collection | cytoscape.NodeCollection {
+    return this.banded ? this.cy.nodes() : this.cy.elements();
+  }
+
   /** The viewport showing `eles` (everything by default) clear of the legend. */
-  viewportFor(eles: cytoscape.Collection | cytoscape.NodeCollection = this.cy.elements(), maxZoom = MAX_FIT_ZOOM): { zoom: number; pan: Position } {
+  viewportFor(eles: cytoscape.Collection | cytoscape.NodeCollection = this.whole(), maxZoom = MAX_FIT_ZOOM): { zoom: number; pan: Position } {
     const bb = eles.boundingBox({ includeLabels: true });
     const { zoom, pan } = fitClearOf({ x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h }, this.cy.width(), this.cy.height(), this.overlay(), 30, maxZoom);
     return { zoom: Math.max(this.cy.minZoom(), zoom), pan };
@@ -727,7 +813,7 @@ export class CanvasEngine {
   wholeReadable(): void {
     if (this.cy.elements().empty()) return;
     this.labelsAsLaidOut();
-    this.showReadable(this.cy.elements());
+    this.showReadable(this.whole());
     this.follow = 'readable';
   }
 
@@ -770,7 +856,9 @@ export class CanvasEngine {
       this.updateLabels();
       return;
     }
-    const zoom = (MIN_LABEL_PX + 1) / (NODE_FONT * scale);
+    // Past the labels' management Cytoscape draws a label only from twice our minimum at its texture level (zoom
+    // rounded up to a power of two, labels.ts MIN_ZOOMED_FONT): above zoom 1 for 12-unit labels.
+    const zoom = Math.max((MIN_LABEL_PX + 1) / (NODE_FONT * scale), labelState(cy).managed ? 0 : UNMANAGED_LABEL_ZOOM);
     const bb = eles.boundingBox({ includeLabels: true });
     const o = this.overlay();
     const pad = 30;
@@ -788,10 +876,11 @@ export class CanvasEngine {
       const p = a.position();
       const at = { x: p.x * zoom + x, y: p.y * zoom + y };
       const bottom = cy.height() - o.height - pad;
-      if (at.x < pad || at.x > cy.width() - pad || at.y < top || at.y > bottom) {
-        x = cy.width() / 2 - p.x * zoom;
-        y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
-      }
+      const offX = at.x < pad || at.x > cy.width() - pad;
+      const offY = at.y < top || at.y > bottom;
+      // A banded blast radius starts at its top (the origin's band): only the axis that leaves the origin off moves.
+      if (offX || (offY && !this.banded)) x = cy.width() / 2 - p.x * zoom;
+      if (offY || (offX && !this.banded)) y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
     }
     this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
@@ -824,7 +913,7 @@ function mayForce(input: SyncInput): boolean {
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
 function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
-  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big'].filter((c) => ele.hasClass(c));
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big', 'faint', 'reach-via'].filter((c) => ele.hasClass(c));
 }
 
 /** The drawn nodes with these ids. */

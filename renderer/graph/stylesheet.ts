@@ -133,6 +133,11 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge.trust.from-body', style: { 'source-endpoint': 'outside-to-node' } },
     { selector: 'edge.trust.to-body', style: { 'target-endpoint': 'outside-to-node' } },
     { selector: 'edge.show-label, edge:selected, edge.zoom-label', style: { label: 'data(label)' } },
+    // A blast radius in bands (reach-layers.ts): the edge each node is reached by drawn plainly, above the others,
+    // which are faint and unlabelled until pointed at or picked.
+    { selector: 'edge.reach-via', style: { 'z-index': 2 } },
+    { selector: 'edge.faint', style: { opacity: 0.16, width: 1, label: '', 'arrow-scale': 0.6 } },
+    { selector: 'edge.faint.show-label, edge.faint:selected', style: { opacity: 1, label: 'data(label)' } },
     { selector: 'node:selected', style: { 'overlay-color': c.selection, 'overlay-opacity': 0.18, 'overlay-padding': 6, 'border-color': c.selection, 'border-width': 3 } },
     { selector: 'edge:selected', style: { 'line-color': c.selection, 'target-arrow-color': c.selection, width: 3.5, 'z-index': 20 } },
     { selector: '.faded', style: { opacity: 0.18 } },
