@@ -2,13 +2,11 @@
 // test/fixtures/real-exports/bloodhound): a user's blast radius reaches 154 nodes over about 1,400 edges. It used to
 // be drawn as a grid with every edge across it; it is drawn in bands by hops from the origin (reach-layers.ts), each
 // reached node's "reached via" edge plain and the other edges faint.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { canvasSettled, drawnLabels, openApp, overlappingLabels, searchAndPick, settle } from './helpers';
-import { serve } from './serve';
+import { servedImport } from './serve';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BLOODHOUND = join(ROOT, 'test', 'fixtures', 'real-exports', 'bloodhound');
@@ -17,25 +15,7 @@ const USER = 'JD@PHANTOM.CORP';
 // The import, a layout of 1,550 elements and Cytoscape's geometry read several times: slow on a shared machine.
 test.setTimeout(120_000);
 
-let server: ChildProcess | undefined;
-let url = '';
-// Made in beforeAll: at the top level every process that loads the spec (the runner lists it too) would make one.
-let dir = '';
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-bhce-'));
-  const casePath = join(dir, 'bhce.blastmap');
-  const files = readdirSync(BLOODHOUND).filter((f) => f.startsWith('bhce-ad-sample-phantom-corp-')).map((f) => join(BLOODHOUND, f));
-  const r = spawnSync(process.execPath, ['dist/blastmap.js', 'import', '--case', casePath, ...files], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  ({ server, url } = await serve(casePath));
-});
-
-test.afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((done) => server!.once('exit', done));
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const url = servedImport('bhce', () => readdirSync(BLOODHOUND).filter((f) => f.startsWith('bhce-ad-sample-phantom-corp-')).map((f) => join(BLOODHOUND, f)));
 
 interface Geometry {
   elements: number;
@@ -48,7 +28,7 @@ interface Geometry {
 }
 
 test('a blast radius above the force limit reads from the origin outwards: bands by hop, one plain edge per node', async ({ page }, info) => {
-  await openApp(page, 'light', url);
+  await openApp(page, 'light', url());
   await searchAndPick(page, USER, USER);
   await page.getByTestId('action-blast').click();
   await expect(page.getByTestId('blast-panel')).toBeVisible();

@@ -3,13 +3,11 @@
 // (its spectral pass alone, which this size used to get) put nodes alike in their edges on the very same spot. The
 // blast radius itself is drawn in bands by hops (above BAND_LAYOUT_MIN elements); the same drawing laid out again
 // from the Explore panel gets fcose.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { canvasSettled, openApp, searchAndPick, settle } from './helpers';
-import { serve } from './serve';
+import { servedImport } from './serve';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KUBE = join(ROOT, 'test', 'fixtures', 'real-exports', 'kubernetes');
@@ -18,28 +16,10 @@ const SA = 'kube-system/clusterrole-aggregation-controller';
 // A blast radius in bands, then fcose on 880 elements: seconds each on a shared machine.
 test.setTimeout(120_000);
 
-let server: ChildProcess | undefined;
-let url = '';
-// Made in beforeAll: at the top level every process that loads the spec (the runner lists it too) would make one.
-let dir = '';
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'blastmap-e2e-kind-'));
-  const casePath = join(dir, 'kind.blastmap');
-  const files = readdirSync(KUBE).filter((f) => f.startsWith('kind-cluster-')).map((f) => join(KUBE, f));
-  const r = spawnSync(process.execPath, ['dist/blastmap.js', 'import', '--case', casePath, '--cluster', 'kind', ...files], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  ({ server, url } = await serve(casePath));
-});
-
-test.afterAll(async () => {
-  server?.kill('SIGTERM');
-  if (server) await new Promise((done) => server!.once('exit', done));
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const url = servedImport('kind', () => readdirSync(KUBE).filter((f) => f.startsWith('kind-cluster-')).map((f) => join(KUBE, f)), ['--cluster', 'kind']);
 
 test('a blast radius of a few hundred elements: no node drawn on another, in bands or by fcose', async ({ page }, info) => {
-  await openApp(page, 'light', url);
+  await openApp(page, 'light', url());
   await searchAndPick(page, SA, SA);
   await page.getByTestId('action-blast').click();
   await expect(page.getByTestId('blast-panel')).toBeVisible();

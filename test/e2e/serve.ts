@@ -1,6 +1,9 @@
-// `blastmap serve` for the e2e suite: the global setup's servers, and a spec's own (an empty case).
-import { spawn, type ChildProcess } from 'node:child_process';
+// `blastmap serve` for the e2e suite: the global setup's servers, and a spec's own (an empty case, a real export).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from '@playwright/test';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -21,4 +24,28 @@ export async function serve(casePath: string): Promise<{ server: ChildProcess; u
     server.on('exit', (code) => reject(new Error(`blastmap serve exited with ${code}: ${out}`)));
   });
   return { server, url };
+}
+
+/**
+ * A spec's own case: `blastmap import` of these files (with `args`) into a temporary folder, served for the spec's
+ * tests (registered as beforeAll/afterAll hooks). Returns the URL's getter. The folder is made in beforeAll: at the
+ * top level every process that loads the spec (the runner lists it too) would make one.
+ */
+export function servedImport(name: string, files: () => string[], args: string[] = []): () => string {
+  let server: ChildProcess | undefined;
+  let url = '';
+  let dir = '';
+  test.beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), `blastmap-e2e-${name}-`));
+    const casePath = join(dir, `${name}.blastmap`);
+    const r = spawnSync(process.execPath, ['dist/blastmap.js', 'import', '--case', casePath, ...args, ...files()], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    ({ server, url } = await serve(casePath));
+  });
+  test.afterAll(async () => {
+    server?.kill('SIGTERM');
+    if (server) await new Promise((done) => server!.once('exit', done));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => url;
 }
