@@ -7,11 +7,12 @@ import type { AppState } from '../store';
 import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
-import { boxTitleSize, declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor, sideFootprint, textWidth } from './labels';
-import { BAND_LAYOUT_MIN, boxedGrid, fitClearOf, FORCE_LAYOUT_LIMIT, forceOptions, gridOf, laneLayout, withSeed, type BoxedNode, type Footprint, type LaneNode, type Position } from './layouts';
+import { declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor } from './labels';
+import { BAND_LAYOUT_MIN, fitClearOf, FORCE_LAYOUT_LIMIT, gridOf, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
-import { placeNew, separate, type NewNode, type Rect, type Unit } from './placement';
-import { layeredLayout, reachTree, type LayerNode } from './reach-layers';
+import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
+import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
+import { placeNew, type NewNode, type Rect } from './placement';
 import { stylesheet } from './stylesheet';
 
 export const MAX_FIT_ZOOM = 1.4;
@@ -46,8 +47,6 @@ export interface MenuRequest {
   y: number;
 }
 
-const CATEGORY_ORDER = ['admin', 'identity', 'group', 'credential', 'resource', 'evidence', 'boundary'];
-
 function nodeClasses(n: VisNode): string[] {
   const out: string[] = [];
   if (n.isGroup) out.push('group');
@@ -69,29 +68,6 @@ function edgeClasses(e: VisEdge): string[] {
   return out;
 }
 
-/** A node's room with its label beside it, at the label size the layout plans for (labels.ts layoutScale). */
-function footprintOf(n: NodeSingular): Footprint {
-  const s = labelState(n.cy()).layoutScale;
-  if (n.hasClass('group')) {
-    const t = titleSize(String(n.data('label') ?? ''), s);
-    return { id: n.id(), w: t.w, h: t.h, ax: t.w / 2 };
-  }
-  if (n.hasClass('aggregate')) {
-    const w = textWidth(String(n.data('label') ?? ''), NODE_FONT, true) * s + 24;
-    return { id: n.id(), w, h: Math.max(26, NODE_FONT * s + 14), ax: w / 2 };
-  }
-  return sideFootprint(n.id(), String(n.data('label') ?? ''), bodySize(n), n.data('category') === 'admin', s);
-}
-
-/** The drawn shape's side (stylesheet sizes): the origin of an analysis is drawn largest. */
-function bodySize(n: NodeSingular): number {
-  return n.hasClass('origin') ? 40 : n.data('category') === 'admin' ? 34 : n.data('category') === 'credential' ? 22 : 26;
-}
-
-function rectOf(f: Footprint, at: Position): Rect {
-  return { x1: at.x - f.ax, y1: at.y - f.h / 2, x2: at.x - f.ax + f.w, y2: at.y + f.h / 2 };
-}
-
 /**
  * The label scale at a zoom: what keeps labels readable, except that labels already readable at the size the layout
  * planned stay at that size (grown further, they would run past the room the layout left them).
@@ -102,11 +78,6 @@ function labelScaleAt(zoom: number, planned: number): number {
   const need = Math.max(scaleFor(zoom), Math.min(MAX_LABEL_SCALE, (MIN_LABEL_PX + 0.25) / (EDGE_FONT * zoom)));
   // The smallest font (edge labels) decides whether the planned size is readable.
   return need > planned && EDGE_FONT * planned * zoom >= MIN_LABEL_PX ? planned : need;
-}
-
-/** A box's title lines measured at `scale` times the base font (drawn above the box, or inside an empty one). */
-function titleSize(label: string, scale = 1): { w: number; h: number } {
-  return boxTitleSize(label, scale);
 }
 
 export class CanvasEngine {
@@ -366,15 +337,15 @@ export class CanvasEngine {
     this.layoutHub = origin;
     this.banded = origin !== null;
     const started = performance.now();
-    const layered = origin ? this.markReach(origin) : null;
-    if (!origin) this.clearReach();
+    const layered = origin ? markReach(cy, origin) : null;
+    if (!origin) clearReach(cy);
     const place = (scale: number) => {
       this.setLabelScale(scale, managed, scale);
-      const positions = input.layout === 'lanes' ? this.laneLayout(scale) : force ? this.forceLayout() : layered ? this.bandLayout(layered, aspect, scale) : this.gridLayout(aspect, scale);
+      const positions = input.layout === 'lanes' ? lanePositions(cy, scale) : force ? forcePositions(cy) : layered ? bandPositions(cy, layered, aspect, scale) : this.grid(aspect, scale);
       cy.batch(() => {
         for (const [id, p] of positions) cy.getElementById(id).position(p);
       });
-      this.separateTopLevel(new Set(), scale);
+      separateTopLevel(cy, new Set(), scale);
     };
     let scale = 1;
     let converged = !managed;
@@ -405,20 +376,11 @@ export class CanvasEngine {
     else this.fit();
   }
 
-  private laneLayout(scale: number): Map<string, Position> {
-    const { cy } = this;
-    const nodes: LaneNode[] = drawnNodes(cy)
-      .map((n) => ({ ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '' }));
-    const edges = cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() }));
-    // Room between rows for a step's label, and between lanes for the boxes' padding.
-    const out = laneLayout(nodes, edges, { rowGap: 50 + 36 * scale, colGap: 30 * scale, laneGap: 60 + 30 * scale });
-    // Boxes without members on a path view (a boundary node the path names) go to the right of the lanes.
-    let x = Math.max(0, ...[...out.values()].map((p) => p.x)) + 300;
-    cy.nodes('.group.empty-box').forEach((g) => {
-      out.set(g.id(), { x, y: 0 });
-      x += titleSize(String(g.data('label')), scale).w + 60;
-    });
-    return out;
+  /** The grid of boxes, keeping the box it put the others around (a readable start shows it). */
+  private grid(aspect: number, scale: number): Map<string, Position> {
+    const { positions, hub } = gridPositions(this.cy, aspect, scale);
+    this.layoutHub = hub;
+    return positions;
   }
 
   /** The blast radius's origin when one is drawn (Blast radius mode) on a drawing of more than BAND_LAYOUT_MIN elements. */
@@ -428,135 +390,6 @@ export class CanvasEngine {
     if (s.mode !== 'blast' || !s.blast || cy.elements().length <= BAND_LAYOUT_MIN) return null;
     const n = cy.getElementById(s.blast.origin.id);
     return n.nonempty() && n.isNode() && !n.hasClass('group') ? n.id() : null;
-  }
-
-  /**
-   * Each node's band (hops from the origin; nodes no drawn edge reaches from it in a band after the last) and the one
-   * edge it is reached by, drawn plainly (reach-via); every other edge is drawn faint, without its label, still there
-   * to pick and listed in the details.
-   */
-  private markReach(origin: string): { band: Map<string, number>; parent: Map<string, string> } {
-    const { cy } = this;
-    const order = this.byKind(drawnNodes(cy), true).map((n) => n.id());
-    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(), traversable: !e.hasClass('not-traversable') }));
-    const tree = reachTree(origin, order, edges);
-    const via = new Set(tree.via.values());
-    const last = Math.max(0, ...tree.hop.values()) + 1;
-    // The origin is drawn larger (its highlight, set after the layout): laid out at that size.
-    cy.getElementById(origin).addClass('origin');
-    cy.batch(() => {
-      cy.edges().forEach((e) => {
-        const plain = via.has(e.id());
-        if (e.hasClass('reach-via') !== plain) e.toggleClass('reach-via', plain);
-        if (e.hasClass('faint') === plain) e.toggleClass('faint', !plain);
-      });
-    });
-    const parent = new Map<string, string>();
-    for (const [id, edge] of tree.via) parent.set(id, cy.getElementById(edge).source().id());
-    return { band: new Map(order.map((id) => [id, tree.hop.get(id) ?? last])), parent };
-  }
-
-  private clearReach(): void {
-    const marked = this.cy.edges('.faint, .reach-via');
-    if (marked.nonempty()) this.cy.batch(() => marked.removeClass('faint reach-via'));
-  }
-
-  /** The blast radius in bands by hops from its origin, one column of bands per boundary (reach-layers.ts). */
-  private bandLayout(reach: { band: Map<string, number>; parent: Map<string, string> }, aspect: number, scale: number): Map<string, Position> {
-    const { cy } = this;
-    const nodes: LayerNode[] = this.byKind(drawnNodes(cy), true).map((n) => {
-      const parent = reach.parent.get(n.id());
-      return { ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '', band: reach.band.get(n.id()) ?? 0, ...(parent !== undefined ? { parent } : {}) };
-    });
-    // Room between bands for the reach edges to fan out and a box's title; between columns for the boxes' padding.
-    const out = layeredLayout(nodes, aspect, { colGap: 24 * scale, rowGap: 8 * scale, laneGap: 60 + 30 * scale, bandGap: 70 + 40 * scale });
-    let x = Math.max(0, ...[...out.values()].map((p) => p.x)) + 300;
-    cy.nodes('.group.empty-box').forEach((g) => {
-      out.set(g.id(), { x, y: 0 });
-      x += titleSize(String(g.data('label')), scale).w + 60;
-    });
-    return out;
-  }
-
-  /** Nodes by category, kind, then label (grids keep kinds together, in a stable order); numbers in names by value. */
-  private byKind(nodes: cytoscape.NodeCollection, numeric = false): NodeSingular[] {
-    const rank = (n: NodeSingular) => {
-      const c = CATEGORY_ORDER.indexOf(String(n.data('category')));
-      return c < 0 ? CATEGORY_ORDER.length : c;
-    };
-    return nodes
-      .toArray()
-      .map((n) => n as NodeSingular)
-      .sort((a, b) => rank(a) - rank(b) || String(a.data('kind')).localeCompare(String(b.data('kind'))) || String(a.data('label')).localeCompare(String(b.data('label')), 'en', { numeric }) || a.id().localeCompare(b.id()));
-  }
-
-  private forceLayout(): Map<string, Position> {
-    const { cy } = this;
-    const key = cy
-      .nodes()
-      .map((n) => n.id())
-      .sort()
-      .join('\n');
-    // fcose draws random numbers: seeded by what is drawn, the same graph gives the same picture.
-    withSeed(key, () => cy.layout(forceOptions(cy.elements().length) as unknown as cytoscape.LayoutOptions).run());
-    this.separateBodies();
-    const out = new Map<string, Position>();
-    drawnNodes(cy).forEach((n) => {
-        out.set(n.id(), { ...n.position() });
-      });
-    cy.nodes('.group.empty-box').forEach((g) => {
-      out.set(g.id(), { ...g.position() });
-    });
-    return out;
-  }
-
-  /**
-   * Pulls apart the node shapes a force layout left on top of one another, box by box: nodes alike in their edges (a
-   * cluster's controllers, each bound to the same roles) are pushed equally and end up close, even stacked.
-   */
-  private separateBodies(): void {
-    const byBox = new Map<string, Unit[]>();
-    const members = new Map<string, cytoscape.NodeCollection>();
-    drawnNodes(this.cy).forEach((n) => {
-      const box = (n.parent().first().id() as string | undefined) ?? '';
-      const size = bodySize(n);
-      const p = n.position();
-      const units = byBox.get(box) ?? [];
-      units.push({ id: n.id(), rect: { x1: p.x - size / 2, y1: p.y - size / 2, x2: p.x + size / 2, y2: p.y + size / 2 } });
-      byBox.set(box, units);
-      members.set(n.id(), n.union(n));
-    });
-    for (const units of byBox.values()) if (units.length > 1) this.applyShifts(separate(units, 12), members);
-  }
-
-  /** Each box's members in a grid by kind, boxes packed in rows; empty boxes as cards (the estate map). */
-  private gridLayout(aspect: number, scale: number): Map<string, Position> {
-    const { cy } = this;
-    const sorted = this.byKind(drawnNodes(cy));
-    const nodes: BoxedNode[] = sorted.map((n) => ({ ...footprintOf(n), box: (n.parent().first().id() as string | undefined) ?? null }));
-    const titles = new Map<string, { w: number; h: number }>();
-    const boxes: string[] = [];
-    cy.nodes('.group').forEach((g) => {
-      boxes.push(g.id());
-      titles.set(g.id(), titleSize(String(g.data('label')), scale));
-    });
-    // Boxes an edge joins (a box itself, or the box of a member; '' for nodes outside any): packed so that the line
-    // between them does not run over a third box.
-    const boxOf = (n: NodeSingular) => (n.hasClass('group') ? n.id() : ((n.parent().first().id() as string | undefined) ?? ''));
-    const links: [string, string][] = [];
-    cy.edges().forEach((e) => {
-      if (e.style('display') === 'none') return;
-      const a = boxOf(e.source());
-      const b = boxOf(e.target());
-      if (a !== b) links.push([a, b]);
-    });
-    // Gaps between boxes hold the labels of the edges between them.
-    const layout = boxedGrid(nodes, aspect, { title: titles, boxes, gap: 70 * scale, links });
-    // ('' is the block of nodes outside any box: no element to start from.)
-    this.layoutHub = layout.hub || null;
-    const out = new Map(layout.positions);
-    for (const [id, p] of layout.emptyBoxes) if (id) out.set(id, p);
-    return out;
   }
 
   /** New members of opened aggregate groups: a grid by name where the group's count node was. */
@@ -586,8 +419,8 @@ export class CanvasEngine {
       });
       const ids = new Set(members.map((m) => m.id()));
       // Whatever the grid now covers moves aside: first inside the group's box, then the boxes around it.
-      this.separateWithin(members[0]!.parent().first().id() as string | undefined, ids);
-      this.separateTopLevel(ids);
+      separateWithin(this.cy, members[0]!.parent().first().id() as string | undefined, ids);
+      separateTopLevel(this.cy, ids);
       this.showReadable(byIds(cy, ids));
     }
   }
@@ -638,56 +471,6 @@ export class CanvasEngine {
     const bb = eles.boundingBox({ includeLabels: false });
     if (bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2) return;
     this.fitTo(eles.union(eles.neighborhood('node')), true);
-  }
-
-  /** Pulls apart what overlaps at the top level: boxes (with their members) and nodes outside any box. */
-  private separateTopLevel(fixed: Set<string>, scale = labelState(this.cy).layoutScale): void {
-    const { cy } = this;
-    const units: Unit[] = [];
-    const members = new Map<string, cytoscape.NodeCollection>();
-    cy.nodes()
-      .orphans()
-      .forEach((n) => {
-        const inner = n.isParent() ? (n.descendants().filter((m) => !m.hasClass('group')) as unknown as cytoscape.NodeCollection) : n.union(n);
-        const bb = n.isParent() ? boxRect(n) : rectOfNode(n);
-        members.set(n.id(), inner);
-        units.push({ id: n.id(), rect: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 }, fixed: inner.toArray().some((m) => fixed.has(m.id())) });
-      });
-    this.applyShifts(separate(units, 30 * scale), members);
-  }
-
-  /** Pulls apart the members of one box (or the top level) that a grid of `fixed` nodes now covers. */
-  private separateWithin(parent: string | undefined, fixed: Set<string>): void {
-    const { cy } = this;
-    const siblings = parent ? cy.getElementById(parent).children() : cy.nodes().orphans();
-    const units: Unit[] = [];
-    const members = new Map<string, cytoscape.NodeCollection>();
-    let grid: Rect | null = null;
-    siblings.forEach((n) => {
-      if (fixed.has(n.id())) {
-        const r = rectOfNode(n);
-        grid = grid ? { x1: Math.min(grid.x1, r.x1), y1: Math.min(grid.y1, r.y1), x2: Math.max(grid.x2, r.x2), y2: Math.max(grid.y2, r.y2) } : r;
-        return;
-      }
-      const bb = n.isParent() ? boxRect(n) : rectOfNode(n);
-      members.set(n.id(), n.isParent() ? (n.descendants().filter((m) => !m.hasClass('group')) as unknown as cytoscape.NodeCollection) : n.union(n));
-      units.push({ id: n.id(), rect: { x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 } });
-    });
-    if (!grid) return;
-    units.push({ id: '\u0000grid', rect: grid, fixed: true });
-    this.applyShifts(separate(units, 24), members);
-  }
-
-  private applyShifts(shifts: Map<string, Position>, members: Map<string, cytoscape.NodeCollection>): void {
-    if (!shifts.size) return;
-    this.cy.batch(() => {
-      for (const [id, d] of shifts) {
-        members.get(id)?.forEach((m) => {
-          const p = m.position();
-          m.position({ x: p.x + d.x, y: p.y + d.y });
-        });
-      }
-    });
   }
 
   /** Writes where every node stands into the store's memory. */
@@ -921,33 +704,4 @@ function byIds(cy: Core, ids: Set<string>): cytoscape.NodeCollection {
   return cy.nodes().filter((n) => ids.has(n.id())) as unknown as cytoscape.NodeCollection;
 }
 
-/** Every node but the boundary boxes. */
-export function drawnNodes(cy: Core): cytoscape.NodeCollection {
-  return cy.nodes().filter((n) => !n.hasClass('group')) as unknown as cytoscape.NodeCollection;
-}
 
-/**
- * A box's extent from its members' footprints, its padding and its title above — computed here rather than read
- * from Cytoscape, whose compound bounds lag behind positions set in the same batch.
- */
-function boxRect(g: NodeSingular): Rect;
-function boxRect(g: NodeSingular, skip: ReadonlySet<string>): Rect | null;
-function boxRect(g: NodeSingular, skip?: ReadonlySet<string>): Rect | null {
-  const pad = 24;
-  let r: Rect | null = null;
-  g.descendants().forEach((m) => {
-    if (m.isParent() || skip?.has(m.id())) return;
-    const f = rectOfNode(m as NodeSingular);
-    r = r ? { x1: Math.min(r.x1, f.x1), y1: Math.min(r.y1, f.y1), x2: Math.max(r.x2, f.x2), y2: Math.max(r.y2, f.y2) } : f;
-  });
-  if (!r && skip) return null;
-  const inner: Rect = r ?? rectOfNode(g);
-  const title = titleSize(String(g.data('label') ?? ''), labelState(g.cy()).layoutScale);
-  const cx = (inner.x1 + inner.x2) / 2;
-  return { x1: Math.min(inner.x1 - pad, cx - title.w / 2), y1: inner.y1 - pad - title.h, x2: Math.max(inner.x2 + pad, cx + title.w / 2), y2: inner.y2 + pad };
-}
-
-function rectOfNode(n: NodeSingular): Rect {
-  const f = footprintOf(n);
-  return rectOf(f, n.position());
-}
