@@ -4,6 +4,7 @@
 // escalation-to-admin: walks back from every admin node, each node keeping the few nearest admin nodes that reach it
 // (not just the nearest, which for an admin is the one it holds), and not walking on past another admin node: what
 // an admin node leads to is reported once, on it, rather than again for each of its holders.
+import { ids } from '../model/ids.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import type { FindingRow } from '../store/types.js';
 import { findingId } from './derive.js';
@@ -13,6 +14,8 @@ import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
 import { KEPT, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
 import { adminTier, UNREACHED } from './tiers.js';
+
+const ANYONE_ADMIN = ids.admin(ids.awsAccount('*'));
 
 export const CROSS_BOUNDARY_RULE = {
   id: 'admin-crosses-boundary',
@@ -31,10 +34,13 @@ export function crossBoundaryFindings(index: GraphIndex, techniqueOf: (e: number
   for (const a of admins) isAdmin[a] = 1;
   const definiteMask = edgeMask(index, { includeConditional: false });
   const held = adminTier(index);
+  // The admin of "any AWS account" is everyone: what it reaches is trust-any-or-external's to say.
+  const anyone = admins.find((a) => index.id(a) === ANYONE_ADMIN) ?? -1;
   const subjects: number[] = [];
   for (let v = 0; v < index.n; v++) {
     const kind = index.kindOf(v);
     if (!kind) continue;
+    if (v === anyone) continue;
     if (isAdmin[v] === 1 || (NODE_KINDS[kind].category === 'identity' && !NOT_SUBJECTS.has(kind) && held.steps[v] !== UNREACHED)) subjects.push(v);
   }
   const holdsOf = new Map<number, Set<number>>();

@@ -97,6 +97,18 @@ describe('admin-crosses-boundary', () => {
     await agreesWithPaths(engine, found);
   });
 
+  it('does not report "anyone with an AWS account" as an admin that leaves its boundary (two real GAADs)', async () => {
+    // CloudMapper's demo account has bad_role, admin, trusting Principal "*" (trust-any-or-external says so): any AWS
+    // admin can become admin of that account, and so can the Cloudsplaining account's — a true crossing, kept — but
+    // the pseudo-admin of "any AWS account" is everyone, not a boundary's admin.
+    const { engine, found } = await findingsOf(['cloudmapper-demo-gaad.json', 'cloudsplaining-test-authz-details.json'].map((f) => join(FIXTURES, 'real-exports', 'aws-gaad', f)));
+    engines.push(engine);
+    expect(found.map((f) => f.nodeId)).toEqual(['admin:aws:account:012345678901']);
+    expect(found[0]!.title).toBe('Whoever is Admin of AWS account 012345678901 can become Admin of AWS account 123456789012 in 3 steps');
+    expect((await engine.findings({ rule: 'trust-any-or-external' })).some((f) => f.title.includes('bad_role can be assumed by any AWS principal'))).toBe(true);
+    await agreesWithPaths(engine, found);
+  });
+
   it('reports nothing in a single account (Cloudsplaining test account: two admin users, one admin node)', async () => {
     const { engine, found } = await findingsOf([join(FIXTURES, 'real-exports', 'aws-gaad', 'cloudsplaining-test-authz-details.json')]);
     engines.push(engine);
