@@ -7,9 +7,8 @@
 import { ids } from '../model/ids.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import type { FindingRow } from '../store/types.js';
-import { findingId } from './derive.js';
 // The same subjects as escalation-to-admin (what acts through a reported identity is not one).
-import { NOT_SUBJECTS, stepText } from './escalation.js';
+import { NOT_SUBJECTS, routeFinding, stepText } from './escalation.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
 import { KEPT, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
@@ -172,14 +171,5 @@ function finding(index: GraphIndex, v: number, holds: Set<number>, route: Route,
   const also = route.others.length ? ` It also reaches ${route.others.map((a) => index.name(a)).join(', ')}.` : '';
   const holder = adminNode ? 'An admin of this boundary' : `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)} holds ${heldNames.join(', ')}; it`;
   const summary = `${holder} ${sure ? 'can' : 'may'} become ${index.name(admin)} as well, which it does not hold: ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${first ? `The first: it ${step}.` : ''}${also} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to "${index.id(admin)}".`;
-  return {
-    id: findingId(CROSS_BOUNDARY_RULE.id, index.id(v), title),
-    rule: CROSS_BOUNDARY_RULE.id,
-    severity: sure ? CROSS_BOUNDARY_RULE.severity : 'medium',
-    nodeId: index.id(v),
-    title,
-    summary,
-    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${step}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps, holds: [...holds].map((a) => index.id(a)).sort() } }],
-    remediation: CROSS_BOUNDARY_RULE.remediation,
-  };
+  return routeFinding(CROSS_BOUNDARY_RULE, index, { from: v, to: admin, steps, sure, step }, title, summary, { holds: [...holds].map((a) => index.id(a)).sort() });
 }

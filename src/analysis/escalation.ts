@@ -72,15 +72,31 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
   const step = first ? stepText(index, first, techniqueOf) : '';
   const how = `${first ? `Its first step: it ${step}.` : ''}${others.length ? ` It can also become ${others.map((a) => index.name(a)).join(', ')}.` : ''}`;
   const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
+  return routeFinding(ESCALATION_RULE, index, { from: v, to: admin, steps, sure, step }, title, summary);
+}
+
+/**
+ * A finding about a route to an admin node (escalation-to-admin, admin-crosses-boundary): medium when the route
+ * needs a condition, with the route as evidence (`data` adds to its record).
+ */
+export function routeFinding(
+  rule: { id: string; severity: 'high'; remediation: string },
+  index: GraphIndex,
+  route: { from: number; to: number; steps: number; sure: boolean; step: string },
+  title: string,
+  summary: string,
+  data: Record<string, string[]> = {},
+): FindingRow {
+  const { from, to, steps, step } = route;
   return {
-    id: findingId(ESCALATION_RULE.id, index.id(v), title),
-    rule: ESCALATION_RULE.id,
-    severity: sure ? ESCALATION_RULE.severity : 'medium',
-    nodeId: index.id(v),
+    id: findingId(rule.id, index.id(from), title),
+    rule: rule.id,
+    severity: route.sure ? rule.severity : 'medium',
+    nodeId: index.id(from),
     title,
     summary,
-    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(v)} to ${index.name(admin)}${first ? `, first ${step}` : ''}`, data: { from: index.id(v), to: index.id(admin), steps } }],
-    remediation: ESCALATION_RULE.remediation,
+    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(from)} to ${index.name(to)}${step ? `, first ${step}` : ''}`, data: { from: index.id(from), to: index.id(to), steps, ...data } }],
+    remediation: rule.remediation,
   };
 }
 
