@@ -1,14 +1,15 @@
-import type { Evidence } from '../../model/fragment.js';
+import { isObject, type Evidence } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
-import { reads } from '../reads.js';
+import { EDGE_KINDS } from '../../model/kinds.js';
+import { kindsOfProviders, reads } from '../reads.js';
 import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
 // The admin of a boundary can act as any identity inside it: cluster-admin runs a pod as any service account and
 // reads its token; an AWS account's admin rewrites any role's trust policy, or creates an access key for any user.
 // Reaching an admin node lists what the boundary holds, but the walks do not go on from its members (paths follow
 // real edges). So for the members that have a way out of the boundary — a service account federated to a cloud
-// identity, an AWS principal allowed to assume a role of another account or mapped into an EKS cluster — the admin
-// node gets an edge to them, and what an admin reaches goes on past the boundary: a leaked cluster-admin token reaches
+// identity, an AWS principal allowed to assume a role of another account or mapped into an EKS cluster, an Azure
+// managed identity with an edge out of its subscription — the admin node gets an edge to them, and what an admin reaches goes on past the boundary: a leaked cluster-admin token reaches
 // the AWS roles of the cluster's IRSA service accounts; the admin of a tools account, the prod role that trusts one of
 // its roles by name; the admin of an account, the clusters its roles are mapped into.
 // Only the members with a way out: an edge to every member would add nothing the admin node does not already give.
@@ -17,7 +18,9 @@ export const adminExits: EdgeRule = {
   id: 'admin-exits',
   description: "A boundary's admin can act as its identities: its admin node can escalate to those with a way out of the boundary (a service account federated to a cloud identity, an AWS principal that can assume another account's role)",
   emits: ['CAN_ESCALATE'],
-  reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user'], edges: ['FEDERATES_TO', 'CAN_ASSUME'] }),
+  // Azure: resources and the managed identities they run with, every edge leaving those identities, and the boundary
+  // of what those edges reach.
+  reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
   derive(ctx) {
     // Each member once, with the first way out seen (its evidence says why the edge is there).
     const exits = new Map<string, { admin: string; name: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
@@ -56,8 +59,23 @@ export const adminExits: EdgeRule = {
         add(principal.id, principal.name, admin, takeOver[principal.kind], `An admin of AWS account ${from} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
       }
     }
+    // A subscription's owner can run code as the managed identities of its resources (a run command on a VM, an
+    // identity attached to a resource it controls): one with an edge leaving the subscription (a Graph permission, a
+    // directory role, a role on another subscription) takes the owner out of it.
+    for (const r of [...ctx.nodesOfKind('azure_resource')]) {
+      const sub = r.boundary;
+      const held = r.props['managedIdentities'];
+      if (!sub?.startsWith('azure:subscription:') || !Array.isArray(held)) continue;
+      for (const m of held) {
+        if (!isObject(m) || typeof m['principalId'] !== 'string') continue;
+        const mi = ctx.node(ids.azureObject(m['principalId']));
+        if (mi?.kind !== 'azure_managed_identity' || exits.has(mi.id)) continue;
+        const exit = ctx.out(mi.id).find((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
+        if (exit) add(mi.id, mi.name, ids.admin(sub), 'subscription owner: runs code as the managed identity', `An owner of subscription ${sub.replace('azure:subscription:', '')} can run code on ${r.name}, which runs as managed identity ${mi.name}, whose ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit);
+      }
+    }
     for (const [member, x] of exits) {
-      const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${x.exit.kind === 'FEDERATES_TO' ? 'federates to' : 'can assume'} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
+      const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${EDGE_KINDS[x.exit.kind].verb} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
       ctx.emitEdge({ from: x.admin, to: member, kind: 'CAN_ESCALATE', props: { reason: x.reason, technique: x.technique, evidence } });
     }
   },

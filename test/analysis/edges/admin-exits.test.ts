@@ -7,7 +7,7 @@
 // two-account GAAD where prod's admin role trusts tools' ci-runner by name, and on a Cloud Asset Inventory export of
 // three projects (ci-tools' deployer service account is owner of payments-prod; its linter only a browser there;
 // sandbox's notebook account may read payments-prod's ledger bucket).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,24 @@ describe('admin-exits', () => {
     expect(exitsOf(engine, 'admin:gcp:project:payments-prod')).toEqual([]);
     const cross = await engine.findings({ rule: 'admin-crosses-boundary' });
     expect(cross.map((f) => f.title)).toEqual(['Whoever is Admin of ci-tools can become Admin of payments-prod in 2 steps']);
+    engine.close();
+  });
+
+  it("gives an Azure subscription's owner the managed identities of its resources that reach past it", async () => {
+    // The AzureHound contoso export, plus one Graph app role assignment as AzureHound writes it: the function app
+    // payroll-fn's user-assigned identity PAYROLL-ID gets RoleManagement.ReadWrite.Directory (admin of the tenant).
+    // BUILD-VM's identity, owner of the same subscription, stays inside it: not a way out.
+    const hound = JSON.parse(readFileSync(join(FIXTURES, 'azurehound', 'azurehound-contoso.json'), 'utf8')) as { data: unknown[] };
+    const payrollId = '0000001f-1111-4222-8333-00000000001f';
+    hound.data.push({ kind: 'AZAppRoleAssignment', data: { appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', createdDateTime: '2025-02-01T09:00:00Z', id: 'pAyRoLlIdGrApHrOlE0000000', principalDisplayName: 'payroll-id', principalId: payrollId, principalType: 'ServicePrincipal', resourceDisplayName: 'Microsoft Graph', resourceId: '0AB3C5E1-9F7D-4E2B-A6C8-13579BDF2468', appId: '00000003-0000-0000-C000-000000000000', tenantId: '6C12B0B0-B2CC-4A73-8252-0B94BFCA2145' } });
+    const file = join(dir, 'azurehound-contoso-payroll-graph-role.json');
+    writeFileSync(file, JSON.stringify(hound));
+    const engine = openEngine(join(dir, 'azure.blastmap'), { create: true });
+    await engine.importFiles({ files: [{ path: file }] });
+    const sub = 'admin:azure:subscription:4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87';
+    expect(exitsOf(engine, sub)).toEqual([[`azure:object:${payrollId}`, 'subscription owner: runs code as the managed identity']]);
+    const cross = (await engine.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === sub);
+    expect(cross?.title).toBe('Whoever is Owner of Azure subscription 4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87 can become Global administrator of tenant 6c12b0b0-b2cc-4a73-8252-0b94bfca2145 in 2 steps');
     engine.close();
   });
 });
