@@ -64,6 +64,13 @@ export function reachAdmins(index: GraphIndex, admins: number[], isAdmin: Uint8A
   return { roots, steps };
 }
 
+/** A byte per node: 1 for the admin nodes given. */
+export function adminMask(index: GraphIndex, admins: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(index.n);
+  for (const a of admins) mask[a] = 1;
+  return mask;
+}
+
 /** The admin nodes kept for a node. */
 export function slotsOf(reach: AdminReach, v: number): number[] {
   const out: number[] = [];

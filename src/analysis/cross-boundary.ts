@@ -8,10 +8,10 @@ import { ids } from '../model/ids.js';
 import { NODE_KINDS } from '../model/kinds.js';
 import type { FindingRow } from '../store/types.js';
 // The same subjects as escalation-to-admin (what acts through a reported identity is not one).
-import { NOT_SUBJECTS, routeFinding, stepText } from './escalation.js';
+import { NOT_SUBJECTS, routeFinding, stepCount, stepText } from './escalation.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
-import { KEPT, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
+import { adminMask, KEPT, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
 import { adminTier, UNREACHED } from './tiers.js';
 
 const ANYONE_ADMIN = ids.admin(ids.awsAccount('*'));
@@ -29,8 +29,7 @@ export const CROSS_BOUNDARY_RULE = {
 export function crossBoundaryFindings(index: GraphIndex, techniqueOf: (e: number) => string | undefined = () => undefined): FindingRow[] {
   const admins = index.adminNodes();
   if (admins.length < 2) return [];
-  const isAdmin = new Uint8Array(index.n);
-  for (const a of admins) isAdmin[a] = 1;
+  const isAdmin = adminMask(index, admins);
   const definiteMask = edgeMask(index, { includeConditional: false });
   const held = adminTier(index);
   // The admin of "any AWS account" is everyone: what it reaches is trust-any-or-external's to say.
@@ -51,15 +50,17 @@ export function crossBoundaryFindings(index: GraphIndex, techniqueOf: (e: number
   // Definite routes first, then the conditional walk for the subjects left: one walk's arrays alive at a time.
   const budget = { visits: 4 * (index.n + index.m) };
   const routes = new Map<number, { route: Route; sure: boolean }>();
-  for (const [mask, sure] of [[definiteMask, true], [null, false]] as const) {
+  // (With no conditional edge in the case, the first walk already follows every edge.)
+  const passes = definiteMask ? ([[definiteMask, true], [null, false]] as const) : ([[null, true]] as const);
+  for (const [mask, sure] of passes) {
     const follow = mask ? (e: number) => mask[e] === 1 : () => true;
     const reach = reachAdmins(index, admins, isAdmin, follow);
     for (const v of subjects) {
       if (routes.has(v) || reach.roots[v * KEPT] === -1) continue;
       // An admin identity is reported only for what its admin nodes do not lead to themselves (that is theirs to say).
       const own = holds(v);
-      const covered = isAdmin[v] === 1 ? () => false : (b: number) => [...own].some((a) => slotsOf(reach, a).includes(b));
-      const route = unheld(index, v, own, covered, reach, isAdmin, follow, budget);
+      const led = new Set(isAdmin[v] === 1 ? [] : [...own].flatMap((a) => slotsOf(reach, a)));
+      const route = unheld(index, v, own, (b) => led.has(b), reach, isAdmin, follow, budget);
       if (route) routes.set(v, { route, sure });
     }
   }
@@ -162,14 +163,14 @@ function searchForward(index: GraphIndex, v: number, holds: Set<number>, covered
 
 function finding(index: GraphIndex, v: number, holds: Set<number>, route: Route, sure: boolean, techniqueOf: (e: number) => string | undefined): FindingRow {
   const { admin, steps, first } = route;
-  const adminNode = holds.has(v);
+  const adminNode = holds.has(v); // an admin node holds itself
   const heldNames = [...holds].map((a) => index.name(a)).sort();
   const who = adminNode ? `Whoever is ${index.name(v)}` : `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
   const held = adminNode ? '' : `, ${heldNames.length === 1 ? heldNames[0]! : `admin of ${heldNames.length} boundaries`},`;
-  const title = `${who}${held} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
+  const title = `${who}${held} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${stepCount(steps)}${sure ? '' : ' (conditional)'}`;
   const step = first ? stepText(index, first, techniqueOf) : '';
   const also = route.others.length ? ` It also reaches ${route.others.map((a) => index.name(a)).join(', ')}.` : '';
   const holder = adminNode ? 'An admin of this boundary' : `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)} holds ${heldNames.join(', ')}; it`;
-  const summary = `${holder} ${sure ? 'can' : 'may'} become ${index.name(admin)} as well, which it does not hold: ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${first ? `The first: it ${step}.` : ''}${also} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to "${index.id(admin)}".`;
+  const summary = `${holder} ${sure ? 'can' : 'may'} become ${index.name(admin)} as well, which it does not hold: ${stepCount(steps)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${first ? `The first: it ${step}.` : ''}${also} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to "${index.id(admin)}".`;
   return routeFinding(CROSS_BOUNDARY_RULE, index, { from: v, to: admin, steps, sure, step }, title, summary, { holds: [...holds].map((a) => index.id(a)).sort() });
 }

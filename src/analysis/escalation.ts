@@ -7,7 +7,7 @@ import type { FindingRow } from '../store/types.js';
 import { findingId } from './derive.js';
 import { edgeMask } from './index/filter.js';
 import type { GraphIndex } from './index/graph-index.js';
-import { reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
+import { adminMask, reachAdmins, slotsOf, type AdminReach } from './admin-reach.js';
 import { adminTier, reachBack, UNREACHED, type BackReach } from './tiers.js';
 
 /** An identity that is not admin-equivalent but reaches the admin node of a boundary over the steps the case shows. */
@@ -34,7 +34,8 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
   const seeds = admins.map((v) => ({ node: v, root: v, steps: 0 }));
   const definiteMask = edgeMask(index, { includeConditional: false });
   const definite = reachBack(index, seeds, definiteMask ? (e) => definiteMask[e] === 1 : () => true);
-  const possible = reachBack(index, seeds, () => true);
+  // With no conditional edge in the case, the walk over every edge is the definite one.
+  const possible = definiteMask ? reachBack(index, seeds, () => true) : definite;
   // Admin already (ADMIN_OF, directly or through groups): what it holds is admin-credential's and the others' to say.
   const held = adminTier(index);
   // The other admin nodes each can reach (a few, over any edge), named beside the nearest: an AWS role that is also
@@ -42,11 +43,7 @@ export function escalationFindings(index: GraphIndex, techniqueOf: (e: number) =
   // Walked when the first finding needs it (most cases with many admin nodes have few escalations).
   let also: AdminReach | null | undefined = admins.length > 1 ? undefined : null;
   const alsoReach = (): AdminReach | null => {
-    if (also === undefined) {
-      const isAdmin = new Uint8Array(index.n);
-      for (const a of admins) isAdmin[a] = 1;
-      also = reachAdmins(index, admins, isAdmin, () => true);
-    }
+    if (also === undefined) also = reachAdmins(index, admins, adminMask(index, admins), () => true);
     return also;
   };
   const out: FindingRow[] = [];
@@ -67,11 +64,11 @@ function finding(index: GraphIndex, v: number, reach: BackReach, sure: boolean, 
   const steps = reach.steps[v]!;
   const admin = reach.root[v]!;
   const who = `${NODE_KINDS[index.kindOf(v)!].label} ${index.name(v)}`;
-  const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${steps} step${steps === 1 ? '' : 's'}${sure ? '' : ' (conditional)'}`;
+  const title = `${who} ${sure ? 'can' : 'may'} become ${index.name(admin)} in ${stepCount(steps)}${sure ? '' : ' (conditional)'}`;
   const first = firstStep(index, v, reach, sure ? definiteMask : null);
   const step = first ? stepText(index, first, techniqueOf) : '';
   const how = `${first ? `Its first step: it ${step}.` : ''}${others.length ? ` It can also become ${others.map((a) => index.name(a)).join(', ')}.` : ''}`;
-  const summary = `${who} is not admin-equivalent, yet ${steps} step${steps === 1 ? '' : 's'} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
+  const summary = `${who} is not admin-equivalent, yet ${stepCount(steps)} lead it to ${index.name(admin)}${sure ? '' : ', over a step possible only if its condition holds (not decidable offline)'}. ${how} Every route, with the evidence of each step: blastmap paths "${index.id(v)}" --to admin.`;
   return routeFinding(ESCALATION_RULE, index, { from: v, to: admin, steps, sure, step }, title, summary);
 }
 
@@ -95,9 +92,14 @@ export function routeFinding(
     nodeId: index.id(from),
     title,
     summary,
-    evidence: [{ type: 'route', summary: `${steps} step${steps === 1 ? '' : 's'} from ${index.name(from)} to ${index.name(to)}${step ? `, first ${step}` : ''}`, data: { from: index.id(from), to: index.id(to), steps, ...data } }],
+    evidence: [{ type: 'route', summary: `${stepCount(steps)} from ${index.name(from)} to ${index.name(to)}${step ? `, first ${step}` : ''}`, data: { from: index.id(from), to: index.id(to), steps, ...data } }],
     remediation: rule.remediation,
   };
+}
+
+/** "1 step", "3 steps". */
+export function stepCount(steps: number): string {
+  return `${steps} step${steps === 1 ? '' : 's'}`;
 }
 
 /** A route's first step in words: "can assume deploy-prod (sts:AssumeRole)". */

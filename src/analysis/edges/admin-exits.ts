@@ -16,7 +16,7 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
 export const adminExits: EdgeRule = {
   id: 'admin-exits',
-  description: "A boundary's admin can act as its identities: its admin node can escalate to those with a way out of the boundary (a service account federated to a cloud identity, an AWS principal that can assume another account's role)",
+  description: "A boundary's admin can act as its identities: its admin node can escalate to those with a way out of the boundary (a service account federated to a cloud identity, an AWS principal that can assume another account's role or is mapped into an EKS cluster, an Azure managed identity with an edge out of its subscription)",
   emits: ['CAN_ESCALATE'],
   // Azure: resources and the managed identities they run with, every edge leaving those identities, and the boundary
   // of what those edges reach.
