@@ -14,6 +14,22 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 // its roles by name; the admin of an account, the clusters its roles are mapped into.
 // Only the members with a way out: an edge to every member would add nothing the admin node does not already give.
 
+/** One way out of a boundary for one of its members: what the admin node's edge to the member will say. */
+interface Exit {
+  /** The kind of way out, in order of preference: federation, an EKS mapping, a cross-account role, an Azure identity's edge. */
+  rank: number;
+  /** Among ways out of one kind, the first of this key is named. */
+  order: string;
+  member: string;
+  name: string;
+  admin: string;
+  technique: string;
+  reason: string;
+  exit: DerivedOrStoredEdge;
+}
+
+const orderOf = (e: DerivedOrStoredEdge) => `${e.kind}\n${e.dst}\n${e.src}`;
+
 export const adminExits: EdgeRule = {
   id: 'admin-exits',
   description: "A boundary's admin can act as its identities: its admin node can escalate to those with a way out of the boundary (a service account federated to a cloud identity, an AWS principal that can assume another account's role or is mapped into an EKS cluster, an Azure managed identity with an edge out of its subscription)",
@@ -22,12 +38,16 @@ export const adminExits: EdgeRule = {
   // of what those edges reach.
   reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
   derive(ctx) {
-    // Each member once, with the first way out seen (its evidence says why the edge is there).
-    const exits = new Map<string, { admin: string; name: string; technique: string; reason: string; exit: DerivedOrStoredEdge }>();
-    const add = (member: string, name: string, admin: string, technique: string, reason: string, exit: DerivedOrStoredEdge) => {
+    // Each (admin node, member) once, with one way out (its evidence says why the edge is there): the first kind of
+    // way out below, and among several of a kind the first in id order, so the edge is the same whichever order the
+    // case lists its edges in (a full run reads what earlier rules derived from memory, an incremental one from rows).
+    const exits = new Map<string, Exit>();
+    const add = (x: Exit) => {
       // A service-linked role's trust policy cannot be changed (IAM refuses: UnmodifiableEntity).
-      if (exits.has(member) || member.includes(':role/aws-service-role/') || !ctx.node(admin)) return;
-      exits.set(member, { admin, name, technique, reason, exit });
+      if (x.member.includes(':role/aws-service-role/') || !ctx.node(x.admin)) return;
+      const key = `${x.admin}\n${x.member}`;
+      const had = exits.get(key);
+      if (!had || x.rank < had.rank || (x.rank === had.rank && x.order < had.order)) exits.set(key, x);
     };
     const takeOver = { aws_role: "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", aws_user: 'account admin: creates an access key for the user (iam:CreateAccessKey)' } as const;
     // Collected first: the loop reads nodes, and a store iterator must not be re-entered.
@@ -35,7 +55,7 @@ export const adminExits: EdgeRule = {
       if (e.src.startsWith('k8s:')) {
         const sa = ctx.node(e.src);
         if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
-        add(sa.id, sa.name, ids.admin(sa.boundary), 'cluster-admin: runs a pod as the service account', `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, e);
+        add({ rank: 0, order: orderOf(e), member: sa.id, name: sa.name, admin: ids.admin(sa.boundary), technique: 'cluster-admin: runs a pod as the service account', reason: `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, exit: e });
         continue;
       }
       // An IAM role or user EKS maps into a cluster (aws-auth, access entries).
@@ -43,7 +63,7 @@ export const adminExits: EdgeRule = {
       if (!account || e.src.endsWith(':root')) continue;
       const principal = ctx.node(e.src);
       if (principal?.kind !== 'aws_role' && principal?.kind !== 'aws_user') continue;
-      add(principal.id, principal.name, ids.admin(ids.awsAccount(account)), takeOver[principal.kind], `An admin of AWS account ${account} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which EKS maps into a cluster as ${e.dst}.`, e);
+      add({ rank: 1, order: orderOf(e), member: principal.id, name: principal.name, admin: ids.admin(ids.awsAccount(account)), technique: takeOver[principal.kind], reason: `An admin of AWS account ${account} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which EKS maps into a cluster as ${e.dst}.`, exit: e });
     }
     const assumes = [...ctx.edgesOfKind('CAN_ASSUME')];
     // What an admin node assumes itself (a role trusting its account's root) needs no member to get there.
@@ -56,7 +76,7 @@ export const adminExits: EdgeRule = {
       if (direct.has(`${admin}\n${e.dst}`)) continue;
       const principal = ctx.node(e.src);
       if (principal?.kind === 'aws_role' || principal?.kind === 'aws_user') {
-        add(principal.id, principal.name, admin, takeOver[principal.kind], `An admin of AWS account ${from} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which can assume ${e.dst} in account ${to}.`, e);
+        add({ rank: 2, order: orderOf(e), member: principal.id, name: principal.name, admin, technique: takeOver[principal.kind], reason: `An admin of AWS account ${from} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which can assume ${e.dst} in account ${to}.`, exit: e });
       }
     }
     // A subscription's owner can run code as the managed identities of its resources (a run command on a VM, an
@@ -69,14 +89,17 @@ export const adminExits: EdgeRule = {
       for (const m of held) {
         if (!isObject(m) || typeof m['principalId'] !== 'string') continue;
         const mi = ctx.node(ids.azureObject(m['principalId']));
-        if (mi?.kind !== 'azure_managed_identity' || exits.has(mi.id)) continue;
-        const exit = ctx.out(mi.id).find((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
-        if (exit) add(mi.id, mi.name, ids.admin(sub), 'subscription owner: runs code as the managed identity', `An owner of subscription ${sub.replace('azure:subscription:', '')} can run code on ${r.name}, which runs as managed identity ${mi.name}, whose ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit);
+        if (mi?.kind !== 'azure_managed_identity') continue;
+        const leaving = ctx.out(mi.id).filter((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
+        if (!leaving.length) continue;
+        const exit = leaving.reduce((a, b) => (orderOf(b) < orderOf(a) ? b : a));
+        // A user-assigned identity may run several resources of the subscription: the first by id is named.
+        add({ rank: 3, order: `${r.id}\n${orderOf(exit)}`, member: mi.id, name: mi.name, admin: ids.admin(sub), technique: 'subscription owner: runs code as the managed identity', reason: `An owner of subscription ${sub.replace('azure:subscription:', '')} can run code on ${r.name}, which runs as managed identity ${mi.name}, whose ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
       }
     }
-    for (const [member, x] of exits) {
+    for (const x of [...exits.values()].sort((a, b) => (a.admin + a.member < b.admin + b.member ? -1 : 1))) {
       const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${EDGE_KINDS[x.exit.kind].verb} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];
-      ctx.emitEdge({ from: x.admin, to: member, kind: 'CAN_ESCALATE', props: { reason: x.reason, technique: x.technique, evidence } });
+      ctx.emitEdge({ from: x.admin, to: x.member, kind: 'CAN_ESCALATE', props: { reason: x.reason, technique: x.technique, evidence } });
     }
   },
 };

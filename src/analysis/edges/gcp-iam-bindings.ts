@@ -321,7 +321,9 @@ function grantOnContainer(model: GcpModel, g: Grant, kind: NodeKind): void {
  * above other projects, or on another project's service account or resource.
  */
 function noteWayOut(model: GcpModel, g: Grant, kind: NodeKind, exits: Map<string, Grant>): void {
-  if (exits.has(g.from)) return;
+  // The first grant in (holder, role) order is named: the same whichever order the case lists its nodes in.
+  const had = exits.get(g.from);
+  if (had && (had.holder.id < g.holder.id || (had.holder.id === g.holder.id && had.role <= g.role))) return;
   const home = model.accountProject(g.from);
   if (!home) return;
   let away: boolean;

@@ -11,7 +11,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminExits } from '../../../src/analysis/edges/admin-exits.js';
+import type { DeriveContext, DerivedOrStoredEdge } from '../../../src/analysis/edges/types.js';
 import { openEngine, type Engine } from '../../../src/api/engine.js';
+import type { EdgeFact } from '../../../src/model/fragment.js';
+import type { EdgeKind, NodeKind } from '../../../src/model/kinds.js';
+import type { StoredNode } from '../../../src/store/case-store.js';
 import { buildDemoCase } from '../../../src/demo.js';
 import { FIXTURES } from '../../helpers.js';
 
@@ -110,5 +115,65 @@ describe('admin-exits', () => {
     const cross = (await engine.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === sub);
     expect(cross?.title).toBe('Whoever is Owner of Azure subscription 4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87 can become Global administrator of tenant 6c12b0b0-b2cc-4a73-8252-0b94bfca2145 in 2 steps');
     engine.close();
+  });
+
+  it('names the same way out whichever order the case lists the edges in', () => {
+    // A full run reads what earlier rules derived from memory, after the stated edges; an incremental one reads it
+    // from rows, in the order they were written. Several ways out of one kind: the edge must not depend on that.
+    const node = (id: string, kind: NodeKind, boundary: string | null, props: StoredNode['props'] = {}): StoredNode => ({ id, kind, name: id.split(/[/:]/).pop()!, stub: false, boundary, handles: [id], props, sources: [1] });
+    const sub = 'azure:subscription:s1';
+    const mi = 'azure:object:mi';
+    const nodes = [
+      node('admin:aws:account:111111111111', 'admin', 'aws:account:111111111111'),
+      node('arn:aws:iam::111111111111:role/ci', 'aws_role', 'aws:account:111111111111'),
+      node('admin:k8s:c1', 'admin', 'k8s:c1'),
+      node('k8s:c1/ns/serviceaccount/app', 'k8s_service_account', 'k8s:c1'),
+      node(`admin:${sub}`, 'admin', sub),
+      node(mi, 'azure_managed_identity', 'azure:tenant:t1'),
+      // One user-assigned identity running two resources of the subscription.
+      node('azure:resource:/sub/s1/vm-b', 'azure_resource', sub, { managedIdentities: [{ principalId: 'mi' }] }),
+      node('azure:resource:/sub/s1/vm-a', 'azure_resource', sub, { managedIdentities: [{ principalId: 'mi' }] }),
+      node('azure:object:g1', 'azure_group', 'azure:tenant:t1'),
+      node('azure:object:g2', 'azure_group', 'azure:tenant:t1'),
+    ];
+    const edge = (kind: EdgeKind, src: string, dst: string, derived: boolean): DerivedOrStoredEdge => ({ kind, src, dst, derived, conditional: false, props: {} });
+    const edges = [
+      edge('CAN_ASSUME', 'arn:aws:iam::111111111111:role/ci', 'arn:aws:iam::222222222222:role/deploy', true),
+      edge('CAN_ASSUME', 'arn:aws:iam::111111111111:role/ci', 'arn:aws:iam::333333333333:role/audit', true),
+      edge('FEDERATES_TO', 'k8s:c1/ns/serviceaccount/app', 'arn:aws:iam::222222222222:role/app', true),
+      edge('FEDERATES_TO', 'k8s:c1/ns/serviceaccount/app', 'arn:aws:iam::222222222222:role/batch', true),
+      edge('MEMBER_OF', mi, 'azure:object:g2', false),
+      edge('MEMBER_OF', mi, 'azure:object:g1', true),
+    ];
+    const run = (order: 'as listed' | 'reversed') => {
+      const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      const emitted: EdgeFact[] = [];
+      const ctx: DeriveContext = {
+        now: new Date(0),
+        node: (id) => byId.get(id),
+        nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
+        edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
+        out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
+        in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
+        emitNode: () => undefined,
+        emitEdge: (e) => emitted.push(e),
+        memo: (_key, compute) => compute(),
+      };
+      adminExits.derive(ctx);
+      return emitted;
+    };
+    const listed = run('as listed');
+    expect(run('reversed')).toEqual(listed);
+    expect(listed.map((e) => [e.from, e.to])).toEqual([
+      ['admin:aws:account:111111111111', 'arn:aws:iam::111111111111:role/ci'],
+      ['admin:azure:subscription:s1', mi],
+      ['admin:k8s:c1', 'k8s:c1/ns/serviceaccount/app'],
+    ]);
+    expect(listed.map((e) => e.props?.reason)).toEqual([
+      'An admin of AWS account 111111111111 can act as role ci, which can assume arn:aws:iam::222222222222:role/deploy in account 222222222222.',
+      'An owner of subscription s1 can run code on vm-a, which runs as managed identity mi, whose MEMBER_OF edge to azure:object:g1 leaves the subscription.',
+      'An admin of cluster c1 can create a pod that runs as service account app and use its token, which federates to arn:aws:iam::222222222222:role/app.',
+    ]);
   });
 });
