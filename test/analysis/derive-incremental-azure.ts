@@ -84,7 +84,7 @@ export function entraFile(spec: EntraSpec): string {
   for (const p of PRINCIPALS.slice(0, 2)) data.push(record('AZUser', { id: p.id, displayName: p.name.split('@')[0]!.toUpperCase(), userPrincipalName: p.name, accountEnabled: true, ...t }));
   for (const g of GROUPS) data.push(record('AZGroup', { id: PRINCIPALS[g]!.id, displayName: PRINCIPALS[g]!.name, securityEnabled: true, isAssignableToRole: true, ...t }));
   data.push(record('AZServicePrincipal', { id: PRINCIPALS[6]!.id, appId: appId(9), displayName: 'VENDOR', servicePrincipalType: 'Application', appOwnerOrganizationId: guid(99), ...t }));
-  data.push(record('AZServicePrincipal', { id: PRINCIPALS[7]!.id, appId: appId(8), displayName: 'VM0', servicePrincipalType: 'ManagedIdentity', ...t }));
+  data.push(record('AZServicePrincipal', { id: PRINCIPALS[7]!.id, appId: appId(8), displayName: 'VM0', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=False', VM.toLowerCase()], ...t }));
   data.push(record('AZServicePrincipal', { id: GRAPH_SP, appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', servicePrincipalType: 'Application', appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a', ...t }));
   data.push(record('AZServicePrincipal', { id: OTHER_API_SP, appId: appId(7), displayName: 'Payroll API', servicePrincipalType: 'Application', appOwnerOrganizationId: TENANT, ...t }));
   for (const role of DIRECTORY_ROLES) data.push(record('AZRole', { id: role, templateId: role, isBuiltIn: true, isEnabled: true, ...t }));

@@ -1,6 +1,7 @@
-import { isObject, type Evidence } from '../../model/fragment.js';
+import { isObject, type Evidence, type JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { EDGE_KINDS } from '../../model/kinds.js';
+import { subscriptionOf } from '../../providers/azure/rbac.js';
 import { kindsOfProviders, reads } from '../reads.js';
 import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
@@ -16,7 +17,10 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
 /** One way out of a boundary for one of its members: what the admin node's edge to the member will say. */
 interface Exit {
-  /** The kind of way out, in order of preference: federation, an EKS mapping, a cross-account role, an Azure identity's edge. */
+  /**
+   * The kind of way out, in order of preference: federation, an EKS mapping, a cross-account role, an Azure identity's
+   * edge (through a resource of the case, then through the resource its service principal names).
+   */
   rank: number;
   /** Among ways out of one kind, the first of this key is named. */
   order: string;
@@ -29,6 +33,16 @@ interface Exit {
 }
 
 const orderOf = (e: DerivedOrStoredEdge) => `${e.kind}\n${e.dst}\n${e.src}`;
+
+/** The ARM resource a managed identity's service principal names (Entra lists it among its alternative names). */
+function armPathOf(props: JsonObject): string | undefined {
+  for (const key of ['alternativeNames', 'servicePrincipalNames']) {
+    const names = props[key];
+    if (!Array.isArray(names)) continue;
+    for (const n of names) if (typeof n === 'string' && /^\/subscriptions\/[^/]+\/resourcegroups\//i.test(n)) return n;
+  }
+  return undefined;
+}
 
 export const adminExits: EdgeRule = {
   id: 'admin-exits',
@@ -96,6 +110,23 @@ export const adminExits: EdgeRule = {
         // A user-assigned identity may run several resources of the subscription: the first by id is named.
         add({ rank: 3, order: `${r.id}\n${orderOf(exit)}`, member: mi.id, name: mi.name, admin: ids.admin(sub), technique: 'subscription owner: runs code as the managed identity', reason: `An owner of subscription ${sub.replace('azure:subscription:', '')} can run code on ${r.name}, which runs as managed identity ${mi.name}, whose ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
       }
+    }
+    // An identity whose resource is not in the case (a directory export without the subscription's resources):
+    // Entra names its ARM resource in alternativeNames (servicePrincipalNames too) — the resource it is the
+    // system-assigned identity of, or the user-assigned identity itself, which an owner of its subscription can attach
+    // to a resource it creates.
+    for (const mi of [...ctx.nodesOfKind('azure_managed_identity')]) {
+      const path = armPathOf(mi.props);
+      const subId = path && subscriptionOf(path);
+      if (!path || !subId) continue;
+      const sub = ids.azureSubscription(subId);
+      if (exits.has(`${ids.admin(sub)}\n${mi.id}`)) continue;
+      const leaving = ctx.out(mi.id).filter((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
+      if (!leaving.length) continue;
+      const exit = leaving.reduce((a, b) => (orderOf(b) < orderOf(a) ? b : a));
+      const userAssigned = /\/providers\/microsoft\.managedidentity\/userassignedidentities\//i.test(path);
+      const how = userAssigned ? `can attach user-assigned identity ${mi.name} (${path}) to a resource it creates and run code there` : `can run code on ${path}, which runs as managed identity ${mi.name}`;
+      add({ rank: 4, order: orderOf(exit), member: mi.id, name: mi.name, admin: ids.admin(sub), technique: 'subscription owner: runs code as the managed identity', reason: `An owner of subscription ${subId} ${how}; its ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
     }
     for (const x of [...exits.values()].sort((a, b) => (a.admin + a.member < b.admin + b.member ? -1 : 1))) {
       const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${EDGE_KINDS[x.exit.kind].verb} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];

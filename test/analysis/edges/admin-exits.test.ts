@@ -117,6 +117,26 @@ describe('admin-exits', () => {
     engine.close();
   });
 
+  it("finds a managed identity's subscription from the resource its service principal names, when the resource is not in the case", async () => {
+    // The same export without the records of resources that run as an identity (the function app, the VM): only the
+    // directory says where PAYROLL-ID lives (alternativeNames: its user-assigned identity resource in the subscription).
+    const hound = JSON.parse(readFileSync(join(FIXTURES, 'azurehound', 'azurehound-contoso.json'), 'utf8')) as { data: { kind: string; data: Record<string, unknown> }[] };
+    const payrollId = '0000001f-1111-4222-8333-00000000001f';
+    hound.data = hound.data.filter((r) => !('identity' in r.data));
+    hound.data.push({ kind: 'AZAppRoleAssignment', data: { appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', id: 'pAyRoLlIdGrApHrOlE0000000', principalId: payrollId, principalType: 'ServicePrincipal', resourceId: '0AB3C5E1-9F7D-4E2B-A6C8-13579BDF2468', resourceDisplayName: 'Microsoft Graph', appId: '00000003-0000-0000-C000-000000000000', tenantId: '6C12B0B0-B2CC-4A73-8252-0B94BFCA2145' } });
+    const file = join(dir, 'azurehound-contoso-no-resources.json');
+    writeFileSync(file, JSON.stringify(hound));
+    const engine = openEngine(join(dir, 'azure-no-resources.blastmap'), { create: true });
+    await engine.importFiles({ files: [{ path: file }] });
+    const sub = 'admin:azure:subscription:4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87';
+    expect(exitsOf(engine, sub)).toEqual([[`azure:object:${payrollId}`, 'subscription owner: runs code as the managed identity']]);
+    const [edge] = [...engine.store.edgesOfKind('CAN_ESCALATE')].filter((e) => e.src === sub);
+    expect(edge!.props.reason).toContain('can attach user-assigned identity PAYROLL-ID (/subscriptions/4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87/resourcegroups/rg-build/providers/microsoft.managedidentity/userassignedidentities/payroll-id) to a resource it creates');
+    const cross = (await engine.findings({ rule: 'admin-crosses-boundary' })).find((f) => f.nodeId === sub);
+    expect(cross?.title).toBe('Whoever is Owner of Azure subscription 4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87 can become Global administrator of tenant 6c12b0b0-b2cc-4a73-8252-0b94bfca2145 in 2 steps');
+    engine.close();
+  });
+
   it('names the same way out whichever order the case lists the edges in', () => {
     // A full run reads what earlier rules derived from memory, after the stated edges; an incremental one reads it
     // from rows, in the order they were written. Several ways out of one kind: the edge must not depend on that.
