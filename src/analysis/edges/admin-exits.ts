@@ -1,7 +1,9 @@
 import { isObject, type Evidence, type JsonObject } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { EDGE_KINDS } from '../../model/kinds.js';
+import { RUN_CODE_ACTIONS, resourceTypeOf } from '../../providers/azure/entra.js';
 import { subscriptionOf } from '../../providers/azure/rbac.js';
+import type { StoredNode } from '../../store/case-store.js';
 import { kindsOfProviders, reads } from '../reads.js';
 import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
@@ -93,40 +95,51 @@ export const adminExits: EdgeRule = {
         add({ rank: 2, order: orderOf(e), member: principal.id, name: principal.name, admin, technique: takeOver[principal.kind], reason: `An admin of AWS account ${from} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which can assume ${e.dst} in account ${to}.`, exit: e });
       }
     }
-    // A subscription's owner can run code as the managed identities of its resources (a run command on a VM, an
-    // identity attached to a resource it controls): one with an edge leaving the subscription (a Graph permission, a
-    // directory role, a role on another subscription) takes the owner out of it.
+    // A subscription's owner can run code as the managed identities of its resources: in a resource that runs code
+    // (a run command on a VM, code deployed to an app: the types azure-managed-identity knows), as its identities; and
+    // as a user-assigned identity, which it can attach to a resource it creates. One with an edge leaving the
+    // subscription (a Graph permission, a directory role, a role on another subscription) takes the owner out of it.
+    // A storage account's system-assigned identity (for its encryption keys) runs no code an owner can write.
+    const wayOut = (mi: StoredNode, sub: string) => {
+      const leaving = ctx.out(mi.id).filter((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
+      return leaving.length ? leaving.reduce((a, b) => (orderOf(b) < orderOf(a) ? b : a)) : undefined;
+    };
+    const technique = 'subscription owner: runs code as the managed identity';
     for (const r of [...ctx.nodesOfKind('azure_resource')]) {
       const sub = r.boundary;
       const held = r.props['managedIdentities'];
       if (!sub?.startsWith('azure:subscription:') || !Array.isArray(held)) continue;
+      const runs = RUN_CODE_ACTIONS[String(r.props['resourceType'] ?? '').toLowerCase()];
       for (const m of held) {
         if (!isObject(m) || typeof m['principalId'] !== 'string') continue;
+        const userAssigned = m['type'] === 'UserAssigned';
+        if (!runs && !userAssigned) continue;
         const mi = ctx.node(ids.azureObject(m['principalId']));
         if (mi?.kind !== 'azure_managed_identity') continue;
-        const leaving = ctx.out(mi.id).filter((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
-        if (!leaving.length) continue;
-        const exit = leaving.reduce((a, b) => (orderOf(b) < orderOf(a) ? b : a));
+        const exit = wayOut(mi, sub);
+        if (!exit) continue;
+        const how = runs ? `can ${runs.how} ${r.name}, which runs as managed identity ${mi.name}` : `can attach user-assigned identity ${mi.name} (attached to ${r.name}) to a resource it creates and run code there`;
         // A user-assigned identity may run several resources of the subscription: the first by id is named.
-        add({ rank: 3, order: `${r.id}\n${orderOf(exit)}`, member: mi.id, name: mi.name, admin: ids.admin(sub), technique: 'subscription owner: runs code as the managed identity', reason: `An owner of subscription ${sub.replace('azure:subscription:', '')} can run code on ${r.name}, which runs as managed identity ${mi.name}, whose ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
+        add({ rank: 3, order: `${r.id}\n${orderOf(exit)}`, member: mi.id, name: mi.name, admin: ids.admin(sub), technique, reason: `An owner of subscription ${sub.replace('azure:subscription:', '')} ${how}; its ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
       }
     }
     // An identity whose resource is not in the case (a directory export without the subscription's resources):
     // Entra names its ARM resource in alternativeNames (servicePrincipalNames too) — the resource it is the
-    // system-assigned identity of, or the user-assigned identity itself, which an owner of its subscription can attach
-    // to a resource it creates.
+    // system-assigned identity of, or the user-assigned identity itself.
     for (const mi of [...ctx.nodesOfKind('azure_managed_identity')]) {
       const path = armPathOf(mi.props);
       const subId = path && subscriptionOf(path);
       if (!path || !subId) continue;
+      const type = resourceTypeOf(path);
+      const userAssigned = type === 'microsoft.managedidentity/userassignedidentities';
+      const runs = type ? RUN_CODE_ACTIONS[type] : undefined;
+      if (!runs && !userAssigned) continue;
       const sub = ids.azureSubscription(subId);
       if (exits.has(`${ids.admin(sub)}\n${mi.id}`)) continue;
-      const leaving = ctx.out(mi.id).filter((e) => EDGE_KINDS[e.kind].traversable && ctx.node(e.dst)?.boundary !== sub);
-      if (!leaving.length) continue;
-      const exit = leaving.reduce((a, b) => (orderOf(b) < orderOf(a) ? b : a));
-      const userAssigned = /\/providers\/microsoft\.managedidentity\/userassignedidentities\//i.test(path);
-      const how = userAssigned ? `can attach user-assigned identity ${mi.name} (${path}) to a resource it creates and run code there` : `can run code on ${path}, which runs as managed identity ${mi.name}`;
-      add({ rank: 4, order: orderOf(exit), member: mi.id, name: mi.name, admin: ids.admin(sub), technique: 'subscription owner: runs code as the managed identity', reason: `An owner of subscription ${subId} ${how}; its ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
+      const exit = wayOut(mi, sub);
+      if (!exit) continue;
+      const how = runs ? `can ${runs.how} ${path}, which runs as managed identity ${mi.name}` : `can attach user-assigned identity ${mi.name} (${path}) to a resource it creates and run code there`;
+      add({ rank: 4, order: orderOf(exit), member: mi.id, name: mi.name, admin: ids.admin(sub), technique, reason: `An owner of subscription ${subId} ${how}; its ${exit.kind} edge to ${exit.dst} leaves the subscription.`, exit });
     }
     for (const x of [...exits.values()].sort((a, b) => (a.admin + a.member < b.admin + b.member ? -1 : 1))) {
       const evidence: Evidence[] = [{ type: 'note', summary: `The way out of the boundary: ${x.name} ${EDGE_KINDS[x.exit.kind].verb} ${x.exit.dst}`, data: { edge: x.exit.kind, from: x.exit.src, to: x.exit.dst } }];

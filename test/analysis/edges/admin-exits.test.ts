@@ -137,7 +137,7 @@ describe('admin-exits', () => {
     engine.close();
   });
 
-  it('names the same way out whichever order the case lists the edges in', () => {
+  it('names the same way out whichever order the case lists the edges in, and no way out through a resource that runs no code', () => {
     // A full run reads what earlier rules derived from memory, after the stated edges; an incremental one reads it
     // from rows, in the order they were written. Several ways out of one kind: the edge must not depend on that.
     const node = (id: string, kind: NodeKind, boundary: string | null, props: StoredNode['props'] = {}): StoredNode => ({ id, kind, name: id.split(/[/:]/).pop()!, stub: false, boundary, handles: [id], props, sources: [1] });
@@ -150,9 +150,16 @@ describe('admin-exits', () => {
       node('k8s:c1/ns/serviceaccount/app', 'k8s_service_account', 'k8s:c1'),
       node(`admin:${sub}`, 'admin', sub),
       node(mi, 'azure_managed_identity', 'azure:tenant:t1'),
-      // One user-assigned identity running two resources of the subscription.
-      node('azure:resource:/sub/s1/vm-b', 'azure_resource', sub, { managedIdentities: [{ principalId: 'mi' }] }),
-      node('azure:resource:/sub/s1/vm-a', 'azure_resource', sub, { managedIdentities: [{ principalId: 'mi' }] }),
+      // One user-assigned identity running two virtual machines of the subscription.
+      node('azure:resource:/sub/s1/vm-b', 'azure_resource', sub, { resourceType: 'microsoft.compute/virtualmachines', managedIdentities: [{ principalId: 'mi', type: 'UserAssigned' }] }),
+      node('azure:resource:/sub/s1/vm-a', 'azure_resource', sub, { resourceType: 'microsoft.compute/virtualmachines', managedIdentities: [{ principalId: 'mi', type: 'UserAssigned' }] }),
+      // A storage account's system-assigned identity (its encryption keys): no code runs as it.
+      node('azure:resource:/sub/s1/st', 'azure_resource', sub, { resourceType: 'microsoft.storage/storageaccounts', managedIdentities: [{ principalId: 'st-mi', type: 'SystemAssigned' }] }),
+      node('azure:object:st-mi', 'azure_managed_identity', 'azure:tenant:t1'),
+      // Identities whose resources are not in the case, placed by the ARM resource their service principal names: a
+      // user-assigned identity (an owner attaches it to a resource it creates), a SQL server's (no code runs as it).
+      node('azure:object:uami', 'azure_managed_identity', 'azure:tenant:t1', { alternativeNames: ['isExplicit=True', '/subscriptions/s1/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uami'] }),
+      node('azure:object:sql-mi', 'azure_managed_identity', 'azure:tenant:t1', { alternativeNames: ['isExplicit=False', '/subscriptions/s1/resourcegroups/rg/providers/Microsoft.Sql/servers/sql1'] }),
       node('azure:object:g1', 'azure_group', 'azure:tenant:t1'),
       node('azure:object:g2', 'azure_group', 'azure:tenant:t1'),
     ];
@@ -164,6 +171,7 @@ describe('admin-exits', () => {
       edge('FEDERATES_TO', 'k8s:c1/ns/serviceaccount/app', 'arn:aws:iam::222222222222:role/batch', true),
       edge('MEMBER_OF', mi, 'azure:object:g2', false),
       edge('MEMBER_OF', mi, 'azure:object:g1', true),
+      ...['st-mi', 'uami', 'sql-mi'].map((m) => edge('MEMBER_OF', `azure:object:${m}`, 'azure:object:g1', false)),
     ];
     const run = (order: 'as listed' | 'reversed') => {
       const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
@@ -188,11 +196,13 @@ describe('admin-exits', () => {
     expect(listed.map((e) => [e.from, e.to])).toEqual([
       ['admin:aws:account:111111111111', 'arn:aws:iam::111111111111:role/ci'],
       ['admin:azure:subscription:s1', mi],
+      ['admin:azure:subscription:s1', 'azure:object:uami'],
       ['admin:k8s:c1', 'k8s:c1/ns/serviceaccount/app'],
     ]);
     expect(listed.map((e) => e.props?.reason)).toEqual([
       'An admin of AWS account 111111111111 can act as role ci, which can assume arn:aws:iam::222222222222:role/deploy in account 222222222222.',
-      'An owner of subscription s1 can run code on vm-a, which runs as managed identity mi, whose MEMBER_OF edge to azure:object:g1 leaves the subscription.',
+      'An owner of subscription s1 can run a command on the virtual machine vm-a, which runs as managed identity mi; its MEMBER_OF edge to azure:object:g1 leaves the subscription.',
+      'An owner of subscription s1 can attach user-assigned identity uami (/subscriptions/s1/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uami) to a resource it creates and run code there; its MEMBER_OF edge to azure:object:g1 leaves the subscription.',
       'An admin of cluster c1 can create a pod that runs as service account app and use its token, which federates to arn:aws:iam::222222222222:role/app.',
     ]);
   });
