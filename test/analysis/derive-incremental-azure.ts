@@ -29,6 +29,9 @@ const PRINCIPALS = [
   { id: guid(32), type: '#microsoft.graph.servicePrincipal', name: 'VENDOR' },
   // The VM's system-assigned identity.
   { id: guid(40), type: '#microsoft.graph.servicePrincipal', name: 'VM0' },
+  // A user-assigned identity of the resource group, which no resource runs as (whoever may assign it and rewrite the
+  // VM can attach it there).
+  { id: guid(41), type: '#microsoft.graph.servicePrincipal', name: 'UAMI0' },
 ];
 const GROUPS = [2, 3];
 const SERVICE_PRINCIPALS = [4, 5, 6, 7];
@@ -50,6 +53,7 @@ const ARM_ROLES = [
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', // Owner
   'b24988ac-6180-42a0-ab88-20f7382dd24c', // Contributor
   '9980e02c-c2be-4d73-94e8-173b1dc7cf3c', // Virtual Machine Contributor
+  'f1a07417-d97a-45cb-824c-7a7467783830', // Managed Identity Operator
   'acdd72a7-3385-48ef-bd42-f606fba81ae7', // Reader
 ];
 const VAULT_PERMISSIONS = [{ secrets: ['Get', 'List'] }, { keys: ['Get'], certificates: ['Import'] }, { secrets: ['List'] }];
@@ -85,6 +89,7 @@ export function entraFile(spec: EntraSpec): string {
   for (const g of GROUPS) data.push(record('AZGroup', { id: PRINCIPALS[g]!.id, displayName: PRINCIPALS[g]!.name, securityEnabled: true, isAssignableToRole: true, ...t }));
   data.push(record('AZServicePrincipal', { id: PRINCIPALS[6]!.id, appId: appId(9), displayName: 'VENDOR', servicePrincipalType: 'Application', appOwnerOrganizationId: guid(99), ...t }));
   data.push(record('AZServicePrincipal', { id: PRINCIPALS[7]!.id, appId: appId(8), displayName: 'VM0', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=False', VM.toLowerCase()], ...t }));
+  data.push(record('AZServicePrincipal', { id: PRINCIPALS[8]!.id, appId: appId(6), displayName: 'UAMI0', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=True', `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uami0`.toLowerCase()], ...t }));
   data.push(record('AZServicePrincipal', { id: GRAPH_SP, appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', servicePrincipalType: 'Application', appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a', ...t }));
   data.push(record('AZServicePrincipal', { id: OTHER_API_SP, appId: appId(7), displayName: 'Payroll API', servicePrincipalType: 'Application', appOwnerOrganizationId: TENANT, ...t }));
   for (const role of DIRECTORY_ROLES) data.push(record('AZRole', { id: role, templateId: role, isBuiltIn: true, isEnabled: true, ...t }));

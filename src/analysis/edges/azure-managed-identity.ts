@@ -30,8 +30,8 @@ export const azureManagedIdentity: EdgeRule = {
       const chain = [res.id, ...(rg ? [ids.azureResource(rg)] : []), ...(sub ? [ids.azureSubscription(sub)] : [])];
       for (const scopeId of chain) {
         for (const grant of ctx.in(scopeId, 'CAN_ACCESS')) {
-          const actions = Array.isArray(grant.props.actions) ? grant.props.actions.filter((a): a is string => typeof a === 'string') : [];
-          if (!allows([{ actions, notActions: [], dataActions: [], notDataActions: [] }], run.action)) continue;
+          const strings = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
+          if (!allows([{ actions: strings(grant.props.actions), notActions: strings(grant.props['notActions']), dataActions: [], notDataActions: [] }], run.action)) continue;
           for (const raw of identities) {
             const mi = raw as { principalId?: string; type?: string };
             if (!mi.principalId) continue;

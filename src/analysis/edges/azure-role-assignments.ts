@@ -86,6 +86,8 @@ export const azureRoleAssignments: EdgeRule = {
               technique: roleName,
               accessLevel,
               actions: role.permissions.flatMap((p) => [...p.actions, ...p.dataActions]),
+              // What the role excludes (Contributor: Microsoft.Authorization/*/Write): rules reading the actions subtract it.
+              ...(role.permissions.some((p) => p.notActions.length) ? { notActions: role.permissions.flatMap((p) => p.notActions) } : {}),
               evidence,
               ...conditional,
             },

@@ -27,6 +27,7 @@ import { azureEntraRoles } from './azure-entra-roles.js';
 import { azureGraphAppRoles } from './azure-graph-app-roles.js';
 import { azureGroupOwners } from './azure-group-owners.js';
 import { azureKeyVaultAccess } from './azure-key-vault-access.js';
+import { azureIdentityAssign } from './azure-identity-assign.js';
 import { azureManagedIdentity } from './azure-managed-identity.js';
 import { azureRoleAssignments } from './azure-role-assignments.js';
 import { gcpIamBindings } from './gcp-iam-bindings.js';
@@ -84,6 +85,7 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   azureGraphAppRoles,
   azureKeyVaultAccess,
   azureManagedIdentity,
+  azureIdentityAssign,
   azureGroupOwners,
   // Last: it reads the ways out of a boundary the rules above draw (federation, cross-account assume, admins).
   adminExits,
