@@ -54,6 +54,7 @@ const ARM_ROLES = [
   'b24988ac-6180-42a0-ab88-20f7382dd24c', // Contributor
   '9980e02c-c2be-4d73-94e8-173b1dc7cf3c', // Virtual Machine Contributor
   'f1a07417-d97a-45cb-824c-7a7467783830', // Managed Identity Operator
+  'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59', // Managed Identity Contributor
   'acdd72a7-3385-48ef-bd42-f606fba81ae7', // Reader
 ];
 const VAULT_PERMISSIONS = [{ secrets: ['Get', 'List'] }, { keys: ['Get'], certificates: ['Import'] }, { secrets: ['List'] }];

@@ -212,7 +212,7 @@ describe('incremental derivation', () => {
     let skipped = 0;
     // What the full case came to hold over all runs: the generators must reach every rule checked here.
     const seen = new Set<string>();
-    const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials', 'attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)'];
+    const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials', 'attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)', 'add a federated credential (Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write)'];
     const unseen = () => expected.filter((x) => !seen.has(x));
     const property = fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 7 }), async (steps) => {
       const incPath = tempCase();

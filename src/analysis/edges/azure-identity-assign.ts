@@ -12,9 +12,12 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 // role). A principal with both — the assign action over the identity (on it, its resource group or subscription)
 // and the right to change and run code in a compute resource of the case (a VM it may rewrite and run a command on,
 // an app it may deploy to) — attaches the identity there and acts as it, though no resource runs as it today.
-// azure-managed-identity covers the resources that already run as an identity; this, the ones that could.
+// azure-managed-identity covers the resources that already run as an identity; this, the ones that could. And a
+// principal that may write the identity's federated credentials (federatedIdentityCredentials/write: Managed Identity
+// Contributor, Contributor, Owner) adds one trusting an issuer it controls and signs in as the identity.
 
 const ASSIGN = ['Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'];
+const FEDERATE = 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write';
 const USER_ASSIGNED = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
 // The control-plane identity of an AKS cluster runs no code a run command reaches (it runs in a pod of the cluster).
 const HOSTS = Object.entries(RUN_CODE_ACTIONS).filter(([type]) => type !== 'microsoft.containerservice/managedclusters');
@@ -36,7 +39,7 @@ const sameGrant = (a: DerivedOrStoredEdge, b: DerivedOrStoredEdge) => a.src === 
 
 export const azureIdentityAssign: EdgeRule = {
   id: 'azure-identity-assign',
-  description: "Azure user-assigned identities: a principal that may assign one (its assign action over the identity) and may change and run code in a VM, app, logic app, automation account or registry can attach the identity there and act as it",
+  description: "Azure user-assigned identities: a principal that may write one's federated credentials signs in as it; one that may assign it (its assign action over the identity) and may change and run code in a VM, app, logic app, automation account or registry attaches it there and acts as it",
   emits: ['CAN_ESCALATE'],
   // The identities and compute resources (their ARM paths and types), and the grants azure-role-assignments drew.
   reads: reads({ nodes: kindsOfProviders('azure'), edges: ['CAN_ACCESS'], edgeEnds: { CAN_ACCESS: { to: ['azure_resource', 'azure_subscription'] } } }),
@@ -54,7 +57,6 @@ export const azureIdentityAssign: EdgeRule = {
       const type = String(r.props['resourceType'] ?? (path ? resourceTypeOf(path) : '') ?? '').toLowerCase();
       if (path && HOSTS.some(([t]) => t === type)) hosts.push({ node: r, path, type });
     }
-    if (!hosts.length) return;
     // A principal's compute grants: a host it may rewrite and run code in, under a scope it holds a grant on.
     const hostsOf = new Map<string, { grant: DerivedOrStoredEdge; host: (typeof hosts)[number]; how: string }[]>();
     const computeOf = (principal: string) => {
@@ -82,18 +84,37 @@ export const azureIdentityAssign: EdgeRule = {
       const sub = subscriptionOf(lower);
       const rg = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+)\//.exec(lower)?.[1];
       const scopes = [ids.azureResource(lower), ...(rg ? [ids.azureResource(rg)] : []), ...(sub ? [ids.azureSubscription(sub)] : [])];
-      // Each principal once, with its first grant of the assign action (on the identity, then its group, then its
-      // subscription) and its first host.
-      const assigners = new Map<string, { grant: DerivedOrStoredEdge; key: string }>();
-      scopes.forEach((scopeId, rank) => {
-        for (const grant of ctx.in(scopeId, 'CAN_ACCESS')) {
-          if (grant.src === mi.id || !ASSIGN.some((a) => allows(actionsOf(grant), a))) continue;
-          const key = `${rank}\n${String(grant.props.technique)}`;
-          const had = assigners.get(grant.src);
-          if (!had || before(grant, had.grant, key, had.key) < 0) assigners.set(grant.src, { grant, key });
-        }
-      });
-      for (const [principal, { grant: assign }] of [...assigners].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      // Each principal once per action, with its first grant of it (on the identity, then its group, then its
+      // subscription).
+      const firstGrants = (actions: readonly string[]) => {
+        const found = new Map<string, { grant: DerivedOrStoredEdge; key: string }>();
+        scopes.forEach((scopeId, rank) => {
+          for (const grant of ctx.in(scopeId, 'CAN_ACCESS')) {
+            if (grant.src === mi.id || !actions.some((a) => allows(actionsOf(grant), a))) continue;
+            const key = `${rank}\n${String(grant.props.technique)}`;
+            const had = found.get(grant.src);
+            if (!had || before(grant, had.grant, key, had.key) < 0) found.set(grant.src, { grant, key });
+          }
+        });
+        return [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+      };
+      // A federated credential on the identity, trusting an issuer the holder controls (a repository's workflows, a
+      // cluster's service accounts), signs it in as the identity: no resource needed.
+      for (const [principal, { grant }] of firstGrants([FEDERATE])) {
+        ctx.emitEdge({
+          from: principal,
+          to: mi.id,
+          kind: 'CAN_ESCALATE',
+          props: {
+            reason: `its role (${grant.props.technique ?? 'an Azure role'}) may write federated credentials on user-assigned identity ${mi.name}: one trusting an issuer it controls (a repository's workflows, a cluster's service accounts) signs it in as the identity`,
+            technique: `add a federated credential (${FEDERATE})`,
+            evidence: [...(grant.props.evidence ?? []), { type: 'note', summary: `${mi.name} is the user-assigned identity ${path}`, data: { identity: path } }],
+            ...(grant.props.conditional ? { conditional: grant.props.conditional } : {}),
+          },
+        });
+      }
+      const assigners = firstGrants(ASSIGN);
+      for (const [principal, { grant: assign }] of assigners) {
         const [first] = computeOf(principal);
         if (!first) continue;
         const evidence: Evidence[] = [

@@ -1,9 +1,11 @@
 // azure-identity-assign: a principal that may assign a user-assigned identity and may change and run code in a
-// compute resource attaches the identity there and acts as it. On the AzureHound contoso export (what it says:
+// compute resource attaches the identity there and acts as it; one that may write its federated credentials signs in
+// as it. On the AzureHound contoso export (what it says:
 // resource group RG-BUILD holds the VM BUILD-VM and the user-assigned identity PAYROLL-ID, which the function app
 // PAYROLL-FN runs as; GH-DEPLOY is a service principal with no role), plus role assignments as AzureHound writes them, at the
 // resource group or the VM: Managed Identity Operator (the assign action), Virtual Machine Contributor (write and run
-// command on VMs), Contributor (both), and a custom role with every action but Microsoft.Compute's and Microsoft.Web's.
+// command on VMs), Contributor (both), Managed Identity Contributor (federated credentials), and a custom role with every action but Microsoft.Compute's,
+// Microsoft.Web's and the identities' federated credentials.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ const PAYROLL_ID = 'azure:object:0000001f-1111-4222-8333-00000000001f';
 const ROLES = {
   'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830',
   'Virtual Machine Contributor': '9980e02c-c2be-4d73-94e8-173b1dc7cf3c',
+  'Managed Identity Contributor': 'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59',
   Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
   'Everything but compute and apps': '0c0c0c0c-0000-4000-8000-00000000c0c0',
 };
@@ -43,7 +46,7 @@ describe('azure-identity-assign', () => {
     // The custom role's definition, as `az role definition list` prints it.
     if (grants.some((g) => g.role === 'Everything but compute and apps')) {
       const def = join(dir, 'role-definitions.json');
-      writeFileSync(def, JSON.stringify([{ id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES['Everything but compute and apps']}`, name: ROLES['Everything but compute and apps'], type: 'Microsoft.Authorization/roleDefinitions', roleName: 'Everything but compute and apps', roleType: 'CustomRole', assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: ['*'], notActions: ['Microsoft.Compute/*', 'Microsoft.Web/*'], dataActions: [], notDataActions: [] }] }]));
+      writeFileSync(def, JSON.stringify([{ id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES['Everything but compute and apps']}`, name: ROLES['Everything but compute and apps'], type: 'Microsoft.Authorization/roleDefinitions', roleName: 'Everything but compute and apps', roleType: 'CustomRole', assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: ['*'], notActions: ['Microsoft.Compute/*', 'Microsoft.Web/*', 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/*'], dataActions: [], notDataActions: [] }] }]));
       files.push({ path: def });
     }
     const engine = openEngine(join(dir, `${files[0]!.path.split('/').pop()}.blastmap`), { create: true });
@@ -70,15 +73,26 @@ describe('azure-identity-assign', () => {
     ]);
   });
 
-  it('attaches with Contributor alone, which holds both (beside deploying to the function app that runs as it)', async () => {
-    expect((await attaches([{ role: 'Contributor', on: 'group' }])).map((e) => e.props.technique).sort()).toEqual(['attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)', 'managed identity: Microsoft.Web/sites/write']);
+  it('signs in as the identity with a federated credential it may write: Managed Identity Contributor over its group', async () => {
+    const [edge, ...more] = await attaches([{ role: 'Managed Identity Contributor', on: 'group' }]);
+    expect(more).toEqual([]);
+    expect(edge!.props.technique).toBe('add a federated credential (Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write)');
+    expect(edge!.props.evidence!.map((e) => e.summary)).toEqual([`${GH_DEPLOY} (ServicePrincipal) is assigned Managed Identity Contributor at ${RG}`, `PAYROLL-ID is the user-assigned identity ${RG}/providers/microsoft.managedidentity/userassignedidentities/payroll-id`]);
+  });
+
+  it('does all three with Contributor, which holds every half (and deploys to the function app that runs as it)', async () => {
+    expect((await attaches([{ role: 'Contributor', on: 'group' }])).map((e) => e.props.technique).sort()).toEqual([
+      'add a federated credential (Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write)',
+      'attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)',
+      'managed identity: Microsoft.Web/sites/write',
+    ]);
   });
 
   it('does not attach without either half, nor with a role whose NotActions take the VM away', async () => {
     const techniques = async (grants: Parameters<typeof attaches>[0]) => (await attaches(grants)).map((e) => e.props.technique);
     expect(await techniques([{ role: 'Managed Identity Operator', on: 'group' }])).toEqual([]);
     expect(await techniques([{ role: 'Virtual Machine Contributor', on: 'group' }])).toEqual([]);
-    // The assign action over the group, but write on no VM or app: NotActions Microsoft.Compute/* and Microsoft.Web/*.
+    // The assign action over the group, but write on no VM or app and no federated credential: its NotActions.
     expect(await techniques([{ role: 'Everything but compute and apps', on: 'group' }])).toEqual([]);
   });
 });
