@@ -1,6 +1,7 @@
 import { ids } from '../../model/ids.js';
 import { reads } from '../reads.js';
-import { awsModel, contextFor, statementEvidence, type AwsModel, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { contextFor, statementEvidence } from '../../providers/aws/evaluate.js';
+import { awsModel, type AwsModel, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount, ensurePrincipal, ensureService, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { evaluateCondition, statementCoversAction, type Statement } from '../../providers/aws/policy.js';
 import { denyCovers } from '../../providers/aws/principal-match.js';

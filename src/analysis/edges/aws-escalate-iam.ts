@@ -1,7 +1,8 @@
 import { arnAccount, ids } from '../../model/ids.js';
 import { reads } from '../reads.js';
 import { isAdmin } from '../../providers/aws/admin.js';
-import { allOf, awsModel, type AwsModel, type Decision, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { allOf } from '../../providers/aws/evaluate.js';
+import { awsModel, type AwsModel, type Decision, type Principal, AWS_MODEL_READS } from '../../providers/aws/model.js';
 import { edgeProps, kindWord, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 

@@ -1,7 +1,8 @@
 import { isJsonObject, type Json, type JsonObject } from '../../model/fragment.js';
 import { reads } from '../reads.js';
 import { arnAccount, ids } from '../../model/ids.js';
-import { awsModel, statementEvidence, AWS_MODEL_READS } from '../../providers/aws/model.js';
+import { statementEvidence } from '../../providers/aws/evaluate.js';
+import { awsModel, AWS_MODEL_READS } from '../../providers/aws/model.js';
 import { edgeProps, ensureAccount, AWS_EMIT_READS } from '../../providers/aws/emit.js';
 import { conditionText, evaluateCondition, statementCoversAction, strings, type ConditionBlock, type Statement } from '../../providers/aws/policy.js';
 import { trustedPrincipals, trustOf } from '../../providers/aws/trust.js';

@@ -8,7 +8,7 @@ import type { StoredNode } from '../../store/case-store.js';
 import { actionsOf } from '../../providers/aws/catalog.js';
 import { edgeProps } from '../../providers/aws/emit.js';
 import { inventoryOf } from '../../providers/aws/inventory.js';
-import { statementEvidence } from '../../providers/aws/model.js';
+import { statementEvidence } from '../../providers/aws/evaluate.js';
 import { actionPatternMatches, evaluateCondition, statementCoversAction, statementsOf, strings, type RequestContext, type Statement } from '../../providers/aws/policy.js';
 import type { DeriveContext, EdgeRule } from './types.js';
 

@@ -1,7 +1,8 @@
 import { isJsonObject } from '../../model/fragment.js';
 import type { DeriveContext } from '../../analysis/edges/types.js';
 import type { Evidence, Json } from '../../model/fragment.js';
-import { allOf, awsModel, type AwsModel, type Decision, type Principal } from './model.js';
+import { allOf } from './evaluate.js';
+import { awsModel, type AwsModel, type Decision, type Principal } from './model.js';
 import { statementsOf } from './policy.js';
 
 // Admin-equivalence of a principal in its own account: it holds `*` on `*`, or it can rewrite its own

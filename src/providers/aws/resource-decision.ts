@@ -1,6 +1,7 @@
 import { isJsonObject } from '../../model/fragment.js';
 import type { Evidence, Json } from '../../model/fragment.js';
-import { contextFor, statementEvidence, type AwsModel, type Decision, type Principal } from './model.js';
+import { contextFor, statementEvidence } from './evaluate.js';
+import type { AwsModel, Decision, Principal } from './model.js';
 import { evaluateCondition, statementCoversAction, statementCoversResource, statementsOf, type Statement } from './policy.js';
 import { notPrincipalDenies, principalNaming } from './principal-match.js';
 
