@@ -63,7 +63,10 @@ function hasRoom(stage: HTMLElement | null | undefined): boolean {
   return stage.clientWidth >= ROOM_FOR_LEGEND.width && stage.clientHeight >= ROOM_FOR_LEGEND.height;
 }
 
-/** Open as the user last left it (this browser remembers); without a choice, open only where the stage has room. */
+/**
+ * Open as the user last left it (this browser remembers); without a choice, open only where the stage has room, and in
+ * Blast radius mode not over the first view of the drawing (closed, its button says why).
+ */
 export function Legend() {
   const [choice, setChoice] = useState(rememberedChoice);
   const [room, setRoom] = useState(() => hasRoom(null));
@@ -79,7 +82,9 @@ export function Legend() {
     observer.observe(stage);
     return () => observer.disconnect();
   }, []);
-  const open = choice ?? room;
+  // In Blast radius mode the canvas says when its first view found no place clear of the open legend.
+  const covers = useApp((s) => s.legendCovers && s.mode === 'blast');
+  const open = choice ?? (room && !covers);
   const setOpen = (next: boolean) => {
     setChoice(next);
     try {
@@ -99,7 +104,7 @@ export function Legend() {
   const col = (group: LegendEntry['group'][]) => entries.filter((e) => group.includes(e.group));
   return (
     <div ref={box} className={`legend${open ? '' : ' closed'}`} data-testid="legend">
-      <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+      <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open} title={!open && choice === null && covers ? 'Closed: open, it would cover the drawing' : undefined}>
         Legend {open ? '▾' : '▸'}
       </button>
       {open && (
