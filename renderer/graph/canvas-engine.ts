@@ -704,11 +704,9 @@ export class CanvasEngine {
     let shift = clearShift(boxes, cy.width(), cy.height(), obstacle, keep, reach);
     if (!shift && obstacle) {
       const s = this.store.getState();
-      // Closing the legend changes the stage's free room: the resize observer chooses the view again.
-      if (s.mode === 'blast' && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) {
-        s.setLegendCovers(true);
-        return;
-      }
+      // The legend closes unless the user opened it (Legend.tsx); closed, the stage's free room changes and the resize
+      // observer chooses the view again. Meanwhile (or left open) the view is nudged clear of the stage's edges only.
+      if (s.mode === 'blast' && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) s.setLegendCovers(true);
       shift = clearShift(boxes, cy.width(), cy.height(), null, keep, reach);
     }
     if (shift && (shift.x || shift.y)) {

@@ -580,7 +580,7 @@ export function clearShift(boxes: readonly ScreenRect[], width: number, height: 
     level: boolean;
   }
   /** The shifts along one axis that cut no shown span and bring no level span onto the obstacle, nearest first. */
-  const shifts = (spans: Span[], size: number, o: [number, number] | null, keepAt: number | null, limit: number): number[] => {
+  const shifts = (spans: Span[], size: number, o: [number, number] | null, keepAt: number | null, limit: number, count: number): number[] => {
     const edges = o ? [0, size, o[0], o[1]] : [0, size];
     const candidates = new Set<number>([0]);
     for (const s of spans) for (const e of edges) candidates.add(e - s.a).add(e - s.b);
@@ -594,7 +594,12 @@ export function clearShift(boxes: readonly ScreenRect[], width: number, height: 
       }
       return true;
     };
-    return [...candidates].filter((d) => Math.abs(d) <= limit).sort((p, q) => Math.abs(p) - Math.abs(q) || p - q).filter(ok);
+    const out: number[] = [];
+    for (const d of [...candidates].filter((c) => Math.abs(c) <= limit).sort((p, q) => Math.abs(p) - Math.abs(q) || p - q)) {
+      if (ok(d)) out.push(d);
+      if (out.length >= count) break;
+    }
+    return out;
   };
   const across = (a1: number, a2: number, size: number) => a2 > eps && a1 < size - eps;
   const dys = shifts(
@@ -603,7 +608,8 @@ export function clearShift(boxes: readonly ScreenRect[], width: number, height: 
     obstacle ? [obstacle.y1, obstacle.y2] : null,
     keep ? keep.y : null,
     reach.y,
-  ).slice(0, 24);
+    24,
+  );
   let best: Position | null = null;
   for (const dy of dys) {
     if (best && Math.abs(dy) >= Math.abs(best.x) + Math.abs(best.y)) break;
@@ -613,6 +619,7 @@ export function clearShift(boxes: readonly ScreenRect[], width: number, height: 
       obstacle ? [obstacle.x1, obstacle.x2] : null,
       keep ? keep.x : null,
       reach.x,
+      1,
     )[0];
     if (dx === undefined) continue;
     // The columns' shift can bring other rows across the stage: the whole view checked again.
