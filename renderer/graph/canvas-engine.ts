@@ -13,6 +13,7 @@ import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-l
 import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
 import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
 import { placeNew, type NewNode, type Rect } from './placement';
+import { presenceOf } from './legend-entries';
 import { stylesheet } from './stylesheet';
 
 export const MAX_FIT_ZOOM = 1.4;
@@ -108,6 +109,8 @@ export class CanvasEngine {
   private lastHighlight: Highlight | null = null;
   /** The force layout's code is asked for after the next frame drawn (sync). */
   private forceQueued = false;
+  /** The styles last told to the legend (publishStyles). */
+  private lastStyles = '';
 
   constructor(
     private readonly container: HTMLElement,
@@ -321,6 +324,23 @@ export class CanvasEngine {
     this.remember();
     this.updateLabels();
     this.store.getState().setDrawn({ nodes: drawnNodes(cy).length, edges: cy.edges().length, boxes: cy.nodes('.group').length });
+    this.publishStyles();
+  }
+
+  /** Tells the legend which styles are drawn (it lists only those), when they change. */
+  private publishStyles(): void {
+    const { cy } = this;
+    let styles: string[] | null = null;
+    // Past the labels' management a pass over every element's classes at each sync and pick costs more than a
+    // complete legend saves.
+    if (cy.nodes().nonempty() && cy.elements().length <= DECLUTTER_LIMIT) {
+      const p = presenceOf(cy);
+      styles = [...[...p.categories!].map((c) => `category:${c}`), ...[...p.providers!].map((v) => `provider:${v}`), ...p.classes!].sort();
+    }
+    const key = styles ? styles.join('\n') : '';
+    if (key === this.lastStyles) return;
+    this.lastStyles = key;
+    this.store.getState().setDrawnStyles(styles);
   }
 
   /**
@@ -545,6 +565,7 @@ export class CanvasEngine {
       }
     });
     this.updateLabels();
+    this.publishStyles();
   }
 
   /** Width over height of the part of the stage a fit uses: above the legend (it floats bottom-left). */

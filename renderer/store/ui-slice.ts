@@ -43,6 +43,12 @@ export interface UiSlice {
    */
   legendCovers: boolean;
   setLegendCovers(covers: boolean): void;
+  /**
+   * The styles the canvas draws ('category:…', 'provider:…', 'node.<class>', 'edge', 'edge.<class>'): the legend lists
+   * only those; null (nothing drawn, or a drawing past the labels' management) lists them all.
+   */
+  drawnStyles: string[] | null;
+  setDrawnStyles(styles: string[] | null): void;
   setMode(mode: Mode): void;
   setTheme(theme: Theme): void;
   toggleTheme(): void;
@@ -77,6 +83,8 @@ export const createUiSlice: SliceCreator<UiSlice> = ({ set, get }) => ({
   command: null,
   legendCovers: false,
   setLegendCovers: (legendCovers) => set({ legendCovers }),
+  drawnStyles: null,
+  setDrawnStyles: (drawnStyles) => set({ drawnStyles }),
   setMode: (mode) => {
     const layout = layoutOf(mode);
     // Entering the path view lays out what is drawn in lanes; leaving it keeps the picture (nothing jumps).
