@@ -19,12 +19,6 @@ export interface Box {
 export const FORCE_LAYOUT_LIMIT = 1500;
 
 /**
- * A blast radius of more elements is drawn in bands by hops from its origin (reach-layers.ts) rather than by fcose,
- * which from here takes seconds and leaves the origin inside a hairball (a cluster's 880 elements: 2 s; 1,450: 6 s).
- */
-export const BAND_LAYOUT_MIN = 0;
-
-/**
  * A node's room on the canvas with its label beside it (grids and lanes write labels to the right of the node):
  * `w` × `h`, the node's centre `ax` from the left edge.
  */
