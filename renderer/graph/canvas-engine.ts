@@ -8,14 +8,19 @@ import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
 import { declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor } from './labels';
-import { BAND_LAYOUT_MIN, fitClearOf, FORCE_LAYOUT_LIMIT, gridOf, type Position } from './layouts';
+import { clearShift, fitClearOf, FORCE_LAYOUT_LIMIT, gridOf, type Position, type ScreenRect } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
 import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
 import { placeNew, type NewNode, type Rect } from './placement';
+import { presenceOf } from './legend-entries';
 import { stylesheet } from './stylesheet';
 
 export const MAX_FIT_ZOOM = 1.4;
+/** The margin a fit keeps around the drawing, on screen. */
+const FIT_PAD = 30;
+/** A box's padding on each side of its members (stylesheet.ts). */
+const BOX_PAD = 24;
 /** The zoom a readable start of a drawing past DECLUTTER_LIMIT shows (where Cytoscape draws its labels). */
 const UNMANAGED_LABEL_ZOOM = 1.1;
 /** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
@@ -104,6 +109,8 @@ export class CanvasEngine {
   private lastHighlight: Highlight | null = null;
   /** The force layout's code is asked for after the next frame drawn (sync). */
   private forceQueued = false;
+  /** The styles last told to the legend (publishStyles). */
+  private lastStyles = '';
 
   constructor(
     private readonly container: HTMLElement,
@@ -317,6 +324,23 @@ export class CanvasEngine {
     this.remember();
     this.updateLabels();
     this.store.getState().setDrawn({ nodes: drawnNodes(cy).length, edges: cy.edges().length, boxes: cy.nodes('.group').length });
+    this.publishStyles();
+  }
+
+  /** Tells the legend which styles are drawn (it lists only those), when they change. */
+  private publishStyles(): void {
+    const { cy } = this;
+    let styles: string[] | null = null;
+    // Past the labels' management a pass over every element's classes at each sync and pick costs more than a
+    // complete legend saves.
+    if (cy.nodes().nonempty() && cy.elements().length <= DECLUTTER_LIMIT) {
+      const p = presenceOf(cy);
+      styles = [...[...p.categories!].map((c) => `category:${c}`), ...[...p.providers!].map((v) => `provider:${v}`), ...p.classes!].sort();
+    }
+    const key = styles ? styles.join('\n') : '';
+    if (key === this.lastStyles) return;
+    this.lastStyles = key;
+    this.store.getState().setDrawnStyles(styles);
   }
 
   /**
@@ -339,9 +363,9 @@ export class CanvasEngine {
     const started = performance.now();
     const layered = origin ? markReach(cy, origin) : null;
     if (!origin) clearReach(cy);
-    const place = (scale: number) => {
+    const place = (scale: number, maxWidth?: number) => {
       this.setLabelScale(scale, managed, scale);
-      const positions = input.layout === 'lanes' ? lanePositions(cy, scale) : force ? forcePositions(cy) : layered ? bandPositions(cy, layered, aspect, scale) : this.grid(aspect, scale);
+      const positions = input.layout === 'lanes' ? lanePositions(cy, scale) : force ? forcePositions(cy) : layered ? bandPositions(cy, layered, aspect, scale, maxWidth) : this.grid(aspect, scale);
       cy.batch(() => {
         for (const [id, p] of positions) cy.getElementById(id).position(p);
       });
@@ -364,11 +388,15 @@ export class CanvasEngine {
     }
     // Labels that keep growing with the drawing never fit readably: lay out compactly at their model size instead,
     // and show the start of it at the zoom where they are readable.
-    if (!converged && scale > 1) place(1);
+    // Bands then as wide as the stage at that zoom (where they can be): the first view shows every boundary's column
+    // from the origin's band down, and the user scrolls down the hops rather than across.
+    if (!converged && scale > 1) place(1, layered ? (cy.width() - 2 * FIT_PAD) / readableZoom(1, managed) - 2 * BOX_PAD : undefined);
     // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set. Only
     // the last is kept (a long session would pile them up).
     performance.clearMeasures('blastmap:layout');
     performance.measure('blastmap:layout', { start: started, detail: { layout: layered ? 'bands' : force ? 'force' : input.layout === 'lanes' ? 'lanes' : 'grid', elements: cy.elements().length } });
+    // A new drawing: the legend may open again (where its first view keeps clear of it).
+    if (this.store.getState().legendCovers) this.store.getState().setLegendCovers(false);
     if (this.applyPendingViewport()) return;
     // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead (a banded blast
     // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
@@ -383,11 +411,11 @@ export class CanvasEngine {
     return positions;
   }
 
-  /** The blast radius's origin when one is drawn (Blast radius mode) on a drawing of more than BAND_LAYOUT_MIN elements. */
+  /** The blast radius's origin when one is drawn (Blast radius mode): every blast radius is drawn in bands. */
   private blastOrigin(): string | null {
     const { cy } = this;
     const s = this.store.getState();
-    if (s.mode !== 'blast' || !s.blast || cy.elements().length <= BAND_LAYOUT_MIN) return null;
+    if (s.mode !== 'blast' || !s.blast) return null;
     const n = cy.getElementById(s.blast.origin.id);
     return n.nonempty() && n.isNode() && !n.hasClass('group') ? n.id() : null;
   }
@@ -537,6 +565,7 @@ export class CanvasEngine {
       }
     });
     this.updateLabels();
+    this.publishStyles();
   }
 
   /** Width over height of the part of the stage a fit uses: above the legend (it floats bottom-left). */
@@ -567,7 +596,7 @@ export class CanvasEngine {
   /** The viewport showing `eles` (everything by default) clear of the legend. */
   viewportFor(eles: cytoscape.Collection | cytoscape.NodeCollection = this.whole(), maxZoom = MAX_FIT_ZOOM): { zoom: number; pan: Position } {
     const bb = eles.boundingBox({ includeLabels: true });
-    const { zoom, pan } = fitClearOf({ x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h }, this.cy.width(), this.cy.height(), this.overlay(), 30, maxZoom);
+    const { zoom, pan } = fitClearOf({ x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h }, this.cy.width(), this.cy.height(), this.overlay(), FIT_PAD, maxZoom);
     return { zoom: Math.max(this.cy.minZoom(), zoom), pan };
   }
 
@@ -641,10 +670,10 @@ export class CanvasEngine {
     }
     // Past the labels' management Cytoscape draws a label only from twice our minimum at its texture level (zoom
     // rounded up to a power of two, labels.ts MIN_ZOOMED_FONT): above zoom 1 for 12-unit labels.
-    const zoom = Math.max((MIN_LABEL_PX + 1) / (NODE_FONT * scale), labelState(cy).managed ? 0 : UNMANAGED_LABEL_ZOOM);
+    const zoom = readableZoom(scale, labelState(cy).managed);
     const bb = eles.boundingBox({ includeLabels: true });
     const o = this.overlay();
-    const pad = 30;
+    const pad = FIT_PAD;
     // The aggregation banner floats over the top of the stage: start below it.
     const banner = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="aggregate-banner"]');
     const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
@@ -667,6 +696,44 @@ export class CanvasEngine {
     }
     this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
+    if (this.banded && labelState(cy).managed) this.clearOfEdges(a.nonempty() && a.isNode() ? a.position() : null);
+  }
+
+  /**
+   * A banded blast radius's readable start, nudged (less than half the stage) so that no label is cut by the stage's
+   * edges and nothing drawn is under the legend: its start moved into a gap between bands or columns. Where the open
+   * legend leaves no such view, it closes (legendCovers, Blast radius mode only) and the view is chosen again clear
+   * of the closed one.
+   */
+  private clearOfEdges(anchor: Position | null): void {
+    const { cy } = this;
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    const toScreen = (b: { x1: number; y1: number; x2: number; y2: number }): ScreenRect => ({ x1: b.x1 * zoom + pan.x, y1: b.y1 * zoom + pan.y, x2: b.x2 * zoom + pan.x, y2: b.y2 * zoom + pan.y });
+    const boxes: ScreenRect[] = [];
+    cy.nodes().forEach((n) => {
+      // A box's title is drawn, its body is a backdrop.
+      const b = n.hasClass('group') ? n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false }) : n.boundingBox({ includeLabels: true, includeOverlays: false });
+      if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
+    });
+    const legend = this.legend();
+    const stage = this.container.getBoundingClientRect();
+    const r = legend?.getBoundingClientRect();
+    const obstacle = r && r.width > 0 ? { x1: r.left - stage.left - 4, y1: r.top - stage.top - 4, x2: r.right - stage.left + 4, y2: r.bottom - stage.top + 4 } : null;
+    const keep = anchor ? { x: anchor.x * zoom + pan.x, y: anchor.y * zoom + pan.y } : null;
+    const reach = { x: cy.width() / 2, y: cy.height() / 2 };
+    let shift = clearShift(boxes, cy.width(), cy.height(), obstacle, keep, reach);
+    if (!shift && obstacle) {
+      const s = this.store.getState();
+      // The legend closes unless the user opened it (Legend.tsx); closed, the stage's free room changes and the resize
+      // observer chooses the view again. Meanwhile (or left open) the view is nudged clear of the stage's edges only.
+      if (s.mode === 'blast' && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) s.setLegendCovers(true);
+      shift = clearShift(boxes, cy.width(), cy.height(), null, keep, reach);
+    }
+    if (shift && (shift.x || shift.y)) {
+      this.setViewport({ zoom, pan: { x: pan.x + shift.x, y: pan.y + shift.y } });
+      this.updateLabels();
+    }
   }
 
   private applyPendingViewport(): boolean {
@@ -686,6 +753,11 @@ export class CanvasEngine {
     if (n.empty()) return;
     this.fitTo(n.closedNeighborhood(), true);
   }
+}
+
+/** The zoom where labels of `scale` are readable (and drawn, past the labels' management). */
+function readableZoom(scale: number, managed: boolean): number {
+  return Math.max((MIN_LABEL_PX + 1) / (NODE_FONT * scale), managed ? 0 : UNMANAGED_LABEL_ZOOM);
 }
 
 /** The sync may lay out with fcose (fullLayout's rule, counted on the visible graph before it is patched in). */

@@ -65,13 +65,13 @@ export function clearReach(cy: Core): void {
 }
 
 /** The blast radius in bands by hops from its origin, one column of bands per boundary (reach-layers.ts). */
-export function bandPositions(cy: Core, reach: Reach, aspect: number, scale: number): Map<string, Position> {
+export function bandPositions(cy: Core, reach: Reach, aspect: number, scale: number, maxWidth?: number): Map<string, Position> {
   const nodes: LayerNode[] = byKind(drawnNodes(cy), true).map((n) => {
     const parent = reach.parent.get(n.id());
     return { ...footprintOf(n), lane: (n.parent().first().id() as string | undefined) ?? '', band: reach.band.get(n.id()) ?? 0, ...(parent !== undefined ? { parent } : {}) };
   });
   // Room between bands for the reach edges to fan out and a box's title; between columns for the boxes' padding.
-  const out = layeredLayout(nodes, aspect, { colGap: 24 * scale, rowGap: 8 * scale, laneGap: 60 + 30 * scale, bandGap: 70 + 40 * scale });
+  const out = layeredLayout(nodes, aspect, { colGap: 24 * scale, rowGap: 8 * scale, laneGap: 60 + 30 * scale, bandGap: 70 + 40 * scale, ...(maxWidth !== undefined ? { maxWidth } : {}) });
   let x = Math.max(0, ...[...out.values()].map((p) => p.x)) + 300;
   cy.nodes('.group.empty-box').forEach((g) => {
     out.set(g.id(), { x, y: 0 });

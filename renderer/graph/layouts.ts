@@ -19,12 +19,6 @@ export interface Box {
 export const FORCE_LAYOUT_LIMIT = 1500;
 
 /**
- * A blast radius of more elements is drawn in bands by hops from its origin (reach-layers.ts) rather than by fcose,
- * which from here takes seconds and leaves the origin inside a hairball (a cluster's 880 elements: 2 s; 1,450: 6 s).
- */
-export const BAND_LAYOUT_MIN = 600;
-
-/**
  * A node's room on the canvas with its label beside it (grids and lanes write labels to the right of the node):
  * `w` × `h`, the node's centre `ax` from the left edge.
  */
@@ -552,4 +546,84 @@ export function fitClearOf(bb: Box, width: number, height: number, overlay: { wi
   const best = areas.reduce((a, b) => (zoomIn(b) > zoomIn(a) ? b : a));
   const zoom = zoomIn(best);
   return { zoom, pan: { x: best.x + best.w / 2 - zoom * (bb.x1 + bb.w / 2), y: best.y + best.h / 2 - zoom * (bb.y1 + bb.h / 2) } };
+}
+
+export interface ScreenRect {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/**
+ * The smallest shift of a view (in screen pixels, |dx| + |dy| least) after which none of `boxes` (drawn nodes with
+ * their labels, on screen) is cut by an edge of the `width`×`height` stage or meets `obstacle` (the legend floating
+ * over it), with `keep` (the origin) at least `margin` inside the stage; null when no shift within `reach` does it.
+ * Each axis tries the shifts that put a box's edge against a stage edge or the obstacle's (the view's start moved
+ * into the gap between two bands, or two columns), nearest first: rows first, then columns for each of them.
+ */
+export function clearShift(boxes: readonly ScreenRect[], width: number, height: number, obstacle: ScreenRect | null, keep: Position | null, reach: Position, margin = 10): Position | null {
+  const eps = 0.5;
+  const near = boxes.filter((b) => b.x2 > -reach.x && b.x1 < width + reach.x && b.y2 > -reach.y && b.y1 < height + reach.y);
+  interface Span {
+    a: number;
+    b: number;
+    /** Drawn across the stage on the other axis (else its cut on this one does not show). */
+    shown: boolean;
+    /** Level with the obstacle on the other axis. */
+    level: boolean;
+  }
+  /** The shifts along one axis that cut no shown span and bring no level span onto the obstacle, nearest first. */
+  const shifts = (spans: Span[], size: number, o: [number, number] | null, keepAt: number | null, limit: number, count: number): number[] => {
+    const edges = o ? [0, size, o[0], o[1]] : [0, size];
+    const candidates = new Set<number>([0]);
+    for (const s of spans) for (const e of edges) candidates.add(e - s.a).add(e - s.b);
+    const ok = (d: number) => {
+      if (keepAt !== null && (keepAt + d < margin || keepAt + d > size - margin)) return false;
+      for (const s of spans) {
+        const a = s.a + d;
+        const b = s.b + d;
+        if (s.shown && b > eps && a < size - eps && (a < -eps || b > size + eps)) return false;
+        if (o && s.level && a < o[1] - eps && b > o[0] + eps) return false;
+      }
+      return true;
+    };
+    const out: number[] = [];
+    for (const d of [...candidates].filter((c) => Math.abs(c) <= limit).sort((p, q) => Math.abs(p) - Math.abs(q) || p - q)) {
+      if (ok(d)) out.push(d);
+      if (out.length >= count) break;
+    }
+    return out;
+  };
+  const across = (a1: number, a2: number, size: number) => a2 > eps && a1 < size - eps;
+  const dys = shifts(
+    near.map((b) => ({ a: b.y1, b: b.y2, shown: across(b.x1, b.x2, width), level: !!obstacle && b.x1 < obstacle.x2 && b.x2 > obstacle.x1 })),
+    height,
+    obstacle ? [obstacle.y1, obstacle.y2] : null,
+    keep ? keep.y : null,
+    reach.y,
+    24,
+  );
+  let best: Position | null = null;
+  for (const dy of dys) {
+    if (best && Math.abs(dy) >= Math.abs(best.x) + Math.abs(best.y)) break;
+    const dx = shifts(
+      near.map((b) => ({ a: b.x1, b: b.x2, shown: across(b.y1 + dy, b.y2 + dy, height), level: !!obstacle && b.y1 + dy < obstacle.y2 && b.y2 + dy > obstacle.y1 })),
+      width,
+      obstacle ? [obstacle.x1, obstacle.x2] : null,
+      keep ? keep.x : null,
+      reach.x,
+      1,
+    )[0];
+    if (dx === undefined) continue;
+    // The columns' shift can bring other rows across the stage: the whole view checked again.
+    const clear = near.every((b) => {
+      const x1 = b.x1 + dx, x2 = b.x2 + dx, y1 = b.y1 + dy, y2 = b.y2 + dy;
+      if (!across(x1, x2, width) || !across(y1, y2, height)) return true;
+      if (x1 < -eps || x2 > width + eps || y1 < -eps || y2 > height + eps) return false;
+      return !obstacle || !(x1 < obstacle.x2 - eps && x2 > obstacle.x1 + eps && y1 < obstacle.y2 - eps && y2 > obstacle.y1 + eps);
+    });
+    if (clear && (!best || Math.abs(dx) + Math.abs(dy) < Math.abs(best.x) + Math.abs(best.y))) best = { x: dx, y: dy };
+  }
+  return best;
 }

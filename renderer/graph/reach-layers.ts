@@ -80,6 +80,8 @@ export interface LayerOptions {
   /** Vertical gap between rows of a band, and between bands (room for the edges to fan out and a box's title). */
   rowGap?: number;
   bandGap?: number;
+  /** The widest the drawing may be (the stage's width at a readable zoom): the aspect is sought within it, else the narrowest. */
+  maxWidth?: number;
 }
 
 /**
@@ -130,9 +132,11 @@ export function layeredLayout(nodes: readonly LayerNode[], aspect: number, opts:
   const maxCell = Math.max(...largest.values());
   let best = sizeFor(1);
   let bestScore = Infinity;
+  const maxWidth = opts.maxWidth ?? Infinity;
   for (let rows = 1; rows <= maxCell; rows++) {
     const t = sizeFor(rows);
-    const score = Math.abs(Math.log(t.width / Math.max(t.height, 1) / aspect));
+    // Wider than allowed ranks after every width that fits, the narrower the better.
+    const score = t.width > maxWidth ? 1e6 + t.width : Math.abs(Math.log(t.width / Math.max(t.height, 1) / aspect));
     if (score < bestScore - 1e-9) {
       best = t;
       bestScore = score;

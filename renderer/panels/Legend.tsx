@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { legendEntries, POLY, type LegendEntry, type Symbol } from '../graph/legend-entries';
+import { legendEntries, POLY, type LegendEntry, type Presence, type Symbol } from '../graph/legend-entries';
 import { useApp } from '../store';
 
 /** A legend symbol drawn as the exports draw it (same data), as a small inline SVG. */
@@ -39,6 +39,19 @@ function SymbolIcon({ sym }: { sym: Symbol }) {
   );
 }
 
+/** The styles the canvas says it draws (ui-slice drawnStyles), as the legend's entries read them. */
+function presence(styles: string[]): Presence {
+  const categories = new Set<string>();
+  const providers = new Set<string>();
+  const classes = new Set<string>();
+  for (const s of styles) {
+    if (s.startsWith('category:')) categories.add(s.slice(9));
+    else if (s.startsWith('provider:')) providers.add(s.slice(9));
+    else classes.add(s);
+  }
+  return { categories, providers, classes };
+}
+
 /** What shapes, colours, line styles and rings mean. Built from the same entries as the exports' legend. */
 const OPEN_KEY = 'blastmap.legend';
 
@@ -63,7 +76,10 @@ function hasRoom(stage: HTMLElement | null | undefined): boolean {
   return stage.clientWidth >= ROOM_FOR_LEGEND.width && stage.clientHeight >= ROOM_FOR_LEGEND.height;
 }
 
-/** Open as the user last left it (this browser remembers); without a choice, open only where the stage has room. */
+/**
+ * Open as the user last left it (this browser remembers); without a choice, open only where the stage has room, and in
+ * Blast radius mode not over the first view of the drawing (closed, its button says why).
+ */
 export function Legend() {
   const [choice, setChoice] = useState(rememberedChoice);
   const [room, setRoom] = useState(() => hasRoom(null));
@@ -79,7 +95,9 @@ export function Legend() {
     observer.observe(stage);
     return () => observer.disconnect();
   }, []);
-  const open = choice ?? room;
+  // In Blast radius mode the canvas says when its first view found no place clear of the open legend.
+  const covers = useApp((s) => s.legendCovers && s.mode === 'blast');
+  const open = choice ?? (room && !covers);
   const setOpen = (next: boolean) => {
     setChoice(next);
     try {
@@ -88,18 +106,19 @@ export function Legend() {
       // Storage refused: the choice lasts for this page.
     }
   };
-  const { providers, theme } = useApp(
+  const { providers, theme, drawn } = useApp(
     useShallow((s) => {
       const seen = new Set<string>();
       for (const n of Object.values(s.nodes)) seen.add(n.provider);
-      return { providers: [...seen].sort().join(','), theme: s.theme };
+      return { providers: [...seen].sort().join(','), theme: s.theme, drawn: s.drawnStyles };
     }),
   );
-  const entries = legendEntries(undefined, theme, providers ? { providers: new Set(providers.split(',')) } : {});
+  // Only the styles drawn (a compact legend covers less of the stage), else every style of the case's providers.
+  const entries = legendEntries(undefined, theme, drawn ? presence(drawn) : providers ? { providers: new Set(providers.split(',')) } : {});
   const col = (group: LegendEntry['group'][]) => entries.filter((e) => group.includes(e.group));
   return (
     <div ref={box} className={`legend${open ? '' : ' closed'}`} data-testid="legend">
-      <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+      <button type="button" className="legend-toggle" onClick={() => setOpen(!open)} aria-expanded={open} title={!open && choice === null && covers ? 'Closed: open, it would cover the drawing' : undefined}>
         Legend {open ? '▾' : '▸'}
       </button>
       {open && (

@@ -37,6 +37,18 @@ export interface UiSlice {
   filtersOpen: boolean;
   notice: Notice | null;
   command: CanvasCommand | null;
+  /**
+   * The first view of the blast radius drawn could not keep clear of the open legend (canvas-engine.ts
+   * clearOfEdges): the legend, without a choice the user made, stays closed until the next drawing.
+   */
+  legendCovers: boolean;
+  setLegendCovers(covers: boolean): void;
+  /**
+   * The styles the canvas draws ('category:…', 'provider:…', 'node.<class>', 'edge', 'edge.<class>'): the legend lists
+   * only those; null (nothing drawn, or a drawing past the labels' management) lists them all.
+   */
+  drawnStyles: string[] | null;
+  setDrawnStyles(styles: string[] | null): void;
   setMode(mode: Mode): void;
   setTheme(theme: Theme): void;
   toggleTheme(): void;
@@ -69,6 +81,10 @@ export const createUiSlice: SliceCreator<UiSlice> = ({ set, get }) => ({
   filtersOpen: false,
   notice: null,
   command: null,
+  legendCovers: false,
+  setLegendCovers: (legendCovers) => set({ legendCovers }),
+  drawnStyles: null,
+  setDrawnStyles: (drawnStyles) => set({ drawnStyles }),
   setMode: (mode) => {
     const layout = layoutOf(mode);
     // Entering the path view lays out what is drawn in lanes; leaving it keeps the picture (nothing jumps).

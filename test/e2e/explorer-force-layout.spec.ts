@@ -1,7 +1,7 @@
 // The force layout on a real cluster's RBAC (kind, test/fixtures/real-exports/kubernetes): a service account's blast
 // radius of 144 nodes and 735 edges, where dozens of controllers are bound to the same roles. fcose's draft quality
 // (its spectral pass alone, which this size used to get) put nodes alike in their edges on the very same spot. The
-// blast radius itself is drawn in bands by hops (above BAND_LAYOUT_MIN elements); the same drawing laid out again
+// blast radius itself is drawn in bands by hops (every blast radius is); the same drawing laid out again
 // from the Explore panel gets fcose.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

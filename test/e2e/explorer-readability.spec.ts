@@ -2,7 +2,7 @@
 // 11 px nor on top of one another, the same case gives the same picture, an expand or a filter moves nothing that
 // is drawn, a pick from search or the findings table is brought into view, hidden means not drawn.
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSettled, demoUrl, drawnLabels, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore } from './helpers';
+import { canvasSettled, demoUrl, drawnLabels, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore, settle } from './helpers';
 
 const LEAKED = 'AKIAQDEMO7CIDEPLOY42';
 
@@ -80,6 +80,68 @@ test('a blast radius too big to show readable whole starts at its origin, clear 
   // Not under the legend (bottom left of the stage).
   expect(at.y < legend.y || at.x > legend.x + legend.width).toBe(true);
 });
+
+// The first view of a medium blast radius (the demo's deploy role: 65 nodes over 3 boundaries) was fcose's tangle
+// around the origin at a readable zoom, most of it off the stage, labels cut at its left edge, the open legend over
+// its bottom third. It is drawn in bands from the origin down, and its first view keeps clear of the stage's edges and
+// of the legend (closed when no view of the drawing's start leaves it room).
+for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
+  test(`the first view of a blast radius at ${size.width}×${size.height}: the origin on the stage, no label cut by its edges, nothing under the legend`, async ({ page }, info) => {
+    await page.setViewportSize(size);
+    await openApp(page, 'light', demoUrl());
+    await searchAndPick(page, 'gha-deploy-platform', 'gha-deploy-platform');
+    await page.getByTestId('action-blast').click();
+    await expect(page.getByTestId('blast-count-admins')).toHaveText('3');
+    await settle(page);
+    await canvasSettled(page);
+    await page.screenshot({ path: info.outputPath(`blast-first-view-${size.width}.png`) });
+    const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
+    const l = (await page.getByTestId('legend').boundingBox())!;
+    const legend = { x1: l.x - canvas.x, y1: l.y - canvas.y, x2: l.x + l.width - canvas.x, y2: l.y + l.height - canvas.y };
+    const g = await page.getByTestId('graph-canvas').evaluate((el) => {
+      type Box = { x1: number; y1: number; x2: number; y2: number };
+      type N = { id(): string; data(k: string): unknown; isParent(): boolean; hasClass(c: string): boolean; renderedBoundingBox(o: object): Box; renderedPosition(): { x: number; y: number } };
+      const cy = (el as unknown as { cy: { nodes(): { toArray(): N[] }; width(): number; height(): number } }).cy;
+      const nodes = cy
+        .nodes()
+        .toArray()
+        .filter((n) => !n.isParent() && !n.hasClass('group'));
+      const origin = nodes.find((n) => n.hasClass('origin'))!;
+      return {
+        w: cy.width(),
+        h: cy.height(),
+        count: nodes.length,
+        origin: { label: String(origin.data('label')), at: origin.renderedPosition() },
+        boxes: nodes.map((n) => ({ label: String(n.data('label')), box: n.renderedBoundingBox({ includeLabels: true, includeOverlays: false }) })),
+        layout: (performance.getEntriesByName('blastmap:layout').at(-1) as PerformanceMeasure).detail as { layout: string },
+      };
+    });
+    expect(g.count).toBeGreaterThan(50);
+    // The origin is where reading starts: on the stage.
+    expect(g.origin.label).toBe('gha-deploy-platform');
+    expect(g.origin.at.x).toBeGreaterThan(0);
+    expect(g.origin.at.x).toBeLessThan(g.w);
+    expect(g.origin.at.y).toBeGreaterThan(0);
+    expect(g.origin.at.y).toBeLessThan(g.h);
+    const onStage = (b: { x1: number; y1: number; x2: number; y2: number }) => b.x2 > 0 && b.x1 < g.w && b.y2 > 0 && b.y1 < g.h;
+    const meets = (b: { x1: number; y1: number; x2: number; y2: number }) => b.x1 < legend.x2 - 1 && b.x2 > legend.x1 + 1 && b.y1 < legend.y2 - 1 && b.y2 > legend.y1 + 1;
+    const shown = g.boxes.filter((n) => onStage(n.box));
+    expect(shown.length).toBeGreaterThan(5);
+    // No node (with its label) under the legend, open or closed.
+    expect(shown.filter((n) => meets(n.box)).map((n) => n.label)).toEqual([]);
+    // Every label drawn on the stage is readable and whole: none cut by the stage's edges, none under the legend.
+    const labels = (await drawnLabels(page)).filter((x) => onStage(x.box));
+    expect(labels.length).toBeGreaterThan(5);
+    for (const x of labels) {
+      expect(x.px, `${x.text} is ${x.px.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
+      expect(x.box.x1 >= -1 && x.box.y1 >= -1 && x.box.x2 <= g.w + 1 && x.box.y2 <= g.h + 1, `${x.text} is cut by the stage's edge`).toBe(true);
+      expect(meets(x.box), `${x.text} is under the legend`).toBe(false);
+    }
+    expect(overlappingLabels(labels)).toEqual([]);
+    // Read from the origin down: in bands by hop.
+    expect(g.layout.layout).toBe('bands');
+  });
+}
 
 test('on a laptop-sized window the legend starts closed, and stays as the user leaves it', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });

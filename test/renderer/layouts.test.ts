@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxedGrid, fitClearOf, fitScale, flowRanks, gridOf, laneLayout, linesOverBoxes, packBoxes, segmentMeetsRect, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
+import { boxedGrid, clearShift, fitClearOf, fitScale, flowRanks, gridOf, laneLayout, linesOverBoxes, packBoxes, segmentMeetsRect, withSeed, type BoxedNode, type Box, type Footprint, type LaneNode } from '../../renderer/graph/layouts';
 import { hubArrangement, hubsOf } from '../../renderer/graph/hub-boxes';
 import { overlaps, placeNew, separate, type Rect } from '../../renderer/graph/placement';
 
@@ -59,6 +59,36 @@ function noOverlap(rects: Rect[]): boolean {
   for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) if (overlaps(rects[i]!, rects[j]!)) return false;
   return true;
 }
+
+describe('clearShift (a readable start cut by nothing, clear of the legend)', () => {
+  // Rows of 20 px labels every 30 px, in bands 120 px apart; two columns, the second 300 px wide.
+  const rows = (x1: number, x2: number) => [0, 1, 2, 3, 4, 5].flatMap((band) => [0, 1, 2].map((r) => ({ x1, x2, y1: 20 + band * 210 + r * 30, y2: 40 + band * 210 + r * 30 })));
+  const boxes = [...rows(40, 240), ...rows(300, 600)];
+  const cut = (bs: typeof boxes, d: { x: number; y: number }, w: number, h: number) =>
+    bs.some((b) => b.x2 + d.x > 0 && b.x1 + d.x < w && b.y2 + d.y > 0 && b.y1 + d.y < h && (b.x1 + d.x < 0 || b.x2 + d.x > w || b.y1 + d.y < 0 || b.y2 + d.y > h));
+
+  it('leaves a view that cuts nothing as it is', () => {
+    expect(clearShift(boxes, 700, 200, null, { x: 50, y: 30 }, { x: 350, y: 100 })).toEqual({ x: 0, y: 0 });
+  });
+
+  it('moves the cut row and column off the stage, the nearest way', () => {
+    // 500 wide cuts the second column; 350 high cuts a row of the second band.
+    const d = clearShift(boxes, 500, 350, null, { x: 50, y: 30 }, { x: 250, y: 175 })!;
+    expect(d).not.toBeNull();
+    expect(cut(boxes, d, 500, 350)).toBe(false);
+    expect(cut(boxes, { x: 0, y: 0 }, 500, 350)).toBe(true);
+  });
+
+  it('keeps clear of the legend, or says it cannot', () => {
+    const legend = { x1: 10, y1: 300, x2: 90, y2: 330 };
+    const d = clearShift(boxes, 700, 340, legend, { x: 50, y: 30 }, { x: 350, y: 170 })!;
+    const meets = (b: (typeof boxes)[number]) => b.x1 + d.x < legend.x2 && b.x2 + d.x > legend.x1 && b.y1 + d.y < legend.y2 && b.y2 + d.y > legend.y1;
+    expect(boxes.filter(meets)).toEqual([]);
+    expect(cut(boxes, d, 700, 340)).toBe(false);
+    // A legend as tall as the stage's bottom half: no shift within reach leaves it clear with the origin on the stage.
+    expect(clearShift(boxes, 700, 340, { x1: 10, y1: 100, x2: 690, y2: 330 }, { x: 50, y: 30 }, { x: 350, y: 170 })).toBeNull();
+  });
+});
 
 describe('flowRanks (ranks of a path view)', () => {
   it('ranks a chain by position and breaks a cycle instead of hanging', () => {

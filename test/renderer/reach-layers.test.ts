@@ -110,4 +110,16 @@ describe('layeredLayout (bands by hop, a column of bands per boundary)', () => {
     const mid = (Math.min(...row) + Math.max(...row)) / 2;
     expect(Math.abs(a.get('o')!.x - mid)).toBeLessThan(1);
   });
+
+  it('keeps within the width it is given when it can, else draws its narrowest', () => {
+    const nodes = [node('o', 0), ...Array.from({ length: 40 }, (_, i) => node(`a${i}`, 1, 'L', 'o')), ...Array.from({ length: 20 }, (_, i) => node(`k${i}`, 1, 'K', 'o'))];
+    const width = (at: Map<string, { x: number }>) => Math.max(...[...at.values()].map((p) => p.x)) - Math.min(...[...at.values()].map((p) => p.x)) + 100;
+    // Wide for a wide stage, as the aspect asks.
+    expect(width(layeredLayout(nodes, 3))).toBeGreaterThan(700);
+    const narrow = layeredLayout(nodes, 3, { maxWidth: 500 });
+    expect(width(narrow)).toBeLessThanOrEqual(500);
+    // One column per lane is the narrowest: asked for less, that is what it draws.
+    const narrowest = layeredLayout(nodes, 3, { maxWidth: 50 });
+    expect(new Set([...narrowest.values()].map((p) => p.x)).size).toBe(2);
+  });
 });
