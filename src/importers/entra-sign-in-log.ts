@@ -12,7 +12,7 @@ import type { Importer } from './types.js';
 //    ManagedIdentitySignInLogs): {time, category, tenantId, properties: {…the Graph fields…}}, JSON-lines or {"records"};
 //  - the Log Analytics tables (SigninLogs, AADServicePrincipalSignInLogs, AADManagedIdentitySignInLogs…) exported as
 //    JSON: the same fields PascalCased (ServicePrincipalId, IPAddress, ResultType, ResourceIdentity).
-// Facts: the principal (user, service principal, managed identity, by object id) → the resource it signed in to
+// Facts: the principal (user, service principal, managed identity, by object id) → the Microsoft API it signed in to
 // (the resource's service principal: Microsoft Graph, Azure Resource Manager…), and for a workload sign-in with a
 // client secret, certificate or federated credential the credential → the principal, so a leaked secret used after
 // the leak shows as CloudTrail's access keys do. A failed sign-in proves the attempt (the credential edge counts it
@@ -49,6 +49,21 @@ export const entraSignInLog: Importer = {
     yield folder.fragment();
   },
 };
+
+/** Client ids of Microsoft's first-party APIs (the same in every tenant). */
+const MICROSOFT_APIS = new Set([
+  '00000003-0000-0000-c000-000000000000', // Microsoft Graph
+  '00000002-0000-0000-c000-000000000000', // Azure AD Graph
+  '797f4846-ba00-4fd7-ba43-dac1f8f63013', // Azure Resource Manager (Windows Azure Service Management API)
+  'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', // Azure Key Vault
+  'e406a681-f3d4-42a8-90b6-c2b029497af1', // Azure Storage
+  '022907d3-0f1b-48f7-badc-1ba6abab6d66', // Azure SQL Database
+  '00000002-0000-0ff1-ce00-000000000000', // Office 365 Exchange Online
+  '00000003-0000-0ff1-ce00-000000000000', // Office 365 SharePoint Online
+  '499b84ac-1321-427f-aa17-267ca6975798', // Azure DevOps
+]);
+/** The tenants Microsoft's first-party applications are registered in. */
+const MICROSOFT_TENANTS = new Set(['f8cdef31-a31e-4b4a-93e4-5f571e91255a', '72f988bf-86f1-41af-91ab-2d7cd011db47']);
 
 const SIGN_IN_CATEGORY = /^(SignInLogs|NonInteractiveUserSignInLogs|ServicePrincipalSignInLogs|ManagedIdentitySignInLogs)$/i;
 
@@ -112,6 +127,13 @@ function readSignIn(folder: ActivityFolder, raw: unknown, at: string, byAppId: R
   if (failed) return folder.skip(`the sign-in failed (error ${errorCode}): no resource reached`, at);
   const resourceSp = objectId(text(r, 'resourceServicePrincipalId'));
   const resourceAppId = text(r, 'resourceId', 'ResourceIdentity')?.toLowerCase();
+  // OBSERVED_USE is walked by attack paths, and signing in to an application is not acting as it: the tenant's own
+  // applications (whose service principals may hold roles) are not a step; Microsoft's APIs (Graph, Resource
+  // Manager, Key Vault, Storage…) hold nothing in the tenant, and reaching them is what the sign-in was for.
+  const ownerTenant = text(r, 'resourceOwnerTenantId')?.toLowerCase();
+  if (!(resourceAppId && MICROSOFT_APIS.has(resourceAppId)) && !(ownerTenant && MICROSOFT_TENANTS.has(ownerTenant))) {
+    return folder.skip('signed in to an application that is not a Microsoft API: who signed in is recorded, not as a step into the application\'s identity', at);
+  }
   const resourceId = resourceSp ? ids.azureObject(resourceSp) : resourceAppId && objectId(resourceAppId) ? byAppId?.get(resourceAppId) : undefined;
   if (!resourceId) return folder.skip('the sign-in names its resource by client id only, and the case has no service principal of that client id: who signed in is recorded, not to what', at);
   if (resourceId === principalId) return;

@@ -169,7 +169,7 @@ describe('Entra sign-in log importer', () => {
   });
 
   it('a workload sign-in by client id only is placed on the case\'s service principal, or counted when the case has none', async () => {
-    const rec = { createdDateTime: '2026-11-20T09:00:00Z', appId: '4E8D0A2B-6C1F-4B9E-A7D3-5F2E1C0B9A87', servicePrincipalId: '', signInEventTypes: ['servicePrincipal'], resourceServicePrincipalId: GRAPH_SP.slice('azure:object:'.length), resourceDisplayName: 'Microsoft Graph', status: { errorCode: 0 } };
+    const rec = { createdDateTime: '2026-11-20T09:00:00Z', appId: '4E8D0A2B-6C1F-4B9E-A7D3-5F2E1C0B9A87', servicePrincipalId: '', signInEventTypes: ['servicePrincipal'], resourceServicePrincipalId: GRAPH_SP.slice('azure:object:'.length), resourceId: '00000003-0000-0000-c000-000000000000', resourceDisplayName: 'Microsoft Graph', status: { errorCode: 0 } };
     const bytes = Buffer.from(JSON.stringify({ value: [rec] }));
     const none = await parseAll(entraSignInLog, createInput('s.json', bytes));
     expect(none.edges).toEqual([]);
@@ -178,6 +178,14 @@ describe('Entra sign-in log importer', () => {
     const frags: GraphFragment[] = [];
     for await (const fr of entraSignInLog.parse(createInput('s.json', bytes), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) frags.push(fr);
     expect(edge(frags[0]!, SP, GRAPH_SP).props).toMatchObject({ count: 1 });
+  });
+
+  it('signing in to one of the tenant\'s own applications is not a step into that application\'s identity: the credential edge stays, the rest is counted', async () => {
+    const rec = { createdDateTime: '2026-11-20T09:00:00Z', appId: '4e8d0a2b-6c1f-4b9e-a7d3-5f2e1c0b9a87', servicePrincipalId: SP.slice('azure:object:'.length), servicePrincipalCredentialKeyId: KEY.slice('azure:credential:'.length), clientCredentialType: 'clientSecret', signInEventTypes: ['servicePrincipal'], resourceServicePrincipalId: '2b2b2b2b-3c3c-4d4d-8e8e-5f5f5f5f5f5f', resourceId: '9a9a9a9a-1b1b-4c2c-8d3d-4e4e4e4e4e4e', resourceDisplayName: 'payroll-api', status: { errorCode: 0 } };
+    const f = await parseAll(entraSignInLog, createInput('s.json', Buffer.from(JSON.stringify([rec]))));
+    expect(f.edges.map((e) => [e.from, e.to])).toEqual([[KEY, SP]]);
+    expect(f.nodes.some((n) => n.name === 'payroll-api')).toBe(false);
+    expect(f.warnings).toEqual([{ message: expect.stringMatching(/not a Microsoft API/), location: '$[0]' }]);
   });
 
   it('Azure times: seven fractional digits, offsets and zoneless times all become UTC', () => {
