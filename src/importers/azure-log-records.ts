@@ -125,12 +125,21 @@ export function objectId(v: string | undefined): string | undefined {
 }
 
 /**
- * ISO-8601 UTC from Azure's times: 7 fractional digits with Z or an offset (REST), or no zone at all (some
- * collectors write "2023-07-26 22:58:30.9832019"): Azure logs in UTC, so a time without a zone is UTC.
+ * ISO-8601 UTC from Azure's times: 7 (or 9) fractional digits with Z or an offset (REST), no zone at all (some
+ * collectors write "2023-07-26 22:58:30.9832019"), or the US form some exports and the portal's CSV use
+ * ("1/9/2007 9:41:00 AM", "01/09/2007 09:41:00 +01:00"). Azure logs in UTC, so a time without a zone is UTC.
  */
 export function azureTime(v: unknown): string | undefined {
   if (typeof v !== 'string') return isoTime(v);
   const s = v.trim();
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?(?:\s*(AM|PM))?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/i.exec(s);
+  if (us) {
+    const [, month, day, year, h, min, sec, frac, half, zone] = us as unknown as string[];
+    let hour = Number(h);
+    if (half) hour = (hour % 12) + (half.toUpperCase() === 'PM' ? 12 : 0);
+    const pad = (n: string | number) => String(n).padStart(2, '0');
+    return azureTime(`${year}-${pad(month!)}-${pad(day!)}T${pad(hour)}:${min}:${sec}${frac ?? ''}${zone ?? 'Z'}`);
+  }
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
   // Beyond milliseconds the digits say nothing a log needs, and not every Date parser takes them.
   const trimmed = s.replace(/(\.\d{3})\d+/, '$1');

@@ -35,6 +35,11 @@ describe('Azure Activity Log importer', () => {
     for (const name of ['msdocs-activity-log-rest-administrative.json', 'msdocs-activity-log-storage-records.json', 'msdocs-azureactivity-log-analytics-row.json', 'activity-diagnostic-export-PT1H.json', 'az-monitor-activity-log-list.json', 'log-analytics-azureactivity-query.json']) {
       expect(detectImporter(input(name)).format, name).toBe('azure-activity-log');
     }
+    // Blobs written before the Administrative category name it by the operation's kind (Write, Action, Delete).
+    const line = readFileSync(AZ('activity-diagnostic-export-PT1H.json'), 'utf8').split('\n')[0]!;
+    for (const category of ['Write', 'Action', 'Delete']) {
+      expect(detectImporter(createInput('PT1H.json', Buffer.from(`${line.replace('"Administrative"', `"${category}"`)}\n${line}\n`))).format, category).toBe('azure-activity-log');
+    }
     // The Entra exports the case already reads stay theirs.
     for (const name of ['graph-serviceprincipals-list-with-passwordcredentials-azcli.json', 'graph-applications-list-azcli.json', 'arm-rest-roledefinitions-c7n.json']) {
       expect(detectImporter(createInput(name, readFileSync(join(FIXTURES, 'azure', name)))).format, name).not.toMatch(/^(azure-activity-log|entra-sign-in-log)$/);
@@ -193,6 +198,14 @@ describe('Entra sign-in log importer', () => {
     expect(azureTime('2017-03-29T15:43:08.0019532+02:00')).toBe('2017-03-29T13:43:08.001Z');
     expect(azureTime('2023-07-26 22:58:30.983201900')).toBe('2023-07-26T22:58:30.983Z');
     expect(azureTime('2021-06-30T16:34:32Z')).toBe('2021-06-30T16:34:32Z');
+    expect(azureTime('2007-01-09T09:41:00.535404056Z')).toBe('2007-01-09T09:41:00.535Z');
+    expect(azureTime('2007-01-09T09:41:00')).toBe('2007-01-09T09:41:00Z');
+    // The US forms some exports (and the portal's CSV) use, with a 12-hour clock or an offset.
+    expect(azureTime('01/09/2007 09:41:00')).toBe('2007-01-09T09:41:00Z');
+    expect(azureTime('1/9/2007 9:41:00 PM')).toBe('2007-01-09T21:41:00Z');
+    expect(azureTime('1/9/2007 12:05:00 AM')).toBe('2007-01-09T00:05:00Z');
+    expect(azureTime('1/9/2007 10:41:00 AM +01:00')).toBe('2007-01-09T09:41:00Z');
+    expect(azureTime('9/27/2026, 10:00:00.000 AM')).toBe('2026-09-27T10:00:00Z');
     expect(azureTime('yesterday')).toBeUndefined();
   });
 });
