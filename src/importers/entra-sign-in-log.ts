@@ -40,13 +40,16 @@ export const entraSignInLog: Importer = {
   async *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
     const byAppId = ctx.known?.azureServicePrincipalsByAppId();
+    const aliases = new Map<string, string>();
     let records = 0;
     for await (const { value, at } of azureRecords(input, 'Entra sign-in records')) {
       records++;
-      readSignIn(folder, value, at, byAppId);
+      readSignIn(folder, value, at, byAppId, aliases);
     }
     if (records === 0) folder.warnings.push({ message: 'the file holds no sign-in record' });
-    yield folder.fragment();
+    const fragment = folder.fragment();
+    if (aliases.size) fragment.aliases = [...aliases].map(([from, to]) => ({ from, to }));
+    yield fragment;
   },
 };
 
@@ -67,7 +70,7 @@ const MICROSOFT_TENANTS = new Set(['f8cdef31-a31e-4b4a-93e4-5f571e91255a', '72f9
 
 const SIGN_IN_CATEGORY = /^(SignInLogs|NonInteractiveUserSignInLogs|ServicePrincipalSignInLogs|ManagedIdentitySignInLogs)$/i;
 
-function readSignIn(folder: ActivityFolder, raw: unknown, at: string, byAppId: ReadonlyMap<string, string> | undefined): void {
+function readSignIn(folder: ActivityFolder, raw: unknown, at: string, byAppId: ReadonlyMap<string, string> | undefined, aliases: Map<string, string>): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   // The diagnostic export wraps the Graph record in properties, beside its category and tenant.
@@ -134,11 +137,16 @@ function readSignIn(folder: ActivityFolder, raw: unknown, at: string, byAppId: R
   if (!(resourceAppId && MICROSOFT_APIS.has(resourceAppId)) && !(ownerTenant && MICROSOFT_TENANTS.has(ownerTenant))) {
     return folder.skip('signed in to an application that is not a Microsoft API: who signed in is recorded, not as a step into the application\'s identity', at);
   }
-  const resourceId = resourceSp ? ids.azureObject(resourceSp) : resourceAppId && objectId(resourceAppId) ? byAppId?.get(resourceAppId) : undefined;
-  if (!resourceId) return folder.skip('the sign-in names its resource by client id only, and the case has no service principal of that client id: who signed in is recorded, not to what', at);
+  const clientId = resourceAppId && objectId(resourceAppId);
+  // Most sign-ins name the API by its client id only (resourceServicePrincipalId is recent): its service principal
+  // differs per tenant, so the client id stands for it (azure:appid:…), which the Entra exports alias to the
+  // tenant's service principal; a record naming both says the same.
+  if (resourceSp && clientId) aliases.set(ids.azureClientId(clientId), ids.azureObject(resourceSp));
+  const resourceId = resourceSp ? ids.azureObject(resourceSp) : clientId ? (byAppId?.get(clientId) ?? ids.azureClientId(clientId)) : undefined;
+  if (!resourceId) return folder.skip('the sign-in names no resource: who signed in is recorded, not to what', at);
   if (resourceId === principalId) return;
-  const resourceName = text(r, 'resourceDisplayName') ?? resourceAppId ?? resourceId;
-  folder.nodeOnce(resourceId, () => ({ id: resourceId, kind: 'azure_service_principal', name: resourceName, handles: [resourceId.replace(/^azure:object:/, ''), ...(resourceAppId && objectId(resourceAppId) ? [resourceAppId] : [])], stub: true }));
+  const resourceName = text(r, 'resourceDisplayName') ?? clientId ?? resourceId;
+  folder.nodeOnce(resourceId, () => ({ id: resourceId, kind: 'azure_service_principal', name: resourceName, handles: [...(resourceSp ? [resourceSp] : []), ...(clientId ? [clientId] : [])], stub: true, ...(clientId ? { props: { appId: clientId } } : {}) }));
   folder.observe(principalId, resourceId, event, `signed in to ${resourceName}`, 'Entra sign-in');
 }
 

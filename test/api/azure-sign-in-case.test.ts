@@ -29,7 +29,7 @@ describe('a leaked Azure client secret seen signing in after the leak', () => {
     });
     const dir = tempDir();
     const log = join(dir, 'sp-signins.json');
-    writeFileSync(log, JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/beta/$metadata#auditLogs/signIns', value: [signIn('a', later(60), SECRET.slice(17)), signIn('b', later(90), SECRET.slice(17)), signIn('c', later(95), OTHER_SECRET.slice(17), 7000222)] }));
+    writeFileSync(log, JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/beta/$metadata#auditLogs/signIns', value: [signIn('a', later(60), SECRET.slice(17)), signIn('b', later(90), SECRET.slice(17)), signIn('c', later(95), OTHER_SECRET.slice(17), 7000222), { ...signIn('d', later(100), SECRET.slice(17)), resourceServicePrincipalId: '' }] }));
     const result = await engine.importFiles({ files: [{ path: log }] });
     expect(result.sources.map((s) => s.format)).toEqual(['entra-sign-in-log']);
 
@@ -38,13 +38,16 @@ describe('a leaked Azure client secret seen signing in after the leak', () => {
     expect(secret.node.kind).toBe('azure_client_secret');
     const used = secret.out.filter((o) => o.edge.kind === 'OBSERVED_USE');
     expect(used.map((o) => o.other.id)).toEqual([SP]);
-    expect(used[0]!.edge.props).toMatchObject({ count: 2 });
+    expect(used[0]!.edge.props).toMatchObject({ count: 3 });
+    // The record that names Microsoft Graph by client id only is the same service principal as the others: one node.
     const sp = await engine.node({ id: SP });
-    expect(sp.out.some((o) => o.edge.kind === 'OBSERVED_USE' && o.other.id === GRAPH_SP)).toBe(true);
+    const reached = sp.out.filter((o) => o.edge.kind === 'OBSERVED_USE');
+    expect(new Set(reached.map((o) => o.other.id))).toEqual(new Set([GRAPH_SP]));
+    expect(reached.reduce((n, o) => n + Number(o.edge.props['count']), 0)).toBe(3);
 
     const rows = await engine.triage({});
     const row = rows.find((r) => r.node.id === SECRET);
-    expect(row?.usedAfterExposure).toMatchObject({ events: 2, actions: ['sign-in (clientSecret)'] });
+    expect(row?.usedAfterExposure).toMatchObject({ events: 3, actions: ['sign-in (clientSecret)'] });
     expect(row?.scoreParts.map((p) => p.label)).toContain('seen in use after it was exposed');
     // The other secret only failed to sign in, and was never marked: no triage row, but the attempt is on record.
     expect(rows.some((r) => r.node.id === OTHER_SECRET)).toBe(false);

@@ -161,16 +161,25 @@ describe('Entra sign-in log importer', () => {
     ]);
   });
 
-  it('Log Analytics rows name the resource by client id: resolved through the case\'s service principals, else counted', async () => {
+  it('Log Analytics rows name the resource by client id: the case\'s service principal of it, else the client id itself', async () => {
     const alone = await parseAll(entraSignInLog, input('log-analytics-aadserviceprincipalsigninlogs-query.json'));
     expect(edge(alone, KEY, SP).props).toMatchObject({ count: 1, sourceIps: [{ value: '203.0.113.91', count: 1 }] });
-    expect(alone.edges.some((e) => e.from === SP)).toBe(false);
-    expect(alone.warnings[0]?.message).toMatch(/by client id only/);
+    // azure:appid:… is what the Entra exports alias to the tenant's service principal of that client id.
+    expect(edge(alone, SP, 'azure:appid:00000003-0000-0000-c000-000000000000').props).toMatchObject({ count: 1, reason: 'signed in to Microsoft Graph' });
+    expect(alone.warnings).toEqual([]);
     const known: CaseKnowledge = { awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map([['00000003-0000-0000-c000-000000000000', GRAPH_SP]]) };
     const frags: GraphFragment[] = [];
     for await (const fr of entraSignInLog.parse(input('log-analytics-aadserviceprincipalsigninlogs-query.json'), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) frags.push(fr);
     expect(edge(frags[0]!, SP, GRAPH_SP).props).toMatchObject({ count: 1, reason: 'signed in to Microsoft Graph' });
     expect(frags[0]!.nodes.find((n) => n.id === SP)?.boundary).toBe(TENANT);
+  });
+
+  it('a record naming the API both ways says which service principal the client id is: an alias for the records that name only the client id', async () => {
+    const f = await parseAll(entraSignInLog, input('graph-beta-signins-workloads.json'));
+    expect(f.aliases).toEqual(expect.arrayContaining([
+      { from: 'azure:appid:00000003-0000-0000-c000-000000000000', to: GRAPH_SP },
+      { from: 'azure:appid:797f4846-ba00-4fd7-ba43-dac1f8f63013', to: ARM_SP },
+    ]));
   });
 
   it('a workload sign-in by client id only is placed on the case\'s service principal, or counted when the case has none', async () => {
