@@ -108,6 +108,14 @@ describe('Azure Activity Log importer', () => {
     }
   });
 
+  it('JSON-lines whose lines are {"records": […]} batches (Event Hubs captures) are read record by record, each with its line and place', async () => {
+    const lines = readFileSync(AZ('activity-diagnostic-export-PT1H.json'), 'utf8').split('\n');
+    const text = `{"records": [${lines[0]}, ${lines[1]}]}\n{"records": [${lines[2]}]}\n`;
+    const f = await parseAll(azureActivityLog, createInput('capture.json', Buffer.from(text)));
+    expect(edge(f, SP, VM).props).toMatchObject({ count: 2, at: 'line 1 $.records[1]' });
+    expect(f.warnings).toEqual([{ message: expect.stringMatching(/status "start"/), location: 'line 1 $.records[0]' }]);
+  });
+
   it('a file that is not Activity Log events at all is refused with the file and the place', async () => {
     await expect(parseAll(azureActivityLog, createInput('x.json', Buffer.from('"just a string"')))).rejects.toThrow(/x\.json.*expected Azure Activity Log events/);
   });
