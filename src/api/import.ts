@@ -281,7 +281,18 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
   let users: Map<string, Set<string>> | undefined;
   let projects: Map<string, string> | undefined;
   let apps: Map<string, string> | undefined;
+  let upns: Map<string, string> | undefined;
   return {
+    azureUsersByUpn() {
+      if (!upns) {
+        upns = new Map();
+        for (const n of store.nodesOfKind('azure_user')) {
+          const upn = n.props['userPrincipalName'];
+          if (typeof upn === 'string' && upn && !upns.has(upn.toLowerCase())) upns.set(upn.toLowerCase(), n.id);
+        }
+      }
+      return upns;
+    },
     azureServicePrincipalsByAppId() {
       if (!apps) {
         apps = new Map();

@@ -26,6 +26,7 @@ export const azureActivityLog: Importer = {
   provider: 'azure',
   producedBy: 'az monitor activity-log list, the insights-activity-logs storage container or Event Hubs of a diagnostic setting, a Log Analytics AzureActivity export',
   emits: ['OBSERVED_USE'],
+  readsCase: true,
   jsonLines: true,
   detect(probe) {
     if (!probe.looksJson) return 0;
@@ -36,12 +37,13 @@ export const azureActivityLog: Importer = {
     if (/"OperationNameValue"\s*:/.test(h) && /"(ActivityStatusValue|ActivityStatus|CallerIpAddress|Caller)"\s*:/.test(h)) return 0.97;
     return 0;
   },
-  async *parse(input) {
+  async *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
+    const users = ctx.known?.azureUsersByUpn();
     let records = 0;
     for await (const { value, at } of azureRecords(input, 'Azure Activity Log events')) {
       records++;
-      readEvent(folder, value, at);
+      readEvent(folder, value, at, users);
     }
     if (records === 0) folder.warnings.push({ message: 'the file holds no Activity Log event' });
     yield folder.fragment();
@@ -55,7 +57,7 @@ const UPN_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
 const SUCCEEDED = new Set(['succeeded', 'success', 'accepted']);
 const FAILED = new Set(['failed', 'failure', 'canceled', 'cancelled']);
 
-function readEvent(folder: ActivityFolder, raw: unknown, at: string): void {
+function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: ReadonlyMap<string, string> | undefined): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   const identity = objectField(raw, 'identity');
@@ -73,8 +75,11 @@ function readEvent(folder: ActivityFolder, raw: unknown, at: string): void {
   const evidence = isObject(authorization['evidence']) ? authorization['evidence'] : {};
   // The caller field holds a service principal's object id when there is no UPN. The evidence's principalId is the
   // role assignment that allowed the call, which may be a group's: never the caller.
-  const oid = objectId(text(claims, OBJECT_ID_CLAIM, 'oid')) ?? objectId(caller);
-  if (!oid) return folder.skip(caller || Object.keys(claims).length ? 'the caller is named but no object id is (no valid objectidentifier claim): a platform or Azure service event' : 'no caller (a platform event: health, alert, autoscale, recommendation)', at);
+  // A Log Analytics export often leaves the Claims column out: a user is then named by the UPN in Caller, which the
+  // case's Entra users resolve.
+  const known = caller?.includes('@') ? users?.get(caller.toLowerCase())?.replace(/^azure:object:/, '') : undefined;
+  const oid = objectId(text(claims, OBJECT_ID_CLAIM, 'oid')) ?? objectId(caller) ?? objectId(known);
+  if (!oid) return folder.skip(caller || Object.keys(claims).length ? 'the caller is named but no object id is (no valid objectidentifier claim, no user of the case by that name): a platform or Azure service event, or claims left out of the export' : 'no caller (a platform event: health, alert, autoscale, recommendation)', at);
   const principal = principalNode(oid, claims, evidence, caller, text(claims, TENANT_CLAIM, 'tid') ?? (field(raw, 'TimeGenerated') === undefined ? text(raw, 'tenantId') : undefined));
   folder.nodeOnce(principal.id, () => principal);
   const event: ObservedEvent = {

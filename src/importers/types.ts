@@ -31,6 +31,8 @@ export interface CaseKnowledge {
   gcpProjectIds(): ReadonlyMap<string, string>;
   /** Azure service principals and managed identities the case holds, by client id (appId, lowercase): their node ids. */
   azureServicePrincipalsByAppId(): ReadonlyMap<string, string>;
+  /** Entra users the case holds, by user principal name (lowercase): their node ids. */
+  azureUsersByUpn(): ReadonlyMap<string, string>;
 }
 
 export interface ImportContext {

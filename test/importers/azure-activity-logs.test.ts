@@ -20,6 +20,14 @@ const edge = (f: GraphFragment, from: string, to: string): EdgeFact => {
   return e;
 };
 
+/** What a case knows, for the importers that read it. */
+const knowing = (k: { apps?: [string, string][]; upns?: [string, string][] }): CaseKnowledge => ({ awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map(k.apps ?? []), azureUsersByUpn: () => new Map(k.upns ?? []) });
+const parseKnowing = async (importer: typeof azureActivityLog, name: string, bytes: Buffer, known: CaseKnowledge): Promise<GraphFragment> => {
+  const out: GraphFragment[] = [];
+  for await (const fr of importer.parse(createInput(name, bytes), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) out.push(fr);
+  return out[0]!;
+};
+
 const SUB = '3f1c2a9e-5b7d-4e61-9a0c-2d8e7f6b5a41';
 const TENANT = 'azure:tenant:9b2f4c1d-7e3a-4d5b-8c6f-1a2b3c4d5e6f';
 const SP = 'azure:object:c0ffee00-1111-4222-8333-444455556666';
@@ -94,6 +102,17 @@ describe('Azure Activity Log importer', () => {
       expect(f.nodes.find((n) => n.id === SP)).toMatchObject({ kind: 'azure_service_principal', boundary: TENANT });
     }
     expect(cli.warnings.map((w) => w.location)).toEqual(['$[0]', '$[2]']);
+  });
+
+  it('a Log Analytics row without its Claims column names a user by UPN only: the case\'s Entra user of that name, else counted', async () => {
+    const row = { TimeGenerated: '2026-11-20T10:01:00.5Z', Caller: 'Dana@Contoso.example', CallerIpAddress: '198.51.100.20', OperationNameValue: 'MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE', ActivityStatusValue: 'Success', _ResourceId: VM.slice('azure:resource:'.length), Type: 'AzureActivity' };
+    const bytes = Buffer.from(JSON.stringify([row]));
+    const alone = await parseAll(azureActivityLog, createInput('la.json', bytes));
+    expect(alone.edges).toEqual([]);
+    expect(alone.warnings[0]).toEqual({ message: expect.stringMatching(/no user of the case by that name/), location: '$[0]' });
+    const f = await parseKnowing(azureActivityLog, 'la.json', bytes, knowing({ upns: [['dana@contoso.example', USER]] }));
+    expect(edge(f, USER, VM).props).toMatchObject({ count: 1, actions: ['MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE'] });
+    expect(f.nodes.find((n) => n.id === USER)).toMatchObject({ kind: 'azure_user', name: 'Dana@Contoso.example' });
   });
 
   it('reads an {"records": […]} blob gzip-compressed, and a large one streamed, with the same facts', async () => {
@@ -175,11 +194,10 @@ describe('Entra sign-in log importer', () => {
     // azure:appid:… is what the Entra exports alias to the tenant's service principal of that client id.
     expect(edge(alone, SP, 'azure:appid:00000003-0000-0000-c000-000000000000').props).toMatchObject({ count: 1, reason: 'signed in to Microsoft Graph' });
     expect(alone.warnings).toEqual([]);
-    const known: CaseKnowledge = { awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map([['00000003-0000-0000-c000-000000000000', GRAPH_SP]]) };
-    const frags: GraphFragment[] = [];
-    for await (const fr of entraSignInLog.parse(input('log-analytics-aadserviceprincipalsigninlogs-query.json'), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) frags.push(fr);
-    expect(edge(frags[0]!, SP, GRAPH_SP).props).toMatchObject({ count: 1, reason: 'signed in to Microsoft Graph' });
-    expect(frags[0]!.nodes.find((n) => n.id === SP)?.boundary).toBe(TENANT);
+    const known = knowing({ apps: [['00000003-0000-0000-c000-000000000000', GRAPH_SP]] });
+    const f = await parseKnowing(entraSignInLog, 'log-analytics-aadserviceprincipalsigninlogs-query.json', readFileSync(AZ('log-analytics-aadserviceprincipalsigninlogs-query.json')), known);
+    expect(edge(f, SP, GRAPH_SP).props).toMatchObject({ count: 1, reason: 'signed in to Microsoft Graph' });
+    expect(f.nodes.find((n) => n.id === SP)?.boundary).toBe(TENANT);
   });
 
   it('a record naming the API both ways says which service principal the client id is: an alias for the records that name only the client id', async () => {
@@ -196,10 +214,8 @@ describe('Entra sign-in log importer', () => {
     const none = await parseAll(entraSignInLog, createInput('s.json', bytes));
     expect(none.edges).toEqual([]);
     expect(none.warnings[0]).toEqual({ message: expect.stringMatching(/names no service principal id, and whose client id is no service principal of the case/), location: '$.value[0]' });
-    const known: CaseKnowledge = { awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map([['4e8d0a2b-6c1f-4b9e-a7d3-5f2e1c0b9a87', SP]]) };
-    const frags: GraphFragment[] = [];
-    for await (const fr of entraSignInLog.parse(createInput('s.json', bytes), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) frags.push(fr);
-    expect(edge(frags[0]!, SP, GRAPH_SP).props).toMatchObject({ count: 1 });
+    const known = knowing({ apps: [['4e8d0a2b-6c1f-4b9e-a7d3-5f2e1c0b9a87', SP]] });
+    expect(edge(await parseKnowing(entraSignInLog, 's.json', bytes, known), SP, GRAPH_SP).props).toMatchObject({ count: 1 });
   });
 
   it('signing in to one of the tenant\'s own applications is not a step into that application\'s identity: the credential edge stays, the rest is counted', async () => {
