@@ -8,6 +8,7 @@ const SOURCES: { what: string; command: string }[] = [
   { what: 'Leaked secrets in a repository', command: 'gitleaks detect --report-format json --report-path leaks.json' },
   { what: 'What was actually used', command: 'CloudTrail log files (*.json.gz) as delivered to S3' },
   { what: 'Azure apps and role assignments', command: 'az ad sp list --all > sps.json; az role assignment list --all > rbac.json' },
+  { what: 'What was used in Azure', command: 'az monitor activity-log list --offset 30d > activity.json; az rest --url https://graph.microsoft.com/beta/auditLogs/signIns > signins.json' },
   { what: 'GCP identities and policies', command: 'gcloud asset export --content-type=iam-policy … (or gcloud iam service-accounts list --format=json)' },
   { what: 'Anything BloodHound collects', command: 'an OpenGraph JSON file' },
 ];

@@ -280,7 +280,32 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
 function caseKnowledge(store: CaseStore): CaseKnowledge {
   let users: Map<string, Set<string>> | undefined;
   let projects: Map<string, string> | undefined;
+  let apps: Map<string, string> | undefined;
+  let upns: Map<string, string> | undefined;
   return {
+    azureUsersByUpn() {
+      if (!upns) {
+        upns = new Map();
+        for (const n of store.nodesOfKind('azure_user')) {
+          const upn = n.props['userPrincipalName'];
+          if (typeof upn === 'string' && upn && !upns.has(upn.toLowerCase())) upns.set(upn.toLowerCase(), n.id);
+        }
+      }
+      return upns;
+    },
+    azureServicePrincipalsByAppId() {
+      if (!apps) {
+        apps = new Map();
+        // The service principal is what signs in; an app registration of the same client id is not a principal.
+        for (const kind of ['azure_service_principal', 'azure_managed_identity'] as const) {
+          for (const n of store.nodesOfKind(kind)) {
+            const appId = n.props['appId'];
+            if (typeof appId === 'string' && appId && !apps.has(appId.toLowerCase())) apps.set(appId.toLowerCase(), n.id);
+          }
+        }
+      }
+      return apps;
+    },
     gcpProjectIds() {
       if (!projects) {
         projects = new Map();

@@ -1,6 +1,6 @@
-// Shared by the activity-log importers (CloudTrail, GCP Cloud Audit Logs): folds events into one OBSERVED_USE
-// edge per (from, to) with first/last seen, count, actions, source addresses, user agents and regions. Every list
-// is bounded, so a million events from one address cost the same memory as ten.
+// Shared by the activity-log importers (CloudTrail, GCP Cloud Audit Logs, Azure activity and Entra sign-in logs):
+// folds events into one OBSERVED_USE edge per (from, to) with first/last seen, count, actions, source addresses, user
+// agents and regions. Every list is bounded, so a million events from one address cost the same memory as ten.
 import type { ImportInput } from './types.js';
 import type { EdgeFact, EdgeProps, Evidence, GraphFragment, ImportWarning, NodeFact } from '../model/fragment.js';
 

@@ -13,10 +13,12 @@ import { awsLambda } from './aws-lambda.js';
 import { awsOrganizationsScp } from './aws-organizations-scp.js';
 import { awsResourcePolicy } from './aws-resource-policy.js';
 import { awsSagemaker } from './aws-sagemaker.js';
+import { azureActivityLog } from './azure-activity-log.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
 import { azureHound } from './azurehound.js';
 import { cloudtrail } from './cloudtrail.js';
+import { entraSignInLog } from './entra-sign-in-log.js';
 import { eksAccessEntries } from './eks-access-entries.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
 import { gcpAssetInventory } from './gcp-asset-inventory.js';
@@ -55,6 +57,8 @@ export const IMPORTERS: readonly Importer[] = [
   trufflehog,
   cloudtrail,
   gcpAuditLog,
+  azureActivityLog,
+  entraSignInLog,
   kubernetes,
   eksPodIdentity,
   eksAccessEntries,

@@ -105,7 +105,7 @@ class Input implements ImportInput {
   private tooBigToReadWhole(size: number, compressed = false): ImportError {
     return new ImportError(
       this.fileName,
-      `the file is ${sizeText(size)}${compressed ? ' compressed' : ''}: this format is read whole, up to ${sizeText(this.limits.maxWholeBytes)} (CloudTrail, OpenGraph, Kubernetes List, AzureHound and Kubernetes audit-log files stream and may be larger); split the export into smaller files`,
+      `the file is ${sizeText(size)}${compressed ? ' compressed' : ''}: this format is read whole, up to ${sizeText(this.limits.maxWholeBytes)} (CloudTrail, OpenGraph, Kubernetes List, AzureHound, Kubernetes, GCP and Azure log files stream and may be larger); split the export into smaller files`,
     );
   }
 

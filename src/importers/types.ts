@@ -29,6 +29,10 @@ export interface CaseKnowledge {
   awsUserAccounts(): ReadonlyMap<string, ReadonlySet<string>>;
   /** GCP project ids by project number, for the projects the case describes with both. */
   gcpProjectIds(): ReadonlyMap<string, string>;
+  /** Azure service principals and managed identities the case holds, by client id (appId, lowercase): their node ids. */
+  azureServicePrincipalsByAppId(): ReadonlyMap<string, string>;
+  /** Entra users the case holds, by user principal name (lowercase): their node ids. */
+  azureUsersByUpn(): ReadonlyMap<string, string>;
 }
 
 export interface ImportContext {

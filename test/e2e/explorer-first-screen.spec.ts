@@ -116,6 +116,7 @@ test.describe('an empty case', () => {
     await expect(empty).toContainText('aws iam get-account-authorization-details');
     await expect(empty).toContainText('kubectl get');
     await expect(empty).toContainText('gitleaks');
+    await expect(empty).toContainText('az monitor activity-log list');
     await page.screenshot({ path: info.outputPath('empty-case.png') });
     // Files dropped anywhere on the window open the import dialog with them.
     const files = await page.evaluateHandle(() => {

@@ -1,4 +1,4 @@
-// AzureHound collections, Kubernetes audit logs and GCP audit logs are streamed, not read whole: JSON-lines always, documents when
+// AzureHound collections, Kubernetes, GCP and Azure activity and sign-in logs are streamed, not read whole: JSON-lines always, documents when
 // large. The streamed reading must give exactly what the whole reading gives, for every fixture and for the shapes
 // the formats allow; a file past the whole-read limit imports; a broken record deep in it is refused with its place.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/api/engine.js';
 import { azureHound } from '../../src/importers/azurehound.js';
 import { gcpAuditLog } from '../../src/importers/gcp-audit-log.js';
+import { azureActivityLog } from '../../src/importers/azure-activity-log.js';
+import { entraSignInLog } from '../../src/importers/entra-sign-in-log.js';
 import { ImportError } from '../../src/importers/errors.js';
 import { openInput } from '../../src/importers/input.js';
 import { k8sAuditLog } from '../../src/importers/k8s-audit-log.js';
@@ -18,7 +20,7 @@ import { FIXTURES, parseAll, tempCase, tempDir } from '../helpers.js';
 const STREAM = { ...DEFAULT_LIMITS, streamAboveBytes: 0 };
 /** Small limits: every file here is past the whole-read limit, so only a streamed reading can import it. */
 const SMALL = { ...DEFAULT_LIMITS, maxWholeBytes: 4096, streamAboveBytes: 4096 };
-const IMPORTERS: Importer[] = [azureHound, k8sAuditLog, gcpAuditLog];
+const IMPORTERS: Importer[] = [azureHound, k8sAuditLog, gcpAuditLog, azureActivityLog, entraSignInLog];
 
 function* fixtureFiles(dir: string): Iterable<string> {
   for (const name of readdirSync(dir, { withFileTypes: true })) {
@@ -102,6 +104,8 @@ describe('AzureHound and Kubernetes audit logs: streamed reading gives what whol
     expect(compared.get('azurehound')).toBeGreaterThanOrEqual(2);
     expect(compared.get('k8s-audit-log')).toBeGreaterThanOrEqual(9);
     expect(compared.get('gcp-audit-log')).toBeGreaterThanOrEqual(2);
+    expect(compared.get('azure-activity-log')).toBeGreaterThanOrEqual(6);
+    expect(compared.get('entra-sign-in-log')).toBeGreaterThanOrEqual(4);
   });
 
   it('for the shapes AzureHound files take, and the errors of broken ones in the order the whole reading gives them', async () => {
