@@ -18,6 +18,7 @@ import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
 import { azureHound } from './azurehound.js';
 import { cloudtrail } from './cloudtrail.js';
+import { entraAuditLog } from './entra-audit-log.js';
 import { entraSignInLog } from './entra-sign-in-log.js';
 import { eksAccessEntries } from './eks-access-entries.js';
 import { eksPodIdentity } from './eks-pod-identity.js';
@@ -59,6 +60,7 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAuditLog,
   azureActivityLog,
   entraSignInLog,
+  entraAuditLog,
   kubernetes,
   eksPodIdentity,
   eksAccessEntries,
