@@ -282,7 +282,23 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
   let projects: Map<string, string> | undefined;
   let apps: Map<string, string> | undefined;
   let upns: Map<string, string> | undefined;
+  let identities: Map<string, string> | undefined;
   return {
+    azureManagedIdentitiesByPath() {
+      if (!identities) {
+        identities = new Map();
+        // The ARM id is a handle (AzureHound, the activity log's xms_mirid) or one of Graph's alternativeNames.
+        for (const n of store.nodesOfKind('azure_managed_identity')) {
+          const alt = n.props['alternativeNames'];
+          for (const name of [...n.handles, ...(Array.isArray(alt) ? alt : [])]) {
+            if (typeof name !== 'string' || !/\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+\/?$/i.test(name)) continue;
+            const path = name.toLowerCase().replace(/\/+$/, '');
+            if (!identities.has(path)) identities.set(path, n.id);
+          }
+        }
+      }
+      return identities;
+    },
     azureUsersByUpn() {
       if (!upns) {
         upns = new Map();

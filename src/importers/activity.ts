@@ -119,6 +119,11 @@ export class ActivityFolder {
     this.skippedCount.set(why, (this.skippedCount.get(why) ?? 0) + 1);
   }
 
+  /** A record used, with something worth saying about how (counted like skip(), its first positions reported). */
+  note(why: string, at: string): void {
+    this.skip(`\u0000${why}`, at);
+  }
+
   get edgeCount(): number {
     return this.edges.size;
   }
@@ -152,7 +157,8 @@ export class ActivityFolder {
     const warnings = [...this.warnings];
     for (const [why, at] of this.skipped) {
       const n = this.skippedCount.get(why)!;
-      warnings.push({ message: `${n} record(s) skipped: ${why}`, location: `${at.join('; ')}${n > at.length ? '; …' : ''}` });
+      const note = why.startsWith('\u0000');
+      warnings.push({ message: note ? `${n} record(s): ${why.slice(1)}` : `${n} record(s) skipped: ${why}`, location: `${at.join('; ')}${n > at.length ? '; …' : ''}` });
     }
     return { nodes: [...this.nodes.values()], edges, warnings };
   }

@@ -40,10 +40,11 @@ export const azureActivityLog: Importer = {
   async *parse(input, ctx) {
     const folder = new ActivityFolder(input.fileName);
     const users = ctx.known?.azureUsersByUpn();
+    const identities = ctx.known?.azureManagedIdentitiesByPath();
     let records = 0;
     for await (const { value, at } of azureRecords(input, 'Azure Activity Log events')) {
       records++;
-      readEvent(folder, value, at, users);
+      readEvent(folder, value, at, users, identities);
     }
     if (records === 0) folder.warnings.push({ message: 'the file holds no Activity Log event' });
     yield folder.fragment();
@@ -57,7 +58,7 @@ const UPN_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn';
 const SUCCEEDED = new Set(['succeeded', 'success', 'accepted']);
 const FAILED = new Set(['failed', 'failure', 'canceled', 'cancelled']);
 
-function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: ReadonlyMap<string, string> | undefined): void {
+function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: ReadonlyMap<string, string> | undefined, identities: ReadonlyMap<string, string> | undefined): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   const identity = objectField(raw, 'identity');
@@ -95,10 +96,52 @@ function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: Read
   // A denied or failed call shows who tried (the principal is kept), not what was reached.
   if (failed) return folder.skip('the operation failed or was denied: no resource reached', at);
   if (!scope || !scope.startsWith('/')) return folder.skip('the event names no ARM resource', at);
+  const lowerAction = action.toLowerCase();
+  if (lowerAction === FIC_WRITE) {
+    // A federated credential written on a user-assigned identity signs its issuer's tokens in as the identity: the
+    // caller took the identity over. Its node is the case's managed identity of that ARM id (Graph's alternativeNames,
+    // AzureHound's handles); unknown, the edge stays on the ARM resource the record names.
+    const identity = USER_ASSIGNED.exec(scope)?.[1]?.toLowerCase();
+    const mi = identity ? identities?.get(identity) : undefined;
+    if (mi) {
+      if (mi === principal.id) return;
+      folder.nodeOnce(mi, () => ({ id: mi, kind: 'azure_managed_identity', name: identity!.split('/').pop()!, handles: [identity!], stub: true }));
+      return folder.observe(principal.id, mi, event, 'wrote a federated credential of this user-assigned identity (tokens of its issuer and subject sign in as it)', action);
+    }
+    folder.note('a federated credential written on a user-assigned identity the case does not hold (import an Entra or AzureHound export first): drawn to the ARM resource only, not to the identity', at);
+  } else if (lowerAction === ROLE_ASSIGNMENT_WRITE) {
+    // Only a grant to the caller itself hands the caller the scope's rights; a grant to anyone else stays a use of the
+    // role assignment resource, as any ARM write is.
+    const grant = grantOf(raw);
+    if (grant && grant.principal === oid) {
+      const granted = resourceNode(grant.scope ?? scope.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+\/?$/i, ''));
+      folder.nodeOnce(granted.id, () => granted);
+      return folder.observe(principal.id, granted.id, event, `granted itself a role on this scope${grant.role ? ` (role definition ${grant.role})` : ''}`, action);
+    }
+  }
   const target = resourceNode(scope);
   if (target.id === principal.id) return;
   folder.nodeOnce(target.id, () => target);
   folder.observe(principal.id, target.id, event, 'called Azure Resource Manager on it', action);
+}
+
+const FIC_WRITE = 'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials/write';
+const ROLE_ASSIGNMENT_WRITE = 'microsoft.authorization/roleassignments/write';
+const USER_ASSIGNED = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+)\/federatedidentitycredentials\/[^/]+\/?$/i;
+
+/**
+ * The principal and scope a role-assignment write granted, from the request body (PascalCase, as ARM logs it) or the
+ * response body (camelCase), in the record's properties (a JSON string; Log Analytics: the Properties column).
+ */
+function grantOf(raw: Record<string, unknown>): { principal: string; scope: string | undefined; role: string | undefined } | undefined {
+  const props = objectField(raw, 'properties', 'Properties_d', 'Properties');
+  if (!props) return undefined;
+  for (const body of [objectField(props, 'requestbody', 'requestBody'), objectField(props, 'responseBody', 'responsebody')]) {
+    const p = body && objectField(body, 'properties', 'Properties');
+    const principal = p && objectId(text(p, 'principalId', 'PrincipalId'));
+    if (p && principal) return { principal, scope: text(p, 'scope', 'Scope'), role: text(p, 'roleDefinitionId', 'RoleDefinitionId')?.split('/').pop() };
+  }
+  return undefined;
 }
 
 /** The caller: a user, a service principal or a managed identity, by what its token says. */

@@ -33,6 +33,8 @@ export interface CaseKnowledge {
   azureServicePrincipalsByAppId(): ReadonlyMap<string, string>;
   /** Entra users the case holds, by user principal name (lowercase): their node ids. */
   azureUsersByUpn(): ReadonlyMap<string, string>;
+  /** User-assigned managed identities the case holds, by their ARM resource id (lowercase, as a handle or an alternativeName): their node ids. */
+  azureManagedIdentitiesByPath(): ReadonlyMap<string, string>;
 }
 
 export interface ImportContext {

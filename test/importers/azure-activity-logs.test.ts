@@ -21,7 +21,7 @@ const edge = (f: GraphFragment, from: string, to: string): EdgeFact => {
 };
 
 /** What a case knows, for the importers that read it. */
-const knowing = (k: { apps?: [string, string][]; upns?: [string, string][] }): CaseKnowledge => ({ awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map(k.apps ?? []), azureUsersByUpn: () => new Map(k.upns ?? []) });
+const knowing = (k: { apps?: [string, string][]; upns?: [string, string][]; identities?: [string, string][] }): CaseKnowledge => ({ awsUserAccounts: () => new Map(), gcpProjectIds: () => new Map(), azureServicePrincipalsByAppId: () => new Map(k.apps ?? []), azureUsersByUpn: () => new Map(k.upns ?? []), azureManagedIdentitiesByPath: () => new Map(k.identities ?? []) });
 const parseKnowing = async (importer: typeof azureActivityLog, name: string, bytes: Buffer, known: CaseKnowledge): Promise<GraphFragment> => {
   const out: GraphFragment[] = [];
   for await (const fr of importer.parse(createInput(name, bytes), { known, options: {}, now: new Date() }) as AsyncIterable<GraphFragment>) out.push(fr);
@@ -240,5 +240,67 @@ describe('Entra sign-in log importer', () => {
     expect(azureTime('1/9/2007 10:41:00 AM +01:00')).toBe('2007-01-09T09:41:00Z');
     expect(azureTime('9/27/2026, 10:00:00.000 AM')).toBe('2026-09-27T10:00:00Z');
     expect(azureTime('yesterday')).toBeUndefined();
+  });
+});
+
+describe('Azure Activity Log: writes that take an identity or a scope over', () => {
+  const RG = `/subscriptions/${SUB}/resourceGroups/rg-prod`;
+  const UAMI = `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-deployer`;
+  const event = (o: { action: string; resourceId: string; properties?: Record<string, unknown> }) => ({
+    authorization: { action: o.action, scope: o.resourceId },
+    caller: SP.slice(13),
+    claims: { idtyp: 'app', 'http://schemas.microsoft.com/identity/claims/objectidentifier': SP.slice(13) },
+    eventDataId: 'e9',
+    eventTimestamp: '2026-11-20T10:00:00.1234567Z',
+    operationName: { value: o.action },
+    resourceId: o.resourceId,
+    status: { value: 'Succeeded' },
+    ...(o.properties ? { properties: o.properties } : {}),
+  });
+  const file = (...events: unknown[]) => Buffer.from(JSON.stringify(events));
+  const ficWrite = event({ action: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write', resourceId: `${UAMI}/federatedIdentityCredentials/github-main` });
+
+  it('a federated credential written on a user-assigned identity the case holds: the caller → the identity', async () => {
+    const f = await parseKnowing(azureActivityLog, 'fic.json', file(ficWrite), knowing({ identities: [[UAMI.toLowerCase(), MI]] }));
+    expect(f.edges.map((e) => `${e.from} → ${e.to}`)).toEqual([`${SP} → ${MI}`]);
+    expect(f.edges[0]!.props).toMatchObject({ actions: ['Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write'] });
+    expect(f.warnings).toEqual([]);
+  });
+
+  it('the same write without the identity in the case: the edge stays on the ARM resource, and a warning says so', async () => {
+    // The diagnostic export upper-cases resource ids; the lookup does not care.
+    const f = await parseKnowing(azureActivityLog, 'fic.json', file(ficWrite), knowing({ identities: [['/subscriptions/other/resourcegroups/rg/providers/microsoft.managedidentity/userassignedidentities/x', MI]] }));
+    expect(f.edges.map((e) => e.to)).toEqual([`azure:resource:${UAMI.toLowerCase()}/federatedidentitycredentials/github-main`]);
+    expect(f.warnings).toEqual([{ message: expect.stringMatching(/^1 record\(s\): a federated credential written on a user-assigned identity the case does not hold/), location: '$[0]' }]);
+  });
+
+  const assignment = (principal: string, where: 'requestbody' | 'responseBody') =>
+    event({
+      action: 'Microsoft.Authorization/roleAssignments/write',
+      resourceId: `${RG}/providers/Microsoft.Authorization/roleAssignments/0d0d0d0d-1e1e-4f2f-8a3a-4b4b4b4b4b4b`,
+      properties: {
+        eventCategory: 'Administrative',
+        message: 'Microsoft.Authorization/roleAssignments/write',
+        [where]: JSON.stringify(
+          where === 'requestbody'
+            ? { Id: '0d0d0d0d-1e1e-4f2f-8a3a-4b4b4b4b4b4b', Properties: { PrincipalId: principal, PrincipalType: 'ServicePrincipal', RoleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635', Scope: RG } }
+            : { properties: { roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`, principalId: principal, principalType: 'ServicePrincipal', scope: RG } },
+        ),
+      },
+    });
+
+  it('a role assignment the caller wrote for itself (request or response body): the caller → the scope', async () => {
+    for (const where of ['requestbody', 'responseBody'] as const) {
+      const f = await parseAll(azureActivityLog, createInput('ra.json', file(assignment(SP.slice(13), where))));
+      expect(f.edges.map((e) => `${e.from} → ${e.to}`), where).toEqual([`${SP} → azure:resource:${RG.toLowerCase()}`]);
+      expect(f.edges[0]!.props!['reason'], where).toBe('granted itself a role on this scope (role definition 8e3af657-a8ff-443c-a75c-2fe8c4bcb635)');
+    }
+  });
+
+  it('a role assignment for someone else, or without a body: a use of the assignment resource, as before', async () => {
+    const other = assignment('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'requestbody');
+    const bare = event({ action: 'Microsoft.Authorization/roleAssignments/write', resourceId: `${RG}/providers/Microsoft.Authorization/roleAssignments/0d0d0d0d-1e1e-4f2f-8a3a-4b4b4b4b4b4b` });
+    const f = await parseAll(azureActivityLog, createInput('ra.json', file(other, bare)));
+    expect(f.edges.map((e) => `${e.from} → ${e.to}`)).toEqual([`${SP} → azure:resource:${RG.toLowerCase()}/providers/microsoft.authorization/roleassignments/0d0d0d0d-1e1e-4f2f-8a3a-4b4b4b4b4b4b`]);
   });
 });
