@@ -287,10 +287,10 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
     azureManagedIdentitiesByPath() {
       if (!identities) {
         identities = new Map();
-        // The ARM id is a handle (AzureHound, the activity log's xms_mirid) or one of Graph's alternativeNames.
+        // The ARM id is a handle (AzureHound's identity blocks) or one of Graph's alternativeNames / servicePrincipalNames.
         for (const n of store.nodesOfKind('azure_managed_identity')) {
-          const alt = n.props['alternativeNames'];
-          for (const name of [...n.handles, ...(Array.isArray(alt) ? alt : [])]) {
+          const names = ['alternativeNames', 'servicePrincipalNames'].flatMap((k) => (Array.isArray(n.props[k]) ? (n.props[k] as unknown[]) : []));
+          for (const name of [...n.handles, ...names]) {
             if (typeof name !== 'string' || !/\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+\/?$/i.test(name)) continue;
             const path = name.toLowerCase().replace(/\/+$/, '');
             if (!identities.has(path)) identities.set(path, n.id);
