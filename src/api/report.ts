@@ -30,7 +30,7 @@ export function gatherReport(inp: ReportInputs, req: ReportRequest): ReportData 
   const stats = store.exportStats();
   const formats = [...new Set(sources.map((s) => s.format))].sort();
   const missing: string[] = [];
-  if (!formats.some((f) => ACTIVITY_FORMATS.has(f))) missing.push('No activity logs (CloudTrail, GCP audit logs, Azure activity or sign-in logs) were imported: what identities could do is known, what they did is not, and use after an exposure cannot be seen.');
+  if (!formats.some((f) => ACTIVITY_FORMATS.has(f))) missing.push('No activity logs (CloudTrail, GCP audit logs, Azure activity, Entra sign-in or audit logs) were imported: what identities could do is known, what they did is not, and use after an exposure cannot be seen.');
   if (!formats.some((f) => f === 'gitleaks' || f === 'trufflehog')) missing.push('No secret-scanner report was imported: credentials count as compromised only where someone marked them.');
   const limits: CaseLimits = { ...stats, formats, missing };
   const caseFile = basename(store.path);
@@ -55,7 +55,7 @@ export function gatherReport(inp: ReportInputs, req: ReportRequest): ReportData 
 /** Below this many nodes every node of the case is registered for redaction; above, those the report names. */
 const REDACT_ALL_NODES = 50_000;
 /** The cloud activity logs: what shows use after an exposure. */
-const ACTIVITY_FORMATS = new Set(['cloudtrail', 'gcp-audit-log', 'azure-activity-log', 'entra-sign-in-log']);
+const ACTIVITY_FORMATS = new Set(['cloudtrail', 'gcp-audit-log', 'azure-activity-log', 'entra-sign-in-log', 'entra-audit-log']);
 
 /** The paths a responder reads first (the UI's default target): to any admin node or node marked high value, shortest first. */
 export function crownPaths(analysis: AnalysisViews, from: string, k: number = PATHS_PER_CREDENTIAL, opts: TraversalOptions = {}): AttackPath[] {

@@ -8,6 +8,7 @@ import { openEngine } from '../../src/api/engine.js';
 import { azureHound } from '../../src/importers/azurehound.js';
 import { gcpAuditLog } from '../../src/importers/gcp-audit-log.js';
 import { azureActivityLog } from '../../src/importers/azure-activity-log.js';
+import { entraAuditLog } from '../../src/importers/entra-audit-log.js';
 import { entraSignInLog } from '../../src/importers/entra-sign-in-log.js';
 import { ImportError } from '../../src/importers/errors.js';
 import { openInput } from '../../src/importers/input.js';
@@ -20,7 +21,7 @@ import { FIXTURES, parseAll, tempCase, tempDir } from '../helpers.js';
 const STREAM = { ...DEFAULT_LIMITS, streamAboveBytes: 0 };
 /** Small limits: every file here is past the whole-read limit, so only a streamed reading can import it. */
 const SMALL = { ...DEFAULT_LIMITS, maxWholeBytes: 4096, streamAboveBytes: 4096 };
-const IMPORTERS: Importer[] = [azureHound, k8sAuditLog, gcpAuditLog, azureActivityLog, entraSignInLog];
+const IMPORTERS: Importer[] = [azureHound, k8sAuditLog, gcpAuditLog, azureActivityLog, entraSignInLog, entraAuditLog];
 
 function* fixtureFiles(dir: string): Iterable<string> {
   for (const name of readdirSync(dir, { withFileTypes: true })) {
@@ -106,6 +107,7 @@ describe('AzureHound and Kubernetes audit logs: streamed reading gives what whol
     expect(compared.get('gcp-audit-log')).toBeGreaterThanOrEqual(2);
     expect(compared.get('azure-activity-log')).toBeGreaterThanOrEqual(6);
     expect(compared.get('entra-sign-in-log')).toBeGreaterThanOrEqual(4);
+    expect(compared.get('entra-audit-log')).toBeGreaterThanOrEqual(3);
   });
 
   it('for the shapes AzureHound files take, and the errors of broken ones in the order the whole reading gives them', async () => {
