@@ -5,20 +5,20 @@
 import { isObject } from '../model/fragment.js';
 import { parseEmbeddedJson } from './json-syntax.js';
 import { isJsonLines, isoTime } from './activity.js';
-import { ImportError, jsonPath } from './errors.js';
-import type { JsonPathParts, StreamChoice } from './json-stream.js';
+import { listOf, recordsOf, type RecordLists } from './log-records.js';
 import type { ImportInput } from './types.js';
 
 export const MALFORMED = Symbol('malformed');
 
 /** Where a root object keeps its records: Graph pages {"value": […]}, diagnostic blobs and Event Hubs {"records": […]}. */
-const LISTS = new Set(['value', 'records', 'Records']);
+const lists = (expected: string): RecordLists => ({ lists: ['value', 'records', 'Records'], notRecords: `expected ${expected}: JSON-lines, an array of records, {"value": […]} or {"records": […]}` });
 
 /**
  * The records of the file, each with its place: JSON-lines (diagnostic-settings blobs since 2018) line by line, a
  * root array (az CLI), a root object's "value" or "records" array, or one record. A large document is streamed.
  */
 export async function* azureRecords(input: ImportInput, expected: string): AsyncIterable<{ value: unknown; at: string }> {
+  const spec = lists(expected);
   if (await isJsonLines(input)) {
     for await (const row of input.jsonLinesStream()) {
       if ('error' in row) {
@@ -27,55 +27,13 @@ export async function* azureRecords(input: ImportInput, expected: string): Async
       }
       // An Event Hubs capture or an old (pre-2018) blob written one {"records": […]} per line.
       const v = row.value;
-      const list = isObject(v) ? listOf(v) : undefined;
+      const list = isObject(v) ? listOf(v, spec) : undefined;
       if (list) for (let i = 0; i < list.items.length; i++) yield { value: list.items[i], at: `line ${row.line} $.${list.key}[${i}]` };
       else yield { value: v, at: `line ${row.line}` };
     }
     return;
   }
-  if (input.large) return yield* streamed(input, expected);
-  yield* documentRecords(input.fileName, input.json(), expected);
-}
-
-function listOf(o: Record<string, unknown>): { key: string; items: unknown[] } | undefined {
-  for (const key of LISTS) if (Array.isArray(o[key])) return { key, items: o[key] as unknown[] };
-  return undefined;
-}
-
-function* documentRecords(file: string, root: unknown, expected: string): Iterable<{ value: unknown; at: string }> {
-  if (Array.isArray(root)) {
-    for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
-    return;
-  }
-  if (!isObject(root)) throw new ImportError(file, `expected ${expected}: JSON-lines, an array of records, {"value": […]} or {"records": […]}`, '$');
-  const list = listOf(root);
-  if (list) for (let i = 0; i < list.items.length; i++) yield { value: list.items[i], at: `$.${list.key}[${i}]` };
-  else yield { value: root, at: '$' };
-}
-
-async function* streamed(input: ImportInput, expected: string): AsyncIterable<{ value: unknown; at: string }> {
-  let rootIsArray = false;
-  let listed = false;
-  const members: Record<string, unknown> = {};
-  const choose = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
-    if (path.length === 0) {
-      rootIsArray = container && array;
-      return container ? 'descend' : 'emit';
-    }
-    if (rootIsArray) return 'emit';
-    if (path.length === 1 && array && LISTS.has(String(path[0]))) {
-      listed = true;
-      return 'descend';
-    }
-    return 'emit';
-  };
-  for await (const v of input.jsonStream(choose)) {
-    if (v.path.length === 0) return yield* documentRecords(input.fileName, v.value, expected);
-    if (rootIsArray) yield { value: v.value, at: jsonPath(v.path[0]!) };
-    else if (v.path.length === 2) yield { value: v.value, at: `$.${v.path[0]}[${v.path[1]}]` };
-    else if (v.path.length === 1) members[v.path[0] as string] = v.value;
-  }
-  if (!rootIsArray && !listed) yield* documentRecords(input.fileName, members, expected);
+  yield* recordsOf(input, spec);
 }
 
 /** A member by any of its names, whatever their case (the exact spelling is tried first). */

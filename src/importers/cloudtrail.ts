@@ -4,7 +4,7 @@ import { arnAccount, ids } from '../model/ids.js';
 import { ACCOUNT_ID } from './aws-util.js';
 import type { NodeKind } from '../model/kinds.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
-import { ImportError, jsonPath } from './errors.js';
+import { recordsOf, type RecordLists } from './log-records.js';
 import { parseEmbeddedJson } from './json-syntax.js';
 import { str } from './leaks.js';
 import type { ImportInput, Importer } from './types.js';
@@ -61,60 +61,15 @@ async function* entries(input: ImportInput): AsyncIterable<{ value: unknown; at:
     }
     return;
   }
-  if (input.large) yield* streamedEntries(input);
-  else yield* documentEntries(input.fileName, input.json());
+  yield* recordsOf(input, RECORD_LISTS);
 }
 
-/** A document streamed: the records of `Records` or `Events` (or of a root array) one by one; other members kept. */
-async function* streamedEntries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
-  const members: Record<string, unknown> = {};
-  let listed = false;
-  let rootArray = false;
-  const choose = (path: (string | number)[], container: boolean, array: boolean) => {
-    if (path.length === 0) {
-      rootArray = array;
-      return 'descend' as const;
-    }
-    if (path.length === 1 && container && (path[0] === 'Records' || path[0] === 'Events')) {
-      listed = true;
-      return 'descend' as const;
-    }
-    return 'emit' as const;
-  };
-  for await (const v of input.jsonStream(choose)) {
-    const [first, index] = v.path;
-    if (v.path.length === 0) {
-      // The root was not an object or an array (nothing was walked into): the whole-document reader says so.
-      yield* documentEntries(input.fileName, v.value);
-      return;
-    }
-    if (typeof first === 'number') {
-      yield { value: v.value, at: jsonPath(first) };
-    } else if (v.path.length === 2 && typeof index === 'number') {
-      yield { value: v.value, at: `$.${first}[${index}]` };
-    } else members[first!] = v.value;
-  }
-  // A digest, a single record: what is left is small, and read as the whole document would be.
-  if (!rootArray && !listed) yield* documentEntries(input.fileName, members);
-}
-
-function* documentEntries(fileName: string, root: unknown): Iterable<{ value: unknown; at: string }> {
-  if (Array.isArray(root)) {
-    for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
-  } else if (isObject(root) && Array.isArray(root['Records'])) {
-    const list = root['Records'] as unknown[];
-    for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.Records[${i}]` };
-  } else if (isObject(root) && Array.isArray(root['logFiles']) && 'digestStartTime' in root) {
-    return;
-  } else if (isObject(root) && Array.isArray(root['Events'])) {
-    const list = root['Events'] as unknown[];
-    for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.Events[${i}]` };
-  } else if (isObject(root)) {
-    yield { value: root, at: '$' };
-  } else {
-    throw new ImportError(fileName, 'expected CloudTrail records: {"Records": […]}, {"Events": […]}, a record or an array of records', '$');
-  }
-}
+/** S3 log files keep their records in Records, lookup-events output in Events; a digest file holds none. */
+const RECORD_LISTS: RecordLists = {
+  lists: ['Records', 'Events'],
+  notRecords: 'expected CloudTrail records: {"Records": […]}, {"Events": […]}, a record or an array of records',
+  holdsNone: (root) => Array.isArray(root['logFiles']) && 'digestStartTime' in root,
+};
 
 const MALFORMED = Symbol('malformed');
 

@@ -2,9 +2,8 @@ import { isObject } from '../model/fragment.js';
 import type { NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
-import { ImportError, jsonPath } from './errors.js';
+import { recordsOf, type RecordLists } from './log-records.js';
 import { str } from './leaks.js';
-import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import type { ImportInput, Importer } from './types.js';
 
 // GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`
@@ -66,61 +65,18 @@ class ProjectNames {
 const MALFORMED = Symbol('malformed');
 
 /**
- * The entries of the file, each with its place. JSON-lines are streamed line by line; a large document (an array of
- * entries, or {"entries": […]}) is streamed entry by entry, so memory holds the folded edges, never the file.
+ * The entries of the file, each with its place. JSON-lines are streamed line by line; a document is an array of
+ * entries, {"entries": […]} or one entry (log-records.ts; streamed entry by entry when large).
  */
 async function* entries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
   if (await isJsonLines(input)) {
     for await (const row of input.jsonLinesStream()) yield { value: 'error' in row ? MALFORMED : row.value, at: `line ${row.line}` };
     return;
   }
-  if (input.large) return yield* streamedEntries(input);
-  yield* documentEntries(input.fileName, input.json());
+  yield* recordsOf(input, ENTRY_LISTS);
 }
 
-function* documentEntries(file: string, root: unknown): Iterable<{ value: unknown; at: string }> {
-  if (Array.isArray(root)) for (let i = 0; i < root.length; i++) yield { value: root[i], at: jsonPath(i) };
-  else if (isObject(root) && Array.isArray(root['entries'])) {
-    const list = root['entries'] as unknown[];
-    for (let i = 0; i < list.length; i++) yield { value: list[i], at: `$.entries[${i}]` };
-  } else if (isObject(root)) yield { value: root, at: '$' };
-  else throw new ImportError(file, NOT_ENTRIES, '$');
-}
-
-const NOT_ENTRIES = 'expected log entries: JSON-lines, an array of entries or {"entries": […]}';
-
-/**
- * A large document, read as the whole reading reads it: a root array's elements, or the elements of a root object's
- * "entries" array, one at a time; any other root object is one entry (kept whole: it is one entry's size).
- */
-async function* streamedEntries(input: ImportInput): AsyncIterable<{ value: unknown; at: string }> {
-  let rootIsArray = false;
-  let entriesStreamed = false;
-  const members: Record<string, unknown> = {};
-  const choose = (path: JsonPathParts, container: boolean, array: boolean): StreamChoice => {
-    if (path.length === 0) {
-      rootIsArray = container && array;
-      return container ? 'descend' : 'emit';
-    }
-    if (rootIsArray) return 'emit';
-    if (path.length === 1 && path[0] === 'entries' && array) {
-      entriesStreamed = true;
-      return 'descend';
-    }
-    return 'emit';
-  };
-  for await (const v of input.jsonStream(choose)) {
-    if (v.path.length === 0) {
-      yield* documentEntries(input.fileName, v.value);
-      return;
-    }
-    if (rootIsArray) yield { value: v.value, at: jsonPath(v.path[0]!) };
-    else if (v.path.length === 2 && v.path[0] === 'entries') yield { value: v.value, at: `$.entries[${v.path[1]}]` };
-    else if (v.path.length === 1) members[v.path[0] as string] = v.value;
-  }
-  // A root object whose entries were not an array: one entry, as the whole reading takes it.
-  if (!rootIsArray && !entriesStreamed) yield* documentEntries(input.fileName, members);
-}
+const ENTRY_LISTS: RecordLists = { lists: ['entries'], notRecords: 'expected log entries: JSON-lines, an array of entries or {"entries": […]}' };
 
 function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: ProjectNames): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
