@@ -17,6 +17,7 @@ import type { InputLimits } from '../importers/limits.js';
 import { detectFormat, isEmptyDocument, jsonLinesFormats } from '../importers/registry.js';
 import type { CaseKnowledge, ImportContext, ImportInput, Importer } from '../importers/types.js';
 import { arnAccount } from '../model/ids.js';
+import { isUserAssignedIdentityPath, managedIdentityArmPaths } from '../providers/azure/entra.js';
 import { caseFailure, type CaseStore, type SourceRow } from '../store/case-store.js';
 import type { ImportFile, ImportRequest, ImportResult } from './contract.js';
 import { ApiError } from './errors.js';
@@ -287,14 +288,8 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
     azureManagedIdentitiesByPath() {
       if (!identities) {
         identities = new Map();
-        // The ARM id is a handle (AzureHound's identity blocks) or one of Graph's alternativeNames / servicePrincipalNames.
         for (const n of store.nodesOfKind('azure_managed_identity')) {
-          const names = ['alternativeNames', 'servicePrincipalNames'].flatMap((k) => (Array.isArray(n.props[k]) ? (n.props[k] as unknown[]) : []));
-          for (const name of [...n.handles, ...names]) {
-            if (typeof name !== 'string' || !/\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+\/?$/i.test(name)) continue;
-            const path = name.toLowerCase().replace(/\/+$/, '');
-            if (!identities.has(path)) identities.set(path, n.id);
-          }
+          for (const path of managedIdentityArmPaths(n)) if (isUserAssignedIdentityPath(path) && !identities.has(path.toLowerCase())) identities.set(path.toLowerCase(), n.id);
         }
       }
       return identities;

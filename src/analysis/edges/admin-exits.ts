@@ -1,7 +1,7 @@
-import { isObject, type Evidence, type JsonObject } from '../../model/fragment.js';
+import { isObject, type Evidence } from '../../model/fragment.js';
 import { arnAccount, ids } from '../../model/ids.js';
 import { EDGE_KINDS } from '../../model/kinds.js';
-import { RUN_CODE_ACTIONS, resourceTypeOf } from '../../providers/azure/entra.js';
+import { RUN_CODE_ACTIONS, isUserAssignedIdentityPath, managedIdentityArmPaths, resourceTypeOf } from '../../providers/azure/entra.js';
 import { subscriptionOf } from '../../providers/azure/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
 import { kindsOfProviders, reads } from '../reads.js';
@@ -35,16 +35,6 @@ interface Exit {
 }
 
 const orderOf = (e: DerivedOrStoredEdge) => `${e.kind}\n${e.dst}\n${e.src}`;
-
-/** The ARM resource a managed identity's service principal names (Entra lists it among its alternative names). */
-function armPathOf(props: JsonObject): string | undefined {
-  for (const key of ['alternativeNames', 'servicePrincipalNames']) {
-    const names = props[key];
-    if (!Array.isArray(names)) continue;
-    for (const n of names) if (typeof n === 'string' && /^\/subscriptions\/[^/]+\/resourcegroups\//i.test(n)) return n;
-  }
-  return undefined;
-}
 
 export const adminExits: EdgeRule = {
   id: 'admin-exits',
@@ -127,11 +117,11 @@ export const adminExits: EdgeRule = {
     // Entra names its ARM resource in alternativeNames (servicePrincipalNames too) — the resource it is the
     // system-assigned identity of, or the user-assigned identity itself.
     for (const mi of [...ctx.nodesOfKind('azure_managed_identity')]) {
-      const path = armPathOf(mi.props);
+      const [path] = managedIdentityArmPaths(mi);
       const subId = path && subscriptionOf(path);
       if (!path || !subId) continue;
       const type = resourceTypeOf(path);
-      const userAssigned = type === 'microsoft.managedidentity/userassignedidentities';
+      const userAssigned = isUserAssignedIdentityPath(path);
       const runs = type ? RUN_CODE_ACTIONS[type] : undefined;
       if (!runs && !userAssigned) continue;
       const sub = ids.azureSubscription(subId);

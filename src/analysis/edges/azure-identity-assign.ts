@@ -1,6 +1,6 @@
 import type { Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
-import { RUN_CODE_ACTIONS, resourceTypeOf } from '../../providers/azure/entra.js';
+import { isUserAssignedIdentityPath, managedIdentityArmPaths, RUN_CODE_ACTIONS, resourceTypeOf } from '../../providers/azure/entra.js';
 import { allows, subscriptionOf } from '../../providers/azure/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
 import { kindsOfProviders, reads } from '../reads.js';
@@ -18,16 +18,8 @@ import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
 
 const ASSIGN = ['Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action', 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'];
 const FEDERATE = 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write';
-const USER_ASSIGNED = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
 // The control-plane identity of an AKS cluster runs no code a run command reaches (it runs in a pod of the cluster).
 const HOSTS = Object.entries(RUN_CODE_ACTIONS).filter(([type]) => type !== 'microsoft.containerservice/managedclusters');
-
-/** The ARM id of a user-assigned identity, from its handles or the names Entra lists for its service principal. */
-function identityPath(mi: StoredNode): string | undefined {
-  const names = [...mi.handles, ...['alternativeNames', 'servicePrincipalNames'].flatMap((k) => (Array.isArray(mi.props[k]) ? mi.props[k] : []))];
-  for (const n of names) if (typeof n === 'string' && n.startsWith('/') && USER_ASSIGNED.test(n.replace(/\/+$/, ''))) return n.replace(/\/+$/, '');
-  return undefined;
-}
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
 /** What a grant (azure-role-assignments' CAN_ACCESS) allows: its role's actions, less its NotActions. */
@@ -46,7 +38,7 @@ export const azureIdentityAssign: EdgeRule = {
   derive(ctx) {
     const identities: { mi: StoredNode; path: string }[] = [];
     for (const mi of ctx.nodesOfKind('azure_managed_identity')) {
-      const path = identityPath(mi);
+      const path = managedIdentityArmPaths(mi).find(isUserAssignedIdentityPath);
       if (path) identities.push({ mi, path });
     }
     if (!identities.length) return;

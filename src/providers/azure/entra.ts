@@ -91,6 +91,21 @@ export const RUN_CODE_ACTIONS: Readonly<Record<string, { action: string; how: st
   'microsoft.containerservice/managedclusters': { action: 'Microsoft.ContainerService/managedClusters/runCommand/action', how: 'run a command in the cluster' },
 };
 
+/**
+ * The ARM resources a managed identity's node names, as written (trailing slashes dropped): the resource whose
+ * system-assigned identity it is, or the user-assigned identity resource itself. Entra lists it among the service
+ * principal's alternativeNames (and servicePrincipalNames); AzureHound's identity blocks make it a handle.
+ */
+export function managedIdentityArmPaths(node: { handles: readonly string[]; props: Record<string, unknown> }): string[] {
+  const names = [...node.handles, ...['alternativeNames', 'servicePrincipalNames'].flatMap((k) => (Array.isArray(node.props[k]) ? (node.props[k] as unknown[]) : []))];
+  const paths: string[] = [];
+  for (const n of names) if (typeof n === 'string' && /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\//i.test(n)) paths.push(n.replace(/\/+$/, ''));
+  return paths;
+}
+
+/** Whether an ARM id is a user-assigned identity's. */
+export const isUserAssignedIdentityPath = (path: string): boolean => /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i.test(path);
+
 /** The resource type of an ARM id (/subscriptions/…/providers/Microsoft.Compute/virtualMachines/vm1), lower-case. */
 export function resourceTypeOf(resourceId: string): string | undefined {
   const m = /\/providers\/([^/]+)\/([^/]+)\/[^/]+$/i.exec(resourceId.replace(/\/+$/, ''));
