@@ -13,6 +13,7 @@ import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-l
 import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
 import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
 import { placeNew, type NewNode, type Rect } from './placement';
+import { routeEdges } from './edge-routes';
 import { presenceOf } from './legend-entries';
 import { stylesheet } from './stylesheet';
 
@@ -391,6 +392,7 @@ export class CanvasEngine {
     // Bands then as wide as the stage at that zoom (where they can be): the first view shows every boundary's column
     // from the origin's band down, and the user scrolls down the hops rather than across.
     if (!converged && scale > 1) place(1, layered ? (cy.width() - 2 * FIT_PAD) / readableZoom(1, managed) - 2 * BOX_PAD : undefined);
+    this.routeEdges(layered !== null && managed);
     // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set. Only
     // the last is kept (a long session would pile them up).
     performance.clearMeasures('blastmap:layout');
@@ -402,6 +404,36 @@ export class CanvasEngine {
     // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
     if (managed || this.banded) this.wholeReadable();
     else this.fit();
+  }
+
+  /**
+   * In a banded blast radius, edges whose straight line runs over other nodes (down a column, past the bands between
+   * their ends) are bent aside (edge-routes.ts); any other full layout draws every edge as Cytoscape chooses.
+   */
+  private routeEdges(on: boolean): void {
+    const { cy } = this;
+    const routed = cy.edges('.routed');
+    if (!on) {
+      if (routed.nonempty()) cy.batch(() => routed.removeClass('routed'));
+      return;
+    }
+    const nodes = drawnNodes(cy).map((n) => {
+      const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { id: n.id(), rect: { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 } };
+    });
+    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(), from: e.source().position(), to: e.target().position() }));
+    const bends = routeEdges(edges, nodes);
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        const d = bends.get(e.id());
+        if (d === undefined) {
+          if (e.hasClass('routed')) e.removeClass('routed');
+          return;
+        }
+        e.data('bend', d);
+        if (!e.hasClass('routed')) e.addClass('routed');
+      });
+    });
   }
 
   /** The grid of boxes, keeping the box it put the others around (a readable start shows it). */
