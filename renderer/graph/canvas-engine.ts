@@ -775,7 +775,7 @@ export class CanvasEngine {
       if (!keepAll) return true;
       const pan = viewAt(zoom);
       // The picked node's neighbours on the stage, and named (zoomed out, labels that meet others are hidden).
-      return keepAll.every((n) => {
+      return keepAll.toArray().every((n) => {
         if (n.hasClass('label-hidden')) return false;
         const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
         const x1 = b.x1 * zoom + pan.x + shift.x, x2 = b.x2 * zoom + pan.x + shift.x, y1 = b.y1 * zoom + pan.y + shift.y, y2 = b.y2 * zoom + pan.y + shift.y;
@@ -824,8 +824,10 @@ export class CanvasEngine {
     // half a word. Cytoscape's own test of what it draws: text, shown, and not below its minimum zoomed size.
     const texture = Math.pow(2, Math.ceil(Math.log2(zoom)));
     cy.edges().forEach((e) => {
-      if (!e.pstyle('label').strValue || !e.visible() || Number(e.pstyle('text-opacity').value) === 0) return;
-      if ((e.pstyle('font-size').pfValue ?? 0) * texture < (e.pstyle('min-zoomed-font-size').pfValue ?? 0)) return;
+      // Cytoscape's parsed style (pstyle), not in its typings.
+      const style = (name: string) => (e as unknown as { pstyle(n: string): { strValue?: string; value?: unknown; pfValue?: number } }).pstyle(name);
+      if (!style('label').strValue || !e.visible() || Number(style('text-opacity').value) === 0) return;
+      if ((style('font-size').pfValue ?? 0) * texture < (style('min-zoomed-font-size').pfValue ?? 0)) return;
       const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false } as cytoscape.BoundingBoxOptions);
       if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
     });
