@@ -13,6 +13,7 @@ import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-l
 import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
 import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
 import { placeNew, type NewNode, type Rect } from './placement';
+import { routeEdges } from './edge-routes';
 import { presenceOf } from './legend-entries';
 import { stylesheet } from './stylesheet';
 
@@ -95,9 +96,9 @@ export class CanvasEngine {
   /**
    * The view the canvas chose for the whole drawing, applied again when the stage changes size (a wider or narrower
    * sidebar as the mode changes) until the user zooms or pans: all of it (fit), or all of it where its labels stay
-   * readable and else its readable start (wholeReadable).
+   * readable and else its readable start (wholeReadable), or a pick with its neighbours (focusSelection).
    */
-  private follow: 'fit' | 'readable' | null = null;
+  private follow: 'fit' | 'readable' | 'pick' | null = null;
   /** The box the last grid layout put the others around (a star's hub), or a banded blast radius's origin: a readable start shows it, not a corner. */
   private layoutHub: string | null = null;
   /** The last full layout drew a blast radius in bands (reach-layers.ts). */
@@ -214,6 +215,7 @@ export class CanvasEngine {
       cy.resize();
       if (this.follow === 'fit') this.fit();
       else if (this.follow === 'readable') this.wholeReadable();
+      else if (this.follow === 'pick') this.focusSelection(false);
       // A view the user (or a pick) chose keeps its centre where it was, not its top-left corner.
       else if (cy.width() !== before.w || cy.height() !== before.h) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
     });
@@ -391,6 +393,7 @@ export class CanvasEngine {
     // Bands then as wide as the stage at that zoom (where they can be): the first view shows every boundary's column
     // from the origin's band down, and the user scrolls down the hops rather than across.
     if (!converged && scale > 1) place(1, layered ? (cy.width() - 2 * FIT_PAD) / readableZoom(1, managed) - 2 * BOX_PAD : undefined);
+    this.routeEdges(layered !== null && managed);
     // The renderer's timing (read by the e2e tests and the bench): the layout's rounds, before the view is set. Only
     // the last is kept (a long session would pile them up).
     performance.clearMeasures('blastmap:layout');
@@ -402,6 +405,36 @@ export class CanvasEngine {
     // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
     if (managed || this.banded) this.wholeReadable();
     else this.fit();
+  }
+
+  /**
+   * In a banded blast radius, edges whose straight line runs over other nodes (down a column, past the bands between
+   * their ends) are bent aside (edge-routes.ts); any other full layout draws every edge as Cytoscape chooses.
+   */
+  private routeEdges(on: boolean): void {
+    const { cy } = this;
+    const routed = cy.edges('.routed');
+    if (!on) {
+      if (routed.nonempty()) cy.batch(() => routed.removeClass('routed'));
+      return;
+    }
+    const nodes = drawnNodes(cy).map((n) => {
+      const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { id: n.id(), rect: { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 } };
+    });
+    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id(), from: e.source().position(), to: e.target().position() }));
+    const bends = routeEdges(edges, nodes);
+    cy.batch(() => {
+      cy.edges().forEach((e) => {
+        const d = bends.get(e.id());
+        if (d === undefined) {
+          if (e.hasClass('routed')) e.removeClass('routed');
+          return;
+        }
+        e.data('bend', d);
+        if (!e.hasClass('routed')) e.addClass('routed');
+      });
+    });
   }
 
   /** The grid of boxes, keeping the box it put the others around (a readable start shows it). */
@@ -639,18 +672,25 @@ export class CanvasEngine {
     this.setLabelScale(state.layoutScale, state.managed, state.layoutScale);
   }
 
-  /** Shows `eles` whole (animated when asked), never zooming in past the fit cap. */
-  fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false): void {
+  /** Shows `eles` whole (animated when asked), never zooming in past the fit cap; `then` once there. */
+  fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false, then?: () => void): void {
     if (eles.empty()) return;
     this.follow = null;
     this.labelsAsLaidOut();
     const v = this.viewportFor(eles);
     if (animate) {
       this.cy.stop(true);
-      this.cy.animate(v, { duration: 250, complete: () => this.updateLabels() });
+      this.cy.animate(v, {
+        duration: 250,
+        complete: () => {
+          this.updateLabels();
+          then?.();
+        },
+      });
     } else {
       this.setViewport(v);
       this.updateLabels();
+      then?.();
     }
   }
 
@@ -696,44 +736,102 @@ export class CanvasEngine {
     }
     this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
-    if (this.banded && labelState(cy).managed) this.clearOfEdges(a.nonempty() && a.isNode() ? a.position() : null);
+    if (this.banded && labelState(cy).managed) this.clearOfEdges(a.nonempty() && a.isNode() ? a.position() : null, this.store.getState().mode === 'blast');
   }
 
   /**
-   * A banded blast radius's readable start, nudged (less than half the stage) so that no label is cut by the stage's
-   * edges and nothing drawn is under the legend: its start moved into a gap between bands or columns. Where the open
-   * legend leaves no such view, it closes (legendCovers, Blast radius mode only) and the view is chosen again clear
-   * of the closed one.
+   * A view (a banded blast radius's readable start, a picked node with its neighbours) nudged (less than half the
+   * stage) so that no label, a node's or an edge's, is cut by the stage's edges and nothing drawn is under the legend:
+   * its start moved into a gap between bands, columns or boxes. Where the open legend leaves no such view, it closes
+   * when `mayClose` (legendCovers; the user's own choice stands) and the view is kept clear of the stage's edges.
    */
-  private clearOfEdges(anchor: Position | null): void {
+  private clearOfEdges(anchor: Position | null, mayClose: boolean, keepAll: cytoscape.NodeCollection | null = null): void {
+    const { cy } = this;
+    const zoom0 = cy.zoom();
+    // A copy: cy.pan() is Cytoscape's own object, which the views tried below change.
+    const pan0 = { ...cy.pan() };
+    const legend = this.legend();
+    const stage = this.container.getBoundingClientRect();
+    const r = legend?.getBoundingClientRect();
+    const obstacle = r && r.width > 0 ? { x1: r.left - stage.left - 4, y1: r.top - stage.top - 4, x2: r.right - stage.left + 4, y2: r.bottom - stage.top + 4 } : null;
+    const keepAt = anchor ? { x: anchor.x * zoom0 + pan0.x, y: anchor.y * zoom0 + pan0.y } : null;
+    // A pick's view moves a quarter of the stage first (the picked node stays near the middle, where the fit put
+    // it), then up to half of it, at each zoom.
+    const half = { x: cy.width() / 2, y: cy.height() / 2 };
+    const reaches = keepAll ? [{ x: cy.width() / 4, y: cy.height() / 4 }, half] : [half];
+    // A pick's view may zoom out a little (around the picked node, its neighbours kept on the stage) where no nudge
+    // at its zoom clears every label: a box as wide as the stage leaves no gap to move into.
+    const zooms = keepAll && anchor && keepAt ? [0, 1, 2, 3, 4, 5, 6, 7].map((k) => zoom0 * Math.pow(0.85, k)) : [zoom0];
+    const viewAt = (zoom: number) => (zoom === zoom0 || !anchor || !keepAt ? pan0 : { x: keepAt.x - anchor.x * zoom, y: keepAt.y - anchor.y * zoom });
+    const boxesAt = (zoom: number): ScreenRect[] => {
+      const pan = viewAt(zoom);
+      if (zoom !== cy.zoom()) {
+        this.setViewport({ zoom, pan });
+        this.updateLabels();
+      }
+      return this.screenBoxes();
+    };
+    const fits = (zoom: number, shift: Position) => {
+      if (!keepAll) return true;
+      const pan = viewAt(zoom);
+      // The picked node's neighbours on the stage, and named (zoomed out, labels that meet others are hidden).
+      return keepAll.toArray().every((n) => {
+        if (n.hasClass('label-hidden')) return false;
+        const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
+        const x1 = b.x1 * zoom + pan.x + shift.x, x2 = b.x2 * zoom + pan.x + shift.x, y1 = b.y1 * zoom + pan.y + shift.y, y2 = b.y2 * zoom + pan.y + shift.y;
+        return x1 >= 0 && y1 >= 0 && x2 <= cy.width() && y2 <= cy.height();
+      });
+    };
+    const search = (o: ScreenRect | null): { zoom: number; shift: Position } | null => {
+      for (const zoom of zooms) {
+        const boxes = boxesAt(zoom);
+        for (const reach of reaches) {
+          const shift = clearShift(boxes, cy.width(), cy.height(), o, keepAt, reach);
+          if (shift && fits(zoom, shift)) return { zoom, shift };
+        }
+      }
+      return null;
+    };
+    let found = search(obstacle);
+    if (!found && obstacle) {
+      const s = this.store.getState();
+      // The legend closes unless the user opened it (Legend.tsx); closed, the stage's free room changes and the resize
+      // observer chooses the view again. Meanwhile (or left open) the view is nudged clear of the stage's edges only.
+      if (mayClose && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) s.setLegendCovers(true);
+      found = search(null);
+    }
+    const zoom = found ? found.zoom : zoom0;
+    const pan = viewAt(zoom);
+    const shift = found?.shift ?? { x: 0, y: 0 };
+    if (zoom !== cy.zoom() || shift.x || shift.y || pan.x !== cy.pan().x || pan.y !== cy.pan().y) {
+      this.setViewport({ zoom, pan: { x: pan.x + shift.x, y: pan.y + shift.y } });
+      this.updateLabels();
+    }
+  }
+
+  /** What is drawn, on screen: nodes with their labels, boxes' titles (their bodies are backdrops), edge labels drawn. */
+  private screenBoxes(): ScreenRect[] {
     const { cy } = this;
     const zoom = cy.zoom();
     const pan = cy.pan();
     const toScreen = (b: { x1: number; y1: number; x2: number; y2: number }): ScreenRect => ({ x1: b.x1 * zoom + pan.x, y1: b.y1 * zoom + pan.y, x2: b.x2 * zoom + pan.x, y2: b.y2 * zoom + pan.y });
     const boxes: ScreenRect[] = [];
     cy.nodes().forEach((n) => {
-      // A box's title is drawn, its body is a backdrop.
       const b = n.hasClass('group') ? n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false }) : n.boundingBox({ includeLabels: true, includeOverlays: false });
       if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
     });
-    const legend = this.legend();
-    const stage = this.container.getBoundingClientRect();
-    const r = legend?.getBoundingClientRect();
-    const obstacle = r && r.width > 0 ? { x1: r.left - stage.left - 4, y1: r.top - stage.top - 4, x2: r.right - stage.left + 4, y2: r.bottom - stage.top + 4 } : null;
-    const keep = anchor ? { x: anchor.x * zoom + pan.x, y: anchor.y * zoom + pan.y } : null;
-    const reach = { x: cy.width() / 2, y: cy.height() / 2 };
-    let shift = clearShift(boxes, cy.width(), cy.height(), obstacle, keep, reach);
-    if (!shift && obstacle) {
-      const s = this.store.getState();
-      // The legend closes unless the user opened it (Legend.tsx); closed, the stage's free room changes and the resize
-      // observer chooses the view again. Meanwhile (or left open) the view is nudged clear of the stage's edges only.
-      if (s.mode === 'blast' && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) s.setLegendCovers(true);
-      shift = clearShift(boxes, cy.width(), cy.height(), null, keep, reach);
-    }
-    if (shift && (shift.x || shift.y)) {
-      this.setViewport({ zoom, pan: { x: pan.x + shift.x, y: pan.y + shift.y } });
-      this.updateLabels();
-    }
+    // Edge labels drawn (trust arrows' always, the others' when zoomed in): a label cut by the stage's edge reads as
+    // half a word. Cytoscape's own test of what it draws: text, shown, and not below its minimum zoomed size.
+    const texture = Math.pow(2, Math.ceil(Math.log2(zoom)));
+    cy.edges().forEach((e) => {
+      // Cytoscape's parsed style (pstyle), not in its typings.
+      const style = (name: string) => (e as unknown as { pstyle(n: string): { strValue?: string; value?: unknown; pfValue?: number } }).pstyle(name);
+      if (!style('label').strValue || !e.visible() || Number(style('text-opacity').value) === 0) return;
+      if ((style('font-size').pfValue ?? 0) * texture < (style('min-zoomed-font-size').pfValue ?? 0)) return;
+      const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false } as cytoscape.BoundingBoxOptions);
+      if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
+    });
+    return boxes;
   }
 
   private applyPendingViewport(): boolean {
@@ -747,11 +845,18 @@ export class CanvasEngine {
   }
 
   /** The selection with what it links to, shown whole (a pick from search or the findings table). */
-  focusSelection(): void {
+  focusSelection(animate = true): void {
     const id = this.store.getState().selectedId;
     const n = id ? this.cy.getElementById(id) : this.cy.collection();
-    if (n.empty()) return;
-    this.fitTo(n.closedNeighborhood(), true);
+    if (n.empty() || !n.isNode()) return;
+    // Then nudged so that nothing around it (other boxes, trust arrows' labels) is cut by the stage's edges or under
+    // the legend, which closes if it must (the user's choice aside).
+    this.fitTo(n.closedNeighborhood(), animate, () => {
+      if (labelState(this.cy).managed && n.inside()) this.clearOfEdges(n.position(), true, n.closedNeighborhood('node'));
+    });
+    // A pick from Findings goes to Explore, whose stage is wider (and the legend may open or close): that resize
+    // chooses this view again, for the stage as it is, until the user zooms or pans.
+    this.follow = 'pick';
   }
 }
 

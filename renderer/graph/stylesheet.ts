@@ -1,6 +1,7 @@
 import type { SingularElementArgument, StylesheetJson } from 'cytoscape';
 import type { Theme } from '../store/ui-slice';
 import { compareStyles } from './compare-style';
+import { ROUTE_WEIGHTS } from './edge-routes';
 import { boxTitleSize, EDGE_FONT, labelState, MIN_ZOOMED_FONT, NODE_FONT, SIDE_LABEL_MAX, textWidth } from './labels';
 import { ADMIN_COLOR, CATEGORY_SHAPES, COMPROMISED_COLOR, CONDITIONAL_COLOR, CUT_COLOR, HIGH_VALUE_COLOR, OBSERVED_COLOR, PATH_COLOR, PROVIDER_COLORS, THEME_COLORS } from './palette';
 
@@ -152,6 +153,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'node.origin', style: { width: 40, height: 40, 'border-color': COMPROMISED_COLOR, 'border-width': 5, 'font-weight': 'bold' } },
     { selector: '.label-hidden', style: { 'text-opacity': 0 } },
     // Thousands of edges: straight, arrowless lines (Cytoscape's fastest), the path still drawn on top.
+    // An edge bent aside off the nodes between its ends (edge-routes.ts): its control points from the nodes' centres.
+    { selector: 'edge.routed', style: { 'curve-style': 'unbundled-bezier', 'edge-distances': 'node-position', 'control-point-distances': ((e: SingularElementArgument) => `${Number(e.data('bend')) || 0} ${Number(e.data('bend')) || 0}`) as unknown as number[], 'control-point-weights': ROUTE_WEIGHTS.join(' ') as unknown as number[] } },
     { selector: 'edge.big', style: { 'curve-style': 'haystack', 'haystack-radius': 0, 'target-arrow-shape': 'none', width: 1 } },
     { selector: 'edge.big.on-path, edge.big:selected', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 3 } },
   );

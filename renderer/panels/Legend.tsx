@@ -95,8 +95,8 @@ export function Legend() {
     observer.observe(stage);
     return () => observer.disconnect();
   }, []);
-  // In Blast radius mode the canvas says when its first view found no place clear of the open legend.
-  const covers = useApp((s) => s.legendCovers && s.mode === 'blast');
+  // The canvas says when its first view of a blast radius, or of a pick, found no place clear of the open legend.
+  const covers = useApp((s) => s.legendCovers);
   const open = choice ?? (room && !covers);
   const setOpen = (next: boolean) => {
     setChoice(next);

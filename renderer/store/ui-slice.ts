@@ -38,8 +38,9 @@ export interface UiSlice {
   notice: Notice | null;
   command: CanvasCommand | null;
   /**
-   * The first view of the blast radius drawn could not keep clear of the open legend (canvas-engine.ts
-   * clearOfEdges): the legend, without a choice the user made, stays closed until the next drawing.
+   * The first view of the blast radius drawn, or of a picked node, could not keep clear of the open legend
+   * (canvas-engine.ts clearOfEdges): the legend, without a choice the user made, stays closed until the next drawing
+   * or mode.
    */
   legendCovers: boolean;
   setLegendCovers(covers: boolean): void;
@@ -87,6 +88,7 @@ export const createUiSlice: SliceCreator<UiSlice> = ({ set, get }) => ({
   setDrawnStyles: (drawnStyles) => set({ drawnStyles }),
   setMode: (mode) => {
     const layout = layoutOf(mode);
+    if (get().legendCovers && mode !== get().mode) set({ legendCovers: false });
     // Entering the path view lays out what is drawn in lanes; leaving it keeps the picture (nothing jumps).
     if (layout === 'lanes' && get().layout !== 'lanes') set({ mode, layout, graphSeq: get().graphSeq + 1, layoutIntent: 'full' });
     else set({ mode, layout: layout === 'force' && get().layout === 'lanes' ? 'force' : layout });

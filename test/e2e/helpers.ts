@@ -203,3 +203,50 @@ export async function mapGeometry(page: Page): Promise<MapGeometry> {
     };
   });
 }
+
+/**
+ * Edges whose drawn path passes over a node that is not one of its ends (its shape, shrunk by `tolerance`), as
+ * `source → target over node` labels: points sampled along each edge as Cytoscape draws it (straight from endpoint to
+ * endpoint, or its quadratic pieces through the control points and the midpoints between them).
+ */
+export async function edgesOverNodes(page: Page, tolerance = 1): Promise<string[]> {
+  return page.getByTestId('graph-canvas').evaluate((el, tol) => {
+    type P = { x: number; y: number };
+    type Box = { x1: number; y1: number; x2: number; y2: number };
+    type N = { id(): string; data(k: string): unknown; hasClass(c: string): boolean; isParent(): boolean; boundingBox(o: object): Box };
+    type E = { source(): N; target(): N; visible(): boolean; sourceEndpoint(): P; targetEndpoint(): P; controlPoints(): P[] | undefined; pstyle(n: string): { strValue?: string } };
+    const cy = (el as unknown as { cy: { nodes(): { toArray(): N[] }; edges(): { toArray(): E[] } } }).cy;
+    const nodes = cy
+      .nodes()
+      .toArray()
+      .filter((n) => !n.isParent() && !n.hasClass('group'))
+      .map((n) => ({ n, b: n.boundingBox({ includeLabels: false, includeOverlays: false }) }));
+    const out: string[] = [];
+    for (const e of cy.edges().toArray()) {
+      if (!e.visible() || e.pstyle('curve-style').strValue === 'haystack') continue;
+      const from = e.sourceEndpoint();
+      const to = e.targetEndpoint();
+      const cps = e.controlPoints() ?? [];
+      const pts: P[] = [];
+      let start = from;
+      const pieces = cps.length ? cps : [null];
+      for (let k = 0; k < pieces.length; k++) {
+        const c = pieces[k];
+        const next = cps[k + 1];
+        const end = next && c ? { x: (c.x + next.x) / 2, y: (c.y + next.y) / 2 } : to;
+        for (let i = 0; i <= 24; i++) {
+          const t = i / 24;
+          const u = 1 - t;
+          pts.push(c ? { x: u * u * start.x + 2 * u * t * c.x + t * t * end.x, y: u * u * start.y + 2 * u * t * c.y + t * t * end.y } : { x: u * start.x + t * end.x, y: u * start.y + t * end.y });
+        }
+        start = end;
+      }
+      const ends = new Set([e.source().id(), e.target().id()]);
+      for (const { n, b } of nodes) {
+        if (ends.has(n.id())) continue;
+        if (pts.some((p) => p.x > b.x1 + tol && p.x < b.x2 - tol && p.y > b.y1 + tol && p.y < b.y2 - tol)) out.push(`${String(e.source().data('label'))} → ${String(e.target().data('label'))} over ${String(n.data('label'))}`);
+      }
+    }
+    return out;
+  }, tolerance);
+}
