@@ -73,3 +73,19 @@ describe('a federated credential written on a user-assigned identity the case ho
     expect(node.out.filter((o) => o.edge.kind === 'OBSERVED_USE').map((o) => [o.other.id, o.other.kind])).toEqual([['azure:object:0000001f-1111-4222-8333-00000000001f', 'azure_managed_identity']]);
   });
 });
+
+describe('a service principal adds itself to Global Administrator', () => {
+  const engine = openEngine(tempCase(), { create: true });
+  afterAll(() => engine.close());
+
+  it('holds what the role gives from then: its blast radius reaches the tenant admin, and the step says the log shows it', async () => {
+    // The diagnostic export's ci-deployer adds itself to Global Administrator (Role.TemplateId 62e90394-…) in tenant 9b2f4c1d-….
+    await engine.importFiles({ files: [{ path: join(FIXTURES, 'azure-activity', 'entra-audit-diagnostic-export.json') }] });
+    const admin = 'admin:azure:tenant:9b2f4c1d-7e3a-4d5b-8c6f-1a2b3c4d5e6f';
+    const br = await engine.blastRadius({ from: ATTACKER });
+    expect(br.admins.map((r) => r.node.id)).toContain(admin);
+    const [path] = await engine.paths({ from: ATTACKER, to: admin, k: 1 });
+    expect(path!.steps.map((s) => s.edge.kind)).toEqual(['ADMIN_OF']);
+    expect(path!.steps[0]!.edge.props.evidence!.map((e) => e.summary)).toEqual([expect.stringMatching(/^ci-deployer added itself to the directory role Global Administrator on 2024-03-04T12:00:00(\.000)?Z, as an audit log shows/)]);
+  });
+});

@@ -1,5 +1,6 @@
 import { kindsOfProviders, reads } from '../reads.js';
 import type { Evidence } from '../../model/fragment.js';
+import { ids } from '../../model/ids.js';
 import { directoryRoleCapability, entraRoleName } from '../../providers/azure/entra.js';
 import { emitCredentialEscalation, entraModel, type EntraModel } from '../../providers/azure/tenant.js';
 import type { StoredNode } from '../../store/case-store.js';
@@ -26,15 +27,19 @@ export const azureEntraRoles: EdgeRule = {
   emits: ['ADMIN_OF', 'CAN_ESCALATE'],
   // The holders, the roles and the Entra model (tenants, applications, service principals, managed identities); the
   // tenant's admin node when a source stated it.
-  reads: reads({ nodes: [...kindsOfProviders('azure'), 'admin'], edges: ['HAS_ROLE'], edgeEnds: { HAS_ROLE: { to: ['azure_directory_role'] } } }),
+  reads: reads({ nodes: [...kindsOfProviders('azure'), 'admin'], edges: ['HAS_ROLE', 'OBSERVED_USE'], edgeEnds: { HAS_ROLE: { to: ['azure_directory_role'] }, OBSERVED_USE: { to: ['azure_directory_role'] } } }),
   derive(ctx) {
-    const edges = [...ctx.edgesOfKind('HAS_ROLE')].filter((e) => e.dst.startsWith('azure:dirrole:'));
+    // Holders stated by the directory (HAS_ROLE), and those an audit log shows adding themselves to a role
+    // (entra-audit-log's OBSERVED_USE into the role: it draws one only for a self-grant). The log shows the moment of
+    // the grant; what the role gives holds from then, whether or not it was removed since (the evidence says so).
+    const edges = [...ctx.edgesOfKind('HAS_ROLE'), ...ctx.edgesOfKind('OBSERVED_USE')].filter((e) => e.dst.startsWith('azure:dirrole:'));
     if (!edges.length) return;
     const model = entraModel(ctx);
     for (const e of edges) {
       const role = ctx.node(e.dst);
       const holder = ctx.node(e.src);
       if (!holder) continue;
+      const observed = e.kind === 'OBSERVED_USE';
       const roleId = String(e.props['roleDefinitionId'] ?? role?.props['roleDefinitionId'] ?? e.dst.split(':').pop());
       const templateId = typeof role?.props['templateId'] === 'string' ? role.props['templateId'] : roleId;
       const actions = Array.isArray(role?.props['allowedResourceActions']) ? (role.props['allowedResourceActions'] as unknown[]).filter((a): a is string => typeof a === 'string') : [];
@@ -44,9 +49,12 @@ export const azureEntraRoles: EdgeRule = {
       const roleName = entraRoleName(templateId) ?? role?.name ?? roleId;
       const scope = typeof e.props['directoryScopeId'] === 'string' ? e.props['directoryScopeId'] : '/';
       const eligible = e.props['eligible'] === true;
-      const tenant = model.tenantOf(role ?? holder) ?? model.tenantOf(holder);
+      // azure:dirrole:<tenant>:<role>: an observed role may have no node of its own.
+      const tenant = (role ? model.tenantOf(role) : ids.azureTenant(e.dst.split(':')[2] ?? '')) ?? model.tenantOf(holder);
       if (!tenant) continue;
-      const evidence: Evidence[] = [
+      const evidence: Evidence[] = observed
+        ? [{ type: 'log-event', summary: `${holder.name} added itself to the directory role ${roleName}${typeof e.props.firstSeen === 'string' ? ` on ${e.props.firstSeen}` : ''}, as an audit log shows (whether it was removed since, the case does not say)`, data: { roleTemplateId: templateId, ...(typeof e.props.firstSeen === 'string' ? { firstSeen: e.props.firstSeen } : {}) } }]
+        : [
         {
           type: 'role-assignment',
           summary: `${holder.name} ${eligible ? 'is eligible for' : 'holds'} the directory role ${roleName}${scope === '/' ? ' (tenant-wide)' : ` at scope ${scope}`}`,
