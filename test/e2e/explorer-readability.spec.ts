@@ -2,7 +2,7 @@
 // 11 px nor on top of one another, the same case gives the same picture, an expand or a filter moves nothing that
 // is drawn, a pick from search or the findings table is brought into view, hidden means not drawn.
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSettled, demoUrl, drawnLabels, edgesOverNodes, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore, settle } from './helpers';
+import { canvasSettled, demoUrl, drawnLabels, edgesOverNodes, expectLabelsReadableAndClear, nodePositions, openApp, overlappingLabels, searchAndPick, openDemoExplore, settle } from './helpers';
 
 const LEAKED = 'AKIAQDEMO7CIDEPLOY42';
 
@@ -132,11 +132,7 @@ for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }])
     // Every label drawn on the stage is readable and whole: none cut by the stage's edges, none under the legend.
     const labels = (await drawnLabels(page)).filter((x) => onStage(x.box));
     expect(labels.length).toBeGreaterThan(5);
-    for (const x of labels) {
-      expect(x.px, `${x.text} is ${x.px.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
-      expect(x.box.x1 >= -1 && x.box.y1 >= -1 && x.box.x2 <= g.w + 1 && x.box.y2 <= g.h + 1, `${x.text} is cut by the stage's edge`).toBe(true);
-      expect(meets(x.box), `${x.text} is under the legend`).toBe(false);
-    }
+    expectLabelsReadableAndClear(labels, g, meets);
     expect(overlappingLabels(labels)).toEqual([]);
     // Read from the origin down: in bands by hop.
     expect(g.layout.layout).toBe('bands');
@@ -276,11 +272,7 @@ test('a pick from the findings table at 1440×900: the node and its neighbours o
   // Every label drawn, a node's, a box's title or an arrow's, whole on the stage and clear of the legend.
   const labels = (await drawnLabels(page)).filter((x) => onStage(x.box));
   expect(labels.length).toBeGreaterThan(5);
-  for (const x of labels) {
-    expect(x.px, `${x.text} is ${x.px.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
-    expect(x.box.x1 >= -1 && x.box.y1 >= -1 && x.box.x2 <= g.w + 1 && x.box.y2 <= g.h + 1, `${x.text} is cut by the stage's edge`).toBe(true);
-    expect(meets(x.box), `${x.text} is under the legend`).toBe(false);
-  }
+  expectLabelsReadableAndClear(labels, g, meets);
   // The picked node's neighbours are named.
   for (const n of g.picked) expect(labels.map((x) => x.id), n.label).toContain(n.id);
 });

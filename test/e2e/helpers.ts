@@ -94,6 +94,17 @@ export async function drawnLabels(page: Page): Promise<DrawnLabel[]> {
 }
 
 /** Pairs of drawn labels whose boxes overlap on screen by more than `tolerance` pixels each way. */
+type Box = { x1: number; y1: number; x2: number; y2: number };
+
+/** Every label drawn readable (≥ 11 px), whole on a stage of w × h (none cut by its edges) and not under `covered`. */
+export function expectLabelsReadableAndClear(labels: DrawnLabel[], stage: { w: number; h: number }, covered: (b: Box) => boolean): void {
+  for (const x of labels) {
+    expect(x.px, `${x.text} is ${x.px.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
+    expect(x.box.x1 >= -1 && x.box.y1 >= -1 && x.box.x2 <= stage.w + 1 && x.box.y2 <= stage.h + 1, `${x.text} is cut by the stage's edge`).toBe(true);
+    expect(covered(x.box), `${x.text} is under the legend`).toBe(false);
+  }
+}
+
 export function overlappingLabels(labels: DrawnLabel[], tolerance = 1): [string, string][] {
   const out: [string, string][] = [];
   const sorted = [...labels].sort((a, b) => a.box.x1 - b.box.x1);
