@@ -1,7 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import { isUserAssignedIdentityPath, managedIdentityArmPaths, RUN_CODE_ACTIONS, resourceTypeOf } from '../../providers/azure/entra.js';
-import { allows, subscriptionOf } from '../../providers/azure/rbac.js';
+import { allows, grantPermissions, subscriptionOf } from '../../providers/azure/rbac.js';
 import type { StoredNode } from '../../store/case-store.js';
 import { kindsOfProviders, reads } from '../reads.js';
 import type { DerivedOrStoredEdge, EdgeRule } from './types.js';
@@ -21,9 +21,6 @@ const FEDERATE = 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIden
 // The control-plane identity of an AKS cluster runs no code a run command reaches (it runs in a pod of the cluster).
 const HOSTS = Object.entries(RUN_CODE_ACTIONS).filter(([type]) => type !== 'microsoft.containerservice/managedclusters');
 
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
-/** What a grant (azure-role-assignments' CAN_ACCESS) allows: its role's actions, less its NotActions. */
-const actionsOf = (grant: DerivedOrStoredEdge) => [{ actions: strings(grant.props.actions), notActions: strings(grant.props['notActions']), dataActions: [], notDataActions: [] }];
 /** Sorts grants so an unconditional one comes first, then by what `key` says: the edge drawn is the same whatever order the case lists them in. */
 const before = (a: DerivedOrStoredEdge, b: DerivedOrStoredEdge, ka: string, kb: string) => Number(Boolean(a.conditional)) - Number(Boolean(b.conditional)) || (ka < kb ? -1 : ka > kb ? 1 : 0);
 
@@ -60,7 +57,7 @@ export const azureIdentityAssign: EdgeRule = {
         if (!scope) continue;
         const scopePath = scope.kind === 'azure_subscription' ? `/subscriptions/${String(scope.props['subscriptionId'] ?? scope.id.replace('azure:subscription:', ''))}`.toLowerCase() : String(scope.props['scope'] ?? '').toLowerCase().replace(/\/+$/, '');
         if (!scopePath) continue;
-        const perms = actionsOf(grant);
+        const perms = grantPermissions(grant.props);
         for (const host of hosts) {
           if (host.path !== scopePath && !host.path.startsWith(`${scopePath}/`)) continue;
           const run = RUN_CODE_ACTIONS[host.type]!;
@@ -82,7 +79,7 @@ export const azureIdentityAssign: EdgeRule = {
         const found = new Map<string, { grant: DerivedOrStoredEdge; key: string }>();
         scopes.forEach((scopeId, rank) => {
           for (const grant of ctx.in(scopeId, 'CAN_ACCESS')) {
-            if (grant.src === mi.id || !actions.some((a) => allows(actionsOf(grant), a))) continue;
+            if (grant.src === mi.id || !actions.some((a) => allows(grantPermissions(grant.props), a))) continue;
             const key = `${rank}\n${String(grant.props.technique)}`;
             const had = found.get(grant.src);
             if (!had || before(grant, had.grant, key, had.key) < 0) found.set(grant.src, { grant, key });

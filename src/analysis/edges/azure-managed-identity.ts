@@ -1,7 +1,7 @@
 import type { Evidence } from '../../model/fragment.js';
 import { ids } from '../../model/ids.js';
 import { RUN_CODE_ACTIONS } from '../../providers/azure/entra.js';
-import { allows, subscriptionOf } from '../../providers/azure/rbac.js';
+import { allows, grantPermissions, subscriptionOf } from '../../providers/azure/rbac.js';
 import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
@@ -30,8 +30,7 @@ export const azureManagedIdentity: EdgeRule = {
       const chain = [res.id, ...(rg ? [ids.azureResource(rg)] : []), ...(sub ? [ids.azureSubscription(sub)] : [])];
       for (const scopeId of chain) {
         for (const grant of ctx.in(scopeId, 'CAN_ACCESS')) {
-          const strings = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
-          if (!allows([{ actions: strings(grant.props.actions), notActions: strings(grant.props['notActions']), dataActions: [], notDataActions: [] }], run.action)) continue;
+          if (!allows(grantPermissions(grant.props), run.action)) continue;
           for (const raw of identities) {
             const mi = raw as { principalId?: string; type?: string };
             if (!mi.principalId) continue;

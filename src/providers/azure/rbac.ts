@@ -82,6 +82,12 @@ function matches(pattern: string, action: string): boolean {
   return new Glob(pattern, { caseInsensitive: true, questionMark: false }).test(action);
 }
 
+/** What a grant edge allows (azure-role-assignments' CAN_ACCESS props): its role's actions, less its NotActions. */
+export function grantPermissions(props: { actions?: unknown; notActions?: unknown }): RolePermissions[] {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : []);
+  return [{ actions: strings(props.actions), notActions: strings(props.notActions), dataActions: [], notDataActions: [] }];
+}
+
 export function allows(permissions: RolePermissions[], action: string): boolean {
   return permissions.some((p) => p.actions.some((a) => matches(a, action)) && !p.notActions.some((n) => matches(n, action)));
 }
