@@ -19,7 +19,10 @@ import type { Importer } from './types.js';
 // nothing is drawn that a path could continue from with rights the initiator did not get), as CloudTrail's takeovers:
 //  - a credential added to an application or service principal: the initiator → that object, and the new key (its
 //    KeyIdentifier, the keyId Graph and the sign-in logs give it) AUTHENTICATES_AS the object;
-//  - the initiator made itself an owner of an application or service principal: the initiator → that object;
+//  - a federated credential added to an application ("Update application", property FederatedIdentityCredentials):
+//    the initiator → the application (whoever may write its federated credentials may add a secret too);
+//  - the initiator made itself an owner of an application, a service principal or a group: the initiator → that object
+//    (a group's owner adds members, itself included);
 //  - the initiator added itself to a directory role, a group, or gave itself an app role: the initiator → the role,
 //    the group, or the resource service principal whose app role it got.
 // Granting any of these to someone else is counted, not drawn: the initiator did not get it. A failed operation
@@ -99,6 +102,9 @@ function readAudit(folder: ActivityFolder, raw: unknown, at: string, byAppId: Re
   const act = activity.toLowerCase();
   const credential = targets.find((t) => t.modified.some((m) => /^KeyDescription$/i.test(m.name)));
   if (credential) return credentialAdded(folder, initiator, credential, event, initiatedBy, at, tenant);
+  const federated = targets.find((t) => t.modified.some((m) => /^FederatedIdentityCredentials$/i.test(m.name)));
+  if (federated) return federatedCredentialAdded(folder, initiator, federated, event, at, tenant);
+  if (act === 'add owner to group') return groupOwnerAdded(folder, initiator, targets, event, at, tenant);
   if (/^add owner to (application|service principal)$/.test(act)) return ownerAdded(folder, initiator, targets, event, at, act.endsWith('application') ? 'azure_application' : 'azure_service_principal');
   if (/^add member to (role|group)$/.test(act) || /^add member to role completed \(pim activation\)$/.test(act)) return memberAdded(folder, initiator, targets, event, at, act.includes('group') ? 'group' : 'role', tenant);
   if (act === 'add app role assignment to service principal') return appRoleAdded(folder, initiator, targets, event, at, byAppId);
@@ -222,7 +228,7 @@ function memberAdded(folder: ActivityFolder, initiator: NodeFact, targets: Targe
   if (!member) return folder.skip(`a ${what} member added, but the record names no member`, at);
   if (`azure:object:${member.id}` !== initiator.id) return folder.skip(`a ${what} member added who is not the initiator: the initiator got nothing`, at);
   if (what === 'group') {
-    const group = targets.find((t) => t.type === 'group');
+    const group = groupOf(targets, member);
     if (!group) return folder.skip('a group member added, but the record names no group', at);
     folder.nodeOnce(initiator.id, () => initiator);
     const node = stubOf(group, 'azure_group', tenant);
@@ -253,4 +259,51 @@ function appRoleAdded(folder: ActivityFolder, initiator: NodeFact, targets: Targ
   folder.nodeOnce(node.id, () => node);
   const role = newValue(resource, 'AppRole.Value');
   folder.observe(initiator.id, node.id, { ...event, action: role ? `${event.action} (${role})` : event.action }, `gave itself an app role of this API${role ? ` (${role})` : ''}`, event.action);
+}
+
+/** The group of a membership or ownership record: its Group target, else the one the member's properties name (Group.ObjectID). */
+function groupOf(targets: Target[], member: Target): Target | undefined {
+  const named = objectId(newValue(member, 'Group.ObjectID'));
+  const group = targets.find((t) => t.type === 'group' && (!named || t.id === named));
+  if (group) return group;
+  return named ? { id: named, type: 'group', name: newValue(member, 'Group.DisplayName'), upn: undefined, modified: [] } : undefined;
+}
+
+/** Add owner to group: the new owner is the user or service principal target; an owner manages the members, itself included. */
+function groupOwnerAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, tenant: string | undefined): void {
+  const owner = targets.find((t) => t.type === 'user' || t.type === 'serviceprincipal');
+  if (!owner) return folder.skip('a group owner added, but the record names no owner', at);
+  if (`azure:object:${owner.id}` !== initiator.id) return folder.skip('a group owner added who is not the initiator: the initiator got nothing', at);
+  const group = groupOf(targets, owner);
+  if (!group) return folder.skip('a group owner added, but the record names no group', at);
+  folder.nodeOnce(initiator.id, () => initiator);
+  const node = stubOf(group, 'azure_group', tenant);
+  folder.nodeOnce(node.id, () => node);
+  folder.observe(initiator.id, node.id, event, 'made itself an owner of this group (an owner adds members, itself included, and so takes the group\'s rights)', event.action);
+}
+
+/** The entries of a FederatedIdentityCredentials value (a JSON list, of objects or of text), each as its JSON text. */
+function federatedEntries(value: string): Set<string> {
+  const parsed = parseEmbeddedJson(value.trim() || '[]');
+  if ('error' in parsed) return new Set(value.trim() ? [value.trim()] : []);
+  const list = Array.isArray(parsed.value) ? parsed.value : parsed.value === null ? [] : [parsed.value];
+  return new Set(list.map((v) => JSON.stringify(v)));
+}
+
+/**
+ * A federated identity credential added to an application (Entra logs it as "Update application" with the property
+ * FederatedIdentityCredentials): it trusts an outside issuer's tokens as the application. Who may write it may as well
+ * add a secret, so the initiator can act as the application, whichever issuer it named.
+ */
+function federatedCredentialAdded(folder: ActivityFolder, initiator: NodeFact, target: Target, event: ObservedEvent, at: string, tenant: string | undefined): void {
+  const kind = objectKind(target);
+  if (!kind) return folder.skip(`a federated credential change on a ${target.type || 'target'} that is no application or service principal`, at);
+  const property = target.modified.find((m) => /^FederatedIdentityCredentials$/i.test(m.name))!;
+  const before = federatedEntries(property.oldValue);
+  if (![...federatedEntries(property.newValue)].some((e) => !before.has(e))) return folder.skip('no federated credential added (one removed or none changed)', at);
+  const object = stubOf(target, kind, tenant);
+  if (object.id === initiator.id) return folder.skip('an application added a federated credential to itself: it gets no other identity', at);
+  folder.nodeOnce(initiator.id, () => initiator);
+  folder.nodeOnce(object.id, () => object);
+  folder.observe(initiator.id, object.id, event, 'added a federated credential to this application (it trusts an outside issuer\'s tokens as the application; who may write it may add a secret too)', event.action);
 }

@@ -89,3 +89,47 @@ describe('a service principal adds itself to Global Administrator', () => {
     expect(path!.steps[0]!.edge.props.evidence!.map((e) => e.summary)).toEqual([expect.stringMatching(/^ci-deployer added itself to the directory role Global Administrator on 2024-03-04T12:00:00(\.000)?Z, as an audit log shows/)]);
   });
 });
+
+describe('a service principal makes itself owner of a role-holding group, another writes a federated credential', () => {
+  const engine = openEngine(tempCase(), { create: true });
+  afterAll(() => engine.close());
+
+  it('the owner reaches what the group holds (Privileged Role Administrator: the tenant admin); the writer reaches the application and through it the admin', async () => {
+    // AzureHound's contoso: TIER0-OPS (0000000a-…) holds Privileged Role Administrator; gh-deploy (…1a) and payroll-sync
+    // (…15) reach no admin; the deployer application's service principal is admin of the tenant.
+    await engine.importFiles({ files: [{ path: join(FIXTURES, 'azurehound', 'azurehound-contoso.json') }] });
+    const tenant = '6c12b0b0-b2cc-4a73-8252-0b94bfca2145';
+    const admin = `admin:azure:tenant:${tenant}`;
+    const bot = 'azure:object:0000001a-1111-4222-8333-00000000001a';
+    const runner = 'azure:object:00000015-1111-4222-8333-000000000015';
+    const group = 'azure:object:0000000a-1111-4222-8333-00000000000a';
+    const app = (await engine.search({ text: 'deployer' })).map((h) => h.node).find((n) => n.kind === 'azure_application');
+    expect(app, 'the export holds the deployer application').toBeDefined();
+    for (const from of [bot, runner]) expect((await engine.blastRadius({ from })).admins.map((r) => r.node.id)).not.toContain(admin);
+
+    const by = (id: string) => ({ app: { appId: null, displayName: id, servicePrincipalId: id.slice(13) } });
+    const fic = (issuer: string) => ({ name: 'gh', issuer, subject: 'repo:evil/x:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] });
+    const dir = tempDir();
+    const log = join(dir, 'AuditLogs.json');
+    const line = (props: Record<string, unknown>) => JSON.stringify({ time: '2026-11-20T10:00:00.1234567Z', category: 'AuditLogs', operationName: props['activityDisplayName'], tenantId: tenant, properties: { result: 'success', activityDateTime: '2026-11-20T10:00:00.1234567Z', ...props } });
+    writeFileSync(log, [
+      // The owner is named by its target; the group only by the owner's Group.ObjectID property, as Entra often logs it.
+      line({ id: 'o1', activityDisplayName: 'Add owner to group', initiatedBy: by(bot), targetResources: [{ id: bot.slice(13), type: 'ServicePrincipal', modifiedProperties: [{ displayName: 'Group.ObjectID', oldValue: null, newValue: `"${group.slice(13)}"` }, { displayName: 'Group.DisplayName', oldValue: null, newValue: '"TIER0-OPS"' }] }] }),
+      line({ id: 'f1', activityDisplayName: 'Update application', initiatedBy: by(runner), targetResources: [{ id: app!.id.slice(13), type: 'Application', displayName: 'deployer', modifiedProperties: [{ displayName: 'FederatedIdentityCredentials', oldValue: '[]', newValue: JSON.stringify([fic('https://evil.example')]) }] }] }),
+    ].join('\n'));
+    const result = await engine.importFiles({ files: [{ path: log }] });
+    expect(result.sources.map((s) => [s.format, s.warnings])).toEqual([['entra-audit-log', []]]);
+
+    const after = await engine.blastRadius({ from: bot });
+    expect(after.admins.map((r) => r.node.id)).toContain(admin);
+    const [path] = await engine.paths({ from: bot, to: admin, k: 1 });
+    expect(path!.steps[0]!.edge.kind).toBe('OBSERVED_USE');
+    expect(path!.steps[0]!.to.id).toBe(group);
+    expect(path!.steps[0]!.edge.props.reason).toMatch(/owner of this group/);
+
+    const writer = await engine.node({ id: runner });
+    expect(writer.out.filter((o) => o.edge.kind === 'OBSERVED_USE').map((o) => o.other.id)).toEqual([app!.id]);
+    const [takeover] = await engine.paths({ from: runner, to: admin, k: 1 });
+    expect(takeover!.steps[0]!.edge.props.reason).toMatch(/federated credential/);
+  });
+});

@@ -121,6 +121,39 @@ describe('Entra audit log importer', () => {
     expect(pairs(f)).toEqual([`AUTHENTICATES_AS azure:credential:e7a1c3d5-2b4f-4a6c-9e8d-0f1a2b3c4d5e → ${CI}`]);
   });
 
+  it('group ownership and federated credentials: drawn when the initiator gave itself the group or wrote a new federated credential, counted otherwise', async () => {
+    const GROUP = 'azure:object:0000000a-1111-4222-8333-00000000000a';
+    const self = { id: DANA.slice(13), type: 'User', userPrincipalName: 'dana@contoso.example' };
+    const groupProps = [{ displayName: 'Group.ObjectID', oldValue: null, newValue: `"${GROUP.slice(13)}"` }, { displayName: 'Group.DisplayName', oldValue: null, newValue: '"TIER0-OPS"' }];
+    const fic = (...issuers: string[]) => JSON.stringify(issuers.map((issuer) => ({ Name: 'fic', Issuer: issuer, Subject: 'repo:o/r:ref:refs/heads/main', Audiences: ['api://AzureADTokenExchange'] })));
+    const app = (oldValue: string, newValue: string) => [{ id: APP.slice(13), displayName: 'payments', type: 'Application', modifiedProperties: [{ displayName: 'FederatedIdentityCredentials', oldValue, newValue }] }];
+    const f = await parseAll(
+      entraAuditLog,
+      page(
+        // Owner named by its target, group only by its properties.
+        record({ activityDisplayName: 'Add owner to group', targetResources: [{ ...self, modifiedProperties: groupProps }] }),
+        // A member added by itself, the group a target of its own (the Graph docs' shape).
+        record({ activityDisplayName: 'Add member to group', targetResources: [{ id: GROUP.slice(13), type: 'Group', displayName: 'TIER0-OPS', modifiedProperties: [] }, { ...self, modifiedProperties: [] }] }),
+        record({ activityDisplayName: 'Update application', targetResources: app(fic('https://token.actions.githubusercontent.com'), fic('https://token.actions.githubusercontent.com', 'https://evil.example')) }),
+        // Counted: someone else made owner; a federated credential removed; an owner added with no group named.
+        record({ activityDisplayName: 'Add owner to group', targetResources: [{ id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', type: 'User', modifiedProperties: groupProps }] }),
+        record({ activityDisplayName: 'Update application', targetResources: app(fic('https://a.example', 'https://b.example'), fic('https://a.example')) }),
+        record({ activityDisplayName: 'Add owner to group', targetResources: [{ ...self, modifiedProperties: [] }] }),
+        record({ activityDisplayName: 'Update application', initiatedBy: { app: { displayName: 'payments', servicePrincipalId: APP.slice(13) } }, targetResources: app('[]', fic('https://c.example')) }),
+      ),
+    );
+    expect(pairs(f)).toEqual([`OBSERVED_USE ${DANA} → ${GROUP}`, `OBSERVED_USE ${DANA} → ${APP}`]);
+    const toGroup = f.edges.find((e) => e.to === GROUP)!;
+    expect(toGroup.props).toMatchObject({ actions: ['Add member to group', 'Add owner to group'], count: 2 });
+    expect(f.nodes.find((n) => n.id === GROUP)).toMatchObject({ kind: 'azure_group', name: 'TIER0-OPS' });
+    expect(f.warnings.map((w) => [w.message, w.location])).toEqual([
+      ['1 record(s) skipped: a group owner added who is not the initiator: the initiator got nothing', '$.value[3]'],
+      ['1 record(s) skipped: no federated credential added (one removed or none changed)', '$.value[4]'],
+      ['1 record(s) skipped: a group owner added, but the record names no group', '$.value[5]'],
+      ['1 record(s) skipped: an application added a federated credential to itself: it gets no other identity', '$.value[6]'],
+    ]);
+  });
+
   it('a root that is no record list fails the whole file', async () => {
     await expect(parseAll(entraAuditLog, createInput('audits.json', Buffer.from('"nope"')))).rejects.toThrow(/expected Entra audit records/);
   });
