@@ -104,10 +104,10 @@ export function GraphCanvas() {
     const cy = e.cy;
     switch (command.type) {
       case 'fit':
-        e.fit();
+        e.view.fit();
         break;
       case 'fit-readable':
-        e.wholeReadable();
+        e.view.wholeReadable();
         break;
       case 'zoom-in':
       case 'zoom-out': {
@@ -118,11 +118,11 @@ export function GraphCanvas() {
       case 'relayout':
         e.fullLayout({ layout: store.getState().layout, estateShown: store.getState().estateShown });
         e.remember();
-        e.updateLabels();
+        e.view.updateLabels();
         break;
       case 'center-selection':
         // After a pick the node's neighbours arrive and are placed first: fit once they are drawn.
-        requestAnimationFrame(() => e.focusSelection());
+        requestAnimationFrame(() => e.view.focusSelection());
         break;
       case 'export-png':
       case 'export-svg':

@@ -1,14 +1,15 @@
 // The canvas behind GraphCanvas.tsx: owns the Cytoscape instance, patches the visible graph into it, places what
 // changed (a full layout only when asked for; otherwise drawn nodes stay put and new ones are placed beside what
-// they link to), keeps labels readable, and turns gestures into store calls. The store never sees Cytoscape.
+// they link to), and turns gestures into store calls; what is shown of the drawing, and labels readable in it, is its
+// view's (canvas-view.ts). The store never sees Cytoscape.
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppState } from '../store';
 import type { LayoutIntent } from '../store/graph-slice';
 import type { LayoutName } from '../store/ui-slice';
 import { aggregateKey, type VisEdge, type VisibleGraph, type VisNode } from './aggregate';
-import { declutter, DECLUTTER_LIMIT, EDGE_FONT, EDGE_LABEL_ZOOM, labelState, MAX_LABEL_SCALE, MIN_LABEL_PX, NODE_FONT, scaleFor } from './labels';
-import { clearShift, fitClearOf, FORCE_LAYOUT_LIMIT, gridOf, type Position, type ScreenRect } from './layouts';
+import { DECLUTTER_LIMIT, labelState, MIN_LABEL_PX, NODE_FONT, scaleFor } from './labels';
+import { FORCE_LAYOUT_LIMIT, gridOf, type Position } from './layouts';
 import { forceLayoutReady, forceLayoutSettled, loadForceLayout } from './force-loader';
 import { boxRect, drawnNodes, footprintOf, rectOf, rectOfNode, separateTopLevel, separateWithin } from './canvas-geometry';
 import { bandPositions, clearReach, forcePositions, gridPositions, lanePositions, markReach } from './canvas-layouts';
@@ -16,14 +17,10 @@ import { placeNew, type NewNode, type Rect } from './placement';
 import { routeEdges } from './edge-routes';
 import { presenceOf } from './legend-entries';
 import { stylesheet } from './stylesheet';
+import { CanvasView, FIT_PAD, readableZoom } from './canvas-view';
 
-export const MAX_FIT_ZOOM = 1.4;
-/** The margin a fit keeps around the drawing, on screen. */
-const FIT_PAD = 30;
 /** A box's padding on each side of its members (stylesheet.ts). */
 const BOX_PAD = 24;
-/** The zoom a readable start of a drawing past DECLUTTER_LIMIT shows (where Cytoscape draws its labels). */
-const UNMANAGED_LABEL_ZOOM = 1.1;
 /** More new nodes than this, and most of the drawing new: a full layout rather than one-by-one placement. */
 const MASS_PLACEMENT = 400;
 
@@ -74,18 +71,6 @@ function edgeClasses(e: VisEdge): string[] {
   return out;
 }
 
-/**
- * The label scale at a zoom: what keeps labels readable, except that labels already readable at the size the layout
- * planned stay at that size (grown further, they would run past the room the layout left them).
- */
-function labelScaleAt(zoom: number, planned: number): number {
-  // Node labels a pixel over the minimum, and edge labels (a smaller font) a quarter of one: exactly at the minimum,
-  // a product of floating-point scales and zooms falls below it as often as not, and every trust arrow loses its label.
-  const need = Math.max(scaleFor(zoom), Math.min(MAX_LABEL_SCALE, (MIN_LABEL_PX + 0.25) / (EDGE_FONT * zoom)));
-  // The smallest font (edge labels) decides whether the planned size is readable.
-  return need > planned && EDGE_FONT * planned * zoom >= MIN_LABEL_PX ? planned : need;
-}
-
 export class CanvasEngine {
   readonly cy: Core;
   private lastSeq = -1;
@@ -93,16 +78,8 @@ export class CanvasEngine {
   private lastEstate = false;
   private lastOpen = new Set<string>();
   private viewportTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * The view the canvas chose for the whole drawing, applied again when the stage changes size (a wider or narrower
-   * sidebar as the mode changes) until the user zooms or pans: all of it (fit), or all of it where its labels stay
-   * readable and else its readable start (wholeReadable), or a pick with its neighbours (focusSelection).
-   */
-  private follow: 'fit' | 'readable' | 'pick' | null = null;
-  /** The box the last grid layout put the others around (a star's hub), or a banded blast radius's origin: a readable start shows it, not a corner. */
-  private layoutHub: string | null = null;
-  /** The last full layout drew a blast radius in bands (reach-layers.ts). */
-  private banded = false;
+  /** What is shown of the drawing: label sizes, fits and nudges (canvas-view.ts). */
+  readonly view: CanvasView;
   private theme: AppState['theme'];
   /** The latest sync waiting for the force layout's code (force-loader.ts); later syncs replace it. */
   private waiting: SyncInput | null = null;
@@ -136,6 +113,7 @@ export class CanvasEngine {
       layout: { name: 'null' },
     });
     this.cy = cy;
+    this.view = new CanvasView(cy, container, store);
     // Tests and the renderer bench read Cytoscape's own geometry from here.
     Object.defineProperty(container, 'cy', { value: cy, configurable: true });
     this.wire();
@@ -208,26 +186,23 @@ export class CanvasEngine {
     });
     // The view the canvas chose (follow) is chosen again when the stage changes size (a wider or narrower sidebar
     // as the mode changes); once the user zooms or pans, the view is theirs.
-    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.follow = null), { capture: true, passive: true });
+    for (const type of ['wheel', 'pointerdown']) this.container.addEventListener(type, () => (this.view.follow = null), { capture: true, passive: true });
     const resize = new ResizeObserver(() => {
       // Cytoscape keeps the size it measured last until resize(): the change is known here.
       const before = { w: cy.width(), h: cy.height() };
       cy.resize();
-      if (this.follow === 'fit') this.fit();
-      else if (this.follow === 'readable') this.wholeReadable();
-      else if (this.follow === 'pick') this.focusSelection(false);
       // A view the user (or a pick) chose keeps its centre where it was, not its top-left corner.
-      else if (cy.width() !== before.w || cy.height() !== before.h) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
+      if (!this.view.refollow() && (cy.width() !== before.w || cy.height() !== before.h)) cy.panBy({ x: (cy.width() - before.w) / 2, y: (cy.height() - before.h) / 2 });
     });
     resize.observe(this.container);
     // The legend opening or closing changes the room a fit keeps clear of it.
-    const legend = this.legend();
+    const legend = this.view.legend();
     if (legend) resize.observe(legend);
     cy.one('destroy', () => resize.disconnect());
   }
 
   private viewportSettled(): void {
-    this.updateLabels();
+    this.view.updateLabels();
     this.store.getState().setViewport({ zoom: this.cy.zoom(), pan: { ...this.cy.pan() } });
   }
 
@@ -322,9 +297,9 @@ export class CanvasEngine {
       const rest = fresh.filter((id) => !memory.has(id));
       this.placeFresh(rest);
       if (!opened.length) this.revealFresh(rest);
-    } else if (seqChanged && input.intent === 'restore') this.applyPendingViewport();
+    } else if (seqChanged && input.intent === 'restore') this.view.applyPendingViewport();
     this.remember();
-    this.updateLabels();
+    this.view.updateLabels();
     this.store.getState().setDrawn({ nodes: drawnNodes(cy).length, edges: cy.edges().length, boxes: cy.nodes('.group').length });
     this.publishStyles();
   }
@@ -355,18 +330,18 @@ export class CanvasEngine {
     const nodes = drawnNodes(cy);
     if (nodes.empty() && cy.nodes().empty()) return;
     const managed = cy.elements().length <= DECLUTTER_LIMIT;
-    const aspect = this.stageAspect();
+    const aspect = this.view.stageAspect();
     // A blast radius of some size is drawn in bands by hops from its origin.
     const origin = input.layout !== 'lanes' && !input.estateShown ? this.blastOrigin() : null;
     // Without the force layout's code (it failed to load, or a relayout asked for before it came) the grid is used.
     const force = !origin && input.layout !== 'lanes' && !input.estateShown && cy.elements().length <= FORCE_LAYOUT_LIMIT && nodes.nonempty() && forceLayoutReady();
-    this.layoutHub = origin;
-    this.banded = origin !== null;
+    this.view.layout.hub = origin;
+    this.view.layout.banded = origin !== null;
     const started = performance.now();
     const layered = origin ? markReach(cy, origin) : null;
     if (!origin) clearReach(cy);
     const place = (scale: number, maxWidth?: number) => {
-      this.setLabelScale(scale, managed, scale);
+      this.view.setLabelScale(scale, managed, scale);
       const positions = input.layout === 'lanes' ? lanePositions(cy, scale) : force ? forcePositions(cy) : layered ? bandPositions(cy, layered, aspect, scale, maxWidth) : this.grid(aspect, scale);
       cy.batch(() => {
         for (const [id, p] of positions) cy.getElementById(id).position(p);
@@ -378,7 +353,7 @@ export class CanvasEngine {
     for (let round = 0; round < (managed ? (force ? 2 : 4) : 1); round++) {
       place(scale);
       if (!managed) break;
-      const zoom = this.viewportFor().zoom;
+      const zoom = this.view.viewportFor().zoom;
       // Converged: at the zoom that fits the drawing, labels of the planned size are readable.
       if (NODE_FONT * scale * zoom >= MIN_LABEL_PX * 0.98) {
         converged = true;
@@ -400,11 +375,11 @@ export class CanvasEngine {
     performance.measure('blastmap:layout', { start: started, detail: { layout: layered ? 'bands' : force ? 'force' : input.layout === 'lanes' ? 'lanes' : 'grid', elements: cy.elements().length } });
     // A new drawing: the legend may open again (where its first view keeps clear of it).
     if (this.store.getState().legendCovers) this.store.getState().setLegendCovers(false);
-    if (this.applyPendingViewport()) return;
+    if (this.view.applyPendingViewport()) return;
     // Where the whole drawing cannot be shown with readable labels, its start is shown readable instead (a banded blast
     // radius too, past the labels' management: its origin and first bands rather than thousands of unreadable dots).
-    if (managed || this.banded) this.wholeReadable();
-    else this.fit();
+    if (managed || this.view.layout.banded) this.view.wholeReadable();
+    else this.view.fit();
   }
 
   /**
@@ -440,7 +415,7 @@ export class CanvasEngine {
   /** The grid of boxes, keeping the box it put the others around (a readable start shows it). */
   private grid(aspect: number, scale: number): Map<string, Position> {
     const { positions, hub } = gridPositions(this.cy, aspect, scale);
-    this.layoutHub = hub;
+    this.view.layout.hub = hub;
     return positions;
   }
 
@@ -458,7 +433,7 @@ export class CanvasEngine {
     const { cy } = this;
     const memory = this.store.getState().positions;
     const nodes = this.store.getState().nodes;
-    const aspect = this.stageAspect();
+    const aspect = this.view.stageAspect();
     for (const key of opened) {
       const members = fresh
         .map((id) => cy.getElementById(id) as NodeSingular)
@@ -467,7 +442,7 @@ export class CanvasEngine {
       if (!members.length) continue;
       const at = memory.get(key) ?? { x: 0, y: 0 };
       // Labels at their model size: the group is shown readable (the whole of it when it fits, else its start).
-      this.setLabelScale(labelState(cy).layoutScale, labelState(cy).managed, labelState(cy).layoutScale);
+      this.view.setLabelScale(labelState(cy).layoutScale, labelState(cy).managed, labelState(cy).layoutScale);
       const grid = gridOf(members.map(footprintOf), aspect, { x: 16, y: 6 });
       const x0 = at.x - grid.width / 2;
       const y0 = at.y - grid.height / 2;
@@ -482,14 +457,14 @@ export class CanvasEngine {
       // Whatever the grid now covers moves aside: first inside the group's box, then the boxes around it.
       separateWithin(this.cy, members[0]!.parent().first().id() as string | undefined, ids);
       separateTopLevel(this.cy, ids);
-      this.showReadable(byIds(cy, ids));
+      this.view.showReadable(byIds(cy, ids));
     }
   }
 
   private placeFresh(ids: string[]): void {
     const { cy } = this;
     if (!ids.length) return;
-    this.setLabelScale(labelState(cy).layoutScale);
+    this.view.setLabelScale(labelState(cy).layoutScale);
     const memory = this.store.getState().positions;
     const freshSet = new Set(ids);
     const drawn: { id: string; rect: Rect; box?: string; at: Position }[] = [];
@@ -531,7 +506,7 @@ export class CanvasEngine {
     const ext = cy.extent();
     const bb = eles.boundingBox({ includeLabels: false });
     if (bb.x1 >= ext.x1 && bb.x2 <= ext.x2 && bb.y1 >= ext.y1 && bb.y2 <= ext.y2) return;
-    this.fitTo(eles.union(eles.neighborhood('node')), true);
+    this.view.fitTo(eles.union(eles.neighborhood('node')), true);
   }
 
   /** Writes where every node stands into the store's memory. */
@@ -541,43 +516,6 @@ export class CanvasEngine {
       if (n.isParent()) return;
       memory.set(n.id(), { ...n.position() });
     });
-  }
-
-  private setLabelScale(scale: number, managed = labelState(this.cy).managed, layoutScale = labelState(this.cy).layoutScale): void {
-    const state = labelState(this.cy);
-    if (Math.abs(scale - state.scale) <= 0.01 && managed === state.managed && layoutScale === state.layoutScale) return;
-    state.scale = scale;
-    state.managed = managed;
-    state.layoutScale = layoutScale;
-    this.cy.style().update();
-  }
-
-  /**
-   * Big drawings are drawn the cheap way Cytoscape offers: straight lines without arrows (haystack edges). While the
-   * view moves, Cytoscape's layered texture cache (bitmaps of the drawing per zoom level, on by default) redraws a
-   * step from a few layers rather than every element — as long as no element's style changes: a restyle of every
-   * edge at each settle threw those layers away and made each step a full draw. (The texture of the last frame,
-   * textureOnViewport, is off: its first frame of each gesture is a full draw into a texture, slower than the layers.)
-   */
-  private setBig(big: boolean): void {
-    // Cytoscape has no :not() selector (it warns and matches every edge): filter by class instead.
-    const change = big ? this.cy.edges().not('.big') : this.cy.edges('.big');
-    if (change.nonempty()) this.cy.batch(() => change.toggleClass('big', big));
-  }
-
-  /** Label sizes for this zoom, edge labels when zoomed in, and no two labels on top of each other. */
-  updateLabels(): void {
-    const { cy } = this;
-    const managed = cy.elements().length <= DECLUTTER_LIMIT;
-    this.setBig(!managed);
-    const zoomLabels = managed && cy.zoom() >= EDGE_LABEL_ZOOM;
-    this.setLabelScale(managed ? labelScaleAt(cy.zoom(), labelState(cy).layoutScale) : 1, managed);
-    // Only the edges whose state changes: touching every edge's classes restyles them all and drops the texture
-    // Cytoscape moves while the view moves (a big drawing then redraws every element on the next step).
-    const change = zoomLabels ? cy.edges().not('.zoom-label') : cy.edges('.zoom-label');
-    if (change.nonempty()) cy.batch(() => change.toggleClass('zoom-label', zoomLabels));
-    if (managed) declutter(cy);
-    else if (cy.$('.label-hidden').nonempty()) cy.$('.label-hidden').removeClass('label-hidden');
   }
 
   highlight(h: Highlight): void {
@@ -597,272 +535,10 @@ export class CanvasEngine {
         for (const id of h.path.alternatives) cy.getElementById(id).removeClass('faded').addClass('on-path-alt');
       }
     });
-    this.updateLabels();
+    this.view.updateLabels();
     this.publishStyles();
   }
 
-  /** Width over height of the part of the stage a fit uses: above the legend (it floats bottom-left). */
-  private stageAspect(): number {
-    const o = this.overlay();
-    const h = Math.max(1, this.cy.height() - o.height);
-    return Math.max(0.5, Math.min(3, this.cy.width() / h));
-  }
-
-  /** Where the legend floats over the stage (bottom-left): fits keep clear of it. */
-  private overlay(): { width: number; height: number } {
-    const legend = this.legend();
-    return legend ? { width: legend.offsetWidth + 20, height: legend.offsetHeight + 20 } : { width: 0, height: 0 };
-  }
-
-  private legend(): HTMLElement | null {
-    return this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="legend"]') ?? null;
-  }
-
-  /**
-   * What a fit measures: every element, or in a banded blast radius its nodes only, whose edges all run between
-   * them unlabelled (measuring 1,400 curves with their labels took 150 ms a round, most of that layout's time).
-   */
-  private whole(): cytoscape.Collection | cytoscape.NodeCollection {
-    return this.banded ? this.cy.nodes() : this.cy.elements();
-  }
-
-  /** The viewport showing `eles` (everything by default) clear of the legend. */
-  viewportFor(eles: cytoscape.Collection | cytoscape.NodeCollection = this.whole(), maxZoom = MAX_FIT_ZOOM): { zoom: number; pan: Position } {
-    const bb = eles.boundingBox({ includeLabels: true });
-    const { zoom, pan } = fitClearOf({ x1: bb.x1, y1: bb.y1, w: bb.w, h: bb.h }, this.cy.width(), this.cy.height(), this.overlay(), FIT_PAD, maxZoom);
-    return { zoom: Math.max(this.cy.minZoom(), zoom), pan };
-  }
-
-  /**
-   * Sets the view, first stopping a fit still animating (a pick's): left running, it would end on its own target,
-   * computed before a layout moved the nodes, and undo the view just set.
-   */
-  private setViewport(v: { zoom: number; pan: Position }): void {
-    this.cy.stop(true);
-    this.cy.viewport(v);
-  }
-
-  fit(): void {
-    if (this.cy.elements().empty()) return;
-    this.labelsAsLaidOut();
-    this.setViewport(this.viewportFor());
-    this.follow = 'fit';
-    this.updateLabels();
-  }
-
-  /**
-   * The whole drawing where its labels are readable at the size the layout planned, else its readable start: what a
-   * layout ends on, and what a narrow stage (Triage, Inventory) shows, where a fit would shrink the map until its
-   * labels, grown to stay readable, ran over each other and past the stage's edges.
-   */
-  wholeReadable(): void {
-    if (this.cy.elements().empty()) return;
-    this.labelsAsLaidOut();
-    this.showReadable(this.whole());
-    this.follow = 'readable';
-  }
-
-  /**
-   * Labels back at the size the layout planned them, before a fit measures the drawing. Labels grow as the view
-   * zooms out (to stay readable): measured at that size, a refit (the stage narrowed by a wide panel, then widened
-   * again) would zoom out further and grow them again, until titles ran over each other.
-   */
-  private labelsAsLaidOut(): void {
-    const state = labelState(this.cy);
-    this.setLabelScale(state.layoutScale, state.managed, state.layoutScale);
-  }
-
-  /** Shows `eles` whole (animated when asked), never zooming in past the fit cap; `then` once there. */
-  fitTo(eles: cytoscape.Collection | cytoscape.NodeCollection, animate = false, then?: () => void): void {
-    if (eles.empty()) return;
-    this.follow = null;
-    this.labelsAsLaidOut();
-    const v = this.viewportFor(eles);
-    if (animate) {
-      this.cy.stop(true);
-      this.cy.animate(v, {
-        duration: 250,
-        complete: () => {
-          this.updateLabels();
-          then?.();
-        },
-      });
-    } else {
-      this.setViewport(v);
-      this.updateLabels();
-      then?.();
-    }
-  }
-
-  /**
-   * Shows `eles` whole when their labels stay readable at that zoom; otherwise at the zoom where they are readable,
-   * from their top-left corner (the start of a grid), so the user pans rather than squints.
-   */
-  showReadable(eles: cytoscape.Collection | cytoscape.NodeCollection): void {
-    const { cy } = this;
-    this.follow = null;
-    const v = this.viewportFor(eles);
-    const scale = labelState(cy).layoutScale;
-    if (NODE_FONT * scale * v.zoom >= MIN_LABEL_PX) {
-      this.setViewport(v);
-      this.updateLabels();
-      return;
-    }
-    // Past the labels' management Cytoscape draws a label only from twice our minimum at its texture level (zoom
-    // rounded up to a power of two, labels.ts MIN_ZOOMED_FONT): above zoom 1 for 12-unit labels.
-    const zoom = readableZoom(scale, labelState(cy).managed);
-    const bb = eles.boundingBox({ includeLabels: true });
-    const o = this.overlay();
-    const pad = FIT_PAD;
-    // The aggregation banner floats over the top of the stage: start below it.
-    const banner = this.container.closest('.stage')?.querySelector<HTMLElement>('[data-testid="aggregate-banner"]');
-    const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
-    let x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
-    let y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
-    // The selection (a blast radius's origin, a picked node) is where the user starts reading, else the hub of a
-    // star (the top left of a ring is empty): a start that leaves it off the stage is moved to show it in the
-    // middle of what the legend leaves free.
-    const anchor = this.store.getState().selectedId ?? this.layoutHub;
-    const a = anchor ? cy.getElementById(anchor) : cy.collection();
-    if (a.nonempty() && a.isNode() && eles.contains(a)) {
-      const p = a.position();
-      const at = { x: p.x * zoom + x, y: p.y * zoom + y };
-      const bottom = cy.height() - o.height - pad;
-      const offX = at.x < pad || at.x > cy.width() - pad;
-      const offY = at.y < top || at.y > bottom;
-      // A banded blast radius starts at its top (the origin's band): only the axis that leaves the origin off moves.
-      if (offX || (offY && !this.banded)) x = cy.width() / 2 - p.x * zoom;
-      if (offY || (offX && !this.banded)) y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
-    }
-    this.setViewport({ zoom, pan: { x, y } });
-    this.updateLabels();
-    if (this.banded && labelState(cy).managed) this.clearOfEdges(a.nonempty() && a.isNode() ? a.position() : null, this.store.getState().mode === 'blast');
-  }
-
-  /**
-   * A view (a banded blast radius's readable start, a picked node with its neighbours) nudged (less than half the
-   * stage) so that no label, a node's or an edge's, is cut by the stage's edges and nothing drawn is under the legend:
-   * its start moved into a gap between bands, columns or boxes. Where the open legend leaves no such view, it closes
-   * when `mayClose` (legendCovers; the user's own choice stands) and the view is kept clear of the stage's edges.
-   */
-  private clearOfEdges(anchor: Position | null, mayClose: boolean, keepAll: cytoscape.NodeCollection | null = null): void {
-    const { cy } = this;
-    const zoom0 = cy.zoom();
-    // A copy: cy.pan() is Cytoscape's own object, which the views tried below change.
-    const pan0 = { ...cy.pan() };
-    const legend = this.legend();
-    const stage = this.container.getBoundingClientRect();
-    const r = legend?.getBoundingClientRect();
-    const obstacle = r && r.width > 0 ? { x1: r.left - stage.left - 4, y1: r.top - stage.top - 4, x2: r.right - stage.left + 4, y2: r.bottom - stage.top + 4 } : null;
-    const keepAt = anchor ? { x: anchor.x * zoom0 + pan0.x, y: anchor.y * zoom0 + pan0.y } : null;
-    // A pick's view moves a quarter of the stage first (the picked node stays near the middle, where the fit put
-    // it), then up to half of it, at each zoom.
-    const half = { x: cy.width() / 2, y: cy.height() / 2 };
-    const reaches = keepAll ? [{ x: cy.width() / 4, y: cy.height() / 4 }, half] : [half];
-    // A pick's view may zoom out a little (around the picked node, its neighbours kept on the stage) where no nudge
-    // at its zoom clears every label: a box as wide as the stage leaves no gap to move into.
-    const zooms = keepAll && anchor && keepAt ? [0, 1, 2, 3, 4, 5, 6, 7].map((k) => zoom0 * Math.pow(0.85, k)) : [zoom0];
-    const viewAt = (zoom: number) => (zoom === zoom0 || !anchor || !keepAt ? pan0 : { x: keepAt.x - anchor.x * zoom, y: keepAt.y - anchor.y * zoom });
-    const boxesAt = (zoom: number): ScreenRect[] => {
-      const pan = viewAt(zoom);
-      if (zoom !== cy.zoom()) {
-        this.setViewport({ zoom, pan });
-        this.updateLabels();
-      }
-      return this.screenBoxes();
-    };
-    const fits = (zoom: number, shift: Position) => {
-      if (!keepAll) return true;
-      const pan = viewAt(zoom);
-      // The picked node's neighbours on the stage, and named (zoomed out, labels that meet others are hidden).
-      return keepAll.toArray().every((n) => {
-        if (n.hasClass('label-hidden')) return false;
-        const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
-        const x1 = b.x1 * zoom + pan.x + shift.x, x2 = b.x2 * zoom + pan.x + shift.x, y1 = b.y1 * zoom + pan.y + shift.y, y2 = b.y2 * zoom + pan.y + shift.y;
-        return x1 >= 0 && y1 >= 0 && x2 <= cy.width() && y2 <= cy.height();
-      });
-    };
-    const search = (o: ScreenRect | null): { zoom: number; shift: Position } | null => {
-      for (const zoom of zooms) {
-        const boxes = boxesAt(zoom);
-        for (const reach of reaches) {
-          const shift = clearShift(boxes, cy.width(), cy.height(), o, keepAt, reach);
-          if (shift && fits(zoom, shift)) return { zoom, shift };
-        }
-      }
-      return null;
-    };
-    let found = search(obstacle);
-    if (!found && obstacle) {
-      const s = this.store.getState();
-      // The legend closes unless the user opened it (Legend.tsx); closed, the stage's free room changes and the resize
-      // observer chooses the view again. Meanwhile (or left open) the view is nudged clear of the stage's edges only.
-      if (mayClose && legend?.querySelector('[aria-expanded="true"]') && !s.legendCovers) s.setLegendCovers(true);
-      found = search(null);
-    }
-    const zoom = found ? found.zoom : zoom0;
-    const pan = viewAt(zoom);
-    const shift = found?.shift ?? { x: 0, y: 0 };
-    if (zoom !== cy.zoom() || shift.x || shift.y || pan.x !== cy.pan().x || pan.y !== cy.pan().y) {
-      this.setViewport({ zoom, pan: { x: pan.x + shift.x, y: pan.y + shift.y } });
-      this.updateLabels();
-    }
-  }
-
-  /** What is drawn, on screen: nodes with their labels, boxes' titles (their bodies are backdrops), edge labels drawn. */
-  private screenBoxes(): ScreenRect[] {
-    const { cy } = this;
-    const zoom = cy.zoom();
-    const pan = cy.pan();
-    const toScreen = (b: { x1: number; y1: number; x2: number; y2: number }): ScreenRect => ({ x1: b.x1 * zoom + pan.x, y1: b.y1 * zoom + pan.y, x2: b.x2 * zoom + pan.x, y2: b.y2 * zoom + pan.y });
-    const boxes: ScreenRect[] = [];
-    cy.nodes().forEach((n) => {
-      const b = n.hasClass('group') ? n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false }) : n.boundingBox({ includeLabels: true, includeOverlays: false });
-      if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
-    });
-    // Edge labels drawn (trust arrows' always, the others' when zoomed in): a label cut by the stage's edge reads as
-    // half a word. Cytoscape's own test of what it draws: text, shown, and not below its minimum zoomed size.
-    const texture = Math.pow(2, Math.ceil(Math.log2(zoom)));
-    cy.edges().forEach((e) => {
-      // Cytoscape's parsed style (pstyle), not in its typings.
-      const style = (name: string) => (e as unknown as { pstyle(n: string): { strValue?: string; value?: unknown; pfValue?: number } }).pstyle(name);
-      if (!style('label').strValue || !e.visible() || Number(style('text-opacity').value) === 0) return;
-      if ((style('font-size').pfValue ?? 0) * texture < (style('min-zoomed-font-size').pfValue ?? 0)) return;
-      const b = e.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false } as cytoscape.BoundingBoxOptions);
-      if (b.w > 0 && b.h > 0) boxes.push(toScreen(b));
-    });
-    return boxes;
-  }
-
-  private applyPendingViewport(): boolean {
-    const v = this.store.getState().pendingViewport;
-    if (!v) return false;
-    this.store.setState({ pendingViewport: null });
-    this.follow = null;
-    this.setViewport({ zoom: v.zoom, pan: { ...v.pan } });
-    this.updateLabels();
-    return true;
-  }
-
-  /** The selection with what it links to, shown whole (a pick from search or the findings table). */
-  focusSelection(animate = true): void {
-    const id = this.store.getState().selectedId;
-    const n = id ? this.cy.getElementById(id) : this.cy.collection();
-    if (n.empty() || !n.isNode()) return;
-    // Then nudged so that nothing around it (other boxes, trust arrows' labels) is cut by the stage's edges or under
-    // the legend, which closes if it must (the user's choice aside).
-    this.fitTo(n.closedNeighborhood(), animate, () => {
-      if (labelState(this.cy).managed && n.inside()) this.clearOfEdges(n.position(), true, n.closedNeighborhood('node'));
-    });
-    // A pick from Findings goes to Explore, whose stage is wider (and the legend may open or close): that resize
-    // chooses this view again, for the stage as it is, until the user zooms or pans.
-    this.follow = 'pick';
-  }
-}
-
-/** The zoom where labels of `scale` are readable (and drawn, past the labels' management). */
-function readableZoom(scale: number, managed: boolean): number {
-  return Math.max((MIN_LABEL_PX + 1) / (NODE_FONT * scale), managed ? 0 : UNMANAGED_LABEL_ZOOM);
 }
 
 /** The sync may lay out with fcose (fullLayout's rule, counted on the visible graph before it is patched in). */
@@ -873,7 +549,7 @@ function mayForce(input: SyncInput): boolean {
 
 /** Classes the canvas adds itself (selection, path, labels): kept when the data's classes are re-applied. */
 function keptClasses(ele: cytoscape.SingularElementArgument): string[] {
-  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big', 'faint', 'reach-via'].filter((c) => ele.hasClass(c));
+  return ['on-path', 'on-path-alt', 'faded', 'origin', 'cut-done', 'label-hidden', 'label-cut', 'from-body', 'to-body', 'zoom-label', 'show-label', 'empty-box', 'big', 'faint', 'reach-via'].filter((c) => ele.hasClass(c));
 }
 
 /** The drawn nodes with these ids. */

@@ -245,7 +245,7 @@ export function viewSvg(cy: Core, s: AppState, now: Date = new Date()): { svg: s
   } finally {
     state.scale = saved;
     cy.style().update();
-    declutter(cy);
+    declutter(cy, cy.zoom(), cy.extent());
   }
 }
 

@@ -105,8 +105,12 @@ function priority(ele: SingularElementArgument): number {
 /**
  * Hides the labels that would be too small or would overlap a more important one, shows the others. Returns how
  * many are hidden. Boxes' titles are obstacles like any label. Run after a layout and at the end of a zoom or pan.
+ * With `view` (the stage's extent, model units), an arrow's label or a box's title the stage's edge would cut is slid
+ * along its arrow to where it is whole, else hidden (class `label-cut` too, so a view that looks for room still counts
+ * it) until a pan brings it in: half a word at the edge reads as a different word. Node labels are left: a node keeps
+ * its name.
  */
-export function declutter(cy: Core, zoom = cy.zoom()): number {
+export function declutter(cy: Core, zoom = cy.zoom(), view?: Rect): number {
   const candidates: { ele: SingularElementArgument; rect: Rect; p: number }[] = [];
   const hide: SingularElementArgument[] = [];
   cy.elements().forEach((ele) => {
@@ -140,6 +144,10 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
     if (x || y) ownShift.set(e.id(), { x, y });
   });
   const shift: [EdgeSingular, { x: number; y: number } | undefined][] = [];
+  const cut = new Set<string>();
+  // Whole on the stage, or not on it at all (then it is not seen, and stays drawn for a pan to bring in).
+  const whole = (r: Rect) => !view || (r.x1 >= view.x1 && r.x2 <= view.x2 && r.y1 >= view.y1 && r.y2 <= view.y2);
+  const partly = (r: Rect) => !!view && r.x2 > view.x1 && r.x1 < view.x2 && r.y2 > view.y1 && r.y1 < view.y2;
   let endsSet = false;
   for (const c of candidates) {
     // Box titles come first: once they are decided, arrows whose box's title is hidden end at the box, not at
@@ -159,8 +167,13 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
     const slides = c.ele.isEdge() && c.ele.hasClass('trust') ? slideOffsets(c.ele as EdgeSingular) : [];
     const kept = slides.length ? (ownShift.get(own) ?? { x: 0, y: 0 }) : { x: 0, y: 0 };
     const base = { x1: c.rect.x1 - kept.x, y1: c.rect.y1 - kept.y, x2: c.rect.x2 - kept.x, y2: c.rect.y2 - kept.y };
-    const at = [{ x: 0, y: 0 }, ...slides].map((d) => ({ d, r: { x1: base.x1 + d.x, y1: base.y1 + d.y, x2: base.x2 + d.x, y2: base.y2 + d.y } })).find((o) => free(o.r));
+    const places = [{ x: 0, y: 0 }, ...slides].map((d) => ({ d, r: { x1: base.x1 + d.x, y1: base.y1 + d.y, x2: base.x2 + d.x, y2: base.y2 + d.y } }));
+    // An arrow's label or a box's title: a free place whole on the stage, else one wholly off it; a node's: the
+    // first free place.
+    const clips = c.ele.isEdge() || c.ele.hasClass('group');
+    const at = clips ? (places.find((o) => free(o.r) && whole(o.r)) ?? places.find((o) => free(o.r) && !partly(o.r))) : places.find((o) => free(o.r));
     if (slides.length) shift.push([c.ele as EdgeSingular, at && (at.d.x || at.d.y) ? at.d : undefined]);
+    if (!at && clips && places.some((o) => free(o.r))) cut.add(own);
     if (!at) hide.push(c.ele);
     else {
       index.add(own, at.r);
@@ -173,8 +186,11 @@ export function declutter(cy: Core, zoom = cy.zoom()): number {
       if (d) e.data({ labelShiftX: d.x, labelShiftY: d.y });
       else if (ownShift.has(e.id())) e.data({ labelShiftX: 0, labelShiftY: 0 });
     }
-    for (const e of show) if (e.hasClass('label-hidden')) e.removeClass('label-hidden');
-    for (const e of hide) if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
+    for (const e of show) if (e.hasClass('label-hidden')) e.removeClass('label-hidden label-cut');
+    for (const e of hide) {
+      if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
+      if (e.hasClass('label-cut') !== cut.has(e.id())) e.toggleClass('label-cut', cut.has(e.id()));
+    }
   });
   return hide.length;
 }

@@ -39,7 +39,7 @@ export interface UiSlice {
   command: CanvasCommand | null;
   /**
    * The first view of the blast radius drawn, or of a picked node, could not keep clear of the open legend
-   * (canvas-engine.ts clearOfEdges): the legend, without a choice the user made, stays closed until the next drawing
+   * (canvas-view.ts clearOfEdges): the legend, without a choice the user made, stays closed until the next drawing
    * or mode.
    */
   legendCovers: boolean;
