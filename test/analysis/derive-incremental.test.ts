@@ -115,15 +115,19 @@ const SUBJECTS = (ns: string) => [
   { kind: 'Group', name: `system:serviceaccounts:${ns}` },
   { kind: 'Group', name: 'system:unauthenticated' },
   { kind: 'User', name: 'alice' },
+  // What a principal of an account aws-auth mapAccounts lists signs in as.
+  { kind: 'Group', name: 'system:authenticated' },
+  { kind: 'User', name: arn(ACCOUNTS[0]!, 'user', 'u0') },
 ];
 const k8sCluster = fc.record({
   namespaces: fc.array(fc.constantFrom('none', 'privileged', 'baseline'), { minLength: 1, maxLength: 2 }),
   accounts: fc.array(fc.record({ ns: fc.nat(1), name: fc.nat(2), irsa: fc.option(fc.nat(2), { nil: undefined }) }), { maxLength: 4 }),
-  bindings: fc.array(fc.record({ cluster: fc.boolean(), ns: fc.nat(1), rule: fc.nat(RULES.length - 1), subject: fc.nat(4) }), { maxLength: 4 }),
+  bindings: fc.array(fc.record({ cluster: fc.boolean(), ns: fc.nat(1), rule: fc.nat(RULES.length - 1), subject: fc.nat(6) }), { maxLength: 4 }),
   pods: fc.array(fc.record({ ns: fc.nat(1), sa: fc.nat(2), privileged: fc.boolean() }), { maxLength: 3 }),
   token: fc.boolean(),
+  mapAccounts: fc.boolean(),
 });
-type K8sSpec = { namespaces: string[]; accounts: { ns: number; name: number; irsa: number | undefined }[]; bindings: { cluster: boolean; ns: number; rule: number; subject: number }[]; pods: { ns: number; sa: number; privileged: boolean }[]; token: boolean };
+type K8sSpec = { namespaces: string[]; accounts: { ns: number; name: number; irsa: number | undefined }[]; bindings: { cluster: boolean; ns: number; rule: number; subject: number }[]; pods: { ns: number; sa: number; privileged: boolean }[]; token: boolean; mapAccounts: boolean };
 function clusterFile(spec: K8sSpec): object {
   const nsName = (i: number) => `ns${i % spec.namespaces.length}`;
   const items: object[] = [];
@@ -146,6 +150,7 @@ function clusterFile(spec: K8sSpec): object {
   });
   spec.pods.forEach((p, i) => items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod${i}`, namespace: nsName(p.ns) }, spec: { serviceAccountName: `sa${p.sa}`, containers: [{ name: 'c', image: 'busybox', ...(p.privileged ? { securityContext: { privileged: true } } : {}) }] }, status: { phase: 'Running' } }));
   if (spec.token) items.push({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'sa0-token', namespace: 'ns0', annotations: { 'kubernetes.io/service-account.name': 'sa0' } } });
+  if (spec.mapAccounts) items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapAccounts: `- "${ACCOUNTS[0]!}"\n` } });
   return { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
 }
 
@@ -212,7 +217,7 @@ describe('incremental derivation', () => {
     let skipped = 0;
     // What the full case came to hold over all runs: the generators must reach every rule checked here.
     const seen = new Set<string>();
-    const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials', 'attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)', 'add a federated credential (Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write)'];
+    const expected = ['aws-public-resource', 'aws-resource-admin-role', 'k8s-privileged-workload', 'directory role', 'Microsoft Graph', 'group owner', 'application owner', 'service principal owner', 'key vault access policy', 'managed identity', 'client credentials', 'attach a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action)', 'add a federated credential (Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write)', 'EKS aws-auth mapAccounts'];
     const unseen = () => expected.filter((x) => !seen.has(x));
     const property = fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 7 }), async (steps) => {
       const incPath = tempCase();

@@ -32,6 +32,7 @@ import { azureManagedIdentity } from './azure-managed-identity.js';
 import { azureRoleAssignments } from './azure-role-assignments.js';
 import { gcpIamBindings } from './gcp-iam-bindings.js';
 import { k8sAdmin } from './k8s-admin.js';
+import { eksMappedAccounts } from './eks-mapped-accounts.js';
 import { k8sFederation } from './k8s-federation.js';
 import { k8sGroups } from './k8s-groups.js';
 import { k8sImpersonate } from './k8s-impersonate.js';
@@ -70,6 +71,7 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   azureRoleAssignments,
   azureAppLinks,
   k8sGroups,
+  eksMappedAccounts,
   k8sAdmin,
   k8sSecrets,
   k8sPodCreate,

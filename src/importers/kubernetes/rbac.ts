@@ -118,11 +118,12 @@ export function awsAuth(b: Builder, o: Located): void {
   }
   if (auth.accounts.length) {
     // Every IAM principal of these accounts signs in as its own ARN with no group but system:authenticated: the
-    // principals are not known here, so the accounts are recorded on the cluster rather than drawn (see README).
+    // principals are not known here, so the accounts are recorded on the cluster, and the eks-mapped-accounts rule
+    // draws the principals an AWS export brings.
     const cluster = b.nodes.get(b.clusterId)!;
     cluster.props = { ...cluster.props, awsAuthMappedAccounts: auth.accounts };
     b.fragment.warnings.push({
-      message: `aws-auth mapAccounts lets every IAM user and role of account${auth.accounts.length > 1 ? 's' : ''} ${auth.accounts.join(', ')} sign in to cluster ${b.cluster} as its own ARN, with only the group system:authenticated; not drawn as edges (recorded on the cluster as awsAuthMappedAccounts): check what system:authenticated is bound to`,
+      message: `aws-auth mapAccounts lets every IAM user and role of account${auth.accounts.length > 1 ? 's' : ''} ${auth.accounts.join(', ')} sign in to cluster ${b.cluster} as its own ARN, with only the group system:authenticated: drawn for the principals of the account${auth.accounts.length > 1 ? 's' : ''} an AWS export in the case holds (recorded on the cluster as awsAuthMappedAccounts); check what system:authenticated is bound to`,
       location: join(o.at, 'data', 'mapAccounts'),
     });
   }
