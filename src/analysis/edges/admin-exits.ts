@@ -42,7 +42,7 @@ export const adminExits: EdgeRule = {
   emits: ['CAN_ESCALATE'],
   // Azure: resources and the managed identities they run with, every edge leaving those identities, and the boundary
   // of what those edges reach.
-  reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
+  reads: reads({ nodes: ['admin', 'k8s_service_account', 'k8s_group', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
   derive(ctx) {
     // Each (admin node, member) once, with one way out (its evidence says why the edge is there): the first kind of
     // way out below, and among several of a kind the first in id order, so the edge is the same whichever order the
@@ -64,7 +64,9 @@ export const adminExits: EdgeRule = {
         add({ rank: 0, order: orderOf(e), member: sa.id, name: sa.name, admin: ids.admin(sa.boundary), technique: 'cluster-admin: runs a pod as the service account', reason: `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, exit: e });
         continue;
       }
-      // An IAM role or user EKS maps into a cluster (aws-auth, access entries).
+      // An IAM role or user EKS maps into a cluster (aws-auth, access entries). Every principal of an account that
+      // aws-auth mapAccounts lists is one: eks-mapped-accounts gives the account's admin its own edge to the group.
+      if (e.props['technique'] === 'EKS aws-auth mapAccounts' && ctx.node(e.dst)?.kind === 'k8s_group') continue;
       const account = arnAccount(e.src);
       if (!account || e.src.endsWith(':root')) continue;
       const principal = ctx.node(e.src);

@@ -18,7 +18,7 @@ export const eksMappedAccounts: EdgeRule = {
   id: 'eks-mapped-accounts',
   description: 'IAM principals of the accounts an EKS cluster\'s aws-auth mapAccounts lists sign in to it as their ARN, in group system:authenticated.',
   emits: ['FEDERATES_TO'],
-  reads: reads({ nodes: ['k8s_cluster', 'k8s_group', 'k8s_user', ...PRINCIPALS] }),
+  reads: reads({ nodes: ['k8s_cluster', 'k8s_group', 'k8s_user', 'admin', ...PRINCIPALS] }),
   derive(ctx) {
     const clusters = [...ctx.nodesOfKind('k8s_cluster')].filter((c) => Array.isArray(c.props['awsAuthMappedAccounts']) && c.props['awsAuthMappedAccounts'].length > 0);
     if (!clusters.length) return;
@@ -44,8 +44,19 @@ export const eksMappedAccounts: EdgeRule = {
           summary: `ConfigMap kube-system/aws-auth of cluster ${name} lists account ${account} in mapAccounts: every IAM user and role of it signs in as its own ARN, in group ${AUTHENTICATED}`,
           data: { mapAccounts: account },
         };
+        // An admin of the account is a principal of it: it signs in itself (admin-exits leaves these edges to this rule,
+        // rather than one way out through every principal of the account).
+        const admin = ctx.node(ids.admin(ids.awsAccount(account)));
+        if (admin && group?.kind === 'k8s_group') {
+          ctx.emitEdge({
+            from: admin.id,
+            to: group.id,
+            kind: 'FEDERATES_TO',
+            props: { reason: `an admin of AWS account ${account} is one of its principals: aws-auth mapAccounts lets it sign in to cluster ${name} as its own ARN, a member of ${AUTHENTICATED}`, technique: 'EKS aws-auth mapAccounts', evidence: [evidence] },
+          });
+        }
         for (const p of byAccount.get(account) ?? []) {
-          if (group && group.kind === 'k8s_group') {
+          if (group?.kind === 'k8s_group') {
             ctx.emitEdge({
               from: p.id,
               to: group.id,

@@ -65,6 +65,9 @@ describe('eks-mapped-accounts', () => {
         expect([...user.resources, ...user.identities].map((r) => r.node.id)).toContain('k8s:shop/payments/serviceaccount/api');
         expect(user.admins.map((r) => r.node.id)).not.toContain('admin:k8s:shop');
         expect((await engine.blastRadius({ from: DEPLOYER })).admins.map((r) => r.node.id)).toContain('admin:k8s:shop');
+        // The account's admin signs in itself, once; admin-exits draws no way out through each of its principals.
+        const admin = (await engine.node({ id: `admin:aws:account:${MAPPED}` })).out.filter((o) => o.edge.kind === 'FEDERATES_TO' || o.edge.kind === 'CAN_ESCALATE');
+        expect(admin.map((o) => [o.edge.kind, o.other.id])).toEqual([['FEDERATES_TO', GROUP], ['CAN_ESCALATE', DEPLOYER]]);
         const stranger = await engine.blastRadius({ from: STRANGER });
         expect(JSON.stringify(stranger)).not.toContain('k8s:shop');
       } finally {
