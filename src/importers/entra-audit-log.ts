@@ -106,7 +106,9 @@ function readAudit(folder: ActivityFolder, raw: unknown, at: string, byAppId: Re
   if (federated) return federatedCredentialAdded(folder, initiator, federated, event, at, tenant);
   if (act === 'add owner to group') return groupOwnerAdded(folder, initiator, targets, event, at, tenant);
   if (/^add owner to (application|service principal)$/.test(act)) return ownerAdded(folder, initiator, targets, event, at, act.endsWith('application') ? 'azure_application' : 'azure_service_principal');
-  if (/^add member to (role|group)$/.test(act) || /^add member to role completed \(pim activation\)$/.test(act)) return memberAdded(folder, initiator, targets, event, at, act.includes('group') ? 'group' : 'role', tenant);
+  if (act === 'add member to group') return memberAdded(folder, initiator, targets, event, at, 'group', tenant);
+  // Core Directory's own record, and PIM's: an activation, an active assignment made in PIM or past it.
+  if (/^add member to role( completed \(pim activation\)| in pim completed \((permanent|timebound)\)| outside of pim \(permanent\))?$/.test(act)) return memberAdded(folder, initiator, targets, event, at, 'role', tenant);
   if (act === 'add app role assignment to service principal') return appRoleAdded(folder, initiator, targets, event, at, byAppId);
   folder.skip('an activity that hands the initiator no identity (not a credential, ownership, role, group or app role it gave itself)', at);
 }
@@ -224,7 +226,9 @@ function ownerAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target
 
 /** Add member to role / group: the member is the target with the role's properties (or the user/SP target). */
 function memberAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, what: 'role' | 'group', tenant: string | undefined): void {
-  const member = targets.find((t) => t.type === 'user' || t.type === 'serviceprincipal');
+  // The initiator when it is among the targets (PIM lists the role, the request and the member), else the first principal.
+  const principals = targets.filter((t) => t.type === 'user' || t.type === 'serviceprincipal');
+  const member = principals.find((t) => `azure:object:${t.id}` === initiator.id) ?? principals[0];
   if (!member) return folder.skip(`a ${what} member added, but the record names no member`, at);
   if (`azure:object:${member.id}` !== initiator.id) return folder.skip(`a ${what} member added who is not the initiator: the initiator got nothing`, at);
   if (what === 'group') {
@@ -235,12 +239,14 @@ function memberAdded(folder: ActivityFolder, initiator: NodeFact, targets: Targe
     folder.nodeOnce(node.id, () => node);
     return folder.observe(initiator.id, node.id, event, 'added itself to this group (its members hold the group\'s rights)', event.action);
   }
-  const roleId = objectId(newValue(member, 'Role.TemplateId'));
+  // Core Directory names the role in the member's properties; PIM as a target of type Role (its role definition id).
+  const roleTarget = targets.find((t) => t.type === 'role');
+  const roleId = objectId(newValue(member, 'Role.TemplateId')) ?? roleTarget?.id;
   if (!roleId) return folder.skip('the initiator added itself to a directory role the record names by no template id', at);
   if (!tenant) return folder.skip('the initiator added itself to a directory role, but the record names no tenant (a Graph page does not): the role cannot be placed', at);
   folder.nodeOnce(initiator.id, () => initiator);
   const role = ids.azureDirectoryRole(tenant, roleId);
-  const name = newValue(member, 'Role.DisplayName') ?? `directory role ${roleId}`;
+  const name = newValue(member, 'Role.DisplayName') ?? roleTarget?.name ?? `directory role ${roleId}`;
   folder.nodeOnce(role, () => ({ id: role, kind: 'azure_directory_role', name, handles: [roleId], stub: true, props: { roleDefinitionId: roleId, tenantId: tenant }, boundary: ids.azureTenant(tenant) }));
   folder.observe(initiator.id, role, event, 'added itself to this directory role', event.action);
 }

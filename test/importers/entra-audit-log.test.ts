@@ -154,6 +154,31 @@ describe('Entra audit log importer', () => {
     ]);
   });
 
+  it('PIM: an activation names the role as a target (its role definition id) and the member among others; only the initiator\'s own counts', async () => {
+    const GA = '62e90394-69f5-4237-9190-012177145e10';
+    const pim = (activity: string, member: string) => ({
+      time: '2026-03-01T08:00:00.0000000Z', category: 'AuditLogs', operationName: activity, tenantId: TENANT,
+      properties: {
+        id: 'PIM_x', category: 'RoleManagement', result: 'success', loggedByService: 'PIM', activityDisplayName: activity, activityDateTime: '2026-03-01T08:00:00.0000000Z',
+        initiatedBy: { user: { id: DANA.slice(13), userPrincipalName: 'dana@contoso.example', ipAddress: '198.51.100.23' } },
+        targetResources: [
+          { id: GA, displayName: 'Global Administrator', type: 'Role', modifiedProperties: [] },
+          { id: 'b1b1b1b1-0000-4000-8000-000000000001', displayName: 'request', type: 'Request', modifiedProperties: [] },
+          { id: member, displayName: 'someone', type: 'User', modifiedProperties: [] },
+          { id: TENANT, displayName: 'Contoso', type: 'Directory', modifiedProperties: [] },
+        ],
+      },
+    });
+    const lines = [pim('Add member to role completed (PIM activation)', DANA.slice(13)), pim('Add member to role in PIM completed (permanent)', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'), pim('Add eligible member to role in PIM completed (permanent)', DANA.slice(13))];
+    const f = await parseAll(entraAuditLog, createInput('PT1H.json', Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n'))));
+    expect(pairs(f)).toEqual([`OBSERVED_USE ${DANA} → azure:dirrole:${TENANT}:${GA}`]);
+    expect(f.nodes.find((n) => n.id === `azure:dirrole:${TENANT}:${GA}`)).toMatchObject({ kind: 'azure_directory_role', name: 'Global Administrator' });
+    expect(f.warnings.map((w) => [w.message, w.location])).toEqual([
+      ['1 record(s) skipped: a role member added who is not the initiator: the initiator got nothing', 'line 2'],
+      ['1 record(s) skipped: an activity that hands the initiator no identity (not a credential, ownership, role, group or app role it gave itself)', 'line 3'],
+    ]);
+  });
+
   it('a root that is no record list fails the whole file', async () => {
     await expect(parseAll(entraAuditLog, createInput('audits.json', Buffer.from('"nope"')))).rejects.toThrow(/expected Entra audit records/);
   });
