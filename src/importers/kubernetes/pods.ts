@@ -34,7 +34,7 @@ export function workload(b: Builder, o: Located): void {
   props['workloadKind'] = kind;
   runsAs(b, id, props, runsAsProps(o, props));
   const nsName = flat`${ns}/${name}`;
-  b.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props });
+  b.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props, boundary: b.clusterId });
 }
 
 export function pod(b: Builder, o: Located, workloads: Map<string, Located>): void {
@@ -50,7 +50,7 @@ export function pod(b: Builder, o: Located, workloads: Map<string, Located>): vo
     b.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
   }
   const nsName = flat`${ns}/${name}`;
-  b.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props });
+  b.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props, boundary: b.clusterId });
 }
 
 /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
