@@ -96,13 +96,16 @@ function full(store: CaseStore, now: Date, rules: readonly EdgeRule[], findingRu
     for (const draft of rule.run(rc.ctx)) findings.push({ row: findingRow(rule, draft), scope: rule.reads?.perBoundary ? rc.storedScopeOf(draft.nodeId) : '' });
   }
   const perBoundary = new Set(rules.filter((r) => r.reads?.perBoundary).map((r) => r.id));
-  const rows: DerivedRow[] = [];
-  for (const e of rc.edges.values()) {
-    // A scope only for a row a per-boundary rule has a part in: the other parts are stored without one.
-    const scope = perBoundary.size && hasPartOf(e.parts, perBoundary) ? rc.scopeOfId(e.edge.from) : '';
-    rows.push({ edge: e.edge, parts: e.parts.map((p) => ({ rule: p.rule, scope: perBoundary.has(p.rule) ? scope : '', props: p.props })) });
+  // Each row made as it is written (nothing the write does changes what scopeOfId reads): a list of them all held
+  // tens of thousands of row and part objects alive through the write, for the collector to copy.
+  function* rows(): Generator<DerivedRow> {
+    for (const e of rc.edges.values()) {
+      // A scope only for a row a per-boundary rule has a part in: the other parts are stored without one.
+      const scope = perBoundary.size && hasPartOf(e.parts, perBoundary) ? rc.scopeOfId(e.edge.from) : '';
+      yield { edge: e.edge, parts: e.parts.map((p) => ({ rule: p.rule, scope: perBoundary.has(p.rule) ? scope : '', props: p.props })) };
+    }
   }
-  store.writeDerivedAll(rows);
+  store.writeDerivedAll(rows());
   store.writeDerivedClaims(rc.claims.map((c): NodeClaim => ({ rule: c.rule, scope: perBoundary.has(c.rule) ? c.scope : '', fact: c.fact })), touched);
   store.materialize(touched);
   for (const row of scannerFindings(store)) findings.push({ row, scope: '' });

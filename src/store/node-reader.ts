@@ -75,7 +75,16 @@ export class NodeReader {
     const rows = this.sql.stmt('SELECT id, name, stub, boundary, handles, props, sources FROM nodes WHERE kind = ?').raw(true).iterate(kind) as Iterable<[string, string, number, string | null, string, string, string]>;
     const out: StoredNode[] = [];
     const memo = this.propsMemo;
-    for (const r of rows) out.push(new RuleNode(r[0], kind, r[1], r[2] === 1, r[3], r[4], memo.take(r[0], r[5]) ?? r[5], r[6]));
+    // Nearly every node of a kind lives in the same few boundaries: one string kept per run of them, not one per row
+    // (the rules hold these nodes to the end of the derivation).
+    // The same for their sources ('[1]': the one file that states them).
+    let boundary: string | null = null;
+    let sources = '';
+    for (const r of rows) {
+      if (r[3] !== boundary) boundary = r[3];
+      if (r[6] !== sources) sources = r[6];
+      out.push(new RuleNode(r[0], kind, r[1], r[2] === 1, boundary, r[4], memo.take(r[0], r[5]) ?? r[5], sources));
+    }
     return out;
   }
 

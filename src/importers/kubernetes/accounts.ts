@@ -38,7 +38,7 @@ export function serviceAccount(b: Builder, o: Located): void {
   // Bindings and pods that name the account find this id (the node is there: no stub to make for it).
   b.saIdsIn(ns).set(name, id);
   const nsName = flat`${ns}/${name}`;
-  b.add({ id, kind: 'k8s_service_account', name: nsName, handles: [nsName, saUserName(ns, name), ...uid], props });
+  b.add({ id, kind: 'k8s_service_account', name: nsName, handles: [nsName, saUserName(ns, name), ...uid], props, boundary: b.clusterId });
 }
 
 export function secret(b: Builder, o: Located): void {

@@ -88,6 +88,7 @@ export class Builder {
     return this.fragment;
   }
 
+  /** A node of the file, in its cluster unless it says otherwise (the many pods and accounts pass it last, in their literal: no property added per node). */
   add(node: NodeFact): void {
     node.boundary ??= this.clusterId;
     this.nodes.set(node.id, node);

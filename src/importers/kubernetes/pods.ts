@@ -34,7 +34,7 @@ export function workload(b: Builder, o: Located): void {
   props['workloadKind'] = kind;
   runsAs(b, id, props, runsAsProps(o, props));
   const nsName = flat`${ns}/${name}`;
-  b.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props });
+  b.add({ id, kind: 'k8s_workload', name: nsName, handles: [nsName], props, boundary: b.clusterId });
 }
 
 export function pod(b: Builder, o: Located, workloads: Map<string, Located>): void {
@@ -50,7 +50,7 @@ export function pod(b: Builder, o: Located, workloads: Map<string, Located>): vo
     b.edges.push({ from: owner, to: id, kind: 'OWNS', props: { at: join(o.at, 'metadata', 'ownerReferences') } });
   }
   const nsName = flat`${ns}/${name}`;
-  b.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props });
+  b.add({ id, kind: 'k8s_pod', name: nsName, handles: [nsName], props, boundary: b.clusterId });
 }
 
 /** The workload in this file that controls the pod: its owner, or the Deployment/CronJob behind a ReplicaSet/Job. */
@@ -124,10 +124,12 @@ function runsAsProps(o: Located, props: JsonObject): RunsAs {
     const security = c['securityContext'];
     if (isObject(security) && security['privileged'] === true) (privileged ??= []).push(typeof c['name'] === 'string' ? c['name'] : '(unnamed)');
   }
-  if (images.length) props['images'] = images;
+  // Kept as exact copies: an array grown by push holds room for 17 items, and every pod's props live to the end of
+  // the import (50k pods: 7 MB of empty slots for the collector to copy and mark).
+  if (images.length) props['images'] = images.slice();
   if (privileged) {
     props['privileged'] = true;
-    props['privilegedContainers'] = privileged;
+    props['privilegedContainers'] = privileged.slice();
   }
   if (spec['hostPID'] === true) props['hostPID'] = true;
   if (spec['hostNetwork'] === true) props['hostNetwork'] = true;
@@ -140,7 +142,7 @@ function runsAsProps(o: Located, props: JsonObject): RunsAs {
       const hostPath = isObject(v) ? v['hostPath'] : undefined;
       if (isObject(hostPath) && typeof hostPath['path'] === 'string' && !hostPaths.includes(hostPath['path'])) hostPaths.push(hostPath['path']);
     }
-    if (hostPaths.length) props['hostPaths'] = hostPaths;
+    if (hostPaths.length) props['hostPaths'] = hostPaths.slice();
   }
   if (typeof spec['nodeName'] === 'string') props['nodeName'] = spec['nodeName'];
   return { ns, sa, explicit: explicit !== undefined, podSetting, at: found?.at ?? o.at };

@@ -80,8 +80,7 @@ export interface Runner {
   /** A pod whose phase is not Running (Pending, Succeeded, Failed) has no container to enter; unknown counts as running. */
   running: boolean;
   namespace: string;
-  at?: string;
-  /** Its evidence (filled by runnerEvidence, once). */
+  /** Its evidence (filled by runnerEvidence, once; its place read from the node's props then). */
   evidence?: Evidence;
 }
 
@@ -258,15 +257,13 @@ function buildModel(ctx: DeriveContext): RbacModel {
       if (!c || typeof account !== 'string') continue;
       const ns = namespaceIn(p);
       const phase = p['phase'];
-      const at = p['at'];
-      // Every field in the literal (at and evidence too, filled or not): no object grows a property store later.
+      // Every field in the literal (evidence too, filled or not): no object grows a property store later.
       const runner: Runner = {
         node: n,
         sa: saId(c, ns, account),
         tokenMounted: p['tokenMounted'] !== false,
         running: phase === undefined || phase === 'Running',
         namespace: ns,
-        at: typeof at === 'string' ? `${String(p['sourceFile'] ?? '')} ${at}`.trim() : undefined,
         evidence: undefined,
       };
       push(c.runners, ns, runner);
@@ -515,13 +512,13 @@ export function runnerEvidence(r: Runner): Evidence {
 }
 
 function buildRunnerEvidence(r: Runner): Evidence {
-  const evidence: Evidence = {
-    type: 'workload',
-    summary: flat`${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`,
-  };
-  // Set, not spread from a passing object: one piece per pod of the cluster.
-  if (r.at) evidence.location = r.at;
-  return evidence;
+  const summary = flat`${String(r.node.props['objectKind'] ?? 'Pod')} ${r.node.name} runs as service account ${r.namespace}/${r.sa.slice(r.sa.lastIndexOf('/') + 1)}${r.tokenMounted ? ' with its token mounted' : ''}`;
+  // The place is made here, for the pods some rule cites, not for every pod of the model; the piece is built whole
+  // (one per pod of the cluster: a field added later would give each a property store of its own).
+  const p = r.node.props;
+  const at = p['at'];
+  const location = typeof at === 'string' ? `${String(p['sourceFile'] ?? '')} ${at}`.trim() : '';
+  return location ? { type: 'workload', summary, location } : { type: 'workload', summary };
 }
 
 
