@@ -161,20 +161,27 @@ function membersOf(ctx: FindingContext, group: string): readonly string[] {
 export function adminPrincipals(ctx: FindingContext): Map<string, DerivedOrStoredEdge[]> {
   return ctx.memo('findings:admin-principals', () => {
     const out = new Map<string, DerivedOrStoredEdge[]>();
-    const pending: [string, DerivedOrStoredEdge[]][] = [];
     for (const e of ctx.edgesOfKind('ADMIN_OF')) {
       const list = out.get(e.src) ?? [];
       list.push(e);
       out.set(e.src, list);
     }
-    for (const [id, list] of out) pending.push([id, list]);
-    while (pending.length) {
-      const [group, list] = pending.pop()!;
-      for (const m of membersOf(ctx, group)) {
-        if (out.has(m)) continue;
-        out.set(m, list);
-        pending.push([m, list]);
+    // Whatever order the edges were read in (a full derivation reads earlier rules' edges from memory, an incremental
+    // one from rows): each list by admin node, and a member of several admin groups takes the nearest, ties by id.
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const list of out.values()) list.sort((a, b) => byId(a.dst, b.dst));
+    let frontier = [...out.keys()].sort(byId);
+    while (frontier.length) {
+      const next: string[] = [];
+      for (const group of frontier) {
+        const list = out.get(group)!;
+        for (const m of [...membersOf(ctx, group)].sort(byId)) {
+          if (out.has(m)) continue;
+          out.set(m, list);
+          next.push(m);
+        }
       }
+      frontier = next;
     }
     return out;
   });

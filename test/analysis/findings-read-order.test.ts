@@ -1,0 +1,49 @@
+// Findings must not depend on the order edges are read in: a full derivation reads earlier rules' edges from memory,
+// an incremental one from rows, and the property test (derive-incremental) requires both to store the same findings.
+// A service account in two groups that are each cluster-admin was cited through whichever group was read last.
+import { describe, expect, it } from 'vitest';
+import type { DeriveContext, DerivedOrStoredEdge } from '../../src/analysis/edges/types.js';
+import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
+import type { EdgeKind, NodeKind } from '../../src/model/kinds.js';
+import type { StoredNode } from '../../src/store/case-store.js';
+
+const node = (id: string, kind: NodeKind, boundary: string): StoredNode => ({ id, kind, name: id.split('/').pop()!, stub: false, boundary, handles: [id], props: {}, sources: [1] });
+const edge = (kind: EdgeKind, src: string, dst: string, technique: string): DerivedOrStoredEdge => ({ kind, src, dst, derived: true, conditional: false, props: { technique, evidence: [{ type: 'binding', summary: `${src} → ${dst}` }] } });
+
+describe('findings read edges in any order', () => {
+  it('a service account in two cluster-admin groups, and admin of two clusters: the same finding either way, its nearest group first by id', () => {
+    const sa = 'k8s:c1/ns0/serviceaccount/sa0';
+    const authenticated = 'k8s:c1/_/group/system:authenticated';
+    const nsGroup = 'k8s:c1/_/group/system:serviceaccounts:ns0';
+    const nodes = [node(sa, 'k8s_service_account', 'k8s:c1'), node(authenticated, 'k8s_group', 'k8s:c1'), node(nsGroup, 'k8s_group', 'k8s:c1'), node('admin:k8s:c1', 'admin', 'k8s:c1'), node('admin:k8s:c2', 'admin', 'k8s:c2')];
+    const edges = [
+      edge('ADMIN_OF', nsGroup, 'admin:k8s:c1', 'bind2'),
+      edge('ADMIN_OF', authenticated, 'admin:k8s:c2', 'bind1'),
+      edge('ADMIN_OF', authenticated, 'admin:k8s:c1', 'bind1'),
+      edge('MEMBER_OF', sa, nsGroup, 'k8s system group'),
+      edge('MEMBER_OF', sa, authenticated, 'k8s system group'),
+    ];
+    const run = (order: 'as listed' | 'reversed') => {
+      const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      const memo = new Map<string, unknown>();
+      const ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'> = {
+        now: new Date(0),
+        node: (id) => byId.get(id),
+        nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
+        edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
+        out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
+        in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
+        memo: <T>(key: string, compute: () => T) => {
+          if (!memo.has(key)) memo.set(key, compute());
+          return memo.get(key) as T;
+        },
+      };
+      return k8sSaClusterAdmin.run(ctx);
+    };
+    const listed = run('as listed');
+    expect(run('reversed')).toEqual(listed);
+    // system:authenticated sorts before system:serviceaccounts:ns0; its two clusters in id order.
+    expect(listed.map((f) => [f.nodeId, f.evidence.map((e) => e.summary)])).toEqual([[sa, [`${authenticated} → admin:k8s:c1`, `${authenticated} → admin:k8s:c2`]]]);
+  });
+});
