@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeriveContext, DerivedOrStoredEdge } from '../../src/analysis/edges/types.js';
 import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
+import { segregationOfDuties } from '../../src/analysis/findings/segregation-of-duties.js';
+import type { FindingRule } from '../../src/analysis/findings/types.js';
 import type { EdgeKind, NodeKind } from '../../src/model/kinds.js';
 import type { StoredNode } from '../../src/store/case-store.js';
 
@@ -23,27 +25,45 @@ describe('findings read edges in any order', () => {
       edge('MEMBER_OF', sa, nsGroup, 'k8s system group'),
       edge('MEMBER_OF', sa, authenticated, 'k8s system group'),
     ];
-    const run = (order: 'as listed' | 'reversed') => {
-      const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
-      const byId = new Map(nodes.map((n) => [n.id, n]));
-      const memo = new Map<string, unknown>();
-      const ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'> = {
-        now: new Date(0),
-        node: (id) => byId.get(id),
-        nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
-        edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
-        out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
-        in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
-        memo: <T>(key: string, compute: () => T) => {
-          if (!memo.has(key)) memo.set(key, compute());
-          return memo.get(key) as T;
-        },
-      };
-      return k8sSaClusterAdmin.run(ctx);
-    };
+    const run = (order: 'as listed' | 'reversed') => runRule(k8sSaClusterAdmin, nodes, edges, order);
     const listed = run('as listed');
     expect(run('reversed')).toEqual(listed);
     // system:authenticated sorts before system:serviceaccounts:ns0; its two clusters in id order.
     expect(listed.map((f) => [f.nodeId, f.evidence.map((e) => e.summary)])).toEqual([[sa, [`${authenticated} → admin:k8s:c1`, `${authenticated} → admin:k8s:c2`]]]);
   });
+
+  it('segregation of duties cites the first three of each side by target, whatever the order', () => {
+    const user = 'arn:aws:iam::111111111111:user/ci';
+    const group = 'arn:aws:iam::111111111111:group/deployers';
+    const nodes = [node(user, 'aws_user', 'aws:account:111111111111'), node(group, 'aws_group', 'aws:account:111111111111')];
+    const access = (src: string, action: string, target: string): DerivedOrStoredEdge => ({ kind: 'CAN_ACCESS', src, dst: target, derived: true, conditional: false, props: { actions: [action], evidence: [{ type: 'policy', summary: `${src} ${action} ${target}` }] } });
+    const edges = [
+      ...['prod-e', 'prod-a', 'prod-d', 'prod-c', 'prod-b'].map((b) => access(user, 's3:GetObject', `arn:aws:s3:::${b}`)),
+      ...['r5', 'r1', 'r4', 'r3', 'r2'].map((r) => access(r === 'r1' ? group : user, 'iam:PutRolePolicy', `arn:aws:iam::111111111111:role/${r}`)),
+      { kind: 'MEMBER_OF' as const, src: user, dst: group, derived: false, conditional: false, props: {} },
+    ];
+    const listed = runRule(segregationOfDuties, nodes, edges, 'as listed');
+    expect(runRule(segregationOfDuties, nodes, edges, 'reversed')).toEqual(listed);
+    expect(listed.map((f) => f.summary)).toEqual([expect.stringContaining(`change IAM (${['r1', 'r2', 'r3'].map((r) => `arn:aws:iam::111111111111:role/${r}`).join(', ')}) and read production data (${['prod-a', 'prod-b', 'prod-c'].map((b) => `arn:aws:s3:::${b}`).join(', ')})`)]);
+  });
 });
+
+/** The rule over these nodes and edges, every list given as listed or reversed (memos kept, as a derivation does). */
+function runRule(rule: FindingRule, nodes: StoredNode[], edges: DerivedOrStoredEdge[], order: 'as listed' | 'reversed') {
+  const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const memo = new Map<string, unknown>();
+  const ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'> = {
+    now: new Date(0),
+    node: (id) => byId.get(id),
+    nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
+    edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
+    out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
+    in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
+    memo: <T>(key: string, compute: () => T) => {
+      if (!memo.has(key)) memo.set(key, compute());
+      return memo.get(key) as T;
+    },
+  };
+  return rule.run(ctx);
+}

@@ -42,7 +42,9 @@ export const segregationOfDuties: FindingRule = {
       if (admins.has(id)) continue;
       const n = ctx.node(id);
       if (!n || n.stub || !IDENTITY_KINDS.has(n.kind)) continue;
-      const caps = edges.map((e) => capability(ctx, e));
+      // In a fixed order (target, kind, holder: one edge each), not the order the edges were read in, which differs
+      // between a full derivation and an incremental one: the finding cites the first three of each side.
+      const caps = edges.map((e) => capability(ctx, e)).sort((x, y) => byText(x.edge.dst, y.edge.dst) || byText(x.edge.kind, y.edge.kind) || byText(x.edge.src, y.edge.src));
       for (const rule of SOD_RULES) {
         // Side b only when side a holds: its tests may read the target nodes (tags, names), one lookup per edge.
         const a = caps.filter((c) => rule.a.test(c));
@@ -62,3 +64,5 @@ export const segregationOfDuties: FindingRule = {
     return out;
   },
 };
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
