@@ -3,6 +3,7 @@
 // A service account in two groups that are each cluster-admin was cited through whichever group was read last.
 import { describe, expect, it } from 'vitest';
 import type { DeriveContext, DerivedOrStoredEdge } from '../../src/analysis/edges/types.js';
+import { k8sAnonymousAccess } from '../../src/analysis/findings/k8s-anonymous-access.js';
 import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
 import { segregationOfDuties } from '../../src/analysis/findings/segregation-of-duties.js';
 import type { FindingRule } from '../../src/analysis/findings/types.js';
@@ -45,6 +46,16 @@ describe('findings read edges in any order', () => {
     const listed = runRule(segregationOfDuties, nodes, edges, 'as listed');
     expect(runRule(segregationOfDuties, nodes, edges, 'reversed')).toEqual(listed);
     expect(listed.map((f) => f.summary)).toEqual([expect.stringContaining(`change IAM (${['r1', 'r2', 'r3'].map((r) => `arn:aws:iam::111111111111:role/${r}`).join(', ')}) and read production data (${['prod-a', 'prod-b', 'prod-c'].map((b) => `arn:aws:s3:::${b}`).join(', ')})`)]);
+  });
+
+  it('anonymous access names the first three targets of each kind by id, whatever the order', () => {
+    const group = 'k8s:c1/_/group/system:unauthenticated';
+    const nodes = [node(group, 'k8s_group', 'k8s:c1')];
+    const secrets = ['s4', 's1', 's3', 's2'].map((x) => `k8s:c1/ns0/secret/${x}`);
+    const edges = secrets.map((dst) => edge('CAN_READ_CREDENTIAL', group, dst, 'read secrets'));
+    const listed = runRule(k8sAnonymousAccess, nodes, edges, 'as listed');
+    expect(runRule(k8sAnonymousAccess, nodes, edges, 'reversed')).toEqual(listed);
+    expect(listed.map((f) => f.title)).toEqual([`Anonymous requests to k8s:c1 reach ${[...secrets].sort().slice(0, 3).join(', ')} and 1 more`]);
   });
 });
 

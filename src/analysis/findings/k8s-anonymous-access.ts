@@ -32,7 +32,8 @@ export const k8sAnonymousAccess: FindingRule = {
       for (const n of ctx.nodesOfKind(kind)) {
         if (n.name !== name) continue;
         // The subject's own grants only: the anonymous user's membership of system:unauthenticated is reported there.
-        const edges = GRANTS.flatMap((k) => ctx.out(n.id, k));
+        // Each kind's by target: the rules' edges are read in another order by an incremental derivation than by a full one.
+        const edges = GRANTS.flatMap((k) => ctx.out(n.id, k).sort((a, b) => (a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0)));
         if (!edges.length) continue;
         const cluster = n.boundary ? (ctx.node(n.boundary)?.name ?? n.boundary) : 'the cluster';
         const what = [...new Set(edges.map((e) => ctx.node(e.dst)?.name ?? e.dst))];
