@@ -2,13 +2,14 @@
 // an incremental one from rows, and the property test (derive-incremental) requires both to store the same findings.
 // A service account in two groups that are each cluster-admin was cited through whichever group was read last.
 import { describe, expect, it } from 'vitest';
-import type { DeriveContext, DerivedOrStoredEdge } from '../../src/analysis/edges/types.js';
+import type { DerivedOrStoredEdge } from '../../src/analysis/edges/types.js';
 import { k8sAnonymousAccess } from '../../src/analysis/findings/k8s-anonymous-access.js';
 import { k8sSaClusterAdmin } from '../../src/analysis/findings/k8s-sa-cluster-admin.js';
 import { segregationOfDuties } from '../../src/analysis/findings/segregation-of-duties.js';
 import type { FindingRule } from '../../src/analysis/findings/types.js';
 import type { EdgeKind, NodeKind } from '../../src/model/kinds.js';
 import type { StoredNode } from '../../src/store/case-store.js';
+import { listContext, type ReadOrder } from './list-context.js';
 
 const node = (id: string, kind: NodeKind, boundary: string): StoredNode => ({ id, kind, name: id.split('/').pop()!, stub: false, boundary, handles: [id], props: {}, sources: [1] });
 const edge = (kind: EdgeKind, src: string, dst: string, technique: string): DerivedOrStoredEdge => ({ kind, src, dst, derived: true, conditional: false, props: { technique, evidence: [{ type: 'binding', summary: `${src} → ${dst}` }] } });
@@ -26,7 +27,7 @@ describe('findings read edges in any order', () => {
       edge('MEMBER_OF', sa, nsGroup, 'k8s system group'),
       edge('MEMBER_OF', sa, authenticated, 'k8s system group'),
     ];
-    const run = (order: 'as listed' | 'reversed') => runRule(k8sSaClusterAdmin, nodes, edges, order);
+    const run = (order: ReadOrder) => runRule(k8sSaClusterAdmin, nodes, edges, order);
     const listed = run('as listed');
     expect(run('reversed')).toEqual(listed);
     // system:authenticated sorts before system:serviceaccounts:ns0; its two clusters in id order.
@@ -59,22 +60,7 @@ describe('findings read edges in any order', () => {
   });
 });
 
-/** The rule over these nodes and edges, every list given as listed or reversed (memos kept, as a derivation does). */
-function runRule(rule: FindingRule, nodes: StoredNode[], edges: DerivedOrStoredEdge[], order: 'as listed' | 'reversed') {
-  const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const memo = new Map<string, unknown>();
-  const ctx: Omit<DeriveContext, 'emitNode' | 'emitEdge'> = {
-    now: new Date(0),
-    node: (id) => byId.get(id),
-    nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
-    edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
-    out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
-    in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
-    memo: <T>(key: string, compute: () => T) => {
-      if (!memo.has(key)) memo.set(key, compute());
-      return memo.get(key) as T;
-    },
-  };
-  return rule.run(ctx);
+/** The rule over these nodes and edges, read in the given order. */
+function runRule(rule: FindingRule, nodes: StoredNode[], edges: DerivedOrStoredEdge[], order: ReadOrder) {
+  return rule.run(listContext(nodes, edges, order));
 }

@@ -12,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminExits } from '../../../src/analysis/edges/admin-exits.js';
-import type { DeriveContext, DerivedOrStoredEdge } from '../../../src/analysis/edges/types.js';
+import type { DerivedOrStoredEdge } from '../../../src/analysis/edges/types.js';
 import { openEngine, type Engine } from '../../../src/api/engine.js';
 import type { EdgeFact } from '../../../src/model/fragment.js';
 import type { EdgeKind, NodeKind } from '../../../src/model/kinds.js';
 import type { StoredNode } from '../../../src/store/case-store.js';
 import { buildDemoCase } from '../../../src/demo.js';
 import { FIXTURES } from '../../helpers.js';
+import { listContext, type ReadOrder } from '../list-context.js';
 
 const DEMO = join(import.meta.dirname, '..', '..', '..', 'assets', 'demo');
 const k8s = (ns: string, name: string) => `k8s:prod-eks/${ns}/serviceaccount/${name}`;
@@ -173,22 +174,9 @@ describe('admin-exits', () => {
       edge('MEMBER_OF', mi, 'azure:object:g1', true),
       ...['st-mi', 'uami', 'sql-mi'].map((m) => edge('MEMBER_OF', `azure:object:${m}`, 'azure:object:g1', false)),
     ];
-    const run = (order: 'as listed' | 'reversed') => {
-      const list = <T>(xs: T[]) => (order === 'reversed' ? [...xs].reverse() : xs);
-      const byId = new Map(nodes.map((n) => [n.id, n]));
+    const run = (order: ReadOrder) => {
       const emitted: EdgeFact[] = [];
-      const ctx: DeriveContext = {
-        now: new Date(0),
-        node: (id) => byId.get(id),
-        nodesOfKind: (kind) => list(nodes.filter((n) => n.kind === kind)),
-        edgesOfKind: (kind) => list(edges.filter((e) => e.kind === kind)),
-        out: (id, kind) => list(edges.filter((e) => e.src === id && (!kind || e.kind === kind))),
-        in: (id, kind) => list(edges.filter((e) => e.dst === id && (!kind || e.kind === kind))),
-        emitNode: () => undefined,
-        emitEdge: (e) => emitted.push(e),
-        memo: (_key, compute) => compute(),
-      };
-      adminExits.derive(ctx);
+      adminExits.derive(listContext(nodes, edges, order, emitted));
       return emitted;
     };
     const listed = run('as listed');
