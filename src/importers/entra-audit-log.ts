@@ -104,11 +104,11 @@ function readAudit(folder: ActivityFolder, raw: unknown, at: string, byAppId: Re
   if (credential) return credentialAdded(folder, initiator, credential, event, initiatedBy, at, tenant);
   const federated = targets.find((t) => t.modified.some((m) => /^FederatedIdentityCredentials$/i.test(m.name)));
   if (federated) return federatedCredentialAdded(folder, initiator, federated, event, at, tenant);
-  if (act === 'add owner to group') return groupOwnerAdded(folder, initiator, targets, event, at, tenant);
+  if (act === 'add owner to group') return groupJoined(folder, initiator, targets, event, at, tenant, 'owner');
   if (/^add owner to (application|service principal)$/.test(act)) return ownerAdded(folder, initiator, targets, event, at, act.endsWith('application') ? 'azure_application' : 'azure_service_principal');
-  if (act === 'add member to group') return memberAdded(folder, initiator, targets, event, at, 'group', tenant);
+  if (act === 'add member to group') return groupJoined(folder, initiator, targets, event, at, tenant, 'member');
   // Core Directory's own record, and PIM's: an activation, an active assignment made in PIM or past it.
-  if (/^add member to role( completed \(pim activation\)| in pim completed \((permanent|timebound)\)| outside of pim \(permanent\))?$/.test(act)) return memberAdded(folder, initiator, targets, event, at, 'role', tenant);
+  if (/^add member to role( completed \(pim activation\)| in pim completed \((permanent|timebound)\)| outside of pim \(permanent\))?$/.test(act)) return roleAdded(folder, initiator, targets, event, at, tenant);
   if (act === 'add app role assignment to service principal') return appRoleAdded(folder, initiator, targets, event, at, byAppId);
   folder.skip('an activity that hands the initiator no identity (not a credential, ownership, role, group or app role it gave itself)', at);
 }
@@ -224,22 +224,24 @@ function ownerAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target
   folder.observe(initiator.id, node.id, event, `made itself an owner of this ${kind === 'azure_application' ? 'application' : 'service principal'} (an owner adds credentials to it and acts as it)`, event.action);
 }
 
-/** Add member to role / group: the member is the target with the role's properties (or the user/SP target). */
-function memberAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, what: 'role' | 'group', tenant: string | undefined): void {
-  // The initiator when it is among the targets (PIM lists the role, the request and the member), else the first principal.
+/**
+ * The principal a membership or ownership record adds, when it is the initiator: the initiator when it is among the
+ * targets (PIM lists the role, the request and the member), else the first user or service principal. A grant to
+ * anyone else, or a record naming no one, is counted and gives undefined.
+ */
+function selfAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], at: string, what: 'role' | 'group', who: 'member' | 'owner'): Target | undefined {
   const principals = targets.filter((t) => t.type === 'user' || t.type === 'serviceprincipal');
-  const member = principals.find((t) => `azure:object:${t.id}` === initiator.id) ?? principals[0];
-  if (!member) return folder.skip(`a ${what} member added, but the record names no member`, at);
-  if (`azure:object:${member.id}` !== initiator.id) return folder.skip(`a ${what} member added who is not the initiator: the initiator got nothing`, at);
-  if (what === 'group') {
-    const group = groupOf(targets, member);
-    if (!group) return folder.skip('a group member added, but the record names no group', at);
-    folder.nodeOnce(initiator.id, () => initiator);
-    const node = stubOf(group, 'azure_group', tenant);
-    folder.nodeOnce(node.id, () => node);
-    return folder.observe(initiator.id, node.id, event, 'added itself to this group (its members hold the group\'s rights)', event.action);
-  }
-  // Core Directory names the role in the member's properties; PIM as a target of type Role (its role definition id).
+  const added = principals.find((t) => `azure:object:${t.id}` === initiator.id) ?? principals[0];
+  if (!added) folder.skip(`a ${what} ${who} added, but the record names no ${who}`, at);
+  else if (`azure:object:${added.id}` !== initiator.id) folder.skip(`a ${what} ${who} added who is not the initiator: the initiator got nothing`, at);
+  else return added;
+  return undefined;
+}
+
+/** Add member to role: the role named in the member's properties (Core Directory) or as a target of type Role (PIM: its role definition id). */
+function roleAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, tenant: string | undefined): void {
+  const member = selfAdded(folder, initiator, targets, at, 'role', 'member');
+  if (!member) return;
   const roleTarget = targets.find((t) => t.type === 'role');
   const roleId = objectId(newValue(member, 'Role.TemplateId')) ?? roleTarget?.id;
   if (!roleId) return folder.skip('the initiator added itself to a directory role the record names by no template id', at);
@@ -249,6 +251,19 @@ function memberAdded(folder: ActivityFolder, initiator: NodeFact, targets: Targe
   const name = newValue(member, 'Role.DisplayName') ?? roleTarget?.name ?? `directory role ${roleId}`;
   folder.nodeOnce(role, () => ({ id: role, kind: 'azure_directory_role', name, handles: [roleId], stub: true, props: { roleDefinitionId: roleId, tenantId: tenant }, boundary: ids.azureTenant(tenant) }));
   folder.observe(initiator.id, role, event, 'added itself to this directory role', event.action);
+}
+
+/** Add member / owner to group: a member holds the group's rights; an owner adds members, itself included. */
+function groupJoined(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, tenant: string | undefined, who: 'member' | 'owner'): void {
+  const added = selfAdded(folder, initiator, targets, at, 'group', who);
+  if (!added) return;
+  const group = groupOf(targets, added);
+  if (!group) return folder.skip(`a group ${who} added, but the record names no group`, at);
+  folder.nodeOnce(initiator.id, () => initiator);
+  const node = stubOf(group, 'azure_group', tenant);
+  folder.nodeOnce(node.id, () => node);
+  const reason = who === 'member' ? "added itself to this group (its members hold the group's rights)" : "made itself an owner of this group (an owner adds members, itself included, and so takes the group's rights)";
+  folder.observe(initiator.id, node.id, event, reason, event.action);
 }
 
 /** Add app role assignment to service principal: the target is the resource (Microsoft Graph…), the grantee in its properties. */
@@ -273,19 +288,6 @@ function groupOf(targets: Target[], member: Target): Target | undefined {
   const group = targets.find((t) => t.type === 'group' && (!named || t.id === named));
   if (group) return group;
   return named ? { id: named, type: 'group', name: newValue(member, 'Group.DisplayName'), upn: undefined, modified: [] } : undefined;
-}
-
-/** Add owner to group: the new owner is the user or service principal target; an owner manages the members, itself included. */
-function groupOwnerAdded(folder: ActivityFolder, initiator: NodeFact, targets: Target[], event: ObservedEvent, at: string, tenant: string | undefined): void {
-  const owner = targets.find((t) => t.type === 'user' || t.type === 'serviceprincipal');
-  if (!owner) return folder.skip('a group owner added, but the record names no owner', at);
-  if (`azure:object:${owner.id}` !== initiator.id) return folder.skip('a group owner added who is not the initiator: the initiator got nothing', at);
-  const group = groupOf(targets, owner);
-  if (!group) return folder.skip('a group owner added, but the record names no group', at);
-  folder.nodeOnce(initiator.id, () => initiator);
-  const node = stubOf(group, 'azure_group', tenant);
-  folder.nodeOnce(node.id, () => node);
-  folder.observe(initiator.id, node.id, event, 'made itself an owner of this group (an owner adds members, itself included, and so takes the group\'s rights)', event.action);
 }
 
 /** The entries of a FederatedIdentityCredentials value (a JSON list, of objects or of text), each as its JSON text. */

@@ -42,7 +42,7 @@ export const adminExits: EdgeRule = {
   emits: ['CAN_ESCALATE'],
   // Azure: resources and the managed identities they run with, every edge leaving those identities, and the boundary
   // of what those edges reach.
-  reads: reads({ nodes: ['admin', 'k8s_service_account', 'k8s_group', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
+  reads: reads({ nodes: ['admin', 'k8s_service_account', 'aws_role', 'aws_user', ...kindsOfProviders('azure')], edges: ['FEDERATES_TO', 'CAN_ASSUME'], edgesAt: ['azure_managed_identity'] }),
   derive(ctx) {
     // Each (admin node, member) once, with one way out (its evidence says why the edge is there): the first kind of
     // way out below, and among several of a kind the first in id order, so the edge is the same whichever order the
@@ -57,18 +57,20 @@ export const adminExits: EdgeRule = {
     };
     const takeOver = { aws_role: "account admin: rewrites the role's trust policy and assumes it (iam:UpdateAssumeRolePolicy)", aws_user: 'account admin: creates an access key for the user (iam:CreateAccessKey)' } as const;
     // Collected first: the loop reads nodes, and a store iterator must not be re-entered.
-    for (const e of [...ctx.edgesOfKind('FEDERATES_TO')]) {
+    const federations = [...ctx.edgesOfKind('FEDERATES_TO')];
+    // Where an admin node federates itself (an account's admin signs in to a cluster that aws-auth mapAccounts opens to
+    // every principal of the account), it needs no member to get there.
+    const ownFederation = new Set(federations.filter((e) => e.src.startsWith('admin:')).map((e) => `${e.src}\n${e.dst}`));
+    for (const e of federations) {
       if (e.src.startsWith('k8s:')) {
         const sa = ctx.node(e.src);
         if (sa?.kind !== 'k8s_service_account' || !sa.boundary) continue;
         add({ rank: 0, order: orderOf(e), member: sa.id, name: sa.name, admin: ids.admin(sa.boundary), technique: 'cluster-admin: runs a pod as the service account', reason: `An admin of cluster ${sa.boundary.replace(/^k8s:/, '')} can create a pod that runs as service account ${sa.name} and use its token, which federates to ${e.dst}.`, exit: e });
         continue;
       }
-      // An IAM role or user EKS maps into a cluster (aws-auth, access entries). Every principal of an account that
-      // aws-auth mapAccounts lists is one: eks-mapped-accounts gives the account's admin its own edge to the group.
-      if (e.props['technique'] === 'EKS aws-auth mapAccounts' && ctx.node(e.dst)?.kind === 'k8s_group') continue;
+      // An IAM role or user EKS maps into a cluster (aws-auth, access entries).
       const account = arnAccount(e.src);
-      if (!account || e.src.endsWith(':root')) continue;
+      if (!account || e.src.endsWith(':root') || ownFederation.has(`${ids.admin(ids.awsAccount(account))}\n${e.dst}`)) continue;
       const principal = ctx.node(e.src);
       if (principal?.kind !== 'aws_role' && principal?.kind !== 'aws_user') continue;
       add({ rank: 1, order: orderOf(e), member: principal.id, name: principal.name, admin: ids.admin(ids.awsAccount(account)), technique: takeOver[principal.kind], reason: `An admin of AWS account ${account} can act as ${principal.kind === 'aws_role' ? 'role' : 'user'} ${principal.name}, which EKS maps into a cluster as ${e.dst}.`, exit: e });

@@ -22,57 +22,34 @@ export const eksMappedAccounts: EdgeRule = {
   derive(ctx) {
     const clusters = [...ctx.nodesOfKind('k8s_cluster')].filter((c) => Array.isArray(c.props['awsAuthMappedAccounts']) && c.props['awsAuthMappedAccounts'].length > 0);
     if (!clusters.length) return;
+    const mapped = (c: StoredNode) => (c.props['awsAuthMappedAccounts'] as unknown[]).filter((a): a is string => typeof a === 'string');
+    // The principals of the mapped accounts, by account.
+    const byAccount = new Map(clusters.flatMap(mapped).map((a): [string, StoredNode[]] => [a, []]));
+    for (const kind of PRINCIPALS) {
+      for (const p of ctx.nodesOfKind(kind)) byAccount.get(/^aws:account:(\d{12})$/.exec(p.boundary ?? '')?.[1] ?? '')?.push(p);
+    }
     // The users bindings name, by cluster and name (mapAccounts' user name is the principal's ARN).
     const users = new Map<string, StoredNode>();
     for (const u of ctx.nodesOfKind('k8s_user')) if (u.boundary) users.set(`${u.boundary}\n${u.name}`, u);
-    const byAccount = new Map<string, StoredNode[]>();
-    for (const kind of PRINCIPALS) {
-      for (const p of ctx.nodesOfKind(kind)) {
-        const account = /^aws:account:(\d{12})$/.exec(p.boundary ?? '')?.[1];
-        if (!account) continue;
-        const list = byAccount.get(account) ?? [];
-        list.push(p);
-        byAccount.set(account, list);
-      }
-    }
     for (const cluster of clusters) {
       const name = String(cluster.props['cluster'] ?? cluster.name);
-      const group = ctx.node(ids.k8sObject(name, undefined, 'group', AUTHENTICATED));
-      for (const account of (cluster.props['awsAuthMappedAccounts'] as unknown[]).filter((a): a is string => typeof a === 'string')) {
+      const found = ctx.node(ids.k8sObject(name, undefined, 'group', AUTHENTICATED));
+      const group = found?.kind === 'k8s_group' ? found : undefined;
+      const signIn = (from: string, to: string, reason: string, evidence: Evidence) => ctx.emitEdge({ from, to, kind: 'FEDERATES_TO', props: { reason, technique: 'EKS aws-auth mapAccounts', evidence: [evidence] } });
+      for (const account of mapped(cluster)) {
         const evidence: Evidence = {
           type: 'aws-auth',
           summary: `ConfigMap kube-system/aws-auth of cluster ${name} lists account ${account} in mapAccounts: every IAM user and role of it signs in as its own ARN, in group ${AUTHENTICATED}`,
           data: { mapAccounts: account },
         };
-        // An admin of the account is a principal of it: it signs in itself (admin-exits leaves these edges to this rule,
-        // rather than one way out through every principal of the account).
+        // An admin of the account is a principal of it: it signs in itself (so admin-exits draws no way out through
+        // every principal of the account).
         const admin = ctx.node(ids.admin(ids.awsAccount(account)));
-        if (admin && group?.kind === 'k8s_group') {
-          ctx.emitEdge({
-            from: admin.id,
-            to: group.id,
-            kind: 'FEDERATES_TO',
-            props: { reason: `an admin of AWS account ${account} is one of its principals: aws-auth mapAccounts lets it sign in to cluster ${name} as its own ARN, a member of ${AUTHENTICATED}`, technique: 'EKS aws-auth mapAccounts', evidence: [evidence] },
-          });
-        }
+        if (admin && group) signIn(admin.id, group.id, `an admin of AWS account ${account} is one of its principals: aws-auth mapAccounts lets it sign in to cluster ${name} as its own ARN, a member of ${AUTHENTICATED}`, evidence);
         for (const p of byAccount.get(account) ?? []) {
-          if (group?.kind === 'k8s_group') {
-            ctx.emitEdge({
-              from: p.id,
-              to: group.id,
-              kind: 'FEDERATES_TO',
-              props: { reason: `aws-auth mapAccounts lets every principal of account ${account} sign in to cluster ${name} as its own ARN, a member of ${AUTHENTICATED}`, technique: 'EKS aws-auth mapAccounts', evidence: [evidence] },
-            });
-          }
+          if (group) signIn(p.id, group.id, `aws-auth mapAccounts lets every principal of account ${account} sign in to cluster ${name} as its own ARN, a member of ${AUTHENTICATED}`, evidence);
           const user = users.get(`${cluster.id}\n${userName(p)}`);
-          if (user) {
-            ctx.emitEdge({
-              from: p.id,
-              to: user.id,
-              kind: 'FEDERATES_TO',
-              props: { reason: `aws-auth mapAccounts lets every principal of account ${account} sign in to cluster ${name}, as the user named by its ARN`, technique: 'EKS aws-auth mapAccounts', evidence: [evidence] },
-            });
-          }
+          if (user) signIn(p.id, user.id, `aws-auth mapAccounts lets every principal of account ${account} sign in to cluster ${name}, as the user named by its ARN`, evidence);
         }
       }
     }

@@ -154,6 +154,9 @@ function membersOf(ctx: FindingContext, group: string): readonly string[] {
   return ctx.memo(`findings:members:${group}`, () => ctx.in(group, 'MEMBER_OF').map((e) => e.src));
 }
 
+/** Ids in code-point order: a fixed order for what rules cite, whatever order the edges were read in. */
+export const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Admin-equivalent principals: whoever has an ADMIN_OF edge, and every member (directly or through nested
  * groups) of a group that has one. Value: the ADMIN_OF edges that make it so.
@@ -168,7 +171,6 @@ export function adminPrincipals(ctx: FindingContext): Map<string, DerivedOrStore
     }
     // Whatever order the edges were read in (a full derivation reads earlier rules' edges from memory, an incremental
     // one from rows): each list by admin node, and a member of several admin groups takes the nearest, ties by id.
-    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     for (const list of out.values()) list.sort((a, b) => byId(a.dst, b.dst));
     let frontier = [...out.keys()].sort(byId);
     while (frontier.length) {

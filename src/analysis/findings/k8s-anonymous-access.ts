@@ -1,7 +1,7 @@
 import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import { reads, kindsOfProviders } from '../reads.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
-import { edgeEvidence } from './common.js';
+import { byId, edgeEvidence } from './common.js';
 import type { FindingDraft, FindingRule, Severity } from './types.js';
 
 // What a binding to system:anonymous or system:unauthenticated grants, anyone who can reach the API server holds:
@@ -33,7 +33,7 @@ export const k8sAnonymousAccess: FindingRule = {
         if (n.name !== name) continue;
         // The subject's own grants only: the anonymous user's membership of system:unauthenticated is reported there.
         // Each kind's by target: the rules' edges are read in another order by an incremental derivation than by a full one.
-        const edges = GRANTS.flatMap((k) => ctx.out(n.id, k).sort((a, b) => (a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0)));
+        const edges = GRANTS.flatMap((k) => ctx.out(n.id, k).sort((a, b) => byId(a.dst, b.dst)));
         if (!edges.length) continue;
         const cluster = n.boundary ? (ctx.node(n.boundary)?.name ?? n.boundary) : 'the cluster';
         const what = [...new Set(edges.map((e) => ctx.node(e.dst)?.name ?? e.dst))];

@@ -3,7 +3,7 @@ import { reads, NON_OPENGRAPH_KINDS } from '../reads.js';
 import type { NodeKind } from '../../model/kinds.js';
 import type { StoredNode } from '../../store/case-store.js';
 import type { DerivedOrStoredEdge } from '../edges/types.js';
-import { adminPrincipals, edgeEvidence, effectiveEdges, label, WORKLOAD_IDENTITY_KINDS, type FindingContext, MEMBERS_OF_RULED_GROUPS } from './common.js';
+import { adminPrincipals, byId, edgeEvidence, effectiveEdges, label, WORKLOAD_IDENTITY_KINDS, type FindingContext, MEMBERS_OF_RULED_GROUPS } from './common.js';
 import { SOD_RULES, type Capability } from './sod-rules.js';
 import type { FindingDraft, FindingRule } from './types.js';
 
@@ -44,7 +44,7 @@ export const segregationOfDuties: FindingRule = {
       if (!n || n.stub || !IDENTITY_KINDS.has(n.kind)) continue;
       // In a fixed order (target, kind, holder: one edge each), not the order the edges were read in, which differs
       // between a full derivation and an incremental one: the finding cites the first three of each side.
-      const caps = edges.map((e) => capability(ctx, e)).sort((x, y) => byText(x.edge.dst, y.edge.dst) || byText(x.edge.kind, y.edge.kind) || byText(x.edge.src, y.edge.src));
+      const caps = edges.map((e) => capability(ctx, e)).sort((x, y) => byId(x.edge.dst, y.edge.dst) || byId(x.edge.kind, y.edge.kind) || byId(x.edge.src, y.edge.src));
       for (const rule of SOD_RULES) {
         // Side b only when side a holds: its tests may read the target nodes (tags, names), one lookup per edge.
         const a = caps.filter((c) => rule.a.test(c));
@@ -64,5 +64,3 @@ export const segregationOfDuties: FindingRule = {
     return out;
   },
 };
-
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
