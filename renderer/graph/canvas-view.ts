@@ -212,24 +212,44 @@ export class CanvasView {
     const top = pad + (banner ? banner.offsetTop + banner.offsetHeight : 0);
     let x = bb.w * zoom <= cy.width() - 2 * pad ? (cy.width() - bb.w * zoom) / 2 - bb.x1 * zoom : pad - bb.x1 * zoom;
     let y = bb.h * zoom <= cy.height() - o.height - top - pad ? top + (cy.height() - o.height - top - pad - bb.h * zoom) / 2 - bb.y1 * zoom : top - bb.y1 * zoom;
-    // The selection (a blast radius's origin, a picked node) is where the user starts reading, else the hub of a
-    // star (the top left of a ring is empty): a start that leaves it off the stage is moved to show it in the
-    // middle of what the legend leaves free.
-    const anchor = this.store.getState().selectedId ?? this.layout.hub;
+    // The selection (a blast radius's origin, a picked node) is where the user starts reading, else a compromised
+    // credential or identity (what a responder starts from: Triage ranks them), else the hub of a star (the top left
+    // of a ring is empty): a start that leaves it off the stage is moved to show it (a compromised node with its box).
+    const selected = this.store.getState().selectedId;
+    const compromised = selected ? null : firstCompromised(eles);
+    const anchor = selected ?? compromised ?? this.layout.hub;
     const a = anchor ? cy.getElementById(anchor) : cy.collection();
+    let boxShown: cytoscape.NodeCollection | null = null;
     if (a.nonempty() && a.isNode() && eles.contains(a)) {
-      const p = a.position();
-      const at = { x: p.x * zoom + x, y: p.y * zoom + y };
       const bottom = cy.height() - o.height - pad;
-      const offX = at.x < pad || at.x > cy.width() - pad;
-      const offY = at.y < top || at.y > bottom;
-      // A banded blast radius starts at its top (the origin's band): only the axis that leaves the origin off moves.
-      if (offX || (offY && !this.layout.banded)) x = cy.width() / 2 - p.x * zoom;
-      if (offY || (offX && !this.layout.banded)) y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
+      // A compromised node is shown with the box it sits in (its boundary, titled) where the box fits the stage.
+      const box = compromised ? a.parent() : cy.collection();
+      const bbox = box.nonempty() ? box.boundingBox({ includeLabels: true }) : null;
+      const whole = bbox && bbox.w * zoom <= cy.width() - 2 * pad && bbox.h * zoom <= bottom - top ? bbox : null;
+      if (whole) {
+        // Moved the least that shows the box whole: the rest of the start (the grid's top left) stays in view.
+        boxShown = box.union(box.descendants());
+        const left = whole.x1 * zoom + x, right = whole.x2 * zoom + x, up = whole.y1 * zoom + y, down = whole.y2 * zoom + y;
+        if (left < pad) x += pad - left;
+        else if (right > cy.width() - pad) x -= right - (cy.width() - pad);
+        if (up < top) y += top - up;
+        else if (down > bottom) y -= down - bottom;
+      } else {
+        const p = a.position();
+        const at = { x: p.x * zoom + x, y: p.y * zoom + y };
+        const offX = at.x < pad || at.x > cy.width() - pad;
+        const offY = at.y < top || at.y > bottom;
+        // A banded blast radius starts at its top (the origin's band): only the axis that leaves the origin off moves.
+        if (offX || (offY && !this.layout.banded)) x = cy.width() / 2 - p.x * zoom;
+        if (offY || (offX && !this.layout.banded)) y = (top + Math.max(top, bottom)) / 2 - p.y * zoom;
+      }
     }
     this.setViewport({ zoom, pan: { x, y } });
     this.updateLabels();
     if (this.layout.banded && labelState(cy).managed) this.clearOfEdges(a.nonempty() && a.isNode() ? a.position() : null, this.store.getState().mode === 'blast');
+    // The compromised node's box, moved to the middle, may leave other boxes' labels cut at the stage's edges: nudged
+    // (as a pick is, at the same zoom) into a gap, the box kept whole on the stage.
+    else if (boxShown && labelState(cy).managed) this.clearOfEdges(a.position(), false, boxShown, false);
   }
 
   /**
@@ -238,7 +258,7 @@ export class CanvasView {
    * its start moved into a gap between bands, columns or boxes. Where the open legend leaves no such view, it closes
    * when `mayClose` (legendCovers; the user's own choice stands) and the view is kept clear of the stage's edges.
    */
-  private clearOfEdges(anchor: Position | null, mayClose: boolean, keepAll: cytoscape.NodeCollection | null = null): void {
+  private clearOfEdges(anchor: Position | null, mayClose: boolean, keepAll: cytoscape.NodeCollection | null = null, mayZoomOut = true): void {
     const { cy } = this;
     const zoom0 = cy.zoom();
     // A copy: cy.pan() is Cytoscape's own object, which the views tried below change.
@@ -254,7 +274,7 @@ export class CanvasView {
     const reaches = keepAll ? [{ x: cy.width() / 4, y: cy.height() / 4 }, half] : [half];
     // A pick's view may zoom out a little (around the picked node, its neighbours kept on the stage) where no nudge
     // at its zoom clears every label: a box as wide as the stage leaves no gap to move into.
-    const zooms = keepAll && anchor && keepAt ? [0, 1, 2, 3, 4, 5, 6, 7].map((k) => zoom0 * Math.pow(0.85, k)) : [zoom0];
+    const zooms = mayZoomOut && keepAll && anchor && keepAt ? [0, 1, 2, 3, 4, 5, 6, 7].map((k) => zoom0 * Math.pow(0.85, k)) : [zoom0];
     const viewAt = (zoom: number) => (zoom === zoom0 || !anchor || !keepAt ? pan0 : { x: keepAt.x - anchor.x * zoom, y: keepAt.y - anchor.y * zoom });
     const boxesAt = (zoom: number): ScreenRect[] => {
       const pan = viewAt(zoom);
@@ -352,6 +372,12 @@ export class CanvasView {
     // chooses this view again, for the stage as it is, until the user zooms or pans.
     this.follow = 'pick';
   }
+}
+
+/** The first compromised node drawn among `eles` (by id, so the same start each time), if any. */
+function firstCompromised(eles: cytoscape.Collection | cytoscape.NodeCollection): string | null {
+  const ids = eles.nodes('.compromised').not('.group').filter((n) => n.visible()).map((n) => n.id()).sort();
+  return ids[0] ?? null;
 }
 
 /** The zoom where labels of `scale` are readable (and drawn, past the labels' management). */

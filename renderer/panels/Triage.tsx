@@ -98,7 +98,7 @@ function TriageCard({ row: r, top, height }: { row: TriageRow; top: number; heig
           </span>
         )}
         {r.reach.adminOf.length > 0 ? (
-          <span className="badge badge-admin" data-testid="triage-admin-of">
+          <span className="badge badge-admin" data-testid="triage-admin-of" title={`admin of ${r.reach.adminOf.map((b) => b.name).join(', ')}`}>
             admin of {r.reach.adminOf.map((b) => b.name).join(', ')}
           </span>
         ) : (
