@@ -4,7 +4,7 @@ import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../mod
 import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
-import { lineColumn } from './input.js';
+import { lineColumn, parseJson } from './input.js';
 import { checkYamlNesting, YamlWalkBudget } from './yaml.js';
 import type { Importer } from './types.js';
 
@@ -34,14 +34,19 @@ export const awsCloudFormationIam: Importer = {
     const resources = probe.looksJson ? /"Resources"\s*:\s*\{/.test(h) : /^Resources:[ \t]*(#.*)?$/m.test(h);
     const iam = probe.looksJson ? /"Type"\s*:\s*"AWS::IAM::/.test(h) : /^\s+Type:\s*["']?AWS::IAM::/m.test(h);
     const version = /["']?AWSTemplateFormatVersion["']?\s*:/.test(h);
-    if (resources && iam) return 0.9;
+    // A JSON template's IAM role and Lambda function carry keys the AWS CLI outputs also have ("PolicyName",
+    // "RoleName", "Functions", "FunctionArn"): the template's own markers outrank them.
+    if (resources && (iam || version)) return 0.97;
+    // `aws cloudformation get-template` wraps the template: an object, or the YAML text as a string.
+    if (probe.looksJson && /"TemplateBody"\s*:/.test(h)) return 0.97;
     if (version) return 0.7;
     return 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
     const text = input.text();
-    const template = text.trimStart().startsWith('{') ? input.json() : parseYamlTemplate(file, text);
+    let template = text.trimStart().startsWith('{') ? input.json() : parseYamlTemplate(file, text);
+    if (isObject(template) && !('Resources' in template) && 'TemplateBody' in template) template = templateBody(file, template['TemplateBody']);
     if (!isObject(template)) throw new ImportError(file, 'expected a CloudFormation template (a mapping with "Resources")', '$');
     const resources = template['Resources'];
     if (!isObject(resources)) throw new ImportError(file, 'the template has no "Resources" mapping', '$.Resources');
@@ -49,6 +54,19 @@ export const awsCloudFormationIam: Importer = {
     return new TemplateReader(file, template, resources, account).read();
   },
 };
+
+/** get-template's TemplateBody: the template as an object (a JSON template), or its text (YAML, or JSON as text). */
+function templateBody(file: string, body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  const where = (place: string) => `$.TemplateBody (${place})`;
+  try {
+    return body.trimStart().startsWith('{') ? parseJson(file, body) : parseYamlTemplate(file, body);
+  } catch (e) {
+    // The place the parser gives is inside the string: say so.
+    if (e instanceof ImportError) throw new ImportError(file, e.detail, where(e.location ?? 'its text'));
+    throw e;
+  }
+}
 
 // --- YAML with CloudFormation tags -----------------------------------------------------------------
 
@@ -139,6 +157,11 @@ class TemplateReader {
     for (const [logicalId, raw] of Object.entries(this.resources)) {
       if (!isObject(raw)) throw new ImportError(this.file, 'expected a resource with a "Type"', jsonPath('Resources', logicalId));
       const type = raw['Type'];
+      if (isObject(type) && Object.keys(type).length === 1) {
+        // A tag in place of the type (Rain's `!Rain::Module file.yml`): the authoring tool expands it before deploying.
+        this.fragment.warnings.push({ message: `${logicalId} has the type !${Object.keys(type)[0]!.replace(/^Fn::/, '')}, which the template's authoring tool expands before deploying: what it declares is not read (import the packaged template)`, location: jsonPath('Resources', logicalId, 'Type') });
+        continue;
+      }
       if (typeof type !== 'string') throw new ImportError(this.file, 'the resource has no "Type"', jsonPath('Resources', logicalId, 'Type'));
       if (!RESOURCE_TYPES.has(type)) continue;
       const cond = raw['Condition'];
