@@ -174,4 +174,25 @@ describe('AWS CloudFormation IAM importer', () => {
     expect(f.nodes.filter((n) => n.kind === 'aws_role').map((n) => n.id)).toEqual(['arn:aws:iam::222222222222:role/r']);
     expect(f.warnings).toContainEqual({ message: expect.stringContaining('Network has the type !Rain::Module'), location: '$.Resources.Network.Type' });
   });
+  it("gives a SAM function without a Role the role SAM's transform writes (checked against SAM's own translator output)", async () => {
+    const input = join(FIXTURES, 'aws', 'sam-translator-function-managed-inline-policy.yaml');
+    // No AWSTemplateFormatVersion and no AWS::IAM resource: the transform says it is a template.
+    expect(detectImporter(createInput('template.yaml', readFileSync(input))).format).toBe('aws-cloudformation-iam');
+    const mine = (await parseFile(awsCloudFormationIam, input, ACCT)).nodes.find((n) => n.name === 'FunctionRole')!;
+    const sam = (await parseFile(awsCloudFormationIam, join(FIXTURES, 'aws', 'sam-translator-function-managed-inline-policy.output.json'), ACCT)).nodes.find((n) => n.name === 'FunctionRole')!;
+    expect(mine.id).toBe(sam.id);
+    expect(mine.props?.['trustPolicy']).toEqual(sam.props?.['trustPolicy']);
+    // Managed policy names become AWS managed policy ARNs (service-role/ where AWS keeps them), duplicates once.
+    expect([...(mine.props?.['attachedPolicies'] as string[])].sort()).toEqual([...(sam.props?.['attachedPolicies'] as string[])].sort());
+    expect(mine.props?.['inlinePolicies']).toEqual(sam.props?.['inlinePolicies']);
+  });
+
+  it("names SAM's policy templates it cannot expand, and still gives the function its role", async () => {
+    const f = await parseFile(awsCloudFormationIam, join(FIXTURES, 'aws', 'sam-translator-function-with-policy-templates.yaml'), ACCT);
+    expect(f.nodes.find((n) => n.name === 'OnePolicyTemplateRole')?.props).toMatchObject({ attachedPolicies: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'], inlinePolicies: [] });
+    expect(f.warnings).toContainEqual({ message: expect.stringContaining('MultiplePolicyTemplates: SAM policy templates SQSPollerPolicy, LambdaInvokePolicy are not expanded'), location: '$.Resources.MultiplePolicyTemplates.Properties.Policies' });
+    // A function with its own Role gets none from the transform.
+    const own = 'Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: arn:aws:iam::222222222222:role/existing\n';
+    expect((await parseText(awsCloudFormationIam, 't.yaml', own, ACCT)).nodes.filter((n) => n.kind === 'aws_role')).toEqual([]);
+  });
 });
