@@ -4,7 +4,7 @@ import type { EdgeFact, GraphFragment, Json, JsonObject, NodeFact } from '../mod
 import { ids } from '../model/ids.js';
 import { accountOption, accountStubs, policyDocument } from './aws-util.js';
 import { ImportError, jsonPath } from './errors.js';
-import { lineColumn } from './input.js';
+import { lineColumn, parseJson } from './input.js';
 import { checkYamlNesting, YamlWalkBudget } from './yaml.js';
 import type { Importer } from './types.js';
 
@@ -34,21 +34,107 @@ export const awsCloudFormationIam: Importer = {
     const resources = probe.looksJson ? /"Resources"\s*:\s*\{/.test(h) : /^Resources:[ \t]*(#.*)?$/m.test(h);
     const iam = probe.looksJson ? /"Type"\s*:\s*"AWS::IAM::/.test(h) : /^\s+Type:\s*["']?AWS::IAM::/m.test(h);
     const version = /["']?AWSTemplateFormatVersion["']?\s*:/.test(h);
-    if (resources && iam) return 0.9;
+    // A JSON template's IAM role and Lambda function carry keys the AWS CLI outputs also have ("PolicyName",
+    // "RoleName", "Functions", "FunctionArn"): the template's own markers outrank them.
+    // SAM templates often leave out the version: the transform says what they are.
+    const sam = probe.looksJson ? /"Transform"\s*:\s*(\[[^\]]*)?"AWS::Serverless-2016-10-31"/.test(h) : /^Transform:[^\n]*(\n[ \t]*-[^\n]*)*AWS::Serverless-2016-10-31/m.test(h);
+    if (resources && (iam || version || sam)) return 0.97;
+    // `aws cloudformation get-template` wraps the template: an object, or the YAML text as a string.
+    if (probe.looksJson && /"TemplateBody"\s*:/.test(h)) return 0.97;
     if (version) return 0.7;
     return 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
     const text = input.text();
-    const template = text.trimStart().startsWith('{') ? input.json() : parseYamlTemplate(file, text);
+    let template = text.trimStart().startsWith('{') ? input.json() : parseYamlTemplate(file, text);
+    if (isObject(template) && !('Resources' in template) && 'TemplateBody' in template) template = templateBody(file, template['TemplateBody']);
     if (!isObject(template)) throw new ImportError(file, 'expected a CloudFormation template (a mapping with "Resources")', '$');
     const resources = template['Resources'];
     if (!isObject(resources)) throw new ImportError(file, 'the template has no "Resources" mapping', '$.Resources');
     const account = accountOption(file, ctx.options.account);
-    return new TemplateReader(file, template, resources, account).read();
+    const sam = serverlessRoles(template, resources);
+    const fragment = new TemplateReader(file, template, { ...resources, ...sam.roles }, account).read();
+    fragment.warnings.push(...sam.warnings);
+    return fragment;
   },
 };
+
+/** get-template's TemplateBody: the template as an object (a JSON template), or its text (YAML, or JSON as text). */
+function templateBody(file: string, body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  const where = (place: string) => `$.TemplateBody (${place})`;
+  try {
+    return body.trimStart().startsWith('{') ? parseJson(file, body) : parseYamlTemplate(file, body);
+  } catch (e) {
+    // The place the parser gives is inside the string: say so.
+    if (e instanceof ImportError) throw new ImportError(file, e.detail, where(e.location ?? 'its text'));
+    throw e;
+  }
+}
+
+// --- SAM (Transform: AWS::Serverless-2016-10-31) ----------------------------------------------------
+
+// A SAM function or state machine without a Role gets one from the transform: logical id <Id>Role, trusting the
+// service, with the managed policies SAM adds and the function's Policies (managed policy names or ARNs, policy
+// documents). SAM's policy templates (S3ReadPolicy: {BucketName}, …) are expanded by SAM from its own catalogue:
+// they are named in a warning, not guessed.
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+const SAM_EVENT_POLICIES: Record<string, string> = { Kinesis: 'AWSLambdaKinesisExecutionRole', DynamoDB: 'AWSLambdaDynamoDBExecutionRole', SQS: 'AWSLambdaSQSQueueExecutionRole', MSK: 'AWSLambdaMSKExecutionRole' };
+const SAM_SERVICE_ROLE_POLICIES = new Set(['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole', 'AWSLambdaKinesisExecutionRole', 'AWSLambdaDynamoDBExecutionRole', 'AWSLambdaSQSQueueExecutionRole', 'AWSLambdaRole', 'AWSLambdaMSKExecutionRole']);
+
+function serverlessRoles(template: Record<string, unknown>, resources: Record<string, unknown>): { roles: Record<string, Json>; warnings: { message: string; location: string }[] } {
+  const roles: Record<string, Json> = {};
+  const warnings: { message: string; location: string }[] = [];
+  const transform = template['Transform'];
+  if (!(transform === SAM_TRANSFORM || (Array.isArray(transform) && transform.includes(SAM_TRANSFORM)))) return { roles, warnings };
+  const globals = isObject(template['Globals']) && isObject(template['Globals']['Function']) ? template['Globals']['Function'] : {};
+  const managed = (name: string): Json => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::aws:policy/${SAM_SERVICE_ROLE_POLICIES.has(name) ? 'service-role/' : ''}${name}` });
+  const connectors = Object.entries(resources).filter(([, r]) => isObject(r) && (r['Type'] === 'AWS::Serverless::Connector' || (isObject(r['Properties']) && r['Properties']['Connectors'] !== undefined)));
+  if (connectors.length) warnings.push({ message: `SAM connectors are not expanded (SAM writes their policies at deploy time): the access they grant is missing (${connectors.map(([id]) => id).join(', ')})`, location: jsonPath('Resources', connectors[0]![0]) });
+  for (const [id, raw] of Object.entries(resources)) {
+    if (!isObject(raw) || (raw['Type'] !== 'AWS::Serverless::Function' && raw['Type'] !== 'AWS::Serverless::StateMachine')) continue;
+    const fn = raw['Type'] === 'AWS::Serverless::Function';
+    const props = isObject(raw['Properties']) ? raw['Properties'] : {};
+    if (props['Role'] !== undefined || resources[`${id}Role`] !== undefined) continue;
+    const service = fn ? 'lambda.amazonaws.com' : 'states.amazonaws.com';
+    const attached: Json[] = fn ? [managed('AWSLambdaBasicExecutionRole')] : [];
+    if (fn && (props['Tracing'] ?? globals['Tracing']) === 'Active') attached.push(managed('AWSXrayWriteOnlyAccess'));
+    if (fn && (props['VpcConfig'] ?? globals['VpcConfig']) !== undefined) attached.push(managed('AWSLambdaVPCAccessExecutionRole'));
+    if (!fn && isObject(props['Tracing']) && props['Tracing']['Enabled'] === true) attached.push(managed('AWSXrayWriteOnlyAccess'));
+    // Stream and queue event sources are polled with the function's role.
+    for (const event of fn && isObject(props['Events']) ? Object.values(props['Events']) : []) {
+      const policy = isObject(event) && typeof event['Type'] === 'string' ? SAM_EVENT_POLICIES[event['Type']] : undefined;
+      if (policy && !attached.some((a) => JSON.stringify(a) === JSON.stringify(managed(policy)))) attached.push(managed(policy));
+    }
+    const inline: Json[] = [];
+    const templates: string[] = [];
+    const policies = props['Policies'];
+    const list = policies === undefined ? [] : Array.isArray(policies) ? policies : [policies];
+    list.forEach((p, i) => {
+      if (typeof p === 'string') {
+        const arn = p.startsWith('arn:') ? p : managed(p);
+        if (!attached.some((a) => JSON.stringify(a) === JSON.stringify(arn))) attached.push(arn);
+      }
+      else if (isObject(p) && 'Statement' in p) inline.push({ PolicyName: `${id}RolePolicy${i}`, PolicyDocument: p as Json });
+      else if (isObject(p) && Object.keys(p).length === 1 && /^(Ref|Fn::)/.test(Object.keys(p)[0]!)) attached.push(p as Json);
+      else if (isObject(p)) templates.push(...Object.keys(p));
+    });
+    if (templates.length) warnings.push({ message: `${id}: SAM policy templates ${templates.join(', ')} are not expanded (SAM writes their statements at deploy time): role ${id}Role lacks what they grant`, location: jsonPath('Resources', id, 'Properties', 'Policies') });
+    const role: JsonObject = {
+      AssumeRolePolicyDocument: (props['AssumeRolePolicyDocument'] as Json | undefined) ?? { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: [service] }, Action: ['sts:AssumeRole'] }] },
+      ManagedPolicyArns: attached,
+      Policies: inline,
+      Tags: [{ Key: 'lambda:createdBy', Value: 'SAM' }],
+    };
+    const boundary = props['PermissionsBoundary'] ?? globals['PermissionsBoundary'];
+    if (boundary !== undefined) role['PermissionsBoundary'] = boundary as Json;
+    const path = props['RolePath'] ?? globals['RolePath'];
+    if (path !== undefined) role['Path'] = path as Json;
+    roles[`${id}Role`] = { Type: 'AWS::IAM::Role', Properties: role, ...(typeof raw['Condition'] === 'string' ? { Condition: raw['Condition'] } : {}) };
+  }
+  return { roles, warnings };
+}
 
 // --- YAML with CloudFormation tags -----------------------------------------------------------------
 
@@ -139,6 +225,11 @@ class TemplateReader {
     for (const [logicalId, raw] of Object.entries(this.resources)) {
       if (!isObject(raw)) throw new ImportError(this.file, 'expected a resource with a "Type"', jsonPath('Resources', logicalId));
       const type = raw['Type'];
+      if (isObject(type) && Object.keys(type).length === 1) {
+        // A tag in place of the type (Rain's `!Rain::Module file.yml`): the authoring tool expands it before deploying.
+        this.fragment.warnings.push({ message: `${logicalId} has the type !${Object.keys(type)[0]!.replace(/^Fn::/, '')}, which the template's authoring tool expands before deploying: what it declares is not read (import the packaged template)`, location: jsonPath('Resources', logicalId, 'Type') });
+        continue;
+      }
       if (typeof type !== 'string') throw new ImportError(this.file, 'the resource has no "Type"', jsonPath('Resources', logicalId, 'Type'));
       if (!RESOURCE_TYPES.has(type)) continue;
       const cond = raw['Condition'];

@@ -11,6 +11,7 @@ import type { Importer } from './types.js';
 //   aws kms get-key-policy --key-id K [--policy-name default]   {Policy: "<JSON>", PolicyName?}   (the key is not named)
 //   aws kms describe-key --key-id K                       {KeyMetadata: {KeyId, Arn, AWSAccountId, …}}
 //   aws lambda get-policy --function-name F               {Policy: "<JSON>", RevisionId}  (the function is named by its statements)
+//   … --query Policy --output text                        the policy document alone
 // one per file, several one after another, a JSON array of them, or objects that combine them
 // ({Bucket, Policy}, {KeyMetadata, Policy}).
 //
@@ -22,7 +23,7 @@ export const awsResourcePolicy: Importer = {
   format: 'aws-resource-policy',
   title: 'AWS resource policies (S3 bucket policy, Secrets Manager resource policy, KMS key policy, Lambda function policy)',
   provider: 'aws',
-  producedBy: 'aws s3api get-bucket-policy; aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key); aws lambda get-policy',
+  producedBy: 'aws s3api get-bucket-policy (or its --query Policy --output text); aws secretsmanager get-resource-policy; aws kms get-key-policy (with aws kms describe-key); aws lambda get-policy',
   emits: [],
   detect(probe) {
     if (!probe.looksJson) return 0;
@@ -34,6 +35,8 @@ export const awsResourcePolicy: Importer = {
     if (/^[\s[]*\{\s*("(Bucket|PolicyName)"\s*:\s*"[^"]*"\s*,\s*)?"Policy"\s*:\s*"/.test(h)) return 0.85;
     // get-policy as the Lambda documentation prints it: the policy as an object.
     if (/^[\s[]*\{\s*"Policy"\s*:\s*\{/.test(h) && /arn:[\w-]+:lambda:/.test(h)) return 0.85;
+    // A policy document alone that names principals: a resource policy (identity policies name none).
+    if (/^\s*\{\s*"(Version|Id|Statement)"\s*:/.test(h) && /"Statement"\s*:/.test(h) && /"(Not)?Principal"\s*:/.test(h)) return 0.6;
     return 0;
   },
   parse(input, ctx) {
@@ -58,27 +61,30 @@ export const awsResourcePolicy: Importer = {
         continue;
       }
       const meta = isObject(value['KeyMetadata']) ? readKeyMeta(file, value['KeyMetadata'], (...m) => at('KeyMetadata', ...m)) : undefined;
-      if (value['Policy'] === undefined) {
+      // The document alone, as AWS's docs save a bucket policy (get-bucket-policy --query Policy --output text).
+      const bare = value['Policy'] === undefined && !meta && 'Statement' in value;
+      if (value['Policy'] === undefined && !bare) {
         if (!meta) throw new ImportError(file, 'expected "Policy" (get-bucket-policy, get-key-policy), "ResourcePolicy" with "ARN" (get-resource-policy) or "KeyMetadata" (describe-key)', at());
         keys.push({ meta, at: at('KeyMetadata') });
         continue;
       }
-      const policy = policyDocument(file, value['Policy'], at('Policy'));
+      const policyAt = bare ? at() : at('Policy');
+      const policy = policyDocument(file, bare ? value : value['Policy'], policyAt);
       const policyName = typeof value['PolicyName'] === 'string' ? value['PolicyName'] : undefined;
-      const fn = meta || value['Bucket'] !== undefined ? undefined : functionOf(file, policy, at('Policy'));
+      const fn = meta || value['Bucket'] !== undefined ? undefined : functionOf(file, policy, policyAt);
       if (fn) {
         push(fn);
         continue;
       }
-      const bucket = typeof value['Bucket'] === 'string' ? value['Bucket'] : bucketOf(file, policy, at('Policy'));
+      const bucket = typeof value['Bucket'] === 'string' ? value['Bucket'] : bucketOf(file, policy, policyAt);
       if (meta) {
         push(keyNode(meta, policy, policyName));
       } else if (bucket && policyName === undefined) {
         push({ id: ids.awsArn(`arn:aws:s3:::${bucket}`), kind: 'aws_bucket', name: bucket, handles: [`arn:aws:s3:::${bucket}`, bucket, `s3://${bucket}`], ...(account ? { boundary: ids.awsAccount(account) } : {}), props: { bucketName: bucket, resourcePolicy: policy } });
       } else if (isKeyPolicy(policy) || policyName !== undefined) {
-        keyPolicies.push({ policy, at: at('Policy'), ...(policyName ? { name: policyName } : {}) });
+        keyPolicies.push({ policy, at: policyAt, ...(policyName ? { name: policyName } : {}) });
       } else {
-        throw new ImportError(file, 'cannot tell which resource this policy is for: it names no S3 bucket and no KMS action', at('Policy'));
+        throw new ImportError(file, 'cannot tell which resource this policy is for: it names no S3 bucket and no KMS action', policyAt);
       }
     }
 

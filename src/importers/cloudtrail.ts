@@ -72,6 +72,7 @@ const RECORD_LISTS: RecordLists = {
 };
 
 const MALFORMED = Symbol('malformed');
+const API_VERSION_SUFFIX = /(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})$/;
 
 function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefined>, raw: unknown, at: string): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
@@ -98,7 +99,9 @@ function readRecord(folder: ActivityFolder, actors: Map<string, Actor | undefine
   const region = str(record['awsRegion']);
   const recipient = str(record['recipientAccountId']);
   const service = source.replace(/\.amazonaws\.com$/, '');
-  const action = `${service}:${eventName}`;
+  // Lambda and CloudFront name their events with the API version they were called through
+  // (UpdateFunctionCode20150331v2, UpdateDistribution2017_03_25); IAM names the action without it.
+  const action = `${service}:${eventName.replace(API_VERSION_SUFFIX, '')}`;
   const failed = record['errorCode'] !== undefined && record['errorCode'] !== null;
   // A log file names a handful of callers thousands of times: each is resolved once.
   // (A session ARN names its role and account; the other types are told apart by what they name.)
@@ -204,6 +207,12 @@ function takeoverFacts({ folder, record, params, actor, event, action, where, ac
   const targetName = takeover ? str(params[takeover.param]) : undefined;
   if (!takeover || !targetName || !account) return;
   const target = `arn:aws:iam::${account}:${takeover.kind === 'aws_user' ? 'user' : 'role'}/${targetName}`;
+  // A new key or password goes to the caller; a trust policy is the caller's way in only when it names the caller
+  // (Stratus Red Team's backdoor opens a role to an outside account, which the caller is not).
+  if (action === 'iam:UpdateAssumeRolePolicy' && trustAdmits(params['policyDocument'], actor) === false) {
+    folder.note("a role's trust policy rewritten to admit others, not the caller: no path drawn for the caller", where);
+    return;
+  }
   folder.nodeOnce(target, () => stub(target, takeover.kind));
   folder.observe(actor.node.id, target, event, takeover.reason, action);
   const created = isObject(record['responseElements']) && isObject(record['responseElements']['accessKey']) ? str(record['responseElements']['accessKey']['accessKeyId']) : undefined;
@@ -219,6 +228,28 @@ function takeoverFacts({ folder, record, params, actor, event, action, where, ac
       evidence: [{ type: 'log-event', summary: `CreateAccessKey for ${targetName} by ${actor.node.name} at ${event.time}${event.ip ? ` from ${event.ip}` : ''}`, location: `${folder.fileName} ${where}`, data: { eventId: event.eventId ?? null, time: event.time } }],
       at: where,
     },
+  });
+}
+
+/**
+ * Whether a trust policy written by the caller lets the caller assume the role: an Allow naming it (its ARN, its
+ * session's role, its account, or anyone). Undefined when the document is not in the record (CloudTrail leaves
+ * out large request parameters) or cannot be read.
+ */
+function trustAdmits(raw: unknown, actor: Actor): boolean | undefined {
+  const parsed = typeof raw === 'string' ? parseEmbeddedJson(raw) : undefined;
+  const doc = parsed && 'value' in parsed ? parsed.value : undefined;
+  if (!isObject(doc)) return undefined;
+  const account = actor.account ?? arnAccount(actor.node.id);
+  const me = new Set(['*', actor.node.id, ...(account ? [account, `arn:aws:iam::${account}:root`] : [])]);
+  const statements = Array.isArray(doc['Statement']) ? doc['Statement'] : [doc['Statement']];
+  return statements.some((st) => {
+    if (!isObject(st) || st['Effect'] !== 'Allow') return false;
+    const principal = st['Principal'];
+    if (principal === '*') return true;
+    if (!isObject(principal)) return false;
+    const aws = principal['AWS'];
+    return (Array.isArray(aws) ? aws : [aws]).some((v) => typeof v === 'string' && (me.has(v) || roleOfSession(v) === actor.node.id));
   });
 }
 

@@ -10,7 +10,7 @@ import type { ImportInput, Importer } from './types.js';
 //  v8 JSON: an array of {RuleID, Description, StartLine, Match, Secret, File, SymlinkFile, Commit, Author, Email,
 //           Date, Message, Tags[], Fingerprint, Link?}
 //  v7 JSON: an array of {line, lineNumber, offender, commit, repo, repoURL, leakURL, rule, commitMessage, author,
-//           email, file, date, tags: "a, b"}
+//           email, file, date, tags: "a, b"} (v4–v6: the same without lineNumber, repoURL and leakURL)
 //  CSV:     header RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine,EndLine,StartColumn,EndColumn,Author,Message,
 //           Date,Email,Fingerprint,Tags
 //  SARIF:   --report-format sarif (gitleaks-sarif.ts)
@@ -30,7 +30,8 @@ export const gitleaks: Importer = {
       if (sarif) return sarif === 'gitleaks' ? 0.95 : 0.5;
       if (!head.trimStart().startsWith('[')) return 0;
       if (/"RuleID"\s*:/.test(head) && /"(Secret|Match|StartLine)"\s*:/.test(head)) return 0.95;
-      if (/"offender"\s*:/.test(head) && /"rule"\s*:/.test(head) && /"lineNumber"\s*:/.test(head)) return 0.95;
+      // v7 writes lineNumber; releases before it (v4–v6) only the commit and file.
+      if (/"offender"\s*:/.test(head) && /"rule"\s*:/.test(head) && /"(lineNumber|commit|file)"\s*:/.test(head)) return 0.95;
       return 0;
     }
     const header = head.slice(0, head.indexOf('\n') === -1 ? head.length : head.indexOf('\n')).trim();

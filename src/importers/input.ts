@@ -27,6 +27,8 @@ export function createInput(fileName: string, raw: Buffer, limits: InputLimits =
     data = gunzipWhole(fileName, raw, limits);
     if (data.length === 0) throw new ImportError(fileName, 'the file is empty once decompressed');
   }
+  const order = utf16Order(data);
+  if (order) data = fromUtf16(data, order);
   return new Input(fileName, { kind: 'memory', data }, data.subarray(0, PROBE_BYTES), false, limits);
 }
 
@@ -39,6 +41,7 @@ export async function openInput(fileName: string, path: string, limits: InputLim
   if (size === 0) throw new ImportError(fileName, 'the file is empty');
   checkFileSize(fileName, size, limits);
   const first = readRange(path, 0, Math.min(size, PROBE_BYTES));
+  if (utf16Order(first)) return utf16File(fileName, path, size, false, limits);
   if (!isGzip(first)) return new Input(fileName, { kind: 'file', path, size }, first, false, limits);
   checkGzipTrailer(fileName, size, readRange(path, Math.max(0, size - 4), Math.min(4, size)), limits);
   const head: Buffer[] = [];
@@ -48,7 +51,36 @@ export async function openInput(fileName: string, path: string, limits: InputLim
     got += chunk.length;
   }
   if (got === 0) throw new ImportError(fileName, 'the file is empty once decompressed');
-  return new Input(fileName, { kind: 'file', path, size }, Buffer.concat(head).subarray(0, PROBE_BYTES), true, limits);
+  const inflated = Buffer.concat(head).subarray(0, PROBE_BYTES);
+  if (utf16Order(inflated)) return utf16File(fileName, path, size, true, limits);
+  return new Input(fileName, { kind: 'file', path, size }, inflated, true, limits);
+}
+
+/**
+ * Windows PowerShell 5 writes redirected output (`aws iam … > out.json`, `terraform show -json > plan.json`) as
+ * UTF-16 with a byte-order mark. Such a file is read whole and held as UTF-8, so every format reads it.
+ */
+function utf16Order(head: Buffer): 'le' | 'be' | undefined {
+  if (head.length < 4) return undefined;
+  if (head[0] === 0xff && head[1] === 0xfe) return head[2] === 0 && head[3] === 0 ? undefined : 'le'; // not UTF-32
+  if (head[0] === 0xfe && head[1] === 0xff) return 'be';
+  return undefined;
+}
+
+function fromUtf16(data: Buffer, order: 'le' | 'be'): Buffer {
+  const body = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
+  if (order === 'be') body.swap16();
+  return Buffer.from(body.toString('utf16le'), 'utf8');
+}
+
+function utf16File(fileName: string, path: string, size: number, gzip: boolean, limits: InputLimits): Input {
+  if (size > limits.maxWholeBytes) {
+    throw new ImportError(fileName, `the file is UTF-16 text of ${sizeText(size)}${gzip ? ' compressed' : ''}: Blastmap reads UTF-16 up to ${sizeText(limits.maxWholeBytes)}; save the export as UTF-8 (PowerShell: Out-File -Encoding utf8)`);
+  }
+  const raw = readFileSync(path);
+  const text = gzip ? gunzipWhole(fileName, raw, limits) : raw;
+  const data = fromUtf16(text, utf16Order(text) ?? 'le');
+  return new Input(fileName, { kind: 'memory', data }, data.subarray(0, PROBE_BYTES), false, limits);
 }
 
 function checkFileSize(fileName: string, size: number, limits: InputLimits): void {

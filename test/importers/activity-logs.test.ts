@@ -157,6 +157,29 @@ describe('CloudTrail importer', () => {
     expect(f.nodes.find((n) => n.id === 'aws:key:AKIAQNEWKEY000000001')).toMatchObject({ kind: 'aws_access_key', boundary: 'aws:account:222222222222' });
   });
 
+  it("draws a rewritten trust policy as the caller's way in only when it admits the caller (Stratus Red Team's backdoor admits an outside account)", async () => {
+    const f = await parseCt(ct('stratus-iam-backdoor-role.json'));
+    const role = 'arn:aws:iam::751203476945:role/stratus-red-team-backdoor-r-role';
+    expect(f.edges.some((e) => e.to === role)).toBe(false);
+    expect(f.warnings).toContainEqual({ message: expect.stringContaining("1 record(s): a role's trust policy rewritten to admit others, not the caller"), location: '$[0]' });
+    // The same call writing a trust policy that names the caller's account (or the caller) is its way in.
+    const record = (JSON.parse(readFileSync(ct('stratus-iam-backdoor-role.json'), 'utf8')) as Record<string, Record<string, unknown>>[])[0]!;
+    for (const principal of ['arn:aws:iam::751203476945:root', 'arn:aws:iam::751203476945:user/christophe', '*']) {
+      const mine = { ...record, requestParameters: { roleName: 'stratus-red-team-backdoor-r-role', policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: [principal] }, Action: 'sts:AssumeRole' }] }) } };
+      const g = await parseCt('/x/r.json', Buffer.from(JSON.stringify([mine])));
+      expect(edge(g, 'arn:aws:iam::751203476945:user/christophe', role).props, principal).toMatchObject({ technique: 'iam:UpdateAssumeRolePolicy' });
+    }
+    // Without the document (CloudTrail omits large parameters) the rewrite is still drawn.
+    const blind = await parseCt('/x/r.json', Buffer.from(JSON.stringify([{ ...record, requestParameters: { roleName: 'stratus-red-team-backdoor-r-role' } }])));
+    expect(edge(blind, 'arn:aws:iam::751203476945:user/christophe', role).props).toMatchObject({ technique: 'iam:UpdateAssumeRolePolicy' });
+  });
+
+  it('names a Lambda call by its IAM action, without the API version its event name carries (Stratus Red Team)', async () => {
+    const f = await parseCt(ct('stratus-lambda-overwrite-code.json'));
+    const fn = 'arn:aws:lambda:ap-westeast-2r:266106314375:function:stratus-red-team-olc-func-vayhjqkdav';
+    expect(edge(f, 'arn:aws:iam::266106314375:user/christophe', fn).props).toMatchObject({ actions: ['lambda:UpdateFunctionCode'] });
+  });
+
   it('sees a console sign-in as the user\'s password at work', async () => {
     const login = (result: string, time: string) => ({
       eventVersion: '1.08',

@@ -138,4 +138,61 @@ describe('AWS CloudFormation IAM importer', () => {
     expect(err.location).toMatch(location);
     engine.close();
   });
+  it("takes a real JSON template for a template, not for the CLI outputs that share its IAM keys", async () => {
+    // AWS's sample Lambda template: a role with RoleName and a function whose Role is a GetAtt; aws-iam-cli
+    // matched it too ("PolicyName"/"RoleName"), and the import stopped on the tie.
+    const path = join(FIXTURES, 'aws', 'cfn-awslabs-lambda-sample.json');
+    expect(detectImporter(createInput('LambdaSample.json', readFileSync(path))).format).toBe('aws-cloudformation-iam');
+    const engine = newCase();
+    await importPaths(engine, [path], ACCT);
+    const role = await nodeByRef(engine, 'arn:aws:iam::222222222222:role/lambda-role');
+    expect(role.props).toMatchObject({ attachedPolicies: expect.arrayContaining(['arn:aws:iam::aws:policy/AmazonS3FullAccess']), trustPolicy: { Statement: [{ Principal: { Service: ['lambda.amazonaws.com'] } }] } });
+    engine.close();
+    // A Greengrass function definition lists "Functions" with "FunctionArn", as list-functions does.
+    const greengrass = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: { Def: { Type: 'AWS::Greengrass::FunctionDefinition', Properties: { InitialVersion: { Functions: [{ FunctionArn: 'arn:aws:lambda:us-east-1:222222222222:function:f:1', Id: 'f' }] } } }, R: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] } } } } });
+    expect(detectImporter(createInput('gg.json', Buffer.from(greengrass))).format).toBe('aws-cloudformation-iam');
+  });
+
+  it('reads get-template output: TemplateBody as an object (JSON template) or as YAML text', async () => {
+    const template = JSON.parse(readFileSync(join(FIXTURES, 'aws', 'cfn-awslabs-lambda-sample.json'), 'utf8')) as JsonObject;
+    const direct = await parseText(awsCloudFormationIam, 't.json', JSON.stringify(template), ACCT);
+    const wrapped = JSON.stringify({ TemplateBody: template, StagesAvailable: ['Original', 'Processed'] }, null, 4);
+    expect(detectImporter(createInput('get-template.json', Buffer.from(wrapped))).format).toBe('aws-cloudformation-iam');
+    expect((await parseText(awsCloudFormationIam, 'get-template.json', wrapped, ACCT)).nodes).toEqual(direct.nodes);
+    const yaml = JSON.stringify({ TemplateBody: readFileSync(GHA, 'utf8'), StagesAvailable: ['Original', 'Processed'] });
+    expect(detectImporter(createInput('get-template.json', Buffer.from(yaml))).format).toBe('aws-cloudformation-iam');
+    expect((await parseText(awsCloudFormationIam, 'get-template.json', yaml, ACCT)).nodes).toEqual((await parseFile(awsCloudFormationIam, GHA, ACCT)).nodes);
+    // A bad body is reported inside TemplateBody, with its line there.
+    const bad = JSON.stringify({ TemplateBody: 'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: [a, b\n' });
+    await expect(parseText(awsCloudFormationIam, 'gt.json', bad)).rejects.toMatchObject({ location: expect.stringMatching(/^\$\.TemplateBody \(line \d+, column \d+\)$/) });
+  });
+
+  it("skips a Rain module (a tag in place of the type) with a warning, and reads the template's other resources", async () => {
+    const text = 'Resources:\n  Network:\n    Type: !Rain::Module ../modules/vpc.yml\n    Properties:\n      Name: x\n' +
+      '  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}\n';
+    const f = await parseText(awsCloudFormationIam, 'rain.yml', text, ACCT);
+    expect(f.nodes.filter((n) => n.kind === 'aws_role').map((n) => n.id)).toEqual(['arn:aws:iam::222222222222:role/r']);
+    expect(f.warnings).toContainEqual({ message: expect.stringContaining('Network has the type !Rain::Module'), location: '$.Resources.Network.Type' });
+  });
+  it("gives a SAM function without a Role the role SAM's transform writes (checked against SAM's own translator output)", async () => {
+    const input = join(FIXTURES, 'aws', 'sam-translator-function-managed-inline-policy.yaml');
+    // No AWSTemplateFormatVersion and no AWS::IAM resource: the transform says it is a template.
+    expect(detectImporter(createInput('template.yaml', readFileSync(input))).format).toBe('aws-cloudformation-iam');
+    const mine = (await parseFile(awsCloudFormationIam, input, ACCT)).nodes.find((n) => n.name === 'FunctionRole')!;
+    const sam = (await parseFile(awsCloudFormationIam, join(FIXTURES, 'aws', 'sam-translator-function-managed-inline-policy.output.json'), ACCT)).nodes.find((n) => n.name === 'FunctionRole')!;
+    expect(mine.id).toBe(sam.id);
+    expect(mine.props?.['trustPolicy']).toEqual(sam.props?.['trustPolicy']);
+    // Managed policy names become AWS managed policy ARNs (service-role/ where AWS keeps them), duplicates once.
+    expect([...(mine.props?.['attachedPolicies'] as string[])].sort()).toEqual([...(sam.props?.['attachedPolicies'] as string[])].sort());
+    expect(mine.props?.['inlinePolicies']).toEqual(sam.props?.['inlinePolicies']);
+  });
+
+  it("names SAM's policy templates it cannot expand, and still gives the function its role", async () => {
+    const f = await parseFile(awsCloudFormationIam, join(FIXTURES, 'aws', 'sam-translator-function-with-policy-templates.yaml'), ACCT);
+    expect(f.nodes.find((n) => n.name === 'OnePolicyTemplateRole')?.props).toMatchObject({ attachedPolicies: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'], inlinePolicies: [] });
+    expect(f.warnings).toContainEqual({ message: expect.stringContaining('MultiplePolicyTemplates: SAM policy templates SQSPollerPolicy, LambdaInvokePolicy are not expanded'), location: '$.Resources.MultiplePolicyTemplates.Properties.Policies' });
+    // A function with its own Role gets none from the transform.
+    const own = 'Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: arn:aws:iam::222222222222:role/existing\n';
+    expect((await parseText(awsCloudFormationIam, 't.yaml', own, ACCT)).nodes.filter((n) => n.kind === 'aws_role')).toEqual([]);
+  });
 });

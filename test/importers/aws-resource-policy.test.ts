@@ -26,6 +26,16 @@ describe('AWS resource policy importer', () => {
     expect(byId(noAccount).get('arn:aws:s3:::nw-prod-customer-data')).not.toHaveProperty('boundary');
   });
 
+  it("reads the policy document alone, as AWS's docs save a bucket policy (get-bucket-policy --query Policy --output text)", async () => {
+    const path = join(FIXTURES, 'aws', 's3api-get-bucket-policy-output-text.json');
+    expect(detectImporter(createInput('policy.json', readFileSync(path))).format).toBe('aws-resource-policy');
+    const bucket = byId(await parseFile(awsResourcePolicy, path, { account: '222222222222' })).get('arn:aws:s3:::amzn-s3-demo-bucket');
+    expect(bucket).toMatchObject({ kind: 'aws_bucket', boundary: 'aws:account:222222222222' });
+    expect((bucket?.props?.['resourcePolicy'] as { Statement: { Effect: string }[] }).Statement.map((s) => s.Effect)).toEqual(['Allow', 'Deny']);
+    // An identity policy names no principal: not taken for a resource policy.
+    expect(awsResourcePolicy.detect({ fileName: 'p.json', head: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}', looksJson: true })).toBe(0);
+  });
+
   it('reads a secret with its policy, and a secret without one as null', async () => {
     const f = await parseFile(awsResourcePolicy, SECRET);
     const secret = byId(f).get('arn:aws:secretsmanager:eu-west-1:222222222222:secret:prod/payments/db-AbCdEf');

@@ -130,3 +130,14 @@ describe('the new shapes keep secrets out of the case', () => {
     }
   });
 });
+
+describe('gitleaks before v7', () => {
+  it('reads a report without lineNumber (v4–v6: offender, rule, commit, file) as v7 reads', async () => {
+    const bytes = readFileSync(fixture('gitleaks-pre-v7-report.json'));
+    expect(detectImporter(createInput('report.json', bytes)).format).toBe('gitleaks');
+    const f = await parse(gitleaks, 'gitleaks-pre-v7-report.json');
+    const leak = f.nodes.find((n) => n.kind === 'leak');
+    expect(leak?.props).toMatchObject({ rule: 'Asymmetric Private Key', file: 'cert-key.pem', commit: '9afb561b348d59eceb6dc82c0061fb07bee09f7b', author: 'John Doe' });
+    expect(leak?.props).not.toHaveProperty('line');
+  });
+});

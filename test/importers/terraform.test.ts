@@ -191,4 +191,11 @@ describe('plan-impact of a Terraform plan', () => {
       engine.close();
     }
   });
+  it("follows Terraform 0.12's references, which name the resource without an attribute (checkov's TerraGoat plan)", async () => {
+    const f = await parseAll(terraform, createInput('tfplan.json', readFileSync(fx('checkov-terragoat-iam-plan-tf012.json'))), { account: '123456789123' });
+    const role = f.nodes.find((n) => n.id === 'arn:aws:iam::123456789123:role/123456789123-acme-corp-role');
+    // aws_iam_role_policy.ec2policy's role is aws_iam_role.ec2role.id, unknown until apply; the plan references "aws_iam_role.ec2role".
+    expect((role?.props?.['inlinePolicies'] as { name: string }[]).map((p) => p.name)).toEqual(['123456789123-acme-corp-policy']);
+    expect(f.warnings.map((w) => w.message).join('\n')).not.toMatch(/not known/);
+  });
 });

@@ -50,8 +50,9 @@ export class TfContext {
   ref(inst: Instance, attr: string): { address: string; attr: string } | undefined {
     const refs = this.doc.refs.get(inst.configAddress)?.[attr] ?? [];
     for (const r of refs) {
-      const m = /^((?:module\.[^.]+\.)*(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)/.exec(r.replace(/\[[^\]]*\]/g, ''));
-      if (m && this.byAddress.has(m[1]!)) return { address: m[1]!, attr: m[2]! };
+      // Terraform 0.12 lists the resource alone (aws_iam_role.r); later versions add the attribute (aws_iam_role.r.id).
+      const m = /^((?:module\.[^.]+\.)*(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?/.exec(r.replace(/\[[^\]]*\]/g, ''));
+      if (m && this.byAddress.has(m[1]!)) return { address: m[1]!, attr: m[2] ?? '' };
     }
     return undefined;
   }
