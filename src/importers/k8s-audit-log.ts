@@ -270,7 +270,8 @@ class AuditReader {
     else if (stage === 'ResponseComplete' && auditId && this.streams.delete(auditId)) return;
     const user = isObject(raw['user']) ? raw['user'] : {};
     const username = typeof user['username'] === 'string' ? user['username'] : undefined;
-    const time = fastTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']);
+    // audit.k8s.io/v1alpha1 and early v1beta1 events (Kubernetes 1.7–1.9) carry one `timestamp`, which v1 replaced.
+    const time = fastTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']) ?? fastTime(raw['timestamp']);
     const verb = typeof raw['verb'] === 'string' ? raw['verb'] : undefined;
     if (!username || !time || !verb) return this.folder.skip('missing user.username, verb or timestamp', at);
     const cluster = this.forced ?? wrapperCluster ?? clusterFromFileName(this.file);

@@ -20,7 +20,7 @@ async function importCase(paths: string[], options: { cluster?: string } = {}) {
 
 describe('Kubernetes audit logs', () => {
   it('detects the API server log and the managed clusters\' exports from their content', () => {
-    for (const name of ['apiserver-audit.jsonl', 'eks-cloudwatch-subscription.json', 'eks-filter-log-events.json', 'gke-cloud-logging.json', 'aks-diagnostics.json', 'falco-exec_pod.json', 'falco-create_clusterrolebinding.json']) {
+    for (const name of ['apiserver-audit.jsonl', 'eks-cloudwatch-subscription.json', 'eks-filter-log-events.json', 'gke-cloud-logging.json', 'aks-diagnostics.json', 'falco-exec_pod.json', 'falco-create_clusterrolebinding.json', 'audit2rbac-demo.log']) {
       expect(detectImporter(createInput(name, readFileSync(fx(name)))).format, name).toBe('k8s-audit-log');
     }
   });
@@ -89,6 +89,17 @@ describe('Kubernetes audit logs', () => {
   it('reads events without apiVersion and counts a stream when it starts (Falco\'s recorded traces)', async () => {
     const c = await importCase([fx('falco-exec_pod.json'), fx('falco-attach_pod.json')], { cluster: 'minikube' });
     expect(c.observed('k8s:minikube/_/user/minikube-user', 'k8s:minikube/default/pod/nginx-deployment-7998647bdf-phvq7')[0]?.props).toMatchObject({ count: 1, technique: 'pods/exec', firstSeen: '2018-10-26T13:38:34.867Z' });
+    c.engine.close();
+  });
+
+  it('reads events that carry the older single `timestamp` (audit2rbac\'s recorded log)', async () => {
+    // Kubernetes 1.7–1.9 wrote `timestamp` where v1 writes requestReceivedTimestamp and stageTimestamp: every event was skipped.
+    const c = await importCase([fx('audit2rbac-demo.log')], { cluster: 'demo' });
+    const admin = 'k8s:demo/_/user/system:admin';
+    expect(c.observed(admin, 'k8s:demo/_/user/bob')[0]).toMatchObject({ firstSeen: '2017-09-11T19:55:05Z', props: { technique: 'impersonate' } });
+    expect(c.observed('k8s:demo/_/user/bob', 'k8s:demo/default')[0]?.props).toMatchObject({ count: 2, actions: ['list pods'] });
+    expect(c.observed(admin, 'k8s:demo/ns1/serviceaccount/sa1')).toHaveLength(1);
+    expect(c.result.warnings.map((w) => w.message).join('\n')).not.toMatch(/missing user.username, verb or timestamp/);
     c.engine.close();
   });
 
