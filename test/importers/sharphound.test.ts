@@ -19,6 +19,12 @@ describe('SharpHound collection importer', () => {
     }
   });
 
+  it('refuses the ZIP SharpHound saves, saying to extract the JSON files', () => {
+    // A stored (uncompressed) ZIP entry header and its name, as SharpHound's <timestamp>_BloodHound.zip starts.
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), Buffer.alloc(20), Buffer.from('20240305110018_users.json')]);
+    expect(() => createInput('20240305110018_BloodHound.zip', zip)).toThrow(/20240305110018_BloodHound\.zip \(byte \d+\): this is a ZIP archive .*extract it and import the JSON files/);
+  });
+
   it('reads every user, flags service accounts, warns that meta.count disagrees, and keeps no password attribute', async () => {
     const f = await parse(sample('users'));
     const users = f.nodes.filter((n) => !n.stub);
