@@ -8,7 +8,9 @@ import type { Importer } from './types.js';
 // SharpHound collection files (BloodHound CE legacy JSON, version 5/6): {data: [objects], meta: {type, count,
 // version}}, one file per object type. Objects are keyed by SID (ObjectIdentifier), the same ids OpenGraph
 // collectors use, so both merge. Service accounts (users with SPNs, gMSAs) and computers are the non-human
-// identities here; ACEs, group members, sessions and local admin rights are the attack edges.
+// identities here; ACEs, group members, sessions and local admin rights are the attack edges. SharpHound CE also
+// writes AD CS files (certtemplates, enterprisecas, rootcas, aiacas, ntauthstores, issuancepolicies): their objects
+// and ACEs are read, not the certificate-abuse (ESC) edges BloodHound derives from them.
 
 const OBJECT_KINDS: Record<string, { kind: NodeKind; label: string }> = {
   users: { kind: 'og_identity', label: 'User' },
@@ -18,6 +20,13 @@ const OBJECT_KINDS: Record<string, { kind: NodeKind; label: string }> = {
   gpos: { kind: 'og_object', label: 'GPO' },
   ous: { kind: 'og_object', label: 'OU' },
   containers: { kind: 'og_object', label: 'Container' },
+  // AD CS objects, which SharpHound CE collects by default (their ACEs are edges like any other object's).
+  certtemplates: { kind: 'og_object', label: 'CertTemplate' },
+  enterprisecas: { kind: 'og_object', label: 'EnterpriseCA' },
+  rootcas: { kind: 'og_object', label: 'RootCA' },
+  aiacas: { kind: 'og_object', label: 'AIACA' },
+  ntauthstores: { kind: 'og_object', label: 'NTAuthStore' },
+  issuancepolicies: { kind: 'og_object', label: 'IssuancePolicy' },
 };
 
 /** Local groups of a computer whose members gain it, by the RID that ends the group's SID. */

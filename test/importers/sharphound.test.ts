@@ -5,7 +5,7 @@ import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { sharphound } from '../../src/importers/sharphound.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
-import { cli, parseAll, REAL, tempCase } from '../helpers.js';
+import { cli, FIXTURES, parseAll, REAL, tempCase } from '../helpers.js';
 
 const DOMAIN_SID = 'S-1-5-21-2697957641-2271029196-387917394';
 const sample = (type: string) => join(REAL, 'bloodhound', `bhce-ad-sample-phantom-corp-${type}.json`);
@@ -17,6 +17,20 @@ describe('SharpHound collection importer', () => {
     for (const type of ['users', 'groups', 'computers', 'domains']) {
       expect(detectImporter(createInput(`${type}.json`, readFileSync(sample(type)))).format).toBe('bloodhound-sharphound');
     }
+  });
+
+  it('reads the AD CS files SharpHound CE writes beside the others (BloodHound\'s v6 ingest fixtures)', async () => {
+    // rootcas.json and ntauthstores.json were refused as an unknown type, failing an import of the whole collection.
+    const v6 = (name: string) => join(FIXTURES, 'bloodhound', 'sharphound-v6', name);
+    for (const name of ['rootcas.json', 'ntauthstores.json']) expect(detectImporter(createInput(name, readFileSync(v6(name)))).format).toBe('bloodhound-sharphound');
+    const f = await parse(v6('rootcas.json'));
+    const ca = f.nodes.find((n) => n.id === 'og:4B5183E1-DB57-4A57-8159-3E9649F3B01C')!;
+    expect(ca).toMatchObject({ kind: 'og_object', name: 'ESC1-ESC1-DC-CA@ESC1.LOCAL', boundary: 'og:S-1-5-21-909015691-3030120388-2582151266', props: { kinds: ['RootCA'] } });
+    // Eight ACEs, each an edge from its principal; the principals are stubs, not invented objects.
+    expect(f.edges.filter((e) => e.to === ca.id).map((e) => e.props?.technique)).toEqual(['Owns', 'GenericAll', 'GenericAll', 'GenericAll', 'GenericAll', 'GenericAll', 'WriteDacl', 'WriteOwner']);
+    expect(f.nodes.filter((n) => n.id !== ca.id).every((n) => n.stub)).toBe(true);
+    const store = await parse(v6('ntauthstores.json'));
+    expect(store.nodes.find((n) => !n.stub)?.props?.['kinds']).toEqual(['NTAuthStore']);
   });
 
   it('refuses the ZIP SharpHound saves, saying to extract the JSON files', () => {
