@@ -33,6 +33,37 @@ describe('SharpHound collection importer', () => {
     expect(store.nodes.find((n) => !n.stub)?.props?.['kinds']).toEqual(['NTAuthStore']);
   });
 
+  it('reads a computer\'s local groups as SharpHound before CE wrote them, and its delegation and SID history', async () => {
+    // Scenario of the shape of BloodHound's v6 ingest fixture computers.json: LocalAdmins, RemoteDesktopUsers, DcomUsers and
+    // PSRemoteUsers blocks (not LocalGroups) were passed over, and so were AllowedToAct and HasSIDHistory.
+    const d = 'S-1-5-21-3130019616-2776909439-2417379446';
+    const members = (...sids: string[]) => ({ Results: sids.map((sid) => ({ ObjectIdentifier: sid, ObjectType: 'User' })), Collected: true, FailureReason: null });
+    const f = await parseText(JSON.stringify({
+      meta: { methods: 46067, type: 'computers', count: 1, version: 5 },
+      data: [{
+        ObjectIdentifier: `${d}-1104`,
+        Properties: { name: 'WIN10.TESTLAB.LOCAL', domainsid: d },
+        AllowedToAct: [{ ObjectIdentifier: `${d}-12345`, ObjectType: 'Computer' }],
+        HasSIDHistory: [{ ObjectIdentifier: `${d}-12344`, ObjectType: 'User' }],
+        LocalAdmins: members(`${d}-1105`),
+        RemoteDesktopUsers: members(`${d}-1106`),
+        DcomUsers: { Results: [], Collected: false, FailureReason: null },
+        PSRemoteUsers: members(`${d}-1107`),
+        Aces: [],
+      }],
+    }));
+    const computer = `og:${d}-1104`;
+    const edges = f.edges.map((e) => [e.from, e.props?.technique, e.to, e.props?.at]);
+    expect(edges).toEqual(expect.arrayContaining([
+      [`og:${d}-12345`, 'AllowedToAct', computer, '$.data[0].AllowedToAct[0]'],
+      [computer, 'HasSIDHistory', `og:${d}-12344`, '$.data[0].HasSIDHistory[0]'],
+      [`og:${d}-1105`, 'AdminTo', computer, '$.data[0].LocalAdmins.Results[0]'],
+      [`og:${d}-1106`, 'CanRDP', computer, '$.data[0].RemoteDesktopUsers.Results[0]'],
+      [`og:${d}-1107`, 'CanPSRemote', computer, '$.data[0].PSRemoteUsers.Results[0]'],
+    ]));
+    expect(edges).toHaveLength(5);
+  });
+
   it('refuses the ZIP SharpHound saves, saying to extract the JSON files', () => {
     // A stored (uncompressed) ZIP entry header and its name, as SharpHound's <timestamp>_BloodHound.zip starts.
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), Buffer.alloc(20), Buffer.from('20240305110018_users.json')]);
