@@ -3,7 +3,9 @@ import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { saUserName } from '../providers/k8s/rbac.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
+import { parseJsonText } from './json-syntax.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import { clusterFromFileName } from './kubernetes.js';
 import type { ImportInput, Importer } from './types.js';
@@ -77,16 +79,69 @@ async function* events(input: ImportInput): AsyncIterable<Located> {
     return;
   }
   if (input.large) return yield* streamedDocument(input);
-  yield* documentEvents(file, input.json());
+  let root: unknown;
+  try {
+    root = input.json();
+  } catch (err) {
+    if (!(err instanceof SeveralJsonValuesError)) throw err;
+    return yield* appendedDocuments(file, input.text(), input.file?.limits ?? DEFAULT_LIMITS);
+  }
+  yield* documentEvents(file, root);
 }
 
-function* documentEvents(file: string, root: unknown): Iterable<Located> {
+/**
+ * Documents written one after another with no line between them, or pretty-printed one after another: Kinesis Data
+ * Firehose delivers a CloudWatch Logs subscription to S3 as {…"logEvents": […]}{…}, and paged filter-log-events
+ * output is often appended to one file. Each is read as a document of its own, placed at its line and column; a
+ * document cut short is a syntax error at its place.
+ */
+function* appendedDocuments(file: string, text: string, limits: Pick<InputLimits, 'maxDepth'>): Iterable<Located> {
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (;;) {
+    for (; i < text.length && /\s/.test(text[i]!); i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    if (i >= text.length) return;
+    const start = { line, column: i - lineStart + 1 };
+    const from = i;
+    // To the end of this value: brackets counted outside strings.
+    let depth = 0;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+      if (inString) {
+        if (c === 92) i++;
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth <= 0) {
+        i++;
+        break;
+      }
+    }
+    const at = `line ${start.line}, column ${start.column}`;
+    yield* documentEvents(file, parseJsonText(file, text.slice(from, i), limits, start), at);
+  }
+}
+
+/** The events of one document; `within` names the document when the file holds several. */
+function* documentEvents(file: string, root: unknown, within?: string): Iterable<Located> {
+  const where = (path: string) => (within ? `${within}: ${path}` : path);
   if (Array.isArray(root)) {
-    for (let i = 0; i < root.length; i++) yield* unwrap(root[i], jsonPath(i));
+    for (let i = 0; i < root.length; i++) yield* unwrap(root[i], where(jsonPath(i)));
     return;
   }
-  if (!isObject(root)) throw new ImportError(file, 'expected audit events: JSON-lines, an array, or an EKS/GKE/AKS export', '$');
-  yield* unwrap(root, '$');
+  if (!isObject(root)) throw new ImportError(file, 'expected audit events: JSON-lines, an array, or an EKS/GKE/AKS export', where('$'));
+  yield* unwrap(root, where('$'));
 }
 
 const LISTS = new Set(['items', 'events', 'logEvents', 'records']);

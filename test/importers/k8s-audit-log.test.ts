@@ -103,6 +103,31 @@ describe('Kubernetes audit logs', () => {
     c.engine.close();
   });
 
+  it('reads documents appended one after another: Firehose\'s S3 objects and paged filter-log-events output', async () => {
+    // Firehose writes subscription records back to back ({…}{…}); paged CLI output is appended pretty-printed. Both were
+    // refused as "several JSON values".
+    const dir = tempDir();
+    const record = JSON.stringify(JSON.parse(readFileSync(fx('eks-cloudwatch-subscription.json'), 'utf8')));
+    const firehose = join(dir, 'firehose-object');
+    writeFileSync(firehose, gzipSync(record + record));
+    const one = await importCase([fx('eks-cloudwatch-subscription.json')]);
+    const two = await importCase([firehose]);
+    const key = ['k8s:payments-prod/payments/serviceaccount/api', 'k8s:payments-prod/payments/secret/stripe-key'] as const;
+    expect(two.observed(...key)[0]?.props['count']).toBe(2 * (one.observed(...key)[0]?.props['count'] as number));
+    one.engine.close();
+    two.engine.close();
+    const page = readFileSync(fx('eks-filter-log-events.json'), 'utf8');
+    const pages = join(dir, 'pages.json');
+    writeFileSync(pages, `${page.trimEnd()}\n${page}`);
+    const paged = await importCase([pages], { cluster: 'payments-prod' });
+    expect(paged.observed(...key)).toHaveLength(1);
+    // A document cut short is named at the line and column where it starts going wrong, and nothing is imported.
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, `${page.trimEnd()}\n${page.slice(0, 200)}`);
+    await expect(paged.engine.importFiles({ files: [{ path: cut }], options: { cluster: 'payments-prod' } })).rejects.toMatchObject({ code: 'bad-input', location: expect.stringMatching(/^line \d+, column \d+$/) });
+    paged.engine.close();
+  });
+
   it('reads gzipped logs and names bad input', async () => {
     const dir = tempDir();
     const gz = join(dir, 'audit.log.gz');
