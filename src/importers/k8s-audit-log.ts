@@ -4,7 +4,7 @@ import { arnAccount, ids } from '../model/ids.js';
 import { saUserName } from '../providers/k8s/rbac.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
 import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
-import { parseJsonText } from './json-syntax.js';
+import { appendedJsonValues } from './json-syntax.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import { clusterFromFileName } from './kubernetes.js';
@@ -90,47 +90,12 @@ async function* events(input: ImportInput): AsyncIterable<Located> {
 }
 
 /**
- * Documents written one after another with no line between them, or pretty-printed one after another: Kinesis Data
- * Firehose delivers a CloudWatch Logs subscription to S3 as {…"logEvents": […]}{…}, and paged filter-log-events
- * output is often appended to one file. Each is read as a document of its own, placed at its line and column; a
- * document cut short is a syntax error at its place.
+ * Documents written one after another: Kinesis Data Firehose delivers a CloudWatch Logs subscription to S3 as
+ * {…"logEvents": […]}{…}, and paged filter-log-events output is often appended to one file. Each is read as a
+ * document of its own, its events placed from the line and column it starts at.
  */
 function* appendedDocuments(file: string, text: string, limits: Pick<InputLimits, 'maxDepth'>): Iterable<Located> {
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  for (;;) {
-    for (; i < text.length && /\s/.test(text[i]!); i++) {
-      if (text.charCodeAt(i) === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    if (i >= text.length) return;
-    const start = { line, column: i - lineStart + 1 };
-    const from = i;
-    // To the end of this value: brackets counted outside strings.
-    let depth = 0;
-    let inString = false;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) {
-        line++;
-        lineStart = i + 1;
-      }
-      if (inString) {
-        if (c === 92) i++;
-        else if (c === 34) inString = false;
-      } else if (c === 34) inString = true;
-      else if (c === 123 || c === 91) depth++;
-      else if ((c === 125 || c === 93) && --depth <= 0) {
-        i++;
-        break;
-      }
-    }
-    const at = `line ${start.line}, column ${start.column}`;
-    yield* documentEvents(file, parseJsonText(file, text.slice(from, i), limits, start), at);
-  }
+  for (const { value, start } of appendedJsonValues(file, text, limits)) yield* documentEvents(file, value, `line ${start.line}, column ${start.column}`);
 }
 
 /** The events of one document; `within` names the document when the file holds several. */

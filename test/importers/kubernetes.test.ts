@@ -124,6 +124,17 @@ describe('Kubernetes importer', () => {
     expect(node(one, 'k8s:c/x')?.stub).toBeFalsy();
   });
 
+  it('reads JSON documents appended one after another (kubectl output of a loop; kubernetes\' own test input)', async () => {
+    // kubectl reads such a file; it was refused as "several JSON values".
+    const f = await parseAll(kubernetes, createInput('multi.json', readFileSync(join(FIXTURES, 'kubernetes', 'k8s-hack-multi-resource-json.json'))), { cluster: 'c' });
+    expect(node(f, 'k8s:c/default/replicationcontroller/mock')).toMatchObject({ kind: 'k8s_workload', props: { at: 'document 2 (line 21, column 1)' } });
+    expect(f.warnings.map((w) => w.message)).toEqual([expect.stringContaining('1 Service')]);
+    const list = (ns: string) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace: ns } }] }, null, 2);
+    const lists = await parseText('sa.json', `${list('a')}\n${list('b')}\n`, 'c');
+    expect(['k8s:c/a/serviceaccount/ci', 'k8s:c/b/serviceaccount/ci'].map((id) => node(lists, id)?.kind)).toEqual(['k8s_service_account', 'k8s_service_account']);
+    await expect(parseText('cut.json', `${list('a')}${list('b').slice(0, 40)}`, 'c')).rejects.toThrow(/cut\.json \(line \d+, column \d+\): invalid JSON/);
+  });
+
   it('names the cluster from --cluster, else metadata.clusterName, else the file name', async () => {
     expect(clusterFromFileName('/tmp/Prod EKS.objects.yaml.gz')).toBe('prod-eks.objects');
     const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'a', namespace: 'x', clusterName: 'from-meta' } };
