@@ -30,12 +30,17 @@ export const kubernetes: Importer = {
       // `kubectl get configmap aws-auth -n kube-system -o json`.
       if (kinds.includes('ConfigMap') && /"name"\s*:\s*"aws-auth"/.test(head)) return 0.95;
       // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
-      return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
+      if (/"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head)) return 0.6;
+      // One object of a kind not modelled (`kubectl get service web -o json`): read, and its kind named in a warning.
+      return /^\s*\{\s*"apiVersion"\s*:\s*"[^"]+"\s*,\s*"kind"\s*:\s*"[A-Za-z]+"\s*,\s*"metadata"\s*:/.test(head) ? 0.5 : 0;
     }
     if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
     // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
     const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
-    return kinds.some((k) => KNOWN_KINDS.has(k)) || (kinds.includes('ConfigMap') && /^\s*name:\s*["']?aws-auth\b/m.test(head)) ? 0.9 : 0;
+    if (kinds.some((k) => KNOWN_KINDS.has(k)) || (kinds.includes('ConfigMap') && /^\s*name:\s*["']?aws-auth\b/m.test(head))) return 0.9;
+    // A manifest of kinds not modelled (a Service, an Ingress, a policy engine's resource), as a chart or an
+    // application directory holds beside the others: read, its kinds named in a warning, rather than failing the import.
+    return /^kind:\s*["']?[A-Za-z]+/m.test(head) && /^metadata:\s*$/m.test(head) ? 0.5 : 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
