@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { GraphFragment } from '../model/fragment.js';
+import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
 import { Builder } from './kubernetes/builder.js';
 import { KNOWN_KINDS, readObjects, type Located } from './kubernetes/objects.js';
@@ -50,7 +51,20 @@ export const kubernetes: Importer = {
     };
     // A large `kubectl get -o json` List is streamed item by item, each slimmed to what the builder reads.
     const json = /^\s*[[{]/.test(input.head.toString('utf8').replace(/^\ufeff/, ''));
-    if (input.large && json) return streamObjects(input).then(build);
+    if (input.large && json) {
+      return streamObjects(input).then(build, (err: unknown) => {
+        // The stream reads one document: documents appended one after another are read whole (within the whole-read
+        // limit), one at a time, as in a smaller file.
+        if (!(err instanceof ImportError) || !err.detail.includes('text after the end of the JSON value')) throw err;
+        let text: string;
+        try {
+          text = input.text();
+        } catch {
+          throw err;
+        }
+        return build(readObjects(file, text));
+      });
+    }
     return build(readObjects(file, input.text()));
   },
 };
