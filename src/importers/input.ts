@@ -18,6 +18,9 @@ const CHUNK_BYTES = 1024 * 1024;
 
 type Source = { kind: 'memory'; data: Buffer } | { kind: 'file'; path: string; size: number };
 
+/** A ZIP archive's local file header. */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
 /** Wraps the bytes of one file held in memory: gunzips (within the limits), rejects empty and binary files. */
 export function createInput(fileName: string, raw: Buffer, limits: InputLimits = DEFAULT_LIMITS): ImportInput {
   if (raw.length === 0) throw new ImportError(fileName, 'the file is empty');
@@ -114,6 +117,8 @@ class Input implements ImportInput {
   ) {
     const binaryAt = findBinary(head);
     if (binaryAt !== undefined) {
+      // SharpHound and AzureHound hand their collections over as a ZIP of JSON files: say what to do with it.
+      if (head.subarray(0, 4).equals(ZIP_MAGIC)) throw new ImportError(fileName, 'this is a ZIP archive (SharpHound and AzureHound save their collections so): extract it and import the JSON files it holds', `byte ${binaryAt}`);
       throw new ImportError(fileName, 'this is a binary file, not a text export (JSON, JSON-lines, CSV or YAML)', `byte ${binaryAt}`);
     }
     if (source.kind === 'memory') this.whole = source.data;

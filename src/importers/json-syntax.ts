@@ -162,3 +162,44 @@ export function parseEmbeddedJson(text: string, maxDepth: number = DEFAULT_LIMIT
   const { detail, offset } = jsonSyntaxError(text);
   return { error: `${detail} (character ${offset + 1})` };
 }
+
+/**
+ * JSON documents written one after another in one text (appended command output, records written back to back):
+ * each parsed within the limits, with the line and column it starts at. A document cut short is a syntax error
+ * at its place. Brackets are counted outside strings to find where each ends, in one pass over the text.
+ */
+export function* appendedJsonValues(fileName: string, text: string, limits: Pick<InputLimits, 'maxDepth'> = DEFAULT_LIMITS): Iterable<{ value: unknown; start: { line: number; column: number } }> {
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (;;) {
+    for (; i < text.length && /\s/.test(text[i]!); i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    if (i >= text.length) return;
+    const start = { line, column: i - lineStart + 1 };
+    const from = i;
+    let depth = 0;
+    let inString = false;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+      if (inString) {
+        if (c === 92) i++;
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth <= 0) {
+        i++;
+        break;
+      }
+    }
+    yield { value: parseJsonText(fileName, text.slice(from, i), limits, start), start };
+  }
+}

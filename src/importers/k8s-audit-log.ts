@@ -3,7 +3,9 @@ import type { NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { saUserName } from '../providers/k8s/rbac.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
+import { appendedJsonValues } from './json-syntax.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import { clusterFromFileName } from './kubernetes.js';
 import type { ImportInput, Importer } from './types.js';
@@ -77,16 +79,34 @@ async function* events(input: ImportInput): AsyncIterable<Located> {
     return;
   }
   if (input.large) return yield* streamedDocument(input);
-  yield* documentEvents(file, input.json());
+  let root: unknown;
+  try {
+    root = input.json();
+  } catch (err) {
+    if (!(err instanceof SeveralJsonValuesError)) throw err;
+    return yield* appendedDocuments(file, input.text(), input.file?.limits ?? DEFAULT_LIMITS);
+  }
+  yield* documentEvents(file, root);
 }
 
-function* documentEvents(file: string, root: unknown): Iterable<Located> {
+/**
+ * Documents written one after another: Kinesis Data Firehose delivers a CloudWatch Logs subscription to S3 as
+ * {…"logEvents": […]}{…}, and paged filter-log-events output is often appended to one file. Each is read as a
+ * document of its own, its events placed from the line and column it starts at.
+ */
+function* appendedDocuments(file: string, text: string, limits: Pick<InputLimits, 'maxDepth'>): Iterable<Located> {
+  for (const { value, start } of appendedJsonValues(file, text, limits)) yield* documentEvents(file, value, `line ${start.line}, column ${start.column}`);
+}
+
+/** The events of one document; `within` names the document when the file holds several. */
+function* documentEvents(file: string, root: unknown, within?: string): Iterable<Located> {
+  const where = (path: string) => (within ? `${within}: ${path}` : path);
   if (Array.isArray(root)) {
-    for (let i = 0; i < root.length; i++) yield* unwrap(root[i], jsonPath(i));
+    for (let i = 0; i < root.length; i++) yield* unwrap(root[i], where(jsonPath(i)));
     return;
   }
-  if (!isObject(root)) throw new ImportError(file, 'expected audit events: JSON-lines, an array, or an EKS/GKE/AKS export', '$');
-  yield* unwrap(root, '$');
+  if (!isObject(root)) throw new ImportError(file, 'expected audit events: JSON-lines, an array, or an EKS/GKE/AKS export', where('$'));
+  yield* unwrap(root, where('$'));
 }
 
 const LISTS = new Set(['items', 'events', 'logEvents', 'records']);
@@ -270,7 +290,8 @@ class AuditReader {
     else if (stage === 'ResponseComplete' && auditId && this.streams.delete(auditId)) return;
     const user = isObject(raw['user']) ? raw['user'] : {};
     const username = typeof user['username'] === 'string' ? user['username'] : undefined;
-    const time = fastTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']);
+    // audit.k8s.io/v1alpha1 and early v1beta1 events (Kubernetes 1.7–1.9) carry one `timestamp`, which v1 replaced.
+    const time = fastTime(raw['requestReceivedTimestamp']) ?? isoTime(raw['stageTimestamp']) ?? fastTime(raw['timestamp']);
     const verb = typeof raw['verb'] === 'string' ? raw['verb'] : undefined;
     if (!username || !time || !verb) return this.folder.skip('missing user.username, verb or timestamp', at);
     const cluster = this.forced ?? wrapperCluster ?? clusterFromFileName(this.file);

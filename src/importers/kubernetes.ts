@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { GraphFragment } from '../model/fragment.js';
+import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
 import { Builder } from './kubernetes/builder.js';
 import { KNOWN_KINDS, readObjects, type Located } from './kubernetes/objects.js';
@@ -30,12 +31,17 @@ export const kubernetes: Importer = {
       // `kubectl get configmap aws-auth -n kube-system -o json`.
       if (kinds.includes('ConfigMap') && /"name"\s*:\s*"aws-auth"/.test(head)) return 0.95;
       // kubectl prints a List's "kind" after its items: a head of unmodelled kinds still looks like a List.
-      return /"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head) ? 0.6 : 0;
+      if (/"items"\s*:\s*\[/.test(head) && /"metadata"\s*:/.test(head)) return 0.6;
+      // One object of a kind not modelled (`kubectl get service web -o json`): read, and its kind named in a warning.
+      return /^\s*\{\s*"apiVersion"\s*:\s*"[^"]+"\s*,\s*"kind"\s*:\s*"[A-Za-z]+"\s*,\s*"metadata"\s*:/.test(head) ? 0.5 : 0;
     }
     if (!/^apiVersion:\s*\S+/m.test(head)) return 0;
     // Top-level kinds of manifests, and the items of `kubectl get -o yaml` ("- apiVersion: v1\n  kind: Pod").
     const kinds = [...head.matchAll(/^(?:-\s+|\s+)?kind:\s*["']?([A-Za-z]+)/gm)].map((m) => m[1]!);
-    return kinds.some((k) => KNOWN_KINDS.has(k)) || (kinds.includes('ConfigMap') && /^\s*name:\s*["']?aws-auth\b/m.test(head)) ? 0.9 : 0;
+    if (kinds.some((k) => KNOWN_KINDS.has(k)) || (kinds.includes('ConfigMap') && /^\s*name:\s*["']?aws-auth\b/m.test(head))) return 0.9;
+    // A manifest of kinds not modelled (a Service, an Ingress, a policy engine's resource), as a chart or an
+    // application directory holds beside the others: read, its kinds named in a warning, rather than failing the import.
+    return /^kind:\s*["']?[A-Za-z]+/m.test(head) && /^metadata:\s*$/m.test(head) ? 0.5 : 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
@@ -45,7 +51,20 @@ export const kubernetes: Importer = {
     };
     // A large `kubectl get -o json` List is streamed item by item, each slimmed to what the builder reads.
     const json = /^\s*[[{]/.test(input.head.toString('utf8').replace(/^\ufeff/, ''));
-    if (input.large && json) return streamObjects(input).then(build);
+    if (input.large && json) {
+      return streamObjects(input).then(build, (err: unknown) => {
+        // The stream reads one document: documents appended one after another are read whole (within the whole-read
+        // limit), one at a time, as in a smaller file.
+        if (!(err instanceof ImportError) || !err.detail.includes('text after the end of the JSON value')) throw err;
+        let text: string;
+        try {
+          text = input.text();
+        } catch {
+          throw err;
+        }
+        return build(readObjects(file, text));
+      });
+    }
     return build(readObjects(file, input.text()));
   },
 };

@@ -8,7 +8,9 @@ import type { Importer } from './types.js';
 // SharpHound collection files (BloodHound CE legacy JSON, version 5/6): {data: [objects], meta: {type, count,
 // version}}, one file per object type. Objects are keyed by SID (ObjectIdentifier), the same ids OpenGraph
 // collectors use, so both merge. Service accounts (users with SPNs, gMSAs) and computers are the non-human
-// identities here; ACEs, group members, sessions and local admin rights are the attack edges.
+// identities here; ACEs, group members, sessions and local admin rights are the attack edges. SharpHound CE also
+// writes AD CS files (certtemplates, enterprisecas, rootcas, aiacas, ntauthstores, issuancepolicies): their objects
+// and ACEs are read, not the certificate-abuse (ESC) edges BloodHound derives from them.
 
 const OBJECT_KINDS: Record<string, { kind: NodeKind; label: string }> = {
   users: { kind: 'og_identity', label: 'User' },
@@ -18,10 +20,20 @@ const OBJECT_KINDS: Record<string, { kind: NodeKind; label: string }> = {
   gpos: { kind: 'og_object', label: 'GPO' },
   ous: { kind: 'og_object', label: 'OU' },
   containers: { kind: 'og_object', label: 'Container' },
+  // AD CS objects, which SharpHound CE collects by default (their ACEs are edges like any other object's).
+  certtemplates: { kind: 'og_object', label: 'CertTemplate' },
+  enterprisecas: { kind: 'og_object', label: 'EnterpriseCA' },
+  rootcas: { kind: 'og_object', label: 'RootCA' },
+  aiacas: { kind: 'og_object', label: 'AIACA' },
+  ntauthstores: { kind: 'og_object', label: 'NTAuthStore' },
+  issuancepolicies: { kind: 'og_object', label: 'IssuancePolicy' },
 };
 
 /** Local groups of a computer whose members gain it, by the RID that ends the group's SID. */
 const LOCAL_GROUP_EDGES: Record<string, string> = { '544': 'AdminTo', '555': 'CanRDP', '562': 'ExecuteDCOM', '580': 'CanPSRemote' };
+
+/** SharpHound before CE (BloodHound 4's collections) wrote each local group of a computer as a block of its own. */
+const LEGACY_LOCAL_GROUPS: Record<string, string> = { LocalAdmins: 'AdminTo', RemoteDesktopUsers: 'CanRDP', DcomUsers: 'ExecuteDCOM', PSRemoteUsers: 'CanPSRemote' };
 
 /** Well-known groups that control a domain (BloodHound's tier zero): Domain Admins, Enterprise Admins, Administrators. */
 const TIER_ZERO_RIDS = /-(512|519|544)$/;
@@ -96,6 +108,14 @@ export const sharphound: Importer = {
       forEachArray(raw['AllowedToDelegate'], (t, j) => {
         if (isObject(t) && typeof t['ObjectIdentifier'] === 'string') fragment.edges.push(edge(node.id, refer(t['ObjectIdentifier'], t['ObjectType']), 'AllowedToDelegate', `${at}.AllowedToDelegate[${j}]`));
       });
+      // Resource-based constrained delegation: the listed principals may act for any user on this computer.
+      forEachArray(raw['AllowedToAct'], (t, j) => {
+        if (isObject(t) && typeof t['ObjectIdentifier'] === 'string') fragment.edges.push(edge(refer(t['ObjectIdentifier'], t['ObjectType']), node.id, 'AllowedToAct', `${at}.AllowedToAct[${j}]`));
+      });
+      // A SID in the object's SID history gives it that principal's rights.
+      forEachArray(raw['HasSIDHistory'], (t, j) => {
+        if (isObject(t) && typeof t['ObjectIdentifier'] === 'string') fragment.edges.push(edge(node.id, refer(t['ObjectIdentifier'], t['ObjectType']), 'HasSIDHistory', `${at}.HasSIDHistory[${j}]`));
+      });
       // Whoever controls a computer can take the credentials of the users logged on to it.
       for (const key of ['Sessions', 'PrivilegedSessions', 'RegistrySessions']) {
         const block = raw[key];
@@ -114,6 +134,13 @@ export const sharphound: Importer = {
           }
         });
       });
+      for (const key in LEGACY_LOCAL_GROUPS) {
+        const block = raw[key];
+        if (!isObject(block)) continue;
+        forEachArray(block['Results'], (member, k) => {
+          if (isObject(member) && typeof member['ObjectIdentifier'] === 'string') fragment.edges.push(edge(refer(member['ObjectIdentifier'], member['ObjectType']), node.id, LEGACY_LOCAL_GROUPS[key]!, `${at}.${key}.Results[${k}]`));
+        });
+      }
       forEachArray(raw['Trusts'], (trust, j) => {
         if (!isObject(trust) || typeof trust['TargetDomainSid'] !== 'string') return;
         const other = refer(trust['TargetDomainSid'], 'Domain');

@@ -20,7 +20,7 @@ async function importCase(paths: string[], options: { cluster?: string } = {}) {
 
 describe('Kubernetes audit logs', () => {
   it('detects the API server log and the managed clusters\' exports from their content', () => {
-    for (const name of ['apiserver-audit.jsonl', 'eks-cloudwatch-subscription.json', 'eks-filter-log-events.json', 'gke-cloud-logging.json', 'aks-diagnostics.json', 'falco-exec_pod.json', 'falco-create_clusterrolebinding.json']) {
+    for (const name of ['apiserver-audit.jsonl', 'eks-cloudwatch-subscription.json', 'eks-filter-log-events.json', 'gke-cloud-logging.json', 'aks-diagnostics.json', 'falco-exec_pod.json', 'falco-create_clusterrolebinding.json', 'audit2rbac-demo.log']) {
       expect(detectImporter(createInput(name, readFileSync(fx(name)))).format, name).toBe('k8s-audit-log');
     }
   });
@@ -90,6 +90,42 @@ describe('Kubernetes audit logs', () => {
     const c = await importCase([fx('falco-exec_pod.json'), fx('falco-attach_pod.json')], { cluster: 'minikube' });
     expect(c.observed('k8s:minikube/_/user/minikube-user', 'k8s:minikube/default/pod/nginx-deployment-7998647bdf-phvq7')[0]?.props).toMatchObject({ count: 1, technique: 'pods/exec', firstSeen: '2018-10-26T13:38:34.867Z' });
     c.engine.close();
+  });
+
+  it('reads events that carry the older single `timestamp` (audit2rbac\'s recorded log)', async () => {
+    // Kubernetes 1.7–1.9 wrote `timestamp` where v1 writes requestReceivedTimestamp and stageTimestamp: every event was skipped.
+    const c = await importCase([fx('audit2rbac-demo.log')], { cluster: 'demo' });
+    const admin = 'k8s:demo/_/user/system:admin';
+    expect(c.observed(admin, 'k8s:demo/_/user/bob')[0]).toMatchObject({ firstSeen: '2017-09-11T19:55:05Z', props: { technique: 'impersonate' } });
+    expect(c.observed('k8s:demo/_/user/bob', 'k8s:demo/default')[0]?.props).toMatchObject({ count: 2, actions: ['list pods'] });
+    expect(c.observed(admin, 'k8s:demo/ns1/serviceaccount/sa1')).toHaveLength(1);
+    expect(c.result.warnings.map((w) => w.message).join('\n')).not.toMatch(/missing user.username, verb or timestamp/);
+    c.engine.close();
+  });
+
+  it('reads documents appended one after another: Firehose\'s S3 objects and paged filter-log-events output', async () => {
+    // Firehose writes subscription records back to back ({…}{…}); paged CLI output is appended pretty-printed. Both were
+    // refused as "several JSON values".
+    const dir = tempDir();
+    const record = JSON.stringify(JSON.parse(readFileSync(fx('eks-cloudwatch-subscription.json'), 'utf8')));
+    const firehose = join(dir, 'firehose-object');
+    writeFileSync(firehose, gzipSync(record + record));
+    const one = await importCase([fx('eks-cloudwatch-subscription.json')]);
+    const two = await importCase([firehose]);
+    const key = ['k8s:payments-prod/payments/serviceaccount/api', 'k8s:payments-prod/payments/secret/stripe-key'] as const;
+    expect(two.observed(...key)[0]?.props['count']).toBe(2 * (one.observed(...key)[0]?.props['count'] as number));
+    one.engine.close();
+    two.engine.close();
+    const page = readFileSync(fx('eks-filter-log-events.json'), 'utf8');
+    const pages = join(dir, 'pages.json');
+    writeFileSync(pages, `${page.trimEnd()}\n${page}`);
+    const paged = await importCase([pages], { cluster: 'payments-prod' });
+    expect(paged.observed(...key)).toHaveLength(1);
+    // A document cut short is named at the line and column where it starts going wrong, and nothing is imported.
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, `${page.trimEnd()}\n${page.slice(0, 200)}`);
+    await expect(paged.engine.importFiles({ files: [{ path: cut }], options: { cluster: 'payments-prod' } })).rejects.toMatchObject({ code: 'bad-input', location: expect.stringMatching(/^line \d+, column \d+$/) });
+    paged.engine.close();
   });
 
   it('reads gzipped logs and names bad input', async () => {

@@ -124,6 +124,33 @@ describe('Kubernetes importer', () => {
     expect(node(one, 'k8s:c/x')?.stub).toBeFalsy();
   });
 
+  it('reads JSON documents appended one after another (kubectl output of a loop; kubernetes\' own test input)', async () => {
+    // kubectl reads such a file; it was refused as "several JSON values".
+    const f = await parseAll(kubernetes, createInput('multi.json', readFileSync(join(FIXTURES, 'kubernetes', 'k8s-hack-multi-resource-json.json'))), { cluster: 'c' });
+    expect(node(f, 'k8s:c/default/replicationcontroller/mock')).toMatchObject({ kind: 'k8s_workload', props: { at: 'document 2 (line 21, column 1)' } });
+    expect(f.warnings.map((w) => w.message)).toEqual([expect.stringContaining('1 Service')]);
+    const list = (ns: string) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace: ns } }] }, null, 2);
+    const lists = await parseText('sa.json', `${list('a')}\n${list('b')}\n`, 'c');
+    expect(['k8s:c/a/serviceaccount/ci', 'k8s:c/b/serviceaccount/ci'].map((id) => node(lists, id)?.kind)).toEqual(['k8s_service_account', 'k8s_service_account']);
+    await expect(parseText('cut.json', `${list('a')}${list('b').slice(0, 40)}`, 'c')).rejects.toThrow(/cut\.json \(line \d+, column \d+\): invalid JSON/);
+  });
+
+  it('takes a manifest of kinds it does not model as Kubernetes, naming them in a warning, so a directory of manifests imports', async () => {
+    // A file holding only a Service or a policy engine's resource was "not a format Blastmap recognises", which
+    // failed the import of every file given with it.
+    const kyverno = createInput('kyverno.yaml', readFileSync(join(FIXTURES, 'kubernetes', 'goat-kyverno-block-pod-exec-by-namespace.yaml')));
+    expect(detectImporter(kyverno).format).toBe('kubernetes');
+    expect((await parseAll(kubernetes, kyverno, { cluster: 'c' })).warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not model were skipped: 1 ClusterPolicy/)]);
+    const yaml = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n';
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: {} }, null, 4);
+    for (const [name, text] of [['svc.yaml', yaml], ['svc.json', json]] as const) {
+      expect(detectImporter(createInput(name, Buffer.from(text))).format, name).toBe('kubernetes');
+      expect((await parseText(name, text, 'c')).warnings.map((w) => w.message), name).toEqual([expect.stringMatching(/1 Service/)]);
+    }
+    // YAML that is not a Kubernetes object (no metadata) is still not taken for one.
+    expect(() => detectImporter(createInput('policy.yaml', Buffer.from('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n')))).toThrow(/not a format Blastmap recognises/);
+  });
+
   it('names the cluster from --cluster, else metadata.clusterName, else the file name', async () => {
     expect(clusterFromFileName('/tmp/Prod EKS.objects.yaml.gz')).toBe('prod-eks.objects');
     const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'a', namespace: 'x', clusterName: 'from-meta' } };

@@ -5,7 +5,7 @@ import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { sharphound } from '../../src/importers/sharphound.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
-import { cli, parseAll, REAL, tempCase } from '../helpers.js';
+import { cli, FIXTURES, parseAll, REAL, tempCase } from '../helpers.js';
 
 const DOMAIN_SID = 'S-1-5-21-2697957641-2271029196-387917394';
 const sample = (type: string) => join(REAL, 'bloodhound', `bhce-ad-sample-phantom-corp-${type}.json`);
@@ -17,6 +17,57 @@ describe('SharpHound collection importer', () => {
     for (const type of ['users', 'groups', 'computers', 'domains']) {
       expect(detectImporter(createInput(`${type}.json`, readFileSync(sample(type)))).format).toBe('bloodhound-sharphound');
     }
+  });
+
+  it('reads the AD CS files SharpHound CE writes beside the others (BloodHound\'s v6 ingest fixtures)', async () => {
+    // rootcas.json and ntauthstores.json were refused as an unknown type, failing an import of the whole collection.
+    const v6 = (name: string) => join(FIXTURES, 'bloodhound', 'sharphound-v6', name);
+    for (const name of ['rootcas.json', 'ntauthstores.json']) expect(detectImporter(createInput(name, readFileSync(v6(name)))).format).toBe('bloodhound-sharphound');
+    const f = await parse(v6('rootcas.json'));
+    const ca = f.nodes.find((n) => n.id === 'og:4B5183E1-DB57-4A57-8159-3E9649F3B01C')!;
+    expect(ca).toMatchObject({ kind: 'og_object', name: 'ESC1-ESC1-DC-CA@ESC1.LOCAL', boundary: 'og:S-1-5-21-909015691-3030120388-2582151266', props: { kinds: ['RootCA'] } });
+    // Eight ACEs, each an edge from its principal; the principals are stubs, not invented objects.
+    expect(f.edges.filter((e) => e.to === ca.id).map((e) => e.props?.technique)).toEqual(['Owns', 'GenericAll', 'GenericAll', 'GenericAll', 'GenericAll', 'GenericAll', 'WriteDacl', 'WriteOwner']);
+    expect(f.nodes.filter((n) => n.id !== ca.id).every((n) => n.stub)).toBe(true);
+    const store = await parse(v6('ntauthstores.json'));
+    expect(store.nodes.find((n) => !n.stub)?.props?.['kinds']).toEqual(['NTAuthStore']);
+  });
+
+  it('reads a computer\'s local groups as SharpHound before CE wrote them, and its delegation and SID history', async () => {
+    // Scenario of the shape of BloodHound's v6 ingest fixture computers.json: LocalAdmins, RemoteDesktopUsers, DcomUsers and
+    // PSRemoteUsers blocks (not LocalGroups) were passed over, and so were AllowedToAct and HasSIDHistory.
+    const d = 'S-1-5-21-3130019616-2776909439-2417379446';
+    const members = (...sids: string[]) => ({ Results: sids.map((sid) => ({ ObjectIdentifier: sid, ObjectType: 'User' })), Collected: true, FailureReason: null });
+    const f = await parseText(JSON.stringify({
+      meta: { methods: 46067, type: 'computers', count: 1, version: 5 },
+      data: [{
+        ObjectIdentifier: `${d}-1104`,
+        Properties: { name: 'WIN10.TESTLAB.LOCAL', domainsid: d },
+        AllowedToAct: [{ ObjectIdentifier: `${d}-12345`, ObjectType: 'Computer' }],
+        HasSIDHistory: [{ ObjectIdentifier: `${d}-12344`, ObjectType: 'User' }],
+        LocalAdmins: members(`${d}-1105`),
+        RemoteDesktopUsers: members(`${d}-1106`),
+        DcomUsers: { Results: [], Collected: false, FailureReason: null },
+        PSRemoteUsers: members(`${d}-1107`),
+        Aces: [],
+      }],
+    }));
+    const computer = `og:${d}-1104`;
+    const edges = f.edges.map((e) => [e.from, e.props?.technique, e.to, e.props?.at]);
+    expect(edges).toEqual(expect.arrayContaining([
+      [`og:${d}-12345`, 'AllowedToAct', computer, '$.data[0].AllowedToAct[0]'],
+      [computer, 'HasSIDHistory', `og:${d}-12344`, '$.data[0].HasSIDHistory[0]'],
+      [`og:${d}-1105`, 'AdminTo', computer, '$.data[0].LocalAdmins.Results[0]'],
+      [`og:${d}-1106`, 'CanRDP', computer, '$.data[0].RemoteDesktopUsers.Results[0]'],
+      [`og:${d}-1107`, 'CanPSRemote', computer, '$.data[0].PSRemoteUsers.Results[0]'],
+    ]));
+    expect(edges).toHaveLength(5);
+  });
+
+  it('refuses the ZIP SharpHound saves, saying to extract the JSON files', () => {
+    // A stored (uncompressed) ZIP entry header and its name, as SharpHound's <timestamp>_BloodHound.zip starts.
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), Buffer.alloc(20), Buffer.from('20240305110018_users.json')]);
+    expect(() => createInput('20240305110018_BloodHound.zip', zip)).toThrow(/20240305110018_BloodHound\.zip \(byte \d+\): this is a ZIP archive .*extract it and import the JSON files/);
   });
 
   it('reads every user, flags service accounts, warns that meta.count disagrees, and keeps no password attribute', async () => {

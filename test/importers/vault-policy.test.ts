@@ -44,6 +44,36 @@ describe('Vault policy importer', () => {
     expect(named.nodes[0]!.id).toBe('vault:policy:ci');
   });
 
+  it('reads the pre-0.5 `policy = "<level>"` rules, which Vault still accepts', async () => {
+    // Scenario of the shape public repositories still hold (an AppRole bootstrap policy): every rule was refused.
+    const text = '# we need to create approles + policies\npath "auth/approle/role/*" {\n  policy = "write"\n}\n\npath "sys/policy/*" {\n  policy = "write"\n}\npath "secret/*" {\n  policy = "read"\n  capabilities = ["update"]\n}\npath "secret/root" {\n  policy = "deny"\n}\npath "x" {\n  policy = "admin"\n}\n';
+    expect(detectImporter(createInput('bootstrap.hcl', Buffer.from(text))).format).toBe('vault-policy');
+    const f = await parseText('bootstrap.hcl', text);
+    const rules = f.nodes[0]!.props?.['rules'] as { path: string; capabilities: string[] }[];
+    expect(rules.map((r) => [r.path, r.capabilities])).toEqual([
+      ['auth/approle/role/*', ['create', 'read', 'update', 'delete', 'list']],
+      ['sys/policy/*', ['create', 'read', 'update', 'delete', 'list']],
+      // A level and a capabilities list on one path add up, as in Vault.
+      ['secret/*', ['update', 'read', 'list']],
+      ['secret/root', ['deny']],
+    ]);
+    expect(f.nodes[0]!.props?.['adminReasons']).toEqual([expect.stringContaining('can rewrite any ACL policy')]);
+    expect(f.warnings).toEqual([{ message: expect.stringContaining('unknown policy level "admin"'), location: 'line 16' }]);
+  });
+
+  it('reads a policy written in JSON form, as a file and as the payload\'s string', async () => {
+    // `vault policy write NAME policy.json` takes HCL's JSON form; the file, and the rules Vault then returns, were refused.
+    const file = JSON.stringify({ path: { 'secret/data/app/*': { capabilities: ['read', 'list'] }, 'sys/policies/acl/*': { capabilities: ['create', 'update'] } } }, null, 2);
+    expect(detectImporter(createInput('policy.json', Buffer.from(file))).format).toBe('vault-policy');
+    const f = await parseText('app.json', file);
+    expect(f.nodes[0]).toMatchObject({ id: 'vault:policy:app', props: { readablePaths: ['secret/data/app/*'], adminEquivalent: true } });
+    expect((f.nodes[0]!.props?.['rules'] as { line: number }[]).map((r) => r.line)).toEqual([3, 9]);
+    const read = JSON.stringify({ request_id: 'r1', data: { name: 'app', rules: JSON.stringify({ path: { 'secret/data/app/*': { policy: 'read' } } }, null, 2) } });
+    expect(detectImporter(createInput('read.json', Buffer.from(read))).format).toBe('vault-policy');
+    expect((await parseText('read.json', read)).nodes[0]).toMatchObject({ id: 'vault:policy:app', props: { rules: [{ path: 'secret/data/app/*', capabilities: ['read', 'list'], line: 3 }] } });
+    await expect(parseText('bad.json', JSON.stringify({ path: 'secret/*' }))).rejects.toMatchObject({ location: '$.path' });
+  });
+
   it('names the file and the place of bad HCL, and imports nothing', async () => {
     await expect(parseText('broken.hcl', 'path "a" {\n  capabilities = ["read"\n}\n')).rejects.toThrow(/broken\.hcl.*line 3, column 1/);
     await expect(parseText('p.json', JSON.stringify({ policy: 'path "a" {' }))).rejects.toThrow(/\$\.policy: line 1/);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/api/engine.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
+import { appendedJsonValues } from '../../src/importers/json-syntax.js';
 import { startServer } from '../../src/server/http.js';
 import { cli, FIXTURES, tempDir } from '../helpers.js';
 import { helmTemplateLine } from '../../src/importers/templates.js';
@@ -69,9 +70,11 @@ function secretsIn(path: string): string[] {
   else if (path.endsWith('.jsonl')) for (const line of text.split('\n')) { try { finding(JSON.parse(line) as Record<string, unknown>); } catch { /* a broken line keeps its secrets out of reach of this reader, not of the importer */ for (const m of line.matchAll(/"(Raw|RawV2)"\s*:\s*"([^"]+)"/g)) add(m[2]); } }
   else if (/\.ya?ml$/.test(path)) for (const doc of parseAllDocuments(text)) k8s(doc.toJS());
   else {
-    const root = JSON.parse(text) as unknown;
-    if (Array.isArray(root)) root.forEach((f) => (typeof f === 'object' && f && 'kind' in f ? k8s(f) : finding(f as Record<string, unknown>)));
-    else k8s(root);
+    // One document, or several appended one after another (kubectl output of a loop, which the importer reads).
+    for (const { value: root } of appendedJsonValues(path, text)) {
+      if (Array.isArray(root)) root.forEach((f) => (typeof f === 'object' && f && 'kind' in f ? k8s(f) : finding(f as Record<string, unknown>)));
+      else k8s(root);
+    }
   }
   // Not secrets: access key ids (Blastmap's credential ids), placeholders of redacted reports, short values, and the
   // plain-word placeholders of upstream test data ("a secret"), which any English sentence may hold.

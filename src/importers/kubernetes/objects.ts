@@ -1,7 +1,8 @@
 import { isObject } from '../../model/fragment.js';
 import type { JsonObject } from '../../model/fragment.js';
 import { flat } from '../../model/flat.js';
-import { ImportError, jsonPath } from '../errors.js';
+import { ImportError, jsonPath, SeveralJsonValuesError } from '../errors.js';
+import { appendedJsonValues } from '../json-syntax.js';
 import { lineColumn, parseJson } from '../input.js';
 import { HELM_MESSAGE, helmTemplateLine } from '../templates.js';
 import { parseYamlDocuments, yamlDocumentToJs } from '../yaml.js';
@@ -22,9 +23,17 @@ export function readObjects(file: string, text: string): Located[] {
   const trimmed = text.trimStart();
   const out: Located[] = [];
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const root = parseJson(file, text);
-    if (Array.isArray(root)) root.forEach((o, i) => collect(file, o, jsonPath(i), out));
-    else collect(file, root, '$', out);
+    let root: unknown;
+    try {
+      root = parseJson(file, text);
+    } catch (err) {
+      if (!(err instanceof SeveralJsonValuesError)) throw err;
+      // `kubectl get … -o json` run once per namespace or kind and appended to one file (kubectl reads such files too).
+      let n = 0;
+      for (const { value, start } of appendedJsonValues(file, text)) collectRoot(file, value, `document ${++n} (line ${start.line}, column ${start.column})`, out);
+      return out;
+    }
+    collectRoot(file, root, undefined, out);
     return out;
   }
   const helm = helmTemplateLine(text);
@@ -47,6 +56,12 @@ export function readObjects(file: string, text: string): Located[] {
     collect(file, value, `document ${i + 1} (line ${line})`, out);
   });
   return out;
+}
+
+/** A JSON document's objects: an array of them, or one (a List among them); `within` names the document when the file holds several. */
+function collectRoot(file: string, root: unknown, within: string | undefined, out: Located[]): void {
+  if (Array.isArray(root)) root.forEach((o, i) => collect(file, o, within ? `${within}: ${jsonPath(i)}` : jsonPath(i), out));
+  else collect(file, root, within ?? '$', out);
 }
 
 export function collect(file: string, value: unknown, at: string, out: Located[]): void {

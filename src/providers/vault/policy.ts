@@ -8,6 +8,17 @@ export interface VaultRule {
   line: number;
 }
 
+/**
+ * The pre-0.5 `policy = "<level>"` of a path, which Vault still reads: the capabilities it stands for (added to any
+ * `capabilities` list of the same path, as Vault does).
+ */
+const OLD_POLICY_LEVELS: Record<string, string[]> = {
+  deny: ['deny'],
+  read: ['read', 'list'],
+  write: ['create', 'read', 'update', 'delete', 'list'],
+  sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
+};
+
 /** Path rules of a parsed policy, in file order. Returns the rule and the place of anything unreadable. */
 export function rulesOf(body: HclBody): { rules: VaultRule[]; problems: { line: number; message: string }[] } {
   const rules: VaultRule[] = [];
@@ -16,9 +27,13 @@ export function rulesOf(body: HclBody): { rules: VaultRule[]; problems: { line: 
     if (block.type !== 'path') continue;
     const path = block.labels[0];
     const caps = block.body.attributes['capabilities'];
+    const level = block.body.attributes['policy'];
+    const old = typeof level === 'string' && Object.hasOwn(OLD_POLICY_LEVELS, level) ? OLD_POLICY_LEVELS[level]! : undefined;
     if (path === undefined) problems.push({ line: block.line, message: 'a path block needs the path in quotes' });
+    else if (level !== undefined && !old) problems.push({ line: block.line, message: `path "${path}" has an unknown policy level ${JSON.stringify(level)} (deny, read, write or sudo)` });
+    else if (caps === undefined && old) rules.push({ path, capabilities: [...old], line: block.line });
     else if (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string')) problems.push({ line: block.line, message: `path "${path}" has no capabilities list` });
-    else rules.push({ path, capabilities: caps as string[], line: block.line });
+    else rules.push({ path, capabilities: old ? [...new Set([...(caps as string[]), ...old])] : (caps as string[]), line: block.line });
   }
   return { rules, problems };
 }
