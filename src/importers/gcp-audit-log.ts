@@ -46,6 +46,7 @@ export const gcpAuditLog: Importer = {
 class ProjectNames {
   private readonly learned = new Map<string, string>();
   private readonly resources = new Map<string, string>();
+  private readonly accounts = new Map<string, string>();
   constructor(private readonly known: ReadonlyMap<string, string> | undefined) {}
   learn(number: string, id: string): void {
     if (!this.learned.has(number)) this.learned.set(number, id);
@@ -56,9 +57,14 @@ class ProjectNames {
   sameResource(numberForm: string, idForm: string): void {
     this.resources.set(numberForm, idForm);
   }
+  /** A service account's unique id and its email, as the entry's resource labels pair them. */
+  sameAccount(uniqueId: string, email: string): void {
+    if (!this.accounts.has(uniqueId)) this.accounts.set(uniqueId, email);
+  }
   aliases(): { from: string; to: string }[] {
     const projects = [...this.learned].flatMap(([n, id]) => [{ from: ids.gcpProject(n), to: ids.gcpProject(id) }, { from: ids.admin(ids.gcpProject(n)), to: ids.admin(ids.gcpProject(id)) }]);
-    return [...projects, ...[...this.resources].map(([from, to]) => ({ from, to }))];
+    const accounts = [...this.accounts].map(([uniqueId, email]) => ({ from: ids.gcpServiceAccount(uniqueId), to: ids.gcpServiceAccount(email) }));
+    return [...projects, ...[...this.resources].map(([from, to]) => ({ from, to })), ...accounts];
   }
 }
 
@@ -82,7 +88,8 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   const payload = raw['protoPayload'];
-  if (!isObject(payload) || !String(payload['@type'] ?? '').endsWith('google.cloud.audit.AuditLog')) return folder.skip('not a Cloud Audit Log entry (no AuditLog protoPayload)', at);
+  // Panther's data lake stores the payload's `@type` as `at_sign_type`; its exports keep that name.
+  if (!isObject(payload) || !String(payload['@type'] ?? payload['at_sign_type'] ?? '').endsWith('google.cloud.audit.AuditLog')) return folder.skip('not a Cloud Audit Log entry (no AuditLog protoPayload)', at);
   const auth = isObject(payload['authenticationInfo']) ? payload['authenticationInfo'] : {};
   const email = str(auth['principalEmail']);
   const method = str(payload['methodName']);
@@ -102,7 +109,8 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   const event: ObservedEvent = {
     time,
     action: method,
-    ip: str(meta['callerIp']),
+    // Panther's exports spell it callerIP.
+    ip: str(meta['callerIp']) ?? str(meta['callerIP']),
     userAgent: str(meta['callerSuppliedUserAgent']),
     region: location ?? str(labels['zone']) ?? str(labels['location']),
     failed,
@@ -140,10 +148,11 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   const resourceName = str(payload['resourceName']);
   if (!resourceName) return folder.skip('the entry names no resource (no resourceName, as system events): who acted is recorded, not what was reached', at);
   const service = str(payload['serviceName']);
-  const resource = resourceNode(resourceName, service, project);
+  const resource = accountByUniqueId(resourceName, raw['resource'], payload['request'], projects) ?? resourceNode(resourceName, service, project);
   if (!resource || resource.id === principal.id) return;
   const idForm = idFormOf(resourceName, project, projects);
-  if (idForm) {
+  // A service account is one node by its email whichever project form names it.
+  if (idForm && resource.kind !== 'gcp_service_account') {
     const same = resourceNode(idForm, service, project);
     if (same && same.id !== resource.id) projects.sameResource(resource.id, same.id);
   }
@@ -176,6 +185,25 @@ function idFormOf(name: string, project: string | undefined, projects: ProjectNa
   if (project && !/^\d+$/.test(project)) projects.learn(number, project);
   const id = projects.idOf(number);
   return id ? `${m[1]}${id}${m[3]}${name.slice(m[0].length)}` : undefined;
+}
+
+/**
+ * The service account of a call that names it by unique id (`projects/-/serviceAccounts/114885146936855121342`, as
+ * key creation, token minting and signing entries do): its email from the entry's `service_account` resource labels
+ * (`unique_id`, `email_id`) or the request's name, else the account by its unique id, which the IAM importers alias
+ * to the email.
+ */
+function accountByUniqueId(name: string, resource: unknown, request: unknown, projects: ProjectNames): NodeFact | undefined {
+  const uniqueId = /^projects\/[^/]+\/serviceAccounts\/(\d+)$/.exec(name)?.[1];
+  if (!uniqueId) return undefined;
+  const labels = isObject(resource) && resource['type'] === 'service_account' && isObject(resource['labels']) ? resource['labels'] : {};
+  const labelled = str(labels['unique_id']) === uniqueId ? str(labels['email_id']) : undefined;
+  const requested = isObject(request) ? /^projects\/[^/]+\/serviceAccounts\/([^/]+@[^/]+)$/.exec(str(request['name']) ?? '')?.[1] : undefined;
+  const email = labelled?.includes('@') ? labelled : requested;
+  if (!email) return { id: ids.gcpServiceAccount(uniqueId), kind: 'gcp_service_account', name: `service account ${uniqueId}`, handles: [uniqueId], stub: true };
+  projects.sameAccount(uniqueId, email);
+  const node = memberNode(email, true);
+  return { ...node, handles: [...node.handles, uniqueId] };
 }
 
 /** A resource by its name: a project, a service account, or any other resource by its full resource name. */

@@ -239,6 +239,35 @@ describe('GCP Cloud Audit Logs importer', () => {
     expect(detectImporter(createInput('logs.json', readFileSync(path))).format).toBe('gcp-audit-log');
   });
 
+  it('a key created for a service account named by its unique id leads to the account by its email (Panther export)', async () => {
+    // Key creation and signing name the account by unique id (projects/-/serviceAccounts/1234…); the entry's
+    // service_account resource labels pair it with the email. Panther writes the payload's @type as at_sign_type.
+    const panther = join(FIXTURES, 'gcp', 'panther-audit-sa-key-create-and-setiampolicy-by-unique-id.jsonl');
+    expect(detectImporter(createInput('p.jsonl', readFileSync(panther))).format).toBe('gcp-audit-log');
+    const f = await parseAll(gcpAuditLog, createInput('p.jsonl', readFileSync(panther)));
+    const sa = 'gcp:sa:created-service-account@gcp-project1.iam.gserviceaccount.com';
+    expect(edge(f, 'gcp:member:user:staging@company.io', sa).props).toMatchObject({ count: 1, actions: ['google.iam.admin.v1.CreateServiceAccountKey'], sourceIps: [{ value: '1.2.3.4', count: 1 }] });
+    expect(f.nodes.find((n) => n.id === sa)).toMatchObject({ kind: 'gcp_service_account', boundary: 'gcp:project:gcp-project1', handles: expect.arrayContaining(['123456789098765434567']) });
+    expect(f.aliases).toContainEqual({ from: 'gcp:sa:123456789098765434567', to: sa });
+    // Setting the account's policy mints nothing: no edge, and no resource node for the unique-id name.
+    expect(f.edges).toHaveLength(1);
+    expect(f.nodes.some((n) => n.id.startsWith('gcp:resource:'))).toBe(false);
+    expect(f.warnings).toEqual([]);
+  });
+
+  it('a service account named by unique id without labels: by the request\'s email, else by the unique id', async () => {
+    const entry = (request: Record<string, unknown>) => ({
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
+      timestamp: '2026-01-01T00:00:00Z',
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalEmail: 'dev@northwind.example' }, methodName: 'GenerateAccessToken', serviceName: 'iamcredentials.googleapis.com', resourceName: 'projects/-/serviceAccounts/114885146936855121342', request },
+    });
+    const named = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry({ name: 'projects/-/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com' })))));
+    expect(edge(named, 'gcp:member:user:dev@northwind.example', 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props?.actions).toEqual(['GenerateAccessToken']);
+    const bare = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry({})))));
+    expect(edge(bare, 'gcp:member:user:dev@northwind.example', 'gcp:sa:114885146936855121342').props?.actions).toEqual(['GenerateAccessToken']);
+    expect(bare.nodes.find((n) => n.id === 'gcp:sa:114885146936855121342')?.kind).toBe('gcp_service_account');
+  });
+
   it('reads who touched which resource, the delegation chain, and skips non-audit and denied entries by line', async () => {
     const f = await parseAll(gcpAuditLog, createInput('plaso-gcp-cloud-audit-logs.jsonl', readFileSync(path)));
     const user = 'gcp:member:user:fakeemailxyz@gmail.com';
