@@ -203,7 +203,7 @@ function accountByUniqueId(name: string, resource: unknown, request: unknown, pr
   if (!email) return { id: ids.gcpServiceAccount(uniqueId), kind: 'gcp_service_account', name: `service account ${uniqueId}`, handles: [uniqueId], stub: true };
   projects.sameAccount(uniqueId, email);
   const node = memberNode(email, true);
-  return { ...node, handles: [...node.handles, uniqueId] };
+  return { ...node, handles: [...(node.handles ?? []), uniqueId] };
 }
 
 /** A resource by its name: a project, a service account, or any other resource by its full resource name. */

@@ -196,6 +196,35 @@ describe('GCP IAM bindings rule', () => {
     c.engine.close();
   });
 
+  it('gcloud asset search-all-iam-policies: each policy on its resource, inherited down the folders and organization the result names', async () => {
+    const path = fx('gcloud-asset-search-all-iam-policies.json');
+    expect(detectImporter(createInput('policies.json', readFileSync(path))).format).toBe('gcp-asset-inventory');
+    const c = await importCase([path]);
+    expect(c.result.warnings).toEqual([]);
+    // The folder's owner administers the project below it and can act as the project's service accounts.
+    expect(c.has('ADMIN_OF', 'gcp:sa:ci-deployer@nw-tools.iam.gserviceaccount.com', 'admin:gcp:project:559012384417')?.props.technique).toBe('roles/owner');
+    expect(c.has('ADMIN_OF', 'gcp:member:group:gcp-org-admins@northwind.example', 'admin:gcp:project:559012384417')).toBeDefined();
+    // The service account's own policy: a conditional token creator.
+    expect(c.has('CAN_ESCALATE', 'gcp:member:user:dana@northwind.example', 'gcp:sa:billing-exporter@nw-prod.iam.gserviceaccount.com')?.props.conditional).toContain('until-2027');
+    expect(c.has('CAN_ACCESS', 'gcp:member:allUsers', 'gcp:resource://storage.googleapis.com/nw-prod-public-assets')?.props.accessLevel).toBe('Read');
+    // A viewer gets nothing.
+    expect(c.edges('ADMIN_OF').some((e) => e.src === 'gcp:member:user:dana@northwind.example')).toBe(false);
+    c.engine.close();
+  });
+
+  it('search-all-iam-policies as the REST response {results}, an older result without assetType, and a project named by id beside its number', async () => {
+    const results = [
+      { resource: '//cloudresourcemanager.googleapis.com/projects/nw-prod', project: 'projects/559012384417', policy: { bindings: [{ role: 'roles/owner', members: ['user:ops@northwind.example'] }] } },
+      { resource: '//storage.googleapis.com/nw-prod-logs', project: 'projects/559012384417', policy: { bindings: [{ role: 'roles/storage.admin', members: ['group:logs@northwind.example'] }, { role: 'roles/storage.objectViewer', members: ['nobody'] }] } },
+    ];
+    const f = await parseText(gcpAssetInventory, 'search.json', JSON.stringify({ results, nextPageToken: '' }));
+    expect(f.nodes.find((n) => n.id === 'gcp:project:nw-prod')).toMatchObject({ kind: 'gcp_project' });
+    expect(f.aliases).toContainEqual({ from: 'gcp:project:559012384417', to: 'gcp:project:nw-prod' });
+    expect(f.nodes.find((n) => n.id === 'gcp:resource://storage.googleapis.com/nw-prod-logs')).toMatchObject({ kind: 'gcp_resource', boundary: 'gcp:project:559012384417' });
+    // A bad member is named by the result's own path.
+    expect(f.warnings.map((w) => w.location)).toEqual([expect.stringContaining('$.results[1] $.policy.bindings[1].members[0]')]);
+  });
+
   it('camelCase asset arrays: organization-level service roles reach that service\'s resources in the projects below, and only those', async () => {
     const project = '//cloudresourcemanager.googleapis.com/projects/77';
     const assets = writeJson('assets.json', [
