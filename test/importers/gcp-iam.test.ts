@@ -103,6 +103,20 @@ describe('GCP IAM listings', () => {
     await expect(parseText(gcpIamPolicy, 'p.json', JSON.stringify({ bindings: { role: 'roles/owner' } }), { project: 'p' })).rejects.toThrow(/\$\.bindings/);
   });
 
+  it('gcloud … describe prints one account or one key, not a list: read as one, with its place', async () => {
+    const sa = { displayName: 'Terraform CI', email: 'terraform-ci@nw-tools.iam.gserviceaccount.com', etag: 'MDEwMjE5MjA=', name: 'projects/nw-tools/serviceAccounts/terraform-ci@nw-tools.iam.gserviceaccount.com', oauth2ClientId: '104938475610293847561', projectId: 'nw-tools', uniqueId: '104938475610293847561' };
+    expect(detectImporter(createInput('sa.json', Buffer.from(JSON.stringify(sa, null, 2)))).format).toBe('gcp-service-accounts');
+    const accounts = await parseText(gcpServiceAccounts, 'sa.json', JSON.stringify(sa));
+    expect(accounts.nodes.find((n) => n.id === 'gcp:sa:terraform-ci@nw-tools.iam.gserviceaccount.com')).toMatchObject({ kind: 'gcp_service_account', props: { uniqueId: '104938475610293847561' } });
+    const key = { disabled: true, keyAlgorithm: 'KEY_ALG_RSA_2048', keyOrigin: 'GOOGLE_PROVIDED', keyType: 'USER_MANAGED', name: `${sa.name}/keys/0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6`, validAfterTime: '2024-03-01T10:00:00Z', validBeforeTime: '9999-12-31T23:59:59Z' };
+    expect(detectImporter(createInput('key.json', Buffer.from(JSON.stringify(key, null, 2)))).format).toBe('gcp-service-account-keys');
+    const keys = await parseText(gcpServiceAccountKeys, 'key.json', JSON.stringify(key));
+    expect(keys.edges).toEqual([expect.objectContaining({ kind: 'AUTHENTICATES_AS', from: 'gcp:key:0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6', to: 'gcp:sa:terraform-ci@nw-tools.iam.gserviceaccount.com' })]);
+    expect(keys.nodes.find((n) => n.kind === 'gcp_sa_key')?.props).toMatchObject({ disabled: true, at: '$' });
+    // An empty REST page is still an empty list.
+    expect((await parseText(gcpServiceAccounts, 'sa.json', '{}')).nodes).toEqual([]);
+  });
+
   it('reports a Cloud Asset Inventory line that is not JSON before an earlier asset it cannot read (assets are read as lines are parsed)', async () => {
     const asset = (name: string) => JSON.stringify({ name, asset_type: 'storage.googleapis.com/Bucket', resource: { data: { name: 'b' } } });
     const lines = [asset('//storage.googleapis.com/a'), asset('no-full-name'), asset('//storage.googleapis.com/c'), '{"name": ', asset('//storage.googleapis.com/d')];
