@@ -9,7 +9,8 @@ import type { ImportInput, Importer } from './types.js';
 // GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`
 // (an array), each entry {logName, timestamp, resource: {type, labels}, protoPayload: {@type: …AuditLog,
 // authenticationInfo: {principalEmail, serviceAccountDelegationInfo: [{firstPartyPrincipal: {principalEmail}}]},
-// methodName, serviceName, resourceName, requestMetadata: {callerIp, callerSuppliedUserAgent}, status}}.
+// methodName, serviceName, resourceName, requestMetadata: {callerIp, callerSuppliedUserAgent}, status}}; and the rows
+// of a BigQuery sink's tables exported as JSON (the same payload as protopayload_auditlog).
 // Facts: principal → the resource the call named (OBSERVED_USE), and along an impersonation chain each service
 // account → the next (the delegation history is ordered from the original caller).
 // Some entries name the project by its number in resourceName (projects/123456789012/zones/…/instances/vm), others
@@ -30,6 +31,8 @@ export const gcpAuditLog: Importer = {
     if (!probe.looksJson) return 0;
     const h = probe.head;
     if (/"protoPayload"\s*:/.test(h) && (/google\.cloud\.audit\.AuditLog/.test(h) || /cloudaudit\.googleapis\.com/.test(h))) return 0.95;
+    // Rows of a BigQuery sink's audit tables, exported or queried as JSON.
+    if (/"protopayload_auditlog"\s*:\s*\{/.test(h)) return 0.95;
     return 0;
   },
   async *parse(input, ctx) {
@@ -87,13 +90,15 @@ const ENTRY_LISTS: RecordLists = { lists: ['entries'], notRecords: 'expected log
 function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: ProjectNames): void {
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
-  const payload = raw['protoPayload'];
+  // A sink to BigQuery writes the audit payload as the column protopayload_auditlog (its fields camelCase, no @type).
+  const bigQuery = isObject(raw['protopayload_auditlog']) ? raw['protopayload_auditlog'] : undefined;
+  const payload = bigQuery ?? raw['protoPayload'];
   // Panther's data lake stores the payload's `@type` as `at_sign_type`; its exports keep that name.
-  if (!isObject(payload) || !String(payload['@type'] ?? payload['at_sign_type'] ?? '').endsWith('google.cloud.audit.AuditLog')) return folder.skip('not a Cloud Audit Log entry (no AuditLog protoPayload)', at);
+  if (!isObject(payload) || (!bigQuery && !String(payload['@type'] ?? payload['at_sign_type'] ?? '').endsWith('google.cloud.audit.AuditLog'))) return folder.skip('not a Cloud Audit Log entry (no AuditLog protoPayload)', at);
   const auth = isObject(payload['authenticationInfo']) ? payload['authenticationInfo'] : {};
   const email = str(auth['principalEmail']);
   const method = str(payload['methodName']);
-  const time = isoTime(raw['timestamp']) ?? isoTime(raw['receiveTimestamp']);
+  const time = gcpTime(raw['timestamp']) ?? gcpTime(raw['receiveTimestamp']);
   if (!method || !time) return folder.skip('missing methodName or timestamp', at);
   if (!email) return folder.skip('no principalEmail (anonymous or redacted caller)', at);
   const labels = isObject(raw['resource']) && isObject(raw['resource']['labels']) ? raw['resource']['labels'] : {};
@@ -104,7 +109,9 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   folder.node(principal);
   const meta = isObject(payload['requestMetadata']) ? payload['requestMetadata'] : {};
   const status = isObject(payload['status']) ? payload['status'] : {};
-  const failed = typeof status['code'] === 'number' && status['code'] !== 0;
+  // BigQuery exports write INT64 values as strings ("7").
+  const code = typeof status['code'] === 'string' && /^\d+$/.test(status['code']) ? Number(status['code']) : status['code'];
+  const failed = typeof code === 'number' && code !== 0;
   const location = isObject(payload['resourceLocation']) && Array.isArray(payload['resourceLocation']['currentLocations']) ? str(payload['resourceLocation']['currentLocations'][0]) : undefined;
   const event: ObservedEvent = {
     time,
@@ -128,16 +135,18 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
     folder.observe(key, principal.id, event, 'the key was used to sign requests as this service account', 'service account key');
   }
   // The delegation history runs from the original caller to the last service account before principalEmail.
-  const chain: string[] = [];
+  const chain: NodeFact[] = [];
   if (Array.isArray(auth['serviceAccountDelegationInfo'])) {
     for (const d of auth['serviceAccountDelegationInfo']) {
       const first = isObject(d) && isObject(d['firstPartyPrincipal']) ? str(d['firstPartyPrincipal']['principalEmail']) : undefined;
-      if (first) chain.push(first);
+      // Only service accounts can be delegated through, whatever their domain; but the original caller, first in the
+      // history, may be a user, which the entry's principalSubject says ("user:…").
+      const said = isObject(d) ? str(d['principalSubject']) : undefined;
+      if (first) chain.push(memberNode(first, !said?.startsWith('user:')));
     }
   }
   if (chain.length) {
-    // Only service accounts can be delegated through, whatever their domain.
-    const nodes = [...chain.map((e) => memberNode(e, true)), principal];
+    const nodes = [...chain, principal];
     for (const n of nodes) folder.node(n);
     for (let i = 0; i + 1 < nodes.length; i++) {
       folder.observe(nodes[i]!.id, nodes[i + 1]!.id, event, 'acted through it (service account delegation)', 'service account impersonation');
@@ -161,6 +170,15 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   if (resource.kind === 'gcp_service_account' && !ACTS_AS.test(method)) return;
   folder.node(resource);
   folder.observe(principal.id, resource.id, event, 'called Google Cloud APIs on it', method);
+}
+
+/**
+ * Cloud Logging times are UTC: RFC 3339 with nanoseconds, or as BigQuery writes them ("2024-01-01 10:00:00.123456 UTC")
+ * and some tools without any zone ("2024-08-29 19:30:36.339983306"), which must not be read as local time.
+ */
+function gcpTime(v: unknown): string | undefined {
+  const m = typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,3})?\d*\s*(?:UTC|Z)?$/i.exec(v.trim()) : null;
+  return m ? isoTime(`${m[1]}T${m[2]}${m[3] ?? ''}Z`) : isoTime(v);
 }
 
 const ACTS_AS = /(CreateServiceAccountKey|GenerateAccessToken|GenerateIdToken|SignBlob|SignJwt)$/;

@@ -255,6 +255,34 @@ describe('GCP Cloud Audit Logs importer', () => {
     expect(f.warnings).toEqual([]);
   });
 
+  it('rows of a BigQuery sink (protopayload_auditlog, "… UTC" times, INT64 as text): a user who impersonated the account is a user, a denied call reaches nothing', async () => {
+    const bq = join(FIXTURES, 'gcp', 'bigquery-sink-cloudaudit-activity-rows.jsonl');
+    expect(detectImporter(createInput('rows.json', readFileSync(bq))).format).toBe('gcp-audit-log');
+    const f = await parseAll(gcpAuditLog, createInput('rows.json', readFileSync(bq)));
+    const alice = 'gcp:member:user:alice@northwind.example';
+    const sa = 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com';
+    // The token she minted and the call the delegation history shows her making through the account: one edge.
+    expect(edge(f, alice, sa).props).toMatchObject({ count: 2, firstSeen: '2025-11-03T14:22:31.482Z', actions: expect.arrayContaining(['GenerateAccessToken', 'storage.objects.get']) });
+    expect(edge(f, sa, 'gcp:resource://storage.googleapis.com/projects/_/buckets/nw-prod-exports').props?.actions).toEqual(['storage.objects.get']);
+    expect(f.nodes.some((n) => n.id === 'gcp:sa:alice@northwind.example')).toBe(false);
+    // status.code "7" (PERMISSION_DENIED) is a failure: no edge to the project.
+    expect(f.edges.some((e) => e.to === 'gcp:project:nw-prod')).toBe(false);
+    expect(f.warnings).toEqual([{ message: '1 record(s) skipped: the call failed or was denied (status code ≠ 0): no resource reached', location: 'line 3' }]);
+  });
+
+  it('a zoneless Cloud Logging time is UTC, not the local time of the machine that imports it', async () => {
+    const entry = { timestamp: '2024-08-29 19:30:36.339983306', protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalEmail: 'dev@northwind.example' }, methodName: 'storage.buckets.get', serviceName: 'storage.googleapis.com', resourceName: 'projects/_/buckets/b1' } };
+    const tz = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    try {
+      const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry))));
+      expect(f.edges[0]?.props?.firstSeen).toBe('2024-08-29T19:30:36.339Z');
+    } finally {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+    }
+  });
+
   it('a service account named by unique id without labels: by the request\'s email, else by the unique id', async () => {
     const entry = (request: Record<string, unknown>) => ({
       logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
