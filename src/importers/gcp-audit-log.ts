@@ -4,6 +4,7 @@ import { ids } from '../model/ids.js';
 import { ActivityFolder, isJsonLines, isoTime, type ObservedEvent } from './activity.js';
 import { recordsOf, type RecordLists } from './log-records.js';
 import { str } from './leaks.js';
+import { memberStub, parseMember } from '../providers/gcp/iam.js';
 import type { ImportInput, Importer } from './types.js';
 
 // GCP Cloud Audit Logs as Cloud Logging exports them: JSON-lines from a sink or `gcloud logging read --format=json`
@@ -100,12 +101,15 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
   const method = str(payload['methodName']);
   const time = gcpTime(raw['timestamp']) ?? gcpTime(raw['receiveTimestamp']);
   if (!method || !time) return folder.skip('missing methodName or timestamp', at);
-  if (!email) return folder.skip('no principalEmail (anonymous or redacted caller)', at);
+  // principalSubject says what the caller is ("user:…", "serviceAccount:…"); older entries only have the email. A
+  // workload-identity-federation caller has no email, only its principal:// subject, the member a binding names.
+  const subject = str(auth['principalSubject']);
+  const federated = !email && subject && /^principal(Set)?:\/\//.test(subject) ? parseMember(subject) : undefined;
+  const federatedNode = federated ? memberStub(federated) : undefined;
+  if (!email && !federatedNode) return folder.skip('no principalEmail (anonymous or redacted caller)', at);
   const labels = isObject(raw['resource']) && isObject(raw['resource']['labels']) ? raw['resource']['labels'] : {};
   const project = str(labels['project_id']) ?? /^projects\/([^/]+)\//.exec(str(raw['logName']) ?? '')?.[1];
-  // principalSubject says what the caller is ("user:…", "serviceAccount:…"); older entries only have the email.
-  const subject = str(auth['principalSubject']);
-  const principal = memberNode(email, subject?.startsWith('serviceAccount:') ? true : subject?.startsWith('user:') ? false : undefined);
+  const principal = federatedNode ?? memberNode(email!, subject?.startsWith('serviceAccount:') ? true : subject?.startsWith('user:') ? false : undefined);
   folder.node(principal);
   const meta = isObject(payload['requestMetadata']) ? payload['requestMetadata'] : {};
   const status = isObject(payload['status']) ? payload['status'] : {};
@@ -123,7 +127,7 @@ function readEntry(folder: ActivityFolder, raw: unknown, at: string, projects: P
     failed,
     at,
     eventId: str(raw['insertId']),
-    by: email,
+    by: email ?? principal.name,
   };
 
   // A call signed with a service-account key names the key: the GCP counterpart of CloudTrail's accessKeyId.

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cloudtrail } from '../../src/importers/cloudtrail.js';
 import { gcpAuditLog } from '../../src/importers/gcp-audit-log.js';
+import { gcpIamPolicy } from '../../src/importers/gcp-iam.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { EdgeFact, GraphFragment } from '../../src/model/fragment.js';
@@ -268,6 +269,24 @@ describe('GCP Cloud Audit Logs importer', () => {
     // status.code "7" (PERMISSION_DENIED) is a failure: no edge to the project.
     expect(f.edges.some((e) => e.to === 'gcp:project:nw-prod')).toBe(false);
     expect(f.warnings).toEqual([{ message: '1 record(s) skipped: the call failed or was denied (status code ≠ 0): no resource reached', location: 'line 3' }]);
+  });
+
+  it('a workload-identity-federation caller (no email, a principal:// subject) is the member its bindings name', async () => {
+    const subject = 'principal://iam.googleapis.com/projects/559012384417/locations/global/workloadIdentityPools/github/subject/repo:northwind/infra:ref:refs/heads/main';
+    const entry = {
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
+      timestamp: '2026-01-01T00:00:00Z',
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalSubject: subject }, methodName: 'GenerateAccessToken', serviceName: 'iamcredentials.googleapis.com', resourceName: 'projects/-/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com' },
+    };
+    const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry))));
+    const member = `gcp:member:${subject}`;
+    expect(edge(f, member, 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props?.actions).toEqual(['GenerateAccessToken']);
+    // The same node a binding of that member states (roles/iam.workloadIdentityUser on the account).
+    const policy = await parseAll(gcpIamPolicy, createInput('p.json', Buffer.from(JSON.stringify({ bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [subject] }] }))), { project: 'nw-prod' });
+    expect(policy.nodes.find((n) => n.id === member)?.kind).toBe(f.nodes.find((n) => n.id === member)?.kind);
+    // No subject and no email: nobody.
+    const anonymous = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify({ ...entry, protoPayload: { ...entry.protoPayload, authenticationInfo: {} } }))));
+    expect(anonymous.edges).toEqual([]);
   });
 
   it('a zoneless Cloud Logging time is UTC, not the local time of the machine that imports it', async () => {
