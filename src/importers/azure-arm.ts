@@ -42,8 +42,9 @@ export const azureRbac: Importer = {
     let base: (string | number)[];
     if (Array.isArray(doc)) [items, base] = [doc, []];
     else if (isObject(doc) && Array.isArray(doc['value'])) [items, base] = [doc['value'], ['value']];
-    // ConvertTo-Json of one object, and a custom-role file, are the object itself.
-    else if (isObject(doc) && fromPowerShell(doc) !== undefined) [items, base] = [[doc], []];
+    // ConvertTo-Json of one object, a custom-role file and az role assignment create / role definition show print
+    // the object itself.
+    else if (isObject(doc) && (fromPowerShell(doc) !== undefined || oneOf(doc))) [items, base] = [[doc], []];
     else throw new ImportError(file, 'expected a JSON array of role assignments or definitions, or {"value": […]}', '$');
 
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
@@ -162,6 +163,12 @@ function definitionNode(file: string, p: Record<string, unknown>, at: string, pa
  * a PSRoleDefinition / custom-role file (Name, Id, IsCustom, Actions, NotActions, DataActions, NotDataActions,
  * AssignableScopes). Undefined for anything else.
  */
+/** One role assignment or definition, flattened (az) or with its properties (REST). */
+function oneOf(o: Record<string, unknown>): boolean {
+  const p = isObject(o['properties']) ? o['properties'] : o;
+  return ('roleDefinitionId' in p && 'principalId' in p) || ('roleName' in p && 'permissions' in p);
+}
+
 /** The PowerShell name of each field, to name it in an error. */
 const PS_KEYS: Record<string, string> = { id: 'Id', roleName: 'Name', permissions: 'Actions', roleDefinitionId: 'RoleDefinitionId', principalId: 'ObjectId', principalType: 'ObjectType', scope: 'Scope' };
 

@@ -123,6 +123,15 @@ describe('Azure role assignments and definitions', () => {
     c.engine.close();
   });
 
+  it('az role assignment create prints the one assignment it made: read as one, at $', async () => {
+    const sub = '/subscriptions/00000000-aaaa-bbbb-cccc-000000000003';
+    const one = { condition: null, conditionVersion: null, createdBy: null, createdOn: '2026-01-05T10:00:00.000000+00:00', delegatedManagedIdentityResourceId: null, description: null, id: `${sub}/providers/Microsoft.Authorization/roleAssignments/11111111-2222-3333-4444-555555555555`, name: '11111111-2222-3333-4444-555555555555', principalId: 'aaaa0000-0000-0000-0000-0000000000bb', principalType: 'ServicePrincipal', roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`, scope: sub, type: 'Microsoft.Authorization/roleAssignments', updatedBy: null, updatedOn: '2026-01-05T10:00:00.000000+00:00' };
+    expect(detectImporter(createInput('ra.json', Buffer.from(JSON.stringify(one, null, 2)))).format).toBe('azure-rbac');
+    const c = await importCase([writeJson('ra.json', one)]);
+    expect(c.has('ADMIN_OF', 'azure:object:aaaa0000-0000-0000-0000-0000000000bb', 'admin:azure:subscription:00000000-aaaa-bbbb-cccc-000000000003')).toHaveLength(1);
+    c.engine.close();
+  });
+
   it('a custom-role template without its Id is refused at its place', async () => {
     await expect(parseText('role.json', { Name: 'Custom Role 1', Id: null, IsCustom: true, Actions: ['*/read'], NotActions: [], AssignableScopes: ['/'] })).rejects.toThrow(/role\.json \(\$\.Id\).*Get-AzRoleDefinition/);
   });
