@@ -32,7 +32,8 @@ export const azureActivityLog: Importer = {
     if (!probe.looksJson) return 0;
     const h = probe.head;
     // Above azure-rbac's 0.95: a role-assignment write carries roleDefinitionId, principalId and scope in its evidence.
-    if (/"eventTimestamp"\s*:/.test(h) && /"operationName"\s*:/.test(h) && /"(eventDataId|caller|authorization)"\s*:/.test(h)) return 0.97;
+    // Any casing: Get-AzActivityLog | ConvertTo-Json writes EventTimestamp, OperationName, Caller.
+    if (/"eventTimestamp"\s*:/i.test(h) && /"operationName"\s*:/i.test(h) && /"(eventDataId|caller|authorization)"\s*:/i.test(h)) return 0.97;
     if (/"operationName"\s*:/.test(h) && /"resultType"\s*:/.test(h) && /"resourceId"\s*:\s*"\/subscriptions\//i.test(h) && /"category"\s*:\s*"(Administrative|Write|Delete|Action|Policy|Security)"/.test(h)) return 0.97;
     if (/"OperationNameValue"\s*:/.test(h) && /"(ActivityStatusValue|ActivityStatus|CallerIpAddress|Caller)"\s*:/.test(h)) return 0.97;
     return 0;
@@ -62,7 +63,7 @@ function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: Read
   if (raw === MALFORMED) return folder.skip('not valid JSON', at);
   if (!isObject(raw)) return folder.skip('not a JSON object', at);
   const identity = objectField(raw, 'identity');
-  const claims = objectField(raw, 'claims', 'Claims_d') ?? (identity && objectField(identity, 'claims')) ?? {};
+  const claims = content(objectField(raw, 'claims', 'Claims_d') ?? (identity && objectField(identity, 'claims'))) ?? {};
   const authorization = objectField(raw, 'authorization', 'Authorization_d') ?? (identity && objectField(identity, 'authorization')) ?? {};
   const time = azureTime(field(raw, 'eventTimestamp', 'time', 'TimeGenerated'));
   // The authorization action keeps the provider's casing; the diagnostic export upper-cases operationName.
@@ -86,7 +87,7 @@ function readEvent(folder: ActivityFolder, raw: unknown, at: string, users: Read
   const event: ObservedEvent = {
     time,
     action,
-    ip: text(isObject(raw['httpRequest']) ? raw['httpRequest'] : {}, 'clientIpAddress') ?? text(raw, 'callerIpAddress'),
+    ip: text(objectField(raw, 'httpRequest') ?? {}, 'clientIpAddress') ?? text(raw, 'callerIpAddress'),
     failed,
     at,
     eventId: text(raw, 'eventDataId', 'correlationId'),
@@ -134,7 +135,7 @@ const USER_ASSIGNED = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/provider
  * response body (camelCase), in the record's properties (a JSON string; Log Analytics: the Properties column).
  */
 function grantOf(raw: Record<string, unknown>): { principal: string; scope: string | undefined; role: string | undefined } | undefined {
-  const props = objectField(raw, 'properties', 'Properties_d', 'Properties');
+  const props = content(objectField(raw, 'properties', 'Properties_d', 'Properties'));
   if (!props) return undefined;
   for (const body of [objectField(props, 'requestbody', 'requestBody'), objectField(props, 'responseBody', 'responsebody')]) {
     const p = body && objectField(body, 'properties', 'Properties');
@@ -142,6 +143,12 @@ function grantOf(raw: Record<string, unknown>): { principal: string; scope: stri
     if (p && principal) return { principal, scope: text(p, 'scope', 'Scope'), role: text(p, 'roleDefinitionId', 'RoleDefinitionId')?.split('/').pop() };
   }
   return undefined;
+}
+
+/** Azure PowerShell wraps the claims and properties dictionaries as {Content: {…}}: the dictionary itself. */
+function content(o: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const keys = o ? Object.keys(o) : [];
+  return o && keys.length === 1 && keys[0]!.toLowerCase() === 'content' ? (objectField(o, 'content') ?? o) : o;
 }
 
 /** The caller: a user, a service principal or a managed identity, by what its token says. */

@@ -29,6 +29,10 @@ export const azureRbac: Importer = {
     const h = probe.head;
     if (/"roleDefinitionId"\s*:/.test(h) && /"principalId"\s*:/.test(h) && /"scope"\s*:/.test(h)) return 0.95;
     if (/"roleName"\s*:/.test(h) && /"permissions"\s*:\s*\[/.test(h) && /"assignableScopes"\s*:/.test(h)) return 0.95;
+    // Azure PowerShell (Get-AzRoleAssignment / Get-AzRoleDefinition | ConvertTo-Json) and the custom-role JSON
+    // that New-AzRoleDefinition and az role definition create read: PascalCase, flattened.
+    if (/"RoleDefinitionId"\s*:/.test(h) && /"ObjectId"\s*:/.test(h) && /"Scope"\s*:/.test(h)) return 0.9;
+    if (/"Name"\s*:/.test(h) && /"Actions"\s*:\s*\[/.test(h) && /"AssignableScopes"\s*:/.test(h)) return 0.9;
     return 0;
   },
   parse(input) {
@@ -38,17 +42,23 @@ export const azureRbac: Importer = {
     let base: (string | number)[];
     if (Array.isArray(doc)) [items, base] = [doc, []];
     else if (isObject(doc) && Array.isArray(doc['value'])) [items, base] = [doc['value'], ['value']];
+    // ConvertTo-Json of one object, a custom-role file and az role assignment create / role definition show print
+    // the object itself.
+    else if (isObject(doc) && (fromPowerShell(doc) !== undefined || oneOf(doc))) [items, base] = [[doc], []];
     else throw new ImportError(file, 'expected a JSON array of role assignments or definitions, or {"value": […]}', '$');
 
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
     const byScope = new Map<string, StoredAssignment[]>();
     const principals = new Map<string, NodeFact>();
-    items.forEach((raw, i) => {
-      const at = jsonPath(...base, i);
-      if (!isObject(raw)) throw new ImportError(file, 'expected an object', at);
-      // REST nests the fields under "properties"; az flattens them.
+    items.forEach((item, i) => {
+      const at = Array.isArray(doc) || base.length ? jsonPath(...base, i) : '$';
+      if (!isObject(item)) throw new ImportError(file, 'expected an object', at);
+      const ps = fromPowerShell(item);
+      const raw = ps ?? item;
+      // REST nests the fields under "properties"; az flattens them; PowerShell names them its own way.
       const p = isObject(raw['properties']) ? { ...raw, ...raw['properties'] } : raw;
-      const pat = (k: string) => `${at}${isObject(raw['properties']) ? '.properties' : ''}.${k}`;
+      const pat = (k: string) => (ps ? `${at}.${PS_KEYS[k] ?? k}` : `${at}${isObject(raw['properties']) ? '.properties' : ''}.${k}`);
+      if (ps && 'roleName' in ps && !str(ps['id'])) throw new ImportError(file, 'a role definition needs its "Id" (a custom-role template has none until the role is created: export it with Get-AzRoleDefinition)', `${at}.Id`);
       if ('roleName' in p && 'permissions' in p) {
         fragment.nodes.push(definitionNode(file, p, at, pat));
         return;
@@ -145,6 +155,47 @@ function definitionNode(file: string, p: Record<string, unknown>, at: string, pa
     },
     ...(subscriptionOf(defId) ? { boundary: ids.azureSubscription(subscriptionOf(defId)!) } : {}),
   };
+}
+
+/**
+ * An Azure PowerShell object in the camelCase shape az prints: a PSRoleAssignment (RoleAssignmentId, Scope,
+ * RoleDefinitionId as a bare GUID, RoleDefinitionName, ObjectId, ObjectType, SignInName, DisplayName, Condition) or
+ * a PSRoleDefinition / custom-role file (Name, Id, IsCustom, Actions, NotActions, DataActions, NotDataActions,
+ * AssignableScopes). Undefined for anything else.
+ */
+/** One role assignment or definition, flattened (az) or with its properties (REST). */
+function oneOf(o: Record<string, unknown>): boolean {
+  const p = isObject(o['properties']) ? o['properties'] : o;
+  return ('roleDefinitionId' in p && 'principalId' in p) || ('roleName' in p && 'permissions' in p);
+}
+
+/** The PowerShell name of each field, to name it in an error. */
+const PS_KEYS: Record<string, string> = { id: 'Id', roleName: 'Name', permissions: 'Actions', roleDefinitionId: 'RoleDefinitionId', principalId: 'ObjectId', principalType: 'ObjectType', scope: 'Scope' };
+
+function fromPowerShell(o: Record<string, unknown>): Record<string, unknown> | undefined {
+  if ('RoleDefinitionId' in o && 'ObjectId' in o && 'Scope' in o) {
+    return {
+      id: o['RoleAssignmentId'] ?? o['RoleAssignmentName'],
+      roleDefinitionId: o['RoleDefinitionId'],
+      roleDefinitionName: o['RoleDefinitionName'],
+      principalId: o['ObjectId'],
+      principalType: o['ObjectType'],
+      principalName: str(o['SignInName']) ?? o['DisplayName'],
+      scope: o['Scope'],
+      condition: o['Condition'],
+    };
+  }
+  if ('Name' in o && 'Actions' in o && 'AssignableScopes' in o) {
+    return {
+      id: o['Id'],
+      roleName: o['Name'],
+      roleType: o['IsCustom'] === true ? 'CustomRole' : o['IsCustom'] === false ? 'BuiltInRole' : undefined,
+      description: o['Description'],
+      permissions: [{ actions: o['Actions'], notActions: o['NotActions'], dataActions: o['DataActions'], notDataActions: o['NotDataActions'] }],
+      assignableScopes: o['AssignableScopes'],
+    };
+  }
+  return undefined;
 }
 
 function str(v: unknown): string | undefined {

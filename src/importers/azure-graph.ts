@@ -54,10 +54,12 @@ export const azureGraph: Importer = {
       if (!type) throw new ImportError(file, 'not an application, service principal or federated credential (no appId, servicePrincipalType or issuer/subject)', at);
       if (type === 'federatedCredential') {
         const appObjectId = context ? /#applications\('?([^')/]+)'?\)/i.exec(context)?.[1] : undefined;
+        // Graph may give each credential its @odata.id instead: …/directoryObjects/$/Microsoft.DirectoryServices.Application('<object id>')/federatedIdentityCredentials/<id>.
+        const fromOdataId = /\.Application\('([^')/]+)'\)\/federatedIdentityCredentials\//i.exec(str(raw['@odata.id']) ?? '')?.[1];
         const fromName = GUID.exec(basename(file))?.[0];
-        const owner = appObjectId ?? fromName;
+        const owner = appObjectId ?? fromOdataId ?? fromName;
         if (!owner) throw new ImportError(file, 'a federated credential list does not say which application it belongs to: export it with its @odata.context, embed it in the application ($expand=federatedIdentityCredentials), or put the application object id in the file name', at);
-        if (!appObjectId) fragment.warnings.push({ message: `federated credentials assigned to application object ${owner} from the file name`, location: at });
+        if (!appObjectId && !fromOdataId) fragment.warnings.push({ message: `federated credentials assigned to application object ${owner} from the file name`, location: at });
         federated(file, raw, at, ids.azureObject(owner), fragment, stubs);
         return;
       }

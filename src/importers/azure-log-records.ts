@@ -68,7 +68,9 @@ export function objectField(o: Record<string, unknown>, ...names: string[]): Rec
 /** A {value, localizedValue} pair or a plain string. */
 export function valueOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v.trim() || undefined;
-  if (isObject(v) && typeof v['value'] === 'string') return v['value'].trim() || undefined;
+  // Azure PowerShell writes the pair as {Value, LocalizedValue}.
+  const value = isObject(v) ? field(v, 'value') : undefined;
+  if (typeof value === 'string') return value.trim() || undefined;
   return undefined;
 }
 
@@ -90,6 +92,9 @@ export function objectId(v: string | undefined): string | undefined {
 export function azureTime(v: unknown): string | undefined {
   if (typeof v !== 'string') return isoTime(v);
   const s = v.trim();
+  // Windows PowerShell's ConvertTo-Json writes a date as "/Date(1700000000000)/" (milliseconds since 1970, UTC).
+  const ms = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(s);
+  if (ms) return isoTime(new Date(Number(ms[1])).toISOString());
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(\.\d+)?(?:\s*(AM|PM))?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/i.exec(s);
   if (us) {
     const [, month, day, year, h, min, sec, frac, half, zone] = us as unknown as string[];

@@ -27,13 +27,16 @@ export const gcpAssetInventory: Importer = {
   jsonLines: true,
   detect(probe) {
     const typed = /"(asset_type|assetType)"\s*:\s*"[a-z0-9.-]+\.(googleapis\.com|k8s\.io)\//.test(probe.head) || /"(asset_type|assetType)"\s*:\s*"k8s\.io\//.test(probe.head);
-    return typed && /"name"\s*:\s*"\/\/[a-z0-9.-]+\//.test(probe.head) ? 0.95 : 0;
+    if (typed && /"name"\s*:\s*"\/\/[a-z0-9.-]+\//.test(probe.head)) return 0.95;
+    // gcloud asset search-all-iam-policies: {resource: "//…", policy: {bindings}}, as an array or the REST {results}.
+    return /"resource"\s*:\s*"\/\/[a-z0-9.-]+\//.test(probe.head) && /"policy"\s*:\s*\{/.test(probe.head) && /"bindings"\s*:/.test(probe.head) ? 0.9 : 0;
   },
   *parse(input, ctx) {
     const file = input.fileName;
     // Assets are read as their lines are parsed: a parsed line is garbage by the next one, instead of every line
     // of the file held (and promoted to the old generation) until the last is parsed.
-    const records = (input.text().trimStart().startsWith('[') ? arrayRecords(input) : lineRecords(input))[Symbol.iterator]();
+    const head = input.text().trimStart();
+    const records = (head.startsWith('[') || /^\{\s*"results"\s*:/.test(head) ? arrayRecords(input) : lineRecords(input))[Symbol.iterator]();
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], aliases: [] };
     const nodes = new Map<string, NodeFact>();
     const projects = new Set<string>();
@@ -61,8 +64,9 @@ export const gcpAssetInventory: Importer = {
       if (id === undefined) parentIds.set(parentName, (id = nodeIdOfAssetName(parentName)));
       return id;
     };
-    const readAsset = ({ value, at }: AssetRecord): void => {
-      if (!isObject(value)) throw new ImportError(file, 'expected an asset object', at);
+    const readAsset = ({ value: raw, at }: AssetRecord): void => {
+      if (!isObject(raw)) throw new ImportError(file, 'expected an asset object', at);
+      const value = fromSearchResult(raw) ?? raw;
       const name = value['name'];
       const type = value['asset_type'] ?? value['assetType'];
       if (typeof name !== 'string' || !name.startsWith('//')) throw new ImportError(file, 'an asset needs its full resource "name" (//service.googleapis.com/…)', `${at} .name`);
@@ -72,6 +76,7 @@ export const gcpAssetInventory: Importer = {
       const parentName = typeof resource?.['parent'] === 'string' ? resource['parent'] : undefined;
       const ancestors = Array.isArray(value['ancestors']) ? value['ancestors'].filter((a): a is string => typeof a === 'string') : [];
       const policy = value['iam_policy'] ?? value['iamPolicy'];
+      const policyKey = value === raw ? 'iam_policy' : 'policy';
       const where = `${file} ${at}`;
 
       // The node this asset is, by type. Assets seen only through their policy are stubs.
@@ -108,6 +113,14 @@ export const gcpAssetInventory: Importer = {
         }
         node = { ...node, id: canonical };
       }
+      // A search result names a project by its id and states its number beside it: one project.
+      if (type === PROJECT && !data && value !== raw && typeof raw['project'] === 'string') {
+        const number = nodeIdOfAssetName(raw['project']);
+        if (number !== id && number.startsWith('gcp:project:') && !aliased.has(number)) {
+          aliased.add(number);
+          fragment.aliases!.push({ from: number, to: id }, { from: ids.admin(number), to: ids.admin(id) });
+        }
+      }
       if (type === SA && data && typeof data['email'] === 'string') {
         const canonical = ids.gcpServiceAccount(data['email']);
         if (canonical !== id) fragment.aliases!.push({ from: id, to: canonical });
@@ -121,10 +134,10 @@ export const gcpAssetInventory: Importer = {
       }
 
       if (policy !== undefined) {
-        if (!isObject(policy)) throw new ImportError(file, 'expected "iam_policy" to be an object', `${at} .iam_policy`);
+        if (!isObject(policy)) throw new ImportError(file, `expected "${policyKey}" to be an object`, `${at} .${policyKey}`);
         const bindings = readBindings(
           policy,
-          (...parts) => `${at} ${jsonPath('iam_policy', ...parts)}`,
+          (...parts) => `${at} ${jsonPath(policyKey, ...parts)}`,
           file,
           (m) => {
             const stub = memberStub(m);
@@ -132,7 +145,7 @@ export const gcpAssetInventory: Importer = {
           },
           (message, location) => fragment.warnings.push({ message, location }),
         );
-        if (!bindings) throw new ImportError(file, 'expected "bindings" to be an array', `${at} .iam_policy.bindings`);
+        if (!bindings) throw new ImportError(file, 'expected "bindings" to be an array', `${at} .${policyKey}.bindings`);
         node.props!['iamBindings'] = bindings as unknown as Json[];
       }
       put(node);
@@ -154,6 +167,25 @@ export const gcpAssetInventory: Importer = {
   },
 };
 
+/**
+ * A result of `gcloud asset search-all-iam-policies` (REST searchAllIamPolicies): {resource, assetType, project,
+ * folders, organization, policy}, the policy set on one resource and where the resource sits, read as the asset of
+ * an iam-policy export would be (ancestors from the project, folders and organization, nearest first). Older (v1p1beta1)
+ * results have no assetType: a project, folder or organization is known by its name, anything else is a resource.
+ */
+function fromSearchResult(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const resource = value['resource'];
+  if (value['name'] !== undefined || typeof resource !== 'string' || !resource.startsWith('//') || !isObject(value['policy'])) return undefined;
+  const crm = /^\/\/cloudresourcemanager\.googleapis\.com\/(projects|folders|organizations)\/[^/]+$/.exec(resource)?.[1];
+  const assetType = typeof value['assetType'] === 'string' ? value['assetType'] : crm ? CRM_TYPES[crm]! : `${resource.slice(2, resource.indexOf('/', 2))}/Unknown`;
+  const self = crm ? [resource.slice('//cloudresourcemanager.googleapis.com/'.length)] : [];
+  const folders = Array.isArray(value['folders']) ? value['folders'].filter((f): f is string => typeof f === 'string') : [];
+  const up = [value['project'], ...folders, value['organization']].filter((a): a is string => typeof a === 'string' && a.length > 0);
+  return { name: resource, assetType, iamPolicy: value['policy'], ancestors: [...new Set([...self, ...up])] };
+}
+
+const CRM_TYPES: Record<string, string> = { projects: PROJECT, folders: FOLDER, organizations: ORG };
+
 interface AssetRecord {
   value: unknown;
   at: string;
@@ -161,6 +193,11 @@ interface AssetRecord {
 
 function* arrayRecords(input: ImportInput): Iterable<AssetRecord> {
   const doc = input.json();
+  // The REST searchAllIamPolicies response: {results: […], nextPageToken}.
+  if (isObject(doc) && Array.isArray(doc['results'])) {
+    for (let i = 0; i < doc['results'].length; i++) yield { value: doc['results'][i] as unknown, at: jsonPath('results', i) };
+    return;
+  }
   if (!Array.isArray(doc)) throw new ImportError(input.fileName, 'expected an array of assets', '$');
   for (let i = 0; i < doc.length; i++) yield { value: doc[i] as unknown, at: jsonPath(i) };
 }

@@ -33,11 +33,11 @@ export const gcpServiceAccounts: Importer = {
   },
   parse(input) {
     const file = input.fileName;
-    const { list, base } = listOf(file, input.json(), 'accounts', 'service accounts');
+    const { list, placeOf } = listOf(file, input.json(), 'accounts', 'service accounts', (o) => typeof o['email'] === 'string');
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [], aliases: [] };
     const projects = new Set<string>();
     list.forEach((raw, i) => {
-      const at = jsonPath(...base, i);
+      const at = placeOf(i);
       if (!isObject(raw)) throw new ImportError(file, 'expected a service account object', at);
       const email = raw['email'];
       if (typeof email !== 'string' || !email.includes('@')) throw new ImportError(file, 'a service account needs its "email"', `${at}.email`);
@@ -89,11 +89,11 @@ export const gcpServiceAccountKeys: Importer = {
   },
   parse(input, ctx) {
     const file = input.fileName;
-    const { list, base } = listOf(file, input.json(), 'keys', 'service-account keys');
+    const { list, placeOf } = listOf(file, input.json(), 'keys', 'service-account keys', (o) => typeof o['name'] === 'string' && o['name'].includes('/keys/'));
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
     const seen = new Set<string>();
     list.forEach((raw, i) => {
-      const at = jsonPath(...base, i);
+      const at = placeOf(i);
       if (!isObject(raw)) throw new ImportError(file, 'expected a key object', at);
       const name = raw['name'];
       const parsed = typeof name === 'string' ? parseServiceAccountName(name) : undefined;
@@ -207,12 +207,14 @@ export function keyEdge(key: NodeFact, account: string, at: string, now: Date): 
 }
 
 
-function listOf(file: string, doc: unknown, key: string, what: string): { list: unknown[]; base: (string | number)[] } {
-  if (Array.isArray(doc)) return { list: doc, base: [] };
+function listOf(file: string, doc: unknown, key: string, what: string, isItem: (o: Record<string, unknown>) => boolean): { list: unknown[]; placeOf: (i: number) => string } {
+  if (Array.isArray(doc)) return { list: doc, placeOf: (i) => jsonPath(i) };
   if (isObject(doc)) {
+    // gcloud … describe prints the one object; an empty REST page is {}.
+    if (!(key in doc) && isItem(doc)) return { list: [doc], placeOf: () => '$' };
     const list = doc[key] ?? [];
     if (!Array.isArray(list)) throw new ImportError(file, `expected "${key}" to be an array of ${what}`, jsonPath(key));
-    return { list, base: [key] };
+    return { list, placeOf: (i) => jsonPath(key, i) };
   }
   throw new ImportError(file, `expected a JSON array of ${what} or {"${key}": […]}`, '$');
 }

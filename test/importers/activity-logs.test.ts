@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cloudtrail } from '../../src/importers/cloudtrail.js';
 import { gcpAuditLog } from '../../src/importers/gcp-audit-log.js';
+import { gcpIamPolicy } from '../../src/importers/gcp-iam.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { EdgeFact, GraphFragment } from '../../src/model/fragment.js';
@@ -260,6 +261,81 @@ describe('GCP Cloud Audit Logs importer', () => {
 
   it('detects the Cloud Logging export', () => {
     expect(detectImporter(createInput('logs.json', readFileSync(path))).format).toBe('gcp-audit-log');
+  });
+
+  it('a key created for a service account named by its unique id leads to the account by its email (Panther export)', async () => {
+    // Key creation and signing name the account by unique id (projects/-/serviceAccounts/1234…); the entry's
+    // service_account resource labels pair it with the email. Panther writes the payload's @type as at_sign_type.
+    const panther = join(FIXTURES, 'gcp', 'panther-audit-sa-key-create-and-setiampolicy-by-unique-id.jsonl');
+    expect(detectImporter(createInput('p.jsonl', readFileSync(panther))).format).toBe('gcp-audit-log');
+    const f = await parseAll(gcpAuditLog, createInput('p.jsonl', readFileSync(panther)));
+    const sa = 'gcp:sa:created-service-account@gcp-project1.iam.gserviceaccount.com';
+    expect(edge(f, 'gcp:member:user:staging@company.io', sa).props).toMatchObject({ count: 1, actions: ['google.iam.admin.v1.CreateServiceAccountKey'], sourceIps: [{ value: '1.2.3.4', count: 1 }] });
+    expect(f.nodes.find((n) => n.id === sa)).toMatchObject({ kind: 'gcp_service_account', boundary: 'gcp:project:gcp-project1', handles: expect.arrayContaining(['123456789098765434567']) });
+    expect(f.aliases).toContainEqual({ from: 'gcp:sa:123456789098765434567', to: sa });
+    // Setting the account's policy mints nothing: no edge, and no resource node for the unique-id name.
+    expect(f.edges).toHaveLength(1);
+    expect(f.nodes.some((n) => n.id.startsWith('gcp:resource:'))).toBe(false);
+    expect(f.warnings).toEqual([]);
+  });
+
+  it('rows of a BigQuery sink (protopayload_auditlog, "… UTC" times, INT64 as text): a user who impersonated the account is a user, a denied call reaches nothing', async () => {
+    const bq = join(FIXTURES, 'gcp', 'bigquery-sink-cloudaudit-activity-rows.jsonl');
+    expect(detectImporter(createInput('rows.json', readFileSync(bq))).format).toBe('gcp-audit-log');
+    const f = await parseAll(gcpAuditLog, createInput('rows.json', readFileSync(bq)));
+    const alice = 'gcp:member:user:alice@northwind.example';
+    const sa = 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com';
+    // The token she minted and the call the delegation history shows her making through the account: one edge.
+    expect(edge(f, alice, sa).props).toMatchObject({ count: 2, firstSeen: '2025-11-03T14:22:31.482Z', actions: expect.arrayContaining(['GenerateAccessToken', 'storage.objects.get']) });
+    expect(edge(f, sa, 'gcp:resource://storage.googleapis.com/projects/_/buckets/nw-prod-exports').props?.actions).toEqual(['storage.objects.get']);
+    expect(f.nodes.some((n) => n.id === 'gcp:sa:alice@northwind.example')).toBe(false);
+    // status.code "7" (PERMISSION_DENIED) is a failure: no edge to the project.
+    expect(f.edges.some((e) => e.to === 'gcp:project:nw-prod')).toBe(false);
+    expect(f.warnings).toEqual([{ message: '1 record(s) skipped: the call failed or was denied (status code ≠ 0): no resource reached', location: 'line 3' }]);
+  });
+
+  it('a workload-identity-federation caller (no email, a principal:// subject) is the member its bindings name', async () => {
+    const subject = 'principal://iam.googleapis.com/projects/559012384417/locations/global/workloadIdentityPools/github/subject/repo:northwind/infra:ref:refs/heads/main';
+    const entry = {
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
+      timestamp: '2026-01-01T00:00:00Z',
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalSubject: subject }, methodName: 'GenerateAccessToken', serviceName: 'iamcredentials.googleapis.com', resourceName: 'projects/-/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com' },
+    };
+    const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry))));
+    const member = `gcp:member:${subject}`;
+    expect(edge(f, member, 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props?.actions).toEqual(['GenerateAccessToken']);
+    // The same node a binding of that member states (roles/iam.workloadIdentityUser on the account).
+    const policy = await parseAll(gcpIamPolicy, createInput('p.json', Buffer.from(JSON.stringify({ bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [subject] }] }))), { project: 'nw-prod' });
+    expect(policy.nodes.find((n) => n.id === member)?.kind).toBe(f.nodes.find((n) => n.id === member)?.kind);
+    // No subject and no email: nobody.
+    const anonymous = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify({ ...entry, protoPayload: { ...entry.protoPayload, authenticationInfo: {} } }))));
+    expect(anonymous.edges).toEqual([]);
+  });
+
+  it('a zoneless Cloud Logging time is UTC, not the local time of the machine that imports it', async () => {
+    const entry = { timestamp: '2024-08-29 19:30:36.339983306', protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalEmail: 'dev@northwind.example' }, methodName: 'storage.buckets.get', serviceName: 'storage.googleapis.com', resourceName: 'projects/_/buckets/b1' } };
+    const tz = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    try {
+      const f = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry))));
+      expect(f.edges[0]?.props?.firstSeen).toBe('2024-08-29T19:30:36.339Z');
+    } finally {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+    }
+  });
+
+  it('a service account named by unique id without labels: by the request\'s email, else by the unique id', async () => {
+    const entry = (request: Record<string, unknown>) => ({
+      logName: 'projects/nw-prod/logs/cloudaudit.googleapis.com%2Fdata_access',
+      timestamp: '2026-01-01T00:00:00Z',
+      protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', authenticationInfo: { principalEmail: 'dev@northwind.example' }, methodName: 'GenerateAccessToken', serviceName: 'iamcredentials.googleapis.com', resourceName: 'projects/-/serviceAccounts/114885146936855121342', request },
+    });
+    const named = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry({ name: 'projects/-/serviceAccounts/deployer@nw-prod.iam.gserviceaccount.com' })))));
+    expect(edge(named, 'gcp:member:user:dev@northwind.example', 'gcp:sa:deployer@nw-prod.iam.gserviceaccount.com').props?.actions).toEqual(['GenerateAccessToken']);
+    const bare = await parseAll(gcpAuditLog, createInput('a.jsonl', Buffer.from(JSON.stringify(entry({})))));
+    expect(edge(bare, 'gcp:member:user:dev@northwind.example', 'gcp:sa:114885146936855121342').props?.actions).toEqual(['GenerateAccessToken']);
+    expect(bare.nodes.find((n) => n.id === 'gcp:sa:114885146936855121342')?.kind).toBe('gcp_service_account');
   });
 
   it('reads who touched which resource, the delegation chain, and skips non-audit and denied entries by line', async () => {

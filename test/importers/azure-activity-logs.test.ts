@@ -135,6 +135,18 @@ describe('Azure Activity Log importer', () => {
     expect(f.warnings).toEqual([{ message: expect.stringMatching(/status "start"/), location: 'line 1 $.records[0]' }]);
   });
 
+  it('Get-AzActivityLog | ConvertTo-Json from Windows PowerShell (BOM, CRLF, PascalCase, {Value}, Claims.Content, /Date()/): the same facts as az', async () => {
+    const name = 'powershell51-get-azactivitylog.json';
+    expect(detectImporter(input(name)).format).toBe('azure-activity-log');
+    const f = await parseAll(azureActivityLog, input(name));
+    const vm = 'azure:resource:/subscriptions/6d2a1f0e-3c4b-4a59-8e7d-1b2c3d4e5f60/resourcegroups/rg-data/providers/microsoft.compute/virtualmachines/vm-etl-02';
+    expect(edge(f, 'azure:object:2f4e6a8c-0b1d-4f3e-9a5c-7e9b1d3f5a7c', vm).props).toMatchObject({ firstSeen: '2025-12-01T09:15:00Z', actions: ['Microsoft.Compute/virtualMachines/write'], sourceIps: [{ value: '198.51.100.23', count: 1 }] });
+    expect(f.nodes.find((n) => n.id === 'azure:object:2f4e6a8c-0b1d-4f3e-9a5c-7e9b1d3f5a7c')).toMatchObject({ kind: 'azure_user', name: 'ines@northwind.example' });
+    // The request body in Properties.Content shows the service principal granting itself the subscription.
+    expect(edge(f, 'azure:object:8a6c4e2f-1b3d-4a5c-9e7f-0d2b4c6e8a1f', 'azure:subscription:6d2a1f0e-3c4b-4a59-8e7d-1b2c3d4e5f60').props?.reason).toMatch(/^granted itself a role/);
+    expect(f.warnings).toEqual([]);
+  });
+
   it('a file that is not Activity Log events at all is refused with the file and the place', async () => {
     await expect(parseAll(azureActivityLog, createInput('x.json', Buffer.from('"just a string"')))).rejects.toThrow(/x\.json.*expected Azure Activity Log events/);
   });
@@ -238,6 +250,8 @@ describe('Entra sign-in log importer', () => {
     expect(azureTime('1/9/2007 9:41:00 PM')).toBe('2007-01-09T21:41:00Z');
     expect(azureTime('1/9/2007 12:05:00 AM')).toBe('2007-01-09T00:05:00Z');
     expect(azureTime('1/9/2007 10:41:00 AM +01:00')).toBe('2007-01-09T09:41:00Z');
+    // Windows PowerShell's ConvertTo-Json: milliseconds since 1970.
+    expect(azureTime('/Date(1764580500000)/')).toBe('2025-12-01T09:15:00Z');
     expect(azureTime('9/27/2026, 10:00:00.000 AM')).toBe('2026-09-27T10:00:00Z');
     expect(azureTime('yesterday')).toBeUndefined();
   });

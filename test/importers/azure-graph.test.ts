@@ -131,6 +131,16 @@ describe('Entra apps and service principals', () => {
     await expect(parseText('fic.json', [{ id: 'f1', issuer: 'https://x', subject: 's', audiences: [] }])).rejects.toThrow(/does not say which application/);
   });
 
+  it('reads a federated-credential list whose items name their application in @odata.id (Graph docs example)', async () => {
+    const path = join(FIXTURES, 'azure', 'msgraph-docs-v1-application-list-federatedidentitycredentials.json');
+    expect(detectImporter(createInput('list.json', readFileSync(path))).format).toBe('azure-entra-apps');
+    const f = await parseAll(azureGraph, createInput('list.json', readFileSync(path)));
+    const app = 'azure:object:bcd7c908-1c4d-4d48-93ee-ff38349a75c8';
+    expect(f.edges.find((e) => e.kind === 'AUTHENTICATES_AS')).toMatchObject({ from: 'azure:credential:bdad0963-4a7a-43ae-b569-e67e1da3f2c0', to: app });
+    expect(f.edges.find((e) => e.kind === 'FEDERATES_TO')!.to).toBe(app);
+    expect(f.warnings).toEqual([]);
+  });
+
   it('names the JSON path of a credential without keyId', async () => {
     await expect(parseText('sp.json', { value: [{ id: 'x', appId: 'y', servicePrincipalType: 'Application', passwordCredentials: [{ displayName: 'k' }] }] })).rejects.toThrow(/sp\.json \(\$\.value\[0\]\.passwordCredentials\[0\]\.keyId\)/);
     await expect(parseText('sp.json', [{ displayName: 'not a directory object' }])).rejects.toThrow(/\$\[0\]/);

@@ -106,6 +106,36 @@ describe('Azure role assignments and definitions', () => {
     await expect(parseText('defs.json', [{ id: '/providers/Microsoft.Authorization/roleDefinitions/x', roleName: 'R', assignableScopes: [], permissions: 'all' }])).rejects.toThrow(/\$\[0\]\.permissions/);
   });
 
+  it('Azure PowerShell: Get-AzRoleAssignment | ConvertTo-Json and a custom-role JSON (PascalCase, bare GUIDs) resolve like az output', async () => {
+    const ra = join(FIXTURES, 'azure', 'powershell-get-azroleassignment.json');
+    const role = join(FIXTURES, 'azure', 'msdocs-custom-role-template-powershell.json');
+    for (const path of [ra, role]) expect(detectImporter(createInput('x.json', readFileSync(path))).format).toBe('azure-rbac');
+    const c = await importCase([ra, role]);
+    expect(c.result.warnings).toEqual([]);
+    const sub = 'azure:subscription:00000000-0000-0000-0000-000000000000';
+    expect(c.has('ADMIN_OF', 'azure:object:7d1c5e2a-9b84-4f3e-a6d0-2c8b1f9e4a57', `admin:${sub}`)).toHaveLength(1);
+    expect(c.node('azure:object:7d1c5e2a-9b84-4f3e-a6d0-2c8b1f9e4a57')).toMatchObject({ kind: 'azure_service_principal', name: 'nw-deploy-pipeline' });
+    expect(c.node('azure:object:3e6f1a9c-52d8-4b07-8e4a-d19c7b20f6e3')).toMatchObject({ kind: 'azure_user', name: 'dana@northwind.example' });
+    // The custom role's GUID resolves the user's assignment to its actions.
+    const access = c.has('CAN_ACCESS', 'azure:object:3e6f1a9c-52d8-4b07-8e4a-d19c7b20f6e3', 'azure:resource:/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/nw-ops')[0];
+    expect(access?.props.actions).toEqual(expect.arrayContaining(['Microsoft.Compute/*/read', 'Microsoft.Support/*']));
+    expect(c.node('azure:resource:acce7ded-2559-449d-bcd5-e9604e50bad1')?.props).toMatchObject({ roleName: 'Custom Role 1', roleType: 'CustomRole' });
+    c.engine.close();
+  });
+
+  it('az role assignment create prints the one assignment it made: read as one, at $', async () => {
+    const sub = '/subscriptions/00000000-aaaa-bbbb-cccc-000000000003';
+    const one = { condition: null, conditionVersion: null, createdBy: null, createdOn: '2026-01-05T10:00:00.000000+00:00', delegatedManagedIdentityResourceId: null, description: null, id: `${sub}/providers/Microsoft.Authorization/roleAssignments/11111111-2222-3333-4444-555555555555`, name: '11111111-2222-3333-4444-555555555555', principalId: 'aaaa0000-0000-0000-0000-0000000000bb', principalType: 'ServicePrincipal', roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`, scope: sub, type: 'Microsoft.Authorization/roleAssignments', updatedBy: null, updatedOn: '2026-01-05T10:00:00.000000+00:00' };
+    expect(detectImporter(createInput('ra.json', Buffer.from(JSON.stringify(one, null, 2)))).format).toBe('azure-rbac');
+    const c = await importCase([writeJson('ra.json', one)]);
+    expect(c.has('ADMIN_OF', 'azure:object:aaaa0000-0000-0000-0000-0000000000bb', 'admin:azure:subscription:00000000-aaaa-bbbb-cccc-000000000003')).toHaveLength(1);
+    c.engine.close();
+  });
+
+  it('a custom-role template without its Id is refused at its place', async () => {
+    await expect(parseText('role.json', { Name: 'Custom Role 1', Id: null, IsCustom: true, Actions: ['*/read'], NotActions: [], AssignableScopes: ['/'] })).rejects.toThrow(/role\.json \(\$\.Id\).*Get-AzRoleDefinition/);
+  });
+
   it('resolves User Access Administrator by its built-in GUID without a definitions export', async () => {
     const sub = '/subscriptions/00000000-aaaa-bbbb-cccc-000000000002';
     const ra = writeJson('uaa.json', [{ id: `${sub}/uaa`, principalId: 'aaaa0000-0000-0000-0000-0000000000aa', principalType: 'ServicePrincipal', roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9`, scope: sub }]);

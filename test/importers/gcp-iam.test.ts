@@ -103,6 +103,20 @@ describe('GCP IAM listings', () => {
     await expect(parseText(gcpIamPolicy, 'p.json', JSON.stringify({ bindings: { role: 'roles/owner' } }), { project: 'p' })).rejects.toThrow(/\$\.bindings/);
   });
 
+  it('gcloud … describe prints one account or one key, not a list: read as one, with its place', async () => {
+    const sa = { displayName: 'Terraform CI', email: 'terraform-ci@nw-tools.iam.gserviceaccount.com', etag: 'MDEwMjE5MjA=', name: 'projects/nw-tools/serviceAccounts/terraform-ci@nw-tools.iam.gserviceaccount.com', oauth2ClientId: '104938475610293847561', projectId: 'nw-tools', uniqueId: '104938475610293847561' };
+    expect(detectImporter(createInput('sa.json', Buffer.from(JSON.stringify(sa, null, 2)))).format).toBe('gcp-service-accounts');
+    const accounts = await parseText(gcpServiceAccounts, 'sa.json', JSON.stringify(sa));
+    expect(accounts.nodes.find((n) => n.id === 'gcp:sa:terraform-ci@nw-tools.iam.gserviceaccount.com')).toMatchObject({ kind: 'gcp_service_account', props: { uniqueId: '104938475610293847561' } });
+    const key = { disabled: true, keyAlgorithm: 'KEY_ALG_RSA_2048', keyOrigin: 'GOOGLE_PROVIDED', keyType: 'USER_MANAGED', name: `${sa.name}/keys/0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6`, validAfterTime: '2024-03-01T10:00:00Z', validBeforeTime: '9999-12-31T23:59:59Z' };
+    expect(detectImporter(createInput('key.json', Buffer.from(JSON.stringify(key, null, 2)))).format).toBe('gcp-service-account-keys');
+    const keys = await parseText(gcpServiceAccountKeys, 'key.json', JSON.stringify(key));
+    expect(keys.edges).toEqual([expect.objectContaining({ kind: 'AUTHENTICATES_AS', from: 'gcp:key:0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6', to: 'gcp:sa:terraform-ci@nw-tools.iam.gserviceaccount.com' })]);
+    expect(keys.nodes.find((n) => n.kind === 'gcp_sa_key')?.props).toMatchObject({ disabled: true, at: '$' });
+    // An empty REST page is still an empty list.
+    expect((await parseText(gcpServiceAccounts, 'sa.json', '{}')).nodes).toEqual([]);
+  });
+
   it('reports a Cloud Asset Inventory line that is not JSON before an earlier asset it cannot read (assets are read as lines are parsed)', async () => {
     const asset = (name: string) => JSON.stringify({ name, asset_type: 'storage.googleapis.com/Bucket', resource: { data: { name: 'b' } } });
     const lines = [asset('//storage.googleapis.com/a'), asset('no-full-name'), asset('//storage.googleapis.com/c'), '{"name": ', asset('//storage.googleapis.com/d')];
@@ -194,6 +208,35 @@ describe('GCP IAM bindings rule', () => {
     expect(key('testkeyageover90days').managedBy).toBeUndefined();
     expect(c.has('AUTHENTICATES_AS', 'gcp:key:testkeyexpired', 'gcp:sa:111111-compute@developer.gserviceaccount.com')).toBeDefined();
     c.engine.close();
+  });
+
+  it('gcloud asset search-all-iam-policies: each policy on its resource, inherited down the folders and organization the result names', async () => {
+    const path = fx('gcloud-asset-search-all-iam-policies.json');
+    expect(detectImporter(createInput('policies.json', readFileSync(path))).format).toBe('gcp-asset-inventory');
+    const c = await importCase([path]);
+    expect(c.result.warnings).toEqual([]);
+    // The folder's owner administers the project below it and can act as the project's service accounts.
+    expect(c.has('ADMIN_OF', 'gcp:sa:ci-deployer@nw-tools.iam.gserviceaccount.com', 'admin:gcp:project:559012384417')?.props.technique).toBe('roles/owner');
+    expect(c.has('ADMIN_OF', 'gcp:member:group:gcp-org-admins@northwind.example', 'admin:gcp:project:559012384417')).toBeDefined();
+    // The service account's own policy: a conditional token creator.
+    expect(c.has('CAN_ESCALATE', 'gcp:member:user:dana@northwind.example', 'gcp:sa:billing-exporter@nw-prod.iam.gserviceaccount.com')?.props.conditional).toContain('until-2027');
+    expect(c.has('CAN_ACCESS', 'gcp:member:allUsers', 'gcp:resource://storage.googleapis.com/nw-prod-public-assets')?.props.accessLevel).toBe('Read');
+    // A viewer gets nothing.
+    expect(c.edges('ADMIN_OF').some((e) => e.src === 'gcp:member:user:dana@northwind.example')).toBe(false);
+    c.engine.close();
+  });
+
+  it('search-all-iam-policies as the REST response {results}, an older result without assetType, and a project named by id beside its number', async () => {
+    const results = [
+      { resource: '//cloudresourcemanager.googleapis.com/projects/nw-prod', project: 'projects/559012384417', policy: { bindings: [{ role: 'roles/owner', members: ['user:ops@northwind.example'] }] } },
+      { resource: '//storage.googleapis.com/nw-prod-logs', project: 'projects/559012384417', policy: { bindings: [{ role: 'roles/storage.admin', members: ['group:logs@northwind.example'] }, { role: 'roles/storage.objectViewer', members: ['nobody'] }] } },
+    ];
+    const f = await parseText(gcpAssetInventory, 'search.json', JSON.stringify({ results, nextPageToken: '' }));
+    expect(f.nodes.find((n) => n.id === 'gcp:project:nw-prod')).toMatchObject({ kind: 'gcp_project' });
+    expect(f.aliases).toContainEqual({ from: 'gcp:project:559012384417', to: 'gcp:project:nw-prod' });
+    expect(f.nodes.find((n) => n.id === 'gcp:resource://storage.googleapis.com/nw-prod-logs')).toMatchObject({ kind: 'gcp_resource', boundary: 'gcp:project:559012384417' });
+    // A bad member is named by the result's own path.
+    expect(f.warnings.map((w) => w.location)).toEqual([expect.stringContaining('$.results[1] $.policy.bindings[1].members[0]')]);
   });
 
   it('camelCase asset arrays: organization-level service roles reach that service\'s resources in the projects below, and only those', async () => {
