@@ -261,13 +261,18 @@ export class FactWriter {
       `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
+    // The boundary last numbered (rows come in runs of one boundary): numbered again only when it changes.
+    let numbered: string | undefined;
     // `exact`: propsObject is known to pass jsonExact (a mirrored fact's object, kept only then, or a merge of such).
     const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject, exact = false) => {
       const before = rowState(id);
       if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject, exact);
       else this.propsMemo.forget(id);
       const nid = this.nids.nid(id);
-      if (boundary) this.nids.nid(boundary);
+      if (boundary && boundary !== numbered) {
+        this.nids.nid(boundary);
+        numbered = boundary;
+      }
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
       changed.set(id, { solo_source: null, kind, boundary });
