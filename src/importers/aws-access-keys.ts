@@ -49,6 +49,9 @@ export const awsAccessKeys: Importer = {
       account ??= accountOption(file, ctx.options.account) ?? inferAccount(file, userNames(outputs), ctx, fragment);
       return account;
     };
+    // The account's id, made once for all its keys and users.
+    let boundary: string | undefined;
+    const accountBoundary = () => (boundary ??= ids.awsAccount(needAccount()));
 
     for (const { value, path } of outputs) {
       const where = (...more: (string | number)[]) => at(path, more);
@@ -59,7 +62,7 @@ export const awsAccessKeys: Importer = {
       }
       if (Array.isArray(list)) {
         list.forEach((raw, i) => {
-          const node = readKey(file, raw, () => where('AccessKeyMetadata', i), needAccount());
+          const node = readKey(file, raw, () => where('AccessKeyMetadata', i), accountBoundary());
           const prev = keys.get(node.id)?.node;
           if (prev && prev.props?.['createdAt'] !== node.props?.['createdAt']) {
             fragment.warnings.push({ message: `${node.name} is listed twice with different creation times; the later entry is used`, location: where('AccessKeyMetadata', i) });
@@ -97,7 +100,7 @@ export const awsAccessKeys: Importer = {
       const acct = account!;
       const userArn = ids.awsUserArnWithoutPath(acct, userName);
       if (!users.has(userArn)) {
-        users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary: ids.awsAccount(acct), stub: true, props: { userName, accountId: acct } });
+        users.set(userArn, { id: userArn, kind: 'aws_user', name: userName, handles: [userArn, userName], boundary: key.boundary!, stub: true, props: { userName, accountId: acct } });
       }
       fragment.edges.push({ from: key.id, to: userArn, kind: 'AUTHENTICATES_AS', props: { reason: 'authenticates as the user it belongs to (list-access-keys)', at: place } });
       const created = key.props!['createdAt'];
@@ -158,7 +161,7 @@ function at(base: (string | number)[], more: (string | number)[]): string {
   return jsonPath(...base, ...more);
 }
 
-function readKey(file: string, raw: unknown, where: () => string, account: string): NodeFact {
+function readKey(file: string, raw: unknown, where: () => string, boundary: string): NodeFact {
   if (!isObject(raw)) throw new ImportError(file, 'expected an access key entry {UserName, AccessKeyId, Status, CreateDate}', where());
   const keyId = raw['AccessKeyId'];
   const userName = raw['UserName'];
@@ -174,7 +177,7 @@ function readKey(file: string, raw: unknown, where: () => string, account: strin
   // through the store's aliases, names the owner.
   const props: JsonObject = { userName, status, active: status === 'Active', managedBy: 'user' };
   if (createdAt) props['createdAt'] = createdAt;
-  return { id: ids.awsAccessKey(keyId), kind: 'aws_access_key', name: keyId, handles: [keyId], boundary: ids.awsAccount(account), props };
+  return { id: ids.awsAccessKey(keyId), kind: 'aws_access_key', name: keyId, handles: [keyId], boundary, props };
 }
 
 function readLastUsed(file: string, raw: Record<string, unknown>, where: string): JsonObject {

@@ -181,7 +181,13 @@ function readReport(file: string, csv: string, where: string): GraphFragment {
     rows.set(arn, { row, account });
     accounts.add(account);
   }
-  for (const [arn, { row, account }] of rows) readRow(row, arn, account, fragment);
+  // One boundary id per account, shared by its rows' nodes (the store numbers and compares it for each).
+  const boundaries = new Map<string, string>();
+  for (const [arn, { row, account }] of rows) {
+    let boundary = boundaries.get(account);
+    if (boundary === undefined) boundaries.set(account, (boundary = ids.awsAccount(account)));
+    readRow(row, arn, account, boundary, fragment);
+  }
   for (const account of accounts) fragment.nodes.push(...accountStubs(account));
   return fragment;
 }
@@ -191,10 +197,9 @@ function headerWidth(csv: string): number {
   return (csv.slice(0, csv.indexOf('\n') === -1 ? undefined : csv.indexOf('\n')).match(/,/g)?.length ?? 0) + 1;
 }
 
-function readRow(row: Row, arn: string, account: string, fragment: GraphFragment): void {
+function readRow(row: Row, arn: string, account: string, boundary: string, fragment: GraphFragment): void {
   const at = row.at;
 
-  const boundary = ids.awsAccount(account);
   const isRoot = row.get('user') === ROOT;
   const userName = isRoot ? ROOT : row.get('user');
   const mfa = row.flag('mfa_active');

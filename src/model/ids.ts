@@ -4,20 +4,20 @@
 import { flat } from './flat.js';
 
 export const ids = {
-  awsAccount: (accountId: string) => `aws:account:${accountId}`,
+  awsAccount: (accountId: string) => flat`aws:account:${accountId}`,
   /** Users, roles, groups, policies, instance profiles, buckets…: their ARN is their id. */
   awsArn: (arn: string) => arn,
-  awsAccessKey: (keyId: string) => `aws:key:${keyId}`,
-  awsPassword: (userArn: string) => `aws:password:${userArn}`,
+  awsAccessKey: (keyId: string) => flat`aws:key:${keyId}`,
+  awsPassword: (userArn: string) => flat`aws:password:${userArn}`,
   /** A credential-report key slot whose key id is not known (1 or 2). */
-  awsKeySlot: (userArn: string, slot: 1 | 2) => `aws:keyslot:${userArn}:${slot}`,
+  awsKeySlot: (userArn: string, slot: 1 | 2) => flat`aws:keyslot:${userArn}:${slot}`,
   /**
    * Where a key slot and its AKIA id meet: both sources know the account, the user name and the key's creation
    * time, and alias this id (slot → here → AKIA), so neither needs the other's id.
    */
-  awsKeyRendezvous: (accountId: string, userName: string, createdAt: string) => `aws:keycreated:${accountId}:${userName}:${createdAt}`,
+  awsKeyRendezvous: (accountId: string, userName: string, createdAt: string) => flat`aws:keycreated:${accountId}:${userName}:${createdAt}`,
   /** The ARN of an IAM user without its path: all that outputs naming only the user name allow. */
-  awsUserArnWithoutPath: (accountId: string, userName: string, partition = 'aws') => `arn:${partition}:iam::${accountId}:user/${userName}`,
+  awsUserArnWithoutPath: (accountId: string, userName: string, partition = 'aws') => flat`arn:${partition}:iam::${accountId}:user/${userName}`,
   awsService: (service: string) => `aws:service:${service}`,
   /** The root user of an account. */
   awsRoot: (accountId: string) => `arn:aws:iam::${accountId}:root`,
@@ -51,7 +51,7 @@ export const ids = {
   /** Anyone on the internet, with no credentials (a resource policy with Principal "*", a public function URL). */
   anyone: () => 'anyone',
   /** The one privileged-control node of a boundary. */
-  admin: (boundaryId: string) => `admin:${boundaryId}`,
+  admin: (boundaryId: string) => flat`admin:${boundaryId}`,
   leak: (scanner: string, fingerprint: string) => `leak:${scanner}:${fingerprint}`,
   secret: (fingerprint: string) => `secret:${fingerprint}`,
   federatedSubject: (issuer: string, subject: string) => `federated:${issuer}:${subject}`,

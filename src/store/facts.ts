@@ -70,6 +70,8 @@ export class FactWriter {
     const journal = this.changes.journal;
     const nids = this.nids;
     const sources = `[${sourceId}]`;
+    // The boundary last numbered: a fragment's nodes come in runs of one boundary (an account's, a cluster's).
+    let numbered: string | undefined;
     for (const n of merged.values()) {
       const handles = handleText(n);
       const props = JSON.stringify(n.props ?? {});
@@ -77,8 +79,12 @@ export class FactWriter {
       const boundary = n.boundary ?? null;
       // First statement of a node: it is its own merged view. Otherwise keep each source's fact and merge.
       // A boundary is numbered with the node that names it, so the graph index can point at it from then on.
-      if (n.boundary) nids.nid(n.boundary);
-      if (!aliased.has(n.id)) {
+      if (boundary && boundary !== numbered) {
+        nids.nid(boundary);
+        numbered = boundary;
+      }
+      const isAliased = aliased.has(n.id);
+      if (!isAliased) {
         // With the mirror, whether the id has a row is known (and then the insert would do nothing).
         const fresh = mirror ? !mirror.hasRow(n.id) : nids.isNew(n.id);
         const nid = nids.nid(n.id);
@@ -102,7 +108,7 @@ export class FactWriter {
       mirror?.upsert({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props, object: exactProps(n.props) });
       touched.add(n.id);
       // A newly stated alias target can bring aliases into effect.
-      if (aliased.has(n.id)) {
+      if (isAliased) {
         this.aliases.invalidateEffective();
         journal.aliasesChanged = true;
       }
@@ -255,12 +261,18 @@ export class FactWriter {
       `ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, stub = excluded.stub, boundary = excluded.boundary,
          handles = excluded.handles, props = excluded.props, sources = excluded.sources, solo_source = NULL`,
     );
-    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject) => {
+    // The boundary last numbered (rows come in runs of one boundary): numbered again only when it changes.
+    let numbered: string | undefined;
+    // `exact`: propsObject is known to pass jsonExact (a mirrored fact's object, kept only then, or a merge of such).
+    const write = (id: string, kind: string, name: string, stub: number, boundary: string | null, handles: string, props: string, sources: string, propsObject?: JsonObject, exact = false) => {
       const before = rowState(id);
-      if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject);
+      if (propsObject) this.propsMemo.wrote(id, kind, props, propsObject, exact);
       else this.propsMemo.forget(id);
       const nid = this.nids.nid(id);
-      if (boundary) this.nids.nid(boundary);
+      if (boundary && boundary !== numbered) {
+        this.nids.nid(boundary);
+        numbered = boundary;
+      }
       upserts.push(nid, id, kind, name, stub, boundary, handles, props, sources);
       this.search.written(nid);
       changed.set(id, { solo_source: null, kind, boundary });
@@ -281,11 +293,11 @@ export class FactWriter {
       }
       if (facts.length === 1) {
         const f = facts[0]!;
-        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`, (f as MirroredFact).object);
+        write(id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props, `[${f.source_id}]`, (f as MirroredFact).object, true);
         continue;
       }
       const m = mergeFactRows(id, facts);
-      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources, m.propsObject);
+      write(id, m.kind, m.name, m.stub, m.boundary, m.handles, m.props, m.sources, m.propsObject, m.exact);
     }
     upserts.flush();
   }
@@ -410,7 +422,7 @@ function handleText(n: NodeFact): string {
  * Merges several sources' facts about one node: stubs first, then sources in import order, so a full description
  * overrides a stub and a later import an earlier one; handles are the union.
  */
-function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; sources: string } {
+function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: string; stub: number; boundary: string | null; handles: string; props: string; propsObject: JsonObject; exact: boolean; sources: string } {
   sortFacts(facts);
   let kind = facts[0]!.kind;
   let name = facts[0]!.name;
@@ -420,6 +432,8 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
   const allStubs = facts.every((g) => g.stub === 1);
   // The sources, ascending and each once (a few: kept sorted as they come rather than sorted after).
   const sources: number[] = [];
+  // Whether every fact brought its object (each JSON-exact, so their merge is too).
+  let exact = true;
   for (const f of facts) {
     if (!f.stub || allStubs) {
       kind = f.kind;
@@ -427,12 +441,16 @@ function mergeFactRows(id: string, facts: FactRowRaw[]): { kind: string; name: s
       boundary = f.boundary ?? boundary;
     } else if (!boundary) boundary = f.boundary;
     // A fact this transaction wrote brings the object its text was made of (the same keys and values a parse gives).
-    Object.assign(props, (f as MirroredFact).object ?? (JSON.parse(f.props) as JsonObject));
+    const object = (f as MirroredFact).object;
+    if (object === undefined) exact = false;
+    Object.assign(props, object ?? (JSON.parse(f.props) as JsonObject));
     for (const h of f.handles.split('\n')) if (h) handles.add(h);
     handles.add(f.node_id);
     let at = sources.length;
     while (at > 0 && sources[at - 1]! > f.source_id) at--;
     if (sources[at - 1] !== f.source_id) sources.splice(at, 0, f.source_id);
   }
-  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), propsObject: props, sources: `[${sources.join(',')}]` };
+  // (A "__proto__" key of a fact would have been assigned as the prototype: then the walk decides.)
+  if (Object.getPrototypeOf(props) !== Object.prototype) exact = false;
+  return { kind, name, stub: allStubs ? 1 : 0, boundary, handles: [...handles].join('\n'), props: JSON.stringify(props), propsObject: props, exact, sources: `[${sources.join(',')}]` };
 }

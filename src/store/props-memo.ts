@@ -15,9 +15,12 @@ export class PropsMemo {
   /** The node kinds rules read (others are not kept: keeping what nobody reads back costs the GC); undefined: all. */
   kinds: ReadonlySet<string> | undefined = new Set();
 
-  /** A row of `id` (a node of `kind`) was written with `json`, the text of `props`. */
-  wrote(id: string, kind: string, json: string, props: JsonObject): void {
-    if (json.length > MIN_JSON && (!this.kinds || this.kinds.has(kind)) && jsonExact(props)) this.byId.set(id, { json, props });
+  /**
+   * A row of `id` (a node of `kind`) was written with `json`, the text of `props`; `exact` when the caller knows
+   * `props` passes jsonExact (made only of objects that did), so it is not walked again.
+   */
+  wrote(id: string, kind: string, json: string, props: JsonObject, exact = false): void {
+    if (json.length > MIN_JSON && (!this.kinds || this.kinds.has(kind)) && (exact || jsonExact(props))) this.byId.set(id, { json, props });
     else this.byId.delete(id);
   }
 

@@ -64,6 +64,34 @@ describe('PropsMemo', () => {
   });
 });
 
+describe('merged props handed to rules', () => {
+  it('are what parsing the row gives when a fact holds a "__proto__" key (merging assigns it as the prototype)', () => {
+    const store = CaseStore.open(join(tempDir(), 'proto.blastmap'), { create: true });
+    store.begin();
+    store.keepPropsOf(undefined);
+    // Aliased, so both statements are facts that keep their objects (a parse gives an own "__proto__" key).
+    const fact = (source: number) => ({
+      nodes: [{ id: 'x', kind: 'aws_user' as const, name: 'x', props: JSON.parse(`{"__proto__":{"polluted":true},"n":${source}}`) as JsonObject }],
+      edges: [],
+      warnings: [],
+      aliases: [{ from: 'x', to: 'y' }],
+    });
+    const touched = new Set<string>();
+    for (const label of ['a', 'b']) {
+      const id = store.addSource({ label, fileName: label, format: 'opengraph', sha256: label, importedAt: '2026-01-01T00:00:00Z', options: {} });
+      store.writeFragment(id, fact(id), touched);
+    }
+    store.materialize(touched);
+    const props = store.ruleNode('x')!.props;
+    expect(Object.getPrototypeOf(props)).toBe(Object.prototype);
+    // node() parses the row.
+    expect(props).toStrictEqual(store.node('x')!.props);
+    expect((props as Record<string, unknown>)['polluted']).toBeUndefined();
+    store.rollback();
+    store.close();
+  });
+});
+
 describe('derivation with and without the props memo', () => {
   afterEach(() => vi.restoreAllMocks());
 
