@@ -2,8 +2,7 @@ import { isJsonObject } from '../model/fragment.js';
 import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
-import { parseEmbeddedJson } from './json-syntax.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { appendedJsonValues, parseEmbeddedJson } from './json-syntax.js';
 import type { Importer } from './types.js';
 
 // `aws iam get-account-authorization-details`: {UserDetailList, GroupDetailList, RoleDetailList, Policies}, as the
@@ -308,7 +307,7 @@ function readPages(file: string, text: string, parseOne: () => unknown): Page[] 
   try {
     single = parseOne();
   } catch (err) {
-    const docs = splitConcatenated(trimmed);
+    const docs = splitConcatenated(file, trimmed);
     if (!docs) throw err;
     return docs.map((d, i) => {
       if (!isJsonObject(d)) throw new ImportError(file, 'expected a JSON object', `page ${i + 1} $`);
@@ -320,35 +319,14 @@ function readPages(file: string, text: string, parseOne: () => unknown): Page[] 
   return [{ doc: single }];
 }
 
-/** Splits `{…}{…}` / `{…}\n{…}` into documents by tracking depth outside strings; undefined if that fails. */
-function splitConcatenated(text: string): unknown[] | undefined {
-  const out: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth++ === 0) start = i;
-      // Too deep to be pages of an export: the whole-file parse reports it with its place.
-      if (depth > DEFAULT_LIMITS.maxDepth) return undefined;
-    } else if (c === '}') {
-      if (--depth === 0) {
-        try {
-          out.push(JSON.parse(text.slice(start, i + 1)));
-        } catch {
-          return undefined;
-        }
-      }
-    } else if (depth === 0 && !/\s/.test(c!)) return undefined;
+/** `{…}{…}` / `{…}\n{…}` as documents; undefined unless it is several that all parse. */
+function splitConcatenated(file: string, text: string): unknown[] | undefined {
+  try {
+    const docs = Array.from(appendedJsonValues(file, text), (d) => d.value);
+    return docs.length > 1 ? docs : undefined;
+  } catch {
+    return undefined;
   }
-  return out.length > 1 && depth === 0 ? out : undefined;
 }
 
 /** The account most ARNs in the file name (a few entries of hand-edited exports name another). */

@@ -4,9 +4,7 @@ import { isObject } from '../model/fragment.js';
 import type { JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
-import { lineColumn, parseJson } from './input.js';
-import { parseEmbeddedJson } from './json-syntax.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { appendedJsonValues, parseEmbeddedJson } from './json-syntax.js';
 import type { ImportInput } from './types.js';
 
 export const ACCOUNT_ID = /^\d{12}$/;
@@ -82,62 +80,7 @@ function inRange(year: number, month: number, day: number, hour: number, minute:
  * user), each with the line it starts on. Syntax errors name the line and column in the whole file.
  */
 export function jsonValues(input: ImportInput): { value: unknown; line: number }[] {
-  const text = input.text();
-  const out: { value: unknown; line: number }[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = -1;
-  // Lines counted as we go: values can number in the thousands (one per user).
-  let line = 1;
-  let startLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n') line++;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth === 0) {
-        start = i;
-        startLine = line;
-      }
-      if (++depth > DEFAULT_LIMITS.maxDepth) {
-        const { line, column } = lineColumn(text, i);
-        throw new ImportError(input.fileName, `invalid JSON: nested deeper than ${DEFAULT_LIMITS.maxDepth} levels`, `line ${line}, column ${column}`);
-      }
-    } else if (c === '}' || c === ']') {
-      if (depth === 0) {
-        const { line, column } = lineColumn(text, i);
-        throw new ImportError(input.fileName, `invalid JSON: unexpected '${c}'`, `line ${line}, column ${column}`);
-      }
-      depth--;
-      if (depth === 0 && start >= 0) {
-        out.push({ value: parseSlice(input.fileName, text, start, i + 1), line: startLine });
-        start = -1;
-      }
-    } else if (depth === 0 && !/\s/.test(c)) {
-      const { line, column } = lineColumn(text, i);
-      throw new ImportError(input.fileName, 'invalid JSON: expected an object or an array', `line ${line}, column ${column}`);
-    }
-  }
-  if (depth !== 0 || inString) {
-    // Let the JSON parser describe what is wrong with the unfinished value.
-    parseSlice(input.fileName, text, start, text.length);
-  }
-  return out;
-}
-
-function parseSlice(file: string, text: string, start: number, end: number): unknown {
-  try {
-    return JSON.parse(text.slice(start, end)) as unknown;
-  } catch {
-    // Re-parse with the text before the value blanked out, so the error's line and column are the file's.
-    const padded = text.slice(0, start).replace(/[^\n]/g, ' ') + text.slice(start, end);
-    return parseJson(file, padded);
-  }
+  return Array.from(appendedJsonValues(input.fileName, input.text()), ({ value, start }) => ({ value, line: start.line }));
 }
 
 /** One record of a file of CLI outputs, with its place: "output #2, $[3].Policy" when the file holds several. */
