@@ -6,7 +6,7 @@
 // anything recurses.
 // (stream-json builds the same thing from per-token objects, reports no positions and says it is not meant for
 // untrusted input; this scanner only needs to find where values start and end.)
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
 import { jsonSyntaxError, placeIn } from './json-syntax.js';
 import { sizeText, type InputLimits } from './limits.js';
 
@@ -197,10 +197,13 @@ export class JsonStreamScanner {
     return `line ${this.line}, column ${offset - this.lineStart + 1}`;
   }
 
-  private fail(detail: string, chunkOffset: number): never {
+  /** Throws what is wrong at `chunkOffset`; `null`: a second document starts there. */
+  private fail(detail: string | null, chunkOffset: number): never {
     // Values read before the fault are parsed first: one of them may be the first error in the file.
     if (this.out) this.flushBatch(this.out);
-    throw new ImportError(this.fileName, `invalid JSON: ${detail}`, this.where(this.base + chunkOffset));
+    const where = this.where(this.base + chunkOffset);
+    if (detail === null) throw new SeveralJsonValuesError(this.fileName, where);
+    throw new ImportError(this.fileName, `invalid JSON: ${detail}`, where);
   }
 
   private newline(chunkOffset: number): void {
@@ -219,7 +222,12 @@ export class JsonStreamScanner {
       }
       const top = this.frames[this.frames.length - 1];
       if (!top) {
-        if (this.rootDone) this.fail('text after the end of the JSON value', i);
+        if (this.rootDone) {
+          // Another document after the first (appended outputs, JSON-lines): the error a whole read gives, so an
+          // importer that reads appended documents, and the import's message for one-document formats, know it.
+          if (c === 0x7b || c === 0x5b) this.fail(null, i);
+          this.fail('text after the end of the JSON value', i);
+        }
         this.rootStarted = true;
         return this.beginValue(chunk, i);
       }

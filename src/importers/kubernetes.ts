@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { GraphFragment } from '../model/fragment.js';
-import { ImportError } from './errors.js';
+import { SeveralJsonValuesError } from './errors.js';
 import type { Importer } from './types.js';
 import { Builder } from './kubernetes/builder.js';
 import { KNOWN_KINDS, readObjects, type Located } from './kubernetes/objects.js';
@@ -55,7 +55,7 @@ export const kubernetes: Importer = {
       return streamObjects(input).then(build, (err: unknown) => {
         // The stream reads one document: documents appended one after another are read whole (within the whole-read
         // limit), one at a time, as in a smaller file.
-        if (!(err instanceof ImportError) || !err.detail.includes('text after the end of the JSON value')) throw err;
+        if (!(err instanceof SeveralJsonValuesError)) throw err;
         let text: string;
         try {
           text = input.text();

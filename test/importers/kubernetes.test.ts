@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eksPodIdentity } from '../../src/importers/eks-pod-identity.js';
 import { ImportError } from '../../src/importers/errors.js';
-import { createInput } from '../../src/importers/input.js';
+import { createInput, openInput } from '../../src/importers/input.js';
+import { DEFAULT_LIMITS } from '../../src/importers/limits.js';
 import { clusterFromFileName, kubernetes } from '../../src/importers/kubernetes.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
@@ -133,6 +135,21 @@ describe('Kubernetes importer', () => {
     const lists = await parseText('sa.json', `${list('a')}\n${list('b')}\n`, 'c');
     expect(['k8s:c/a/serviceaccount/ci', 'k8s:c/b/serviceaccount/ci'].map((id) => node(lists, id)?.kind)).toEqual(['k8s_service_account', 'k8s_service_account']);
     await expect(parseText('cut.json', `${list('a')}${list('b').slice(0, 40)}`, 'c')).rejects.toThrow(/cut\.json \(line \d+, column \d+\): invalid JSON/);
+  });
+
+  it('reads appended JSON documents in a file large enough to stream (the stream says a second document starts)', async () => {
+    const list = (ns: string) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace: ns } }] }, null, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'blastmap-k8s-appended-'));
+    try {
+      const path = join(dir, 'sa.json');
+      writeFileSync(path, `${list('a')}\n${list('b')}\n`);
+      const input = await openInput('sa.json', path, { ...DEFAULT_LIMITS, streamAboveBytes: 16 });
+      expect(input.large).toBe(true);
+      const f = await parseAll(kubernetes, input, { cluster: 'c' });
+      expect(['k8s:c/a/serviceaccount/ci', 'k8s:c/b/serviceaccount/ci'].map((id) => node(f, id)?.kind)).toEqual(['k8s_service_account', 'k8s_service_account']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes a manifest of kinds it does not model as Kubernetes, naming them in a warning, so a directory of manifests imports', async () => {
