@@ -136,14 +136,24 @@ export function declutter(cy: Core, zoom = cy.zoom(), view?: Rect): number {
   // A gap of 2 screen pixels between labels.
   const gap = 2 / zoom;
   const show: SingularElementArgument[] = [];
-  // Trust labels slid along their arrow (text-margin), as drawn now and as decided here.
+  // Trust labels slid along their arrow and box titles slid sideways (text-margin), as drawn now and as decided here.
   const ownShift = new Map<string, { x: number; y: number }>();
-  cy.edges('.trust').forEach((e) => {
+  cy.elements('edge.trust, node.group').forEach((e) => {
     const x = Number(e.data('labelShiftX') ?? 0);
     const y = Number(e.data('labelShiftY') ?? 0);
     if (x || y) ownShift.set(e.id(), { x, y });
   });
-  const shift: [EdgeSingular, { x: number; y: number } | undefined][] = [];
+  const shift: [SingularElementArgument, { x: number; y: number } | undefined][] = [];
+  // Shifts are drawn once decided: box titles' before the trust arrows ending at them are measured.
+  let applied = 0;
+  const applyShifts = () =>
+    cy.batch(() => {
+      for (; applied < shift.length; applied++) {
+        const [e, d] = shift[applied]!;
+        if (d) e.data({ labelShiftX: d.x, labelShiftY: d.y });
+        else if (ownShift.has(e.id())) e.data({ labelShiftX: 0, labelShiftY: 0 });
+      }
+    });
   const cut = new Set<string>();
   // Whole on the stage, or not on it at all (then it is not seen, and stays drawn for a pan to bring in).
   const whole = (r: Rect) => !view || (r.x1 >= view.x1 && r.x2 <= view.x2 && r.y1 >= view.y1 && r.y2 <= view.y2);
@@ -155,6 +165,7 @@ export function declutter(cy: Core, zoom = cy.zoom(), view?: Rect): number {
     // between them round); the arrows' labels are then measured where they now are.
     if (!endsSet && c.p <= TRUST_PRIORITY && !c.ele.hasClass('group')) {
       endsSet = true;
+      applyShifts();
       endAtHiddenTitles(cy, hide);
     }
     if (c.ele.isEdge() && c.ele.hasClass('trust') && endsSet) c.rect = labelBox(c.ele);
@@ -164,15 +175,21 @@ export function declutter(cy: Core, zoom = cy.zoom(), view?: Rect): number {
     const free = (r: Rect) => !index.query(r, gap).length && (c.ele.hasClass('group') || c.ele.hasClass('aggregate') || !bodies.query(r).some((b) => b.id !== own && !onEdge.includes(b.id)));
     // A trust arrow's label that meets a box title or another label at the arrow's middle may slide along the arrow
     // toward either end to where it is free: between two boxes side by side the middle is where their titles are.
+    const title = c.ele.isNode() && c.ele.hasClass('group');
     const slides = c.ele.isEdge() && c.ele.hasClass('trust') ? slideOffsets(c.ele as EdgeSingular) : [];
-    const kept = slides.length ? (ownShift.get(own) ?? { x: 0, y: 0 }) : { x: 0, y: 0 };
+    const kept = slides.length || title ? (ownShift.get(own) ?? { x: 0, y: 0 }) : { x: 0, y: 0 };
     const base = { x1: c.rect.x1 - kept.x, y1: c.rect.y1 - kept.y, x2: c.rect.x2 - kept.x, y2: c.rect.y2 - kept.y };
+    // A box's title the stage's edge would cut slides sideways to where it is whole, as long as it stays over its box.
+    if (title && view) {
+      const d = titleSlide(c.ele as NodeSingular, base, view, gap);
+      if (d) slides.push(d);
+    }
     const places = [{ x: 0, y: 0 }, ...slides].map((d) => ({ d, r: { x1: base.x1 + d.x, y1: base.y1 + d.y, x2: base.x2 + d.x, y2: base.y2 + d.y } }));
     // An arrow's label or a box's title: a free place whole on the stage, else one wholly off it; a node's: the
     // first free place.
     const clips = c.ele.isEdge() || c.ele.hasClass('group');
     const at = clips ? (places.find((o) => free(o.r) && whole(o.r)) ?? places.find((o) => free(o.r) && !partly(o.r))) : places.find((o) => free(o.r));
-    if (slides.length) shift.push([c.ele as EdgeSingular, at && (at.d.x || at.d.y) ? at.d : undefined]);
+    if (slides.length || ownShift.has(own)) shift.push([c.ele, at && (at.d.x || at.d.y) ? at.d : undefined]);
     if (!at && clips && places.some((o) => free(o.r))) cut.add(own);
     if (!at) hide.push(c.ele);
     else {
@@ -180,12 +197,9 @@ export function declutter(cy: Core, zoom = cy.zoom(), view?: Rect): number {
       show.push(c.ele);
     }
   }
+  applyShifts();
   if (!endsSet) endAtHiddenTitles(cy, hide);
   cy.batch(() => {
-    for (const [e, d] of shift) {
-      if (d) e.data({ labelShiftX: d.x, labelShiftY: d.y });
-      else if (ownShift.has(e.id())) e.data({ labelShiftX: 0, labelShiftY: 0 });
-    }
     for (const e of show) if (e.hasClass('label-hidden')) e.removeClass('label-hidden label-cut');
     for (const e of hide) {
       if (!e.hasClass('label-hidden')) e.addClass('label-hidden');
@@ -206,6 +220,24 @@ function endAtHiddenTitles(cy: Core, hidden: SingularElementArgument[]): void {
       if (e.hasClass('to-body') !== to) e.toggleClass('to-body', to);
     });
   });
+}
+
+/**
+ * How far a box's title (`r`, where it is drawn unslid) must slide sideways to be whole on the stage `view`, or
+ * undefined when it is whole already, wider than the stage, or would leave its box: the slid title must still cover
+ * half the box's width (half its own, if narrower). A heading that stays in sight while its box is panned past the
+ * stage's edge, where it would otherwise be hidden and the box left unnamed. A card's title is inside the card: it
+ * never slides.
+ */
+function titleSlide(box: NodeSingular, r: Rect, view: Rect, gap: number): { x: number; y: number } | undefined {
+  if (box.hasClass('empty-box')) return undefined;
+  const w = r.x2 - r.x1;
+  if (w + 2 * gap > view.x2 - view.x1) return undefined;
+  const dx = r.x1 < view.x1 ? view.x1 + gap - r.x1 : r.x2 > view.x2 ? view.x2 - gap - r.x2 : 0;
+  if (!dx) return undefined;
+  const body = box.boundingBox({ includeLabels: false, includeOverlays: false } as never);
+  const over = Math.min(r.x2 + dx, body.x2) - Math.max(r.x1 + dx, body.x1);
+  return over >= Math.min(w, body.x2 - body.x1) / 2 ? { x: dx, y: 0 } : undefined;
 }
 
 /** Where a trust arrow's label may go instead of the middle: further along toward either end, nearest first (model units). */

@@ -97,8 +97,10 @@ export function stylesheet(theme: Theme): StylesheetJson {
         'min-height': '40px',
       },
     },
+    // A title slid sideways to stay whole on the stage (labels.ts titleSlide).
+    { selector: 'node.group[labelShiftX]', style: { 'text-margin-x': 'data(labelShiftX)' as unknown as number } },
     // A box with nothing drawn inside (the estate map): a card with its title in it.
-    { selector: 'node.group.empty-box', style: { width: cardWidth as unknown as number, height: cardHeight as unknown as number, padding: '0px', 'text-valign': 'center', 'text-margin-y': 0, 'text-background-opacity': 0 } },
+    { selector: 'node.group.empty-box', style: { width: cardWidth as unknown as number, height: cardHeight as unknown as number, padding: '0px', 'text-valign': 'center', 'text-margin-x': 0, 'text-margin-y': 0, 'text-background-opacity': 0 } },
     { selector: 'node.group.compromised', style: { 'border-width': 4, 'border-color': COMPROMISED_COLOR, 'border-style': 'double' } },
     { selector: 'node.high-value', style: { 'border-width': 4, 'border-color': HIGH_VALUE_COLOR, 'border-style': 'solid' } },
     { selector: 'node.compromised', style: { 'border-width': 5, 'border-color': COMPROMISED_COLOR, 'border-style': 'double' } },

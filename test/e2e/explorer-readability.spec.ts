@@ -77,6 +77,51 @@ for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }])
   });
 }
 
+// The panels with a list (Compare, Findings, Triage) leave the map a narrow stage. A box title wider than its box
+// (the boundary's name and counts) ran past the stage's edge there and was hidden, leaving the box unnamed though the
+// box itself was on the stage. A title the edge would cut slides sideways to where it is whole, over its box.
+test('on the narrow stages beside a list, every box on the stage keeps its title, whole and over its box', async ({ page }, info) => {
+  await openApp(page, 'light', demoUrl());
+  for (const mode of ['compare', 'findings', 'triage']) {
+    await page.getByTestId(`mode-${mode}`).click();
+    await canvasSettled(page);
+    await checkLabels(page);
+    const boxes = await page.getByTestId('graph-canvas').evaluate((el) => {
+      type BB = { x1: number; y1: number; x2: number; y2: number };
+      type N = { id(): string; hasClass(c: string): boolean; renderedBoundingBox(o?: object): BB };
+      const cy = (el as unknown as { cy: { width(): number; height(): number; nodes(s: string): { toArray(): N[] } } }).cy;
+      const bb = (b: BB) => ({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+      return {
+        stage: { w: cy.width(), h: cy.height() },
+        boxes: cy.nodes('.group').toArray().filter((g) => !g.hasClass('empty-box')).map((g) => ({
+          id: g.id(),
+          body: bb(g.renderedBoundingBox({ includeLabels: false, includeOverlays: false })),
+          title: bb(g.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false })),
+          hidden: g.hasClass('label-hidden'),
+        })),
+      };
+    });
+    const on = (b: { x1: number; y1: number; x2: number; y2: number }) => b.x1 >= 0 && b.y1 >= 0 && b.x2 <= boxes.stage.w && b.y2 <= boxes.stage.h;
+    const width = (b: { x1: number; x2: number }) => b.x2 - b.x1;
+    // A title can be whole on the stage and over its box when the stage is as high as the title's row and the part
+    // of the box on the stage is wide enough for the overlap asked below.
+    const room = boxes.boxes.filter((b) => {
+      const seen = Math.min(b.body.x2, boxes.stage.w) - Math.max(b.body.x1, 0);
+      return b.title.y1 >= 0 && b.title.y2 <= boxes.stage.h && width(b.title) <= boxes.stage.w && Math.min(width(b.title), seen) >= Math.min(width(b.title), width(b.body)) / 2;
+    });
+    expect(room.length, `${mode}: no box has room for its title on the stage`).toBeGreaterThan(0);
+    for (const b of room) {
+      expect(b.hidden, `${mode}: the title of ${b.id} is hidden though its box has room for it on the stage`).toBe(false);
+      expect(on(b.title), `${mode}: the title of ${b.id} is cut: ${JSON.stringify(b.title)} on ${JSON.stringify(boxes.stage)}`).toBe(true);
+    }
+    for (const b of boxes.boxes.filter((x) => !x.hidden)) {
+      const over = Math.min(b.title.x2, b.body.x2) - Math.max(b.title.x1, b.body.x1);
+      expect(over, `${mode}: the title of ${b.id} has left its box`).toBeGreaterThanOrEqual(Math.min(width(b.title), width(b.body)) / 2 - 1);
+    }
+    await page.screenshot({ path: info.outputPath(`titles-${mode}.png`) });
+  }
+});
+
 test('a blast radius too big to show readable whole starts at its origin, clear of the legend', async ({ page }) => {
   await blastOfLeakedKey(page);
   const seen = await page.getByTestId('graph-canvas').evaluate((el) => {
