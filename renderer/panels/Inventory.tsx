@@ -17,6 +17,9 @@ const COLUMNS: { key: InventorySortKey; label: string }[] = [
 
 const ROW_HEIGHT = 48;
 
+/** Severities as a findings badge names them: short, so up to four fit the column in two lines (the cell's tooltip has the words). */
+const SEVERITY_SHORT = { critical: 'crit', high: 'high', medium: 'med', low: 'low' } as const;
+
 /** Every non-human identity: virtualized, sortable, filterable, grouped by boundary or owner; a row focuses its node. */
 export function InventoryPanel() {
   const store = useAppStore();
@@ -114,11 +117,11 @@ export function InventoryPanel() {
                     {r.credentials.total}
                     {r.credentials.compromised > 0 && <div className="small danger-text ellipsis">{r.credentials.compromised} leaked</div>}
                   </div>
-                  <div role="cell" className="small ellipsis">
+                  <div role="cell" className="small ellipsis" title={r.credentials.lastUsedAt ? r.credentials.lastUsedAt.replace('T', ' ') : undefined}>
                     {r.credentials.lastUsedAt ? relativeTime(r.credentials.lastUsedAt) : '—'}
                   </div>
-                  <div role="cell" className="small ellipsis" title={f.map((sv) => `${r.findings[sv]} ${sv}`).join(', ')}>
-                    {f.length ? f.map((sv) => <span key={sv} className={`sev sev-${sv} sev-count`}>{`${r.findings[sv]} ${sv}`}</span>) : <span className="muted">—</span>}
+                  <div role="cell" className="small inventory-findings" title={f.map((sv) => `${r.findings[sv]} ${sv}`).join(', ')}>
+                    {f.length ? f.map((sv) => <span key={sv} className={`sev sev-${sv} sev-count`}>{`${r.findings[sv]} ${SEVERITY_SHORT[sv]}`}</span>) : <span className="muted">—</span>}
                   </div>
                 </div>
               );

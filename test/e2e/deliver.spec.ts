@@ -85,6 +85,20 @@ test('inventory: every identity, grouped, sorted, filtered; a row focuses its no
   await page.screenshot({ path: info.outputPath('inventory-by-boundary.png') });
   const overflow = await page.getByTestId('inventory-row').evaluateAll((rows) => rows.filter((r) => [...r.querySelectorAll('[role=cell]')].some((c) => c.getBoundingClientRect().right > r.getBoundingClientRect().right + 1 || c.getBoundingClientRect().bottom > r.getBoundingClientRect().bottom + 1)).length);
   expect(overflow).toBe(0);
+  // A last use is never cut ("2 months a…"): its column holds the longest relative time, and its tooltip the date.
+  const lastUsed = await page.getByTestId('inventory-row').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[role=cell]')[4] as HTMLElement).map((c) => ({ text: c.textContent, cut: c.scrollWidth > c.clientWidth, title: c.title })));
+  expect(lastUsed.filter((c) => c.text !== '—').length).toBeGreaterThan(0);
+  expect(lastUsed.filter((c) => c.cut)).toEqual([]);
+  for (const c of lastUsed.filter((x) => x.text !== '—')) expect(c.title).toMatch(/^\d{4}-\d{2}-\d{2}/);
+  // Nor is a severity of a row's findings (ci-deployer showed "1 critical" of "1 critical, 1 high"): every badge is
+  // inside its cell.
+  const badges = await page.getByTestId('inventory-row').evaluateAll((rows) =>
+    rows.flatMap((r) => {
+      const cell = (r.querySelectorAll('[role=cell]')[5] as HTMLElement).getBoundingClientRect();
+      return [...r.querySelectorAll('.sev-count')].filter((b) => { const x = b.getBoundingClientRect(); return x.right > cell.right + 1 || x.bottom > cell.bottom + 1; }).map((b) => b.textContent);
+    }),
+  );
+  expect(badges).toEqual([]);
 
   await page.getByTestId('inventory-group').selectOption('owner');
   await expect(page.getByTestId('inventory-group-row').first()).toContainText('dana@northwind.example');
