@@ -202,13 +202,19 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
       const fileWarnings: ImportWarning[] = p.note ? [{ message: p.note }] : [];
       const marks: MarkRequest[] = [];
       const meta: JsonObject = {};
+      // The id indexes are built again after each file that suspends them: only for a file larger than what the case
+      // numbered before it, so that rebuilding stays within twice the rows the file writes.
+      const numberedBefore = store.maxNodeNumber();
+      let fileNodes = 0;
       try {
         for await (const fragment of fragmentsOf(p.importer.parse(input, ctx))) {
           checkCancelled(hooks.signal);
           edgesIncoming += fragment.edges.length;
           nodesIncoming += fragment.nodes.length;
+          fileNodes += fragment.nodes.length;
           if (edgesIncoming >= BULK_ROWS && edgesIncoming > before.edges) store.suspendEdgeIndexes();
           if (nodesIncoming >= BULK_ROWS && nodesIncoming > before.nodes) store.suspendNodeIndexes();
+          if (fileNodes >= BULK_ROWS && fileNodes > numberedBefore) store.suspendIdIndexes();
           const written = store.writeFragment(sourceId, fragment, sourceTouched);
           counts.nodes += written.nodes;
           counts.edges += written.edges;
@@ -223,6 +229,8 @@ export async function runImport(store: CaseStore, req: EngineImportRequest, hook
         if (err instanceof SeveralJsonValuesError) throw severalValues(err, p.importer);
         throw toApiError(err, input.fileName, store.path);
       }
+      // What follows (marks, sources replaced, the next file) may read nodes by id.
+      store.restoreIdIndexes();
       for (const id of sourceTouched) touched.add(id);
       store.finishSource(sourceId, counts, fileWarnings, meta);
       for (const id of alsoReplaces?.(store, { id: sourceId, format: p.importer.format, label: p.label }) ?? []) drop(id);

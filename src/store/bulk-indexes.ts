@@ -14,6 +14,12 @@ const BULK_INDEXES = {
     nodes_solo: 'CREATE INDEX nodes_solo ON nodes(solo_source) WHERE solo_source IS NOT NULL',
     node_facts_source: 'CREATE INDEX node_facts_source ON node_facts(source_id)',
   },
+  // The unique indexes on ids (migration 0018), for a large load into a new case only (CaseStore.suspendIdIndexes):
+  // every other write and read by id needs them.
+  ids: {
+    node_ids_id: 'CREATE UNIQUE INDEX node_ids_id ON node_ids(id)',
+    nodes_id: 'CREATE UNIQUE INDEX nodes_id ON nodes(id)',
+  },
   // Findings of a run of all rules (migration 0017: the id index is an ordinary unique index).
   findings: {
     findings_id: 'CREATE UNIQUE INDEX findings_id ON findings(id)',
@@ -37,6 +43,10 @@ export class BulkIndexes {
     if (this.suspended.has(table)) return;
     for (const name of Object.keys(BULK_INDEXES[table])) this.sql.db.exec(`DROP INDEX IF EXISTS ${name}`);
     this.suspended.add(table);
+  }
+
+  isSuspended(table: BulkTable): boolean {
+    return this.suspended.has(table);
   }
 
   restore(table: BulkTable): void {

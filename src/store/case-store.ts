@@ -86,7 +86,7 @@ export class CaseStore {
     this.evidence = new EvidenceTable(this.sql, path);
     this.snapshot = new GraphSnapshotTable(this.sql);
     this.bulk = new BulkIndexes(this.sql);
-    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog, this.propsMemo);
+    this.facts = new FactWriter(this.sql, this.aliasIndex, this.searchIndex, this.evidence, this.snapshot, this.nids, this.edgeKinds, this.changeLog, this.propsMemo, this.bulk);
     this.sourceRows = new SourcesTable(this.sql, this.searchIndex, this.aliasIndex, this.changeLog);
     this.nodeReader = new NodeReader(this.sql, this.aliasIndex, this.searchIndex, this.propsMemo);
     this.edgeReader = new EdgeReader(this.sql, this.aliasIndex, this.evidence, this.nids, this.edgeKinds);
@@ -162,6 +162,7 @@ export class CaseStore {
     this.changeLog.begin();
   }
   commit(): void {
+    this.bulk.restore('ids');
     this.searchIndex.flush();
     this.db.exec('COMMIT');
     this.facts.begin();
@@ -256,6 +257,20 @@ export class CaseStore {
   }
   restoreNodeIndexes(): void {
     this.bulk.restore('nodes');
+  }
+  /**
+   * For a large load into a case with no nodes: the unique indexes on nodes.id and node_ids.id are dropped and
+   * built after (restoreIdIndexes), each at least twice as fast from sorted data as row by row at random places. Only
+   * while every id's number and row are known in memory (NodeIds.allKnown, the fact mirror), so that nothing
+   * reads by id; the mirror's end (a source deleted, materialisation, a derived write) and the commit build them
+   * back. Returns whether they are suspended.
+   */
+  suspendIdIndexes(): boolean {
+    if (!this.bulk.isSuspended('ids') && this.nids.allKnown() && this.facts.mirrored()) this.bulk.suspend('ids');
+    return this.bulk.isSuspended('ids');
+  }
+  restoreIdIndexes(): void {
+    this.bulk.restore('ids');
   }
 
   // --- reading ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { isEdgeKind, isNodeKind } from '../model/kinds.js';
 import type { AliasIndex } from './aliases.js';
+import type { BulkIndexes } from './bulk-indexes.js';
 import type { EvidenceTable } from './evidence.js';
 import type { ChangeLog } from './change-log.js';
 import type { GraphSnapshotTable } from './graph-snapshot.js';
@@ -29,6 +30,7 @@ export class FactWriter {
     private readonly kinds: EdgeKinds,
     private readonly changes: ChangeLog,
     private readonly propsMemo: PropsMemo,
+    private readonly bulk: BulkIndexes,
   ) {}
 
   /**
@@ -47,10 +49,12 @@ export class FactWriter {
       merged.set(n.id, prev ? mergeFacts(prev, n) : n);
     }
     const aliased = this.aliasedIds(fragment);
-    const insertSolo = this.sql.stmt(
-      `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    // Prepared only without the mirror: with it, the id indexes may be suspended, and ON CONFLICT(id) needs them.
+    const insertSolo = () =>
+      this.sql.stmt(
+        `INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`,
-    );
+      );
     // Ids the case has never numbered cannot conflict: their rows go in several per statement.
     const newSolos = new RowBatch(this.sql, 'INSERT INTO nodes (rowid, id, kind, name, stub, boundary, handles, props, sources, solo_source)', '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     // Each source's facts, several per statement: ids are unique within the fragment, so no two rows of one
@@ -92,7 +96,7 @@ export class FactWriter {
           newSolos.push(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId);
           mirror?.solo({ node_id: n.id, source_id: sourceId, kind: n.kind, name: n.name, stub, boundary, handles, props });
         }
-        if (fresh || (!mirror && insertSolo.run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
+        if (fresh || (!mirror && insertSolo().run(nid, n.id, n.kind, n.name, stub, boundary, handles, props, sources, sourceId).changes === 1)) {
           this.noSolo.delete(n.id);
           // Derivation reads this node back: it may take the object rather than parse the text again.
           // (Not rules' own nodes: what a rule emitted stays its own.)
@@ -170,7 +174,7 @@ export class FactWriter {
 
   /** Drops every derived edge and node, returning the derived node ids (to materialise). */
   clearDerived(): Set<string> {
-    this.mirror = null;
+    this.dropMirror();
     const touched = new Set<string>();
     const journal = this.changes.journal;
     for (const [nid, kind, boundary, id] of this.search.deleteNodes('solo_source = ?', DERIVED_SOURCE)) journal.nodeDeleted(nid, { kind, boundary, id });
@@ -198,7 +202,7 @@ export class FactWriter {
   private merge(all: Set<string>): void {
     const mirror = this.mirror;
     // The mirror serves this materialisation only (it is not kept up with the merged rows).
-    this.mirror = null;
+    this.dropMirror();
     const counts = () => ({ facts: this.sql.stmt('SELECT count(*) FROM node_facts').pluck().get() as number, nodes: this.sql.stmt('SELECT count(*) FROM nodes').pluck().get() as number });
     const mirrored = mirror && mirror.holds(counts()) ? mirror : undefined;
     // The mirror knows which ids have facts (which aliases are in effect) without asking the table.
@@ -342,13 +346,28 @@ export class FactWriter {
    * (Derived facts and rows, deleted by rule in derived.ts, exist only after a derived write, which ends it too.)
    */
   endMirror(): void {
+    this.dropMirror();
+  }
+
+  /**
+   * Whether this transaction's writes are mirrored (deciding it now, before the first fragment of a source): only
+   * then may a large load suspend the unique indexes on ids (CaseStore.suspendIdIndexes), which the mirror answers
+   * for, and only until the mirror ends.
+   */
+  mirrored(): boolean {
+    return this.mirrorFor(DERIVED_SOURCE + 1) !== undefined;
+  }
+
+  /** The mirror is given up: writes and reads by id from now on need the id indexes back. */
+  private dropMirror(): void {
     this.mirror = null;
+    this.bulk.restore('ids');
   }
 
   /** The mirror for a fragment's writes: kept from the first fragment of a transaction into a case with no nodes and no facts. */
   private mirrorFor(sourceId: number): FactMirror | undefined {
     // Derived facts are deleted by rule elsewhere (derived.ts): their writes end the mirror.
-    if (sourceId === DERIVED_SOURCE) this.mirror = null;
+    if (sourceId === DERIVED_SOURCE) this.dropMirror();
     if (this.mirror === undefined) {
       const empty = this.sql.stmt('SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM node_facts)').pluck().get() === 1;
       this.mirror = empty ? new FactMirror() : null;
@@ -377,7 +396,6 @@ export class FactWriter {
    */
   private moveSolos(ids: string[]): void {
     if (!ids.length) return;
-    const list = JSON.stringify(ids);
     if (this.mirror) {
       // The mirror holds the solo rows as written: their facts go in as values, without reading the rows back.
       const facts = new RowBatch(this.sql, 'INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)', '(?, ?, ?, ?, ?, ?, ?, ?)');
@@ -386,14 +404,19 @@ export class FactWriter {
         if (f) facts.push(f.node_id, f.source_id, f.kind, f.name, f.stub, f.boundary, f.handles, f.props);
       }
       facts.flush();
-    } else {
-      this.sql
-        .stmt(
-          `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
-           SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
-        )
-        .run(list);
+      // By number (a node row's rowid is its id's; this transaction numbered every row): the id indexes may be
+      // suspended while the mirror is kept.
+      const rowids = JSON.stringify(ids.map((id) => this.nids.lookup(id) ?? null));
+      this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE rowid IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL').run(rowids);
+      return;
     }
+    const list = JSON.stringify(ids);
+    this.sql
+      .stmt(
+        `INSERT OR IGNORE INTO node_facts (node_id, source_id, kind, name, stub, boundary, handles, props)
+           SELECT id, solo_source, kind, name, stub, boundary, handles, props FROM nodes WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL`,
+      )
+      .run(list);
     this.sql.stmt('UPDATE nodes SET solo_source = NULL WHERE id IN (SELECT value FROM json_each(?)) AND solo_source IS NOT NULL').run(list);
   }
 }

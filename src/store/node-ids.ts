@@ -89,6 +89,14 @@ export class NodeIds {
     return tx !== undefined && tx.complete && !tx.known.has(id);
   }
 
+  /**
+   * Whether every id the case numbers is known here without asking SQLite (a case with none when the transaction
+   * began): then nothing reads node_ids by id until the transaction ends.
+   */
+  allKnown(): boolean {
+    return this.tx?.complete === true;
+  }
+
   /** The number of an id the case names, or undefined. */
   lookup(id: string): number | undefined {
     const tx = this.tx;

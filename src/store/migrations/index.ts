@@ -9,8 +9,9 @@ import { migration0014 } from './0014-finding-remediations.js';
 import { migration0015 } from './0015-finding-forms.js';
 import { migration0016 } from './0016-evidence-cites.js';
 import { migration0017 } from './0017-findings-id-index.js';
+import { migration0018 } from './0018-node-id-indexes.js';
 import type { Migration } from './types.js';
 
 /** In version order. A new schema step is a new file here; shipped migrations are never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018];
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version;
