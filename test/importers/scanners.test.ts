@@ -23,6 +23,25 @@ async function importCase(paths: string[]) {
 }
 
 describe('Posture scanners: Prowler and ScoutSuite', () => {
+  it('Prowler 2 (the shell Prowler, AWS only): its JSON-lines and comma CSV are read, each check named by its [checkNN] id', () => {
+    // Refused before as "not a format Blastmap recognises": its keys ("Control", "Account Number") and CSV header
+    // (TITLE_ID, CHECK_RESULT) are not Prowler 3's.
+    for (const ext of ['json', 'csv']) expect(detectImporter(createInput(`x.${ext}`, readFileSync(fx(`prowler2-dd-many_vuln.${ext}`)))).format, ext).toBe('prowler');
+    const json = parseWith(prowler, fx('prowler2-dd-many_vuln.json'));
+    expect(json.results?.map((r) => [r.checkId, r.severity, r.resource, r.refs])).toEqual([
+      ['check114', 'critical', '012345678912', []],
+      ['extra796', 'high', 'prod-eksc', ['prod-eksc']],
+      ['extra794', 'medium', 'prod-eksc', ['prod-eksc']],
+      ['check116', 'low', 'dtpa.prod.config_read.iam', ['dtpa.prod.config_read.iam']],
+    ]);
+    expect(json.results?.[0]).toMatchObject({ title: 'Ensure hardware MFA is enabled for the root account', status: 'FAIL', provider: 'aws', account: '012345678912', region: 'eu-central-1', summary: 'eu-central-1: Only Virtual MFA is enabled for root', at: 'prowler2-dd-many_vuln.json line 2' });
+    // "Pass" and "Info" (Prowler 2's casing) are counted, not kept.
+    expect(json.warnings).toEqual([{ message: '2 result(s) not kept (only failed checks are findings): 1 pass, 1 info' }]);
+    const csv = parseWith(prowler, fx('prowler2-dd-many_vuln.csv'));
+    expect(csv.results?.map((r) => r.checkId)).toEqual(['check11', 'check13', 'check110', 'extra75']);
+    expect(csv.results?.[1]).toMatchObject({ title: 'Ensure credentials unused for 90 days or greater are disabled (Scored)', severity: 'medium', account: '012345678910', resource: '012345678910', at: 'prowler2-dd-many_vuln.csv line 3' });
+  });
+
   it('detects every Prowler output and ScoutSuite results from their content', () => {
     for (const p of ['aws', 'azure', 'gcp', 'kubernetes']) {
       for (const ext of ['csv', 'ocsf.json']) expect(detectImporter(createInput(`x.${ext}`, readFileSync(fx(`prowler-example-${p}.${ext}`)))).format, `${p} ${ext}`).toBe('prowler');
