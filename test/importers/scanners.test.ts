@@ -40,6 +40,12 @@ describe('Posture scanners: Prowler and ScoutSuite', () => {
     const csv = parseWith(prowler, fx('prowler2-dd-many_vuln.csv'));
     expect(csv.results?.map((r) => r.checkId)).toEqual(['check11', 'check13', 'check110', 'extra75']);
     expect(csv.results?.[1]).toMatchObject({ title: 'Ensure credentials unused for 90 days or greater are disabled (Scored)', severity: 'medium', account: '012345678910', resource: '012345678910', at: 'prowler2-dd-many_vuln.csv line 3' });
+    // Its -M json-asff: one ASFF finding per line.
+    const asff = (check: string, status: string, id: string) => JSON.stringify({ SchemaVersion: '2018-10-08', Id: `prowler-${check}-012345678912-eu-west-1`, ProductArn: 'arn:aws:securityhub:eu-west-1::product/prowler/prowler', GeneratorId: `prowler-${check}`, AwsAccountId: '012345678912', Title: `[${check}] a check`, Severity: { Label: 'HIGH' }, Resources: [{ Type: 'AwsIamUser', Id: id, Region: 'eu-west-1' }], Compliance: { Status: status } });
+    const lines = `${asff('check13', 'FAILED', 'arn:aws:iam::012345678912:user/example')}\n${asff('check11', 'PASSED', 'AWS::::Account:012345678912')}\n`;
+    expect(detectImporter(createInput('x.json', Buffer.from(lines))).format).toBe('prowler');
+    const a = prowler.parse(createInput('x.json', Buffer.from(lines)), { options: {}, now: new Date() }) as GraphFragment;
+    expect(a.results?.map((r) => [r.checkId, r.refs, r.at])).toEqual([['check13', ['arn:aws:iam::012345678912:user/example'], 'x.json line 1']]);
   });
 
   it('detects every Prowler output and ScoutSuite results from their content', () => {
