@@ -144,7 +144,10 @@ export function parseJsonText(fileName: string, text: string, limits: Pick<Input
   if (parsed) throw new ImportError(fileName, `invalid JSON: nested deeper than ${limits.maxDepth} levels`, placeIn(text, parsed.deepAt, start));
   const { detail, offset } = jsonSyntaxError(text);
   // A complete value followed by another: JSON-lines or appended documents, which a one-document format is not.
-  const next = !start && detail === JSON_ERROR_WORDS['EndOfFileExpected'] ? /^\s*([{[])/.exec(text.slice(offset)) : null;
+  // A byte-order mark between them (files written by Windows PowerShell 5.1, then concatenated) is one too, once the
+  // text before it is a whole value.
+  const afterBom = !start && text.charCodeAt(offset) === 0xfeff && parseWithinDepth(text.slice(0, offset), limits.maxDepth) !== undefined;
+  const next = (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected']) || afterBom ? /^\s*([{[])/.exec(text.slice(offset)) : null;
   if (next) {
     throw new SeveralJsonValuesError(fileName, placeIn(text, offset + next[0].length - 1), valueKindAt(next[1]));
   }

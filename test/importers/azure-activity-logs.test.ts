@@ -256,7 +256,13 @@ describe('Entra sign-in log importer', () => {
     expect(edge(pages, USER, ARM_SP).props?.at).toBe('document 2 (line 319, column 1): $');
     // Windows PowerShell 5.1 writes a BOM; a large file is streamed and then read whole from its second page on.
     const bytes = readFileSync(AZ(name));
-    expect(sorted(await parseAll(entraSignInLog, createInput(name, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]))))).toBe(sorted(whole));
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(sorted(await parseAll(entraSignInLog, createInput(name, Buffer.concat([bom, bytes]))))).toBe(sorted(whole));
+    // Two such files concatenated (cat a.json b.json): a byte-order mark where the second starts.
+    const [first, second] = [bytes.subarray(0, bytes.indexOf('\r\n{')), bytes.subarray(bytes.indexOf('\r\n{') + 2)];
+    expect(sorted(await parseAll(entraSignInLog, createInput(name, Buffer.concat([bom, first, Buffer.from('\r\n'), bom, second]))))).toBe(sorted(whole));
+    // A mark inside a value is no second document.
+    await expect(parseAll(entraSignInLog, createInput('x.json', Buffer.from('[\ufeff{"createdDateTime": "2026-01-01T00:00:00Z"}]')))).rejects.toThrow(/line 1, column 2/);
     const streamed = await parseAll(entraSignInLog, createInput(name, bytes, { ...DEFAULT_LIMITS, streamAboveBytes: 0 }));
     expect(sorted(streamed)).toBe(sorted(whole));
     // Records the stream gave before the second page are not read twice.
