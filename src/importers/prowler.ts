@@ -32,7 +32,7 @@ export const prowler: Importer = {
       return 0;
     }
     const header = h.slice(0, h.indexOf('\n') === -1 ? h.length : h.indexOf('\n'));
-    if (/(^|,)TITLE_ID(,|$)/.test(header) && /(^|,)CHECK_RESULT(,|$)/.test(header) && /(^|,)TITLE_TEXT(,|$)/.test(header)) return 0.95;
+    if (/(^|[,;])TITLE_ID([,;]|$)/.test(header) && /(^|[,;])CHECK_RESULT([,;]|$)/.test(header) && /(^|[,;])TITLE_TEXT([,;]|$)/.test(header)) return 0.95;
     return /(^|;)CHECK_ID(;|$)/.test(header) && /(^|;)STATUS(;|$)/.test(header) ? 0.95 : 0;
   },
   parse(input) {
@@ -188,12 +188,12 @@ function readAsff(f: Record<string, unknown>, at: string, keep: Keep): void {
 }
 
 function readCsv(file: string, text: string, keep: Keep): string | undefined {
-  // Prowler 2 separates with commas; 3 and later with semicolons.
+  // Prowler 2 separates with commas (its SEP, which a user could change); 3 and later with semicolons.
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
-  const v2 = /(^|,)TITLE_ID(,|$)/.test(firstLine) && /(^|,)CHECK_RESULT(,|$)/.test(firstLine);
+  const v2 = /(^|[,;])TITLE_ID([,;]|$)/.test(firstLine) && /(^|[,;])CHECK_RESULT([,;]|$)/.test(firstLine);
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parseCsv(text, { delimiter: v2 ? ',' : ';', info: true, skip_empty_lines: true, bom: true, relax_quotes: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    rows = parseCsv(text, { delimiter: v2 && !firstLine.includes(';') ? ',' : ';', info: true, skip_empty_lines: true, bom: true, relax_quotes: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
     const line = err instanceof CsvError ? (err as CsvError & { lines?: number }).lines : undefined;
     throw new ImportError(file, `invalid CSV: ${(err as Error).message.split('\n')[0]}`, line ? `line ${line}` : undefined);
@@ -213,11 +213,14 @@ function readCsv(file: string, text: string, keep: Keep): string | undefined {
   const v2Failed = new Map<string, number>();
   for (const { record, info } of rows) {
     if (v2) {
-      // No resource column: the account is what a row names (CHECK_RESULT_EXTENDED says which user, bucket…).
+      // The last 2.x versions add CHECK_RESOURCE_ID; before, the account is what a row names (CHECK_RESULT_EXTENDED
+      // says which user, bucket…).
       const { checkId, title } = v2Check(get(record, 'TITLE_TEXT'), get(record, 'TITLE_ID'));
       const account = get(record, 'ACCOUNT_NUM');
+      const id = get(record, 'CHECK_RESOURCE_ID');
+      const named = id && !V2_NO_RESOURCE.test(id) ? id : undefined;
       const rem = get(record, 'CHECK_REMEDIATION');
-      if ((get(record, 'CHECK_RESULT') ?? '').toUpperCase() === 'FAIL') {
+      if (!named && (get(record, 'CHECK_RESULT') ?? '').toUpperCase() === 'FAIL') {
         const key = `${checkId}\n${account ?? ''}\n${get(record, 'REGION') ?? ''}`;
         v2Failed.set(key, (v2Failed.get(key) ?? 0) + 1);
       }
@@ -225,8 +228,8 @@ function readCsv(file: string, text: string, keep: Keep): string | undefined {
         checkId,
         severity: SEVERITIES[(get(record, 'CHECK_SEVERITY') ?? '').toLowerCase()] ?? 'medium',
         title,
-        resource: account ?? '',
-        refs: [],
+        resource: named ?? account ?? '',
+        refs: refsOf(named),
         summary: get(record, 'CHECK_RESULT_EXTENDED') ?? '',
         ...(rem ? { remediation: rem } : {}),
         provider: 'aws',
@@ -259,7 +262,7 @@ function readCsv(file: string, text: string, keep: Keep): string | undefined {
   const merged = [...v2Failed.values()].filter((n) => n > 1);
   if (merged.length) {
     const rowsMerged = merged.reduce((a, b) => a + b, 0);
-    return `Prowler 2's CSV names no resource: ${rowsMerged} failed rows are ${merged.length} finding(s), one per check, account and region, each with its first row's message; Prowler 2's -M json output names each row's resource`;
+    return `this Prowler 2 CSV names no resource (no CHECK_RESOURCE_ID column, which later 2.x versions add): ${rowsMerged} failed rows are ${merged.length} finding(s), one per check, account and region, each with its first row's message`;
   }
   return undefined;
 }
