@@ -133,7 +133,7 @@ export interface ImportRequest {
    * (aws:CurrentTime, aws:TokenIssueTime), key expiry and credential ages are decided against; 'now' clears it.
    * supersede: also replace earlier whole-scope exports of the same format and boundaries (plan-impact's scope rule).
    */
-  options?: { format?: string; cluster?: string; account?: string; project?: string; asOf?: string; supersede?: boolean };
+  options?: { format?: string; cluster?: string; account?: string; project?: string; organization?: string; folder?: string; asOf?: string; supersede?: boolean };
 }
 
 export interface ImportResult {

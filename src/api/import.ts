@@ -353,9 +353,15 @@ function caseKnowledge(store: CaseStore): CaseKnowledge {
   };
 }
 
-/** A file read as a one-document format that holds several JSON values: say what it was taken for and what reads JSON-lines. */
+/**
+ * A file read as a format that does not take several JSON values in it: say where the second starts, what the file
+ * was taken for, and what reads JSON-lines (never the format itself, when it reads JSON-lines but not appended documents).
+ */
 function severalValues(err: SeveralJsonValuesError, importer: Importer): ApiError {
-  const message = `${err.file}${err.location ? ` (${err.location})` : ''}: the file holds several JSON values, one after another (JSON-lines), but its start looks like ${importer.format}, which is one JSON document. Blastmap reads JSON-lines from ${jsonLinesFormats()}; run 'blastmap formats' for the list`;
+  const where = `${err.file}${err.location ? ` (${err.location})` : ''}: a second JSON ${err.second ?? 'value'} starts here`;
+  const message = importer.jsonLines
+    ? `${where}: the file holds JSON documents appended one after another (pages appended to one file), but ${importer.format} reads one JSON document or JSON-lines (one value per line); split the file where each document starts`
+    : `${where}: the file holds several JSON values, one after another (JSON-lines, or pages appended to one file), but its start looks like ${importer.format}, which is one JSON document. Blastmap reads JSON-lines from ${jsonLinesFormats()}; run 'blastmap formats' for the list`;
   return new ApiError({ code: 'bad-input', message, file: err.file, ...(err.location ? { location: err.location } : {}) });
 }
 

@@ -40,7 +40,7 @@ const limits = z
   .strict()
   .optional();
 const importOptions = z
-  .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional() })
+  .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), organization: z.string().regex(/^(organizations\/)?\d{1,30}$/).optional(), folder: z.string().regex(/^(folders\/)?\d{1,30}$/).optional() })
   .strict()
   .optional();
 const snapshotRef = z.string().min(1).max(4096);
@@ -52,7 +52,7 @@ const SCHEMAS = {
     .object({
       files: z.array(importFile).min(1).max(10_000),
       options: z
-        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), asOf: z.union([z.literal('now'), isoTime]).optional(), supersede: z.boolean().optional() })
+        .object({ format: z.string().max(100).optional(), cluster: z.string().max(253).optional(), account: z.string().regex(/^\d{12}$/).optional(), project: z.string().regex(/^[a-z0-9][a-z0-9.:-]{0,99}$/).optional(), organization: z.string().regex(/^(organizations\/)?\d{1,30}$/).optional(), folder: z.string().regex(/^(folders\/)?\d{1,30}$/).optional(), asOf: z.union([z.literal('now'), isoTime]).optional(), supersede: z.boolean().optional() })
         .strict()
         .optional(),
     })

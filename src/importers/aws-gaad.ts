@@ -1,5 +1,5 @@
 import { isJsonObject } from '../model/fragment.js';
-import type { GraphFragment, Json, JsonObject, NodeFact } from '../model/fragment.js';
+import type { GraphFragment, ImportWarning, Json, JsonObject, NodeFact } from '../model/fragment.js';
 import { arnAccount, ids } from '../model/ids.js';
 import { ImportError, jsonPath } from './errors.js';
 import { appendedJsonValues, parseEmbeddedJson } from './json-syntax.js';
@@ -276,13 +276,38 @@ export const awsGaad: Importer = {
       const each = [...perAccount].map(([acct, tally]) => `${acct} (${[...tally].map(([what, n]) => `${n} ${n === 1 ? what : what.replace(/y$/, 'ie')}${n === 1 ? '' : 's'}`).join(', ')})`);
       fragment.warnings.push({ message: `the export mixes ${perAccount.size} AWS accounts: ${each.join('; ')}. Each user, group, role and policy is filed under the account its own ARN names`, location: '$' });
     }
-    for (const [policyArn, where] of attachedAt) {
-      if (seen.has(policyArn)) continue;
-      fragment.warnings.push({ message: `policy ${policyArn} is attached but not in the export's Policies list: its permissions are not evaluated${policyArn.endsWith(':policy/AdministratorAccess') ? ' (AdministratorAccess is known by name and counted as * on *)' : ''}`, location: where });
-    }
+    const missing = [...attachedAt].filter(([policyArn]) => !seen.has(policyArn));
+    if (missing.length) fragment.warnings.push(...missingPolicies(missing, pages));
     return fragment;
   },
 };
+
+const AWS_MANAGED = ':iam::aws:policy/';
+
+/**
+ * The attached managed policies the file does not describe. When the file says why (`--filter Role`, or User or
+ * Group, leaves out the Policies list; `--filter LocalManagedPolicy` the AWS managed policies; `--filter
+ * AWSManagedPolicy` the customer managed ones), one warning with the count, the first few names and the reason, placed
+ * where the first is attached: a role-only export of a real account attaches dozens, which were a line each.
+ * Otherwise (a policy missing from a whole export), one warning per policy, each where it is attached.
+ */
+function missingPolicies(missing: [string, string][], pages: Page[]): ImportWarning[] {
+  const listed = pages.flatMap(({ doc }) => (Array.isArray(doc['Policies']) ? [doc['Policies']] : []));
+  const listedArns = listed.flat().map((p) => (isJsonObject(p) && typeof p['Arn'] === 'string' ? p['Arn'] : ''));
+  const awsOnly = missing.every(([arn]) => arn.includes(AWS_MANAGED));
+  const localOnly = missing.every(([arn]) => !arn.includes(AWS_MANAGED));
+  let why: string | undefined;
+  if (!listed.length) why = 'the file has no Policies list: it was exported with --filter without LocalManagedPolicy and AWSManagedPolicy (aws iam get-account-authorization-details --filter Role, for one)';
+  else if (awsOnly && !listedArns.some((a) => a.includes(AWS_MANAGED))) why = 'its Policies list holds no AWS managed policy: it was exported with --filter LocalManagedPolicy, without AWSManagedPolicy';
+  else if (localOnly && listedArns.length > 0 && listedArns.every((a) => a.includes(AWS_MANAGED))) why = 'its Policies list holds only AWS managed policies: it was exported with --filter AWSManagedPolicy, without LocalManagedPolicy';
+  const adminNote = (arns: string[]) => (arns.some((arn) => arn.endsWith(':policy/AdministratorAccess')) ? ' (AdministratorAccess is known by name and counted as * on *)' : '');
+  if (!why) return missing.map(([arn, where]) => ({ message: `policy ${arn} is attached but not in the export's Policies list: its permissions are not evaluated${adminNote([arn])}`, location: where }));
+  const n = missing.length;
+  const names = missing.slice(0, 5).map(([arn]) => arn.slice(arn.lastIndexOf('/') + 1));
+  const more = n > names.length ? ` and ${n - names.length} more` : '';
+  const message = `${n} attached managed ${n === 1 ? 'policy is' : 'policies are'} not in the file (${names.join(', ')}${more}): ${why}; their permissions are not evaluated${adminNote(missing.map(([arn]) => arn))}. Export again without --filter (or with LocalManagedPolicy and AWSManagedPolicy in it) to have them`;
+  return [{ message, location: missing[0]![1] }];
+}
 
 /** AWS replaces a deleted principal in a trust policy by its unique id (AIDA…, AROA…). */
 function deletedPrincipals(trust: Json | undefined): string[] {

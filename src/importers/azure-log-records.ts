@@ -29,6 +29,8 @@ export async function* azureRecords(input: ImportInput, expected: string): Async
       const v = row.value;
       const list = isObject(v) ? listOf(v, spec) : undefined;
       if (list) for (let i = 0; i < list.items.length; i++) yield { value: list.items[i], at: `line ${row.line} $.${list.key}[${i}]` };
+      // A page per line (`jq -c .value` over Graph pages, compressed pages appended to one file): its records.
+      else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) yield { value: v[i], at: `line ${row.line} $[${i}]` };
       else yield { value: v, at: `line ${row.line}` };
     }
     return;

@@ -3,7 +3,9 @@ import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fra
 import { arnAccount, ids } from '../model/ids.js';
 import { accessPolicyName, EKS_ACCESS_POLICY_RULES } from '../providers/k8s/eks-access-policies.js';
 import { iamPrincipalStub } from './eks-auth.js';
-import { ImportError, jsonPath } from './errors.js';
+import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
+import { appendedJsonValues } from './json-syntax.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { Importer } from './types.js';
 
 // EKS access entries, the API that replaces the aws-auth ConfigMap:
@@ -17,6 +19,9 @@ import type { Importer } from './types.js';
 //   see eks-access-policies.ts), cluster-wide or in each namespace, so the RBAC rules derive what it gives
 //   (AmazonEKSClusterAdminPolicy at cluster scope: ADMIN_OF the cluster, by k8s-admin).
 // - `aws eks list-access-entries` ({"accessEntries": [arn…]}) names principals only: a warning.
+// - `aws eks list-access-policies` ({"accessPolicies": [{name, arn}]}) is the catalogue of policies EKS offers, held by
+//   nobody: a warning, nothing drawn (so a folder of EKS exports imports).
+// Per-principal outputs are often appended to one file by a loop (`>>`): each document is read.
 // A JSON array of such documents is read too. The cluster is clusterName (--cluster overrides), named as the
 // kubernetes importer names it, so a kubectl export imported with the same --cluster is the same cluster.
 
@@ -29,18 +34,26 @@ const NODE_TYPES: Record<string, string> = {
 
 export const eksAccessEntries: Importer = {
   format: 'eks-access-entries',
-  title: 'EKS access entries and access policies (aws eks describe-access-entry / list-associated-access-policies)',
+  title: 'EKS access entries and access policies (aws eks describe-access-entry / list-associated-access-policies / list-access-entries / list-access-policies)',
   provider: 'aws',
-  producedBy: 'aws eks describe-access-entry; aws eks list-associated-access-policies; aws eks list-access-entries',
+  producedBy: 'aws eks describe-access-entry; aws eks list-associated-access-policies; aws eks list-access-entries; aws eks list-access-policies',
   emits: ['FEDERATES_TO', 'MEMBER_OF', 'HAS_ROLE'],
   detect(probe) {
     if (!probe.looksJson) return 0;
-    return /"(accessEntry|accessEntries|associatedAccessPolicies|associatedAccessPolicy)"\s*:/.test(probe.head) ? 0.95 : 0;
+    if (/"(accessEntry|accessEntries|associatedAccessPolicies|associatedAccessPolicy)"\s*:/.test(probe.head)) return 0.95;
+    return /"accessPolicies"\s*:/.test(probe.head) && /arn:aws[\w-]*:eks::aws:cluster-access-policy\//.test(probe.head) ? 0.9 : 0;
   },
   parse(input, ctx) {
     const file = input.fileName;
-    const root = input.json();
-    const docs: [unknown, string][] = Array.isArray(root) ? root.map((d, i) => [d, jsonPath(i)]) : [[root, '$']];
+    let docs: [unknown, string][];
+    try {
+      const root = input.json();
+      docs = Array.isArray(root) ? root.map((d, i) => [d, jsonPath(i)]) : [[root, '$']];
+    } catch (err) {
+      if (!(err instanceof SeveralJsonValuesError)) throw err;
+      let n = 0;
+      docs = Array.from(appendedJsonValues(file, input.text(), input.file?.limits ?? DEFAULT_LIMITS), ({ value, start }) => [value, `document ${++n} (line ${start.line}, column ${start.column}): $`]);
+    }
     const b = new Builder(file, ctx.options.cluster?.trim());
     for (const [doc, at] of docs) {
       if (!isObject(doc)) throw new ImportError(file, 'expected an object printed by aws eks', at);
@@ -49,7 +62,9 @@ export const eksAccessEntries: Importer = {
       else if (isObject(doc['associatedAccessPolicy'])) b.policies(doc, [doc['associatedAccessPolicy']], `${at}.associatedAccessPolicy`, false);
       else if (Array.isArray(doc['accessEntries'])) {
         b.fragment.warnings.push({ message: `list-access-entries names ${doc['accessEntries'].length} principal(s) but not their usernames, groups or access policies: import describe-access-entry and list-associated-access-policies output for each to draw them`, location: `${at}.accessEntries` });
-      } else throw new ImportError(file, 'expected {"accessEntry": …}, {"associatedAccessPolicies": […]} or {"accessEntries": […]} from aws eks', at);
+      } else if (Array.isArray(doc['accessPolicies'])) {
+        b.fragment.warnings.push({ message: `list-access-policies lists the ${doc['accessPolicies'].length} access policies EKS offers, not who holds them: nothing drawn; list-associated-access-policies output says which principal holds which`, location: `${at}.accessPolicies` });
+      } else throw new ImportError(file, 'expected {"accessEntry": …}, {"associatedAccessPolicies": […]}, {"accessEntries": […]} or {"accessPolicies": […]} from aws eks', at);
     }
     return b.done();
   },

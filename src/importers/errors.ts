@@ -25,10 +25,18 @@ export function jsonPath(...parts: (string | number)[]): string {
  * JSON reader; the import names the format it was detected as and the formats that are JSON-lines.
  */
 export class SeveralJsonValuesError extends ImportError {
-  constructor(file: string, location: string) {
-    super(file, 'the file holds more than one JSON value (JSON-lines, or documents appended one after another)', location);
+  /** What starts at `location`: a second array or object (the error message names it). */
+  readonly second: 'array' | 'object' | undefined;
+  constructor(file: string, location: string, second?: 'array' | 'object') {
+    super(file, `the file holds more than one JSON value (JSON-lines, or documents appended one after another)${second ? `: a second JSON ${second} starts here` : ''}`, location);
     this.name = 'SeveralJsonValuesError';
+    this.second = second;
   }
+}
+
+/** The kind of JSON value a text starting with `c` (its first non-blank character) is. */
+export function valueKindAt(c: string | undefined): 'array' | 'object' | undefined {
+  return c === '[' ? 'array' : c === '{' ? 'object' : undefined;
 }
 
 /**

@@ -108,9 +108,9 @@ export const gcpServiceAccountKeys: Importer = {
 
 export const gcpIamPolicy: Importer = {
   format: 'gcp-iam-policy',
-  title: 'GCP project IAM policy (gcloud projects get-iam-policy / REST getIamPolicy)',
+  title: 'GCP IAM policy of a project, folder or organization (gcloud … get-iam-policy / REST getIamPolicy)',
   provider: 'gcp',
-  producedBy: 'gcloud projects get-iam-policy PROJECT --format=json; POST cloudresourcemanager …/projects/P:getIamPolicy',
+  producedBy: 'gcloud projects get-iam-policy PROJECT --format=json (also organizations get-iam-policy ORG, resource-manager folders get-iam-policy FOLDER: pass --organization / --folder); POST cloudresourcemanager …/projects/P:getIamPolicy',
   emits: [],
   detect(probe) {
     if (!probe.looksJson || /"asset_?[tT]ype"/.test(probe.head) || !/^\s*\{/.test(probe.head)) return 0;
@@ -121,11 +121,6 @@ export const gcpIamPolicy: Importer = {
     const doc = input.json();
     if (!isObject(doc)) throw new ImportError(file, 'expected an IAM policy object {bindings, etag, version}', '$');
     const fragment: GraphFragment = { nodes: [], edges: [], warnings: [] };
-    let projectId = ctx.options.project;
-    if (!projectId) {
-      projectId = projectFromFileName(file);
-      fragment.warnings.push({ message: `the policy does not name its project: assumed "${projectId}" from the file name (pass --project to set it)` });
-    }
     const members = new Map<string, NodeFact>();
     const bindings = readBindings(
       doc,
@@ -138,11 +133,58 @@ export const gcpIamPolicy: Importer = {
       (message, location) => fragment.warnings.push({ message, location }),
     );
     if (!bindings) throw new ImportError(file, 'expected "bindings" to be an array', '$.bindings');
-    const [project, admin] = projectNodes(projectId, false, { iamBindings: bindings as unknown as Json[], ...(str(doc['etag']) ? { iamPolicyEtag: str(doc['etag'])! } : {}) });
-    fragment.nodes.push(project!, admin!, ...members.values());
+    const props: JsonObject = { iamBindings: bindings as unknown as Json[], ...(str(doc['etag']) ? { iamPolicyEtag: str(doc['etag'])! } : {}) };
+    fragment.nodes.push(...policyHolder(file, ctx.options, bindings, props, fragment), ...members.values());
     return fragment;
   },
 };
+
+/**
+ * The node a bare policy belongs to, and its admin node. The policy does not say whose it is: --organization or
+ * --folder (an organization's or folder's node, which the gcp-iam-bindings rule applies to every project below it,
+ * as it does search-all-iam-policies' results), else --project, else a project named after the file, with a warning
+ * that says which option names it (and why, when a role in it is granted only on organizations or folders).
+ */
+function policyHolder(file: string, options: ImportContext['options'], bindings: StoredBinding[], props: JsonObject, fragment: GraphFragment): NodeFact[] {
+  const organization = numericId(file, '--organization', 'organizations', options.organization);
+  const folder = numericId(file, '--folder', 'folders', options.folder);
+  const given = [options.project ? '--project' : '', organization ? '--organization' : '', folder ? '--folder' : ''].filter(Boolean);
+  if (given.length > 1) throw new ImportError(file, `a policy belongs to one resource: pass one of ${given.join(' and ')}`);
+  if (organization || folder) {
+    const name = organization ? `organizations/${organization}` : `folders/${folder}`;
+    const id = organization ? ids.gcpOrganization(organization) : ids.gcpFolder(folder!);
+    // Stubs, as Asset Inventory states a resource it saw only through its policy: a described one names them.
+    return [
+      { id, kind: organization ? 'gcp_organization' : 'gcp_folder', name, handles: [name, `//cloudresourcemanager.googleapis.com/${name}`], stub: true, props },
+      { id: ids.admin(id), kind: 'admin', name: `Admin of ${name}`, boundary: id, stub: true },
+    ];
+  }
+  let projectId = options.project;
+  if (!projectId) {
+    projectId = projectFromFileName(file);
+    const scope = scopeOnlyRole(bindings);
+    const why = scope ? `; it grants ${scope.role}, which IAM grants only on ${scope.on}: an organization's policy (gcloud organizations get-iam-policy) takes --organization ID, a folder's (gcloud resource-manager folders get-iam-policy) --folder ID` : '; an organization\'s or folder\'s policy takes --organization ID or --folder ID';
+    fragment.warnings.push({ message: `the policy does not name its resource: assumed project "${projectId}" from the file name (pass --project to set it)${why}` });
+  }
+  return projectNodes(projectId, false, props);
+}
+
+/** --organization / --folder: the numeric id, with or without its "organizations/" or "folders/" prefix. */
+function numericId(file: string, flag: string, prefix: string, value: string | undefined): string | undefined {
+  const v = value?.trim().replace(new RegExp(`^${prefix}/`), '');
+  if (!v) return undefined;
+  if (!/^\d{1,30}$/.test(v)) throw new ImportError(file, `${flag} must be the numeric id (${prefix}/ID as gcloud lists it), not ${JSON.stringify(value)}`);
+  return v;
+}
+
+/** A role of the policy that IAM grants no lower than an organization or a folder (its roles page), if any. */
+function scopeOnlyRole(bindings: StoredBinding[]): { role: string; on: string } | undefined {
+  for (const b of bindings) {
+    if (/^roles\/resourcemanager\.organization(Admin|Viewer)$/.test(b.role)) return { role: b.role, on: 'organizations' };
+    if (b.role === 'roles/resourcemanager.folderAdmin') return { role: b.role, on: 'organizations and folders' };
+  }
+  return undefined;
+}
 
 /** Key node, its stub service account and project; shared with the Asset Inventory importer. */
 export function keyNodes(

@@ -198,11 +198,11 @@ export class JsonStreamScanner {
   }
 
   /** Throws what is wrong at `chunkOffset`; `null`: a second document starts there. */
-  private fail(detail: string | null, chunkOffset: number): never {
+  private fail(detail: string | null, chunkOffset: number, second?: 'array' | 'object'): never {
     // Values read before the fault are parsed first: one of them may be the first error in the file.
     if (this.out) this.flushBatch(this.out);
     const where = this.where(this.base + chunkOffset);
-    if (detail === null) throw new SeveralJsonValuesError(this.fileName, where);
+    if (detail === null) throw new SeveralJsonValuesError(this.fileName, where, second);
     throw new ImportError(this.fileName, `invalid JSON: ${detail}`, where);
   }
 
@@ -225,7 +225,7 @@ export class JsonStreamScanner {
         if (this.rootDone) {
           // Another document after the first (appended outputs, JSON-lines): the error a whole read gives, so an
           // importer that reads appended documents, and the import's message for one-document formats, know it.
-          if (c === 0x7b || c === 0x5b) this.fail(null, i);
+          if (c === 0x7b || c === 0x5b) this.fail(null, i, c === 0x5b ? 'array' : 'object');
           this.fail('text after the end of the JSON value', i);
         }
         this.rootStarted = true;

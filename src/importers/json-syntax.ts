@@ -1,7 +1,7 @@
 // JSON text checks shared by whole-file parsing, JSON-lines and streamed documents: nesting depth without
 // recursion, and syntax errors described in words with their line and column (never the engine's message).
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ImportError, SeveralJsonValuesError } from './errors.js';
+import { ImportError, SeveralJsonValuesError, valueKindAt } from './errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 
 /**
@@ -144,8 +144,12 @@ export function parseJsonText(fileName: string, text: string, limits: Pick<Input
   if (parsed) throw new ImportError(fileName, `invalid JSON: nested deeper than ${limits.maxDepth} levels`, placeIn(text, parsed.deepAt, start));
   const { detail, offset } = jsonSyntaxError(text);
   // A complete value followed by another: JSON-lines or appended documents, which a one-document format is not.
-  if (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected'] && /^\s*[{[]/.test(text.slice(offset))) {
-    throw new SeveralJsonValuesError(fileName, placeIn(text, offset));
+  // A byte-order mark between them (files written by Windows PowerShell 5.1, then concatenated) is one too, once the
+  // text before it is a whole value.
+  const afterBom = !start && text.charCodeAt(offset) === 0xfeff && parseWithinDepth(text.slice(0, offset), limits.maxDepth) !== undefined;
+  const next = (!start && detail === JSON_ERROR_WORDS['EndOfFileExpected']) || afterBom ? /^\s*([{[])/.exec(text.slice(offset)) : null;
+  if (next) {
+    throw new SeveralJsonValuesError(fileName, placeIn(text, offset + next[0].length - 1), valueKindAt(next[1]));
   }
   const whole = !start && detail.startsWith('the text ends') ? 'the file ends in the middle of a value (truncated?)' : detail;
   throw new ImportError(fileName, `invalid JSON: ${whole}`, placeIn(text, offset, start));

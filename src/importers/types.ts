@@ -14,6 +14,10 @@ export interface ImportOptions {
   account?: string;
   /** GCP IAM policies that do not name their project (get-iam-policy output): the project id. */
   project?: string;
+  /** GCP IAM policies of an organization (gcloud organizations get-iam-policy output): the organization's numeric id. */
+  organization?: string;
+  /** GCP IAM policies of a folder (gcloud resource-manager folders get-iam-policy output): the folder's numeric id. */
+  folder?: string;
   /** Replace earlier whole-scope exports of the same format and boundaries (see analysis/compare/replace-rule.ts). */
   supersede?: boolean;
   /**

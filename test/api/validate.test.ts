@@ -24,6 +24,15 @@ describe('API argument validation', () => {
     expect(() => validateArg('importFiles', { files: [{ path: '/x' }], options: { project: 'Prod Project!' } })).toThrow(/project/);
   });
 
+  it('accepts a GCP organization or folder id (with or without its prefix) and refuses a name', () => {
+    for (const options of [{ organization: '482901337265' }, { organization: 'organizations/482901337265' }, { folder: '730215946184' }, { folder: 'folders/730215946184' }]) {
+      expect(validateArg('importFiles', { files: [{ path: '/x' }], options })).toEqual({ files: [{ path: '/x' }], options });
+      expect(validateArg('planImpact', { files: [{ path: '/x' }], options })).toMatchObject({ options });
+    }
+    expect(() => validateArg('importFiles', { files: [{ path: '/x' }], options: { organization: 'northwind.example' } })).toThrow(/organization/);
+    expect(() => validateArg('importFiles', { files: [{ path: '/x' }], options: { folder: 'folders/prod' } })).toThrow(/folder/);
+  });
+
   it('knows exactly the contract methods', () => {
     for (const m of API_METHODS) expect(isApiMethod(m)).toBe(true);
     expect(isApiMethod('constructor')).toBe(false);

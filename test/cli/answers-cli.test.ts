@@ -14,13 +14,28 @@ describe('JSON-lines files of a kind Blastmap does not read', () => {
     writeFileSync(lines, accounts.map((a) => JSON.stringify(a)).join('\n') + '\n');
     const r = await cli('import', lines, '--case', join(dir, 'a.blastmap'));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/accounts\.jsonl \(line 2, column 1\): the file holds several JSON values, one after another \(JSON-lines\), but its start looks like gcp-service-accounts, which is one JSON document\. Blastmap reads JSON-lines from .*trufflehog.*cloudtrail.*gcp-audit-log/);
+    expect(r.err).toMatch(/accounts\.jsonl \(line 2, column 1\): a second JSON object starts here: the file holds several JSON values, one after another \(JSON-lines, or pages appended to one file\), but its start looks like gcp-service-accounts, which is one JSON document\. Blastmap reads JSON-lines from .*trufflehog.*cloudtrail.*gcp-audit-log/);
     expect(r.err).not.toMatch(/text after the end/);
     // Falco's JSON output: JSON-lines of a kind nothing reads.
     const falco = join(dir, 'falco-events.json');
     writeFileSync(falco, '{"hostname":"node-1","output":"Shell spawned in a container","priority":"Notice","rule":"Terminal shell in container","source":"syscall","time":"2026-11-20T10:00:00.000000000Z","output_fields":{"container.id":"3ad7b26ded6d","proc.name":"bash"}}\n{"hostname":"node-1","output":"Sensitive file opened","priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","time":"2026-11-20T10:00:05.000000000Z","output_fields":{"fd.name":"/etc/shadow"}}\n');
     const f = await cli('import', falco, '--case', join(dir, 'b.blastmap'));
     expect(f.err).toMatch(/falco-events\.json: not a format Blastmap recognises \(it is a JSON object with none of the members a known format has\); it is JSON-lines \(one JSON value per line\), which Blastmap reads from /);
+  });
+});
+
+describe('JSON documents appended one after another', () => {
+  it('a format that reads JSON-lines but not appended documents says where the second starts, and does not name itself as the answer', async () => {
+    const dir = tempDir();
+    // Two AzureHound collections written to one file (>>): AzureHound reads one document, or its console JSON-lines.
+    const doc = readFileSync(join(FIXTURES, 'azurehound', 'azurehound-contoso.json'), 'utf8');
+    const file = join(dir, 'two-collections.json');
+    writeFileSync(file, doc.trimEnd() + '\n' + doc);
+    const lines = doc.trimEnd().split('\n').length;
+    const r = await cli('import', file, '--case', join(dir, 'a.blastmap'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`two-collections.json (line ${lines + 1}, column 1): a second JSON object starts here: the file holds JSON documents appended one after another (pages appended to one file), but azurehound reads one JSON document or JSON-lines (one value per line); split the file where each document starts`);
+    expect(r.err).not.toMatch(/reads JSON-lines from/);
   });
 });
 

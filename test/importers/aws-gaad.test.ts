@@ -92,6 +92,28 @@ describe('aws-gaad importer', () => {
     expect(f.warnings).toEqual([{ message: 'the trust policy of role r names AROAJ2EXAMPLE4DELETED, the unique id of a deleted principal: it matches nobody until rewritten', location: '$.RoleDetailList[0].AssumeRolePolicyDocument' }]);
   });
 
+  it('an export cut to one kind (--filter Role): one warning for the attached policies it lacks, with the count, the first names and why', async () => {
+    // A real account's roles attach dozens of AWS managed policies; --filter Role leaves out the Policies list, and
+    // each one was a line of its own.
+    const full = JSON.parse(readFileSync(join(FIXTURES, 'aws/gaad-tools-and-prod-admin-routes.json'), 'utf8')) as { RoleDetailList: Record<string, unknown>[] };
+    const services = Array.from({ length: 58 }, (_, i) => ({ PolicyName: `Service${i}ReadOnly`, PolicyArn: `arn:aws:iam::aws:policy/Service${i}ReadOnly` }));
+    // The tools account's two roles (the file holds two accounts).
+    const roles = full.RoleDetailList.slice(0, 2).map((r, i) => (i === 1 ? { ...r, AttachedManagedPolicies: [...(r['AttachedManagedPolicies'] as unknown[]), ...services] } : r));
+    const f = await parseText(JSON.stringify({ RoleDetailList: roles, IsTruncated: false }, null, 4));
+    expect(f.warnings).toEqual([
+      {
+        message:
+          '60 attached managed policies are not in the file (AdministratorAccess, ReadOnlyAccess, Service0ReadOnly, Service1ReadOnly, Service2ReadOnly and 55 more): the file has no Policies list: it was exported with --filter without LocalManagedPolicy and AWSManagedPolicy (aws iam get-account-authorization-details --filter Role, for one); their permissions are not evaluated (AdministratorAccess is known by name and counted as * on *). Export again without --filter (or with LocalManagedPolicy and AWSManagedPolicy in it) to have them',
+        location: '$.RoleDetailList[0].AttachedManagedPolicies[0]',
+      },
+    ]);
+    // --filter Role LocalManagedPolicy: the customer managed policies are there, the AWS managed ones are not.
+    const local = { Arn: 'arn:aws:iam::333333333333:policy/ci-extra', PolicyName: 'ci-extra', DefaultVersionId: 'v1', PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: { Version: '2012-10-17', Statement: [] } }] };
+    const g = await parseText(JSON.stringify({ RoleDetailList: roles, Policies: [local] }));
+    expect(g.warnings).toHaveLength(1);
+    expect(g.warnings[0]!.message).toMatch(/^60 attached managed policies are not in the file \(.*\): its Policies list holds no AWS managed policy: it was exported with --filter LocalManagedPolicy, without AWSManagedPolicy; /);
+  });
+
   it('warns once about an attached policy the export does not describe', async () => {
     const user = (n: string) => ({ UserName: n, Arn: `arn:aws:iam::123456789012:user/${n}`, AttachedManagedPolicies: [{ PolicyName: 'Gone', PolicyArn: 'arn:aws:iam::123456789012:policy/Gone' }] });
     const f = await parseText(JSON.stringify({ UserDetailList: [user('a'), user('b')], Policies: [] }));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { azureActivityLog } from '../../src/importers/azure-activity-log.js';
 import { azureTime } from '../../src/importers/azure-log-records.js';
 import { entraSignInLog } from '../../src/importers/entra-sign-in-log.js';
-import { createInput } from '../../src/importers/input.js';
+import { createInput, openInput } from '../../src/importers/input.js';
 import { DEFAULT_LIMITS } from '../../src/importers/limits.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { CaseKnowledge } from '../../src/importers/types.js';
@@ -236,6 +236,47 @@ describe('Entra sign-in log importer', () => {
     expect(f.edges.map((e) => [e.from, e.to])).toEqual([[KEY, SP]]);
     expect(f.nodes.some((n) => n.name === 'payroll-api')).toBe(false);
     expect(f.warnings).toEqual([{ message: expect.stringMatching(/not a Microsoft API/), location: '$[0]' }]);
+  });
+
+  it('Microsoft-Extractor-Suite pages appended to one file ([…] then {…}, CRLF): every page read, each record placed in its page', async () => {
+    // Get-GraphEntraSignInLogs appends each page (ConvertTo-Json | Out-File -Append) to a file named to the second, so
+    // pages fetched within one second share a file; ConvertTo-Json writes a page of one record as an object. Refused
+    // before as "JSON-lines … entra-sign-in-log, which is one JSON document".
+    const name = 'extractor-suite-signinlogs-appended-pages.json';
+    expect(detectImporter(input(name)).format).toBe('entra-sign-in-log');
+    const whole = await parseAll(entraSignInLog, input('graph-beta-signins-workloads.json'));
+    // The same facts, their places aside (a record's place names its page).
+    const unplaced = (k: string, v: unknown) => (k === 'at' || k === 'location' ? undefined : v);
+    const sorted = (f: GraphFragment) => JSON.stringify([f.nodes, f.edges].map((l) => l.map((x) => JSON.stringify(x, unplaced)).sort()));
+    const pages = await parseAll(entraSignInLog, input(name));
+    expect(sorted(pages)).toBe(sorted(whole));
+    expect(edge(pages, KEY, SP).props).toMatchObject({ count: 3 });
+    expect(edge(pages, MI, ARM_SP).props?.actions).toEqual(['sign-in (managedIdentity)']);
+    expect(pages.warnings).toEqual([{ message: '1 record(s) skipped: the sign-in failed (error 7000215): no resource reached', location: 'document 1 (line 1, column 1): $[3]' }]);
+    expect(edge(pages, USER, ARM_SP).props?.at).toBe('document 2 (line 319, column 1): $');
+    // Windows PowerShell 5.1 writes a BOM; a large file is streamed and then read whole from its second page on.
+    const bytes = readFileSync(AZ(name));
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(sorted(await parseAll(entraSignInLog, createInput(name, Buffer.concat([bom, bytes]))))).toBe(sorted(whole));
+    // Two such files concatenated (cat a.json b.json): a byte-order mark where the second starts.
+    const [first, second] = [bytes.subarray(0, bytes.indexOf('\r\n{')), bytes.subarray(bytes.indexOf('\r\n{') + 2)];
+    expect(sorted(await parseAll(entraSignInLog, createInput(name, Buffer.concat([bom, first, Buffer.from('\r\n'), bom, second]))))).toBe(sorted(whole));
+    // A mark inside a value is no second document.
+    await expect(parseAll(entraSignInLog, createInput('x.json', Buffer.from('[\ufeff{"createdDateTime": "2026-01-01T00:00:00Z"}]')))).rejects.toThrow(/line 1, column 2/);
+    const streamed = await parseAll(entraSignInLog, createInput(name, bytes, { ...DEFAULT_LIMITS, streamAboveBytes: 0 }));
+    expect(sorted(streamed)).toBe(sorted(whole));
+    // Records the stream gave before the second page are not read twice.
+    expect(edge(streamed, KEY, SP).props).toMatchObject({ count: 3 });
+    expect(streamed.warnings).toHaveLength(1);
+    // Past the whole-read limit, the refusal says where the second page starts and why it is not read.
+    const big = parseAll(entraSignInLog, await openInput(name, AZ(name), { ...DEFAULT_LIMITS, streamAboveBytes: 0, maxWholeBytes: 1000 }));
+    await expect(big).rejects.toMatchObject({ location: 'line 319, column 1', message: expect.stringMatching(/a second JSON object starts here: the file holds JSON documents appended one after another \(pages appended to one file\), which are read whole, up to 1000 bytes, and this file is larger; split it/) });
+    // Compressed pages one per line (jq -c .value over each page): JSON-lines whose lines are arrays of records.
+    const records = (JSON.parse(readFileSync(AZ('graph-beta-signins-workloads.json'), 'utf8')) as { value: unknown[] }).value;
+    const lines = Buffer.from(`${JSON.stringify(records.slice(0, 2))}\n${JSON.stringify(records.slice(2))}\n`);
+    const perLine = await parseAll(entraSignInLog, createInput('pages.json', lines));
+    expect(sorted(perLine)).toBe(sorted(whole));
+    expect(perLine.warnings.map((w) => w.location)).toEqual(['line 2 $[1]']);
   });
 
   it('Azure times: seven fractional digits, offsets and zoneless times all become UTC', () => {

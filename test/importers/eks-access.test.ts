@@ -147,6 +147,23 @@ describe('EKS access entries importer', () => {
     expect(l.warnings[0]!.message).toContain('names 4 principal(s)');
   });
 
+  it('list-access-policies (the catalogue, held by nobody) imports with a warning; per-principal outputs appended to one file by a loop are each read', async () => {
+    // Both were refused: the catalogue as "not a format Blastmap recognises", the appended file as several JSON values.
+    const cat = input('awscli-example-list-access-policies.json');
+    expect(detectImporter(cat).format).toBe('eks-access-entries');
+    const c = await parseAll(eksAccessEntries, cat);
+    expect([c.nodes, c.edges]).toEqual([[], []]);
+    expect(c.warnings).toEqual([{ message: expect.stringMatching(/^list-access-policies lists the 19 access policies EKS offers, not who holds them: nothing drawn/), location: '$.accessPolicies' }]);
+    // for p in bob eks-auditor; do aws eks list-associated-access-policies … >> associated.json; done
+    const appended = Buffer.from(['list-associated-access-policies-bob.json', 'list-associated-access-policies-eks-auditor.json'].map((n) => readFileSync(join(EKS, n), 'utf8').trimEnd() + '\n').join(''));
+    const one = await parseAll(eksAccessEntries, createInput('associated.json', appended));
+    const each = await Promise.all(['list-associated-access-policies-bob.json', 'list-associated-access-policies-eks-auditor.json'].map((n) => parseAll(eksAccessEntries, input(n))));
+    const kinds = (f: typeof one) => f.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}`).sort();
+    expect(kinds(one)).toEqual(each.flatMap(kinds).sort());
+    expect(one.edges.length).toBeGreaterThan(1);
+    expect(one.edges.map((e) => e.props?.['at'])).toContain('document 2 (line 16, column 1): $.associatedAccessPolicies[0]');
+  });
+
   it('fills the usernames EKS sets when the entry states none, and node groups', async () => {
     const f = await parseAll(eksAccessEntries, input('describe-access-entries-shop-eks.json'));
     const fed = f.edges.filter((e) => e.kind === 'FEDERATES_TO').map((e) => `${e.from.replace(`arn:aws:iam::${ACCT}:`, '')} -> ${e.to.replace('k8s:shop-eks/_/user/', '')}`);

@@ -94,7 +94,48 @@ describe('GCP IAM listings', () => {
   it('falls back to the file name for the project, and says so', async () => {
     const f = await parseText(gcpIamPolicy, 'payments-prod-iam-policy.json', JSON.stringify({ bindings: [{ role: 'roles/owner', members: ['user:a@x.com'] }] }));
     expect(f.nodes[0]!.id).toBe('gcp:project:payments-prod');
-    expect(f.warnings[0]!.message).toMatch(/assumed "payments-prod" from the file name.*--project/);
+    expect(f.warnings[0]!.message).toMatch(/assumed project "payments-prod" from the file name.*--project.*an organization's or folder's policy takes --organization ID or --folder ID/);
+  });
+
+  it('gcloud organizations / resource-manager folders get-iam-policy: --organization and --folder put the policy on that node, not on a project named after the file', async () => {
+    const org = fx('gcloud-organizations-get-iam-policy.json');
+    const folder = fx('gcloud-resource-manager-folders-get-iam-policy.json');
+    for (const path of [org, folder]) expect(detectImporter(createInput('policy.json', readFileSync(path))).format).toBe('gcp-iam-policy');
+    const o = await parseFile(gcpIamPolicy, org, { organization: '482901337265' });
+    expect(o.warnings).toEqual([]);
+    expect(o.nodes.filter((n) => !n.id.startsWith('gcp:member:')).map((n) => [n.id, n.kind])).toEqual([
+      ['gcp:organization:482901337265', 'gcp_organization'],
+      ['admin:gcp:organization:482901337265', 'admin'],
+    ]);
+    expect(o.nodes[0]).toMatchObject({ name: 'organizations/482901337265', stub: true, props: { iamPolicyEtag: 'BwYxq2n3Jd8=' } });
+    expect((o.nodes[0]!.props!['iamBindings'] as { role: string }[]).map((b) => b.role)).toContain('roles/resourcemanager.organizationAdmin');
+    expect(o.nodes.some((n) => n.kind === 'gcp_project')).toBe(false);
+    // The id as gcloud lists it (organizations/ID) is taken too.
+    expect((await parseFile(gcpIamPolicy, folder, { folder: 'folders/730215946184' })).nodes[0]).toMatchObject({ id: 'gcp:folder:730215946184', kind: 'gcp_folder' });
+    await expect(parseFile(gcpIamPolicy, org, { organization: 'northwind.example' })).rejects.toThrow(/--organization must be the numeric id \(organizations\/ID as gcloud lists it\), not "northwind.example"/);
+    await expect(parseFile(gcpIamPolicy, org, { organization: '482901337265', project: 'nw-prod' })).rejects.toThrow(/pass one of --project and --organization/);
+    // Without the option: a project named after the file, as before, and a warning that says which option names it.
+    const bare = await parseFile(gcpIamPolicy, org);
+    expect(bare.nodes[0]!.id).toBe('gcp:project:gcloud-organizations');
+    expect(bare.warnings[0]!.message).toMatch(/it grants roles\/resourcemanager\.organizationAdmin, which IAM grants only on organizations: an organization's policy \(gcloud organizations get-iam-policy\) takes --organization ID/);
+  });
+
+  it('an organization\'s and a folder\'s policy reach the projects below them once the case knows the hierarchy, as search-all-iam-policies does', async () => {
+    // The hierarchy alone: search-all-iam-policies results with only their viewer bindings (nobody admin).
+    const results = (JSON.parse(readFileSync(fx('gcloud-asset-search-all-iam-policies.json'), 'utf8')) as { policy: { bindings: { role: string }[] } }[]).map((r) => ({ ...r, policy: { bindings: r.policy.bindings.filter((b) => b.role === 'roles/viewer') } }));
+    const hierarchy = writeJson('hierarchy.json', results);
+    const engine = openEngine(tempCase(), { create: true });
+    const now = new Date('2026-01-01T00:00:00Z');
+    await engine.importWithHooks({ files: [{ path: hierarchy }] }, { now });
+    expect([...engine.store.edgesOfKind('ADMIN_OF')]).toEqual([]);
+    await engine.importWithHooks({ files: [{ path: fx('gcloud-organizations-get-iam-policy.json') }], options: { organization: '482901337265' } }, { now });
+    await engine.importWithHooks({ files: [{ path: fx('gcloud-resource-manager-folders-get-iam-policy.json') }], options: { folder: '730215946184' } }, { now });
+    const admin = (from: string) => [...engine.store.edgesOfKind('ADMIN_OF')].filter((e) => e.src === from).map((e) => e.dst).sort();
+    expect(admin('gcp:member:group:gcp-org-admins@northwind.example')).toEqual(['admin:gcp:organization:482901337265', 'admin:gcp:project:559012384417']);
+    expect(admin('gcp:sa:ci-deployer@nw-tools.iam.gserviceaccount.com')).toContain('admin:gcp:project:559012384417');
+    // No project was made up from a file name.
+    expect([...engine.store.nodesOfKind('gcp_project')].map((n) => n.id)).toEqual(['gcp:project:559012384417']);
+    engine.close();
   });
 
   it('names the file and the JSON path of bad input', async () => {

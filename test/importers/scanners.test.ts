@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/api/engine.js';
@@ -7,13 +7,18 @@ import { prowler } from '../../src/importers/prowler.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { scoutSuite } from '../../src/importers/scoutsuite.js';
 import type { GraphFragment } from '../../src/model/fragment.js';
-import { cli, FIXTURES, tempCase } from '../helpers.js';
+import { cli, FIXTURES, tempCase, tempDir } from '../helpers.js';
 
 const fx = (name: string) => join(FIXTURES, 'scanners', name);
 const STATE = join(FIXTURES, 'terraform', 'show-state.json');
 const ACCT = '111122223333';
 const USER = `arn:aws:iam::${ACCT}:user/ci/ci-payments`;
 const ROLE = `arn:aws:iam::${ACCT}:role/ci/payments-deploy`;
+const writeTemp = (name: string, text: string) => {
+  const path = join(tempDir(), name);
+  writeFileSync(path, text);
+  return path;
+};
 const parseWith = (imp: typeof prowler, path: string) => imp.parse(createInput(path.split('/').pop()!, readFileSync(path)), { options: {}, now: new Date() }) as GraphFragment;
 
 async function importCase(paths: string[]) {
@@ -23,6 +28,41 @@ async function importCase(paths: string[]) {
 }
 
 describe('Posture scanners: Prowler and ScoutSuite', () => {
+  it('Prowler 2 (the shell Prowler, AWS only): its JSON-lines and comma CSV are read, each check named by its [checkNN] id', () => {
+    // Refused before as "not a format Blastmap recognises": its keys ("Control", "Account Number") and CSV header
+    // (TITLE_ID, CHECK_RESULT) are not Prowler 3's.
+    for (const ext of ['json', 'csv']) expect(detectImporter(createInput(`x.${ext}`, readFileSync(fx(`prowler2-dd-many_vuln.${ext}`)))).format, ext).toBe('prowler');
+    const json = parseWith(prowler, fx('prowler2-dd-many_vuln.json'));
+    expect(json.results?.map((r) => [r.checkId, r.severity, r.resource, r.refs])).toEqual([
+      ['check114', 'critical', '012345678912', []],
+      ['extra796', 'high', 'prod-eksc', ['prod-eksc']],
+      ['extra794', 'medium', 'prod-eksc', ['prod-eksc']],
+      ['check116', 'low', 'dtpa.prod.config_read.iam', ['dtpa.prod.config_read.iam']],
+    ]);
+    expect(json.results?.[0]).toMatchObject({ title: 'Ensure hardware MFA is enabled for the root account', status: 'FAIL', provider: 'aws', account: '012345678912', region: 'eu-central-1', summary: 'eu-central-1: Only Virtual MFA is enabled for root', at: 'prowler2-dd-many_vuln.json line 2' });
+    // "Pass" and "Info" (Prowler 2's casing) are counted, not kept.
+    expect(json.warnings).toEqual([{ message: '2 result(s) not kept (only failed checks are findings): 1 pass, 1 info' }]);
+    const csv = parseWith(prowler, fx('prowler2-dd-many_vuln.csv'));
+    expect(csv.results?.map((r) => r.checkId)).toEqual(['check11', 'check13', 'check110', 'extra75']);
+    expect(csv.results?.[1]).toMatchObject({ title: 'Ensure credentials unused for 90 days or greater are disabled (Scored)', severity: 'medium', account: '012345678910', resource: '012345678910', at: 'prowler2-dd-many_vuln.csv line 3' });
+    // The last 2.x versions add CHECK_RESOURCE_ID: each row its resource. Without it, failed rows of one check in one
+    // account and region are one finding, and a warning says so.
+    const header = 'PROFILE,ACCOUNT_NUM,REGION,TITLE_ID,CHECK_RESULT,ITEM_SCORED,ITEM_LEVEL,TITLE_TEXT,CHECK_RESULT_EXTENDED,CHECK_ASFF_COMPLIANCE_TYPE,CHECK_SEVERITY,CHECK_SERVICENAME,CHECK_ASFF_RESOURCE_TYPE,CHECK_ASFF_TYPE,CHECK_RISK,CHECK_REMEDIATION,CHECK_DOC,CHECK_CAF_EPIC';
+    const row = (user: string, id?: string) => `ENV,012345678912,us-east-1,1.4,FAIL,Scored,Level 1,[check14] Ensure access keys are rotated every 90 days or less,${user} has not rotated access key 1 in over 90 days,x,Medium,iam,AwsIamUser,x,x,x,x,IAM${id === undefined ? '' : `,${id}`}`;
+    const withIds = parseWith(prowler, writeTemp('ids.csv', `${header},CHECK_RESOURCE_ID\n${row('alice', 'arn:aws:iam::012345678912:user/alice')}\n${row('bob', 'arn:aws:iam::012345678912:user/bob')}\n`));
+    expect(withIds.results?.map((r) => r.refs)).toEqual([['arn:aws:iam::012345678912:user/alice'], ['arn:aws:iam::012345678912:user/bob']]);
+    expect(withIds.warnings).toEqual([]);
+    const noIds = parseWith(prowler, writeTemp('no-ids.csv', `${header}\n${row('alice')}\n${row('bob')}\n`));
+    expect(noIds.results?.map((r) => r.resource)).toEqual(['012345678912', '012345678912']);
+    expect(noIds.warnings).toEqual([{ message: 'this Prowler 2 CSV names no resource (no CHECK_RESOURCE_ID column, which later 2.x versions add): 2 failed rows are 1 finding(s), one per check, account and region, each with its first row\'s message' }]);
+    // Its -M json-asff: one ASFF finding per line.
+    const asff = (check: string, status: string, id: string) => JSON.stringify({ SchemaVersion: '2018-10-08', Id: `prowler-${check}-012345678912-eu-west-1`, ProductArn: 'arn:aws:securityhub:eu-west-1::product/prowler/prowler', GeneratorId: `prowler-${check}`, AwsAccountId: '012345678912', Title: `[${check}] a check`, Severity: { Label: 'HIGH' }, Resources: [{ Type: 'AwsIamUser', Id: id, Region: 'eu-west-1' }], Compliance: { Status: status } });
+    const lines = `${asff('check13', 'FAILED', 'arn:aws:iam::012345678912:user/example')}\n${asff('check11', 'PASSED', 'AWS::::Account:012345678912')}\n`;
+    expect(detectImporter(createInput('x.json', Buffer.from(lines))).format).toBe('prowler');
+    const a = prowler.parse(createInput('x.json', Buffer.from(lines)), { options: {}, now: new Date() }) as GraphFragment;
+    expect(a.results?.map((r) => [r.checkId, r.refs, r.at])).toEqual([['check13', ['arn:aws:iam::012345678912:user/example'], 'x.json line 1']]);
+  });
+
   it('detects every Prowler output and ScoutSuite results from their content', () => {
     for (const p of ['aws', 'azure', 'gcp', 'kubernetes']) {
       for (const ext of ['csv', 'ocsf.json']) expect(detectImporter(createInput(`x.${ext}`, readFileSync(fx(`prowler-example-${p}.${ext}`)))).format, `${p} ${ext}`).toBe('prowler');

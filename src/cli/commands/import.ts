@@ -13,12 +13,14 @@ export function registerImport(program: Command, cx: CliContext): void {
     .option('--cluster <name>', 'Kubernetes imports: the cluster name')
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
     .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
+    .option('--organization <id>', "GCP IAM policies of an organization (gcloud organizations get-iam-policy): the organization's numeric id")
+    .option('--folder <id>', "GCP IAM policies of a folder (gcloud resource-manager folders get-iam-policy): the folder's numeric id")
     .option('--supersede', 'also replace older exports of the same format and boundaries (a newer GAAD of the account, a newer kubectl export of the cluster)')
     .option('--as-of <time>', "the case's reference time (ISO-8601) for date conditions and ages, kept for later imports; 'now' clears it")
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; supersede?: boolean; asOf?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { case: string; format?: string; cluster?: string; account?: string; project?: string; organization?: string; folder?: string; supersede?: boolean; asOf?: string; json?: boolean }) => {
       await withEngine(opts.case, true, async (engine) => {
-        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.supersede ? { supersede: true } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) };
+        const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.organization ? { organization: opts.organization } : {}), ...(opts.folder ? { folder: opts.folder } : {}), ...(opts.supersede ? { supersede: true } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}) };
         // Progress on a terminal; elsewhere only the wait for another process writing the case is worth a line.
         const onProgress = (p: ImportProgress) => {
           if (io.errIsTty) io.err(`\r\x1b[K${progressLine(p)}`);

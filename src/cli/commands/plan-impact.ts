@@ -17,12 +17,14 @@ export function registerPlanImpact(program: Command, cx: CliContext): void {
     .option('--cluster <name>', 'Kubernetes imports: the cluster name')
     .option('--account <id>', 'AWS imports that do not name their account: the account id')
     .option('--project <id>', 'GCP IAM policies that do not name their project: the project id')
+    .option('--organization <id>', "GCP IAM policies of an organization (gcloud organizations get-iam-policy): the organization's numeric id")
+    .option('--folder <id>', "GCP IAM policies of a folder (gcloud resource-manager folders get-iam-policy): the folder's numeric id")
     .option('--fail-on <gates>', 'exit 3 when the change brings new-admin-path, new-critical or new-high (comma-separated)')
     .option('--json', 'machine-readable output (PlanImpact)');
   addLimitOptions(cmd).action(
-    async (files: string[], opts: { case: string; replace: 'scope' | 'same-file'; replaces?: string; format?: string; cluster?: string; account?: string; project?: string; failOn?: string; json?: boolean } & LimitFlags) => {
+    async (files: string[], opts: { case: string; replace: 'scope' | 'same-file'; replaces?: string; format?: string; cluster?: string; account?: string; project?: string; organization?: string; folder?: string; failOn?: string; json?: boolean } & LimitFlags) => {
       const gates = parseGates(opts.failOn);
-      const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}) };
+      const options = { ...(opts.format ? { format: opts.format } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.project ? { project: opts.project } : {}), ...(opts.organization ? { organization: opts.organization } : {}), ...(opts.folder ? { folder: opts.folder } : {}) };
       const replaces = opts.replaces?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
       await withEngine(opts.case, false, async (engine) => {
         const impact = await engine.planImpact({
