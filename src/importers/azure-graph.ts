@@ -2,6 +2,7 @@ import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
+import { graphAppRoleName } from '../providers/azure/entra.js';
 import type { NodeKind } from '../model/kinds.js';
 import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -10,19 +11,21 @@ import type { ImportContext, Importer } from './types.js';
 // Entra ID directory objects as `az ad app list` / `az ad sp list` print them (az ≥ 2.37 passes Microsoft Graph
 // v1.0 objects through, usually as a bare array; the REST body is {@odata.context, value: […]}), the legacy
 // Azure AD Graph 1.6 shape older az printed (objectId, odata.type, startDate/endDate), and federated identity
-// credentials (`az ad app federated-credential list`, or embedded via $expand=federatedIdentityCredentials).
+// credentials (`az ad app federated-credential list`, or embedded via $expand=federatedIdentityCredentials), and app
+// role assignments (GET …/servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo: who holds which application
+// permission or app role of which resource service principal).
 // Secrets are never read: Graph returns secretText only at creation, and it is ignored here.
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-type ObjectType = 'application' | 'servicePrincipal' | 'federatedCredential';
+type ObjectType = 'application' | 'servicePrincipal' | 'federatedCredential' | 'appRoleAssignment';
 
 export const azureGraph: Importer = {
   format: 'azure-entra-apps',
-  title: 'Entra ID app registrations, service principals and federated credentials (Microsoft Graph or legacy AAD Graph)',
+  title: 'Entra ID app registrations, service principals, federated credentials and app role assignments (Microsoft Graph or legacy AAD Graph)',
   provider: 'azure',
-  producedBy: 'az ad app list; az ad sp list; az ad app federated-credential list; GET graph.microsoft.com/v1.0/applications|servicePrincipals',
-  emits: ['AUTHENTICATES_AS', 'OWNS', 'FEDERATES_TO'],
+  producedBy: 'az ad app list; az ad sp list; az ad app federated-credential list; GET graph.microsoft.com/v1.0/applications|servicePrincipals|servicePrincipals/{id}/appRoleAssignments|appRoleAssignedTo',
+  emits: ['AUTHENTICATES_AS', 'OWNS', 'FEDERATES_TO', 'HAS_ROLE'],
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
@@ -30,6 +33,8 @@ export const azureGraph: Importer = {
     if (/"@odata\.context"\s*:\s*"[^"]*\$metadata#(applications|servicePrincipals)/.test(h)) return 0.95;
     if (/"appId"\s*:\s*"/.test(h) && /"(servicePrincipalType|signInAudience|passwordCredentials|keyCredentials|servicePrincipalNames)"\s*:/.test(h)) return 0.9;
     if (/"issuer"\s*:\s*"https?:/.test(h) && /"subject"\s*:/.test(h) && /"audiences"\s*:\s*\[/.test(h)) return 0.85;
+    if (/"@odata\.context"\s*:\s*"[^"]*\$metadata#[^"]*appRoleAssign(ments|edTo)/.test(h)) return 0.95;
+    if (/"appRoleId"\s*:/.test(h) && /"resourceId"\s*:/.test(h) && /"principalId"\s*:/.test(h)) return 0.85;
     return 0;
   },
   parse(input, ctx) {
@@ -51,7 +56,8 @@ export const azureGraph: Importer = {
       const at = jsonPath(...base, ...(base.length || Array.isArray(doc) ? [i] : []));
       if (!isObject(raw)) throw new ImportError(file, 'expected a directory object', at);
       const type = typeOf(raw) ?? defaultType;
-      if (!type) throw new ImportError(file, 'not an application, service principal or federated credential (no appId, servicePrincipalType or issuer/subject)', at);
+      if (!type) throw new ImportError(file, 'not an application, service principal, federated credential or app role assignment (no appId, servicePrincipalType, issuer/subject or appRoleId)', at);
+      if (type === 'appRoleAssignment') return appRoleAssignment(file, raw, at, fragment, stubs);
       if (type === 'federatedCredential') {
         const appObjectId = context ? /#applications\('?([^')/]+)'?\)/i.exec(context)?.[1] : undefined;
         // Graph may give each credential its @odata.id instead: …/directoryObjects/$/Microsoft.DirectoryServices.Application('<object id>')/federatedIdentityCredentials/<id>.
@@ -209,6 +215,45 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
   });
 }
 
+const PRINCIPAL_KINDS: Record<string, NodeKind> = { user: 'azure_user', group: 'azure_group', serviceprincipal: 'azure_service_principal' };
+
+/**
+ * One app role assignment: its principal (user, group or service principal) holds an app role of the resource service
+ * principal. Given to a service principal on Microsoft Graph's, it is an application permission (the
+ * azure-graph-app-roles rule reads those); the resource's client id is not in the record, so the rule learns it from
+ * the resource's own record (az ad sp list) when the case has it.
+ */
+function appRoleAssignment(file: string, a: Record<string, unknown>, at: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
+  const principalId = str(a['principalId'])?.toLowerCase();
+  const resourceId = str(a['resourceId'])?.toLowerCase();
+  const appRoleId = str(a['appRoleId'])?.toLowerCase();
+  if (!principalId || !resourceId || !appRoleId) throw new ImportError(file, 'an app role assignment needs "principalId", "resourceId" and "appRoleId"', at);
+  const principalKind = PRINCIPAL_KINDS[(str(a['principalType']) ?? '').toLowerCase()] ?? 'azure_service_principal';
+  const from = ids.azureObject(principalId);
+  const to = ids.azureObject(resourceId);
+  const principalName = str(a['principalDisplayName']) ?? principalId;
+  const resourceName = str(a['resourceDisplayName']) ?? resourceId;
+  if (!stubs.has(from)) stubs.set(from, { id: from, kind: principalKind, name: principalName, handles: unique([principalId, str(a['principalDisplayName'])]), props: { objectId: principalId }, stub: true });
+  if (!stubs.has(to)) stubs.set(to, { id: to, kind: 'azure_service_principal', name: resourceName, handles: unique([resourceId, str(a['resourceDisplayName'])]), props: { objectId: resourceId }, stub: true });
+  // The all-zero id is the default access of an app that defines no roles: a sign-in right, no permission.
+  const defaultAccess = /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(appRoleId);
+  const roleName = graphAppRoleName(appRoleId);
+  const role = defaultAccess ? 'default access' : principalKind === 'azure_service_principal' ? `the application permission ${roleName ?? appRoleId}` : `the app role ${roleName ?? appRoleId}`;
+  fragment.edges.push({
+    from,
+    to,
+    kind: 'HAS_ROLE',
+    props: {
+      reason: `is granted ${role} of ${resourceName}`,
+      appRoleId,
+      ...(roleName ? { appRoleName: roleName } : {}),
+      ...(str(a['id']) ? { assignmentId: str(a['id'])! } : {}),
+      ...(str(a['createdDateTime']) ? { createdAt: str(a['createdDateTime'])! } : {}),
+      at,
+    },
+  });
+}
+
 /** GitHub Actions and Kubernetes subjects, split into the parts findings and the UI show. */
 function subjectParts(issuer: string, subject: string): JsonObject {
   if (/token\.actions\.githubusercontent\.com/.test(issuer)) {
@@ -233,6 +278,7 @@ function itemsOf(file: string, doc: unknown): { items: unknown[]; base: (string 
 }
 
 function typeOf(o: Record<string, unknown>): ObjectType | undefined {
+  if ('appRoleId' in o && 'resourceId' in o && 'principalId' in o) return 'appRoleAssignment';
   const t = `${str(o['@odata.type']) ?? ''} ${str(o['odata.type']) ?? ''} ${str(o['objectType']) ?? ''}`.toLowerCase();
   if (t.includes('serviceprincipal')) return 'servicePrincipal';
   if (t.includes('application')) return 'application';

@@ -141,6 +141,67 @@ describe('Entra apps and service principals', () => {
     expect(f.warnings).toEqual([]);
   });
 
+  it('reads app role assignments (Graph docs examples): an application permission and a default access, nothing derived', async () => {
+    const granted = fx('msgraph-docs-v1-serviceprincipal-list-approleassignments.json');
+    const assignedTo = fx('msgraph-docs-v1-serviceprincipal-list-approleassignedto.json');
+    for (const path of [granted, assignedTo]) expect(detectImporter(createInput('x.json', readFileSync(path))).format, path).toBe('azure-entra-apps');
+    const client = 'azure:object:8e881353-1735-45af-af21-ee1344582a4d';
+    const f = await parseFile(granted);
+    expect(f.edges).toEqual([
+      expect.objectContaining({ from: client, to: 'azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', kind: 'HAS_ROLE', props: expect.objectContaining({ appRoleId: 'e2a3a72e-5f79-4c64-b1b1-878b674786c9', assignmentId: 'UxOIjjUXr0WvIe4TRFgqTY4z9Wu5KxpBtlEpoTGjw-A', at: '$.value[0]' }) }),
+    ]);
+    expect(f.edges[0]!.props?.reason).toMatch(/application permission e2a3a72e.* of Microsoft Graph/);
+    expect(f.nodes.map((n) => [n.id, n.kind, n.name, n.stub])).toEqual([
+      [client, 'azure_service_principal', 'dxprovisioning-graphapi-client', true],
+      ['azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', 'azure_service_principal', 'Microsoft Graph', true],
+    ]);
+    const g = await parseFile(assignedTo);
+    expect(g.nodes.find((n) => n.id === 'azure:object:cdb555e3-b33e-4fd5-a427-17fadacbdfa7')).toMatchObject({ kind: 'azure_user', name: 'MOD Administrator' });
+    expect(g.edges[0]).toMatchObject({ from: 'azure:object:cdb555e3-b33e-4fd5-a427-17fadacbdfa7', to: client, kind: 'HAS_ROLE' });
+    expect(g.edges[0]!.props?.reason).toMatch(/default access of dxprovisioning-graphapi-client/);
+    // Mail.ReadWrite is no takeover: nothing is derived from either file.
+    const c = await importCase([granted, assignedTo]);
+    expect(c.edges('ADMIN_OF')).toEqual([]);
+    expect(c.edges('CAN_ESCALATE')).toEqual([]);
+    c.engine.close();
+  });
+
+  it('an application permission on Microsoft Graph listed by Graph is a path to tenant admin once the resource is known', async () => {
+    const tenant = '54826b22-38d6-4fb2-bad9-b7b93a3e9c5a';
+    const graphSp = 'fea94d6d-b5bf-44d2-a887-4f72a8d74f44';
+    const deployer = 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca';
+    // Legacy AAD Graph names the tenant; Microsoft Graph's service principal carries its well-known client id.
+    const sps = {
+      'odata.metadata': `https://graph.windows.net/${tenant}/$metadata#directoryObjects`,
+      value: [
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: graphSp, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', servicePrincipalType: 'Application' },
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: deployer, appId: '5df3c5a9-f196-43d4-be8c-6282bdf0f908', displayName: 'deployer', servicePrincipalType: 'Application' },
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: 'dddddddd-0000-0000-0000-000000000001', appId: 'dddddddd-0000-0000-0000-0000000000aa', displayName: 'Other API', servicePrincipalType: 'Application' },
+      ],
+    };
+    const grant = (resourceId: string) => ({
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('${deployer}')/appRoleAssignments`,
+      value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: deployer, principalType: 'ServicePrincipal', principalDisplayName: 'deployer', resourceId, resourceDisplayName: 'Microsoft Graph' }],
+    });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sps.json'), JSON.stringify(sps));
+    writeFileSync(join(dir, 'grants.json'), JSON.stringify(grant(graphSp)));
+    const c = await importCase([join(dir, 'sps.json'), join(dir, 'grants.json')]);
+    const admin = c.edges('ADMIN_OF').filter((e) => e.src === `azure:object:${deployer}`);
+    expect(admin).toHaveLength(1);
+    expect(admin[0]!.props.technique).toBe('Microsoft Graph: RoleManagement.ReadWrite.Directory');
+    c.engine.close();
+    // The same role id on another API (display name notwithstanding) gives nothing.
+    writeFileSync(join(dir, 'grants.json'), JSON.stringify(grant('dddddddd-0000-0000-0000-000000000001')));
+    const d = await importCase([join(dir, 'sps.json'), join(dir, 'grants.json')]);
+    expect(d.edges('ADMIN_OF').filter((e) => e.src === `azure:object:${deployer}`)).toEqual([]);
+    d.engine.close();
+  });
+
+  it('names the record of an app role assignment without its principal', async () => {
+    await expect(parseText('grants.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#appRoleAssignments', value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: null, resourceId: 'r' }] })).rejects.toThrow(/grants\.json \(\$\.value\[0\]\).*principalId/);
+  });
+
   it('names the JSON path of a credential without keyId', async () => {
     await expect(parseText('sp.json', { value: [{ id: 'x', appId: 'y', servicePrincipalType: 'Application', passwordCredentials: [{ displayName: 'k' }] }] })).rejects.toThrow(/sp\.json \(\$\.value\[0\]\.passwordCredentials\[0\]\.keyId\)/);
     await expect(parseText('sp.json', [{ displayName: 'not a directory object' }])).rejects.toThrow(/\$\[0\]/);
