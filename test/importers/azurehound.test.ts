@@ -5,7 +5,7 @@ import { openEngine } from '../../src/api/engine.js';
 import { azureHound } from '../../src/importers/azurehound.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import type { EdgeKind } from '../../src/model/kinds.js';
+import { EDGE_KINDS, type EdgeKind } from '../../src/model/kinds.js';
 import { FIXTURES, parseAll, tempCase, tempDir } from '../helpers.js';
 
 const fx = (name: string) => join(FIXTURES, 'azurehound', name);
@@ -153,6 +153,26 @@ describe('AzureHound', () => {
     // One node, so the vault access found in AzureHound is the Graph export's service principal's.
     expect(c.edges('CAN_ACCESS').filter((e) => e.src === PAY_SP)).toHaveLength(1);
     c.engine.close();
+  });
+
+  it('reads AzureHound 3 output, which upper-cases ids, scopes and names, into the same graph as AzureHound 2', async () => {
+    // AzureHound 3.0 (models/*.go MarshalJSON) writes object ids, tenant ids, client ids, resource ids, role assignment
+    // scopes and display names in upper case; user-assigned identity keys and client ids stay as Azure gives them.
+    const UPPER = new Set(['id', 'tenantId', 'tenantName', 'appId', 'principalId', 'objectId', 'applicationId', 'keyVaultId', 'scope', 'resourceGroupId', 'subscriptionId', 'roleDefinitionId', 'directoryScopeId', 'groupId', 'servicePrincipalId', 'resourceId', 'displayName']);
+    const upper = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(upper) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, UPPER.has(k) && typeof x === 'string' ? x.toUpperCase() : upper(x)])) : v;
+    const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { data: { kind: string; data: unknown }[] };
+    const v3 = writeText('azurehound-v3.json', JSON.stringify({ ...doc, data: doc.data.map((r) => ({ kind: r.kind, data: upper(r.data) })) }));
+    const shape = async (path: string) => {
+      const c = await importCase([path]);
+      const nodes = [...c.engine.store.nodeKinds()].map((n) => `${n.id} ${n.kind} ${n.boundary}`).sort();
+      const edges = (Object.keys(EDGE_KINDS) as EdgeKind[]).flatMap((k) => c.edges(k).map((e) => `${k} ${e.src} ${e.dst}`)).sort();
+      c.engine.close();
+      return { nodes, edges };
+    };
+    const [before, after] = [await shape(FILE), await shape(v3)];
+    expect(after.edges.length).toBeGreaterThan(10);
+    expect(after).toEqual(before);
   });
 
   it('reads console output, one record per line', async () => {
