@@ -180,6 +180,14 @@ export function directoryObject(file: string, o: Record<string, unknown>, at: st
 
   const fics = o['federatedIdentityCredentials'];
   if (Array.isArray(fics)) fics.forEach((f: unknown, j) => isObject(f) && federated(file, f, `${at}.federatedIdentityCredentials[${j}]`, id, fragment, stubs));
+
+  // $expand=appRoleAssignments (the roles it holds) or appRoleAssignedTo (who holds its roles) embeds the assignments.
+  if (type === 'servicePrincipal') {
+    for (const key of ['appRoleAssignments', 'appRoleAssignedTo']) {
+      const list = o[key];
+      if (Array.isArray(list)) list.forEach((a: unknown, j) => isObject(a) && appRoleAssignment(file, a, `${at}.${key}[${j}]`, fragment, stubs));
+    }
+  }
 }
 
 export function federated(file: string, f: Record<string, unknown>, at: string, appNodeId: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {

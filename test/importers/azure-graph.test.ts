@@ -198,6 +198,23 @@ describe('Entra apps and service principals', () => {
     d.engine.close();
   });
 
+  it('reads app role assignments embedded in a service principal ($expand=appRoleAssignments)', async () => {
+    const f = await parseText('sps.json', {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals(appRoleAssignments())',
+      value: [
+        {
+          id: 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca', appId: '5df3c5a9-f196-43d4-be8c-6282bdf0f908', displayName: 'deployer', servicePrincipalType: 'Application',
+          appRoleAssignments: [{ id: 'a1', appRoleId: '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9', principalId: 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca', principalType: 'ServicePrincipal', resourceId: 'fea94d6d-b5bf-44d2-a887-4f72a8d74f44', resourceDisplayName: 'Microsoft Graph' }],
+        },
+      ],
+    });
+    expect(f.edges.filter((e) => e.kind === 'HAS_ROLE')).toEqual([
+      expect.objectContaining({ from: 'azure:object:c2bb2dac-7947-4ed7-9dd4-e67876b04aca', to: 'azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', props: expect.objectContaining({ appRoleName: 'Application.ReadWrite.All', at: '$.value[0].appRoleAssignments[0]' }) }),
+    ]);
+    // The service principal is the record itself, not a stub beside it.
+    expect(f.nodes.filter((n) => n.id === 'azure:object:c2bb2dac-7947-4ed7-9dd4-e67876b04aca').map((n) => n.stub)).toEqual([undefined]);
+  });
+
   it('names the record of an app role assignment without its principal', async () => {
     await expect(parseText('grants.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#appRoleAssignments', value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: null, resourceId: 'r' }] })).rejects.toThrow(/grants\.json \(\$\.value\[0\]\).*principalId/);
   });
