@@ -17,6 +17,8 @@ import type { ImportContext, Importer } from './types.js';
 // Secrets are never read: Graph returns secretText only at creation, and it is ignored here.
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** The user-assigned identity of a federated credential's ARM resource id. */
+const UAI_FIC = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+)\/federatedIdentityCredentials\/[^/]+\/?$/i;
 
 type ObjectType = 'application' | 'servicePrincipal' | 'federatedCredential' | 'appRoleAssignment';
 
@@ -59,6 +61,19 @@ export const azureGraph: Importer = {
       if (!type) throw new ImportError(file, 'not an application, service principal, federated credential or app role assignment (no appId, servicePrincipalType, issuer/subject or appRoleId)', at);
       if (type === 'appRoleAssignment') return appRoleAssignment(file, raw, at, fragment, stubs);
       if (type === 'federatedCredential') {
+        // A user-assigned managed identity's credentials (az identity federated-credential list, ARM REST: fields
+        // under "properties") name their identity in their resource id.
+        const arm = isObject(raw['properties']) ? { ...raw, ...raw['properties'] } : raw;
+        const identity = UAI_FIC.exec(str(raw['id']) ?? '')?.[1];
+        if (identity) {
+          const owner = ids.azureResource(identity);
+          const name = identity.split('/').pop()!;
+          // The identity's object id is not in the record: a file that lists the identity (az identity list, az ad sp
+          // list, AzureHound) aliases its resource id to the identity's node.
+          if (!stubs.has(owner)) stubs.set(owner, { id: owner, kind: 'azure_managed_identity', name, handles: [identity, name], props: { resourceId: identity, servicePrincipalType: 'ManagedIdentity' }, stub: true });
+          federated(file, arm, at, owner, fragment, stubs);
+          return;
+        }
         const appObjectId = context ? /#applications\('?([^')/]+)'?\)/i.exec(context)?.[1] : undefined;
         // Graph may give each credential its @odata.id instead: …/directoryObjects/$/Microsoft.DirectoryServices.Application('<object id>')/federatedIdentityCredentials/<id>.
         const fromOdataId = /\.Application\('([^')/]+)'\)\/federatedIdentityCredentials\//i.exec(str(raw['@odata.id']) ?? '')?.[1];
@@ -112,6 +127,11 @@ export function directoryObject(file: string, o: Record<string, unknown>, at: st
   fragment.nodes.push({ id, kind, name: displayName, handles: unique([objectId, appId, appId?.toLowerCase(), displayName, ...identifierUris, ...spNames]), props, ...boundary });
   // Workload identities name the client id only. It resolves to the app or to its service principal (the later
   // source wins); the app authenticates as its service principal, so either reaches the principal's rights.
+  // A managed identity's service principal names its ARM resource among its alternativeNames: the resource id that
+  // a user-assigned identity's federated credentials give resolves to this node.
+  if (kind === 'azure_managed_identity') {
+    for (const n of strings(o['alternativeNames'])) if (/^\/subscriptions\/.+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(n)) (fragment.aliases ??= []).push({ from: ids.azureResource(n), to: id });
+  }
   if (appId && (type === 'application' || !seenApps.has(appId.toLowerCase()))) {
     (fragment.aliases ??= []).push({ from: ids.azureClientId(appId), to: id });
     if (type === 'application') seenApps.add(appId.toLowerCase());
@@ -198,7 +218,8 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
   if (!ficId || !issuer || !subject) throw new ImportError(file, 'a federated credential needs "id", "issuer" and "subject" (or claimsMatchingExpression)', at);
   const wildcard = !str(f['subject']);
   // Graph gives each federated credential a GUID; a list without ids is keyed by name within its application.
-  const id = new RegExp(`^${GUID.source}$`, 'i').test(ficId) ? ids.azureCredential(ficId) : ids.azureCredential(`${appNodeId.replace(/^azure:object:/, '')}/${ficId}`);
+  // An ARM credential's id is its resource id, unique as it is.
+  const id = new RegExp(`^${GUID.source}$`, 'i').test(ficId) || ficId.startsWith('/') ? ids.azureCredential(ficId) : ids.azureCredential(`${appNodeId.replace(/^azure:object:/, '')}/${ficId}`);
   const audiences = strings(f['audiences']);
   fragment.nodes.push({
     id,
@@ -207,7 +228,7 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
     handles: unique([str(f['id']), str(f['name'])]),
     props: { issuer, subject, audiences, ...(str(f['description']) ? { description: str(f['description'])! } : {}), ownerId: appNodeId, wildcard, managedBy: 'user', expiresAt: null, at },
   });
-  fragment.edges.push({ from: id, to: appNodeId, kind: 'AUTHENTICATES_AS', props: { reason: 'a token from this issuer with this subject is exchanged for the application\'s tokens', at } });
+  fragment.edges.push({ from: id, to: appNodeId, kind: 'AUTHENTICATES_AS', props: { reason: `a token from this issuer with this subject is exchanged for the ${appNodeId.startsWith('azure:resource:') ? 'managed identity' : 'application'}'s tokens`, at } });
   const subjectId = ids.federatedSubject(issuer, subject);
   if (!stubs.has(subjectId)) stubs.set(subjectId, { id: subjectId, kind: 'federated_subject', name: subject, handles: [subject], props: { issuer, subject, wildcard, ...subjectParts(issuer, subject) } });
   fragment.edges.push({
@@ -215,7 +236,7 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
     to: appNodeId,
     kind: 'FEDERATES_TO',
     props: {
-      reason: `a workload whose ${issuer} token has subject ${subject} can sign in as the application (federated identity credential ${str(f['name']) ?? ficId})`,
+      reason: `a workload whose ${issuer} token has subject ${subject} can sign in as the ${appNodeId.startsWith('azure:resource:') ? 'managed identity' : 'application'} (federated identity credential ${str(f['name']) ?? ficId})`,
       technique: 'workload identity federation',
       ...(wildcard ? { conditional: `claims matching expression: ${subject}` } : {}),
       at,
@@ -293,6 +314,7 @@ function typeOf(o: Record<string, unknown>): ObjectType | undefined {
   if ('servicePrincipalType' in o || 'servicePrincipalNames' in o || 'appOwnerOrganizationId' in o) return 'servicePrincipal';
   if ('appId' in o && ('signInAudience' in o || 'identifierUris' in o || 'requiredResourceAccess' in o || 'publisherDomain' in o)) return 'application';
   if ('issuer' in o && ('subject' in o || 'claimsMatchingExpression' in o)) return 'federatedCredential';
+  if (isObject(o['properties']) && 'issuer' in o['properties'] && 'subject' in o['properties']) return 'federatedCredential';
   return undefined;
 }
 

@@ -109,7 +109,10 @@ describe('Entra apps and service principals', () => {
     const off = await parseText('sp-off.json', [{ id: 'sp-off', appId: 'app-off', servicePrincipalType: 'Application', accountEnabled: false, passwordCredentials: [{ keyId: 'k-off', endDateTime: '2299-01-01T00:00:00Z' }] }]);
     expect(off.nodes.find((n) => n.kind === 'azure_client_secret')!.props).toMatchObject({ active: false });
     expect(off.edges[0]!.props?.conditional).toMatch(/disabled/);
-    expect(mi.aliases).toEqual([{ from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' }]);
+    expect(mi.aliases).toEqual([
+      { from: 'azure:resource:/subscriptions/s/resourcegroups/rg/providers/microsoft.managedidentity/userassignedidentities/id-batch', to: 'azure:object:66666666-6666-6666-6666-666666666666' },
+      { from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' },
+    ]);
 
     const dir = tempDir();
     writeFileSync(join(dir, 'apps.json'), JSON.stringify(apps));
@@ -217,6 +220,27 @@ describe('Entra apps and service principals', () => {
 
   it('names the record of an app role assignment without its principal', async () => {
     await expect(parseText('grants.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#appRoleAssignments', value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: null, resourceId: 'r' }] })).rejects.toThrow(/grants\.json \(\$\.value\[0\]\).*principalId/);
+  });
+
+  it("reads a user-assigned identity's federated credentials (az identity federated-credential list, ARM REST) onto the identity", async () => {
+    const fics = fx('arm-rest-useridentity-federatedcredentials-list-azcli.json');
+    expect(detectImporter(createInput('fics.json', readFileSync(fics))).format).toBe('azure-entra-apps');
+    const uai = '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/cli_test_federated_identity_credential_000001/providers/microsoft.managedidentity/userassignedidentities/ide';
+    const f = await parseFile(fics);
+    expect(f.nodes.find((n) => n.id === `azure:resource:${uai}`)).toMatchObject({ kind: 'azure_managed_identity', name: 'ide', stub: true });
+    expect(f.nodes.filter((n) => n.kind === 'azure_federated_credential').map((n) => n.id)).toEqual([`azure:credential:${uai}/federatedidentitycredentials/fic1`, `azure:credential:${uai}/federatedidentitycredentials/fic2`]);
+    expect(f.nodes.find((n) => n.id === 'federated:https://oidc.prod-aks.azure.com/IssuerGUID:system:serviceaccount:ns:svcaccount1')!.props).toMatchObject({ namespace: 'ns', serviceAccount: 'svcaccount1' });
+    expect(f.edges.filter((e) => e.kind === 'FEDERATES_TO').map((e) => e.to)).toEqual([`azure:resource:${uai}`, `azure:resource:${uai}`]);
+    // The identity's own record (az identity show, or its service principal in az ad sp list) makes it one node.
+    const mi = 'azure:object:c020b3ee-b310-4a47-a851-b39913c590ec';
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sps.json'), JSON.stringify([{ id: 'c020b3ee-b310-4a47-a851-b39913c590ec', appId: '5a18d8a1-3e3a-4fac-b332-d95ed68cf31b', displayName: 'ide', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=True', '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/cli_test_federated_identity_credential_000001/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ide'] }]));
+    for (const other of [join(dir, 'sps.json'), fx('arm-rest-useridentity-create-azcli.json')]) {
+      const c = await importCase([fics, other]);
+      const radius = await c.engine.blastRadius({ from: 'federated:https://oidc.prod-aks.azure.com/IssuerGUID:system:serviceaccount:ns:svcaccount2' });
+      expect(radius.identities.map((r) => r.node.id), other).toContain(mi);
+      c.engine.close();
+    }
   });
 
   it('names the JSON path of a credential without keyId', async () => {

@@ -175,6 +175,18 @@ describe('AzureHound', () => {
     expect(after).toEqual(before);
   });
 
+  it("a user-assigned identity's federated credentials listed by ARM land on the identity AzureHound found on a resource", async () => {
+    const uai = '/subscriptions/4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87/resourceGroups/rg-build/providers/Microsoft.ManagedIdentity/userAssignedIdentities/payroll-id';
+    const fics = writeText('fics.json', JSON.stringify({ value: [{ id: `${uai}/federatedIdentityCredentials/aks`, name: 'aks', type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', properties: { issuer: 'https://oidc.prod-aks.azure.com/x/', subject: 'system:serviceaccount:payroll:api', audiences: ['api://AzureADTokenExchange'] } }] }));
+    // An az-rm collection: the identity is known from the resource it is attached to, not from its service principal.
+    const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { data: { kind: string; data: { id?: string } }[] };
+    const rm = writeText('az-rm.json', JSON.stringify({ ...doc, data: doc.data.filter((r) => r.kind !== 'AZServicePrincipal') }));
+    const c = await importCase([rm, fics]);
+    const radius = await c.engine.blastRadius({ from: 'federated:https://oidc.prod-aks.azure.com/x/:system:serviceaccount:payroll:api' });
+    expect(radius.identities.map((r) => r.node.id)).toContain(UA_MI);
+    c.engine.close();
+  });
+
   it('reads console output, one record per line', async () => {
     const c = await importCase([fx('azurehound-console.jsonl')]);
     expect(c.result.sources[0]?.format).toBe('azurehound');
