@@ -2,6 +2,7 @@ import { isObject } from '../model/fragment.js';
 import { basename } from 'node:path';
 import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fragment.js';
 import { ids } from '../model/ids.js';
+import { graphAppRoleName } from '../providers/azure/entra.js';
 import type { NodeKind } from '../model/kinds.js';
 import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
@@ -10,19 +11,23 @@ import type { ImportContext, Importer } from './types.js';
 // Entra ID directory objects as `az ad app list` / `az ad sp list` print them (az ≥ 2.37 passes Microsoft Graph
 // v1.0 objects through, usually as a bare array; the REST body is {@odata.context, value: […]}), the legacy
 // Azure AD Graph 1.6 shape older az printed (objectId, odata.type, startDate/endDate), and federated identity
-// credentials (`az ad app federated-credential list`, or embedded via $expand=federatedIdentityCredentials).
+// credentials (`az ad app federated-credential list`, or embedded via $expand=federatedIdentityCredentials), and app
+// role assignments (GET …/servicePrincipals/{id}/appRoleAssignments or /appRoleAssignedTo: who holds which application
+// permission or app role of which resource service principal).
 // Secrets are never read: Graph returns secretText only at creation, and it is ignored here.
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** The user-assigned identity of a federated credential's ARM resource id. */
+const UAI_FIC = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+)\/federatedIdentityCredentials\/[^/]+\/?$/i;
 
-type ObjectType = 'application' | 'servicePrincipal' | 'federatedCredential';
+type ObjectType = 'application' | 'servicePrincipal' | 'federatedCredential' | 'appRoleAssignment';
 
 export const azureGraph: Importer = {
   format: 'azure-entra-apps',
-  title: 'Entra ID app registrations, service principals and federated credentials (Microsoft Graph or legacy AAD Graph)',
+  title: 'Entra ID app registrations, service principals, federated credentials and app role assignments (Microsoft Graph or legacy AAD Graph)',
   provider: 'azure',
-  producedBy: 'az ad app list; az ad sp list; az ad app federated-credential list; GET graph.microsoft.com/v1.0/applications|servicePrincipals',
-  emits: ['AUTHENTICATES_AS', 'OWNS', 'FEDERATES_TO'],
+  producedBy: 'az ad app list; az ad sp list; az ad app federated-credential list; GET graph.microsoft.com/v1.0/applications|servicePrincipals|servicePrincipals/{id}/appRoleAssignments|appRoleAssignedTo',
+  emits: ['AUTHENTICATES_AS', 'OWNS', 'FEDERATES_TO', 'HAS_ROLE'],
   detect(probe) {
     if (!probe.looksJson) return 0;
     const h = probe.head;
@@ -30,6 +35,8 @@ export const azureGraph: Importer = {
     if (/"@odata\.context"\s*:\s*"[^"]*\$metadata#(applications|servicePrincipals)/.test(h)) return 0.95;
     if (/"appId"\s*:\s*"/.test(h) && /"(servicePrincipalType|signInAudience|passwordCredentials|keyCredentials|servicePrincipalNames)"\s*:/.test(h)) return 0.9;
     if (/"issuer"\s*:\s*"https?:/.test(h) && /"subject"\s*:/.test(h) && /"audiences"\s*:\s*\[/.test(h)) return 0.85;
+    if (/"@odata\.context"\s*:\s*"[^"]*\$metadata#[^"]*appRoleAssign(ments|edTo)/.test(h)) return 0.95;
+    if (/"appRoleId"\s*:/.test(h) && /"resourceId"\s*:/.test(h) && /"principalId"\s*:/.test(h)) return 0.85;
     return 0;
   },
   parse(input, ctx) {
@@ -51,8 +58,22 @@ export const azureGraph: Importer = {
       const at = jsonPath(...base, ...(base.length || Array.isArray(doc) ? [i] : []));
       if (!isObject(raw)) throw new ImportError(file, 'expected a directory object', at);
       const type = typeOf(raw) ?? defaultType;
-      if (!type) throw new ImportError(file, 'not an application, service principal or federated credential (no appId, servicePrincipalType or issuer/subject)', at);
+      if (!type) throw new ImportError(file, 'not an application, service principal, federated credential or app role assignment (no appId, servicePrincipalType, issuer/subject or appRoleId)', at);
+      if (type === 'appRoleAssignment') return appRoleAssignment(file, raw, at, fragment, stubs);
       if (type === 'federatedCredential') {
+        // A user-assigned managed identity's credentials (az identity federated-credential list, ARM REST: fields
+        // under "properties") name their identity in their resource id.
+        const arm = isObject(raw['properties']) ? { ...raw, ...raw['properties'] } : raw;
+        const identity = UAI_FIC.exec(str(raw['id']) ?? '')?.[1];
+        if (identity) {
+          const owner = ids.azureResource(identity);
+          const name = identity.split('/').pop()!;
+          // The identity's object id is not in the record: a file that lists the identity (az identity list, az ad sp
+          // list, AzureHound) aliases its resource id to the identity's node.
+          if (!stubs.has(owner)) stubs.set(owner, { id: owner, kind: 'azure_managed_identity', name, handles: [identity, name], props: { resourceId: identity, servicePrincipalType: 'ManagedIdentity' }, stub: true });
+          federated(file, arm, at, owner, fragment, stubs);
+          return;
+        }
         const appObjectId = context ? /#applications\('?([^')/]+)'?\)/i.exec(context)?.[1] : undefined;
         // Graph may give each credential its @odata.id instead: …/directoryObjects/$/Microsoft.DirectoryServices.Application('<object id>')/federatedIdentityCredentials/<id>.
         const fromOdataId = /\.Application\('([^')/]+)'\)\/federatedIdentityCredentials\//i.exec(str(raw['@odata.id']) ?? '')?.[1];
@@ -106,6 +127,11 @@ export function directoryObject(file: string, o: Record<string, unknown>, at: st
   fragment.nodes.push({ id, kind, name: displayName, handles: unique([objectId, appId, appId?.toLowerCase(), displayName, ...identifierUris, ...spNames]), props, ...boundary });
   // Workload identities name the client id only. It resolves to the app or to its service principal (the later
   // source wins); the app authenticates as its service principal, so either reaches the principal's rights.
+  // A managed identity's service principal names its ARM resource among its alternativeNames: the resource id that
+  // a user-assigned identity's federated credentials give resolves to this node.
+  if (kind === 'azure_managed_identity') {
+    for (const n of strings(o['alternativeNames'])) if (/^\/subscriptions\/.+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(n)) (fragment.aliases ??= []).push({ from: ids.azureResource(n), to: id });
+  }
   if (appId && (type === 'application' || !seenApps.has(appId.toLowerCase()))) {
     (fragment.aliases ??= []).push({ from: ids.azureClientId(appId), to: id });
     if (type === 'application') seenApps.add(appId.toLowerCase());
@@ -174,6 +200,14 @@ export function directoryObject(file: string, o: Record<string, unknown>, at: st
 
   const fics = o['federatedIdentityCredentials'];
   if (Array.isArray(fics)) fics.forEach((f: unknown, j) => isObject(f) && federated(file, f, `${at}.federatedIdentityCredentials[${j}]`, id, fragment, stubs));
+
+  // $expand=appRoleAssignments (the roles it holds) or appRoleAssignedTo (who holds its roles) embeds the assignments.
+  if (type === 'servicePrincipal') {
+    for (const key of ['appRoleAssignments', 'appRoleAssignedTo']) {
+      const list = o[key];
+      if (Array.isArray(list)) list.forEach((a: unknown, j) => isObject(a) && appRoleAssignment(file, a, `${at}.${key}[${j}]`, fragment, stubs));
+    }
+  }
 }
 
 export function federated(file: string, f: Record<string, unknown>, at: string, appNodeId: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
@@ -184,7 +218,8 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
   if (!ficId || !issuer || !subject) throw new ImportError(file, 'a federated credential needs "id", "issuer" and "subject" (or claimsMatchingExpression)', at);
   const wildcard = !str(f['subject']);
   // Graph gives each federated credential a GUID; a list without ids is keyed by name within its application.
-  const id = new RegExp(`^${GUID.source}$`, 'i').test(ficId) ? ids.azureCredential(ficId) : ids.azureCredential(`${appNodeId.replace(/^azure:object:/, '')}/${ficId}`);
+  // An ARM credential's id is its resource id, unique as it is.
+  const id = new RegExp(`^${GUID.source}$`, 'i').test(ficId) || ficId.startsWith('/') ? ids.azureCredential(ficId) : ids.azureCredential(`${appNodeId.replace(/^azure:object:/, '')}/${ficId}`);
   const audiences = strings(f['audiences']);
   fragment.nodes.push({
     id,
@@ -193,7 +228,7 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
     handles: unique([str(f['id']), str(f['name'])]),
     props: { issuer, subject, audiences, ...(str(f['description']) ? { description: str(f['description'])! } : {}), ownerId: appNodeId, wildcard, managedBy: 'user', expiresAt: null, at },
   });
-  fragment.edges.push({ from: id, to: appNodeId, kind: 'AUTHENTICATES_AS', props: { reason: 'a token from this issuer with this subject is exchanged for the application\'s tokens', at } });
+  fragment.edges.push({ from: id, to: appNodeId, kind: 'AUTHENTICATES_AS', props: { reason: `a token from this issuer with this subject is exchanged for the ${appNodeId.startsWith('azure:resource:') ? 'managed identity' : 'application'}'s tokens`, at } });
   const subjectId = ids.federatedSubject(issuer, subject);
   if (!stubs.has(subjectId)) stubs.set(subjectId, { id: subjectId, kind: 'federated_subject', name: subject, handles: [subject], props: { issuer, subject, wildcard, ...subjectParts(issuer, subject) } });
   fragment.edges.push({
@@ -201,9 +236,48 @@ export function federated(file: string, f: Record<string, unknown>, at: string, 
     to: appNodeId,
     kind: 'FEDERATES_TO',
     props: {
-      reason: `a workload whose ${issuer} token has subject ${subject} can sign in as the application (federated identity credential ${str(f['name']) ?? ficId})`,
+      reason: `a workload whose ${issuer} token has subject ${subject} can sign in as the ${appNodeId.startsWith('azure:resource:') ? 'managed identity' : 'application'} (federated identity credential ${str(f['name']) ?? ficId})`,
       technique: 'workload identity federation',
       ...(wildcard ? { conditional: `claims matching expression: ${subject}` } : {}),
+      at,
+    },
+  });
+}
+
+const PRINCIPAL_KINDS: Record<string, NodeKind> = { user: 'azure_user', group: 'azure_group', serviceprincipal: 'azure_service_principal' };
+
+/**
+ * One app role assignment: its principal (user, group or service principal) holds an app role of the resource service
+ * principal. Given to a service principal on Microsoft Graph's, it is an application permission (the
+ * azure-graph-app-roles rule reads those); the resource's client id is not in the record, so the rule learns it from
+ * the resource's own record (az ad sp list) when the case has it.
+ */
+function appRoleAssignment(file: string, a: Record<string, unknown>, at: string, fragment: GraphFragment, stubs: Map<string, NodeFact>): void {
+  const principalId = str(a['principalId'])?.toLowerCase();
+  const resourceId = str(a['resourceId'])?.toLowerCase();
+  const appRoleId = str(a['appRoleId'])?.toLowerCase();
+  if (!principalId || !resourceId || !appRoleId) throw new ImportError(file, 'an app role assignment needs "principalId", "resourceId" and "appRoleId"', at);
+  const principalKind = PRINCIPAL_KINDS[(str(a['principalType']) ?? '').toLowerCase()] ?? 'azure_service_principal';
+  const from = ids.azureObject(principalId);
+  const to = ids.azureObject(resourceId);
+  const principalName = str(a['principalDisplayName']) ?? principalId;
+  const resourceName = str(a['resourceDisplayName']) ?? resourceId;
+  if (!stubs.has(from)) stubs.set(from, { id: from, kind: principalKind, name: principalName, handles: unique([principalId, str(a['principalDisplayName'])]), props: { objectId: principalId }, stub: true });
+  if (!stubs.has(to)) stubs.set(to, { id: to, kind: 'azure_service_principal', name: resourceName, handles: unique([resourceId, str(a['resourceDisplayName'])]), props: { objectId: resourceId }, stub: true });
+  // The all-zero id is the default access of an app that defines no roles: a sign-in right, no permission.
+  const defaultAccess = /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(appRoleId);
+  const roleName = graphAppRoleName(appRoleId);
+  const role = defaultAccess ? 'default access' : principalKind === 'azure_service_principal' ? `the application permission ${roleName ?? appRoleId}` : `the app role ${roleName ?? appRoleId}`;
+  fragment.edges.push({
+    from,
+    to,
+    kind: 'HAS_ROLE',
+    props: {
+      reason: `is granted ${role} of ${resourceName}`,
+      appRoleId,
+      ...(roleName ? { appRoleName: roleName } : {}),
+      ...(str(a['id']) ? { assignmentId: str(a['id'])! } : {}),
+      ...(str(a['createdDateTime']) ? { createdAt: str(a['createdDateTime'])! } : {}),
       at,
     },
   });
@@ -233,12 +307,14 @@ function itemsOf(file: string, doc: unknown): { items: unknown[]; base: (string 
 }
 
 function typeOf(o: Record<string, unknown>): ObjectType | undefined {
+  if ('appRoleId' in o && 'resourceId' in o && 'principalId' in o) return 'appRoleAssignment';
   const t = `${str(o['@odata.type']) ?? ''} ${str(o['odata.type']) ?? ''} ${str(o['objectType']) ?? ''}`.toLowerCase();
   if (t.includes('serviceprincipal')) return 'servicePrincipal';
   if (t.includes('application')) return 'application';
   if ('servicePrincipalType' in o || 'servicePrincipalNames' in o || 'appOwnerOrganizationId' in o) return 'servicePrincipal';
   if ('appId' in o && ('signInAudience' in o || 'identifierUris' in o || 'requiredResourceAccess' in o || 'publisherDomain' in o)) return 'application';
   if ('issuer' in o && ('subject' in o || 'claimsMatchingExpression' in o)) return 'federatedCredential';
+  if (isObject(o['properties']) && 'issuer' in o['properties'] && 'subject' in o['properties']) return 'federatedCredential';
   return undefined;
 }
 

@@ -402,6 +402,8 @@ export class AzureHoundBuilder {
       this.stub(id, () => ({ id, kind: 'azure_managed_identity', name, handles: unique([principalId, clientId, resId]), props: clean({ objectId: principalId, servicePrincipalType: 'ManagedIdentity', appId: clientId, tenantId: tenant, at }), stub: true, ...this.inTenant(tenant) }));
       // Workload-identity annotations name the client id of a user-assigned identity.
       if (clientId) (this.fragment.aliases ??= []).push({ from: ids.azureClientId(clientId), to: id });
+      // A user-assigned identity's federated credentials (ARM) name it by its resource id.
+      if (resId) (this.fragment.aliases ??= []).push({ from: ids.azureResource(resId), to: id });
     }
   }
 

@@ -16,6 +16,7 @@ import { awsSagemaker } from './aws-sagemaker.js';
 import { azureActivityLog } from './azure-activity-log.js';
 import { azureRbac } from './azure-arm.js';
 import { azureGraph } from './azure-graph.js';
+import { azureResources } from './azure-resources.js';
 import { azureHound } from './azurehound.js';
 import { cloudtrail } from './cloudtrail.js';
 import { entraAuditLog } from './entra-audit-log.js';
@@ -54,6 +55,7 @@ export const IMPORTERS: readonly Importer[] = [
   gcpAssetInventory,
   azureGraph,
   azureRbac,
+  azureResources,
   gitleaks,
   trufflehog,
   cloudtrail,

@@ -109,7 +109,10 @@ describe('Entra apps and service principals', () => {
     const off = await parseText('sp-off.json', [{ id: 'sp-off', appId: 'app-off', servicePrincipalType: 'Application', accountEnabled: false, passwordCredentials: [{ keyId: 'k-off', endDateTime: '2299-01-01T00:00:00Z' }] }]);
     expect(off.nodes.find((n) => n.kind === 'azure_client_secret')!.props).toMatchObject({ active: false });
     expect(off.edges[0]!.props?.conditional).toMatch(/disabled/);
-    expect(mi.aliases).toEqual([{ from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' }]);
+    expect(mi.aliases).toEqual([
+      { from: 'azure:resource:/subscriptions/s/resourcegroups/rg/providers/microsoft.managedidentity/userassignedidentities/id-batch', to: 'azure:object:66666666-6666-6666-6666-666666666666' },
+      { from: 'azure:appid:77777777-7777-7777-7777-777777777777', to: 'azure:object:66666666-6666-6666-6666-666666666666' },
+    ]);
 
     const dir = tempDir();
     writeFileSync(join(dir, 'apps.json'), JSON.stringify(apps));
@@ -139,6 +142,105 @@ describe('Entra apps and service principals', () => {
     expect(f.edges.find((e) => e.kind === 'AUTHENTICATES_AS')).toMatchObject({ from: 'azure:credential:bdad0963-4a7a-43ae-b569-e67e1da3f2c0', to: app });
     expect(f.edges.find((e) => e.kind === 'FEDERATES_TO')!.to).toBe(app);
     expect(f.warnings).toEqual([]);
+  });
+
+  it('reads app role assignments (Graph docs examples): an application permission and a default access, nothing derived', async () => {
+    const granted = fx('msgraph-docs-v1-serviceprincipal-list-approleassignments.json');
+    const assignedTo = fx('msgraph-docs-v1-serviceprincipal-list-approleassignedto.json');
+    for (const path of [granted, assignedTo]) expect(detectImporter(createInput('x.json', readFileSync(path))).format, path).toBe('azure-entra-apps');
+    const client = 'azure:object:8e881353-1735-45af-af21-ee1344582a4d';
+    const f = await parseFile(granted);
+    expect(f.edges).toEqual([
+      expect.objectContaining({ from: client, to: 'azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', kind: 'HAS_ROLE', props: expect.objectContaining({ appRoleId: 'e2a3a72e-5f79-4c64-b1b1-878b674786c9', assignmentId: 'UxOIjjUXr0WvIe4TRFgqTY4z9Wu5KxpBtlEpoTGjw-A', at: '$.value[0]' }) }),
+    ]);
+    expect(f.edges[0]!.props?.reason).toMatch(/application permission e2a3a72e.* of Microsoft Graph/);
+    expect(f.nodes.map((n) => [n.id, n.kind, n.name, n.stub])).toEqual([
+      [client, 'azure_service_principal', 'dxprovisioning-graphapi-client', true],
+      ['azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', 'azure_service_principal', 'Microsoft Graph', true],
+    ]);
+    const g = await parseFile(assignedTo);
+    expect(g.nodes.find((n) => n.id === 'azure:object:cdb555e3-b33e-4fd5-a427-17fadacbdfa7')).toMatchObject({ kind: 'azure_user', name: 'MOD Administrator' });
+    expect(g.edges[0]).toMatchObject({ from: 'azure:object:cdb555e3-b33e-4fd5-a427-17fadacbdfa7', to: client, kind: 'HAS_ROLE' });
+    expect(g.edges[0]!.props?.reason).toMatch(/default access of dxprovisioning-graphapi-client/);
+    // Mail.ReadWrite is no takeover: nothing is derived from either file.
+    const c = await importCase([granted, assignedTo]);
+    expect(c.edges('ADMIN_OF')).toEqual([]);
+    expect(c.edges('CAN_ESCALATE')).toEqual([]);
+    c.engine.close();
+  });
+
+  it('an application permission on Microsoft Graph listed by Graph is a path to tenant admin once the resource is known', async () => {
+    const tenant = '54826b22-38d6-4fb2-bad9-b7b93a3e9c5a';
+    const graphSp = 'fea94d6d-b5bf-44d2-a887-4f72a8d74f44';
+    const deployer = 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca';
+    // Legacy AAD Graph names the tenant; Microsoft Graph's service principal carries its well-known client id.
+    const sps = {
+      'odata.metadata': `https://graph.windows.net/${tenant}/$metadata#directoryObjects`,
+      value: [
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: graphSp, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', servicePrincipalType: 'Application' },
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: deployer, appId: '5df3c5a9-f196-43d4-be8c-6282bdf0f908', displayName: 'deployer', servicePrincipalType: 'Application' },
+        { 'odata.type': 'Microsoft.DirectoryServices.ServicePrincipal', objectType: 'ServicePrincipal', objectId: 'dddddddd-0000-0000-0000-000000000001', appId: 'dddddddd-0000-0000-0000-0000000000aa', displayName: 'Other API', servicePrincipalType: 'Application' },
+      ],
+    };
+    const grant = (resourceId: string) => ({
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('${deployer}')/appRoleAssignments`,
+      value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: deployer, principalType: 'ServicePrincipal', principalDisplayName: 'deployer', resourceId, resourceDisplayName: 'Microsoft Graph' }],
+    });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sps.json'), JSON.stringify(sps));
+    writeFileSync(join(dir, 'grants.json'), JSON.stringify(grant(graphSp)));
+    const c = await importCase([join(dir, 'sps.json'), join(dir, 'grants.json')]);
+    const admin = c.edges('ADMIN_OF').filter((e) => e.src === `azure:object:${deployer}`);
+    expect(admin).toHaveLength(1);
+    expect(admin[0]!.props.technique).toBe('Microsoft Graph: RoleManagement.ReadWrite.Directory');
+    c.engine.close();
+    // The same role id on another API (display name notwithstanding) gives nothing.
+    writeFileSync(join(dir, 'grants.json'), JSON.stringify(grant('dddddddd-0000-0000-0000-000000000001')));
+    const d = await importCase([join(dir, 'sps.json'), join(dir, 'grants.json')]);
+    expect(d.edges('ADMIN_OF').filter((e) => e.src === `azure:object:${deployer}`)).toEqual([]);
+    d.engine.close();
+  });
+
+  it('reads app role assignments embedded in a service principal ($expand=appRoleAssignments)', async () => {
+    const f = await parseText('sps.json', {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals(appRoleAssignments())',
+      value: [
+        {
+          id: 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca', appId: '5df3c5a9-f196-43d4-be8c-6282bdf0f908', displayName: 'deployer', servicePrincipalType: 'Application',
+          appRoleAssignments: [{ id: 'a1', appRoleId: '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9', principalId: 'c2bb2dac-7947-4ed7-9dd4-e67876b04aca', principalType: 'ServicePrincipal', resourceId: 'fea94d6d-b5bf-44d2-a887-4f72a8d74f44', resourceDisplayName: 'Microsoft Graph' }],
+        },
+      ],
+    });
+    expect(f.edges.filter((e) => e.kind === 'HAS_ROLE')).toEqual([
+      expect.objectContaining({ from: 'azure:object:c2bb2dac-7947-4ed7-9dd4-e67876b04aca', to: 'azure:object:fea94d6d-b5bf-44d2-a887-4f72a8d74f44', props: expect.objectContaining({ appRoleName: 'Application.ReadWrite.All', at: '$.value[0].appRoleAssignments[0]' }) }),
+    ]);
+    // The service principal is the record itself, not a stub beside it.
+    expect(f.nodes.filter((n) => n.id === 'azure:object:c2bb2dac-7947-4ed7-9dd4-e67876b04aca').map((n) => n.stub)).toEqual([undefined]);
+  });
+
+  it('names the record of an app role assignment without its principal', async () => {
+    await expect(parseText('grants.json', { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#appRoleAssignments', value: [{ id: 'a1', appRoleId: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8', principalId: null, resourceId: 'r' }] })).rejects.toThrow(/grants\.json \(\$\.value\[0\]\).*principalId/);
+  });
+
+  it("reads a user-assigned identity's federated credentials (az identity federated-credential list, ARM REST) onto the identity", async () => {
+    const fics = fx('arm-rest-useridentity-federatedcredentials-list-azcli.json');
+    expect(detectImporter(createInput('fics.json', readFileSync(fics))).format).toBe('azure-entra-apps');
+    const uai = '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/cli_test_federated_identity_credential_000001/providers/microsoft.managedidentity/userassignedidentities/ide';
+    const f = await parseFile(fics);
+    expect(f.nodes.find((n) => n.id === `azure:resource:${uai}`)).toMatchObject({ kind: 'azure_managed_identity', name: 'ide', stub: true });
+    expect(f.nodes.filter((n) => n.kind === 'azure_federated_credential').map((n) => n.id)).toEqual([`azure:credential:${uai}/federatedidentitycredentials/fic1`, `azure:credential:${uai}/federatedidentitycredentials/fic2`]);
+    expect(f.nodes.find((n) => n.id === 'federated:https://oidc.prod-aks.azure.com/IssuerGUID:system:serviceaccount:ns:svcaccount1')!.props).toMatchObject({ namespace: 'ns', serviceAccount: 'svcaccount1' });
+    expect(f.edges.filter((e) => e.kind === 'FEDERATES_TO').map((e) => e.to)).toEqual([`azure:resource:${uai}`, `azure:resource:${uai}`]);
+    // The identity's own record (az identity show, or its service principal in az ad sp list) makes it one node.
+    const mi = 'azure:object:c020b3ee-b310-4a47-a851-b39913c590ec';
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sps.json'), JSON.stringify([{ id: 'c020b3ee-b310-4a47-a851-b39913c590ec', appId: '5a18d8a1-3e3a-4fac-b332-d95ed68cf31b', displayName: 'ide', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=True', '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/cli_test_federated_identity_credential_000001/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ide'] }]));
+    for (const other of [join(dir, 'sps.json'), fx('arm-rest-useridentity-create-azcli.json')]) {
+      const c = await importCase([fics, other]);
+      const radius = await c.engine.blastRadius({ from: 'federated:https://oidc.prod-aks.azure.com/IssuerGUID:system:serviceaccount:ns:svcaccount2' });
+      expect(radius.identities.map((r) => r.node.id), other).toContain(mi);
+      c.engine.close();
+    }
   });
 
   it('names the JSON path of a credential without keyId', async () => {

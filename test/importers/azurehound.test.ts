@@ -5,7 +5,7 @@ import { openEngine } from '../../src/api/engine.js';
 import { azureHound } from '../../src/importers/azurehound.js';
 import { createInput } from '../../src/importers/input.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import type { EdgeKind } from '../../src/model/kinds.js';
+import { EDGE_KINDS, type EdgeKind } from '../../src/model/kinds.js';
 import { FIXTURES, parseAll, tempCase, tempDir } from '../helpers.js';
 
 const fx = (name: string) => join(FIXTURES, 'azurehound', name);
@@ -152,6 +152,38 @@ describe('AzureHound', () => {
     expect(node.props).toMatchObject({ owner: 'payroll-team', tenantId: '6c12b0b0-b2cc-4a73-8252-0b94bfca2145' });
     // One node, so the vault access found in AzureHound is the Graph export's service principal's.
     expect(c.edges('CAN_ACCESS').filter((e) => e.src === PAY_SP)).toHaveLength(1);
+    c.engine.close();
+  });
+
+  it('reads AzureHound 3 output, which upper-cases ids, scopes and names, into the same graph as AzureHound 2', async () => {
+    // AzureHound 3.0 (models/*.go MarshalJSON) writes object ids, tenant ids, client ids, resource ids, role assignment
+    // scopes and display names in upper case; user-assigned identity keys and client ids stay as Azure gives them.
+    const UPPER = new Set(['id', 'tenantId', 'tenantName', 'appId', 'principalId', 'objectId', 'applicationId', 'keyVaultId', 'scope', 'resourceGroupId', 'subscriptionId', 'roleDefinitionId', 'directoryScopeId', 'groupId', 'servicePrincipalId', 'resourceId', 'displayName']);
+    const upper = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(upper) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, UPPER.has(k) && typeof x === 'string' ? x.toUpperCase() : upper(x)])) : v;
+    const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { data: { kind: string; data: unknown }[] };
+    const v3 = writeText('azurehound-v3.json', JSON.stringify({ ...doc, data: doc.data.map((r) => ({ kind: r.kind, data: upper(r.data) })) }));
+    const shape = async (path: string) => {
+      const c = await importCase([path]);
+      const nodes = [...c.engine.store.nodeKinds()].map((n) => `${n.id} ${n.kind} ${n.boundary}`).sort();
+      const edges = (Object.keys(EDGE_KINDS) as EdgeKind[]).flatMap((k) => c.edges(k).map((e) => `${k} ${e.src} ${e.dst}`)).sort();
+      c.engine.close();
+      return { nodes, edges };
+    };
+    const [before, after] = [await shape(FILE), await shape(v3)];
+    expect(after.edges.length).toBeGreaterThan(10);
+    expect(after).toEqual(before);
+  });
+
+  it("a user-assigned identity's federated credentials listed by ARM land on the identity AzureHound found on a resource", async () => {
+    const uai = '/subscriptions/4f1a6b2e-0c8d-4e27-9b5a-3d2c1e0f9a87/resourceGroups/rg-build/providers/Microsoft.ManagedIdentity/userAssignedIdentities/payroll-id';
+    const fics = writeText('fics.json', JSON.stringify({ value: [{ id: `${uai}/federatedIdentityCredentials/aks`, name: 'aks', type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', properties: { issuer: 'https://oidc.prod-aks.azure.com/x/', subject: 'system:serviceaccount:payroll:api', audiences: ['api://AzureADTokenExchange'] } }] }));
+    // An az-rm collection: the identity is known from the resource it is attached to, not from its service principal.
+    const doc = JSON.parse(readFileSync(FILE, 'utf8')) as { data: { kind: string; data: { id?: string } }[] };
+    const rm = writeText('az-rm.json', JSON.stringify({ ...doc, data: doc.data.filter((r) => r.kind !== 'AZServicePrincipal') }));
+    const c = await importCase([rm, fics]);
+    const radius = await c.engine.blastRadius({ from: 'federated:https://oidc.prod-aks.azure.com/x/:system:serviceaccount:payroll:api' });
+    expect(radius.identities.map((r) => r.node.id)).toContain(UA_MI);
     c.engine.close();
   });
 

@@ -4,7 +4,7 @@ import { vaultAccess, type VaultPermissions } from '../../providers/azure/entra.
 import { kindsOfProviders, reads } from '../reads.js';
 import type { EdgeRule } from './types.js';
 
-// Key vault access policies (props.accessPolicies on a vault's node, from AzureHound) → CAN_ACCESS from the principal
+// Key vault access policies (props.accessPolicies on a vault's node, from AzureHound or az keyvault show) → CAN_ACCESS from the principal
 // to the vault at the level the policy gives (get on secrets, keys or certificates reads them; set, import, delete…
 // write them). A vault in RBAC mode (enableRbacAuthorization) ignores its access policies: role assignments decide.
 
