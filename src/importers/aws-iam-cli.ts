@@ -5,6 +5,7 @@ import { arnAccount, ids } from '../model/ids.js';
 import { accountOption, accountStubs, awsDate, outputItems, policyDocument, type OutputItem } from './aws-util.js';
 import { ImportError } from './errors.js';
 import type { Importer } from './types.js';
+import { str, unique } from './json-values.js';
 
 // The IAM read calls people run when get-account-authorization-details is not allowed, one output per file or many
 // appended to one file (a script looping over roles): get-role / list-roles, get-user / list-users, get-group /
@@ -267,12 +268,4 @@ function clean(o: Record<string, Json | Record<string, string> | undefined>): Js
 
 function cap(kind: Kind): string {
   return kind[0]!.toUpperCase() + kind.slice(1);
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }

@@ -5,6 +5,7 @@ import type { NodeKind } from '../model/kinds.js';
 import { roleGuid, scopeKind, subscriptionOf, type StoredAssignment } from '../providers/azure/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { Importer } from './types.js';
+import { str } from './json-values.js';
 
 // Azure RBAC: role assignments and role definitions, as `az role assignment list` / `az role definition list`
 // print them (flattened: roleDefinitionName, principalName; or --output json of the SDK objects) and as the ARM
@@ -197,8 +198,3 @@ function fromPowerShell(o: Record<string, unknown>): Record<string, unknown> | u
   }
   return undefined;
 }
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
-}
-

@@ -7,6 +7,7 @@ import type { NodeKind } from '../model/kinds.js';
 import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { ImportContext, Importer } from './types.js';
+import { str, strings, unique } from './json-values.js';
 
 // Entra ID directory objects as `az ad app list` / `az ad sp list` print them (az ≥ 2.37 passes Microsoft Graph
 // v1.0 objects through, usually as a bare array; the REST body is {@odata.context, value: […]}), the legacy
@@ -343,16 +344,3 @@ function ownerOf(tags: string[], notes: string | undefined, owners: unknown): st
   }
   return undefined;
 }
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
-}
-

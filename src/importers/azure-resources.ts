@@ -5,6 +5,7 @@ import { resourceTypeOf } from '../providers/azure/entra.js';
 import { scopeKind, subscriptionOf } from '../providers/azure/rbac.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { Importer } from './types.js';
+import { str, strings, unique } from './json-values.js';
 
 // Azure Resource Manager resources that bear on identities, as az prints them and as ARM returns them ({value: […],
 // nextLink}, a bare array, or one resource): user-assigned managed identities (az identity list/show) and key vaults
@@ -120,16 +121,4 @@ function identity(file: string, v: Record<string, unknown>, resourceId: string, 
   fragment.nodes.push({ id, kind: 'azure_managed_identity', name, handles: unique([principalId, clientId, resourceId, name]), props });
   (fragment.aliases ??= []).push({ from: ids.azureResource(key), to: id });
   if (clientId) fragment.aliases.push({ from: ids.azureClientId(clientId), to: id });
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }

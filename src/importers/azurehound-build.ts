@@ -7,6 +7,7 @@ import { roleGuid, scopeKind, subscriptionOf, type StoredAssignment } from '../p
 import { directoryObject, federated } from './azure-graph.js';
 import { ImportError } from './errors.js';
 import type { ImportContext } from './types.js';
+import { str, strings, unique } from './json-values.js';
 
 // Builds the graph facts of one AzureHound file. Two passes: the first learns every object's kind and every
 // application's client id (records refer to each other in any order, and across kinds); the second writes nodes and
@@ -564,18 +565,6 @@ function clean(o: Record<string, Json | undefined>): JsonObject {
 
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.length > 0) : [];
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }
 
 function lower(v: string | undefined): string | undefined {

@@ -14,6 +14,7 @@ import {
 import { inactiveBecause } from './credentials.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { ImportContext, Importer } from './types.js';
+import { str, unique } from './json-values.js';
 
 // Google Cloud IAM listings as gcloud prints them (--format=json: a bare array) and as the REST API
 // returns them ({accounts: […]}, {keys: […]}), and IAM policies (gcloud projects get-iam-policy / REST
@@ -273,14 +274,6 @@ function ownerOf(description: string | undefined, labels: unknown): string | und
     for (const k of ['owner', 'team', 'contact']) if (typeof labels[k] === 'string' && labels[k]) return labels[k] as string;
   }
   return description ? /\b(?:owner|team|contact)\s*[:=]\s*([^\s,;]+)/i.exec(description)?.[1] : undefined;
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }
 
 

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import type { JsonPathParts, StreamChoice } from './json-stream.js';
 import { clusterFromFileName } from './kubernetes.js';
 import type { ImportInput, Importer } from './types.js';
+import { str } from './json-values.js';
 
 // Kubernetes API server audit logs (audit.k8s.io/v1 Events) as the API server writes them (JSON-lines, one event per
 // line), and as managed clusters export them: EKS through CloudWatch Logs (filter-log-events / get-log-events
@@ -407,8 +408,4 @@ function fastTime(v: unknown): string | undefined {
   if (!m) return isoTime(v);
   const ms = m[2] ? m[2].slice(0, 3).padEnd(3, '0') : '000';
   return ms === '000' ? `${m[1]}Z` : `${m[1]}.${ms}Z`;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }

@@ -4,6 +4,7 @@ import type { GraphFragment, ScannerResult } from '../model/fragment.js';
 import { looksJsonLines } from './activity.js';
 import { ImportError, jsonPath } from './errors.js';
 import type { Importer } from './types.js';
+import { str } from './json-values.js';
 
 // Prowler results (AWS, Azure, GCP, Kubernetes, M365…): the OCSF JSON of Prowler 4 and 5 (`-M json-ocsf`, an array of
 // Detection Findings), their semicolon CSV, Prowler 3's JSON and CSV, the ASFF JSON (`-M json-asff`), and the AWS-only
@@ -270,8 +271,4 @@ function readCsv(file: string, text: string, keep: Keep): string | undefined {
 /** Handles to match, best first, without blanks or Prowler's placeholders for "no resource". */
 function refsOf(...values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0 && !/^(<[^>]+>|unknown|NOT_AVAILABLE)$/i.test(v)))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }

@@ -3,6 +3,7 @@ import type { GraphFragment, ScannerResult } from '../model/fragment.js';
 import { ImportError } from './errors.js';
 import { parseJson } from './input.js';
 import type { Importer } from './types.js';
+import { str, unique } from './json-values.js';
 
 // ScoutSuite (NCC Group) results: scoutsuite-report/scoutsuite-results/scoutsuite_results_<provider>-<id>.js, a
 // JavaScript assignment (`scoutsuite_results = {…}`) around the JSON of the run, or that JSON alone. Each flagged item
@@ -90,12 +91,4 @@ function resolve(services: Record<string, unknown>, item: string): Record<string
     i = j;
   }
   return found;
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
 }
