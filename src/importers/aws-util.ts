@@ -79,8 +79,8 @@ function inRange(year: number, month: number, day: number, hour: number, minute:
  * Every JSON value in a file: one document, or several printed one after the other (`aws … >> file` once per
  * user), each with the line it starts on. Syntax errors name the line and column in the whole file.
  */
-export function jsonValues(input: ImportInput): { value: unknown; line: number }[] {
-  return Array.from(appendedJsonValues(input.fileName, input.text()), ({ value, start }) => ({ value, line: start.line }));
+export function jsonValues(input: ImportInput): { value: unknown; line: number; column: number }[] {
+  return Array.from(appendedJsonValues(input.fileName, input.text()), ({ value, start }) => ({ value, line: start.line, column: start.column }));
 }
 
 /** One record of a file of CLI outputs, with its place: "output #2, $[3].Policy" when the file holds several. */

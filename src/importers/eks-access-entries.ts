@@ -3,9 +3,8 @@ import type { EdgeFact, GraphFragment, JsonObject, NodeFact } from '../model/fra
 import { arnAccount, ids } from '../model/ids.js';
 import { accessPolicyName, EKS_ACCESS_POLICY_RULES } from '../providers/k8s/eks-access-policies.js';
 import { iamPrincipalStub } from './eks-auth.js';
-import { ImportError, jsonPath, SeveralJsonValuesError } from './errors.js';
-import { appendedJsonValues } from './json-syntax.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { jsonValues } from './aws-util.js';
+import { ImportError, jsonPath } from './errors.js';
 import type { Importer } from './types.js';
 
 // EKS access entries, the API that replaces the aws-auth ConfigMap:
@@ -45,15 +44,12 @@ export const eksAccessEntries: Importer = {
   },
   parse(input, ctx) {
     const file = input.fileName;
-    let docs: [unknown, string][];
-    try {
-      const root = input.json();
-      docs = Array.isArray(root) ? root.map((d, i) => [d, jsonPath(i)]) : [[root, '$']];
-    } catch (err) {
-      if (!(err instanceof SeveralJsonValuesError)) throw err;
-      let n = 0;
-      docs = Array.from(appendedJsonValues(file, input.text(), input.file?.limits ?? DEFAULT_LIMITS), ({ value, start }) => [value, `document ${++n} (line ${start.line}, column ${start.column}): $`]);
-    }
+    // One output (an array of them is read too), or several appended by a loop over principals (`>> file`).
+    const values = jsonValues(input);
+    if (values.length === 0) throw new ImportError(file, 'the file holds no JSON value', 'line 1');
+    const root = values[0]!.value;
+    const docs: [unknown, string][] =
+      values.length > 1 ? values.map(({ value, line, column }, i) => [value, `document ${i + 1} (line ${line}, column ${column}): $`]) : Array.isArray(root) ? root.map((d, i) => [d, jsonPath(i)]) : [[root, '$']];
     const b = new Builder(file, ctx.options.cluster?.trim());
     for (const [doc, at] of docs) {
       if (!isObject(doc)) throw new ImportError(file, 'expected an object printed by aws eks', at);
